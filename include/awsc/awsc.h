@@ -1,0 +1,11 @@
+/* awsc/awsc.h - umbrella header: include this to get the whole public API. */
+#ifndef AWSC_AWSC_H
+#define AWSC_AWSC_H
+
+#include "awsc/common.h"
+#include "awsc/credentials.h"
+#include "awsc/session.h"
+#include "awsc/sigv4.h"
+#include "awsc/sys/transport.h"
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * awsc/sys/transport.h - the HTTP transport interface.
+ *
+ * Extension point (weaker stability promise than the rest of the API, see
+ * docs/ABI.md): the request pipeline talks to HTTP only through an
+ * awsc_transport, so tests can plug in a fake and embedders their own
+ * stack. The default implementation is libcurl (awsc_transport_curl_new).
+ */
+#ifndef AWSC_SYS_TRANSPORT_H
+#define AWSC_SYS_TRANSPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "awsc/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct awsc_http_header {
+  const char *name;
+  const char *value;
+} awsc_http_header;
+
+/*
+ * Read callback for request bodies: copy up to `size` bytes into `buf`.
+ * Return the number of bytes copied, 0 at the end of the body, or a
+ * negative awsc_status to abort the request.
+ */
+typedef int64_t (*awsc_read_fn)(void *buf, size_t size, void *user_data);
+/* Rewind a callback body to its start so a request can be retried.
+ * Return 0 on success; any other value means "can not replay". */
+typedef int (*awsc_rewind_fn)(void *user_data);
+/* Write callback for response bodies. Return 0 to go on, a negative
+ * awsc_status to abort the transfer (the send then fails with it). */
+typedef int (*awsc_write_fn)(const void *data, size_t len, void *user_data);
+
+typedef enum awsc_body_kind {
+  AWSC_BODY_NONE = 0,
+  AWSC_BODY_MEMORY,   /* data/len, borrowed for the duration of send */
+  AWSC_BODY_FILE,     /* path, from offset, `content_length` bytes */
+  AWSC_BODY_CALLBACK  /* read (+ optional rewind) */
+} awsc_body_kind;
+
+/* Where a request body comes from. */
+typedef struct awsc_body_source {
+  awsc_body_kind kind;
+  const void *data;          /* MEMORY */
+  size_t len;                /* MEMORY */
+  const char *path;          /* FILE: opened and closed by the transport */
+  uint64_t offset;           /* FILE: first byte to send */
+  awsc_read_fn read;         /* CALLBACK */
+  awsc_rewind_fn rewind;     /* CALLBACK, may be NULL (not replayable) */
+  void *user_data;           /* CALLBACK */
+  /* FILE and CALLBACK: bytes to send; -1 = unknown (chunked encoding).
+   * MEMORY: ignored (len is used). */
+  int64_t content_length;
+} awsc_body_source;
+
+typedef enum awsc_sink_kind {
+  AWSC_SINK_MEMORY = 0, /* collected into awsc_http_response.body */
+  AWSC_SINK_FILE,       /* written to path (created/truncated) */
+  AWSC_SINK_CALLBACK    /* passed to write() as it arrives */
+} awsc_sink_kind;
+
+/*
+ * Where a response body goes. The sink receives the body only for 2xx
+ * responses; the body of any other status is always collected into
+ * awsc_http_response.body so that the caller can parse the error.
+ */
+typedef struct awsc_body_sink {
+  awsc_sink_kind kind;
+  const char *path;        /* FILE */
+  awsc_write_fn write;     /* CALLBACK */
+  void *user_data;         /* CALLBACK */
+} awsc_body_sink;
+
+/* Progress: bytes of body sent and received so far. Return nonzero to
+ * cancel (the send fails with AWSC_ECANCELLED). */
+typedef int (*awsc_progress_fn)(uint64_t sent, uint64_t received,
+                                void *user_data);
+
+typedef struct awsc_http_request {
+  const char *method;            /* "GET", "PUT", ... */
+  const char *url;               /* absolute, already percent-encoded */
+  const awsc_http_header *headers; /* sent as given, in order */
+  size_t header_count;
+  awsc_body_source body;
+  awsc_body_sink sink;
+  long connect_timeout_ms;       /* 0 = transport default */
+  long read_timeout_ms;          /* 0 = transport default; max silence */
+  awsc_progress_fn progress;     /* optional */
+  void *progress_user_data;
+} awsc_http_request;
+
+/*
+ * A response. Filled by send(); release with awsc_http_response_cleanup().
+ * Header names are lower-cased; values are trimmed. Repeated headers appear
+ * once each, in arrival order.
+ */
+typedef struct awsc_http_response {
+  int status;                    /* HTTP status, 0 if none arrived */
+  awsc_http_header *headers;     /* owned by the response */
+  size_t header_count;
+  char *body;                    /* MEMORY sink or non-2xx; NUL-terminated */
+  size_t body_len;
+  uint64_t bytes_received;       /* body bytes, whatever the sink */
+  void *internal_;               /* storage owned by the transport */
+} awsc_http_response;
+
+/* Release everything a response holds and zero it. Safe on a zeroed one. */
+AWSC_API void awsc_http_response_cleanup(awsc_http_response *resp);
+/* First header with this (case-insensitive) name, or NULL. Borrowed: valid
+ * until awsc_http_response_cleanup. */
+AWSC_API const char *awsc_http_response_header(const awsc_http_response *resp,
+                                               const char *name);
+
+typedef struct awsc_transport awsc_transport;
+
+typedef struct awsc_transport_vtable {
+  /* Perform one exchange. On success returns 0 whatever the HTTP status
+   * (4xx/5xx are not transport errors). On failure returns a negative
+   * awsc_status (AWSC_ENETWORK, AWSC_ETIMEOUT, AWSC_ETLS, AWSC_EIO,
+   * AWSC_ECANCELLED, AWSC_EBODY...) and fills err. Must be safe to call
+   * from several threads at once. */
+  int (*send)(awsc_transport *transport, const awsc_http_request *request,
+              awsc_http_response *response, awsc_error *err);
+  void (*destroy)(awsc_transport *transport);
+} awsc_transport_vtable;
+
+/* A transport: the vtable plus the implementation's own state. */
+struct awsc_transport {
+  const awsc_transport_vtable *vtable;
+  void *impl;
+};
+
+/* Call transport->vtable->send (checks arguments). */
+AWSC_API int awsc_transport_send(awsc_transport *transport,
+                                 const awsc_http_request *request,
+                                 awsc_http_response *response,
+                                 awsc_error *err);
+/* Destroy a transport (NULL is a no-op). */
+AWSC_API void awsc_transport_free(awsc_transport *transport);
+
+/* Options of the libcurl transport. Zero / NULL means default. */
+typedef struct awsc_curl_options {
+  int version;                /* AWSC_CURL_OPTIONS_VERSION */
+  long connect_timeout_ms;    /* default 60000 (botocore) */
+  long read_timeout_ms;       /* default 60000 (botocore) */
+  int verify_ssl;             /* 0 = default (verify), 1 = verify, -1 = off */
+  const char *ca_bundle;      /* PEM file; NULL = system store */
+  const char *proxy;          /* e.g. "http://proxy:3128"; NULL = env */
+  const char *no_proxy;       /* comma list; NULL = env */
+  int max_connections;        /* pool size; default 10 (botocore) */
+  /* Bodies of at least this many bytes are sent with
+   * "Expect: 100-continue"; default 1 MiB, -1 = never. */
+  int64_t expect_continue_threshold;
+  /* curl --resolve entries "HOST:PORT:ADDRESS", NULL-terminated list; lets
+   * virtual-hosted names such as bucket.localhost reach 127.0.0.1. */
+  const char *const *resolve;
+} awsc_curl_options;
+
+#define AWSC_CURL_OPTIONS_VERSION 1
+#define AWSC_CURL_OPTIONS_INIT {AWSC_CURL_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL}
+
+/* Create the libcurl transport. *out is the caller's; free it with
+ * awsc_transport_free. Returns 0, AWSC_ENOMEM or AWSC_EINVAL. */
+AWSC_API int awsc_transport_curl_new(awsc_transport **out,
+                                     const awsc_curl_options *options,
+                                     awsc_error *err);
+
+/* Counters of the libcurl transport, for tests and diagnostics. */
+typedef struct awsc_transport_stats {
+  uint64_t requests;            /* exchanges completed */
+  uint64_t connections_opened;  /* new TCP connections made */
+} awsc_transport_stats;
+
+/* Fill *stats for a transport made by awsc_transport_curl_new; returns
+ * AWSC_EINVAL for any other transport. */
+AWSC_API int awsc_transport_curl_stats(awsc_transport *transport,
+                                       awsc_transport_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

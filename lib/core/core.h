@@ -1,0 +1,190 @@
+/*
+ * lib/core/core.h - internal core services shared by every module:
+ * allocation, byte views and buffers, arenas, errors, logging, time,
+ * encodings and hashes. Nothing here is exported from libawsc (hidden
+ * visibility); the public face of these lives in include/awsc/common.h.
+ */
+#ifndef AWSC_CORE_CORE_H
+#define AWSC_CORE_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsc/common.h"
+
+#define AWSC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define AWSC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- allocation (alloc.c): every allocation goes through these ---- */
+void *awsc_malloc(size_t size);
+void *awsc_calloc(size_t count, size_t size); /* overflow-checked */
+void *awsc_realloc(void *ptr, size_t size);
+void awsc_free(void *ptr);
+char *awsc_strdup(const char *s);             /* NULL in -> NULL out */
+char *awsc_strndup(const char *s, size_t n);  /* always NUL-terminates */
+
+/* ---- byte views ---- */
+typedef struct awsc_sv {
+  const char *p;
+  size_t n;
+} awsc_sv;
+
+#define AWSC_SV_LIT(s) ((awsc_sv){(s), sizeof(s) - 1})
+awsc_sv awsc_sv_from_cstr(const char *s);  /* NULL -> {NULL, 0} */
+bool awsc_sv_eq(awsc_sv a, awsc_sv b);
+bool awsc_sv_eq_cstr(awsc_sv a, const char *b);
+bool awsc_sv_ieq_cstr(awsc_sv a, const char *b); /* ASCII case-insensitive */
+awsc_sv awsc_sv_trim(awsc_sv s);           /* strips ' ', \t, \r, \n */
+
+/* ---- growable buffer (buf.c). p is NUL-terminated whenever non-NULL.
+ * All appenders return 0 or AWSC_ENOMEM and leave the buffer valid. ---- */
+typedef struct awsc_buf {
+  char *p;
+  size_t len;
+  size_t cap;
+} awsc_buf;
+
+#define AWSC_BUF_INIT {NULL, 0, 0}
+int awsc_buf_reserve(awsc_buf *b, size_t extra);
+int awsc_buf_append(awsc_buf *b, const void *data, size_t n);
+int awsc_buf_puts(awsc_buf *b, const char *s);
+int awsc_buf_putc(awsc_buf *b, char c);
+int awsc_buf_printf(awsc_buf *b, const char *fmt, ...) AWSC_PRINTF(2, 3);
+int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap);
+void awsc_buf_reset(awsc_buf *b);         /* len = 0, keeps memory */
+void awsc_buf_free(awsc_buf *b);          /* frees and zeroes */
+char *awsc_buf_detach(awsc_buf *b);       /* caller frees with awsc_free */
+
+/* ---- arena (arena.c): many allocations, one free. Outputs live here. ---- */
+typedef struct awsc_arena awsc_arena;
+awsc_arena *awsc_arena_new(size_t block_size); /* 0 = default (4 KiB) */
+void *awsc_arena_alloc(awsc_arena *a, size_t size);   /* 16-byte aligned */
+void *awsc_arena_calloc(awsc_arena *a, size_t count, size_t size);
+char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t n);
+char *awsc_arena_strdup(awsc_arena *a, const char *s);
+size_t awsc_arena_used(const awsc_arena *a);
+void awsc_arena_free(awsc_arena *a);
+
+/* ---- errors (error.c) ---- */
+/* Fill err (if non-NULL) with code, kind and a formatted message, clear
+ * the other fields; returns code so callers can `return awsc_error_set(..)`. */
+int awsc_error_set(awsc_error *err, int code, awsc_error_kind kind,
+                   const char *fmt, ...) AWSC_PRINTF(4, 5);
+/* Copy src into dst (either may be NULL). */
+void awsc_error_copy(awsc_error *dst, const awsc_error *src);
+/* Bounded string copy into a fixed field; always NUL-terminates. */
+void awsc_strlcpy(char *dst, const char *src, size_t dst_size);
+
+/* ---- logging (log.c) ---- */
+typedef struct awsc_logger {
+  awsc_log_fn fn;      /* NULL = logging off */
+  void *user_data;
+  awsc_log_level level;
+} awsc_logger;
+
+/* Format and emit if logger && logger->fn && level >= logger->level.
+ * The text passes through awsc_log_redact first. */
+void awsc_log(const awsc_logger *logger, awsc_log_level level,
+              const char *fmt, ...) AWSC_PRINTF(3, 4);
+bool awsc_log_enabled(const awsc_logger *logger, awsc_log_level level);
+/* Redact secrets in place: values after "Signature=", "X-Amz-Signature=",
+ * "X-Amz-Security-Token=", "x-amz-security-token:", "Credential=.../"
+ * secret-bearing forms, "aws_secret_access_key", "SecretAccessKey",
+ * "SessionToken", "Authorization:" become "***". */
+void awsc_log_redact(char *text);
+
+/* ---- time (time.c). Times are int64 milliseconds since the epoch. ---- */
+int64_t awsc_time_now_ms(void);
+/* "20150830T123600Z" + NUL (17 bytes). */
+void awsc_time_format_amz(int64_t ms, char out[17]);
+/* "20150830" + NUL (9 bytes). */
+void awsc_time_format_date(int64_t ms, char out[9]);
+/* ISO 8601 "2015-08-30T12:36:00Z", or with ".123Z" when ms % 1000 != 0
+ * and with_ms is true. out >= 32 bytes. */
+void awsc_time_format_iso8601(int64_t ms, bool with_ms, char out[32]);
+/* RFC 1123 / RFC 7231 "Sun, 30 Aug 2015 12:36:00 GMT". out >= 32 bytes. */
+void awsc_time_format_rfc1123(int64_t ms, char out[32]);
+/* Parse ISO 8601 (with or without fraction, "Z" or +hh:mm offset),
+ * RFC 1123 (and the obsolete RFC 850 / asctime forms servers send), or
+ * epoch seconds with optional fraction. Return 0 or AWSC_EPARSE. */
+int awsc_time_parse_iso8601(awsc_sv s, int64_t *out_ms);
+int awsc_time_parse_rfc1123(awsc_sv s, int64_t *out_ms);
+int awsc_time_parse_epoch(awsc_sv s, int64_t *out_ms);
+/* Try all three formats in turn. */
+int awsc_time_parse_any(awsc_sv s, int64_t *out_ms);
+
+/* ---- encodings (encode.c) ---- */
+/* Lower-case hex; out must hold 2*n + 1 bytes (NUL-terminated). */
+void awsc_hex_encode(const uint8_t *in, size_t n, char *out);
+/* Decode hex (either case); out holds n/2 bytes. 0 or AWSC_EPARSE. */
+int awsc_hex_decode(const char *in, size_t n, uint8_t *out);
+/* Standard base64 with padding. Encoded length for n bytes: */
+#define AWSC_BASE64_LEN(n) ((((n) + 2) / 3) * 4)
+/* Writes AWSC_BASE64_LEN(n) chars plus NUL; returns chars written. */
+size_t awsc_base64_encode(const uint8_t *in, size_t n, char *out);
+/* Decode standard base64 (padding optional, whitespace not allowed);
+ * out holds at least n/4*3+3 bytes; *out_len set. 0 or AWSC_EPARSE. */
+int awsc_base64_decode(const char *in, size_t n, uint8_t *out, size_t *out_len);
+/* RFC 3986 percent-encoding as SigV4 and S3 define it: unreserved
+ * A-Z a-z 0-9 - _ . ~ kept, everything else %XX upper-case; '/' kept when
+ * keep_slash. Appends to b. */
+int awsc_uri_encode(awsc_buf *b, const char *s, size_t n, bool keep_slash);
+/* Percent-decode (and '+' -> ' ' when plus_is_space) appending to b.
+ * Returns 0 or AWSC_EPARSE for a bad escape. */
+int awsc_uri_decode(awsc_buf *b, const char *s, size_t n, bool plus_is_space);
+
+/* ---- hashes (hash.c). OpenSSL-backed where it is fastest. ---- */
+#define AWSC_SHA256_LEN 32
+#define AWSC_MD5_LEN 16
+
+typedef struct awsc_sha256_ctx {
+  /* Opaque state, big enough for OpenSSL's SHA256_CTX (112 bytes). */
+  uint64_t opaque[16];
+} awsc_sha256_ctx;
+
+void awsc_sha256_init(awsc_sha256_ctx *ctx);
+void awsc_sha256_update(awsc_sha256_ctx *ctx, const void *data, size_t n);
+void awsc_sha256_final(awsc_sha256_ctx *ctx, uint8_t out[AWSC_SHA256_LEN]);
+void awsc_sha256(const void *data, size_t n, uint8_t out[AWSC_SHA256_LEN]);
+/* Hex SHA-256: out = 64 hex chars + NUL. */
+void awsc_sha256_hex(const void *data, size_t n, char out[65]);
+
+/* HMAC-SHA256 one shot. */
+void awsc_hmac_sha256(const void *key, size_t key_len, const void *data,
+                      size_t n, uint8_t out[AWSC_SHA256_LEN]);
+
+/* HMAC-SHA256 with a key prepared once: the inner/outer pad states are
+ * precomputed so each MAC costs only the message blocks + 2 blocks. */
+typedef struct awsc_hmac_key {
+  awsc_sha256_ctx inner;
+  awsc_sha256_ctx outer;
+} awsc_hmac_key;
+void awsc_hmac_key_init(awsc_hmac_key *k, const void *key, size_t key_len);
+void awsc_hmac_sha256_with(const awsc_hmac_key *k, const void *data, size_t n,
+                           uint8_t out[AWSC_SHA256_LEN]);
+
+typedef struct awsc_md5_ctx {
+  uint64_t opaque[14]; /* >= sizeof(MD5_CTX) (92 bytes) */
+} awsc_md5_ctx;
+void awsc_md5_init(awsc_md5_ctx *ctx);
+void awsc_md5_update(awsc_md5_ctx *ctx, const void *data, size_t n);
+void awsc_md5_final(awsc_md5_ctx *ctx, uint8_t out[AWSC_MD5_LEN]);
+void awsc_md5(const void *data, size_t n, uint8_t out[AWSC_MD5_LEN]);
+
+/* CRC32 (IEEE, as zlib) and CRC32C (Castagnoli). Start with crc = 0 and
+ * feed chunks: crc = awsc_crc32(crc, data, n). */
+uint32_t awsc_crc32(uint32_t crc, const void *data, size_t n);
+uint32_t awsc_crc32c(uint32_t crc, const void *data, size_t n);
+
+/* Constant-time comparison; 0 when equal. */
+int awsc_memcmp_ct(const void *a, const void *b, size_t n);
+/* Overwrite memory with zeros in a way the compiler keeps. */
+void awsc_secure_zero(void *p, size_t n);
+
+/* ---- one-time init (init.c) ---- */
+/* Ensure awsc_global_init ran; returns its status. */
+int awsc_ensure_init(void);
+
+#endif /* AWSC_CORE_CORE_H */
