@@ -1,0 +1,84 @@
+/*
+ * lib/protocols/protocol.h - one serializer and one parser per wire
+ * protocol (query, ec2, rest-xml, json, rest-json), all driven by the
+ * descriptors in runtime/descriptor.h and the values in runtime/value.h.
+ */
+#ifndef AWSC_PROTOCOLS_PROTOCOL_H
+#define AWSC_PROTOCOLS_PROTOCOL_H
+
+#include "awsc/sys/transport.h"
+#include "core/core.h"
+#include "runtime/descriptor.h"
+#include "runtime/value.h"
+
+/*
+ * A serialized request, before endpoint resolution and signing.
+ * Everything lives in the arena passed to awsc_protocol_serialize.
+ */
+typedef struct awsc_serialized_request {
+  const char *method;
+  /* Path with URI labels already substituted and percent-encoded
+   * (greedy labels keep '/'), starting with '/'; NO query string. */
+  const char *path;
+  /* Query parameters, raw (not percent-encoded): the signer and the URL
+   * builder encode them. A name with value NULL is a bare key ("?acl"). */
+  awsc_http_header *query;
+  size_t query_count;
+  awsc_http_header *headers;  /* names as the model gives them */
+  size_t header_count;
+  const char *body;           /* serialized body (may be NULL, len 0) */
+  size_t body_len;
+  /* Streaming payload member value (AWSC_V_STREAM or a blob to send
+   * as-is), or NULL. */
+  const awsc_value *payload_stream;
+  const char *host_prefix;    /* expanded endpoint.hostPrefix or NULL */
+} awsc_serialized_request;
+
+/* Serialize `input` (a MAP value or NULL) for `op` of `svc`. Idempotency
+ * tokens absent from the input are filled with a fresh UUID v4.
+ * Returns 0, AWSC_EVALIDATION (e.g. missing URI label) or AWSC_ENOMEM. */
+int awsc_protocol_serialize(const awsc_service *svc, const awsc_operation *op,
+                            const awsc_value *input, awsc_arena *arena,
+                            awsc_serialized_request *out, awsc_error *err);
+
+/* An HTTP response to parse (body fully in memory unless the output has a
+ * streaming payload, in which case body is NULL and the pipeline hands
+ * the stream to the caller). Header names lower-case. */
+typedef struct awsc_raw_response {
+  int status;
+  const awsc_http_header *headers;
+  size_t header_count;
+  const char *body;
+  size_t body_len;
+} awsc_raw_response;
+
+/* A parsed service error. */
+typedef struct awsc_service_error {
+  const char *code;           /* "NoSuchKey"; never NULL after parse */
+  const char *message;        /* may be "" */
+  const char *request_id;     /* may be NULL */
+  const char *host_id;        /* may be NULL */
+  const char *type;           /* query: "Sender"/"Receiver", or NULL */
+  const awsc_shape *shape;    /* modeled error shape, or NULL */
+  awsc_value fields;          /* MAP of the modeled error's members */
+} awsc_service_error;
+
+/* Parse a 2xx response into a MAP value for op->output (empty MAP when the
+ * operation has no output). Header/status members are filled from the
+ * response. Returns 0, AWSC_EPARSE or AWSC_ENOMEM. */
+int awsc_protocol_parse_output(const awsc_service *svc,
+                               const awsc_operation *op,
+                               const awsc_raw_response *resp,
+                               awsc_arena *arena, awsc_value *out,
+                               awsc_error *err);
+
+/* Parse a non-2xx response into *out (code, message, ids, modeled shape
+ * and its fields). Bodies that can't be parsed give code = the HTTP
+ * status text ("404" -> "NotFound" for HEAD as botocore, else the number
+ * as a string) and message "". Returns 0 or AWSC_ENOMEM. */
+int awsc_protocol_parse_error(const awsc_service *svc,
+                              const awsc_operation *op,
+                              const awsc_raw_response *resp,
+                              awsc_arena *arena, awsc_service_error *out);
+
+#endif

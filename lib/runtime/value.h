@@ -1,0 +1,110 @@
+/*
+ * lib/runtime/value.h - the engine's generic value tree.
+ *
+ * Serializers read an input as an awsc_value (a STRUCT/MAP of members);
+ * parsers build outputs as awsc_values in an arena. The generic JSON API
+ * converts boto3-shaped JSON text to and from values; the typed API
+ * converts generated C structs to and from values using the descriptors'
+ * offsets. Values are immutable once built; all memory is in one arena.
+ */
+#ifndef AWSC_RUNTIME_VALUE_H
+#define AWSC_RUNTIME_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "runtime/descriptor.h"
+
+typedef enum awsc_value_type {
+  AWSC_V_NULL = 0,
+  AWSC_V_BOOL,
+  AWSC_V_INT,        /* int64 */
+  AWSC_V_DOUBLE,     /* also "NaN", "Infinity", "-Infinity" */
+  AWSC_V_STRING,     /* UTF-8, (p, n), NUL-terminated in the arena */
+  AWSC_V_BLOB,       /* raw bytes (p, n) */
+  AWSC_V_TIMESTAMP,  /* ms since epoch (i); fractional ms dropped */
+  AWSC_V_LIST,
+  AWSC_V_MAP,        /* ordered key/value pairs: structures and maps */
+  AWSC_V_STREAM      /* a streaming body, handled by the pipeline */
+} awsc_value_type;
+
+typedef struct awsc_value awsc_value;
+typedef struct awsc_kv awsc_kv;
+
+struct awsc_value {
+  uint8_t type;            /* awsc_value_type */
+  union {
+    bool b;
+    int64_t i;             /* INT, TIMESTAMP (ms) */
+    double d;
+    struct {
+      const char *p;
+      size_t n;
+    } s;                   /* STRING, BLOB */
+    struct {
+      awsc_value *items;
+      size_t n;
+    } list;
+    struct {
+      awsc_kv *items;
+      size_t n;
+    } map;
+    void *stream;          /* STREAM: an awsc_body_source or sink, pipeline-owned */
+  } u;
+};
+
+struct awsc_kv {
+  const char *key;         /* NUL-terminated */
+  size_t key_len;
+  awsc_value value;
+};
+
+/* Lookup in a MAP value by key; NULL when absent or v is not a map. */
+const awsc_value *awsc_value_get(const awsc_value *v, const char *key);
+
+/*
+ * Incremental construction in an arena. A builder keeps a stack of open
+ * containers; lists and maps grow by doubling inside the arena.
+ * Usage: awsc_vb_begin_map(b); awsc_vb_key(b, "Name", 4);
+ * awsc_vb_string(b, "x", 1); awsc_vb_end(b); ... awsc_vb_finish(b, &root).
+ * Each call returns 0 or AWSC_ENOMEM / AWSC_EINVAL (misuse).
+ */
+typedef struct awsc_value_builder awsc_value_builder;
+awsc_value_builder *awsc_vb_new(awsc_arena *arena);
+void awsc_vb_free(awsc_value_builder *b);
+int awsc_vb_begin_map(awsc_value_builder *b);
+int awsc_vb_begin_list(awsc_value_builder *b);
+int awsc_vb_end(awsc_value_builder *b);
+int awsc_vb_key(awsc_value_builder *b, const char *key, size_t len);
+int awsc_vb_null(awsc_value_builder *b);
+int awsc_vb_bool(awsc_value_builder *b, bool v);
+int awsc_vb_int(awsc_value_builder *b, int64_t v);
+int awsc_vb_double(awsc_value_builder *b, double v);
+int awsc_vb_string(awsc_value_builder *b, const char *p, size_t n);
+int awsc_vb_blob(awsc_value_builder *b, const void *p, size_t n);
+int awsc_vb_timestamp(awsc_value_builder *b, int64_t ms);
+int awsc_vb_value(awsc_value_builder *b, const awsc_value *v); /* deep ref */
+int awsc_vb_finish(awsc_value_builder *b, awsc_value *out);
+
+/*
+ * JSON text <-> values, shape-directed (value_json.c).
+ * from_json: boto3-shaped input JSON for `shape`; validates against the
+ * descriptors: unknown member, wrong type, bad enum value (warning only:
+ * botocore does not reject unknown enum values), missing required member
+ * -> AWSC_EVALIDATION with the member path in err->message
+ * ("Missing required parameter in input: \"Bucket\"",
+ * "Unknown parameter in input: \"Foo\", must be one of: ...",
+ * "Invalid type for parameter Key, value: 1, type: int, valid types: str").
+ * Timestamps accept ISO 8601 strings or epoch numbers; blobs accept a
+ * string (its UTF-8 bytes, as boto3 does with str).
+ * to_json: output JSON as boto3 prints it: timestamps ISO 8601, blobs
+ * base64, maps/structures as objects in member order.
+ */
+int awsc_value_from_json(awsc_value *out, awsc_arena *arena,
+                         const awsc_shape *shape, const char *json,
+                         size_t len, awsc_error *err);
+int awsc_value_to_json(awsc_buf *out, const awsc_value *v,
+                       const awsc_shape *shape, bool pretty);
+
+#endif
