@@ -3,6 +3,7 @@
 #define AWSC_AWSC_H
 
 #include "awsc/common.h"
+#include "awsc/client.h"
 #include "awsc/credentials.h"
 #include "awsc/session.h"
 #include "awsc/sigv4.h"

@@ -1,1 +1,760 @@
-/* placeholder: being written */
+/*
+ * lib/auth/credentials.c - the credentials snapshot, the provider wrappers,
+ * the static and caching providers, and small helpers the built-in
+ * providers share (flat JSON picking, secret-wiping buffers, messages).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "auth/credentials_internal.h"
+
+/* ---- the snapshot ---- */
+
+/* One block: the header followed by the strings, so one wipe covers the
+ * secret and the token and one free releases everything. */
+struct awsc_credentials {
+  atomic_int refs;
+  int64_t expiration_ms;
+  size_t size; /* bytes of the whole block */
+  const char *access_key_id;
+  const char *secret_access_key;
+  const char *session_token; /* NULL when none */
+  const char *source;
+  char data[];
+};
+
+int awsc_credentials_new(awsc_credentials **out, const char *access_key_id,
+                         const char *secret_access_key,
+                         const char *session_token, int64_t expiration_ms,
+                         const char *source) {
+  if (!out)
+    return AWSC_EINVAL;
+  *out = NULL;
+  if (!access_key_id || !*access_key_id || !secret_access_key ||
+      !*secret_access_key || expiration_ms < 0)
+    return AWSC_EINVAL;
+  if (!source)
+    source = "explicit";
+  size_t lens[4] = {strlen(access_key_id), strlen(secret_access_key),
+                    session_token ? strlen(session_token) : 0,
+                    strlen(source)};
+  size_t size = sizeof(awsc_credentials);
+  for (size_t i = 0; i < 4; i++) {
+    if (lens[i] > SIZE_MAX / 2 - size)
+      return AWSC_ENOMEM;
+    size += lens[i] + 1;
+  }
+  awsc_credentials *c = awsc_malloc(size);
+  if (!c)
+    return AWSC_ENOMEM;
+  atomic_init(&c->refs, 1);
+  c->expiration_ms = expiration_ms;
+  c->size = size;
+  char *p = c->data;
+  const char *src[4] = {access_key_id, secret_access_key, session_token,
+                        source};
+  const char *dst[4] = {NULL, NULL, NULL, NULL};
+  for (size_t i = 0; i < 4; i++) {
+    if (!src[i])
+      continue;
+    memcpy(p, src[i], lens[i] + 1);
+    dst[i] = p;
+    p += lens[i] + 1;
+  }
+  c->access_key_id = dst[0];
+  c->secret_access_key = dst[1];
+  c->session_token = dst[2];
+  c->source = dst[3];
+  *out = c;
+  return AWSC_OK;
+}
+
+awsc_credentials *awsc_credentials_ref(awsc_credentials *creds) {
+  if (creds)
+    atomic_fetch_add_explicit(&creds->refs, 1, memory_order_relaxed);
+  return creds;
+}
+
+void awsc_credentials_release(awsc_credentials *creds) {
+  if (!creds)
+    return;
+  if (atomic_fetch_sub_explicit(&creds->refs, 1, memory_order_acq_rel) != 1)
+    return;
+  awsc_secure_zero(creds, creds->size);
+  awsc_free(creds);
+}
+
+const char *awsc_credentials_access_key_id(const awsc_credentials *c) {
+  return c ? c->access_key_id : NULL;
+}
+
+const char *awsc_credentials_secret_access_key(const awsc_credentials *c) {
+  return c ? c->secret_access_key : NULL;
+}
+
+const char *awsc_credentials_session_token(const awsc_credentials *c) {
+  return c ? c->session_token : NULL;
+}
+
+int64_t awsc_credentials_expiration_ms(const awsc_credentials *c) {
+  return c ? c->expiration_ms : 0;
+}
+
+const char *awsc_credentials_source(const awsc_credentials *c) {
+  return c ? c->source : NULL;
+}
+
+/* ---- provider wrappers ---- */
+
+int awsc_credentials_provider_get(awsc_credentials_provider *provider,
+                                  awsc_credentials **out, awsc_error *err) {
+  if (!out)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "credentials provider: out is NULL");
+  *out = NULL;
+  if (!provider || !provider->vtable || !provider->vtable->get)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "credentials provider is NULL or has no get()");
+  int rc = provider->vtable->get(provider, out, err);
+  if (rc == AWSC_OK && !*out)
+    return awsc_error_set(err, AWSC_ECREDENTIALS, AWSC_ERROR_CREDENTIALS,
+                          "credentials provider %s returned no credentials",
+                          provider->vtable->name ? provider->vtable->name
+                                                 : "(unnamed)");
+  if (rc != AWSC_OK && *out) {
+    awsc_credentials_release(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+void awsc_credentials_provider_free(awsc_credentials_provider *provider) {
+  if (!provider)
+    return;
+  if (provider->vtable && provider->vtable->destroy)
+    provider->vtable->destroy(provider);
+}
+
+/* ---- static provider ---- */
+
+static int static_get(awsc_credentials_provider *p, awsc_credentials **out,
+                      awsc_error *err) {
+  (void)err;
+  *out = awsc_credentials_ref(p->impl);
+  return AWSC_OK;
+}
+
+static void static_destroy(awsc_credentials_provider *p) {
+  awsc_credentials_release(p->impl);
+  awsc_free(p);
+}
+
+static const awsc_credentials_provider_vtable static_vtable = {
+    "static", static_get, static_destroy};
+
+int awsc_credentials_provider_static_new(awsc_credentials_provider **out,
+                                         awsc_credentials *creds) {
+  if (!out)
+    return AWSC_EINVAL;
+  *out = NULL;
+  if (!creds)
+    return AWSC_EINVAL;
+  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
+  if (!p)
+    return AWSC_ENOMEM;
+  p->vtable = &static_vtable;
+  p->impl = awsc_credentials_ref(creds);
+  *out = p;
+  return AWSC_OK;
+}
+
+/* ---- caching provider ---- */
+
+#define DEFAULT_ADVISORY_MS (15 * 60 * 1000)
+#define DEFAULT_MANDATORY_MS (10 * 60 * 1000)
+
+typedef struct cached_impl {
+  awsc_credentials_provider *inner;
+  /* Held by the one thread that refreshes; readers never wait for it
+   * unless the snapshot is inside the mandatory window. */
+  pthread_mutex_t refresh_lock;
+  /* Guards only the `current` pointer swap (a few instructions). */
+  pthread_mutex_t snap_lock;
+  awsc_credentials *current;
+  int64_t advisory_ms;
+  int64_t mandatory_ms;
+  const awsc_logger *logger;
+} cached_impl;
+
+static awsc_credentials *cached_snapshot(cached_impl *c) {
+  pthread_mutex_lock(&c->snap_lock);
+  awsc_credentials *s = awsc_credentials_ref(c->current);
+  pthread_mutex_unlock(&c->snap_lock);
+  return s;
+}
+
+/* Takes over the caller's reference to creds. */
+static void cached_store(cached_impl *c, awsc_credentials *creds) {
+  pthread_mutex_lock(&c->snap_lock);
+  awsc_credentials *old = c->current;
+  c->current = creds;
+  pthread_mutex_unlock(&c->snap_lock);
+  awsc_credentials_release(old);
+}
+
+/* As botocore's refresh_needed: nothing cached needs a load, credentials
+ * without expiry never need one, others when fewer than window ms are
+ * left. */
+static bool refresh_needed(const awsc_credentials *s, int64_t window_ms) {
+  if (!s)
+    return true;
+  if (s->expiration_ms == 0)
+    return false;
+  return s->expiration_ms - awsc_time_now_ms() < window_ms;
+}
+
+/* Caller holds refresh_lock. *snap is the caller's reference to what it
+ * saw (may be NULL: first load); on success it is replaced by the fresh
+ * snapshot, on an advisory failure it stays. */
+static int cached_refresh(cached_impl *c, bool mandatory,
+                          awsc_credentials **snap, awsc_error *err) {
+  awsc_credentials *fresh = NULL;
+  awsc_error inner_err = AWSC_ERROR_INIT;
+  int rc = awsc_credentials_provider_get(c->inner, &fresh, &inner_err);
+  if (rc != AWSC_OK) {
+    if (*snap) {
+      awsc_log(c->logger, AWSC_LOG_WARN,
+               "Refreshing temporary credentials failed during %s refresh "
+               "period: %s",
+               mandatory ? "mandatory" : "advisory", inner_err.message);
+      if (!mandatory)
+        return AWSC_OK;
+    }
+    awsc_error_copy(err, &inner_err);
+    return rc;
+  }
+  if (fresh->expiration_ms != 0 && fresh->expiration_ms <= awsc_time_now_ms()) {
+    awsc_credentials_release(fresh);
+    awsc_log(c->logger, AWSC_LOG_WARN,
+             "Credentials were refreshed, but the refreshed credentials are "
+             "still expired.");
+    return awsc_error_set(err, AWSC_ECREDENTIALS, AWSC_ERROR_CREDENTIALS,
+                          "Credentials were refreshed, but the refreshed "
+                          "credentials are still expired.");
+  }
+  cached_store(c, awsc_credentials_ref(fresh));
+  awsc_credentials_release(*snap);
+  *snap = fresh;
+  return AWSC_OK;
+}
+
+static int cached_get(awsc_credentials_provider *p, awsc_credentials **out,
+                      awsc_error *err) {
+  cached_impl *c = p->impl;
+  awsc_credentials *snap = cached_snapshot(c);
+  if (!refresh_needed(snap, c->advisory_ms)) {
+    *out = snap;
+    return AWSC_OK;
+  }
+  int rc = AWSC_OK;
+  if (pthread_mutex_trylock(&c->refresh_lock) == 0) {
+    /* Someone may have refreshed between our look and the lock. */
+    awsc_credentials_release(snap);
+    snap = cached_snapshot(c);
+    if (refresh_needed(snap, c->advisory_ms))
+      rc = cached_refresh(c, refresh_needed(snap, c->mandatory_ms), &snap,
+                          err);
+    pthread_mutex_unlock(&c->refresh_lock);
+  } else if (refresh_needed(snap, c->mandatory_ms)) {
+    /* Inside the mandatory window (or nothing loaded yet): wait for the
+     * refresher, then refresh ourselves only if it did not succeed. */
+    pthread_mutex_lock(&c->refresh_lock);
+    awsc_credentials_release(snap);
+    snap = cached_snapshot(c);
+    if (refresh_needed(snap, c->mandatory_ms))
+      rc = cached_refresh(c, true, &snap, err);
+    pthread_mutex_unlock(&c->refresh_lock);
+  }
+  /* else: advisory window while another thread refreshes - the current
+   * snapshot is still good for a while. */
+  if (rc != AWSC_OK) {
+    awsc_credentials_release(snap);
+    return rc;
+  }
+  *out = snap;
+  return AWSC_OK;
+}
+
+static void cached_destroy(awsc_credentials_provider *p) {
+  cached_impl *c = p->impl;
+  awsc_credentials_provider_free(c->inner);
+  awsc_credentials_release(c->current);
+  pthread_mutex_destroy(&c->refresh_lock);
+  pthread_mutex_destroy(&c->snap_lock);
+  awsc_free(c);
+  awsc_free(p);
+}
+
+static const awsc_credentials_provider_vtable cached_vtable = {
+    "cached", cached_get, cached_destroy};
+
+int awsc_provider_cached_new_ex(awsc_credentials_provider **out,
+                                awsc_credentials_provider *inner,
+                                const awsc_cache_options *opts) {
+  if (!out) {
+    awsc_credentials_provider_free(inner);
+    return AWSC_EINVAL;
+  }
+  *out = NULL;
+  if (!inner)
+    return AWSC_EINVAL;
+  awsc_cache_options o = AWSC_CACHE_OPTIONS_INIT;
+  if (opts)
+    o = *opts;
+  if (o.advisory_refresh_ms == 0)
+    o.advisory_refresh_ms = DEFAULT_ADVISORY_MS;
+  if (o.mandatory_refresh_ms == 0)
+    o.mandatory_refresh_ms = DEFAULT_MANDATORY_MS;
+  if (o.advisory_refresh_ms < 0 || o.mandatory_refresh_ms < 0 ||
+      o.mandatory_refresh_ms > o.advisory_refresh_ms) {
+    awsc_credentials_provider_free(inner);
+    return AWSC_EINVAL;
+  }
+  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
+  cached_impl *c = awsc_calloc(1, sizeof(*c));
+  if (!p || !c) {
+    awsc_free(p);
+    awsc_free(c);
+    awsc_credentials_provider_free(inner);
+    return AWSC_ENOMEM;
+  }
+  if (pthread_mutex_init(&c->refresh_lock, NULL) != 0) {
+    awsc_free(p);
+    awsc_free(c);
+    awsc_credentials_provider_free(inner);
+    return AWSC_ENOMEM;
+  }
+  if (pthread_mutex_init(&c->snap_lock, NULL) != 0) {
+    pthread_mutex_destroy(&c->refresh_lock);
+    awsc_free(p);
+    awsc_free(c);
+    awsc_credentials_provider_free(inner);
+    return AWSC_ENOMEM;
+  }
+  c->inner = inner;
+  c->advisory_ms = o.advisory_refresh_ms;
+  c->mandatory_ms = o.mandatory_refresh_ms;
+  c->logger = o.logger;
+  p->vtable = &cached_vtable;
+  p->impl = c;
+  *out = p;
+  return AWSC_OK;
+}
+
+int awsc_credentials_provider_cached_new(awsc_credentials_provider **out,
+                                         awsc_credentials_provider *inner) {
+  return awsc_provider_cached_new_ex(out, inner, NULL);
+}
+
+/* ---- secret-safe memory ---- */
+
+void awsc_free_secret(char *s) {
+  if (!s)
+    return;
+  awsc_secure_zero(s, strlen(s));
+  awsc_free(s);
+}
+
+void awsc_buf_free_secret(awsc_buf *b) {
+  if (b->p)
+    awsc_secure_zero(b->p, b->cap);
+  awsc_buf_free(b);
+}
+
+int awsc_buf_append_secret(awsc_buf *b, const void *data, size_t n) {
+  if (n > SIZE_MAX / 2 - b->len - 1)
+    return AWSC_ENOMEM;
+  size_t need = b->len + n + 1;
+  if (need > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+      cap *= 2;
+    char *p = awsc_malloc(cap);
+    if (!p)
+      return AWSC_ENOMEM;
+    if (b->p) {
+      memcpy(p, b->p, b->len);
+      awsc_secure_zero(b->p, b->cap);
+      awsc_free(b->p);
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  if (n)
+    memcpy(b->p + b->len, data, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+  return AWSC_OK;
+}
+
+/*
+ * yajl's memory. yajl does not check its own allocations (yajl_alloc and
+ * the buffer code dereference what malloc returned), so it must never see
+ * a failure: it gets a pool sized up front from a scan of the text (one
+ * checked awsc_malloc), served by a bump allocator. The pool is wiped as a
+ * whole at the end, since the lexer and decode buffers hold pieces of the
+ * secrets. Blocks past the pool (should the estimate ever be short) come
+ * from awsc_malloc with a size header so that they are wiped too.
+ */
+#define JSON_MAX_DEPTH 64
+#define POOL_ALIGN 16
+
+typedef struct json_pool {
+  unsigned char *base;
+  size_t size;
+  size_t used;
+  size_t last; /* offset of the most recent block (in-place growth) */
+  bool failed; /* an allocation could not be served */
+} json_pool;
+
+typedef struct pool_hdr {
+  size_t size;
+  size_t pad;
+} pool_hdr;
+
+static size_t align_up(size_t n) {
+  return (n + POOL_ALIGN - 1) & ~(size_t)(POOL_ALIGN - 1);
+}
+
+static bool in_pool(const json_pool *p, const void *ptr) {
+  uintptr_t a = (uintptr_t)ptr, b = (uintptr_t)p->base;
+  return a >= b && a < b + p->size;
+}
+
+static void *pool_malloc(void *ctx, size_t size) {
+  json_pool *p = ctx;
+  size_t need = align_up(size ? size : 1) + POOL_ALIGN;
+  if (size < SIZE_MAX / 2 && p->size - p->used >= need) {
+    unsigned char *b = p->base + p->used;
+    memcpy(b, &size, sizeof(size));
+    p->last = p->used;
+    p->used += need;
+    return b + POOL_ALIGN;
+  }
+  if (size > SIZE_MAX - sizeof(pool_hdr)) {
+    p->failed = true;
+    return NULL;
+  }
+  pool_hdr *h = awsc_malloc(sizeof(pool_hdr) + size);
+  if (!h) {
+    p->failed = true;
+    return NULL;
+  }
+  h->size = size;
+  return h + 1;
+}
+
+static size_t block_size(const json_pool *p, const void *ptr) {
+  size_t size;
+  if (in_pool(p, ptr))
+    memcpy(&size, (const unsigned char *)ptr - POOL_ALIGN, sizeof(size));
+  else
+    size = ((const pool_hdr *)ptr - 1)->size;
+  return size;
+}
+
+static void pool_free(void *ctx, void *ptr) {
+  json_pool *p = ctx;
+  if (!ptr)
+    return;
+  if (in_pool(p, ptr)) {
+    /* Only the newest block gives its room back; the rest is reclaimed
+     * with the whole pool. */
+    if ((unsigned char *)ptr - POOL_ALIGN == p->base + p->last &&
+        p->last < p->used) {
+      p->used = p->last;
+      p->last = p->used; /* no further roll-back */
+    }
+    return;
+  }
+  pool_hdr *h = (pool_hdr *)ptr - 1;
+  awsc_secure_zero(h, sizeof(*h) + h->size);
+  awsc_free(h);
+}
+
+static void *pool_realloc(void *ctx, void *ptr, size_t size) {
+  json_pool *p = ctx;
+  if (!ptr)
+    return pool_malloc(ctx, size);
+  size_t old = block_size(p, ptr);
+  unsigned char *hdr = (unsigned char *)ptr - POOL_ALIGN;
+  if (in_pool(p, ptr) && hdr == p->base + p->last && size < SIZE_MAX / 2) {
+    size_t need = align_up(size ? size : 1) + POOL_ALIGN;
+    if (p->size - p->last >= need) {
+      memcpy(hdr, &size, sizeof(size));
+      p->used = p->last + need;
+      return ptr;
+    }
+  }
+  void *n = pool_malloc(ctx, size);
+  if (!n)
+    return NULL;
+  memcpy(n, ptr, old < size ? old : size);
+  pool_free(ctx, ptr);
+  return n;
+}
+
+/* Depth and the longest string of the text, which bound what yajl will
+ * allocate: its state stack grows with depth, its decode buffer (and the
+ * lexer buffer for a token cut off by the end) with string length. */
+static void json_scan(const char *s, size_t n, size_t *max_depth,
+                      size_t *longest, size_t *trailing) {
+  size_t depth = 0, maxd = 0, lng = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '"') {
+      size_t start = ++i;
+      while (i < n && s[i] != '"')
+        i += s[i] == '\\' ? 2 : 1;
+      if (i - start > lng)
+        lng = i - start;
+    } else if (c == '{' || c == '[') {
+      if (++depth > maxd)
+        maxd = depth;
+    } else if ((c == '}' || c == ']') && depth) {
+      depth--;
+    }
+  }
+  *max_depth = maxd;
+  *longest = lng > n ? n : lng;
+  /* A number or literal cut off by the end is kept in the lexer buffer. */
+  size_t t = 0;
+  while (t < n && !strchr("{}[],:\" \t\r\n", s[n - 1 - t]))
+    t++;
+  *trailing = t;
+}
+
+/* ---- flat JSON object picking ---- */
+
+typedef struct pick_ctx {
+  awsc_json_field *fields;
+  size_t n;
+  int depth;     /* 1 = inside the top-level object */
+  long cur;      /* field of the pending top-level key, -1 none */
+  bool root_seen;
+  bool not_object;
+  bool oom;
+} pick_ctx;
+
+static int pick_value(pick_ctx *x, awsc_json_type type, const char *p,
+                      size_t len) {
+  if (x->depth == 0) {
+    x->not_object = true;
+    return 0;
+  }
+  if (x->depth != 1 || x->cur < 0)
+    return 1;
+  awsc_json_field *f = &x->fields[x->cur];
+  x->cur = -1;
+  awsc_free_secret(f->value);
+  f->value = NULL;
+  f->len = 0;
+  f->type = type;
+  if (p) {
+    f->value = awsc_strndup(p, len);
+    if (!f->value) {
+      f->type = AWSC_JSON_ABSENT;
+      x->oom = true;
+      return 0;
+    }
+    f->len = len;
+  }
+  return 1;
+}
+
+static int cb_null(void *ctx) { return pick_value(ctx, AWSC_JSON_NULL, NULL, 0); }
+
+static int cb_boolean(void *ctx, int v) {
+  (void)v;
+  return pick_value(ctx, AWSC_JSON_OTHER, NULL, 0);
+}
+
+static int cb_number(void *ctx, const char *s, size_t len) {
+  return pick_value(ctx, AWSC_JSON_NUMBER, s, len);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len) {
+  return pick_value(ctx, AWSC_JSON_STRING, (const char *)s, len);
+}
+
+static int cb_start_map(void *ctx) {
+  pick_ctx *x = ctx;
+  if (x->depth == 0) {
+    if (x->root_seen) {
+      x->not_object = true;
+      return 0;
+    }
+    x->root_seen = true;
+  } else if (x->depth == 1 && !pick_value(x, AWSC_JSON_OTHER, NULL, 0)) {
+    return 0;
+  }
+  x->depth++;
+  return 1;
+}
+
+static int cb_start_array(void *ctx) {
+  pick_ctx *x = ctx;
+  if (x->depth == 0) {
+    x->not_object = true;
+    return 0;
+  }
+  if (x->depth == 1 && !pick_value(x, AWSC_JSON_OTHER, NULL, 0))
+    return 0;
+  x->depth++;
+  return 1;
+}
+
+static int cb_end(void *ctx) {
+  pick_ctx *x = ctx;
+  x->depth--;
+  return 1;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *key, size_t len) {
+  pick_ctx *x = ctx;
+  if (x->depth != 1)
+    return 1;
+  x->cur = -1;
+  for (size_t i = 0; i < x->n; i++) {
+    const char *name = x->fields[i].name;
+    if (strlen(name) == len && memcmp(name, key, len) == 0) {
+      x->cur = (long)i;
+      break;
+    }
+  }
+  return 1;
+}
+
+static const yajl_callbacks pick_callbacks = {
+    cb_null,  cb_boolean, NULL,           NULL,   cb_number, cb_string,
+    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end};
+
+int awsc_json_pick(const char *json, size_t len, awsc_json_field *fields,
+                   size_t n, awsc_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    fields[i].type = AWSC_JSON_ABSENT;
+    fields[i].value = NULL;
+    fields[i].len = 0;
+  }
+  if (!json && len)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "JSON text is NULL");
+  const char *text = json ? json : "";
+  size_t depth, longest, trailing;
+  json_scan(text, len, &depth, &longest, &trailing);
+  if (depth > JSON_MAX_DEPTH)
+    return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "JSON document nested deeper than %d levels",
+                          JSON_MAX_DEPTH);
+  /* Fixed structures (~1 KiB), the first 2 KiB buffers, and for each of the
+   * two growable buffers (decode: a string; lexer: the token cut off by
+   * the end) at most 4x the longest content (doubling growth). */
+  size_t tail = trailing > longest + 2 ? trailing : longest + 2;
+  if (longest > SIZE_MAX / 16 - 8192 || tail > SIZE_MAX / 16)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  json_pool pool = {NULL, 16384 + 4 * (longest + 1) + 4 * (tail + 1), 0, 0,
+                    false};
+  pool.base = awsc_malloc(pool.size);
+  if (!pool.base)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  pick_ctx x = {fields, n, 0, -1, false, false, false};
+  yajl_alloc_funcs afs = {pool_malloc, pool_realloc, pool_free, &pool};
+  yajl_handle h = yajl_alloc(&pick_callbacks, &afs, &x);
+  yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
+  if (st == yajl_status_ok)
+    st = yajl_complete_parse(h);
+  int rc = AWSC_OK;
+  if (st != yajl_status_ok) {
+    if (x.oom || pool.failed) {
+      rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+    } else if (x.not_object) {
+      rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "JSON document is not an object");
+    } else {
+      /* verbose = 0: the message must not quote the text (secrets). */
+      unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
+      char line[160];
+      awsc_creds_first_line(msg ? (const char *)msg : "invalid JSON",
+                            msg ? strlen((const char *)msg) : 12, line,
+                            sizeof(line));
+      if (msg)
+        yajl_free_error(h, msg);
+      rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "invalid JSON (%s)", line);
+    }
+  } else if (!x.root_seen) {
+    rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                        "JSON document is not an object");
+  }
+  yajl_free(h);
+  awsc_secure_zero(pool.base, pool.size);
+  awsc_free(pool.base);
+  return rc;
+}
+
+void awsc_json_fields_cleanup(awsc_json_field *fields, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    awsc_free_secret(fields[i].value);
+    fields[i].value = NULL;
+    fields[i].len = 0;
+    fields[i].type = AWSC_JSON_ABSENT;
+  }
+}
+
+/* ---- messages ---- */
+
+int awsc_creds_error(awsc_error *err, const char *provider, const char *fmt,
+                     ...) {
+  char msg[448];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  return awsc_error_set(err, AWSC_ECREDENTIALS, AWSC_ERROR_CREDENTIALS,
+                        "Error when retrieving credentials from %s: %s",
+                        provider, msg);
+}
+
+bool awsc_creds_is_true(const char *value) {
+  return value && strcasecmp(value, "true") == 0;
+}
+
+void awsc_creds_first_line(const char *text, size_t len, char *out,
+                           size_t out_size) {
+  if (!out_size)
+    return;
+  size_t i = 0;
+  while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' ||
+                     text[i] == '\n'))
+    i++;
+  size_t end = i;
+  while (end < len && text[end] != '\n' && text[end] != '\r' && text[end])
+    end++;
+  while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+    end--;
+  size_t o = 0;
+  for (; i < end && o + 1 < out_size; i++) {
+    unsigned char ch = (unsigned char)text[i];
+    out[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+  }
+  out[o] = '\0';
+}

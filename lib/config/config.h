@@ -34,6 +34,12 @@ const char *awsc_ini_get_sub(const awsc_ini *ini, const char *section,
                              const char *key, const char *subkey);
 /* Iterate section names: index 0..n-1; NULL past the end. */
 const char *awsc_ini_section_name(const awsc_ini *ini, size_t index);
+/* Number of sections ([DEFAULT] is not counted, as in configparser). */
+size_t awsc_ini_section_count(const awsc_ini *ini);
+/* Whether the section has the key, plain or nested (tells a nested block
+ * from an absent key, which awsc_ini_get both report as NULL). */
+bool awsc_ini_has_key(const awsc_ini *ini, const char *section,
+                      const char *key);
 
 /* ---- environment and files for one profile (config.c) ---- */
 typedef const char *(*awsc_getenv_fn)(const char *name, void *user_data);
@@ -79,6 +85,17 @@ const char *awsc_config_section_get(const awsc_config *cfg, const char *kind,
 const char *awsc_config_section_get_sub(const awsc_config *cfg,
                                         const char *kind, const char *name,
                                         const char *key, const char *subkey);
+/* The profile as botocore's scoped config sees it: the credentials
+ * file's [NAME] value if it has the key, else the config file's. (botocore
+ * merges the credentials file's sections over the config profiles.) */
+const char *awsc_config_get_scoped(const awsc_config *cfg, const char *key);
+const char *awsc_config_get_scoped_sub(const awsc_config *cfg,
+                                       const char *key, const char *subkey);
+/* Whether the config file has a section of that kind and name. */
+bool awsc_config_section_exists(const awsc_config *cfg, const char *kind,
+                                const char *name);
+/* Whether the profile exists in either file. */
+bool awsc_config_profile_exists(const awsc_config *cfg);
 /* Files actually read (for messages). */
 const char *awsc_config_config_path(const awsc_config *cfg);
 const char *awsc_config_credentials_path(const awsc_config *cfg);

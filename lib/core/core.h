@@ -24,6 +24,9 @@ void *awsc_realloc(void *ptr, size_t size);
 void awsc_free(void *ptr);
 char *awsc_strdup(const char *s);             /* NULL in -> NULL out */
 char *awsc_strndup(const char *s, size_t n);  /* always NUL-terminates */
+/* Whether awsc_set_allocator installed hooks (init.c then routes libcurl's
+ * allocations through them too). */
+bool awsc_allocator_is_custom(void);
 
 /* ---- byte views ---- */
 typedef struct awsc_sv {
@@ -94,6 +97,12 @@ bool awsc_log_enabled(const awsc_logger *logger, awsc_log_level level);
  * secret-bearing forms, "aws_secret_access_key", "SecretAccessKey",
  * "SessionToken", "Authorization:" become "***". */
 void awsc_log_redact(char *text);
+/* Details of the above: key-like markers (aws_secret_access_key,
+ * SecretAccessKey, SessionToken, X-Amz-Security-Token, and also
+ * aws_session_token and JSON "Token") count only when followed by '=',
+ * ':' or '>' (INI, env, JSON, XML, header and query forms); an
+ * Authorization value that is not AWS4-* is redacted to the end of the
+ * line; Credential=AKID/scope is not secret and is kept. */
 
 /* ---- time (time.c). Times are int64 milliseconds since the epoch. ---- */
 int64_t awsc_time_now_ms(void);
@@ -177,6 +186,21 @@ void awsc_md5(const void *data, size_t n, uint8_t out[AWSC_MD5_LEN]);
  * feed chunks: crc = awsc_crc32(crc, data, n). */
 uint32_t awsc_crc32(uint32_t crc, const void *data, size_t n);
 uint32_t awsc_crc32c(uint32_t crc, const void *data, size_t n);
+/* The portable table (slicing-by-8) paths. The two above switch to
+ * carry-less-multiply folding (PCLMULQDQ / VPCLMULQDQ) or the SSE4.2 crc32
+ * instruction when the CPU has them. For tests and benchmarks. */
+uint32_t awsc_crc32_sw(uint32_t crc, const void *data, size_t n);
+uint32_t awsc_crc32c_sw(uint32_t crc, const void *data, size_t n);
+/* Which path awsc_crc32 / awsc_crc32c use: "vpclmulqdq", "pclmul",
+ * "sse4.2" or "table". The environment variable AWSC_CRC_DISABLE=avx512
+ * (or =hw) read at first use rules out the 512-bit (or all hardware)
+ * paths. */
+const char *awsc_crc32_impl(void);
+const char *awsc_crc32c_impl(void);
+/* CRC of A||B from crc(A), crc(B) and len(B), as zlib's crc32_combine
+ * (S3 full-object checksums of multipart uploads). */
+uint32_t awsc_crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+uint32_t awsc_crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
 
 /* Constant-time comparison; 0 when equal. */
 int awsc_memcmp_ct(const void *a, const void *b, size_t n);

@@ -1,1 +1,176 @@
-/* placeholder: being written */
+/* lib/core/encode.c - hex, base64 and the percent-encoding SigV4 needs. */
+#include <string.h>
+
+#include "core/core.h"
+
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
+
+static int hex_val(unsigned char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+void awsc_hex_encode(const uint8_t *in, size_t n, char *out) {
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = hex_lower[in[i] >> 4];
+    out[2 * i + 1] = hex_lower[in[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+int awsc_hex_decode(const char *in, size_t n, uint8_t *out) {
+  if (n % 2)
+    return AWSC_EPARSE;
+  for (size_t i = 0; i < n; i += 2) {
+    int hi = hex_val((unsigned char)in[i]);
+    int lo = hex_val((unsigned char)in[i + 1]);
+    if (hi < 0 || lo < 0)
+      return AWSC_EPARSE;
+    out[i / 2] = (uint8_t)(hi << 4 | lo);
+  }
+  return AWSC_OK;
+}
+
+static const char b64_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t awsc_base64_encode(const uint8_t *in, size_t n, char *out) {
+  size_t o = 0, i = 0;
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+    out[o++] = b64_chars[v >> 18];
+    out[o++] = b64_chars[(v >> 12) & 63];
+    out[o++] = b64_chars[(v >> 6) & 63];
+    out[o++] = b64_chars[v & 63];
+  }
+  if (n - i == 1) {
+    uint32_t v = (uint32_t)in[i] << 16;
+    out[o++] = b64_chars[v >> 18];
+    out[o++] = b64_chars[(v >> 12) & 63];
+    out[o++] = '=';
+    out[o++] = '=';
+  } else if (n - i == 2) {
+    uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+    out[o++] = b64_chars[v >> 18];
+    out[o++] = b64_chars[(v >> 12) & 63];
+    out[o++] = b64_chars[(v >> 6) & 63];
+    out[o++] = '=';
+  }
+  out[o] = '\0';
+  return o;
+}
+
+static int b64_val(unsigned char c) {
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '+')
+    return 62;
+  if (c == '/')
+    return 63;
+  return -1;
+}
+
+int awsc_base64_decode(const char *in, size_t n, uint8_t *out,
+                       size_t *out_len) {
+  /* Padding, when present, must complete the last quantum exactly. */
+  size_t data = n;
+  if (n % 4 == 0 && n >= 4) {
+    if (in[n - 1] == '=')
+      data--;
+    if (in[n - 2] == '=') {
+      if (data != n - 1)
+        return AWSC_EPARSE;
+      data--;
+    }
+  }
+  if (data % 4 == 1)
+    return AWSC_EPARSE;
+  size_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < data; i++) {
+    int v = b64_val((unsigned char)in[i]);
+    if (v < 0)
+      return AWSC_EPARSE;
+    acc = acc << 6 | (uint32_t)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (uint8_t)(acc >> bits);
+      acc &= (1u << bits) - 1;
+    }
+  }
+  if (out_len)
+    *out_len = o;
+  return AWSC_OK;
+}
+
+static bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+int awsc_uri_encode(awsc_buf *b, const char *s, size_t n, bool keep_slash) {
+  /* Reserve the worst case once so the loop cannot fail half way. */
+  if (n > SIZE_MAX / 3)
+    return AWSC_ENOMEM;
+  int rc = awsc_buf_reserve(b, 3 * n);
+  if (rc)
+    return rc;
+  char *o = b->p + b->len;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (is_unreserved(c) || (c == '/' && keep_slash)) {
+      *o++ = (char)c;
+    } else {
+      *o++ = '%';
+      *o++ = hex_upper[c >> 4];
+      *o++ = hex_upper[c & 15];
+    }
+  }
+  *o = '\0';
+  b->len = (size_t)(o - b->p);
+  return AWSC_OK;
+}
+
+int awsc_uri_decode(awsc_buf *b, const char *s, size_t n, bool plus_is_space) {
+  int rc = awsc_buf_reserve(b, n);
+  if (rc)
+    return rc;
+  char *o = b->p + b->len;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '%') {
+      if (n - i < 3) {
+        b->p[b->len] = '\0';
+        return AWSC_EPARSE;
+      }
+      int hi = hex_val((unsigned char)s[i + 1]);
+      int lo = hex_val((unsigned char)s[i + 2]);
+      if (hi < 0 || lo < 0) {
+        /* Leave the buffer as it was before the call. */
+        b->p[b->len] = '\0';
+        return AWSC_EPARSE;
+      }
+      *o++ = (char)(hi << 4 | lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      *o++ = ' ';
+    } else {
+      *o++ = c;
+    }
+  }
+  *o = '\0';
+  b->len = (size_t)(o - b->p);
+  return AWSC_OK;
+}

@@ -1,1 +1,673 @@
-/* placeholder: being written */
+/*
+ * lib/http/curl_transport.c - the libcurl transport: a pool of easy
+ * handles, each driven by its own multi handle, sharing DNS and TLS
+ * sessions through one share handle.
+ *
+ * Why connections are not shared through CURL_LOCK_DATA_CONNECT: libcurl
+ * documents a shared connection cache as unsafe between concurrent threads
+ * (KNOWN_BUGS "A shared connection cache is not thread-safe", curl issues
+ * #4915, #13347, #13840, still open for 7.88). Instead every pooled entry
+ * keeps its connections in its own multi handle, and the pool hands out
+ * the most recently used entry first, so sequential requests ride one
+ * connection and N concurrent callers use about N connections.
+ *
+ * Why a multi handle per entry rather than curl_easy_perform: the easy
+ * interface wakes up at most once a second when the socket is silent, so
+ * a read timeout below a second would fire late; driving the transfer
+ * ourselves lets it fire on time.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http/curl_internal.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 60000L
+#define DEFAULT_READ_TIMEOUT_MS 60000L
+#define DEFAULT_MAX_CONNECTIONS 10
+#define DEFAULT_EXPECT_THRESHOLD ((int64_t)1 << 20)
+
+typedef struct pool_entry {
+  CURL *easy;
+  CURLM *multi; /* owns the entry's connection cache */
+  struct pool_entry *next;
+} pool_entry;
+
+typedef struct curl_transport {
+  awsc_transport base; /* first: the public handle points here */
+  long connect_timeout_ms;
+  long read_timeout_ms;
+  int verify_ssl;
+  char *ca_bundle;
+  char *proxy;
+  char *no_proxy;
+  int max_connections;
+  int64_t expect_threshold; /* -1 = never */
+  struct curl_slist *resolve;
+
+  CURLSH *share;
+  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+  int share_locks_ready; /* how many of share_locks are initialised */
+  pthread_mutex_t pool_lock;
+  bool pool_lock_ready;
+  pool_entry *idle; /* LIFO: the warmest connection first */
+  int idle_count;
+
+  _Atomic uint64_t requests;
+  _Atomic uint64_t connections_opened;
+} curl_transport;
+
+static const awsc_transport_vtable curl_vtable;
+
+/* ---- SIGPIPE ----
+ * CURLOPT_NOSIGNAL stops libcurl from touching signal handlers (which is
+ * process-wide and racy); libcurl then sends with MSG_NOSIGNAL, but a
+ * TLS library writing to a socket the peer closed could still raise
+ * SIGPIPE. So for the duration of a call that may write to a socket the
+ * calling thread blocks SIGPIPE and discards one it caused (the libpq
+ * approach): no process-wide state changes. */
+typedef struct sigpipe_guard {
+  sigset_t old;
+  bool active;
+  bool was_pending;
+} sigpipe_guard;
+
+static void sigpipe_block(sigpipe_guard *g) {
+  sigset_t set, pending;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  g->active = pthread_sigmask(SIG_BLOCK, &set, &g->old) == 0;
+  g->was_pending = false;
+  if (g->active && sigpending(&pending) == 0)
+    g->was_pending = sigismember(&pending, SIGPIPE) == 1;
+}
+
+static void sigpipe_restore(sigpipe_guard *g) {
+  if (!g->active)
+    return;
+  sigset_t set, pending;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  if (!g->was_pending && sigpending(&pending) == 0 &&
+      sigismember(&pending, SIGPIPE) == 1) {
+    const struct timespec zero = {0, 0};
+    while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* ---- share handle locks: one mutex per kind of shared data ---- */
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access,
+                       void *ud) {
+  curl_transport *t = ud;
+  (void)h;
+  (void)access;
+  if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+    pthread_mutex_lock(&t->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *ud) {
+  curl_transport *t = ud;
+  (void)h;
+  if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+    pthread_mutex_unlock(&t->share_locks[data]);
+}
+
+/* ---- the pool ---- */
+static void entry_free(pool_entry *e) {
+  if (!e)
+    return;
+  if (e->multi)
+    curl_multi_cleanup(e->multi); /* closes the entry's connections */
+  if (e->easy)
+    curl_easy_cleanup(e->easy);
+  awsc_free(e);
+}
+
+static pool_entry *pool_get(curl_transport *t) {
+  pthread_mutex_lock(&t->pool_lock);
+  pool_entry *e = t->idle;
+  if (e) {
+    t->idle = e->next;
+    t->idle_count--;
+  }
+  pthread_mutex_unlock(&t->pool_lock);
+  if (e)
+    return e;
+  /* None idle: make one. More callers than max_connections get a handle
+   * each (like botocore's non-blocking pool); the extras are dropped when
+   * they come back. */
+  e = awsc_calloc(1, sizeof(*e));
+  if (!e)
+    return NULL;
+  e->easy = curl_easy_init();
+  e->multi = curl_multi_init();
+  if (!e->easy || !e->multi ||
+      curl_easy_setopt(e->easy, CURLOPT_SHARE, t->share) != CURLE_OK ||
+      curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS,
+                        (long)t->max_connections) != CURLM_OK) {
+    entry_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+static void pool_put(curl_transport *t, pool_entry *e) {
+  /* Forget the request's options (and pointers into the caller's stack,
+   * such as the error buffer); connections and the share stay. */
+  curl_easy_reset(e->easy);
+  pthread_mutex_lock(&t->pool_lock);
+  bool keep = t->idle_count < t->max_connections;
+  if (keep) {
+    e->next = t->idle;
+    t->idle = e;
+    t->idle_count++;
+  }
+  pthread_mutex_unlock(&t->pool_lock);
+  if (!keep)
+    entry_free(e);
+}
+
+/* ---- errors ---- */
+static int map_curl_code(CURLcode c) {
+  switch (c) {
+  case CURLE_OPERATION_TIMEDOUT:
+    return AWSC_ETIMEOUT;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_SSL_ENGINE_NOTFOUND:
+  case CURLE_SSL_ENGINE_SETFAILED:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_ENGINE_INITFAILED:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_SHUTDOWN_FAILED:
+  case CURLE_SSL_CRL_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_CLIENTCERT:
+  case CURLE_USE_SSL_FAILED:
+    return AWSC_ETLS;
+  case CURLE_ABORTED_BY_CALLBACK:
+    return AWSC_ECANCELLED;
+  case CURLE_READ_ERROR:
+  case CURLE_WRITE_ERROR:
+  case CURLE_FILE_COULDNT_READ_FILE:
+    return AWSC_EIO;
+  case CURLE_SEND_FAIL_REWIND:
+    return AWSC_EBODY;
+  case CURLE_OUT_OF_MEMORY:
+    return AWSC_ENOMEM;
+  case CURLE_URL_MALFORMAT:
+  case CURLE_UNSUPPORTED_PROTOCOL:
+  case CURLE_BAD_FUNCTION_ARGUMENT:
+    return AWSC_EINVAL;
+  default:
+    /* resolve, connect, send, recv, empty reply, proxy, HTTP framing */
+    return AWSC_ENETWORK;
+  }
+}
+
+static int fail_exchange(const exchange *ex, CURLcode code, const char *text,
+                         awsc_error *err) {
+  char host[256], clean[300];
+  awsc_http_url_host(host, sizeof(host), ex->req->url);
+  int status;
+  if (ex->abort_status) {
+    status = ex->abort_status;
+    awsc_http_scrub_query(clean, sizeof(clean), ex->abort_msg);
+  } else if (code == CURLE_SEND_FAIL_REWIND && ex->rewind_failed) {
+    status = AWSC_EBODY;
+    snprintf(clean, sizeof(clean),
+             "the request body had to be sent again (the connection was lost "
+             "or the server asked for it) but it can not be rewound");
+  } else {
+    status = map_curl_code(code);
+    awsc_http_scrub_query(clean, sizeof(clean),
+                          text && *text ? text : curl_easy_strerror(code));
+  }
+  size_t n = strlen(clean);
+  while (n > 0 && (clean[n - 1] == '\n' || clean[n - 1] == '\r'))
+    clean[--n] = '\0';
+  awsc_error_set(err, status, awsc_http_status_kind(status), "%s %s: %s",
+                 ex->req->method, host, clean);
+  if (err)
+    err->http_status = ex->resp->status;
+  return status;
+}
+
+/* ---- request setup ---- */
+static bool name_is(const char *a, const char *b) {
+  return strcasecmp(a, b) == 0;
+}
+
+static int add_line(struct curl_slist **list, awsc_buf *line) {
+  struct curl_slist *l = curl_slist_append(*list, line->p);
+  awsc_buf_reset(line);
+  if (!l)
+    return AWSC_ENOMEM;
+  *list = l;
+  return AWSC_OK;
+}
+
+/* The caller's headers in order, minus the framing headers that libcurl
+ * must compute from the body itself (a hand-set Content-Length that
+ * disagrees with the bytes sent desynchronises keep-alive connections),
+ * plus the suppression of curl's own defaults. */
+static int build_headers(const curl_transport *t, const exchange *ex,
+                         bool upload, struct curl_slist **out,
+                         awsc_error *err) {
+  const awsc_http_request *req = ex->req;
+  awsc_buf line = AWSC_BUF_INIT;
+  bool has_expect = false, has_accept = false;
+  int rc = AWSC_OK;
+  for (size_t i = 0; i < req->header_count && !rc; i++) {
+    const awsc_http_header *h = &req->headers[i];
+    if (name_is(h->name, "Content-Length") ||
+        name_is(h->name, "Transfer-Encoding"))
+      continue;
+    has_expect |= name_is(h->name, "Expect");
+    has_accept |= name_is(h->name, "Accept");
+    /* "Name;" is libcurl's spelling of a header with an empty value;
+     * "Name:" would remove the header. */
+    if (*h->value)
+      rc = awsc_buf_printf(&line, "%s: %s", h->name, h->value);
+    else
+      rc = awsc_buf_printf(&line, "%s;", h->name);
+    if (!rc)
+      rc = add_line(out, &line);
+  }
+  if (!rc && !has_accept)
+    rc = awsc_buf_puts(&line, "Accept:") ? AWSC_ENOMEM : add_line(out, &line);
+  if (!rc && !has_expect) {
+    bool expect = upload && t->expect_threshold >= 0 && ex->body_len >= 0 &&
+                  ex->body_len >= t->expect_threshold;
+    rc = awsc_buf_puts(&line, expect ? "Expect: 100-continue" : "Expect:");
+    if (!rc)
+      rc = add_line(out, &line);
+  }
+  awsc_buf_free(&line);
+  if (rc)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory building request headers");
+  return AWSC_OK;
+}
+
+static bool method_is(const awsc_http_request *r, const char *m) {
+  return strcmp(r->method, m) == 0;
+}
+
+static bool wants_upload(const exchange *ex) {
+  const awsc_http_request *r = ex->req;
+  return !ex->head && (r->body.kind != AWSC_BODY_NONE || method_is(r, "PUT") ||
+                       method_is(r, "POST") || method_is(r, "PATCH"));
+}
+
+#define SETOPT(opt, val)                                                       \
+  do {                                                                         \
+    if (c == CURLE_OK)                                                         \
+      c = curl_easy_setopt(easy, opt, val);                                    \
+  } while (0)
+
+static CURLcode configure(const curl_transport *t, CURL *easy, exchange *ex,
+                          bool upload, struct curl_slist *headers,
+                          char *errbuf) {
+  const awsc_http_request *req = ex->req;
+  CURLcode c = CURLE_OK;
+  long connect_ms =
+      req->connect_timeout_ms ? req->connect_timeout_ms : t->connect_timeout_ms;
+  SETOPT(CURLOPT_ERRORBUFFER, errbuf);
+  SETOPT(CURLOPT_NOSIGNAL, 1L);
+  SETOPT(CURLOPT_URL, req->url);
+  SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+  SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+  /* The signer encoded the path; "/../" in an S3 key is data. */
+  SETOPT(CURLOPT_PATH_AS_IS, 1L);
+  /* Bytes are handed over as stored (checksums are over them). */
+  SETOPT(CURLOPT_HTTP_CONTENT_DECODING, 0L);
+  SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+  SETOPT(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  if (t->verify_ssl < 0) {
+    SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
+    SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (t->ca_bundle)
+    SETOPT(CURLOPT_CAINFO, t->ca_bundle);
+  /* Unset, libcurl reads http_proxy/https_proxy/no_proxy itself. */
+  if (t->proxy)
+    SETOPT(CURLOPT_PROXY, t->proxy);
+  if (t->no_proxy)
+    SETOPT(CURLOPT_NOPROXY, t->no_proxy);
+  if (t->resolve)
+    SETOPT(CURLOPT_RESOLVE, t->resolve);
+  SETOPT(CURLOPT_HTTPHEADER, headers);
+
+  /* Method. Bodies always go the PUT way (UPLOAD with the method name
+   * replaced): curl's POST mode would add its own Content-Type. */
+  if (ex->head) {
+    SETOPT(CURLOPT_NOBODY, 1L);
+  } else if (upload) {
+    SETOPT(CURLOPT_UPLOAD, 1L);
+    SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)ex->body_len);
+    if (!method_is(req, "PUT"))
+      SETOPT(CURLOPT_CUSTOMREQUEST, req->method);
+  } else if (method_is(req, "GET")) {
+    SETOPT(CURLOPT_HTTPGET, 1L);
+  } else {
+    SETOPT(CURLOPT_CUSTOMREQUEST, req->method);
+  }
+
+  SETOPT(CURLOPT_READFUNCTION, exchange_read_cb);
+  SETOPT(CURLOPT_READDATA, ex);
+  SETOPT(CURLOPT_SEEKFUNCTION, exchange_seek_cb);
+  SETOPT(CURLOPT_SEEKDATA, ex);
+  SETOPT(CURLOPT_HEADERFUNCTION, exchange_header_cb);
+  SETOPT(CURLOPT_HEADERDATA, ex);
+  SETOPT(CURLOPT_WRITEFUNCTION, exchange_write_cb);
+  SETOPT(CURLOPT_WRITEDATA, ex);
+  SETOPT(CURLOPT_PREREQFUNCTION, exchange_prereq_cb);
+  SETOPT(CURLOPT_PREREQDATA, ex);
+  if (req->progress) {
+    SETOPT(CURLOPT_XFERINFOFUNCTION, exchange_xferinfo_cb);
+    SETOPT(CURLOPT_XFERINFODATA, ex);
+    SETOPT(CURLOPT_NOPROGRESS, 0L);
+  }
+  return c;
+}
+
+#undef SETOPT
+
+/* Run the transfer to its end, enforcing the read timeout (maximum
+ * silence once the connection is ready). */
+static int perform(curl_transport *t, pool_entry *e, exchange *ex, char *errbuf,
+                   awsc_error *err) {
+  const awsc_http_request *req = ex->req;
+  long read_ms =
+      req->read_timeout_ms ? req->read_timeout_ms : t->read_timeout_ms;
+  CURLMcode mc = curl_multi_add_handle(e->multi, e->easy);
+  if (mc != CURLM_OK)
+    return awsc_error_set(
+        err, mc == CURLM_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK,
+        AWSC_ERROR_INTERNAL, "curl_multi_add_handle: %s",
+        curl_multi_strerror(mc));
+  CURLcode result = CURLE_OK;
+  bool done = false, timed_out = false;
+  while (!done) {
+    int running = 0;
+    mc = curl_multi_perform(e->multi, &running);
+    if (mc != CURLM_OK)
+      break;
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(e->multi, &left)) != NULL) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == e->easy) {
+        result = msg->data.result;
+        done = true;
+      }
+    }
+    if (done || running == 0)
+      break;
+    int wait_ms = 1000;
+    if (ex->io_started && read_ms > 0) {
+      int64_t left_ms = ex->last_activity_ms + read_ms - awsc_http_mono_ms();
+      if (left_ms <= 0) {
+        timed_out = true;
+        break;
+      }
+      if (left_ms < wait_ms)
+        wait_ms = (int)left_ms;
+    }
+    mc = curl_multi_poll(e->multi, NULL, 0, wait_ms, NULL);
+    if (mc != CURLM_OK)
+      break;
+  }
+  /* Removing an unfinished transfer closes its connection, so a late
+   * answer can never be read as the reply to a later request. */
+  curl_multi_remove_handle(e->multi, e->easy);
+
+  long conns = 0, code = 0;
+  if (curl_easy_getinfo(e->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK &&
+      conns > 0)
+    atomic_fetch_add(&t->connections_opened, (uint64_t)conns);
+  if (curl_easy_getinfo(e->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK &&
+      code > 0)
+    ex->resp->status = (int)code;
+  ex->stale_connection =
+      done && conns == 0 && !ex->abort_status && ex->resp->status == 0 &&
+      ex->resp->header_count == 0 && ex->resp->bytes_received == 0 &&
+      (result == CURLE_SEND_ERROR || result == CURLE_RECV_ERROR ||
+       result == CURLE_GOT_NOTHING);
+
+  if (timed_out && !ex->abort_status) {
+    char host[256];
+    awsc_http_url_host(host, sizeof(host), req->url);
+    awsc_error_set(err, AWSC_ETIMEOUT, AWSC_ERROR_TIMEOUT,
+                   "%s %s: no data for %ld ms (read timeout)", req->method,
+                   host, read_ms);
+    if (err)
+      err->http_status = ex->resp->status;
+    return AWSC_ETIMEOUT;
+  }
+  if (!done)
+    return awsc_error_set(
+        err, mc == CURLM_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK,
+        AWSC_ERROR_NETWORK, "curl multi: %s",
+        mc != CURLM_OK ? curl_multi_strerror(mc)
+                       : "transfer ended without a result");
+  if (result != CURLE_OK || ex->abort_status)
+    return fail_exchange(ex, result, errbuf, err);
+  atomic_fetch_add(&t->requests, 1);
+  return AWSC_OK;
+}
+
+/* Put the body back at its start for a second attempt; false if it can
+ * not be (a pipe, a callback without rewind). */
+static bool rewind_body(exchange *ex) {
+  if (ex->body_sent == 0)
+    return true;
+  return exchange_seek_cb(ex, 0, SEEK_SET) == CURL_SEEKFUNC_OK;
+}
+
+static int curl_send(awsc_transport *tp, const awsc_http_request *req,
+                     awsc_http_response *resp, awsc_error *err) {
+  curl_transport *t = tp->impl;
+  exchange ex;
+  memset(&ex, 0, sizeof(ex));
+  ex.req = req;
+  ex.resp = resp;
+  ex.head = method_is(req, "HEAD");
+  char errbuf[CURL_ERROR_SIZE];
+  errbuf[0] = '\0';
+  struct curl_slist *headers = NULL;
+  pool_entry *e = NULL;
+  sigpipe_guard guard;
+  sigpipe_block(&guard);
+
+  int rc = exchange_open_body(&ex, err);
+  bool upload = wants_upload(&ex);
+  if (!rc)
+    rc = build_headers(t, &ex, upload, &headers, err);
+  if (!rc && !(e = pool_get(t)))
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                        "out of memory creating a curl handle");
+  if (!rc) {
+    CURLcode c = configure(t, e->easy, &ex, upload, headers, errbuf);
+    if (c != CURLE_OK)
+      rc = fail_exchange(&ex, c, NULL, err);
+  }
+  if (!rc) {
+    awsc_error first;
+    rc = perform(t, e, &ex, errbuf, &first);
+    if (rc && ex.stale_connection && rewind_body(&ex)) {
+      /* A pooled connection the server had already closed (idle timeout,
+       * restart) is an artefact of pooling, not a failure of the request:
+       * nothing of an answer arrived, so it is sent once more on a new
+       * connection, as libcurl itself does when the break shows up as a
+       * receive error. */
+      errbuf[0] = '\0';
+      ex.io_started = false;
+      rc = perform(t, e, &ex, errbuf, err);
+    } else if (rc) {
+      awsc_error_copy(err, &first);
+    }
+  }
+  if (!rc)
+    rc = exchange_finish_sink(&ex, err);
+  exchange_close(&ex);
+  if (e)
+    pool_put(t, e);
+  curl_slist_free_all(headers);
+  sigpipe_restore(&guard);
+  return rc;
+}
+
+/* ---- lifetime ---- */
+static void curl_destroy(awsc_transport *tp) {
+  curl_transport *t = tp->impl;
+  sigpipe_guard guard;
+  sigpipe_block(&guard);
+  while (t->idle) {
+    pool_entry *e = t->idle;
+    t->idle = e->next;
+    entry_free(e);
+  }
+  if (t->share)
+    curl_share_cleanup(t->share);
+  sigpipe_restore(&guard);
+  for (int i = 0; i < t->share_locks_ready; i++)
+    pthread_mutex_destroy(&t->share_locks[i]);
+  if (t->pool_lock_ready)
+    pthread_mutex_destroy(&t->pool_lock);
+  curl_slist_free_all(t->resolve);
+  awsc_free(t->ca_bundle);
+  awsc_free(t->proxy);
+  awsc_free(t->no_proxy);
+  awsc_free(t);
+}
+
+static const awsc_transport_vtable curl_vtable = {curl_send, curl_destroy};
+
+static int check_options(const awsc_curl_options *o, awsc_error *err) {
+  if (o->version != AWSC_CURL_OPTIONS_VERSION)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_curl_options.version is %d, expected %d "
+                          "(use AWSC_CURL_OPTIONS_INIT)",
+                          o->version, AWSC_CURL_OPTIONS_VERSION);
+  if (o->connect_timeout_ms < 0 || o->read_timeout_ms < 0)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "negative timeout in awsc_curl_options");
+  if (o->verify_ssl < -1 || o->verify_ssl > 1)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "verify_ssl must be -1, 0 or 1 (got %d)",
+                          o->verify_ssl);
+  if (o->max_connections < 0)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "max_connections must not be negative (got %d)",
+                          o->max_connections);
+  if (o->expect_continue_threshold < -1)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "expect_continue_threshold must be >= -1");
+  for (const char *const *r = o->resolve; r && *r; r++)
+    if (!**r || strpbrk(*r, "\r\n"))
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "empty or multi-line resolve entry");
+  return AWSC_OK;
+}
+
+static bool dup_opt(char **dst, const char *src) {
+  if (!src)
+    return true;
+  *dst = awsc_strdup(src);
+  return *dst != NULL;
+}
+
+int awsc_transport_curl_new(awsc_transport **out,
+                            const awsc_curl_options *options, awsc_error *err) {
+  static const awsc_curl_options defaults = AWSC_CURL_OPTIONS_INIT;
+  if (!out)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_transport_curl_new: out is NULL");
+  *out = NULL;
+  const awsc_curl_options *o = options ? options : &defaults;
+  int rc = check_options(o, err);
+  if (rc)
+    return rc;
+  rc = awsc_ensure_init();
+  if (rc)
+    return awsc_error_set(err, rc, awsc_http_status_kind(rc),
+                          "awsc global initialisation failed: %s",
+                          awsc_strerror(rc));
+
+  curl_transport *t = awsc_calloc(1, sizeof(*t));
+  if (!t)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory creating the curl transport");
+  t->base.vtable = &curl_vtable;
+  t->base.impl = t;
+  t->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
+                                                : DEFAULT_CONNECT_TIMEOUT_MS;
+  t->read_timeout_ms =
+      o->read_timeout_ms ? o->read_timeout_ms : DEFAULT_READ_TIMEOUT_MS;
+  t->verify_ssl = o->verify_ssl;
+  t->max_connections =
+      o->max_connections ? o->max_connections : DEFAULT_MAX_CONNECTIONS;
+  t->expect_threshold = o->expect_continue_threshold
+                            ? o->expect_continue_threshold
+                            : DEFAULT_EXPECT_THRESHOLD;
+  atomic_init(&t->requests, 0);
+  atomic_init(&t->connections_opened, 0);
+
+  bool ok = dup_opt(&t->ca_bundle, o->ca_bundle) &&
+            dup_opt(&t->proxy, o->proxy) && dup_opt(&t->no_proxy, o->no_proxy);
+  for (const char *const *r = o->resolve; ok && r && *r; r++) {
+    struct curl_slist *l = curl_slist_append(t->resolve, *r);
+    if (l)
+      t->resolve = l;
+    else
+      ok = false;
+  }
+  if (ok)
+    ok = pthread_mutex_init(&t->pool_lock, NULL) == 0;
+  t->pool_lock_ready = ok;
+  while (ok && t->share_locks_ready < CURL_LOCK_DATA_LAST) {
+    ok = pthread_mutex_init(&t->share_locks[t->share_locks_ready], NULL) == 0;
+    if (ok)
+      t->share_locks_ready++;
+  }
+  if (ok)
+    ok = (t->share = curl_share_init()) != NULL;
+  if (ok)
+    ok = curl_share_setopt(t->share, CURLSHOPT_LOCKFUNC, share_lock) ==
+             CURLSHE_OK &&
+         curl_share_setopt(t->share, CURLSHOPT_UNLOCKFUNC, share_unlock) ==
+             CURLSHE_OK &&
+         curl_share_setopt(t->share, CURLSHOPT_USERDATA, t) == CURLSHE_OK &&
+         curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ==
+             CURLSHE_OK &&
+         curl_share_setopt(t->share, CURLSHOPT_SHARE,
+                           CURL_LOCK_DATA_SSL_SESSION) == CURLSHE_OK;
+  if (!ok) {
+    curl_destroy(&t->base);
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of resources creating the curl transport");
+  }
+  *out = &t->base;
+  return AWSC_OK;
+}
+
+int awsc_transport_curl_stats(awsc_transport *transport,
+                              awsc_transport_stats *stats) {
+  if (!transport || !stats || transport->vtable != &curl_vtable)
+    return AWSC_EINVAL;
+  curl_transport *t = transport->impl;
+  stats->requests = atomic_load(&t->requests);
+  stats->connections_opened = atomic_load(&t->connections_opened);
+  return AWSC_OK;
+}

@@ -1,1 +1,352 @@
-/* placeholder: being written */
+/*
+ * lib/http/transport.c - the transport-independent half of the HTTP
+ * interface: argument checks in front of every send, and the response
+ * storage that every transport fills the same way.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "http/http_internal.h"
+
+/* Capacities of the growable parts of a response. Kept out of the public
+ * struct so that the layout can change; created on the first append. */
+typedef struct response_store {
+  size_t header_cap;
+  size_t body_cap;
+} response_store;
+
+static response_store *store_of(awsc_http_response *resp) {
+  if (!resp->internal_)
+    resp->internal_ = awsc_calloc(1, sizeof(response_store));
+  return resp->internal_;
+}
+
+static char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void trim(const char **p, size_t *n) {
+  while (*n > 0 && is_space(**p)) {
+    (*p)++;
+    (*n)--;
+  }
+  while (*n > 0 && is_space((*p)[*n - 1]))
+    (*n)--;
+}
+
+/* RFC 9110 token characters: what a method or header name may contain. */
+static bool is_tchar(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+      (c >= '0' && c <= '9'))
+    return true;
+  return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool is_token(const char *s) {
+  if (!s || !*s)
+    return false;
+  for (; *s; s++)
+    if (!is_tchar((unsigned char)*s))
+      return false;
+  return true;
+}
+
+/* A value may hold anything but line breaks (they would let a caller's
+ * data start a header or request of its own). */
+static bool is_field_value(const char *s) {
+  return s && strpbrk(s, "\r\n") == NULL;
+}
+
+int awsc_http_response_add_header_n(awsc_http_response *resp, const char *name,
+                                    size_t name_len, const char *value,
+                                    size_t value_len) {
+  trim(&name, &name_len);
+  trim(&value, &value_len);
+  response_store *st = store_of(resp);
+  if (!st)
+    return AWSC_ENOMEM;
+  if (resp->header_count == st->header_cap) {
+    size_t cap = st->header_cap ? st->header_cap * 2 : 16;
+    awsc_http_header *h = awsc_realloc(resp->headers, cap * sizeof(*h));
+    if (!h)
+      return AWSC_ENOMEM;
+    resp->headers = h;
+    st->header_cap = cap;
+  }
+  char *block = awsc_malloc(name_len + value_len + 2);
+  if (!block)
+    return AWSC_ENOMEM;
+  for (size_t i = 0; i < name_len; i++)
+    block[i] = ascii_lower(name[i]);
+  block[name_len] = '\0';
+  if (value_len)
+    memcpy(block + name_len + 1, value, value_len);
+  block[name_len + 1 + value_len] = '\0';
+  resp->headers[resp->header_count].name = block;
+  resp->headers[resp->header_count].value = block + name_len + 1;
+  resp->header_count++;
+  return AWSC_OK;
+}
+
+int awsc_http_response_fold_header(awsc_http_response *resp, const char *text,
+                                   size_t len) {
+  trim(&text, &len);
+  if (resp->header_count == 0 || len == 0)
+    return AWSC_OK;
+  awsc_http_header *h = &resp->headers[resp->header_count - 1];
+  size_t name_len = strlen(h->name), value_len = strlen(h->value);
+  size_t sep = value_len ? 1 : 0;
+  char *block =
+      awsc_realloc((char *)h->name, name_len + 1 + value_len + sep + len + 1);
+  if (!block)
+    return AWSC_ENOMEM;
+  char *value = block + name_len + 1;
+  if (sep)
+    value[value_len] = ' ';
+  memcpy(value + value_len + sep, text, len);
+  value[value_len + sep + len] = '\0';
+  h->name = block;
+  h->value = value;
+  return AWSC_OK;
+}
+
+void awsc_http_response_clear_headers(awsc_http_response *resp) {
+  for (size_t i = 0; i < resp->header_count; i++)
+    awsc_free((char *)resp->headers[i].name);
+  resp->header_count = 0;
+}
+
+int awsc_http_response_add_header(awsc_http_response *resp, const char *name,
+                                  const char *value) {
+  if (!resp || !name || !value)
+    return AWSC_EINVAL;
+  return awsc_http_response_add_header_n(resp, name, strlen(name), value,
+                                         strlen(value));
+}
+
+int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
+                                   size_t len) {
+  if (!resp || (!data && len))
+    return AWSC_EINVAL;
+  response_store *st = store_of(resp);
+  if (!st)
+    return AWSC_ENOMEM;
+  if (len >= SIZE_MAX - resp->body_len)
+    return AWSC_ENOMEM;
+  size_t need = resp->body_len + len + 1;
+  if (!resp->body || need > st->body_cap) {
+    size_t cap = st->body_cap ? st->body_cap : 256;
+    while (cap < need)
+      cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
+    char *p = awsc_realloc(resp->body, cap);
+    if (!p)
+      return AWSC_ENOMEM;
+    resp->body = p;
+    st->body_cap = cap;
+  }
+  if (len)
+    memcpy(resp->body + resp->body_len, data, len);
+  resp->body_len += len;
+  resp->body[resp->body_len] = '\0';
+  return AWSC_OK;
+}
+
+void awsc_http_response_cleanup(awsc_http_response *resp) {
+  if (!resp)
+    return;
+  awsc_http_response_clear_headers(resp);
+  awsc_free(resp->headers);
+  awsc_free(resp->body);
+  awsc_free(resp->internal_);
+  memset(resp, 0, sizeof(*resp));
+}
+
+const char *awsc_http_response_header(const awsc_http_response *resp,
+                                      const char *name) {
+  if (!resp || !name)
+    return NULL;
+  for (size_t i = 0; i < resp->header_count; i++) {
+    const char *a = resp->headers[i].name, *b = name;
+    while (*a && ascii_lower(*a) == ascii_lower(*b)) {
+      a++;
+      b++;
+    }
+    if (*a == '\0' && *b == '\0')
+      return resp->headers[i].value;
+  }
+  return NULL;
+}
+
+awsc_error_kind awsc_http_status_kind(int status) {
+  switch (status) {
+  case AWSC_ENETWORK:
+  case AWSC_ETLS:
+    return AWSC_ERROR_NETWORK;
+  case AWSC_ETIMEOUT:
+    return AWSC_ERROR_TIMEOUT;
+  case AWSC_EIO:
+  case AWSC_EBODY:
+    return AWSC_ERROR_IO;
+  case AWSC_EINVAL:
+  case AWSC_EVALIDATION:
+    return AWSC_ERROR_VALIDATION;
+  case AWSC_EPARSE:
+    return AWSC_ERROR_PARSE;
+  case AWSC_ECONFIG:
+    return AWSC_ERROR_CONFIG;
+  case AWSC_ECREDENTIALS:
+    return AWSC_ERROR_CREDENTIALS;
+  default:
+    return AWSC_ERROR_INTERNAL;
+  }
+}
+
+void awsc_http_scrub_query(char *dst, size_t dst_size, const char *src) {
+  if (!dst_size)
+    return;
+  size_t o = 0;
+  const char *p = src ? src : "";
+  while (*p && o + 1 < dst_size) {
+    if (*p == '?' && p[1] && !is_space(p[1])) {
+      static const char mark[] = "?...";
+      for (size_t i = 0; mark[i] && o + 1 < dst_size; i++)
+        dst[o++] = mark[i];
+      while (*p && !is_space(*p))
+        p++;
+      continue;
+    }
+    dst[o++] = *p++;
+  }
+  dst[o] = '\0';
+}
+
+void awsc_http_url_host(char *dst, size_t dst_size, const char *url) {
+  if (!dst_size)
+    return;
+  dst[0] = '\0';
+  if (!url)
+    return;
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  size_t n = strcspn(p, "/?#");
+  /* Userinfo (user:password@) is a secret too. */
+  const char *at = memchr(p, '@', n);
+  if (at) {
+    n -= (size_t)(at + 1 - p);
+    p = at + 1;
+  }
+  if (n >= dst_size)
+    n = dst_size - 1;
+  memcpy(dst, p, n);
+  dst[n] = '\0';
+}
+
+int64_t awsc_http_mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int check_request(const awsc_http_request *r, awsc_error *err) {
+  if (!is_token(r->method))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "HTTP method missing or not a token");
+  if (!r->url || !*r->url || strpbrk(r->url, "\r\n \t"))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "HTTP request URL missing or malformed");
+  if (r->header_count && !r->headers)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "header_count is %zu but headers is NULL",
+                          r->header_count);
+  for (size_t i = 0; i < r->header_count; i++) {
+    if (!is_token(r->headers[i].name))
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "HTTP header %zu: name missing or invalid", i);
+    if (!is_field_value(r->headers[i].value))
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "HTTP header %s: value missing or holds a line "
+                            "break",
+                            r->headers[i].name);
+  }
+  const awsc_body_source *b = &r->body;
+  switch (b->kind) {
+  case AWSC_BODY_NONE:
+    break;
+  case AWSC_BODY_MEMORY:
+    if (!b->data && b->len)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "memory body: data is NULL, len %zu", b->len);
+    break;
+  case AWSC_BODY_FILE:
+    if (!b->path || !*b->path || b->content_length < -1)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "file body: path or content_length invalid");
+    break;
+  case AWSC_BODY_CALLBACK:
+    if (!b->read || b->content_length < -1)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "callback body: read or content_length invalid");
+    break;
+  default:
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "unknown body kind %d", (int)b->kind);
+  }
+  const awsc_body_sink *s = &r->sink;
+  switch (s->kind) {
+  case AWSC_SINK_MEMORY:
+    break;
+  case AWSC_SINK_FILE:
+    if (!s->path || !*s->path)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "file sink without a path");
+    break;
+  case AWSC_SINK_CALLBACK:
+    if (!s->write)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "callback sink without a write function");
+    break;
+  default:
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "unknown sink kind %d", (int)s->kind);
+  }
+  if (r->connect_timeout_ms < 0 || r->read_timeout_ms < 0)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "negative timeout");
+  return AWSC_OK;
+}
+
+int awsc_transport_send(awsc_transport *transport,
+                        const awsc_http_request *request,
+                        awsc_http_response *response, awsc_error *err) {
+  if (response)
+    memset(response, 0, sizeof(*response));
+  if (!transport || !transport->vtable || !transport->vtable->send ||
+      !request || !response)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_transport_send: NULL argument");
+  int rc = check_request(request, err);
+  if (rc)
+    return rc;
+  rc = transport->vtable->send(transport, request, response, err);
+  if (rc) {
+    /* A failed exchange hands back nothing: callers need not remember to
+     * clean up after an error (doing so is still safe). */
+    int status = response->status;
+    awsc_http_response_cleanup(response);
+    if (err && status && !err->http_status)
+      err->http_status = status;
+    if (rc > 0)
+      rc = awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                          "transport returned a positive status %d", rc);
+  }
+  return rc;
+}
+
+void awsc_transport_free(awsc_transport *transport) {
+  if (transport && transport->vtable && transport->vtable->destroy)
+    transport->vtable->destroy(transport);
+}

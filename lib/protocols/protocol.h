@@ -61,6 +61,11 @@ typedef struct awsc_service_error {
   const char *type;           /* query: "Sender"/"Receiver", or NULL */
   const awsc_shape *shape;    /* modeled error shape, or NULL */
   awsc_value fields;          /* MAP of the modeled error's members */
+  /* XML protocols: MAP of the other text children of the <Error>
+   * element (S3's BucketName, Key, Resource, ...) as strings, which
+   * botocore keeps in response['Error'] next to Code and Message.
+   * Empty MAP otherwise. */
+  awsc_value details;
 } awsc_service_error;
 
 /* Parse a 2xx response into a MAP value for op->output (empty MAP when the
@@ -72,13 +77,40 @@ int awsc_protocol_parse_output(const awsc_service *svc,
                                awsc_arena *arena, awsc_value *out,
                                awsc_error *err);
 
-/* Parse a non-2xx response into *out (code, message, ids, modeled shape
- * and its fields). Bodies that can't be parsed give code = the HTTP
- * status text ("404" -> "NotFound" for HEAD as botocore, else the number
- * as a string) and message "". Returns 0 or AWSC_ENOMEM. */
+/* Parse a non-2xx response (or an S3 error-in-200, see below) into *out
+ * (code, message, ids, modeled shape and its fields). Bodies that can't
+ * be parsed give code = the HTTP status as a number ("404": botocore
+ * gives exactly that for S3 HEAD requests, there is no "NotFound") and
+ * message = the reason phrase ("Not Found") for rest-xml and any 5xx,
+ * "" otherwise. All strings live in `arena`. Returns 0 or AWSC_ENOMEM. */
 int awsc_protocol_parse_error(const awsc_service *svc,
                               const awsc_operation *op,
                               const awsc_raw_response *resp,
                               awsc_arena *arena, awsc_service_error *out);
+
+/* ---- response metadata helpers (parse.c, parse_error.c) ---- */
+
+/* The request id of a response, for ResponseMetadata.RequestId: the
+ * x-amzn-requestid or x-amz-request-id header, else (query, ec2) the
+ * RequestId / requestId / RequestID element of the body, as botocore.
+ * Copied into `arena`; NULL when there is none. */
+const char *awsc_protocol_request_id(const awsc_service *svc,
+                                     const awsc_raw_response *resp,
+                                     awsc_arena *arena);
+
+/* The x-amz-id-2 header (S3's HostId), borrowed from resp; or NULL. */
+const char *awsc_protocol_host_id(const awsc_raw_response *resp);
+
+/* S3 can answer 200 with an <Error> document (CompleteMultipartUpload,
+ * CopyObject, UploadPartCopy, ...). True when `resp` is such a response
+ * and must be handled as an error (botocore turns it into a 500, so it
+ * is retried, then parses it as an error): the service is S3, the
+ * operation has an output without an event stream or a blob/string
+ * payload, and the body's root element is <Error>. A truncated 200 body
+ * (botocore also treats it as a 500) shows up as AWSC_EPARSE from
+ * awsc_protocol_parse_output instead. */
+bool awsc_protocol_is_error_in_200(const awsc_service *svc,
+                                   const awsc_operation *op,
+                                   const awsc_raw_response *resp);
 
 #endif

@@ -57,7 +57,8 @@ enum {
   AWSC_MF_JSONVALUE = 1u << 6,      /* header holds base64 JSON */
   AWSC_MF_EVENT_PAYLOAD = 1u << 7,
   AWSC_MF_DEPRECATED = 1u << 8,
-  AWSC_MF_QUERY_NAME = 1u << 9      /* ec2: queryName given */
+  AWSC_MF_QUERY_NAME = 1u << 9,     /* ec2: queryName given */
+  AWSC_MF_EVENT_HEADER = 1u << 10   /* eventheader (event streams) */
 };
 
 /* Shape flags. */
@@ -70,13 +71,26 @@ enum {
   AWSC_SF_STREAMING = 1u << 5,     /* blob/string shape marked streaming */
   AWSC_SF_FAULT = 1u << 6,         /* server fault error */
   AWSC_SF_HAS_MIN = 1u << 7,
-  AWSC_SF_HAS_MAX = 1u << 8
+  AWSC_SF_HAS_MAX = 1u << 8,
+  AWSC_SF_EVENT = 1u << 9          /* "event": an event-stream event */
 };
 
 struct awsc_shape;
 
+/*
+ * A member carries its *effective* traits, as botocore sees them: the
+ * member reference's traits laid over the target shape's (botocore merges
+ * the two dicts). So location_name is the member's locationName or else
+ * the target shape's; xml_ns_* likewise; AWSC_MF_FLATTENED is set when
+ * either the reference or the target shape is flattened; the same for
+ * AWSC_MF_STREAMING; timestamp_format is the reference's or else the
+ * shape's. Consumers look at the member only; shape-level traits matter
+ * where there is no member (an operation's input/output root).
+ */
 typedef struct awsc_member {
-  const char *name;                 /* model member name ("Bucket") */
+  const char *name;                 /* model member name ("Bucket");
+                                       "member" / "key" / "value" for
+                                       list and map elements */
   const struct awsc_shape *shape;
   const char *location_name;        /* wire name; NULL = name */
   const char *query_name;           /* ec2 queryName; NULL if none */
@@ -148,6 +162,9 @@ typedef struct awsc_operation {
   const char *http_method;          /* "GET" */
   const char *request_uri;          /* "/{Bucket}?list-type=2" */
   int32_t response_code;            /* http.responseCode, 0 = 200 */
+  /* input/output: when the operation's reference carries traits of its
+   * own (locationName, xmlNamespace, payload), this is a copy of the
+   * shape with those traits applied. */
   const awsc_shape *input;          /* NULL when none */
   const awsc_shape *output;         /* NULL when none */
   const char *result_wrapper;       /* query/ec2 output resultWrapper */
@@ -234,6 +251,10 @@ const awsc_operation *awsc_service_find_operation(const awsc_service *svc,
 /* Member of a structure by model name / by wire name; NULL if none. */
 const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
                                           const char *name, size_t len);
+/* Member by wire name (awsc_member_wire_name); NULL if none. */
+const awsc_member *awsc_shape_find_member_by_wire_name(const awsc_shape *shape,
+                                                       const char *name,
+                                                       size_t len);
 /* Wire name: location_name if set else name. */
 static inline const char *awsc_member_wire_name(const awsc_member *m) {
   return m->location_name ? m->location_name : m->name;

@@ -1,1 +1,255 @@
-/* placeholder: being written */
+/* lib/runtime/value.c - value lookup and the arena-backed builder. */
+#include "runtime/value.h"
+
+#include <string.h>
+
+#include "runtime/jtree.h"
+
+const awsc_value *awsc_value_get(const awsc_value *v, const char *key) {
+  if (!v || v->type != AWSC_V_MAP || !key)
+    return NULL;
+  size_t kl = strlen(key);
+  for (size_t i = 0; i < v->u.map.n; i++) {
+    const awsc_kv *kv = &v->u.map.items[i];
+    if (kv->key_len == kl && memcmp(kv->key, key, kl) == 0)
+      return &kv->value;
+  }
+  return NULL;
+}
+
+typedef struct vb_frame {
+  bool is_map;
+  bool has_key;
+  void *items;          /* awsc_kv[] or awsc_value[] in the arena */
+  size_t n;
+  size_t cap;
+  const char *key;      /* pending key of a map */
+  size_t key_len;
+} vb_frame;
+
+struct awsc_value_builder {
+  awsc_arena *arena;
+  vb_frame *stack;
+  size_t depth;
+  size_t cap;
+  awsc_value root;
+  bool have_root;
+  int rc;               /* sticky failure */
+};
+
+awsc_value_builder *awsc_vb_new(awsc_arena *arena) {
+  if (!arena)
+    return NULL;
+  awsc_value_builder *b = awsc_calloc(1, sizeof *b);
+  if (b)
+    b->arena = arena;
+  return b;
+}
+
+void awsc_vb_free(awsc_value_builder *b) {
+  if (!b)
+    return;
+  awsc_free(b->stack);
+  awsc_free(b);
+}
+
+static int vb_fail(awsc_value_builder *b, int rc) {
+  if (!b->rc)
+    b->rc = rc;
+  return rc;
+}
+
+/* Append `v` to the open container (or make it the root). */
+static int vb_add(awsc_value_builder *b, const awsc_value *v) {
+  if (b->rc)
+    return b->rc;
+  if (b->depth == 0) {
+    if (b->have_root)
+      return vb_fail(b, AWSC_EINVAL);
+    b->root = *v;
+    b->have_root = true;
+    return 0;
+  }
+  vb_frame *f = &b->stack[b->depth - 1];
+  if (f->is_map && !f->has_key)
+    return vb_fail(b, AWSC_EINVAL);
+  size_t elem = f->is_map ? sizeof(awsc_kv) : sizeof(awsc_value);
+  if (f->n == f->cap) {
+    size_t cap = f->cap ? f->cap * 2 : 4;
+    void *items = awsc_arena_alloc(b->arena, cap * elem);
+    if (!items)
+      return vb_fail(b, AWSC_ENOMEM);
+    if (f->n)
+      memcpy(items, f->items, f->n * elem);
+    f->items = items;
+    f->cap = cap;
+  }
+  if (f->is_map) {
+    awsc_kv *kv = &((awsc_kv *)f->items)[f->n];
+    kv->key = f->key;
+    kv->key_len = f->key_len;
+    kv->value = *v;
+    f->has_key = false;
+  } else {
+    ((awsc_value *)f->items)[f->n] = *v;
+  }
+  f->n++;
+  return 0;
+}
+
+static int vb_begin(awsc_value_builder *b, bool is_map) {
+  if (!b)
+    return AWSC_EINVAL;
+  if (b->rc)
+    return b->rc;
+  if (b->depth == 0 && b->have_root)
+    return vb_fail(b, AWSC_EINVAL);
+  if (b->depth > 0) {
+    vb_frame *top = &b->stack[b->depth - 1];
+    if (top->is_map && !top->has_key)
+      return vb_fail(b, AWSC_EINVAL);
+  }
+  if (b->depth == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 8;
+    vb_frame *s = awsc_realloc(b->stack, cap * sizeof *s);
+    if (!s)
+      return vb_fail(b, AWSC_ENOMEM);
+    b->stack = s;
+    b->cap = cap;
+  }
+  vb_frame *f = &b->stack[b->depth++];
+  memset(f, 0, sizeof *f);
+  f->is_map = is_map;
+  return 0;
+}
+
+int awsc_vb_begin_map(awsc_value_builder *b) { return vb_begin(b, true); }
+int awsc_vb_begin_list(awsc_value_builder *b) { return vb_begin(b, false); }
+
+int awsc_vb_end(awsc_value_builder *b) {
+  if (!b)
+    return AWSC_EINVAL;
+  if (b->rc)
+    return b->rc;
+  if (b->depth == 0)
+    return vb_fail(b, AWSC_EINVAL);
+  vb_frame f = b->stack[b->depth - 1];
+  if (f.is_map && f.has_key)
+    return vb_fail(b, AWSC_EINVAL);
+  b->depth--;
+  awsc_value v;
+  memset(&v, 0, sizeof v);
+  if (f.is_map) {
+    v.type = AWSC_V_MAP;
+    v.u.map.items = f.items;
+    v.u.map.n = f.n;
+  } else {
+    v.type = AWSC_V_LIST;
+    v.u.list.items = f.items;
+    v.u.list.n = f.n;
+  }
+  return vb_add(b, &v);
+}
+
+int awsc_vb_key(awsc_value_builder *b, const char *key, size_t len) {
+  if (!b || !key)
+    return AWSC_EINVAL;
+  if (b->rc)
+    return b->rc;
+  if (b->depth == 0)
+    return vb_fail(b, AWSC_EINVAL);
+  vb_frame *f = &b->stack[b->depth - 1];
+  if (!f->is_map || f->has_key)
+    return vb_fail(b, AWSC_EINVAL);
+  char *k = awsc_arena_memdup0(b->arena, key, len);
+  if (!k)
+    return vb_fail(b, AWSC_ENOMEM);
+  f->key = k;
+  f->key_len = len;
+  f->has_key = true;
+  return 0;
+}
+
+static int vb_scalar(awsc_value_builder *b, awsc_value *v) {
+  if (!b)
+    return AWSC_EINVAL;
+  return vb_add(b, v);
+}
+
+int awsc_vb_null(awsc_value_builder *b) {
+  awsc_value v = {.type = AWSC_V_NULL};
+  return vb_scalar(b, &v);
+}
+
+int awsc_vb_bool(awsc_value_builder *b, bool x) {
+  awsc_value v = {.type = AWSC_V_BOOL, .u.b = x};
+  return vb_scalar(b, &v);
+}
+
+int awsc_vb_int(awsc_value_builder *b, int64_t x) {
+  awsc_value v = {.type = AWSC_V_INT, .u.i = x};
+  return vb_scalar(b, &v);
+}
+
+int awsc_vb_double(awsc_value_builder *b, double x) {
+  awsc_value v = {.type = AWSC_V_DOUBLE, .u.d = x};
+  return vb_scalar(b, &v);
+}
+
+int awsc_vb_timestamp(awsc_value_builder *b, int64_t ms) {
+  awsc_value v = {.type = AWSC_V_TIMESTAMP, .u.i = ms};
+  return vb_scalar(b, &v);
+}
+
+static int vb_bytes(awsc_value_builder *b, uint8_t type, const void *p,
+                    size_t n) {
+  if (!b || (!p && n))
+    return AWSC_EINVAL;
+  if (b->rc)
+    return b->rc;
+  char *copy = awsc_arena_memdup0(b->arena, p, n);
+  if (!copy)
+    return vb_fail(b, AWSC_ENOMEM);
+  awsc_value v = {.type = type};
+  v.u.s.p = copy;
+  v.u.s.n = n;
+  return vb_add(b, &v);
+}
+
+int awsc_vb_string(awsc_value_builder *b, const char *p, size_t n) {
+  return vb_bytes(b, AWSC_V_STRING, p, n);
+}
+
+int awsc_vb_blob(awsc_value_builder *b, const void *p, size_t n) {
+  return vb_bytes(b, AWSC_V_BLOB, p, n);
+}
+
+/* A streaming body (pipeline-owned pointer, not copied). */
+int awsc_vb_stream(awsc_value_builder *b, void *stream) {
+  awsc_value v = {.type = AWSC_V_STREAM, .u.stream = stream};
+  return vb_scalar(b, &v);
+}
+
+/* A blob borrowed from the caller for the life of the value (large request
+ * bodies are not copied). */
+int awsc_vb_blob_ref(awsc_value_builder *b, const void *p, size_t n) {
+  awsc_value v = {.type = AWSC_V_BLOB, .u.s = {(const char *)p, n}};
+  return vb_scalar(b, &v);
+}
+
+int awsc_vb_value(awsc_value_builder *b, const awsc_value *v) {
+  if (!b || !v)
+    return AWSC_EINVAL;
+  return vb_add(b, v);
+}
+
+int awsc_vb_finish(awsc_value_builder *b, awsc_value *out) {
+  if (!b || !out)
+    return AWSC_EINVAL;
+  if (b->rc)
+    return b->rc;
+  if (b->depth != 0 || !b->have_root)
+    return vb_fail(b, AWSC_EINVAL);
+  *out = b->root;
+  return 0;
+}

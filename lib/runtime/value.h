@@ -85,6 +85,11 @@ int awsc_vb_string(awsc_value_builder *b, const char *p, size_t n);
 int awsc_vb_blob(awsc_value_builder *b, const void *p, size_t n);
 int awsc_vb_timestamp(awsc_value_builder *b, int64_t ms);
 int awsc_vb_value(awsc_value_builder *b, const awsc_value *v); /* deep ref */
+/* A STREAM value: `stream` is an awsc_body_source (input) owned by the
+ * caller for the duration of the call. */
+int awsc_vb_stream(awsc_value_builder *b, void *stream);
+/* A BLOB that borrows (p, n) instead of copying it. */
+int awsc_vb_blob_ref(awsc_value_builder *b, const void *p, size_t n);
 int awsc_vb_finish(awsc_value_builder *b, awsc_value *out);
 
 /*
@@ -106,5 +111,26 @@ int awsc_value_from_json(awsc_value *out, awsc_arena *arena,
                          size_t len, awsc_error *err);
 int awsc_value_to_json(awsc_buf *out, const awsc_value *v,
                        const awsc_shape *shape, bool pretty);
+
+/* Flags of awsc_value_from_json_ex. */
+enum {
+  /* No validation: unknown members are dropped, missing required ones
+   * ignored, and mismatched scalars converted where sensible (a number
+   * for a string shape keeps its text, "5" for an integer parses) or
+   * else left NULL. For test suites that pass odd values on purpose. */
+  AWSC_VJ_NO_VALIDATE = 1u << 0
+};
+/* awsc_value_from_json with flags. JSON null members are treated as
+ * absent (dropped) in both modes. */
+int awsc_value_from_json_ex(awsc_value *out, awsc_arena *arena,
+                            const awsc_shape *shape, const char *json,
+                            size_t len, unsigned flags, awsc_error *err);
+
+/* A double as Python's repr() writes it ("1.0", "1e+16", "0.0001"),
+ * which is what botocore's bodies carry; NaN / Infinity / -Infinity as
+ * those words. Returns the length; out is NUL-terminated. */
+size_t awsc_double_format(double d, char out[32]);
+/* Append s as a JSON string literal (quotes, escapes; UTF-8 kept). */
+int awsc_json_put_string(awsc_buf *b, const char *s, size_t n);
 
 #endif

@@ -73,7 +73,8 @@ extern int test_skipped;
     printf("skip %s: %s\n", name, reason);                                 \
   } while (0)
 
-/* Prints the closing line and returns 0 if nothing failed, 1 otherwise. */
+/* Prints the closing line and returns the exit status: 1 if anything
+ * failed, 77 (meson's "skipped") if tests were only skipped, else 0. */
 int test_summary(void);
 
 /* ---- leak-tracing, failure-injecting allocator (test_alloc.c) ---- */

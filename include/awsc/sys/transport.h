@@ -135,7 +135,12 @@ struct awsc_transport {
   void *impl;
 };
 
-/* Call transport->vtable->send (checks arguments). */
+/* Call transport->vtable->send after checking the arguments (a request
+ * that is malformed, e.g. a header value holding a line break, gets
+ * AWSC_EINVAL and is not sent). The response is zeroed first; when the
+ * send fails it is released and zeroed again, with any HTTP status that
+ * had arrived kept in err->http_status, so cleanup is needed only after
+ * success (and is always safe). */
 AWSC_API int awsc_transport_send(awsc_transport *transport,
                                  const awsc_http_request *request,
                                  awsc_http_response *response,
@@ -180,6 +185,22 @@ typedef struct awsc_transport_stats {
  * AWSC_EINVAL for any other transport. */
 AWSC_API int awsc_transport_curl_stats(awsc_transport *transport,
                                        awsc_transport_stats *stats);
+
+/*
+ * Building a response, for transports other than the built-in one (fakes
+ * in tests, embedders' own stacks): what these add is owned by the response
+ * and released by awsc_http_response_cleanup. Start from a zeroed response.
+ */
+/* Append a header; the name is stored lower-cased and the value trimmed.
+ * Returns 0, AWSC_EINVAL (NULL argument) or AWSC_ENOMEM. */
+AWSC_API int awsc_http_response_add_header(awsc_http_response *resp,
+                                           const char *name,
+                                           const char *value);
+/* Append bytes to resp->body (kept NUL-terminated; body_len grows; NULL
+ * data is allowed when len is 0). Does not touch bytes_received.
+ * Returns 0, AWSC_EINVAL or AWSC_ENOMEM. */
+AWSC_API int awsc_http_response_append_body(awsc_http_response *resp,
+                                            const void *data, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,116 @@
+/*
+ * awsc/client.h - service clients and the generic (JSON) call.
+ *
+ * A client binds a session (credentials, region, settings) to one service
+ * model. Every operation of the model can be called through the typed
+ * functions of the generated headers (awsc/s3.h, ...) or, with the same
+ * engine underneath, through awsc_call_json with boto3-shaped JSON.
+ * A client is reference counted and may be used from many threads at once.
+ */
+#ifndef AWSC_CLIENT_H
+#define AWSC_CLIENT_H
+
+#include "awsc/common.h"
+#include "awsc/session.h"
+#include "awsc/sys/transport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct awsc_client awsc_client;
+
+/*
+ * boto3's ResponseMetadata. Strings and the header array are borrowed from
+ * the output they come with and live as long as it does.
+ */
+typedef struct awsc_response_metadata {
+  const char *request_id;          /* "" when the service sent none */
+  const char *host_id;             /* x-amz-id-2, "" when absent */
+  int http_status;
+  const awsc_http_header *headers; /* lower-case names, arrival order */
+  size_t header_count;
+  int retry_attempts;
+} awsc_response_metadata;
+
+/* Client settings; zero / NULL means "as the session says". */
+typedef struct awsc_client_options {
+  int version;                 /* AWSC_CLIENT_OPTIONS_VERSION */
+  const char *region;          /* overrides the session's region */
+  const char *endpoint_url;    /* overrides every configured endpoint */
+  const char *retry_mode;      /* "legacy" / "standard" / "adaptive" */
+  int max_attempts;            /* total attempts, first included */
+  const char *addressing_style;/* S3: "auto" / "path" / "virtual" */
+  /* S3: 1 = send payload checksums in a trailer when streaming over TLS
+   * (AWS default), -1 = never (servers without trailer support, e.g.
+   * Ceph RGW), 0 = default. */
+  int checksum_trailers;
+} awsc_client_options;
+
+#define AWSC_CLIENT_OPTIONS_VERSION 1
+#define AWSC_CLIENT_OPTIONS_INIT                                               \
+  {AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0}
+
+/*
+ * Create a client for a service built into the library ("s3", "sns",
+ * "sqs", "sts", or any other generated with -Dservices=...). Takes a
+ * reference on the session. *out is the caller's: release it with
+ * awsc_client_free.
+ * Errors: AWSC_ENOTFOUND (service not built in: the message lists the
+ * built-in ones), AWSC_EVALIDATION ("You must specify a region." when
+ * the service needs one and none is configured), AWSC_ENOMEM.
+ */
+AWSC_API int awsc_client_new(awsc_client **out, awsc_session *session,
+                             const char *service,
+                             const awsc_client_options *options,
+                             awsc_error *err);
+
+/*
+ * Create a client from a botocore service model file (service-2.json) at
+ * run time: any service, no code generation. Errors as awsc_client_new,
+ * plus AWSC_EIO / AWSC_EPARSE for the file.
+ */
+AWSC_API int awsc_client_new_from_model(awsc_client **out,
+                                        awsc_session *session,
+                                        const char *model_path,
+                                        const awsc_client_options *options,
+                                        awsc_error *err);
+
+AWSC_API awsc_client *awsc_client_ref(awsc_client *client);
+/* Drop a reference; NULL is a no-op. */
+AWSC_API void awsc_client_free(awsc_client *client);
+
+/* The region the client signs for (borrowed, lives with the client). */
+AWSC_API const char *awsc_client_region(const awsc_client *client);
+/* The endpoint URL the client uses ("https://sns.us-east-1.amazonaws.com"
+ * or the configured one). Borrowed. */
+AWSC_API const char *awsc_client_endpoint(const awsc_client *client);
+/* The service's id from its model ("S3", "SNS"). Borrowed. */
+AWSC_API const char *awsc_client_service_id(const awsc_client *client);
+
+/* Whether the model has an operation of this name ("ListObjectsV2" or
+ * "list_objects_v2"). */
+AWSC_API int awsc_client_has_operation(const awsc_client *client,
+                                       const char *operation);
+
+/*
+ * Call an operation with boto3-shaped JSON parameters (NULL or "" = {}).
+ * The operation is named as in the model ("ListObjectsV2") or as in boto3
+ * ("list_objects_v2"). Parameters are validated first (unknown member,
+ * wrong type, missing required member: AWSC_EVALIDATION, nothing sent).
+ * On success *json_out is the response as boto3 returns it, with
+ * ResponseMetadata {RequestId, HostId, HTTPStatusCode, HTTPHeaders,
+ * RetryAttempts}; timestamps ISO 8601, blobs base64 (a streaming body is
+ * read whole into "Body" as base64). Free it with awsc_mem_free.
+ * Service errors return AWSC_ESERVICE with err filled (code, message,
+ * HTTP status, request id, retry attempts).
+ */
+AWSC_API int awsc_call_json(awsc_client *client, const char *operation,
+                            const char *json_in, char **json_out,
+                            awsc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * awsc/types.h - value types shared by the generated service headers.
+ */
+#ifndef AWSC_TYPES_H
+#define AWSC_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsc/client.h"
+#include "awsc/common.h"
+#include "awsc/sys/transport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes: a blob member. Present when data is non-NULL. */
+typedef struct awsc_blob {
+  const void *data;
+  size_t len;
+} awsc_blob;
+
+/* A list whose elements are themselves lists or maps (rare in models):
+ * items points to `count` elements of the inner element type. */
+typedef struct awsc_list {
+  const void *items;
+  size_t count;
+} awsc_list;
+
+/* Input or output of an operation that has none. */
+typedef struct awsc_empty {
+  char reserved_;
+} awsc_empty;
+
+/* Free an output returned by a typed operation function, with everything
+ * it points to (one block). NULL is a no-op. */
+AWSC_API void awsc_output_free(void *output);
+
+/* The ResponseMetadata of an output (RequestId, HostId, HTTPStatusCode,
+ * HTTPHeaders, RetryAttempts). Borrowed: lives as long as the output. */
+AWSC_API const awsc_response_metadata *awsc_output_metadata(const void *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,115 @@
+/* The generic door: boto3-shaped JSON in, boto3-shaped JSON out. */
+#include <string.h>
+
+#include "client/client_internal.h"
+
+static int json_str(awsc_buf *b, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  int rc = awsc_buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; !rc && *p; p++) {
+    if (*p == '"' || *p == '\\') {
+      rc = awsc_buf_putc(b, '\\');
+      if (!rc)
+        rc = awsc_buf_putc(b, (char)*p);
+    } else if (*p < 0x20) {
+      char esc[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
+      rc = awsc_buf_puts(b, esc);
+    } else {
+      rc = awsc_buf_putc(b, (char)*p);
+    }
+  }
+  if (!rc)
+    rc = awsc_buf_putc(b, '"');
+  return rc;
+}
+
+/* ,"ResponseMetadata":{...} */
+int awsc_response_metadata_json(awsc_buf *b, const awsc_response_metadata *m);
+int awsc_response_metadata_json(awsc_buf *b, const awsc_response_metadata *m) {
+  int rc = awsc_buf_puts(b, "\"ResponseMetadata\":{\"RequestId\":");
+  rc = rc ? rc : json_str(b, m->request_id ? m->request_id : "");
+  if (!rc && m->host_id && *m->host_id) {
+    rc = awsc_buf_puts(b, ",\"HostId\":");
+    rc = rc ? rc : json_str(b, m->host_id);
+  }
+  rc = rc ? rc
+          : awsc_buf_printf(b, ",\"HTTPStatusCode\":%d,\"HTTPHeaders\":{",
+                            m->http_status);
+  for (size_t i = 0; !rc && i < m->header_count; i++) {
+    /* boto3 keeps the last of repeated headers in its dict */
+    bool later = false;
+    for (size_t j = i + 1; j < m->header_count; j++)
+      if (strcmp(m->headers[j].name, m->headers[i].name) == 0)
+        later = true;
+    if (later)
+      continue;
+    if (b->len && b->p[b->len - 1] != '{')
+      rc = awsc_buf_putc(b, ',');
+    rc = rc ? rc : json_str(b, m->headers[i].name);
+    rc = rc ? rc : awsc_buf_putc(b, ':');
+    rc = rc ? rc : json_str(b, m->headers[i].value);
+  }
+  rc = rc ? rc
+          : awsc_buf_printf(b, "},\"RetryAttempts\":%d}", m->retry_attempts);
+  return rc;
+}
+
+int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
+                   char **json_out, awsc_error *err) {
+  if (!c || !opname || !json_out)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_call_json: NULL argument");
+  *json_out = NULL;
+  const awsc_operation *op = awsc_service_find_operation(c->svc, opname);
+  if (!op)
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                          "Operation %s not found in service %s", opname,
+                          c->svc->service_id ? c->svc->service_id : "?");
+  awsc_arena *arena = awsc_arena_new(16 * 1024);
+  if (!arena)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  int rc = 0;
+  awsc_value in = {0};
+  const char *text = (json_in && *json_in) ? json_in : "{}";
+  if (op->input) {
+    rc = awsc_value_from_json(&in, arena, op->input, text, strlen(text), err);
+  } else {
+    awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(text));
+    if (!awsc_sv_eq_cstr(t, "{}") && !awsc_sv_eq_cstr(t, "null"))
+      rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Operation %s takes no parameters", op->name);
+  }
+  awsc_call call;
+  memset(&call, 0, sizeof(call));
+  call.op = op;
+  call.input = op->input ? &in : NULL;
+  call.arena = arena;
+  call.sink.kind = AWSC_SINK_MEMORY;
+  if (!rc)
+    rc = awsc_client_invoke(c, &call, err);
+  awsc_buf out = AWSC_BUF_INIT;
+  if (!rc) {
+    if (op->output && call.output.type == AWSC_V_MAP)
+      rc = awsc_value_to_json(&out, &call.output, op->output, false);
+    else
+      rc = awsc_buf_puts(&out, "{}");
+    /* splice the metadata in before the closing brace */
+    if (!rc && out.len >= 2 && out.p[out.len - 1] == '}') {
+      out.len--;
+      out.p[out.len] = '\0';
+      if (out.len > 1)
+        rc = awsc_buf_putc(&out, ',');
+      rc = rc ? rc : awsc_response_metadata_json(&out, &call.meta);
+      rc = rc ? rc : awsc_buf_putc(&out, '}');
+    }
+    if (rc) {
+      awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+      awsc_buf_free(&out);
+    } else {
+      *json_out = awsc_buf_detach(&out);
+    }
+  }
+  awsc_arena_free(arena);
+  return rc;
+}

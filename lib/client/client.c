@@ -1,0 +1,206 @@
+/* Client objects: a session bound to one service model. */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/client_internal.h"
+
+static void default_sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0)
+    ;
+}
+
+static int parse_retry_mode(const char *s, awsc_retry_mode *out) {
+  if (!s || strcmp(s, "legacy") == 0)
+    *out = AWSC_RETRY_LEGACY;
+  else if (strcmp(s, "standard") == 0)
+    *out = AWSC_RETRY_STANDARD;
+  else if (strcmp(s, "adaptive") == 0)
+    *out = AWSC_RETRY_ADAPTIVE;
+  else
+    return -1;
+  return 0;
+}
+
+int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
+                                const awsc_service *svc,
+                                awsc_arena *model_arena,
+                                const awsc_client_options *options,
+                                awsc_error *err) {
+  if (!out || !session || !svc)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_client_new: NULL argument");
+  *out = NULL;
+  awsc_client_options defaults = AWSC_CLIENT_OPTIONS_INIT;
+  if (!options)
+    options = &defaults;
+  awsc_client *c = awsc_calloc(1, sizeof(*c));
+  if (!c)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  c->refs = 1;
+  c->svc = svc;
+  c->session = awsc_session_ref(session);
+  c->model_arena = model_arena;
+  c->logger = awsc_session_logger(session);
+  c->sleep_ms = default_sleep_ms;
+  c->retry_quota = 500;
+  pthread_mutex_init(&c->quota_lock, NULL);
+  int rc;
+
+  const char *mode = options->retry_mode ? options->retry_mode
+                                         : awsc_session_retry_mode(session);
+  if (parse_retry_mode(mode, &c->retry_mode) != 0) {
+    rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "Invalid retry mode: %s", mode);
+    goto fail;
+  }
+  c->max_attempts = options->max_attempts > 0
+                        ? options->max_attempts
+                        : awsc_session_max_attempts(session);
+  if (c->max_attempts <= 0)
+    c->max_attempts = c->retry_mode == AWSC_RETRY_LEGACY ? 5 : 3;
+  const char *style = options->addressing_style
+                          ? options->addressing_style
+                          : awsc_session_addressing_style(session);
+  c->addressing = (style && strcmp(style, "path") == 0)      ? 1
+                  : (style && strcmp(style, "virtual") == 0) ? 2
+                                                             : 0;
+  c->checksum_trailers = options->checksum_trailers;
+
+  const char *region = options->region ? options->region
+                                       : awsc_session_region(session);
+  const char *endpoint_url = options->endpoint_url;
+  if (!endpoint_url) {
+    rc = awsc_session_resolve_endpoint_url(
+        session, svc->service_id ? svc->service_id : svc->endpoint_prefix,
+        &endpoint_url, err);
+    if (rc)
+      goto fail;
+  }
+  if (!region || !*region) {
+    /* S3 has a global endpoint and signs for us-east-1 there. */
+    if (svc->global_endpoint || (svc->signing_name &&
+                                 strcmp(svc->signing_name, "s3") == 0))
+      region = "us-east-1";
+    else {
+      rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "You must specify a region.");
+      goto fail;
+    }
+  }
+  c->region = awsc_strdup(region);
+  if (!c->region) {
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
+    goto fail;
+  }
+  if (endpoint_url)
+    rc = awsc_endpoint_parse(&c->endpoint, endpoint_url, true, err);
+  else
+    rc = awsc_endpoint_default(&c->endpoint, svc, c->region, err);
+  if (rc)
+    goto fail;
+  rc = awsc_sigv4_cache_new(&c->sigv4_cache, err);
+  if (rc)
+    goto fail;
+  *out = c;
+  return 0;
+fail:
+  c->model_arena = NULL; /* the caller still owns it on failure */
+  awsc_client_free(c);
+  return rc;
+}
+
+int awsc_client_new(awsc_client **out, awsc_session *session,
+                    const char *service, const awsc_client_options *options,
+                    awsc_error *err) {
+  if (!out || !session || !service)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_client_new: NULL argument");
+  const awsc_service *svc = awsc_builtin_service(service);
+  if (!svc)
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                          "Unknown service: '%s'. Valid service names are: %s",
+                          service, awsc_builtin_service_names());
+  return awsc_client_new_for_service(out, session, svc, NULL, options, err);
+}
+
+static int read_file(const char *path, awsc_buf *b, awsc_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot open %s",
+                          path);
+  char chunk[65536];
+  size_t n;
+  int rc = 0;
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if ((rc = awsc_buf_append(b, chunk, n)) != 0)
+      break;
+  if (!rc && ferror(f))
+    rc = awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot read %s", path);
+  else if (rc)
+    awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  fclose(f);
+  return rc;
+}
+
+int awsc_client_new_from_model(awsc_client **out, awsc_session *session,
+                               const char *model_path,
+                               const awsc_client_options *options,
+                               awsc_error *err) {
+  if (!out || !session || !model_path)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_client_new_from_model: NULL argument");
+  awsc_buf text = AWSC_BUF_INIT;
+  int rc = read_file(model_path, &text, err);
+  if (rc) {
+    awsc_buf_free(&text);
+    return rc;
+  }
+  awsc_arena *arena = awsc_arena_new(64 * 1024);
+  if (!arena) {
+    awsc_buf_free(&text);
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  }
+  awsc_service *svc = NULL;
+  rc = awsc_service_from_json(&svc, arena, text.p, text.len, err);
+  awsc_buf_free(&text);
+  if (!rc)
+    rc = awsc_client_new_for_service(out, session, svc, arena, options, err);
+  if (rc)
+    awsc_arena_free(arena);
+  return rc;
+}
+
+awsc_client *awsc_client_ref(awsc_client *client) {
+  if (client)
+    client->refs++;
+  return client;
+}
+
+void awsc_client_free(awsc_client *c) {
+  if (!c || --c->refs > 0)
+    return;
+  awsc_sigv4_cache_free(c->sigv4_cache);
+  awsc_endpoint_cleanup(&c->endpoint);
+  awsc_free(c->region);
+  if (c->model_arena)
+    awsc_arena_free(c->model_arena);
+  awsc_session_free(c->session);
+  pthread_mutex_destroy(&c->quota_lock);
+  awsc_free(c);
+}
+
+const char *awsc_client_region(const awsc_client *c) {
+  return c ? c->region : NULL;
+}
+const char *awsc_client_endpoint(const awsc_client *c) {
+  return c ? c->endpoint.url : NULL;
+}
+const char *awsc_client_service_id(const awsc_client *c) {
+  return c ? c->svc->service_id : NULL;
+}
+int awsc_client_has_operation(const awsc_client *c, const char *op) {
+  return c && op && awsc_service_find_operation(c->svc, op) != NULL;
+}

@@ -1,0 +1,102 @@
+/*
+ * lib/client/client_internal.h - internal: the client object and the
+ * request pipeline (serialize, endpoint, sign, send, retry, parse).
+ */
+#ifndef AWSC_CLIENT_INTERNAL_H
+#define AWSC_CLIENT_INTERNAL_H
+
+#include <pthread.h>
+
+#include "awsc/client.h"
+#include "awsc/sigv4.h"
+#include "config/session_internal.h"
+#include "core/core.h"
+#include "protocols/protocol.h"
+#include "runtime/descriptor.h"
+#include "runtime/value.h"
+
+typedef enum awsc_retry_mode {
+  AWSC_RETRY_LEGACY = 0,
+  AWSC_RETRY_STANDARD,
+  AWSC_RETRY_ADAPTIVE
+} awsc_retry_mode;
+
+/* A parsed endpoint URL: scheme://host[:port][/base/path]. */
+typedef struct awsc_endpoint {
+  char *url;        /* as configured or resolved, no trailing '/' */
+  bool https;
+  char *host;       /* host[:port] as it goes in the Host header */
+  char *hostname;   /* host without port */
+  char *base_path;  /* "" or "/base" (no trailing '/') */
+  bool custom;      /* came from configuration, not the AWS pattern */
+  bool host_is_ip;
+} awsc_endpoint;
+
+struct awsc_client {
+  _Atomic int refs;
+  awsc_session *session;
+  const awsc_service *svc;
+  awsc_arena *model_arena;       /* owns svc when loaded at run time */
+  char *region;
+  awsc_endpoint endpoint;
+  awsc_retry_mode retry_mode;
+  int max_attempts;
+  int addressing;                /* 0 auto, 1 path, 2 virtual */
+  int checksum_trailers;
+  awsc_sigv4_cache *sigv4_cache;
+  const awsc_logger *logger;
+  /* standard-mode retry quota (botocore: 500, cost 5, timeout 10) */
+  pthread_mutex_t quota_lock;
+  int retry_quota;
+  /* clock skew seen from responses' Date, ms to add to local time */
+  _Atomic int64_t clock_offset_ms;
+  /* test hook: replaces nanosleep for backoff delays */
+  void (*sleep_ms)(long ms);
+};
+
+/* One call through the pipeline. Fill the inputs, then awsc_client_invoke. */
+typedef struct awsc_call {
+  /* inputs */
+  const awsc_operation *op;
+  const awsc_value *input;       /* MAP or NULL */
+  awsc_arena *arena;             /* output and scratch memory */
+  /* where a streaming output payload goes (2xx only); MEMORY = into the
+   * output value as a BLOB */
+  awsc_body_sink sink;
+  /* outputs */
+  awsc_value output;             /* MAP */
+  awsc_response_metadata meta;
+} awsc_call;
+
+int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
+
+/* Create a client around a service descriptor (borrowed unless
+ * model_arena is given, which the client then owns). */
+int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
+                                const awsc_service *svc,
+                                awsc_arena *model_arena,
+                                const awsc_client_options *options,
+                                awsc_error *err);
+
+/* Endpoint helpers (endpoint.c). */
+int awsc_endpoint_parse(awsc_endpoint *ep, const char *url, bool custom,
+                        awsc_error *err);
+void awsc_endpoint_cleanup(awsc_endpoint *ep);
+int awsc_endpoint_default(awsc_endpoint *ep, const awsc_service *svc,
+                          const char *region, awsc_error *err);
+/* Whether an S3 bucket name can be a DNS label (virtual-hosted style). */
+bool awsc_s3_bucket_is_dns_compatible(const char *bucket, bool https);
+
+/* Retry helpers (retry.c). */
+bool awsc_retry_is_throttle_code(const char *code);
+bool awsc_retry_is_transient_code(const char *code);
+bool awsc_retry_is_clock_skew_code(const char *code);
+/* Backoff before retry number `attempt` (1 = first retry), ms. */
+long awsc_retry_delay_ms(awsc_retry_mode mode, int attempt);
+
+/* Built-in services (lib/services, generated). NULL when not built in. */
+const awsc_service *awsc_builtin_service(const char *name);
+/* Comma-separated names of the built-in services (static string). */
+const char *awsc_builtin_service_names(void);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * The request pipeline: serialize -> endpoint -> sign -> send -> retry ->
+ * parse. One call = one awsc_call; all memory of the call lives in the
+ * call's arena, so the pipeline allocates nothing that outlives it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/client_internal.h"
+
+#define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
+
+typedef struct hdr_list {
+  awsc_http_header *items;
+  size_t n, cap;
+} hdr_list;
+
+static int hdr_push(awsc_arena *a, hdr_list *l, const char *name,
+                    const char *value) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    awsc_http_header *n = awsc_arena_alloc(a, cap * sizeof(*n));
+    if (!n)
+      return AWSC_ENOMEM;
+    if (l->n)
+      memcpy(n, l->items, l->n * sizeof(*n));
+    l->items = n;
+    l->cap = cap;
+  }
+  l->items[l->n].name = name;
+  l->items[l->n].value = value;
+  l->n++;
+  return 0;
+}
+
+static bool hdr_has(const hdr_list *l, const char *name) {
+  for (size_t i = 0; i < l->n; i++)
+    if (strcasecmp(l->items[i].name, name) == 0)
+      return true;
+  return false;
+}
+
+static bool is_s3(const awsc_service *svc) {
+  return svc->signing_name && strcmp(svc->signing_name, "s3") == 0;
+}
+
+/* The streaming payload member of an output shape, or NULL. */
+static const awsc_member *streaming_output_member(const awsc_operation *op) {
+  const awsc_shape *o = op->output;
+  if (!o || o->payload_index < 0)
+    return NULL;
+  const awsc_member *m = &o->members[o->payload_index];
+  if ((m->flags & AWSC_MF_STREAMING) || (m->shape->flags & AWSC_SF_STREAMING))
+    return m;
+  return NULL;
+}
+
+/* Host and path for this request, S3 virtual-hosted style when it applies. */
+static int resolve_target(awsc_client *c, const awsc_call *call,
+                          const awsc_serialized_request *sr, const char **host,
+                          const char **path) {
+  awsc_arena *a = call->arena;
+  const char *h = c->endpoint.host;
+  const char *p = sr->path ? sr->path : "/";
+  if (is_s3(c->svc) && call->input) {
+    const awsc_value *b = awsc_value_get(call->input, "Bucket");
+    bool virt = false;
+    if (b && b->type == AWSC_V_STRING && c->addressing != 1) {
+      bool ok = awsc_s3_bucket_is_dns_compatible(b->u.s.p, c->endpoint.https);
+      if (c->addressing == 2)
+        virt = ok;
+      else /* auto: virtual for AWS endpoints, path for custom ones */
+        virt = ok && !c->endpoint.custom && !c->endpoint.host_is_ip;
+    }
+    if (virt) {
+      size_t bl = b->u.s.n;
+      if (p[0] == '/' && strncmp(p + 1, b->u.s.p, bl) == 0 &&
+          (p[1 + bl] == '/' || p[1 + bl] == '\0')) {
+        p = p[1 + bl] ? p + 1 + bl : "/";
+        awsc_buf hb = AWSC_BUF_INIT;
+        awsc_buf_printf(&hb, "%s.%s", b->u.s.p, h);
+        char *hs = hb.p ? awsc_arena_strdup(a, hb.p) : NULL;
+        awsc_buf_free(&hb);
+        if (!hs)
+          return AWSC_ENOMEM;
+        h = hs;
+      }
+    }
+  }
+  if (sr->host_prefix && *sr->host_prefix) {
+    size_t n = strlen(sr->host_prefix) + strlen(h) + 1;
+    char *hs = awsc_arena_alloc(a, n);
+    if (!hs)
+      return AWSC_ENOMEM;
+    snprintf(hs, n, "%s%s", sr->host_prefix, h);
+    h = hs;
+  }
+  if (c->endpoint.base_path && *c->endpoint.base_path) {
+    size_t n = strlen(c->endpoint.base_path) + strlen(p) + 1;
+    char *ps = awsc_arena_alloc(a, n);
+    if (!ps)
+      return AWSC_ENOMEM;
+    snprintf(ps, n, "%s%s", c->endpoint.base_path, p);
+    p = ps;
+  }
+  *host = h;
+  *path = p;
+  return 0;
+}
+
+static void fill_service_error(awsc_error *err, const awsc_operation *op,
+                               const awsc_service_error *se, int status,
+                               int retries) {
+  if (!err)
+    return;
+  awsc_error_set(err, AWSC_ESERVICE, AWSC_ERROR_SERVICE,
+                 "An error occurred (%s) when calling the %s operation%s%s",
+                 se->code ? se->code : "Unknown", op->name,
+                 (se->message && *se->message) ? ": " : "",
+                 (se->message && *se->message) ? se->message : "");
+  err->http_status = status;
+  err->retry_attempts = retries;
+  awsc_strlcpy(err->service_code, se->code ? se->code : "Unknown",
+               sizeof(err->service_code));
+  if (se->request_id)
+    awsc_strlcpy(err->request_id, se->request_id, sizeof(err->request_id));
+  if (se->host_id)
+    awsc_strlcpy(err->host_id, se->host_id, sizeof(err->host_id));
+}
+
+/* Copy response headers into the arena for the metadata. */
+static int keep_headers(awsc_arena *a, const awsc_http_response *r,
+                        awsc_response_metadata *meta) {
+  meta->header_count = 0;
+  meta->headers = NULL;
+  if (!r->header_count)
+    return 0;
+  awsc_http_header *h = awsc_arena_alloc(a, r->header_count * sizeof(*h));
+  if (!h)
+    return AWSC_ENOMEM;
+  for (size_t i = 0; i < r->header_count; i++) {
+    h[i].name = awsc_arena_strdup(a, r->headers[i].name);
+    h[i].value = awsc_arena_strdup(a, r->headers[i].value);
+    if (!h[i].name || !h[i].value)
+      return AWSC_ENOMEM;
+  }
+  meta->headers = h;
+  meta->header_count = r->header_count;
+  return 0;
+}
+
+static bool quota_acquire(awsc_client *c, int cost) {
+  if (c->retry_mode == AWSC_RETRY_LEGACY)
+    return true;
+  pthread_mutex_lock(&c->quota_lock);
+  bool ok = c->retry_quota >= cost;
+  if (ok)
+    c->retry_quota -= cost;
+  pthread_mutex_unlock(&c->quota_lock);
+  return ok;
+}
+
+static void quota_release(awsc_client *c, int amount) {
+  if (c->retry_mode == AWSC_RETRY_LEGACY)
+    return;
+  pthread_mutex_lock(&c->quota_lock);
+  c->retry_quota += amount;
+  if (c->retry_quota > 500)
+    c->retry_quota = 500;
+  pthread_mutex_unlock(&c->quota_lock);
+}
+
+/* Learn the clock offset from a response's Date header. */
+static void note_clock_skew(awsc_client *c, const awsc_http_response *r) {
+  const char *date = awsc_http_response_header(r, "date");
+  int64_t server_ms;
+  if (date && awsc_time_parse_rfc1123(awsc_sv_from_cstr(date), &server_ms) == 0)
+    c->clock_offset_ms = server_ms - awsc_time_now_ms();
+}
+
+int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
+  if (!c || !call || !call->op || !call->arena)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_client_invoke: NULL argument");
+  const awsc_operation *op = call->op;
+  awsc_arena *a = call->arena;
+  memset(&call->meta, 0, sizeof(call->meta));
+  call->output.type = AWSC_V_NULL;
+
+  /* everything the exit path releases, set up before any goto */
+  awsc_credentials *creds = NULL;
+  awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
+  awsc_http_response resp;
+  memset(&resp, 0, sizeof(resp));
+
+  awsc_serialized_request sr;
+  memset(&sr, 0, sizeof(sr));
+  int rc = awsc_protocol_serialize(c->svc, op, call->input, a, &sr, err);
+  if (rc)
+    return rc;
+
+  const char *host, *path;
+  if ((rc = resolve_target(c, call, &sr, &host, &path)) != 0)
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+
+  /* Request body: serialized bytes, or the streaming payload member. */
+  awsc_body_source body;
+  memset(&body, 0, sizeof(body));
+  const void *mem_body = sr.body;
+  size_t mem_len = sr.body_len;
+  bool streaming_in = false;
+  if (sr.payload_stream) {
+    const awsc_value *pv = sr.payload_stream;
+    if (pv->type == AWSC_V_STREAM && pv->u.stream) {
+      body = *(const awsc_body_source *)pv->u.stream;
+      streaming_in = body.kind != AWSC_BODY_MEMORY;
+      if (body.kind == AWSC_BODY_MEMORY) {
+        mem_body = body.data;
+        mem_len = body.len;
+      }
+    } else if (pv->type == AWSC_V_BLOB || pv->type == AWSC_V_STRING) {
+      mem_body = pv->u.s.p;
+      mem_len = pv->u.s.n;
+    }
+  }
+  if (!streaming_in) {
+    memset(&body, 0, sizeof(body));
+    if (mem_body && mem_len) {
+      body.kind = AWSC_BODY_MEMORY;
+      body.data = mem_body;
+      body.len = mem_len;
+    }
+  }
+
+  hdr_list hl = {0};
+  for (size_t i = 0; i < sr.header_count; i++)
+    if ((rc = hdr_push(a, &hl, sr.headers[i].name, sr.headers[i].value)))
+      goto oom;
+  if (!hdr_has(&hl, "user-agent") &&
+      (rc = hdr_push(a, &hl, "User-Agent", AWSC_USER_AGENT)))
+    goto oom;
+  if ((op->flags & AWSC_OF_CHECKSUM_REQUIRED) && !streaming_in &&
+      !hdr_has(&hl, "content-md5")) {
+    uint8_t md5[AWSC_MD5_LEN];
+    awsc_md5(mem_body ? mem_body : "", mem_body ? mem_len : 0, md5);
+    char *b64 = awsc_arena_alloc(a, AWSC_BASE64_LEN(AWSC_MD5_LEN) + 1);
+    if (!b64)
+      goto oom;
+    awsc_base64_encode(md5, AWSC_MD5_LEN, b64);
+    if ((rc = hdr_push(a, &hl, "Content-MD5", b64)))
+      goto oom;
+  }
+  size_t base_headers = hl.n;
+
+  awsc_sigv4_param *qp = NULL;
+  if (sr.query_count) {
+    qp = awsc_arena_alloc(a, sr.query_count * sizeof(*qp));
+    if (!qp)
+      goto oom;
+    for (size_t i = 0; i < sr.query_count; i++) {
+      qp[i].name = sr.query[i].name;
+      qp[i].value = sr.query[i].value;
+    }
+  }
+
+  const awsc_member *stream_out = streaming_output_member(op);
+  bool anonymous = (op->flags & AWSC_OF_NO_AUTH) != 0;
+  if (!anonymous) {
+    rc = awsc_session_get_credentials(c->session, &creds, err);
+    if (rc)
+      goto done;
+  }
+
+  awsc_transport *transport = NULL;
+  rc = awsc_session_get_transport(c->session, &transport, err);
+  if (rc)
+    goto done;
+
+  int attempt = 0;
+  for (;;) {
+    attempt++;
+    hl.n = base_headers;
+    const char *query = "";
+    if (!anonymous) {
+      awsc_sigv4_params sp = AWSC_SIGV4_PARAMS_INIT;
+      sp.access_key_id = awsc_credentials_access_key_id(creds);
+      sp.secret_access_key = awsc_credentials_secret_access_key(creds);
+      sp.session_token = awsc_credentials_session_token(creds);
+      sp.region = c->region;
+      sp.service = c->svc->signing_name ? c->svc->signing_name
+                                        : c->svc->endpoint_prefix;
+      sp.time_ms = awsc_time_now_ms() + c->clock_offset_ms;
+      sp.cache = c->sigv4_cache;
+      awsc_sigv4_request sq = AWSC_SIGV4_REQUEST_INIT;
+      sq.method = sr.method;
+      sq.path = path;
+      sq.query = qp;
+      sq.query_count = sr.query_count;
+      sq.headers = hl.items;
+      sq.header_count = hl.n;
+      sq.host = host;
+      if (streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD))
+        sq.flags |= AWSC_SIGV4_UNSIGNED_PAYLOAD;
+      else {
+        sq.body = mem_body;
+        sq.body_len = mem_body ? mem_len : 0;
+      }
+      if (is_s3(c->svc))
+        sq.flags |= AWSC_SIGV4_S3;
+      rc = awsc_sigv4_sign_headers(&sig, &sp, &sq, err);
+      if (rc)
+        goto done;
+      for (size_t i = 0; i < sig.header_count; i++)
+        if ((rc = hdr_push(a, &hl, sig.headers[i].name, sig.headers[i].value)))
+          goto oom;
+      query = sig.query ? sig.query : "";
+    } else if (sr.query_count) {
+      awsc_buf qb = AWSC_BUF_INIT;
+      for (size_t i = 0; i < sr.query_count; i++) {
+        if (i)
+          awsc_buf_putc(&qb, '&');
+        awsc_uri_encode(&qb, qp[i].name, strlen(qp[i].name), false);
+        if (qp[i].value) {
+          awsc_buf_putc(&qb, '=');
+          awsc_uri_encode(&qb, qp[i].value, strlen(qp[i].value), false);
+        }
+      }
+      query = qb.p ? awsc_arena_strdup(a, qb.p) : "";
+      awsc_buf_free(&qb);
+      if (!query)
+        goto oom;
+    }
+
+    awsc_buf url = AWSC_BUF_INIT;
+    awsc_buf_printf(&url, "%s://%s%s%s%s", c->endpoint.https ? "https" : "http",
+                    host, path, *query ? "?" : "", query);
+    if (!url.p)
+      goto oom;
+
+    awsc_http_request hr;
+    memset(&hr, 0, sizeof(hr));
+    hr.method = sr.method;
+    hr.url = url.p;
+    hr.headers = hl.items;
+    hr.header_count = hl.n;
+    hr.body = body;
+    if (stream_out && call->sink.kind != AWSC_SINK_MEMORY)
+      hr.sink = call->sink;
+    awsc_http_response_cleanup(&resp);
+    awsc_error terr = AWSC_ERROR_INIT;
+    int64_t t0 = awsc_time_now_ms();
+    int trc = awsc_transport_send(transport, &hr, &resp, &terr);
+    awsc_buf_free(&url);
+    awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
+             sr.method, host, path, trc ? trc : resp.status,
+             (long long)(awsc_time_now_ms() - t0), attempt);
+
+    bool retryable = false;
+    bool is_timeout = false;
+    awsc_service_error se;
+    memset(&se, 0, sizeof(se));
+    awsc_raw_response raw = {resp.status, resp.headers, resp.header_count,
+                             resp.body, resp.body_len};
+    if (trc) {
+      retryable = trc == AWSC_ENETWORK || trc == AWSC_ETIMEOUT;
+      is_timeout = trc == AWSC_ETIMEOUT;
+    } else if (resp.status >= 200 && resp.status < 300 &&
+               !awsc_protocol_is_error_in_200(c->svc, op, &raw)) {
+      /* success */
+      if (stream_out && call->sink.kind != AWSC_SINK_MEMORY) {
+        raw.body = NULL;
+        raw.body_len = 0;
+      }
+      rc = awsc_protocol_parse_output(c->svc, op, &raw, a, &call->output, err);
+      if (rc)
+        goto done;
+      if (stream_out && call->sink.kind == AWSC_SINK_MEMORY) {
+        /* the body becomes the payload member, as a blob */
+        awsc_value_builder *vb = awsc_vb_new(a);
+        if (!vb)
+          goto oom;
+        awsc_vb_begin_map(vb);
+        for (size_t i = 0; call->output.type == AWSC_V_MAP &&
+                           i < call->output.u.map.n; i++) {
+          const awsc_kv *kv = &call->output.u.map.items[i];
+          if (strcmp(kv->key, stream_out->name) == 0)
+            continue;
+          awsc_vb_key(vb, kv->key, kv->key_len);
+          awsc_vb_value(vb, &kv->value);
+        }
+        awsc_vb_key(vb, stream_out->name, strlen(stream_out->name));
+        awsc_vb_blob(vb, resp.body ? resp.body : "", resp.body_len);
+        awsc_vb_end(vb);
+        rc = awsc_vb_finish(vb, &call->output);
+        awsc_vb_free(vb);
+        if (rc)
+          goto oom;
+      }
+      call->meta.http_status = resp.status;
+      call->meta.retry_attempts = attempt - 1;
+      const char *rid = awsc_protocol_request_id(c->svc, &raw, a);
+      call->meta.request_id = rid ? rid : "";
+      const char *hid = awsc_http_response_header(&resp, "x-amz-id-2");
+      call->meta.host_id = hid ? awsc_arena_strdup(a, hid) : "";
+      if (!call->meta.host_id || keep_headers(a, &resp, &call->meta))
+        goto oom;
+      if (attempt == 1)
+        quota_release(c, 1);
+      rc = 0;
+      goto done;
+    } else {
+      int prc = awsc_protocol_parse_error(c->svc, op, &raw, a, &se);
+      if (prc)
+        goto oom;
+      if (resp.status >= 200 && resp.status < 300)
+        resp.status = 500; /* S3 error document inside a 200 */
+      int st = resp.status;
+      retryable = st == 500 || st == 502 || st == 503 || st == 504 ||
+                  st == 429 || awsc_retry_is_throttle_code(se.code) ||
+                  awsc_retry_is_transient_code(se.code);
+      if (awsc_retry_is_clock_skew_code(se.code)) {
+        int64_t before = c->clock_offset_ms;
+        note_clock_skew(c, &resp);
+        /* retry once the offset is known to have changed */
+        retryable = retryable || c->clock_offset_ms != before;
+      }
+    }
+
+    bool can_retry = retryable && attempt < c->max_attempts;
+    if (can_retry && streaming_in) {
+      can_retry = body.kind == AWSC_BODY_FILE ||
+                  (body.kind == AWSC_BODY_CALLBACK && body.rewind &&
+                   body.rewind(body.user_data) == 0);
+      if (!can_retry && retryable)
+        awsc_log(c->logger, AWSC_LOG_WARN,
+                 "not retrying %s: the request body can not be replayed",
+                 op->name);
+    }
+    if (can_retry && !quota_acquire(c, is_timeout ? 10 : 5))
+      can_retry = false;
+    if (!can_retry) {
+      if (trc) {
+        awsc_error_copy(err, &terr);
+        if (err)
+          err->retry_attempts = attempt - 1;
+        rc = trc;
+      } else {
+        fill_service_error(err, op, &se, resp.status, attempt - 1);
+        rc = AWSC_ESERVICE;
+      }
+      goto done;
+    }
+    long delay = awsc_retry_delay_ms(c->retry_mode, attempt);
+    awsc_log(c->logger, AWSC_LOG_INFO, "retrying %s in %ld ms (attempt %d)",
+             op->name, delay, attempt + 1);
+    c->sleep_ms(delay);
+  }
+
+oom:
+  rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
+done:
+  awsc_http_response_cleanup(&resp);
+  awsc_sigv4_result_cleanup(&sig);
+  awsc_credentials_release(creds);
+  return rc;
+}

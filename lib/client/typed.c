@@ -1,0 +1,418 @@
+/*
+ * The typed door: generated C structs <-> engine values, driven by the
+ * offsets the code generator put in the descriptors.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/client_internal.h"
+#include "client/typed.h"
+
+#define FIELD(base, off, type) (*(type *)((const char *)(base) + (off)))
+
+/* ---- struct -> value ---- */
+
+typedef struct to_ctx {
+  awsc_value_builder *vb;
+  awsc_error *err;
+  char path[256];
+} to_ctx;
+
+static int elem_to_value(to_ctx *x, const awsc_shape *s, const void *p);
+
+static bool member_present(const awsc_member *m, const void *obj) {
+  const awsc_shape *s = m->shape;
+  switch (s->type) {
+  case AWSC_SHAPE_STRUCTURE:
+  case AWSC_SHAPE_STRING:
+  case AWSC_SHAPE_DOCUMENT:
+    return FIELD(obj, m->offset, const void *) != NULL;
+  case AWSC_SHAPE_LIST:
+  case AWSC_SHAPE_MAP:
+    return FIELD(obj, m->offset, const void *) != NULL ||
+           FIELD(obj, m->has_offset, size_t) > 0;
+  case AWSC_SHAPE_BLOB:
+    if (m->has_offset != UINT32_MAX &&
+        FIELD(obj, m->has_offset, const void *) != NULL)
+      return true;
+    return FIELD(obj, m->offset, awsc_blob).data != NULL;
+  default:
+    return m->has_offset != UINT32_MAX && FIELD(obj, m->has_offset, bool);
+  }
+}
+
+static int struct_to_value(to_ctx *x, const awsc_shape *s, const void *obj) {
+  int rc = awsc_vb_begin_map(x->vb);
+  size_t plen = strlen(x->path);
+  for (uint32_t i = 0; !rc && i < s->member_count; i++) {
+    const awsc_member *m = &s->members[i];
+    bool present = member_present(m, obj);
+    if (!present) {
+      if (m->flags & AWSC_MF_REQUIRED)
+        return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                              "Missing required parameter in input: "
+                              "\"%s%s%s\"",
+                              x->path, plen ? "." : "", m->name);
+      continue;
+    }
+    snprintf(x->path + plen, sizeof(x->path) - plen, "%s%s", plen ? "." : "",
+             m->name);
+    rc = awsc_vb_key(x->vb, m->name, strlen(m->name));
+    if (rc)
+      break;
+    const void *f = (const char *)obj + m->offset;
+    const awsc_shape *t = m->shape;
+    switch (t->type) {
+    case AWSC_SHAPE_STRUCTURE:
+      rc = struct_to_value(x, t, FIELD(obj, m->offset, const void *));
+      break;
+    case AWSC_SHAPE_LIST:
+    case AWSC_SHAPE_MAP: {
+      awsc_list l = {FIELD(obj, m->offset, const void *),
+                     FIELD(obj, m->has_offset, size_t)};
+      rc = elem_to_value(x, t, &l);
+      break;
+    }
+    case AWSC_SHAPE_BLOB:
+      if (m->has_offset != UINT32_MAX &&
+          FIELD(obj, m->has_offset, const void *) != NULL) {
+        rc = awsc_vb_stream(x->vb,
+                            (void *)FIELD(obj, m->has_offset, const void *));
+        break;
+      }
+      {
+        const awsc_blob *bl = f;
+        rc = awsc_vb_blob_ref(x->vb, bl->data ? bl->data : "", bl->len);
+      }
+      break;
+    default:
+      rc = elem_to_value(x, t, f);
+    }
+    x->path[plen] = '\0';
+  }
+  if (!rc)
+    rc = awsc_vb_end(x->vb);
+  return rc;
+}
+
+/* One value of shape s stored at p as an element (by value for structs,
+ * awsc_list for lists and maps, plain scalars). */
+static int elem_to_value(to_ctx *x, const awsc_shape *s, const void *p) {
+  switch (s->type) {
+  case AWSC_SHAPE_STRUCTURE:
+    return struct_to_value(x, s, p);
+  case AWSC_SHAPE_LIST: {
+    const awsc_list *l = p;
+    int rc = awsc_vb_begin_list(x->vb);
+    size_t es = s->c_size;
+    for (size_t i = 0; !rc && i < l->count; i++)
+      rc = elem_to_value(x, s->list_member->shape,
+                         (const char *)l->items + i * es);
+    return rc ? rc : awsc_vb_end(x->vb);
+  }
+  case AWSC_SHAPE_MAP: {
+    const awsc_list *l = p;
+    int rc = awsc_vb_begin_map(x->vb);
+    size_t es = s->c_size;
+    for (size_t i = 0; !rc && i < l->count; i++) {
+      const char *e = (const char *)l->items + i * es;
+      const char *key = FIELD(e, s->map_key->offset, const char *);
+      if (!key)
+        return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                              "Invalid parameter %s: map entry %zu has a "
+                              "NULL key",
+                              x->path, i);
+      rc = awsc_vb_key(x->vb, key, strlen(key));
+      if (!rc)
+        rc = elem_to_value(x, s->map_value->shape, e + s->map_value->offset);
+    }
+    return rc ? rc : awsc_vb_end(x->vb);
+  }
+  case AWSC_SHAPE_STRING:
+  case AWSC_SHAPE_DOCUMENT: {
+    const char *v = *(const char *const *)p;
+    return v ? awsc_vb_string(x->vb, v, strlen(v)) : awsc_vb_null(x->vb);
+  }
+  case AWSC_SHAPE_INTEGER:
+    return awsc_vb_int(x->vb, *(const int32_t *)p);
+  case AWSC_SHAPE_LONG:
+    return awsc_vb_int(x->vb, *(const int64_t *)p);
+  case AWSC_SHAPE_BOOLEAN:
+    return awsc_vb_bool(x->vb, *(const bool *)p);
+  case AWSC_SHAPE_FLOAT:
+  case AWSC_SHAPE_DOUBLE:
+    return awsc_vb_double(x->vb, *(const double *)p);
+  case AWSC_SHAPE_TIMESTAMP:
+    return awsc_vb_timestamp(x->vb, *(const int64_t *)p);
+  case AWSC_SHAPE_BLOB: {
+    const awsc_blob *b = p;
+    return awsc_vb_blob(x->vb, b->data ? b->data : "", b->len);
+  }
+  }
+  return AWSC_EINVAL;
+}
+
+int awsc_typed_to_value(const awsc_shape *shape, const void *in,
+                        awsc_arena *arena, awsc_value *out, awsc_error *err) {
+  to_ctx x;
+  memset(&x, 0, sizeof(x));
+  x.err = err;
+  x.vb = awsc_vb_new(arena);
+  if (!x.vb)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  static const char zero[16];
+  int rc = struct_to_value(&x, shape, in ? in : (const void *)zero);
+  if (!rc)
+    rc = awsc_vb_finish(x.vb, out);
+  awsc_vb_free(x.vb);
+  if (rc == AWSC_ENOMEM)
+    awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  return rc;
+}
+
+/* ---- value -> struct ---- */
+
+static int elem_from_value(const awsc_shape *s, const awsc_value *v,
+                           awsc_arena *a, void *p);
+
+static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
+                       void *obj) {
+  if (v->type != AWSC_V_MAP)
+    return 0;
+  for (size_t i = 0; i < v->u.map.n; i++) {
+    const awsc_kv *kv = &v->u.map.items[i];
+    const awsc_member *m = awsc_shape_find_member(s, kv->key, kv->key_len);
+    if (!m || kv->value.type == AWSC_V_NULL)
+      continue;
+    void *f = (char *)obj + m->offset;
+    const awsc_shape *t = m->shape;
+    int rc = 0;
+    switch (t->type) {
+    case AWSC_SHAPE_STRUCTURE: {
+      void *sub = awsc_arena_calloc(a, 1, t->c_size ? t->c_size : 1);
+      if (!sub)
+        return AWSC_ENOMEM;
+      rc = struct_fill(t, &kv->value, a, sub);
+      *(void **)f = sub;
+      break;
+    }
+    case AWSC_SHAPE_LIST:
+    case AWSC_SHAPE_MAP: {
+      awsc_list l = {NULL, 0};
+      rc = elem_from_value(t, &kv->value, a, &l);
+      *(const void **)f = l.items;
+      *(size_t *)((char *)obj + m->has_offset) = l.count;
+      break;
+    }
+    case AWSC_SHAPE_STRING:
+    case AWSC_SHAPE_DOCUMENT:
+    case AWSC_SHAPE_BLOB:
+      rc = elem_from_value(t, &kv->value, a, f);
+      break;
+    default:
+      rc = elem_from_value(t, &kv->value, a, f);
+      if (!rc && m->has_offset != UINT32_MAX)
+        *(bool *)((char *)obj + m->has_offset) = true;
+    }
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+static int64_t as_int(const awsc_value *v) {
+  switch (v->type) {
+  case AWSC_V_INT:
+  case AWSC_V_TIMESTAMP:
+    return v->u.i;
+  case AWSC_V_DOUBLE:
+    return (int64_t)v->u.d;
+  case AWSC_V_BOOL:
+    return v->u.b;
+  default:
+    return 0;
+  }
+}
+
+static int elem_from_value(const awsc_shape *s, const awsc_value *v,
+                           awsc_arena *a, void *p) {
+  switch (s->type) {
+  case AWSC_SHAPE_STRUCTURE:
+    return struct_fill(s, v, a, p);
+  case AWSC_SHAPE_LIST: {
+    awsc_list *l = p;
+    if (v->type != AWSC_V_LIST)
+      return 0;
+    size_t es = s->c_size ? s->c_size : sizeof(void *);
+    char *items = awsc_arena_calloc(a, v->u.list.n ? v->u.list.n : 1, es);
+    if (!items)
+      return AWSC_ENOMEM;
+    for (size_t i = 0; i < v->u.list.n; i++) {
+      int rc = elem_from_value(s->list_member->shape, &v->u.list.items[i], a,
+                               items + i * es);
+      if (rc)
+        return rc;
+    }
+    l->items = items;
+    l->count = v->u.list.n;
+    return 0;
+  }
+  case AWSC_SHAPE_MAP: {
+    awsc_list *l = p;
+    if (v->type != AWSC_V_MAP)
+      return 0;
+    size_t es = s->c_size ? s->c_size : 2 * sizeof(void *);
+    char *items = awsc_arena_calloc(a, v->u.map.n ? v->u.map.n : 1, es);
+    if (!items)
+      return AWSC_ENOMEM;
+    for (size_t i = 0; i < v->u.map.n; i++) {
+      char *e = items + i * es;
+      *(const char **)(e + s->map_key->offset) = v->u.map.items[i].key;
+      int rc = elem_from_value(s->map_value->shape, &v->u.map.items[i].value,
+                               a, e + s->map_value->offset);
+      if (rc)
+        return rc;
+    }
+    l->items = items;
+    l->count = v->u.map.n;
+    return 0;
+  }
+  case AWSC_SHAPE_STRING:
+  case AWSC_SHAPE_DOCUMENT:
+    if (v->type == AWSC_V_STRING || v->type == AWSC_V_BLOB) {
+      char *s2 = awsc_arena_strndup(a, v->u.s.p, v->u.s.n);
+      if (!s2)
+        return AWSC_ENOMEM;
+      *(const char **)p = s2;
+    }
+    return 0;
+  case AWSC_SHAPE_INTEGER:
+    *(int32_t *)p = (int32_t)as_int(v);
+    return 0;
+  case AWSC_SHAPE_LONG:
+  case AWSC_SHAPE_TIMESTAMP:
+    *(int64_t *)p = as_int(v);
+    return 0;
+  case AWSC_SHAPE_BOOLEAN:
+    *(bool *)p = v->type == AWSC_V_BOOL ? v->u.b : as_int(v) != 0;
+    return 0;
+  case AWSC_SHAPE_FLOAT:
+  case AWSC_SHAPE_DOUBLE:
+    *(double *)p = v->type == AWSC_V_DOUBLE ? v->u.d : (double)as_int(v);
+    return 0;
+  case AWSC_SHAPE_BLOB:
+    if (v->type == AWSC_V_BLOB || v->type == AWSC_V_STRING) {
+      awsc_blob *b = p;
+      b->data = v->u.s.p;
+      b->len = v->u.s.n;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+int awsc_typed_from_value(const awsc_shape *shape, const awsc_value *v,
+                          awsc_arena *arena, void **out) {
+  void *obj = awsc_arena_calloc(arena, 1, shape->c_size ? shape->c_size : 1);
+  if (!obj)
+    return AWSC_ENOMEM;
+  int rc = struct_fill(shape, v, arena, obj);
+  if (!rc)
+    *out = obj;
+  return rc;
+}
+
+/* ---- outputs: one arena, a header in front of the struct ---- */
+
+#define OUTPUT_MAGIC 0x6177736f75747075ULL /* "awsoutpu" */
+
+typedef struct output_header {
+  uint64_t magic;
+  awsc_arena *arena;
+  awsc_response_metadata meta;
+} output_header;
+
+#define HEADER_SIZE ((sizeof(output_header) + 15) & ~(size_t)15)
+
+void awsc_output_free(void *output) {
+  if (!output)
+    return;
+  output_header *h = (output_header *)((char *)output - HEADER_SIZE);
+  if (h->magic != OUTPUT_MAGIC)
+    return; /* not ours: refuse rather than corrupt the heap */
+  h->magic = 0;
+  awsc_arena_free(h->arena);
+}
+
+const awsc_response_metadata *awsc_output_metadata(const void *output) {
+  if (!output)
+    return NULL;
+  const output_header *h =
+      (const output_header *)((const char *)output - HEADER_SIZE);
+  return h->magic == OUTPUT_MAGIC ? &h->meta : NULL;
+}
+
+int awsc_invoke_typed(awsc_client *c, const awsc_service *svc,
+                      const awsc_operation *op, const void *input,
+                      const awsc_body_sink *sink, void **output,
+                      awsc_error *err) {
+  if (output)
+    *output = NULL;
+  if (!c)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "%s: NULL client", op->name);
+  if (c->svc != svc && (!c->svc->service_id || !svc->service_id ||
+                        strcmp(c->svc->service_id, svc->service_id) != 0))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "%s is an operation of %s, called with a %s client",
+                          op->name, svc->service_id ? svc->service_id : "?",
+                          c->svc->service_id ? c->svc->service_id : "?");
+  /* the client's own descriptor of the operation (same service model) */
+  const awsc_operation *cop = c->svc == svc
+                                  ? op
+                                  : awsc_service_find_operation(c->svc,
+                                                                op->name);
+  if (!cop)
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                          "operation %s not in the client's model", op->name);
+  awsc_arena *arena = awsc_arena_new(8 * 1024);
+  if (!arena)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  int rc = 0;
+  awsc_value in = {0};
+  if (op->input)
+    rc = awsc_typed_to_value(op->input, input, arena, &in, err);
+  awsc_call call;
+  memset(&call, 0, sizeof(call));
+  call.op = cop;
+  call.input = op->input ? &in : NULL;
+  call.arena = arena;
+  if (sink)
+    call.sink = *sink;
+  if (!rc)
+    rc = awsc_client_invoke(c, &call, err);
+  if (!rc && output) {
+    /* header and struct in one block: awsc_output_free finds the arena
+     * just before the pointer it is given */
+    const awsc_shape *os = op->output;
+    size_t sz = os && os->c_size ? os->c_size : sizeof(awsc_empty);
+    char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
+    if (!block)
+      rc = AWSC_ENOMEM;
+    else if (os)
+      rc = struct_fill(os, &call.output, arena, block + HEADER_SIZE);
+    if (!rc) {
+      output_header *hdr = (output_header *)block;
+      hdr->magic = OUTPUT_MAGIC;
+      hdr->arena = arena;
+      hdr->meta = call.meta;
+      *output = block + HEADER_SIZE;
+      return 0;
+    }
+    awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  }
+  awsc_arena_free(arena);
+  return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * lib/client/typed.h - internal: the typed door into the engine. The
+ * generated per-operation functions call awsc_invoke_typed, which turns
+ * the caller's C struct into a value (using the descriptors' offsets),
+ * runs the pipeline and turns the output value into a C struct living in
+ * one arena.
+ */
+#ifndef AWSC_CLIENT_TYPED_H
+#define AWSC_CLIENT_TYPED_H
+
+#include "awsc/client.h"
+#include "awsc/types.h"
+#include "runtime/descriptor.h"
+#include "runtime/value.h"
+
+int awsc_invoke_typed(awsc_client *client, const awsc_service *svc,
+                      const awsc_operation *op, const void *input,
+                      const awsc_body_sink *sink, void **output,
+                      awsc_error *err);
+
+/* Struct -> value (input side). Checks required members recursively
+ * (AWSC_EVALIDATION naming the member path). */
+int awsc_typed_to_value(const awsc_shape *shape, const void *in,
+                        awsc_arena *arena, awsc_value *out, awsc_error *err);
+/* Value -> struct of shape->c_size bytes allocated in arena. */
+int awsc_typed_from_value(const awsc_shape *shape, const awsc_value *v,
+                          awsc_arena *arena, void **out);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * lib/http/curl_internal.h - the state of one exchange over libcurl and
+ * the libcurl callbacks that move its bytes (curl_io.c). The handle pool,
+ * options and error mapping live in curl_transport.c.
+ */
+#ifndef AWSC_HTTP_CURL_INTERNAL_H
+#define AWSC_HTTP_CURL_INTERNAL_H
+
+#include <stdio.h>
+
+#include <curl/curl.h>
+
+#include "http/http_internal.h"
+
+/* Where the bytes of the response body go; decided at the first byte. */
+typedef enum exchange_dest {
+  DEST_UNDECIDED = 0,
+  DEST_MEMORY, /* response.body: memory sink or any non-2xx status */
+  DEST_FILE,
+  DEST_CALLBACK
+} exchange_dest;
+
+typedef struct exchange {
+  const awsc_http_request *req;
+  awsc_http_response *resp;
+  bool head; /* HEAD: no body expected */
+
+  /* request body */
+  int64_t body_len;   /* bytes to send; -1 = unknown (chunked) */
+  uint64_t body_sent; /* bytes handed to libcurl since the last rewind */
+  FILE *in;           /* FILE source */
+
+  /* response body */
+  exchange_dest dest;
+  FILE *out; /* FILE sink, opened at the first byte of a 2xx body */
+
+  /* Set by a callback that stops the transfer: the status send returns
+   * and a message for the error (never holding a URL). */
+  int abort_status;
+  char abort_msg[200];
+
+  /* The seek callback could not rewind the body for a replay. */
+  bool rewind_failed;
+  /* The transfer failed on a reused connection before any byte of the
+   * answer arrived: the peer had closed it while it sat in the pool. */
+  bool stale_connection;
+
+  /* Read timeout: silence is measured once the connection is ready. */
+  bool io_started;
+  int64_t last_activity_ms;
+} exchange;
+
+/* Open the request body (FILE: open, seek, measure). 0 or an error. */
+int exchange_open_body(exchange *ex, awsc_error *err);
+/* Finish the response body after a successful transfer: an empty 2xx
+ * body still creates the FILE sink's file; closes it. 0 or AWSC_EIO. */
+int exchange_finish_sink(exchange *ex, awsc_error *err);
+/* Close whatever is still open (error paths). */
+void exchange_close(exchange *ex);
+
+/* Record why a callback stopped the transfer (first reason wins). */
+void exchange_abort(exchange *ex, int status, const char *fmt, ...)
+    AWSC_PRINTF(3, 4);
+
+size_t exchange_read_cb(char *buf, size_t size, size_t nitems, void *ud);
+int exchange_seek_cb(void *ud, curl_off_t offset, int origin);
+size_t exchange_header_cb(char *buf, size_t size, size_t nitems, void *ud);
+size_t exchange_write_cb(char *ptr, size_t size, size_t nmemb, void *ud);
+int exchange_xferinfo_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+                         curl_off_t ultotal, curl_off_t ulnow);
+int exchange_prereq_cb(void *ud, char *primary_ip, char *local_ip,
+                       int primary_port, int local_port);
+
+#endif /* AWSC_HTTP_CURL_INTERNAL_H */

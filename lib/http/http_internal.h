@@ -1,0 +1,45 @@
+/*
+ * lib/http/http_internal.h - pieces shared by the files of the http module.
+ * Not part of any public interface.
+ */
+#ifndef AWSC_HTTP_INTERNAL_H
+#define AWSC_HTTP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsc/sys/transport.h"
+#include "core/core.h"
+
+/* ---- response building (transport.c) ----
+ * A response owns: the headers array (awsc_realloc), one block per header
+ * holding "name\0value\0" (name points at its start), the body (awsc_realloc,
+ * always NUL-terminated) and a small store in internal_ with the capacities.
+ * awsc_http_response_cleanup frees exactly these. */
+
+/* Append one header: the name is lower-cased, the value trimmed. */
+int awsc_http_response_add_header_n(awsc_http_response *resp, const char *name,
+                                    size_t name_len, const char *value,
+                                    size_t value_len);
+/* Append text to the value of the last header (obsolete line folding):
+ * the value becomes "old value" + " " + trimmed text. */
+int awsc_http_response_fold_header(awsc_http_response *resp, const char *text,
+                                   size_t len);
+/* Drop every header (a new status line arrived). */
+void awsc_http_response_clear_headers(awsc_http_response *resp);
+
+/* Map a status code to the error kind callers expect for it. */
+awsc_error_kind awsc_http_status_kind(int status);
+
+/* Copy src (a URL or free text) into dst with every query string removed:
+ * from each '?' up to the next whitespace or end, the text becomes "?...".
+ * Presigned URLs carry their signature in the query. */
+void awsc_http_scrub_query(char *dst, size_t dst_size, const char *src);
+/* "host[:port]" of an absolute URL (no userinfo, path or query). */
+void awsc_http_url_host(char *dst, size_t dst_size, const char *url);
+
+/* Monotonic clock in milliseconds, for timeouts. */
+int64_t awsc_http_mono_ms(void);
+
+#endif /* AWSC_HTTP_INTERNAL_H */

@@ -1,0 +1,242 @@
+/*
+ * lib/protocols/parse_internal.h - shared machinery of the response
+ * parsers (parse.c, parse_xml.c, parse_xml_scan.c, parse_json.c,
+ * parse_eventstream.c, parse_error.c). Not part of any contract.
+ *
+ * Every parser writes straight into an awsc_value_builder while a
+ * streaming tokenizer (expat / our XML scanner / yajl) walks the body;
+ * no document tree is ever built.
+ */
+#ifndef AWSC_PROTOCOLS_PARSE_INTERNAL_H
+#define AWSC_PROTOCOLS_PARSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocols/protocol.h"
+
+/* ---- per-structure member index (parse.c) ----
+ * Built once per parse for each structure shape met, in a scratch arena:
+ * wire name -> member index through a small open-addressed table. */
+typedef struct awsc_pindex {
+  const awsc_shape *shape;
+  uint32_t mask;              /* slots - 1 (power of two) */
+  int16_t *slots;             /* member index, -1 = empty */
+  const char **names;         /* per member: wire name (NULL = not in body) */
+  uint16_t *lens;             /* per member: wire name length */
+  uint16_t *attrs;            /* members that are xml attributes */
+  uint16_t attr_count;
+  bool is_union;
+} awsc_pindex;
+
+/* Parse context: one per awsc_protocol_parse_* call. */
+typedef struct awsc_pctx {
+  const awsc_service *svc;
+  awsc_arena *arena;          /* output arena (values live here) */
+  awsc_value_builder *b;      /* builder writing into arena */
+  awsc_error *err;
+  bool xml;                   /* member wire names follow the xml rules */
+  awsc_buf scratch;           /* text accumulation, decoding */
+  awsc_arena *tmp;            /* indexes; created lazily, freed at end */
+  struct awsc_pcache {
+    const awsc_shape *shape;
+    const awsc_pindex *idx;
+  } *cache;
+  uint32_t cache_cap;         /* power of two */
+  uint32_t cache_n;
+  int xml_tokenizer;          /* AWSC_XML_AUTO unless a test says */
+  bool needs_merge;           /* a flattened list came in pieces */
+} awsc_pctx;
+
+void awsc_pctx_init(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
+                    awsc_value_builder *b, awsc_error *err, bool xml);
+void awsc_pctx_cleanup(awsc_pctx *c);
+
+/* Index of `s` (a structure), built on first use. NULL only on ENOMEM. */
+const awsc_pindex *awsc_pindex_get(awsc_pctx *c, const awsc_shape *s);
+
+/* Member index for a wire name, or -1. */
+static inline int awsc_pindex_hash(const char *p, size_t n) {
+  uint32_t h = (uint32_t)n * 0x9E3779B1u;
+  if (n) {
+    h ^= (uint32_t)(unsigned char)p[0] * 0x85EBCA77u;
+    h ^= (uint32_t)(unsigned char)p[n - 1] * 0xC2B2AE3Du;
+    h ^= (uint32_t)(unsigned char)p[n >> 1] * 0x27D4EB2Fu;
+  }
+  return (int)((h ^ (h >> 15)) & 0x7fffffff);
+}
+
+static inline int awsc_pindex_find(const awsc_pindex *ix, const char *p,
+                                   size_t n) {
+  uint32_t i = (uint32_t)awsc_pindex_hash(p, n) & ix->mask;
+  for (;;) {
+    int m = ix->slots[i];
+    if (m < 0)
+      return -1;
+    if (ix->lens[m] == n) {
+      const char *w = ix->names[m];
+      size_t k = 0;
+      while (k < n && w[k] == p[k])
+        k++;
+      if (k == n)
+        return m;
+    }
+    i = (i + 1) & ix->mask;
+  }
+}
+
+/* ---- scalars (parse.c) ---- */
+enum {
+  AWSC_PSRC_XML = 0,    /* element text: booleans are "true" or false */
+  AWSC_PSRC_HEADER,     /* header value: booleans case-insensitive */
+  AWSC_PSRC_JSON        /* a JSON string token */
+};
+
+typedef struct awsc_pscalar {
+  uint8_t type;         /* awsc_value_type */
+  union {
+    bool b;
+    int64_t i;          /* INT, TIMESTAMP (ms) */
+    double d;
+    struct {
+      const char *p;
+      size_t n;
+    } s;                /* STRING, BLOB (BLOB bytes in c->scratch) */
+  } u;
+} awsc_pscalar;
+
+/* Convert text to the scalar `shape` calls for. Returns 0, 1 when the
+ * text is not a valid value of that type (the caller drops the member),
+ * or a negative AWSC_E*. Blob bytes are decoded into c->scratch: put the
+ * value before touching the scratch buffer again. */
+int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape,
+                           const char *p, size_t n, int src,
+                           awsc_pscalar *out);
+/* Same for a JSON number token (raw text). */
+int awsc_pscalar_from_number(awsc_pctx *c, const awsc_shape *shape,
+                             const char *p, size_t n, awsc_pscalar *out);
+/* Append the scalar to the builder (copies strings/blobs to the arena). */
+int awsc_pscalar_put(awsc_pctx *c, const awsc_pscalar *v);
+
+/* Numbers and times, locale-independent. 0 or AWSC_EPARSE. */
+int awsc_parse_int64(const char *p, size_t n, int64_t *out);
+int awsc_parse_double(const char *p, size_t n, double *out);
+/* Any of: epoch seconds (with fraction), ISO 8601, RFC 822/1123 (as
+ * botocore's parse_timestamp, whatever the member's timestampFormat). */
+int awsc_parse_timestamp_any(const char *p, size_t n, int64_t *out_ms);
+/* Lenient base64 (as Python's b64decode: characters outside the
+ * alphabet are dropped) into c->scratch. 0 or AWSC_EPARSE/ENOMEM. */
+int awsc_pdecode_base64(awsc_pctx *c, const char *p, size_t n);
+
+/* Join the pieces of flattened lists that were interleaved with other
+ * members: in every map of the tree, a later key equal to an earlier one
+ * whose values are both lists (or both maps) is appended to it. */
+int awsc_pvalue_merge_lists(awsc_arena *arena, awsc_value *v);
+
+/* awsc_protocol_parse_output with a chosen XML tokenizer (tests). */
+int awsc_parse_output_with(const awsc_service *svc, const awsc_operation *op,
+                           const awsc_raw_response *resp, awsc_arena *arena,
+                           awsc_value *out, awsc_error *err, int tokenizer);
+
+/* Error helper: fills c->err with AWSC_EPARSE and returns AWSC_EPARSE. */
+int awsc_perr(awsc_pctx *c, const char *fmt, ...) AWSC_PRINTF(2, 3);
+
+/* ---- HTTP parts (parse.c) ---- */
+/* Header value by name (ASCII case-insensitive), NULL if absent. */
+const char *awsc_presp_header(const awsc_raw_response *r, const char *name);
+/* Emit, into the open map, `shape`'s members bound to headers, header
+ * prefixes and the status code (rest protocols). */
+int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
+                            const awsc_raw_response *r);
+/* JSON text -> one generic value (document), appended to the builder. */
+int awsc_parse_json_document(awsc_pctx *c, const char *p, size_t n);
+
+/* ---- XML (parse_xml.c) ----
+ * Fill the builder's open map with the members of structure `shape`,
+ * read from the XML document `body`. Element selection: the root
+ * element, then `descend[0..n)` children in turn (matched by local
+ * name); when root_name is set and the root's local name differs, the
+ * root itself is the structure (botocore's _get_error_root). */
+typedef struct awsc_xml_target {
+  const char *root_name;
+  const char *descend[2];
+  size_t n_descend;
+} awsc_xml_target;
+
+int awsc_parse_xml_struct(awsc_pctx *c, const awsc_shape *shape,
+                          const char *body, size_t len,
+                          const awsc_xml_target *target);
+
+/* Which XML tokenizer to use (tests run both). */
+enum {
+  AWSC_XML_AUTO = 0,    /* fast scanner, expat when it declines */
+  AWSC_XML_EXPAT,       /* expat only */
+  AWSC_XML_SCAN         /* scanner only: AWSC_EPARSE where it declines */
+};
+int awsc_parse_xml_struct_with(awsc_pctx *c, const awsc_shape *shape,
+                               const char *body, size_t len,
+                               const awsc_xml_target *target, int tokenizer);
+
+/* Event callbacks shared by both XML tokenizers. Names are raw (may
+ * carry a namespace prefix); text chunks are raw character data with
+ * entities already replaced. `stable` chunks stay valid until the parse
+ * ends; others only during the call. Return 0 or a negative AWSC_E*. */
+typedef struct awsc_xml_attr {
+  const char *name;
+  size_t name_len;
+  const char *value;
+  size_t value_len;
+} awsc_xml_attr;
+
+typedef struct awsc_xml_handler {
+  int (*start)(void *ud, const char *name, size_t len,
+               const awsc_xml_attr *attrs, size_t n_attrs);
+  int (*text)(void *ud, const char *p, size_t n, bool stable);
+  int (*end)(void *ud);
+} awsc_xml_handler;
+
+/* The fast scanner (parse_xml_scan.c): well-formed UTF-8 documents
+ * without DTD. Returns 0, AWSC_XML_DECLINED when the document needs the
+ * full parser (DTD, other encodings, unknown entities, anything
+ * malformed: expat then gives the precise error), or a handler error. */
+#define AWSC_XML_DECLINED 1
+int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
+                  void *ud);
+/* Expat driving the same handler (parse_xml.c). 0, AWSC_EPARSE (err says
+ * where) or a handler error. */
+int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h,
+                   void *ud, awsc_error *err);
+
+/* ---- JSON (parse_json.c) ---- */
+/* Fill the open map with structure `shape` from a JSON object body. */
+int awsc_parse_json_struct(awsc_pctx *c, const awsc_shape *shape,
+                           const char *body, size_t len);
+/* Append one value of `shape` (any type, document included) read from a
+ * JSON body. */
+int awsc_parse_json_value(awsc_pctx *c, const awsc_shape *shape,
+                          const char *body, size_t len);
+/* Top-level string members of a JSON object: for each wanted key the
+ * first occurrence is copied into the arena (NULL when absent or not a
+ * string). Returns 0, or AWSC_EPARSE when the body is not JSON. */
+int awsc_json_top_strings(awsc_arena *arena, const char *body, size_t len,
+                          const char *const *keys, const char **values,
+                          size_t n_keys);
+
+/* ---- event streams (parse_eventstream.c) ---- */
+/* The eventstream member `stream_member` of structure `output`, from a
+ * complete event-stream body: appends to the open map the member's key
+ * and a LIST of events, each a MAP {EventType: {members}} (what
+ * botocore's EventStream yields). An "initial-response" event (json
+ * rpc) first fills the open map with `output`'s other members. */
+int awsc_parse_event_stream(awsc_pctx *c, const awsc_shape *output,
+                            const awsc_member *stream_member,
+                            const char *body, size_t len);
+
+/* ---- shape helpers ---- */
+static inline bool awsc_pshape_is_flattened(const awsc_member *m) {
+  return (m->flags & AWSC_MF_FLATTENED) ||
+         (m->shape && (m->shape->flags & AWSC_SF_FLATTENED));
+}
+
+#endif

@@ -1,0 +1,374 @@
+/* Unit tests of the transport-independent part of lib/http: the argument
+ * checks of awsc_transport_send, response storage and lookup, the curl
+ * transport's option checks, and the helpers that keep URLs' query strings
+ * out of messages. No network. */
+#include "http/http_internal.h"
+#include "http_test_util.h"
+
+/* ---- a fake transport that records what reaches it ---- */
+typedef struct fake {
+  awsc_transport base;
+  int calls;
+  int destroyed;
+  int fail_with; /* returned by send when nonzero */
+  int response_was_zero;
+} fake;
+
+static int fake_send(awsc_transport *t, const awsc_http_request *req,
+                     awsc_http_response *resp, awsc_error *err) {
+  fake *f = t->impl;
+  (void)req;
+  f->calls++;
+  awsc_http_response zero;
+  memset(&zero, 0, sizeof(zero));
+  f->response_was_zero = memcmp(resp, &zero, sizeof(zero)) == 0;
+  resp->status = 503;
+  awsc_http_response_add_header(resp, "X-Amz-Request-Id", "r1");
+  awsc_http_response_append_body(resp, "<Error/>", 8);
+  if (f->fail_with) {
+    awsc_error_set(err, f->fail_with, AWSC_ERROR_NETWORK, "fake failure");
+    return f->fail_with;
+  }
+  return 0;
+}
+
+static void fake_destroy(awsc_transport *t) {
+  fake *f = t->impl;
+  f->destroyed++;
+}
+
+static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
+
+static void fake_init(fake *f) {
+  memset(f, 0, sizeof(*f));
+  f->base.vtable = &fake_vtable;
+  f->base.impl = f;
+}
+
+static void test_response_headers(void) {
+  int64_t live = test_alloc_live();
+  awsc_http_response r;
+  memset(&r, 0, sizeof(r));
+  CHECK_INT(awsc_http_response_add_header(&r, "Content-Type", " text/xml "), 0);
+  CHECK_INT(awsc_http_response_add_header(&r, "X-Amz-Meta-A", "1"), 0);
+  CHECK_INT(awsc_http_response_add_header(&r, "x-amz-meta-a", "2"), 0);
+  CHECK_INT(awsc_http_response_add_header(&r, "Empty", ""), 0);
+  CHECK_INT(r.header_count, 4);
+  CHECK_STR(r.headers[0].name, "content-type");
+  CHECK_STR(r.headers[0].value, "text/xml");
+  CHECK_STR(r.headers[1].name, "x-amz-meta-a");
+  CHECK_STR(r.headers[2].value, "2");
+  CHECK_STR(awsc_http_response_header(&r, "CONTENT-TYPE"), "text/xml");
+  CHECK_STR(awsc_http_response_header(&r, "X-Amz-Meta-A"), "1");
+  CHECK_STR(awsc_http_response_header(&r, "empty"), "");
+  CHECK(awsc_http_response_header(&r, "content") == NULL);
+  CHECK(awsc_http_response_header(&r, "content-type-x") == NULL);
+  CHECK(awsc_http_response_header(&r, NULL) == NULL);
+  CHECK(awsc_http_response_header(NULL, "a") == NULL);
+  CHECK_INT(awsc_http_response_add_header(&r, NULL, "x"), AWSC_EINVAL);
+  CHECK_INT(awsc_http_response_add_header(NULL, "a", "x"), AWSC_EINVAL);
+  /* Many headers: the array grows and earlier pointers stay right. */
+  char name[32];
+  for (int i = 0; i < 100; i++) {
+    snprintf(name, sizeof(name), "H-%d", i);
+    CHECK_INT(awsc_http_response_add_header(&r, name, name), 0);
+  }
+  CHECK_STR(awsc_http_response_header(&r, "h-57"), "H-57");
+  CHECK_STR(awsc_http_response_header(&r, "content-type"), "text/xml");
+  awsc_http_response_cleanup(&r);
+  CHECK(r.headers == NULL && r.header_count == 0 && r.internal_ == NULL);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+static void test_response_fold_and_clear(void) {
+  int64_t live = test_alloc_live();
+  awsc_http_response r;
+  memset(&r, 0, sizeof(r));
+  CHECK_INT(awsc_http_response_add_header_n(&r, "X-Long", 6, "part1", 5), 0);
+  CHECK_INT(awsc_http_response_fold_header(&r, "\t part2 ", 8), 0);
+  CHECK_STR(awsc_http_response_header(&r, "x-long"), "part1 part2");
+  awsc_http_response_clear_headers(&r);
+  CHECK_INT(r.header_count, 0);
+  CHECK(awsc_http_response_header(&r, "x-long") == NULL);
+  CHECK_INT(awsc_http_response_add_header_n(&r, "A", 1, "b", 1), 0);
+  CHECK_STR(awsc_http_response_header(&r, "a"), "b");
+  awsc_http_response_cleanup(&r);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+static void test_response_body(void) {
+  int64_t live = test_alloc_live();
+  awsc_http_response r;
+  memset(&r, 0, sizeof(r));
+  CHECK_INT(awsc_http_response_append_body(&r, NULL, 0), 0);
+  CHECK(r.body != NULL);
+  CHECK_STR(r.body, "");
+  CHECK_INT(awsc_http_response_append_body(&r, NULL, 3), AWSC_EINVAL);
+  size_t total = 0;
+  for (int i = 0; i < 1000; i++) {
+    CHECK_INT(awsc_http_response_append_body(&r, "0123456789", 10), 0);
+    total += 10;
+  }
+  CHECK_INT(r.body_len, total);
+  CHECK_INT(r.body[r.body_len], '\0');
+  CHECK(memcmp(r.body + 9990, "0123456789", 10) == 0);
+  awsc_http_response_cleanup(&r);
+  CHECK(r.body == NULL && r.body_len == 0);
+  /* Cleanup of zeroed storage and of NULL is a no-op. */
+  awsc_http_response_cleanup(&r);
+  awsc_http_response_cleanup(NULL);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+/* Every allocation of the response builders may fail; each failure is
+ * reported and leaves nothing behind. */
+static void test_response_oom(void) {
+  int64_t live = test_alloc_live();
+  int failures = 0;
+  for (uint64_t n = 1; n < 50; n++) {
+    awsc_http_response r;
+    memset(&r, 0, sizeof(r));
+    test_alloc_fail_at(n);
+    int rc = 0;
+    for (int i = 0; i < 20 && !rc; i++)
+      rc = awsc_http_response_add_header(&r, "Name", "value");
+    for (int i = 0; i < 20 && !rc; i++)
+      rc = awsc_http_response_append_body(&r, "0123456789abcdef0123456789", 26);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    if (fired) {
+      failures++;
+      CHECK_INT(rc, AWSC_ENOMEM);
+    } else {
+      CHECK_INT(rc, 0);
+    }
+    awsc_http_response_cleanup(&r);
+    CHECK_INT(test_alloc_live(), live);
+    if (!fired)
+      break;
+  }
+  CHECK(failures > 3);
+}
+
+static void test_send_checks(void) {
+  fake f;
+  fake_init(&f);
+  awsc_http_response resp;
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_http_request ok = tu_request("GET", "http://example.com/a?b=c");
+
+  CHECK_INT(awsc_transport_send(NULL, &ok, &resp, &err), AWSC_EINVAL);
+  CHECK_INT(err.code, AWSC_EINVAL);
+  CHECK_INT(awsc_transport_send(&f.base, NULL, &resp, &err), AWSC_EINVAL);
+  CHECK_INT(awsc_transport_send(&f.base, &ok, NULL, &err), AWSC_EINVAL);
+  awsc_transport no_vtable = {NULL, NULL};
+  CHECK_INT(awsc_transport_send(&no_vtable, &ok, &resp, NULL), AWSC_EINVAL);
+
+  struct {
+    const char *what;
+    awsc_http_request r;
+  } bad[20];
+  int nb = 0;
+  awsc_http_header crlf_value = {"X-A", "v\r\nX-Injected: 1"};
+  awsc_http_header colon_name = {"X:A", "v"};
+  awsc_http_header null_value = {"X-A", NULL};
+  awsc_http_header empty_name = {"", "v"};
+#define BAD(desc, init)                                                        \
+  do {                                                                         \
+    bad[nb].what = desc;                                                       \
+    bad[nb].r = ok;                                                            \
+    awsc_http_request *r = &bad[nb].r;                                         \
+    init;                                                                      \
+    nb++;                                                                      \
+  } while (0)
+  BAD("NULL method", r->method = NULL);
+  BAD("empty method", r->method = "");
+  BAD("method with space", r->method = "GE T");
+  BAD("NULL url", r->url = NULL);
+  BAD("url with CRLF", r->url = "http://a/\r\nX: y");
+  BAD("headers NULL with count", r->header_count = 1);
+  BAD("CRLF in header value", (r->headers = &crlf_value, r->header_count = 1));
+  BAD("colon in header name", (r->headers = &colon_name, r->header_count = 1));
+  BAD("NULL header value", (r->headers = &null_value, r->header_count = 1));
+  BAD("empty header name", (r->headers = &empty_name, r->header_count = 1));
+  BAD("memory body NULL data",
+      (r->body.kind = AWSC_BODY_MEMORY, r->body.len = 5));
+  BAD("file body without path", r->body.kind = AWSC_BODY_FILE);
+  BAD("callback body without read", r->body.kind = AWSC_BODY_CALLBACK);
+  BAD("content_length < -1",
+      (r->body.kind = AWSC_BODY_FILE, r->body.path = "/x",
+       r->body.content_length = -2));
+  BAD("unknown body kind", r->body.kind = (awsc_body_kind)42);
+  BAD("file sink without path", r->sink.kind = AWSC_SINK_FILE);
+  BAD("callback sink without write", r->sink.kind = AWSC_SINK_CALLBACK);
+  BAD("unknown sink kind", r->sink.kind = (awsc_sink_kind)9);
+  BAD("negative read timeout", r->read_timeout_ms = -1);
+  BAD("negative connect timeout", r->connect_timeout_ms = -5);
+#undef BAD
+  for (int i = 0; i < nb; i++) {
+    awsc_error_clear(&err);
+    int rc = awsc_transport_send(&f.base, &bad[i].r, &resp, &err);
+    if (rc != AWSC_EINVAL || err.kind != AWSC_ERROR_VALIDATION ||
+        !err.message[0])
+      printf("  bad request accepted or misreported: %s (rc %d)\n", bad[i].what,
+             rc);
+    CHECK_INT(rc, AWSC_EINVAL);
+    CHECK_INT(err.kind, AWSC_ERROR_VALIDATION);
+  }
+  CHECK_INT(f.calls, 0);
+  /* The injection attempt is refused without echoing the header value. */
+  CHECK(strstr(err.message, "Injected") == NULL);
+}
+
+static void test_send_passes_through(void) {
+  int64_t live = test_alloc_live();
+  fake f;
+  fake_init(&f);
+  awsc_http_response resp;
+  memset(&resp, 0x5a, sizeof(resp)); /* garbage: send zeroes it first */
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_http_header h[] = {{"X-Amz-Date", "20150830T123600Z"}, {"X-Empty", ""}};
+  awsc_http_request r = tu_request("PUT", "http://example.com/k");
+  r.headers = h;
+  r.header_count = 2;
+  r.body.kind = AWSC_BODY_MEMORY;
+  r.body.data = "abc";
+  r.body.len = 3;
+  CHECK_INT(awsc_transport_send(&f.base, &r, &resp, &err), 0);
+  CHECK_INT(f.calls, 1);
+  CHECK(f.response_was_zero);
+  CHECK_INT(resp.status, 503);
+  CHECK_STR(awsc_http_response_header(&resp, "X-AMZ-REQUEST-ID"), "r1");
+  CHECK_STR(resp.body, "<Error/>");
+  awsc_http_response_cleanup(&resp);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+/* A failed send hands back a zeroed response and keeps the HTTP status
+ * in the error. */
+static void test_send_failure_releases_response(void) {
+  int64_t live = test_alloc_live();
+  fake f;
+  fake_init(&f);
+  f.fail_with = AWSC_ENETWORK;
+  awsc_http_response resp;
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_http_request r = tu_request("GET", "http://example.com/");
+  CHECK_INT(awsc_transport_send(&f.base, &r, &resp, &err), AWSC_ENETWORK);
+  CHECK_INT(err.code, AWSC_ENETWORK);
+  CHECK_INT(err.http_status, 503);
+  CHECK(resp.body == NULL && resp.headers == NULL && resp.status == 0);
+  awsc_http_response_cleanup(&resp);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+static void test_transport_free(void) {
+  awsc_transport_free(NULL);
+  fake f;
+  fake_init(&f);
+  awsc_transport_free(&f.base);
+  CHECK_INT(f.destroyed, 1);
+  awsc_transport_stats st;
+  CHECK_INT(awsc_transport_curl_stats(&f.base, &st), AWSC_EINVAL);
+  CHECK_INT(awsc_transport_curl_stats(NULL, &st), AWSC_EINVAL);
+}
+
+static void test_curl_options(void) {
+  int64_t live = test_alloc_live();
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_transport *t = (awsc_transport *)1;
+  CHECK_INT(awsc_transport_curl_new(NULL, NULL, &err), AWSC_EINVAL);
+
+  awsc_curl_options o = AWSC_CURL_OPTIONS_INIT;
+  o.version = 0;
+  CHECK_INT(awsc_transport_curl_new(&t, &o, &err), AWSC_EINVAL);
+  CHECK(t == NULL);
+  CHECK(strstr(err.message, "version") != NULL);
+
+  const char *bad_resolve[] = {"a.example:80:127.0.0.1\r\nx", NULL};
+  struct {
+    const char *what;
+    awsc_curl_options o;
+  } bad[6];
+  for (int i = 0; i < 6; i++)
+    bad[i].o = (awsc_curl_options)AWSC_CURL_OPTIONS_INIT;
+  bad[0].what = "verify_ssl 2";
+  bad[0].o.verify_ssl = 2;
+  bad[1].what = "negative connect timeout";
+  bad[1].o.connect_timeout_ms = -1;
+  bad[2].what = "negative read timeout";
+  bad[2].o.read_timeout_ms = -1;
+  bad[3].what = "negative max_connections";
+  bad[3].o.max_connections = -1;
+  bad[4].what = "threshold -2";
+  bad[4].o.expect_continue_threshold = -2;
+  bad[5].what = "multi-line resolve entry";
+  bad[5].o.resolve = bad_resolve;
+  for (int i = 0; i < 6; i++) {
+    int rc = awsc_transport_curl_new(&t, &bad[i].o, &err);
+    if (rc != AWSC_EINVAL)
+      printf("  accepted: %s\n", bad[i].what);
+    CHECK_INT(rc, AWSC_EINVAL);
+    CHECK(t == NULL);
+  }
+
+  CHECK_INT(awsc_transport_curl_new(&t, NULL, &err), 0);
+  CHECK(t != NULL);
+  awsc_transport_stats st = {9, 9};
+  CHECK_INT(awsc_transport_curl_stats(t, &st), 0);
+  CHECK_INT(st.requests, 0);
+  CHECK_INT(st.connections_opened, 0);
+  awsc_transport_free(t);
+
+  const char *resolve[] = {"bucket.localhost:80:127.0.0.1",
+                           "other.localhost:443:127.0.0.1", NULL};
+  awsc_curl_options full = AWSC_CURL_OPTIONS_INIT;
+  full.connect_timeout_ms = 1000;
+  full.read_timeout_ms = 2000;
+  full.verify_ssl = -1;
+  full.ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
+  full.proxy = "http://proxy.invalid:3128";
+  full.no_proxy = "localhost,127.0.0.1";
+  full.max_connections = 3;
+  full.expect_continue_threshold = -1;
+  full.resolve = resolve;
+  CHECK_INT(awsc_transport_curl_new(&t, &full, &err), 0);
+  awsc_transport_free(t);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+static void test_scrub_query(void) {
+  char out[128];
+  awsc_http_scrub_query(out, sizeof(out),
+                        "GET http://h/k?X-Amz-Signature=secret&a=b failed");
+  CHECK_STR(out, "GET http://h/k?... failed");
+  awsc_http_scrub_query(out, sizeof(out), "what? no query here?");
+  CHECK_STR(out, "what? no query here?");
+  awsc_http_scrub_query(out, 8, "abc?secretsecret");
+  CHECK_STR(out, "abc?...");
+  awsc_http_scrub_query(out, sizeof(out), NULL);
+  CHECK_STR(out, "");
+
+  awsc_http_url_host(out, sizeof(out),
+                     "https://user:pw@bucket.s3.amazonaws.com:443/k?Sig=x");
+  CHECK_STR(out, "bucket.s3.amazonaws.com:443");
+  awsc_http_url_host(out, sizeof(out), "http://127.0.0.1:8080?q=secret");
+  CHECK_STR(out, "127.0.0.1:8080");
+  awsc_http_url_host(out, sizeof(out), "http://h#frag");
+  CHECK_STR(out, "h");
+}
+
+int main(void) {
+  test_alloc_install();
+  RUN(test_response_headers);
+  RUN(test_response_fold_and_clear);
+  RUN(test_response_body);
+  RUN(test_response_oom);
+  RUN(test_send_checks);
+  RUN(test_send_passes_through);
+  RUN(test_send_failure_releases_response);
+  RUN(test_transport_free);
+  RUN(test_curl_options);
+  RUN(test_scrub_query);
+  return test_summary();
+}
