@@ -218,9 +218,17 @@ for g in "${GATEWAYS[@]}"; do
   { alive "$name" && answers "$port"; } || ALL_UP=0
 done
 
+# Fail before starting anything if another program holds a port we need.
+for g in "mon.a|$MON_PORT" "${GATEWAYS[@]}"; do
+  IFS='|' read -r name port <<<"$g"
+  if ! alive "$name" && port_in_use "$port"; then
+    log "port $port (for $name) is in use by another program"
+    exit 1
+  fi
+done
+
 # ---- monitor -----------------------------------------------------------------
 if ! alive mon.a; then
-  if port_in_use "$MON_PORT"; then log "port $MON_PORT (monitor) is in use by another program"; exit 1; fi
   if [ ! -d "$DIR/mon/a/store.db" ]; then
     FSID=$(sed -n 's/^fsid = //p' "$CONF")
     monmaptool --create --clobber --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_PORT]" "$DIR/monmap" >/dev/null
@@ -254,7 +262,6 @@ fi
 for g in "${GATEWAYS[@]}"; do
   IFS='|' read -r name port <<<"$g"
   if ! alive "$name"; then
-    if port_in_use "$port"; then log "port $port ($name) is in use by another program"; exit 1; fi
     radosgw -c "$CONF" -n "$name" # forks, writes run/NAME.pid
     STARTED+=("$name")
     log "radosgw $name started"

@@ -194,14 +194,14 @@ for path in sys.argv[2:]:
                 passed += 1
             elif result == "SKIP":
                 skipped += 1
-                reason = [l for l in out.splitlines() if l.strip()]
-                skips.append("%s (whole test): %s" % (name, reason[-1] if reason else "no reason printed"))
             else:
                 failed += 1
                 failures.append("%s: %s" % (name, result))
-            for l in out.splitlines():
-                if l.startswith("skip "):
-                    skips.append("%s: %s" % (name, l[5:]))
+            reasons = [l[5:] for l in out.splitlines() if l.startswith("skip ")]
+            if result == "SKIP" and not reasons:
+                lines = [l for l in out.splitlines() if l.strip()]
+                reasons = [lines[-1] if lines else "(no reason printed)"]
+            skips += ["%s%s: %s" % (name, " (whole test)" if result == "SKIP" else "", r) for r in reasons]
 if skips:
     print("skipped (with the reason each printed):", file=sys.stderr)
     for s in skips[:200]:

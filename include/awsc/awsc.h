@@ -7,6 +7,7 @@
 #include "awsc/credentials.h"
 #include "awsc/session.h"
 #include "awsc/sigv4.h"
+#include "awsc/types.h"
 #include "awsc/sys/transport.h"
 
 #endif

@@ -249,6 +249,25 @@ static int wait_child(pid_t pid, int *status) {
   }
 }
 
+/* Reap the child by the deadline; a helper that closed its output but
+ * lingers is killed. Returns 0, 1 on timeout (killed and reaped) or -1. */
+static int wait_child_until(pid_t pid, int *status, int64_t deadline) {
+  for (;;) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid)
+      return 0;
+    if (r < 0 && errno != EINTR)
+      return -1;
+    if (mono_ms() >= deadline) {
+      kill(pid, SIGKILL);
+      wait_child(pid, status);
+      return 1;
+    }
+    struct timespec ts = {0, 5 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+}
+
 typedef struct run_result {
   awsc_buf out; /* stdout: holds secrets */
   char err_text[PROCESS_MAX_STDERR + 1];
@@ -321,15 +340,23 @@ static int collect(pid_t pid, int out_fd, int err_fd, long timeout_ms,
     if (rc != AWSC_OK)
       break;
   }
-  if (rc != AWSC_OK)
-    kill(pid, SIGKILL);
   close_fd(&fds[0]);
   close_fd(&fds[1]);
-  if (wait_child(pid, &r->status) != 0 && rc == AWSC_OK)
-    rc = awsc_creds_error(err, PNAME,
-                          "could not get the exit status of %s: %s", prog,
-                          strerror(errno));
-  return rc;
+  if (rc != AWSC_OK) {
+    kill(pid, SIGKILL);
+    wait_child(pid, &r->status);
+    return rc;
+  }
+  int w = wait_child_until(pid, &r->status, deadline);
+  if (w == 1)
+    return awsc_creds_error(err, PNAME,
+                            "credential_process %s timed out after %ld ms",
+                            prog, timeout_ms);
+  if (w != 0)
+    return awsc_creds_error(err, PNAME,
+                            "could not get the exit status of %s: %s", prog,
+                            strerror(errno));
+  return AWSC_OK;
 }
 
 static int run_command(char **argv, long timeout_ms, run_result *r,
@@ -352,6 +379,14 @@ static int run_command(char **argv, long timeout_ms, run_result *r,
   }
   if (src == 0)
     src = posix_spawn_file_actions_adddup2(&fa, err_pipe[1], STDERR_FILENO);
+#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
+#if __GLIBC_PREREQ(2, 34)
+  /* As Python's subprocess (close_fds=True): the helper gets stdin,
+   * stdout and stderr only, not the embedder's sockets and files. */
+  if (src == 0)
+    src = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
+#endif
   if (src == 0) {
     src = posix_spawnattr_init(&attr);
     attr_ok = src == 0;

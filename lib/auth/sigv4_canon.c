@@ -101,18 +101,42 @@ static inline bool is_ws(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r'); /* \t \n \v \f \r */
 }
 
+/* Whether any byte is below 0x20 (tab, line breaks and other controls),
+ * eight bytes at a time. */
+static bool has_control(const char *v, size_t n) {
+  const uint64_t ones = 0x0101010101010101ull;
+  const uint64_t highs = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, v + i, 8);
+    if ((x - ones * 0x20) & ~x & highs)
+      return true;
+  }
+  for (; i < n; i++)
+    if ((unsigned char)v[i] < 0x20)
+      return true;
+  return false;
+}
+
+/* Whether the value is already in canonical form: no control characters,
+ * no leading, trailing or repeated spaces. Most values are. */
+static bool is_canonical_value(const char *v, size_t n) {
+  if (v[0] == ' ' || v[n - 1] == ' ' || has_control(v, n))
+    return false;
+  const char *end = v + n;
+  for (const char *p = v; (p = memchr(p, ' ', (size_t)(end - p))) != NULL;
+       p++) {
+    if (p[1] == ' ') /* p + 1 < end: the last byte is not a space */
+      return false;
+  }
+  return true;
+}
+
 size_t sigv4_write_value(char *dst, const char *v, size_t n) {
   if (n == 0)
     return 0;
-  /* Most values have no white space to trim or collapse: find that out
-   * with a branch-free scan and copy them whole. */
-  unsigned bad = (v[0] == ' ') | (v[n - 1] == ' ');
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)v[i];
-    bad |= (unsigned)((unsigned)c - '\t' < 5u);
-    bad |= (unsigned)(c == ' ') & (unsigned)(i + 1 < n && v[i + 1] == ' ');
-  }
-  if (!bad) {
+  if (is_canonical_value(v, n)) {
     memcpy(dst, v, n);
     return n;
   }

@@ -117,7 +117,7 @@ int awsc_sigv4_chunked_stream_new(awsc_sigv4_chunked_stream **out,
   memset(&slot, 0, sizeof(slot));
   const awsc_hmac_key *key;
   rc = sigv4_signing_key(params->cache, &slot, &scope, &key, err);
-  if (rc)
+  if (rc < 0)
     return rc;
   awsc_sigv4_chunked_stream *s = awsc_calloc(1, sizeof(*s));
   uint8_t *chunk = s ? awsc_malloc(chunk_size) : NULL;

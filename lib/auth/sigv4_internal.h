@@ -56,8 +56,9 @@ int sigv4_scope_from_params(sigv4_scope *scope, const awsc_sigv4_params *p,
 
 /* The signing key for `scope`: from `l1` (the caller's own one-entry
  * cache, no lock), else from `cache` (may be NULL), else derived. *out
- * points into l1, valid until l1 is reused. Fails (AWSC_EVALIDATION) only
- * for characters a credential scope can not hold. */
+ * points into l1, valid until l1 is reused. Returns 1 when l1 already held
+ * the key, 0 when it was (re)loaded, AWSC_EVALIDATION for characters a
+ * credential scope can not hold. */
 int sigv4_signing_key(awsc_sigv4_cache *cache, sigv4_key_slot *l1,
                       const sigv4_scope *scope, const awsc_hmac_key **out,
                       awsc_error *err);

@@ -217,7 +217,7 @@ int sigv4_signing_key(awsc_sigv4_cache *cache, sigv4_key_slot *l1,
   uint64_t fp = fingerprint(s->secret);
   /* A remembered identity was checked when it was remembered. */
   if (slot_matches(l1, s, fp))
-    return 0;
+    return 1;
   int rc = check_scope(s, err);
   if (rc)
     return rc;

@@ -70,6 +70,13 @@ typedef struct awsc_call {
 
 int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
 
+/* Host (with S3 virtual-hosted bucket and host prefix) and path (with the
+ * endpoint's base path) of a serialized request; arena strings. */
+int awsc_client_resolve_target(awsc_client *client, const awsc_call *call,
+                               const awsc_serialized_request *sr,
+                               const char **host, const char **path);
+bool awsc_client_is_s3(const awsc_service *svc);
+
 /* Create a client around a service descriptor (borrowed unless
  * model_arena is given, which the client then owns). */
 int awsc_client_new_for_service(awsc_client **out, awsc_session *session,

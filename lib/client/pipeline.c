@@ -40,7 +40,7 @@ static bool hdr_has(const hdr_list *l, const char *name) {
   return false;
 }
 
-static bool is_s3(const awsc_service *svc) {
+bool awsc_client_is_s3(const awsc_service *svc) {
   return svc->signing_name && strcmp(svc->signing_name, "s3") == 0;
 }
 
@@ -56,13 +56,13 @@ static const awsc_member *streaming_output_member(const awsc_operation *op) {
 }
 
 /* Host and path for this request, S3 virtual-hosted style when it applies. */
-static int resolve_target(awsc_client *c, const awsc_call *call,
-                          const awsc_serialized_request *sr, const char **host,
-                          const char **path) {
+int awsc_client_resolve_target(awsc_client *c, const awsc_call *call,
+                               const awsc_serialized_request *sr,
+                               const char **host, const char **path) {
   awsc_arena *a = call->arena;
   const char *h = c->endpoint.host;
   const char *p = sr->path ? sr->path : "/";
-  if (is_s3(c->svc) && call->input) {
+  if (awsc_client_is_s3(c->svc) && call->input) {
     const awsc_value *b = awsc_value_get(call->input, "Bucket");
     bool virt = false;
     if (b && b->type == AWSC_V_STRING && c->addressing != 1) {
@@ -200,7 +200,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     return rc;
 
   const char *host, *path;
-  if ((rc = resolve_target(c, call, &sr, &host, &path)) != 0)
+  if ((rc = awsc_client_resolve_target(c, call, &sr, &host, &path)) != 0)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
 
   /* Request body: serialized bytes, or the streaming payload member. */
@@ -305,7 +305,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         sq.body = mem_body;
         sq.body_len = mem_body ? mem_len : 0;
       }
-      if (is_s3(c->svc))
+      if (awsc_client_is_s3(c->svc))
         sq.flags |= AWSC_SIGV4_S3;
       rc = awsc_sigv4_sign_headers(&sig, &sp, &sq, err);
       if (rc)

@@ -4,9 +4,10 @@
  * sessions through one share handle.
  *
  * Why connections are not shared through CURL_LOCK_DATA_CONNECT: libcurl
- * documents a shared connection cache as unsafe between concurrent threads
- * (KNOWN_BUGS "A shared connection cache is not thread-safe", curl issues
- * #4915, #13347, #13840, still open for 7.88). Instead every pooled entry
+ * says "it is not supported to share connections between multiple
+ * concurrent threads" (CURLSHOPT_SHARE; KNOWN_BUGS "A shared connection
+ * cache is not thread-safe"; crashes in curl issues #2219, #3391, #4915,
+ * #13347, #13840, 7.57 through 8.x). Instead every pooled entry
  * keeps its connections in its own multi handle, and the pool hands out
  * the most recently used entry first, so sequential requests ride one
  * connection and N concurrent callers use about N connections.

@@ -96,11 +96,14 @@ static const awsc_pindex *build_index(awsc_pctx *c, const awsc_shape *s) {
   ix->names = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(char *));
   ix->lens = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
   ix->attrs = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
-  if (!ix->slots || !ix->names || !ix->lens || !ix->attrs)
+  ix->name_lens = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
+  if (!ix->slots || !ix->names || !ix->lens || !ix->attrs || !ix->name_lens)
     return NULL;
   memset(ix->slots, 0xff, size * sizeof(int16_t));
   for (uint32_t i = 0; i < n && i < INT16_MAX; i++) {
     const awsc_member *m = &s->members[i];
+    size_t ml = strlen(m->name);
+    ix->name_lens[i] = (uint16_t)(ml > UINT16_MAX ? UINT16_MAX : ml);
     if (c->xml && (m->flags & AWSC_MF_XML_ATTRIBUTE) &&
         body_wire_name(c, m) == NULL && m->location != AWSC_LOC_HEADER &&
         m->location != AWSC_LOC_HEADERS && m->location != AWSC_LOC_STATUS_CODE)

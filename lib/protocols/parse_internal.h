@@ -25,6 +25,7 @@ typedef struct awsc_pindex {
   int16_t *slots;             /* member index, -1 = empty */
   const char **names;         /* per member: wire name (NULL = not in body) */
   uint16_t *lens;             /* per member: wire name length */
+  uint16_t *name_lens;        /* per member: strlen(member->name) */
   uint16_t *attrs;            /* members that are xml attributes */
   uint16_t attr_count;
   bool is_union;

@@ -42,6 +42,7 @@ typedef struct xframe {
   uint8_t flags;
   uint8_t level;               /* DESCEND */
   int32_t open_flat;           /* STRUCT: member whose flat list is open */
+  size_t key_len;              /* SCALAR (R_MEMBER): strlen(member->name) */
   const awsc_shape *shape;
   const awsc_member *member;   /* SCALAR (R_MEMBER): for the key */
   const awsc_pindex *ix;       /* STRUCT */
@@ -166,7 +167,7 @@ static int struct_attrs(xstate *x, xframe *f, const awsc_xml_attr *attrs,
     if (rc > 0)
       continue;
     seen_test_set(c, f, mi);
-    if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0 ||
+    if ((rc = awsc_vb_key(c->b, m->name, f->ix->name_lens[mi])) != 0 ||
         (rc = awsc_pscalar_put(c, &sc)) != 0)
       return rc;
   }
@@ -193,7 +194,8 @@ static int push_struct(xstate *x, const awsc_shape *s, uint8_t role,
 /* Begin a value of shape `s` for the element just opened. `key` (a
  * member name) is emitted now for containers, at the end for scalars. */
 static int push_value(xstate *x, const awsc_shape *s, const awsc_member *m,
-                      uint8_t role, const awsc_xml_attr *attrs, size_t n) {
+                      size_t key_len, uint8_t role, const awsc_xml_attr *attrs,
+                      size_t n) {
   awsc_pctx *c = x->c;
   int rc;
   xframe *f;
@@ -205,8 +207,7 @@ static int push_value(xstate *x, const awsc_shape *s, const awsc_member *m,
   case AWSC_SHAPE_STRUCTURE:
   case AWSC_SHAPE_LIST:
   case AWSC_SHAPE_MAP:
-    if (role == R_MEMBER &&
-        (rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+    if (role == R_MEMBER && (rc = awsc_vb_key(c->b, m->name, key_len)) != 0)
       return rc;
     rc = s->type == AWSC_SHAPE_LIST ? awsc_vb_begin_list(c->b)
                                     : awsc_vb_begin_map(c->b);
@@ -230,6 +231,7 @@ static int push_value(xstate *x, const awsc_shape *s, const awsc_member *m,
     f->role = role;
     f->shape = s;
     f->member = m;
+    f->key_len = key_len;
     x->tp = NULL;
     x->tn = 0;
     x->tcopy = false;
@@ -265,10 +267,19 @@ static int emit_unknown_union(xstate *x, xframe *f, const char *name,
   return awsc_vb_end(c->b);
 }
 
-static int start_in_struct(xstate *x, xframe *f, const char *name, size_t n,
-                           const awsc_xml_attr *attrs, size_t na) {
+static int start_in_struct(xstate *x, xframe *f, const char *rawname,
+                           size_t rawlen, const awsc_xml_attr *attrs,
+                           size_t na) {
   awsc_pctx *c = x->c;
+  /* Most names carry no prefix: try the raw name first. */
+  const char *name = rawname;
+  size_t n = rawlen;
   int mi = awsc_pindex_find(f->ix, name, n);
+  if (mi < 0) {
+    n = local_len(rawname, rawlen, &name);
+    if (n != rawlen)
+      mi = awsc_pindex_find(f->ix, name, n);
+  }
   int rc;
   if (mi < 0) {
     x->skip = 1;
@@ -303,8 +314,8 @@ static int start_in_struct(xstate *x, xframe *f, const char *name, size_t n,
     c->needs_merge = true;
   }
   if (!flat)
-    return push_value(x, ms, m, R_MEMBER, attrs, na);
-  if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+    return push_value(x, ms, m, f->ix->name_lens[mi], R_MEMBER, attrs, na);
+  if ((rc = awsc_vb_key(c->b, m->name, f->ix->name_lens[mi])) != 0)
     return rc;
   rc = ms->type == AWSC_SHAPE_LIST ? awsc_vb_begin_list(c->b)
                                    : awsc_vb_begin_map(c->b);
@@ -315,7 +326,7 @@ item:
   if (ms->type == AWSC_SHAPE_MAP)
     return push_entry(x, ms);
   return push_value(x, ms->list_member ? ms->list_member->shape : NULL, NULL,
-                    R_ITEM, attrs, na);
+                    0, R_ITEM, attrs, na);
 }
 
 static int start_in_entry(xstate *x, xframe *f, const char *name, size_t n,
@@ -349,7 +360,7 @@ static int start_in_entry(xstate *x, xframe *f, const char *name, size_t n,
       f->flags |= FL_DEFERRED;
       x->c->b = sb;
     }
-    int rc = push_value(x, vm->shape, NULL, R_VALUE, attrs, na);
+    int rc = push_value(x, vm->shape, NULL, 0, R_VALUE, attrs, na);
     if (rc == 0 && x->depth == entry_depth && (f->flags & FL_DEFERRED)) {
       /* value skipped (no XML form): undo the side builder */
       awsc_vb_free(x->c->b);
@@ -369,9 +380,11 @@ static int x_start(void *ud, const char *rawname, size_t rawlen,
     x->skip++;
     return 0;
   }
+  xframe *f = &x->st[x->depth - 1];
+  if (f->kind == F_STRUCT)
+    return start_in_struct(x, f, rawname, rawlen, attrs, na);
   const char *name;
   size_t n = local_len(rawname, rawlen, &name);
-  xframe *f = &x->st[x->depth - 1];
   switch (f->kind) {
   case F_DOC: {
     const awsc_xml_target *t = x->target;
@@ -407,12 +420,10 @@ static int x_start(void *ud, const char *rawname, size_t rawlen,
     d->level = level;
     return 0;
   }
-  case F_STRUCT:
-    return start_in_struct(x, f, name, n, attrs, na);
   case F_LIST: /* any child is an item, as botocore iterates children */
     return push_value(x, f->shape->list_member ? f->shape->list_member->shape
                                                : NULL,
-                      NULL, R_ITEM, attrs, na);
+                      NULL, 0, R_ITEM, attrs, na);
   case F_MAP:
     return push_entry(x, f->shape);
   case F_ENTRY:
@@ -493,7 +504,7 @@ static int end_scalar(xstate *x, xframe *f, xframe *parent) {
   if (f->role == R_MEMBER) {
     if (rc > 0)
       return 0;
-    if ((rc = awsc_vb_key(c->b, f->member->name, strlen(f->member->name))) != 0)
+    if ((rc = awsc_vb_key(c->b, f->member->name, f->key_len)) != 0)
       return rc;
     return awsc_pscalar_put(c, &sc);
   }

@@ -31,8 +31,10 @@
 
 /* ---- input check (before any event) ---- */
 
-/* True when every byte is valid UTF-8 forming XML characters. */
-static bool text_ok(const unsigned char *p, size_t n) {
+/* True when every byte is valid UTF-8 forming XML characters; *has_cr
+ * tells whether a CR occurs (end-of-line normalization needed). */
+static bool text_ok(const unsigned char *p, size_t n, bool *has_cr) {
+  *has_cr = false;
   size_t i = 0;
   while (i < n) {
     /* Eight ASCII non-control bytes at a time. */
@@ -49,8 +51,11 @@ static bool text_ok(const unsigned char *p, size_t n) {
       break;
     unsigned c = p[i];
     if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-        return false;
+      if (c < 0x20 && c != '\t' && c != '\n') {
+        if (c != '\r')
+          return false;
+        *has_cr = true;
+      }
       i++;
       continue;
     }
@@ -100,6 +105,7 @@ typedef struct scan {
   awsc_buf tbuf;           /* decoded text */
   awsc_buf abuf;           /* decoded attribute values */
   size_t depth, cap;
+  bool has_cr;
   struct sname {
     const char *p;
     size_t n;
@@ -138,7 +144,7 @@ static const uint8_t name_tab[256] = {
 static inline bool name_start(unsigned char c) { return name_tab[c] & 1; }
 static inline bool name_char(unsigned char c) { return name_tab[c] != 0; }
 
-static void skip_ws(scan *s) {
+static inline void skip_ws(scan *s) {
   while (s->i < s->n && is_ws(s->p[s->i]))
     s->i++;
 }
@@ -175,33 +181,9 @@ static inline size_t read_name(scan *s) {
   return i - st;
 }
 
-static int put_utf8(awsc_buf *b, uint32_t cp) {
-  char u[4];
-  size_t k;
-  if (cp < 0x80) {
-    u[0] = (char)cp;
-    k = 1;
-  } else if (cp < 0x800) {
-    u[0] = (char)(0xC0 | (cp >> 6));
-    u[1] = (char)(0x80 | (cp & 0x3F));
-    k = 2;
-  } else if (cp < 0x10000) {
-    u[0] = (char)(0xE0 | (cp >> 12));
-    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[2] = (char)(0x80 | (cp & 0x3F));
-    k = 3;
-  } else {
-    u[0] = (char)(0xF0 | (cp >> 18));
-    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[3] = (char)(0x80 | (cp & 0x3F));
-    k = 4;
-  }
-  return awsc_buf_append(b, u, k);
-}
-
-/* Decode the reference at p[*i] == '&' into b. */
-static int decode_ref(const char *p, size_t n, size_t *i, awsc_buf *b) {
+/* Decode the reference at p[*i] == '&', writing to *o (room enough:
+ * a reference is never shorter than what it stands for). */
+static int decode_ref(const char *p, size_t n, size_t *i, char **o) {
   size_t st = *i + 1;
   const char *semi = memchr(p + st, ';', n - st < 12 ? n - st : 12);
   if (!semi)
@@ -235,76 +217,98 @@ static int decode_ref(const char *p, size_t n, size_t *i, awsc_buf *b) {
     if ((cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) ||
         (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
       return AWSC_EPARSE;
-    return put_utf8(b, cp) == AWSC_OK ? 0 : AWSC_ENOMEM;
+    char *u = *o;
+    if (cp < 0x80) {
+      *u++ = (char)cp;
+    } else if (cp < 0x800) {
+      *u++ = (char)(0xC0 | (cp >> 6));
+      *u++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *u++ = (char)(0xE0 | (cp >> 12));
+      *u++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+      *u++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+      *u++ = (char)(0xF0 | (cp >> 18));
+      *u++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+      *u++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+      *u++ = (char)(0x80 | (cp & 0x3F));
+    }
+    *o = u;
+    return 0;
   }
   char ch;
-  if (len == 2 && memcmp(r, "lt", 2) == 0)
-    ch = '<';
-  else if (len == 2 && memcmp(r, "gt", 2) == 0)
-    ch = '>';
+  if (len == 4 && memcmp(r, "quot", 4) == 0)
+    ch = '"';
   else if (len == 3 && memcmp(r, "amp", 3) == 0)
     ch = '&';
-  else if (len == 4 && memcmp(r, "quot", 4) == 0)
-    ch = '"';
+  else if (len == 2 && r[0] == 'l' && r[1] == 't')
+    ch = '<';
+  else if (len == 2 && r[0] == 'g' && r[1] == 't')
+    ch = '>';
   else if (len == 4 && memcmp(r, "apos", 4) == 0)
     ch = '\'';
   else
     return AWSC_EPARSE; /* no DTD, so no other entity exists */
-  return awsc_buf_putc(b, ch) == AWSC_OK ? 0 : AWSC_ENOMEM;
+  *(*o)++ = ch;
+  return 0;
 }
 
-/* Text p[0..n) with references and CRs: decoded into s->tbuf. */
+/* Text p[0..n) with references and/or CRs, decoded into s->tbuf. */
 static int text_slow(scan *s, const char *p, size_t n, bool refs) {
   awsc_buf_reset(&s->tbuf);
+  if (awsc_buf_reserve(&s->tbuf, n + 1) != AWSC_OK)
+    return AWSC_ENOMEM;
+  char *o = s->tbuf.p;
   size_t i = 0;
   while (i < n) {
-    size_t st = i;
-    while (i < n && p[i] != '&' && p[i] != '\r')
-      i++;
-    if (i > st && awsc_buf_append(&s->tbuf, p + st, i - st) != AWSC_OK)
-      return AWSC_ENOMEM;
+    /* copy up to the next reference or CR */
+    const char *amp = refs ? memchr(p + i, '&', n - i) : NULL;
+    size_t stop = amp ? (size_t)(amp - p) : n;
+    const char *cr = s->has_cr ? memchr(p + i, '\r', stop - i) : NULL;
+    if (cr)
+      stop = (size_t)(cr - p);
+    memcpy(o, p + i, stop - i);
+    o += stop - i;
+    i = stop;
     if (i == n)
       break;
     if (p[i] == '\r') {
       /* end-of-line normalization: CR LF and lone CR become LF */
-      if (awsc_buf_putc(&s->tbuf, '\n') != AWSC_OK)
-        return AWSC_ENOMEM;
+      *o++ = '\n';
       i++;
       if (i < n && p[i] == '\n')
         i++;
       continue;
     }
-    if (!refs) {
-      if (awsc_buf_putc(&s->tbuf, '&') != AWSC_OK)
-        return AWSC_ENOMEM;
-      i++;
-      continue;
-    }
-    int rc = decode_ref(p, n, &i, &s->tbuf);
+    int rc = decode_ref(p, n, &i, &o);
     if (rc)
       return rc;
   }
-  return s->h->text(s->ud, s->tbuf.p ? s->tbuf.p : "", s->tbuf.len, false);
+  s->tbuf.len = (size_t)(o - s->tbuf.p);
+  s->tbuf.p[s->tbuf.len] = '\0';
+  return s->h->text(s->ud, s->tbuf.p, s->tbuf.len, false);
 }
 
 static int emit_text(scan *s, const char *p, size_t n) {
-  bool amp = memchr(p, '&', n) != NULL;
-  bool cr = memchr(p, '\r', n) != NULL;
-  if (!amp && !cr)
+  /* memchr beats a byte loop even on short texts */
+  if (!memchr(p, '&', n) && (!s->has_cr || !memchr(p, '\r', n)))
     return s->h->text(s->ud, p, n, true);
   return text_slow(s, p, n, true);
 }
 
-/* Attribute value p[0..n) -> abuf (normalized), returns offset via *off. */
+/* Attribute value p[0..n) -> abuf (normalized); its offset in *off. */
 static int attr_value(scan *s, const char *p, size_t n, size_t *off) {
   *off = s->abuf.len;
+  if (awsc_buf_reserve(&s->abuf, n + 1) != AWSC_OK)
+    return AWSC_ENOMEM;
+  char *o = s->abuf.p + s->abuf.len;
   size_t i = 0;
   while (i < n) {
     char ch = p[i];
     if (ch == '<')
       return AWSC_EPARSE;
     if (ch == '&') {
-      int rc = decode_ref(p, n, &i, &s->abuf);
+      int rc = decode_ref(p, n, &i, &o);
       if (rc)
         return rc;
       continue;
@@ -313,10 +317,11 @@ static int attr_value(scan *s, const char *p, size_t n, size_t *off) {
       i++;
     if (ch == '\t' || ch == '\n' || ch == '\r')
       ch = ' ';
-    if (awsc_buf_putc(&s->abuf, ch) != AWSC_OK)
-      return AWSC_ENOMEM;
+    *o++ = ch;
     i++;
   }
+  s->abuf.len = (size_t)(o - s->abuf.p);
+  s->abuf.p[s->abuf.len] = '\0';
   return 0;
 }
 
@@ -569,10 +574,12 @@ static int content(scan *s) {
 
 int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
                   void *ud) {
-  if (!p || !text_ok((const unsigned char *)p, n))
+  bool has_cr;
+  if (!p || !text_ok((const unsigned char *)p, n, &has_cr))
     return AWSC_XML_DECLINED;
   scan s;
   memset(&s, 0, offsetof(scan, inline_names));
+  s.has_cr = has_cr;
   s.p = p;
   s.n = n;
   s.h = h;

@@ -237,6 +237,7 @@ static int set_path_and_literal_query(ser_ctx *c, const char *uri,
     return ser_oom(c);
   if (!q)
     return 0;
+  size_t before = c->out->query_count;
   const char *p = q + 1, *end = uri + len;
   awsc_buf k = AWSC_BUF_INIT, v = AWSC_BUF_INIT;
   int rc = 0;
@@ -247,11 +248,15 @@ static int set_path_and_literal_query(ser_ctx *c, const char *uri,
       const char *eq = memchr(p, '=', (size_t)(seg_end - p));
       awsc_buf_reset(&k);
       awsc_buf_reset(&v);
-      if (awsc_uri_decode(&k, p, (size_t)((eq ? eq : seg_end) - p), false) ||
-          (eq && awsc_uri_decode(&v, eq + 1, (size_t)(seg_end - eq - 1),
-                                 false)) ||
-          awsc_buf_reserve(&k, 1) || awsc_buf_reserve(&v, 1)) {
-        rc = ser_fail(c, AWSC_EVALIDATION, "bad query in request URI");
+      rc = awsc_uri_decode(&k, p, (size_t)((eq ? eq : seg_end) - p), false);
+      if (!rc && eq)
+        rc = awsc_uri_decode(&v, eq + 1, (size_t)(seg_end - eq - 1), false);
+      if (!rc && (awsc_buf_reserve(&k, 1) || awsc_buf_reserve(&v, 1)))
+        rc = AWSC_ENOMEM;
+      if (rc) {
+        rc = rc == AWSC_ENOMEM
+                 ? ser_oom(c)
+                 : ser_fail(c, AWSC_EVALIDATION, "bad query in request URI");
         break;
       }
       rc = ser_add_query(c, k.p, k.len, eq ? v.p : NULL, eq ? v.len : 0);
@@ -260,6 +265,18 @@ static int set_path_and_literal_query(ser_ctx *c, const char *uri,
   }
   awsc_buf_free(&k);
   awsc_buf_free(&v);
+  if (!rc && before) {
+    /* the template's literal pairs come first in botocore's URL: rotate
+     * them in front of the members' pairs added earlier */
+    awsc_http_header *qv = c->out->query;
+    size_t total = c->out->query_count, lit = total - before;
+    awsc_http_header *tmp = awsc_arena_alloc(c->arena, total * sizeof *tmp);
+    if (!tmp)
+      return ser_oom(c);
+    memcpy(tmp, qv + before, lit * sizeof *tmp);
+    memcpy(tmp + lit, qv, before * sizeof *tmp);
+    memcpy(qv, tmp, total * sizeof *tmp);
+  }
   return rc;
 }
 

@@ -298,16 +298,11 @@ static awsc_jnode *parse_number(jparser *j, bool build) {
       is_int = false;
     } else {
       n->i = v;
-      n->d = (double)v;
     }
   }
   if (!is_int) {
     n->type = AWSC_J_DOUBLE;
     n->d = strtod(txt, NULL);
-    n->i = n->d >= 9.2e18 ? INT64_MAX
-           : n->d <= -9.2e18 ? INT64_MIN
-           : n->d == n->d    ? (int64_t)n->d
-                             : 0;
   }
   return n;
 }

@@ -36,18 +36,39 @@ typedef struct awsc_jmember {
 
 struct awsc_jnode {
   uint8_t type; /* awsc_jtype */
-  bool b;
-  int64_t i;
-  double d;
-  /* STRING: the decoded text; INT/DOUBLE: the number as written.
-   * NUL-terminated. */
-  const char *s;
-  size_t n;
-  /* ARRAY: items[count]; OBJECT: members[count] */
-  awsc_jnode **items;
-  awsc_jmember *members;
-  size_t count;
+  bool b;       /* BOOL */
+  union {
+    size_t n;     /* STRING, INT, DOUBLE: length of s */
+    size_t count; /* ARRAY: items; OBJECT: members */
+  };
+  union {
+    /* STRING: the decoded text; INT/DOUBLE: the number as written.
+     * NUL-terminated. */
+    const char *s;
+    awsc_jnode **items;
+    awsc_jmember *members;
+  };
+  union {
+    int64_t i; /* INT */
+    double d;  /* DOUBLE */
+  };
 };
+
+/* A number node as double / as int64 (clamped, NaN -> 0). */
+static inline double awsc_jtree_as_double(const awsc_jnode *n) {
+  return n->type == AWSC_J_INT ? (double)n->i : n->d;
+}
+static inline int64_t awsc_jtree_as_i64(const awsc_jnode *n) {
+  if (n->type == AWSC_J_INT)
+    return n->i;
+  if (!(n->d == n->d))
+    return 0;
+  if (n->d >= 9.2e18)
+    return INT64_MAX;
+  if (n->d <= -9.2e18)
+    return INT64_MIN;
+  return (int64_t)n->d;
+}
 
 /* Parse flags. */
 enum {

@@ -68,17 +68,7 @@ static const awsc_jnode *shape_def(const loader *L, const awsc_shape *s) {
   return L->shape_defs->members[s - L->shapes].value;
 }
 
-static int64_t num_i64(const awsc_jnode *n) {
-  if (n->type == AWSC_J_INT)
-    return n->i;
-  if (isnan(n->d))
-    return 0;
-  if (n->d >= 9.2e18)
-    return INT64_MAX;
-  if (n->d <= -9.2e18)
-    return INT64_MIN;
-  return (int64_t)n->d;
-}
+static int64_t num_i64(const awsc_jnode *n) { return awsc_jtree_as_i64(n); }
 
 static bool is_num(const awsc_jnode *n) {
   return n && (n->type == AWSC_J_INT || n->type == AWSC_J_DOUBLE);

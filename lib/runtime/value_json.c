@@ -464,7 +464,7 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
     }
     if (lenient && n->type == AWSC_J_DOUBLE) {
       out->type = AWSC_V_INT;
-      out->u.i = n->i;
+      out->u.i = awsc_jtree_as_i64(n);
       return 0;
     }
     if (lenient && n->type == AWSC_J_STRING) {
@@ -489,10 +489,10 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
   case AWSC_SHAPE_DOUBLE: {
     double d;
     if (n->type == AWSC_J_INT || n->type == AWSC_J_DOUBLE) {
-      if (check_min(c, sh, m, (int64_t)n->d, false))
+      if (check_min(c, sh, m, awsc_jtree_as_i64(n), false))
         return c->rc;
       out->type = AWSC_V_DOUBLE;
-      out->u.d = n->d;
+      out->u.d = awsc_jtree_as_double(n);
       return 0;
     }
     if (special_float(n, &d)) {
@@ -513,7 +513,7 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
       out->u.i = n->type == AWSC_J_INT && n->i < INT64_MAX / 1000 &&
                          n->i > INT64_MIN / 1000
                      ? n->i * 1000
-                     : epoch_to_ms(n->d);
+                     : epoch_to_ms(awsc_jtree_as_double(n));
       return 0;
     }
     if (n->type == AWSC_J_STRING) {

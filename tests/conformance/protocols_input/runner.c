@@ -79,7 +79,7 @@ static bool json_equal(const awsc_jnode *a, const awsc_jnode *b) {
   if (an && bn) {
     if (a->type == AWSC_J_INT && b->type == AWSC_J_INT)
       return a->i == b->i;
-    return a->d == b->d;
+    return awsc_jtree_as_double(a) == awsc_jtree_as_double(b);
   }
   if (a->type != b->type)
     return false;

@@ -277,6 +277,15 @@ static void test_timeout(void) {
   CHECK(strstr(err.message, "timed out after 300 ms") != NULL);
   CHECK(took >= 250 && took < 5000);
   free(path);
+
+  /* Output closed but the helper lingers: still stopped at the limit. */
+  path = script("linger.sh", "exec >&- 2>&-\nexec sleep 10");
+  t0 = awsc_time_now_ms();
+  CHECK_INT(run_process(path, 300, &c, &err), AWSC_ECREDENTIALS);
+  took = awsc_time_now_ms() - t0;
+  CHECK(strstr(err.message, "timed out after 300 ms") != NULL);
+  CHECK(took >= 250 && took < 5000);
+  free(path);
 }
 
 static void test_huge_output(void) {

@@ -439,7 +439,8 @@ static void test_alloc_failures(void) {
   for (uint64_t n = 1; n < 5000; n++) {
     int64_t live = test_alloc_live();
     test_alloc_fail_at(n);
-    awsc_arena *a = awsc_arena_new(0);
+    /* small blocks: many more allocations to fail */
+    awsc_arena *a = awsc_arena_new(256);
     awsc_service *svc = NULL;
     int rc = a ? awsc_service_from_parts(&svc, a, meta_json,
                                          sizeof meta_json - 1, shapes_json,
