@@ -217,11 +217,11 @@ class Gen:
                 name, k = "%s_%d" % (base, k), k + 1
             used.add(name)
             self.ctype_names[n] = name
-        # map entry structs: "<map>_entry", kept clear of shape names
+        # map entry structs: "<map>_kv" {key, value}, kept clear of shape names
         self.entry_names = {}
         for n in self.names:
             if self.kind(n) == "map":
-                base = self.ctype_names[n] + "_entry"
+                base = self.ctype_names[n] + "_kv"
                 name, k = base, 2
                 while name in used:
                     name, k = "%s%d" % (base, k), k + 1

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/common.sh - helpers shared by the set-up and server scripts (sourced, not run).
 #
 # Everything the scripts start is tracked by a pid file, and a pid is only ever
@@ -12,6 +13,7 @@ AWSC_SERVERS_DIR=${AWSC_SERVERS_DIR:-$AWSC_REPO/.servers}
 
 # Fake test credentials, the same for the S3 (RGW) and SNS servers so that
 # one set of keys serves every end-to-end test. They are not secrets.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 AWSC_TEST_USERS=(
   "testuser1|Test User One|AKIDCEPHTEST0000001|cephtestsecretkey0000000000000000000001"
   "testuser2|Test User Two|AKIDCEPHTEST0000002|cephtestsecretkey0000000000000000000002"

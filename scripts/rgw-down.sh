@@ -31,7 +31,8 @@ RUN=${RUN:-$DIR/run}
 # the previous stop decided still holds.
 # The daemons of this cluster: its gateways (one per [client.rgw.*] section),
 # the OSD and the monitor.
-daemons=($(sed -n 's/^\[\(client\.rgw\.[^]]*\)\]$/\1/p' "$CONF" 2>/dev/null) osd.0 mon.a)
+mapfile -t daemons < <(sed -n 's/^\[\(client\.rgw\.[^]]*\)\]$/\1/p' "$CONF" 2>/dev/null)
+daemons+=(osd.0 mon.a)
 # A gateway whose OSD or monitor is gone does not exit on TERM (it waits for
 # the cluster); the data is lost anyway then, so do not wait long for it.
 intact=1

@@ -175,13 +175,13 @@ if ! any_alive; then
   fi
   if [ "$fresh" = 1 ]; then
     FSID=$(cat /proc/sys/kernel/random/uuid)
-    rm -rf "$DIR/mon/a" "$DIR/osd/0" "$DIR/monmap" "$DIR/provisioned" "$RUN"/*
+    rm -rf "$DIR/mon/a" "$DIR/osd/0" "$DIR/monmap" "$DIR/provisioned" "${RUN:?}"/*
   fi
   write_conf "$FSID" >"$CONF.tmp" && mv "$CONF.tmp" "$CONF"
 else
   # Something runs already: keep its config and use its real ports.
   MON_PORT=$(sed -n 's/^mon host = v2:127.0.0.1:\([0-9]*\)$/\1/p' "$CONF")
-  ports=($(sed -n 's/^rgw frontends = beast endpoint=127.0.0.1:\([0-9]*\).*/\1/p' "$CONF"))
+  mapfile -t ports < <(sed -n 's/^rgw frontends = beast endpoint=127.0.0.1:\([0-9]*\).*/\1/p' "$CONF")
   want="$PORT $STS_PORT"
   PORT=${ports[0]}
   STS_PORT=${ports[1]:-off}

@@ -48,8 +48,7 @@ typedef struct sigv4_ws {
    * string to sign ("AWS4-HMAC-SHA256\n<date time>\n<scope...>"), which
    * only change with the second and the scope: signing many requests a
    * second saves one SHA-256 block each. */
-  bool sts_head_valid;
-  char sts_head[64];
+  int64_t sts_head_sec; /* date_sec it was made for; INT64_MIN = none */
   awsc_sha256_ctx sts_head_state;
 } sigv4_ws;
 
@@ -71,6 +70,7 @@ static sigv4_ws *get_ws(awsc_sigv4_result *out) {
     if (!ws)
       return NULL;
     ws->date_sec = INT64_MIN;
+    ws->sts_head_sec = INT64_MIN;
     out->internal_ = ws;
   }
   return out->internal_;
@@ -520,15 +520,16 @@ static int set_outputs(sign_ctx *c, sigv4_ws *ws, awsc_sigv4_result *out,
 }
 
 /* HMAC(key, sts), the same as awsc_hmac_sha256_with, resuming from the
- * remembered state when the first 64 bytes and the key are unchanged. The
- * string to sign is always longer than 64 bytes (17 + 17 + 25 + 1 + 64). */
+ * remembered state when the first 64 bytes are those it was made from:
+ * same key (hence same date, region and service) and same second (hence
+ * same date line). The string to sign is always longer than 64 bytes
+ * (17 + 17 + 25 + 1 + 64). */
 static void mac_sts(sigv4_ws *ws, const awsc_hmac_key *key, bool same_key,
                     const char *sts, size_t len, uint8_t out[32]) {
-  if (!same_key || !ws->sts_head_valid || memcmp(ws->sts_head, sts, 64) != 0) {
+  if (!same_key || ws->sts_head_sec != ws->date_sec) {
     ws->sts_head_state = key->inner;
     awsc_sha256_update(&ws->sts_head_state, sts, 64);
-    memcpy(ws->sts_head, sts, 64);
-    ws->sts_head_valid = true;
+    ws->sts_head_sec = ws->date_sec;
   }
   awsc_sha256_ctx ctx = ws->sts_head_state;
   uint8_t inner[AWSC_SHA256_LEN];

@@ -161,8 +161,10 @@ int awsc_typed_to_value(const awsc_shape *shape, const void *in,
   if (!x.vb)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  static const char zero[16];
-  int rc = struct_to_value(&x, shape, in ? in : (const void *)zero);
+  int rc = 0;
+  if (!in) /* no input given: every member absent */
+    in = awsc_arena_calloc(arena, 1, shape->c_size ? shape->c_size : 1);
+  rc = in ? struct_to_value(&x, shape, in) : AWSC_ENOMEM;
   if (!rc)
     rc = awsc_vb_finish(x.vb, out);
   awsc_vb_free(x.vb);

@@ -10,6 +10,8 @@
  * botocore, null map values are dropped (Smithy: dense maps drop them;
  * the models carry no "sparse" trait to tell otherwise).
  */
+#include <setjmp.h>
+#include <stddef.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
@@ -353,28 +355,84 @@ static const yajl_callbacks jcb = {
     j_null,  j_boolean,  NULL,    NULL,          j_number, j_string,
     j_start_map, j_map_key, j_end, j_start_array, j_end};
 
-static void *y_malloc(void *ctx, size_t n) {
-  (void)ctx;
-  return awsc_malloc(n);
-}
-static void *y_realloc(void *ctx, void *p, size_t n) {
-  (void)ctx;
-  return awsc_realloc(p, n);
-}
-static void y_free(void *ctx, void *p) {
-  (void)ctx;
-  awsc_free(p);
+/*
+ * yajl does not survive a failed allocation (yajl_alloc and its buffers
+ * use the memory without checking). So every block it asks for is
+ * tracked here, and a failure jumps straight back to run_yajl, which
+ * frees them all and reports AWSC_ENOMEM. Our callbacks never hold a
+ * resource of their own across a call into yajl, so nothing else leaks.
+ */
+typedef struct yblock {
+  struct yblock *prev, *next;
+  max_align_t align_[];
+} yblock;
+
+typedef struct yalloc {
+  yblock head;              /* circular list of live blocks */
+  jmp_buf oom;
+} yalloc;
+
+static void y_link(yalloc *ya, yblock *b) {
+  b->next = ya->head.next;
+  b->prev = &ya->head;
+  ya->head.next->prev = b;
+  ya->head.next = b;
 }
 
-/* Run yajl over the whole body with callbacks `cb`; `status_rc` is where
- * a callback left its error. */
-static int run_yajl(const yajl_callbacks *cb, void *ud, const int *status_rc,
-                    const char *body, size_t len, awsc_error *err) {
-  yajl_alloc_funcs af = {y_malloc, y_realloc, y_free, NULL};
+static void y_unlink(yblock *b) {
+  b->prev->next = b->next;
+  b->next->prev = b->prev;
+}
+
+static void *y_malloc(void *ctx, size_t n) {
+  yalloc *ya = ctx;
+  yblock *b = n < SIZE_MAX - sizeof(yblock) ? awsc_malloc(sizeof(*b) + n) : NULL;
+  if (!b)
+    longjmp(ya->oom, 1);
+  y_link(ya, b);
+  return b + 1;
+}
+
+static void *y_realloc(void *ctx, void *p, size_t n) {
+  yalloc *ya = ctx;
+  if (!p)
+    return y_malloc(ctx, n);
+  yblock *b = (yblock *)p - 1;
+  y_unlink(b);
+  yblock *nb =
+      n < SIZE_MAX - sizeof(yblock) ? awsc_realloc(b, sizeof(*b) + n) : NULL;
+  if (!nb) {
+    y_link(ya, b); /* still ours: freed with the rest */
+    longjmp(ya->oom, 1);
+  }
+  y_link(ya, nb);
+  return nb + 1;
+}
+
+static void y_free(void *ctx, void *p) {
+  (void)ctx;
+  if (!p)
+    return;
+  yblock *b = (yblock *)p - 1;
+  y_unlink(b);
+  awsc_free(b);
+}
+
+static void y_release_all(yalloc *ya) {
+  while (ya->head.next != &ya->head) {
+    yblock *b = ya->head.next;
+    y_unlink(b);
+    awsc_free(b);
+  }
+}
+
+/* The yajl part of run_yajl, apart so that setjmp's frame holds nothing
+ * that changes after it. */
+static int yajl_run_body(const yajl_callbacks *cb, void *ud,
+                         const int *status_rc, const char *body, size_t len,
+                         awsc_error *err, yalloc *ya) {
+  yajl_alloc_funcs af = {y_malloc, y_realloc, y_free, ya};
   yajl_handle h = yajl_alloc(cb, &af, ud);
-  if (!h)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
   yajl_status st = yajl_parse(h, (const unsigned char *)body, len);
   if (st == yajl_status_ok)
     st = yajl_complete_parse(h);
@@ -389,14 +447,28 @@ static int run_yajl(const yajl_callbacks *cb, void *ud, const int *status_rc,
                         msg ? (const char *)msg : "?");
     if (msg)
       yajl_free_error(h, msg);
-    if (msg) {
-      /* yajl's message ends with a newline */
-      size_t l = err ? strlen(err->message) : 0;
-      while (l && (err->message[l - 1] == '\n' || err->message[l - 1] == ' '))
-        err->message[--l] = '\0';
-    }
+    /* yajl's message ends with a newline */
+    size_t l = err ? strlen(err->message) : 0;
+    while (l && (err->message[l - 1] == '\n' || err->message[l - 1] == ' '))
+      err->message[--l] = '\0';
   }
   yajl_free(h);
+  return rc;
+}
+
+/* Run yajl over the whole body with callbacks `cb`; `status_rc` is where
+ * a callback left its error. */
+static int run_yajl(const yajl_callbacks *cb, void *ud, const int *status_rc,
+                    const char *body, size_t len, awsc_error *err) {
+  yalloc ya;
+  ya.head.next = ya.head.prev = &ya.head;
+  if (setjmp(ya.oom)) {
+    y_release_all(&ya);
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  }
+  int rc = yajl_run_body(cb, ud, status_rc, body, len, err, &ya);
+  y_release_all(&ya);
   return rc;
 }
 

@@ -60,6 +60,7 @@ typedef struct xstate {
   uint32_t depth, cap;
   uint32_t skip;
   bool root_done;
+  int failed;                  /* an event handler's error (err is set) */
   /* text of the open scalar */
   const char *tp;
   size_t tn;
@@ -373,8 +374,8 @@ static int start_in_entry(xstate *x, xframe *f, const char *name, size_t n,
   return 0;
 }
 
-static int x_start(void *ud, const char *rawname, size_t rawlen,
-                   const awsc_xml_attr *attrs, size_t na) {
+static int x_start_impl(void *ud, const char *rawname, size_t rawlen,
+                        const awsc_xml_attr *attrs, size_t na) {
   xstate *x = ud;
   if (x->skip) {
     x->skip++;
@@ -436,7 +437,7 @@ static int x_start(void *ud, const char *rawname, size_t rawlen,
   }
 }
 
-static int x_text(void *ud, const char *p, size_t n, bool stable) {
+static int x_text_impl(void *ud, const char *p, size_t n, bool stable) {
   xstate *x = ud;
   if (x->skip || n == 0)
     return 0;
@@ -516,7 +517,7 @@ static int end_scalar(xstate *x, xframe *f, xframe *parent) {
   return awsc_pscalar_put(c, &sc);
 }
 
-static int x_end(void *ud) {
+static int x_end_impl(void *ud) {
   xstate *x = ud;
   awsc_pctx *c = x->c;
   if (x->skip) {
@@ -557,6 +558,30 @@ static int x_end(void *ud) {
     parent->flags |= FL_HAVE_VALUE;
   }
   return 0;
+}
+
+/* The handlers remember their own failures, so a tokenizer's refusal
+ * is never mistaken for ours (or the other way round). */
+static int x_start(void *ud, const char *name, size_t len,
+                   const awsc_xml_attr *attrs, size_t na) {
+  int rc = x_start_impl(ud, name, len, attrs, na);
+  if (rc)
+    ((xstate *)ud)->failed = rc;
+  return rc;
+}
+
+static int x_text(void *ud, const char *p, size_t n, bool stable) {
+  int rc = x_text_impl(ud, p, n, stable);
+  if (rc)
+    ((xstate *)ud)->failed = rc;
+  return rc;
+}
+
+static int x_end(void *ud) {
+  int rc = x_end_impl(ud);
+  if (rc)
+    ((xstate *)ud)->failed = rc;
+  return rc;
 }
 
 static const awsc_xml_handler engine = {x_start, x_text, x_end};
@@ -667,6 +692,10 @@ int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h,
                         "XML response carries a DTD, refused");
   } else if (e.rc) {
     rc = e.rc; /* the handler filled err */
+  } else if (st != XML_STATUS_OK &&
+             XML_GetErrorCode(e.p) == XML_ERROR_NO_MEMORY) {
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                        "out of memory");
   } else if (st != XML_STATUS_OK) {
     rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                         "invalid XML in response: %s at line %lu column %lu",
@@ -719,7 +748,7 @@ int awsc_parse_xml_struct_with(awsc_pctx *c, const awsc_shape *shape,
       rc = tokenizer == AWSC_XML_SCAN
                ? awsc_perr(c, "XML needs the full parser")
                : awsc_xml_expat(body, len, &engine, &x, c->err);
-    } else if (rc == AWSC_EPARSE) {
+    } else if (rc == AWSC_EPARSE && !x.failed) {
       /* Malformed: expat words the error (where and what). */
       static const awsc_xml_handler noop = {noop_start, noop_text, noop_end};
       if (awsc_xml_expat(body, len, &noop, NULL, c->err) == 0)

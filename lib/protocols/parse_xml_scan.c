@@ -12,8 +12,8 @@
  * runs expat on the whole document. After the first event the document
  * is known to be in the subset, so any problem is a malformed document
  * (AWSC_EPARSE), which expat would reject as well; the caller asks expat
- * for the wording. tests/unit/protocols checks both tokenizers give the
- * same events on valid and broken inputs.
+ * for the wording. tests/conformance/protocols_output/parse_edge.c checks
+ * both tokenizers give the same events on valid and broken inputs.
  *
  * Checked: one root element, matching end tags, attribute syntax and
  * uniqueness, entity and character references (the five predefined
@@ -493,38 +493,82 @@ static bool ieq_n(const char *a, size_t n, const char *lit) {
   return true;
 }
 
-/* The XML declaration, if any. DECLINED unless the encoding is UTF-8
- * (or its ASCII subset). */
+/* The XML declaration, if any, checked against its grammar
+ *   '<?xml' S 'version' Eq ('"1.' [0-9]+ '"' | "'1." [0-9]+ "'")
+ *   (S 'encoding' Eq quoted-name)? (S 'standalone' Eq quoted yes|no)? S? '?>'
+ * DECLINED (expat decides) on anything else or an encoding other than
+ * UTF-8 or its ASCII subset. */
+static bool decl_eq(scan *s) {
+  skip_ws(s);
+  if (s->i >= s->n || s->p[s->i] != '=')
+    return false;
+  s->i++;
+  skip_ws(s);
+  return true;
+}
+
+/* A quoted value; its text in *v, *vl. */
+static bool decl_quoted(scan *s, const char **v, size_t *vl) {
+  if (s->i >= s->n || (s->p[s->i] != '"' && s->p[s->i] != '\''))
+    return false;
+  char q = s->p[s->i++];
+  const char *st = s->p + s->i;
+  const char *e = memchr(st, q, s->n - s->i);
+  if (!e)
+    return false;
+  *v = st;
+  *vl = (size_t)(e - st);
+  s->i += *vl + 1;
+  return true;
+}
+
+static bool decl_word(scan *s, const char *w) {
+  size_t l = strlen(w);
+  if (s->n - s->i < l || memcmp(s->p + s->i, w, l) != 0)
+    return false;
+  s->i += l;
+  return true;
+}
+
 static int xml_decl(scan *s) {
   if (!(starts(s, "<?xml") && s->n - s->i > 5 && is_ws(s->p[s->i + 5])))
     return 0;
-  size_t e = find(s, s->i, "?>");
-  if (e == SIZE_MAX)
+  s->i += 5;
+  const char *v;
+  size_t vl;
+  skip_ws(s);
+  if (!decl_word(s, "version") || !decl_eq(s) || !decl_quoted(s, &v, &vl) ||
+      vl < 3 || memcmp(v, "1.", 2) != 0)
     return AWSC_XML_DECLINED;
-  const char *d = s->p + s->i;
-  size_t dl = e - s->i;
-  const char *enc = NULL;
-  for (size_t k = 0; k + 8 <= dl; k++)
-    if (memcmp(d + k, "encoding", 8) == 0) {
-      enc = d + k + 8;
+  for (size_t k = 2; k < vl; k++)
+    if (v[k] < '0' || v[k] > '9')
+      return AWSC_XML_DECLINED;
+  for (int part = 0; part < 2; part++) {
+    size_t before = s->i;
+    skip_ws(s);
+    bool ws = s->i > before;
+    if (ws && part == 0 && decl_word(s, "encoding")) {
+      if (!decl_eq(s) || !decl_quoted(s, &v, &vl))
+        return AWSC_XML_DECLINED;
+      if (!ieq_n(v, vl, "utf-8") && !ieq_n(v, vl, "utf8") &&
+          !ieq_n(v, vl, "us-ascii") && !ieq_n(v, vl, "ascii"))
+        return AWSC_XML_DECLINED;
+      continue;
+    }
+    if (ws && decl_word(s, "standalone")) {
+      if (!decl_eq(s) || !decl_quoted(s, &v, &vl))
+        return AWSC_XML_DECLINED;
+      bool yes = vl == 3 && memcmp(v, "yes", 3) == 0;
+      bool no = vl == 2 && memcmp(v, "no", 2) == 0;
+      if (!yes && !no)
+        return AWSC_XML_DECLINED;
       break;
     }
-  if (enc) {
-    const char *end = d + dl;
-    while (enc < end && (is_ws(*enc) || *enc == '='))
-      enc++;
-    if (enc >= end || (*enc != '"' && *enc != '\''))
-      return AWSC_XML_DECLINED;
-    char q = *enc++;
-    const char *ee = memchr(enc, q, (size_t)(end - enc));
-    if (!ee)
-      return AWSC_XML_DECLINED;
-    size_t el = (size_t)(ee - enc);
-    if (!ieq_n(enc, el, "utf-8") && !ieq_n(enc, el, "utf8") &&
-        !ieq_n(enc, el, "us-ascii") && !ieq_n(enc, el, "ascii"))
-      return AWSC_XML_DECLINED;
+    break;
   }
-  s->i = e + 2;
+  skip_ws(s);
+  if (!decl_word(s, "?>"))
+    return AWSC_XML_DECLINED;
   return 0;
 }
 

@@ -29,7 +29,8 @@ typedef struct awsc_serialized_request {
   const char *body;           /* serialized body (may be NULL, len 0) */
   size_t body_len;
   /* Streaming payload member value (AWSC_V_STREAM or a blob to send
-   * as-is), or NULL. */
+   * as-is), or NULL. When it is an in-memory blob/string, body/body_len
+   * hold the same bytes; for AWSC_V_STREAM body is NULL. */
   const awsc_value *payload_stream;
   const char *host_prefix;    /* expanded endpoint.hostPrefix or NULL */
 } awsc_serialized_request;

@@ -42,11 +42,13 @@ const awsc_operation *awsc_service_find_operation(const awsc_service *svc,
 
 const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
                                           const char *name, size_t len) {
-  if (!shape || !name)
+  if (!shape || !name || !len)
     return NULL;
   for (uint32_t i = 0; i < shape->member_count; i++) {
     const char *n = shape->members[i].name;
-    if (n[0] == name[0] && strncmp(n, name, len) == 0 && n[len] == '\0')
+    /* memchr: a name with a NUL inside must not read past n */
+    if (n[0] == name[0] && strncmp(n, name, len) == 0 &&
+        !memchr(name, '\0', len) && n[len] == '\0')
       return &shape->members[i];
   }
   return NULL;
@@ -59,7 +61,8 @@ const awsc_member *awsc_shape_find_member_by_wire_name(const awsc_shape *shape,
     return NULL;
   for (uint32_t i = 0; i < shape->member_count; i++) {
     const char *n = awsc_member_wire_name(&shape->members[i]);
-    if (strncmp(n, name, len) == 0 && n[len] == '\0')
+    if (strncmp(n, name, len) == 0 && !memchr(name, '\0', len) &&
+        n[len] == '\0')
       return &shape->members[i];
   }
   return NULL;

@@ -102,7 +102,12 @@ int awsc_vb_finish(awsc_value_builder *b, awsc_value *out);
  * "Unknown parameter in input: \"Foo\", must be one of: ...",
  * "Invalid type for parameter Key, value: 1, type: int, valid types: str").
  * Timestamps accept ISO 8601 strings or epoch numbers; blobs accept a
- * string (its UTF-8 bytes, as boto3 does with str).
+ * string (its UTF-8 bytes, as boto3 does with str). Float/double members
+ * accept numbers and "NaN" / "Infinity" / "-Infinity"; an integral JSON
+ * number stays AWSC_V_INT (botocore writes a Python int as "1", not
+ * "1.0"), so consumers of float members handle INT and DOUBLE.
+ * Structures keep the caller's member order (botocore serializes in the
+ * order of the params dict).
  * to_json: output JSON as boto3 prints it: timestamps ISO 8601, blobs
  * base64, maps/structures as objects in member order.
  */

@@ -491,8 +491,15 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
     if (n->type == AWSC_J_INT || n->type == AWSC_J_DOUBLE) {
       if (check_min(c, sh, m, awsc_jtree_as_i64(n), false))
         return c->rc;
-      out->type = AWSC_V_DOUBLE;
-      out->u.d = awsc_jtree_as_double(n);
+      /* An integral number stays an INT, as a Python int passed for a
+       * float stays an int in botocore ("1", not "1.0", on the wire). */
+      if (n->type == AWSC_J_INT) {
+        out->type = AWSC_V_INT;
+        out->u.i = n->i;
+      } else {
+        out->type = AWSC_V_DOUBLE;
+        out->u.d = n->d;
+      }
       return 0;
     }
     if (special_float(n, &d)) {

@@ -4,11 +4,13 @@
  * failing exits, versions, missing keys, expiration, quoting of
  * arguments, timeouts, signals, huge output, threads).
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "creds_test_util.h"
 
@@ -362,6 +364,26 @@ static void test_threads(void) {
   free(cfgpath);
 }
 
+/* The helper gets stdin/stdout/stderr only (Python's close_fds=True). */
+static void test_fds_not_inherited(void) {
+  int fd = open("/dev/null", O_RDONLY); /* no O_CLOEXEC on purpose */
+  CHECK(fd >= 0);
+  CHECK_INT(dup2(fd, 77), 77);
+  char *path = script("fds.sh", "if [ -e /proc/$$/fd/77 ]; then\n"
+                                "  echo 'fd 77 leaked' >&2; exit 1\nfi\n"
+                                "echo '" GOOD_JSON "'");
+  awsc_credentials *c = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = run_process(path, 0, &c, &err);
+  if (rc)
+    fprintf(stderr, "fds: %s\n", err.message);
+  CHECK_INT(rc, 0);
+  awsc_credentials_release(c);
+  close(77);
+  close(fd);
+  free(path);
+}
+
 static void test_log_has_no_secret(void) {
   CHECK(cap.len > 0);
   CHECK(no_secret(cap.text));
@@ -389,6 +411,7 @@ int main(void) {
   RUN(test_huge_output);
   RUN(test_credentials_file_overrides);
   RUN(test_threads);
+  RUN(test_fds_not_inherited);
   RUN(test_log_has_no_secret);
   RUN(test_no_leaks);
   tdir_remove(dir);

@@ -366,6 +366,14 @@ static void test_documents(void) {
   CHECK_STR(out.p, "{\"Doc\":{\"x\":[1,2.5,\"s\",null,true,{}]},"
                    "\"U\":{\"A\":\"a\"},\"F\":\"NaN\"}");
   awsc_buf_free(&out);
+  /* an integral number for a double member stays an int */
+  CHECK_INT(from_json(in, "{\"F\":2}", &v, a, &err), 0);
+  CHECK_INT(awsc_value_get(&v, "F")->type, AWSC_V_INT);
+  CHECK_INT(from_json(in, "{\"F\":2.5}", &v, a, &err), 0);
+  CHECK_INT(awsc_value_get(&v, "F")->type, AWSC_V_DOUBLE);
+  expect_error(in, "{\"F\":\"2\"}",
+               "Invalid type for parameter F, value: 2, type: str, valid "
+               "types: float, Decimal, int");
   expect_error(in, "{\"U\":{\"A\":\"a\",\"B\":\"b\"}}",
                "Invalid number of parameters set for tagged union structure "
                "U. Can only set one of the following keys: A, B.");
