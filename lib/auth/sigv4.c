@@ -320,6 +320,8 @@ static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
   for (size_t i = 0; i < n; i++) {
     names += h[i].name_len + 1;
     bound += h[i].name_len + h[i].value_len + 2;
+    h[i].repeated = i > 0 && h[i].name_len == h[i - 1].name_len &&
+                    memcmp(h[i].name, h[i - 1].name, h[i].name_len) == 0;
   }
   awsc_buf *sh = &ws->signed_hdrs;
   awsc_buf_reset(sh);
@@ -327,7 +329,7 @@ static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
     return oom(err);
   char *w = sh->p;
   for (size_t i = 0; i < n; i++) {
-    if (i > 0 && sigv4_name_cmp(&h[i - 1], &h[i]) == 0)
+    if (h[i].repeated)
       continue;
     if (i > 0)
       *w++ = ';';
@@ -435,8 +437,7 @@ static int build_creq(sign_ctx *c, sigv4_ws *ws, const sigv4_hdr *h,
   w = put(w, ws->query.p, ws->query.len);
   *w++ = '\n';
   for (size_t i = 0; i < nh; i++) {
-    bool same = i > 0 && sigv4_name_cmp(&h[i - 1], &h[i]) == 0;
-    if (same) {
+    if (h[i].repeated) {
       *w++ = ','; /* repeated header: values joined in input order */
     } else {
       if (i > 0)

@@ -159,7 +159,7 @@ size_t sigv4_write_value(char *dst, const char *v, size_t n) {
 
 /* ---- header order ---- */
 
-int sigv4_name_cmp(const sigv4_hdr *a, const sigv4_hdr *b) {
+static int name_cmp(const sigv4_hdr *a, const sigv4_hdr *b) {
   size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
   int c = memcmp(a->name, b->name, n);
   if (c)
@@ -171,7 +171,7 @@ int sigv4_name_cmp(const sigv4_hdr *a, const sigv4_hdr *b) {
  * headers in the order given, which their joined value depends on). */
 static int hdr_cmp(const void *pa, const void *pb) {
   const sigv4_hdr *a = pa, *b = pb;
-  int c = sigv4_name_cmp(a, b);
+  int c = name_cmp(a, b);
   if (c)
     return c;
   return a->order < b->order ? -1 : (a->order > b->order);

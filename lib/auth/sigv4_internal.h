@@ -97,12 +97,11 @@ typedef struct sigv4_hdr {
   size_t name_len;
   size_t value_len;
   size_t order; /* input position: keeps repeated headers in order */
+  bool repeated; /* after sorting: same name as the previous entry */
 } sigv4_hdr;
 
 /* Sort by name, stable for equal names. */
 void sigv4_sort_headers(sigv4_hdr *h, size_t n);
-/* Name order (0 = same header). */
-int sigv4_name_cmp(const sigv4_hdr *a, const sigv4_hdr *b);
 
 /* Write the value trimmed, white-space runs (including folded line
  * breaks) collapsed to one space. dst holds n bytes; returns bytes written. */

@@ -89,10 +89,11 @@ int sigv4_scope_from_params(sigv4_scope *scope, const awsc_sigv4_params *p,
   if (!p->region || !*p->region || !p->service || !*p->service)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "sigv4: region and service are required");
-  scope->access_key = awsc_sv_from_cstr(p->access_key_id);
-  scope->secret = awsc_sv_from_cstr(p->secret_access_key);
-  scope->region = awsc_sv_from_cstr(p->region);
-  scope->service = awsc_sv_from_cstr(p->service);
+  scope->access_key = (awsc_sv){p->access_key_id, strlen(p->access_key_id)};
+  scope->secret = (awsc_sv){p->secret_access_key,
+                            strlen(p->secret_access_key)};
+  scope->region = (awsc_sv){p->region, strlen(p->region)};
+  scope->service = (awsc_sv){p->service, strlen(p->service)};
   if (scope->access_key.n > SIGV4_MAX_SCOPE_PART ||
       scope->region.n > SIGV4_MAX_SCOPE_PART ||
       scope->service.n > SIGV4_MAX_SCOPE_PART)

@@ -881,12 +881,21 @@ static int parse_payload(awsc_pctx *c, const awsc_service *svc,
                : awsc_parse_json_value(c, ps, r->body, r->body_len);
   if ((rc = awsc_vb_begin_map(c->b)) != 0)
     return rc;
-  static const awsc_xml_target root = {NULL, {NULL, NULL}, 0};
+  static const awsc_xml_target root = {NULL, {NULL, NULL}, 0, false};
   rc = xml ? awsc_parse_xml_struct(c, ps, r->body, r->body_len, &root)
            : awsc_parse_json_struct(c, ps, r->body, r->body_len);
   if (rc != 0)
     return rc;
   return awsc_vb_end(c->b);
+}
+
+/* S3's GetBucketLocation answers with a bare <LocationConstraint> root,
+ * which its model cannot describe (botocore has a handler for it). */
+static bool is_s3_get_bucket_location(const awsc_service *svc,
+                                      const awsc_operation *op) {
+  return op->name && strcmp(op->name, "GetBucketLocation") == 0 &&
+         ((svc->service_id && strcmp(svc->service_id, "S3") == 0) ||
+          (svc->endpoint_prefix && strcmp(svc->endpoint_prefix, "s3") == 0));
 }
 
 static int parse_output_body(awsc_pctx *c, const awsc_service *svc,
@@ -904,7 +913,8 @@ static int parse_output_body(awsc_pctx *c, const awsc_service *svc,
     if (body_blank(r->body, r->body_len))
       return 0;
     if (svc->protocol == AWSC_PROTO_REST_XML) {
-      static const awsc_xml_target root = {NULL, {NULL, NULL}, 0};
+      awsc_xml_target root = {NULL, {NULL, NULL}, 0, false};
+      root.root_member = is_s3_get_bucket_location(svc, op);
       return awsc_parse_xml_struct(c, s, r->body, r->body_len, &root);
     }
     return awsc_parse_json_struct(c, s, r->body, r->body_len);
@@ -912,7 +922,7 @@ static int parse_output_body(awsc_pctx *c, const awsc_service *svc,
   case AWSC_PROTO_EC2: {
     if (body_blank(r->body, r->body_len))
       return 0;
-    awsc_xml_target t = {NULL, {NULL, NULL}, 0};
+    awsc_xml_target t = {NULL, {NULL, NULL}, 0, false};
     if (svc->protocol == AWSC_PROTO_QUERY && op->result_wrapper) {
       t.descend[0] = op->result_wrapper;
       t.n_descend = 1;

@@ -308,7 +308,7 @@ static int fields_of(const awsc_service *svc, const awsc_shape *es,
       if (json) {
         rc = awsc_parse_json_struct(&c, es, r->body, r->body_len);
       } else {
-        awsc_xml_target t = {"ErrorResponse", {"Error", NULL}, 1};
+        awsc_xml_target t = {"ErrorResponse", {"Error", NULL}, 1, false};
         if (svc->protocol == AWSC_PROTO_EC2) {
           t.root_name = NULL;
           t.descend[0] = "Errors";

@@ -150,7 +150,7 @@ static int header_scalar(awsc_pctx *c, const awsc_shape *s, const es_header *h,
 
 static int parse_payload_struct(awsc_pctx *c, const awsc_shape *s,
                                 const char *p, size_t n) {
-  static const awsc_xml_target root = {NULL, {NULL, NULL}, 0};
+  static const awsc_xml_target root = {NULL, {NULL, NULL}, 0, false};
   if (n == 0)
     return 0;
   return c->xml ? awsc_parse_xml_struct(c, s, p, n, &root)

@@ -163,6 +163,11 @@ typedef struct awsc_xml_target {
   const char *root_name;
   const char *descend[2];
   size_t n_descend;
+  /* The root element may itself be a scalar member of the shape, named
+   * by its wire name; empty text then gives null (S3 GetBucketLocation:
+   * <LocationConstraint>EU</LocationConstraint>, as botocore's
+   * parse_get_bucket_location handler). */
+  bool root_member;
 } awsc_xml_target;
 
 int awsc_parse_xml_struct(awsc_pctx *c, const awsc_shape *shape,

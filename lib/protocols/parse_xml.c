@@ -33,7 +33,8 @@ enum {
   FL_DEFERRED = 8,   /* value built in a side builder (value before key) */
   FL_HAD_CHILD = 16, /* SCALAR: text after a child element is ignored */
   FL_DONE = 32,      /* DESCEND: target already found */
-  FL_UNKNOWN = 64    /* STRUCT (union): SDK_UNKNOWN_MEMBER emitted */
+  FL_UNKNOWN = 64,   /* STRUCT (union): SDK_UNKNOWN_MEMBER emitted */
+  FL_NULL_EMPTY = 128 /* SCALAR: empty text is null (root member) */
 };
 
 typedef struct xframe {
@@ -394,6 +395,22 @@ static int x_start_impl(void *ud, const char *rawname, size_t rawlen,
       return 0;
     }
     x->root_done = true;
+    if (t->root_member) {
+      const awsc_pindex *ix = awsc_pindex_get(x->c, x->root_shape);
+      if (!ix)
+        return AWSC_ENOMEM;
+      int mi = awsc_pindex_find(ix, name, n);
+      const awsc_member *m = mi >= 0 ? &x->root_shape->members[mi] : NULL;
+      if (m && m->shape && m->shape->type != AWSC_SHAPE_STRUCTURE &&
+          m->shape->type != AWSC_SHAPE_LIST &&
+          m->shape->type != AWSC_SHAPE_MAP) {
+        int rc = push_value(x, m->shape, m, ix->name_lens[mi], R_MEMBER,
+                            attrs, na);
+        if (rc == 0 && x->depth > 1)
+          x->st[x->depth - 1].flags |= FL_NULL_EMPTY;
+        return rc;
+      }
+    }
     if ((t->root_name && !name_is(name, n, t->root_name)) || t->n_descend == 0)
       return push_struct(x, x->root_shape, R_NONE, FL_NOCLOSE, attrs, na);
     xframe *d;
@@ -499,7 +516,12 @@ static int end_scalar(xstate *x, xframe *f, xframe *parent) {
     return 0;
   }
   awsc_pscalar sc;
-  rc = awsc_pscalar_from_text(c, f->shape, p, n, AWSC_PSRC_XML, &sc);
+  if ((f->flags & FL_NULL_EMPTY) && n == 0) {
+    sc.type = AWSC_V_NULL;
+    rc = 0;
+  } else {
+    rc = awsc_pscalar_from_text(c, f->shape, p, n, AWSC_PSRC_XML, &sc);
+  }
   if (rc < 0)
     return rc;
   if (f->role == R_MEMBER) {

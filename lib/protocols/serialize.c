@@ -28,7 +28,9 @@ int ser_fail(ser_ctx *c, int code, const char *fmt, ...) {
   return code;
 }
 
-int ser_oom(ser_ctx *c) { return ser_fail(c, AWSC_ENOMEM, "out of memory"); }
+int ser_oom(ser_ctx *c) {
+  return ser_fail(c, AWSC_ENOMEM, "out of memory");
+}
 
 /* Grow an arena array by doubling (old storage stays in the arena). */
 static int grow(ser_ctx *c, awsc_http_header **arr, size_t n, size_t *cap) {
@@ -207,8 +209,7 @@ static int fill_idempotency(ser_ctx *c, const awsc_value **input) {
     return 0;
   size_t have = *input ? (*input)->u.map.n : 0;
   awsc_value *v = awsc_arena_alloc(c->arena, sizeof *v);
-  awsc_kv *items =
-      awsc_arena_calloc(c->arena, have + missing, sizeof *items);
+  awsc_kv *items = awsc_arena_calloc(c->arena, have + missing, sizeof *items);
   if (!v || !items)
     return ser_oom(c);
   if (have)
@@ -279,9 +280,9 @@ static int expand_host_prefix(ser_ctx *c, const awsc_value *input) {
     label[ll] = '\0';
     const awsc_value *v = awsc_value_get(input, label);
     if (!v || v->type != AWSC_V_STRING) {
-      rc = ser_fail(c, AWSC_EVALIDATION,
-                    "Missing required parameter for host prefix: \"%s\"",
-                    label);
+      rc =
+          ser_fail(c, AWSC_EVALIDATION,
+                   "Missing required parameter for host prefix: \"%s\"", label);
       break;
     }
     if (!host_label_ok(v->u.s.p, v->u.s.n)) {

@@ -58,8 +58,8 @@ int ser_json(ser_ctx *c, const awsc_value *input);
 int ser_rest(ser_ctx *c, const awsc_value *input);
 /* rest bodies: serialize `v` of `shape` as the body (xml: root element
  * `root_name` with the namespace given). */
-int ser_rest_json_body(ser_ctx *c, const awsc_value *v,
-                       const awsc_shape *shape, awsc_buf *body);
+int ser_rest_json_body(ser_ctx *c, const awsc_value *v, const awsc_shape *shape,
+                       awsc_buf *body);
 int ser_rest_xml_body(ser_ctx *c, const awsc_value *v, const awsc_shape *shape,
                       const char *root_name, const char *ns_uri,
                       const char *ns_prefix, awsc_buf *body);

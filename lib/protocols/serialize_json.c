@@ -43,8 +43,11 @@ static int put_ascii(awsc_buf *b, const char *s, size_t n) {
       units[nu++] = cp;
     }
     for (size_t k = 0; k < nu; k++) {
-      char e[6] = {'\\', 'u', hex[(units[k] >> 12) & 15],
-                   hex[(units[k] >> 8) & 15], hex[(units[k] >> 4) & 15],
+      char e[6] = {'\\',
+                   'u',
+                   hex[(units[k] >> 12) & 15],
+                   hex[(units[k] >> 8) & 15],
+                   hex[(units[k] >> 4) & 15],
                    hex[units[k] & 15]};
       if (awsc_buf_append(b, e, 6))
         return AWSC_ENOMEM;
@@ -99,8 +102,7 @@ static int jw_value(jw *w, const awsc_value *v, const awsc_shape *sh,
       awsc_buf tmp = AWSC_BUF_INIT;
       if (awsc_buf_reserve(&tmp, AWSC_BASE64_LEN(v->u.s.n) + 1))
         return AWSC_ENOMEM;
-      size_t n =
-          awsc_base64_encode((const uint8_t *)v->u.s.p, v->u.s.n, tmp.p);
+      size_t n = awsc_base64_encode((const uint8_t *)v->u.s.p, v->u.s.n, tmp.p);
       int rc = jw_string(w, tmp.p, n);
       awsc_buf_free(&tmp);
       return rc;
@@ -198,8 +200,8 @@ static int body_json(awsc_buf *b, const awsc_value *v,
   return jw_value(&w, v, shape, NULL);
 }
 
-int ser_rest_json_body(ser_ctx *c, const awsc_value *v,
-                       const awsc_shape *shape, awsc_buf *body) {
+int ser_rest_json_body(ser_ctx *c, const awsc_value *v, const awsc_shape *shape,
+                       awsc_buf *body) {
   int rc = body_json(body, v, shape);
   return rc == AWSC_ENOMEM ? ser_oom(c) : rc;
 }

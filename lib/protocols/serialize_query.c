@@ -78,8 +78,7 @@ static void pop_to(qwriter *w, size_t mark) {
 static int q_value(qwriter *w, const awsc_value *v, const awsc_shape *sh,
                    const awsc_member *m);
 
-static int q_structure(qwriter *w, const awsc_value *v,
-                       const awsc_shape *sh) {
+static int q_structure(qwriter *w, const awsc_value *v, const awsc_shape *sh) {
   for (size_t i = 0; i < v->u.map.n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
     if (kv->value.type == AWSC_V_NULL)
@@ -139,8 +138,8 @@ static int q_list(qwriter *w, const awsc_value *v, const awsc_shape *sh,
 static int q_map(qwriter *w, const awsc_value *v, const awsc_shape *sh,
                  const awsc_member *m) {
   size_t mark = w->key.len;
-  bool flat = (m && (m->flags & AWSC_MF_FLATTENED)) ||
-              (sh->flags & AWSC_SF_FLATTENED);
+  bool flat =
+      (m && (m->flags & AWSC_MF_FLATTENED)) || (sh->flags & AWSC_SF_FLATTENED);
   if (!flat && awsc_buf_puts(&w->key, ".entry"))
     return AWSC_ENOMEM;
   size_t base = w->key.len;
@@ -221,8 +220,7 @@ int ser_query(ser_ctx *c, const awsc_value *input, bool ec2) {
   }
   if (!rc)
     rc = ser_set_header(c, "Content-Type",
-                        "application/x-www-form-urlencoded; charset=utf-8",
-                        48);
+                        "application/x-www-form-urlencoded; charset=utf-8", 48);
   awsc_buf_free(&w.body);
   awsc_buf_free(&w.key);
   if (rc == AWSC_ENOMEM)

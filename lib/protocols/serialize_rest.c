@@ -15,7 +15,7 @@ typedef struct label {
 typedef struct rest_parts {
   label *labels;
   size_t n_labels;
-  awsc_kv *body;     /* body members, caller order */
+  awsc_kv *body; /* body members, caller order */
   size_t n_body;
 } rest_parts;
 
@@ -36,11 +36,11 @@ static int uri_text(ser_ctx *c, const awsc_value *v, const awsc_member *m,
     tv.type = AWSC_V_TIMESTAMP;
     tv.u.i = v->u.i * 1000;
   }
-  if (ser_scalar_text(&tv, ser_ts_format(m, m ? m->shape : NULL,
-                                         AWSC_TS_ISO8601),
+  if (ser_scalar_text(&tv,
+                      ser_ts_format(m, m ? m->shape : NULL, AWSC_TS_ISO8601),
                       scratch, p, n))
-    return ser_fail(c, AWSC_EVALIDATION,
-                    "Invalid type for parameter %s", m ? m->name : "?");
+    return ser_fail(c, AWSC_EVALIDATION, "Invalid type for parameter %s",
+                    m ? m->name : "?");
   *p = awsc_arena_memdup0(c->arena, *p, *n);
   return *p ? 0 : ser_oom(c);
 }
@@ -176,8 +176,8 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
       continue;
     const awsc_member *m = awsc_shape_find_member(sh, kv->key, kv->key_len);
     if (!m) {
-      rc = ser_fail(c, AWSC_EVALIDATION,
-                    "Unknown parameter in input: \"%s\"", kv->key);
+      rc = ser_fail(c, AWSC_EVALIDATION, "Unknown parameter in input: \"%s\"",
+                    kv->key);
       break;
     }
     const char *wire = awsc_member_wire_name(m);
@@ -228,8 +228,7 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
 }
 
 /* Split "path?a=1&b" into the path and literal query pairs. */
-static int set_path_and_literal_query(ser_ctx *c, const char *uri,
-                                      size_t len) {
+static int set_path_and_literal_query(ser_ctx *c, const char *uri, size_t len) {
   const char *q = memchr(uri, '?', len);
   size_t plen = q ? (size_t)(q - uri) : len;
   c->out->path = awsc_arena_memdup0(c->arena, uri, plen);

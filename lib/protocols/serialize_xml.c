@@ -148,8 +148,8 @@ static int x_list(xctx *x, const awsc_value *v, const awsc_shape *sh,
                   const awsc_member *m, xnode *parent, const char *name,
                   const char *ns_uri, const char *ns_prefix) {
   const awsc_member *el = sh->list_member;
-  bool flat = (m && (m->flags & AWSC_MF_FLATTENED)) ||
-              (sh->flags & AWSC_SF_FLATTENED);
+  bool flat =
+      (m && (m->flags & AWSC_MF_FLATTENED)) || (sh->flags & AWSC_SF_FLATTENED);
   xnode *list_node = parent;
   const char *element_name = name;
   if (!flat) {
@@ -172,8 +172,8 @@ static int x_list(xctx *x, const awsc_value *v, const awsc_shape *sh,
 static int x_map(xctx *x, const awsc_value *v, const awsc_shape *sh,
                  const awsc_member *m, xnode *parent, const char *name,
                  const char *ns_uri, const char *ns_prefix) {
-  bool flat = (m && (m->flags & AWSC_MF_FLATTENED)) ||
-              (sh->flags & AWSC_SF_FLATTENED);
+  bool flat =
+      (m && (m->flags & AWSC_MF_FLATTENED)) || (sh->flags & AWSC_SF_FLATTENED);
   xnode *node = NULL;
   if (!flat) {
     node = x_sub(x, parent, name);
@@ -192,9 +192,9 @@ static int x_map(xctx *x, const awsc_value *v, const awsc_shape *sh,
     int rc = x_value(x, &key, km->shape, km, entry, awsc_member_wire_name(km),
                      km->xml_ns_uri, km->xml_ns_prefix);
     if (!rc)
-      rc = x_value(x, &kv->value, vm->shape, vm, entry,
-                   awsc_member_wire_name(vm), vm->xml_ns_uri,
-                   vm->xml_ns_prefix);
+      rc =
+          x_value(x, &kv->value, vm->shape, vm, entry,
+                  awsc_member_wire_name(vm), vm->xml_ns_uri, vm->xml_ns_prefix);
     if (rc)
       return rc;
   }

@@ -4,9 +4,15 @@
 
 #include <string.h>
 
-static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+static bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+static bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 const awsc_operation *awsc_service_find_operation(const awsc_service *svc,
                                                   const char *name) {

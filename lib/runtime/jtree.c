@@ -24,8 +24,8 @@ typedef struct jparser {
   awsc_arena *arena;
   unsigned flags;
   int depth;
-  int rc;            /* AWSC_EPARSE or AWSC_ENOMEM once failed */
-  const char *what;  /* parse error text */
+  int rc;           /* AWSC_EPARSE or AWSC_ENOMEM once failed */
+  const char *what; /* parse error text */
   /* children of the open containers, innermost last */
   awsc_jmember *stack;
   size_t top;

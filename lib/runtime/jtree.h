@@ -19,8 +19,8 @@
 typedef enum awsc_jtype {
   AWSC_J_NULL = 0,
   AWSC_J_BOOL,
-  AWSC_J_INT,     /* fits int64 */
-  AWSC_J_DOUBLE,  /* has '.', 'e' or does not fit int64 */
+  AWSC_J_INT,    /* fits int64 */
+  AWSC_J_DOUBLE, /* has '.', 'e' or does not fit int64 */
   AWSC_J_STRING,
   AWSC_J_ARRAY,
   AWSC_J_OBJECT
@@ -74,7 +74,7 @@ static inline int64_t awsc_jtree_as_i64(const awsc_jnode *n) {
 enum {
   /* Drop "documentation", "documentationUrl" and "examples" values of
    * every object (service models: most of S3's 1.4 MB). */
-  AWSC_JPARSE_SKIP_DOCS = 1u << 0,  /* values checked, not built */
+  AWSC_JPARSE_SKIP_DOCS = 1u << 0, /* values checked, not built */
   /* Trusted input (model files): skip the UTF-8 and control-character
    * checks of strings. */
   AWSC_JPARSE_NO_UTF8_CHECK = 1u << 1

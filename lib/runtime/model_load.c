@@ -11,13 +11,13 @@
 #include "runtime/jtree.h"
 
 typedef struct loader {
-  awsc_arena *arena;  /* output: descriptors live here */
-  awsc_arena *tmp;    /* parse trees and scratch */
+  awsc_arena *arena; /* output: descriptors live here */
+  awsc_arena *tmp;   /* parse trees and scratch */
   awsc_error *err;
   const awsc_jnode *shape_defs; /* the "shapes" object */
   awsc_shape *shapes;
   uint32_t shape_count;
-  uint32_t *slots;    /* open-addressing hash: shape index + 1 */
+  uint32_t *slots; /* open-addressing hash: shape index + 1 */
   uint32_t mask;
 } loader;
 
@@ -68,7 +68,9 @@ static const awsc_jnode *shape_def(const loader *L, const awsc_shape *s) {
   return L->shape_defs->members[s - L->shapes].value;
 }
 
-static int64_t num_i64(const awsc_jnode *n) { return awsc_jtree_as_i64(n); }
+static int64_t num_i64(const awsc_jnode *n) {
+  return awsc_jtree_as_i64(n);
+}
 
 static bool is_num(const awsc_jnode *n) {
   return n && (n->type == AWSC_J_INT || n->type == AWSC_J_DOUBLE);
@@ -105,14 +107,22 @@ static int parse_type(const char *t, bool document, uint8_t *out) {
     const char *name;
     uint8_t type;
   } types[] = {
-      {"structure", AWSC_SHAPE_STRUCTURE}, {"list", AWSC_SHAPE_LIST},
-      {"map", AWSC_SHAPE_MAP},             {"string", AWSC_SHAPE_STRING},
-      {"integer", AWSC_SHAPE_INTEGER},     {"byte", AWSC_SHAPE_INTEGER},
-      {"short", AWSC_SHAPE_INTEGER},       {"long", AWSC_SHAPE_LONG},
-      {"bigInteger", AWSC_SHAPE_LONG},     {"boolean", AWSC_SHAPE_BOOLEAN},
-      {"float", AWSC_SHAPE_FLOAT},         {"double", AWSC_SHAPE_DOUBLE},
-      {"bigDecimal", AWSC_SHAPE_DOUBLE},   {"timestamp", AWSC_SHAPE_TIMESTAMP},
-      {"blob", AWSC_SHAPE_BLOB},           {"document", AWSC_SHAPE_DOCUMENT},
+      {"structure", AWSC_SHAPE_STRUCTURE},
+      {"list", AWSC_SHAPE_LIST},
+      {"map", AWSC_SHAPE_MAP},
+      {"string", AWSC_SHAPE_STRING},
+      {"integer", AWSC_SHAPE_INTEGER},
+      {"byte", AWSC_SHAPE_INTEGER},
+      {"short", AWSC_SHAPE_INTEGER},
+      {"long", AWSC_SHAPE_LONG},
+      {"bigInteger", AWSC_SHAPE_LONG},
+      {"boolean", AWSC_SHAPE_BOOLEAN},
+      {"float", AWSC_SHAPE_FLOAT},
+      {"double", AWSC_SHAPE_DOUBLE},
+      {"bigDecimal", AWSC_SHAPE_DOUBLE},
+      {"timestamp", AWSC_SHAPE_TIMESTAMP},
+      {"blob", AWSC_SHAPE_BLOB},
+      {"document", AWSC_SHAPE_DOCUMENT},
   };
   if (!t)
     return -1;
@@ -208,18 +218,16 @@ static int fill_structure(loader *L, awsc_shape *s, const awsc_jnode *def) {
   const awsc_jnode *members = awsc_jtree_get(def, "members");
   s->payload_index = -1;
   if (members && members->type == AWSC_J_OBJECT && members->count) {
-    awsc_member *arr =
-        awsc_arena_calloc(L->arena, members->count, sizeof *arr);
+    awsc_member *arr = awsc_arena_calloc(L->arena, members->count, sizeof *arr);
     if (!arr)
       return oom(L);
     for (size_t i = 0; i < members->count; i++) {
-      const char *mname =
-          awsc_arena_strndup(L->arena, members->members[i].key,
-                             members->members[i].key_len);
+      const char *mname = awsc_arena_strndup(L->arena, members->members[i].key,
+                                             members->members[i].key_len);
       if (!mname)
         return oom(L);
-      int rc = fill_member(L, &arr[i], mname, members->members[i].value,
-                           s->name);
+      int rc =
+          fill_member(L, &arr[i], mname, members->members[i].value, s->name);
       if (rc)
         return rc;
     }
@@ -254,8 +262,8 @@ static int fill_shape(loader *L, awsc_shape *s, const awsc_jnode *def) {
   if (parse_type(awsc_jtree_get_str(def, "type"),
                  awsc_jtree_get_bool(def, "document"), &s->type))
     return bad_model(L, "unknown type of shape", s->name);
-  s->timestamp_format = parse_ts_format(awsc_jtree_get_str(def,
-                                                           "timestampFormat"));
+  s->timestamp_format =
+      parse_ts_format(awsc_jtree_get_str(def, "timestampFormat"));
   s->location_name = dup_opt(L, awsc_jtree_get_str(def, "locationName"), &rc);
   parse_ns(L, awsc_jtree_get(def, "xmlNamespace"), &s->xml_ns_uri,
            &s->xml_ns_prefix, &rc);
@@ -263,10 +271,14 @@ static int fill_shape(loader *L, awsc_shape *s, const awsc_jnode *def) {
     const char *key;
     uint16_t flag;
   } bools[] = {
-      {"flattened", AWSC_SF_FLATTENED},   {"exception", AWSC_SF_EXCEPTION},
-      {"sensitive", AWSC_SF_SENSITIVE},   {"union", AWSC_SF_UNION},
-      {"eventstream", AWSC_SF_EVENTSTREAM}, {"streaming", AWSC_SF_STREAMING},
-      {"fault", AWSC_SF_FAULT},           {"event", AWSC_SF_EVENT},
+      {"flattened", AWSC_SF_FLATTENED},
+      {"exception", AWSC_SF_EXCEPTION},
+      {"sensitive", AWSC_SF_SENSITIVE},
+      {"union", AWSC_SF_UNION},
+      {"eventstream", AWSC_SF_EVENTSTREAM},
+      {"streaming", AWSC_SF_STREAMING},
+      {"fault", AWSC_SF_FAULT},
+      {"event", AWSC_SF_EVENT},
   };
   for (size_t i = 0; i < AWSC_ARRAY_LEN(bools); i++)
     if (awsc_jtree_get_bool(def, bools[i].key))
@@ -465,14 +477,13 @@ static int load_operation(loader *L, awsc_operation *op, const char *key,
   const awsc_jnode *code = awsc_jtree_get(http, "responseCode");
   if (is_num(code))
     op->response_code = (int32_t)num_i64(code);
-  if ((rc = resolve_io_ref(L, awsc_jtree_get(def, "input"), name,
-                           &op->input)))
+  if ((rc = resolve_io_ref(L, awsc_jtree_get(def, "input"), name, &op->input)))
     return rc;
   const awsc_jnode *oref = awsc_jtree_get(def, "output");
   if ((rc = resolve_io_ref(L, oref, name, &op->output)))
     return rc;
-  op->result_wrapper = dup_opt(L, awsc_jtree_get_str(oref, "resultWrapper"),
-                               &rc);
+  op->result_wrapper =
+      dup_opt(L, awsc_jtree_get_str(oref, "resultWrapper"), &rc);
   const awsc_jnode *errs = awsc_jtree_get(def, "errors");
   if (errs && errs->type == AWSC_J_ARRAY && errs->count) {
     const awsc_shape **e = awsc_arena_calloc(L->arena, errs->count, sizeof *e);
@@ -545,8 +556,7 @@ static int load_operation(loader *L, awsc_operation *op, const char *key,
 
   /* contextParam lives on the input shape's member references. */
   if (op->input && op->input->type == AWSC_SHAPE_STRUCTURE) {
-    const awsc_jnode *idef = shape_def(
-        L, find_shape(L, op->input->name));
+    const awsc_jnode *idef = shape_def(L, find_shape(L, op->input->name));
     const awsc_jnode *members = awsc_jtree_get(idef, "members");
     uint32_t k = 0;
     for (size_t i = 0; members && i < members->count; i++)
@@ -584,10 +594,8 @@ static int cmp_op_py(const void *a, const void *b) {
 }
 
 static const char *const protocol_names[] = {
-    [AWSC_PROTO_QUERY] = "query",
-    [AWSC_PROTO_EC2] = "ec2",
-    [AWSC_PROTO_REST_XML] = "rest-xml",
-    [AWSC_PROTO_JSON] = "json",
+    [AWSC_PROTO_QUERY] = "query",         [AWSC_PROTO_EC2] = "ec2",
+    [AWSC_PROTO_REST_XML] = "rest-xml",   [AWSC_PROTO_JSON] = "json",
     [AWSC_PROTO_REST_JSON] = "rest-json",
 };
 
@@ -598,8 +606,7 @@ static int protocol_from_name(const char *s) {
   return -1;
 }
 
-static int load_metadata(loader *L, awsc_service *svc,
-                         const awsc_jnode *meta) {
+static int load_metadata(loader *L, awsc_service *svc, const awsc_jnode *meta) {
   int rc = 0;
   if (!meta || meta->type != AWSC_J_OBJECT)
     return bad_model(L, "no \"metadata\" object", NULL);
@@ -637,13 +644,14 @@ static int load_metadata(loader *L, awsc_service *svc,
   svc->signing_name = sn ? dup_opt(L, sn, &rc) : svc->endpoint_prefix;
   svc->global_endpoint =
       dup_opt(L, awsc_jtree_get_str(meta, "globalEndpoint"), &rc);
-  svc->aws_query_compatible = awsc_jtree_get(meta, "awsQueryCompatible") != NULL;
+  svc->aws_query_compatible =
+      awsc_jtree_get(meta, "awsQueryCompatible") != NULL;
   return rc ? oom(L) : 0;
 }
 
 /* Shared tail: operations from (key, def) pairs. */
-static int finish_service(loader *L, awsc_service *svc,
-                          const awsc_jmember *ops, size_t n_ops) {
+static int finish_service(loader *L, awsc_service *svc, const awsc_jmember *ops,
+                          size_t n_ops) {
   if (n_ops) {
     awsc_operation *arr = awsc_arena_calloc(L->arena, n_ops, sizeof *arr);
     const awsc_operation **by_py =
@@ -691,8 +699,7 @@ int awsc_service_from_json(awsc_service **out, awsc_arena *arena,
   awsc_jnode *root = NULL;
   awsc_service *svc = NULL;
   rc = awsc_jtree_parse(&root, L.tmp, json, len,
-                        AWSC_JPARSE_SKIP_DOCS | AWSC_JPARSE_NO_UTF8_CHECK,
-                        err);
+                        AWSC_JPARSE_SKIP_DOCS | AWSC_JPARSE_NO_UTF8_CHECK, err);
   if (rc)
     goto done;
   if (root->type != AWSC_J_OBJECT) {
@@ -713,8 +720,7 @@ int awsc_service_from_json(awsc_service **out, awsc_arena *arena,
     rc = bad_model(&L, "\"operations\" is not an object", NULL);
     goto done;
   }
-  rc = finish_service(&L, svc, ops ? ops->members : NULL,
-                      ops ? ops->count : 0);
+  rc = finish_service(&L, svc, ops ? ops->members : NULL, ops ? ops->count : 0);
 done:
   awsc_arena_free(L.tmp);
   if (rc == 0)
@@ -748,9 +754,9 @@ int awsc_service_from_parts(awsc_service **out, awsc_arena *arena,
       goto done;
     }
     for (size_t i = 0; i < n_operations; i++) {
-      if ((rc = awsc_jtree_parse(&ops[i].value, L.tmp, operation_jsons[i],
-                                 operation_lens[i], AWSC_JPARSE_SKIP_DOCS,
-                                 err)))
+      if ((rc =
+               awsc_jtree_parse(&ops[i].value, L.tmp, operation_jsons[i],
+                                operation_lens[i], AWSC_JPARSE_SKIP_DOCS, err)))
         goto done;
     }
   }

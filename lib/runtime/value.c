@@ -20,10 +20,10 @@ const awsc_value *awsc_value_get(const awsc_value *v, const char *key) {
 typedef struct vb_frame {
   bool is_map;
   bool has_key;
-  void *items;          /* awsc_kv[] or awsc_value[] in the arena */
+  void *items; /* awsc_kv[] or awsc_value[] in the arena */
   size_t n;
   size_t cap;
-  const char *key;      /* pending key of a map */
+  const char *key; /* pending key of a map */
   size_t key_len;
 } vb_frame;
 
@@ -34,7 +34,7 @@ struct awsc_value_builder {
   size_t cap;
   awsc_value root;
   bool have_root;
-  int rc;               /* sticky failure */
+  int rc; /* sticky failure */
 };
 
 awsc_value_builder *awsc_vb_new(awsc_arena *arena) {
@@ -123,8 +123,12 @@ static int vb_begin(awsc_value_builder *b, bool is_map) {
   return 0;
 }
 
-int awsc_vb_begin_map(awsc_value_builder *b) { return vb_begin(b, true); }
-int awsc_vb_begin_list(awsc_value_builder *b) { return vb_begin(b, false); }
+int awsc_vb_begin_map(awsc_value_builder *b) {
+  return vb_begin(b, true);
+}
+int awsc_vb_begin_list(awsc_value_builder *b) {
+  return vb_begin(b, false);
+}
 
 int awsc_vb_end(awsc_value_builder *b) {
   if (!b)

@@ -83,7 +83,7 @@ typedef struct conv {
   awsc_arena *arena;
   awsc_error *err;
   unsigned flags;
-  awsc_buf path;   /* botocore's parameter name: "", ".Foo", ".Foo[0]" */
+  awsc_buf path; /* botocore's parameter name: "", ".Foo", ".Foo[0]" */
   int rc;
 } conv;
 
@@ -148,17 +148,17 @@ static int invalid_type(conv *c, const awsc_jnode *n, uint8_t shape_type) {
                       : n->type == AWSC_J_NULL   ? "None"
                       : n->type == AWSC_J_BOOL   ? (n->b ? "True" : "False")
                                                  : n->s;
-  c->rc = awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                         "Invalid type for parameter %s, value: %.100s, "
-                         "type: %s, valid types: %s",
-                         path_name(c), shown, py_type(n),
-                         valid_types(shape_type));
+  c->rc =
+      awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                     "Invalid type for parameter %s, value: %.100s, "
+                     "type: %s, valid types: %s",
+                     path_name(c), shown, py_type(n), valid_types(shape_type));
   return c->rc;
 }
 
 static int oom(conv *c) {
-  c->rc = awsc_error_set(c->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                         "out of memory");
+  c->rc =
+      awsc_error_set(c->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
   return c->rc;
 }
 
@@ -286,8 +286,7 @@ static int conv_structure(conv *c, const awsc_jnode *n, const awsc_shape *sh,
       if (!(m->flags & AWSC_MF_REQUIRED))
         continue;
       if (!awsc_jtree_get(n, m->name)) {
-        c->rc = awsc_error_set(c->err, AWSC_EVALIDATION,
-                               AWSC_ERROR_VALIDATION,
+        c->rc = awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                                "Missing required parameter in %s: \"%s\"",
                                path_name(c), m->name);
         return c->rc;
@@ -299,8 +298,7 @@ static int conv_structure(conv *c, const awsc_jnode *n, const awsc_shape *sh,
         continue;
       awsc_buf names = AWSC_BUF_INIT;
       for (uint32_t k = 0; k < sh->member_count; k++)
-        if (awsc_buf_printf(&names, "%s%s", k ? ", " : "",
-                            sh->members[k].name))
+        if (awsc_buf_printf(&names, "%s%s", k ? ", " : "", sh->members[k].name))
           break;
       c->rc = awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                              "Unknown parameter in %s: \"%s\", must be one "
@@ -602,8 +600,8 @@ int awsc_value_from_json_ex(awsc_value *out, awsc_arena *arena,
 }
 
 int awsc_value_from_json(awsc_value *out, awsc_arena *arena,
-                         const awsc_shape *shape, const char *json,
-                         size_t len, awsc_error *err) {
+                         const awsc_shape *shape, const char *json, size_t len,
+                         awsc_error *err) {
   return awsc_value_from_json_ex(out, arena, shape, json, len, 0, err);
 }
 

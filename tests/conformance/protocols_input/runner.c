@@ -9,13 +9,13 @@
  * usage: protocols_input <suite.json> <protocol-tests-ignore-list.json>
  */
 #include <expat.h>
-#include <yajl/yajl_tree.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <yajl/yajl_tree.h>
 
 #include "protocols/protocol.h"
 #include "runtime/jtree.h"
@@ -251,7 +251,8 @@ static bool in_list(const awsc_jnode *arr, const char *s) {
   if (!arr || !s || arr->type != AWSC_J_ARRAY)
     return false;
   for (size_t i = 0; i < arr->count; i++)
-    if (arr->items[i]->type == AWSC_J_STRING && strcmp(arr->items[i]->s, s) == 0)
+    if (arr->items[i]->type == AWSC_J_STRING &&
+        strcmp(arr->items[i]->s, s) == 0)
       return true;
   return false;
 }
@@ -343,8 +344,9 @@ static void compare_headers(const suite_ctx *s, const awsc_operation *op,
       continue;
     char *expected = awsc_strdup(ev->s);
     bool is_ct = strcasecmp(name, "Content-Type") == 0;
-    if (is_ct && (strcmp(s->protocol, "query") == 0 ||
-                  strcmp(s->protocol, "ec2") == 0) &&
+    if (is_ct &&
+        (strcmp(s->protocol, "query") == 0 ||
+         strcmp(s->protocol, "ec2") == 0) &&
         !strstr(expected, "charset=utf-8")) {
       awsc_buf b = AWSC_BUF_INIT;
       awsc_buf_printf(&b, "%s; charset=utf-8", expected);
@@ -424,8 +426,8 @@ static void compare_uri(const awsc_serialized_request *r, const char *uri) {
     for (size_t i = 0; i < na; i++)
       awsc_buf_printf(&a, "%s%s%s%s", i ? "&" : "", act[i].k,
                       act[i].v ? "=" : "", act[i].v ? act[i].v : "");
-    failf("query (decoded, sorted) \"%s\" != expected \"%s\"",
-          a.p ? a.p : "", q ? q + 1 : "");
+    failf("query (decoded, sorted) \"%s\" != expected \"%s\"", a.p ? a.p : "",
+          q ? q + 1 : "");
     awsc_buf_free(&a);
   }
   free_pairs(exp, ne);
@@ -438,8 +440,8 @@ static void compare_body(const suite_ctx *s, const awsc_serialized_request *r,
   size_t alen = r->body_len;
   const char *expected = ebody->s;
   size_t elen = ebody->n;
-  bool is_json = strcmp(s->protocol, "json") == 0 ||
-                 strcmp(s->protocol, "rest-json") == 0;
+  bool is_json =
+      strcmp(s->protocol, "json") == 0 || strcmp(s->protocol, "rest-json") == 0;
   if (is_json) {
     yajl_val ja = json_parse(actual, alen);
     yajl_val je = json_parse(expected, elen);
@@ -450,8 +452,8 @@ static void compare_body(const suite_ctx *s, const awsc_serialized_request *r,
     } else if (strcmp(s->protocol, "json") == 0 && je) {
       failf("body is not JSON: \"%.*s\"", (int)alen, actual);
     } else if (alen != elen || memcmp(actual, expected, alen) != 0) {
-      failf("body \"%.*s\" != expected \"%.*s\"", (int)alen, actual,
-            (int)elen, expected);
+      failf("body \"%.*s\" != expected \"%.*s\"", (int)alen, actual, (int)elen,
+            expected);
     }
     yajl_tree_free(ja);
     yajl_tree_free(je);
@@ -464,8 +466,8 @@ static void compare_body(const suite_ctx *s, const awsc_serialized_request *r,
       if (strcmp(ca, ce) != 0)
         failf("XML body (canonical) %s != expected %s", ca, ce);
     } else if (alen != elen || memcmp(actual, expected, alen) != 0) {
-      failf("body \"%.*s\" != expected \"%.*s\"", (int)alen, actual,
-            (int)elen, expected);
+      failf("body \"%.*s\" != expected \"%.*s\"", (int)alen, actual, (int)elen,
+            expected);
     }
     awsc_free(ca);
     awsc_free(ce);
@@ -494,8 +496,8 @@ static void compare_host(const suite_ctx *s, const awsc_serialized_request *r,
   awsc_buf_free(&b);
 }
 
-static void run_case(const suite_ctx *s, const ignore *ig,
-                     const awsc_jnode *c, size_t suite_no, size_t case_no) {
+static void run_case(const suite_ctx *s, const ignore *ig, const awsc_jnode *c,
+                     size_t suite_no, size_t case_no) {
   const char *suite_desc = awsc_jtree_get_str(s->suite, "description");
   const char *id = awsc_jtree_get_str(c, "id");
   char label[512];
@@ -524,9 +526,9 @@ static void run_case(const suite_ctx *s, const ignore *ig,
   awsc_arena *arena = awsc_arena_new(0);
   awsc_service *svc = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_service_from_parts(&svc, arena, s->metadata_json,
-                                   s->metadata_len, s->shapes_json,
-                                   s->shapes_len, &gp, &gl, 1, &err);
+  int rc =
+      awsc_service_from_parts(&svc, arena, s->metadata_json, s->metadata_len,
+                              s->shapes_json, s->shapes_len, &gp, &gl, 1, &err);
   const awsc_operation *op = NULL;
   awsc_value input = {0};
   awsc_serialized_request req;
@@ -541,10 +543,9 @@ static void run_case(const suite_ctx *s, const ignore *ig,
   }
   /* botocore's runner calls the serializer without its validator; we
    * validate (every suite value passes) unless AWSC_NO_VALIDATE is set. */
-  rc = awsc_value_from_json_ex(&input, arena, op->input, pjson.p, pjson.len,
-                               getenv("AWSC_NO_VALIDATE") ? AWSC_VJ_NO_VALIDATE
-                                                          : 0,
-                               &err);
+  rc = awsc_value_from_json_ex(
+      &input, arena, op->input, pjson.p, pjson.len,
+      getenv("AWSC_NO_VALIDATE") ? AWSC_VJ_NO_VALIDATE : 0, &err);
   if (rc) {
     failf("params: %s", err.message);
     goto done;
@@ -589,7 +590,8 @@ static void run_case(const suite_ctx *s, const ignore *ig,
     awsc_buf_puts(&d, "],\"headers\":[");
     for (size_t i = 0; i < req.header_count; i++) {
       awsc_buf_puts(&d, i ? ",[" : "[");
-      awsc_json_put_string(&d, req.headers[i].name, strlen(req.headers[i].name));
+      awsc_json_put_string(&d, req.headers[i].name,
+                           strlen(req.headers[i].name));
       awsc_buf_putc(&d, ',');
       awsc_json_put_string(&d, req.headers[i].value,
                            strlen(req.headers[i].value));
@@ -659,8 +661,8 @@ int main(int argc, char **argv) {
   base = base ? base + 1 : argv[1];
   char key[128];
   snprintf(key, sizeof key, "%.*s", (int)(strcspn(base, ".")), base);
-  const awsc_jnode *gen = awsc_jtree_get(awsc_jtree_get(iroot, "general"),
-                                         "input");
+  const awsc_jnode *gen =
+      awsc_jtree_get(awsc_jtree_get(iroot, "general"), "input");
   const awsc_jnode *pro = awsc_jtree_get(
       awsc_jtree_get(awsc_jtree_get(iroot, "protocols"), key), "input");
   ignore ig = {{awsc_jtree_get(gen, "suites"), awsc_jtree_get(gen, "cases"),
@@ -672,8 +674,10 @@ int main(int argc, char **argv) {
     const awsc_jnode *m = awsc_jtree_get(suite, "metadata");
     emit_json(&meta, m);
     emit_json(&shapes, awsc_jtree_get(suite, "shapes"));
-    suite_ctx s = {base, awsc_jtree_get_str(m, "protocol"), meta.p, meta.len,
-                   shapes.p, shapes.len, suite};
+    suite_ctx s = {base,     awsc_jtree_get_str(m, "protocol"),
+                   meta.p,   meta.len,
+                   shapes.p, shapes.len,
+                   suite};
     if (!s.protocol)
       s.protocol = "?";
     const awsc_jnode *cases = awsc_jtree_get(suite, "cases");

@@ -27,8 +27,11 @@
 
 static int n_pass, n_fail, n_skip;
 
-/* botocore's SPECIAL_CASES: operations needing customized handlers. */
-static const char *const special[] = {"s3-get-bucket-location"};
+/* botocore's runner skips its SPECIAL_CASES (s3-get-bucket-location
+ * and three fixtures of services we do not ship): they need customized
+ * handlers. Our parser has GetBucketLocation's, so it runs here. */
+static const char *const special[] = {"iam-get-user-policy", "iam-list-roles",
+                                      "cloudformation-get-template"};
 
 static const char *const services[][2] = {
     {"s3", "models/s3/2006-03-01/service-2.json"},
@@ -66,8 +69,7 @@ static void run_fixture(const char *dir, const char *kind, const char *file) {
     *hash = '\0';
   for (size_t i = 0; i < AWSC_ARRAY_LEN(special); i++)
     if (strcmp(base, special[i]) == 0) {
-      printf("skip %s: botocore SPECIAL_CASES (needs a customized handler; "
-             "the body is a bare <LocationConstraint>)\n",
+      printf("skip %s: botocore SPECIAL_CASES (needs a customized handler)\n",
              id);
       n_skip++;
       return;

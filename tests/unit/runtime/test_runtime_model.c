@@ -276,15 +276,15 @@ static void test_query_json_traits(void) {
     CHECK(found);
   }
   if (sts) {
-    CHECK(sts->global_endpoint && strcmp(sts->global_endpoint,
-                                         "sts.amazonaws.com") == 0);
+    CHECK(sts->global_endpoint &&
+          strcmp(sts->global_endpoint, "sts.amazonaws.com") == 0);
     CHECK_STR(sts->xml_namespace, "https://sts.amazonaws.com/doc/2011-06-15/");
     const awsc_operation *ar = awsc_service_find_operation(sts, "AssumeRole");
     CHECK_STR(ar ? ar->result_wrapper : NULL, "AssumeRoleResult");
     const awsc_member *rsn =
         ar ? awsc_shape_find_member(ar->input, "RoleSessionName", 15) : NULL;
-    CHECK(rsn && (rsn->shape->flags & AWSC_SF_HAS_MIN) && rsn->shape->min == 2 &&
-          rsn->shape->max == 64);
+    CHECK(rsn && (rsn->shape->flags & AWSC_SF_HAS_MIN) &&
+          rsn->shape->min == 2 && rsn->shape->max == 64);
     const awsc_operation *gci =
         awsc_service_find_operation(sts, "get_caller_identity");
     CHECK(gci != NULL);
@@ -292,10 +292,10 @@ static void test_query_json_traits(void) {
     bool code = false;
     for (uint32_t i = 0; ar && i < ar->error_count; i++)
       if (strcmp(ar->errors[i]->name, "ExpiredTokenException") == 0)
-        code = ar->errors[i]->error_code &&
-               strcmp(ar->errors[i]->error_code, "ExpiredTokenException") ==
-                   0 &&
-               ar->errors[i]->error_status == 400;
+        code =
+            ar->errors[i]->error_code &&
+            strcmp(ar->errors[i]->error_code, "ExpiredTokenException") == 0 &&
+            ar->errors[i]->error_status == 400;
     CHECK(code);
   }
   if (sns) {
@@ -334,7 +334,8 @@ static const char op_json[] =
     "\"/n/{Name}\",\"responseCode\":201},\"input\":{\"shape\":\"Node\","
     "\"locationName\":\"NodeRequest\",\"xmlNamespace\":{\"uri\":\"urn:in\"}},"
     "\"output\":{\"shape\":\"Node\",\"resultWrapper\":\"PutNodeResult\"},"
-    "\"errors\":[{\"shape\":\"Err\"}],\"endpoint\":{\"hostPrefix\":\"{Name}.\"},"
+    "\"errors\":[{\"shape\":\"Err\"}],\"endpoint\":{\"hostPrefix\":\"{Name}.\"}"
+    ","
     "\"httpChecksum\":{\"requestChecksumRequired\":true},"
     "\"authtype\":\"none\"}";
 
@@ -425,9 +426,9 @@ static void test_model_errors(void) {
   awsc_service *svc = NULL;
   const char bad_meta[] = "{\"protocol\":\"smoke-signals\"}";
   const char no_proto[] = "{\"metadata\":{},\"shapes\":{}}";
-  CHECK_INT(awsc_service_from_json(&svc, a, no_proto, sizeof no_proto - 1,
-                                   &err),
-            AWSC_EPARSE);
+  CHECK_INT(
+      awsc_service_from_json(&svc, a, no_proto, sizeof no_proto - 1, &err),
+      AWSC_EPARSE);
   CHECK_INT(awsc_service_from_parts(&svc, a, bad_meta, sizeof bad_meta - 1,
                                     "{}", 2, NULL, NULL, 0, &err),
             AWSC_EPARSE);
@@ -446,10 +447,9 @@ static void test_alloc_failures(void) {
     /* small blocks: many more allocations to fail */
     awsc_arena *a = awsc_arena_new(256);
     awsc_service *svc = NULL;
-    int rc = a ? awsc_service_from_parts(&svc, a, meta_json,
-                                         sizeof meta_json - 1, shapes_json,
-                                         sizeof shapes_json - 1, ops, lens, 1,
-                                         NULL)
+    int rc = a ? awsc_service_from_parts(
+                     &svc, a, meta_json, sizeof meta_json - 1, shapes_json,
+                     sizeof shapes_json - 1, ops, lens, 1, NULL)
                : AWSC_ENOMEM;
     awsc_arena_free(a);
     int fired = test_alloc_failure_fired();

@@ -185,8 +185,7 @@ static void test_s3_host_prefix(void) {
   CHECK_INT(awsc_value_from_json_ex(&v, a, op->input, json, strlen(json),
                                     AWSC_VJ_NO_VALIDATE, NULL),
             0);
-  CHECK_INT(awsc_protocol_serialize(s3, op, &v, a, &r, &err),
-            AWSC_EVALIDATION);
+  CHECK_INT(awsc_protocol_serialize(s3, op, &v, a, &r, &err), AWSC_EVALIDATION);
   CHECK_STR(err.message, "Missing required parameter in input: \"Bucket\"");
   awsc_arena_free(a);
 }
@@ -249,12 +248,13 @@ static void test_query(void) {
   if (rc)
     printf("  %s\n", err.message);
   if (rc == 0)
-    CHECK(body_is(&r, "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws"
-                      "%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName"
-                      "=se&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3A123456789012"
-                      "%3Apolicy%2Fp1&PolicyArns.member.2.arn=arn%3Aaws%3Aiam"
-                      "%3A%3A123456789012%3Apolicy%2Fp2&Tags=&"
-                      "DurationSeconds=900"));
+    CHECK(body_is(
+        &r, "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws"
+            "%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName"
+            "=se&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3A123456789012"
+            "%3Apolicy%2Fp1&PolicyArns.member.2.arn=arn%3Aaws%3Aiam"
+            "%3A%3A123456789012%3Apolicy%2Fp2&Tags=&"
+            "DurationSeconds=900"));
   awsc_arena_free(a);
 }
 
@@ -327,8 +327,8 @@ static void test_alloc_failures(void) {
         break;
       }
       if (rc != AWSC_ENOMEM)
-        printf("  case %zu, allocation %llu: rc %d\n", c,
-               (unsigned long long)n, rc);
+        printf("  case %zu, allocation %llu: rc %d\n", c, (unsigned long long)n,
+               rc);
       CHECK_INT(rc, AWSC_ENOMEM);
       failures++;
     }

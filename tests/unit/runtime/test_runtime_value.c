@@ -143,13 +143,20 @@ static void test_double_format(void) {
     double d;
     const char *s;
   } cases[] = {
-      {1.0, "1.0"},       {1.1, "1.1"},
-      {-2.5, "-2.5"},     {0.1 + 0.2, "0.30000000000000004"},
-      {1e16, "1e+16"},    {1e15, "1000000000000000.0"},
-      {0.0001, "0.0001"}, {0.00001, "1e-05"},
-      {1.5e-7, "1.5e-07"}, {123456789.125, "123456789.125"},
-      {1e300, "1e+300"},  {-0.0, "-0.0"},
-      {0.0, "0.0"},       {5e-324, "5e-324"},
+      {1.0, "1.0"},
+      {1.1, "1.1"},
+      {-2.5, "-2.5"},
+      {0.1 + 0.2, "0.30000000000000004"},
+      {1e16, "1e+16"},
+      {1e15, "1000000000000000.0"},
+      {0.0001, "0.0001"},
+      {0.00001, "1e-05"},
+      {1.5e-7, "1.5e-07"},
+      {123456789.125, "123456789.125"},
+      {1e300, "1e+300"},
+      {-0.0, "-0.0"},
+      {0.0, "0.0"},
+      {5e-324, "5e-324"},
       {1.7976931348623157e308, "1.7976931348623157e+308"},
   };
   char buf[32];
@@ -189,10 +196,9 @@ static void test_validation_messages(void) {
     return;
   expect_error(put, "{\"Key\":\"k\"}",
                "Missing required parameter in input: \"Bucket\"");
-  expect_error(
-      input_of(s3, "GetBucketAcl"), "{\"Bucket\":\"b\",\"Foo\":1}",
-      "Unknown parameter in input: \"Foo\", must be one of: Bucket, "
-      "ExpectedBucketOwner");
+  expect_error(input_of(s3, "GetBucketAcl"), "{\"Bucket\":\"b\",\"Foo\":1}",
+               "Unknown parameter in input: \"Foo\", must be one of: Bucket, "
+               "ExpectedBucketOwner");
   expect_error(put, "{\"Bucket\":\"b\",\"Key\":1}",
                "Invalid type for parameter Key, value: 1, type: int, valid "
                "types: str");
@@ -215,12 +221,14 @@ static void test_validation_messages(void) {
   expect_error(tag, "{\"Bucket\":\"b\",\"Tagging\":{\"TagSet\":{}}}",
                "Invalid type for parameter Tagging.TagSet, value: {...}, "
                "type: dict, valid types: list, tuple");
-  expect_error(ar, "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\","
-                   "\"RoleSessionName\":\"a\"}",
+  expect_error(ar,
+               "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\","
+               "\"RoleSessionName\":\"a\"}",
                "Invalid length for parameter RoleSessionName, value: 1, "
                "valid min length: 2");
-  expect_error(ar, "{\"RoleArn\":\"arn:aws:iam::123456789012:role/demo\","
-                   "\"RoleSessionName\":\"ab\",\"DurationSeconds\":60}",
+  expect_error(ar,
+               "{\"RoleArn\":\"arn:aws:iam::123456789012:role/demo\","
+               "\"RoleSessionName\":\"ab\",\"DurationSeconds\":60}",
                "Invalid value for parameter DurationSeconds, value: 60, "
                "valid min value: 900");
   /* bad JSON is a parse error, not a validation error */
