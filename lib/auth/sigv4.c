@@ -238,6 +238,13 @@ static int payload_hash(sign_ctx *c, sigv4_ws *ws, awsc_error *err) {
   return 0;
 }
 
+static inline sigv4_hdr hdr(const char *name, size_t name_len,
+                            const char *value, size_t value_len,
+                            size_t order) {
+  return (sigv4_hdr){.name = name, .value = value, .name_len = name_len,
+                     .value_len = value_len, .order = order};
+}
+
 /* Collect, filter and sort the headers to sign; build the signed-headers
  * list. *block_bound gets an upper bound of the canonical header block. */
 static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
@@ -294,7 +301,7 @@ static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
     case SIGV4_H_SIGN:
       break;
     }
-    h[n++] = (sigv4_hdr){lw, in->value, nl, strlen(in->value), i};
+    h[n++] = hdr(lw, nl, in->value, strlen(in->value), i);
     lw += nl;
   }
   size_t order = r->header_count;
@@ -303,16 +310,15 @@ static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
       return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                             "sigv4: the request has no Host header and no "
                             "host");
-    h[n++] = (sigv4_hdr){"host", r->host, 4, strlen(r->host), order++};
+    h[n++] = hdr("host", 4, r->host, strlen(r->host), order++);
   }
   if (!c->presign) {
-    h[n++] = (sigv4_hdr){"x-amz-date", ws->amz_date, 10, 16, order++};
+    h[n++] = hdr("x-amz-date", 10, ws->amz_date, 16, order++);
     if (c->token && !c->omit_token)
-      h[n++] = (sigv4_hdr){"x-amz-security-token", c->token, 20, c->token_len,
-                           order++};
+      h[n++] = hdr("x-amz-security-token", 20, c->token, c->token_len,
+                   order++);
     if (c->add_sha)
-      h[n++] = (sigv4_hdr){"x-amz-content-sha256", c->ph, 20, c->ph_len,
-                           order++};
+      h[n++] = hdr("x-amz-content-sha256", 20, c->ph, c->ph_len, order++);
   }
   sigv4_sort_headers(h, n);
 

@@ -17,6 +17,20 @@ int awsc_client_input_from_json(const awsc_operation *op, const char *json,
                                 awsc_arena *arena, awsc_value *out,
                                 awsc_error *err);
 
+/* ---- edits of parsed values (paginate_values.c); all memory in the
+ * arena, the values edited in place are copied, never the originals ---- */
+/* Deep copy (strings, lists, maps; a stream becomes null). */
+int awsc_value_clone(awsc_arena *a, const awsc_value *v, awsc_value *out);
+/* m[key] = v (replaced in place, else appended); a non-map m becomes {}. */
+int awsc_value_map_put(awsc_arena *a, awsc_value *m, const char *key,
+                       size_t klen, const awsc_value *v);
+/* botocore's set_value_from_jmespath: "a.b.c" = v, missing levels made
+ * as {}. AWSC_EINVAL for an empty key part, AWSC_ENOMEM. */
+int awsc_value_set_path(awsc_arena *a, awsc_value *m, const char *path,
+                        const awsc_value *v);
+/* botocore's merge_dicts(dst, src): nested maps merged, the rest set. */
+int awsc_value_merge(awsc_arena *a, awsc_value *dst, const awsc_value *src);
+
 /* ---- tokens (paginate_token.c) ---- */
 /* json.dumps(value) as Python writes it (", " and ": " separators,
  * ensure_ascii): the form in which the paginator keeps token values.

@@ -787,31 +787,3 @@ void awsc_ep_ruleset_free(awsc_ep_ruleset *rs) {
   awsc_arena_free(rs->arena);
   awsc_free(rs);
 }
-
-size_t awsc_ep_ruleset_param_count(const awsc_ep_ruleset *rs) {
-  return rs ? rs->nparams : 0;
-}
-
-const awsc_ep_param_info *awsc_ep_ruleset_param(const awsc_ep_ruleset *rs,
-                                                size_t i) {
-  return rs && i < rs->nparams ? &rs->params[i] : NULL;
-}
-
-int awsc_ep_ruleset_find_param(const awsc_ep_ruleset *rs, const char *name) {
-  if (!rs || !name)
-    return -1;
-  for (size_t i = 0; i < rs->nparams; i++)
-    if (strcmp(rs->params[i].name, name) == 0)
-      return (int)i;
-  return -1;
-}
-
-int awsc_ep_ruleset_find_builtin(const awsc_ep_ruleset *rs,
-                                 const char *builtin) {
-  if (!rs || !builtin)
-    return -1;
-  for (size_t i = 0; i < rs->nparams; i++)
-    if (rs->params[i].builtin && strcmp(rs->params[i].builtin, builtin) == 0)
-      return (int)i;
-  return -1;
-}
