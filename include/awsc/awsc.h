@@ -5,9 +5,11 @@
 #include "awsc/common.h"
 #include "awsc/client.h"
 #include "awsc/credentials.h"
+#include "awsc/paginator.h"
 #include "awsc/session.h"
 #include "awsc/sigv4.h"
 #include "awsc/types.h"
+#include "awsc/waiter.h"
 #include "awsc/sys/transport.h"
 
 #endif

@@ -1,1 +1,515 @@
-int main(void){return 0;}
+/*
+ * tests/conformance/endpoints/runner.c - botocore's endpoint rule tests
+ * run through lib/endpoints at provider level.
+ *
+ *   endpoints_conformance service RULESET.json TESTS.json PARTITIONS.json
+ *   endpoints_conformance engine RULES_ENGINE_DIR PARTITIONS.json
+ *
+ * Each case's "params" go straight to the rule set; the result must match
+ * "expect": url, properties (structurally; absent = {}) and headers
+ * (absent = {}), or the error message exactly. A case's operationInputs
+ * (end-to-end through an operation's context parameters and a client)
+ * are reported as skipped: the client runs them. The S3 run also prints
+ * the time of one resolution (virtual-hosted bucket, us-west-2).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "endpoints/endpoints.h"
+#include "runtime/jtree.h"
+#include "test.h"
+
+typedef struct counts {
+  int passed, failed, skipped;
+} counts;
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if (buf) {
+    buf[n] = '\0';
+    *len = (size_t)n;
+  }
+  return buf;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- JSON text of expected values (for messages) ---- */
+
+static void jnode_json(const awsc_jnode *j, awsc_buf *b) {
+  switch (j->type) {
+  case AWSC_J_NULL: awsc_buf_puts(b, "null"); break;
+  case AWSC_J_BOOL: awsc_buf_puts(b, j->b ? "true" : "false"); break;
+  case AWSC_J_INT:
+  case AWSC_J_DOUBLE: awsc_buf_puts(b, j->s); break;
+  case AWSC_J_STRING: {
+    awsc_ep_value v = awsc_ep_string_n(j->s, j->n);
+    awsc_ep_value_to_json(&v, b);
+    break;
+  }
+  case AWSC_J_ARRAY:
+    awsc_buf_putc(b, '[');
+    for (size_t i = 0; i < j->count; i++) {
+      if (i)
+        awsc_buf_putc(b, ',');
+      jnode_json(j->items[i], b);
+    }
+    awsc_buf_putc(b, ']');
+    break;
+  case AWSC_J_OBJECT:
+    awsc_buf_putc(b, '{');
+    for (size_t i = 0; i < j->count; i++) {
+      if (i)
+        awsc_buf_putc(b, ',');
+      awsc_ep_value k = awsc_ep_string(j->members[i].key);
+      awsc_ep_value_to_json(&k, b);
+      awsc_buf_putc(b, ':');
+      jnode_json(j->members[i].value, b);
+    }
+    awsc_buf_putc(b, '}');
+    break;
+  }
+}
+
+/* Structural equality: objects ignore member order, arrays keep it. */
+static bool same(const awsc_ep_value *v, const awsc_jnode *j) {
+  switch (j->type) {
+  case AWSC_J_NULL:
+    return v->type == AWSC_EP_NONE;
+  case AWSC_J_BOOL:
+    return v->type == AWSC_EP_BOOL && v->b == j->b;
+  case AWSC_J_INT:
+    return (v->type == AWSC_EP_INT && v->i == j->i) ||
+           (v->type == AWSC_EP_DOUBLE && v->d == (double)j->i);
+  case AWSC_J_DOUBLE:
+    return v->type == AWSC_EP_DOUBLE && v->d == j->d;
+  case AWSC_J_STRING:
+    return v->type == AWSC_EP_STRING && v->len == j->n &&
+           memcmp(v->str, j->s, j->n) == 0;
+  case AWSC_J_ARRAY:
+    if (v->type != AWSC_EP_ARRAY || v->count != j->count)
+      return false;
+    for (size_t i = 0; i < j->count; i++)
+      if (!same(&v->items[i], j->items[i]))
+        return false;
+    return true;
+  case AWSC_J_OBJECT:
+    if (v->type != AWSC_EP_OBJECT || v->nmembers != j->count)
+      return false;
+    for (size_t i = 0; i < j->count; i++) {
+      const awsc_ep_value *m = awsc_ep_value_get(v, j->members[i].key);
+      if (!m || !same(m, j->members[i].value))
+        return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+static bool same_headers(const awsc_ep_result *r, const awsc_jnode *exp) {
+  size_t n = exp ? exp->count : 0;
+  if (r->header_count != n)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    const awsc_jmember *m = &exp->members[i];
+    const awsc_ep_header *h = NULL;
+    for (size_t k = 0; k < r->header_count; k++)
+      if (strcmp(r->headers[k].name, m->key) == 0)
+        h = &r->headers[k];
+    if (!h || m->value->type != AWSC_J_ARRAY || h->count != m->value->count)
+      return false;
+    for (size_t k = 0; k < h->count; k++) {
+      const awsc_jnode *e = m->value->items[k];
+      if (e->type != AWSC_J_STRING || strcmp(h->values[k], e->s) != 0)
+        return false;
+    }
+  }
+  return true;
+}
+
+static void headers_json(const awsc_ep_result *r, awsc_buf *b) {
+  awsc_buf_putc(b, '{');
+  for (size_t i = 0; i < r->header_count; i++) {
+    awsc_buf_printf(b, "%s\"%s\":[", i ? "," : "", r->headers[i].name);
+    for (size_t k = 0; k < r->headers[i].count; k++) {
+      awsc_ep_value v = awsc_ep_string(r->headers[i].values[k]);
+      if (k)
+        awsc_buf_putc(b, ',');
+      awsc_ep_value_to_json(&v, b);
+    }
+    awsc_buf_putc(b, ']');
+  }
+  awsc_buf_putc(b, '}');
+}
+
+/* ---- one case ---- */
+
+static const char *doc_of(const awsc_jnode *tc) {
+  const char *d = awsc_jtree_get_str(tc, "documentation");
+  return d ? d : "(no documentation)";
+}
+
+/* Set the case's params; false (with a message) if one can not be. */
+static bool set_params(awsc_ep_params *p, const awsc_jnode *params,
+                       awsc_arena *arena, awsc_buf *why) {
+  for (size_t i = 0; params && i < params->count; i++) {
+    const awsc_jmember *m = &params->members[i];
+    const awsc_jnode *v = m->value;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc;
+    if (v->type == AWSC_J_STRING) {
+      rc = awsc_ep_params_set_string(p, m->key, v->s, &err);
+    } else if (v->type == AWSC_J_BOOL) {
+      rc = awsc_ep_params_set_bool(p, m->key, v->b, &err);
+    } else if (v->type == AWSC_J_ARRAY) {
+      const char **items = awsc_arena_calloc(arena, v->count + 1,
+                                             sizeof *items);
+      for (size_t k = 0; items && k < v->count; k++)
+        items[k] = v->items[k]->type == AWSC_J_STRING ? v->items[k]->s : "";
+      rc = items ? awsc_ep_params_set_string_array(p, m->key, items,
+                                                   v->count, &err)
+                 : AWSC_ENOMEM;
+    } else {
+      awsc_buf_printf(why, "param %s has an unsupported JSON type", m->key);
+      return false;
+    }
+    if (rc == AWSC_ENOTFOUND) {
+      /* botocore passes unknown parameters through; rules never see them */
+      continue;
+    }
+    if (rc) {
+      awsc_buf_printf(why, "param %s: %s", m->key, err.message);
+      return false;
+    }
+  }
+  return true;
+}
+
+static bool run_case(const awsc_ep_ruleset *rs, const awsc_jnode *tc,
+                     awsc_buf *why) {
+  const awsc_jnode *expect = awsc_jtree_get(tc, "expect");
+  if (!expect) {
+    awsc_buf_puts(why, "case has no \"expect\"");
+    return false;
+  }
+  awsc_arena *arena = awsc_arena_new(0);
+  awsc_ep_params p;
+  bool ok = arena && awsc_ep_params_init(&p, rs, arena) == 0;
+  if (!ok) {
+    awsc_buf_puts(why, "out of memory");
+    awsc_arena_free(arena);
+    return false;
+  }
+  ok = set_params(&p, awsc_jtree_get(tc, "params"), arena, why);
+  awsc_ep_result res;
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = ok ? awsc_ep_resolve(rs, &p, arena, &res, &err) : -1;
+  const awsc_jnode *exp_err = awsc_jtree_get(expect, "error");
+  const awsc_jnode *exp_ep = awsc_jtree_get(expect, "endpoint");
+  if (!ok) {
+    /* message already in why */
+  } else if (exp_err) {
+    if (rc != AWSC_EVALIDATION) {
+      ok = false;
+      awsc_buf_printf(why, "expected error \"%s\", got endpoint %s",
+                      exp_err->s, rc == 0 ? res.url : err.message);
+    } else if (!res.error || strcmp(res.error, exp_err->s) != 0) {
+      ok = false;
+      awsc_buf_printf(why, "error message\n    got:      \"%s\"\n"
+                           "    expected: \"%s\"",
+                      res.error ? res.error : "(null)", exp_err->s);
+    }
+  } else if (exp_ep) {
+    const char *url = awsc_jtree_get_str(exp_ep, "url");
+    const awsc_jnode *props = awsc_jtree_get(exp_ep, "properties");
+    const awsc_jnode *hdrs = awsc_jtree_get(exp_ep, "headers");
+    if (rc != 0) {
+      ok = false;
+      awsc_buf_printf(why, "expected endpoint %s, got error \"%s\"",
+                      url ? url : "?", res.error ? res.error : err.message);
+    } else {
+      if (!url || strcmp(res.url, url) != 0) {
+        ok = false;
+        awsc_buf_printf(why, "url\n    got:      %s\n    expected: %s\n",
+                        res.url, url ? url : "(none)");
+      }
+      awsc_ep_value empty = {.type = AWSC_EP_OBJECT};
+      bool props_ok = props ? same(res.properties, props)
+                            : res.properties->nmembers == 0;
+      if (!props_ok) {
+        ok = false;
+        awsc_buf_puts(why, "properties\n    got:      ");
+        awsc_ep_value_to_json(res.properties, why);
+        awsc_buf_puts(why, "\n    expected: ");
+        if (props)
+          jnode_json(props, why);
+        else
+          awsc_ep_value_to_json(&empty, why);
+        awsc_buf_putc(why, '\n');
+      }
+      if (!same_headers(&res, hdrs)) {
+        ok = false;
+        awsc_buf_puts(why, "headers\n    got:      ");
+        headers_json(&res, why);
+        awsc_buf_puts(why, "\n    expected: ");
+        if (hdrs)
+          jnode_json(hdrs, why);
+        else
+          awsc_buf_puts(why, "{}");
+        awsc_buf_putc(why, '\n');
+      }
+    }
+  } else {
+    ok = false;
+    awsc_buf_puts(why, "\"expect\" has neither endpoint nor error");
+  }
+  awsc_arena_free(arena);
+  return ok;
+}
+
+/* Run every case of one test file against a compiled rule set. */
+static void run_file(const char *label, const awsc_ep_ruleset *rs,
+                     const awsc_jnode *tests, counts *c) {
+  const awsc_jnode *cases = awsc_jtree_get(tests, "testCases");
+  if (!cases || cases->type != AWSC_J_ARRAY) {
+    printf("FAIL %s: no testCases array\n", label);
+    c->failed++;
+    return;
+  }
+  for (size_t i = 0; i < cases->count; i++) {
+    const awsc_jnode *tc = cases->items[i];
+    awsc_buf why = AWSC_BUF_INIT;
+    if (run_case(rs, tc, &why)) {
+      c->passed++;
+    } else {
+      c->failed++;
+      printf("FAIL %s #%zu \"%s\": %s\n", label, i, doc_of(tc),
+             why.p ? why.p : "");
+    }
+    awsc_buf_free(&why);
+    const awsc_jnode *ops = awsc_jtree_get(tc, "operationInputs");
+    if (ops && ops->type == AWSC_J_ARRAY && ops->count) {
+      c->skipped++;
+      printf("skip %s #%zu \"%s\": %zu operationInputs (end-to-end through "
+             "an operation's context parameters and the client; the "
+             "provider-level part ran)\n",
+             label, i, doc_of(tc), ops->count);
+    }
+  }
+}
+
+typedef struct loaded {
+  char *text;
+  awsc_arena *arena;
+  awsc_jnode *root;
+} loaded;
+
+static bool load_json(const char *path, loaded *l) {
+  size_t len = 0;
+  memset(l, 0, sizeof *l);
+  l->text = read_file(path, &len);
+  l->arena = awsc_arena_new(65536);
+  awsc_error err = AWSC_ERROR_INIT;
+  if (!l->text || !l->arena ||
+      awsc_jtree_parse(&l->root, l->arena, l->text, len, 0, &err) != 0) {
+    printf("FAIL cannot read %s: %s\n", path, err.message);
+    return false;
+  }
+  return true;
+}
+
+static void unload(loaded *l) {
+  free(l->text);
+  awsc_arena_free(l->arena);
+}
+
+static awsc_ep_ruleset *compile_file(const char *path,
+                                     awsc_ep_partitions *parts,
+                                     double *secs) {
+  size_t len = 0;
+  char *text = read_file(path, &len);
+  if (!text) {
+    printf("FAIL cannot read %s\n", path);
+    return NULL;
+  }
+  awsc_ep_ruleset *rs = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  double t0 = now_s();
+  int rc = awsc_ep_ruleset_new(&rs, text, len, parts, &err);
+  *secs = now_s() - t0;
+  free(text);
+  if (rc) {
+    printf("FAIL compile %s: %s\n", path, err.message);
+    return NULL;
+  }
+  return rs;
+}
+
+/* Resolution time: S3, virtual-hosted bucket in us-west-2, builtins set
+ * the way the client sets them. Informational, not a check. */
+static void s3_perf(const awsc_ep_ruleset *rs) {
+  int iters = 200000;
+  const char *url = NULL;
+  double t0 = now_s();
+  for (int i = 0; i < iters; i++) {
+    awsc_arena *arena = awsc_arena_new(0);
+    awsc_ep_params p;
+    awsc_ep_result res;
+    if (!arena || awsc_ep_params_init(&p, rs, arena) != 0) {
+      awsc_arena_free(arena);
+      return;
+    }
+    awsc_ep_params_set_builtin_string(&p, "AWS::Region", "us-west-2", NULL);
+    awsc_ep_params_set_builtin_bool(&p, "AWS::UseFIPS", false, NULL);
+    awsc_ep_params_set_builtin_bool(&p, "AWS::UseDualStack", false, NULL);
+    awsc_ep_params_set_builtin_bool(&p, "AWS::S3::ForcePathStyle", false,
+                                    NULL);
+    awsc_ep_params_set_builtin_bool(&p, "AWS::S3::Accelerate", false, NULL);
+    awsc_ep_params_set_string(&p, "Bucket", "my-example-bucket", NULL);
+    awsc_ep_params_set_string(&p, "Key", "photos/2024/cat.jpg", NULL);
+    int rc = awsc_ep_resolve(rs, &p, arena, &res, NULL);
+    if (i == 0)
+      url = rc == 0 ? "ok" : "error";
+    if (i == 0 && rc == 0)
+      printf("perf: S3 GetObject endpoint: %s\n", res.url);
+    awsc_arena_free(arena);
+  }
+  double dt = now_s() - t0;
+  printf("perf: S3 virtual-hosted bucket, us-west-2: %.3f us per resolution "
+         "(%d resolutions incl. params and arena; first: %s)\n",
+         dt * 1e6 / iters, iters, url ? url : "?");
+}
+
+static int run_service(const char *ruleset, const char *tests,
+                       const char *partitions) {
+  size_t plen = 0;
+  char *ptext = read_file(partitions, &plen);
+  awsc_ep_partitions *parts = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  if (!ptext || awsc_ep_partitions_new(&parts, ptext, plen, &err) != 0) {
+    printf("FAIL partitions %s: %s\n", partitions, err.message);
+    free(ptext);
+    return 1;
+  }
+  free(ptext);
+  double secs = 0;
+  awsc_ep_ruleset *rs = compile_file(ruleset, parts, &secs);
+  awsc_ep_partitions_free(parts);
+  if (!rs)
+    return 1;
+  printf("compiled %s in %.2f ms\n", ruleset, secs * 1e3);
+  loaded t;
+  counts c = {0, 0, 0};
+  if (load_json(tests, &t))
+    run_file(strstr(tests, "/s3/")    ? "s3"
+             : strstr(tests, "/sns/") ? "sns"
+             : strstr(tests, "/sqs/") ? "sqs"
+             : strstr(tests, "/sts/") ? "sts"
+                                      : "tests",
+             rs, t.root, &c);
+  else
+    c.failed++;
+  unload(&t);
+  if (awsc_ep_ruleset_find_param(rs, "ForcePathStyle") >= 0 &&
+      awsc_ep_ruleset_find_param(rs, "Bucket") >= 0)
+    s3_perf(rs);
+  awsc_ep_ruleset_free(rs);
+  printf("%d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped);
+  return c.failed ? 1 : 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* rules-engine/test-cases/X.json runs against rules-engine/valid-rules/X.json */
+static int run_engine(const char *dir, const char *partitions) {
+  size_t plen = 0;
+  char *ptext = read_file(partitions, &plen);
+  awsc_ep_partitions *parts = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  if (!ptext || awsc_ep_partitions_new(&parts, ptext, plen, &err) != 0) {
+    printf("FAIL partitions %s: %s\n", partitions, err.message);
+    free(ptext);
+    return 1;
+  }
+  free(ptext);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/test-cases", dir);
+  DIR *d = opendir(path);
+  if (!d) {
+    printf("FAIL cannot open %s\n", path);
+    awsc_ep_partitions_free(parts);
+    return 1;
+  }
+  char *names[256];
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) && n < AWSC_ARRAY_LEN(names)) {
+    size_t l = strlen(de->d_name);
+    if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0)
+      names[n++] = strdup(de->d_name);
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, cmp_str);
+  counts total = {0, 0, 0};
+  for (size_t i = 0; i < n; i++) {
+    counts c = {0, 0, 0};
+    char label[256];
+    snprintf(label, sizeof label, "%.*s", (int)(strlen(names[i]) - 5),
+             names[i]);
+    snprintf(path, sizeof path, "%s/valid-rules/%s", dir, names[i]);
+    double secs;
+    awsc_ep_ruleset *rs = compile_file(path, parts, &secs);
+    snprintf(path, sizeof path, "%s/test-cases/%s", dir, names[i]);
+    loaded t;
+    if (rs && load_json(path, &t))
+      run_file(label, rs, t.root, &c);
+    else
+      c.failed++;
+    if (rs)
+      unload(&t);
+    awsc_ep_ruleset_free(rs);
+    printf("%s: %d passed, %d failed, %d skipped\n", label, c.passed,
+           c.failed, c.skipped);
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+    free(names[i]);
+  }
+  awsc_ep_partitions_free(parts);
+  printf("%zu files; %d passed, %d failed, %d skipped\n", n, total.passed,
+         total.failed, total.skipped);
+  return total.failed || n == 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc == 5 && strcmp(argv[1], "service") == 0)
+    return run_service(argv[2], argv[3], argv[4]);
+  if (argc == 4 && strcmp(argv[1], "engine") == 0)
+    return run_engine(argv[2], argv[3]);
+  fprintf(stderr,
+          "usage: %s service RULESET TESTS PARTITIONS\n"
+          "       %s engine RULES_ENGINE_DIR PARTITIONS\n",
+          argv[0], argv[0]);
+  return 2;
+}

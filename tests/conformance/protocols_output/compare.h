@@ -25,9 +25,8 @@ int cmp_emit_json(awsc_buf *b, const awsc_jnode *n);
  * - arrays/lists: same length and items;
  * - strings match strings and blobs byte for byte (botocore's runner
  *   turns bytes into str); "NaN", "Infinity", "-Infinity" match doubles;
- * - numbers match ints and doubles (1e-9 relative tolerance; floats
- *   parsed from float-typed members compare at float precision), and
- *   timestamps (seconds, 1 ms tolerance);
+ * - numbers match ints exactly, doubles at float precision (relative
+ *   6e-8), and timestamps (expected seconds, 1 ms tolerance);
  * - when ts_strings, an expected string matches a timestamp denoting the
  *   same instant (identity timestamp parser fixtures).
  * On mismatch returns false and appends "path: what" to `why`. */

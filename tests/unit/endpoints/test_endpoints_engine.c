@@ -1,1 +1,1 @@
-
+int endpoints_engine_placeholder;

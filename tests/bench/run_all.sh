@@ -1,0 +1,18 @@
+#!/bin/bash
+# All benchmarks, each side by side with its reference in the same run:
+#   tests/bench/run_all.sh [BUILD_DIR]     (default: build)
+# Machines here are shared and noisy: compare the ratios, not the absolutes.
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$repo/build}
+echo "== CRC32 / CRC32C throughput (vs zlib crc32)"
+"$build/tests/bench/bench_crc"
+echo
+echo "== SigV4 header signing rate (vs botocore)"
+bash "$repo/tests/bench/run_sigv4_bench.sh" "$build"
+echo
+echo "== ListObjectsV2 1000-key parse (vs botocore)"
+bash "$repo/tests/bench/run_parse_bench.sh" "$build"
+echo
+echo "== library size and clean build time"
+bash "$repo/tests/bench/size_and_build.sh"
