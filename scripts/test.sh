@@ -197,17 +197,25 @@ for path in sys.argv[2:]:
             else:
                 failed += 1
                 failures.append("%s: %s" % (name, result))
-            reasons = [l[5:] for l in out.splitlines() if l.startswith("skip ")]
-            if result == "SKIP" and not reasons:
+            # "skip CASE: REASON" lines, grouped by reason within a test
+            by_reason = {}
+            for l in out.splitlines():
+                if l.startswith("skip "):
+                    case, _, reason = l[5:].partition(": ")
+                    by_reason.setdefault(reason or "(no reason printed)", []).append(case)
+            if result == "SKIP" and not by_reason:
                 lines = [l for l in out.splitlines() if l.strip()]
-                reasons = [lines[-1] if lines else "(no reason printed)"]
-            skips += ["%s%s: %s" % (name, " (whole test)" if result == "SKIP" else "", r) for r in reasons]
+                by_reason[lines[-1] if lines else "(no reason printed)"] = []
+            for reason, cases in by_reason.items():
+                what = name + (" (whole test)" if result == "SKIP" else "")
+                if cases:
+                    shown = ", ".join(cases)
+                    what += " - %d case%s (%s)" % (len(cases), "" if len(cases) == 1 else "s", shown)
+                skips.append("%s: %s" % (what, reason))
 if skips:
-    print("skipped (with the reason each printed):", file=sys.stderr)
-    for s in skips[:200]:
+    print("skipped (with the reasons printed by the tests):", file=sys.stderr)
+    for s in skips:
         print("  " + s, file=sys.stderr)
-    if len(skips) > 200:
-        print("  ... and %d more" % (len(skips) - 200), file=sys.stderr)
 if failures:
     print("failed tests:", file=sys.stderr)
     for s in failures:

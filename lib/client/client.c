@@ -1,6 +1,7 @@
 /* Client objects: a session bound to one service model. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client/client_internal.h"
 
@@ -67,6 +68,14 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                   : (style && strcmp(style, "virtual") == 0) ? 2
                                                              : 0;
   c->checksum_trailers = options->checksum_trailers;
+  /* request_checksum_calculation: environment, then profile; botocore's
+   * default is when_supported */
+  const char *calc = awsc_config_getenv(awsc_session_config(session),
+                                        "AWS_REQUEST_CHECKSUM_CALCULATION");
+  if (!calc)
+    calc = awsc_session_get_config(session, "request_checksum_calculation",
+                                   NULL);
+  c->checksum_when_supported = !(calc && strcasecmp(calc, "when_required") == 0);
 
   const char *region = options->region ? options->region
                                        : awsc_session_region(session);

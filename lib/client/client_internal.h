@@ -43,6 +43,9 @@ struct awsc_client {
   int max_attempts;
   int addressing;                /* 0 auto, 1 path, 2 virtual */
   int checksum_trailers;
+  /* flexible checksums: true = "when_supported" (botocore's default since
+   * 1.36), false = "when_required" */
+  bool checksum_when_supported;
   awsc_sigv4_cache *sigv4_cache;
   const awsc_logger *logger;
   /* standard-mode retry quota (botocore: 500, cost 5, timeout 10) */
@@ -53,6 +56,20 @@ struct awsc_client {
   /* test hook: replaces nanosleep for backoff delays */
   void (*sleep_ms)(long ms);
 };
+
+/* Checksum header for a body with the named algorithm ("CRC32", "CRC32C",
+ * "SHA256"; case-insensitive): name "x-amz-checksum-crc32" and base64
+ * value, both in the arena. AWSC_EUNSUPPORTED for other algorithms. */
+int awsc_checksum_header(awsc_arena *a, const char *algorithm,
+                         const void *body, size_t len, const char **name,
+                         const char **value);
+
+/* S3 customizations (s3_custom.c). */
+int awsc_s3_location_constraint(awsc_client *c, const awsc_operation *op,
+                                const awsc_value *in, awsc_arena *a,
+                                const awsc_value **out);
+const char *awsc_s3_redirect_region(const awsc_http_response *resp,
+                                    awsc_arena *a);
 
 /* One call through the pipeline. Fill the inputs, then awsc_client_invoke. */
 typedef struct awsc_call {
@@ -72,7 +89,8 @@ int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
 
 /* Host (with S3 virtual-hosted bucket and host prefix) and path (with the
  * endpoint's base path) of a serialized request; arena strings. */
-int awsc_client_resolve_target(awsc_client *client, const awsc_call *call,
+int awsc_client_resolve_target(awsc_client *client, const awsc_endpoint *ep,
+                               const awsc_call *call,
                                const awsc_serialized_request *sr,
                                const char **host, const char **path);
 bool awsc_client_is_s3(const awsc_service *svc);

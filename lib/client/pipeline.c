@@ -56,21 +56,24 @@ static const awsc_member *streaming_output_member(const awsc_operation *op) {
 }
 
 /* Host and path for this request, S3 virtual-hosted style when it applies. */
-int awsc_client_resolve_target(awsc_client *c, const awsc_call *call,
+int awsc_client_resolve_target(awsc_client *c, const awsc_endpoint *ep,
+                               const awsc_call *call,
                                const awsc_serialized_request *sr,
                                const char **host, const char **path) {
   awsc_arena *a = call->arena;
-  const char *h = c->endpoint.host;
+  if (!ep)
+    ep = &c->endpoint;
+  const char *h = ep->host;
   const char *p = sr->path ? sr->path : "/";
   if (awsc_client_is_s3(c->svc) && call->input) {
     const awsc_value *b = awsc_value_get(call->input, "Bucket");
     bool virt = false;
     if (b && b->type == AWSC_V_STRING && c->addressing != 1) {
-      bool ok = awsc_s3_bucket_is_dns_compatible(b->u.s.p, c->endpoint.https);
+      bool ok = awsc_s3_bucket_is_dns_compatible(b->u.s.p, ep->https);
       if (c->addressing == 2)
         virt = ok;
       else /* auto: virtual for AWS endpoints, path for custom ones */
-        virt = ok && !c->endpoint.custom && !c->endpoint.host_is_ip;
+        virt = ok && !ep->custom && !ep->host_is_ip;
     }
     if (virt) {
       size_t bl = b->u.s.n;
@@ -95,12 +98,12 @@ int awsc_client_resolve_target(awsc_client *c, const awsc_call *call,
     snprintf(hs, n, "%s%s", sr->host_prefix, h);
     h = hs;
   }
-  if (c->endpoint.base_path && *c->endpoint.base_path) {
-    size_t n = strlen(c->endpoint.base_path) + strlen(p) + 1;
+  if (ep->base_path && *ep->base_path) {
+    size_t n = strlen(ep->base_path) + strlen(p) + 1;
     char *ps = awsc_arena_alloc(a, n);
     if (!ps)
       return AWSC_ENOMEM;
-    snprintf(ps, n, "%s%s", c->endpoint.base_path, p);
+    snprintf(ps, n, "%s%s", ep->base_path, p);
     p = ps;
   }
   *host = h;
@@ -192,15 +195,21 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
   awsc_http_response resp;
   memset(&resp, 0, sizeof(resp));
+  awsc_endpoint redirect_ep;
+  memset(&redirect_ep, 0, sizeof(redirect_ep));
 
+  const awsc_value *input = call->input;
+  int rc = awsc_s3_location_constraint(c, op, call->input, a, &input);
+  if (rc)
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   awsc_serialized_request sr;
   memset(&sr, 0, sizeof(sr));
-  int rc = awsc_protocol_serialize(c->svc, op, call->input, a, &sr, err);
+  rc = awsc_protocol_serialize(c->svc, op, input, a, &sr, err);
   if (rc)
     return rc;
 
   const char *host, *path;
-  if ((rc = awsc_client_resolve_target(c, call, &sr, &host, &path)) != 0)
+  if ((rc = awsc_client_resolve_target(c, NULL, call, &sr, &host, &path)) != 0)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
 
   /* Request body: serialized bytes, or the streaming payload member. */
@@ -250,7 +259,38 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     if ((rc = hdr_push(a, &hl, "Content-MD5", b64)))
       goto oom;
   }
+  /* Flexible checksums (httpChecksum trait): the algorithm the caller
+   * chose, else CRC32 when "when_supported" (botocore's default) or when
+   * the operation requires a checksum. Sent as a header for bodies in
+   * memory; streamed bodies go unsigned without one for now. */
+  if (op->checksum_algorithm_member && !streaming_in) {
+    const awsc_value *alg =
+        input ? awsc_value_get(input, op->checksum_algorithm_member) : NULL;
+    const char *algorithm = (alg && alg->type == AWSC_V_STRING) ? alg->u.s.p
+                                                                : NULL;
+    if (!algorithm && (c->checksum_when_supported ||
+                       (op->flags & AWSC_OF_CHECKSUM_REQUIRED)))
+      algorithm = "CRC32";
+    bool have = false;
+    for (size_t i = 0; i < hl.n; i++)
+      if (strncasecmp(hl.items[i].name, "x-amz-checksum-", 15) == 0)
+        have = true;
+    const char *hn, *hv;
+    if (algorithm && !have) {
+      int crc = awsc_checksum_header(a, algorithm, mem_body,
+                                     mem_body ? mem_len : 0, &hn, &hv);
+      if (crc == AWSC_ENOMEM || (crc == 0 && hdr_push(a, &hl, hn, hv)))
+        goto oom;
+      if (crc == AWSC_EUNSUPPORTED)
+        awsc_log(c->logger, AWSC_LOG_WARN,
+                 "checksum algorithm %s is not supported; sending none",
+                 algorithm);
+    }
+  }
   size_t base_headers = hl.n;
+  /* region and endpoint of this call (an S3 redirect may change them) */
+  const char *region = c->region;
+  bool redirected = false;
 
   awsc_sigv4_param *qp = NULL;
   if (sr.query_count) {
@@ -286,7 +326,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       sp.access_key_id = awsc_credentials_access_key_id(creds);
       sp.secret_access_key = awsc_credentials_secret_access_key(creds);
       sp.session_token = awsc_credentials_session_token(creds);
-      sp.region = c->region;
+      sp.region = region;
       sp.service = c->svc->signing_name ? c->svc->signing_name
                                         : c->svc->endpoint_prefix;
       sp.time_ms = awsc_time_now_ms() + c->clock_offset_ms;
@@ -332,7 +372,10 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     }
 
     awsc_buf url = AWSC_BUF_INIT;
-    awsc_buf_printf(&url, "%s://%s%s%s%s", c->endpoint.https ? "https" : "http",
+    awsc_buf_printf(&url, "%s://%s%s%s%s",
+                    (redirected ? redirect_ep.https : c->endpoint.https)
+                        ? "https"
+                        : "http",
                     host, path, *query ? "?" : "", query);
     if (!url.p)
       goto oom;
@@ -418,6 +461,37 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       retryable = st == 500 || st == 502 || st == 503 || st == 504 ||
                   st == 429 || awsc_retry_is_throttle_code(se.code) ||
                   awsc_retry_is_transient_code(se.code);
+      /* S3 wrong-region answer: sign again for the bucket's region (and
+       * use that region's endpoint unless one is configured), once. */
+      if (awsc_client_is_s3(c->svc) && !redirected &&
+          (st == 301 || st == 307 ||
+           (st == 400 && se.code &&
+            strcmp(se.code, "AuthorizationHeaderMalformed") == 0))) {
+        const char *nr = awsc_s3_redirect_region(&resp, a);
+        if (nr && strcmp(nr, region) != 0) {
+          redirected = true;
+          region = nr;
+          const awsc_endpoint *ep = &c->endpoint;
+          if (!c->endpoint.custom) {
+            awsc_error eerr = AWSC_ERROR_INIT;
+            if (awsc_endpoint_default(&redirect_ep, c->svc, nr, &eerr) == 0)
+              ep = &redirect_ep;
+          }
+          if (ep == &c->endpoint) {
+            /* keep the configured endpoint, only the signing region moves */
+            awsc_endpoint_cleanup(&redirect_ep);
+            if (awsc_endpoint_parse(&redirect_ep, c->endpoint.url,
+                                    c->endpoint.custom, NULL) != 0)
+              goto oom;
+            ep = &redirect_ep;
+          }
+          if (awsc_client_resolve_target(c, ep, call, &sr, &host, &path))
+            goto oom;
+          awsc_log(c->logger, AWSC_LOG_INFO,
+                   "%s: bucket is in %s, retrying there", op->name, nr);
+          continue;
+        }
+      }
       if (awsc_retry_is_clock_skew_code(se.code)) {
         int64_t before = c->clock_offset_ms;
         note_clock_skew(c, &resp);
@@ -459,6 +533,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
 oom:
   rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 done:
+  awsc_endpoint_cleanup(&redirect_ep);
   awsc_http_response_cleanup(&resp);
   awsc_sigv4_result_cleanup(&sig);
   awsc_credentials_release(creds);

@@ -80,7 +80,7 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   if (!rc)
     rc = awsc_protocol_serialize(c->svc, op, call.input, a, &sr, err);
   const char *host = NULL, *path = NULL;
-  if (!rc && (rc = awsc_client_resolve_target(c, &call, &sr, &host, &path)))
+  if (!rc && (rc = awsc_client_resolve_target(c, NULL, &call, &sr, &host, &path)))
     awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   if (!rc)
     rc = awsc_session_get_credentials(c->session, &creds, err);

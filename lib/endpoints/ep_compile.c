@@ -324,6 +324,53 @@ static int compile_expr(cc *c, const awsc_jnode *j, ep_expr *x) {
   }
 }
 
+/* The slot of a plain reference or a template that is just "{ref}". */
+static int32_t lone_ref(const ep_expr *x) {
+  if (x->kind == EP_X_REF)
+    return x->slot;
+  if (x->kind == EP_X_TMPL && x->tmpl->count == 1 &&
+      x->tmpl->parts[0].slot >= 0 && !x->tmpl->parts[0].path)
+    return x->tmpl->parts[0].slot;
+  return -1;
+}
+
+static bool is_predicate(uint8_t fn) {
+  return fn == EP_FN_IS_SET || fn == EP_FN_NOT ||
+         fn == EP_FN_BOOLEAN_EQUALS || fn == EP_FN_STRING_EQUALS ||
+         fn == EP_FN_IS_VALID_HOST_LABEL ||
+         fn == EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET;
+}
+
+/* Pick an EP_OP_* form for a call without assignment (see ep_eval.c). */
+static void specialise(ep_expr *x) {
+  const ep_expr *a = x->args;
+  x->op = EP_OP_GENERIC;
+  x->qslot = -1;
+  if (x->fn == EP_FN_IS_SET && a[0].kind == EP_X_REF) {
+    x->op = EP_OP_IS_SET_REF;
+    x->qslot = a[0].slot;
+  } else if (x->fn == EP_FN_NOT && a[0].kind == EP_X_FN && a[0].slot < 0 &&
+             is_predicate(a[0].fn)) {
+    x->op = EP_OP_NOT_PRED;
+  } else if (x->fn == EP_FN_BOOLEAN_EQUALS || x->fn == EP_FN_STRING_EQUALS) {
+    awsc_ep_type want =
+        x->fn == EP_FN_BOOLEAN_EQUALS ? AWSC_EP_BOOL : AWSC_EP_STRING;
+    for (int i = 0; i < 2; i++) {
+      int32_t s = x->fn == EP_FN_BOOLEAN_EQUALS
+                      ? (a[i].kind == EP_X_REF ? a[i].slot : -1)
+                      : lone_ref(&a[i]);
+      const ep_expr *o = &a[1 - i];
+      if (s >= 0 && o->kind == EP_X_LIT && o->lit.type == want) {
+        x->op = want == AWSC_EP_BOOL ? EP_OP_BOOL_EQ_REF_LIT
+                                     : EP_OP_STR_EQ_REF_LIT;
+        x->qslot = s;
+        x->lit = o->lit;
+        break;
+      }
+    }
+  }
+}
+
 static int compile_fn(cc *c, const awsc_jnode *j, ep_expr *x, bool condition) {
   memset(x, 0, sizeof *x);
   x->slot = -1;
@@ -362,6 +409,7 @@ static int compile_fn(cc *c, const awsc_jnode *j, ep_expr *x, bool condition) {
       return rc;
   }
   x->args = args;
+  specialise(x);
   if (id == EP_FN_GET_ATTR) {
     const awsc_jnode *p = argv->items[1];
     if (p->type != AWSC_J_STRING || args[1].kind != EP_X_LIT)

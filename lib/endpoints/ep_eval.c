@@ -288,6 +288,46 @@ static int eval_expr(ev *e, const ep_expr *x, awsc_ep_value *out) {
   }
 }
 
+/* ---- conditions ----
+ * Most conditions of real rule sets are isSet(ref), booleanEquals(ref,
+ * true|false), stringEquals(ref|"{ref}", "literal") and not(...) of a
+ * predicate, without assignment: compile time marked them (enum ep_op)
+ * and they are decided here without building values. An operand of an
+ * unexpected type falls back to eval_fn, which reports the error. */
+static int eval_cond(ev *e, const ep_expr *x, bool *holds) {
+  const awsc_ep_value *v;
+  switch (x->op) {
+  case EP_OP_IS_SET_REF:
+    *holds = e->slots[x->qslot].type != AWSC_EP_NONE;
+    return 0;
+  case EP_OP_BOOL_EQ_REF_LIT:
+    v = &e->slots[x->qslot];
+    if (v->type != AWSC_EP_BOOL)
+      break;
+    *holds = v->b == x->lit.b;
+    return 0;
+  case EP_OP_STR_EQ_REF_LIT:
+    v = &e->slots[x->qslot];
+    if (v->type != AWSC_EP_STRING)
+      break;
+    *holds = v->len == x->lit.len && memcmp(v->str, x->lit.str, v->len) == 0;
+    return 0;
+  case EP_OP_NOT_PRED: {
+    /* a predicate's truthiness is its condition value */
+    bool h;
+    int rc = eval_cond(e, &x->args[0], &h);
+    *holds = !h;
+    return rc;
+  }
+  default:
+    break;
+  }
+  awsc_ep_value r;
+  int rc = eval_fn(e, x, &r);
+  *holds = !rc && cond_holds(&r);
+  return rc;
+}
+
 /* ---- results ---- */
 
 static int eval_prop(ev *e, const ep_prop *p, awsc_ep_value *out) {
@@ -333,11 +373,21 @@ static int eval_prop(ev *e, const ep_prop *p, awsc_ep_value *out) {
 static int result_string(ev *e, const ep_expr *x, const char *what,
                          const char **out) {
   awsc_ep_value v;
-  int rc = eval_expr(e, x, &v);
-  if (rc)
+  int rc;
+  if (x->kind == EP_X_TMPL) {
+    if ((rc = eval_template(e, x->tmpl, true, &v)))
+      return rc;
+    *out = v.str;
+    return 0;
+  }
+  if ((rc = eval_expr(e, x, &v)))
     return rc;
   if (v.type != AWSC_EP_STRING)
     return ev_fail(e, "the %s is %s, not a string", what, type_name(v.type));
+  if (x->kind == EP_X_LIT) {
+    *out = v.str; /* a NUL-terminated constant of the rule set */
+    return 0;
+  }
   *out = copy_str(e, &v);
   return *out ? 0 : AWSC_ENOMEM;
 }
@@ -389,11 +439,11 @@ static int eval_rules(ev *e, const ep_rule *rules, size_t n);
  * 0: the rule does not match; < 0: failure (out->error says why). */
 static int eval_rule(ev *e, const ep_rule *r) {
   for (size_t i = 0; i < r->ncond; i++) {
-    awsc_ep_value v;
-    int rc = eval_fn(e, &r->conds[i], &v);
+    bool holds;
+    int rc = eval_cond(e, &r->conds[i], &holds);
     if (rc)
       return rc;
-    if (!cond_holds(&v))
+    if (!holds)
       return 0;
   }
   switch (r->type) {

@@ -43,15 +43,13 @@ bool ep_is_ipv4(const char *s, size_t n) {
   return i == n;
 }
 
-/* RFC 3986 IPv6address, plus the RFC 6874 zone ("%25" or, as botocore
- * also accepts, a bare "%", then unreserved or %XX). */
+/* RFC 3986 IPv6address, plus an RFC 6874 zone: "%25" (or, as botocore's
+ * pattern also allows, a bare "%") then one or more unreserved or %XX. */
 bool ep_is_ipv6(const char *s, size_t n) {
   const char *pct = memchr(s, '%', n);
   size_t addr_len = pct ? (size_t)(pct - s) : n;
   if (pct) {
     size_t z = addr_len + 1;
-    if (z + 2 <= n && s[z] == '2' && s[z + 1] == '5')
-      z += 2;
     if (z >= n)
       return false;
     while (z < n) {

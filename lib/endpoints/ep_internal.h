@@ -46,6 +46,8 @@ struct awsc_ep_partitions {
   size_t count;
   ep_region *regions; /* explicit regions of all partitions */
   size_t nregions;
+  uint32_t *hash;     /* open addressing: region index + 1, 0 = empty */
+  size_t hash_mask;   /* table size - 1 (a power of two) */
   size_t fallback;    /* index of "aws" (else 0) */
 };
 
@@ -122,13 +124,26 @@ typedef struct ep_tmpl {
 
 enum ep_expr_kind { EP_X_LIT = 0, EP_X_REF, EP_X_TMPL, EP_X_FN };
 
+/* Specialised forms of the most common conditions, chosen at compile
+ * time (real rule sets are mostly these): the referenced slot is qslot,
+ * the literal operand sits in lit. */
+enum ep_op {
+  EP_OP_GENERIC = 0,
+  EP_OP_IS_SET_REF,       /* isSet(ref) */
+  EP_OP_BOOL_EQ_REF_LIT,  /* booleanEquals(ref, true|false), either order */
+  EP_OP_STR_EQ_REF_LIT,   /* stringEquals(ref|"{ref}", "lit"), either order */
+  EP_OP_NOT_PRED          /* not(p) where p gives a boolean */
+};
+
 typedef struct ep_expr ep_expr;
 struct ep_expr {
   uint8_t kind;
   uint8_t fn;       /* EP_X_FN */
   uint16_t argc;    /* EP_X_FN */
   int32_t slot;     /* EP_X_REF: slot read; EP_X_FN: assign slot or -1 */
-  awsc_ep_value lit;      /* EP_X_LIT */
+  uint8_t op;       /* EP_X_FN: enum ep_op */
+  int32_t qslot;    /* the slot an EP_OP_* form reads */
+  awsc_ep_value lit;      /* EP_X_LIT; the literal of an EP_OP_* form */
   const ep_tmpl *tmpl;    /* EP_X_TMPL */
   const ep_expr *args;    /* EP_X_FN */
   const ep_path *path;    /* getAttr: the compiled literal path */

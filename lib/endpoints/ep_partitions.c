@@ -95,6 +95,39 @@ static int region_outputs(awsc_arena *a, const awsc_ep_value *base,
   return 0;
 }
 
+static uint32_t region_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* The explicit regions in a hash table; a name listed twice keeps its
+ * first partition (file order), as a linear search would. */
+static int build_hash(awsc_ep_partitions *p) {
+  size_t size = 8;
+  while (size < 2 * p->nregions)
+    size *= 2;
+  p->hash = awsc_arena_calloc(p->arena, size, sizeof *p->hash);
+  if (!p->hash)
+    return AWSC_ENOMEM;
+  p->hash_mask = size - 1;
+  for (size_t i = 0; i < p->nregions; i++) {
+    const ep_region *r = &p->regions[i];
+    size_t k = region_hash(r->name, r->len) & p->hash_mask;
+    bool dup = false;
+    while (p->hash[k]) {
+      const ep_region *o = &p->regions[p->hash[k] - 1];
+      if (o->len == r->len && memcmp(o->name, r->name, r->len) == 0)
+        dup = true;
+      k = (k + 1) & p->hash_mask;
+    }
+    if (!dup)
+      p->hash[k] = (uint32_t)i + 1;
+  }
+  return 0;
+}
+
 static int load(awsc_ep_partitions *p, const awsc_jnode *root,
                 awsc_error *err) {
   awsc_arena *a = p->arena;
@@ -162,7 +195,7 @@ static int load(awsc_ep_partitions *p, const awsc_jnode *root,
         reg->outputs = &part->outputs;
     }
   }
-  return 0;
+  return build_hash(p) ? nomem(err) : 0;
 }
 
 int awsc_ep_partitions_new(awsc_ep_partitions **out, const char *json,
@@ -212,8 +245,10 @@ void awsc_ep_partitions_free(awsc_ep_partitions *parts) {
 const awsc_ep_value *awsc_ep_partition_of(const awsc_ep_partitions *parts,
                                           const char *region, size_t len) {
   if (region) {
-    for (size_t i = 0; i < parts->nregions; i++) {
-      const ep_region *r = &parts->regions[i];
+    size_t k = region_hash(region, len) & parts->hash_mask;
+    for (uint32_t idx; (idx = parts->hash[k]) != 0;
+         k = (k + 1) & parts->hash_mask) {
+      const ep_region *r = &parts->regions[idx - 1];
       if (r->len == len && memcmp(r->name, region, len) == 0)
         return r->outputs;
     }

@@ -20,9 +20,10 @@
  * S3 HEAD requests. (botocore raises a parse error for an unreadable
  * query/ec2 4xx body; we give the status code there too.)
  *
- * A modeled error is the shape among op->errors whose error code (or
- * name) equals the code; its members are parsed into `fields` (body and,
- * for rest protocols, headers) as botocore's modeled-error parse does.
+ * A modeled error is the shape among op->errors (then among all the
+ * service's operations' errors) whose error code (or name) equals the
+ * code; its members are parsed into `fields` (body and, for rest
+ * protocols, headers) as botocore's modeled-error parse does.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -261,23 +262,37 @@ static const char *sanitize_code(awsc_arena *arena, const char *code) {
   return awsc_arena_strndup(arena, code, n);
 }
 
-static const awsc_shape *find_error_shape(const awsc_operation *op,
-                                          const char *code) {
-  if (!op || !code)
-    return NULL;
-  for (uint32_t i = 0; i < op->error_count; i++) {
-    const awsc_shape *s = op->errors[i];
+static const awsc_shape *match_error(const awsc_shape *const *errs,
+                                     uint32_t n, const char *code,
+                                     bool by_name) {
+  for (uint32_t i = 0; i < n; i++) {
+    const awsc_shape *s = errs[i];
     if (!s)
       continue;
-    const char *c = s->error_code ? s->error_code : s->name;
+    const char *c = by_name ? s->name : (s->error_code ? s->error_code : s->name);
     if (c && strcmp(c, code) == 0)
       return s;
   }
-  /* The query code of an awsQueryCompatible error may be the shape name
-   * while error.code differs, or the other way round. */
-  for (uint32_t i = 0; i < op->error_count; i++) {
-    const awsc_shape *s = op->errors[i];
-    if (s && s->name && strcmp(s->name, code) == 0)
+  return NULL;
+}
+
+/* The operation's errors first; then those of every operation of the
+ * service, since botocore looks the code up service-wide
+ * (ServiceModel.shape_for_error_code). By error code (error.code, else
+ * the shape name), then by shape name: an awsQueryCompatible code may
+ * be either. */
+static const awsc_shape *find_error_shape(const awsc_service *svc,
+                                          const awsc_operation *op,
+                                          const char *code) {
+  if (!code)
+    return NULL;
+  for (int by_name = 0; by_name < 2; by_name++) {
+    const awsc_shape *s =
+        op ? match_error(op->errors, op->error_count, code, by_name) : NULL;
+    for (uint32_t i = 0; !s && i < svc->operation_count; i++)
+      s = match_error(svc->operations[i].errors,
+                      svc->operations[i].error_count, code, by_name);
+    if (s)
       return s;
   }
   return NULL;
@@ -441,7 +456,7 @@ int awsc_protocol_parse_error(const awsc_service *svc,
     return AWSC_ENOMEM;
   if (out->host_id && !(out->host_id = awsc_arena_strdup(arena, out->host_id)))
     return AWSC_ENOMEM;
-  out->shape = find_error_shape(op, out->code);
+  out->shape = find_error_shape(svc, op, out->code);
   if (out->shape)
     rc = fields_of(svc, out->shape, resp, arena, &out->fields);
   return rc == AWSC_ENOMEM ? rc : 0;

@@ -120,6 +120,31 @@ int awsc_pscalar_from_number(awsc_pctx *c, const awsc_shape *shape,
 /* Append the scalar to the builder (copies strings/blobs to the arena). */
 int awsc_pscalar_put(awsc_pctx *c, const awsc_pscalar *v);
 
+/* Small text helpers. */
+static inline bool awsc_pis_ws(char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+static inline void awsc_ptrim(const char **p, size_t *n) {
+  while (*n && awsc_pis_ws(**p)) {
+    (*p)++;
+    (*n)--;
+  }
+  while (*n && awsc_pis_ws((*p)[*n - 1]))
+    (*n)--;
+}
+/* ASCII case-insensitive equality of p[0..n) with lower-case `lit`. */
+static inline bool awsc_pieq(const char *p, size_t n, const char *lit) {
+  size_t i = 0;
+  for (; i < n && lit[i]; i++) {
+    char c = p[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    if (c != lit[i])
+      return false;
+  }
+  return i == n && lit[i] == '\0';
+}
+
 /* Numbers and times, locale-independent. 0 or AWSC_EPARSE. */
 int awsc_parse_int64(const char *p, size_t n, int64_t *out);
 int awsc_parse_double(const char *p, size_t n, double *out);

@@ -362,9 +362,12 @@ static const yajl_callbacks jcb = {
  * frees them all and reports AWSC_ENOMEM. Our callbacks never hold a
  * resource of their own across a call into yajl, so nothing else leaks.
  */
-typedef struct yblock {
-  struct yblock *prev, *next;
-  max_align_t align_[];
+/* Block header; the union keeps what follows it maximally aligned. */
+typedef union yblock {
+  struct {
+    union yblock *prev, *next;
+  } l;
+  max_align_t align_;
 } yblock;
 
 typedef struct yalloc {
@@ -373,15 +376,15 @@ typedef struct yalloc {
 } yalloc;
 
 static void y_link(yalloc *ya, yblock *b) {
-  b->next = ya->head.next;
-  b->prev = &ya->head;
-  ya->head.next->prev = b;
-  ya->head.next = b;
+  b->l.next = ya->head.l.next;
+  b->l.prev = &ya->head;
+  ya->head.l.next->l.prev = b;
+  ya->head.l.next = b;
 }
 
 static void y_unlink(yblock *b) {
-  b->prev->next = b->next;
-  b->next->prev = b->prev;
+  b->l.prev->l.next = b->l.next;
+  b->l.next->l.prev = b->l.prev;
 }
 
 static void *y_malloc(void *ctx, size_t n) {
@@ -419,8 +422,8 @@ static void y_free(void *ctx, void *p) {
 }
 
 static void y_release_all(yalloc *ya) {
-  while (ya->head.next != &ya->head) {
-    yblock *b = ya->head.next;
+  while (ya->head.l.next != &ya->head) {
+    yblock *b = ya->head.l.next;
     y_unlink(b);
     awsc_free(b);
   }
@@ -461,7 +464,7 @@ static int yajl_run_body(const yajl_callbacks *cb, void *ud,
 static int run_yajl(const yajl_callbacks *cb, void *ud, const int *status_rc,
                     const char *body, size_t len, awsc_error *err) {
   yalloc ya;
-  ya.head.next = ya.head.prev = &ya.head;
+  ya.head.l.next = ya.head.l.prev = &ya.head;
   if (setjmp(ya.oom)) {
     y_release_all(&ya);
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,

@@ -107,21 +107,23 @@ static int push(xstate *x, xframe **out) {
   return 0;
 }
 
-static bool seen_test_set(awsc_pctx *c, xframe *f, int mi) {
+/* 1 when member mi was already present, 0 when not (now it is), or
+ * AWSC_ENOMEM. */
+static int seen_test_set(awsc_pctx *c, xframe *f, int mi) {
   if (mi < 64) {
     uint64_t bit = 1ull << mi;
-    bool was = (f->seen & bit) != 0;
+    int was = (f->seen & bit) != 0;
     f->seen |= bit;
     return was;
   }
   if (!f->seen_big) {
     if (!c->tmp && !(c->tmp = awsc_arena_new(8192)))
-      return false;
+      return AWSC_ENOMEM;
     f->seen_big = awsc_arena_calloc(c->tmp, f->shape->member_count, 1);
     if (!f->seen_big)
-      return false;
+      return AWSC_ENOMEM;
   }
-  bool was = f->seen_big[mi] != 0;
+  int was = f->seen_big[mi] != 0;
   f->seen_big[mi] = 1;
   return was;
 }
@@ -168,7 +170,8 @@ static int struct_attrs(xstate *x, xframe *f, const awsc_xml_attr *attrs,
       return rc;
     if (rc > 0)
       continue;
-    seen_test_set(c, f, mi);
+    if ((rc = seen_test_set(c, f, mi)) < 0)
+      return rc;
     if ((rc = awsc_vb_key(c->b, m->name, f->ix->name_lens[mi])) != 0 ||
         (rc = awsc_pscalar_put(c, &sc)) != 0)
       return rc;
@@ -308,7 +311,9 @@ static int start_in_struct(xstate *x, xframe *f, const char *rawname,
       return rc;
     f->open_flat = -1;
   }
-  if (seen_test_set(c, f, mi)) {
+  if ((rc = seen_test_set(c, f, mi)) < 0)
+    return rc;
+  if (rc) {
     if (!flat) {
       x->skip = 1; /* first occurrence wins */
       return 0;

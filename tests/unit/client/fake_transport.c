@@ -1,0 +1,93 @@
+#include "fake_transport.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/core.h"
+
+static int fake_send(awsc_transport *t, const awsc_http_request *req,
+                     awsc_http_response *resp, awsc_error *err) {
+  fake_transport *f = (fake_transport *)t;
+  if (f->n_sent >= f->n_replies || f->n_sent >= FAKE_MAX)
+    return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                          "fake transport: no reply scripted");
+  fake_sent *s = &f->sent[f->n_sent];
+  const fake_reply *r = &f->replies[f->n_sent];
+  f->n_sent++;
+  snprintf(s->method, sizeof(s->method), "%s", req->method);
+  snprintf(s->url, sizeof(s->url), "%s", req->url);
+  size_t o = 0;
+  for (size_t i = 0; i < req->header_count && o < sizeof(s->headers); i++)
+    o += (size_t)snprintf(s->headers + o, sizeof(s->headers) - o, "%s: %s\n",
+                          req->headers[i].name, req->headers[i].value);
+  if (req->body.kind == AWSC_BODY_MEMORY) {
+    s->body_len = req->body.len < sizeof(s->body) ? req->body.len
+                                                  : sizeof(s->body) - 1;
+    memcpy(s->body, req->body.data, s->body_len);
+  }
+  if (!r->status)
+    return awsc_error_set(err, r->error, AWSC_ERROR_NETWORK,
+                          "fake transport: scripted failure");
+  resp->status = r->status;
+  const char *h = r->headers ? r->headers : "";
+  while (*h) {
+    const char *nl = strchr(h, '\n');
+    size_t len = nl ? (size_t)(nl - h) : strlen(h);
+    char line[512];
+    snprintf(line, sizeof(line), "%.*s", (int)len, h);
+    char *colon = strchr(line, ':');
+    if (colon) {
+      *colon = '\0';
+      const char *v = colon + 1;
+      while (*v == ' ')
+        v++;
+      awsc_http_response_add_header(resp, line, v);
+    }
+    h += len + (nl ? 1 : 0);
+  }
+  if (r->body)
+    awsc_http_response_append_body(resp, r->body, strlen(r->body));
+  resp->bytes_received = r->body ? strlen(r->body) : 0;
+  return 0;
+}
+
+static void fake_destroy(awsc_transport *t) { (void)t; }
+
+static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
+
+void fake_init(fake_transport *f) {
+  memset(f, 0, sizeof(*f));
+  f->base.vtable = &fake_vtable;
+  f->base.impl = f;
+}
+
+void fake_reply_add(fake_transport *f, int status, const char *headers,
+                    const char *body) {
+  fake_reply *r = &f->replies[f->n_replies++];
+  r->status = status;
+  r->headers = headers;
+  r->body = body;
+}
+
+void fake_error_add(fake_transport *f, int error) {
+  fake_reply *r = &f->replies[f->n_replies++];
+  r->status = 0;
+  r->error = error;
+}
+
+const char *fake_sent_header(fake_transport *f, int i, const char *name) {
+  static char value[512];
+  const char *h = f->sent[i].headers;
+  size_t nl = strlen(name);
+  while (*h) {
+    const char *e = strchr(h, '\n');
+    if (strncasecmp(h, name, nl) == 0 && h[nl] == ':') {
+      const char *v = h + nl + 2;
+      snprintf(value, sizeof(value), "%.*s", (int)(e - v), v);
+      return value;
+    }
+    h = e + 1;
+  }
+  return NULL;
+}

@@ -1,0 +1,40 @@
+/* A scripted in-memory transport for pipeline tests: answers each request
+ * with the next canned response and records what was sent. */
+#ifndef AWSC_FAKE_TRANSPORT_H
+#define AWSC_FAKE_TRANSPORT_H
+
+#include "awsc/sys/transport.h"
+
+#define FAKE_MAX 16
+
+typedef struct fake_reply {
+  int status;          /* 0 = fail with `error` instead */
+  int error;           /* AWSC_E* when status == 0 */
+  const char *headers; /* "name: value\n..." */
+  const char *body;
+} fake_reply;
+
+typedef struct fake_sent {
+  char method[16];
+  char url[1024];
+  char headers[4096]; /* "name: value\n" lines as sent */
+  char body[4096];
+  size_t body_len;
+} fake_sent;
+
+typedef struct fake_transport {
+  awsc_transport base;
+  fake_reply replies[FAKE_MAX];
+  int n_replies;
+  fake_sent sent[FAKE_MAX];
+  int n_sent;
+} fake_transport;
+
+void fake_init(fake_transport *f);
+void fake_reply_add(fake_transport *f, int status, const char *headers,
+                    const char *body);
+void fake_error_add(fake_transport *f, int error);
+/* Header value of request i as sent, or NULL. Static buffer. */
+const char *fake_sent_header(fake_transport *f, int i, const char *name);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * The request pipeline against a scripted transport: retries and their
+ * count, service vs transport errors, S3 customizations (checksum header,
+ * Content-MD5, LocationConstraint, wrong-region redirect), typed outputs
+ * and ResponseMetadata, presigned URLs, no leaks.
+ */
+#include <string.h>
+
+#include "awsc/s3.h"
+#include "awsc/sns.h"
+#include "client/client_internal.h"
+#include "fake_transport.h"
+#include "test.h"
+
+static fake_transport ft;
+
+static void no_sleep(long ms) { (void)ms; }
+
+static const char *env_none(const char *name, void *ud) {
+  (void)name;
+  (void)ud;
+  return NULL;
+}
+
+static awsc_client *make(const char *service, const char *region,
+                         const char *retry_mode, awsc_session **s) {
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = region;
+  so.transport = &ft.base;
+  so.getenv_fn = env_none;
+  so.retry_mode = retry_mode;
+  awsc_error err = AWSC_ERROR_INIT;
+  *s = NULL;
+  if (awsc_session_new(s, &so, &err) != 0) {
+    fprintf(stderr, "session: %s\n", err.message);
+    return NULL;
+  }
+  awsc_client *c = NULL;
+  if (awsc_client_new(&c, *s, service, NULL, &err) != 0) {
+    fprintf(stderr, "client: %s\n", err.message);
+    return NULL;
+  }
+  c->sleep_ms = no_sleep;
+  return c;
+}
+
+static void done(awsc_client *c, awsc_session *s) {
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static const char list_buckets_xml[] =
+    "<ListAllMyBucketsResult><Buckets><Bucket><Name>b1</Name>"
+    "<CreationDate>2026-01-02T03:04:05.000Z</CreationDate></Bucket>"
+    "<Bucket><Name>b2</Name></Bucket></Buckets></ListAllMyBucketsResult>";
+
+static void test_typed_output_and_metadata(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "x-amz-request-id: RID1\nx-amz-id-2: HID1\n",
+                 list_buckets_xml);
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_s3_list_buckets_output *out = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_list_buckets(c, NULL, &out, &err), 0);
+  CHECK(out && out->buckets_count == 2);
+  if (out && out->buckets_count == 2) {
+    CHECK_STR(out->buckets[0].name, "b1");
+    CHECK(out->buckets[0].has_creation_date);
+    CHECK_INT(out->buckets[0].creation_date, 1767323045000LL);
+    CHECK(!out->buckets[1].has_creation_date);
+    const awsc_response_metadata *md = awsc_output_metadata(out);
+    CHECK_STR(md->request_id, "RID1");
+    CHECK_STR(md->host_id, "HID1");
+    CHECK_INT(md->http_status, 200);
+    CHECK_INT(md->retry_attempts, 0);
+  }
+  awsc_output_free(out);
+  CHECK(strncmp(ft.sent[0].url, "https://s3.amazonaws.com/", 25) == 0 ||
+        strncmp(ft.sent[0].url, "https://s3.us-east-1.amazonaws.com/", 35) == 0);
+  CHECK(fake_sent_header(&ft, 0, "Authorization") != NULL);
+  CHECK(fake_sent_header(&ft, 0, "x-amz-content-sha256") != NULL);
+  done(c, s);
+}
+
+static void test_retry_then_success(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 503, NULL,
+                 "<Error><Code>SlowDown</Code><Message>m</Message></Error>");
+  fake_error_add(&ft, AWSC_ENETWORK);
+  fake_reply_add(&ft, 200, "x-amz-request-id: R3\n", list_buckets_xml);
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", "standard", &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "ListBuckets", NULL, &json, &err), 0);
+  CHECK_INT(ft.n_sent, 3);
+  CHECK(json && strstr(json, "\"RetryAttempts\":2"));
+  awsc_mem_free(json);
+  done(c, s);
+}
+
+static void test_retries_exhausted_service_error(void) {
+  fake_init(&ft);
+  for (int i = 0; i < 3; i++)
+    fake_reply_add(&ft, 500, "x-amz-request-id: RX\n",
+                   "<Error><Code>InternalError</Code><Message>boom</Message>"
+                   "<RequestId>RX</RequestId></Error>");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", "standard", &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "ListBuckets", NULL, &json, &err),
+            AWSC_ESERVICE);
+  CHECK_INT(ft.n_sent, 3); /* standard mode: 3 attempts */
+  CHECK_INT(err.kind, AWSC_ERROR_SERVICE);
+  CHECK_STR(err.service_code, "InternalError");
+  CHECK_INT(err.http_status, 500);
+  CHECK_INT(err.retry_attempts, 2);
+  CHECK(strstr(err.message, "boom") != NULL);
+  done(c, s);
+}
+
+static void test_not_retried_4xx(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 404, NULL,
+                 "<Error><Code>NoSuchBucket</Code><Message></Message></Error>");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "list_objects_v2", "{\"Bucket\":\"nb\"}", &json,
+                           &err),
+            AWSC_ESERVICE);
+  CHECK_INT(ft.n_sent, 1);
+  CHECK_STR(err.service_code, "NoSuchBucket");
+  done(c, s);
+}
+
+static void test_validation_sends_nothing(void) {
+  fake_init(&ft);
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "ListObjectsV2", "{\"Prefix\":\"p\"}", &json,
+                           &err),
+            AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "Bucket") != NULL);
+  CHECK_INT(awsc_call_json(c, "ListObjectsV2",
+                           "{\"Bucket\":\"b\",\"Bogus\":1}", &json, &err),
+            AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "Bogus") != NULL);
+  awsc_s3_get_object_input gi = {0};
+  gi.bucket = "b"; /* Key missing */
+  CHECK_INT(awsc_s3_get_object(c, &gi, NULL, &err), AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "Key") != NULL);
+  CHECK_INT(ft.n_sent, 0);
+  CHECK_INT(awsc_call_json(c, "NoSuchOperation", NULL, &json, &err),
+            AWSC_ENOTFOUND);
+  done(c, s);
+}
+
+static void test_put_object_checksum_header(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_s3_put_object_input in = {0};
+  in.bucket = "b";
+  in.key = "k";
+  in.body.data = "123456789";
+  in.body.len = 9;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_put_object(c, &in, NULL, &err), 0);
+  /* CRC32("123456789") = 0xCBF43926 -> base64 "y/Q5Jg==" */
+  const char *v = fake_sent_header(&ft, 0, "x-amz-checksum-crc32");
+  CHECK(v && strcmp(v, "y/Q5Jg==") == 0);
+  done(c, s);
+}
+
+static void test_delete_objects_content_md5(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL, "<DeleteResult></DeleteResult>");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "delete_objects",
+                           "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":"
+                           "[{\"Key\":\"a\"}]}}",
+                           &json, &err),
+            0);
+  const char *md5 = fake_sent_header(&ft, 0, "Content-MD5");
+  CHECK(md5 != NULL);
+  if (md5) { /* check it is the MD5 of what was sent */
+    uint8_t d[16];
+    char b64[32];
+    awsc_md5(ft.sent[0].body, ft.sent[0].body_len, d);
+    awsc_base64_encode(d, 16, b64);
+    CHECK_STR(md5, b64);
+  }
+  awsc_mem_free(json);
+  done(c, s);
+}
+
+static void test_create_bucket_location_constraint(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL, "");
+  fake_reply_add(&ft, 200, NULL, "");
+  awsc_session *s;
+  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  awsc_s3_create_bucket_input in = {0};
+  in.bucket = "my-bucket";
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_create_bucket(c, &in, NULL, &err), 0);
+  CHECK(strstr(ft.sent[0].body,
+               "<LocationConstraint>eu-west-1</LocationConstraint>") != NULL);
+  done(c, s);
+  /* us-east-1 sends none */
+  c = make("s3", "us-east-1", NULL, &s);
+  CHECK_INT(awsc_s3_create_bucket(c, &in, NULL, &err), 0);
+  CHECK(strstr(ft.sent[1].body, "LocationConstraint") == NULL);
+  done(c, s);
+}
+
+static void test_wrong_region_redirect(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 301, "x-amz-bucket-region: eu-central-1\n",
+                 "<Error><Code>PermanentRedirect</Code><Message>use the "
+                 "right endpoint</Message></Error>");
+  fake_reply_add(&ft, 200, NULL,
+                 "<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount>"
+                 "</ListBucketResult>");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "list_objects_v2", "{\"Bucket\":\"mybucket\"}",
+                           &json, &err),
+            0);
+  CHECK_INT(ft.n_sent, 2);
+  CHECK(strstr(ft.sent[1].url, "eu-central-1") != NULL);
+  const char *auth = fake_sent_header(&ft, 1, "Authorization");
+  CHECK(auth && strstr(auth, "/eu-central-1/s3/aws4_request") != NULL);
+  awsc_mem_free(json);
+  done(c, s);
+}
+
+static void test_sns_query_and_error(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL,
+                 "<CreateTopicResponse xmlns=\"http://sns.amazonaws.com/doc/"
+                 "2010-03-31/\"><CreateTopicResult><TopicArn>arn:aws:sns:us-"
+                 "east-1:1:t</TopicArn></CreateTopicResult><ResponseMetadata>"
+                 "<RequestId>Q1</RequestId></ResponseMetadata>"
+                 "</CreateTopicResponse>");
+  fake_reply_add(&ft, 404, NULL,
+                 "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code>"
+                 "<Message>Topic does not exist</Message></Error><RequestId>Q2"
+                 "</RequestId></ErrorResponse>");
+  awsc_session *s;
+  awsc_client *c = make("sns", "us-east-1", NULL, &s);
+  awsc_sns_create_topic_input in = {0};
+  in.name = "t";
+  awsc_sns_create_topic_output *out = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_sns_create_topic(c, &in, &out, &err), 0);
+  CHECK(out && out->topic_arn && strcmp(out->topic_arn, "arn:aws:sns:us-east-1:1:t") == 0);
+  CHECK(out && strcmp(awsc_output_metadata(out)->request_id, "Q1") == 0);
+  awsc_output_free(out);
+  CHECK(strstr(ft.sent[0].body, "Action=CreateTopic") != NULL);
+  CHECK(strstr(ft.sent[0].url, "https://sns.us-east-1.amazonaws.com/") ==
+        ft.sent[0].url);
+  awsc_sns_get_topic_attributes_input ga = {0};
+  ga.topic_arn = "arn:aws:sns:us-east-1:1:nope";
+  CHECK_INT(awsc_sns_get_topic_attributes(c, &ga, NULL, &err), AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "NotFound");
+  CHECK_STR(err.request_id, "Q2");
+  CHECK(strstr(err.message, "Topic does not exist") != NULL);
+  /* a typed S3 function refuses an SNS client */
+  CHECK_INT(awsc_s3_list_buckets(c, NULL, NULL, &err), AWSC_EINVAL);
+  done(c, s);
+}
+
+static void test_presign(void) {
+  fake_init(&ft);
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *url = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_generate_presigned_url(c, "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"a b\"}",
+                                        600, &url, &err),
+            0);
+  CHECK(url && strstr(url, "X-Amz-Expires=600") != NULL);
+  CHECK(url && strstr(url, "/a%20b?") != NULL);
+  CHECK(url && strstr(url, "X-Amz-Signature=") != NULL);
+  awsc_mem_free(url);
+  url = NULL;
+  CHECK_INT(awsc_generate_presigned_url(c, "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"k\"}",
+                                        604801, &url, &err),
+            AWSC_EVALIDATION);
+  CHECK(url == NULL);
+  CHECK_INT(ft.n_sent, 0);
+  done(c, s);
+}
+
+int main(void) {
+  test_alloc_install();
+  RUN(test_typed_output_and_metadata);
+  RUN(test_retry_then_success);
+  RUN(test_retries_exhausted_service_error);
+  RUN(test_not_retried_4xx);
+  RUN(test_validation_sends_nothing);
+  RUN(test_put_object_checksum_header);
+  RUN(test_delete_objects_content_md5);
+  RUN(test_create_bucket_location_constraint);
+  RUN(test_wrong_region_redirect);
+  RUN(test_sns_query_and_error);
+  RUN(test_presign);
+  /* every allocation above was released */
+  test_current_failed = 0;
+  if (test_alloc_live() != 0)
+    fprintf(stderr, "live blocks after all tests: %lld\n",
+            (long long)test_alloc_live());
+  CHECK_INT(test_alloc_live(), 0);
+  if (test_current_failed)
+    test_failed++;
+  else
+    test_passed++;
+  return test_summary();
+}

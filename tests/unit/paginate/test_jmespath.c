@@ -1,0 +1,279 @@
+/*
+ * The JMESPath subset (lib/client/jmespath.c): every expression shape the
+ * shipped paginators and waiters use, the rest of the supported grammar
+ * with results as jmespath.py gives them, and clear errors (never a crash)
+ * for what is not supported or not valid.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/jmespath.h"
+#include "test.h"
+
+static const char *doc =
+    "{\"NextMarker\":null,\"Empty\":\"\",\"Zero\":0,\"T\":true,"
+    "\"Contents\":[{\"Key\":\"a\",\"Size\":1,\"Tags\":[\"x\",\"y\"]},"
+    "{\"Key\":\"b\",\"Size\":2,\"Tags\":[]},"
+    "{\"Key\":\"c\\u00e9\",\"Size\":3,\"Tags\":[\"z\"]}],"
+    "\"Nested\":[[1,2],[3,[4]],5],"
+    "\"Obj\":{\"p\":{\"s\":\"on\"},\"q\":{\"s\":\"off\"},\"r\":7},"
+    "\"a b\":\"spaced\",\"IsTruncated\":true,\"Num\":1.0}";
+
+/* Evaluate expr on doc and return the result as compact JSON, or
+ * "ERROR(<code>): <message>". */
+static const char *eval_on(const char *json, const char *expr) {
+  static char out[1024];
+  awsc_arena *a = awsc_arena_new(0);
+  awsc_value data, res;
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = awsc_value_from_json_ex(&data, a, NULL, json, strlen(json), 0, &err);
+  if (!rc)
+    rc = awsc_jmespath_eval(expr, &data, a, &res, &err);
+  if (rc) {
+    snprintf(out, sizeof out, "ERROR(%d): %s", rc, err.message);
+  } else {
+    awsc_buf b = AWSC_BUF_INIT;
+    awsc_value_to_json(&b, &res, NULL, false);
+    snprintf(out, sizeof out, "%s", b.p ? b.p : "?");
+    awsc_buf_free(&b);
+  }
+  awsc_arena_free(a);
+  return out;
+}
+
+static const char *eval(const char *expr) { return eval_on(doc, expr); }
+
+#define EXPECT(expr, want) CHECK_STR(eval(expr), want)
+
+static bool is_error(const char *r, const char *needle) {
+  if (strncmp(r, "ERROR(-2): ", 11) != 0) {
+    fprintf(stderr, "  not an EINVAL error: %s\n", r);
+    return false;
+  }
+  if (needle && !strstr(r, needle)) {
+    fprintf(stderr, "  \"%s\" not in: %s\n", needle, r);
+    return false;
+  }
+  return true;
+}
+
+static void test_model_expressions(void) {
+  /* ListObjects' output token, with and without NextMarker */
+  EXPECT("NextMarker || Contents[-1].Key", "\"c\u00e9\"");
+  CHECK_STR(eval_on("{\"NextMarker\":\"m\",\"Contents\":[{\"Key\":\"k\"}]}",
+                    "NextMarker || Contents[-1].Key"),
+            "\"m\"");
+  CHECK_STR(eval_on("{\"NextMarker\":\"\"}", "NextMarker || Contents[-1].Key"),
+            "null");
+  EXPECT("IsTruncated", "true");
+  EXPECT("NextContinuationToken", "null");
+  EXPECT("Contents[0].Key", "\"a\"");
+  EXPECT("Contents[-2].Key", "\"b\"");
+  EXPECT("Contents[3]", "null");
+  EXPECT("Contents[-4]", "null");
+}
+
+static void test_projections(void) {
+  EXPECT("Contents[].Key", "[\"a\",\"b\",\"c\u00e9\"]");
+  EXPECT("Contents[*].Size", "[1,2,3]");
+  EXPECT("Contents[].Tags[]", "[\"x\",\"y\",\"z\"]");
+  EXPECT("Contents[].Tags", "[[\"x\",\"y\"],[],[\"z\"]]");
+  EXPECT("Contents[].Tags[0]", "[\"x\",\"z\"]");
+  EXPECT("Nested[]", "[1,2,3,[4],5]");
+  EXPECT("Nested[][]", "[1,2,3,4,5]");
+  EXPECT("Obj.*.s", "[\"on\",\"off\"]");
+  EXPECT("Obj.*", "[{\"s\":\"on\"},{\"s\":\"off\"},7]");
+  EXPECT("Contents[].Missing", "[]");
+  EXPECT("Obj[]", "null");   /* flatten of a non-list */
+  EXPECT("Zero[*]", "null");
+  EXPECT("Contents[].Key | [0]", "\"a\"");
+  EXPECT("Contents[].Key[0]", "[]"); /* projected: index of a string */
+  EXPECT("@.Obj.r", "7");
+  EXPECT("[*].x", "null");
+  EXPECT("\"a b\"", "\"spaced\"");
+}
+
+static void test_filters_comparisons(void) {
+  EXPECT("Contents[?Size > `1`].Key", "[\"b\",\"c\u00e9\"]");
+  EXPECT("Contents[?Size == `2`] | [0].Key", "\"b\"");
+  EXPECT("Contents[?Key == 'a'].Size", "[1]");
+  EXPECT("Contents[?Tags].Key", "[\"a\",\"c\u00e9\"]");
+  EXPECT("Contents[?!Tags].Key", "[\"b\"]");
+  EXPECT("Contents[?Size >= `2` && Size < `3`].Key", "[\"b\"]");
+  EXPECT("Contents[?Size <= `1` || Key == 'b'].Key", "[\"a\",\"b\"]");
+  EXPECT("Contents[?Size != `1`][]", "[{\"Key\":\"b\",\"Size\":2,\"Tags\":[]},"
+                                     "{\"Key\":\"c\u00e9\",\"Size\":3,"
+                                     "\"Tags\":[\"z\"]}]");
+  EXPECT("Num == `1`", "true");   /* 1.0 == 1 */
+  EXPECT("T == `1`", "false");    /* never a boolean equal to a number */
+  EXPECT("Zero == `false`", "false");
+  EXPECT("Obj.p == `{\"s\": \"on\"}`", "true");
+  EXPECT("Contents[0].Tags == `[\"x\", \"y\"]`", "true");
+  EXPECT("Empty < `1`", "null");  /* ordering a string with a number */
+  EXPECT("'a' < 'b'", "true");
+  EXPECT("Missing == `null`", "true");
+  EXPECT("Zero || 'x'", "0");     /* 0 is truthy in JMESPath */
+  EXPECT("Empty || 'x'", "\"x\"");
+  EXPECT("Empty && 'x'", "\"\"");
+  EXPECT("!Empty", "true");
+  EXPECT("(Zero || T) && Obj.r", "7");
+  EXPECT("`foo`", "\"foo\"");     /* jmespath.py's deprecated form */
+  EXPECT("'it\\'s'", "\"it's\"");
+  EXPECT("`\"a\\`b\"`", "\"a`b\"");
+}
+
+static void test_length(void) {
+  EXPECT("length(Contents)", "3");
+  EXPECT("length(Contents[].Key[])", "3"); /* strings kept by flatten */
+  EXPECT("length(Contents[2].Key)", "2");  /* code points, not bytes */
+  EXPECT("length(Obj)", "3");
+  EXPECT("length(Contents[]) > `2`", "true");
+  EXPECT("length(Contents[?Size > `5`]) == `0`", "true");
+  CHECK(is_error(eval("length(Zero)"), "length() expects"));
+  CHECK(is_error(eval("length(Missing)"), "got null"));
+}
+
+static void test_errors(void) {
+  static const struct {
+    const char *expr, *needle;
+  } bad[] = {
+      {"", "unexpected end"},
+      {"a.", "expected an identifier"},
+      {"a[0:1]", "slices are not supported"},
+      {"a[::2]", "slices are not supported"},
+      {"{a: b}", "multi-select hashes are not supported"},
+      {"[a, b]", "multi-select lists are not supported"},
+      {"a.[b]", "multi-select lists are not supported"},
+      {"sort(a)", "unknown or unsupported function sort()"},
+      {"length(a, b)", "takes exactly 1 argument"},
+      {"length()", "takes exactly 1 argument"},
+      {"\"length\"(a)", "can not name a function"},
+      {"&a", "expression references"},
+      {"a = b", "unknown token '='"},
+      {"a ==", "unexpected end"},
+      {"a[?b", "expected ']'"},
+      {"a[0", "expected ']'"},
+      {"'open", "unterminated raw string"},
+      {"`open", "unterminated JSON literal"},
+      {"\"open", "unterminated quoted identifier"},
+      {"a $ b", "unknown character '$'"},
+      {"a b", "unexpected identifier"},
+      {"a[99999999999999999999]", "number out of range"},
+      {"a)", "unexpected ')'"},
+      {"a*", "unexpected '*'"},
+      {"(a", "expected ')'"},
+      {"a.\"b", "unterminated"},
+      {"-", "unknown character '-'"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *r = eval(bad[i].expr);
+    if (!is_error(r, bad[i].needle)) {
+      fprintf(stderr, "  for expression \"%s\"\n", bad[i].expr);
+      test_current_failed = 1;
+    }
+  }
+  /* deep nesting is refused, not a stack overflow */
+  char deep[4096];
+  size_t n = 0;
+  for (int i = 0; i < 1000; i++)
+    deep[n++] = '(';
+  deep[n++] = 'a';
+  for (int i = 0; i < 1000; i++)
+    deep[n++] = ')';
+  deep[n] = '\0';
+  CHECK(is_error(eval(deep), "nested too deeply"));
+  n = 0;
+  for (int i = 0; i < 1000; i++) {
+    deep[n++] = '!';
+  }
+  deep[n++] = 'a';
+  deep[n] = '\0';
+  CHECK(is_error(eval(deep), "nested too deeply"));
+  /* 60 levels are fine */
+  n = 0;
+  for (int i = 0; i < 30; i++)
+    deep[n++] = '(';
+  memcpy(deep + n, "Obj.r", 5);
+  n += 5;
+  for (int i = 0; i < 30; i++)
+    deep[n++] = ')';
+  deep[n] = '\0';
+  CHECK_STR(eval(deep), "7");
+}
+
+static void test_truthy_equal(void) {
+  awsc_value v;
+  memset(&v, 0, sizeof v);
+  CHECK(!awsc_jmespath_truthy(&v));
+  v.type = AWSC_V_INT;
+  CHECK(awsc_jmespath_truthy(&v)); /* 0 */
+  v.type = AWSC_V_STRING;
+  v.u.s.p = "";
+  CHECK(!awsc_jmespath_truthy(&v));
+  v.type = AWSC_V_LIST;
+  CHECK(!awsc_jmespath_truthy(&v));
+  awsc_value a, b;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  a.type = AWSC_V_INT;
+  a.u.i = 2;
+  b.type = AWSC_V_DOUBLE;
+  b.u.d = 2.0;
+  CHECK(awsc_jmespath_equal(&a, &b));
+  b.type = AWSC_V_BOOL;
+  b.u.b = true;
+  a.u.i = 1;
+  CHECK(!awsc_jmespath_equal(&a, &b));
+  /* maps regardless of order */
+  CHECK_STR(eval_on("{\"x\":{\"a\":1,\"b\":[1,2]}}",
+                    "x == `{\"b\": [1, 2], \"a\": 1}`"),
+            "true");
+  CHECK_STR(eval_on("{\"x\":{\"a\":1,\"b\":[2,1]}}",
+                    "x == `{\"b\": [1, 2], \"a\": 1}`"),
+            "false");
+}
+
+static void test_compile_once(void) {
+  /* a compiled expression is reusable over many documents */
+  awsc_arena *a = awsc_arena_new(0);
+  awsc_jmespath *e = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_jmespath_compile(&e, a, "NextToken || Items[-1].Id", &err), 0);
+  CHECK_STR(awsc_jmespath_text(e), "NextToken || Items[-1].Id");
+  const char *docs[] = {"{\"NextToken\":\"n\"}",
+                        "{\"Items\":[{\"Id\":\"i1\"},{\"Id\":\"i2\"}]}", "{}",
+                        "[]", "5"};
+  const char *want[] = {"n", "i2", NULL, NULL, NULL};
+  for (size_t i = 0; i < 5; i++) {
+    awsc_value d, r;
+    CHECK_INT(awsc_value_from_json_ex(&d, a, NULL, docs[i], strlen(docs[i]),
+                                      0, &err),
+              0);
+    CHECK_INT(awsc_jmespath_search(e, &d, a, &r, &err), 0);
+    if (want[i])
+      CHECK(r.type == AWSC_V_STRING && strcmp(r.u.s.p, want[i]) == 0);
+    else
+      CHECK(r.type == AWSC_V_NULL);
+  }
+  /* NULL data is null */
+  awsc_value r;
+  CHECK_INT(awsc_jmespath_search(e, NULL, a, &r, &err), 0);
+  CHECK(r.type == AWSC_V_NULL);
+  awsc_arena_free(a);
+}
+
+int main(void) {
+  test_alloc_install();
+  RUN(test_model_expressions);
+  RUN(test_projections);
+  RUN(test_filters_comparisons);
+  RUN(test_length);
+  RUN(test_errors);
+  RUN(test_truthy_equal);
+  RUN(test_compile_once);
+  if (test_alloc_live() != 0) {
+    printf("FAIL leak: %lld blocks live\n", (long long)test_alloc_live());
+    test_failed++;
+  }
+  return test_summary();
+}
