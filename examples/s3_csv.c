@@ -34,10 +34,17 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *bucket = argv[1], *path = argv[2];
-  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
   char key[512], dl[1024];
-  snprintf(key, sizeof(key), "reports/%s", base);
-  snprintf(dl, sizeof(dl), "%s.download", path);
+  if (strlen(base) > 400 || strlen(path) > 1000) {
+    fprintf(stderr, "path too long\n");
+    return 2;
+  }
+  memcpy(key, "reports/", 8);
+  memcpy(key + 8, base, strlen(base) + 1);
+  memcpy(dl, path, strlen(path));
+  memcpy(dl + strlen(path), ".download", 10);
   struct stat st;
   if (stat(path, &st) != 0) {
     perror(path);

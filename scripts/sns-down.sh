@@ -15,11 +15,21 @@ for a in "$@"; do
   esac
 done
 DIR=${AWSC_SNS_DIR:-$AWSC_SERVERS_DIR/sns}
+APPDIR=$AWSC_REPO/scripts/sns
 if [ -d "$DIR" ]; then
+  DIR=$(cd "$DIR" && pwd)
   # The server keeps everything in memory and exits at once on TERM.
-  stop_pidfile sns-server "$DIR/sns.pid" "$AWSC_REPO/scripts/sns/sns-server.mjs" 5 || true
+  stop_pidfile sns-server "$DIR/sns.pid" "$APPDIR/sns-server.mjs --state-dir=$DIR" 5 || true
 fi
 if [ "$PURGE" = 1 ]; then
-  rm -rf "$DIR" "$AWSC_REPO/scripts/sns/node_modules"
-  echo "sns-down: removed $DIR and scripts/sns/node_modules" >&2
+  rm -rf "$DIR"
+  echo "sns-down: removed $DIR" >&2
+  # node_modules serves every instance started from this checkout (other
+  # AWSC_SNS_DIR/AWSC_SNS_PORT): keep it while any of them runs.
+  if pgrep -f -- "$APPDIR/node_modules/.bin/node" >/dev/null; then
+    echo "sns-down: keeping scripts/sns/node_modules: other SNS servers of this checkout still run from it" >&2
+  else
+    rm -rf "$APPDIR/node_modules"
+    echo "sns-down: removed scripts/sns/node_modules" >&2
+  fi
 fi

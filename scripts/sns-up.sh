@@ -53,7 +53,10 @@ fi
 # ---- start --------------------------------------------------------------------
 health() { [ "$(curl -s --max-time 2 "http://127.0.0.1:$PORT/health")" = '{"status":"ok"}' ]; }
 STARTED=no
-if ! pid_is_ours "$PIDF" "$SERVER" >/dev/null; then
+# The state dir on the command line tells this instance from others started
+# from the same checkout with other dirs and ports (sns-down.sh checks it).
+NEEDLE="$SERVER --state-dir=$DIR"
+if ! pid_is_ours "$PIDF" "$NEEDLE" >/dev/null; then
   if port_in_use "$PORT"; then log "port $PORT is in use by another program"; exit 1; fi
   keys=
   for u in "${AWSC_TEST_USERS[@]}"; do
@@ -62,7 +65,7 @@ if ! pid_is_ours "$PIDF" "$SERVER" >/dev/null; then
   done
   # node:sqlite is still "experimental" in Node 22 and says so at every
   # start; the warning is noise in the log.
-  SNS_PORT=$PORT SNS_KEYS=$keys nohup "$NODE" --disable-warning=ExperimentalWarning "$SERVER" \
+  SNS_PORT=$PORT SNS_KEYS=$keys nohup "$NODE" --disable-warning=ExperimentalWarning "$SERVER" --state-dir="$DIR" \
     >>"$DIR/sns.log" 2>&1 </dev/null &
   echo $! >"$PIDF"
   STARTED=yes
@@ -70,7 +73,7 @@ if ! pid_is_ours "$PIDF" "$SERVER" >/dev/null; then
 fi
 end=$((SECONDS + 30))
 until health; do
-  if ! pid_is_ours "$PIDF" "$SERVER" >/dev/null; then
+  if ! pid_is_ours "$PIDF" "$NEEDLE" >/dev/null; then
     log "the server exited; the end of $DIR/sns.log:"
     tail -n 20 "$DIR/sns.log" >&2
     exit 1

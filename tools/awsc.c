@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <awsc/awsc.h>
+#include "awsc_s3_extras.h"
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -141,6 +142,10 @@ int main(int argc, char **argv) {
   if (awsc_session_new(&session, &so, &err) != 0 ||
       awsc_client_new(&client, session, service, &co, &err) != 0) {
     status = fail(&err);
+    goto done;
+  }
+  if (strcmp(service, "s3") == 0 && cli_s3_is_extra(operation)) {
+    status = cli_s3_extras(client, operation, params);
     goto done;
   }
   char *out = NULL;

@@ -8,6 +8,7 @@
 #include "awsc/paginator.h"
 #include "awsc/session.h"
 #include "awsc/sigv4.h"
+#include "awsc/transfer.h"
 #include "awsc/types.h"
 #include "awsc/waiter.h"
 #include "awsc/sys/transport.h"

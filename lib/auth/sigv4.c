@@ -99,15 +99,16 @@ void awsc_sigv4_result_cleanup(awsc_sigv4_result *out) {
   *out = init;
 }
 
-/* Grow one of the working arrays to hold n elements. */
-static void *ws_array(void **arr, size_t *cap, size_t n, size_t elem) {
+/* Make arr (with *cap elements) hold n elements of elem bytes. Returns the
+ * array, possibly moved, or NULL (then arr is unchanged). */
+static void *grow_array(void *arr, size_t *cap, size_t n, size_t elem) {
   if (*cap >= n)
-    return *arr;
-  void *p = awsc_realloc(*arr, n * elem);
-  if (!p)
+    return arr;
+  if (n > SIZE_MAX / elem)
     return NULL;
-  *arr = p;
-  *cap = n;
+  void *p = awsc_realloc(arr, n * elem);
+  if (p)
+    *cap = n;
   return p;
 }
 
@@ -254,9 +255,10 @@ static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
   size_t cap = r->header_count + 4;
   sigv4_hdr *h = stack_h;
   if (cap > STACK_HEADERS) {
-    h = ws_array((void **)&ws->hdrs, &ws->hdrs_cap, cap, sizeof(*h));
+    h = grow_array(ws->hdrs, &ws->hdrs_cap, cap, sizeof(*h));
     if (!h)
       return oom(err);
+    ws->hdrs = h;
   }
   /* Pass 1: name lengths, to size the lower-cased name storage once. */
   size_t total = 0;
@@ -356,9 +358,10 @@ static int build_query(sign_ctx *c, sigv4_ws *ws, awsc_error *err) {
   size_t cap = r->query_count + 6;
   sigv4_qp *q = stack_q;
   if (cap > STACK_PARAMS) {
-    q = ws_array((void **)&ws->qps, &ws->qps_cap, cap, sizeof(*q));
+    q = grow_array(ws->qps, &ws->qps_cap, cap, sizeof(*q));
     if (!q)
       return oom(err);
+    ws->qps = q;
   }
   awsc_buf_reset(&ws->scratch);
   awsc_buf_reset(&ws->query);
@@ -440,7 +443,8 @@ static int build_creq(sign_ctx *c, sigv4_ws *ws, const sigv4_hdr *h,
   *w++ = '\n';
   w = put(w, path.p, path.n);
   *w++ = '\n';
-  w = put(w, ws->query.p, ws->query.len);
+  if (ws->query.len) /* p is NULL until the first query */
+    w = put(w, ws->query.p, ws->query.len);
   *w++ = '\n';
   for (size_t i = 0; i < nh; i++) {
     if (h[i].repeated) {

@@ -251,26 +251,25 @@ int sigv4_signing_key(awsc_sigv4_cache *cache, sigv4_key_slot *l1,
 
   if (cache) {
     pthread_mutex_lock(&cache->mu);
-    size_t victim = 0;
-    bool present = false;
-    for (size_t i = 0; i < CACHE_SLOTS; i++) {
-      if (slot_matches(&cache->slots[i], s, fp)) {
-        present = true; /* another thread raced us to it */
-        victim = i;
-        break;
+    size_t slot = CACHE_SLOTS;
+    for (size_t i = 0; i < CACHE_SLOTS && slot == CACHE_SLOTS; i++)
+      if (slot_matches(&cache->slots[i], s, fp))
+        slot = i; /* another thread derived it meanwhile */
+    if (slot == CACHE_SLOTS) {
+      /* A free slot, else the least recently used one. */
+      slot = 0;
+      for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        if (!cache->slots[i].valid) {
+          slot = i;
+          break;
+        }
+        if (cache->last_used[i] < cache->last_used[slot])
+          slot = i;
       }
-      if (!cache->slots[i].valid) {
-        victim = i;
-        break;
-      }
-      if (cache->last_used[i] < cache->last_used[victim])
-        victim = i;
+      awsc_secure_zero(&cache->slots[slot], sizeof(cache->slots[slot]));
+      cache->slots[slot] = *l1;
     }
-    if (!present) {
-      awsc_secure_zero(&cache->slots[victim], sizeof(cache->slots[victim]));
-      cache->slots[victim] = *l1;
-    }
-    cache->last_used[victim] = ++cache->tick;
+    cache->last_used[slot] = ++cache->tick;
     pthread_mutex_unlock(&cache->mu);
   }
   return 0;

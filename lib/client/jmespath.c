@@ -93,10 +93,13 @@ static node *fail_at(parser *p, size_t pos, const char *fmt, const char *arg) {
     return NULL;
   char what[160];
   snprintf(what, sizeof what, fmt, arg ? arg : "");
+  /* what first: a long expression is cut, the reason never */
+  size_t len = strlen(p->src);
   p->rc = awsc_error_set(p->err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                         "Invalid JMESPath expression \"%s\": %s at "
-                         "position %zu",
-                         p->src, what, pos);
+                         "Invalid JMESPath expression (%s at position %zu): "
+                         "\"%.*s%s\"",
+                         what, pos, (int)(len > 200 ? 200 : len), p->src,
+                         len > 200 ? "..." : "");
   return NULL;
 }
 

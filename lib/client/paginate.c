@@ -334,9 +334,17 @@ static int set_resume_token(awsc_page_iterator *p, char *const *tokens,
 static void repeated_token(awsc_page_iterator *p, char *const *tokens) {
   awsc_buf m = AWSC_BUF_INIT;
   awsc_buf_putc(&m, '{');
-  for (size_t i = 0; i < p->ntok; i++)
-    awsc_buf_printf(&m, "%s'%s': %s", i ? ", " : "", p->pg->input_tokens[i],
-                    tokens[i] ? tokens[i] : "None");
+  for (size_t i = 0; i < p->ntok; i++) {
+    const char *t = tokens[i] ? tokens[i] : "None";
+    size_t n = strlen(t);
+    /* a plain string as Python's repr writes it: 'abc' */
+    bool plain = n >= 2 && t[0] == '"' && !strpbrk(t + 1, "\\'") &&
+                 strchr(t + 1, '"') == t + n - 1;
+    awsc_buf_printf(&m, "%s'%s': %s%.*s%s", i ? ", " : "",
+                    p->pg->input_tokens[i], plain ? "'" : "",
+                    (int)(plain ? n - 2 : n), plain ? t + 1 : t,
+                    plain ? "'" : "");
+  }
   awsc_buf_putc(&m, '}');
   p->failed_rc = awsc_error_set(&p->failed_err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                                 "The same next token was received twice: %s",

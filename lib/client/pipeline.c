@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client/client_internal.h"
+#include "client/sqs_md5.h"
 
 #define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
 
@@ -387,6 +388,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     hr.headers = hl.items;
     hr.header_count = hl.n;
     hr.body = body;
+    hr.read_timeout_ms = awsc_sqs_read_timeout_ms(c, op, call->input);
     if (stream_out && call->sink.kind != AWSC_SINK_MEMORY)
       hr.sink = call->sink;
     awsc_http_response_cleanup(&resp);
@@ -415,6 +417,8 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         raw.body_len = 0;
       }
       rc = awsc_protocol_parse_output(c->svc, op, &raw, a, &call->output, err);
+      if (!rc)
+        rc = awsc_sqs_check_md5(c, op, call->input, &call->output, err);
       if (rc)
         goto done;
       if (stream_out && call->sink.kind == AWSC_SINK_MEMORY) {

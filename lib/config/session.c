@@ -572,6 +572,16 @@ awsc_transport *awsc_session_transport(awsc_session *s) {
   return t;
 }
 
+/* The role factory of sessions that were given none: the STS module
+ * (a higher layer this one can not call) registers its own when it is
+ * loaded, see lib/sts/sts_client.c and docs/design.md. Written once
+ * before main(), read when a chain is built. */
+static _Atomic(awsc_role_provider_factory) g_default_role_factory;
+
+void awsc_session_register_role_factory(awsc_role_provider_factory factory) {
+  atomic_store(&g_default_role_factory, factory);
+}
+
 int awsc_session_set_role_factory(awsc_session *s,
                                   awsc_role_provider_factory factory) {
   if (!s)
@@ -592,7 +602,8 @@ static int provider_locked(awsc_session *s, awsc_error *err) {
   if (rc)
     return rc;
   awsc_default_chain_options co = {0};
-  co.role_factory = s->role_factory;
+  co.role_factory = s->role_factory ? s->role_factory
+                                    : atomic_load(&g_default_role_factory);
   co.logger = &s->logger;
   /* boto3.Session(profile_name=...) leaves the environment keys out. */
   co.skip_env = s->profile_in_code;

@@ -41,4 +41,10 @@ int awsc_session_get_transport(awsc_session *session, awsc_transport **out,
 int awsc_session_set_role_factory(awsc_session *session,
                                   awsc_role_provider_factory factory);
 
+/* The factory sessions use when awsc_session_set_role_factory gave them
+ * none (NULL: the chain's "not built" stub). The STS module registers its
+ * own from a load-time constructor; call it before any session builds
+ * its chain. */
+void awsc_session_register_role_factory(awsc_role_provider_factory factory);
+
 #endif

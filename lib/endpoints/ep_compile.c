@@ -12,14 +12,13 @@
  * shapes, function names and argument counts, that every reference or
  * template names a parameter or a variable assigned by an enclosing
  * condition (the spec's scoping), that an assignment never shadows a
- * name in scope, parameter types and defaults.
+ * name in scope (parameters and their types and defaults: ep_ruleset.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "endpoints/ep_internal.h"
+#include "endpoints/ep_compile.h"
 
 const char *const ep_fn_names[EP_FN_COUNT] = {
     [EP_FN_IS_SET] = "isSet",
@@ -58,18 +57,8 @@ static const uint8_t fn_argc[EP_FN_COUNT][2] = {
     [EP_FN_ITE] = {3, 3},
 };
 
-typedef struct cc {
-  awsc_arena *a;
-  awsc_error *err;
-  const char **names; /* slot names (scratch) */
-  bool *visible;      /* in scope at this point of the walk */
-  size_t nnames, cap;
-  char where[256];    /* JSON path of the node being compiled */
-  size_t wlen;
-} cc;
 
-static int cfail(cc *c, const char *fmt, ...) AWSC_PRINTF(2, 3);
-static int cfail(cc *c, const char *fmt, ...) {
+int ep_cc_fail(ep_cc *c, const char *fmt, ...) {
   char msg[320];
   va_list ap;
   va_start(ap, fmt);
@@ -80,13 +69,12 @@ static int cfail(cc *c, const char *fmt, ...) {
                         c->wlen ? c->where : "(root)", msg);
 }
 
-static int cnomem(cc *c) {
+int ep_cc_nomem(ep_cc *c) {
   return awsc_error_set(c->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                         "out of memory");
 }
 
-static size_t loc_push(cc *c, const char *fmt, ...) AWSC_PRINTF(2, 3);
-static size_t loc_push(cc *c, const char *fmt, ...) {
+size_t ep_cc_loc_push(ep_cc *c, const char *fmt, ...) {
   size_t old = c->wlen;
   if (c->wlen < sizeof c->where - 1) {
     va_list ap;
@@ -101,34 +89,34 @@ static size_t loc_push(cc *c, const char *fmt, ...) {
   return old;
 }
 
-static void loc_pop(cc *c, size_t old) {
+void ep_cc_loc_pop(ep_cc *c, size_t old) {
   c->wlen = old;
   c->where[old] = '\0';
 }
 
-static int find_slot(const cc *c, const char *name, size_t n) {
+int ep_cc_find_slot(const ep_cc *c, const char *name, size_t n) {
   for (size_t i = 0; i < c->nnames; i++)
     if (strnlen(c->names[i], n + 1) == n && memcmp(c->names[i], name, n) == 0)
       return (int)i;
   return -1;
 }
 
-static int add_slot(cc *c, const char *name, size_t n, int *slot) {
+int ep_cc_add_slot(ep_cc *c, const char *name, size_t n, int *slot) {
   if (c->nnames == c->cap) {
     size_t cap = c->cap ? 2 * c->cap : 32;
     const char **nn = awsc_realloc(c->names, cap * sizeof *nn);
     if (!nn)
-      return cnomem(c);
+      return ep_cc_nomem(c);
     c->names = nn;
     bool *nv = awsc_realloc(c->visible, cap * sizeof *nv);
     if (!nv)
-      return cnomem(c);
+      return ep_cc_nomem(c);
     c->visible = nv;
     c->cap = cap;
   }
   char *copy = awsc_arena_memdup0(c->a, name, n);
   if (!copy)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   c->names[c->nnames] = copy;
   c->visible[c->nnames] = false;
   *slot = (int)c->nnames++;
@@ -136,10 +124,10 @@ static int add_slot(cc *c, const char *name, size_t n, int *slot) {
 }
 
 /* The slot of a name in scope, or an error naming it. */
-static int ref_slot(cc *c, const char *name, size_t n, int32_t *out) {
-  int s = find_slot(c, name, n);
+static int ref_slot(ep_cc *c, const char *name, size_t n, int32_t *out) {
+  int s = ep_cc_find_slot(c, name, n);
   if (s < 0 || !c->visible[s])
-    return cfail(c, "reference to \"%.*s\", which is neither a parameter "
+    return ep_cc_fail(c, "reference to \"%.*s\", which is neither a parameter "
                     "nor assigned by an enclosing condition",
                  (int)n, name);
   *out = s;
@@ -147,7 +135,7 @@ static int ref_slot(cc *c, const char *name, size_t n, int32_t *out) {
 }
 
 /* ---- getAttr paths: "a.b[2]", "[0]"; '#' also separates (templates) */
-static int compile_path(cc *c, const char *s, size_t n, const ep_path **out) {
+static int compile_path(ep_cc *c, const char *s, size_t n, const ep_path **out) {
   size_t count = 1;
   for (size_t i = 0; i < n; i++)
     if (s[i] == '.' || s[i] == '#')
@@ -155,7 +143,7 @@ static int compile_path(cc *c, const char *s, size_t n, const ep_path **out) {
   ep_path_part *parts = awsc_arena_calloc(c->a, count, sizeof *parts);
   ep_path *path = awsc_arena_alloc(c->a, sizeof *path);
   if (!parts || !path)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   size_t start = 0, w = 0;
   for (size_t i = 0; i <= n; i++) {
     if (i < n && s[i] != '.' && s[i] != '#')
@@ -175,17 +163,17 @@ static int compile_path(cc *c, const char *s, size_t n, const ep_path **out) {
         digits++;
       }
       if (!digits || j + 1 != len || p[j] != ']')
-        return cfail(c, "bad getAttr path \"%.*s\"", (int)n, s);
+        return ep_cc_fail(c, "bad getAttr path \"%.*s\"", (int)n, s);
       index = v;
     }
     if (klen == 0 && index < 0)
-      return cfail(c, "bad getAttr path \"%.*s\" (empty part)", (int)n, s);
+      return ep_cc_fail(c, "bad getAttr path \"%.*s\" (empty part)", (int)n, s);
     for (size_t k = 0; k < klen; k++)
       if (p[k] == ']' || p[k] == '{' || p[k] == '}')
-        return cfail(c, "bad getAttr path \"%.*s\"", (int)n, s);
+        return ep_cc_fail(c, "bad getAttr path \"%.*s\"", (int)n, s);
     parts[w].key = klen ? awsc_arena_memdup0(c->a, p, klen) : "";
     if (!parts[w].key)
-      return cnomem(c);
+      return ep_cc_nomem(c);
     parts[w].key_len = klen;
     parts[w].index = index;
     w++;
@@ -200,7 +188,7 @@ static int compile_path(cc *c, const char *s, size_t n, const ep_path **out) {
 /* ---- templates: "{Name}", "{var#path}", "{{" and "}}" escapes ----
  * Sets *tmpl, or leaves it NULL and sets *lit when there is no reference
  * (escapes resolved). */
-static int compile_template(cc *c, const char *s, size_t n,
+static int compile_template(ep_cc *c, const char *s, size_t n,
                             const ep_tmpl **tmpl, awsc_ep_value *lit) {
   *tmpl = NULL;
   size_t maxparts = 1;
@@ -210,7 +198,7 @@ static int compile_template(cc *c, const char *s, size_t n,
   ep_tpart *parts = awsc_arena_calloc(c->a, maxparts, sizeof *parts);
   char *text = awsc_arena_alloc(c->a, n + 1); /* unescaped literals */
   if (!parts || !text)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   size_t np = 0, tw = 0, lit_start = 0;
   bool any_ref = false;
   for (size_t i = 0; i < n;) {
@@ -221,7 +209,7 @@ static int compile_template(cc *c, const char *s, size_t n,
       continue;
     }
     if (ch == '}')
-      return cfail(c, "single '}' in template \"%.*s\"", (int)n, s);
+      return ep_cc_fail(c, "single '}' in template \"%.*s\"", (int)n, s);
     if (ch != '{') {
       text[tw++] = ch;
       i++;
@@ -229,11 +217,11 @@ static int compile_template(cc *c, const char *s, size_t n,
     }
     const char *close = memchr(s + i + 1, '}', n - i - 1);
     if (!close)
-      return cfail(c, "unterminated '{' in template \"%.*s\"", (int)n, s);
+      return ep_cc_fail(c, "unterminated '{' in template \"%.*s\"", (int)n, s);
     const char *f = s + i + 1;
     size_t flen = (size_t)(close - f);
     if (flen == 0 || memchr(f, '{', flen))
-      return cfail(c, "bad template field in \"%.*s\"", (int)n, s);
+      return ep_cc_fail(c, "bad template field in \"%.*s\"", (int)n, s);
     if (tw > lit_start) {
       parts[np].lit = text + lit_start;
       parts[np].lit_len = tw - lit_start;
@@ -268,7 +256,7 @@ static int compile_template(cc *c, const char *s, size_t n,
   }
   ep_tmpl *t = awsc_arena_alloc(c->a, sizeof *t);
   if (!t)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   t->parts = parts;
   t->count = np;
   *tmpl = t;
@@ -277,13 +265,13 @@ static int compile_template(cc *c, const char *s, size_t n,
 
 /* ---- expressions ---- */
 
-static int compile_fn(cc *c, const awsc_jnode *j, ep_expr *x, bool condition);
+static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x, bool condition);
 
-static int compile_string(cc *c, const char *s, size_t n, ep_expr *x) {
+static int compile_string(ep_cc *c, const char *s, size_t n, ep_expr *x) {
   if (!memchr(s, '{', n)) {
     char *copy = awsc_arena_memdup0(c->a, s, n);
     if (!copy)
-      return cnomem(c);
+      return ep_cc_nomem(c);
     x->kind = EP_X_LIT;
     x->lit = awsc_ep_string_n(copy, n);
     return 0;
@@ -295,7 +283,7 @@ static int compile_string(cc *c, const char *s, size_t n, ep_expr *x) {
   return 0;
 }
 
-static int compile_expr(cc *c, const awsc_jnode *j, ep_expr *x) {
+static int compile_expr(ep_cc *c, const awsc_jnode *j, ep_expr *x) {
   memset(x, 0, sizeof *x);
   x->slot = -1;
   switch (j->type) {
@@ -305,13 +293,13 @@ static int compile_expr(cc *c, const awsc_jnode *j, ep_expr *x) {
     const awsc_jnode *ref = awsc_jtree_get(j, "ref");
     if (ref) {
       if (ref->type != AWSC_J_STRING)
-        return cfail(c, "\"ref\" must be a string");
+        return ep_cc_fail(c, "\"ref\" must be a string");
       x->kind = EP_X_REF;
       return ref_slot(c, ref->s, ref->n, &x->slot);
     }
     if (awsc_jtree_get(j, "fn"))
       return compile_fn(c, j, x, false);
-    return cfail(c, "an object argument must be {\"ref\": ...} or "
+    return ep_cc_fail(c, "an object argument must be {\"ref\": ...} or "
                     "{\"fn\": ...}");
   }
   default:
@@ -319,7 +307,7 @@ static int compile_expr(cc *c, const awsc_jnode *j, ep_expr *x) {
      * inside arrays, as botocore) */
     x->kind = EP_X_LIT;
     if (ep_value_from_json(c->a, j, &x->lit))
-      return cnomem(c);
+      return ep_cc_nomem(c);
     return 0;
   }
 }
@@ -371,40 +359,40 @@ static void specialise(ep_expr *x) {
   }
 }
 
-static int compile_fn(cc *c, const awsc_jnode *j, ep_expr *x, bool condition) {
+static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x, bool condition) {
   memset(x, 0, sizeof *x);
   x->slot = -1;
   const awsc_jnode *fn = awsc_jtree_get(j, "fn");
   const awsc_jnode *argv = awsc_jtree_get(j, "argv");
   const awsc_jnode *assign = awsc_jtree_get(j, "assign");
   if (!fn || fn->type != AWSC_J_STRING)
-    return cfail(c, "a function call needs a string \"fn\"");
+    return ep_cc_fail(c, "a function call needs a string \"fn\"");
   int id = -1;
   for (int i = 0; i < EP_FN_COUNT; i++)
     if (strcmp(fn->s, ep_fn_names[i]) == 0)
       id = i;
   if (id < 0)
-    return cfail(c, "unknown function \"%s\"", fn->s);
+    return ep_cc_fail(c, "unknown function \"%s\"", fn->s);
   if (!argv || argv->type != AWSC_J_ARRAY)
-    return cfail(c, "%s: \"argv\" must be an array", fn->s);
+    return ep_cc_fail(c, "%s: \"argv\" must be an array", fn->s);
   if (argv->count < fn_argc[id][0] ||
       (fn_argc[id][1] != 0xff && argv->count > fn_argc[id][1]))
-    return cfail(c, "%s takes %u argument(s), not %zu", fn->s,
+    return ep_cc_fail(c, "%s takes %u argument(s), not %zu", fn->s,
                  (unsigned)fn_argc[id][0], argv->count);
   if (argv->count > 0xffff)
-    return cfail(c, "%s: too many arguments", fn->s);
+    return ep_cc_fail(c, "%s: too many arguments", fn->s);
   if (assign && !condition)
-    return cfail(c, "%s: \"assign\" is only allowed on a condition", fn->s);
+    return ep_cc_fail(c, "%s: \"assign\" is only allowed on a condition", fn->s);
   x->kind = EP_X_FN;
   x->fn = (uint8_t)id;
   x->argc = (uint16_t)argv->count;
   ep_expr *args = awsc_arena_calloc(c->a, argv->count, sizeof *args);
   if (!args)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   for (size_t i = 0; i < argv->count; i++) {
-    size_t old = loc_push(c, ".%s.argv[%zu]", fn->s, i);
+    size_t old = ep_cc_loc_push(c, ".%s.argv[%zu]", fn->s, i);
     int rc = compile_expr(c, argv->items[i], &args[i]);
-    loc_pop(c, old);
+    ep_cc_loc_pop(c, old);
     if (rc)
       return rc;
   }
@@ -413,21 +401,21 @@ static int compile_fn(cc *c, const awsc_jnode *j, ep_expr *x, bool condition) {
   if (id == EP_FN_GET_ATTR) {
     const awsc_jnode *p = argv->items[1];
     if (p->type != AWSC_J_STRING || args[1].kind != EP_X_LIT)
-      return cfail(c, "getAttr: the path must be a literal string");
+      return ep_cc_fail(c, "getAttr: the path must be a literal string");
     int rc = compile_path(c, p->s, p->n, &x->path);
     if (rc)
       return rc;
   }
   if (assign) {
     if (assign->type != AWSC_J_STRING || assign->n == 0)
-      return cfail(c, "\"assign\" must be a non-empty string");
-    int s = find_slot(c, assign->s, assign->n);
+      return ep_cc_fail(c, "\"assign\" must be a non-empty string");
+    int s = ep_cc_find_slot(c, assign->s, assign->n);
     if (s >= 0 && c->visible[s])
-      return cfail(c, "assignment to \"%s\" shadows a name already in "
+      return ep_cc_fail(c, "assignment to \"%s\" shadows a name already in "
                       "scope",
                    assign->s);
     if (s < 0) {
-      int rc = add_slot(c, assign->s, assign->n, &s);
+      int rc = ep_cc_add_slot(c, assign->s, assign->n, &s);
       if (rc)
         return rc;
     }
@@ -457,11 +445,11 @@ static bool has_template(const awsc_jnode *j) {
   }
 }
 
-static int compile_prop(cc *c, const awsc_jnode *j, ep_prop *p) {
+static int compile_prop(ep_cc *c, const awsc_jnode *j, ep_prop *p) {
   memset(p, 0, sizeof *p);
   if (!has_template(j)) {
     p->kind = EP_P_CONST;
-    return ep_value_from_json(c->a, j, &p->cval) ? cnomem(c) : 0;
+    return ep_value_from_json(c->a, j, &p->cval) ? ep_cc_nomem(c) : 0;
   }
   if (j->type == AWSC_J_STRING) {
     int rc = compile_template(c, j->s, j->n, &p->tmpl, &p->cval);
@@ -472,12 +460,12 @@ static int compile_prop(cc *c, const awsc_jnode *j, ep_prop *p) {
   }
   ep_prop *kids = awsc_arena_calloc(c->a, j->count, sizeof *kids);
   if (!kids)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   const char **keys = NULL;
   if (j->type == AWSC_J_OBJECT) {
     keys = awsc_arena_calloc(c->a, j->count, sizeof *keys);
     if (!keys)
-      return cnomem(c);
+      return ep_cc_nomem(c);
   }
   for (size_t i = 0; i < j->count; i++) {
     size_t old;
@@ -486,15 +474,15 @@ static int compile_prop(cc *c, const awsc_jnode *j, ep_prop *p) {
       keys[i] = awsc_arena_memdup0(c->a, j->members[i].key,
                                    j->members[i].key_len);
       if (!keys[i])
-        return cnomem(c);
-      old = loc_push(c, ".%s", keys[i]);
+        return ep_cc_nomem(c);
+      old = ep_cc_loc_push(c, ".%s", keys[i]);
       v = j->members[i].value;
     } else {
-      old = loc_push(c, "[%zu]", i);
+      old = ep_cc_loc_push(c, "[%zu]", i);
       v = j->items[i];
     }
     int rc = compile_prop(c, v, &kids[i]);
-    loc_pop(c, old);
+    ep_cc_loc_pop(c, old);
     if (rc)
       return rc;
   }
@@ -505,27 +493,27 @@ static int compile_prop(cc *c, const awsc_jnode *j, ep_prop *p) {
   return 0;
 }
 
-static int compile_endpoint(cc *c, const awsc_jnode *ep, ep_rule *r) {
+static int compile_endpoint(ep_cc *c, const awsc_jnode *ep, ep_rule *r) {
   if (!ep || ep->type != AWSC_J_OBJECT)
-    return cfail(c, "an endpoint rule needs an \"endpoint\" object");
+    return ep_cc_fail(c, "an endpoint rule needs an \"endpoint\" object");
   const awsc_jnode *url = awsc_jtree_get(ep, "url");
   if (!url)
-    return cfail(c, "endpoint without \"url\"");
-  size_t old = loc_push(c, ".endpoint.url");
+    return ep_cc_fail(c, "endpoint without \"url\"");
+  size_t old = ep_cc_loc_push(c, ".endpoint.url");
   int rc = compile_expr(c, url, &r->url);
-  loc_pop(c, old);
+  ep_cc_loc_pop(c, old);
   if (rc)
     return rc;
   const awsc_jnode *props = awsc_jtree_get(ep, "properties");
   if (props && props->type != AWSC_J_NULL) {
     if (props->type != AWSC_J_OBJECT)
-      return cfail(c, "endpoint \"properties\" must be an object");
+      return ep_cc_fail(c, "endpoint \"properties\" must be an object");
     ep_prop *p = awsc_arena_alloc(c->a, sizeof *p);
     if (!p)
-      return cnomem(c);
-    old = loc_push(c, ".endpoint.properties");
+      return ep_cc_nomem(c);
+    old = ep_cc_loc_push(c, ".endpoint.properties");
     rc = compile_prop(c, props, p);
-    loc_pop(c, old);
+    ep_cc_loc_pop(c, old);
     if (rc)
       return rc;
     r->props = p;
@@ -533,29 +521,29 @@ static int compile_endpoint(cc *c, const awsc_jnode *ep, ep_rule *r) {
   const awsc_jnode *hdrs = awsc_jtree_get(ep, "headers");
   if (hdrs && hdrs->type != AWSC_J_NULL) {
     if (hdrs->type != AWSC_J_OBJECT)
-      return cfail(c, "endpoint \"headers\" must be an object");
+      return ep_cc_fail(c, "endpoint \"headers\" must be an object");
     ep_hdr *h = awsc_arena_calloc(c->a, hdrs->count ? hdrs->count : 1,
                                   sizeof *h);
     if (!h)
-      return cnomem(c);
+      return ep_cc_nomem(c);
     for (size_t i = 0; i < hdrs->count; i++) {
       const awsc_jmember *m = &hdrs->members[i];
-      old = loc_push(c, ".endpoint.headers.%s", m->key);
+      old = ep_cc_loc_push(c, ".endpoint.headers.%s", m->key);
       if (m->value->type != AWSC_J_ARRAY) {
-        rc = cfail(c, "a header's values must be an array");
-        loc_pop(c, old);
+        rc = ep_cc_fail(c, "a header's values must be an array");
+        ep_cc_loc_pop(c, old);
         return rc;
       }
       h[i].name = awsc_arena_memdup0(c->a, m->key, m->key_len);
       ep_expr *vals = awsc_arena_calloc(c->a, m->value->count ? m->value->count : 1,
                                         sizeof *vals);
       if (!h[i].name || !vals) {
-        loc_pop(c, old);
-        return cnomem(c);
+        ep_cc_loc_pop(c, old);
+        return ep_cc_nomem(c);
       }
       for (size_t k = 0; k < m->value->count && !rc; k++)
         rc = compile_expr(c, m->value->items[k], &vals[k]);
-      loc_pop(c, old);
+      ep_cc_loc_pop(c, old);
       if (rc)
         return rc;
       h[i].vals = vals;
@@ -567,13 +555,11 @@ static int compile_endpoint(cc *c, const awsc_jnode *ep, ep_rule *r) {
   return 0;
 }
 
-static int compile_rules(cc *c, const awsc_jnode *arr, const ep_rule **out,
-                         size_t *count);
 
-static int compile_rule_body(cc *c, const awsc_jnode *j, ep_rule *r) {
+static int compile_rule_body(ep_cc *c, const awsc_jnode *j, ep_rule *r) {
   const awsc_jnode *type = awsc_jtree_get(j, "type");
   if (!type || type->type != AWSC_J_STRING)
-    return cfail(c, "a rule needs a string \"type\"");
+    return ep_cc_fail(c, "a rule needs a string \"type\"");
   if (strcmp(type->s, "endpoint") == 0) {
     r->type = EP_R_ENDPOINT;
     return compile_endpoint(c, awsc_jtree_get(j, "endpoint"), r);
@@ -582,44 +568,44 @@ static int compile_rule_body(cc *c, const awsc_jnode *j, ep_rule *r) {
     r->type = EP_R_ERROR;
     const awsc_jnode *e = awsc_jtree_get(j, "error");
     if (!e)
-      return cfail(c, "an error rule needs \"error\"");
-    size_t old = loc_push(c, ".error");
+      return ep_cc_fail(c, "an error rule needs \"error\"");
+    size_t old = ep_cc_loc_push(c, ".error");
     int rc = compile_expr(c, e, &r->error);
-    loc_pop(c, old);
+    ep_cc_loc_pop(c, old);
     return rc;
   }
   if (strcmp(type->s, "tree") == 0) {
     r->type = EP_R_TREE;
     const awsc_jnode *rules = awsc_jtree_get(j, "rules");
     if (!rules || rules->type != AWSC_J_ARRAY || rules->count == 0)
-      return cfail(c, "a tree rule needs a non-empty \"rules\" array");
-    return compile_rules(c, rules, &r->kids, &r->nkids);
+      return ep_cc_fail(c, "a tree rule needs a non-empty \"rules\" array");
+    return ep_cc_compile_rules(c, rules, &r->kids, &r->nkids);
   }
-  return cfail(c, "unknown rule type \"%s\" (endpoint, error or tree)",
+  return ep_cc_fail(c, "unknown rule type \"%s\" (endpoint, error or tree)",
                type->s);
 }
 
-static int compile_rule(cc *c, const awsc_jnode *j, ep_rule *r) {
+static int compile_rule(ep_cc *c, const awsc_jnode *j, ep_rule *r) {
   memset(r, 0, sizeof *r);
   if (j->type != AWSC_J_OBJECT)
-    return cfail(c, "a rule must be an object");
+    return ep_cc_fail(c, "a rule must be an object");
   const awsc_jnode *conds = awsc_jtree_get(j, "conditions");
   if (conds && conds->type != AWSC_J_ARRAY)
-    return cfail(c, "\"conditions\" must be an array");
+    return ep_cc_fail(c, "\"conditions\" must be an array");
   size_t ncond = conds ? conds->count : 0;
   ep_expr *cx = awsc_arena_calloc(c->a, ncond ? ncond : 1, sizeof *cx);
   if (!cx)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   int rc = 0;
   size_t done = 0;
   for (; done < ncond && !rc; done++) {
-    size_t old = loc_push(c, ".conditions[%zu]", done);
+    size_t old = ep_cc_loc_push(c, ".conditions[%zu]", done);
     const awsc_jnode *cj = conds->items[done];
     if (cj->type != AWSC_J_OBJECT || !awsc_jtree_get(cj, "fn"))
-      rc = cfail(c, "a condition must be a function call");
+      rc = ep_cc_fail(c, "a condition must be a function call");
     else
       rc = compile_fn(c, cj, &cx[done], true);
-    loc_pop(c, old);
+    ep_cc_loc_pop(c, old);
     if (!rc && cx[done].slot >= 0)
       c->visible[cx[done].slot] = true; /* seen by later conditions */
   }
@@ -634,204 +620,20 @@ static int compile_rule(cc *c, const awsc_jnode *j, ep_rule *r) {
   return rc;
 }
 
-static int compile_rules(cc *c, const awsc_jnode *arr, const ep_rule **out,
-                         size_t *count) {
+int ep_cc_compile_rules(ep_cc *c, const awsc_jnode *arr, const ep_rule **out,
+                        size_t *count) {
   ep_rule *rules = awsc_arena_calloc(c->a, arr->count ? arr->count : 1,
                                      sizeof *rules);
   if (!rules)
-    return cnomem(c);
+    return ep_cc_nomem(c);
   for (size_t i = 0; i < arr->count; i++) {
-    size_t old = loc_push(c, ".rules[%zu]", i);
+    size_t old = ep_cc_loc_push(c, ".rules[%zu]", i);
     int rc = compile_rule(c, arr->items[i], &rules[i]);
-    loc_pop(c, old);
+    ep_cc_loc_pop(c, old);
     if (rc)
       return rc;
   }
   *out = rules;
   *count = arr->count;
   return 0;
-}
-
-/* ---- parameters ---- */
-
-static bool default_fits(awsc_ep_param_type t, const awsc_jnode *d) {
-  switch (t) {
-  case AWSC_EP_PARAM_STRING:
-    return d->type == AWSC_J_STRING;
-  case AWSC_EP_PARAM_BOOLEAN:
-    return d->type == AWSC_J_BOOL;
-  case AWSC_EP_PARAM_STRING_ARRAY:
-    if (d->type != AWSC_J_ARRAY)
-      return false;
-    for (size_t i = 0; i < d->count; i++)
-      if (d->items[i]->type != AWSC_J_STRING)
-        return false;
-    return true;
-  }
-  return false;
-}
-
-static const char *opt_str(cc *c, const awsc_jnode *obj, const char *key,
-                           int *rc) {
-  const awsc_jnode *v = awsc_jtree_get(obj, key);
-  if (!v || v->type == AWSC_J_NULL)
-    return NULL;
-  if (v->type != AWSC_J_STRING) {
-    *rc = cfail(c, "\"%s\" must be a string", key);
-    return NULL;
-  }
-  char *s = awsc_arena_memdup0(c->a, v->s, v->n);
-  if (!s)
-    *rc = cnomem(c);
-  return s;
-}
-
-static int compile_param(cc *c, const awsc_jmember *m, awsc_ep_param_info *p) {
-  const awsc_jnode *spec = m->value;
-  if (spec->type != AWSC_J_OBJECT)
-    return cfail(c, "a parameter must be an object");
-  p->name = c->names[find_slot(c, m->key, m->key_len)];
-  const awsc_jnode *type = awsc_jtree_get(spec, "type");
-  if (!type || type->type != AWSC_J_STRING)
-    return cfail(c, "a parameter needs a string \"type\"");
-  /* case-insensitive, as botocore ("String", "string", "stringArray") */
-  if (strcasecmp(type->s, "string") == 0)
-    p->type = AWSC_EP_PARAM_STRING;
-  else if (strcasecmp(type->s, "boolean") == 0)
-    p->type = AWSC_EP_PARAM_BOOLEAN;
-  else if (strcasecmp(type->s, "stringArray") == 0)
-    p->type = AWSC_EP_PARAM_STRING_ARRAY;
-  else
-    return cfail(c, "unknown parameter type \"%s\" (string, boolean or "
-                    "stringArray)",
-                 type->s);
-  int rc = 0;
-  p->builtin = opt_str(c, spec, "builtIn", &rc);
-  if (rc)
-    return rc;
-  const awsc_jnode *req = awsc_jtree_get(spec, "required");
-  if (req && req->type != AWSC_J_BOOL && req->type != AWSC_J_NULL)
-    return cfail(c, "\"required\" must be a boolean");
-  p->required = req && req->type == AWSC_J_BOOL && req->b;
-  const awsc_jnode *def = awsc_jtree_get(spec, "default");
-  p->default_value = awsc_ep_none();
-  if (def && def->type != AWSC_J_NULL) {
-    if (!default_fits(p->type, def))
-      return cfail(c, "the default does not have the parameter's type");
-    if (ep_value_from_json(c->a, def, &p->default_value))
-      return cnomem(c);
-  }
-  const awsc_jnode *dep = awsc_jtree_get(spec, "deprecated");
-  if (dep && dep->type != AWSC_J_NULL) {
-    if (dep->type != AWSC_J_OBJECT)
-      return cfail(c, "\"deprecated\" must be an object");
-    p->deprecated = true;
-    p->deprecated_message = opt_str(c, dep, "message", &rc);
-    if (!rc)
-      p->deprecated_since = opt_str(c, dep, "since", &rc);
-  }
-  return rc;
-}
-
-static int compile_params(cc *c, const awsc_jnode *params,
-                          awsc_ep_ruleset *rs) {
-  if (!params || params->type != AWSC_J_OBJECT)
-    return cfail(c, "\"parameters\" must be an object");
-  for (size_t i = 0; i < params->count; i++) {
-    const awsc_jmember *m = &params->members[i];
-    if (m->key_len == 0)
-      return cfail(c, "empty parameter name");
-    if (find_slot(c, m->key, m->key_len) >= 0)
-      return cfail(c, "parameter \"%s\" declared twice", m->key);
-    int s;
-    int rc = add_slot(c, m->key, m->key_len, &s);
-    if (rc)
-      return rc;
-    c->visible[s] = true;
-  }
-  rs->nparams = params->count;
-  rs->params = awsc_arena_calloc(c->a, params->count ? params->count : 1,
-                                 sizeof *rs->params);
-  if (!rs->params)
-    return cnomem(c);
-  for (size_t i = 0; i < params->count; i++) {
-    size_t old = loc_push(c, "parameters.%s", params->members[i].key);
-    int rc = compile_param(c, &params->members[i], &rs->params[i]);
-    loc_pop(c, old);
-    if (rc)
-      return rc;
-  }
-  return 0;
-}
-
-static int compile_ruleset(cc *c, const awsc_jnode *root,
-                           awsc_ep_ruleset *rs) {
-  if (root->type != AWSC_J_OBJECT)
-    return cfail(c, "the rule set must be a JSON object");
-  const awsc_jnode *version = awsc_jtree_get(root, "version");
-  if (version && version->type != AWSC_J_STRING)
-    return cfail(c, "\"version\" must be a string");
-  int rc = compile_params(c, awsc_jtree_get(root, "parameters"), rs);
-  if (rc)
-    return rc;
-  const awsc_jnode *rules = awsc_jtree_get(root, "rules");
-  if (!rules || rules->type != AWSC_J_ARRAY)
-    return cfail(c, "\"rules\" must be an array");
-  rc = compile_rules(c, rules, &rs->rules, &rs->nrules);
-  if (rc)
-    return rc;
-  const char **names = awsc_arena_alloc(c->a, (c->nnames ? c->nnames : 1) *
-                                                  sizeof *names);
-  if (!names)
-    return cnomem(c);
-  memcpy(names, c->names, c->nnames * sizeof *names);
-  rs->slot_names = names;
-  rs->nslots = c->nnames;
-  return 0;
-}
-
-int awsc_ep_ruleset_new(awsc_ep_ruleset **out, const char *json, size_t len,
-                        awsc_ep_partitions *parts, awsc_error *err) {
-  if (!out || !json || !parts)
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "endpoint rule set: NULL argument");
-  *out = NULL;
-  awsc_ep_ruleset *rs = awsc_calloc(1, sizeof *rs);
-  awsc_arena *tmp = awsc_arena_new(64 * 1024);
-  awsc_arena *a = awsc_arena_new(16 * 1024);
-  cc c;
-  memset(&c, 0, sizeof c);
-  c.a = a;
-  c.err = err;
-  int rc;
-  if (!rs || !tmp || !a) {
-    rc = cnomem(&c);
-  } else {
-    awsc_jnode *root;
-    rc = awsc_jtree_parse(&root, tmp, json, len, AWSC_JPARSE_SKIP_DOCS, err);
-    if (rc == 0)
-      rc = compile_ruleset(&c, root, rs);
-  }
-  awsc_free(c.names);
-  awsc_free(c.visible);
-  awsc_arena_free(tmp);
-  if (rc) {
-    awsc_arena_free(a);
-    awsc_free(rs);
-    return rc;
-  }
-  rs->arena = a;
-  rs->parts = parts;
-  ep_partitions_ref(parts);
-  rs->empty_object.type = AWSC_EP_OBJECT;
-  *out = rs;
-  return 0;
-}
-
-void awsc_ep_ruleset_free(awsc_ep_ruleset *rs) {
-  if (!rs)
-    return;
-  awsc_ep_partitions_free(rs->parts);
-  awsc_arena_free(rs->arena);
-  awsc_free(rs);
 }

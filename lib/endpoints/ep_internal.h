@@ -185,10 +185,14 @@ struct ep_rule {
 };
 
 struct awsc_ep_ruleset {
+  atomic_long refs;
   awsc_arena *arena;
   awsc_ep_partitions *parts;
   awsc_ep_param_info *params; /* slots [0, nparams) */
   size_t nparams;
+  uint32_t *name_hash;        /* per parameter: ep_hash(name), */
+  uint32_t *builtin_hash;     /* ep_hash(builtin) or 0 (by-name lookups
+                                 compare these before strcmp) */
   size_t nslots;              /* params + every assigned name */
   const char *const *slot_names;
   const ep_rule *rules;
@@ -199,6 +203,14 @@ struct awsc_ep_ruleset {
 /* A constant value copied from a JSON tree into arena `a`. */
 int ep_value_from_json(awsc_arena *a, const awsc_jnode *j,
                        awsc_ep_value *out);
+
+/* FNV-1a over n bytes (region and parameter lookups). */
+static inline uint32_t ep_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
 
 /* getAttr over a compiled path (NONE when a key or index is missing). */
 awsc_ep_value ep_get_attr(const awsc_ep_value *v, const ep_path *path);

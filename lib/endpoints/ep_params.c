@@ -18,8 +18,19 @@ const awsc_ep_param_info *awsc_ep_ruleset_param(const awsc_ep_ruleset *rs,
 int awsc_ep_ruleset_find_param(const awsc_ep_ruleset *rs, const char *name) {
   if (!rs || !name)
     return -1;
+  uint32_t h = ep_hash(name, strlen(name));
   for (size_t i = 0; i < rs->nparams; i++)
-    if (strcmp(rs->params[i].name, name) == 0)
+    if (rs->name_hash[i] == h && strcmp(rs->params[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* The first parameter at or after `from` bound to the builtIn, or -1. */
+static int find_builtin_from(const awsc_ep_ruleset *rs, const char *builtin,
+                             uint32_t h, size_t from) {
+  for (size_t i = from; i < rs->nparams; i++)
+    if (rs->builtin_hash[i] == h && rs->params[i].builtin &&
+        strcmp(rs->params[i].builtin, builtin) == 0)
       return (int)i;
   return -1;
 }
@@ -28,10 +39,7 @@ int awsc_ep_ruleset_find_builtin(const awsc_ep_ruleset *rs,
                                  const char *builtin) {
   if (!rs || !builtin)
     return -1;
-  for (size_t i = 0; i < rs->nparams; i++)
-    if (rs->params[i].builtin && strcmp(rs->params[i].builtin, builtin) == 0)
-      return (int)i;
-  return -1;
+  return find_builtin_from(rs, builtin, ep_hash(builtin, strlen(builtin)), 0);
 }
 
 int awsc_ep_params_init(awsc_ep_params *p, const awsc_ep_ruleset *rs,
@@ -140,11 +148,10 @@ static int set_builtin(awsc_ep_params *p, const char *builtin,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "endpoint parameters: bad arguments");
   int found = 0;
-  for (size_t i = 0; i < p->rs->nparams; i++) {
-    const char *b = p->rs->params[i].builtin;
-    if (!b || strcmp(b, builtin) != 0)
-      continue;
-    int rc = awsc_ep_params_set(p, (int)i, v, err);
+  uint32_t h = ep_hash(builtin, strlen(builtin));
+  for (int i = find_builtin_from(p->rs, builtin, h, 0); i >= 0;
+       i = find_builtin_from(p->rs, builtin, h, (size_t)i + 1)) {
+    int rc = awsc_ep_params_set(p, i, v, err);
     if (rc)
       return rc;
     found = 1;

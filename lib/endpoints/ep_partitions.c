@@ -95,13 +95,6 @@ static int region_outputs(awsc_arena *a, const awsc_ep_value *base,
   return 0;
 }
 
-static uint32_t region_hash(const char *s, size_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 /* The explicit regions in a hash table; a name listed twice keeps its
  * first partition (file order), as a linear search would. */
 static int build_hash(awsc_ep_partitions *p) {
@@ -114,7 +107,7 @@ static int build_hash(awsc_ep_partitions *p) {
   p->hash_mask = size - 1;
   for (size_t i = 0; i < p->nregions; i++) {
     const ep_region *r = &p->regions[i];
-    size_t k = region_hash(r->name, r->len) & p->hash_mask;
+    size_t k = ep_hash(r->name, r->len) & p->hash_mask;
     bool dup = false;
     while (p->hash[k]) {
       const ep_region *o = &p->regions[p->hash[k] - 1];
@@ -245,7 +238,7 @@ void awsc_ep_partitions_free(awsc_ep_partitions *parts) {
 const awsc_ep_value *awsc_ep_partition_of(const awsc_ep_partitions *parts,
                                           const char *region, size_t len) {
   if (region) {
-    size_t k = region_hash(region, len) & parts->hash_mask;
+    size_t k = ep_hash(region, len) & parts->hash_mask;
     for (uint32_t idx; (idx = parts->hash[k]) != 0;
          k = (k + 1) & parts->hash_mask) {
       const ep_region *r = &parts->regions[idx - 1];

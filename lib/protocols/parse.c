@@ -277,11 +277,9 @@ static int parse_output_body(awsc_pctx *c, const awsc_service *svc,
 
 int awsc_protocol_parse_output(const awsc_service *svc,
                                const awsc_operation *op,
-                               const awsc_raw_response *resp,
-                               awsc_arena *arena, awsc_value *out,
-                               awsc_error *err) {
-  return awsc_parse_output_with(svc, op, resp, arena, out, err,
-                                AWSC_XML_AUTO);
+                               const awsc_raw_response *resp, awsc_arena *arena,
+                               awsc_value *out, awsc_error *err) {
+  return awsc_parse_output_with(svc, op, resp, arena, out, err, AWSC_XML_AUTO);
 }
 
 int awsc_parse_output_with(const awsc_service *svc, const awsc_operation *op,
@@ -349,7 +347,8 @@ int awsc_pvalue_merge_lists(awsc_arena *arena, awsc_value *v) {
       if (!same_key(&kv[i], &kv[j]) || a->type != b->type ||
           (a->type != AWSC_V_LIST && a->type != AWSC_V_MAP))
         continue;
-      size_t esz = a->type == AWSC_V_LIST ? sizeof(awsc_value) : sizeof(awsc_kv);
+      size_t esz =
+          a->type == AWSC_V_LIST ? sizeof(awsc_value) : sizeof(awsc_kv);
       size_t an = a->type == AWSC_V_LIST ? a->u.list.n : a->u.map.n;
       size_t bn = b->type == AWSC_V_LIST ? b->u.list.n : b->u.map.n;
       void *ai = a->type == AWSC_V_LIST ? (void *)a->u.list.items
@@ -420,8 +419,8 @@ const char *awsc_protocol_request_id(const awsc_service *svc,
   if (svc->protocol == AWSC_PROTO_QUERY || svc->protocol == AWSC_PROTO_EC2) {
     static const char *const names[] = {"RequestId", "requestId", "RequestID"};
     for (size_t i = 0; i < AWSC_ARRAY_LEN(names); i++) {
-      const char *v = xml_tail_element(arena, resp->body, resp->body_len,
-                                       names[i]);
+      const char *v =
+          xml_tail_element(arena, resp->body, resp->body_len, names[i]);
       if (v)
         return v;
     }

@@ -33,42 +33,78 @@
 
 static const char *reason_phrase(int status) {
   switch (status) {
-  case 300: return "Multiple Choices";
-  case 301: return "Moved Permanently";
-  case 302: return "Found";
-  case 303: return "See Other";
-  case 304: return "Not Modified";
-  case 307: return "Temporary Redirect";
-  case 308: return "Permanent Redirect";
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 402: return "Payment Required";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 406: return "Not Acceptable";
-  case 408: return "Request Timeout";
-  case 409: return "Conflict";
-  case 410: return "Gone";
-  case 411: return "Length Required";
-  case 412: return "Precondition Failed";
-  case 413: return "Request Entity Too Large";
-  case 414: return "Request-URI Too Long";
-  case 415: return "Unsupported Media Type";
-  case 416: return "Requested Range Not Satisfiable";
-  case 417: return "Expectation Failed";
-  case 422: return "Unprocessable Entity";
-  case 423: return "Locked";
-  case 428: return "Precondition Required";
-  case 429: return "Too Many Requests";
-  case 431: return "Request Header Fields Too Large";
-  case 500: return "Internal Server Error";
-  case 501: return "Not Implemented";
-  case 502: return "Bad Gateway";
-  case 503: return "Service Unavailable";
-  case 504: return "Gateway Timeout";
-  case 505: return "HTTP Version Not Supported";
-  default: return "";
+  case 300:
+    return "Multiple Choices";
+  case 301:
+    return "Moved Permanently";
+  case 302:
+    return "Found";
+  case 303:
+    return "See Other";
+  case 304:
+    return "Not Modified";
+  case 307:
+    return "Temporary Redirect";
+  case 308:
+    return "Permanent Redirect";
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 402:
+    return "Payment Required";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 406:
+    return "Not Acceptable";
+  case 408:
+    return "Request Timeout";
+  case 409:
+    return "Conflict";
+  case 410:
+    return "Gone";
+  case 411:
+    return "Length Required";
+  case 412:
+    return "Precondition Failed";
+  case 413:
+    return "Request Entity Too Large";
+  case 414:
+    return "Request-URI Too Long";
+  case 415:
+    return "Unsupported Media Type";
+  case 416:
+    return "Requested Range Not Satisfiable";
+  case 417:
+    return "Expectation Failed";
+  case 422:
+    return "Unprocessable Entity";
+  case 423:
+    return "Locked";
+  case 428:
+    return "Precondition Required";
+  case 429:
+    return "Too Many Requests";
+  case 431:
+    return "Request Header Fields Too Large";
+  case 500:
+    return "Internal Server Error";
+  case 501:
+    return "Not Implemented";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  case 505:
+    return "HTTP Version Not Supported";
+  default:
+    return "";
   }
 }
 
@@ -98,14 +134,14 @@ enum { XE_CODE, XE_MESSAGE, XE_TYPE, XE_REQID, XE_HOSTID, XE_N, XE_DETAIL };
 
 typedef struct xerr {
   awsc_arena *arena;
-  awsc_value_builder *db;  /* details map */
+  awsc_value_builder *db; /* details map */
   int depth;
-  uint32_t error_at;       /* bit d: element at depth d is <Error> */
-  int capture;             /* XE_* being read, or -1 */
+  uint32_t error_at; /* bit d: element at depth d is <Error> */
+  int capture;       /* XE_* being read, or -1 */
   int capture_depth;
-  bool nested;             /* the captured element has children */
+  bool nested; /* the captured element has children */
   awsc_buf text;
-  awsc_buf dname;          /* name of the detail being read */
+  awsc_buf dname; /* name of the detail being read */
   const char *v[XE_N];
   bool root_is_error;
 } xerr;
@@ -191,8 +227,8 @@ static int xe_end(void *ud) {
     const char *t = x->text.p ? x->text.p : "";
     if (x->capture == XE_DETAIL) {
       int rc = 0;
-      if (!x->nested && (rc = awsc_vb_key(x->db, x->dname.p, x->dname.len)) ==
-                            0)
+      if (!x->nested &&
+          (rc = awsc_vb_key(x->db, x->dname.p, x->dname.len)) == 0)
         rc = awsc_vb_string(x->db, t, x->text.len);
       if (rc)
         return rc;
@@ -262,14 +298,14 @@ static const char *sanitize_code(awsc_arena *arena, const char *code) {
   return awsc_arena_strndup(arena, code, n);
 }
 
-static const awsc_shape *match_error(const awsc_shape *const *errs,
-                                     uint32_t n, const char *code,
-                                     bool by_name) {
+static const awsc_shape *match_error(const awsc_shape *const *errs, uint32_t n,
+                                     const char *code, bool by_name) {
   for (uint32_t i = 0; i < n; i++) {
     const awsc_shape *s = errs[i];
     if (!s)
       continue;
-    const char *c = by_name ? s->name : (s->error_code ? s->error_code : s->name);
+    const char *c =
+        by_name ? s->name : (s->error_code ? s->error_code : s->name);
     if (c && strcmp(c, code) == 0)
       return s;
   }
@@ -290,8 +326,8 @@ static const awsc_shape *find_error_shape(const awsc_service *svc,
     const awsc_shape *s =
         op ? match_error(op->errors, op->error_count, code, by_name) : NULL;
     for (uint32_t i = 0; !s && i < svc->operation_count; i++)
-      s = match_error(svc->operations[i].errors,
-                      svc->operations[i].error_count, code, by_name);
+      s = match_error(svc->operations[i].errors, svc->operations[i].error_count,
+                      code, by_name);
     if (s)
       return s;
   }
@@ -310,8 +346,8 @@ static int fields_of(const awsc_service *svc, const awsc_shape *es,
   awsc_value_builder *b = awsc_vb_new(arena);
   if (!b)
     return AWSC_ENOMEM;
-  bool json = svc->protocol == AWSC_PROTO_JSON ||
-              svc->protocol == AWSC_PROTO_REST_JSON;
+  bool json =
+      svc->protocol == AWSC_PROTO_JSON || svc->protocol == AWSC_PROTO_REST_JSON;
   awsc_pctx c;
   awsc_pctx_init(&c, svc, arena, b, NULL, !json);
   int rc = awsc_vb_begin_map(b);
@@ -348,9 +384,8 @@ static int fields_of(const awsc_service *svc, const awsc_shape *es,
   return rc;
 }
 
-static int parse_xml_error(const awsc_service *svc,
-                           const awsc_raw_response *r, awsc_arena *arena,
-                           awsc_service_error *out) {
+static int parse_xml_error(const awsc_service *svc, const awsc_raw_response *r,
+                           awsc_arena *arena, awsc_service_error *out) {
   xerr x;
   int rc = 1;
   if (r->body && !blank(r->body, r->body_len))
@@ -378,9 +413,8 @@ static int parse_xml_error(const awsc_service *svc,
   return 0;
 }
 
-static int parse_json_error(const awsc_service *svc,
-                            const awsc_raw_response *r, awsc_arena *arena,
-                            awsc_service_error *out) {
+static int parse_json_error(const awsc_service *svc, const awsc_raw_response *r,
+                            awsc_arena *arena, awsc_service_error *out) {
   enum { K_TYPE, K_code, K_Code, K_message, K_Message, K_N };
   static const char *const keys[K_N] = {"__type", "code", "Code", "message",
                                         "Message"};
@@ -401,9 +435,8 @@ static int parse_json_error(const awsc_service *svc,
   const char *code = awsc_presp_header(r, "x-amzn-errortype");
   if (!code || !*code) {
     const char *cc = v[K_code] ? v[K_code] : v[K_Code];
-    code = svc->protocol == AWSC_PROTO_REST_JSON
-               ? (cc ? cc : v[K_TYPE])
-               : (v[K_TYPE] ? v[K_TYPE] : cc);
+    code = svc->protocol == AWSC_PROTO_REST_JSON ? (cc ? cc : v[K_TYPE])
+                                                 : (v[K_TYPE] ? v[K_TYPE] : cc);
   }
   out->code = sanitize_code(arena, code);
   out->message = v[K_message] ? v[K_message] : v[K_Message];
@@ -418,10 +451,9 @@ static int parse_json_error(const awsc_service *svc,
   return 0;
 }
 
-int awsc_protocol_parse_error(const awsc_service *svc,
-                              const awsc_operation *op,
-                              const awsc_raw_response *resp,
-                              awsc_arena *arena, awsc_service_error *out) {
+int awsc_protocol_parse_error(const awsc_service *svc, const awsc_operation *op,
+                              const awsc_raw_response *resp, awsc_arena *arena,
+                              awsc_service_error *out) {
   if (!out)
     return AWSC_EINVAL;
   memset(out, 0, sizeof(*out));
@@ -465,15 +497,14 @@ int awsc_protocol_parse_error(const awsc_service *svc,
 /* ---- S3's errors inside a 200 ---- */
 
 static bool is_s3(const awsc_service *svc) {
-  return svc && ((svc->service_id && strcmp(svc->service_id, "S3") == 0) ||
-                 (svc->endpoint_prefix &&
-                  strcmp(svc->endpoint_prefix, "s3") == 0));
+  return svc &&
+         ((svc->service_id && strcmp(svc->service_id, "S3") == 0) ||
+          (svc->endpoint_prefix && strcmp(svc->endpoint_prefix, "s3") == 0));
 }
 
 /* Local name of the root element, skipping BOM, declaration, comments
  * and PIs; false when there is none. */
-static bool root_name(const char *p, size_t n, const char **name,
-                      size_t *len) {
+static bool root_name(const char *p, size_t n, const char **name, size_t *len) {
   size_t i = 0;
   if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
@@ -517,7 +548,8 @@ bool awsc_protocol_is_error_in_200(const awsc_service *svc,
     if (out->members[i].shape &&
         (out->members[i].shape->flags & AWSC_SF_EVENTSTREAM))
       return false;
-  if (out->payload_index >= 0 && (uint32_t)out->payload_index < out->member_count) {
+  if (out->payload_index >= 0 &&
+      (uint32_t)out->payload_index < out->member_count) {
     const awsc_shape *ps = out->members[out->payload_index].shape;
     if (ps && (ps->type == AWSC_SHAPE_BLOB || ps->type == AWSC_SHAPE_STRING))
       return false;

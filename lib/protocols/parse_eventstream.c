@@ -25,7 +25,7 @@ typedef struct es_header {
   size_t name_len;
   uint8_t type;
   int64_t i;
-  const char *p;   /* bytes/string/uuid */
+  const char *p; /* bytes/string/uuid */
   size_t n;
 } es_header;
 
@@ -210,8 +210,8 @@ static bool hv_is(const es_header *h, const char *s) {
 }
 
 int awsc_parse_event_stream(awsc_pctx *c, const awsc_shape *output,
-                            const awsc_member *stream_member,
-                            const char *body, size_t len) {
+                            const awsc_member *stream_member, const char *body,
+                            size_t len) {
   const awsc_shape *ss = stream_member->shape;
   const unsigned char *p = (const unsigned char *)body;
   size_t i = 0;

@@ -26,7 +26,8 @@ const char *awsc_presp_header(const awsc_raw_response *r, const char *name) {
 
 static bool has_iprefix(const char *s, const char *prefix, size_t plen) {
   for (size_t i = 0; i < plen; i++) {
-    if (!s[i] || tolower((unsigned char)s[i]) != tolower((unsigned char)prefix[i]))
+    if (!s[i] ||
+        tolower((unsigned char)s[i]) != tolower((unsigned char)prefix[i]))
       return false;
   }
   return true;
@@ -82,10 +83,9 @@ static bool is_day_name(const char *p, size_t n) {
   return false;
 }
 
-static int put_header_list(awsc_pctx *c, const awsc_member *m,
-                           const char *v) {
-  const awsc_shape *item = m->shape->list_member ? m->shape->list_member->shape
-                                                 : NULL;
+static int put_header_list(awsc_pctx *c, const awsc_member *m, const char *v) {
+  const awsc_shape *item =
+      m->shape->list_member ? m->shape->list_member->shape : NULL;
   int rc = awsc_vb_key(c->b, m->name, strlen(m->name));
   if (rc == 0)
     rc = awsc_vb_begin_list(c->b);
@@ -211,4 +211,3 @@ int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
   }
   return 0;
 }
-

@@ -1,7 +1,8 @@
 /*
  * lib/protocols/parse_internal.h - shared machinery of the response
- * parsers (parse.c, parse_xml.c, parse_xml_scan.c, parse_json.c,
- * parse_eventstream.c, parse_error.c). Not part of any contract.
+ * parsers (parse.c, parse_scalar.c, parse_http.c, parse_xml.c,
+ * parse_xml_scan.c, parse_json.c, parse_eventstream.c, parse_error.c).
+ * Not part of any contract; tests include it to pick a tokenizer.
  *
  * Every parser writes straight into an awsc_value_builder while a
  * streaming tokenizer (expat / our XML scanner / yajl) walks the body;
@@ -21,12 +22,12 @@
  * wire name -> member index through a small open-addressed table. */
 typedef struct awsc_pindex {
   const awsc_shape *shape;
-  uint32_t mask;              /* slots - 1 (power of two) */
-  int16_t *slots;             /* member index, -1 = empty */
-  const char **names;         /* per member: wire name (NULL = not in body) */
-  uint16_t *lens;             /* per member: wire name length */
-  uint16_t *name_lens;        /* per member: strlen(member->name) */
-  uint16_t *attrs;            /* members that are xml attributes */
+  uint32_t mask;       /* slots - 1 (power of two) */
+  int16_t *slots;      /* member index, -1 = empty */
+  const char **names;  /* per member: wire name (NULL = not in body) */
+  uint16_t *lens;      /* per member: wire name length */
+  uint16_t *name_lens; /* per member: strlen(member->name) */
+  uint16_t *attrs;     /* members that are xml attributes */
   uint16_t attr_count;
   bool is_union;
 } awsc_pindex;
@@ -34,20 +35,20 @@ typedef struct awsc_pindex {
 /* Parse context: one per awsc_protocol_parse_* call. */
 typedef struct awsc_pctx {
   const awsc_service *svc;
-  awsc_arena *arena;          /* output arena (values live here) */
-  awsc_value_builder *b;      /* builder writing into arena */
+  awsc_arena *arena;     /* output arena (values live here) */
+  awsc_value_builder *b; /* builder writing into arena */
   awsc_error *err;
-  bool xml;                   /* member wire names follow the xml rules */
-  awsc_buf scratch;           /* text accumulation, decoding */
-  awsc_arena *tmp;            /* indexes; created lazily, freed at end */
+  bool xml;         /* member wire names follow the xml rules */
+  awsc_buf scratch; /* text accumulation, decoding */
+  awsc_arena *tmp;  /* indexes; created lazily, freed at end */
   struct awsc_pcache {
     const awsc_shape *shape;
     const awsc_pindex *idx;
-  } *cache;
-  uint32_t cache_cap;         /* power of two */
+  } * cache;
+  uint32_t cache_cap; /* power of two */
   uint32_t cache_n;
-  int xml_tokenizer;          /* AWSC_XML_AUTO unless a test says */
-  bool needs_merge;           /* a flattened list came in pieces */
+  int xml_tokenizer; /* AWSC_XML_AUTO unless a test says */
+  bool needs_merge;  /* a flattened list came in pieces */
 } awsc_pctx;
 
 void awsc_pctx_init(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
@@ -89,21 +90,21 @@ static inline int awsc_pindex_find(const awsc_pindex *ix, const char *p,
 
 /* ---- scalars (parse.c) ---- */
 enum {
-  AWSC_PSRC_XML = 0,    /* element text: booleans are "true" or false */
-  AWSC_PSRC_HEADER,     /* header value: booleans case-insensitive */
-  AWSC_PSRC_JSON        /* a JSON string token */
+  AWSC_PSRC_XML = 0, /* element text: booleans are "true" or false */
+  AWSC_PSRC_HEADER,  /* header value: booleans case-insensitive */
+  AWSC_PSRC_JSON     /* a JSON string token */
 };
 
 typedef struct awsc_pscalar {
-  uint8_t type;         /* awsc_value_type */
+  uint8_t type; /* awsc_value_type */
   union {
     bool b;
-    int64_t i;          /* INT, TIMESTAMP (ms) */
+    int64_t i; /* INT, TIMESTAMP (ms) */
     double d;
     struct {
       const char *p;
       size_t n;
-    } s;                /* STRING, BLOB (BLOB bytes in c->scratch) */
+    } s; /* STRING, BLOB (BLOB bytes in c->scratch) */
   } u;
 } awsc_pscalar;
 
@@ -111,9 +112,8 @@ typedef struct awsc_pscalar {
  * text is not a valid value of that type (the caller drops the member),
  * or a negative AWSC_E*. Blob bytes are decoded into c->scratch: put the
  * value before touching the scratch buffer again. */
-int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape,
-                           const char *p, size_t n, int src,
-                           awsc_pscalar *out);
+int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
+                           size_t n, int src, awsc_pscalar *out);
 /* Same for a JSON number token (raw text). */
 int awsc_pscalar_from_number(awsc_pctx *c, const awsc_shape *shape,
                              const char *p, size_t n, awsc_pscalar *out);
@@ -201,9 +201,9 @@ int awsc_parse_xml_struct(awsc_pctx *c, const awsc_shape *shape,
 
 /* Which XML tokenizer to use (tests run both). */
 enum {
-  AWSC_XML_AUTO = 0,    /* fast scanner, expat when it declines */
-  AWSC_XML_EXPAT,       /* expat only */
-  AWSC_XML_SCAN         /* scanner only: AWSC_EPARSE where it declines */
+  AWSC_XML_AUTO = 0, /* fast scanner, expat when it declines */
+  AWSC_XML_EXPAT,    /* expat only */
+  AWSC_XML_SCAN      /* scanner only: AWSC_EPARSE where it declines */
 };
 int awsc_parse_xml_struct_with(awsc_pctx *c, const awsc_shape *shape,
                                const char *body, size_t len,
@@ -232,12 +232,11 @@ typedef struct awsc_xml_handler {
  * full parser (DTD, other encodings, unknown entities, anything
  * malformed: expat then gives the precise error), or a handler error. */
 #define AWSC_XML_DECLINED 1
-int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
-                  void *ud);
+int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h, void *ud);
 /* Expat driving the same handler (parse_xml.c). 0, AWSC_EPARSE (err says
  * where) or a handler error. */
-int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h,
-                   void *ud, awsc_error *err);
+int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h, void *ud,
+                   awsc_error *err);
 
 /* ---- JSON (parse_json.c) ---- */
 /* Fill the open map with structure `shape` from a JSON object body. */
@@ -261,8 +260,8 @@ int awsc_json_top_strings(awsc_arena *arena, const char *body, size_t len,
  * botocore's EventStream yields). An "initial-response" event (json
  * rpc) first fills the open map with `output`'s other members. */
 int awsc_parse_event_stream(awsc_pctx *c, const awsc_shape *output,
-                            const awsc_member *stream_member,
-                            const char *body, size_t len);
+                            const awsc_member *stream_member, const char *body,
+                            size_t len);
 
 /* ---- shape helpers ---- */
 static inline bool awsc_pshape_is_flattened(const awsc_member *m) {

@@ -25,7 +25,7 @@ enum { JF_NOCLOSE = 1, JF_ANY = 2, JF_UNKNOWN = 4 };
 typedef struct jframe {
   uint8_t kind;
   uint8_t flags;
-  int32_t pending;          /* STRUCT: member index of the next value */
+  int32_t pending; /* STRUCT: member index of the next value */
   const awsc_shape *shape;
   const awsc_pindex *ix;
 } jframe;
@@ -33,12 +33,12 @@ typedef struct jframe {
 typedef struct jstate {
   awsc_pctx *c;
   const awsc_shape *root_shape;
-  bool root_fill;           /* root structure fills the open map */
+  bool root_fill; /* root structure fills the open map */
   bool root_done;
   uint32_t skip;
   jframe *st;
   uint32_t depth, cap;
-  awsc_buf key;             /* MAP: key waiting for its value */
+  awsc_buf key; /* MAP: key waiting for its value */
   bool have_key;
   int rc;
   jframe inline_st[16];
@@ -49,11 +49,11 @@ static const awsc_shape document_shape = {
 
 /* Where the next value goes. */
 typedef struct slot {
-  const awsc_shape *shape;  /* NULL: skip the value */
-  const char *key;          /* emitted before the value, or NULL */
+  const awsc_shape *shape; /* NULL: skip the value */
+  const char *key;         /* emitted before the value, or NULL */
   size_t key_len;
   bool root_fill;
-  bool null_kept;           /* a JSON null becomes a null value */
+  bool null_kept; /* a JSON null becomes a null value */
   jframe *owner;
 } slot;
 
@@ -218,8 +218,9 @@ static int j_number(void *ctx, const char *p, size_t n) {
     }
     return put_scalar(x, &s, &sc, 0);
   }
-  if (s.shape->type == AWSC_SHAPE_STRUCTURE || s.shape->type == AWSC_SHAPE_LIST ||
-      s.shape->type == AWSC_SHAPE_MAP || s.shape->type == AWSC_SHAPE_BLOB)
+  if (s.shape->type == AWSC_SHAPE_STRUCTURE ||
+      s.shape->type == AWSC_SHAPE_LIST || s.shape->type == AWSC_SHAPE_MAP ||
+      s.shape->type == AWSC_SHAPE_BLOB)
     return 1;
   int rc = awsc_pscalar_from_number(x->c, s.shape, p, n, &sc);
   return put_scalar(x, &s, &sc, rc);
@@ -282,7 +283,8 @@ static int emit_unknown_union(jstate *x, jframe *f, const unsigned char *k,
   f->flags |= JF_UNKNOWN | JF_ANY;
   int rc;
   if ((rc = awsc_vb_key(b, "SDK_UNKNOWN_MEMBER", 18)) != 0 ||
-      (rc = awsc_vb_begin_map(b)) != 0 || (rc = awsc_vb_key(b, "name", 4)) != 0 ||
+      (rc = awsc_vb_begin_map(b)) != 0 ||
+      (rc = awsc_vb_key(b, "name", 4)) != 0 ||
       (rc = awsc_vb_string(b, (const char *)k, n)) != 0)
     return rc;
   return awsc_vb_end(b);
@@ -352,7 +354,7 @@ static int j_start_array(void *ctx) {
 }
 
 static const yajl_callbacks jcb = {
-    j_null,  j_boolean,  NULL,    NULL,          j_number, j_string,
+    j_null,      j_boolean, NULL,  NULL,          j_number, j_string,
     j_start_map, j_map_key, j_end, j_start_array, j_end};
 
 /*
@@ -371,7 +373,7 @@ typedef union yblock {
 } yblock;
 
 typedef struct yalloc {
-  yblock head;              /* circular list of live blocks */
+  yblock head; /* circular list of live blocks */
   jmp_buf oom;
 } yalloc;
 
@@ -389,7 +391,8 @@ static void y_unlink(yblock *b) {
 
 static void *y_malloc(void *ctx, size_t n) {
   yalloc *ya = ctx;
-  yblock *b = n < SIZE_MAX - sizeof(yblock) ? awsc_malloc(sizeof(*b) + n) : NULL;
+  yblock *b =
+      n < SIZE_MAX - sizeof(yblock) ? awsc_malloc(sizeof(*b) + n) : NULL;
   if (!b)
     longjmp(ya->oom, 1);
   y_link(ya, b);
@@ -443,8 +446,7 @@ static int yajl_run_body(const yajl_callbacks *cb, void *ud,
   if (*status_rc) {
     rc = *status_rc;
   } else if (st != yajl_status_ok) {
-    unsigned char *msg =
-        yajl_get_error(h, 0, (const unsigned char *)body, len);
+    unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)body, len);
     rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                         "invalid JSON in response: %s",
                         msg ? (const char *)msg : "?");
@@ -519,7 +521,7 @@ typedef struct tstate {
   const char **values;
   size_t n;
   int depth;
-  int want;                 /* index of the key whose value comes next */
+  int want; /* index of the key whose value comes next */
   int rc;
 } tstate;
 
@@ -527,7 +529,9 @@ static int t_scalar(tstate *t) {
   t->want = -1;
   return 1;
 }
-static int t_null(void *ctx) { return t_scalar(ctx); }
+static int t_null(void *ctx) {
+  return t_scalar(ctx);
+}
 static int t_bool(void *ctx, int v) {
   (void)v;
   return t_scalar(ctx);
@@ -573,7 +577,7 @@ static int t_key(void *ctx, const unsigned char *k, size_t n) {
   return 1;
 }
 
-static const yajl_callbacks tcb = {t_null, t_bool, NULL,    NULL,
+static const yajl_callbacks tcb = {t_null,   t_bool,   NULL,   NULL,
                                    t_number, t_string, t_open, t_key,
                                    t_close,  t_open,   t_close};
 

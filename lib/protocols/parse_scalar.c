@@ -298,9 +298,8 @@ int awsc_pdecode_base64(awsc_pctx *c, const char *p, size_t n) {
 /* ------------------------------------------------------------------ */
 /* scalars                                                              */
 
-int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape,
-                           const char *p, size_t n, int src,
-                           awsc_pscalar *out) {
+int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
+                           size_t n, int src, awsc_pscalar *out) {
   switch (shape->type) {
   case AWSC_SHAPE_STRING:
     out->type = AWSC_V_STRING;
@@ -451,4 +450,3 @@ int awsc_pscalar_put(awsc_pctx *c, const awsc_pscalar *v) {
     return awsc_vb_null(c->b);
   }
 }
-

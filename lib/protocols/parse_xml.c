@@ -27,13 +27,13 @@
 enum { F_DOC, F_DESCEND, F_STRUCT, F_LIST, F_MAP, F_ENTRY, F_SCALAR };
 enum { R_NONE, R_MEMBER, R_ITEM, R_KEY, R_VALUE };
 enum {
-  FL_NOCLOSE = 1,    /* STRUCT: the map was opened by the caller */
-  FL_HAVE_KEY = 2,   /* ENTRY */
-  FL_HAVE_VALUE = 4, /* ENTRY */
-  FL_DEFERRED = 8,   /* value built in a side builder (value before key) */
-  FL_HAD_CHILD = 16, /* SCALAR: text after a child element is ignored */
-  FL_DONE = 32,      /* DESCEND: target already found */
-  FL_UNKNOWN = 64,   /* STRUCT (union): SDK_UNKNOWN_MEMBER emitted */
+  FL_NOCLOSE = 1,     /* STRUCT: the map was opened by the caller */
+  FL_HAVE_KEY = 2,    /* ENTRY */
+  FL_HAVE_VALUE = 4,  /* ENTRY */
+  FL_DEFERRED = 8,    /* value built in a side builder (value before key) */
+  FL_HAD_CHILD = 16,  /* SCALAR: text after a child element is ignored */
+  FL_DONE = 32,       /* DESCEND: target already found */
+  FL_UNKNOWN = 64,    /* STRUCT (union): SDK_UNKNOWN_MEMBER emitted */
   FL_NULL_EMPTY = 128 /* SCALAR: empty text is null (root member) */
 };
 
@@ -41,9 +41,9 @@ typedef struct xframe {
   uint8_t kind;
   uint8_t role;
   uint8_t flags;
-  uint8_t level;               /* DESCEND */
-  int32_t open_flat;           /* STRUCT: member whose flat list is open */
-  size_t key_len;              /* SCALAR (R_MEMBER): strlen(member->name) */
+  uint8_t level;     /* DESCEND */
+  int32_t open_flat; /* STRUCT: member whose flat list is open */
+  size_t key_len;    /* SCALAR (R_MEMBER): strlen(member->name) */
   const awsc_shape *shape;
   const awsc_member *member;   /* SCALAR (R_MEMBER): for the key */
   const awsc_pindex *ix;       /* STRUCT */
@@ -61,19 +61,18 @@ typedef struct xstate {
   uint32_t depth, cap;
   uint32_t skip;
   bool root_done;
-  int failed;                  /* an event handler's error (err is set) */
+  int failed; /* an event handler's error (err is set) */
   /* text of the open scalar */
   const char *tp;
   size_t tn;
-  bool tcopy;                  /* text lives in tbuf */
+  bool tcopy; /* text lives in tbuf */
   awsc_buf tbuf;
   xframe inline_st[16];
 } xstate;
 
 /* The part after the last ':' (names are short: a plain loop beats a
  * memchr call). */
-static inline size_t local_len(const char *name, size_t len,
-                               const char **out) {
+static inline size_t local_len(const char *name, size_t len, const char **out) {
   size_t st = 0;
   for (size_t i = 0; i < len; i++)
     if (name[i] == ':')
@@ -332,8 +331,8 @@ static int start_in_struct(xstate *x, xframe *f, const char *rawname,
 item:
   if (ms->type == AWSC_SHAPE_MAP)
     return push_entry(x, ms);
-  return push_value(x, ms->list_member ? ms->list_member->shape : NULL, NULL,
-                    0, R_ITEM, attrs, na);
+  return push_value(x, ms->list_member ? ms->list_member->shape : NULL, NULL, 0,
+                    R_ITEM, attrs, na);
 }
 
 static int start_in_entry(xstate *x, xframe *f, const char *name, size_t n,
@@ -409,8 +408,8 @@ static int x_start_impl(void *ud, const char *rawname, size_t rawlen,
       if (m && m->shape && m->shape->type != AWSC_SHAPE_STRUCTURE &&
           m->shape->type != AWSC_SHAPE_LIST &&
           m->shape->type != AWSC_SHAPE_MAP) {
-        int rc = push_value(x, m->shape, m, ix->name_lens[mi], R_MEMBER,
-                            attrs, na);
+        int rc =
+            push_value(x, m->shape, m, ix->name_lens[mi], R_MEMBER, attrs, na);
         if (rc == 0 && x->depth > 1)
           x->st[x->depth - 1].flags |= FL_NULL_EMPTY;
         return rc;
@@ -444,9 +443,9 @@ static int x_start_impl(void *ud, const char *rawname, size_t rawlen,
     return 0;
   }
   case F_LIST: /* any child is an item, as botocore iterates children */
-    return push_value(x, f->shape->list_member ? f->shape->list_member->shape
-                                               : NULL,
-                      NULL, 0, R_ITEM, attrs, na);
+    return push_value(
+        x, f->shape->list_member ? f->shape->list_member->shape : NULL, NULL, 0,
+        R_ITEM, attrs, na);
   case F_MAP:
     return push_entry(x, f->shape);
   case F_ENTRY:
@@ -689,12 +688,18 @@ static void XMLCALL ex_doctype(void *u, const XML_Char *name,
   stop(e, AWSC_EPARSE);
 }
 
-static void *ex_malloc(size_t n) { return awsc_malloc(n); }
-static void *ex_realloc(void *p, size_t n) { return awsc_realloc(p, n); }
-static void ex_free(void *p) { awsc_free(p); }
+static void *ex_malloc(size_t n) {
+  return awsc_malloc(n);
+}
+static void *ex_realloc(void *p, size_t n) {
+  return awsc_realloc(p, n);
+}
+static void ex_free(void *p) {
+  awsc_free(p);
+}
 
-int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h,
-                   void *ud, awsc_error *err) {
+int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h, void *ud,
+                   awsc_error *err) {
   static const XML_Memory_Handling_Suite mm = {ex_malloc, ex_realloc, ex_free};
   expat_ud e = {h, ud, NULL, 0, false};
   e.p = XML_ParserCreate_MM(NULL, &mm, NULL);
@@ -721,8 +726,7 @@ int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h,
     rc = e.rc; /* the handler filled err */
   } else if (st != XML_STATUS_OK &&
              XML_GetErrorCode(e.p) == XML_ERROR_NO_MEMORY) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
   } else if (st != XML_STATUS_OK) {
     rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                         "invalid XML in response: %s at line %lu column %lu",
@@ -737,8 +741,8 @@ int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h,
 /* ------------------------------------------------------------------ */
 /* entry points                                                         */
 
-static int noop_start(void *ud, const char *n, size_t l,
-                      const awsc_xml_attr *a, size_t na) {
+static int noop_start(void *ud, const char *n, size_t l, const awsc_xml_attr *a,
+                      size_t na) {
   (void)ud, (void)n, (void)l, (void)a, (void)na;
   return 0;
 }

@@ -102,14 +102,14 @@ typedef struct scan {
   size_t i;
   const awsc_xml_handler *h;
   void *ud;
-  awsc_buf tbuf;           /* decoded text */
-  awsc_buf abuf;           /* decoded attribute values */
+  awsc_buf tbuf; /* decoded text */
+  awsc_buf abuf; /* decoded attribute values */
   size_t depth, cap;
   bool has_cr;
   struct sname {
     const char *p;
     size_t n;
-  } *names, inline_names[32];
+  } * names, inline_names[32];
 } scan;
 
 static inline bool is_ws(char c) {
@@ -122,27 +122,32 @@ static inline bool is_ws(char c) {
 #define NS 3
 #define NC 2
 static const uint8_t name_tab[256] = {
-    ['-'] = NC, ['.'] = NC, ['0'] = NC, ['1'] = NC, ['2'] = NC, ['3'] = NC,
-    ['4'] = NC, ['5'] = NC, ['6'] = NC, ['7'] = NC, ['8'] = NC, ['9'] = NC,
-    [':'] = NS, ['_'] = NS,
-    ['A'] = NS, ['B'] = NS, ['C'] = NS, ['D'] = NS, ['E'] = NS, ['F'] = NS,
-    ['G'] = NS, ['H'] = NS, ['I'] = NS, ['J'] = NS, ['K'] = NS, ['L'] = NS,
-    ['M'] = NS, ['N'] = NS, ['O'] = NS, ['P'] = NS, ['Q'] = NS, ['R'] = NS,
-    ['S'] = NS, ['T'] = NS, ['U'] = NS, ['V'] = NS, ['W'] = NS, ['X'] = NS,
-    ['Y'] = NS, ['Z'] = NS,
-    ['a'] = NS, ['b'] = NS, ['c'] = NS, ['d'] = NS, ['e'] = NS, ['f'] = NS,
-    ['g'] = NS, ['h'] = NS, ['i'] = NS, ['j'] = NS, ['k'] = NS, ['l'] = NS,
-    ['m'] = NS, ['n'] = NS, ['o'] = NS, ['p'] = NS, ['q'] = NS, ['r'] = NS,
-    ['s'] = NS, ['t'] = NS, ['u'] = NS, ['v'] = NS, ['w'] = NS, ['x'] = NS,
-    ['y'] = NS, ['z'] = NS,
+    ['-'] = NC,       ['.'] = NC, ['0'] = NC, ['1'] = NC, ['2'] = NC,
+    ['3'] = NC,       ['4'] = NC, ['5'] = NC, ['6'] = NC, ['7'] = NC,
+    ['8'] = NC,       ['9'] = NC, [':'] = NS, ['_'] = NS, ['A'] = NS,
+    ['B'] = NS,       ['C'] = NS, ['D'] = NS, ['E'] = NS, ['F'] = NS,
+    ['G'] = NS,       ['H'] = NS, ['I'] = NS, ['J'] = NS, ['K'] = NS,
+    ['L'] = NS,       ['M'] = NS, ['N'] = NS, ['O'] = NS, ['P'] = NS,
+    ['Q'] = NS,       ['R'] = NS, ['S'] = NS, ['T'] = NS, ['U'] = NS,
+    ['V'] = NS,       ['W'] = NS, ['X'] = NS, ['Y'] = NS, ['Z'] = NS,
+    ['a'] = NS,       ['b'] = NS, ['c'] = NS, ['d'] = NS, ['e'] = NS,
+    ['f'] = NS,       ['g'] = NS, ['h'] = NS, ['i'] = NS, ['j'] = NS,
+    ['k'] = NS,       ['l'] = NS, ['m'] = NS, ['n'] = NS, ['o'] = NS,
+    ['p'] = NS,       ['q'] = NS, ['r'] = NS, ['s'] = NS, ['t'] = NS,
+    ['u'] = NS,       ['v'] = NS, ['w'] = NS, ['x'] = NS, ['y'] = NS,
+    ['z'] = NS,
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-    [0x80] = R16(NS), R16(NS), R16(NS), R16(NS), R16(NS), R16(NS), R16(NS),
-    R16(NS)
+    [0x80] = R16(NS), R16(NS),    R16(NS),    R16(NS),    R16(NS),
+    R16(NS),          R16(NS),    R16(NS)
 #undef R16
 };
 
-static inline bool name_start(unsigned char c) { return name_tab[c] & 1; }
-static inline bool name_char(unsigned char c) { return name_tab[c] != 0; }
+static inline bool name_start(unsigned char c) {
+  return name_tab[c] & 1;
+}
+static inline bool name_char(unsigned char c) {
+  return name_tab[c] != 0;
+}
 
 static inline void skip_ws(scan *s) {
   while (s->i < s->n && is_ws(s->p[s->i]))

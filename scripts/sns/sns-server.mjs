@@ -17,12 +17,15 @@
 //   SNS_KEYS    accepted keys, "AK:SECRET,AK2:SECRET2" (set by sns-up.sh to
 //               the same test users as the S3 server)
 // Unauthenticated: GET /health, GET /_sns/sms, GET /_fauxqs/... (inspection).
-// All state is in memory and goes with the process.
+// All state is in memory and goes with the process. The --state-dir=DIR
+// argument (sns-up.sh's dir for the pid file and log) only names the
+// instance, so that sns-down.sh can tell it from others in /proc/PID/cmdline.
 import crypto from "node:crypto";
 import http from "node:http";
 import { buildApp } from "fauxqs";
 
 const HOST = "127.0.0.1"; // never configurable: the keys are public test keys
+const INSTANCE = (process.argv.find((a) => a.startsWith("--state-dir=")) || "--state-dir=(none)").slice(12);
 const PORT = Number.parseInt(process.env.SNS_PORT || "4566", 10);
 const REGION = process.env.SNS_REGION || "us-east-1";
 const KEYS = new Map();
@@ -321,7 +324,7 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(PORT, HOST, () => {
-  console.log(`sns-server: listening on http://${HOST}:${PORT}, SigV4 checked for keys ${[...KEYS.keys()].join(", ")}`);
+  console.log(`sns-server: listening on http://${HOST}:${PORT} (state dir ${INSTANCE}), SigV4 checked for keys ${[...KEYS.keys()].join(", ")}`);
 });
 // Nothing to save (all in memory): stop at once.
 for (const signal of ["SIGTERM", "SIGINT"]) {

@@ -30,13 +30,14 @@ static uint64_t next_rand(void) {
   return rng;
 }
 
-static const char *const dirs[] = {"photos", "logs", "backups", "assets",
-                                   "reports", "data/raw", "data/processed"};
-static const char *const exts[] = {".jpg", ".png", ".json", ".csv.gz",
+static const char *const dirs[] = {"photos",        "logs",    "backups",
+                                   "assets",        "reports", "data/raw",
+                                   "data/processed"};
+static const char *const exts[] = {".jpg",     ".png",  ".json", ".csv.gz",
                                    ".parquet", ".html", ".log"};
-static const char *const classes[] = {"STANDARD", "STANDARD", "STANDARD",
-                                      "STANDARD_IA", "GLACIER",
-                                      "INTELLIGENT_TIERING"};
+static const char *const classes[] = {"STANDARD", "STANDARD",
+                                      "STANDARD", "STANDARD_IA",
+                                      "GLACIER",  "INTELLIGENT_TIERING"};
 
 static int build_page(awsc_buf *b) {
   int rc = awsc_buf_puts(
@@ -65,7 +66,8 @@ static int build_page(awsc_buf *b) {
     rc = awsc_buf_printf(
         b,
         "<Contents><Key>%s</Key><LastModified>%s.000Z</LastModified>"
-        "<ETag>&quot;%s&quot;</ETag><ChecksumAlgorithm>CRC32</ChecksumAlgorithm>"
+        "<ETag>&quot;%s&quot;</ETag><ChecksumAlgorithm>CRC32</"
+        "ChecksumAlgorithm>"
         "<Size>%llu</Size><Owner><DisplayName>data-platform</DisplayName>"
         "<ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
         "</ID></Owner><StorageClass>%s</StorageClass></Contents>",
@@ -170,9 +172,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   const awsc_value *contents = awsc_value_get(&out, "Contents");
-  const awsc_value *first = contents && contents->u.list.n
-                                ? &contents->u.list.items[0]
-                                : NULL;
+  const awsc_value *first =
+      contents && contents->u.list.n ? &contents->u.list.items[0] : NULL;
   const awsc_value *lm = first ? awsc_value_get(first, "LastModified") : NULL;
   const awsc_value *owner = first ? awsc_value_get(first, "Owner") : NULL;
   if (!contents || contents->type != AWSC_V_LIST ||
@@ -202,8 +203,8 @@ int main(int argc, char **argv) {
   }
   printf("awsc ListObjectsV2 %d keys, %zu bytes: best %.1f us, mean %.1f us "
          "over %d runs (%.0f MB/s, output arena %zu KB)\n",
-         N_KEYS, page.len, best, total / runs, runs,
-         (double)page.len / best, arena_bytes / 1024);
+         N_KEYS, page.len, best, total / runs, runs, (double)page.len / best,
+         arena_bytes / 1024);
   awsc_buf_free(&page);
   awsc_arena_free(marena);
   return 0;

@@ -13,7 +13,7 @@
 /* model helpers                                                      */
 
 bool load_model(model *m, const char *meta, const char *shapes,
-                       const char *op) {
+                const char *op) {
   m->arena = awsc_arena_new(0);
   awsc_error err = AWSC_ERROR_INIT;
   size_t ol = strlen(op);
@@ -24,9 +24,8 @@ bool load_model(model *m, const char *meta, const char *shapes,
   return rc == 0;
 }
 
-bool parse_ok(model *m, int status, const awsc_http_header *h,
-                     size_t nh, const char *body, const char *want_json,
-                     int tokenizer) {
+bool parse_ok(model *m, int status, const awsc_http_header *h, size_t nh,
+              const char *body, const char *want_json, int tokenizer) {
   awsc_raw_response r = {status, h, nh, body, body ? strlen(body) : 0};
   awsc_arena *a = awsc_arena_new(0);
   awsc_value out;
@@ -66,18 +65,25 @@ const char *const xml_shapes =
     "\"Data\":{\"shape\":\"B\"},"
     "\"Ratio\":{\"shape\":\"D\"},"
     "\"Flag\":{\"shape\":\"Bool\"},"
-    "\"Items\":{\"shape\":\"FlatList\",\"flattened\":true,\"locationName\":\"Item\"},"
+    "\"Items\":{\"shape\":\"FlatList\",\"flattened\":true,\"locationName\":"
+    "\"Item\"},"
     "\"Wrapped\":{\"shape\":\"List\"},"
     "\"Tags\":{\"shape\":\"Map\"},"
     "\"Choice\":{\"shape\":\"U\"},"
     "\"Grantee\":{\"shape\":\"G\"},"
-    "\"ReqId\":{\"shape\":\"S\",\"location\":\"header\",\"locationName\":\"x-amz-request-id\"},"
-    "\"Meta\":{\"shape\":\"SMap\",\"location\":\"headers\",\"locationName\":\"x-amz-meta-\"},"
+    "\"ReqId\":{\"shape\":\"S\",\"location\":\"header\",\"locationName\":\"x-"
+    "amz-request-id\"},"
+    "\"Meta\":{\"shape\":\"SMap\",\"location\":\"headers\",\"locationName\":"
+    "\"x-amz-meta-\"},"
     "\"Status\":{\"shape\":\"I\",\"location\":\"statusCode\"},"
-    "\"HList\":{\"shape\":\"List\",\"location\":\"header\",\"locationName\":\"x-list\"},"
-    "\"TList\":{\"shape\":\"TsList\",\"location\":\"header\",\"locationName\":\"x-dates\"},"
-    "\"Json\":{\"shape\":\"S\",\"jsonvalue\":true,\"location\":\"header\",\"locationName\":\"x-json\"},"
-    "\"HBool\":{\"shape\":\"Bool\",\"location\":\"header\",\"locationName\":\"x-bool\"}"
+    "\"HList\":{\"shape\":\"List\",\"location\":\"header\",\"locationName\":"
+    "\"x-list\"},"
+    "\"TList\":{\"shape\":\"TsList\",\"location\":\"header\",\"locationName\":"
+    "\"x-dates\"},"
+    "\"Json\":{\"shape\":\"S\",\"jsonvalue\":true,\"location\":\"header\","
+    "\"locationName\":\"x-json\"},"
+    "\"HBool\":{\"shape\":\"Bool\",\"location\":\"header\",\"locationName\":"
+    "\"x-bool\"}"
     "}},"
     "\"S\":{\"type\":\"string\"},\"I\":{\"type\":\"integer\"},"
     "\"T\":{\"type\":\"timestamp\"},\"B\":{\"type\":\"blob\"},"
@@ -85,15 +91,17 @@ const char *const xml_shapes =
     "\"FlatList\":{\"type\":\"list\",\"member\":{\"shape\":\"S\"}},"
     "\"List\":{\"type\":\"list\",\"member\":{\"shape\":\"S\"}},"
     "\"TsList\":{\"type\":\"list\",\"member\":{\"shape\":\"T\"}},"
-    "\"Map\":{\"type\":\"map\",\"key\":{\"shape\":\"S\"},\"value\":{\"shape\":\"G\"}},"
-    "\"SMap\":{\"type\":\"map\",\"key\":{\"shape\":\"S\"},\"value\":{\"shape\":\"S\"}},"
+    "\"Map\":{\"type\":\"map\",\"key\":{\"shape\":\"S\"},\"value\":{\"shape\":"
+    "\"G\"}},"
+    "\"SMap\":{\"type\":\"map\",\"key\":{\"shape\":\"S\"},\"value\":{\"shape\":"
+    "\"S\"}},"
     "\"U\":{\"type\":\"structure\",\"union\":true,\"members\":{"
     "\"A\":{\"shape\":\"S\"},\"B\":{\"shape\":\"I\"}}},"
     "\"G\":{\"type\":\"structure\",\"members\":{"
-    "\"Type\":{\"shape\":\"S\",\"xmlAttribute\":true,\"locationName\":\"xsi:type\"},"
+    "\"Type\":{\"shape\":\"S\",\"xmlAttribute\":true,\"locationName\":\"xsi:"
+    "type\"},"
     "\"ID\":{\"shape\":\"S\"}}}}";
 
 const char *const xml_op =
     "{\"name\":\"Op\",\"http\":{\"method\":\"GET\",\"requestUri\":\"/\"},"
     "\"output\":{\"shape\":\"Out\"}}";
-

@@ -16,8 +16,7 @@ typedef struct model {
 } model;
 
 /* Service from metadata / shapes / one operation (JSON text). */
-bool load_model(model *m, const char *meta, const char *shapes,
-                const char *op);
+bool load_model(model *m, const char *meta, const char *shapes, const char *op);
 /* Parse a response for the model's operation and compare with JSON. */
 bool parse_ok(model *m, int status, const awsc_http_header *h, size_t nh,
               const char *body, const char *want_json, int tokenizer);

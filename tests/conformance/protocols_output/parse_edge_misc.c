@@ -36,17 +36,18 @@ static void test_json_features(void) {
     CHECK(0);
     return;
   }
-  CHECK(parse_ok(&m, 200, NULL, 0,
-                 "{\"__type\":\"x\",\"S\":\"\\u00e9\\n\",\"L\":9007199254740993,"
-                 "\"D\":1e-3,\"T\":1.5,\"M\":{\"a\":\"1\",\"b\":null},"
-                 "\"Li\":[\"x\",null],\"Unknown\":{\"deep\":[[{}]]},"
-                 "\"Doc\":{\"a\":[1,2.5,null,\"s\",{\"b\":false}]},"
-                 "\"N\":{\"S\":\"inner\",\"N\":null}}",
-                 "{\"S\":\"\\u00e9\\n\",\"L\":9007199254740993,\"D\":0.001,"
-                 "\"T\":1.5,\"M\":{\"a\":\"1\"},\"Li\":[\"x\",null],"
-                 "\"Doc\":{\"a\":[1,2.5,null,\"s\",{\"b\":false}]},"
-                 "\"N\":{\"S\":\"inner\"}}",
-                 AWSC_XML_AUTO));
+  CHECK(
+      parse_ok(&m, 200, NULL, 0,
+               "{\"__type\":\"x\",\"S\":\"\\u00e9\\n\",\"L\":9007199254740993,"
+               "\"D\":1e-3,\"T\":1.5,\"M\":{\"a\":\"1\",\"b\":null},"
+               "\"Li\":[\"x\",null],\"Unknown\":{\"deep\":[[{}]]},"
+               "\"Doc\":{\"a\":[1,2.5,null,\"s\",{\"b\":false}]},"
+               "\"N\":{\"S\":\"inner\",\"N\":null}}",
+               "{\"S\":\"\\u00e9\\n\",\"L\":9007199254740993,\"D\":0.001,"
+               "\"T\":1.5,\"M\":{\"a\":\"1\"},\"Li\":[\"x\",null],"
+               "\"Doc\":{\"a\":[1,2.5,null,\"s\",{\"b\":false}]},"
+               "\"N\":{\"S\":\"inner\"}}",
+               AWSC_XML_AUTO));
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(parse_rc(&m, "{\"S\":", &err), AWSC_EPARSE);
   CHECK(strstr(err.message, "JSON") != NULL);
@@ -61,7 +62,8 @@ static const char *err_shapes =
     "{\"O\":{\"type\":\"structure\",\"members\":{\"X\":{\"shape\":\"S\"}}},"
     "\"S\":{\"type\":\"string\"},"
     "\"NoSuchKey\":{\"type\":\"structure\",\"exception\":true,\"members\":{"
-    "\"Key\":{\"shape\":\"S\"},\"Hdr\":{\"shape\":\"S\",\"location\":\"header\","
+    "\"Key\":{\"shape\":\"S\"},\"Hdr\":{\"shape\":\"S\",\"location\":"
+    "\"header\","
     "\"locationName\":\"x-hdr\"}}},"
     "\"Throttled\":{\"type\":\"structure\",\"exception\":true,"
     "\"error\":{\"code\":\"Throttling\",\"httpStatusCode\":400},"
@@ -120,8 +122,8 @@ static void test_errors_xml(void) {
   CHECK_STR(se.message, "Not Found");
   CHECK(se.shape == NULL && se.request_id == NULL);
   /* 503 HTML page */
-  CHECK(get_error(&m, 503, NULL, 0, "  <html><body>busy</body></html>", a,
-                  &se));
+  CHECK(
+      get_error(&m, 503, NULL, 0, "  <html><body>busy</body></html>", a, &se));
   CHECK_STR(se.code, "503");
   CHECK_STR(se.message, "Service Unavailable");
   /* not XML */
@@ -147,8 +149,8 @@ static void test_errors_xml(void) {
                             0};
   r200.body_len = strlen(r200.body);
   CHECK(awsc_protocol_is_error_in_200(m.svc, op, &r200));
-  awsc_raw_response ok200 = {200, NULL, 0,
-                             "<CompleteMultipartUploadResult/>", 32};
+  awsc_raw_response ok200 = {200, NULL, 0, "<CompleteMultipartUploadResult/>",
+                             32};
   CHECK(!awsc_protocol_is_error_in_200(m.svc, op, &ok200));
   r200.status = 201;
   CHECK(!awsc_protocol_is_error_in_200(m.svc, op, &r200));
@@ -252,15 +254,16 @@ static void test_errors_json(void) {
 
 static void test_event_stream_damage(void) {
   model m;
-  if (!load_model(&m, "{\"protocol\":\"rest-xml\"}",
-                  "{\"O\":{\"type\":\"structure\",\"payload\":\"P\",\"members\":"
-                  "{\"P\":{\"shape\":\"ES\"}}},\"ES\":{\"type\":\"structure\","
-                  "\"eventstream\":true,\"members\":{\"A\":{\"shape\":\"E\"}}},"
-                  "\"E\":{\"type\":\"structure\",\"event\":true,\"members\":{"
-                  "\"P\":{\"shape\":\"B\",\"eventpayload\":true}}},"
-                  "\"B\":{\"type\":\"blob\"}}",
-                  "{\"name\":\"Op\",\"http\":{\"method\":\"GET\",\"requestUri\":"
-                  "\"/\"},\"output\":{\"shape\":\"O\"}}")) {
+  if (!load_model(
+          &m, "{\"protocol\":\"rest-xml\"}",
+          "{\"O\":{\"type\":\"structure\",\"payload\":\"P\",\"members\":"
+          "{\"P\":{\"shape\":\"ES\"}}},\"ES\":{\"type\":\"structure\","
+          "\"eventstream\":true,\"members\":{\"A\":{\"shape\":\"E\"}}},"
+          "\"E\":{\"type\":\"structure\",\"event\":true,\"members\":{"
+          "\"P\":{\"shape\":\"B\",\"eventpayload\":true}}},"
+          "\"B\":{\"type\":\"blob\"}}",
+          "{\"name\":\"Op\",\"http\":{\"method\":\"GET\",\"requestUri\":"
+          "\"/\"},\"output\":{\"shape\":\"O\"}}")) {
     CHECK(0);
     return;
   }
@@ -339,7 +342,8 @@ static void test_allocation_failures(void) {
       "<Tags><entry><value><ID>v</ID></value><key>k</key></entry></Tags>"
       "<Data>aGk=</Data><Grantee xmlns:xsi=\"u\" xsi:type=\"T\"><ID>i</ID>"
       "</Grantee></Out>";
-  awsc_http_header h[] = {{"x-amz-meta-a", "b"}, {"x-list", "a, \"b\""},
+  awsc_http_header h[] = {{"x-amz-meta-a", "b"},
+                          {"x-list", "a, \"b\""},
                           {"x-json", "eyJrIjpbMSx0cnVlXX0="}};
   awsc_raw_response r = {200, h, 3, doc, strlen(doc)};
   const char *edoc = "<Error><Code>NoSuchKey</Code><Message>m</Message>"
@@ -356,8 +360,8 @@ static void test_allocation_failures(void) {
       test_alloc_fail_at(n);
       awsc_value out;
       awsc_error err = AWSC_ERROR_INIT;
-      int rc = awsc_parse_output_with(m.svc, &m.svc->operations[0], &r, a,
-                                      &out, &err, toks[t]);
+      int rc = awsc_parse_output_with(m.svc, &m.svc->operations[0], &r, a, &out,
+                                      &err, toks[t]);
       bool fired = test_alloc_failure_fired();
       test_alloc_fail_at(0);
       if (fired && rc != AWSC_ENOMEM) {
@@ -386,8 +390,8 @@ static void test_allocation_failures(void) {
       continue;
     test_alloc_fail_at(n);
     awsc_service_error se;
-    int rc = awsc_protocol_parse_error(m.svc, &m.svc->operations[0], &er, a,
-                                       &se);
+    int rc =
+        awsc_protocol_parse_error(m.svc, &m.svc->operations[0], &er, a, &se);
     bool fired = test_alloc_failure_fired();
     test_alloc_fail_at(0);
     if (!fired) {

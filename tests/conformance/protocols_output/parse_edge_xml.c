@@ -106,9 +106,12 @@ typedef void (*doc_fn)(const char *doc, size_t n, const char *what);
 
 static void each_suite_body(doc_fn fn) {
   static const char *const files[] = {
-      "protocols/output/query.json",        "protocols/output/ec2.json",
-      "protocols/output/rest-xml.json",     "protocols/legacy/output/query.json",
-      "protocols/legacy/output/ec2.json",   "protocols/legacy/output/rest-xml.json",
+      "protocols/output/query.json",
+      "protocols/output/ec2.json",
+      "protocols/output/rest-xml.json",
+      "protocols/legacy/output/query.json",
+      "protocols/legacy/output/ec2.json",
+      "protocols/legacy/output/rest-xml.json",
   };
   for (size_t f = 0; f < AWSC_ARRAY_LEN(files); f++) {
     char path[1024];
@@ -213,7 +216,8 @@ static void test_scanner_agrees_with_expat_on_mutations(void) {
 static void test_scanner_declines(void) {
   awsc_buf ev;
   /* declared non-UTF-8 encoding, DTD, invalid UTF-8, control char, BOM */
-  const char *latin1 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>";
+  const char *latin1 =
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>";
   CHECK(run_scan(latin1, strlen(latin1), &ev) == 1);
   awsc_buf_free(&ev);
   const char *dtd = "<!DOCTYPE a [<!ENTITY e \"x\">]><a>&e;</a>";
@@ -263,7 +267,8 @@ static void test_xml_features(void) {
   const char *want =
       "{\"Name\":\"a<b&c\\u20ac\",\"Count\":42,\"Items\":[\"one\",\"two\"],"
       "\"When\":1709634030.5,\"Wrapped\":[\"w1\",\"w2\"],"
-      "\"Tags\":{\"k1\":{\"ID\":\"v\"},\"k2\":{\"Type\":\"User\",\"ID\":\"w\"}},"
+      "\"Tags\":{\"k1\":{\"ID\":\"v\"},\"k2\":{\"Type\":\"User\",\"ID\":\"w\"}}"
+      ","
       "\"Data\":\"hello\",\"Ratio\":\"-Infinity\",\"Flag\":false,"
       "\"Choice\":{\"SDK_UNKNOWN_MEMBER\":{\"name\":\"Zed\"}},"
       "\"Grantee\":{\"Type\":\"Canonical&User\",\"ID\":\"id1\"},"
@@ -276,7 +281,8 @@ static void test_xml_features(void) {
       {"x-amz-meta-color", "blue"},
       {"X-Amz-Meta-Size", "1"},
       {"x-list", "\"a,b\", c"},
-      {"x-dates", "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:19 GMT"},
+      {"x-dates",
+       "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:19 GMT"},
       {"x-json", "eyJrIjpbMSx0cnVlXX0="},
       {"x-bool", "TRUE"}};
   CHECK(parse_ok(&m, 200, h, AWSC_ARRAY_LEN(h), doc, want, AWSC_XML_AUTO));
@@ -304,10 +310,10 @@ static void test_xml_features(void) {
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(parse_rc(&m, "<Out><Name>x</Nam></Out>", &err), AWSC_EPARSE);
   CHECK(strstr(err.message, "line") != NULL);
-  CHECK_INT(parse_rc(&m, "<Out><Name>&bogus;</Name></Out>", &err),
-            AWSC_EPARSE);
-  CHECK_INT(parse_rc(&m, "<!DOCTYPE Out [<!ENTITY a \"aaaa\">]><Out>"
-                         "<Name>&a;</Name></Out>",
+  CHECK_INT(parse_rc(&m, "<Out><Name>&bogus;</Name></Out>", &err), AWSC_EPARSE);
+  CHECK_INT(parse_rc(&m,
+                     "<!DOCTYPE Out [<!ENTITY a \"aaaa\">]><Out>"
+                     "<Name>&a;</Name></Out>",
                      &err),
             AWSC_EPARSE);
   CHECK(strstr(err.message, "DTD") != NULL);
@@ -324,7 +330,8 @@ static void test_xml_features(void) {
     awsc_buf_puts(&deep, "</x>");
   awsc_buf_puts(&deep, "<Name>ok</Name></Out>");
   CHECK(parse_ok(&m, 200, NULL, 0, deep.p,
-                 "{\"Name\":\"ok\",\"Meta\":{},\"Status\":200}", AWSC_XML_AUTO));
+                 "{\"Name\":\"ok\",\"Meta\":{},\"Status\":200}",
+                 AWSC_XML_AUTO));
   awsc_buf_free(&deep);
   awsc_arena_free(m.arena);
 
@@ -353,12 +360,13 @@ static void test_xml_features(void) {
 
 static void test_query_wrapper(void) {
   model m;
-  if (!load_model(&m, "{\"protocol\":\"query\"}",
-                  "{\"O\":{\"type\":\"structure\",\"members\":{"
-                  "\"TopicArn\":{\"shape\":\"S\"}}},\"S\":{\"type\":\"string\"}}",
-                  "{\"name\":\"CreateTopic\",\"http\":{\"method\":\"POST\","
-                  "\"requestUri\":\"/\"},\"output\":{\"shape\":\"O\","
-                  "\"resultWrapper\":\"CreateTopicResult\"}}")) {
+  if (!load_model(
+          &m, "{\"protocol\":\"query\"}",
+          "{\"O\":{\"type\":\"structure\",\"members\":{"
+          "\"TopicArn\":{\"shape\":\"S\"}}},\"S\":{\"type\":\"string\"}}",
+          "{\"name\":\"CreateTopic\",\"http\":{\"method\":\"POST\","
+          "\"requestUri\":\"/\"},\"output\":{\"shape\":\"O\","
+          "\"resultWrapper\":\"CreateTopicResult\"}}")) {
     CHECK(0);
     return;
   }
@@ -369,7 +377,8 @@ static void test_query_wrapper(void) {
       "</CreateTopicResult><ResponseMetadata><RequestId>rid-1</RequestId>"
       "</ResponseMetadata></CreateTopicResponse>";
   CHECK(parse_ok(&m, 200, NULL, 0, body,
-                 "{\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\"}", AWSC_XML_AUTO));
+                 "{\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\"}",
+                 AWSC_XML_AUTO));
   awsc_raw_response r = {200, NULL, 0, body, strlen(body)};
   awsc_arena *a = awsc_arena_new(0);
   CHECK_STR(awsc_protocol_request_id(m.svc, &r, a), "rid-1");
@@ -427,8 +436,10 @@ static void test_allocations_per_parse(void) {
     awsc_buf_printf(&doc, "<Item>item &amp; %d</Item>", i);
   awsc_buf_puts(&doc, "<Tags>");
   for (int i = 0; i < 1000; i++)
-    awsc_buf_printf(&doc, "<entry><key>k%d</key><value><ID>%d</ID></value>"
-                          "</entry>", i, i);
+    awsc_buf_printf(&doc,
+                    "<entry><key>k%d</key><value><ID>%d</ID></value>"
+                    "</entry>",
+                    i, i);
   awsc_buf_puts(&doc, "</Tags></Out>");
   static const int toks[] = {AWSC_XML_SCAN, AWSC_XML_EXPAT};
   for (size_t t = 0; t < 2; t++) {

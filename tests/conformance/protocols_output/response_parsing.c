@@ -211,8 +211,7 @@ int main(int argc, char **argv) {
   run_kind(argv[1], "responses");
   run_kind(argv[1], "errors");
   awsc_arena_free(models);
-  printf("response-parsing: %d passed, %d failed, 0 skipped\n", n_pass,
-         n_fail);
+  printf("response-parsing: %d passed, %d failed, 0 skipped\n", n_pass, n_fail);
   int64_t live = test_alloc_live();
   if (live != 0) {
     printf("FAIL leak: %lld blocks still allocated\n", (long long)live);

@@ -42,8 +42,8 @@
 static int n_pass, n_fail, n_skip;
 
 typedef struct ignore {
-  const awsc_jnode *general;  /* general.output */
-  const awsc_jnode *proto;    /* protocols.<base>.output */
+  const awsc_jnode *general; /* general.output */
+  const awsc_jnode *proto;   /* protocols.<base>.output */
 } ignore;
 
 static bool listed(const awsc_jnode *sect, const char *list, const char *s) {
@@ -51,7 +51,8 @@ static bool listed(const awsc_jnode *sect, const char *list, const char *s) {
   if (!s || !arr || arr->type != AWSC_J_ARRAY)
     return false;
   for (size_t i = 0; i < arr->count; i++)
-    if (arr->items[i]->type == AWSC_J_STRING && strcmp(arr->items[i]->s, s) == 0)
+    if (arr->items[i]->type == AWSC_J_STRING &&
+        strcmp(arr->items[i]->s, s) == 0)
       return true;
   return false;
 }
@@ -142,7 +143,8 @@ static void run_case(const suite_text *st, const ignore *ig,
     snprintf(idbuf, sizeof(idbuf), "%s #%zu", st->description, index);
     id = idbuf;
   }
-  const char *why = skip_reason(ig, st->description, awsc_jtree_get_str(c, "id"));
+  const char *why =
+      skip_reason(ig, st->description, awsc_jtree_get_str(c, "id"));
   if (why) {
     printf("skip %s: %s\n", id, why);
     n_skip++;
@@ -162,9 +164,9 @@ static void run_case(const suite_text *st, const ignore *ig,
   size_t lens[1] = {gtext.len};
   awsc_service *svc = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_service_from_parts(&svc, arena, st->metadata.p,
-                                   st->metadata.len, st->shapes.p,
-                                   st->shapes.len, ops, lens, 1, &err);
+  int rc =
+      awsc_service_from_parts(&svc, arena, st->metadata.p, st->metadata.len,
+                              st->shapes.p, st->shapes.len, ops, lens, 1, &err);
   if (rc != 0 || !svc || svc->operation_count != 1) {
     fail(id, "model did not load: %s", err.message);
     goto done;
@@ -228,9 +230,8 @@ static void run_case(const suite_text *st, const ignore *ig,
       ok = false;
     }
     if (ok && strcmp(se.message, want_msg) != 0) {
-      awsc_buf_printf(&whybuf,
-                      "Error.Message: expected \"%s\", got \"%s\"; ", want_msg,
-                      se.message);
+      awsc_buf_printf(&whybuf, "Error.Message: expected \"%s\", got \"%s\"; ",
+                      want_msg, se.message);
       ok = false;
     }
     if (ok && se.shape) {
@@ -266,7 +267,8 @@ done:
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s <suite.json> <ignore-list.json> [auto|expat|scan]\n",
+    fprintf(stderr,
+            "usage: %s <suite.json> <ignore-list.json> [auto|expat|scan]\n",
             argv[0]);
     return 2;
   }

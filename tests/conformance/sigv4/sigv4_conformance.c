@@ -17,257 +17,17 @@
  * number and, unless the line carries the session token, its content;
  * signatures are never printed.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <yajl/yajl_tree.h>
 
 #include "awsc/sigv4.h"
 #include "core/core.h"
+#include "request_text.h"
 #include "test.h"
-
-/* ---- small helpers ---- */
-
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 4096, n = 0;
-  char *p = malloc(cap);
-  for (;;) {
-    if (n + 1024 + 1 > cap) {
-      cap *= 2;
-      p = realloc(p, cap);
-    }
-    size_t got = fread(p + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0)
-      break;
-  }
-  fclose(f);
-  p[n] = '\0';
-  if (len)
-    *len = n;
-  return p;
-}
-
-static char *path_join(const char *a, const char *b) {
-  size_t n = strlen(a) + strlen(b) + 2;
-  char *p = malloc(n);
-  snprintf(p, n, "%s/%s", a, b);
-  return p;
-}
-
-static bool is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool exists(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names of the subdirectories of dir. */
-static char **list_dirs(const char *dir, size_t *count) {
-  DIR *d = opendir(dir);
-  char **names = NULL;
-  size_t n = 0;
-  if (d) {
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-      if (e->d_name[0] == '.')
-        continue;
-      char *full = path_join(dir, e->d_name);
-      if (is_dir(full)) {
-        names = realloc(names, (n + 1) * sizeof(*names));
-        names[n++] = strdup(e->d_name);
-      }
-      free(full);
-    }
-    closedir(d);
-  }
-  if (n)
-    qsort(names, n, sizeof(*names), cmp_str);
-  *count = n;
-  return names;
-}
-
-static void free_list(char **l, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(l[i]);
-  free(l);
-}
-
-/* ---- raw HTTP request files ---- */
-
-typedef struct raw_header {
-  char *name;
-  char *value; /* after the first ':', continuation lines joined by '\n' */
-  char *raw;   /* the header's lines as written, '\n'-separated */
-} raw_header;
-
-typedef struct http_req {
-  char *method;
-  char *target; /* path?query as written */
-  char *version;
-  raw_header *h;
-  size_t nh;
-  char *body;
-  size_t body_len;
-} http_req;
-
-static char *dupn(const char *s, size_t n) {
-  char *p = malloc(n + 1);
-  memcpy(p, s, n);
-  p[n] = '\0';
-  return p;
-}
-
-static char *append(char *a, const char *sep, const char *b, size_t bn) {
-  size_t an = strlen(a), sn = strlen(sep);
-  a = realloc(a, an + sn + bn + 1);
-  memcpy(a + an, sep, sn);
-  memcpy(a + an + sn, b, bn);
-  a[an + sn + bn] = '\0';
-  return a;
-}
-
-/* Request line "METHOD target VERSION" (the target may contain spaces:
- * get-space), header lines (a line starting with white space continues
- * the previous header), a blank line, the body (the rest, exactly). */
-static bool parse_request(const char *text, size_t len, http_req *r) {
-  memset(r, 0, sizeof(*r));
-  const char *end = text + len;
-  const char *eol = memchr(text, '\n', len);
-  if (!eol)
-    eol = end;
-  const char *sp1 = memchr(text, ' ', (size_t)(eol - text));
-  const char *sp2 = eol;
-  while (sp2 > text && sp2[-1] != ' ')
-    sp2--;
-  if (!sp1 || sp2 <= sp1 + 1)
-    return false;
-  r->method = dupn(text, (size_t)(sp1 - text));
-  r->target = dupn(sp1 + 1, (size_t)(sp2 - 1 - (sp1 + 1)));
-  r->version = dupn(sp2, (size_t)(eol - sp2));
-  const char *p = eol < end ? eol + 1 : end;
-  while (p < end) {
-    const char *le = memchr(p, '\n', (size_t)(end - p));
-    if (!le)
-      le = end;
-    size_t ll = (size_t)(le - p);
-    if (ll == 0) { /* blank line: the body follows */
-      p = le + 1;
-      r->body = dupn(p, (size_t)(end - p));
-      r->body_len = (size_t)(end - p);
-      return true;
-    }
-    if ((*p == ' ' || *p == '\t') && r->nh > 0) {
-      raw_header *last = &r->h[r->nh - 1];
-      last->value = append(last->value, "\n", p, ll);
-      last->raw = append(last->raw, "\n", p, ll);
-    } else {
-      const char *colon = memchr(p, ':', ll);
-      if (!colon)
-        return false;
-      r->h = realloc(r->h, (r->nh + 1) * sizeof(*r->h));
-      raw_header *nhd = &r->h[r->nh++];
-      nhd->name = dupn(p, (size_t)(colon - p));
-      nhd->value = dupn(colon + 1, (size_t)(le - colon - 1));
-      nhd->raw = dupn(p, ll);
-    }
-    p = le < end ? le + 1 : end;
-  }
-  r->body = dupn("", 0);
-  return true;
-}
-
-static void free_request(http_req *r) {
-  free(r->method);
-  free(r->target);
-  free(r->version);
-  for (size_t i = 0; i < r->nh; i++) {
-    free(r->h[i].name);
-    free(r->h[i].value);
-    free(r->h[i].raw);
-  }
-  free(r->h);
-  free(r->body);
-}
-
-static const char *find_header(const http_req *r, const char *name) {
-  for (size_t i = 0; i < r->nh; i++)
-    if (strcasecmp(r->h[i].name, name) == 0)
-      return r->h[i].value;
-  return NULL;
-}
-
-/* ---- query strings ---- */
-
-typedef struct kv {
-  char *k;
-  char *v;
-} kv;
-
-static char *decode(const char *s, size_t n) {
-  awsc_buf b = AWSC_BUF_INIT;
-  if (awsc_uri_decode(&b, s, n, false) != 0 || !b.p) {
-    awsc_buf_free(&b);
-    return dupn(s, n);
-  }
-  char *out = dupn(b.p, b.len);
-  awsc_buf_free(&b);
-  return out;
-}
-
-/* Split "a=1&b" into decoded pairs (a missing '=' means an empty value). */
-static kv *parse_query(const char *q, size_t *count) {
-  kv *out = NULL;
-  size_t n = 0;
-  while (q && *q) {
-    const char *amp = strchr(q, '&');
-    size_t len = amp ? (size_t)(amp - q) : strlen(q);
-    if (len) {
-      const char *eq = memchr(q, '=', len);
-      out = realloc(out, (n + 1) * sizeof(*out));
-      if (eq) {
-        out[n].k = decode(q, (size_t)(eq - q));
-        out[n].v = decode(eq + 1, len - (size_t)(eq - q) - 1);
-      } else {
-        out[n].k = decode(q, len);
-        out[n].v = dupn("", 0);
-      }
-      n++;
-    }
-    q = amp ? amp + 1 : NULL;
-  }
-  *count = n;
-  return out;
-}
-
-static int kv_cmp(const void *a, const void *b) {
-  const kv *x = a, *y = b;
-  int c = strcmp(x->k, y->k);
-  return c ? c : strcmp(x->v, y->v);
-}
-
-static void free_kv(kv *p, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    free(p[i].k);
-    free(p[i].v);
-  }
-  free(p);
-}
 
 /* ---- comparing ---- */
 
@@ -317,15 +77,6 @@ static bool same_text(const char *what, const char *want, const char *got) {
              "%s differs at line %d: want \"%.*s\", got \"%.*s\"", what, line,
              (int)wn, wl, (int)gn, gl);
   return false;
-}
-
-static char *trim_dup(const char *s) {
-  while (*s == ' ' || *s == '\t' || *s == '\n')
-    s++;
-  size_t n = strlen(s);
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
-    n--;
-  return dupn(s, n);
 }
 
 /* A signed request compared structurally: request line (query as a set
@@ -510,25 +261,6 @@ static const char *authorization(const awsc_sigv4_result *res) {
   return NULL;
 }
 
-/* Read a file that holds one value; trailing white space removed. */
-static char *read_trimmed(const char *dir, const char *name) {
-  char *p = path_join(dir, name);
-  char *t = read_file(p, NULL);
-  free(p);
-  if (!t)
-    return NULL;
-  char *out = trim_dup(t);
-  free(t);
-  return out;
-}
-
-static char *read_in(const char *dir, const char *name) {
-  char *p = path_join(dir, name);
-  char *t = read_file(p, NULL);
-  free(p);
-  return t;
-}
-
 /* ---- suite counters ---- */
 
 typedef struct tally {
@@ -698,7 +430,7 @@ static void run_crt(const char *root, tally *th, tally *tq) {
 
 /* ---- botocore ---- */
 
-static void run_boto_case(tally *t, const char *root, const char *rel,
+static void run_boto_case(tally *t, const char *rel,
                           const char *dir, const char *base) {
   char name[512];
   snprintf(name, sizeof(name), "botocore/%s", rel);
@@ -714,7 +446,6 @@ static void run_boto_case(tally *t, const char *root, const char *rel,
   char *authz = read_trimmed(dir, f);
   snprintf(f, sizeof(f), "%s.sreq", base);
   char *sreq = read_in(dir, f);
-  (void)root;
   if (!rtext || !creq || !sts || !authz || !sreq) {
     skip(t, name, "one of .req/.creq/.sts/.authz/.sreq is missing");
     goto out;
@@ -807,7 +538,7 @@ static void walk_boto(tally *t, const char *root, const char *rel) {
     char req[1024];
     snprintf(req, sizeof(req), "%s/%s.req", sub_dir, subs[i]);
     if (exists(req))
-      run_boto_case(t, root, sub_rel, sub_dir, subs[i]);
+      run_boto_case(t, sub_rel, sub_dir, subs[i]);
     else
       walk_boto(t, root, sub_rel);
     free(sub_rel);

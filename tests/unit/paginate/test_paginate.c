@@ -374,7 +374,7 @@ static void test_max_items_resume(void) {
     CHECK(strstr(fake_url(1), "continuation-token=tok2") != NULL);
     awsc_paginator_free(p);
   }
-  /* resume with MaxItems again: the token counts the dropped items too */
+  /* resume with MaxItems again, ending on the page boundary */
   fake_reset(v2_pages + 1, 2);
   cfg.max_items = 1;
   p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", &cfg);
@@ -383,13 +383,54 @@ static void test_max_items_resume(void) {
     CHECK_INT(walk_keys(p, keys, sizeof keys), 0);
     CHECK_STR(keys, "d");
     CHECK_STR(awsc_paginator_resume_token(p),
-              b64("{\"ContinuationToken\": \"tok1\", "
+              b64("{\"ContinuationToken\": \"tok2\"}"));
+    awsc_paginator_free(p);
+  }
+  /* cut again inside the first page: the new amount counts the items
+   * the starting token dropped too (botocore's left + right truncation) */
+  static const fake_reply three[] = {
+      {200, "<ListBucketResult xmlns=\"" S3_NS "\"><Name>bkt</Name>"
+            "<IsTruncated>true</IsTruncated>"
+            "<NextContinuationToken>tokZ</NextContinuationToken>"
+            "<Contents><Key>x</Key></Contents><Contents><Key>y</Key>"
+            "</Contents><Contents><Key>z</Key></Contents>"
+            "</ListBucketResult>"},
+  };
+  char start_tok[256];
+  snprintf(start_tok, sizeof start_tok, "%s",
+           b64("{\"ContinuationToken\": null, \"boto_truncate_amount\": 1}"));
+  fake_reset(three, 1);
+  cfg.starting_token = start_tok;
+  p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", &cfg);
+  if (p) {
+    char keys[64];
+    CHECK_INT(walk_keys(p, keys, sizeof keys), 0);
+    CHECK_STR(keys, "y");
+    CHECK(strstr(fake_url(0), "continuation-token") == NULL);
+    CHECK_STR(awsc_paginator_resume_token(p),
+              b64("{\"ContinuationToken\": null, "
                   "\"boto_truncate_amount\": 2}"));
+    awsc_paginator_free(p);
+  }
+  /* and that token gives z, then the rest */
+  fake_reset(three, 1);
+  snprintf(start_tok, sizeof start_tok, "%s",
+           b64("{\"ContinuationToken\": null, \"boto_truncate_amount\": 2}"));
+  cfg.max_items = 0;
+  const fake_reply last[] = {three[0], v2_pages[2]};
+  fake_reset(last, 2);
+  p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", &cfg);
+  if (p) {
+    char keys[64];
+    CHECK_INT(walk_keys(p, keys, sizeof keys), 0);
+    CHECK_STR(keys, "z,e");
+    CHECK(strstr(fake_url(1), "continuation-token=tokZ") != NULL);
     awsc_paginator_free(p);
   }
   /* first page cut: the token of the first request is None */
   fake_reset(v2_pages, 3);
   cfg.starting_token = NULL;
+  cfg.max_items = 1;
   p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", &cfg);
   if (p) {
     char *full = NULL;
@@ -623,10 +664,12 @@ static void test_alloc_failures(void) {
       break;
     }
     failed_runs++;
-    if (rc == 0 && fired) /* failure absorbed: fine only if output right */
-      continue;
   }
-  CHECK(failed_runs > 10);
+  /* every allocation of the run failed once (arenas keep the count of
+   * blocks low: about 40) */
+  if (failed_runs <= 20)
+    fprintf(stderr, "  only %d runs with a failing allocation\n", failed_runs);
+  CHECK(failed_runs > 20);
   awsc_client_free(c);
 }
 

@@ -1,0 +1,220 @@
+/*
+ * awsc/transfer.h - managed S3 transfers: boto3's upload_file,
+ * upload_fileobj, download_file and copy (s3transfer semantics).
+ *
+ * A transfer picks one request or a multipart transfer by size:
+ *   upload   size >= multipart_threshold: CreateMultipartUpload, one
+ *            UploadPart per chunk streamed from the file (never the whole
+ *            file in memory), CompleteMultipartUpload; on any failure
+ *            AbortMultipartUpload and the original error comes back.
+ *            Below the threshold: one PutObject streamed from the file.
+ *   download HeadObject (size, ETag), then GetObject into a temporary file
+ *            next to the target ("TARGET.awsctmp.XXXXXXXX") renamed over
+ *            the target on success: the target is never left partial.
+ *            At or above the threshold the object comes in ranged GETs;
+ *            every GET carries If-Match with the ETag of the HeadObject,
+ *            so an object replaced mid-download fails the download.
+ *   copy     HeadObject of the source (size, ETag), then CopyObject below
+ *            the threshold, or a multipart copy (UploadPartCopy per range,
+ *            each with CopySourceIfMatch) at or above it.
+ *
+ * ExtraArgs are a JSON object of boto3 names ({"ACL": "public-read",
+ * "ContentType": "text/csv", "Metadata": {"k": "v"}}). Only the names
+ * boto3 allows for the direction are accepted (see each function); any
+ * other is AWSC_EVALIDATION "Invalid extra_args key 'X', must be one of:
+ * ..." and nothing is sent. Values are type-checked as awsc_call_json
+ * checks parameters. Each request of a transfer gets the ExtraArgs that
+ * apply to it, as s3transfer passes them (e.g. SSECustomerKey goes to
+ * every UploadPart, ContentType only to CreateMultipartUpload).
+ *
+ * Integrity: every PutObject / UploadPart carries a Content-MD5 computed
+ * from the bytes sent (one extra read of the part, in 256 KiB steps); with
+ * ExtraArgs ChecksumAlgorithm CRC32, CRC32C or SHA256 the part checksums
+ * are computed the same way and listed in CompleteMultipartUpload.
+ *
+ * Transfers run on the calling thread, one request at a time (for now:
+ * max_concurrency is accepted and reserved). Several transfers may run at
+ * once on different threads with the same client. Memory stays bounded
+ * whatever the object size: a 256 KiB I/O buffer for files, one part
+ * buffer for upload_fileobj, and the part list (about 100 bytes a part).
+ */
+#ifndef AWSC_TRANSFER_H
+#define AWSC_TRANSFER_H
+
+#include <stdint.h>
+
+#include "awsc/client.h"
+#include "awsc/common.h"
+#include "awsc/sys/transport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Progress: bytes transferred so far and the object's size. Called after
+ * each part for uploads and copies and as data arrives for downloads;
+ * `bytes_done` never goes down. Return nonzero to cancel: the transfer
+ * stops (a multipart upload is aborted, a download's temporary file is
+ * removed) and returns AWSC_ECANCELLED.
+ */
+typedef int (*awsc_s3_progress_fn)(uint64_t bytes_done, uint64_t total,
+                                   void *user_data);
+
+/* boto3's TransferConfig. Zero means the default given in brackets. */
+typedef struct awsc_s3_transfer_config {
+  int version;                  /* AWSC_S3_TRANSFER_CONFIG_VERSION */
+  /* Objects of at least this many bytes go multipart [8 MiB]. */
+  uint64_t multipart_threshold;
+  /* Part size [8 MiB]. For uploads and copies raised to 5 MiB at least
+   * and doubled until the object fits in 10000 parts; downloads use it as
+   * given for the size of each ranged GET. */
+  uint64_t multipart_chunksize;
+  /* Parts in flight at once [10]. Reserved: transfers are sequential
+   * today; a later version runs parts in parallel up to this. */
+  int max_concurrency;
+  /* Accepted for boto3 compatibility and ignored. */
+  int use_threads;
+  /* GET attempts per range when the body arrives incomplete or is
+   * restarted by a retry [5]. */
+  int num_download_attempts;
+  /* Content-MD5 on every PutObject / UploadPart: 0 = default (on),
+   * 1 = on, -1 = off. */
+  int content_md5;
+  awsc_s3_progress_fn progress; /* optional */
+  void *progress_user_data;
+} awsc_s3_transfer_config;
+
+#define AWSC_S3_TRANSFER_CONFIG_VERSION 1
+#define AWSC_S3_TRANSFER_CONFIG_INIT                                          \
+  {AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, 1, 5, 0, NULL,     \
+   NULL}
+
+/* The source of a managed copy (boto3's CopySource dict). */
+typedef struct awsc_s3_copy_source {
+  const char *bucket;
+  const char *key;
+  const char *version_id; /* NULL = the current version */
+} awsc_s3_copy_source;
+
+/*
+ * What a transfer did. Caller-owned storage (no allocation); zero it or
+ * let the call do so. Filled on success only.
+ */
+typedef struct awsc_s3_transfer_result {
+  uint64_t size;          /* bytes of the object */
+  /* Parts uploaded or copied, or ranged GETs made; 0 when one request
+   * (PutObject, CopyObject, a plain GetObject) did it. */
+  uint32_t parts;
+  /* 1 when `e_tag` was computed here rather than returned by the service:
+   * S3's multipart ETag ("MD5-of-part-MD5s-N") derived from the parts'
+   * ETags because the CompleteMultipartUpload response had none (Ceph
+   * RGW sends an empty one). */
+  int e_tag_computed;
+  char e_tag[128];        /* with its quotes, as S3 sends it; "" unknown */
+  char version_id[256];   /* "" when the bucket is not versioned */
+} awsc_s3_transfer_result;
+
+/*
+ * Upload a local file to s3://bucket/key (boto3's upload_file).
+ * extra_args_json: NULL, "" or a JSON object with any of ACL,
+ * CacheControl, ChecksumAlgorithm, ContentDisposition, ContentEncoding,
+ * ContentLanguage, ContentType, ExpectedBucketOwner, Expires,
+ * GrantFullControl, GrantRead, GrantReadACP, GrantWriteACP, Metadata,
+ * ObjectLockLegalHoldStatus, ObjectLockMode, ObjectLockRetainUntilDate,
+ * RequestPayer, ServerSideEncryption, StorageClass, SSECustomerAlgorithm,
+ * SSECustomerKey, SSECustomerKeyMD5, SSEKMSKeyId, SSEKMSEncryptionContext,
+ * Tagging, WebsiteRedirectLocation. config NULL = defaults; result may be
+ * NULL.
+ * Errors: AWSC_EINVAL (NULL argument, bad config, not an S3 client),
+ * AWSC_EVALIDATION (ExtraArgs), AWSC_EIO (file cannot be read),
+ * AWSC_EUNSUPPORTED (a ChecksumAlgorithm other than CRC32, CRC32C,
+ * SHA256), AWSC_ECANCELLED, and whatever the requests return (AWSC_ESERVICE
+ * with err filled, AWSC_ENETWORK, ...).
+ */
+AWSC_API int awsc_s3_upload_file(awsc_client *client, const char *filename,
+                                 const char *bucket, const char *key,
+                                 const char *extra_args_json,
+                                 const awsc_s3_transfer_config *config,
+                                 awsc_s3_transfer_result *result,
+                                 awsc_error *err);
+
+/*
+ * Upload exactly `size` bytes produced by `read` (boto3's upload_fileobj
+ * with a stream of known length). `read` is called on this thread in
+ * order, never after the call returns; a part is read into one buffer of
+ * the part size before it is sent (so it can be retried and hashed).
+ * A read that ends early or returns a negative status fails the upload
+ * (AWSC_EBODY or that status). Otherwise as awsc_s3_upload_file.
+ */
+AWSC_API int awsc_s3_upload_fileobj(awsc_client *client, awsc_read_fn read,
+                                    void *user_data, uint64_t size,
+                                    const char *bucket, const char *key,
+                                    const char *extra_args_json,
+                                    const awsc_s3_transfer_config *config,
+                                    awsc_s3_transfer_result *result,
+                                    awsc_error *err);
+
+/*
+ * Download s3://bucket/key to `filename` (boto3's download_file). The
+ * file appears only when the whole object has arrived; on failure
+ * nothing is left behind and an existing file of that name is untouched.
+ * extra_args_json: ChecksumMode, VersionId, SSECustomerAlgorithm,
+ * SSECustomerKey, SSECustomerKeyMD5, RequestPayer, ExpectedBucketOwner.
+ * An object changed during the download fails with AWSC_ESERVICE,
+ * service_code "PreconditionFailed". Other errors as awsc_s3_upload_file
+ * (AWSC_EIO for the local file).
+ */
+AWSC_API int awsc_s3_download_file(awsc_client *client, const char *bucket,
+                                   const char *key, const char *filename,
+                                   const char *extra_args_json,
+                                   const awsc_s3_transfer_config *config,
+                                   awsc_s3_transfer_result *result,
+                                   awsc_error *err);
+
+/*
+ * Managed copy of `source` to s3://bucket/key (boto3's copy).
+ * extra_args_json: the upload names plus CopySourceIfMatch,
+ * CopySourceIfModifiedSince, CopySourceIfNoneMatch,
+ * CopySourceIfUnmodifiedSince, CopySourceSSECustomerAlgorithm,
+ * CopySourceSSECustomerKey, CopySourceSSECustomerKeyMD5,
+ * MetadataDirective, TaggingDirective.
+ * A multipart copy keeps the source's ContentType, CacheControl,
+ * ContentDisposition, ContentEncoding, ContentLanguage, Expires and
+ * Metadata unless ExtraArgs set them or MetadataDirective is REPLACE, so
+ * that large and small copies agree (CopyObject's default "COPY");
+ * boto3's multipart copy drops them. Tags are not carried over by a
+ * multipart copy. Errors as awsc_s3_upload_file.
+ */
+AWSC_API int awsc_s3_copy(awsc_client *client,
+                          const awsc_s3_copy_source *source,
+                          const char *bucket, const char *key,
+                          const char *extra_args_json,
+                          const awsc_s3_transfer_config *config,
+                          awsc_s3_transfer_result *result, awsc_error *err);
+
+/*
+ * The transfers through boto3-shaped JSON (the CLI's door):
+ *   "upload_file"   {"Filename", "Bucket", "Key", "ExtraArgs", "Config"}
+ *   "download_file" {"Bucket", "Key", "Filename", "ExtraArgs", "Config"}
+ *   "copy"          {"CopySource": {"Bucket", "Key", "VersionId"},
+ *                    "Bucket", "Key", "ExtraArgs", "Config"}
+ * "Config" (optional) holds TransferConfig fields: multipart_threshold,
+ * multipart_chunksize, max_concurrency, use_threads,
+ * num_download_attempts; they override `config` (NULL = defaults), whose
+ * progress callback is kept. On success *json_out is
+ * {"Bucket", "Key", ["Filename",] "Size", "Parts", "ETag"[, "VersionId"]}
+ * (free it with awsc_mem_free). Errors: AWSC_ENOTFOUND (no such transfer
+ * operation), AWSC_EVALIDATION (missing, unknown or mistyped parameter),
+ * then as the function called.
+ */
+AWSC_API int awsc_s3_transfer_json(awsc_client *client, const char *operation,
+                                   const char *params_json,
+                                   const awsc_s3_transfer_config *config,
+                                   char **json_out, awsc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * Managed copy (boto3's copy): HeadObject of the source for its size and
+ * ETag, then one CopyObject below the multipart threshold, or
+ * CreateMultipartUpload + UploadPartCopy per range (each with
+ * CopySourceIfMatch, so a source replaced mid-copy fails the copy) +
+ * CompleteMultipartUpload, aborting on any failure.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "transfer/transfer_internal.h"
+
+/* s3transfer's CopySubmissionTask lists. */
+static const xfer_arg head_args[] = {
+    {"CopySourceIfMatch", "IfMatch"},
+    {"CopySourceIfModifiedSince", "IfModifiedSince"},
+    {"CopySourceIfNoneMatch", "IfNoneMatch"},
+    {"CopySourceIfUnmodifiedSince", "IfUnmodifiedSince"},
+    {"CopySourceSSECustomerKey", "SSECustomerKey"},
+    {"CopySourceSSECustomerAlgorithm", "SSECustomerAlgorithm"},
+    {"CopySourceSSECustomerKeyMD5", "SSECustomerKeyMD5"},
+    {"RequestPayer", NULL},
+    {"ExpectedBucketOwner", NULL}};
+static const xfer_arg part_copy_args[] = {
+    {"CopySourceIfMatch", NULL}, {"CopySourceIfModifiedSince", NULL},
+    {"CopySourceIfNoneMatch", NULL}, {"CopySourceIfUnmodifiedSince", NULL},
+    {"CopySourceSSECustomerKey", NULL},
+    {"CopySourceSSECustomerAlgorithm", NULL},
+    {"CopySourceSSECustomerKeyMD5", NULL}, {"SSECustomerKey", NULL},
+    {"SSECustomerAlgorithm", NULL}, {"SSECustomerKeyMD5", NULL},
+    {"RequestPayer", NULL}, {"ExpectedBucketOwner", NULL}};
+static const xfer_arg create_blocklist[] = {
+    {"CopySourceIfMatch", NULL}, {"CopySourceIfModifiedSince", NULL},
+    {"CopySourceIfNoneMatch", NULL}, {"CopySourceIfUnmodifiedSince", NULL},
+    {"CopySourceSSECustomerKey", NULL},
+    {"CopySourceSSECustomerAlgorithm", NULL},
+    {"CopySourceSSECustomerKeyMD5", NULL}, {"MetadataDirective", NULL},
+    {"TaggingDirective", NULL}};
+
+static int copy_single(xfer *x) {
+  awsc_s3_copy_object_input *in = NULL;
+  int rc = xfer_input(x, "CopyObject", NULL, 0, true, (void **)&in);
+  if (rc)
+    return rc;
+  awsc_s3_copy_object_output *out = NULL;
+  if ((rc = awsc_s3_copy_object(x->client, in, &out, x->err)))
+    return rc;
+  xfer_result(x, x->total, 0,
+              out->copy_object_result ? out->copy_object_result->e_tag : NULL,
+              out->version_id, false);
+  awsc_output_free(out);
+  return xfer_progress(x, x->total);
+}
+
+/* What CopyObject's default MetadataDirective COPY would keep, unless the
+ * ExtraArgs say otherwise (strings borrowed from h, which outlives cin). */
+static void carry_properties(xfer *x, awsc_s3_create_multipart_upload_input *c,
+                             const awsc_s3_head_object_output *h) {
+  const char *md = xfer_arg_str(x, "MetadataDirective");
+  if (md && strcasecmp(md, "REPLACE") == 0)
+    return;
+  if (!c->content_type)
+    c->content_type = h->content_type;
+  if (!c->cache_control)
+    c->cache_control = h->cache_control;
+  if (!c->content_disposition)
+    c->content_disposition = h->content_disposition;
+  if (!c->content_encoding)
+    c->content_encoding = h->content_encoding;
+  if (!c->content_language)
+    c->content_language = h->content_language;
+  if (!c->has_expires && h->has_expires) {
+    c->expires = h->expires;
+    c->has_expires = true;
+  }
+  if (!c->metadata_count && !c->metadata) {
+    c->metadata = h->metadata;
+    c->metadata_count = h->metadata_count;
+  }
+}
+
+/* Part i (0-based) of a multipart copy; writes only parts[i], etags[i]. */
+static int copy_part(xfer *x, const awsc_s3_upload_part_copy_input *base,
+                     const char *upload_id, uint64_t part_size, uint32_t i,
+                     awsc_s3_completed_part *parts, const char **etags) {
+  uint64_t off = (uint64_t)i * part_size;
+  uint64_t len = x->total - off < part_size ? x->total - off : part_size;
+  char range[64];
+  snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)off,
+           (unsigned long long)(off + len - 1));
+  awsc_s3_upload_part_copy_input in = *base;
+  in.upload_id = upload_id;
+  in.part_number = (int32_t)(i + 1);
+  in.has_part_number = true;
+  in.copy_source_range = range;
+  awsc_s3_upload_part_copy_output *out = NULL;
+  int rc = awsc_s3_upload_part_copy(x->client, &in, &out, x->err);
+  if (rc)
+    return rc;
+  const awsc_s3_copy_part_result *r = out->copy_part_result;
+  const char *e = r && r->e_tag && *r->e_tag ? r->e_tag : NULL;
+  const char *ck = !r                         ? NULL
+                   : x->alg == XFER_ALG_CRC32  ? r->checksum_crc32
+                   : x->alg == XFER_ALG_CRC32C ? r->checksum_crc32_c
+                   : x->alg == XFER_ALG_SHA256 ? r->checksum_sha256
+                                               : NULL;
+  /* the output dies below: what is kept moves into the arena */
+  const char *e_copy = e ? awsc_arena_strdup(x->arena, e) : NULL;
+  const char *ck_copy = ck ? awsc_arena_strdup(x->arena, ck) : NULL;
+  awsc_output_free(out);
+  if (!e)
+    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "UploadPartCopy of part %u of %s answered without "
+                          "an ETag",
+                          i + 1, x->key);
+  if (!e_copy || (ck && !ck_copy))
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  awsc_s3_completed_part *p = &parts[i];
+  p->part_number = (int32_t)(i + 1);
+  p->has_part_number = true;
+  p->e_tag = e_copy;
+  SET_CHECKSUM(p, x->alg, ck_copy);
+  etags[i] = e_copy;
+  return xfer_progress(x, off + len);
+}
+
+static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
+                          const char *copy_source, const char *etag) {
+  uint64_t ps = xfer_part_size(x->chunksize, x->total);
+  uint32_t n = (uint32_t)(x->total / ps + (x->total % ps != 0));
+  awsc_s3_completed_part *parts = awsc_arena_calloc(x->arena, n,
+                                                    sizeof(*parts));
+  const char **etags = awsc_arena_calloc(x->arena, n, sizeof(*etags));
+  if (!parts || !etags)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  awsc_s3_upload_part_copy_input *base = NULL;
+  awsc_s3_create_multipart_upload_input *cin = NULL;
+  int rc = xfer_input(x, "UploadPartCopy", part_copy_args,
+                      AWSC_ARRAY_LEN(part_copy_args), false, (void **)&base);
+  rc = rc ? rc
+          : xfer_input(x, "CreateMultipartUpload", create_blocklist,
+                       AWSC_ARRAY_LEN(create_blocklist), true, (void **)&cin);
+  if (rc)
+    return rc;
+  base->copy_source = copy_source;
+  if (etag)
+    base->copy_source_if_match = etag;
+  carry_properties(x, cin, h);
+
+  awsc_s3_create_multipart_upload_output *cout = NULL;
+  if ((rc = awsc_s3_create_multipart_upload(x->client, cin, &cout, x->err)))
+    return rc;
+  const char *upload_id =
+      cout->upload_id && *cout->upload_id
+          ? awsc_arena_strdup(x->arena, cout->upload_id)
+          : NULL;
+  bool no_id = !cout->upload_id || !*cout->upload_id;
+  awsc_output_free(cout);
+  if (no_id)
+    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "CreateMultipartUpload answered without an "
+                          "UploadId");
+  if (!upload_id)
+    rc = awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                        "out of memory");
+  for (uint32_t i = 0; !rc && i < n; i++)
+    rc = copy_part(x, base, upload_id, ps, i, parts, etags);
+  if (!rc)
+    rc = xfer_complete(x, upload_id, parts, etags, n);
+  if (rc && upload_id)
+    xfer_abort(x, x->bucket, x->key, upload_id);
+  return rc;
+}
+
+static int copy(xfer *x, const awsc_s3_copy_source *src,
+                const char *copy_source) {
+  awsc_s3_head_object_input *hin = NULL;
+  int rc = xfer_input(x, "HeadObject", head_args, AWSC_ARRAY_LEN(head_args),
+                      false, (void **)&hin);
+  if (rc)
+    return rc;
+  hin->bucket = src->bucket;
+  hin->key = src->key;
+  hin->version_id = src->version_id;
+  awsc_s3_head_object_output *h = NULL;
+  if ((rc = awsc_s3_head_object(x->client, hin, &h, x->err)))
+    return rc;
+  x->total = h->has_content_length && h->content_length > 0
+                 ? (uint64_t)h->content_length
+                 : 0;
+  if (x->total < x->threshold)
+    rc = copy_single(x);
+  else
+    rc = copy_multipart(x, h, copy_source,
+                        h->e_tag && *h->e_tag ? h->e_tag : NULL);
+  awsc_output_free(h);
+  return rc;
+}
+
+int awsc_s3_copy(awsc_client *client, const awsc_s3_copy_source *source,
+                 const char *bucket, const char *key,
+                 const char *extra_args_json,
+                 const awsc_s3_transfer_config *config,
+                 awsc_s3_transfer_result *result, awsc_error *err) {
+  if (!source || !source->bucket || !source->key)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "copy: the copy source needs a bucket and a key");
+  awsc_arena *a = awsc_arena_new(0);
+  const char *cs = a ? xfer_copy_source_header(a, source->bucket, source->key,
+                                               source->version_id)
+                     : NULL;
+  if (!cs) {
+    awsc_arena_free(a);
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  }
+  xfer x;
+  int rc = xfer_begin(&x, client, "copy", "CopyObject", bucket, key, cs,
+                      extra_args_json, xfer_copy_args, xfer_copy_args_n,
+                      config, result, err);
+  if (!rc) {
+    rc = copy(&x, source, cs);
+    xfer_end(&x);
+  }
+  awsc_arena_free(a);
+  return rc;
+}

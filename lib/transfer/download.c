@@ -1,0 +1,246 @@
+/*
+ * Managed download (boto3's download_file): HeadObject for the size and
+ * ETag, then GetObject (ranged at or above the multipart threshold) into a
+ * temporary file next to the target, renamed over it once complete.
+ *
+ * Every GET carries If-Match with the HeadObject's ETag, so a replaced
+ * object is a PreconditionFailed rather than a file stitched from two
+ * versions. Bytes go to the file with pwrite at their offset through a
+ * callback sink that knows how many bytes its range holds: the engine
+ * retries a GET whose body broke off by sending it again from its start,
+ * which the sink sees as more bytes than the range has; it then stops the
+ * request and the range is fetched again here (num_download_attempts).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "transfer/transfer_internal.h"
+
+typedef struct dl {
+  xfer *x;
+  int fd;
+  const char *tmp;
+  uint64_t start, len;  /* the range being fetched */
+  uint64_t pos;         /* bytes of it written so far */
+  uint64_t done_before; /* bytes of the ranges already complete */
+  bool restarted;       /* more bytes than the range holds arrived */
+  bool cancelled;
+  int io_errno;
+} dl;
+
+static int sink_write(const void *data, size_t len, void *ud) {
+  dl *d = ud;
+  if (len > d->len - d->pos) {
+    d->restarted = true;
+    return AWSC_EIO;
+  }
+  const char *p = data;
+  size_t left = len;
+  while (left) {
+    ssize_t w = pwrite(d->fd, p, left, (off_t)(d->start + d->pos));
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      d->io_errno = w < 0 ? errno : EIO;
+      return AWSC_EIO;
+    }
+    p += w;
+    left -= (size_t)w;
+    d->pos += (uint64_t)w;
+  }
+  if (xfer_progress(d->x, d->done_before + d->pos)) {
+    d->cancelled = true;
+    return AWSC_ECANCELLED;
+  }
+  return 0;
+}
+
+static int changed(xfer *x, int http_status) {
+  awsc_error_set(x->err, AWSC_ESERVICE, AWSC_ERROR_SERVICE,
+                 "Contents of stored object \"%s\" in bucket \"%s\" did not "
+                 "match expected ETag.",
+                 x->key, x->bucket);
+  awsc_strlcpy(x->err->service_code, "PreconditionFailed",
+               sizeof(x->err->service_code));
+  x->err->http_status = http_status;
+  return AWSC_ESERVICE;
+}
+
+/* One GET of [start, start+len) (ranged or the whole object), retried
+ * while its body arrives restarted or short. */
+static int get_range(dl *d, const awsc_s3_get_object_input *base,
+                     const char *etag, uint64_t start, uint64_t len,
+                     bool ranged) {
+  xfer *x = d->x;
+  char range[64];
+  snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)start,
+           (unsigned long long)(start + len - 1));
+  for (int attempt = 1;; attempt++) {
+    d->start = start;
+    d->len = len;
+    d->pos = 0;
+    d->restarted = false;
+    awsc_s3_get_object_input in = *base;
+    if (etag)
+      in.if_match = etag;
+    if (ranged)
+      in.range = range;
+    awsc_body_sink sink;
+    memset(&sink, 0, sizeof(sink));
+    sink.kind = AWSC_SINK_CALLBACK;
+    sink.write = sink_write;
+    sink.user_data = d;
+    awsc_s3_get_object_output *out = NULL;
+    int rc = awsc_s3_get_object_to(x->client, &in, &sink, &out, x->err);
+    if (rc) {
+      if (d->cancelled) /* err now holds the transport's words */
+        return awsc_error_set(x->err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
+                              "%s cancelled by the progress callback",
+                              x->what);
+      if (d->io_errno)
+        return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
+                              "cannot write %s: %s", d->tmp,
+                              strerror(d->io_errno));
+      if (rc == AWSC_ESERVICE &&
+          strcmp(x->err->service_code, "PreconditionFailed") == 0)
+        return changed(x, x->err->http_status);
+      if (d->restarted && attempt < x->attempts)
+        continue;
+      if (d->restarted)
+        return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_NETWORK,
+                              "%s: bytes %llu-%llu of %s kept breaking off "
+                              "(%d attempts)",
+                              x->what, (unsigned long long)start,
+                              (unsigned long long)(start + len - 1), x->key,
+                              attempt);
+      return rc;
+    }
+    const awsc_response_metadata *meta = awsc_output_metadata(out);
+    int status = meta ? meta->http_status : 200;
+    bool other = etag && out->e_tag && strcmp(out->e_tag, etag) != 0;
+    awsc_output_free(out);
+    if (other) /* a server that ignores If-Match */
+      return changed(x, status);
+    if (d->pos == len)
+      return 0;
+    if (attempt >= x->attempts)
+      return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_NETWORK,
+                            "%s: got %llu of the %llu bytes at %llu of %s "
+                            "(%d attempts)",
+                            x->what, (unsigned long long)d->pos,
+                            (unsigned long long)len,
+                            (unsigned long long)start, x->key, attempt);
+  }
+}
+
+/* "TARGET.awsctmp.XXXXXXXX", created exclusively (0666 less the umask, as
+ * the target itself would be). */
+static int open_temp(xfer *x, const char *target, char **path, int *fd) {
+  static _Atomic unsigned counter;
+  size_t n = strlen(target) + sizeof(".awsctmp.") + 8;
+  char *p = awsc_arena_alloc(x->arena, n);
+  if (!p)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  for (int tries = 0; tries < 100; tries++) {
+    uint32_t r;
+    if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+      r = (uint32_t)awsc_time_now_ms() * 2654435761u ^ (uint32_t)getpid() ^
+          (atomic_fetch_add(&counter, 1) << 16);
+    snprintf(p, n, "%s.awsctmp.%08x", target, r);
+    *fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (*fd >= 0) {
+      *path = p;
+      return 0;
+    }
+    if (errno != EEXIST)
+      break;
+  }
+  return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
+                        "cannot create a temporary file next to %s: %s",
+                        target, strerror(errno));
+}
+
+static int download(xfer *x, const char *filename) {
+  awsc_s3_head_object_input *hin = NULL;
+  awsc_s3_get_object_input *gin = NULL;
+  int rc = xfer_input(x, "HeadObject", NULL, 0, true, (void **)&hin);
+  rc = rc ? rc : xfer_input(x, "GetObject", NULL, 0, true, (void **)&gin);
+  if (rc)
+    return rc;
+  awsc_s3_head_object_output *h = NULL;
+  if ((rc = awsc_s3_head_object(x->client, hin, &h, x->err)))
+    return rc;
+  x->total = h->has_content_length && h->content_length > 0
+                 ? (uint64_t)h->content_length
+                 : 0;
+  const char *etag = h->e_tag && *h->e_tag
+                         ? awsc_arena_strdup(x->arena, h->e_tag)
+                         : NULL;
+  const char *version = h->version_id
+                            ? awsc_arena_strdup(x->arena, h->version_id)
+                            : NULL;
+  bool lost = (h->e_tag && *h->e_tag && !etag) || (h->version_id && !version);
+  awsc_output_free(h);
+  if (lost)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+
+  dl d;
+  memset(&d, 0, sizeof(d));
+  d.x = x;
+  char *tmp = NULL;
+  if ((rc = open_temp(x, filename, &tmp, &d.fd)))
+    return rc;
+  d.tmp = tmp;
+  uint32_t ranges = 0;
+  if (x->total < x->threshold) {
+    rc = get_range(&d, gin, etag, 0, x->total, false);
+  } else {
+    uint64_t cs = x->chunksize;
+    ranges = (uint32_t)(x->total / cs + (x->total % cs != 0));
+    for (uint32_t i = 0; !rc && i < ranges; i++) {
+      uint64_t off = (uint64_t)i * cs;
+      d.done_before = off;
+      rc = get_range(&d, gin, etag, off,
+                     x->total - off < cs ? x->total - off : cs, true);
+    }
+  }
+  if (close(d.fd) != 0 && !rc)
+    rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
+                        tmp, strerror(errno));
+  if (!rc && rename(tmp, filename) != 0)
+    rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
+                        "cannot rename %s to %s: %s", tmp, filename,
+                        strerror(errno));
+  if (rc) {
+    unlink(tmp);
+    return rc;
+  }
+  xfer_result(x, x->total, ranges, etag, version, false);
+  return 0;
+}
+
+int awsc_s3_download_file(awsc_client *client, const char *bucket,
+                          const char *key, const char *filename,
+                          const char *extra_args_json,
+                          const awsc_s3_transfer_config *config,
+                          awsc_s3_transfer_result *result, awsc_error *err) {
+  if (!filename || !*filename)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "download_file: no filename");
+  xfer x;
+  int rc = xfer_begin(&x, client, "download_file", "GetObject", bucket, key,
+                      NULL, extra_args_json, xfer_download_args,
+                      xfer_download_args_n, config, result, err);
+  if (rc)
+    return rc;
+  rc = download(&x, filename);
+  xfer_end(&x);
+  return rc;
+}

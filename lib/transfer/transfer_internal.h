@@ -1,0 +1,172 @@
+/*
+ * lib/transfer/transfer_internal.h - internal: what the managed transfers
+ * (upload.c, download.c, copy.c, transfer_json.c) share (xfer.c).
+ *
+ * A transfer validates its ExtraArgs once, as the input of its "main"
+ * operation (PutObject, GetObject, CopyObject: each has every allowed
+ * name as a member), and keeps the result as a value tree. Each request
+ * then takes the members that apply to it (s3transfer's filter lists)
+ * turned into the generated typed input struct, so the requests go
+ * through the typed S3 functions like any caller's.
+ *
+ * Parts are planned up front and each one is done by a function of its
+ * index that writes only its own slot, so a later version can hand the
+ * indices to worker threads (max_concurrency) without reshaping this.
+ */
+#ifndef AWSC_TRANSFER_INTERNAL_H
+#define AWSC_TRANSFER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "awsc/s3.h"
+
+#include "awsc/transfer.h"
+#include "core/core.h"
+#include "runtime/value.h"
+
+#define XFER_MIB ((uint64_t)1 << 20)
+#define XFER_MIN_PART (5 * XFER_MIB)
+#define XFER_MAX_PART ((uint64_t)5 << 30)
+#define XFER_MAX_PARTS 10000
+#define XFER_IO_SIZE (256 * 1024)
+
+/* An ExtraArgs name as one request takes it: `from` in ExtraArgs becomes
+ * member `to` of the request (NULL = same name). */
+typedef struct xfer_arg {
+  const char *from;
+  const char *to;
+} xfer_arg;
+
+/* Checksum algorithms a transfer computes itself (ChecksumAlgorithm). */
+typedef enum xfer_alg {
+  XFER_ALG_NONE = 0,
+  XFER_ALG_CRC32,
+  XFER_ALG_CRC32C,
+  XFER_ALG_SHA256
+} xfer_alg;
+
+/* The flexible checksum member of any struct that has the three. */
+#define SET_CHECKSUM(s, alg, v)                                               \
+  do {                                                                        \
+    if ((alg) == XFER_ALG_CRC32)                                              \
+      (s)->checksum_crc32 = (v);                                              \
+    else if ((alg) == XFER_ALG_CRC32C)                                        \
+      (s)->checksum_crc32_c = (v);                                            \
+    else if ((alg) == XFER_ALG_SHA256)                                        \
+      (s)->checksum_sha256 = (v);                                             \
+  } while (0)
+
+/* Content-MD5 and flexible checksum of one stretch of bytes, base64. */
+typedef struct xfer_digest {
+  char md5[32];
+  char checksum[48];
+} xfer_digest;
+
+/* Incremental form of the above. */
+typedef struct xfer_hasher {
+  bool md5_on;
+  xfer_alg alg;
+  awsc_md5_ctx md5;
+  awsc_sha256_ctx sha;
+  uint32_t crc;
+} xfer_hasher;
+
+typedef struct xfer {
+  awsc_client *client;
+  awsc_error *err;              /* the caller's, or local_err: never NULL */
+  awsc_error local_err;
+  awsc_arena *arena;            /* everything of this transfer */
+  const char *what;             /* "upload_file", ... for messages */
+  const char *bucket, *key;
+  awsc_value args;              /* Bucket, Key, [CopySource], ExtraArgs */
+  /* configuration, defaults applied */
+  uint64_t threshold, chunksize;
+  int attempts;
+  bool md5;
+  xfer_alg alg;
+  const char *alg_name;         /* ChecksumAlgorithm as given, or NULL */
+  awsc_s3_progress_fn progress;
+  void *progress_ud;
+  /* progress */
+  uint64_t total, reported;
+  awsc_s3_transfer_result *result;
+} xfer;
+
+/* Lists of boto3 (s3transfer) allowed ExtraArgs names. */
+extern const char *const xfer_upload_args[];
+extern const size_t xfer_upload_args_n;
+extern const char *const xfer_download_args[];
+extern const size_t xfer_download_args_n;
+extern const char *const xfer_copy_args[];
+extern const size_t xfer_copy_args_n;
+
+/*
+ * Start a transfer: check the client and arguments, apply the config,
+ * check the ExtraArgs names against `allowed` and validate them (with
+ * Bucket, Key and, when not NULL, CopySource) as the input of `main_op`.
+ * On failure x is cleaned up and err filled.
+ */
+int xfer_begin(xfer *x, awsc_client *client, const char *what,
+               const char *main_op, const char *bucket, const char *key,
+               const char *copy_source, const char *extra_args_json,
+               const char *const *allowed, size_t n_allowed,
+               const awsc_s3_transfer_config *config,
+               awsc_s3_transfer_result *result, awsc_error *err);
+void xfer_end(xfer *x);
+
+/*
+ * The typed input struct of operation `op` (e.g. "UploadPart") from the
+ * validated arguments: with exclude false, only the names in `sel`
+ * (renamed as they say); with exclude true, every argument except those
+ * named. Bucket and Key (the destination) are always included unless
+ * excluded; members the operation does not have are left out. The struct
+ * lives in x->arena; the caller sets the per-request fields on it.
+ */
+int xfer_input(xfer *x, const char *op, const xfer_arg *sel, size_t n,
+               bool exclude, void **out);
+
+/* A string argument (ExtraArgs member, Bucket, Key) or NULL. */
+const char *xfer_arg_str(const xfer *x, const char *name);
+
+/* Part size for an upload/copy of `size` bytes (s3transfer's
+ * ChunksizeAdjuster: at least 5 MiB, at most 5 GiB, <= 10000 parts). */
+uint64_t xfer_part_size(uint64_t chunksize, uint64_t size);
+
+/* Report progress; AWSC_ECANCELLED (err filled) when the callback asks. */
+int xfer_progress(xfer *x, uint64_t done);
+
+void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg);
+void xfer_hasher_update(xfer_hasher *h, const void *p, size_t n);
+void xfer_hasher_final(xfer_hasher *h, xfer_digest *d);
+/* Digest of `len` bytes of fd from `offset` (pread, XFER_IO_SIZE steps
+ * through `buf`). AWSC_EIO with err filled when the file is short. */
+int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
+                   uint64_t len, uint8_t *buf, xfer_digest *d);
+
+/* Fill x->result (when given). */
+void xfer_result(xfer *x, uint64_t size, uint32_t parts, const char *e_tag,
+                 const char *version_id, bool computed);
+/* S3's ETag of a multipart object from its parts' ETags ("\"hex-N\""),
+ * into out (>= 48 bytes). false when a part ETag is not an MD5 (e.g.
+ * SSE-KMS objects), out then "". */
+bool xfer_multipart_etag(const char *const *part_etags, size_t n,
+                         char *out, size_t out_size);
+
+/* CompleteMultipartUpload of x->bucket/x->key with the parts (in order,
+ * etags[i] the ETag of parts[i]) and fill x->result. */
+int xfer_complete(xfer *x, const char *upload_id,
+                  const awsc_s3_completed_part *parts, const char **etags,
+                  uint32_t n);
+
+/* Abort a multipart upload after a failure; the original error in x->err
+ * is kept (the abort's own error is only logged). */
+void xfer_abort(xfer *x, const char *bucket, const char *key,
+                const char *upload_id);
+
+/* "bucket/key[?versionId=v]" with the key percent-encoded as botocore
+ * sends CopySource. Arena string or NULL. */
+const char *xfer_copy_source_header(awsc_arena *a, const char *bucket,
+                                    const char *key, const char *version_id);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * A small in-memory S3 behind the transport interface, for the managed
+ * transfer tests: one bucket's objects, multipart uploads (create, parts,
+ * complete, abort, part copies), PutObject, CopyObject, HeadObject and
+ * GetObject with Range and If-Match. Request bodies are read the way the
+ * real transport reads them (FILE from path + offset, MEMORY, CALLBACK)
+ * and Content-MD5 is checked; response bodies go to the request's sink.
+ * Every request is recorded; failures can be injected.
+ */
+#ifndef AWSC_TEST_FAKE_S3_H
+#define AWSC_TEST_FAKE_S3_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsc/sys/transport.h"
+
+#define FS3_MAX_REQ 64
+#define FS3_MAX_OBJ 8
+#define FS3_MAX_UPLOADS 4
+#define FS3_MAX_PARTS 16
+
+typedef struct fs3_req {
+  char method[8];
+  char key[256];          /* decoded */
+  char query[256];        /* as sent */
+  int part_number;        /* from the query, 0 when none */
+  bool has_upload_id;
+  int body_kind;          /* awsc_body_kind */
+  uint64_t body_len;      /* bytes read from the body */
+  int64_t content_length; /* body.content_length for FILE/CALLBACK */
+  char h_content_length[24];
+  char h_content_md5[40];
+  char h_checksum_crc32[16];
+  char h_range[64];
+  char h_if_match[80];
+  char h_copy_source[256];
+  char h_copy_range[64];
+  char h_copy_if_match[80];
+  char h_content_type[64];
+  char h_acl[32];
+  char h_meta[128];       /* "name=value;" for each x-amz-meta-* */
+  char h_sse_c_key[64];   /* x-amz-server-side-encryption-customer-key */
+  char complete_etags[512]; /* CompleteMultipartUpload: "e1,e2,..." */
+  int status;             /* what the fake answered (0: transport error) */
+} fs3_req;
+
+typedef struct fs3_obj {
+  char key[256];
+  uint8_t *data;
+  size_t len;
+  char etag[80];          /* with quotes */
+  char content_type[64];
+  char meta[128];         /* "name=value;" */
+} fs3_obj;
+
+typedef struct fs3_part {
+  uint8_t *data;
+  size_t len;
+  char etag[40];
+} fs3_part;
+
+typedef struct fs3_upload {
+  char id[16];
+  char key[256];
+  char content_type[64];
+  char meta[128];
+  fs3_part parts[FS3_MAX_PARTS + 1]; /* by part number */
+  bool done;              /* completed or aborted */
+} fs3_upload;
+
+typedef struct fake_s3 {
+  awsc_transport base;
+  fs3_req req[FS3_MAX_REQ];
+  int n_req;
+  fs3_obj obj[FS3_MAX_OBJ];
+  fs3_upload up[FS3_MAX_UPLOADS];
+  int n_up;
+  int aborts;
+  /* failure injection */
+  int fail_at;            /* 1-based request number answered with... */
+  int fail_status;        /* ...this status and fail_code (403 = no retry) */
+  const char *fail_code;
+  int break_get_at;       /* this request (a GET) breaks off mid-body */
+  int break_get_times;    /* ...this many times in a row */
+  bool rgw_empty_etag;    /* CompleteMultipartUpload without an ETag */
+  bool replace_after_head;/* a HEAD changes the object's ETag afterwards */
+  bool ignore_if_match;   /* a server that does not check If-Match */
+} fake_s3;
+
+void fs3_init(fake_s3 *f);
+void fs3_cleanup(fake_s3 *f);
+/* Store an object (copied). */
+void fs3_put(fake_s3 *f, const char *key, const void *data, size_t len,
+             const char *content_type);
+fs3_obj *fs3_get(fake_s3 *f, const char *key);
+/* Requests with this method and an exact query prefix ("" = any). */
+int fs3_count(const fake_s3 *f, const char *method, const char *query_has);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * tools/awsc_s3_extras.h - the CLI's S3 commands beyond the model:
+ * boto3's managed transfers upload_file, download_file and copy.
+ */
+#ifndef AWSC_TOOLS_S3_EXTRAS_H
+#define AWSC_TOOLS_S3_EXTRAS_H
+
+#include <awsc/awsc.h>
+
+/* Whether `operation` is one of the S3 extras. */
+int cli_s3_is_extra(const char *operation);
+
+/* Run it with the JSON parameters (NULL = {}); prints the JSON result on
+ * stdout or one error line on stderr. Returns the exit status (0, 1
+ * service error, 2 usage / validation, 3 other). */
+int cli_s3_extras(awsc_client *client, const char *operation,
+                  const char *params);
+
+#endif
