@@ -119,6 +119,7 @@ def wrap_comment(text, indent="", width=76):
 TYPE_ENUM = {
     "structure": "AWSC_SHAPE_STRUCTURE", "list": "AWSC_SHAPE_LIST",
     "map": "AWSC_SHAPE_MAP", "string": "AWSC_SHAPE_STRING",
+    "character": "AWSC_SHAPE_STRING",
     "integer": "AWSC_SHAPE_INTEGER", "byte": "AWSC_SHAPE_INTEGER",
     "short": "AWSC_SHAPE_INTEGER", "long": "AWSC_SHAPE_LONG",
     "bigInteger": "AWSC_SHAPE_LONG", "boolean": "AWSC_SHAPE_BOOLEAN",
@@ -265,6 +266,7 @@ class Gen:
         return {
             "structure": self.ctype_names[name], "list": "awsc_list",
             "map": "awsc_list", "string": "const char *",
+            "character": "const char *",
             "document": "const char *", "integer": "int32_t",
             "byte": "int32_t", "short": "int32_t", "long": "int64_t",
             "bigInteger": "int64_t", "boolean": "bool", "float": "double",
@@ -310,7 +312,7 @@ class Gen:
                     lines.append("  const %s *%s;" % (et, f))
                 lines.append("  size_t %s_count;" % f)
                 has = f + "_count"
-            elif k in ("string", "document"):
+            elif k in ("string", "document", "character"):
                 lines.append("  const char *%s;" % f)
             elif k == "blob":
                 lines.append("  awsc_blob %s;" % f)

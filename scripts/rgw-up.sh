@@ -192,9 +192,9 @@ else
 fi
 rm -f "$DIR/clean-stop"
 
-# If this run fails after starting daemons from nothing, stop them again: a
-# half-started cluster would otherwise hold the ports, and its data is not
-# worth keeping (no clean-stop mark, so the next run starts fresh).
+# If this run fails after starting daemons, stop those again: a half-started
+# cluster would otherwise hold the ports, and its data is not worth keeping
+# (there is no clean-stop mark, so the next run starts fresh).
 STARTED=()
 on_exit() {
   local rc=$?

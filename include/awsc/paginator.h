@@ -43,7 +43,7 @@ typedef struct awsc_page_iterator awsc_page_iterator;
 
 /* boto3's PaginationConfig. Zero / NULL fields mean "not given". */
 typedef struct awsc_paginator_config {
-  int version;                 /* AWSC_PAGINATOR_CONFIG_VERSION */
+  int version; /* AWSC_PAGINATOR_CONFIG_VERSION */
   /* MaxItems: stop after this many items of the primary result key (the
    * first result_key), truncating the last page; awsc_paginator_resume_token
    * then tells where to go on. 0 = no limit; negative is AWSC_EINVAL. */
@@ -63,8 +63,8 @@ typedef struct awsc_paginator_config {
 } awsc_paginator_config;
 
 #define AWSC_PAGINATOR_CONFIG_VERSION 1
-#define AWSC_PAGINATOR_CONFIG_INIT                                            \
-  {AWSC_PAGINATOR_CONFIG_VERSION, 0, 0, NULL, NULL}
+#define AWSC_PAGINATOR_CONFIG_INIT                                             \
+  { AWSC_PAGINATOR_CONFIG_VERSION, 0, 0, NULL, NULL }
 
 /* Whether the client's model has a paginator for this operation
  * ("list_objects_v2" or "ListObjectsV2"): 1 or 0. */
@@ -82,9 +82,8 @@ AWSC_API int awsc_client_can_paginate(const awsc_client *client,
  * item_expression that does not compile), AWSC_EUNSUPPORTED (a starting
  * token holding binary values), AWSC_ENOMEM.
  */
-AWSC_API int awsc_paginator_new(awsc_page_iterator **out,
-                                awsc_client *client, const char *operation,
-                                const char *input_json,
+AWSC_API int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
+                                const char *operation, const char *input_json,
                                 const awsc_paginator_config *config,
                                 awsc_error *err);
 

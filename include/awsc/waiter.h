@@ -25,13 +25,14 @@ extern "C" {
 
 /* boto3's WaiterConfig. Zero means "as the model says". */
 typedef struct awsc_waiter_config {
-  int version;       /* AWSC_WAITER_CONFIG_VERSION */
-  int delay_s;       /* Delay: seconds between attempts; 0 = the model's */
-  int max_attempts;  /* MaxAttempts: 0 = the model's */
+  int version;      /* AWSC_WAITER_CONFIG_VERSION */
+  int delay_s;      /* Delay: seconds between attempts; 0 = the model's */
+  int max_attempts; /* MaxAttempts: 0 = the model's */
 } awsc_waiter_config;
 
 #define AWSC_WAITER_CONFIG_VERSION 1
-#define AWSC_WAITER_CONFIG_INIT {AWSC_WAITER_CONFIG_VERSION, 0, 0}
+#define AWSC_WAITER_CONFIG_INIT                                                \
+  { AWSC_WAITER_CONFIG_VERSION, 0, 0 }
 
 /* Whether the client's model has this waiter ("bucket_exists" or
  * "BucketExists"): 1 or 0. */

@@ -19,7 +19,7 @@
  *                   comprehend's *PropertiesList keys
  *   non_aggregate   RequestCharged, Prefix, Owner, Initiator, ...
  *   waiters         status matchers only (no path arguments)
- * No shipped model uses filters, comparisons or length(); they are here
+ * No shipped model uses filters, comparisons or functions; they are here
  * for the path / pathAll / pathAny acceptors of other botocore models
  * (e.g. "length(Reservations[]) > `0`", "Table.TableStatus",
  * "Stacks[].StackStatus").
@@ -27,10 +27,12 @@
  * Supported: identifiers (bare and "quoted"), @, a.b, [n] / [-n], a[] and
  * [] (flatten projections), a[*] / [*] and a.* / * (wildcard projections),
  * [?cond] filters, |, ||, &&, !, ( ), == != < <= > >=, `json` and 'raw'
- * literals, length(x).
+ * literals, length(x), contains(subject, x), keys(obj), values(obj) (the
+ * functions botocore-style waiters use, e.g. "contains(keys(DBClusters[0]),
+ * 'PendingModifiedValues')").
  * Refused with a clear error: multi-select lists [a, b] and hashes {k: v},
- * slices [a:b:c], &expression references, every other function. They do
- * not occur in botocore's paginator or waiter data.
+ * slices [a:b:c], &expression references, every other function. None of
+ * them is used by the shipped models.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,27 +44,77 @@
 #define JP_MAX_DEPTH 64
 
 enum {
-  T_EOF = 0, T_UNQUOTED, T_QUOTED, T_LITERAL, T_NUMBER, T_DOT, T_STAR,
-  T_FLATTEN, T_FILTER, T_LBRACKET, T_RBRACKET, T_LBRACE, T_RBRACE, T_LPAREN,
-  T_RPAREN, T_COMMA, T_COLON, T_PIPE, T_OR, T_AND, T_EXPREF, T_NOT, T_EQ,
-  T_NE, T_LT, T_LTE, T_GT, T_GTE, T_CURRENT, T_COUNT_
+  T_EOF = 0,
+  T_UNQUOTED,
+  T_QUOTED,
+  T_LITERAL,
+  T_NUMBER,
+  T_DOT,
+  T_STAR,
+  T_FLATTEN,
+  T_FILTER,
+  T_LBRACKET,
+  T_RBRACKET,
+  T_LBRACE,
+  T_RBRACE,
+  T_LPAREN,
+  T_RPAREN,
+  T_COMMA,
+  T_COLON,
+  T_PIPE,
+  T_OR,
+  T_AND,
+  T_EXPREF,
+  T_NOT,
+  T_EQ,
+  T_NE,
+  T_LT,
+  T_LTE,
+  T_GT,
+  T_GTE,
+  T_CURRENT,
+  T_COUNT_
 };
 
-static const char *const tok_names[T_COUNT_] = {
-    "end of expression", "identifier", "quoted identifier", "literal",
-    "number", "'.'", "'*'", "'[]'", "'[?'", "'['", "']'", "'{'", "'}'", "'('",
-    "')'", "','", "':'", "'|'", "'||'", "'&&'", "'&'", "'!'", "'=='", "'!='",
-    "'<'", "'<='", "'>'", "'>='", "'@'"};
+static const char *const tok_names[T_COUNT_] = {"end of expression",
+                                                "identifier",
+                                                "quoted identifier",
+                                                "literal",
+                                                "number",
+                                                "'.'",
+                                                "'*'",
+                                                "'[]'",
+                                                "'[?'",
+                                                "'['",
+                                                "']'",
+                                                "'{'",
+                                                "'}'",
+                                                "'('",
+                                                "')'",
+                                                "','",
+                                                "':'",
+                                                "'|'",
+                                                "'||'",
+                                                "'&&'",
+                                                "'&'",
+                                                "'!'",
+                                                "'=='",
+                                                "'!='",
+                                                "'<'",
+                                                "'<='",
+                                                "'>'",
+                                                "'>='",
+                                                "'@'"};
 
 /* jmespath.py Parser.BINDING_POWER */
 static const int binding_power[T_COUNT_] = {
-    [T_EOF] = 0,     [T_UNQUOTED] = 0, [T_QUOTED] = 0,  [T_LITERAL] = 0,
-    [T_NUMBER] = 0,  [T_RBRACKET] = 0, [T_RPAREN] = 0,  [T_COMMA] = 0,
-    [T_RBRACE] = 0,  [T_CURRENT] = 0,  [T_EXPREF] = 0,  [T_COLON] = 0,
-    [T_PIPE] = 1,    [T_OR] = 2,       [T_AND] = 3,     [T_EQ] = 5,
-    [T_NE] = 5,      [T_LT] = 5,       [T_LTE] = 5,     [T_GT] = 5,
-    [T_GTE] = 5,     [T_FLATTEN] = 9,  [T_STAR] = 20,   [T_FILTER] = 21,
-    [T_DOT] = 40,    [T_NOT] = 45,     [T_LBRACE] = 50, [T_LBRACKET] = 55,
+    [T_EOF] = 0,    [T_UNQUOTED] = 0, [T_QUOTED] = 0,  [T_LITERAL] = 0,
+    [T_NUMBER] = 0, [T_RBRACKET] = 0, [T_RPAREN] = 0,  [T_COMMA] = 0,
+    [T_RBRACE] = 0, [T_CURRENT] = 0,  [T_EXPREF] = 0,  [T_COLON] = 0,
+    [T_PIPE] = 1,   [T_OR] = 2,       [T_AND] = 3,     [T_EQ] = 5,
+    [T_NE] = 5,     [T_LT] = 5,       [T_LTE] = 5,     [T_GT] = 5,
+    [T_GTE] = 5,    [T_FLATTEN] = 9,  [T_STAR] = 20,   [T_FILTER] = 21,
+    [T_DOT] = 40,   [T_NOT] = 45,     [T_LBRACE] = 50, [T_LBRACKET] = 55,
     [T_LPAREN] = 60};
 /* Tokens binding less than this end a projection's right-hand side. */
 #define PROJECTION_STOP 10
@@ -131,8 +183,8 @@ static int json_value(parser *p, const char *s, size_t n, awsc_value *out) {
 }
 
 /* Copy s[from..to) into buf dropping the backslash of `\<quote>`. */
-static int unescape_quote(awsc_buf *buf, const char *s, size_t from,
-                          size_t to, char quote) {
+static int unescape_quote(awsc_buf *buf, const char *s, size_t from, size_t to,
+                          char quote) {
   for (size_t j = from; j < to; j++) {
     if (s[j] == '\\' && j + 1 < to && s[j + 1] == quote)
       j++;
@@ -203,8 +255,9 @@ static int lex_one(parser *p, size_t *ip, size_t n, tok *t) {
   if (c == '\'' || c == '`') {
     size_t j = quoted_end(s, i, n, c);
     if (j >= n) {
-      fail_at(p, i, c == '`' ? "unterminated JSON literal%s"
-                             : "unterminated raw string literal%s",
+      fail_at(p, i,
+              c == '`' ? "unterminated JSON literal%s"
+                       : "unterminated raw string literal%s",
               NULL);
       return p->rc;
     }
@@ -245,16 +298,36 @@ static int lex_one(parser *p, size_t *ip, size_t n, tok *t) {
   }
   size_t len = 1;
   switch (c) {
-  case '.': t->type = T_DOT; break;
-  case '*': t->type = T_STAR; break;
-  case ']': t->type = T_RBRACKET; break;
-  case '{': t->type = T_LBRACE; break;
-  case '}': t->type = T_RBRACE; break;
-  case '(': t->type = T_LPAREN; break;
-  case ')': t->type = T_RPAREN; break;
-  case ',': t->type = T_COMMA; break;
-  case ':': t->type = T_COLON; break;
-  case '@': t->type = T_CURRENT; break;
+  case '.':
+    t->type = T_DOT;
+    break;
+  case '*':
+    t->type = T_STAR;
+    break;
+  case ']':
+    t->type = T_RBRACKET;
+    break;
+  case '{':
+    t->type = T_LBRACE;
+    break;
+  case '}':
+    t->type = T_RBRACE;
+    break;
+  case '(':
+    t->type = T_LPAREN;
+    break;
+  case ')':
+    t->type = T_RPAREN;
+    break;
+  case ',':
+    t->type = T_COMMA;
+    break;
+  case ':':
+    t->type = T_COLON;
+    break;
+  case '@':
+    t->type = T_CURRENT;
+    break;
   case '[':
     t->type = next == ']' ? T_FLATTEN : next == '?' ? T_FILTER : T_LBRACKET;
     len = t->type == T_LBRACKET ? 1 : 2;
@@ -289,8 +362,9 @@ static int lex_one(parser *p, size_t *ip, size_t n, tok *t) {
     return p->rc;
   default: {
     char ch[8];
-    snprintf(ch, sizeof ch, (unsigned char)c < 0x20 || (unsigned char)c >= 0x7f
-                                ? "\\x%02x" : "%c",
+    snprintf(ch, sizeof ch,
+             (unsigned char)c < 0x20 || (unsigned char)c >= 0x7f ? "\\x%02x"
+                                                                 : "%c",
              (unsigned char)c);
     fail_at(p, i, "unknown character '%s'", ch);
     return p->rc;
@@ -330,8 +404,12 @@ static int lex(parser *p) {
 
 static node *expression(parser *p, int rbp);
 
-static const tok *cur(const parser *p) { return &p->toks[p->i]; }
-static int cur_type(const parser *p) { return p->toks[p->i].type; }
+static const tok *cur(const parser *p) {
+  return &p->toks[p->i];
+}
+static int cur_type(const parser *p) {
+  return p->toks[p->i].type;
+}
 static int peek_type(const parser *p, size_t k) {
   return p->i + k < p->ntok ? p->toks[p->i + k].type : T_EOF;
 }
@@ -369,7 +447,9 @@ static node *mk(parser *p, awsc_jp_node_type type, node *l, node *r) {
   return n;
 }
 
-static node *identity(parser *p) { return mk(p, AWSC_JP_IDENTITY, NULL, NULL); }
+static node *identity(parser *p) {
+  return mk(p, AWSC_JP_IDENTITY, NULL, NULL);
+}
 
 static node *dot_rhs(parser *p, int rbp) {
   int t = cur_type(p);
@@ -431,8 +511,10 @@ static node *nud(parser *p, const tok *t) {
     return n;
   case T_QUOTED:
     if (cur_type(p) == T_LPAREN)
-      return fail_at(p, t->pos, "a quoted identifier can not name a "
-                                "function%s", NULL);
+      return fail_at(p, t->pos,
+                     "a quoted identifier can not name a "
+                     "function%s",
+                     NULL);
     /* fall through */
   case T_UNQUOTED:
     n = mk(p, AWSC_JP_FIELD, NULL, NULL);
@@ -498,12 +580,28 @@ static node *function_call(parser *p, const tok *t, node *left) {
   }
   if (!match(p, T_RPAREN))
     return NULL;
-  if (left->len == 6 && memcmp(left->name, "length", 6) == 0) {
-    if (nargs != 1)
-      return fail_at(p, t->pos, "length() takes exactly 1 argument%s", NULL);
-    node *n = mk(p, AWSC_JP_LENGTH, NULL, NULL);
-    if (n)
+  static const struct {
+    const char *name;
+    size_t nargs;
+  } fns[] = {[AWSC_JP_FN_LENGTH] = {"length", 1},
+             [AWSC_JP_FN_CONTAINS] = {"contains", 2},
+             [AWSC_JP_FN_KEYS] = {"keys", 1},
+             [AWSC_JP_FN_VALUES] = {"values", 1}};
+  for (size_t f = 0; f < AWSC_ARRAY_LEN(fns); f++) {
+    if (strlen(fns[f].name) != left->len ||
+        memcmp(left->name, fns[f].name, left->len) != 0)
+      continue;
+    if (nargs != fns[f].nargs) {
+      char what[80];
+      snprintf(what, sizeof what, "%s() takes exactly %zu argument%s%%s",
+               fns[f].name, fns[f].nargs, fns[f].nargs > 1 ? "s" : "");
+      return fail_at(p, t->pos, what, NULL);
+    }
+    node *n = mk(p, AWSC_JP_FUNC, NULL, args[1]);
+    if (n) {
+      n->op = (uint8_t)f;
       n->c = args[0];
+    }
     return n;
   }
   char name[64];
@@ -615,4 +713,3 @@ int awsc_jmespath_compile(awsc_jmespath **out, awsc_arena *arena,
 const char *awsc_jmespath_text(const awsc_jmespath *e) {
   return e ? e->text : "";
 }
-

@@ -8,9 +8,10 @@
  *   indexes, a[] flatten and a[].b projections, a[*] and a.* wildcard
  *   projections, a[?cond] filters, || && ! and ( ), == != < <= > >=,
  *   `json` literals and 'raw string' literals, pipes a | b, and the
- *   function length(). Anything else (multi-select lists and hashes,
- *   slices, &expressions, other functions) is refused at compile time with
- *   an AWSC_EINVAL error naming the position, never evaluated.
+ *   functions length(), contains(), keys() and values(). Anything else
+ * (multi-select lists and hashes, slices, &expressions, other functions) is
+ * refused at compile time with an AWSC_EINVAL error naming the position, never
+ * evaluated.
  *
  * Results are values: plain copies of parts of the input (which must
  * outlive them) or values built in the arena given to the search.
@@ -33,7 +34,7 @@ int awsc_jmespath_compile(awsc_jmespath **out, awsc_arena *arena,
                           const char *expr, awsc_error *err);
 
 /* Evaluate against `data`. *out is NULL-typed when nothing matches (JMESPath
- * null). New values (projections, literals, results of length()) go into
+ * null). New values (projections, literals, function results) go into
  * `arena`. Returns 0, AWSC_EINVAL (a type error: length() of a number) or
  * AWSC_ENOMEM. */
 int awsc_jmespath_search(const awsc_jmespath *e, const awsc_value *data,
@@ -60,7 +61,7 @@ bool awsc_jmespath_equal(const awsc_value *a, const awsc_value *b);
 typedef enum awsc_jp_node_type {
   AWSC_JP_IDENTITY = 0, /* @, and the implicit left side of [0], [], ... */
   AWSC_JP_FIELD,
-  AWSC_JP_SUB,      /* r evaluated on the result of l (a.b, a[0], a | b) */
+  AWSC_JP_SUB, /* r evaluated on the result of l (a.b, a[0], a | b) */
   AWSC_JP_INDEX,
   AWSC_JP_PROJECT,  /* r over each item of the list l; nulls dropped */
   AWSC_JP_VPROJECT, /* r over each value of the object l */
@@ -71,20 +72,32 @@ typedef enum awsc_jp_node_type {
   AWSC_JP_OR,
   AWSC_JP_AND,
   AWSC_JP_NOT,
-  AWSC_JP_LENGTH    /* length(c) */
+  AWSC_JP_FUNC /* op(c) or op(c, r): awsc_jp_fn */
 } awsc_jp_node_type;
 
 typedef enum awsc_jp_cmp {
-  AWSC_JP_EQ = 0, AWSC_JP_NE, AWSC_JP_LT, AWSC_JP_LTE, AWSC_JP_GT, AWSC_JP_GTE
+  AWSC_JP_EQ = 0,
+  AWSC_JP_NE,
+  AWSC_JP_LT,
+  AWSC_JP_LTE,
+  AWSC_JP_GT,
+  AWSC_JP_GTE
 } awsc_jp_cmp;
 
+typedef enum awsc_jp_fn {
+  AWSC_JP_FN_LENGTH = 0,
+  AWSC_JP_FN_CONTAINS,
+  AWSC_JP_FN_KEYS,
+  AWSC_JP_FN_VALUES
+} awsc_jp_fn;
+
 typedef struct awsc_jp_node {
-  uint8_t type; /* awsc_jp_node_type */
-  uint8_t op;   /* AWSC_JP_CMP: awsc_jp_cmp */
+  uint8_t type;     /* awsc_jp_node_type */
+  uint8_t op;       /* CMP: awsc_jp_cmp; FUNC: awsc_jp_fn */
   const char *name; /* FIELD: (name, len), may hold NULs ("quoted") */
   size_t len;
-  int64_t index;    /* INDEX: negative counts from the end */
-  awsc_value lit;   /* LITERAL */
+  int64_t index;  /* INDEX: negative counts from the end */
+  awsc_value lit; /* LITERAL */
   struct awsc_jp_node *l, *r, *c;
 } awsc_jp_node;
 

@@ -128,7 +128,9 @@ static int ev_oom(evaluator *e) {
                         "out of memory");
 }
 
-static void set_null(awsc_value *out) { memset(out, 0, sizeof(*out)); }
+static void set_null(awsc_value *out) {
+  memset(out, 0, sizeof(*out));
+}
 
 static void set_bool(awsc_value *out, bool b) {
   memset(out, 0, sizeof(*out));
@@ -138,16 +140,25 @@ static void set_bool(awsc_value *out, bool b) {
 
 static const char *type_name(const awsc_value *v) {
   switch (v->type) {
-  case AWSC_V_NULL: return "null";
-  case AWSC_V_BOOL: return "boolean";
+  case AWSC_V_NULL:
+    return "null";
+  case AWSC_V_BOOL:
+    return "boolean";
   case AWSC_V_INT:
-  case AWSC_V_DOUBLE: return "number";
-  case AWSC_V_STRING: return "string";
-  case AWSC_V_LIST: return "array";
-  case AWSC_V_MAP: return "object";
-  case AWSC_V_TIMESTAMP: return "timestamp";
-  case AWSC_V_BLOB: return "blob";
-  default: return "stream";
+  case AWSC_V_DOUBLE:
+    return "number";
+  case AWSC_V_STRING:
+    return "string";
+  case AWSC_V_LIST:
+    return "array";
+  case AWSC_V_MAP:
+    return "object";
+  case AWSC_V_TIMESTAMP:
+    return "timestamp";
+  case AWSC_V_BLOB:
+    return "blob";
+  default:
+    return "stream";
   }
 }
 
@@ -212,32 +223,87 @@ static int compare(const node *n, const awsc_value *x, const awsc_value *y,
   bool r = n->op == AWSC_JP_LT    ? c < 0
            : n->op == AWSC_JP_LTE ? c <= 0
            : n->op == AWSC_JP_GT  ? c > 0
-                            : c >= 0;
+                                  : c >= 0;
   set_bool(out, r);
   return 0;
 }
 
-static int length_of(evaluator *e, const awsc_value *x, awsc_value *out) {
-  int64_t len;
-  if (x->type == AWSC_V_STRING) {
-    len = 0; /* code points: count the bytes that start one */
-    for (size_t i = 0; i < x->u.s.n; i++)
-      if (((unsigned char)x->u.s.p[i] & 0xC0) != 0x80)
-        len++;
-  } else if (x->type == AWSC_V_LIST) {
-    len = (int64_t)x->u.list.n;
-  } else if (x->type == AWSC_V_MAP) {
-    len = (int64_t)x->u.map.n;
-  } else {
-    return awsc_error_set(e->err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "JMESPath \"%s\": length() expects a string, array "
-                          "or object, got %s",
-                          e->text, type_name(x));
-  }
+static int type_error(evaluator *e, const char *fn, const char *want,
+                      const awsc_value *got) {
+  return awsc_error_set(e->err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "JMESPath \"%s\": %s() expects %s, got %s", e->text, fn,
+                        want, type_name(got));
+}
+
+static void set_int(awsc_value *out, int64_t i) {
   memset(out, 0, sizeof(*out));
   out->type = AWSC_V_INT;
-  out->u.i = len;
-  return 0;
+  out->u.i = i;
+}
+
+/* Code points of a UTF-8 string: the bytes that start one. */
+static int64_t code_points(const awsc_value *s) {
+  int64_t n = 0;
+  for (size_t i = 0; i < s->u.s.n; i++)
+    if (((unsigned char)s->u.s.p[i] & 0xC0) != 0x80)
+      n++;
+  return n;
+}
+
+static int call(evaluator *e, const node *n, const awsc_value *x,
+                const awsc_value *y, awsc_value *out) {
+  switch ((awsc_jp_fn)n->op) {
+  case AWSC_JP_FN_LENGTH:
+    if (x->type == AWSC_V_STRING)
+      set_int(out, code_points(x));
+    else if (x->type == AWSC_V_LIST)
+      set_int(out, (int64_t)x->u.list.n);
+    else if (x->type == AWSC_V_MAP)
+      set_int(out, (int64_t)x->u.map.n);
+    else
+      return type_error(e, "length", "a string, array or object", x);
+    return 0;
+  case AWSC_JP_FN_CONTAINS:
+    if (x->type == AWSC_V_LIST) {
+      bool found = false;
+      for (size_t i = 0; !found && i < x->u.list.n; i++)
+        found = awsc_jmespath_equal(&x->u.list.items[i], y);
+      set_bool(out, found);
+    } else if (x->type == AWSC_V_STRING) {
+      /* a non-string search is never in a string (jmespath.py: `in`
+       * raises, its type check refuses it first) */
+      if (y->type != AWSC_V_STRING)
+        return type_error(e, "contains", "a string to search a string for", y);
+      bool found = y->u.s.n == 0;
+      for (size_t i = 0; !found && i + y->u.s.n <= x->u.s.n; i++)
+        found = memcmp(x->u.s.p + i, y->u.s.p, y->u.s.n) == 0;
+      set_bool(out, found);
+    } else {
+      return type_error(e, "contains", "an array or string", x);
+    }
+    return 0;
+  case AWSC_JP_FN_KEYS:
+  case AWSC_JP_FN_VALUES: {
+    bool keys = n->op == AWSC_JP_FN_KEYS;
+    if (x->type != AWSC_V_MAP)
+      return type_error(e, keys ? "keys" : "values", "an object", x);
+    vlist l = {NULL, 0, 0};
+    for (size_t i = 0; i < x->u.map.n; i++) {
+      awsc_value k;
+      const awsc_kv *kv = &x->u.map.items[i];
+      memset(&k, 0, sizeof(k));
+      k.type = AWSC_V_STRING;
+      k.u.s.p = kv->key;
+      k.u.s.n = kv->key_len;
+      if (vl_push(e->a, &l, keys ? &k : &kv->value))
+        return ev_oom(e);
+    }
+    vl_finish(&l, out);
+    return 0;
+  }
+  }
+  return awsc_error_set(e->err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
+                        "JMESPath: bad function");
 }
 
 static int eval(evaluator *e, const node *n, const awsc_value *v,
@@ -338,10 +404,13 @@ static int eval(evaluator *e, const node *n, const awsc_value *v,
       return rc;
     set_bool(out, !awsc_jmespath_truthy(&x));
     return 0;
-  case AWSC_JP_LENGTH:
+  case AWSC_JP_FUNC:
     if ((rc = eval(e, n->c, v, &x)))
       return rc;
-    return length_of(e, &x, out);
+    memset(&y, 0, sizeof(y));
+    if (n->r && (rc = eval(e, n->r, v, &y)))
+      return rc;
+    return call(e, n, &x, &y, out);
   }
   return awsc_error_set(e->err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                         "JMESPath: bad node");

@@ -24,16 +24,16 @@ struct awsc_page_iterator {
   awsc_client *client;
   const awsc_operation *op;
   const awsc_paginator *pg;
-  awsc_arena *arena;           /* expressions, input, first-page keys */
-  awsc_value input;            /* the caller's parameters (MAP) */
-  size_t ntok;                 /* input tokens */
-  awsc_jmespath **out_tokens;  /* [ntok], NULL past output_token_count */
+  awsc_arena *arena;          /* expressions, input, first-page keys */
+  awsc_value input;           /* the caller's parameters (MAP) */
+  size_t ntok;                /* input tokens */
+  awsc_jmespath **out_tokens; /* [ntok], NULL past output_token_count */
   awsc_jmespath *more_results;
   awsc_jmespath **result_keys;
   awsc_jmespath **non_aggregate;
-  awsc_jmespath *item_expr;    /* config.item_expression or NULL */
-  int64_t max_items;           /* -1: none */
-  awsc_value limit;            /* PageSize as the limit key wants it */
+  awsc_jmespath *item_expr; /* config.item_expression or NULL */
+  int64_t max_items;        /* -1: none */
+  awsc_value limit;         /* PageSize as the limit key wants it */
   bool has_limit;
   /* op_kwargs' token members */
   uint8_t *kw_state;
@@ -47,22 +47,21 @@ struct awsc_page_iterator {
   int64_t starting_truncation;
   int64_t total_items;
   bool done;
-  int failed_rc;               /* sticky failure, replayed */
+  int failed_rc; /* sticky failure, replayed */
   awsc_error failed_err;
   char *resume_token;
-  awsc_value non_agg;          /* MAP in arena, from the first page */
+  awsc_value non_agg; /* MAP in arena, from the first page */
   /* the current page */
   awsc_arena *page_arena;
   awsc_value page;
   awsc_response_metadata meta;
-  awsc_value items;            /* LIST being walked by next_item */
+  awsc_value items; /* LIST being walked by next_item */
   size_t item_pos;
   bool items_ready;
 };
 
 static int oom(awsc_error *err) {
-  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 }
 
 /* Python's truth value (botocore tests tokens and more_results with `if`):
@@ -108,8 +107,8 @@ static int inject(awsc_page_iterator *p, char *const *tokens) {
   for (size_t i = 0; i < p->ntok; i++) {
     const char *t = tokens[i];
     if (t && strcmp(t, "\"None\"") != 0) {
-      p->kw_state[i] = KW_SET;
       set_text(&p->kw_text[i], dup_text(t, &fail));
+      p->kw_state[i] = p->kw_text[i] ? KW_SET : KW_DELETE;
     } else {
       p->kw_state[i] = KW_DELETE;
       set_text(&p->kw_text[i], NULL);
@@ -122,7 +121,8 @@ static bool is_token_key(const awsc_page_iterator *p, const awsc_kv *kv,
                          size_t *which) {
   for (size_t i = 0; i < p->ntok; i++) {
     const char *name = p->pg->input_tokens[i];
-    if (strlen(name) == kv->key_len && memcmp(name, kv->key, kv->key_len) == 0) {
+    if (strlen(name) == kv->key_len &&
+        memcmp(name, kv->key, kv->key_len) == 0) {
       *which = i;
       return true;
     }
@@ -159,8 +159,8 @@ static int build_input(awsc_page_iterator *p, awsc_arena *a, awsc_value *in,
                             "parameter of the operation",
                             p->op->name, name);
     const char *t = p->kw_text[i];
-    int rc = awsc_value_from_json_ex(&items[k].value, a, m->shape, t,
-                                     strlen(t), AWSC_VJ_NO_VALIDATE, err);
+    int rc = awsc_value_from_json_ex(&items[k].value, a, m->shape, t, strlen(t),
+                                     AWSC_VJ_NO_VALIDATE, err);
     if (rc)
       return rc;
     items[k].key = name;
@@ -358,8 +358,7 @@ static int after_response(awsc_page_iterator *p, awsc_arena *a,
                           awsc_value *parsed, awsc_error *err) {
   int rc;
   if (!p->started) {
-    if (p->has_starting &&
-        (rc = first_page_truncation(p, a, parsed, err)))
+    if (p->has_starting && (rc = first_page_truncation(p, a, parsed, err)))
       return rc;
     p->started = true;
     if ((rc = record_non_aggregate(p, parsed, a, err)))
@@ -371,8 +370,8 @@ static int after_response(awsc_page_iterator *p, awsc_arena *a,
   if ((rc = awsc_jmespath_search(p->result_keys[0], parsed, a, &cur, err)))
     return rc;
   int64_t num = result_count(&cur);
-  int64_t truncate = p->max_items >= 0 ? p->total_items + num - p->max_items
-                                       : 0;
+  int64_t truncate =
+      p->max_items >= 0 ? p->total_items + num - p->max_items : 0;
   if (truncate > 0) {
     /* botocore's _truncate_response */
     int64_t keep = num - truncate;
@@ -500,25 +499,23 @@ static int setup(awsc_page_iterator *p, const char *input_json,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "MaxItems and PageSize must not be negative");
   p->ntok = pg->input_token_count;
-  if ((rc = awsc_client_input_from_json(p->op, input_json, p->arena,
-                                        &p->input, err)))
+  if ((rc = awsc_client_input_from_json(p->op, input_json, p->arena, &p->input,
+                                        err)))
     return rc;
   if ((rc = compile_list(p, pg->output_tokens, pg->output_token_count, p->ntok,
                          &p->out_tokens, err)) ||
       (rc = compile_list(p, pg->result_keys, pg->result_key_count,
                          pg->result_key_count, &p->result_keys, err)) ||
-      (rc = compile_list(p, pg->non_aggregate_keys,
-                         pg->non_aggregate_key_count,
-                         pg->non_aggregate_key_count, &p->non_aggregate,
-                         err)))
+      (rc = compile_list(p, pg->non_aggregate_keys, pg->non_aggregate_key_count,
+                         pg->non_aggregate_key_count, &p->non_aggregate, err)))
     return rc;
   if (pg->more_results &&
-      (rc = awsc_jmespath_compile(&p->more_results, p->arena,
-                                  pg->more_results, err)))
+      (rc = awsc_jmespath_compile(&p->more_results, p->arena, pg->more_results,
+                                  err)))
     return rc;
   if (cfg->item_expression &&
-      (rc = awsc_jmespath_compile(&p->item_expr, p->arena,
-                                  cfg->item_expression, err)))
+      (rc = awsc_jmespath_compile(&p->item_expr, p->arena, cfg->item_expression,
+                                  err)))
     return rc;
   p->kw_state = awsc_arena_calloc(p->arena, p->ntok, 1);
   p->kw_text = awsc_calloc(p->ntok, sizeof(char *));
@@ -571,8 +568,8 @@ int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
                           "awsc_paginator_new: NULL argument");
   *out = NULL;
   awsc_paginator_config defaults = AWSC_PAGINATOR_CONFIG_INIT;
-  const awsc_operation *op = awsc_service_find_operation(client->svc,
-                                                         operation);
+  const awsc_operation *op =
+      awsc_service_find_operation(client->svc, operation);
   if (!op)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "Operation %s not found in service %s", operation,
@@ -643,8 +640,8 @@ int awsc_paginator_next_page_json(awsc_page_iterator *p, char **page_json,
  * item). */
 static int page_items(awsc_page_iterator *p, awsc_error *err) {
   awsc_value v;
-  int rc = awsc_jmespath_search(p->item_expr ? p->item_expr : p->result_keys[0], &p->page,
-                  p->page_arena, &v, err);
+  int rc = awsc_jmespath_search(p->item_expr ? p->item_expr : p->result_keys[0],
+                                &p->page, p->page_arena, &v, err);
   if (rc)
     return rc;
   if (v.type == AWSC_V_LIST) {
@@ -686,64 +683,6 @@ int awsc_paginator_next_item_json(awsc_page_iterator *p, char **item_json,
                  err);
 }
 
-/* One result key's merged value across pages (build_full_result). */
-typedef struct merged {
-  bool set;
-  uint32_t order;
-  awsc_value v;  /* LIST: items[0..n) of a growing array */
-  size_t cap;
-} merged;
-
-static int merge_page(awsc_arena *a, merged *m, const awsc_value *r,
-                      uint32_t *order) {
-  if (r->type == AWSC_V_NULL)
-    return 0;
-  if (!m->set) {
-    m->set = true;
-    m->order = (*order)++;
-    if (awsc_value_clone(a, r, &m->v))
-      return AWSC_ENOMEM;
-    m->cap = r->type == AWSC_V_LIST ? r->u.list.n : 0;
-    return 0;
-  }
-  if (m->v.type == AWSC_V_LIST && r->type == AWSC_V_LIST) {
-    size_t need = m->v.u.list.n + r->u.list.n;
-    if (need > m->cap) {
-      size_t cap = m->cap * 2 > need ? m->cap * 2 : need;
-      awsc_value *items = awsc_arena_alloc(a, cap * sizeof(awsc_value));
-      if (!items)
-        return AWSC_ENOMEM;
-      if (m->v.u.list.n)
-        memcpy(items, m->v.u.list.items, m->v.u.list.n * sizeof(awsc_value));
-      m->v.u.list.items = items;
-      m->cap = cap;
-    }
-    for (size_t i = 0; i < r->u.list.n; i++)
-      if (awsc_value_clone(a, &r->u.list.items[i],
-                &m->v.u.list.items[m->v.u.list.n++]))
-        return AWSC_ENOMEM;
-  } else if (m->v.type == AWSC_V_INT && r->type == AWSC_V_INT) {
-    m->v.u.i += r->u.i;
-  } else if ((m->v.type == AWSC_V_INT || m->v.type == AWSC_V_DOUBLE) &&
-             (r->type == AWSC_V_INT || r->type == AWSC_V_DOUBLE)) {
-    double s = (m->v.type == AWSC_V_INT ? (double)m->v.u.i : m->v.u.d) +
-               (r->type == AWSC_V_INT ? (double)r->u.i : r->u.d);
-    m->v.type = AWSC_V_DOUBLE;
-    m->v.u.d = s;
-  } else if (m->v.type == AWSC_V_STRING && r->type == AWSC_V_STRING) {
-    char *s = awsc_arena_alloc(a, m->v.u.s.n + r->u.s.n + 1);
-    if (!s)
-      return AWSC_ENOMEM;
-    memcpy(s, m->v.u.s.p, m->v.u.s.n);
-    memcpy(s + m->v.u.s.n, r->u.s.p, r->u.s.n);
-    s[m->v.u.s.n + r->u.s.n] = '\0';
-    m->v.u.s.p = s;
-    m->v.u.s.n += r->u.s.n;
-  }
-  /* other combinations raise TypeError in botocore; kept as first seen */
-  return 0;
-}
-
 int awsc_paginator_build_full_result_json(awsc_page_iterator *p, char **json,
                                           awsc_error *err) {
   if (json)
@@ -754,16 +693,16 @@ int awsc_paginator_build_full_result_json(awsc_page_iterator *p, char **json,
                           "argument");
   uint32_t nk = p->pg->result_key_count, order = 0;
   awsc_arena *a = awsc_arena_new(64 * 1024);
-  merged *m = awsc_calloc(nk, sizeof(merged));
+  awsc_value_acc *m = awsc_calloc(nk, sizeof(awsc_value_acc));
   int rc = (!a || !m) ? oom(err) : 0;
   while (!rc && (rc = fetch_page(p, err)) == 1) {
     awsc_error e = AWSC_ERROR_INIT;
     rc = 0;
     for (uint32_t k = 0; !rc && k < nk; k++) {
       awsc_value r;
-      rc = awsc_jmespath_search(p->result_keys[k], &p->page, p->page_arena,
-                                &r, &e);
-      if (!rc && merge_page(a, &m[k], &r, &order))
+      rc = awsc_jmespath_search(p->result_keys[k], &p->page, p->page_arena, &r,
+                                &e);
+      if (!rc && awsc_value_accumulate(a, &m[k], &r, &order))
         rc = oom(&e);
     }
     if (rc)

@@ -31,6 +31,18 @@ int awsc_value_set_path(awsc_arena *a, awsc_value *m, const char *path,
 /* botocore's merge_dicts(dst, src): nested maps merged, the rest set. */
 int awsc_value_merge(awsc_arena *a, awsc_value *dst, const awsc_value *src);
 
+/* One result key merged across pages as build_full_result does: lists
+ * concatenated, numbers added, strings joined (deep copies in `a`). */
+typedef struct awsc_value_acc {
+  bool set;
+  uint32_t order; /* when it was first set: the key order of the result */
+  awsc_value v;   /* LIST: items[0..n) of a growing array */
+  size_t cap;
+} awsc_value_acc;
+/* Add a page's value r (null: nothing); *order numbers first sets. */
+int awsc_value_accumulate(awsc_arena *a, awsc_value_acc *m, const awsc_value *r,
+                          uint32_t *order);
+
 /* ---- tokens (paginate_token.c) ---- */
 /* json.dumps(value) as Python writes it (", " and ": " separators,
  * ensure_ascii): the form in which the paginator keeps token values.

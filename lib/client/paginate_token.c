@@ -197,21 +197,18 @@ static int decode_json_token(const char *token, const char *const *names,
   int rc = 1;
   awsc_arena *a = NULL;
   awsc_value v;
-  if (awsc_base64_decode(token, tl, raw, &rl) != 0 || rl == 0 ||
-      raw[0] != '{')
+  if (awsc_base64_decode(token, tl, raw, &rl) != 0 || rl == 0 || raw[0] != '{')
     goto done;
   a = awsc_arena_new(0);
   if (!a) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
     goto done;
   }
   awsc_error perr = AWSC_ERROR_INIT;
-  int prc = awsc_value_from_json_ex(&v, a, NULL, (const char *)raw, rl, 0,
-                                    &perr);
+  int prc =
+      awsc_value_from_json_ex(&v, a, NULL, (const char *)raw, rl, 0, &perr);
   if (prc == AWSC_ENOMEM) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
     goto done;
   }
   if (prc || v.type != AWSC_V_MAP)

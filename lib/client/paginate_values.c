@@ -14,12 +14,11 @@ int awsc_client_input_from_json(const awsc_operation *op, const char *json,
   const char *text = (json && *json) ? json : "{}";
   memset(out, 0, sizeof(*out));
   if (op->input) {
-    int rc = awsc_value_from_json(out, arena, op->input, text, strlen(text),
-                                  err);
+    int rc =
+        awsc_value_from_json(out, arena, op->input, text, strlen(text), err);
     if (!rc && out->type != AWSC_V_MAP)
       return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                            "Parameters of %s must be a JSON object",
-                            op->name);
+                            "Parameters of %s must be a JSON object", op->name);
     return rc;
   }
   awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(text));
@@ -75,8 +74,8 @@ int awsc_value_clone(awsc_arena *a, const awsc_value *v, awsc_value *out) {
 }
 
 /* m[key] = v on a copy of m's item array (values are immutable). */
-int awsc_value_map_put(awsc_arena *a, awsc_value *m, const char *key, size_t klen,
-                   const awsc_value *v) {
+int awsc_value_map_put(awsc_arena *a, awsc_value *m, const char *key,
+                       size_t klen, const awsc_value *v) {
   if (m->type != AWSC_V_MAP) {
     memset(m, 0, sizeof(*m));
     m->type = AWSC_V_MAP;
@@ -106,7 +105,7 @@ int awsc_value_map_put(awsc_arena *a, awsc_value *m, const char *key, size_t kle
 /* botocore's set_value_from_jmespath: dotted keys only, missing levels
  * made as empty objects. AWSC_EINVAL for an empty key. */
 int awsc_value_set_path(awsc_arena *a, awsc_value *m, const char *path,
-                    const awsc_value *v) {
+                        const awsc_value *v) {
   const char *dot = strchr(path, '.');
   size_t klen = dot ? (size_t)(dot - path) : strlen(path);
   if (!klen || (dot && !dot[1]))
@@ -146,3 +145,52 @@ int awsc_value_merge(awsc_arena *a, awsc_value *dst, const awsc_value *src) {
   return 0;
 }
 
+int awsc_value_accumulate(awsc_arena *a, awsc_value_acc *m, const awsc_value *r,
+                          uint32_t *order) {
+  if (r->type == AWSC_V_NULL)
+    return 0;
+  if (!m->set) {
+    m->set = true;
+    m->order = (*order)++;
+    if (awsc_value_clone(a, r, &m->v))
+      return AWSC_ENOMEM;
+    m->cap = r->type == AWSC_V_LIST ? r->u.list.n : 0;
+    return 0;
+  }
+  if (m->v.type == AWSC_V_LIST && r->type == AWSC_V_LIST) {
+    size_t need = m->v.u.list.n + r->u.list.n;
+    if (need > m->cap) {
+      size_t cap = m->cap * 2 > need ? m->cap * 2 : need;
+      awsc_value *items = awsc_arena_alloc(a, cap * sizeof(awsc_value));
+      if (!items)
+        return AWSC_ENOMEM;
+      if (m->v.u.list.n)
+        memcpy(items, m->v.u.list.items, m->v.u.list.n * sizeof(awsc_value));
+      m->v.u.list.items = items;
+      m->cap = cap;
+    }
+    for (size_t i = 0; i < r->u.list.n; i++)
+      if (awsc_value_clone(a, &r->u.list.items[i],
+                           &m->v.u.list.items[m->v.u.list.n++]))
+        return AWSC_ENOMEM;
+  } else if (m->v.type == AWSC_V_INT && r->type == AWSC_V_INT) {
+    m->v.u.i += r->u.i;
+  } else if ((m->v.type == AWSC_V_INT || m->v.type == AWSC_V_DOUBLE) &&
+             (r->type == AWSC_V_INT || r->type == AWSC_V_DOUBLE)) {
+    double s = (m->v.type == AWSC_V_INT ? (double)m->v.u.i : m->v.u.d) +
+               (r->type == AWSC_V_INT ? (double)r->u.i : r->u.d);
+    m->v.type = AWSC_V_DOUBLE;
+    m->v.u.d = s;
+  } else if (m->v.type == AWSC_V_STRING && r->type == AWSC_V_STRING) {
+    char *s = awsc_arena_alloc(a, m->v.u.s.n + r->u.s.n + 1);
+    if (!s)
+      return AWSC_ENOMEM;
+    memcpy(s, m->v.u.s.p, m->v.u.s.n);
+    memcpy(s + m->v.u.s.n, r->u.s.p, r->u.s.n);
+    s[m->v.u.s.n + r->u.s.n] = '\0';
+    m->v.u.s.p = s;
+    m->v.u.s.n += r->u.s.n;
+  }
+  /* other combinations raise TypeError in botocore; kept as first seen */
+  return 0;
+}

@@ -416,9 +416,26 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         raw.body = NULL;
         raw.body_len = 0;
       }
-      rc = awsc_protocol_parse_output(c->svc, op, &raw, a, &call->output, err);
-      if (!rc)
-        rc = awsc_sqs_check_md5(c, op, call->input, &call->output, err);
+      awsc_error perr = AWSC_ERROR_INIT;
+      rc = awsc_protocol_parse_output(c->svc, op, &raw, a, &call->output,
+                                      &perr);
+      if (rc == AWSC_EPARSE && awsc_client_is_s3(c->svc) &&
+          attempt < c->max_attempts && quota_acquire(c, 5)) {
+        /* a 200 cut short (S3 streams long answers): retry as botocore
+         * does with a 500 */
+        awsc_log(c->logger, AWSC_LOG_INFO,
+                 "retrying %s: response could not be parsed (%s)", op->name,
+                 perr.message);
+        c->sleep_ms(awsc_retry_delay_ms(c->retry_mode, attempt));
+        continue;
+      }
+      if (rc) {
+        awsc_error_copy(err, &perr);
+        if (err)
+          err->http_status = resp.status;
+        goto done;
+      }
+      rc = awsc_sqs_check_md5(c, op, call->input, &call->output, err);
       if (rc)
         goto done;
       if (stream_out && call->sink.kind == AWSC_SINK_MEMORY) {

@@ -28,7 +28,7 @@ typedef struct acceptor {
   const awsc_waiter_acceptor *d;
   matcher m;
   state s;
-  awsc_jmespath *arg;  /* path matchers */
+  awsc_jmespath *arg; /* path matchers */
   awsc_value expected;
 } acceptor;
 
@@ -41,8 +41,8 @@ typedef struct response {
   const char *message;
 } response;
 
-static const awsc_waiter *find_waiter(const awsc_service *svc,
-                                      const char *name, awsc_arena *a) {
+static const awsc_waiter *find_waiter(const awsc_service *svc, const char *name,
+                                      awsc_arena *a) {
   for (uint32_t i = 0; i < svc->waiter_count; i++) {
     const awsc_waiter *w = &svc->waiters[i];
     if (strcmp(w->name, name) == 0)
@@ -90,8 +90,8 @@ static int setup_acceptor(acceptor *ac, const awsc_waiter *w,
                           d->state ? d->state : "(none)");
   ac->s = (state)i;
   const char *ex = d->expected ? d->expected : "null";
-  int rc = awsc_value_from_json_ex(&ac->expected, a, NULL, ex, strlen(ex), 0,
-                                   err);
+  int rc =
+      awsc_value_from_json_ex(&ac->expected, a, NULL, ex, strlen(ex), 0, err);
   if (rc)
     return rc;
   if (ac->m >= M_PATH) {
@@ -164,8 +164,8 @@ static void explanation(const acceptor *ac, char *out, size_t size) {
   const char *arg = ac->d->argument ? ac->d->argument : "";
   switch (ac->m) {
   case M_PATH:
-    snprintf(out, size, "For expression \"%s\" we matched expected path: \"%s\"",
-             arg, ex);
+    snprintf(out, size,
+             "For expression \"%s\" we matched expected path: \"%s\"", arg, ex);
     break;
   case M_PATH_ALL: /* sic: botocore's wording */
     snprintf(out, size,
@@ -213,8 +213,7 @@ static int wait_failed(awsc_error *err, int code, const awsc_waiter *w,
     if (r->error) {
       awsc_strlcpy(err->service_code, last->service_code,
                    sizeof(err->service_code));
-      awsc_strlcpy(err->request_id, last->request_id,
-                   sizeof(err->request_id));
+      awsc_strlcpy(err->request_id, last->request_id, sizeof(err->request_id));
       awsc_strlcpy(err->host_id, last->host_id, sizeof(err->host_id));
     }
   }
@@ -248,8 +247,7 @@ static int attempt(awsc_client *c, const awsc_operation *op,
   r->status = call.meta.http_status;
   r->output = awsc_arena_alloc(a, sizeof(awsc_value));
   if (!r->output)
-    return awsc_error_set(e, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
+    return awsc_error_set(e, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
   *(awsc_value *)r->output = call.output;
   return 0;
 }
@@ -345,12 +343,11 @@ int awsc_client_wait(awsc_client *client, const char *waiter,
                         "Waiter does not exist: %s", waiter);
   } else if (!op || !w->acceptor_count) {
     rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
-                        "Waiter %s: operation %s or acceptors missing",
-                        w->name, w->operation ? w->operation : "(none)");
-  } else if (!(acs = awsc_arena_calloc(a, w->acceptor_count,
-                                       sizeof(acceptor)))) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+                        "Waiter %s: operation %s or acceptors missing", w->name,
+                        w->operation ? w->operation : "(none)");
+  } else if (!(acs =
+                   awsc_arena_calloc(a, w->acceptor_count, sizeof(acceptor)))) {
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
   }
   for (uint32_t i = 0; !rc && i < w->acceptor_count; i++)
     rc = setup_acceptor(&acs[i], w, &w->acceptors[i], a, err);
@@ -359,8 +356,8 @@ int awsc_client_wait(awsc_client *client, const char *waiter,
     rc = awsc_client_input_from_json(op, input_json, a, &in, err);
   if (!rc) {
     int delay = config && config->delay_s ? config->delay_s : w->delay_s;
-    int max = config && config->max_attempts ? config->max_attempts
-                                             : w->max_attempts;
+    int max =
+        config && config->max_attempts ? config->max_attempts : w->max_attempts;
     rc = run(client, w, op, &in, acs, w->acceptor_count, delay,
              max > 0 ? max : 1, err);
   }

@@ -60,7 +60,17 @@
  *
  * Semantics follow the rules-language specification, and botocore where
  * the specification leaves room (see the notes at each function in
- * ep_fn.c and at the evaluator in ep_eval.c).
+ * ep_fn.c and at the evaluator in ep_eval.c). Differential runs against
+ * botocore on random S3/STS/SNS/SQS parameters agree everywhere except
+ * where the spec is followed instead:
+ *   - a tree rule whose conditions hold is terminal (botocore goes on
+ *     with its siblings; seen only with an invalid SDK::Endpoint, where
+ *     botocore then reports an unrelated error or ignores the endpoint);
+ *   - parseURL's normalizedPath is the path with leading and trailing
+ *     '/', not dot-segment-removed and percent-quoted, and a URL with
+ *     whitespace or control characters is not a URL.
+ * Deprecated parameters are described in awsc_ep_param_info; the engine
+ * does not log (botocore logs at info level when one is set).
  */
 #ifndef AWSC_ENDPOINTS_ENDPOINTS_H
 #define AWSC_ENDPOINTS_ENDPOINTS_H

@@ -42,11 +42,13 @@ static const char *opt_str(ep_cc *c, const awsc_jnode *obj, const char *key,
   return s;
 }
 
-static int compile_param(ep_cc *c, const awsc_jmember *m, awsc_ep_param_info *p) {
+/* Parameter i of the document (also slot i). */
+static int compile_param(ep_cc *c, size_t i, const awsc_jmember *m,
+                         awsc_ep_param_info *p) {
   const awsc_jnode *spec = m->value;
   if (spec->type != AWSC_J_OBJECT)
     return ep_cc_fail(c, "a parameter must be an object");
-  p->name = c->names[ep_cc_find_slot(c, m->key, m->key_len)];
+  p->name = c->names[i];
   const awsc_jnode *type = awsc_jtree_get(spec, "type");
   if (!type || type->type != AWSC_J_STRING)
     return ep_cc_fail(c, "a parameter needs a string \"type\"");
@@ -95,8 +97,8 @@ static int compile_params(ep_cc *c, const awsc_jnode *params,
     return ep_cc_fail(c, "\"parameters\" must be an object");
   for (size_t i = 0; i < params->count; i++) {
     const awsc_jmember *m = &params->members[i];
-    if (m->key_len == 0)
-      return ep_cc_fail(c, "empty parameter name");
+    if (m->key_len == 0 || memchr(m->key, '\0', m->key_len))
+      return ep_cc_fail(c, "empty parameter name, or one with a NUL");
     if (ep_cc_find_slot(c, m->key, m->key_len) >= 0)
       return ep_cc_fail(c, "parameter \"%s\" declared twice", m->key);
     int s;
@@ -117,7 +119,7 @@ static int compile_params(ep_cc *c, const awsc_jnode *params,
     return ep_cc_nomem(c);
   for (size_t i = 0; i < params->count; i++) {
     size_t old = ep_cc_loc_push(c, "parameters.%s", params->members[i].key);
-    int rc = compile_param(c, &params->members[i], &rs->params[i]);
+    int rc = compile_param(c, i, &params->members[i], &rs->params[i]);
     ep_cc_loc_pop(c, old);
     if (rc)
       return rc;

@@ -48,27 +48,38 @@ int awsc_perr(awsc_pctx *c, const char *fmt, ...) {
 /* ------------------------------------------------------------------ */
 /* member indexes                                                       */
 
-/* Wire name of a body member, NULL when the member never appears in the
- * body as an element/key: bound to a header or the status code, or an
- * attribute. (A "uri" or "querystring" member of an output is read from
- * the body: botocore's KNOWN_LOCATIONS are only the three above.) */
-static const char *body_wire_name(const awsc_pctx *c, const awsc_member *m) {
-  if (m->location == AWSC_LOC_HEADER || m->location == AWSC_LOC_HEADERS ||
-      m->location == AWSC_LOC_STATUS_CODE)
-    return NULL;
-  if (c->xml) {
-    if (m->flags & AWSC_MF_XML_ATTRIBUTE)
-      return NULL;
-    /* botocore's _member_key_name: a flattened list is named by its
-     * member's locationName when there is one. */
-    if (m->shape && m->shape->type == AWSC_SHAPE_LIST &&
-        awsc_pshape_is_flattened(m) && m->shape->list_member &&
-        m->shape->list_member->location_name)
-      return m->shape->list_member->location_name;
-  }
-  return awsc_member_wire_name(m);
+/* Whether a member is read from the body at all: not when it is bound
+ * to a header or the status code. (A "uri" or "querystring" member of an
+ * output is read from the body: botocore's KNOWN_LOCATIONS are only the
+ * three above.) */
+static bool in_body(const awsc_member *m) {
+  return m->location != AWSC_LOC_HEADER && m->location != AWSC_LOC_HEADERS &&
+         m->location != AWSC_LOC_STATUS_CODE;
 }
 
+static void add_name(awsc_pindex *ix, const char *w, int member) {
+  size_t len = strlen(w);
+  /* the first member wins a duplicated wire name */
+  if (len > UINT16_MAX || awsc_pindex_find(ix, w, len) >= 0)
+    return;
+  uint32_t h = (uint32_t)awsc_pindex_hash(w, len) & ix->mask;
+  while (ix->slots[h].name)
+    h = (h + 1) & ix->mask;
+  ix->slots[h].name = w;
+  ix->slots[h].len = (uint16_t)len;
+  ix->slots[h].member = (int16_t)member;
+}
+
+/*
+ * Element / key names of every body member. XML also answers to a
+ * second name where botocore and the Smithy protocol tests disagree, so
+ * both readings parse:
+ *  - a flattened list: botocore names its elements by the list member's
+ *    locationName (_member_key_name), Smithy by the member's own name;
+ *  - a member whose only locationName is its target shape's: botocore
+ *    merges the shape's into the member's, Smithy ignores it.
+ * The botocore name goes in first, so it wins any clash.
+ */
 static const awsc_pindex *build_index(awsc_pctx *c, const awsc_shape *s) {
   if (!c->tmp) {
     c->tmp = awsc_arena_new(8192);
@@ -76,8 +87,8 @@ static const awsc_pindex *build_index(awsc_pctx *c, const awsc_shape *s) {
       return NULL;
   }
   uint32_t n = s->member_count;
-  uint32_t size = 4;
-  while (size < n * 2 + 2)
+  uint32_t size = 8;
+  while (size < n * 4 + 4)
     size <<= 1;
   awsc_pindex *ix = awsc_arena_calloc(c->tmp, 1, sizeof(*ix));
   if (!ix)
@@ -85,37 +96,43 @@ static const awsc_pindex *build_index(awsc_pctx *c, const awsc_shape *s) {
   ix->shape = s;
   ix->mask = size - 1;
   ix->is_union = (s->flags & AWSC_SF_UNION) != 0;
-  ix->slots = awsc_arena_alloc(c->tmp, size * sizeof(int16_t));
-  ix->names = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(char *));
-  ix->lens = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
+  ix->slots = awsc_arena_calloc(c->tmp, size, sizeof(awsc_pslot));
   ix->attrs = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
   ix->name_lens = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
-  if (!ix->slots || !ix->names || !ix->lens || !ix->attrs || !ix->name_lens)
+  if (!ix->slots || !ix->attrs || !ix->name_lens)
     return NULL;
-  memset(ix->slots, 0xff, size * sizeof(int16_t));
-  for (uint32_t i = 0; i < n && i < INT16_MAX; i++) {
-    const awsc_member *m = &s->members[i];
-    size_t ml = strlen(m->name);
-    ix->name_lens[i] = (uint16_t)(ml > UINT16_MAX ? UINT16_MAX : ml);
-    if (c->xml && (m->flags & AWSC_MF_XML_ATTRIBUTE) &&
-        body_wire_name(c, m) == NULL && m->location != AWSC_LOC_HEADER &&
-        m->location != AWSC_LOC_HEADERS && m->location != AWSC_LOC_STATUS_CODE)
-      ix->attrs[ix->attr_count++] = (uint16_t)i;
-    const char *w = body_wire_name(c, m);
-    if (!w)
-      continue;
-    size_t len = strlen(w);
-    if (len > UINT16_MAX)
-      continue;
-    /* First member wins a duplicated wire name. */
-    if (awsc_pindex_find(ix, w, len) >= 0)
-      continue;
-    ix->names[i] = w;
-    ix->lens[i] = (uint16_t)len;
-    uint32_t h = (uint32_t)awsc_pindex_hash(w, len) & ix->mask;
-    while (ix->slots[h] >= 0)
-      h = (h + 1) & ix->mask;
-    ix->slots[h] = (int16_t)i;
+  for (int pass = 0; pass < 2; pass++) {
+    for (uint32_t i = 0; i < n && i < INT16_MAX; i++) {
+      const awsc_member *m = &s->members[i];
+      if (pass == 0) {
+        size_t ml = strlen(m->name);
+        ix->name_lens[i] = (uint16_t)(ml > UINT16_MAX ? UINT16_MAX : ml);
+      }
+      if (!in_body(m))
+        continue;
+      if (c->xml && (m->flags & AWSC_MF_XML_ATTRIBUTE)) {
+        if (pass == 0)
+          ix->attrs[ix->attr_count++] = (uint16_t)i;
+        continue;
+      }
+      const char *wire = awsc_member_wire_name(m);
+      const char *item = NULL;
+      if (c->xml && m->shape && m->shape->type == AWSC_SHAPE_LIST &&
+          awsc_pshape_is_flattened(m) && m->shape->list_member &&
+          m->shape->list_member->location_name)
+        item = m->shape->list_member->location_name;
+      if (pass == 0) {
+        add_name(ix, item ? item : wire, (int)i);
+        continue;
+      }
+      if (!c->xml)
+        continue;
+      if (item)
+        add_name(ix, wire, (int)i);
+      if (m->location_name && m->shape && m->shape->location_name &&
+          strcmp(m->location_name, m->shape->location_name) == 0)
+        add_name(ix, m->name, (int)i);
+    }
   }
   return ix;
 }

@@ -467,10 +467,14 @@ int awsc_protocol_parse_error(const awsc_service *svc, const awsc_operation *op,
     rid = awsc_presp_header(resp, "x-amz-request-id");
   out->request_id = rid;
   out->host_id = awsc_protocol_host_id(resp);
-  if (generic_5xx(resp)) {
+  bool json = svc->protocol == AWSC_PROTO_JSON ||
+              svc->protocol == AWSC_PROTO_REST_JSON;
+  /* A 5xx without a body still names its error in x-amzn-errortype
+   * (JSON protocols): that beats the generic status code. */
+  if (generic_5xx(resp) &&
+      !(json && awsc_presp_header(resp, "x-amzn-errortype"))) {
     out->message = reason_phrase(resp->status);
-  } else if (svc->protocol == AWSC_PROTO_JSON ||
-             svc->protocol == AWSC_PROTO_REST_JSON) {
+  } else if (json) {
     rc = parse_json_error(svc, resp, arena, out);
   } else {
     rc = parse_xml_error(svc, resp, arena, out);

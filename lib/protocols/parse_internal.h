@@ -19,13 +19,18 @@
 
 /* ---- per-structure member index (parse.c) ----
  * Built once per parse for each structure shape met, in a scratch arena:
- * wire name -> member index through a small open-addressed table. */
+ * wire name -> member index through a small open-addressed table. A
+ * member may have two names (see build_index in parse.c). */
+typedef struct awsc_pslot {
+  const char *name;    /* wire name, NULL = empty slot */
+  uint16_t len;
+  int16_t member;
+} awsc_pslot;
+
 typedef struct awsc_pindex {
   const awsc_shape *shape;
   uint32_t mask;       /* slots - 1 (power of two) */
-  int16_t *slots;      /* member index, -1 = empty */
-  const char **names;  /* per member: wire name (NULL = not in body) */
-  uint16_t *lens;      /* per member: wire name length */
+  awsc_pslot *slots;
   uint16_t *name_lens; /* per member: strlen(member->name) */
   uint16_t *attrs;     /* members that are xml attributes */
   uint16_t attr_count;
@@ -73,16 +78,16 @@ static inline int awsc_pindex_find(const awsc_pindex *ix, const char *p,
                                    size_t n) {
   uint32_t i = (uint32_t)awsc_pindex_hash(p, n) & ix->mask;
   for (;;) {
-    int m = ix->slots[i];
-    if (m < 0)
+    const awsc_pslot *sl = &ix->slots[i];
+    if (!sl->name)
       return -1;
-    if (ix->lens[m] == n) {
-      const char *w = ix->names[m];
+    if (sl->len == n) {
+      const char *w = sl->name;
       size_t k = 0;
       while (k < n && w[k] == p[k])
         k++;
       if (k == n)
-        return m;
+        return sl->member;
     }
     i = (i + 1) & ix->mask;
   }

@@ -111,6 +111,7 @@ static int parse_type(const char *t, bool document, uint8_t *out) {
       {"list", AWSC_SHAPE_LIST},
       {"map", AWSC_SHAPE_MAP},
       {"string", AWSC_SHAPE_STRING},
+      {"character", AWSC_SHAPE_STRING},
       {"integer", AWSC_SHAPE_INTEGER},
       {"byte", AWSC_SHAPE_INTEGER},
       {"short", AWSC_SHAPE_INTEGER},

@@ -306,6 +306,12 @@ static void test_compile_errors(void) {
   expect_compile_error(
       "{\"parameters\":{\"A\":{\"type\":\"string\",\"required\":\"yes\"}},"
       "\"rules\":[]}", "\"required\" must be a boolean");
+  expect_compile_error(
+      "{\"parameters\":{\"A\\u0000B\":{\"type\":\"string\"}},\"rules\":[]}",
+      "one with a NUL");
+  expect_compile_error(
+      "{\"parameters\":{\"A\":{\"type\":\"string\"},\"A\":{\"type\":"
+      "\"string\"}},\"rules\":[]}", "declared twice");
 
   /* accepted: a name reused by sibling rules, escapes, all functions */
   awsc_error err = AWSC_ERROR_INIT;

@@ -40,7 +40,9 @@ void fake_reset(const fake_reply *r, size_t n) {
   slept_ms = 0;
 }
 
-int fake_sends(void) { return sends; }
+int fake_sends(void) {
+  return sends;
+}
 const char *fake_method(int i) {
   return i >= 0 && i < FAKE_MAX && methods[i] ? methods[i] : "";
 }
@@ -50,8 +52,12 @@ const char *fake_url(int i) {
 const char *fake_body(int i) {
   return i >= 0 && i < FAKE_MAX && bodies[i] ? bodies[i] : "";
 }
-int fake_sleeps(void) { return sleeps; }
-long fake_slept_ms(void) { return slept_ms; }
+int fake_sleeps(void) {
+  return sleeps;
+}
+long fake_slept_ms(void) {
+  return slept_ms;
+}
 
 static int fake_send(awsc_transport *t, const awsc_http_request *req,
                      awsc_http_response *resp, awsc_error *err) {
@@ -84,7 +90,9 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
   return 0;
 }
 
-static void fake_destroy(awsc_transport *t) { (void)t; }
+static void fake_destroy(awsc_transport *t) {
+  (void)t;
+}
 
 static const awsc_transport_vtable vtable = {fake_send, fake_destroy};
 static awsc_transport transport = {&vtable, NULL};

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/client_internal.h"
 #include "client/jmespath.h"
 #include "test.h"
 
@@ -24,6 +25,8 @@ static const char *doc =
 static const char *eval_on(const char *json, const char *expr) {
   static char out[1024];
   awsc_arena *a = awsc_arena_new(0);
+  if (!a)
+    return "ERROR(-1): no arena";
   awsc_value data, res;
   awsc_error err = AWSC_ERROR_INIT;
   int rc = awsc_value_from_json_ex(&data, a, NULL, json, strlen(json), 0, &err);
@@ -41,7 +44,9 @@ static const char *eval_on(const char *json, const char *expr) {
   return out;
 }
 
-static const char *eval(const char *expr) { return eval_on(doc, expr); }
+static const char *eval(const char *expr) {
+  return eval_on(doc, expr);
+}
 
 #define EXPECT(expr, want) CHECK_STR(eval(expr), want)
 
@@ -84,7 +89,7 @@ static void test_projections(void) {
   EXPECT("Obj.*.s", "[\"on\",\"off\"]");
   EXPECT("Obj.*", "[{\"s\":\"on\"},{\"s\":\"off\"},7]");
   EXPECT("Contents[].Missing", "[]");
-  EXPECT("Obj[]", "null");   /* flatten of a non-list */
+  EXPECT("Obj[]", "null"); /* flatten of a non-list */
   EXPECT("Zero[*]", "null");
   EXPECT("Contents[].Key | [0]", "\"a\"");
   EXPECT("Contents[].Key[0]", "[]"); /* projected: index of a string */
@@ -104,20 +109,20 @@ static void test_filters_comparisons(void) {
   EXPECT("Contents[?Size != `1`][]", "[{\"Key\":\"b\",\"Size\":2,\"Tags\":[]},"
                                      "{\"Key\":\"c\u00e9\",\"Size\":3,"
                                      "\"Tags\":[\"z\"]}]");
-  EXPECT("Num == `1`", "true");   /* 1.0 == 1 */
-  EXPECT("T == `1`", "false");    /* never a boolean equal to a number */
+  EXPECT("Num == `1`", "true"); /* 1.0 == 1 */
+  EXPECT("T == `1`", "false");  /* never a boolean equal to a number */
   EXPECT("Zero == `false`", "false");
   EXPECT("Obj.p == `{\"s\": \"on\"}`", "true");
   EXPECT("Contents[0].Tags == `[\"x\", \"y\"]`", "true");
-  EXPECT("Empty < `1`", "null");  /* ordering a string with a number */
+  EXPECT("Empty < `1`", "null"); /* ordering a string with a number */
   EXPECT("'a' < 'b'", "true");
   EXPECT("Missing == `null`", "true");
-  EXPECT("Zero || 'x'", "0");     /* 0 is truthy in JMESPath */
+  EXPECT("Zero || 'x'", "0"); /* 0 is truthy in JMESPath */
   EXPECT("Empty || 'x'", "\"x\"");
   EXPECT("Empty && 'x'", "\"\"");
   EXPECT("!Empty", "true");
   EXPECT("(Zero || T) && Obj.r", "7");
-  EXPECT("`foo`", "\"foo\"");     /* jmespath.py's deprecated form */
+  EXPECT("`foo`", "\"foo\""); /* jmespath.py's deprecated form */
   EXPECT("'it\\'s'", "\"it's\"");
   EXPECT("`\"a\\`b\"`", "\"a`b\"");
 }
@@ -246,9 +251,9 @@ static void test_compile_once(void) {
   const char *want[] = {"n", "i2", NULL, NULL, NULL};
   for (size_t i = 0; i < 5; i++) {
     awsc_value d, r;
-    CHECK_INT(awsc_value_from_json_ex(&d, a, NULL, docs[i], strlen(docs[i]),
-                                      0, &err),
-              0);
+    CHECK_INT(
+        awsc_value_from_json_ex(&d, a, NULL, docs[i], strlen(docs[i]), 0, &err),
+        0);
     CHECK_INT(awsc_jmespath_search(e, &d, a, &r, &err), 0);
     if (want[i])
       CHECK(r.type == AWSC_V_STRING && strcmp(r.u.s.p, want[i]) == 0);
@@ -262,8 +267,78 @@ static void test_compile_once(void) {
   awsc_arena_free(a);
 }
 
+static int compile_ok(awsc_arena *a, const char *what, const char *expr) {
+  awsc_jmespath *e = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  if (!expr)
+    return 0;
+  if (awsc_jmespath_compile(&e, a, expr, &err) != 0) {
+    fprintf(stderr, "  %s: %s\n", what, err.message);
+    test_current_failed = 1;
+  }
+  return 1;
+}
+
+/* Every expression of every built-in service's paginators and waiters
+ * compiles. */
+static void test_shipped_expressions(void) {
+  const char *names = awsc_builtin_service_names();
+  char list[256];
+  snprintf(list, sizeof list, "%s", names);
+  int count = 0;
+  awsc_arena *a = awsc_arena_new(0);
+  for (char *tok = strtok(list, ", "); tok; tok = strtok(NULL, ", ")) {
+    const awsc_service *svc = awsc_builtin_service(tok);
+    CHECK(svc != NULL);
+    for (uint32_t i = 0; svc && i < svc->paginator_count; i++) {
+      const awsc_paginator *pg = &svc->paginators[i];
+      for (uint32_t k = 0; k < pg->output_token_count; k++)
+        count += compile_ok(a, pg->operation, pg->output_tokens[k]);
+      for (uint32_t k = 0; k < pg->result_key_count; k++)
+        count += compile_ok(a, pg->operation, pg->result_keys[k]);
+      for (uint32_t k = 0; k < pg->non_aggregate_key_count; k++)
+        count += compile_ok(a, pg->operation, pg->non_aggregate_keys[k]);
+      count += compile_ok(a, pg->operation, pg->more_results);
+    }
+    for (uint32_t i = 0; svc && i < svc->waiter_count; i++)
+      for (uint32_t k = 0; k < svc->waiters[i].acceptor_count; k++)
+        count += compile_ok(a, svc->waiters[i].name,
+                            svc->waiters[i].acceptors[k].argument);
+  }
+  awsc_arena_free(a);
+  CHECK(count > 50);
+  printf("     %d expressions of the built-in services compile\n", count);
+}
+
+/* Compile and evaluate with the Nth allocation failing, for every N. */
+static void test_alloc_failures(void) {
+  int runs = 0;
+  for (uint64_t n = 1; n < 1000; n++) {
+    test_alloc_fail_at(n);
+    const char *r =
+        eval("Contents[?Size > `1` && length(Tags) > `0`].Key | [0] || "
+             "`{\"fallback\": [1, 2]}`");
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    if (!fired) {
+      CHECK_STR(r, "\"c\u00e9\"");
+      break;
+    }
+    runs++;
+    if (strncmp(r, "ERROR(-1)", 9) != 0 && strcmp(r, "\"c\u00e9\"") != 0 &&
+        strcmp(r, "?") != 0)
+      fprintf(stderr, "  allocation %llu failing: %s\n", (unsigned long long)n,
+              r);
+    CHECK(strncmp(r, "ERROR(-1)", 9) == 0 || strcmp(r, "\"c\u00e9\"") == 0 ||
+          strcmp(r, "?") == 0);
+    CHECK_INT(test_alloc_live(), 0);
+  }
+  CHECK(runs > 0);
+}
+
 int main(void) {
   test_alloc_install();
+  RUN(test_shipped_expressions);
   RUN(test_model_expressions);
   RUN(test_projections);
   RUN(test_filters_comparisons);
@@ -271,6 +346,7 @@ int main(void) {
   RUN(test_errors);
   RUN(test_truthy_equal);
   RUN(test_compile_once);
+  RUN(test_alloc_failures);
   if (test_alloc_live() != 0) {
     printf("FAIL leak: %lld blocks live\n", (long long)test_alloc_live());
     test_failed++;

@@ -122,8 +122,8 @@ static void test_v2_three_pages(void) {
   if (!c)
     return;
   fake_reset(v2_pages, 3);
-  awsc_page_iterator *p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}",
-                                NULL);
+  awsc_page_iterator *p =
+      start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", NULL);
   if (!p)
     goto out;
   awsc_error err = AWSC_ERROR_INIT;
@@ -207,8 +207,8 @@ static void test_v1_marker(void) {
   if (!c)
     return;
   fake_reset(pages, 3);
-  awsc_page_iterator *p = start(c, "list_objects", "{\"Bucket\":\"bkt\"}",
-                                NULL);
+  awsc_page_iterator *p =
+      start(c, "list_objects", "{\"Bucket\":\"bkt\"}", NULL);
   if (p) {
     char keys[128];
     CHECK_INT(walk_keys(p, keys, sizeof keys), 0);
@@ -263,8 +263,7 @@ static void test_sns_list_topics(void) {
     awsc_error err = AWSC_ERROR_INIT;
     awsc_buf all = AWSC_BUF_INIT;
     int rc;
-    while ((rc = awsc_paginator_next_item_json(p, &item, &err)) == 0 &&
-           item) {
+    while ((rc = awsc_paginator_next_item_json(p, &item, &err)) == 0 && item) {
       awsc_buf_puts(&all, item);
       awsc_mem_free(item);
     }
@@ -338,8 +337,8 @@ static void test_max_items_resume(void) {
   fake_reset(v2_pages, 3);
   awsc_paginator_config cfg = AWSC_PAGINATOR_CONFIG_INIT;
   cfg.max_items = 3;
-  awsc_page_iterator *p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}",
-                                &cfg);
+  awsc_page_iterator *p =
+      start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", &cfg);
   char token[512] = "";
   if (p) {
     char *page;
@@ -569,8 +568,8 @@ static void test_repeated_token(void) {
   if (!c)
     return;
   fake_reset(pages, 3);
-  awsc_page_iterator *p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}",
-                                NULL);
+  awsc_page_iterator *p =
+      start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", NULL);
   if (p) {
     awsc_error err = AWSC_ERROR_INIT;
     char *page = NULL;
@@ -610,8 +609,8 @@ static void test_service_error(void) {
   if (!c)
     return;
   fake_reset(pages, 2);
-  awsc_page_iterator *p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}",
-                                NULL);
+  awsc_page_iterator *p =
+      start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", NULL);
   if (p) {
     awsc_error err = AWSC_ERROR_INIT;
     char *item = NULL;

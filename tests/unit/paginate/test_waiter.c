@@ -38,9 +38,9 @@ static void test_has_waiter(void) {
     CHECK_INT(fake_sends(), 0);
     awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
     wc.max_attempts = -1;
-    CHECK_INT(awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", &wc,
-                               &err),
-              AWSC_EINVAL);
+    CHECK_INT(
+        awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", &wc, &err),
+        AWSC_EINVAL);
   }
   awsc_client_free(c);
   awsc_client_free(sns);
@@ -54,8 +54,8 @@ static void test_bucket_exists_after_404s(void) {
   const fake_reply replies[] = {r404, r404, r200};
   fake_reset(replies, 3);
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", NULL,
-                            &err);
+  int rc =
+      awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", NULL, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "  %s\n", err.message);
@@ -66,16 +66,16 @@ static void test_bucket_exists_after_404s(void) {
   /* 403 is success too (the bucket exists, someone else's) */
   const fake_reply forbidden[] = {{403, NULL}};
   fake_reset(forbidden, 1);
-  CHECK_INT(awsc_client_wait(c, "BucketExists", "{\"Bucket\":\"bkt\"}", NULL,
-                             &err),
-            0);
+  CHECK_INT(
+      awsc_client_wait(c, "BucketExists", "{\"Bucket\":\"bkt\"}", NULL, &err),
+      0);
   /* Delay from the config */
   fake_reset(replies, 3);
   awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
   wc.delay_s = 1;
-  CHECK_INT(awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", &wc,
-                             &err),
-            0);
+  CHECK_INT(
+      awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", &wc, &err),
+      0);
   CHECK_INT(fake_slept_ms(), 2000);
   awsc_client_free(c);
 }
@@ -116,9 +116,9 @@ static void test_max_attempts(void) {
   awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
   wc.max_attempts = 3;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", &wc,
-                             &err),
-            AWSC_ETIMEOUT);
+  CHECK_INT(
+      awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", &wc, &err),
+      AWSC_ETIMEOUT);
   CHECK_STR(err.message, "Waiter BucketExists failed: Max attempts exceeded. "
                          "Previously accepted state: Matched expected HTTP "
                          "status code: 404");
@@ -136,9 +136,9 @@ static void test_max_attempts(void) {
                          "exceeded");
   /* a transport failure is returned as it is, at once */
   fake_reset(NULL, 0);
-  CHECK_INT(awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", &wc,
-                             &err),
-            AWSC_ENETWORK);
+  CHECK_INT(
+      awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"bkt\"}", &wc, &err),
+      AWSC_ENETWORK);
   awsc_client_free(c);
 }
 
@@ -241,9 +241,9 @@ static void test_path_matchers(void) {
             "members matched excepted path: \"GLACIER\"");
   /* an expression the library can not evaluate: a clear error, no call */
   fake_reset(NULL, 0);
-  CHECK_INT(awsc_client_wait(c, "BadExpression", "{\"Bucket\":\"bkt\"}", NULL,
-                             &err),
-            AWSC_EINVAL);
+  CHECK_INT(
+      awsc_client_wait(c, "BadExpression", "{\"Bucket\":\"bkt\"}", NULL, &err),
+      AWSC_EINVAL);
   CHECK(strstr(err.message, "slices are not supported") != NULL);
   CHECK_INT(fake_sends(), 0);
   awsc_client_free(c);
@@ -283,6 +283,41 @@ static void test_error_matchers(void) {
   awsc_client_free(c);
 }
 
+/* BucketExists with the Nth allocation failing, for every N: a clean
+ * failure or success each time, nothing leaked. */
+static void test_alloc_failures(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  int64_t live = test_alloc_live();
+  int runs = 0;
+  for (uint64_t n = 1; n < 5000; n++) {
+    const fake_reply replies[] = {r404, r200};
+    fake_reset(replies, 2);
+    test_alloc_fail_at(n);
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc =
+        awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", NULL, &err);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    fake_cleanup();
+    if (test_alloc_live() != live) {
+      fprintf(stderr, "  leak with allocation %llu failing\n",
+              (unsigned long long)n);
+      test_current_failed = 1;
+      break;
+    }
+    if (!fired) {
+      CHECK_INT(rc, 0);
+      break;
+    }
+    runs++;
+  }
+  CHECK(runs > 5);
+  awsc_client_free(c);
+}
+
 int main(void) {
   test_alloc_install();
   awsc_client_free(fake_client("s3"));
@@ -293,6 +328,7 @@ int main(void) {
   RUN(test_max_attempts);
   RUN(test_path_matchers);
   RUN(test_error_matchers);
+  RUN(test_alloc_failures);
   fake_cleanup();
   if (test_alloc_live() != live) {
     printf("FAIL leak: %lld blocks live\n",

@@ -1,6 +1,8 @@
 /* The canned-reply transport and scratch environment of tests/unit/sts. */
 #include "fake.h"
 
+#include "core/core.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

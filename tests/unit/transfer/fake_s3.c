@@ -1,0 +1,458 @@
+#include "fake_s3.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/core.h"
+
+static const char *hdr(const awsc_http_request *r, const char *name) {
+  for (size_t i = 0; i < r->header_count; i++)
+    if (strcasecmp(r->headers[i].name, name) == 0)
+      return r->headers[i].value;
+  return NULL;
+}
+
+static void cp(char *dst, size_t n, const char *src) {
+  size_t len = src ? strlen(src) : 0;
+  if (len >= n)
+    len = n - 1;
+  if (len)
+    memmove(dst, src, len);
+  dst[len] = '\0';
+}
+
+static void md5_etag(const void *p, size_t n, char *out, size_t out_n,
+                     bool quoted) {
+  uint8_t m[AWSC_MD5_LEN];
+  char hex[2 * AWSC_MD5_LEN + 1];
+  awsc_md5(p, n, m);
+  awsc_hex_encode(m, sizeof(m), hex);
+  snprintf(out, out_n, quoted ? "\"%s\"" : "%s", hex);
+}
+
+/* The request body, read as the curl transport would. malloc'd. */
+static uint8_t *read_body(const awsc_http_request *r, size_t *len) {
+  const awsc_body_source *b = &r->body;
+  uint8_t *p = NULL;
+  *len = 0;
+  if (b->kind == AWSC_BODY_MEMORY) {
+    p = malloc(b->len + 1);
+    memcpy(p, b->data, b->len);
+    *len = b->len;
+  } else if (b->kind == AWSC_BODY_FILE) {
+    FILE *f = fopen(b->path, "rb");
+    if (!f)
+      return NULL;
+    fseeko(f, (off_t)b->offset, SEEK_SET);
+    size_t want = (size_t)b->content_length;
+    p = malloc(want + 1);
+    *len = fread(p, 1, want, f);
+    fclose(f);
+  } else if (b->kind == AWSC_BODY_CALLBACK) {
+    size_t cap = 1 << 16;
+    p = malloc(cap);
+    for (;;) {
+      if (*len == cap)
+        p = realloc(p, cap *= 2);
+      int64_t got = b->read(p + *len, cap - *len, b->user_data);
+      if (got <= 0)
+        break;
+      *len += (size_t)got;
+    }
+  }
+  return p;
+}
+
+static void add_meta_headers(awsc_http_response *resp, const char *meta) {
+  char buf[128];
+  cp(buf, sizeof(buf), meta);
+  for (char *s = buf, *e; *s; s = e + 1) {
+    e = strchr(s, ';');
+    if (!e)
+      break;
+    *e = '\0';
+    char *eq = strchr(s, '=');
+    if (!eq)
+      continue;
+    *eq = '\0';
+    char name[160];
+    snprintf(name, sizeof(name), "x-amz-meta-%s", s);
+    awsc_http_response_add_header(resp, name, eq + 1);
+  }
+}
+
+static int error(awsc_http_response *resp, int status, const char *code) {
+  char body[256];
+  snprintf(body, sizeof(body),
+           "<Error><Code>%s</Code><Message>fake %s</Message>"
+           "<RequestId>FAKE-REQ</RequestId></Error>",
+           code, code);
+  resp->status = status;
+  awsc_http_response_add_header(resp, "x-amz-request-id", "FAKE-REQ");
+  awsc_http_response_append_body(resp, body, strlen(body));
+  return 0;
+}
+
+static int xml(awsc_http_response *resp, const char *body) {
+  resp->status = 200;
+  awsc_http_response_add_header(resp, "Content-Type", "application/xml");
+  awsc_http_response_append_body(resp, body, strlen(body));
+  return 0;
+}
+
+static fs3_obj *slot(fake_s3 *f, const char *key) {
+  fs3_obj *o = fs3_get(f, key);
+  for (int i = 0; !o && i < FS3_MAX_OBJ; i++)
+    if (!f->obj[i].key[0])
+      o = &f->obj[i];
+  if (o) {
+    free(o->data);
+    memset(o, 0, sizeof(*o));
+    cp(o->key, sizeof(o->key), key);
+  }
+  return o;
+}
+
+static fs3_upload *upload_of(fake_s3 *f, const char *query) {
+  const char *u = strstr(query, "uploadId=");
+  if (!u)
+    return NULL;
+  u += 9;
+  for (int i = 0; i < f->n_up; i++)
+    if (strncmp(f->up[i].id, u, strlen(f->up[i].id)) == 0 && !f->up[i].done)
+      return &f->up[i];
+  return NULL;
+}
+
+/* Deliver a GET body through the request's sink. */
+static int deliver(const awsc_http_request *r, awsc_http_response *resp,
+                   const uint8_t *p, size_t n, size_t stop_after,
+                   awsc_error *err) {
+  if (r->sink.kind == AWSC_SINK_MEMORY) {
+    awsc_http_response_append_body(resp, p, n);
+  } else if (r->sink.kind == AWSC_SINK_FILE) {
+    FILE *out = fopen(r->sink.path, "wb");
+    if (!out)
+      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "fake: sink file");
+    fwrite(p, 1, n, out);
+    fclose(out);
+  } else {
+    for (size_t o = 0; o < n; o += 65536) {
+      if (o >= stop_after)
+        return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                              "fake: connection broke mid-body");
+      size_t len = n - o < 65536 ? n - o : 65536;
+      int rc = r->sink.write(p + o, len, r->sink.user_data);
+      if (rc)
+        return awsc_error_set(err, rc, AWSC_ERROR_IO,
+                              "fake: sink stopped the transfer");
+    }
+  }
+  resp->bytes_received = n;
+  return 0;
+}
+
+static int on_get(fake_s3 *f, fs3_req *q, const awsc_http_request *r,
+                  awsc_http_response *resp, awsc_error *err) {
+  fs3_obj *o = fs3_get(f, q->key);
+  if (!o)
+    return error(resp, 404, "NoSuchKey");
+  if (q->h_if_match[0] && !f->ignore_if_match &&
+      strcmp(q->h_if_match, o->etag) != 0)
+    return error(resp, 412, "PreconditionFailed");
+  uint64_t start = 0, end = o->len ? o->len - 1 : 0;
+  bool ranged = q->h_range[0] != '\0';
+  if (ranged && sscanf(q->h_range, "bytes=%" SCNu64 "-%" SCNu64, &start,
+                       &end) != 2)
+    return error(resp, 400, "InvalidRange");
+  if (end >= o->len)
+    end = o->len ? o->len - 1 : 0;
+  size_t n = o->len ? (size_t)(end - start + 1) : 0;
+  resp->status = ranged ? 206 : 200;
+  char v[96];
+  snprintf(v, sizeof(v), "%zu", n);
+  awsc_http_response_add_header(resp, "Content-Length", v);
+  awsc_http_response_add_header(resp, "ETag", o->etag);
+  if (o->content_type[0])
+    awsc_http_response_add_header(resp, "Content-Type", o->content_type);
+  add_meta_headers(resp, o->meta);
+  if (ranged) {
+    snprintf(v, sizeof(v), "bytes %" PRIu64 "-%" PRIu64 "/%zu", start, end,
+             o->len);
+    awsc_http_response_add_header(resp, "Content-Range", v);
+  }
+  if (strcmp(q->method, "HEAD") == 0) {
+    if (f->replace_after_head) {
+      f->replace_after_head = false;
+      cp(o->etag, sizeof(o->etag), "\"0000000000000000000000000000beef\"");
+    }
+    return 0;
+  }
+  size_t stop = (size_t)-1;
+  if (f->break_get_at && f->n_req >= f->break_get_at &&
+      f->n_req < f->break_get_at + f->break_get_times)
+    stop = n / 2 ? n / 2 : 1;
+  return deliver(r, resp, o->data + start, n, stop, err);
+}
+
+static void parse_complete(fs3_req *q, const uint8_t *body, size_t len) {
+  char *text = malloc(len + 1);
+  memcpy(text, body, len);
+  text[len] = '\0';
+  size_t o = 0;
+  for (char *p = strstr(text, "<ETag>"); p; p = strstr(p, "<ETag>")) {
+    p += 6;
+    char *e = strstr(p, "</ETag>");
+    if (!e)
+      break;
+    o += (size_t)snprintf(q->complete_etags + o, sizeof(q->complete_etags) - o,
+                          "%s%.*s", o ? "," : "", (int)(e - p), p);
+    if (o >= sizeof(q->complete_etags))
+      break;
+    p = e;
+  }
+  free(text);
+}
+
+static int on_complete(fake_s3 *f, fs3_req *q, fs3_upload *u,
+                       const uint8_t *body, size_t len,
+                       awsc_http_response *resp) {
+  parse_complete(q, body, len);
+  size_t total = 0;
+  int n = 0;
+  awsc_md5_ctx md5;
+  awsc_md5_init(&md5);
+  for (int i = 1; i <= FS3_MAX_PARTS && u->parts[i].etag[0]; i++, n++) {
+    total += u->parts[i].len;
+    uint8_t raw[AWSC_MD5_LEN];
+    awsc_md5(u->parts[i].data, u->parts[i].len, raw);
+    awsc_md5_update(&md5, raw, sizeof(raw));
+  }
+  fs3_obj *o = slot(f, u->key);
+  o->data = malloc(total + 1);
+  for (int i = 1; i <= n; i++) {
+    memcpy(o->data + o->len, u->parts[i].data, u->parts[i].len);
+    o->len += u->parts[i].len;
+  }
+  uint8_t m[AWSC_MD5_LEN];
+  char hex[2 * AWSC_MD5_LEN + 1];
+  awsc_md5_final(&md5, m);
+  awsc_hex_encode(m, sizeof(m), hex);
+  snprintf(o->etag, sizeof(o->etag), "\"%s-%d\"", hex, n);
+  cp(o->content_type, sizeof(o->content_type), u->content_type);
+  cp(o->meta, sizeof(o->meta), u->meta);
+  u->done = true;
+  char out[512];
+  snprintf(out, sizeof(out),
+           "<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>%s</Key>"
+           "<ETag>%s</ETag></CompleteMultipartUploadResult>",
+           u->key, f->rgw_empty_etag ? "" : o->etag);
+  return xml(resp, out);
+}
+
+static int on_put(fake_s3 *f, fs3_req *q, fs3_upload *u, const uint8_t *body,
+                  size_t len, awsc_http_response *resp) {
+  if (q->h_content_md5[0]) {
+    uint8_t m[AWSC_MD5_LEN];
+    char b64[32];
+    awsc_md5(body, len, m);
+    awsc_base64_encode(m, sizeof(m), b64);
+    if (strcmp(b64, q->h_content_md5) != 0)
+      return error(resp, 400, "BadDigest");
+  }
+  const uint8_t *src = body;
+  size_t n = len;
+  if (q->h_copy_source[0]) { /* CopyObject / UploadPartCopy */
+    char src_key[256];
+    const char *k = strchr(q->h_copy_source, '/');
+    cp(src_key, sizeof(src_key), k ? k + 1 : "");
+    char *v = strchr(src_key, '?'); /* ?versionId=: one version here */
+    if (v)
+      *v = '\0';
+    fs3_obj *so = k ? fs3_get(f, src_key) : NULL;
+    if (!so)
+      return error(resp, 404, "NoSuchKey");
+    if (q->h_copy_if_match[0] && strcmp(q->h_copy_if_match, so->etag) != 0)
+      return error(resp, 412, "PreconditionFailed");
+    uint64_t a = 0, b = so->len ? so->len - 1 : 0;
+    if (q->h_copy_range[0])
+      sscanf(q->h_copy_range, "bytes=%" SCNu64 "-%" SCNu64, &a, &b);
+    src = so->data + a;
+    n = so->len ? (size_t)(b - a + 1) : 0;
+  }
+  char etag[40];
+  md5_etag(src, n, etag, sizeof(etag), true);
+  if (u) {
+    fs3_part *p = &u->parts[q->part_number];
+    free(p->data);
+    p->data = malloc(n + 1);
+    memcpy(p->data, src, n);
+    p->len = n;
+    cp(p->etag, sizeof(p->etag), etag);
+  } else {
+    fs3_obj *o = slot(f, q->key);
+    o->data = malloc(n + 1);
+    memcpy(o->data, src, n);
+    o->len = n;
+    cp(o->etag, sizeof(o->etag), etag);
+    cp(o->content_type, sizeof(o->content_type), q->h_content_type);
+    cp(o->meta, sizeof(o->meta), q->h_meta);
+  }
+  if (q->h_copy_source[0]) {
+    char out[256];
+    snprintf(out, sizeof(out),
+             "<%s><LastModified>2026-01-02T03:04:05.000Z</LastModified>"
+             "<ETag>%s</ETag></%s>",
+             u ? "CopyPartResult" : "CopyObjectResult", etag,
+             u ? "CopyPartResult" : "CopyObjectResult");
+    return xml(resp, out);
+  }
+  resp->status = 200;
+  awsc_http_response_add_header(resp, "ETag", etag);
+  return 0;
+}
+
+static void record(fs3_req *q, const awsc_http_request *r) {
+  cp(q->method, sizeof(q->method), r->method);
+  const char *p = strstr(r->url, "://");
+  p = p ? strchr(p + 3, '/') : NULL; /* /bucket/key?query */
+  p = p ? strchr(p + 1, '/') : NULL; /* /key?query */
+  const char *qm = p ? strchr(p, '?') : NULL;
+  if (p) {
+    awsc_buf b = AWSC_BUF_INIT;
+    awsc_uri_decode(&b, p + 1, qm ? (size_t)(qm - p - 1) : strlen(p + 1),
+                    false);
+    cp(q->key, sizeof(q->key), b.p);
+    awsc_buf_free(&b);
+  }
+  cp(q->query, sizeof(q->query), qm ? qm + 1 : "");
+  const char *pn = strstr(q->query, "partNumber=");
+  q->part_number = pn ? atoi(pn + 11) : 0;
+  q->has_upload_id = strstr(q->query, "uploadId=") != NULL;
+  q->body_kind = r->body.kind;
+  q->content_length = r->body.content_length;
+  cp(q->h_content_length, sizeof(q->h_content_length),
+     hdr(r, "Content-Length"));
+  cp(q->h_content_md5, sizeof(q->h_content_md5), hdr(r, "Content-MD5"));
+  cp(q->h_checksum_crc32, sizeof(q->h_checksum_crc32),
+     hdr(r, "x-amz-checksum-crc32"));
+  cp(q->h_range, sizeof(q->h_range), hdr(r, "Range"));
+  cp(q->h_if_match, sizeof(q->h_if_match), hdr(r, "If-Match"));
+  cp(q->h_copy_source, sizeof(q->h_copy_source), hdr(r, "x-amz-copy-source"));
+  cp(q->h_copy_range, sizeof(q->h_copy_range),
+     hdr(r, "x-amz-copy-source-range"));
+  cp(q->h_copy_if_match, sizeof(q->h_copy_if_match),
+     hdr(r, "x-amz-copy-source-if-match"));
+  cp(q->h_content_type, sizeof(q->h_content_type), hdr(r, "Content-Type"));
+  cp(q->h_acl, sizeof(q->h_acl), hdr(r, "x-amz-acl"));
+  cp(q->h_sse_c_key, sizeof(q->h_sse_c_key),
+     hdr(r, "x-amz-server-side-encryption-customer-key"));
+  size_t o = 0;
+  for (size_t i = 0; i < r->header_count && o < sizeof(q->h_meta); i++)
+    if (strncasecmp(r->headers[i].name, "x-amz-meta-", 11) == 0)
+      o += (size_t)snprintf(q->h_meta + o, sizeof(q->h_meta) - o, "%s=%s;",
+                            r->headers[i].name + 11, r->headers[i].value);
+}
+
+static int fake_send(awsc_transport *t, const awsc_http_request *r,
+                     awsc_http_response *resp, awsc_error *err) {
+  fake_s3 *f = (fake_s3 *)t;
+  if (f->n_req >= FS3_MAX_REQ)
+    return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                          "fake: too many requests");
+  fs3_req *q = &f->req[f->n_req++];
+  memset(q, 0, sizeof(*q));
+  record(q, r);
+  size_t len = 0;
+  uint8_t *body = read_body(r, &len);
+  q->body_len = len;
+  int rc = 0;
+  if (f->fail_at == f->n_req) {
+    rc = error(resp, f->fail_status, f->fail_code);
+  } else if (strcmp(q->method, "GET") == 0 ||
+             strcmp(q->method, "HEAD") == 0) {
+    rc = on_get(f, q, r, resp, err);
+  } else if (strcmp(q->method, "POST") == 0 &&
+             strncmp(q->query, "uploads", 7) == 0) {
+    fs3_upload *u = &f->up[f->n_up];
+    snprintf(u->id, sizeof(u->id), "UP%d", ++f->n_up);
+    cp(u->key, sizeof(u->key), q->key);
+    cp(u->content_type, sizeof(u->content_type), q->h_content_type);
+    cp(u->meta, sizeof(u->meta), q->h_meta);
+    char out[512];
+    snprintf(out, sizeof(out),
+             "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>%s</Key>"
+             "<UploadId>%s</UploadId></InitiateMultipartUploadResult>",
+             q->key, u->id);
+    rc = xml(resp, out);
+  } else if (q->has_upload_id) {
+    fs3_upload *u = upload_of(f, q->query);
+    if (!u)
+      rc = error(resp, 404, "NoSuchUpload");
+    else if (strcmp(q->method, "POST") == 0)
+      rc = on_complete(f, q, u, body, len, resp);
+    else if (strcmp(q->method, "DELETE") == 0) {
+      u->done = true;
+      f->aborts++;
+      resp->status = 204;
+    } else if (q->part_number < 1 || q->part_number > FS3_MAX_PARTS)
+      rc = error(resp, 400, "InvalidArgument");
+    else
+      rc = on_put(f, q, u, body, len, resp);
+  } else if (strcmp(q->method, "PUT") == 0) {
+    rc = on_put(f, q, NULL, body, len, resp);
+  } else {
+    rc = error(resp, 405, "MethodNotAllowed");
+  }
+  free(body);
+  q->status = rc ? 0 : resp->status;
+  return rc;
+}
+
+static void fake_destroy(awsc_transport *t) { (void)t; }
+
+static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
+
+void fs3_init(fake_s3 *f) {
+  memset(f, 0, sizeof(*f));
+  f->base.vtable = &fake_vtable;
+  f->base.impl = f;
+}
+
+void fs3_cleanup(fake_s3 *f) {
+  for (int i = 0; i < FS3_MAX_OBJ; i++)
+    free(f->obj[i].data);
+  for (int i = 0; i < FS3_MAX_UPLOADS; i++)
+    for (int j = 0; j <= FS3_MAX_PARTS; j++)
+      free(f->up[i].parts[j].data);
+  fs3_init(f);
+}
+
+void fs3_put(fake_s3 *f, const char *key, const void *data, size_t len,
+             const char *content_type) {
+  fs3_obj *o = slot(f, key);
+  o->data = malloc(len + 1);
+  memcpy(o->data, data, len);
+  o->len = len;
+  md5_etag(data, len, o->etag, sizeof(o->etag), true);
+  cp(o->content_type, sizeof(o->content_type), content_type);
+}
+
+fs3_obj *fs3_get(fake_s3 *f, const char *key) {
+  for (int i = 0; i < FS3_MAX_OBJ; i++)
+    if (f->obj[i].key[0] && strcmp(f->obj[i].key, key) == 0)
+      return &f->obj[i];
+  return NULL;
+}
+
+int fs3_count(const fake_s3 *f, const char *method, const char *query_has) {
+  int n = 0;
+  for (int i = 0; i < f->n_req; i++)
+    if (strcmp(f->req[i].method, method) == 0 &&
+        strstr(f->req[i].query, query_has))
+      n++;
+  return n;
+}

@@ -1,0 +1,540 @@
+/*
+ * Managed uploads against the fake S3: the request sequence of a
+ * multipart upload (create, parts with their lengths and numbers, complete
+ * with the parts' ETags), which ExtraArgs go where, the single PutObject,
+ * abort on failure with the original error, ExtraArgs rejection before
+ * anything is sent, the RGW empty-ETag case, checksums, upload_fileobj,
+ * cancellation, part sizing, the JSON door, and no leaks.
+ */
+#include "transfer/transfer_internal.h"
+#include "util.h"
+
+static const char extra[] =
+    "{\"ACL\": \"public-read\", \"ContentType\": \"text/csv\", "
+    "\"Metadata\": {\"owner\": \"qa\", \"run\": \"7\"}}";
+
+static void test_multipart_sequence(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("big.bin", 20 * MIB, 1);
+  awsc_s3_transfer_result r;
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = awsc_s3_upload_file(c, path, "bkt", "dir/big.bin", extra, NULL, &r,
+                               &err);
+  CHECK_INT(rc, 0);
+  if (rc)
+    fprintf(stderr, "upload: %s\n", err.message);
+  CHECK_INT(fs.n_req, 5);
+  /* 1: CreateMultipartUpload with the ExtraArgs that apply */
+  fs3_req *q = &fs.req[0];
+  CHECK_STR(q->method, "POST");
+  CHECK(strncmp(q->query, "uploads", 7) == 0);
+  CHECK_STR(q->key, "dir/big.bin");
+  CHECK_STR(q->h_content_type, "text/csv");
+  CHECK_STR(q->h_acl, "public-read");
+  CHECK_STR(q->h_meta, "owner=qa;run=7;");
+  /* 2-4: three parts, 8 + 8 + 4 MiB, streamed from the file */
+  const uint64_t lens[] = {8 * MIB, 8 * MIB, 4 * MIB};
+  for (int i = 0; i < 3; i++) {
+    q = &fs.req[1 + i];
+    CHECK_STR(q->method, "PUT");
+    CHECK_INT(q->part_number, i + 1);
+    CHECK(q->has_upload_id);
+    CHECK(strstr(q->query, "uploadId=UP1") != NULL);
+    CHECK_INT(q->body_kind, AWSC_BODY_FILE);
+    CHECK_INT(q->content_length, (int64_t)lens[i]);
+    CHECK_INT(q->body_len, lens[i]);
+    CHECK_INT(atoll(q->h_content_length), (long long)lens[i]);
+    CHECK(q->h_content_md5[0] != '\0'); /* the fake checked it */
+    CHECK_INT(q->status, 200);
+    /* ContentType, ACL, Metadata belong to the create only */
+    CHECK_STR(q->h_acl, "");
+    CHECK_STR(q->h_meta, "");
+  }
+  /* 5: complete with the three ETags, in order */
+  q = &fs.req[4];
+  CHECK_STR(q->method, "POST");
+  CHECK(q->has_upload_id);
+  char want[512];
+  snprintf(want, sizeof(want), "%s,%s,%s", fs.up[0].parts[1].etag,
+           fs.up[0].parts[2].etag, fs.up[0].parts[3].etag);
+  /* the XML writer may escape the quotes */
+  char got[512];
+  size_t o = 0;
+  for (const char *p = q->complete_etags; *p && o + 1 < sizeof(got); p++) {
+    if (strncmp(p, "&quot;", 6) == 0) {
+      got[o++] = '"';
+      p += 5;
+    } else {
+      got[o++] = *p;
+    }
+  }
+  got[o] = '\0';
+  CHECK_STR(got, want);
+  /* the object and the result */
+  fs3_obj *obj = fs3_get(&fs, "dir/big.bin");
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  CHECK(obj && obj->len == n && memcmp(obj->data, bytes, n) == 0);
+  CHECK_INT(r.size, 20 * MIB);
+  CHECK_INT(r.parts, 3);
+  CHECK(obj && strcmp(r.e_tag, obj->etag) == 0);
+  CHECK_INT(r.e_tag_computed, 0);
+  CHECK_INT(fs.aborts, 0);
+  free(bytes);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static void test_rgw_empty_etag(void) {
+  fs3_init(&fs);
+  fs.rgw_empty_etag = true;
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("rgw.bin", 20 * MIB, 2);
+  awsc_s3_transfer_result r;
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "rgw.bin", NULL, NULL, &r,
+                                NULL),
+            0);
+  fs3_obj *obj = fs3_get(&fs, "rgw.bin");
+  CHECK(obj && strcmp(r.e_tag, obj->etag) == 0); /* "\"hex-3\"" */
+  CHECK(strstr(r.e_tag, "-3\"") != NULL);
+  CHECK_INT(r.e_tag_computed, 1);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static void test_single_put(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("small.csv", MIB, 3);
+  awsc_s3_transfer_result r;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "small.csv", extra, NULL, &r,
+                                &err),
+            0);
+  CHECK_INT(fs.n_req, 1);
+  fs3_req *q = &fs.req[0];
+  CHECK_STR(q->method, "PUT");
+  CHECK_STR(q->query, "");
+  CHECK_INT(q->body_kind, AWSC_BODY_FILE);
+  CHECK_INT(q->body_len, MIB);
+  CHECK(q->h_content_md5[0] != '\0');
+  CHECK_STR(q->h_content_type, "text/csv");
+  CHECK_STR(q->h_acl, "public-read");
+  CHECK_STR(q->h_meta, "owner=qa;run=7;");
+  fs3_obj *obj = fs3_get(&fs, "small.csv");
+  CHECK(obj && strcmp(r.e_tag, obj->etag) == 0);
+  CHECK_INT(r.parts, 0);
+  CHECK_INT(r.size, MIB);
+  /* an empty file is one empty PutObject */
+  path = make_file("empty", 0, 0);
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "empty", NULL, NULL, &r,
+                                &err),
+            0);
+  obj = fs3_get(&fs, "empty");
+  CHECK(obj && obj->len == 0);
+  CHECK_STR(r.e_tag, "\"d41d8cd98f00b204e9800998ecf8427e\"");
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+/* A failing part: abort is sent and the part's error comes back. */
+static void test_failed_part_aborts(void) {
+  fs3_init(&fs);
+  fs.fail_at = 3; /* create, part 1, part 2 <- */
+  fs.fail_status = 403;
+  fs.fail_code = "AccessDenied";
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("fail.bin", 20 * MIB, 4);
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, NULL, NULL,
+                               &err);
+  CHECK_INT(rc, AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "AccessDenied");
+  CHECK_INT(err.http_status, 403);
+  CHECK_INT(fs.n_req, 4);
+  CHECK_STR(fs.req[3].method, "DELETE");
+  CHECK(strstr(fs.req[3].query, "uploadId=UP1") != NULL);
+  CHECK_INT(fs.aborts, 1);
+  CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0); /* no complete */
+  CHECK(fs3_get(&fs, "fail.bin") == NULL);
+
+  /* a failing complete aborts too */
+  fs3_cleanup(&fs);
+  fs.fail_at = 5;
+  fs.fail_status = 400;
+  fs.fail_code = "InvalidPart";
+  rc = awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, NULL, NULL, &err);
+  CHECK_INT(rc, AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "InvalidPart");
+  CHECK_INT(fs.aborts, 1);
+  CHECK_STR(fs.req[5].method, "DELETE");
+
+  /* a failing create: nothing to abort */
+  fs3_cleanup(&fs);
+  fs.fail_at = 1;
+  fs.fail_status = 403;
+  fs.fail_code = "AccessDenied";
+  rc = awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, NULL, NULL, &err);
+  CHECK_INT(rc, AWSC_ESERVICE);
+  CHECK_INT(fs.n_req, 1);
+  CHECK_INT(fs.aborts, 0);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static void test_extra_args_rejected(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("x.bin", 1000, 5);
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"Bogus\": 1}", NULL,
+                               NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  CHECK_INT(err.kind, AWSC_ERROR_VALIDATION);
+  CHECK(strncmp(err.message,
+                "Invalid extra_args key 'Bogus', must be one of: ACL, "
+                "CacheControl, ChecksumAlgorithm, ",
+                80) == 0);
+  CHECK(strstr(err.message, "Tagging, WebsiteRedirectLocation") != NULL);
+  /* a name of the other direction */
+  rc = awsc_s3_download_file(c, "bkt", "x", "out", "{\"ACL\": \"private\"}",
+                             NULL, NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  CHECK_STR(err.message,
+            "Invalid extra_args key 'ACL', must be one of: ChecksumMode, "
+            "VersionId, SSECustomerAlgorithm, SSECustomerKey, "
+            "SSECustomerKeyMD5, RequestPayer, ExpectedBucketOwner");
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"VersionId\": \"v\"}",
+                           NULL, NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  /* the copy list is longer than the message: it ends visibly */
+  awsc_s3_copy_source src = {"bkt", "x", NULL};
+  rc = awsc_s3_copy(c, &src, "bkt", "y", "{\"Range\": \"bytes=0-1\"}", NULL,
+                    NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  CHECK(strncmp(err.message, "Invalid extra_args key 'Range'", 30) == 0);
+  CHECK(strcmp(err.message + strlen(err.message) - 5, ", ...") == 0);
+  /* wrong types, bad JSON, not an object */
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"ContentType\": 5}", NULL,
+                           NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "ContentType") != NULL);
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"Metadata\": [1]}", NULL,
+                           NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"ACL\": ", NULL, NULL,
+                           &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "[]", NULL, NULL, &err);
+  CHECK_INT(rc, AWSC_EVALIDATION);
+  CHECK_STR(err.message, "extra_args must be a JSON object");
+  rc = awsc_s3_upload_file(c, path, "bkt", "x",
+                           "{\"ChecksumAlgorithm\": \"SHA1\"}", NULL, NULL,
+                           &err);
+  CHECK_INT(rc, AWSC_EUNSUPPORTED);
+  /* and none of it was sent */
+  CHECK_INT(fs.n_req, 0);
+  /* empty ExtraArgs are fine */
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", " { } ", NULL, NULL,
+                                &err),
+            0);
+  CHECK_INT(fs.n_req, 1);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static void test_bad_arguments(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  awsc_session *s2;
+  awsc_client *sns = make_client("sns", &s2);
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(sns, "f", "b", "k", NULL, NULL, NULL, &err),
+            AWSC_EINVAL);
+  CHECK(strstr(err.message, "needs an S3 client") != NULL);
+  CHECK_INT(awsc_s3_upload_file(c, NULL, "b", "k", NULL, NULL, NULL, &err),
+            AWSC_EINVAL);
+  CHECK_INT(awsc_s3_upload_file(c, "f", NULL, "k", NULL, NULL, NULL, NULL),
+            AWSC_EINVAL);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.version = 99;
+  CHECK_INT(awsc_s3_upload_file(c, "f", "b", "k", NULL, &cfg, NULL, &err),
+            AWSC_EINVAL);
+  CHECK_INT(awsc_s3_upload_file(c, "/nonexistent/file", "b", "k", NULL, NULL,
+                                NULL, &err),
+            AWSC_EIO);
+  CHECK(strstr(err.message, "/nonexistent/file") != NULL);
+  CHECK_INT(awsc_s3_upload_file(c, dir, "b", "k", NULL, NULL, NULL, &err),
+            AWSC_EIO);
+  CHECK_INT(fs.n_req, 0);
+  awsc_client_free(sns);
+  awsc_session_free(s2);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* SSE-C keys go to every request of the upload, ContentType only to the
+ * create (s3transfer's lists). */
+static void test_args_per_request(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("ssec.bin", 11 * MIB, 6);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 1; /* raised to the 5 MiB minimum */
+  const char *ssec =
+      "{\"SSECustomerAlgorithm\": \"AES256\", \"SSECustomerKey\": "
+      "\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\", "
+      "\"ContentType\": \"application/x-test\"}";
+  awsc_s3_transfer_result r;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "ssec", ssec, &cfg, &r, &err),
+            0);
+  CHECK_INT(fs.n_req, 5); /* create, 5 + 5 + 1 MiB, complete */
+  CHECK_INT(r.parts, 3);
+  CHECK_INT(fs.req[3].body_len, MIB);
+  for (int i = 0; i < fs.n_req; i++)
+    CHECK(fs.req[i].h_sse_c_key[0] != '\0');
+  CHECK_STR(fs.req[0].h_content_type, "application/x-test");
+  CHECK(strcmp(fs.req[1].h_content_type, "application/x-test") != 0);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static void test_checksum_algorithm(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("ck.bin", 1000, 7);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  uint32_t crc = awsc_crc32(0, bytes, n);
+  uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16),
+                   (uint8_t)(crc >> 8), (uint8_t)crc};
+  char want[16];
+  awsc_base64_encode(be, 4, want);
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "ck",
+                                "{\"ChecksumAlgorithm\": \"CRC32\"}", NULL,
+                                NULL, NULL),
+            0);
+  CHECK_STR(fs.req[0].h_checksum_crc32, want);
+  free(bytes);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+typedef struct mem_src {
+  const uint8_t *p;
+  size_t len, pos, stop_at;
+} mem_src;
+
+static int64_t mem_read(void *buf, size_t size, void *ud) {
+  mem_src *m = ud;
+  size_t end = m->stop_at ? m->stop_at : m->len;
+  size_t n = end - m->pos < size ? end - m->pos : size;
+  if (n > 100000)
+    n = 100000; /* short reads, as a pipe gives */
+  memcpy(buf, m->p + m->pos, n);
+  m->pos += n;
+  return (int64_t)n;
+}
+
+static void test_upload_fileobj(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  size_t len = 12 * MIB;
+  uint8_t *data = malloc(len);
+  pattern(data, len, 8);
+  mem_src m = {data, len, 0, 0};
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  awsc_s3_transfer_result r;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &r, &err),
+            0);
+  CHECK_INT(r.parts, 3);
+  CHECK_INT(fs.req[1].body_kind, AWSC_BODY_MEMORY);
+  CHECK_INT(fs.req[3].body_len, 2 * MIB);
+  fs3_obj *obj = fs3_get(&fs, "obj");
+  CHECK(obj && obj->len == len && memcmp(obj->data, data, len) == 0);
+  /* a source that ends early: AWSC_EBODY and the upload is aborted */
+  fs3_cleanup(&fs);
+  mem_src shortm = {data, len, 0, 7 * MIB};
+  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &shortm, len, "bkt", "obj2",
+                                   NULL, &cfg, &r, &err),
+            AWSC_EBODY);
+  CHECK(strstr(err.message, "ended after 7340032 of 12582912 bytes") != NULL);
+  CHECK_INT(fs.aborts, 1);
+  /* below the threshold: one PutObject from memory */
+  fs3_cleanup(&fs);
+  mem_src small = {data, 3000, 0, 0};
+  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &small, 3000, "bkt", "s",
+                                   NULL, NULL, &r, &err),
+            0);
+  CHECK_INT(fs.n_req, 1);
+  obj = fs3_get(&fs, "s");
+  CHECK(obj && obj->len == 3000 && memcmp(obj->data, data, 3000) == 0);
+  free(data);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static int progress_calls;
+static uint64_t progress_last;
+
+static int cancel_after_first(uint64_t done, uint64_t total, void *ud) {
+  (void)ud;
+  CHECK(done > progress_last);
+  CHECK_INT(total, 20 * MIB);
+  progress_last = done;
+  return ++progress_calls >= 1;
+}
+
+static int count_progress(uint64_t done, uint64_t total, void *ud) {
+  (void)ud;
+  CHECK(done > progress_last && done <= total);
+  progress_last = done;
+  progress_calls++;
+  return 0;
+}
+
+static void test_progress_and_cancel(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("p.bin", 20 * MIB, 9);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.progress = count_progress;
+  progress_calls = 0;
+  progress_last = 0;
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "p", NULL, &cfg, NULL, NULL),
+            0);
+  CHECK_INT(progress_calls, 3);
+  CHECK_INT(progress_last, 20 * MIB);
+  fs3_cleanup(&fs);
+  cfg.progress = cancel_after_first;
+  progress_calls = 0;
+  progress_last = 0;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "p", NULL, &cfg, NULL, &err),
+            AWSC_ECANCELLED);
+  CHECK_INT(fs.aborts, 1);
+  CHECK_INT(fs3_count(&fs, "PUT", "partNumber="), 1);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+static void test_part_size(void) {
+  CHECK_INT(xfer_part_size(8 * MIB, 20 * MIB), 8 * MIB);
+  CHECK_INT(xfer_part_size(MIB, 20 * MIB), 5 * MIB);
+  /* 100 GiB in 8 MiB parts would be 12800 parts: doubled */
+  CHECK_INT(xfer_part_size(8 * MIB, (uint64_t)100 << 30), 16 * MIB);
+  /* exactly 10000 parts is fine */
+  CHECK_INT(xfer_part_size(8 * MIB, (uint64_t)10000 * 8 * MIB), 8 * MIB);
+  CHECK_INT(xfer_part_size((uint64_t)6 << 30, 1), (uint64_t)5 << 30);
+  char e[64];
+  const char *parts[] = {"\"d41d8cd98f00b204e9800998ecf8427e\"",
+                         "d41d8cd98f00b204e9800998ecf8427e"};
+  CHECK(xfer_multipart_etag(parts, 2, e, sizeof(e)));
+  CHECK(strncmp(e, "\"", 1) == 0 && strstr(e, "-2\"") != NULL);
+  const char *kms[] = {"\"not-an-md5\""};
+  CHECK(!xfer_multipart_etag(kms, 1, e, sizeof(e)));
+  CHECK_STR(e, "");
+}
+
+static void test_json_door(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("j.bin", 6 * MIB, 10);
+  char params[512];
+  snprintf(params, sizeof(params),
+           "{\"Filename\": \"%s\", \"Bucket\": \"bkt\", \"Key\": \"j\", "
+           "\"ExtraArgs\": {\"Metadata\": {\"a\": \"b\"}, \"ContentType\": "
+           "\"text/plain\"}, \"Config\": {\"multipart_threshold\": 5242880, "
+           "\"multipart_chunksize\": 5242880, \"use_threads\": false}}",
+           path);
+  char *out = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_transfer_json(c, "upload_file", params, NULL, &out, &err),
+            0);
+  CHECK(out && strstr(out, "\"Bucket\":\"bkt\",\"Key\":\"j\"") != NULL);
+  CHECK(out && strstr(out, "\"Size\":6291456,\"Parts\":2,\"ETag\":") != NULL);
+  awsc_mem_free(out);
+  CHECK_STR(fs.req[0].h_meta, "a=b;");
+  out = NULL;
+  CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
+                                  "{\"Bucket\": \"b\", \"Key\": \"k\"}", NULL,
+                                  &out, &err),
+            AWSC_EVALIDATION);
+  CHECK_STR(err.message,
+            "Missing required parameter in input: \"Filename\"");
+  CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
+                                  "{\"Bucket\": \"b\", \"Key\": \"k\", "
+                                  "\"Filename\": \"f\", \"Extra\": {}}",
+                                  NULL, &out, &err),
+            AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "Unknown parameter in input: \"Extra\"") != NULL);
+  CHECK_INT(awsc_s3_transfer_json(c, "copy",
+                                  "{\"CopySource\": \"b/k\", \"Bucket\": "
+                                  "\"b\", \"Key\": \"k\"}",
+                                  NULL, &out, &err),
+            AWSC_EVALIDATION);
+  CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
+                                  "{\"Bucket\": \"b\", \"Key\": \"k\", "
+                                  "\"Filename\": \"f\", \"Config\": "
+                                  "{\"multipart_threshold\": -1}}",
+                                  NULL, &out, &err),
+            AWSC_EVALIDATION);
+  CHECK_INT(awsc_s3_transfer_json(c, "upload_fileobj", "{}", NULL, &out,
+                                  &err),
+            AWSC_ENOTFOUND);
+  CHECK(out == NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+int main(void) {
+  test_alloc_install();
+  dir_setup();
+  RUN(test_multipart_sequence);
+  RUN(test_rgw_empty_etag);
+  RUN(test_single_put);
+  RUN(test_failed_part_aborts);
+  RUN(test_extra_args_rejected);
+  RUN(test_bad_arguments);
+  RUN(test_args_per_request);
+  RUN(test_checksum_algorithm);
+  RUN(test_upload_fileobj);
+  RUN(test_progress_and_cancel);
+  RUN(test_part_size);
+  RUN(test_json_door);
+  dir_teardown();
+  /* everything the library allocated is released */
+  test_current_failed = 0;
+  CHECK_INT(test_alloc_live(), 0);
+  if (test_current_failed)
+    test_failed++;
+  return test_summary();
+}

@@ -1,0 +1,137 @@
+/*
+ * What the transfer tests share: an S3 client on the fake S3, a scratch
+ * directory, and file helpers.
+ */
+#ifndef AWSC_TEST_TRANSFER_UTIL_H
+#define AWSC_TEST_TRANSFER_UTIL_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "awsc/s3.h"
+#include "awsc/transfer.h"
+#include "client/client_internal.h"
+#include "fake_s3.h"
+#include "test.h"
+
+#define MIB ((size_t)1 << 20)
+
+static fake_s3 fs;
+static char dir[64];
+
+static inline void no_sleep(long ms) { (void)ms; }
+
+static inline const char *env_none(const char *name, void *ud) {
+  (void)name;
+  (void)ud;
+  return NULL;
+}
+
+static inline awsc_client *make_client(const char *service, awsc_session **s) {
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "us-east-1";
+  so.transport = &fs.base;
+  so.getenv_fn = env_none;
+  awsc_error err = AWSC_ERROR_INIT;
+  *s = NULL;
+  if (awsc_session_new(s, &so, &err) != 0) {
+    fprintf(stderr, "session: %s\n", err.message);
+    return NULL;
+  }
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.endpoint_url = "http://s3.fake";
+  co.addressing_style = "path";
+  awsc_client *c = NULL;
+  if (awsc_client_new(&c, *s, service, &co, &err) != 0) {
+    fprintf(stderr, "client: %s\n", err.message);
+    awsc_session_free(*s);
+    return NULL;
+  }
+  c->sleep_ms = no_sleep;
+  return c;
+}
+
+static inline void pattern(uint8_t *p, size_t n, unsigned seed) {
+  uint32_t x = seed * 2654435761u + 1;
+  for (size_t i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    p[i] = (uint8_t)x;
+  }
+}
+
+/* dir/name filled with n pattern bytes; returns the path (static ring). */
+static inline const char *make_file(const char *name, size_t n, unsigned seed) {
+  static char paths[4][160];
+  static int next;
+  char *path = paths[next++ % 4];
+  snprintf(path, sizeof(paths[0]), "%s/%s", dir, name);
+  uint8_t *p = malloc(n + 1);
+  pattern(p, n, seed);
+  FILE *f = fopen(path, "wb");
+  if (f) {
+    fwrite(p, 1, n, f);
+    fclose(f);
+  }
+  free(p);
+  return path;
+}
+
+/* Whole file, malloc'd (NULL when absent). */
+static inline uint8_t *slurp(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  *n = 0;
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *p = malloc((size_t)len + 1);
+  *n = fread(p, 1, (size_t)len, f);
+  fclose(f);
+  return p;
+}
+
+/* Entries of the scratch directory whose name contains `part`. */
+static inline int dir_count(const char *part) {
+  DIR *d = opendir(dir);
+  int n = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)))
+    if (strstr(e->d_name, part))
+      n++;
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static inline void dir_setup(void) {
+  const char *t = getenv("TMPDIR");
+  snprintf(dir, sizeof(dir), "%s/awsc-xfer-XXXXXX", t && *t ? t : "/tmp");
+  if (!mkdtemp(dir)) {
+    perror("mkdtemp");
+    exit(1);
+  }
+}
+
+static inline void dir_teardown(void) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[512];
+  while (d && (e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+      snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+      unlink(path);
+    }
+  if (d)
+    closedir(d);
+  rmdir(dir);
+}
+
+#endif
