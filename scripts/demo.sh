@@ -15,8 +15,10 @@ set -uo pipefail
 cd "$AWSC_REPO" || exit 1
 BUILD=${AWSC_BUILD_DIR:-build}
 export AWSC_BUILD_DIR=$BUILD
-DEMO_TARGET=examples/awsc-demo
-DEMO=$BUILD/$DEMO_TARGET
+# The main job: the seed workflows (examples/demo_workflows.sh runs the
+# example programs one after the other).
+DEMO_TARGET=examples/s3_csv
+DEMO="$AWSC_REPO/examples/demo_workflows.sh"
 
 say() { printf '\n== %s\n' "$*"; }
 kv() { sed -n "s/^$1=//p" | head -n 1; }
@@ -51,13 +53,14 @@ rgw=$(bash scripts/rgw-up.sh) || { echo "demo: the S3 server did not start (see 
 sns=$(bash scripts/sns-up.sh) || { echo "demo: the SNS server did not start (see above)" >&2; exit 1; }
 [ "$(kv SNS_STARTED <<<"$sns")" = yes ] && STOP_SNS=1
 
-export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_SNS
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_SNS AWS_ENDPOINT_URL_SQS
 AWS_ACCESS_KEY_ID=$(kv AWS_ACCESS_KEY_ID <<<"$rgw")
 AWS_SECRET_ACCESS_KEY=$(kv AWS_SECRET_ACCESS_KEY <<<"$rgw")
 AWS_REGION=$(kv AWS_REGION <<<"$rgw")
 AWS_ENDPOINT_URL_S3=$(kv S3_ENDPOINT <<<"$rgw")
 AWS_ENDPOINT_URL_STS=$(kv STS_ENDPOINT <<<"$rgw")
 AWS_ENDPOINT_URL_SNS=$(kv SNS_ENDPOINT <<<"$sns")
+AWS_ENDPOINT_URL_SQS=$AWS_ENDPOINT_URL_SNS # the emulator serves SQS too
 # Nothing from the user's own AWS set-up may leak in (profiles, instance role).
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
@@ -67,13 +70,12 @@ echo "test key:       $AWS_ACCESS_KEY_ID (fake, local only), region $AWS_REGION"
 
 say "demo program"
 rc=0
-if [ -x "$DEMO" ]; then
-  echo "\$ $DEMO"
-  "$DEMO" || rc=$?
+if [ -x "$BUILD/$DEMO_TARGET" ]; then
+  echo "\$ examples/demo_workflows.sh $BUILD"
+  bash "$DEMO" "$BUILD" || rc=$?
   [ "$rc" = 0 ] || echo "demo: $DEMO exited with status $rc" >&2
 else
-  echo "The demo program is not built yet ($DEMO does not exist): awsc is still being"
-  echo "written. The servers above are up; what follows shows their current contents."
+  echo "The example programs are not built ($BUILD/$DEMO_TARGET is missing)."
 fi
 
 say "what is on the servers now (seen by Debian's awscli, not by awsc)"

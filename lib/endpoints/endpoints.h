@@ -45,12 +45,12 @@
  *     awsc_ep_params_set_string(&p, "Bucket", bucket, NULL);
  *     awsc_ep_params_set_bool(&p, "UseS3ExpressControlEndpoint", 1, NULL);
  *     awsc_ep_result res;
- *     rc = awsc_ep_resolve(rs, &p, arena, &res, &err);
+ *     rc = awsc_ep_resolve(rs, &res, &p, arena, &err);
  *     // rc == 0: res.url, res.properties, res.headers
  *     // rc == AWSC_EVALIDATION: res.error holds the full message
  *     //   (err->message the same, truncated to its 512 bytes)
  *     awsc_ep_auth_scheme as;
- *     if (awsc_ep_auth_scheme_at(&res, 0, &as)) ... as.signing_region ...
+ *     if (awsc_ep_auth_scheme_at(&res, &as, 0)) ... as.signing_region ...
  *
  * Lifetimes: parameter strings are borrowed until awsc_ep_resolve
  * returns. Everything in an awsc_ep_result lives in the arena or inside
@@ -174,7 +174,7 @@ typedef enum awsc_ep_param_type {
 typedef struct awsc_ep_param_info {
   const char *name;
   awsc_ep_param_type type;
-  const char *builtin;         /* e.g. "AWS::Region", NULL if none */
+  const char *builtin; /* e.g. "AWS::Region", NULL if none */
   bool required;
   awsc_ep_value default_value; /* NONE when there is no default */
   bool deprecated;
@@ -248,11 +248,11 @@ typedef struct awsc_ep_header {
 } awsc_ep_header;
 
 typedef struct awsc_ep_result {
-  const char *url;                  /* NULL when error is set */
-  const awsc_ep_value *properties;  /* OBJECT; empty when none */
-  const awsc_ep_header *headers;    /* header_count entries */
+  const char *url;                 /* NULL when error is set */
+  const awsc_ep_value *properties; /* OBJECT; empty when none */
+  const awsc_ep_header *headers;   /* header_count entries */
   size_t header_count;
-  const char *error;                /* the rule set's error message */
+  const char *error; /* the rule set's error message */
 } awsc_ep_result;
 
 /* Evaluate rs with params (NULL = no parameters): apply defaults, check
@@ -262,8 +262,9 @@ typedef struct awsc_ep_result {
  * error (an error rule, a missing required parameter, no rule matched)
  * with out->error set; AWSC_ENOMEM; AWSC_EINVAL (NULL arguments, params
  * of another rule set). */
-int awsc_ep_resolve(const awsc_ep_ruleset *rs, const awsc_ep_params *params,
-                    awsc_arena *arena, awsc_ep_result *out, awsc_error *err);
+int awsc_ep_resolve(const awsc_ep_ruleset *rs, awsc_ep_result *out,
+                    const awsc_ep_params *params, awsc_arena *arena,
+                    awsc_error *err);
 
 /* ---- auth schemes of a resolved endpoint (properties.authSchemes) ---- */
 
@@ -278,7 +279,7 @@ typedef struct awsc_ep_auth_scheme {
 size_t awsc_ep_auth_scheme_count(const awsc_ep_result *res);
 /* Fill *out with scheme i (in preference order); false when i is out of
  * range or the entry has no string "name". */
-bool awsc_ep_auth_scheme_at(const awsc_ep_result *res, size_t i,
-                            awsc_ep_auth_scheme *out);
+bool awsc_ep_auth_scheme_at(const awsc_ep_result *res, awsc_ep_auth_scheme *out,
+                            size_t i);
 
 #endif /* AWSC_ENDPOINTS_ENDPOINTS_H */

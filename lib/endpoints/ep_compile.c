@@ -57,7 +57,6 @@ static const uint8_t fn_argc[EP_FN_COUNT][2] = {
     [EP_FN_ITE] = {3, 3},
 };
 
-
 int ep_cc_fail(ep_cc *c, const char *fmt, ...) {
   char msg[320];
   va_list ap;
@@ -127,15 +126,17 @@ int ep_cc_add_slot(ep_cc *c, const char *name, size_t n, int *slot) {
 static int ref_slot(ep_cc *c, const char *name, size_t n, int32_t *out) {
   int s = ep_cc_find_slot(c, name, n);
   if (s < 0 || !c->visible[s])
-    return ep_cc_fail(c, "reference to \"%.*s\", which is neither a parameter "
-                    "nor assigned by an enclosing condition",
-                 (int)n, name);
+    return ep_cc_fail(c,
+                      "reference to \"%.*s\", which is neither a parameter "
+                      "nor assigned by an enclosing condition",
+                      (int)n, name);
   *out = s;
   return 0;
 }
 
 /* ---- getAttr paths: "a.b[2]", "[0]"; '#' also separates (templates) */
-static int compile_path(ep_cc *c, const char *s, size_t n, const ep_path **out) {
+static int compile_path(ep_cc *c, const char *s, size_t n,
+                        const ep_path **out) {
   size_t count = 1;
   for (size_t i = 0; i < n; i++)
     if (s[i] == '.' || s[i] == '#')
@@ -265,7 +266,8 @@ static int compile_template(ep_cc *c, const char *s, size_t n,
 
 /* ---- expressions ---- */
 
-static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x, bool condition);
+static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x,
+                      bool condition);
 
 static int compile_string(ep_cc *c, const char *s, size_t n, ep_expr *x) {
   if (!memchr(s, '{', n)) {
@@ -300,7 +302,7 @@ static int compile_expr(ep_cc *c, const awsc_jnode *j, ep_expr *x) {
     if (awsc_jtree_get(j, "fn"))
       return compile_fn(c, j, x, false);
     return ep_cc_fail(c, "an object argument must be {\"ref\": ...} or "
-                    "{\"fn\": ...}");
+                         "{\"fn\": ...}");
   }
   default:
     /* booleans, numbers, arrays: constants as written (no templates
@@ -323,9 +325,8 @@ static int32_t lone_ref(const ep_expr *x) {
 }
 
 static bool is_predicate(uint8_t fn) {
-  return fn == EP_FN_IS_SET || fn == EP_FN_NOT ||
-         fn == EP_FN_BOOLEAN_EQUALS || fn == EP_FN_STRING_EQUALS ||
-         fn == EP_FN_IS_VALID_HOST_LABEL ||
+  return fn == EP_FN_IS_SET || fn == EP_FN_NOT || fn == EP_FN_BOOLEAN_EQUALS ||
+         fn == EP_FN_STRING_EQUALS || fn == EP_FN_IS_VALID_HOST_LABEL ||
          fn == EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET;
 }
 
@@ -349,8 +350,8 @@ static void specialise(ep_expr *x) {
                       : lone_ref(&a[i]);
       const ep_expr *o = &a[1 - i];
       if (s >= 0 && o->kind == EP_X_LIT && o->lit.type == want) {
-        x->op = want == AWSC_EP_BOOL ? EP_OP_BOOL_EQ_REF_LIT
-                                     : EP_OP_STR_EQ_REF_LIT;
+        x->op =
+            want == AWSC_EP_BOOL ? EP_OP_BOOL_EQ_REF_LIT : EP_OP_STR_EQ_REF_LIT;
         x->qslot = s;
         x->lit = o->lit;
         break;
@@ -359,7 +360,8 @@ static void specialise(ep_expr *x) {
   }
 }
 
-static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x, bool condition) {
+static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x,
+                      bool condition) {
   memset(x, 0, sizeof *x);
   x->slot = -1;
   const awsc_jnode *fn = awsc_jtree_get(j, "fn");
@@ -378,11 +380,12 @@ static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x, bool condition)
   if (argv->count < fn_argc[id][0] ||
       (fn_argc[id][1] != 0xff && argv->count > fn_argc[id][1]))
     return ep_cc_fail(c, "%s takes %u argument(s), not %zu", fn->s,
-                 (unsigned)fn_argc[id][0], argv->count);
+                      (unsigned)fn_argc[id][0], argv->count);
   if (argv->count > 0xffff)
     return ep_cc_fail(c, "%s: too many arguments", fn->s);
   if (assign && !condition)
-    return ep_cc_fail(c, "%s: \"assign\" is only allowed on a condition", fn->s);
+    return ep_cc_fail(c, "%s: \"assign\" is only allowed on a condition",
+                      fn->s);
   x->kind = EP_X_FN;
   x->fn = (uint8_t)id;
   x->argc = (uint16_t)argv->count;
@@ -411,9 +414,10 @@ static int compile_fn(ep_cc *c, const awsc_jnode *j, ep_expr *x, bool condition)
       return ep_cc_fail(c, "\"assign\" must be a non-empty string");
     int s = ep_cc_find_slot(c, assign->s, assign->n);
     if (s >= 0 && c->visible[s])
-      return ep_cc_fail(c, "assignment to \"%s\" shadows a name already in "
-                      "scope",
-                   assign->s);
+      return ep_cc_fail(c,
+                        "assignment to \"%s\" shadows a name already in "
+                        "scope",
+                        assign->s);
     if (s < 0) {
       int rc = ep_cc_add_slot(c, assign->s, assign->n, &s);
       if (rc)
@@ -471,8 +475,8 @@ static int compile_prop(ep_cc *c, const awsc_jnode *j, ep_prop *p) {
     size_t old;
     const awsc_jnode *v;
     if (keys) {
-      keys[i] = awsc_arena_memdup0(c->a, j->members[i].key,
-                                   j->members[i].key_len);
+      keys[i] =
+          awsc_arena_memdup0(c->a, j->members[i].key, j->members[i].key_len);
       if (!keys[i])
         return ep_cc_nomem(c);
       old = ep_cc_loc_push(c, ".%s", keys[i]);
@@ -522,8 +526,8 @@ static int compile_endpoint(ep_cc *c, const awsc_jnode *ep, ep_rule *r) {
   if (hdrs && hdrs->type != AWSC_J_NULL) {
     if (hdrs->type != AWSC_J_OBJECT)
       return ep_cc_fail(c, "endpoint \"headers\" must be an object");
-    ep_hdr *h = awsc_arena_calloc(c->a, hdrs->count ? hdrs->count : 1,
-                                  sizeof *h);
+    ep_hdr *h =
+        awsc_arena_calloc(c->a, hdrs->count ? hdrs->count : 1, sizeof *h);
     if (!h)
       return ep_cc_nomem(c);
     for (size_t i = 0; i < hdrs->count; i++) {
@@ -535,8 +539,8 @@ static int compile_endpoint(ep_cc *c, const awsc_jnode *ep, ep_rule *r) {
         return rc;
       }
       h[i].name = awsc_arena_memdup0(c->a, m->key, m->key_len);
-      ep_expr *vals = awsc_arena_calloc(c->a, m->value->count ? m->value->count : 1,
-                                        sizeof *vals);
+      ep_expr *vals = awsc_arena_calloc(
+          c->a, m->value->count ? m->value->count : 1, sizeof *vals);
       if (!h[i].name || !vals) {
         ep_cc_loc_pop(c, old);
         return ep_cc_nomem(c);
@@ -554,7 +558,6 @@ static int compile_endpoint(ep_cc *c, const awsc_jnode *ep, ep_rule *r) {
   }
   return 0;
 }
-
 
 static int compile_rule_body(ep_cc *c, const awsc_jnode *j, ep_rule *r) {
   const awsc_jnode *type = awsc_jtree_get(j, "type");
@@ -582,7 +585,7 @@ static int compile_rule_body(ep_cc *c, const awsc_jnode *j, ep_rule *r) {
     return ep_cc_compile_rules(c, rules, &r->kids, &r->nkids);
   }
   return ep_cc_fail(c, "unknown rule type \"%s\" (endpoint, error or tree)",
-               type->s);
+                    type->s);
 }
 
 static int compile_rule(ep_cc *c, const awsc_jnode *j, ep_rule *r) {
@@ -622,8 +625,8 @@ static int compile_rule(ep_cc *c, const awsc_jnode *j, ep_rule *r) {
 
 int ep_cc_compile_rules(ep_cc *c, const awsc_jnode *arr, const ep_rule **out,
                         size_t *count) {
-  ep_rule *rules = awsc_arena_calloc(c->a, arr->count ? arr->count : 1,
-                                     sizeof *rules);
+  ep_rule *rules =
+      awsc_arena_calloc(c->a, arr->count ? arr->count : 1, sizeof *rules);
   if (!rules)
     return ep_cc_nomem(c);
   for (size_t i = 0; i < arr->count; i++) {

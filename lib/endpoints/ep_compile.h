@@ -14,7 +14,7 @@ typedef struct ep_cc {
   const char **names; /* slot names (scratch) */
   bool *visible;      /* in scope at this point of the walk */
   size_t nnames, cap;
-  char where[256];    /* JSON path of the node being compiled */
+  char where[256]; /* JSON path of the node being compiled */
   size_t wlen;
 } ep_cc;
 

@@ -50,13 +50,20 @@ static int ev_fail(ev *e, const char *fmt, ...) {
 
 static const char *type_name(awsc_ep_type t) {
   switch (t) {
-  case AWSC_EP_NONE: return "unset";
-  case AWSC_EP_BOOL: return "boolean";
-  case AWSC_EP_STRING: return "string";
-  case AWSC_EP_INT: return "integer";
-  case AWSC_EP_DOUBLE: return "number";
-  case AWSC_EP_ARRAY: return "array";
-  case AWSC_EP_OBJECT: return "object";
+  case AWSC_EP_NONE:
+    return "unset";
+  case AWSC_EP_BOOL:
+    return "boolean";
+  case AWSC_EP_STRING:
+    return "string";
+  case AWSC_EP_INT:
+    return "integer";
+  case AWSC_EP_DOUBLE:
+    return "number";
+  case AWSC_EP_ARRAY:
+    return "array";
+  case AWSC_EP_OBJECT:
+    return "object";
   }
   return "?";
 }
@@ -69,13 +76,20 @@ static bool cond_holds(const awsc_ep_value *v) {
 /* Python truthiness, for `not`. */
 static bool truthy(const awsc_ep_value *v) {
   switch (v->type) {
-  case AWSC_EP_NONE: return false;
-  case AWSC_EP_BOOL: return v->b;
-  case AWSC_EP_STRING: return v->len > 0;
-  case AWSC_EP_INT: return v->i != 0;
-  case AWSC_EP_DOUBLE: return v->d != 0;
-  case AWSC_EP_ARRAY: return v->count > 0;
-  case AWSC_EP_OBJECT: return v->nmembers > 0;
+  case AWSC_EP_NONE:
+    return false;
+  case AWSC_EP_BOOL:
+    return v->b;
+  case AWSC_EP_STRING:
+    return v->len > 0;
+  case AWSC_EP_INT:
+    return v->i != 0;
+  case AWSC_EP_DOUBLE:
+    return v->d != 0;
+  case AWSC_EP_ARRAY:
+    return v->count > 0;
+  case AWSC_EP_OBJECT:
+    return v->nmembers > 0;
   }
   return false;
 }
@@ -150,9 +164,8 @@ static int arg_type(ev *e, const ep_expr *x, size_t i, const awsc_ep_value *v,
                     awsc_ep_type want) {
   if (v->type == want)
     return 0;
-  return ev_fail(e, "%s: argument %zu is %s, expected %s",
-                 ep_fn_names[x->fn], i + 1, type_name(v->type),
-                 type_name(want));
+  return ev_fail(e, "%s: argument %zu is %s, expected %s", ep_fn_names[x->fn],
+                 i + 1, type_name(v->type), type_name(want));
 }
 
 static int eval_fn(ev *e, const ep_expr *x, awsc_ep_value *out) {
@@ -242,16 +255,14 @@ static int eval_fn(ev *e, const ep_expr *x, awsc_ep_value *out) {
     *out = awsc_ep_bool(
         x->fn == EP_FN_IS_VALID_HOST_LABEL
             ? ep_fn_is_valid_host_label(a[0].str, a[0].len, a[1].b)
-            : ep_fn_is_virtual_hostable_s3_bucket(a[0].str, a[0].len,
-                                                  a[1].b));
+            : ep_fn_is_virtual_hostable_s3_bucket(a[0].str, a[0].len, a[1].b));
     break;
   case EP_FN_PARTITION:
     if (a[0].type != AWSC_EP_NONE &&
         (rc = arg_type(e, x, 0, &a[0], AWSC_EP_STRING)))
       return rc;
-    *out = *awsc_ep_partition_of(e->rs->parts,
-                                 a[0].type == AWSC_EP_NONE ? NULL : a[0].str,
-                                 a[0].len);
+    *out = *awsc_ep_partition_of(
+        e->rs->parts, a[0].type == AWSC_EP_NONE ? NULL : a[0].str, a[0].len);
     break;
   case EP_FN_SPLIT:
     if (a[0].type == AWSC_EP_NONE)
@@ -260,8 +271,8 @@ static int eval_fn(ev *e, const ep_expr *x, awsc_ep_value *out) {
         (rc = arg_type(e, x, 1, &a[1], AWSC_EP_STRING)) ||
         (rc = arg_type(e, x, 2, &a[2], AWSC_EP_INT)))
       return rc;
-    if ((rc = ep_fn_split(e->a, a[0].str, a[0].len, a[1].str, a[1].len,
-                          a[2].i, out)))
+    if ((rc = ep_fn_split(e->a, a[0].str, a[0].len, a[1].str, a[1].len, a[2].i,
+                          out)))
       return rc;
     break;
   default:
@@ -475,16 +486,17 @@ static int eval_rules(ev *e, const ep_rule *rules, size_t n) {
   return 0;
 }
 
-int awsc_ep_resolve(const awsc_ep_ruleset *rs, const awsc_ep_params *params,
-                    awsc_arena *arena, awsc_ep_result *out, awsc_error *err) {
+int awsc_ep_resolve(const awsc_ep_ruleset *rs, awsc_ep_result *out,
+                    const awsc_ep_params *params, awsc_arena *arena,
+                    awsc_error *err) {
   if (out)
     memset(out, 0, sizeof *out);
   if (!rs || !arena || !out || (params && params->rs != rs))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "endpoint resolution: bad arguments");
   ev e = {rs, NULL, arena, out, false};
-  e.slots = awsc_arena_calloc(arena, rs->nslots ? rs->nslots : 1,
-                              sizeof *e.slots);
+  e.slots =
+      awsc_arena_calloc(arena, rs->nslots ? rs->nslots : 1, sizeof *e.slots);
   int rc = 0;
   if (!e.slots)
     rc = AWSC_ENOMEM;
@@ -494,8 +506,7 @@ int awsc_ep_resolve(const awsc_ep_ruleset *rs, const awsc_ep_params *params,
     if (v.type == AWSC_EP_NONE)
       v = p->default_value;
     if (v.type == AWSC_EP_NONE && p->required)
-      rc = ev_fail(&e, "Cannot find value for required parameter %s",
-                   p->name);
+      rc = ev_fail(&e, "Cannot find value for required parameter %s", p->name);
     e.slots[i] = v;
   }
   if (!rc) {

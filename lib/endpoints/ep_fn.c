@@ -13,8 +13,12 @@
 static bool is_alpha(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static bool is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
+static bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+static bool is_alnum(unsigned char c) {
+  return is_alpha(c) || is_digit(c);
+}
 static bool is_hex(unsigned char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -368,8 +372,7 @@ static bool host_label(const char *s, size_t n) {
   return true;
 }
 
-bool ep_fn_is_valid_host_label(const char *s, size_t n,
-                               bool allow_subdomains) {
+bool ep_fn_is_valid_host_label(const char *s, size_t n, bool allow_subdomains) {
   if (!allow_subdomains)
     return host_label(s, n);
   size_t start = 0;

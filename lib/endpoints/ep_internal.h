@@ -46,19 +46,17 @@ struct awsc_ep_partitions {
   size_t count;
   ep_region *regions; /* explicit regions of all partitions */
   size_t nregions;
-  uint32_t *hash;     /* open addressing: region index + 1, 0 = empty */
-  size_t hash_mask;   /* table size - 1 (a power of two) */
-  size_t fallback;    /* index of "aws" (else 0) */
+  uint32_t *hash;   /* open addressing: region index + 1, 0 = empty */
+  size_t hash_mask; /* table size - 1 (a power of two) */
+  size_t fallback;  /* index of "aws" (else 0) */
 };
 
 void ep_partitions_ref(awsc_ep_partitions *parts);
 
 /* ---- standard library functions (ep_fn.c) ----
  * Each returns 0 or AWSC_ENOMEM and sets *out (NONE = "no value"). */
-int ep_fn_parse_url(awsc_arena *a, const char *s, size_t n,
-                    awsc_ep_value *out);
-int ep_fn_parse_arn(awsc_arena *a, const char *s, size_t n,
-                    awsc_ep_value *out);
+int ep_fn_parse_url(awsc_arena *a, const char *s, size_t n, awsc_ep_value *out);
+int ep_fn_parse_arn(awsc_arena *a, const char *s, size_t n, awsc_ep_value *out);
 /* Python-style substring over ASCII only: NONE when start >= stop, the
  * string is shorter than stop or has a non-ASCII byte. A view, no copy. */
 awsc_ep_value ep_fn_substring(const char *s, size_t n, int64_t start,
@@ -101,7 +99,7 @@ extern const char *const ep_fn_names[EP_FN_COUNT];
 typedef struct ep_path_part {
   const char *key; /* empty = index the value itself */
   size_t key_len;
-  int64_t index;   /* -1: no index */
+  int64_t index; /* -1: no index */
 } ep_path_part;
 
 typedef struct ep_path {
@@ -113,7 +111,7 @@ typedef struct ep_path {
 typedef struct ep_tpart {
   const char *lit; /* literal text when slot < 0 */
   size_t lit_len;
-  int32_t slot;    /* variable slot, or -1 */
+  int32_t slot;        /* variable slot, or -1 */
   const ep_path *path; /* "#..." after the name; NULL if none */
 } ep_tpart;
 
@@ -129,24 +127,24 @@ enum ep_expr_kind { EP_X_LIT = 0, EP_X_REF, EP_X_TMPL, EP_X_FN };
  * the literal operand sits in lit. */
 enum ep_op {
   EP_OP_GENERIC = 0,
-  EP_OP_IS_SET_REF,       /* isSet(ref) */
-  EP_OP_BOOL_EQ_REF_LIT,  /* booleanEquals(ref, true|false), either order */
-  EP_OP_STR_EQ_REF_LIT,   /* stringEquals(ref|"{ref}", "lit"), either order */
-  EP_OP_NOT_PRED          /* not(p) where p gives a boolean */
+  EP_OP_IS_SET_REF,      /* isSet(ref) */
+  EP_OP_BOOL_EQ_REF_LIT, /* booleanEquals(ref, true|false), either order */
+  EP_OP_STR_EQ_REF_LIT,  /* stringEquals(ref|"{ref}", "lit"), either order */
+  EP_OP_NOT_PRED         /* not(p) where p gives a boolean */
 };
 
 typedef struct ep_expr ep_expr;
 struct ep_expr {
   uint8_t kind;
-  uint8_t fn;       /* EP_X_FN */
-  uint16_t argc;    /* EP_X_FN */
-  int32_t slot;     /* EP_X_REF: slot read; EP_X_FN: assign slot or -1 */
-  uint8_t op;       /* EP_X_FN: enum ep_op */
-  int32_t qslot;    /* the slot an EP_OP_* form reads */
-  awsc_ep_value lit;      /* EP_X_LIT; the literal of an EP_OP_* form */
-  const ep_tmpl *tmpl;    /* EP_X_TMPL */
-  const ep_expr *args;    /* EP_X_FN */
-  const ep_path *path;    /* getAttr: the compiled literal path */
+  uint8_t fn;          /* EP_X_FN */
+  uint16_t argc;       /* EP_X_FN */
+  int32_t slot;        /* EP_X_REF: slot read; EP_X_FN: assign slot or -1 */
+  uint8_t op;          /* EP_X_FN: enum ep_op */
+  int32_t qslot;       /* the slot an EP_OP_* form reads */
+  awsc_ep_value lit;   /* EP_X_LIT; the literal of an EP_OP_* form */
+  const ep_tmpl *tmpl; /* EP_X_TMPL */
+  const ep_expr *args; /* EP_X_FN */
+  const ep_path *path; /* getAttr: the compiled literal path */
 };
 
 /* Endpoint properties: constant subtrees are built once and shared. */
@@ -155,10 +153,10 @@ enum ep_prop_kind { EP_P_CONST = 0, EP_P_TMPL, EP_P_ARRAY, EP_P_OBJECT };
 typedef struct ep_prop ep_prop;
 struct ep_prop {
   uint8_t kind;
-  awsc_ep_value cval;     /* EP_P_CONST */
-  const ep_tmpl *tmpl;    /* EP_P_TMPL */
-  const char *const *keys;/* EP_P_OBJECT */
-  const ep_prop *kids;    /* EP_P_ARRAY / EP_P_OBJECT */
+  awsc_ep_value cval;      /* EP_P_CONST */
+  const ep_tmpl *tmpl;     /* EP_P_TMPL */
+  const char *const *keys; /* EP_P_OBJECT */
+  const ep_prop *kids;     /* EP_P_ARRAY / EP_P_OBJECT */
   size_t count;
 };
 
@@ -177,11 +175,11 @@ struct ep_rule {
   size_t ncond;
   const ep_rule *kids; /* tree */
   size_t nkids;
-  ep_expr url;         /* endpoint */
-  const ep_prop *props;/* endpoint; NULL = {} */
-  const ep_hdr *hdrs;  /* endpoint */
+  ep_expr url;          /* endpoint */
+  const ep_prop *props; /* endpoint; NULL = {} */
+  const ep_hdr *hdrs;   /* endpoint */
   size_t nhdrs;
-  ep_expr error;       /* error */
+  ep_expr error; /* error */
 };
 
 struct awsc_ep_ruleset {
@@ -190,10 +188,10 @@ struct awsc_ep_ruleset {
   awsc_ep_partitions *parts;
   awsc_ep_param_info *params; /* slots [0, nparams) */
   size_t nparams;
-  uint32_t *name_hash;        /* per parameter: ep_hash(name), */
-  uint32_t *builtin_hash;     /* ep_hash(builtin) or 0 (by-name lookups
-                                 compare these before strcmp) */
-  size_t nslots;              /* params + every assigned name */
+  uint32_t *name_hash;    /* per parameter: ep_hash(name), */
+  uint32_t *builtin_hash; /* ep_hash(builtin) or 0 (by-name lookups
+                             compare these before strcmp) */
+  size_t nslots;          /* params + every assigned name */
   const char *const *slot_names;
   const ep_rule *rules;
   size_t nrules;
@@ -201,8 +199,7 @@ struct awsc_ep_ruleset {
 };
 
 /* A constant value copied from a JSON tree into arena `a`. */
-int ep_value_from_json(awsc_arena *a, const awsc_jnode *j,
-                       awsc_ep_value *out);
+int ep_value_from_json(awsc_arena *a, const awsc_jnode *j, awsc_ep_value *out);
 
 /* FNV-1a over n bytes (region and parameter lookups). */
 static inline uint32_t ep_hash(const char *s, size_t n) {

@@ -58,9 +58,12 @@ int awsc_ep_params_init(awsc_ep_params *p, const awsc_ep_ruleset *rs,
 
 static const char *param_type_name(awsc_ep_param_type t) {
   switch (t) {
-  case AWSC_EP_PARAM_STRING: return "string";
-  case AWSC_EP_PARAM_BOOLEAN: return "boolean";
-  case AWSC_EP_PARAM_STRING_ARRAY: return "stringArray";
+  case AWSC_EP_PARAM_STRING:
+    return "string";
+  case AWSC_EP_PARAM_BOOLEAN:
+    return "boolean";
+  case AWSC_EP_PARAM_STRING_ARRAY:
+    return "stringArray";
   }
   return "?";
 }
@@ -142,8 +145,8 @@ int awsc_ep_params_set_string_array(awsc_ep_params *p, const char *name,
 }
 
 /* Every parameter bound to the builtIn gets the value. */
-static int set_builtin(awsc_ep_params *p, const char *builtin,
-                       awsc_ep_value v, awsc_error *err) {
+static int set_builtin(awsc_ep_params *p, const char *builtin, awsc_ep_value v,
+                       awsc_error *err) {
   if (!p || !p->rs || !builtin)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "endpoint parameters: bad arguments");

@@ -12,13 +12,12 @@
 #include "endpoints/ep_internal.h"
 
 static int bad(awsc_error *err, const char *what) {
-  return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                        "partitions: %s", what);
+  return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE, "partitions: %s",
+                        what);
 }
 
 static int nomem(awsc_error *err) {
-  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 }
 
 /* outputs + "name" = id (replacing any "name" given). */
@@ -53,8 +52,7 @@ static int build_outputs(awsc_arena *a, const awsc_jnode *outputs,
 /* The partition outputs with a region's overrides applied, or NULL (and
  * 0) when the region entry has nothing but a description. */
 static int region_outputs(awsc_arena *a, const awsc_ep_value *base,
-                          const awsc_jnode *region,
-                          const awsc_ep_value **out) {
+                          const awsc_jnode *region, const awsc_ep_value **out) {
   *out = NULL;
   size_t extra = 0;
   for (size_t i = 0; i < region->count; i++)
@@ -62,8 +60,7 @@ static int region_outputs(awsc_arena *a, const awsc_ep_value *base,
       extra++;
   if (!extra)
     return 0;
-  awsc_ep_member *m =
-      awsc_arena_alloc(a, (base->nmembers + extra) * sizeof *m);
+  awsc_ep_member *m = awsc_arena_alloc(a, (base->nmembers + extra) * sizeof *m);
   awsc_ep_value *v = awsc_arena_alloc(a, sizeof *v);
   if (!m || !v)
     return AWSC_ENOMEM;
@@ -137,8 +134,8 @@ static int load(awsc_ep_partitions *p, const awsc_jnode *root,
     if (r && r->type == AWSC_J_OBJECT)
       nregions += r->count;
   }
-  p->regions = awsc_arena_calloc(a, nregions ? nregions : 1,
-                                 sizeof *p->regions);
+  p->regions =
+      awsc_arena_calloc(a, nregions ? nregions : 1, sizeof *p->regions);
   if (!p->regions)
     return nomem(err);
   p->fallback = 0;
@@ -246,8 +243,7 @@ const awsc_ep_value *awsc_ep_partition_of(const awsc_ep_partitions *parts,
         return r->outputs;
     }
     for (size_t i = 0; i < parts->count; i++)
-      if (parts->parts[i].re &&
-          ep_regex_match(parts->parts[i].re, region, len))
+      if (parts->parts[i].re && ep_regex_match(parts->parts[i].re, region, len))
         return &parts->parts[i].outputs;
   }
   return &parts->parts[parts->fallback].outputs;

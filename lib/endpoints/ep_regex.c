@@ -25,9 +25,9 @@ typedef struct rx_seq {
 struct rx_node {
   uint8_t kind;
   bool lazy;
-  int min, max;     /* max < 0: unbounded */
-  uint8_t set[32];  /* RX_SET: bitmap of accepted bytes */
-  rx_seq *alts;     /* RX_GROUP */
+  int min, max;    /* max < 0: unbounded */
+  uint8_t set[32]; /* RX_SET: bitmap of accepted bytes */
+  rx_seq *alts;    /* RX_GROUP */
   size_t nalts;
 };
 
@@ -46,45 +46,49 @@ typedef struct rx_parser {
 } rx_parser;
 
 static int rx_fail(rx_parser *rp, const char *what) {
-  return awsc_error_set(rp->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                        "regex /%.*s/: %s at offset %d",
-                        (int)(rp->end - rp->start), rp->start, what,
-                        (int)(rp->p - rp->start));
+  return awsc_error_set(
+      rp->err, AWSC_EPARSE, AWSC_ERROR_PARSE, "regex /%.*s/: %s at offset %d",
+      (int)(rp->end - rp->start), rp->start, what, (int)(rp->p - rp->start));
 }
 
-static void set_bit(uint8_t *set, unsigned c) { set[c >> 3] |= (uint8_t)(1u << (c & 7)); }
-static bool has_bit(const uint8_t *set, unsigned c) { return set[c >> 3] & (1u << (c & 7)); }
+static void set_bit(uint8_t *set, unsigned c) {
+  set[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+static bool has_bit(const uint8_t *set, unsigned c) {
+  return set[c >> 3] & (1u << (c & 7));
+}
 
 static void set_range(uint8_t *set, unsigned lo, unsigned hi) {
   for (unsigned c = lo; c <= hi; c++)
     set_bit(set, c);
 }
 
-/* \d \w \s and their negations (ASCII semantics). Returns false if `c` is
- * not one of those letters. */
+/* \d \w \s and their negations (ASCII semantics, as re.ASCII) added to
+ * set. Returns false if `c` is not one of those letters. */
 static bool class_escape(uint8_t *set, char c) {
   uint8_t tmp[32];
   memset(tmp, 0, sizeof tmp);
-  switch (c | 0x20) {
+  switch (c) {
   case 'd':
+  case 'D':
     set_range(tmp, '0', '9');
     break;
   case 'w':
+  case 'W':
     set_range(tmp, '0', '9');
     set_range(tmp, 'A', 'Z');
     set_range(tmp, 'a', 'z');
     set_bit(tmp, '_');
     break;
   case 's':
+  case 'S':
     set_bit(tmp, ' ');
     set_range(tmp, '\t', '\r');
     break;
   default:
     return false;
   }
-  if (c != 'd' && c != 'w' && c != 's' && c != 'D' && c != 'W' && c != 'S')
-    return false;
-  bool neg = (c >= 'A' && c <= 'Z');
+  bool neg = c >= 'A' && c <= 'Z';
   for (int i = 0; i < 32; i++)
     set[i] |= neg ? (uint8_t)~tmp[i] : tmp[i];
   return true;
@@ -94,11 +98,16 @@ static bool class_escape(uint8_t *set, char c) {
  * itself: punctuation and the control escapes. -1 if unsupported. */
 static int literal_escape(char c) {
   switch (c) {
-  case 'n': return '\n';
-  case 't': return '\t';
-  case 'r': return '\r';
-  case 'f': return '\f';
-  case 'v': return '\v';
+  case 'n':
+    return '\n';
+  case 't':
+    return '\t';
+  case 'r':
+    return '\r';
+  case 'f':
+    return '\f';
+  case 'v':
+    return '\v';
   default:
     break;
   }
@@ -258,7 +267,7 @@ static int parse_atom(rx_parser *rp, rx_node *n) {
   case '.':
     n->kind = RX_SET;
     memset(n->set, 0xff, sizeof n->set);
-    n->set['\n' >> 3] &= (uint8_t)~(1u << ('\n' & 7));
+    n->set['\n' >> 3] &= (uint8_t) ~(1u << ('\n' & 7));
     rp->p++;
     break;
   case '^':
@@ -392,11 +401,11 @@ int ep_regex_compile(ep_regex **out, awsc_arena *arena, const char *pattern,
 
 typedef struct rx_k rx_k;
 struct rx_k {
-  const rx_seq *seq;  /* continue with seq->nodes[idx...] */
+  const rx_seq *seq; /* continue with seq->nodes[idx...] */
   size_t idx;
   const rx_node *grp; /* or: one iteration of grp finished */
   int count;
-  size_t start;       /* where that iteration began */
+  size_t start; /* where that iteration began */
   const rx_k *next;
 };
 

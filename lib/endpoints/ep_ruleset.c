@@ -60,9 +60,10 @@ static int compile_param(ep_cc *c, size_t i, const awsc_jmember *m,
   else if (strcasecmp(type->s, "stringArray") == 0)
     p->type = AWSC_EP_PARAM_STRING_ARRAY;
   else
-    return ep_cc_fail(c, "unknown parameter type \"%s\" (string, boolean or "
-                    "stringArray)",
-                 type->s);
+    return ep_cc_fail(c,
+                      "unknown parameter type \"%s\" (string, boolean or "
+                      "stringArray)",
+                      type->s);
   int rc = 0;
   p->builtin = opt_str(c, spec, "builtIn", &rc);
   if (rc)
@@ -113,8 +114,7 @@ static int compile_params(ep_cc *c, const awsc_jnode *params,
   if (!rs->params)
     return ep_cc_nomem(c);
   rs->name_hash = awsc_arena_calloc(c->a, rs->nparams + 1, sizeof(uint32_t));
-  rs->builtin_hash = awsc_arena_calloc(c->a, rs->nparams + 1,
-                                       sizeof(uint32_t));
+  rs->builtin_hash = awsc_arena_calloc(c->a, rs->nparams + 1, sizeof(uint32_t));
   if (!rs->name_hash || !rs->builtin_hash)
     return ep_cc_nomem(c);
   for (size_t i = 0; i < params->count; i++) {
@@ -147,8 +147,8 @@ static int compile_ruleset(ep_cc *c, const awsc_jnode *root,
   rc = ep_cc_compile_rules(c, rules, &rs->rules, &rs->nrules);
   if (rc)
     return rc;
-  const char **names = awsc_arena_alloc(c->a, (c->nnames ? c->nnames : 1) *
-                                                  sizeof *names);
+  const char **names =
+      awsc_arena_alloc(c->a, (c->nnames ? c->nnames : 1) * sizeof *names);
   if (!names)
     return ep_cc_nomem(c);
   memcpy(names, c->names, c->nnames * sizeof *names);
@@ -203,8 +203,7 @@ awsc_ep_ruleset *awsc_ep_ruleset_ref(awsc_ep_ruleset *rs) {
 }
 
 void awsc_ep_ruleset_free(awsc_ep_ruleset *rs) {
-  if (!rs ||
-      atomic_fetch_sub_explicit(&rs->refs, 1, memory_order_acq_rel) != 1)
+  if (!rs || atomic_fetch_sub_explicit(&rs->refs, 1, memory_order_acq_rel) != 1)
     return;
   awsc_ep_partitions_free(rs->parts);
   awsc_arena_free(rs->arena);

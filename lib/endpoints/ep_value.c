@@ -21,8 +21,8 @@ awsc_ep_value awsc_ep_string_n(const char *s, size_t len) {
   return v;
 }
 
-static const awsc_ep_value *member_n(const awsc_ep_value *obj,
-                                     const char *key, size_t n) {
+static const awsc_ep_value *member_n(const awsc_ep_value *obj, const char *key,
+                                     size_t n) {
   if (!obj || obj->type != AWSC_EP_OBJECT)
     return NULL;
   for (size_t i = 0; i < obj->nmembers; i++) {
@@ -78,11 +78,21 @@ static int json_string(awsc_buf *b, const char *s, size_t n) {
     if (rc)
       break;
     switch (c) {
-    case '"': rc = awsc_buf_puts(b, "\\\""); break;
-    case '\\': rc = awsc_buf_puts(b, "\\\\"); break;
-    case '\n': rc = awsc_buf_puts(b, "\\n"); break;
-    case '\r': rc = awsc_buf_puts(b, "\\r"); break;
-    case '\t': rc = awsc_buf_puts(b, "\\t"); break;
+    case '"':
+      rc = awsc_buf_puts(b, "\\\"");
+      break;
+    case '\\':
+      rc = awsc_buf_puts(b, "\\\\");
+      break;
+    case '\n':
+      rc = awsc_buf_puts(b, "\\n");
+      break;
+    case '\r':
+      rc = awsc_buf_puts(b, "\\r");
+      break;
+    case '\t':
+      rc = awsc_buf_puts(b, "\\t");
+      break;
     default: {
       char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
       rc = awsc_buf_puts(b, e);
@@ -152,8 +162,8 @@ size_t awsc_ep_auth_scheme_count(const awsc_ep_result *res) {
   return a ? a->count : 0;
 }
 
-bool awsc_ep_auth_scheme_at(const awsc_ep_result *res, size_t i,
-                            awsc_ep_auth_scheme *out) {
+bool awsc_ep_auth_scheme_at(const awsc_ep_result *res, awsc_ep_auth_scheme *out,
+                            size_t i) {
   memset(out, 0, sizeof *out);
   const awsc_ep_value *a = auth_schemes(res);
   if (!a || i >= a->count)
@@ -174,8 +184,7 @@ bool awsc_ep_auth_scheme_at(const awsc_ep_result *res, size_t i,
 
 /* ---- constants from JSON (rule sets, partitions) ---- */
 
-int ep_value_from_json(awsc_arena *a, const awsc_jnode *j,
-                       awsc_ep_value *out) {
+int ep_value_from_json(awsc_arena *a, const awsc_jnode *j, awsc_ep_value *out) {
   memset(out, 0, sizeof *out);
   switch (j->type) {
   case AWSC_J_NULL:
@@ -200,8 +209,8 @@ int ep_value_from_json(awsc_arena *a, const awsc_jnode *j,
     return 0;
   }
   case AWSC_J_ARRAY: {
-    awsc_ep_value *items = awsc_arena_calloc(a, j->count ? j->count : 1,
-                                             sizeof *items);
+    awsc_ep_value *items =
+        awsc_arena_calloc(a, j->count ? j->count : 1, sizeof *items);
     if (!items)
       return AWSC_ENOMEM;
     for (size_t i = 0; i < j->count; i++) {
@@ -215,13 +224,13 @@ int ep_value_from_json(awsc_arena *a, const awsc_jnode *j,
     return 0;
   }
   case AWSC_J_OBJECT: {
-    awsc_ep_member *m = awsc_arena_calloc(a, j->count ? j->count : 1,
-                                          sizeof *m);
+    awsc_ep_member *m =
+        awsc_arena_calloc(a, j->count ? j->count : 1, sizeof *m);
     if (!m)
       return AWSC_ENOMEM;
     for (size_t i = 0; i < j->count; i++) {
-      m[i].key = awsc_arena_memdup0(a, j->members[i].key,
-                                    j->members[i].key_len);
+      m[i].key =
+          awsc_arena_memdup0(a, j->members[i].key, j->members[i].key_len);
       if (!m[i].key)
         return AWSC_ENOMEM;
       int rc = ep_value_from_json(a, j->members[i].value, &m[i].value);

@@ -61,10 +61,16 @@ static double now_s(void) {
 
 static void jnode_json(const awsc_jnode *j, awsc_buf *b) {
   switch (j->type) {
-  case AWSC_J_NULL: awsc_buf_puts(b, "null"); break;
-  case AWSC_J_BOOL: awsc_buf_puts(b, j->b ? "true" : "false"); break;
+  case AWSC_J_NULL:
+    awsc_buf_puts(b, "null");
+    break;
+  case AWSC_J_BOOL:
+    awsc_buf_puts(b, j->b ? "true" : "false");
+    break;
   case AWSC_J_INT:
-  case AWSC_J_DOUBLE: awsc_buf_puts(b, j->s); break;
+  case AWSC_J_DOUBLE:
+    awsc_buf_puts(b, j->s);
+    break;
   case AWSC_J_STRING: {
     awsc_ep_value v = awsc_ep_string_n(j->s, j->n);
     awsc_ep_value_to_json(&v, b);
@@ -185,12 +191,12 @@ static bool set_params(awsc_ep_params *p, const awsc_jnode *params,
     } else if (v->type == AWSC_J_BOOL) {
       rc = awsc_ep_params_set_bool(p, m->key, v->b, &err);
     } else if (v->type == AWSC_J_ARRAY) {
-      const char **items = awsc_arena_calloc(arena, v->count + 1,
-                                             sizeof *items);
+      const char **items =
+          awsc_arena_calloc(arena, v->count + 1, sizeof *items);
       for (size_t k = 0; items && k < v->count; k++)
         items[k] = v->items[k]->type == AWSC_J_STRING ? v->items[k]->s : "";
-      rc = items ? awsc_ep_params_set_string_array(p, m->key, items,
-                                                   v->count, &err)
+      rc = items ? awsc_ep_params_set_string_array(p, m->key, items, v->count,
+                                                   &err)
                  : AWSC_ENOMEM;
     } else {
       awsc_buf_printf(why, "param %s has an unsupported JSON type", m->key);
@@ -222,8 +228,9 @@ static bool check_expect(int rc, const awsc_ep_result *res,
       return false;
     }
     if (!res->error || strcmp(res->error, exp_err->s) != 0) {
-      awsc_buf_printf(why, "error message\n    got:      \"%s\"\n"
-                           "    expected: \"%s\"",
+      awsc_buf_printf(why,
+                      "error message\n    got:      \"%s\"\n"
+                      "    expected: \"%s\"",
                       res->error ? res->error : "(null)", exp_err->s);
       return false;
     }
@@ -243,11 +250,11 @@ static bool check_expect(int rc, const awsc_ep_result *res,
   }
   if (!url || strcmp(res->url, url) != 0) {
     ok = false;
-    awsc_buf_printf(why, "url\n    got:      %s\n    expected: %s\n",
-                    res->url, url ? url : "(none)");
+    awsc_buf_printf(why, "url\n    got:      %s\n    expected: %s\n", res->url,
+                    url ? url : "(none)");
   }
-  bool props_ok = props ? same(res->properties, props)
-                        : res->properties->nmembers == 0;
+  bool props_ok =
+      props ? same(res->properties, props) : res->properties->nmembers == 0;
   if (!props_ok) {
     ok = false;
     awsc_buf_puts(why, "properties\n    got:      ");
@@ -291,7 +298,7 @@ static bool run_case(const awsc_ep_ruleset *rs, const awsc_jnode *tc,
   if (ok) {
     awsc_ep_result res;
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = awsc_ep_resolve(rs, &p, arena, &res, &err);
+    int rc = awsc_ep_resolve(rs, &res, &p, arena, &err);
     ok = check_expect(rc, &res, &err, expect, why);
   }
   awsc_arena_free(arena);
@@ -319,8 +326,8 @@ static int set_json_value(awsc_ep_params *p, const char *name, bool builtin,
 static bool operation_params(awsc_ep_params *p, const awsc_jnode *model,
                              const awsc_jnode *oi, awsc_buf *why) {
   const char *op_name = awsc_jtree_get_str(oi, "operationName");
-  const awsc_jnode *op =
-      awsc_jtree_get(awsc_jtree_get(model, "operations"), op_name ? op_name : "");
+  const awsc_jnode *op = awsc_jtree_get(awsc_jtree_get(model, "operations"),
+                                        op_name ? op_name : "");
   if (!op) {
     awsc_buf_printf(why, "operation %s not in the model",
                     op_name ? op_name : "?");
@@ -329,11 +336,10 @@ static bool operation_params(awsc_ep_params *p, const awsc_jnode *model,
   awsc_error err = AWSC_ERROR_INIT;
   const awsc_jnode *bi = awsc_jtree_get(oi, "builtInParams");
   for (size_t i = 0; bi && i < bi->count; i++) {
-    int rc = set_json_value(p, bi->members[i].key, true,
-                            bi->members[i].value, &err);
+    int rc =
+        set_json_value(p, bi->members[i].key, true, bi->members[i].value, &err);
     if (rc && rc != AWSC_ENOTFOUND) {
-      awsc_buf_printf(why, "builtIn %s: %s", bi->members[i].key,
-                      err.message);
+      awsc_buf_printf(why, "builtIn %s: %s", bi->members[i].key, err.message);
       return false;
     }
   }
@@ -364,8 +370,7 @@ static bool operation_params(awsc_ep_params *p, const awsc_jnode *model,
 }
 
 static bool run_operation_input(const awsc_ep_ruleset *rs,
-                                const awsc_jnode *model,
-                                const awsc_jnode *oi,
+                                const awsc_jnode *model, const awsc_jnode *oi,
                                 const awsc_jnode *expect, awsc_buf *why) {
   awsc_arena *arena = awsc_arena_new(0);
   awsc_ep_params p;
@@ -378,7 +383,7 @@ static bool run_operation_input(const awsc_ep_ruleset *rs,
   if (ok) {
     awsc_ep_result res;
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = awsc_ep_resolve(rs, &p, arena, &res, &err);
+    int rc = awsc_ep_resolve(rs, &res, &p, arena, &err);
     ok = check_expect(rc, &res, &err, expect, why);
   }
   awsc_arena_free(arena);
@@ -424,8 +429,8 @@ static void run_file(const char *label, const awsc_ep_ruleset *rs,
         ops->passed++;
       } else {
         ops->failed++;
-        printf("FAIL %s #%zu \"%s\" operationInputs[%zu] (%s): %s\n", label,
-               i, doc_of(tc), k,
+        printf("FAIL %s #%zu \"%s\" operationInputs[%zu] (%s): %s\n", label, i,
+               doc_of(tc), k,
                awsc_jtree_get_str(oi, "operationName")
                    ? awsc_jtree_get_str(oi, "operationName")
                    : "?",
@@ -462,8 +467,7 @@ static void unload(loaded *l) {
 }
 
 static awsc_ep_ruleset *compile_file(const char *path,
-                                     awsc_ep_partitions *parts,
-                                     double *secs) {
+                                     awsc_ep_partitions *parts, double *secs) {
   size_t len = 0;
   char *text = read_file(path, &len);
   if (!text) {
@@ -494,17 +498,16 @@ static int s3_once(const awsc_ep_ruleset *rs, const awsc_ep_params *pre,
   awsc_ep_result res;
   int rc = arena ? 0 : AWSC_ENOMEM;
   if (!rc && pre) {
-    rc = awsc_ep_resolve(rs, pre, arena, &res, NULL);
+    rc = awsc_ep_resolve(rs, &res, pre, arena, NULL);
   } else if (!rc && !(rc = awsc_ep_params_init(&p, rs, arena))) {
     awsc_ep_params_set_builtin_string(&p, "AWS::Region", "us-west-2", NULL);
     awsc_ep_params_set_builtin_bool(&p, "AWS::UseFIPS", false, NULL);
     awsc_ep_params_set_builtin_bool(&p, "AWS::UseDualStack", false, NULL);
-    awsc_ep_params_set_builtin_bool(&p, "AWS::S3::ForcePathStyle", false,
-                                    NULL);
+    awsc_ep_params_set_builtin_bool(&p, "AWS::S3::ForcePathStyle", false, NULL);
     awsc_ep_params_set_builtin_bool(&p, "AWS::S3::Accelerate", false, NULL);
     awsc_ep_params_set_string(&p, "Bucket", "my-example-bucket", NULL);
     awsc_ep_params_set_string(&p, "Key", "photos/2024/cat.jpg", NULL);
-    rc = awsc_ep_resolve(rs, &p, arena, &res, NULL);
+    rc = awsc_ep_resolve(rs, &res, &p, arena, NULL);
   }
   if (url && rc == 0)
     printf("perf: S3 GetObject endpoint: %s\n", res.url);
@@ -601,7 +604,8 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* rules-engine/test-cases/X.json runs against rules-engine/valid-rules/X.json */
+/* rules-engine/test-cases/X.json runs against rules-engine/valid-rules/X.json
+ */
 static int run_engine(const char *dir, const char *partitions) {
   size_t plen = 0;
   char *ptext = read_file(partitions, &plen);
@@ -649,17 +653,17 @@ static int run_engine(const char *dir, const char *partitions) {
     if (rs)
       unload(&t);
     awsc_ep_ruleset_free(rs);
-    printf("%s: %d passed, %d failed, %d skipped\n", label, c.passed,
-           c.failed, c.skipped);
+    printf("%s: %d passed, %d failed, %d skipped\n", label, c.passed, c.failed,
+           c.skipped);
     total.passed += c.passed;
     total.failed += c.failed;
     total.skipped += c.skipped;
     free(names[i]);
   }
   /* valid-rules without a test-cases file: they must at least compile */
-  static const char *const compile_only[] = {
-      "deprecated-param.json", "get-attr-type-inference.json",
-      "minimal-ruleset.json"};
+  static const char *const compile_only[] = {"deprecated-param.json",
+                                             "get-attr-type-inference.json",
+                                             "minimal-ruleset.json"};
   for (size_t i = 0; i < AWSC_ARRAY_LEN(compile_only); i++) {
     snprintf(path, sizeof path, "%s/valid-rules/%s", dir, compile_only[i]);
     double secs;

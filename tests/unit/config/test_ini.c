@@ -429,6 +429,9 @@ static void test_error_has_no_line_text(void) {
 static void test_long_lines(void) {
   size_t n = 1u << 20;
   char *text = malloc(n + 64);
+  CHECK(text != NULL);
+  if (!text)
+    return;
   size_t off = (size_t)sprintf(text, "[default]\nlong = ");
   memset(text + off, 'x', n);
   off += n;

@@ -60,8 +60,8 @@ static void check_no_url(const char *in) {
 static void test_parse_url(void) {
   check_url("https://example.com", "https", "example.com", "", "/", false);
   check_url("https://example.com/", "https", "example.com", "/", "/", false);
-  check_url("http://example.com:8443/a/b", "http", "example.com:8443",
-            "/a/b", "/a/b/", false);
+  check_url("http://example.com:8443/a/b", "http", "example.com:8443", "/a/b",
+            "/a/b/", false);
   check_url("https://example.com/a/", "https", "example.com", "/a/", "/a/",
             false);
   /* the scheme is case-insensitive and reported in lower case */
@@ -71,27 +71,26 @@ static void test_parse_url(void) {
   check_url("https://a.com/p?", "https", "a.com", "/p", "/p/", false);
   check_url("https://a.com/p#frag", "https", "a.com", "/p", "/p/", false);
   check_url("https://a.com:", "https", "a.com:", "", "/", false);
-  check_url("https://user@host:8080/p", "https", "user@host:8080", "/p",
-            "/p/", false);
+  check_url("https://user@host:8080/p", "https", "user@host:8080", "/p", "/p/",
+            false);
   /* the path is kept as written */
-  check_url("https://a.com//x/../y", "https", "a.com", "//x/../y",
-            "//x/../y/", false);
-  check_url("http://192.168.1.1:1234/foo/", "http", "192.168.1.1:1234",
-            "/foo/", "/foo/", true);
+  check_url("https://a.com//x/../y", "https", "a.com", "//x/../y", "//x/../y/",
+            false);
+  check_url("http://192.168.1.1:1234/foo/", "http", "192.168.1.1:1234", "/foo/",
+            "/foo/", true);
   /* botocore's IPV4_RE: four groups of 1-3 digits */
   check_url("http://999.1.1.1", "http", "999.1.1.1", "", "/", true);
   check_url("http://1.2.3", "http", "1.2.3", "", "/", false);
   check_url("http://1.2.3.4.5", "http", "1.2.3.4.5", "", "/", false);
-  check_url("https://999.999.abc.blah", "https", "999.999.abc.blah", "",
-            "/", false);
-  check_url("https://[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443",
-            "https", "[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443", "", "/",
-            true);
+  check_url("https://999.999.abc.blah", "https", "999.999.abc.blah", "", "/",
+            false);
+  check_url("https://[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443", "https",
+            "[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443", "", "/", true);
   check_url("http://[::1]/", "http", "[::1]", "/", "/", true);
-  check_url("http://[fe80::1%25en0]:80", "http", "[fe80::1%25en0]:80", "",
-            "/", true);
-  check_url("http://[::ffff:192.0.2.1]", "http", "[::ffff:192.0.2.1]", "",
-            "/", true);
+  check_url("http://[fe80::1%25en0]:80", "http", "[fe80::1%25en0]:80", "", "/",
+            true);
+  check_url("http://[::ffff:192.0.2.1]", "http", "[::ffff:192.0.2.1]", "", "/",
+            true);
   check_url("http://99_ab-.com", "http", "99_ab-.com", "", "/", false);
 
   check_no_url("");
@@ -126,13 +125,31 @@ static void test_ip(void) {
   CHECK(!ep_is_ipv4("1234.1.1.1", 10));
   CHECK(!ep_is_ipv4("a.b.c.d", 7));
   static const char *good6[] = {
-      "::", "::1", "1::", "1:2:3:4:5:6:7:8", "1::8", "fe80::1%25eth0",
-      "fe80::1%eth0", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "ABCD::ef",
+      "::",
+      "::1",
+      "1::",
+      "1:2:3:4:5:6:7:8",
+      "1::8",
+      "fe80::1%25eth0",
+      "fe80::1%eth0",
+      "::ffff:1.2.3.4",
+      "1:2:3:4:5:6:1.2.3.4",
+      "ABCD::ef",
       "fe80::1%25", /* "%" then the zone "25" */
   };
   static const char *bad6[] = {
-      "", ":", ":1::", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "1:",
-      "g::", "1:2:3:4:5:6:7", "fe80::1%", "fe80::1%zz%4", "::1.2.3",
+      "",
+      ":",
+      ":1::",
+      "1:2:3:4:5:6:7:8:9",
+      "1::2::3",
+      "12345::",
+      "1:",
+      "g::",
+      "1:2:3:4:5:6:7",
+      "fe80::1%",
+      "fe80::1%zz%4",
+      "::1.2.3",
       "1:2:3:4:5:6:7:1.2.3.4",
   };
   for (size_t i = 0; i < AWSC_ARRAY_LEN(good6); i++)
@@ -161,8 +178,7 @@ static void check_ids(const awsc_ep_value *v, const char *const *ids,
     return;
   CHECK_INT(r->count, n);
   for (size_t i = 0; i < n && i < r->count; i++)
-    CHECK_STR(awsc_arena_memdup0(A, r->items[i].str, r->items[i].len),
-              ids[i]);
+    CHECK_STR(awsc_arena_memdup0(A, r->items[i].str, r->items[i].len), ids[i]);
 }
 
 static void test_parse_arn(void) {
@@ -199,11 +215,16 @@ static void test_parse_arn(void) {
   CHECK_STR(sget(&v, "partition"), "This is an error!");
 
   static const char *bad[] = {
-      "", "asdf", "arn", "arn:", "ARN:aws:s3:us-east-1:1:r",
+      "",
+      "asdf",
+      "arn",
+      "arn:",
+      "ARN:aws:s3:us-east-1:1:r",
       "arn:aws:s3:us-west-2:123456789012:",
       "arn:aws::us-west-2:123456789012:resource-id",
       "arn::s3:us-west-2:123456789012:resource-id",
-      "arn:aws:s3:us-west-2:123456789012", "arn:aws:s3",
+      "arn:aws:s3:us-west-2:123456789012",
+      "arn:aws:s3",
   };
   for (size_t i = 0; i < AWSC_ARRAY_LEN(bad); i++)
     if (arn(bad[i]).type != AWSC_EP_NONE) {
@@ -234,7 +255,11 @@ static void test_substring(void) {
   /* any non-ASCII character gives no value, even outside the range */
   CHECK_STR(sub("\xef\xb7\xbd", 0, 1, false), "(none)");
   CHECK_STR(sub("abcdef\xc2\x80", 0, 4, false), "(none)");
-  CHECK_STR(sub("\x7f" "abcdef", 0, 4, false), "\x7f" "abc");
+  CHECK_STR(sub("\x7f"
+                "abcdef",
+                0, 4, false),
+            "\x7f"
+            "abc");
   CHECK_STR(sub("bucket--use1-az1--x-s3", 0, 6, true), "--x-s3");
 }
 
