@@ -43,7 +43,7 @@ typedef struct awsc_page_iterator awsc_page_iterator;
 
 /* boto3's PaginationConfig. Zero / NULL fields mean "not given". */
 typedef struct awsc_paginator_config {
-  int version; /* AWSC_PAGINATOR_CONFIG_VERSION */
+  int version; /* AWSC_PAGINATOR_CONFIG_VERSION, else AWSC_EINVAL */
   /* MaxItems: stop after this many items of the primary result key (the
    * first result_key), truncating the last page; awsc_paginator_resume_token
    * then tells where to go on. 0 = no limit; negative is AWSC_EINVAL. */

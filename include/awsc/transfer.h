@@ -63,7 +63,7 @@ typedef int (*awsc_s3_progress_fn)(uint64_t bytes_done, uint64_t total,
 
 /* boto3's TransferConfig. Zero means the default given in brackets. */
 typedef struct awsc_s3_transfer_config {
-  int version;                  /* AWSC_S3_TRANSFER_CONFIG_VERSION */
+  int version; /* AWSC_S3_TRANSFER_CONFIG_VERSION */
   /* Objects of at least this many bytes go multipart [8 MiB]. */
   uint64_t multipart_threshold;
   /* Part size [8 MiB]. For uploads and copies raised to 5 MiB at least
@@ -86,9 +86,8 @@ typedef struct awsc_s3_transfer_config {
 } awsc_s3_transfer_config;
 
 #define AWSC_S3_TRANSFER_CONFIG_VERSION 1
-#define AWSC_S3_TRANSFER_CONFIG_INIT                                          \
-  {AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, 1, 5, 0, NULL,     \
-   NULL}
+#define AWSC_S3_TRANSFER_CONFIG_INIT                                           \
+  {AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, 1, 5, 0, NULL, NULL}
 
 /* The source of a managed copy (boto3's CopySource dict). */
 typedef struct awsc_s3_copy_source {
@@ -102,7 +101,7 @@ typedef struct awsc_s3_copy_source {
  * let the call do so. Filled on success only.
  */
 typedef struct awsc_s3_transfer_result {
-  uint64_t size;          /* bytes of the object */
+  uint64_t size; /* bytes of the object */
   /* Parts uploaded or copied, or ranged GETs made; 0 when one request
    * (PutObject, CopyObject, a plain GetObject) did it. */
   uint32_t parts;
@@ -111,8 +110,8 @@ typedef struct awsc_s3_transfer_result {
    * ETags because the CompleteMultipartUpload response had none (Ceph
    * RGW sends an empty one). */
   int e_tag_computed;
-  char e_tag[128];        /* with its quotes, as S3 sends it; "" unknown */
-  char version_id[256];   /* "" when the bucket is not versioned */
+  char e_tag[128];      /* with its quotes, as S3 sends it; "" unknown */
+  char version_id[256]; /* "" when the bucket is not versioned */
 } awsc_s3_transfer_result;
 
 /*
@@ -187,9 +186,8 @@ AWSC_API int awsc_s3_download_file(awsc_client *client, const char *bucket,
  * multipart copy. Errors as awsc_s3_upload_file.
  */
 AWSC_API int awsc_s3_copy(awsc_client *client,
-                          const awsc_s3_copy_source *source,
-                          const char *bucket, const char *key,
-                          const char *extra_args_json,
+                          const awsc_s3_copy_source *source, const char *bucket,
+                          const char *key, const char *extra_args_json,
                           const awsc_s3_transfer_config *config,
                           awsc_s3_transfer_result *result, awsc_error *err);
 

@@ -25,7 +25,7 @@ extern "C" {
 
 /* boto3's WaiterConfig. Zero means "as the model says". */
 typedef struct awsc_waiter_config {
-  int version;      /* AWSC_WAITER_CONFIG_VERSION */
+  int version;      /* AWSC_WAITER_CONFIG_VERSION, else AWSC_EINVAL */
   int delay_s;      /* Delay: seconds between attempts; 0 = the model's */
   int max_attempts; /* MaxAttempts: 0 = the model's */
 } awsc_waiter_config;

@@ -495,6 +495,11 @@ static int setup(awsc_page_iterator *p, const char *input_json,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "Paginator of %s has no result key or input token",
                           p->op->name);
+  if (cfg->version != AWSC_PAGINATOR_CONFIG_VERSION)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_paginator_config.version is %d, expected %d "
+                          "(use AWSC_PAGINATOR_CONFIG_INIT)",
+                          cfg->version, AWSC_PAGINATOR_CONFIG_VERSION);
   if (cfg->max_items < 0 || cfg->page_size < 0)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "MaxItems and PageSize must not be negative");

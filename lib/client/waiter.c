@@ -326,6 +326,11 @@ int awsc_client_wait(awsc_client *client, const char *waiter,
   if (!client || !waiter)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_wait: NULL argument");
+  if (config && config->version != AWSC_WAITER_CONFIG_VERSION)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_waiter_config.version is %d, expected %d "
+                          "(use AWSC_WAITER_CONFIG_INIT)",
+                          config->version, AWSC_WAITER_CONFIG_VERSION);
   if (config && (config->delay_s < 0 || config->max_attempts < 0))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "Waiter Delay and MaxAttempts must not be negative");

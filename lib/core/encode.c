@@ -3,7 +3,6 @@
 
 #include "core/core.h"
 
-static const char hex_lower[] = "0123456789abcdef";
 static const char hex_upper[] = "0123456789ABCDEF";
 
 static int hex_val(unsigned char c) {
@@ -16,11 +15,21 @@ static int hex_val(unsigned char c) {
   return -1;
 }
 
+/* Two hex digits per byte, looked up at once: signing hex-encodes 3-4
+ * digests per request and this is measurably on its profile. */
+static const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 void awsc_hex_encode(const uint8_t *in, size_t n, char *out) {
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = hex_lower[in[i] >> 4];
-    out[2 * i + 1] = hex_lower[in[i] & 15];
-  }
+  for (size_t i = 0; i < n; i++)
+    memcpy(out + 2 * i, hex_pairs + 2 * in[i], 2);
   out[2 * n] = '\0';
 }
 

@@ -23,19 +23,27 @@ static const xfer_arg head_args[] = {
     {"RequestPayer", NULL},
     {"ExpectedBucketOwner", NULL}};
 static const xfer_arg part_copy_args[] = {
-    {"CopySourceIfMatch", NULL}, {"CopySourceIfModifiedSince", NULL},
-    {"CopySourceIfNoneMatch", NULL}, {"CopySourceIfUnmodifiedSince", NULL},
+    {"CopySourceIfMatch", NULL},
+    {"CopySourceIfModifiedSince", NULL},
+    {"CopySourceIfNoneMatch", NULL},
+    {"CopySourceIfUnmodifiedSince", NULL},
     {"CopySourceSSECustomerKey", NULL},
     {"CopySourceSSECustomerAlgorithm", NULL},
-    {"CopySourceSSECustomerKeyMD5", NULL}, {"SSECustomerKey", NULL},
-    {"SSECustomerAlgorithm", NULL}, {"SSECustomerKeyMD5", NULL},
-    {"RequestPayer", NULL}, {"ExpectedBucketOwner", NULL}};
+    {"CopySourceSSECustomerKeyMD5", NULL},
+    {"SSECustomerKey", NULL},
+    {"SSECustomerAlgorithm", NULL},
+    {"SSECustomerKeyMD5", NULL},
+    {"RequestPayer", NULL},
+    {"ExpectedBucketOwner", NULL}};
 static const xfer_arg create_blocklist[] = {
-    {"CopySourceIfMatch", NULL}, {"CopySourceIfModifiedSince", NULL},
-    {"CopySourceIfNoneMatch", NULL}, {"CopySourceIfUnmodifiedSince", NULL},
+    {"CopySourceIfMatch", NULL},
+    {"CopySourceIfModifiedSince", NULL},
+    {"CopySourceIfNoneMatch", NULL},
+    {"CopySourceIfUnmodifiedSince", NULL},
     {"CopySourceSSECustomerKey", NULL},
     {"CopySourceSSECustomerAlgorithm", NULL},
-    {"CopySourceSSECustomerKeyMD5", NULL}, {"MetadataDirective", NULL},
+    {"CopySourceSSECustomerKeyMD5", NULL},
+    {"MetadataDirective", NULL},
     {"TaggingDirective", NULL}};
 
 static int copy_single(xfer *x) {
@@ -100,7 +108,7 @@ static int copy_part(xfer *x, const awsc_s3_upload_part_copy_input *base,
     return rc;
   const awsc_s3_copy_part_result *r = out->copy_part_result;
   const char *e = r && r->e_tag && *r->e_tag ? r->e_tag : NULL;
-  const char *ck = !r                         ? NULL
+  const char *ck = !r                          ? NULL
                    : x->alg == XFER_ALG_CRC32  ? r->checksum_crc32
                    : x->alg == XFER_ALG_CRC32C ? r->checksum_crc32_c
                    : x->alg == XFER_ALG_SHA256 ? r->checksum_sha256
@@ -130,8 +138,8 @@ static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
                           const char *copy_source, const char *etag) {
   uint64_t ps = xfer_part_size(x->chunksize, x->total);
   uint32_t n = (uint32_t)(x->total / ps + (x->total % ps != 0));
-  awsc_s3_completed_part *parts = awsc_arena_calloc(x->arena, n,
-                                                    sizeof(*parts));
+  awsc_s3_completed_part *parts =
+      awsc_arena_calloc(x->arena, n, sizeof(*parts));
   const char **etags = awsc_arena_calloc(x->arena, n, sizeof(*etags));
   if (!parts || !etags)
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
@@ -153,10 +161,9 @@ static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
   awsc_s3_create_multipart_upload_output *cout = NULL;
   if ((rc = awsc_s3_create_multipart_upload(x->client, cin, &cout, x->err)))
     return rc;
-  const char *upload_id =
-      cout->upload_id && *cout->upload_id
-          ? awsc_arena_strdup(x->arena, cout->upload_id)
-          : NULL;
+  const char *upload_id = cout->upload_id && *cout->upload_id
+                              ? awsc_arena_strdup(x->arena, cout->upload_id)
+                              : NULL;
   bool no_id = !cout->upload_id || !*cout->upload_id;
   awsc_output_free(cout);
   if (no_id)
@@ -219,8 +226,8 @@ int awsc_s3_copy(awsc_client *client, const awsc_s3_copy_source *source,
   }
   xfer x;
   int rc = xfer_begin(&x, client, "copy", "CopyObject", bucket, key, cs,
-                      extra_args_json, xfer_copy_args, xfer_copy_args_n,
-                      config, result, err);
+                      extra_args_json, xfer_copy_args, xfer_copy_args_n, config,
+                      result, err);
   if (!rc) {
     rc = copy(&x, source, cs);
     xfer_end(&x);

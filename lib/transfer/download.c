@@ -100,8 +100,7 @@ static int get_range(dl *d, const awsc_s3_get_object_input *base,
     if (rc) {
       if (d->cancelled) /* err now holds the transport's words */
         return awsc_error_set(x->err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
-                              "%s cancelled by the progress callback",
-                              x->what);
+                              "%s cancelled by the progress callback", x->what);
       if (d->io_errno)
         return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
                               "cannot write %s: %s", d->tmp,
@@ -133,8 +132,8 @@ static int get_range(dl *d, const awsc_s3_get_object_input *base,
                             "%s: got %llu of the %llu bytes at %llu of %s "
                             "(%d attempts)",
                             x->what, (unsigned long long)d->pos,
-                            (unsigned long long)len,
-                            (unsigned long long)start, x->key, attempt);
+                            (unsigned long long)len, (unsigned long long)start,
+                            x->key, attempt);
   }
 }
 
@@ -162,8 +161,8 @@ static int open_temp(xfer *x, const char *target, char **path, int *fd) {
       break;
   }
   return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
-                        "cannot create a temporary file next to %s: %s",
-                        target, strerror(errno));
+                        "cannot create a temporary file next to %s: %s", target,
+                        strerror(errno));
 }
 
 static int download(xfer *x, const char *filename) {
@@ -179,12 +178,10 @@ static int download(xfer *x, const char *filename) {
   x->total = h->has_content_length && h->content_length > 0
                  ? (uint64_t)h->content_length
                  : 0;
-  const char *etag = h->e_tag && *h->e_tag
-                         ? awsc_arena_strdup(x->arena, h->e_tag)
-                         : NULL;
-  const char *version = h->version_id
-                            ? awsc_arena_strdup(x->arena, h->version_id)
-                            : NULL;
+  const char *etag =
+      h->e_tag && *h->e_tag ? awsc_arena_strdup(x->arena, h->e_tag) : NULL;
+  const char *version =
+      h->version_id ? awsc_arena_strdup(x->arena, h->version_id) : NULL;
   bool lost = (h->e_tag && *h->e_tag && !etag) || (h->version_id && !version);
   awsc_output_free(h);
   if (lost)

@@ -47,14 +47,14 @@ typedef enum xfer_alg {
 } xfer_alg;
 
 /* The flexible checksum member of any struct that has the three. */
-#define SET_CHECKSUM(s, alg, v)                                               \
-  do {                                                                        \
-    if ((alg) == XFER_ALG_CRC32)                                              \
-      (s)->checksum_crc32 = (v);                                              \
-    else if ((alg) == XFER_ALG_CRC32C)                                        \
-      (s)->checksum_crc32_c = (v);                                            \
-    else if ((alg) == XFER_ALG_SHA256)                                        \
-      (s)->checksum_sha256 = (v);                                             \
+#define SET_CHECKSUM(s, alg, v)                                                \
+  do {                                                                         \
+    if ((alg) == XFER_ALG_CRC32)                                               \
+      (s)->checksum_crc32 = (v);                                               \
+    else if ((alg) == XFER_ALG_CRC32C)                                         \
+      (s)->checksum_crc32_c = (v);                                             \
+    else if ((alg) == XFER_ALG_SHA256)                                         \
+      (s)->checksum_sha256 = (v);                                              \
   } while (0)
 
 /* Content-MD5 and flexible checksum of one stretch of bytes, base64. */
@@ -74,18 +74,18 @@ typedef struct xfer_hasher {
 
 typedef struct xfer {
   awsc_client *client;
-  awsc_error *err;              /* the caller's, or local_err: never NULL */
+  awsc_error *err; /* the caller's, or local_err: never NULL */
   awsc_error local_err;
-  awsc_arena *arena;            /* everything of this transfer */
-  const char *what;             /* "upload_file", ... for messages */
+  awsc_arena *arena; /* everything of this transfer */
+  const char *what;  /* "upload_file", ... for messages */
   const char *bucket, *key;
-  awsc_value args;              /* Bucket, Key, [CopySource], ExtraArgs */
+  awsc_value args; /* Bucket, Key, [CopySource], ExtraArgs */
   /* configuration, defaults applied */
   uint64_t threshold, chunksize;
   int attempts;
   bool md5;
   xfer_alg alg;
-  const char *alg_name;         /* ChecksumAlgorithm as given, or NULL */
+  const char *alg_name; /* ChecksumAlgorithm as given, or NULL */
   awsc_s3_progress_fn progress;
   void *progress_ud;
   /* progress */
@@ -150,8 +150,8 @@ void xfer_result(xfer *x, uint64_t size, uint32_t parts, const char *e_tag,
 /* S3's ETag of a multipart object from its parts' ETags ("\"hex-N\""),
  * into out (>= 48 bytes). false when a part ETag is not an MD5 (e.g.
  * SSE-KMS objects), out then "". */
-bool xfer_multipart_etag(const char *const *part_etags, size_t n,
-                         char *out, size_t out_size);
+bool xfer_multipart_etag(const char *const *part_etags, size_t n, char *out,
+                         size_t out_size);
 
 /* CompleteMultipartUpload of x->bucket/x->key with the parts (in order,
  * etags[i] the ETag of parts[i]) and fill x->result. */

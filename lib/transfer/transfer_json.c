@@ -15,7 +15,7 @@ typedef enum op_kind { OP_UPLOAD, OP_DOWNLOAD, OP_COPY } op_kind;
 typedef struct op_spec {
   const char *name;
   op_kind kind;
-  const char *const *params;  /* allowed, in the order of the message */
+  const char *const *params; /* allowed, in the order of the message */
   size_t n_params;
   const char *const *required;
   size_t n_required;
@@ -42,8 +42,8 @@ static const char *const config_names[] = {
 
 static int invalid(awsc_error *err, const char *param, const char *types) {
   return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                        "Invalid type for parameter %s, valid types: %s",
-                        param, types);
+                        "Invalid type for parameter %s, valid types: %s", param,
+                        types);
 }
 
 /* "Unknown parameter in X: \"k\", must be one of: a, b, c" */
@@ -134,8 +134,7 @@ static int apply_config_json(const awsc_jnode *c, awsc_s3_transfer_config *cfg,
       cfg->use_threads = v->b;
       continue;
     }
-    if (v->type != AWSC_J_INT || v->i <= 0 ||
-        (which >= 2 && v->i > INT32_MAX))
+    if (v->type != AWSC_J_INT || v->i <= 0 || (which >= 2 && v->i > INT32_MAX))
       return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                             "Invalid value for parameter Config.%s: a "
                             "positive integer is needed",
@@ -164,14 +163,14 @@ static int result_json(awsc_buf *b, const op_spec *op, const char *bucket,
     rc = rc ? rc : awsc_json_put_string(b, filename, strlen(filename));
   }
   rc = rc ? rc
-          : awsc_buf_printf(b, ",\"Size\":%" PRIu64 ",\"Parts\":%" PRIu32
-                               ",\"ETag\":",
-                            r->size, r->parts);
+          : awsc_buf_printf(
+                b, ",\"Size\":%" PRIu64 ",\"Parts\":%" PRIu32 ",\"ETag\":",
+                r->size, r->parts);
   rc = rc ? rc : awsc_json_put_string(b, r->e_tag, strlen(r->e_tag));
   if (!rc && r->version_id[0]) {
     rc = awsc_buf_puts(b, ",\"VersionId\":");
-    rc = rc ? rc
-            : awsc_json_put_string(b, r->version_id, strlen(r->version_id));
+    rc =
+        rc ? rc : awsc_json_put_string(b, r->version_id, strlen(r->version_id));
   }
   return rc ? rc : awsc_buf_putc(b, '}');
 }
@@ -184,8 +183,7 @@ static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
     for (size_t j = 0; j < op->n_params && !ok; j++)
       ok = strcmp(p->members[i].key, op->params[j]) == 0;
     if (!ok)
-      return unknown(err, "input", p->members[i].key, op->params,
-                     op->n_params);
+      return unknown(err, "input", p->members[i].key, op->params, op->n_params);
   }
   for (size_t j = 0; j < op->n_required; j++)
     if (!awsc_jtree_get(p, op->required[j]))
@@ -211,8 +209,8 @@ static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
     rc = str_member(cs, "CopySource", "Bucket", true, &src.bucket, err);
     rc = rc ? rc : str_member(cs, "CopySource", "Key", true, &src.key, err);
     rc = rc ? rc
-            : str_member(cs, "CopySource", "VersionId", false,
-                         &src.version_id, err);
+            : str_member(cs, "CopySource", "VersionId", false, &src.version_id,
+                         err);
   }
   const awsc_jnode *ea = awsc_jtree_get(p, "ExtraArgs");
   if (!rc && ea && ea->type != AWSC_J_NULL) {
@@ -233,8 +231,8 @@ static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
     rc = awsc_s3_upload_file(client, filename, bucket, key, extra->p, cfg, &r,
                              err);
   else if (op->kind == OP_DOWNLOAD)
-    rc = awsc_s3_download_file(client, bucket, key, filename, extra->p, cfg,
-                               &r, err);
+    rc = awsc_s3_download_file(client, bucket, key, filename, extra->p, cfg, &r,
+                               err);
   else
     rc = awsc_s3_copy(client, &src, bucket, key, extra->p, cfg, &r, err);
   if (rc)
@@ -281,8 +279,7 @@ int awsc_s3_transfer_json(awsc_client *client, const char *operation,
     char why[sizeof(err->message)];
     awsc_strlcpy(why, err->message, sizeof(why));
     rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                        "%s parameters are not valid JSON: %s", operation,
-                        why);
+                        "%s parameters are not valid JSON: %s", operation, why);
   } else if (rc == AWSC_EPARSE) {
     rc = AWSC_EVALIDATION;
   }

@@ -19,33 +19,32 @@
 
 /* Where the bytes come from. */
 typedef struct up_src {
-  const char *path;      /* file */
+  const char *path; /* file */
   int fd;
-  awsc_read_fn read;     /* stream */
+  awsc_read_fn read; /* stream */
   void *read_ud;
-  uint64_t read_pos;     /* bytes taken from the stream so far */
-  uint8_t *buf;          /* file: I/O buffer; stream: part buffer */
+  uint64_t read_pos; /* bytes taken from the stream so far */
+  uint8_t *buf;      /* file: I/O buffer; stream: part buffer */
 } up_src;
 
 /* s3transfer's UploadSubmissionTask.UPLOAD_PART_ARGS. */
 static const xfer_arg part_args[] = {
-    {"ChecksumAlgorithm", NULL}, {"SSECustomerKey", NULL},
+    {"ChecksumAlgorithm", NULL},    {"SSECustomerKey", NULL},
     {"SSECustomerAlgorithm", NULL}, {"SSECustomerKeyMD5", NULL},
-    {"RequestPayer", NULL}, {"ExpectedBucketOwner", NULL}};
+    {"RequestPayer", NULL},         {"ExpectedBucketOwner", NULL}};
 
 /* Fill `len` bytes of the part buffer from the stream. */
 static int read_stream(xfer *x, up_src *s, uint64_t len) {
   uint64_t got = 0;
   while (got < len) {
-    size_t want = len - got > ((size_t)1 << 30) ? (size_t)1 << 30
-                                                : (size_t)(len - got);
+    size_t want =
+        len - got > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)(len - got);
     int64_t r = s->read(s->buf + got, want, s->read_ud);
     if (r < 0) {
       int code = r >= AWSC_EBODY ? (int)r : AWSC_EBODY;
       return awsc_error_set(x->err, code, AWSC_ERROR_IO,
                             "%s: the read callback failed at byte %llu (%s)",
-                            x->what,
-                            (unsigned long long)(s->read_pos + got),
+                            x->what, (unsigned long long)(s->read_pos + got),
                             awsc_strerror(code));
     }
     if (r == 0 || (uint64_t)r > want)
@@ -118,8 +117,8 @@ typedef struct mpu {
   const char *upload_id;
   uint64_t part_size;
   uint32_t n;
-  awsc_s3_completed_part *parts;  /* [n], filled by upload_part */
-  const char **etags;             /* [n] */
+  awsc_s3_completed_part *parts; /* [n], filled by upload_part */
+  const char **etags;            /* [n] */
   const awsc_s3_upload_part_input *base;
 } mpu;
 
@@ -150,15 +149,16 @@ static int upload_part(xfer *x, up_src *s, mpu *m, uint32_t i) {
   p->part_number = (int32_t)(i + 1);
   p->has_part_number = true;
   p->e_tag = out->e_tag ? awsc_arena_strdup(x->arena, out->e_tag) : NULL;
-  const char *ck = d.checksum[0] ? awsc_arena_strdup(x->arena, d.checksum)
-                                 : NULL;
+  const char *ck =
+      d.checksum[0] ? awsc_arena_strdup(x->arena, d.checksum) : NULL;
   SET_CHECKSUM(p, x->alg, ck);
   bool no_etag = !out->e_tag || !*out->e_tag;
   awsc_output_free(out);
   if (no_etag)
     return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "UploadPart of part %u of %s answered without an "
-                          "ETag", i + 1, x->key);
+                          "ETag",
+                          i + 1, x->key);
   if (!p->e_tag || (d.checksum[0] && !ck))
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
@@ -201,9 +201,8 @@ static int put_multipart(xfer *x, up_src *s) {
   rc = awsc_s3_create_multipart_upload(x->client, cin, &cout, x->err);
   if (rc)
     return rc;
-  m.upload_id = cout->upload_id
-                    ? awsc_arena_strdup(x->arena, cout->upload_id)
-                    : NULL;
+  m.upload_id =
+      cout->upload_id ? awsc_arena_strdup(x->arena, cout->upload_id) : NULL;
   bool no_id = !cout->upload_id || !*cout->upload_id;
   awsc_output_free(cout);
   if (no_id)
@@ -243,9 +242,9 @@ int awsc_s3_upload_file(awsc_client *client, const char *filename,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "upload_file: NULL filename");
   xfer x;
-  int rc = xfer_begin(&x, client, "upload_file", "PutObject", bucket, key,
-                      NULL, extra_args_json, xfer_upload_args,
-                      xfer_upload_args_n, config, result, err);
+  int rc = xfer_begin(&x, client, "upload_file", "PutObject", bucket, key, NULL,
+                      extra_args_json, xfer_upload_args, xfer_upload_args_n,
+                      config, result, err);
   if (rc)
     return rc;
   up_src s;

@@ -16,35 +16,77 @@
 
 /* s3transfer's TransferManager.ALLOWED_*_ARGS, in its order (the order of
  * the names in the rejection message). */
-const char *const xfer_upload_args[] = {
-    "ACL", "CacheControl", "ChecksumAlgorithm", "ContentDisposition",
-    "ContentEncoding", "ContentLanguage", "ContentType", "ExpectedBucketOwner",
-    "Expires", "GrantFullControl", "GrantRead", "GrantReadACP",
-    "GrantWriteACP", "Metadata", "ObjectLockLegalHoldStatus",
-    "ObjectLockMode", "ObjectLockRetainUntilDate", "RequestPayer",
-    "ServerSideEncryption", "StorageClass", "SSECustomerAlgorithm",
-    "SSECustomerKey", "SSECustomerKeyMD5", "SSEKMSKeyId",
-    "SSEKMSEncryptionContext", "Tagging", "WebsiteRedirectLocation"};
+const char *const xfer_upload_args[] = {"ACL",
+                                        "CacheControl",
+                                        "ChecksumAlgorithm",
+                                        "ContentDisposition",
+                                        "ContentEncoding",
+                                        "ContentLanguage",
+                                        "ContentType",
+                                        "ExpectedBucketOwner",
+                                        "Expires",
+                                        "GrantFullControl",
+                                        "GrantRead",
+                                        "GrantReadACP",
+                                        "GrantWriteACP",
+                                        "Metadata",
+                                        "ObjectLockLegalHoldStatus",
+                                        "ObjectLockMode",
+                                        "ObjectLockRetainUntilDate",
+                                        "RequestPayer",
+                                        "ServerSideEncryption",
+                                        "StorageClass",
+                                        "SSECustomerAlgorithm",
+                                        "SSECustomerKey",
+                                        "SSECustomerKeyMD5",
+                                        "SSEKMSKeyId",
+                                        "SSEKMSEncryptionContext",
+                                        "Tagging",
+                                        "WebsiteRedirectLocation"};
 const size_t xfer_upload_args_n = AWSC_ARRAY_LEN(xfer_upload_args);
 
 const char *const xfer_download_args[] = {
-    "ChecksumMode", "VersionId", "SSECustomerAlgorithm", "SSECustomerKey",
-    "SSECustomerKeyMD5", "RequestPayer", "ExpectedBucketOwner"};
+    "ChecksumMode",       "VersionId",         "SSECustomerAlgorithm",
+    "SSECustomerKey",     "SSECustomerKeyMD5", "RequestPayer",
+    "ExpectedBucketOwner"};
 const size_t xfer_download_args_n = AWSC_ARRAY_LEN(xfer_download_args);
 
-const char *const xfer_copy_args[] = {
-    "ACL", "CacheControl", "ChecksumAlgorithm", "ContentDisposition",
-    "ContentEncoding", "ContentLanguage", "ContentType", "ExpectedBucketOwner",
-    "Expires", "GrantFullControl", "GrantRead", "GrantReadACP",
-    "GrantWriteACP", "Metadata", "ObjectLockLegalHoldStatus",
-    "ObjectLockMode", "ObjectLockRetainUntilDate", "RequestPayer",
-    "ServerSideEncryption", "StorageClass", "SSECustomerAlgorithm",
-    "SSECustomerKey", "SSECustomerKeyMD5", "SSEKMSKeyId",
-    "SSEKMSEncryptionContext", "Tagging", "WebsiteRedirectLocation",
-    "CopySourceIfMatch", "CopySourceIfModifiedSince", "CopySourceIfNoneMatch",
-    "CopySourceIfUnmodifiedSince", "CopySourceSSECustomerAlgorithm",
-    "CopySourceSSECustomerKey", "CopySourceSSECustomerKeyMD5",
-    "MetadataDirective", "TaggingDirective"};
+const char *const xfer_copy_args[] = {"ACL",
+                                      "CacheControl",
+                                      "ChecksumAlgorithm",
+                                      "ContentDisposition",
+                                      "ContentEncoding",
+                                      "ContentLanguage",
+                                      "ContentType",
+                                      "ExpectedBucketOwner",
+                                      "Expires",
+                                      "GrantFullControl",
+                                      "GrantRead",
+                                      "GrantReadACP",
+                                      "GrantWriteACP",
+                                      "Metadata",
+                                      "ObjectLockLegalHoldStatus",
+                                      "ObjectLockMode",
+                                      "ObjectLockRetainUntilDate",
+                                      "RequestPayer",
+                                      "ServerSideEncryption",
+                                      "StorageClass",
+                                      "SSECustomerAlgorithm",
+                                      "SSECustomerKey",
+                                      "SSECustomerKeyMD5",
+                                      "SSEKMSKeyId",
+                                      "SSEKMSEncryptionContext",
+                                      "Tagging",
+                                      "WebsiteRedirectLocation",
+                                      "CopySourceIfMatch",
+                                      "CopySourceIfModifiedSince",
+                                      "CopySourceIfNoneMatch",
+                                      "CopySourceIfUnmodifiedSince",
+                                      "CopySourceSSECustomerAlgorithm",
+                                      "CopySourceSSECustomerKey",
+                                      "CopySourceSSECustomerKeyMD5",
+                                      "MetadataDirective",
+                                      "TaggingDirective"};
 const size_t xfer_copy_args_n = AWSC_ARRAY_LEN(xfer_copy_args);
 
 static int oom(xfer *x) {
@@ -92,8 +134,8 @@ static int check_names(xfer *x, const awsc_jnode *extra,
     if (ok)
       continue;
     awsc_buf b = AWSC_BUF_INIT;
-    int rc = awsc_buf_printf(&b, "Invalid extra_args key '%s', must be one of: ",
-                             k);
+    int rc =
+        awsc_buf_printf(&b, "Invalid extra_args key '%s', must be one of: ", k);
     for (size_t j = 0; !rc && j < n_allowed; j++)
       rc = awsc_buf_printf(&b, "%s%s", j ? ", " : "", allowed[j]);
     if (rc) {
@@ -108,8 +150,7 @@ static int check_names(xfer *x, const awsc_jnode *extra,
         cut--;
       memcpy(cut, ", ...", 6);
     }
-    awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION, "%s",
-                   b.p);
+    awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION, "%s", b.p);
     awsc_buf_free(&b);
     return AWSC_EVALIDATION;
   }
@@ -225,8 +266,7 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
   x->arena = awsc_arena_new(16 * 1024);
   if (!x->arena)
     return oom(x);
-  rc = parse_args(x, main_op, copy_source, extra_args_json, allowed,
-                  n_allowed);
+  rc = parse_args(x, main_op, copy_source, extra_args_json, allowed, n_allowed);
   if (rc)
     xfer_end(x);
   return rc;
@@ -354,17 +394,16 @@ int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
   xfer_hasher_init(&h, x->md5, x->alg);
   uint64_t done = 0;
   while (done < len) {
-    size_t want = len - done < XFER_IO_SIZE ? (size_t)(len - done)
-                                            : XFER_IO_SIZE;
+    size_t want =
+        len - done < XFER_IO_SIZE ? (size_t)(len - done) : XFER_IO_SIZE;
     ssize_t got = pread(fd, buf, want, (off_t)(offset + done));
     if (got < 0 && errno == EINTR)
       continue;
     if (got <= 0)
-      return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
-                            "cannot read %s at offset %llu: %s", path,
-                            (unsigned long long)(offset + done),
-                            got < 0 ? strerror(errno)
-                                    : "the file is shorter than it was");
+      return awsc_error_set(
+          x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot read %s at offset %llu: %s",
+          path, (unsigned long long)(offset + done),
+          got < 0 ? strerror(errno) : "the file is shorter than it was");
     xfer_hasher_update(&h, buf, (size_t)got);
     done += (uint64_t)got;
   }
@@ -452,10 +491,11 @@ const char *xfer_copy_source_header(awsc_arena *a, const char *bucket,
 int xfer_complete(xfer *x, const char *upload_id,
                   const awsc_s3_completed_part *parts, const char **etags,
                   uint32_t n) {
-  static const xfer_arg complete_args[] = {
-      {"SSECustomerKey", NULL}, {"SSECustomerAlgorithm", NULL},
-      {"SSECustomerKeyMD5", NULL}, {"RequestPayer", NULL},
-      {"ExpectedBucketOwner", NULL}};
+  static const xfer_arg complete_args[] = {{"SSECustomerKey", NULL},
+                                           {"SSECustomerAlgorithm", NULL},
+                                           {"SSECustomerKeyMD5", NULL},
+                                           {"RequestPayer", NULL},
+                                           {"ExpectedBucketOwner", NULL}};
   awsc_s3_complete_multipart_upload_input *in = NULL;
   int rc = xfer_input(x, "CompleteMultipartUpload", complete_args,
                       AWSC_ARRAY_LEN(complete_args), false, (void **)&in);

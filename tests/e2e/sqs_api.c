@@ -336,7 +336,11 @@ static void test_errors(void) {
   awsc_sqs_receive_message_output *got = NULL;
   err = (awsc_error)AWSC_ERROR_INIT;
   CHECK_INT(awsc_sqs_receive_message(sqs, &rm, &got, &err), AWSC_ESERVICE);
-  CHECK_STR(err.service_code, "InvalidParameterValue");
+  /* the code of the x-amzn-query-error header (fauxqs prefixes
+   * "AWS.SimpleQueueService." to every one; SQS only to some) */
+  size_t n = strlen(err.service_code);
+  CHECK(n >= 21 &&
+        strcmp(err.service_code + n - 21, "InvalidParameterValue") == 0);
   CHECK_INT(err.http_status, 400);
   CHECK_INT(delete_queue(q), 0);
   free(q);

@@ -312,6 +312,13 @@ static void test_page_size(void) {
             AWSC_EINVAL);
   CHECK_STR(err.message, "PageSize parameter is not supported for the "
                          "pagination interface for this operation.");
+  cfg.page_size = 2;
+  cfg.version = 0;
+  CHECK_INT(awsc_paginator_new(&p, c, "list_objects_v2", "{\"Bucket\":\"b\"}",
+                               &cfg, &err),
+            AWSC_EINVAL);
+  CHECK(strstr(err.message, "AWSC_PAGINATOR_CONFIG_INIT") != NULL);
+  cfg.version = AWSC_PAGINATOR_CONFIG_VERSION;
   cfg.page_size = -1;
   CHECK_INT(awsc_paginator_new(&p, c, "list_objects_v2", "{\"Bucket\":\"b\"}",
                                &cfg, &err),

@@ -37,6 +37,11 @@ static void test_has_waiter(void) {
               AWSC_EVALIDATION);
     CHECK_INT(fake_sends(), 0);
     awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
+    wc.version = 0;
+    CHECK_INT(
+        awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", &wc, &err),
+        AWSC_EINVAL);
+    wc.version = AWSC_WAITER_CONFIG_VERSION;
     wc.max_attempts = -1;
     CHECK_INT(
         awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", &wc, &err),

@@ -165,8 +165,8 @@ static int on_get(fake_s3 *f, fs3_req *q, const awsc_http_request *r,
     return error(resp, 412, "PreconditionFailed");
   uint64_t start = 0, end = o->len ? o->len - 1 : 0;
   bool ranged = q->h_range[0] != '\0';
-  if (ranged && sscanf(q->h_range, "bytes=%" SCNu64 "-%" SCNu64, &start,
-                       &end) != 2)
+  if (ranged &&
+      sscanf(q->h_range, "bytes=%" SCNu64 "-%" SCNu64, &start, &end) != 2)
     return error(resp, 400, "InvalidRange");
   if (end >= o->len)
     end = o->len ? o->len - 1 : 0;
@@ -372,8 +372,7 @@ static int fake_send(awsc_transport *t, const awsc_http_request *r,
   int rc = 0;
   if (f->fail_at == f->n_req) {
     rc = error(resp, f->fail_status, f->fail_code);
-  } else if (strcmp(q->method, "GET") == 0 ||
-             strcmp(q->method, "HEAD") == 0) {
+  } else if (strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0) {
     rc = on_get(f, q, r, resp, err);
   } else if (strcmp(q->method, "POST") == 0 &&
              strncmp(q->query, "uploads", 7) == 0) {
@@ -412,7 +411,9 @@ static int fake_send(awsc_transport *t, const awsc_http_request *r,
   return rc;
 }
 
-static void fake_destroy(awsc_transport *t) { (void)t; }
+static void fake_destroy(awsc_transport *t) {
+  (void)t;
+}
 
 static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
 

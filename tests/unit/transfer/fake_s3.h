@@ -23,9 +23,9 @@
 
 typedef struct fs3_req {
   char method[8];
-  char key[256];          /* decoded */
-  char query[256];        /* as sent */
-  int part_number;        /* from the query, 0 when none */
+  char key[256];   /* decoded */
+  char query[256]; /* as sent */
+  int part_number; /* from the query, 0 when none */
   bool has_upload_id;
   int body_kind;          /* awsc_body_kind */
   uint64_t body_len;      /* bytes read from the body */
@@ -40,19 +40,19 @@ typedef struct fs3_req {
   char h_copy_if_match[80];
   char h_content_type[64];
   char h_acl[32];
-  char h_meta[128];       /* "name=value;" for each x-amz-meta-* */
-  char h_sse_c_key[64];   /* x-amz-server-side-encryption-customer-key */
+  char h_meta[128];         /* "name=value;" for each x-amz-meta-* */
+  char h_sse_c_key[64];     /* x-amz-server-side-encryption-customer-key */
   char complete_etags[512]; /* CompleteMultipartUpload: "e1,e2,..." */
-  int status;             /* what the fake answered (0: transport error) */
+  int status;               /* what the fake answered (0: transport error) */
 } fs3_req;
 
 typedef struct fs3_obj {
   char key[256];
   uint8_t *data;
   size_t len;
-  char etag[80];          /* with quotes */
+  char etag[80]; /* with quotes */
   char content_type[64];
-  char meta[128];         /* "name=value;" */
+  char meta[128]; /* "name=value;" */
 } fs3_obj;
 
 typedef struct fs3_part {
@@ -67,7 +67,7 @@ typedef struct fs3_upload {
   char content_type[64];
   char meta[128];
   fs3_part parts[FS3_MAX_PARTS + 1]; /* by part number */
-  bool done;              /* completed or aborted */
+  bool done;                         /* completed or aborted */
 } fs3_upload;
 
 typedef struct fake_s3 {
@@ -79,14 +79,14 @@ typedef struct fake_s3 {
   int n_up;
   int aborts;
   /* failure injection */
-  int fail_at;            /* 1-based request number answered with... */
-  int fail_status;        /* ...this status and fail_code (403 = no retry) */
+  int fail_at;     /* 1-based request number answered with... */
+  int fail_status; /* ...this status and fail_code (403 = no retry) */
   const char *fail_code;
-  int break_get_at;       /* this request (a GET) breaks off mid-body */
-  int break_get_times;    /* ...this many times in a row */
-  bool rgw_empty_etag;    /* CompleteMultipartUpload without an ETag */
-  bool replace_after_head;/* a HEAD changes the object's ETag afterwards */
-  bool ignore_if_match;   /* a server that does not check If-Match */
+  int break_get_at;        /* this request (a GET) breaks off mid-body */
+  int break_get_times;     /* ...this many times in a row */
+  bool rgw_empty_etag;     /* CompleteMultipartUpload without an ETag */
+  bool replace_after_head; /* a HEAD changes the object's ETag afterwards */
+  bool ignore_if_match;    /* a server that does not check If-Match */
 } fake_s3;
 
 void fs3_init(fake_s3 *f);

@@ -45,8 +45,7 @@ static void test_ranged_download(void) {
   saw_tmp_only = false;
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, &cfg, &r,
-                                 &err);
+  int rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, &cfg, &r, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "download: %s\n", err.message);
@@ -101,9 +100,9 @@ static void test_single_get_and_extra_args(void) {
   CHECK_INT(r.parts, 0);
   /* an empty object */
   fs3_put(&fs, "empty", "", 0, NULL);
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "empty", target, NULL, NULL, &r,
-                                  &err),
-            0);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "empty", target, NULL, NULL, &r, &err),
+      0);
   struct stat st;
   CHECK(stat(target, &st) == 0 && st.st_size == 0);
   awsc_client_free(c);
@@ -142,9 +141,9 @@ static void test_failure_leaves_nothing(void) {
   fs.fail_status = 403;
   fs.fail_code = "AccessDenied";
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL,
-                                  &err),
-            AWSC_ESERVICE);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL, &err),
+      AWSC_ESERVICE);
   CHECK_STR(err.service_code, "AccessDenied");
   CHECK(still_old());
   CHECK_INT(dir_count(".awsctmp."), 0);
@@ -152,17 +151,17 @@ static void test_failure_leaves_nothing(void) {
   char fresh[200];
   snprintf(fresh, sizeof(fresh), "%s/never.out", dir);
   fs.fail_at = 0;
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "nope", fresh, NULL, NULL, NULL,
-                                  &err),
-            AWSC_ESERVICE);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "nope", fresh, NULL, NULL, NULL, &err),
+      AWSC_ESERVICE);
   CHECK_INT(err.http_status, 404);
   CHECK(access(fresh, F_OK) != 0);
   CHECK_INT(dir_count(".awsctmp."), 0);
   /* a directory that does not exist */
   snprintf(fresh, sizeof(fresh), "%s/no/such/dir/f", dir);
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "big", fresh, NULL, NULL, NULL,
-                                  &err),
-            AWSC_EIO);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "big", fresh, NULL, NULL, NULL, &err),
+      AWSC_EIO);
   CHECK(strstr(err.message, "temporary file") != NULL);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -183,9 +182,9 @@ static void test_changed_object(void) {
   write_old();
   fs.replace_after_head = true;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL,
-                                  &err),
-            AWSC_ESERVICE);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL, &err),
+      AWSC_ESERVICE);
   CHECK_STR(err.service_code, "PreconditionFailed");
   CHECK_INT(err.http_status, 412);
   CHECK_STR(err.message, "Contents of stored object \"big\" in bucket "
@@ -196,9 +195,9 @@ static void test_changed_object(void) {
   fs3_put(&fs, "big", data, len, NULL);
   fs.replace_after_head = true;
   fs.ignore_if_match = true;
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL,
-                                  &err),
-            AWSC_ESERVICE);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL, &err),
+      AWSC_ESERVICE);
   CHECK_STR(err.service_code, "PreconditionFailed");
   CHECK(still_old());
   CHECK_INT(dir_count(".awsctmp."), 0);
@@ -225,8 +224,7 @@ static void test_broken_body_retried(void) {
   fs.break_get_times = 1;
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, &r,
-                                 &err);
+  int rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, &r, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "download: %s\n", err.message);
@@ -266,9 +264,9 @@ static void test_download_cancel(void) {
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
   cfg.progress = cancel_now;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL,
-                                  &err),
-            AWSC_ECANCELLED);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err),
+      AWSC_ECANCELLED);
   CHECK(access(target, F_OK) != 0);
   CHECK_INT(dir_count(".awsctmp."), 0);
   CHECK_INT(fs3_count(&fs, "GET", ""), 1); /* not retried */
@@ -291,8 +289,8 @@ static void test_copy(void) {
   awsc_s3_copy_source src = {"bkt", "src/big", NULL};
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_copy(c, &src, "bkt", "dst/big",
-                        "{\"ACL\": \"public-read\"}", NULL, &r, &err);
+  int rc = awsc_s3_copy(c, &src, "bkt", "dst/big", "{\"ACL\": \"public-read\"}",
+                        NULL, &r, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "copy: %s\n", err.message);
@@ -385,8 +383,7 @@ static void test_json_door(void) {
            target);
   char *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_transfer_json(c, "download_file", params, NULL, &out,
-                                  &err),
+  CHECK_INT(awsc_s3_transfer_json(c, "download_file", params, NULL, &out, &err),
             0);
   CHECK(out && strstr(out, "\"Size\":5,\"Parts\":0") != NULL);
   awsc_mem_free(out);
@@ -396,8 +393,8 @@ static void test_json_door(void) {
                                   "\"Key\": \"j2\"}",
                                   NULL, &out, &err),
             0);
-  CHECK(out && strstr(out, "{\"Bucket\":\"bkt\",\"Key\":\"j2\",\"Size\":5,") ==
-                   out);
+  CHECK(out &&
+        strstr(out, "{\"Bucket\":\"bkt\",\"Key\":\"j2\",\"Size\":5,") == out);
   awsc_mem_free(out);
   CHECK_INT(awsc_s3_transfer_json(c, "copy",
                                   "{\"CopySource\": {\"Bucket\": \"bkt\", "

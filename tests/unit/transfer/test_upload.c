@@ -6,6 +6,7 @@
  * anything is sent, the RGW empty-ETag case, checksums, upload_fileobj,
  * cancellation, part sizing, the JSON door, and no leaks.
  */
+#include "runtime/jtree.h"
 #include "transfer/transfer_internal.h"
 #include "util.h"
 
@@ -20,8 +21,8 @@ static void test_multipart_sequence(void) {
   const char *path = make_file("big.bin", 20 * MIB, 1);
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_upload_file(c, path, "bkt", "dir/big.bin", extra, NULL, &r,
-                               &err);
+  int rc =
+      awsc_s3_upload_file(c, path, "bkt", "dir/big.bin", extra, NULL, &r, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "upload: %s\n", err.message);
@@ -95,9 +96,8 @@ static void test_rgw_empty_etag(void) {
   awsc_client *c = make_client("s3", &s);
   const char *path = make_file("rgw.bin", 20 * MIB, 2);
   awsc_s3_transfer_result r;
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "rgw.bin", NULL, NULL, &r,
-                                NULL),
-            0);
+  CHECK_INT(
+      awsc_s3_upload_file(c, path, "bkt", "rgw.bin", NULL, NULL, &r, NULL), 0);
   fs3_obj *obj = fs3_get(&fs, "rgw.bin");
   CHECK(obj && strcmp(r.e_tag, obj->etag) == 0); /* "\"hex-3\"" */
   CHECK(strstr(r.e_tag, "-3\"") != NULL);
@@ -114,9 +114,9 @@ static void test_single_put(void) {
   const char *path = make_file("small.csv", MIB, 3);
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "small.csv", extra, NULL, &r,
-                                &err),
-            0);
+  CHECK_INT(
+      awsc_s3_upload_file(c, path, "bkt", "small.csv", extra, NULL, &r, &err),
+      0);
   CHECK_INT(fs.n_req, 1);
   fs3_req *q = &fs.req[0];
   CHECK_STR(q->method, "PUT");
@@ -133,8 +133,7 @@ static void test_single_put(void) {
   CHECK_INT(r.size, MIB);
   /* an empty file is one empty PutObject */
   path = make_file("empty", 0, 0);
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "empty", NULL, NULL, &r,
-                                &err),
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "empty", NULL, NULL, &r, &err),
             0);
   obj = fs3_get(&fs, "empty");
   CHECK(obj && obj->len == 0);
@@ -154,8 +153,8 @@ static void test_failed_part_aborts(void) {
   awsc_client *c = make_client("s3", &s);
   const char *path = make_file("fail.bin", 20 * MIB, 4);
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, NULL, NULL,
-                               &err);
+  int rc =
+      awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, NULL, NULL, &err);
   CHECK_INT(rc, AWSC_ESERVICE);
   CHECK_STR(err.service_code, "AccessDenied");
   CHECK_INT(err.http_status, 403);
@@ -214,8 +213,8 @@ static void test_extra_args_rejected(void) {
             "Invalid extra_args key 'ACL', must be one of: ChecksumMode, "
             "VersionId, SSECustomerAlgorithm, SSECustomerKey, "
             "SSECustomerKeyMD5, RequestPayer, ExpectedBucketOwner");
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"VersionId\": \"v\"}",
-                           NULL, NULL, &err);
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"VersionId\": \"v\"}", NULL,
+                           NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   /* the copy list is longer than the message: it ends visibly */
   awsc_s3_copy_source src = {"bkt", "x", NULL};
@@ -232,8 +231,7 @@ static void test_extra_args_rejected(void) {
   rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"Metadata\": [1]}", NULL,
                            NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"ACL\": ", NULL, NULL,
-                           &err);
+  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"ACL\": ", NULL, NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   rc = awsc_s3_upload_file(c, path, "bkt", "x", "[]", NULL, NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
@@ -245,8 +243,7 @@ static void test_extra_args_rejected(void) {
   /* and none of it was sent */
   CHECK_INT(fs.n_req, 0);
   /* empty ExtraArgs are fine */
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", " { } ", NULL, NULL,
-                                &err),
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", " { } ", NULL, NULL, &err),
             0);
   CHECK_INT(fs.n_req, 1);
   awsc_client_free(c);
@@ -386,8 +383,8 @@ static void test_upload_fileobj(void) {
   /* below the threshold: one PutObject from memory */
   fs3_cleanup(&fs);
   mem_src small = {data, 3000, 0, 0};
-  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &small, 3000, "bkt", "s",
-                                   NULL, NULL, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &small, 3000, "bkt", "s", NULL,
+                                   NULL, &r, &err),
             0);
   CHECK_INT(fs.n_req, 1);
   obj = fs3_get(&fs, "s");
@@ -487,8 +484,7 @@ static void test_json_door(void) {
                                   "{\"Bucket\": \"b\", \"Key\": \"k\"}", NULL,
                                   &out, &err),
             AWSC_EVALIDATION);
-  CHECK_STR(err.message,
-            "Missing required parameter in input: \"Filename\"");
+  CHECK_STR(err.message, "Missing required parameter in input: \"Filename\"");
   CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
                                   "{\"Bucket\": \"b\", \"Key\": \"k\", "
                                   "\"Filename\": \"f\", \"Extra\": {}}",
@@ -506,8 +502,7 @@ static void test_json_door(void) {
                                   "{\"multipart_threshold\": -1}}",
                                   NULL, &out, &err),
             AWSC_EVALIDATION);
-  CHECK_INT(awsc_s3_transfer_json(c, "upload_fileobj", "{}", NULL, &out,
-                                  &err),
+  CHECK_INT(awsc_s3_transfer_json(c, "upload_fileobj", "{}", NULL, &out, &err),
             AWSC_ENOTFOUND);
   CHECK(out == NULL);
   awsc_client_free(c);
@@ -515,7 +510,52 @@ static void test_json_door(void) {
   fs3_cleanup(&fs);
 }
 
-int main(void) {
+/* lib/transfer's name lists and defaults are s3transfer's. */
+static const char *args_json;
+
+static void check_list(const awsc_jnode *root, const char *name,
+                       const char *const *list, size_t n) {
+  const awsc_jnode *a = awsc_jtree_get(root, name);
+  CHECK(a && a->type == AWSC_J_ARRAY && a->count == n);
+  for (size_t i = 0; a && i < a->count && i < n; i++)
+    CHECK_STR(list[i], a->items[i]->s);
+}
+
+static void test_lists_match_s3transfer(void) {
+  size_t len;
+  char *text = (char *)slurp(args_json, &len);
+  CHECK(text != NULL);
+  if (!text)
+    return;
+  awsc_arena *a = awsc_arena_new(0);
+  awsc_jnode *root = NULL;
+  CHECK_INT(awsc_jtree_parse(&root, a, text, len, 0, NULL), 0);
+  if (root) {
+    check_list(root, "ALLOWED_UPLOAD_ARGS", xfer_upload_args,
+               xfer_upload_args_n);
+    check_list(root, "ALLOWED_DOWNLOAD_ARGS", xfer_download_args,
+               xfer_download_args_n);
+    check_list(root, "ALLOWED_COPY_ARGS", xfer_copy_args, xfer_copy_args_n);
+    const awsc_jnode *d = awsc_jtree_get(root, "defaults");
+    awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+    CHECK_INT(awsc_jtree_get(d, "multipart_threshold")->i,
+              cfg.multipart_threshold);
+    CHECK_INT(awsc_jtree_get(d, "multipart_chunksize")->i,
+              cfg.multipart_chunksize);
+    CHECK_INT(awsc_jtree_get(d, "max_concurrency")->i, cfg.max_concurrency);
+    CHECK_INT(awsc_jtree_get(d, "num_download_attempts")->i,
+              cfg.num_download_attempts);
+  }
+  awsc_arena_free(a);
+  free(text);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s s3transfer-allowed-args.json\n", argv[0]);
+    return 2;
+  }
+  args_json = argv[1];
   test_alloc_install();
   dir_setup();
   RUN(test_multipart_sequence);
@@ -530,6 +570,7 @@ int main(void) {
   RUN(test_progress_and_cancel);
   RUN(test_part_size);
   RUN(test_json_door);
+  RUN(test_lists_match_s3transfer);
   dir_teardown();
   /* everything the library allocated is released */
   test_current_failed = 0;

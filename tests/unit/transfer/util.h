@@ -22,7 +22,9 @@
 static fake_s3 fs;
 static char dir[64];
 
-static inline void no_sleep(long ms) { (void)ms; }
+static inline void no_sleep(long ms) {
+  (void)ms;
+}
 
 static inline const char *env_none(const char *name, void *ud) {
   (void)name;
