@@ -100,6 +100,36 @@ static char *json_member(const char *json, const char *key, int *is_obj) {
   return out;
 }
 
+/* Print the model's description of a service or one operation. */
+static int show_help(awsc_client *client, const char *service,
+                     const char *operation) {
+  awsc_error err = AWSC_ERROR_INIT;
+  char *json = NULL;
+  if (!operation) {
+    if (awsc_client_list_operations(client, &json, &err) != 0)
+      return fail(&err);
+    printf("%s operations (awsc %s OPERATION --help for one):\n", service,
+           service);
+    for (const char *p = json; *p; p++) {
+      if (*p == '"') {
+        const char *e = strchr(p + 1, '"');
+        printf("  %.*s\n", (int)(e - p - 1), p + 1);
+        p = e;
+      }
+    }
+    if (strcmp(service, "s3") == 0)
+      printf("S3 extras: upload_file, download_file, copy, "
+             "generate_presigned_url\n");
+    awsc_mem_free(json);
+    return 0;
+  }
+  if (awsc_client_describe_operation(client, operation, &json, &err) != 0)
+    return fail(&err);
+  printf("%s\n", json);
+  awsc_mem_free(json);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
@@ -128,12 +158,19 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (argc - i < 2) {
+  if (argc - i < 1) {
     usage(stderr);
     return 2;
   }
-  const char *service = argv[i], *operation = argv[i + 1];
+  const char *service = argv[i];
+  const char *operation = argc - i > 1 ? argv[i + 1] : "--help";
   const char *params = argc - i > 2 ? argv[i + 2] : NULL;
+  /* `awsc SERVICE --help` lists operations; `awsc SERVICE OP --help`
+   * describes one (no credentials or region needed) */
+  int help = strcmp(operation, "--help") == 0 ||
+             (params && strcmp(params, "--help") == 0);
+  if (help && !so.region)
+    so.region = "us-east-1";
 
   awsc_error err = AWSC_ERROR_INIT;
   awsc_session *session = NULL;
@@ -142,6 +179,11 @@ int main(int argc, char **argv) {
   if (awsc_session_new(&session, &so, &err) != 0 ||
       awsc_client_new(&client, session, service, &co, &err) != 0) {
     status = fail(&err);
+    goto done;
+  }
+  if (help) {
+    status = show_help(client, service,
+                       strcmp(operation, "--help") == 0 ? NULL : operation);
     goto done;
   }
   if (strcmp(service, "s3") == 0 && cli_s3_is_extra(operation)) {

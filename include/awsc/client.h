@@ -94,6 +94,24 @@ AWSC_API int awsc_client_has_operation(const awsc_client *client,
                                        const char *operation);
 
 /*
+ * The operations of the client's service as a JSON array of boto3 names
+ * (["abort_multipart_upload", ...]). *json_out: free with awsc_mem_free.
+ */
+AWSC_API int awsc_client_list_operations(const awsc_client *client,
+                                         char **json_out, awsc_error *err);
+
+/*
+ * One operation described from the model, as JSON: {"Name", "PythonName",
+ * "HttpMethod", "RequestUri", "CanPaginate", "Deprecated", "Input":
+ * {member: {"Type", "Required", "Location", "Enum"?, "Shape"?}},
+ * "Output": [member names]}. AWSC_ENOTFOUND for an unknown operation.
+ * *json_out: free with awsc_mem_free.
+ */
+AWSC_API int awsc_client_describe_operation(const awsc_client *client,
+                                            const char *operation,
+                                            char **json_out, awsc_error *err);
+
+/*
  * Call an operation with boto3-shaped JSON parameters (NULL or "" = {}).
  * The operation is named as in the model ("ListObjectsV2") or as in boto3
  * ("list_objects_v2"). Parameters are validated first (unknown member,

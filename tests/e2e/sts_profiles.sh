@@ -57,6 +57,10 @@ sts =
   endpoint_url = $sts
 s3 =
   endpoint_url = $sts
+[profile no-endpoint]
+role_arn = $role
+source_profile = base
+region = us-east-1
 [profile badrole]
 role_arn = arn:aws:iam:::role/NoSuchRoleE2E
 source_profile = base
@@ -76,7 +80,7 @@ check "role profile: list_buckets shows it" bash -c "$cli --profile role s3 list
 check "AWS_PROFILE=role works the same" bash -c "AWS_PROFILE=role $cli s3 list_buckets | grep -q '\"Name\":\"$bucket\"'"
 check "credential_source = Environment" bash -c "AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_ENDPOINT_URL=$sts $cli --profile chained-env s3 list_buckets | grep -q '\"Name\":\"$bucket\"'"
 check "[services] section gives the STS and S3 endpoints" bash -c "$cli --profile via-services s3 list_buckets | grep -q '\"Name\":\"$bucket\"'"
-check "AWS_ENDPOINT_URL_STS + _S3 from the environment" bash -c "AWS_ENDPOINT_URL_STS=$sts AWS_ENDPOINT_URL_S3=$sts $cli --profile via-services s3 list_buckets | grep -q '\"Name\":\"$bucket\"'"
+check "AWS_ENDPOINT_URL_STS + _S3 from the environment" bash -c "AWS_ENDPOINT_URL_STS=$sts AWS_ENDPOINT_URL_S3=$sts $cli --profile no-endpoint s3 list_buckets | grep -q '\"Name\":\"$bucket\"'"
 $cli --profile badrole s3 list_buckets >/dev/null 2>"$tmp/e1"; rc=$?
 check "wrong role -> NoSuchEntity from AssumeRole, exit 1" bash -c "[ $rc = 1 ] && grep -q NoSuchEntity $tmp/e1 && grep -q AssumeRole $tmp/e1"
 $cli --profile mfa s3 list_buckets >/dev/null 2>"$tmp/e2"
@@ -93,7 +97,7 @@ if command -v aws >/dev/null 2>&1 && aws --version >/dev/null 2>&1; then
   if [ -n "${AWSC_E2E_SNS_ENDPOINT:-}" ]; then
     a=$(AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk aws --region us-east-1 --endpoint-url "$AWSC_E2E_SNS_ENDPOINT" sts get-caller-identity --query Arn --output text 2>&1)
     b=$(AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_REGION=us-east-1 $cli --endpoint-url "$AWSC_E2E_SNS_ENDPOINT" sts get_caller_identity 2>&1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["Arn"])' 2>&1)
-    check "get_caller_identity: awsc and awscli agree ($b)" [ -n "$a" ] && [ "$a" = "$b" ]
+    check "get_caller_identity: awsc and awscli agree ($b)" [ -n "$a" -a "$a" = "$b" ]
   else
     skipped "get_caller_identity cross-check" "AWSC_E2E_SNS_ENDPOINT is not set"
   fi

@@ -157,13 +157,13 @@ static void test_refresh(void) {
   awsc_credentials_release(c1);
   awsc_credentials_release(c2);
 
-  /* 12 minutes left (advisory window) and STS failing: the old keys are
-   * kept, no error. */
+  /* 12 minutes left (advisory window) and STS refusing: the old keys are
+   * kept, no error. (Not a 5xx: that would be retried with backoff.) */
   awsc_session_free(s);
   fake_reply advisory[] = {
       {200, NULL, fake_sts_xml(0, "AssumeRole", "ASIA1", "s1", "t1", 720),
        NULL, NULL},
-      {503, NULL, "<ErrorResponse><Error><Code>ServiceUnavailable</Code>"
+      {403, NULL, "<ErrorResponse><Error><Code>AccessDenied</Code>"
                   "</Error></ErrorResponse>", NULL, NULL}};
   fake_reset(advisory, 2);
   s = fake_session("r");
