@@ -36,7 +36,7 @@
  * max_concurrency is accepted and reserved). Several transfers may run at
  * once on different threads with the same client. Memory stays bounded
  * whatever the object size: a 256 KiB I/O buffer for files, one part
- * buffer for upload_fileobj, and the part list (about 100 bytes a part).
+ * buffer for upload_fileobj, and the part list (about 200 bytes a part).
  */
 #ifndef AWSC_TRANSFER_H
 #define AWSC_TRANSFER_H
@@ -141,8 +141,9 @@ AWSC_API int awsc_s3_upload_file(awsc_client *client, const char *filename,
 /*
  * Upload exactly `size` bytes produced by `read` (boto3's upload_fileobj
  * with a stream of known length). `read` is called on this thread in
- * order, never after the call returns; a part is read into one buffer of
- * the part size before it is sent (so it can be retried and hashed).
+ * order, never after the call returns. Each part is read into one buffer
+ * of the part size before it is sent (so that it can be hashed and
+ * retried); below the multipart threshold that is the whole object.
  * A read that ends early or returns a negative status fails the upload
  * (AWSC_EBODY or that status). Otherwise as awsc_s3_upload_file.
  */

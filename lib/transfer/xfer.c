@@ -175,7 +175,9 @@ static int parse_args(xfer *x, const char *main_op, const char *copy_source,
     return awsc_error_set(x->err, AWSC_EUNSUPPORTED, AWSC_ERROR_INTERNAL,
                           "%s: the S3 service is not built in", x->what);
   awsc_sv inner = {"", 0};
-  if (extra_json && *awsc_sv_trim(awsc_sv_from_cstr(extra_json)).p) {
+  /* NULL, "" and JSON null all mean "none", as ExtraArgs=None does */
+  awsc_sv given = awsc_sv_trim(awsc_sv_from_cstr(extra_json));
+  if (given.n && !awsc_sv_eq_cstr(given, "null")) {
     awsc_jnode *root = NULL;
     int rc = awsc_jtree_parse(&root, x->arena, extra_json, strlen(extra_json),
                               0, x->err);
@@ -193,9 +195,8 @@ static int parse_args(xfer *x, const char *main_op, const char *copy_source,
     if ((rc = check_names(x, root, allowed, n_allowed)))
       return rc;
     /* the members' text: between the outer braces */
-    awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(extra_json));
-    inner.p = t.p + 1;
-    inner.n = t.n - 2;
+    inner.p = given.p + 1;
+    inner.n = given.n - 2;
     if (!awsc_sv_trim(inner).n)
       inner.n = 0;
   }
@@ -419,7 +420,11 @@ void xfer_result(xfer *x, uint64_t size, uint32_t parts, const char *e_tag,
   r->size = size;
   r->parts = parts;
   r->e_tag_computed = computed;
-  awsc_strlcpy(r->e_tag, e_tag ? e_tag : "", sizeof(r->e_tag));
+  /* quoted as S3 sends ETags; Ceph RGW's CopyObjectResult has them bare */
+  if (e_tag && *e_tag && *e_tag != '"')
+    snprintf(r->e_tag, sizeof(r->e_tag), "\"%s\"", e_tag);
+  else
+    awsc_strlcpy(r->e_tag, e_tag ? e_tag : "", sizeof(r->e_tag));
   awsc_strlcpy(r->version_id, version_id ? version_id : "",
                sizeof(r->version_id));
 }

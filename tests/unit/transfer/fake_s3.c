@@ -302,11 +302,14 @@ static int on_put(fake_s3 *f, fs3_req *q, fs3_upload *u, const uint8_t *body,
     cp(o->meta, sizeof(o->meta), q->h_meta);
   }
   if (q->h_copy_source[0]) {
+    /* the ETag without its quotes, as Ceph RGW answers copies */
+    char bare[40];
+    md5_etag(src, n, bare, sizeof(bare), false);
     char out[256];
     snprintf(out, sizeof(out),
              "<%s><LastModified>2026-01-02T03:04:05.000Z</LastModified>"
              "<ETag>%s</ETag></%s>",
-             u ? "CopyPartResult" : "CopyObjectResult", etag,
+             u ? "CopyPartResult" : "CopyObjectResult", bare,
              u ? "CopyPartResult" : "CopyObjectResult");
     return xml(resp, out);
   }

@@ -242,10 +242,12 @@ static void test_extra_args_rejected(void) {
   CHECK_INT(rc, AWSC_EUNSUPPORTED);
   /* and none of it was sent */
   CHECK_INT(fs.n_req, 0);
-  /* empty ExtraArgs are fine */
+  /* empty ExtraArgs are fine, null too (boto3's ExtraArgs=None) */
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", "null", NULL, NULL, &err),
+            0);
   CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", " { } ", NULL, NULL, &err),
             0);
-  CHECK_INT(fs.n_req, 1);
+  CHECK_INT(fs.n_req, 2);
   awsc_client_free(c);
   awsc_session_free(s);
   fs3_cleanup(&fs);
