@@ -181,13 +181,13 @@ int main(int argc, char **argv) {
     status = fail(&err);
     goto done;
   }
+  if (strcmp(service, "s3") == 0 && cli_s3_is_extra(operation)) {
+    status = cli_s3_extras(client, operation, params);
+    goto done;
+  }
   if (help) {
     status = show_help(client, service,
                        strcmp(operation, "--help") == 0 ? NULL : operation);
-    goto done;
-  }
-  if (strcmp(service, "s3") == 0 && cli_s3_is_extra(operation)) {
-    status = cli_s3_extras(client, operation, params);
     goto done;
   }
   char *out = NULL;

@@ -11,9 +11,10 @@ trap 'rm -rf "$tmp"' EXIT
 meson setup "$tmp/b" "$repo" --buildtype=release -Dtests=false -Dbench=false \
   -Dservices="$services" >/dev/null
 t0=$(date +%s.%N)
-ninja -C "$tmp/b" lib/libawsc.so >/dev/null
+so=$(ninja -C "$tmp/b" -t targets all | grep -o '^lib/libawsc\.so\.[0-9.]*[0-9]:' | head -n 1 | tr -d :)
+ninja -C "$tmp/b" "$so" >/dev/null
 t1=$(date +%s.%N)
-cp "$tmp/b/lib/libawsc.so" "$tmp/libawsc.so"
+cp "$tmp/b/$so" "$tmp/libawsc.so"
 strip --strip-unneeded "$tmp/libawsc.so"
 size=$(stat -c %s "$tmp/libawsc.so")
 printf 'services: %s\n' "$services"
