@@ -8,6 +8,7 @@
 
 #include "awsc/s3.h"
 #include "awsc/sns.h"
+#include "awsc/sts.h"
 #include "client/client_internal.h"
 #include "fake_transport.h"
 #include "test.h"
@@ -309,6 +310,40 @@ static void test_presign(void) {
   done(c, s);
 }
 
+/* GetSessionToken: no local server serves it, so the protocol path is
+ * checked here against AWS's documented response. */
+static void test_sts_get_session_token(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "x-amzn-RequestId: S1\n",
+                 "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/"
+                 "doc/2011-06-15/\"><GetSessionTokenResult><Credentials>"
+                 "<SessionToken>TOKEN</SessionToken><SecretAccessKey>SK"
+                 "</SecretAccessKey><Expiration>2026-11-26T01:00:00Z"
+                 "</Expiration><AccessKeyId>ASIAEXAMPLE</AccessKeyId>"
+                 "</Credentials></GetSessionTokenResult><ResponseMetadata>"
+                 "<RequestId>S1</RequestId></ResponseMetadata>"
+                 "</GetSessionTokenResponse>");
+  awsc_session *s;
+  awsc_client *c = make("sts", "us-east-1", NULL, &s);
+  awsc_sts_get_session_token_input in = {0};
+  in.duration_seconds = 900;
+  in.has_duration_seconds = true;
+  awsc_sts_get_session_token_output *out = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_sts_get_session_token(c, &in, &out, &err), 0);
+  CHECK(out && out->credentials);
+  if (out && out->credentials) {
+    CHECK_STR(out->credentials->access_key_id, "ASIAEXAMPLE");
+    CHECK_STR(out->credentials->session_token, "TOKEN");
+    CHECK_INT(out->credentials->expiration, 1795654800000LL);
+  }
+  awsc_output_free(out);
+  CHECK(strstr(ft.sent[0].body, "Action=GetSessionToken") != NULL);
+  CHECK(strstr(ft.sent[0].body, "DurationSeconds=900") != NULL);
+  CHECK(strstr(ft.sent[0].url, "sts.") != NULL);
+  done(c, s);
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_typed_output_and_metadata);
@@ -322,6 +357,7 @@ int main(void) {
   RUN(test_wrong_region_redirect);
   RUN(test_sns_query_and_error);
   RUN(test_presign);
+  RUN(test_sts_get_session_token);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
