@@ -28,6 +28,18 @@ static int anonymous_get(awsc_session *session, const char *url) {
   return status;
 }
 
+/* The object's public URL, as the client addresses buckets. */
+static void object_url(awsc_client *s3, const char *bucket, const char *key,
+                       char *out, size_t n) {
+  char *u = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  if (awsc_s3_object_url(s3, bucket, key, 0, &u, &err) == 0)
+    snprintf(out, n, "%s", u);
+  else
+    snprintf(out, n, "invalid:");
+  awsc_mem_free(u);
+}
+
 static int put(awsc_client *s3, const char *bucket, const char *key,
                const char *acl) {
   static const char html[] = "<html><body>public</body></html>\n";
@@ -57,11 +69,10 @@ int main(int argc, char **argv) {
   awsc_error err = AWSC_ERROR_INIT;
   int status = 0;
   char url[1024];
-  const char *endpoint = awsc_client_endpoint(s3);
 
   /* private object: anonymous access refused */
   status |= put(s3, bucket, "public/private.html", NULL);
-  snprintf(url, sizeof(url), "%s/%s/public/private.html", endpoint, bucket);
+  object_url(s3, bucket, "public/private.html", url, sizeof(url));
   int st = anonymous_get(session, url);
   printf("private object, anonymous GET: %d (expect 403)\n", st);
   status |= st != 403;
@@ -74,14 +85,14 @@ int main(int argc, char **argv) {
   acl.acl = AWSC_S3_OBJECT_CANNED_ACL_PUBLIC_READ;
   if (awsc_s3_put_object_acl(s3, &acl, NULL, &err) != 0)
     status |= example_fail("put_object_acl", &err);
-  snprintf(url, sizeof(url), "%s/%s/public/acl.html", endpoint, bucket);
+  object_url(s3, bucket, "public/acl.html", url, sizeof(url));
   st = anonymous_get(session, url);
   printf("put_object_acl public-read, anonymous GET %s: %d\n", url, st);
   status |= st != 200;
 
   /* uploaded public-read in one go */
   status |= put(s3, bucket, "public/direct.html", "public-read");
-  snprintf(url, sizeof(url), "%s/%s/public/direct.html", endpoint, bucket);
+  object_url(s3, bucket, "public/direct.html", url, sizeof(url));
   st = anonymous_get(session, url);
   printf("uploaded with ACL public-read, anonymous GET %s: %d\n", url, st);
   status |= st != 200;

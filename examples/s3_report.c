@@ -172,8 +172,10 @@ int main(int argc, char **argv) {
   awsc_output_free(lo);
   snprintf(key, sizeof(key), "%sindex.html", prefix);
   status |= publish(s3, bucket, key, index, n, "text/html");
-  printf("public URL: %s/%s/%sindex.html\n", awsc_client_endpoint(s3), bucket,
-         prefix);
+  char *url = NULL;
+  if (awsc_s3_object_url(s3, bucket, key, 0, &url, &err) == 0)
+    printf("public URL: %s\n", url);
+  awsc_mem_free(url);
   example_cleanup(session, s3);
   return status;
 }

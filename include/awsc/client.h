@@ -144,6 +144,19 @@ AWSC_API int awsc_generate_presigned_url(awsc_client *client,
                                          int64_t expires_in, char **url_out,
                                          awsc_error *err);
 
+/*
+ * The plain (unsigned) URL of an S3 object, as a public-read object is
+ * fetched: style 0 = as the client addresses buckets (path-style for
+ * custom endpoints, virtual-hosted for AWS), 1 = path-style
+ * (https://s3.REGION.amazonaws.com/BUCKET/KEY), 2 = virtual-hosted
+ * (https://BUCKET.s3.REGION.amazonaws.com/KEY). The key is percent-encoded
+ * ('/' kept). *url_out: free with awsc_mem_free. AWSC_EVALIDATION when the
+ * bucket can not be a host name and style 2 is asked for.
+ */
+AWSC_API int awsc_s3_object_url(awsc_client *client, const char *bucket,
+                                const char *key, int style, char **url_out,
+                                awsc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -155,3 +155,51 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   awsc_arena_free(a);
   return rc;
 }
+
+int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
+                       int style, char **url_out, awsc_error *err) {
+  if (!c || !bucket || !key || !url_out)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_s3_object_url: NULL argument");
+  *url_out = NULL;
+  if (!awsc_client_is_s3(c->svc))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_s3_object_url needs an S3 client");
+  const awsc_endpoint *ep = &c->endpoint;
+  bool dns_ok = awsc_s3_bucket_is_dns_compatible(bucket, ep->https);
+  bool virt;
+  if (style == 1)
+    virt = false;
+  else if (style == 2)
+    virt = true;
+  else if (c->addressing == 1)
+    virt = false;
+  else if (c->addressing == 2)
+    virt = dns_ok;
+  else
+    virt = dns_ok && !ep->custom && !ep->host_is_ip;
+  if (virt && !dns_ok)
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "bucket name %s can not be used in a host name "
+                          "(virtual-hosted style)",
+                          bucket);
+  awsc_buf u = AWSC_BUF_INIT;
+  int rc = awsc_buf_printf(&u, "%s://", ep->https ? "https" : "http");
+  if (!rc && virt)
+    rc = awsc_buf_printf(&u, "%s.%s%s/", bucket, ep->host, ep->base_path);
+  else if (!rc) {
+    rc = awsc_buf_printf(&u, "%s%s/", ep->host, ep->base_path);
+    if (!rc)
+      rc = awsc_uri_encode(&u, bucket, strlen(bucket), false);
+    if (!rc)
+      rc = awsc_buf_putc(&u, '/');
+  }
+  if (!rc)
+    rc = awsc_uri_encode(&u, key, strlen(key), true);
+  if (rc) {
+    awsc_buf_free(&u);
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  }
+  *url_out = awsc_buf_detach(&u);
+  return 0;
+}

@@ -344,6 +344,24 @@ static void test_sts_get_session_token(void) {
   done(c, s);
 }
 
+static void test_object_url(void) {
+  fake_init(&ft);
+  awsc_session *s;
+  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  char *u = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_object_url(c, "my-bucket", "dir/a b+c.html", 0, &u, &err),
+            0);
+  CHECK_STR(u, "https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc.html");
+  awsc_mem_free(u);
+  CHECK_INT(awsc_s3_object_url(c, "my-bucket", "k", 1, &u, &err), 0);
+  CHECK_STR(u, "https://s3.eu-west-1.amazonaws.com/my-bucket/k");
+  awsc_mem_free(u);
+  CHECK_INT(awsc_s3_object_url(c, "My_Bucket", "k", 2, &u, &err),
+            AWSC_EVALIDATION);
+  done(c, s);
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_typed_output_and_metadata);
@@ -358,6 +376,7 @@ int main(void) {
   RUN(test_sns_query_and_error);
   RUN(test_presign);
   RUN(test_sts_get_session_token);
+  RUN(test_object_url);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
