@@ -5,7 +5,8 @@
 # Needs AWSC_E2E_S3_ENDPOINT (set by scripts/test.sh when RGW is up);
 # exits 77 (skipped) with the reason printed when it is not set.
 # Data stays small (RGW's memory store): about 80 MiB at the peak, all
-# deleted at the end.
+# deleted at the end (RGW's garbage collector frees the multipart data
+# later, by default after two hours).
 set -u
 build=$1
 cli=$build/tools/awsc
@@ -54,6 +55,7 @@ trap cleanup EXIT
 check "cli create_bucket" $cli s3 create_bucket "{\"Bucket\":\"$bucket\"}"
 head -c 1048576 /dev/urandom > "$tmp/small.bin"
 head -c 20971520 /dev/urandom > "$tmp/big.bin"
+head -c 12582912 /dev/urandom > "$tmp/mid.bin"
 extra='{"ACL":"public-read","ContentType":"application/x-e2e","Metadata":{"owner":"qa","case":"transfer"}}'
 
 # ---- upload_file: 1 MiB (PutObject) and 20 MiB (3 parts)
@@ -123,15 +125,14 @@ if [ -n "$AWS" ]; then
   $AWS s3api head-object --bucket "$bucket" --key cp/small.bin > "$tmp/hc1.json" 2>&1
   check "awscli: CopyObject with MetadataDirective REPLACE" [ "$(jget ContentType < "$tmp/hc1.json")" = text/x-replaced ]
   check "awscli: CopyObject's ETag = copy's (quoted)" [ "$(jget ETag < "$tmp/hc1.json")" = "$(jget ETag < "$tmp/c1.json")" ]
-  # bytes written by awscli's own multipart upload, read by download_file
-  $AWS s3 cp "$tmp/big.bin" "s3://$bucket/aws/big.bin" >/dev/null 2>&1
-  $cli s3 download_file "{\"Bucket\":\"$bucket\",\"Key\":\"aws/big.bin\",\"Filename\":\"$tmp/dl/aws.bin\"}" >/dev/null 2>&1
-  check "download_file of awscli's multipart upload: same bytes" cmp "$tmp/dl/aws.bin" "$tmp/big.bin"
+  # bytes written by awscli's own multipart upload (8 + 4 MiB), read back
+  $AWS s3 cp "$tmp/mid.bin" "s3://$bucket/aws/mid.bin" >/dev/null 2>&1
+  $cli s3 download_file "{\"Bucket\":\"$bucket\",\"Key\":\"aws/mid.bin\",\"Filename\":\"$tmp/dl/aws.bin\",\"Config\":{\"multipart_chunksize\":5242880}}" >/dev/null 2>&1
+  check "download_file of awscli's multipart upload: same bytes" cmp "$tmp/dl/aws.bin" "$tmp/mid.bin"
   rm -f "$tmp/dl/aws.bin"
 fi
 
 # ---- smaller parts through Config: 12 MiB in 5 + 5 + 2 MiB (RGW's minimum)
-head -c 12582912 /dev/urandom > "$tmp/mid.bin"
 $cli s3 upload_file "{\"Filename\":\"$tmp/mid.bin\",\"Bucket\":\"$bucket\",\"Key\":\"up/mid.bin\",\"Config\":{\"multipart_threshold\":5242880,\"multipart_chunksize\":5242880}}" > "$tmp/u12.json" 2>&1
 check "upload_file with Config: 5 MiB parts (Parts 3)" [ "$(jget Parts < "$tmp/u12.json")" = 3 ]
 $cli s3 download_file "{\"Bucket\":\"$bucket\",\"Key\":\"up/mid.bin\",\"Filename\":\"$tmp/dl/mid.bin\",\"Config\":{\"multipart_threshold\":1048576,\"multipart_chunksize\":1048576}}" > "$tmp/d12.json" 2>&1

@@ -409,6 +409,55 @@ static void test_json_door(void) {
   unlink(target);
 }
 
+/* Every allocation failing in turn: an error or a success, never a
+ * crash, a leak, a partial target or a temporary file left behind. */
+static void test_allocation_failures(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  snprintf(target, sizeof(target), "%s/oom.out", dir);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = MIB; /* 3 ranges of 1 MiB */
+  cfg.multipart_chunksize = MIB;
+  size_t len = 3 * MIB;
+  uint8_t *data = malloc(len);
+  pattern(data, len, 21);
+  fs3_put(&fs, "obj", data, len, NULL);
+  CHECK_INT(
+      awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, NULL),
+      0);
+  int64_t live = test_alloc_live();
+  int failures = 0;
+  for (uint64_t n = 1; n < 10000; n++) {
+    write_old();
+    fs.n_req = 0;
+    awsc_error err = AWSC_ERROR_INIT;
+    test_alloc_fail_at(n);
+    int rc =
+        awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    CHECK_INT(test_alloc_live(), live);
+    CHECK_INT(dir_count(".awsctmp."), 0);
+    if (rc) {
+      failures++;
+      CHECK(still_old());
+    } else {
+      CHECK(same_as(target, fs3_get(&fs, "obj")));
+    }
+    if (!fired) {
+      CHECK_INT(rc, 0);
+      break;
+    }
+  }
+  CHECK(failures > 20);
+  free(data);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+  unlink(target);
+}
+
 int main(void) {
   test_alloc_install();
   dir_setup();
@@ -420,6 +469,7 @@ int main(void) {
   RUN(test_download_cancel);
   RUN(test_copy);
   RUN(test_json_door);
+  RUN(test_allocation_failures);
   dir_teardown();
   test_current_failed = 0;
   CHECK_INT(test_alloc_live(), 0);

@@ -512,6 +512,50 @@ static void test_json_door(void) {
   fs3_cleanup(&fs);
 }
 
+/* Every allocation failing in turn: an error (or a success when the
+ * failure was absorbed), never a crash or a leak. */
+static void test_allocation_failures(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("oom.bin", 6 * MIB, 20);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = MIB; /* 5 + 1 MiB parts */
+  const char *ea = "{\"ContentType\": \"a/b\", \"Metadata\": {\"k\": \"v\"}}";
+  /* warm up: credentials and caches that live as long as the client */
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "oom", ea, &cfg, NULL, NULL),
+            0);
+  int64_t live = test_alloc_live();
+  int failures = 0;
+  for (uint64_t n = 1; n < 10000; n++) {
+    fs3_cleanup(&fs);
+    awsc_error err = AWSC_ERROR_INIT;
+    test_alloc_fail_at(n);
+    int rc = awsc_s3_upload_file(c, path, "bkt", "oom", ea, &cfg, NULL, &err);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    CHECK_INT(test_alloc_live(), live);
+    if (!fired) {
+      CHECK_INT(rc, 0);
+      break;
+    }
+    if (rc) {
+      failures++;
+      CHECK(err.message[0] != '\0');
+      /* an upload that had started is aborted, unless the failure hit
+       * reading the create's answer (the UploadId is then unknown, as it
+       * would be to boto3) */
+      bool started = fs.n_req > 1;
+      CHECK(!started || fs.aborts == 1 ||
+            fs3_count(&fs, "POST", "uploadId=") == 1);
+    }
+  }
+  CHECK(failures > 20);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
 /* lib/transfer's name lists and defaults are s3transfer's. */
 static const char *args_json;
 
@@ -573,6 +617,7 @@ int main(int argc, char **argv) {
   RUN(test_part_size);
   RUN(test_json_door);
   RUN(test_lists_match_s3transfer);
+  RUN(test_allocation_failures);
   dir_teardown();
   /* everything the library allocated is released */
   test_current_failed = 0;
