@@ -150,6 +150,27 @@ static int static_get(awsc_credentials_provider *p, awsc_credentials **out,
   return AWSC_OK;
 }
 
+void *awsc_provider_alloc(awsc_credentials_provider **out,
+                          const awsc_credentials_provider_vtable *vtable,
+                          size_t impl_size) {
+  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
+  void *state = awsc_calloc(1, impl_size);
+  if (!p || !state) {
+    awsc_free(p);
+    awsc_free(state);
+    return NULL;
+  }
+  p->vtable = vtable;
+  p->impl = state;
+  *out = p;
+  return state;
+}
+
+void awsc_provider_free_simple(awsc_credentials_provider *p) {
+  awsc_free(p->impl);
+  awsc_free(p);
+}
+
 static void static_destroy(awsc_credentials_provider *p) {
   awsc_credentials_release(p->impl);
   awsc_free(p);

@@ -203,6 +203,16 @@ int awsc_json_pick(const char *json, size_t len, awsc_json_field *fields,
                    size_t n, awsc_error *err);
 void awsc_json_fields_cleanup(awsc_json_field *fields, size_t n);
 
+/* A provider whose state is one zeroed block of impl_size bytes, set in
+ * *out; returns that block, or NULL when out of memory (then nothing is
+ * left allocated). The vtable's destroy should be
+ * awsc_provider_free_simple. */
+void *awsc_provider_alloc(awsc_credentials_provider **out,
+                          const awsc_credentials_provider_vtable *vtable,
+                          size_t impl_size);
+/* destroy for providers made by awsc_provider_alloc. */
+void awsc_provider_free_simple(awsc_credentials_provider *p);
+
 /* Free a string that held a secret: wipe then free. NULL is ok. */
 void awsc_free_secret(char *s);
 /* Wipe and free a buffer that held a secret. */

@@ -364,13 +364,8 @@ done:
   return rc;
 }
 
-static void container_destroy(awsc_credentials_provider *p) {
-  awsc_free(p->impl);
-  awsc_free(p);
-}
-
 static const awsc_credentials_provider_vtable container_vtable = {
-    PNAME, container_get, container_destroy};
+    PNAME, container_get, awsc_provider_free_simple};
 
 int awsc_provider_container_new_ex(awsc_credentials_provider **out,
                                    const awsc_config *cfg,
@@ -381,13 +376,10 @@ int awsc_provider_container_new_ex(awsc_credentials_provider **out,
   *out = NULL;
   if (!cfg || !transport)
     return AWSC_EINVAL;
-  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
-  container_impl *c = awsc_calloc(1, sizeof(*c));
-  if (!p || !c) {
-    awsc_free(p);
-    awsc_free(c);
+  awsc_credentials_provider *p = NULL;
+  container_impl *c = awsc_provider_alloc(&p, &container_vtable, sizeof(*c));
+  if (!c)
     return AWSC_ENOMEM;
-  }
   c->cfg = cfg;
   c->transport = transport;
   c->logger = opts ? opts->logger : NULL;
@@ -398,8 +390,6 @@ int awsc_provider_container_new_ex(awsc_credentials_provider **out,
   c->retry_delay_ms = !opts || opts->retry_delay_ms == 0
                           ? CONTAINER_RETRY_DELAY_MS
                           : opts->retry_delay_ms;
-  p->vtable = &container_vtable;
-  p->impl = c;
   *out = p;
   return AWSC_OK;
 }

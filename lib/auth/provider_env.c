@@ -50,13 +50,8 @@ static int env_get(awsc_credentials_provider *p, awsc_credentials **out,
   return AWSC_OK;
 }
 
-static void env_destroy(awsc_credentials_provider *p) {
-  awsc_free(p->impl);
-  awsc_free(p);
-}
-
 static const awsc_credentials_provider_vtable env_vtable = {
-    AWSC_PROVIDER_NAME_ENV, env_get, env_destroy};
+    AWSC_PROVIDER_NAME_ENV, env_get, awsc_provider_free_simple};
 
 int awsc_provider_env_new_ex(awsc_credentials_provider **out,
                              const awsc_config *cfg,
@@ -66,17 +61,12 @@ int awsc_provider_env_new_ex(awsc_credentials_provider **out,
   *out = NULL;
   if (!cfg)
     return AWSC_EINVAL;
-  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
-  env_impl *e = awsc_calloc(1, sizeof(*e));
-  if (!p || !e) {
-    awsc_free(p);
-    awsc_free(e);
+  awsc_credentials_provider *p = NULL;
+  env_impl *e = awsc_provider_alloc(&p, &env_vtable, sizeof(*e));
+  if (!e)
     return AWSC_ENOMEM;
-  }
   e->cfg = cfg;
   e->logger = opts ? opts->logger : NULL;
-  p->vtable = &env_vtable;
-  p->impl = e;
   *out = p;
   return AWSC_OK;
 }

@@ -454,13 +454,8 @@ done:
   return rc;
 }
 
-static void imds_destroy(awsc_credentials_provider *p) {
-  awsc_free(p->impl);
-  awsc_free(p);
-}
-
 static const awsc_credentials_provider_vtable imds_vtable = {
-    PNAME, imds_get_creds, imds_destroy};
+    PNAME, imds_get_creds, awsc_provider_free_simple};
 
 int awsc_provider_imds_new_ex(awsc_credentials_provider **out,
                               const awsc_config *cfg,
@@ -471,20 +466,15 @@ int awsc_provider_imds_new_ex(awsc_credentials_provider **out,
   *out = NULL;
   if (!cfg || !transport)
     return AWSC_EINVAL;
-  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
-  imds_impl *m = awsc_calloc(1, sizeof(*m));
-  if (!p || !m) {
-    awsc_free(p);
-    awsc_free(m);
+  awsc_credentials_provider *p = NULL;
+  imds_impl *m = awsc_provider_alloc(&p, &imds_vtable, sizeof(*m));
+  if (!m)
     return AWSC_ENOMEM;
-  }
   m->cfg = cfg;
   m->transport = transport;
   m->logger = opts ? opts->logger : NULL;
   m->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 0;
   m->attempts = opts && opts->max_attempts > 0 ? opts->max_attempts : 0;
-  p->vtable = &imds_vtable;
-  p->impl = m;
   *out = p;
   return AWSC_OK;
 }

@@ -487,13 +487,8 @@ static int process_get(awsc_credentials_provider *p, awsc_credentials **out,
   return rc;
 }
 
-static void process_destroy(awsc_credentials_provider *p) {
-  awsc_free(p->impl);
-  awsc_free(p);
-}
-
 static const awsc_credentials_provider_vtable process_vtable = {
-    PNAME, process_get, process_destroy};
+    PNAME, process_get, awsc_provider_free_simple};
 
 int awsc_provider_process_new_ex(awsc_credentials_provider **out,
                                  const awsc_config *cfg,
@@ -503,19 +498,14 @@ int awsc_provider_process_new_ex(awsc_credentials_provider **out,
   *out = NULL;
   if (!cfg)
     return AWSC_EINVAL;
-  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
-  process_impl *pi = awsc_calloc(1, sizeof(*pi));
-  if (!p || !pi) {
-    awsc_free(p);
-    awsc_free(pi);
+  awsc_credentials_provider *p = NULL;
+  process_impl *pi = awsc_provider_alloc(&p, &process_vtable, sizeof(*pi));
+  if (!pi)
     return AWSC_ENOMEM;
-  }
   pi->cfg = cfg;
   pi->logger = opts ? opts->logger : NULL;
   pi->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms
                                                 : PROCESS_DEFAULT_TIMEOUT_MS;
-  p->vtable = &process_vtable;
-  p->impl = pi;
   *out = p;
   return AWSC_OK;
 }

@@ -58,15 +58,10 @@ static int profile_get(awsc_credentials_provider *p, awsc_credentials **out,
   return AWSC_OK;
 }
 
-static void profile_destroy(awsc_credentials_provider *p) {
-  awsc_free(p->impl);
-  awsc_free(p);
-}
-
 static const awsc_credentials_provider_vtable shared_credentials_vtable = {
-    AWSC_PROVIDER_NAME_SHARED_CREDENTIALS, profile_get, profile_destroy};
+    AWSC_PROVIDER_NAME_SHARED_CREDENTIALS, profile_get, awsc_provider_free_simple};
 static const awsc_credentials_provider_vtable shared_config_vtable = {
-    AWSC_PROVIDER_NAME_SHARED_CONFIG, profile_get, profile_destroy};
+    AWSC_PROVIDER_NAME_SHARED_CONFIG, profile_get, awsc_provider_free_simple};
 
 static const profile_kind shared_credentials_kind = {
     AWSC_PROVIDER_NAME_SHARED_CREDENTIALS, awsc_config_get_credentials,
@@ -84,18 +79,13 @@ static int profile_new(awsc_credentials_provider **out,
   *out = NULL;
   if (!cfg)
     return AWSC_EINVAL;
-  awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
-  profile_impl *pi = awsc_calloc(1, sizeof(*pi));
-  if (!p || !pi) {
-    awsc_free(p);
-    awsc_free(pi);
+  awsc_credentials_provider *p = NULL;
+  profile_impl *pi = awsc_provider_alloc(&p, vtable, sizeof(*pi));
+  if (!pi)
     return AWSC_ENOMEM;
-  }
   pi->kind = kind;
   pi->cfg = cfg;
   pi->logger = opts ? opts->logger : NULL;
-  p->vtable = vtable;
-  p->impl = pi;
   *out = p;
   return AWSC_OK;
 }
