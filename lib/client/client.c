@@ -23,6 +23,33 @@ static int parse_retry_mode(const char *s, awsc_retry_mode *out) {
   return 0;
 }
 
+/* The endpoint of the client as a whole (no operation: what
+ * awsc_client_endpoint shows); the rules' answer, else the AWS pattern. */
+static int resolve_client_endpoint(awsc_client *c, awsc_error *err) {
+  if (c->ep_rules) {
+    awsc_arena *a = awsc_arena_new(4096);
+    if (!a)
+      return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
+    awsc_call call;
+    memset(&call, 0, sizeof(call));
+    call.arena = a;
+    awsc_call_target t;
+    awsc_error terr = AWSC_ERROR_INIT;
+    int rc = awsc_client_target(c, &call, NULL, NULL, -1, &t, &terr);
+    if (rc == 0)
+      rc = awsc_endpoint_parse(&c->endpoint, t.url_base, false, NULL, err);
+    awsc_arena_free(a);
+    if (rc == 0 || rc == AWSC_ENOMEM)
+      return rc == 0 ? 0
+                     : awsc_error_set(err, rc, AWSC_ERROR_INTERNAL,
+                                      "out of memory");
+    /* the rules want more than a region (calls will say why): show the
+     * usual pattern */
+  }
+  return awsc_endpoint_default(&c->endpoint, c->svc, c->region, NULL, err);
+}
+
 int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                                 const awsc_service *svc,
                                 awsc_arena *model_arena,
@@ -103,11 +130,16 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
     rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
     goto fail;
   }
-  if (endpoint_url)
-    rc = awsc_endpoint_parse(&c->endpoint, endpoint_url, true, err);
-  else
-    rc = awsc_endpoint_default(&c->endpoint, svc, c->region, err);
-  if (rc)
+  if (endpoint_url &&
+      (rc = awsc_endpoint_parse(&c->endpoint, endpoint_url, true, NULL, err)))
+    goto fail;
+  if (endpoint_url && !(c->endpoint_given = awsc_strdup(endpoint_url))) {
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
+    goto fail;
+  }
+  if ((rc = awsc_client_endpoints_init(c, endpoint_url, err)))
+    goto fail;
+  if (!endpoint_url && (rc = resolve_client_endpoint(c, err)))
     goto fail;
   rc = awsc_sigv4_cache_new(&c->sigv4_cache, err);
   if (rc)
@@ -193,6 +225,7 @@ void awsc_client_free(awsc_client *c) {
     return;
   awsc_sigv4_cache_free(c->sigv4_cache);
   awsc_endpoint_cleanup(&c->endpoint);
+  awsc_free(c->endpoint_given);
   awsc_free(c->region);
   if (c->model_arena)
     awsc_arena_free(c->model_arena);

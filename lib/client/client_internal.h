@@ -11,6 +11,7 @@
 #include "awsc/sigv4.h"
 #include "config/session_internal.h"
 #include "core/core.h"
+#include "endpoints/endpoints.h"
 #include "protocols/protocol.h"
 #include "runtime/descriptor.h"
 #include "runtime/value.h"
@@ -30,7 +31,17 @@ typedef struct awsc_endpoint {
   char *base_path;  /* "" or "/base" (no trailing '/') */
   bool custom;      /* came from configuration, not the AWS pattern */
   bool host_is_ip;
+  bool in_arena;    /* strings live in an arena (not freed by cleanup) */
 } awsc_endpoint;
+
+/* Endpoint settings of a client (botocore's builtins), resolved once, and
+ * the indexes of the rule set's builtin parameters (-1: none). */
+typedef struct awsc_client_ep_settings {
+  bool fips, dualstack, accelerate, s3_global, arn_region, disable_mrap,
+      disable_express, sts_global, force_path;
+  int i_region, i_fips, i_dualstack, i_endpoint, i_force_path, i_accelerate,
+      i_s3_global, i_arn_region, i_mrap, i_express, i_sts_global;
+} awsc_client_ep_settings;
 
 struct awsc_client {
   _Atomic int refs;
@@ -38,7 +49,10 @@ struct awsc_client {
   const awsc_service *svc;
   awsc_arena *model_arena;       /* owns svc when loaded at run time */
   char *region;
-  awsc_endpoint endpoint;
+  awsc_endpoint endpoint;        /* configured, or resolved for the region */
+  char *endpoint_given;          /* endpoint_url as configured, or NULL */
+  awsc_ep_ruleset *ep_rules;     /* borrowed from the session; NULL = none */
+  awsc_client_ep_settings ep;
   awsc_retry_mode retry_mode;
   int max_attempts;
   int addressing;                /* 0 auto, 1 path, 2 virtual */
@@ -70,6 +84,9 @@ int awsc_s3_location_constraint(awsc_client *c, const awsc_operation *op,
                                 const awsc_value **out);
 const char *awsc_s3_redirect_region(const awsc_http_response *resp,
                                     awsc_arena *a);
+/* HeadObject/HeadBucket 404 without a body: code NoSuchKey/NoSuchBucket. */
+void awsc_s3_head_error_code(const awsc_client *c, const awsc_operation *op,
+                             int status, awsc_service_error *se);
 
 /* One call through the pipeline. Fill the inputs, then awsc_client_invoke. */
 typedef struct awsc_call {
@@ -87,12 +104,31 @@ typedef struct awsc_call {
 
 int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
 
-/* Host (with S3 virtual-hosted bucket and host prefix) and path (with the
- * endpoint's base path) of a serialized request; arena strings. */
-int awsc_client_resolve_target(awsc_client *client, const awsc_endpoint *ep,
-                               const awsc_call *call,
-                               const awsc_serialized_request *sr,
-                               const char **host, const char **path);
+/* Where one call goes (endpoint.c); strings in the call's arena. */
+typedef struct awsc_call_target {
+  bool https;
+  const char *host;           /* Host header: bucket, host prefix applied */
+  const char *path;           /* full request path */
+  const char *url_base;       /* the resolved endpoint URL */
+  const char *signing_region; /* from the endpoint's auth scheme */
+  const char *signing_name;
+  const awsc_http_header *headers; /* the endpoint's headers */
+  size_t header_count;
+} awsc_call_target;
+
+/* Resolve the target of call->op with call->input (both may be NULL: the
+ * client's endpoint) and the serialized request sr (may be NULL), for
+ * `region` (NULL = the client's; a redirect passes the bucket's).
+ * path_style: -1 as configured, 1 force path-style, 0 virtual-hosted when
+ * possible. AWSC_EVALIDATION with the rule set's message when the rules
+ * end in an error; AWSC_EUNSUPPORTED for auth schemes awsc lacks. */
+int awsc_client_target(awsc_client *client, const awsc_call *call,
+                       const awsc_serialized_request *sr, const char *region,
+                       int path_style, awsc_call_target *out,
+                       awsc_error *err);
+/* Settings and the session's compiled rule set, at client creation. */
+int awsc_client_endpoints_init(awsc_client *client, const char *endpoint_url,
+                               awsc_error *err);
 bool awsc_client_is_s3(const awsc_service *svc);
 
 /* Create a client around a service descriptor (borrowed unless
@@ -104,11 +140,13 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                                 awsc_error *err);
 
 /* Endpoint helpers (endpoint.c). */
+/* arena NULL: strings on the heap (awsc_endpoint_cleanup frees them). */
 int awsc_endpoint_parse(awsc_endpoint *ep, const char *url, bool custom,
-                        awsc_error *err);
+                        awsc_arena *arena, awsc_error *err);
 void awsc_endpoint_cleanup(awsc_endpoint *ep);
 int awsc_endpoint_default(awsc_endpoint *ep, const awsc_service *svc,
-                          const char *region, awsc_error *err);
+                          const char *region, awsc_arena *arena,
+                          awsc_error *err);
 /* Whether an S3 bucket name can be a DNS label (virtual-hosted style). */
 bool awsc_s3_bucket_is_dns_compatible(const char *bucket, bool https);
 
@@ -123,5 +161,7 @@ long awsc_retry_delay_ms(awsc_retry_mode mode, int attempt);
 const awsc_service *awsc_builtin_service(const char *name);
 /* Comma-separated names of the built-in services (static string). */
 const char *awsc_builtin_service_names(void);
+/* models/partitions.json as built in (minified; NULL when absent). */
+const char *awsc_builtin_partitions(size_t *len);
 
 #endif

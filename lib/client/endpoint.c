@@ -1,17 +1,26 @@
 /*
- * Endpoint URLs: parsing configured ones and the AWS default pattern.
- * The endpoint rules engine (S3 ARNs, FIPS, dual-stack, partitions) plugs
- * in here later; until then the pattern https://PREFIX.REGION.DNS_SUFFIX
- * covers the standard partitions.
+ * Where a call goes: the endpoint rules engine (lib/endpoints) with the
+ * service's rule set, compiled once per session, fed with botocore's
+ * builtins (region, FIPS, dual-stack, SDK::Endpoint, the S3 settings) and
+ * the operation's context parameters; the result gives the URL, the
+ * signing name and region, and headers. Services without a rule set
+ * (models loaded at run time without endpoint-rule-set-1.json) use
+ * https://PREFIX.REGION.DNS_SUFFIX or the configured endpoint, with the
+ * older S3 addressing logic.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client/client_internal.h"
 
 void awsc_endpoint_cleanup(awsc_endpoint *ep) {
-  if (!ep)
+  if (!ep || ep->in_arena) {
+    if (ep)
+      memset(ep, 0, sizeof(*ep));
     return;
+  }
   awsc_free(ep->url);
   awsc_free(ep->host);
   awsc_free(ep->hostname);
@@ -32,9 +41,14 @@ static bool looks_like_ip(const char *h) {
   return dots == 3;
 }
 
+static char *dup_n(awsc_arena *a, const char *s, size_t n) {
+  return a ? awsc_arena_strndup(a, s, n) : awsc_strndup(s, n);
+}
+
 int awsc_endpoint_parse(awsc_endpoint *ep, const char *url, bool custom,
-                        awsc_error *err) {
+                        awsc_arena *a, awsc_error *err) {
   memset(ep, 0, sizeof(*ep));
+  ep->in_arena = a != NULL;
   const char *p = url;
   if (strncmp(p, "https://", 8) == 0) {
     ep->https = true;
@@ -51,7 +65,7 @@ int awsc_endpoint_parse(awsc_endpoint *ep, const char *url, bool custom,
   if (host_end == p)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "Invalid endpoint: %s (no host)", url);
-  ep->host = awsc_strndup(p, (size_t)(host_end - p));
+  ep->host = dup_n(a, p, (size_t)(host_end - p));
   /* hostname: strip ":port" (but not inside an IPv6 literal) */
   const char *colon = NULL;
   if (*p == '[') {
@@ -61,16 +75,23 @@ int awsc_endpoint_parse(awsc_endpoint *ep, const char *url, bool custom,
   } else {
     colon = memchr(p, ':', (size_t)(host_end - p));
   }
-  ep->hostname = awsc_strndup(p, (size_t)((colon ? colon : host_end) - p));
+  ep->hostname = dup_n(a, p, (size_t)((colon ? colon : host_end) - p));
   const char *path = host_end;
   size_t plen = strcspn(path, "?#");
   while (plen > 0 && path[plen - 1] == '/')
     plen--;
-  ep->base_path = awsc_strndup(path, plen);
-  awsc_buf u = AWSC_BUF_INIT;
-  awsc_buf_printf(&u, "%s://%s%s", ep->https ? "https" : "http",
-                  ep->host ? ep->host : "", ep->base_path ? ep->base_path : "");
-  ep->url = awsc_buf_detach(&u);
+  ep->base_path = dup_n(a, path, plen);
+  size_t scheme = ep->https ? 8 : 7;
+  size_t hl = (size_t)(host_end - p);
+  char *u = a ? awsc_arena_alloc(a, scheme + hl + plen + 1)
+              : awsc_malloc(scheme + hl + plen + 1);
+  if (u) {
+    memcpy(u, ep->https ? "https://" : "http://", scheme);
+    memcpy(u + scheme, p, hl);
+    memcpy(u + scheme + hl, path, plen);
+    u[scheme + hl + plen] = '\0';
+  }
+  ep->url = u;
   if (!ep->host || !ep->hostname || !ep->base_path || !ep->url) {
     awsc_endpoint_cleanup(ep);
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
@@ -92,7 +113,8 @@ static const char *dns_suffix(const char *region) {
 }
 
 int awsc_endpoint_default(awsc_endpoint *ep, const awsc_service *svc,
-                          const char *region, awsc_error *err) {
+                          const char *region, awsc_arena *a,
+                          awsc_error *err) {
   const char *prefix = svc->endpoint_prefix ? svc->endpoint_prefix
                                             : svc->signing_name;
   if (!prefix)
@@ -105,7 +127,7 @@ int awsc_endpoint_default(awsc_endpoint *ep, const awsc_service *svc,
     awsc_buf_free(&u);
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   }
-  rc = awsc_endpoint_parse(ep, u.p, false, err);
+  rc = awsc_endpoint_parse(ep, u.p, false, a, err);
   awsc_buf_free(&u);
   return rc;
 }
@@ -133,4 +155,435 @@ bool awsc_s3_bucket_is_dns_compatible(const char *b, bool https) {
     }
   }
   return !looks_like_ip(b);
+}
+
+/* ---- settings: environment first, then the profile ---- */
+
+static const char *setting(awsc_session *s, const char *env, const char *key,
+                           const char *subkey) {
+  const char *v = env ? awsc_config_getenv(awsc_session_config(s), env) : NULL;
+  if (v && *v)
+    return v;
+  v = awsc_session_get_config(s, key, subkey);
+  return (v && *v) ? v : NULL;
+}
+
+static bool setting_bool(awsc_session *s, const char *env, const char *key,
+                         const char *subkey, bool dflt) {
+  const char *v = setting(s, env, key, subkey);
+  if (!v)
+    return dflt;
+  return strcasecmp(v, "true") == 0;
+}
+
+/* botocore's LEGACY_GLOBAL_STS_REGIONS */
+static bool sts_legacy_global_region(const char *r) {
+  static const char *const regions[] = {
+      "ap-northeast-1", "ap-south-1",   "ap-southeast-1", "ap-southeast-2",
+      "aws-global",     "ca-central-1", "eu-central-1",   "eu-north-1",
+      "eu-west-1",      "eu-west-2",    "eu-west-3",      "sa-east-1",
+      "us-east-1",      "us-east-2",    "us-west-1",      "us-west-2"};
+  for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+    if (strcmp(r, regions[i]) == 0)
+      return true;
+  return false;
+}
+
+typedef struct rules_ctx {
+  const awsc_service *svc;
+  awsc_ep_partitions *parts;
+} rules_ctx;
+
+static int make_partitions(void *ctx, void **out, awsc_error *err) {
+  (void)ctx;
+  size_t len = 0;
+  const char *text = awsc_builtin_partitions(&len);
+  if (!text)
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_INTERNAL,
+                          "no partitions.json built in");
+  awsc_ep_partitions *p = NULL;
+  int rc = awsc_ep_partitions_new(&p, text, len, err);
+  *out = p;
+  return rc;
+}
+
+static int make_ruleset(void *ctx, void **out, awsc_error *err) {
+  rules_ctx *rc_ = ctx;
+  awsc_ep_ruleset *rs = NULL;
+  int rc = awsc_ep_ruleset_new(&rs, rc_->svc->endpoint_ruleset,
+                               rc_->svc->endpoint_ruleset_len, rc_->parts, err);
+  *out = rs;
+  return rc;
+}
+
+static void free_partitions(void *p) { awsc_ep_partitions_free(p); }
+static void free_ruleset(void *p) { awsc_ep_ruleset_free(p); }
+
+/* botocore's validate_region_name */
+static bool valid_region_name(const char *r) {
+  size_t n = strlen(r);
+  if (n == 0 || n > 63)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)r[i];
+    if (!isalnum(ch) && !(ch == '-' && i > 0 && i < n - 1))
+      return false;
+  }
+  return true;
+}
+
+int awsc_client_endpoints_init(awsc_client *c, const char *endpoint_url,
+                               awsc_error *err) {
+  awsc_session *s = c->session;
+  if (!endpoint_url && !valid_region_name(c->region))
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Provided region_name '%s' doesn't match a "
+                          "supported format.",
+                          c->region);
+  awsc_client_ep_settings *e = &c->ep;
+  bool s3 = awsc_client_is_s3(c->svc);
+  e->fips = setting_bool(s, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint",
+                         NULL, false);
+  e->dualstack = setting_bool(s, "AWS_USE_DUALSTACK_ENDPOINT",
+                              "use_dualstack_endpoint", NULL, false) ||
+                 (s3 && setting_bool(s, NULL, "s3", "use_dualstack_endpoint",
+                                     false));
+  e->accelerate = s3 && setting_bool(s, NULL, "s3", "use_accelerate_endpoint",
+                                     false);
+  const char *us_east_1 = setting(s, "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
+                                  "s3", "us_east_1_regional_endpoint");
+  e->s3_global = strcmp(c->region, "us-east-1") == 0 &&
+                 !(us_east_1 && strcasecmp(us_east_1, "regional") == 0);
+  e->arn_region = setting_bool(s, "AWS_S3_USE_ARN_REGION", "s3",
+                               "use_arn_region", true);
+  e->disable_mrap = setting_bool(s, "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
+                                 "s3", "s3_disable_multiregion_access_points",
+                                 false);
+  e->disable_express = setting_bool(s, "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",
+                                    "s3_disable_express_session_auth", NULL,
+                                    false);
+  const char *sts = setting(s, "AWS_STS_REGIONAL_ENDPOINTS",
+                            "sts_regional_endpoints", NULL);
+  e->sts_global = !endpoint_url && sts && strcasecmp(sts, "legacy") == 0 &&
+                  sts_legacy_global_region(c->region);
+  /* botocore: with an endpoint_url, path-style unless virtual is asked */
+  if (e->accelerate)
+    e->force_path = false;
+  else if (endpoint_url)
+    e->force_path = c->addressing != 2;
+  else
+    e->force_path = c->addressing == 1;
+  if (endpoint_url) {
+    e->fips = false;
+    e->dualstack = false;
+  }
+
+  if (!c->svc->endpoint_ruleset)
+    return 0;
+  void *parts = NULL, *rs = NULL;
+  int rc = awsc_session_shared(s, awsc_builtin_partitions, make_partitions,
+                               NULL, free_partitions, &parts, err);
+  if (rc)
+    return rc;
+  rules_ctx ctx = {c->svc, parts};
+  rc = awsc_session_shared(s, c->svc->endpoint_ruleset, make_ruleset, &ctx,
+                           free_ruleset, &rs, err);
+  if (rc)
+    return rc;
+  c->ep_rules = rs;
+  const awsc_ep_ruleset *r = c->ep_rules;
+  e->i_region = awsc_ep_ruleset_find_builtin(r, "AWS::Region");
+  e->i_fips = awsc_ep_ruleset_find_builtin(r, "AWS::UseFIPS");
+  e->i_dualstack = awsc_ep_ruleset_find_builtin(r, "AWS::UseDualStack");
+  e->i_endpoint = awsc_ep_ruleset_find_builtin(r, "SDK::Endpoint");
+  e->i_force_path = awsc_ep_ruleset_find_builtin(r, "AWS::S3::ForcePathStyle");
+  e->i_accelerate = awsc_ep_ruleset_find_builtin(r, "AWS::S3::Accelerate");
+  e->i_s3_global = awsc_ep_ruleset_find_builtin(r, "AWS::S3::UseGlobalEndpoint");
+  e->i_arn_region = awsc_ep_ruleset_find_builtin(r, "AWS::S3::UseArnRegion");
+  e->i_mrap = awsc_ep_ruleset_find_builtin(
+      r, "AWS::S3::DisableMultiRegionAccessPoints");
+  e->i_express = awsc_ep_ruleset_find_builtin(
+      r, "AWS::S3::DisableS3ExpressSessionAuth");
+  e->i_sts_global = awsc_ep_ruleset_find_builtin(r, "AWS::STS::UseGlobalEndpoint");
+  return 0;
+}
+
+/* ---- per call ---- */
+
+static int set_bool(awsc_ep_params *p, int i, bool v) {
+  return i < 0 ? 0 : awsc_ep_params_set(p, i, awsc_ep_bool(v), NULL);
+}
+static int set_str(awsc_ep_params *p, int i, const char *v) {
+  return (i < 0 || !v) ? 0 : awsc_ep_params_set(p, i, awsc_ep_string(v), NULL);
+}
+
+static bool is_arn(const char *s) { return strncmp(s, "arn:", 4) == 0; }
+
+/* Append `rest` (the serialized path, bucket removed) to the endpoint's
+ * path as botocore's _urljoin does. */
+static const char *url_join(awsc_arena *a, const char *base, const char *rest) {
+  if (!*rest || strcmp(rest, "/") == 0)
+    return *base ? base : "/";
+  size_t bl = strlen(base);
+  if (bl && base[bl - 1] == '/' && rest[0] == '/')
+    bl--;
+  size_t rl = strlen(rest);
+  char *out = awsc_arena_alloc(a, bl + rl + 1);
+  if (!out)
+    return NULL;
+  memcpy(out, base, bl);
+  memcpy(out + bl, rest, rl + 1);
+  return out;
+}
+
+/* The serialized path without its leading "/{Bucket}" (S3 operations whose
+ * URI starts with it: the rules put the bucket in the host or path). */
+static int strip_bucket(awsc_arena *a, const awsc_operation *op,
+                        const char *bucket, const char *path,
+                        const char **out) {
+  *out = path;
+  if (!bucket || strncmp(op->request_uri, "/{Bucket}", 9) != 0)
+    return 0;
+  awsc_buf enc = AWSC_BUF_INIT;
+  if (awsc_buf_putc(&enc, '/') ||
+      awsc_uri_encode(&enc, bucket, strlen(bucket), false)) {
+    awsc_buf_free(&enc);
+    return AWSC_ENOMEM;
+  }
+  if (strncmp(path, enc.p, enc.len) == 0 &&
+      (path[enc.len] == '/' || path[enc.len] == '\0'))
+    *out = path + enc.len;
+  awsc_buf_free(&enc);
+  (void)a;
+  return 0;
+}
+
+static int legacy_target(awsc_client *c, const awsc_call *call,
+                         const awsc_serialized_request *sr, const char *region,
+                         int path_style, awsc_call_target *t,
+                         awsc_error *err);
+
+int awsc_client_target(awsc_client *c, const awsc_call *call,
+                       const awsc_serialized_request *sr, const char *region,
+                       int path_style, awsc_call_target *t, awsc_error *err) {
+  memset(t, 0, sizeof(*t));
+  if (!region)
+    region = c->region;
+  t->signing_region = region;
+  t->signing_name = c->svc->signing_name ? c->svc->signing_name
+                                         : c->svc->endpoint_prefix;
+  if (!c->ep_rules)
+    return legacy_target(c, call, sr, region, path_style, t, err);
+
+  awsc_arena *a = call->arena;
+  const awsc_operation *op = call->op;
+  const awsc_client_ep_settings *e = &c->ep;
+  awsc_ep_params p;
+  if (awsc_ep_params_init(&p, c->ep_rules, a))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  const char *bucket = NULL;
+  if (awsc_client_is_s3(c->svc) && call->input) {
+    const awsc_value *b = awsc_value_get(call->input, "Bucket");
+    if (b && b->type == AWSC_V_STRING)
+      bucket = b->u.s.p;
+  }
+  bool force_path = e->force_path;
+  if (path_style >= 0)
+    force_path = path_style == 1;
+  else if (op && strcmp(op->name, "GetBucketLocation") == 0 &&
+           awsc_client_is_s3(c->svc))
+    force_path = true;
+  else if (bucket && is_arn(bucket))
+    force_path = false;
+  int rc = 0;
+  rc |= set_str(&p, e->i_region, region);
+  rc |= set_bool(&p, e->i_fips, e->fips);
+  rc |= set_bool(&p, e->i_dualstack, e->dualstack);
+  if (c->endpoint.custom)
+    rc |= set_str(&p, e->i_endpoint, c->endpoint_given);
+  rc |= set_bool(&p, e->i_force_path, force_path);
+  rc |= set_bool(&p, e->i_accelerate, e->accelerate);
+  rc |= set_bool(&p, e->i_s3_global,
+                 e->s3_global && strcmp(region, c->region) == 0);
+  rc |= set_bool(&p, e->i_arn_region, e->arn_region);
+  rc |= set_bool(&p, e->i_mrap, e->disable_mrap);
+  rc |= set_bool(&p, e->i_express, e->disable_express);
+  rc |= set_bool(&p, e->i_sts_global, e->sts_global);
+  for (uint32_t i = 0; op && i < op->static_context_param_count; i++) {
+    const awsc_static_context_param *sp = &op->static_context_params[i];
+    int idx = awsc_ep_ruleset_find_param(c->ep_rules, sp->name);
+    if (idx < 0)
+      continue;
+    rc |= sp->string_value
+              ? awsc_ep_params_set(&p, idx, awsc_ep_string(sp->string_value),
+                                   NULL)
+              : awsc_ep_params_set(&p, idx, awsc_ep_bool(sp->bool_value != 0),
+                                   NULL);
+  }
+  for (uint32_t i = 0; op && call->input && i < op->context_param_count; i++) {
+    const awsc_context_param *cp = &op->context_params[i];
+    const awsc_value *v = awsc_value_get(call->input, cp->member);
+    if (!v)
+      continue;
+    int idx = awsc_ep_ruleset_find_param(c->ep_rules, cp->name);
+    if (idx < 0)
+      continue;
+    if (v->type == AWSC_V_STRING)
+      rc |= awsc_ep_params_set(&p, idx, awsc_ep_string_n(v->u.s.p, v->u.s.n),
+                               NULL);
+    else if (v->type == AWSC_V_BOOL)
+      rc |= awsc_ep_params_set(&p, idx, awsc_ep_bool(v->u.b), NULL);
+  }
+  if (rc)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  awsc_ep_result res;
+  rc = awsc_ep_resolve(c->ep_rules, &res, &p, a, err);
+  if (rc)
+    return rc; /* AWSC_EVALIDATION with the rule set's message */
+
+  awsc_endpoint ep;
+  if ((rc = awsc_endpoint_parse(&ep, res.url, c->endpoint.custom, a, err)))
+    return rc;
+  t->https = ep.https;
+  t->host = ep.host;
+  t->url_base = ep.url;
+
+  /* auth scheme: the first one awsc can sign with */
+  size_t n = awsc_ep_auth_scheme_count(&res);
+  bool chosen = n == 0;
+  const char *unsupported = NULL;
+  for (size_t i = 0; i < n && !chosen; i++) {
+    awsc_ep_auth_scheme as;
+    if (!awsc_ep_auth_scheme_at(&res, &as, i))
+      continue;
+    if (strcmp(as.name, "sigv4") == 0) {
+      if (as.signing_name)
+        t->signing_name = as.signing_name;
+      if (as.signing_region)
+        t->signing_region = as.signing_region;
+      chosen = true;
+    } else if (!unsupported) {
+      unsupported = as.name;
+    }
+  }
+  if (!chosen)
+    return awsc_error_set(
+        err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
+        "The endpoint %s needs the authentication scheme %s, which awsc does "
+        "not support (sigv4a: multi-region access points; sigv4-s3express: "
+        "S3 Express One Zone)",
+        res.url, unsupported ? unsupported : "?");
+
+  /* headers the endpoint asks for */
+  size_t hn = 0;
+  for (size_t i = 0; i < res.header_count; i++)
+    hn += res.headers[i].count;
+  if (hn) {
+    awsc_http_header *hs = awsc_arena_calloc(a, hn, sizeof(*hs));
+    if (!hs)
+      return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < res.header_count; i++)
+      for (size_t j = 0; j < res.headers[i].count; j++) {
+        hs[k].name = res.headers[i].name;
+        hs[k].value = res.headers[i].values[j];
+        k++;
+      }
+    t->headers = hs;
+    t->header_count = hn;
+  }
+
+  const char *rest = sr ? (sr->path ? sr->path : "/") : "/";
+  if (op && bucket && (rc = strip_bucket(a, op, bucket, rest, &rest)))
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  /* the endpoint's path as the rules wrote it (a trailing '/' kept, as
+   * botocore joins it) */
+  const char *auth = strstr(res.url, "://");
+  const char *bp = auth ? auth + 3 + strcspn(auth + 3, "/?#") : "";
+  const char *base = awsc_arena_strndup(a, bp, strcspn(bp, "?#"));
+  t->path = base ? url_join(a, base, rest) : NULL;
+  const char *h = ep.host;
+  if (sr && sr->host_prefix && *sr->host_prefix) {
+    size_t len = strlen(sr->host_prefix) + strlen(h) + 1;
+    char *hs = awsc_arena_alloc(a, len);
+    if (hs)
+      snprintf(hs, len, "%s%s", sr->host_prefix, h);
+    h = hs;
+  }
+  t->host = h;
+  if (!t->path || !t->host)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  return 0;
+}
+
+/* Without a rule set: the configured endpoint or the AWS pattern for the
+ * region, S3 virtual-hosted style when it applies. */
+static int legacy_target(awsc_client *c, const awsc_call *call,
+                         const awsc_serialized_request *sr, const char *region,
+                         int path_style, awsc_call_target *t,
+                         awsc_error *err) {
+  awsc_arena *a = call->arena;
+  awsc_endpoint ep_local;
+  const awsc_endpoint *ep = &c->endpoint;
+  if (!c->endpoint.custom && strcmp(region, c->region) != 0) {
+    int rc = awsc_endpoint_default(&ep_local, c->svc, region, a, err);
+    if (rc)
+      return rc;
+    ep = &ep_local;
+  }
+  t->https = ep->https;
+  t->url_base = ep->url;
+  const char *h = ep->host;
+  const char *p = (sr && sr->path) ? sr->path : "/";
+  int addressing = path_style < 0 ? c->addressing : path_style == 1 ? 1 : 2;
+  if (awsc_client_is_s3(c->svc) && call->input) {
+    const awsc_value *b = awsc_value_get(call->input, "Bucket");
+    bool virt = false;
+    if (b && b->type == AWSC_V_STRING && addressing != 1) {
+      bool ok = awsc_s3_bucket_is_dns_compatible(b->u.s.p, ep->https);
+      if (addressing == 2)
+        virt = ok;
+      else /* auto: virtual for AWS endpoints, path for custom ones */
+        virt = ok && !ep->custom && !ep->host_is_ip;
+    }
+    if (virt) {
+      size_t bl = b->u.s.n;
+      if (p[0] == '/' && strncmp(p + 1, b->u.s.p, bl) == 0 &&
+          (p[1 + bl] == '/' || p[1 + bl] == '\0')) {
+        p = p[1 + bl] ? p + 1 + bl : "/";
+        size_t n = bl + 1 + strlen(h) + 1;
+        char *hs = awsc_arena_alloc(a, n);
+        if (!hs)
+          goto oom;
+        snprintf(hs, n, "%s.%s", b->u.s.p, h);
+        h = hs;
+      }
+    }
+  }
+  if (sr && sr->host_prefix && *sr->host_prefix) {
+    size_t n = strlen(sr->host_prefix) + strlen(h) + 1;
+    char *hs = awsc_arena_alloc(a, n);
+    if (!hs)
+      goto oom;
+    snprintf(hs, n, "%s%s", sr->host_prefix, h);
+    h = hs;
+  }
+  if (ep->base_path && *ep->base_path) {
+    size_t n = strlen(ep->base_path) + strlen(p) + 1;
+    char *ps = awsc_arena_alloc(a, n);
+    if (!ps)
+      goto oom;
+    snprintf(ps, n, "%s%s", ep->base_path, p);
+    p = ps;
+  }
+  t->host = h;
+  t->path = p;
+  return 0;
+oom:
+  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                        "out of memory");
 }

@@ -56,62 +56,6 @@ static const awsc_member *streaming_output_member(const awsc_operation *op) {
   return NULL;
 }
 
-/* Host and path for this request, S3 virtual-hosted style when it applies. */
-int awsc_client_resolve_target(awsc_client *c, const awsc_endpoint *ep,
-                               const awsc_call *call,
-                               const awsc_serialized_request *sr,
-                               const char **host, const char **path) {
-  awsc_arena *a = call->arena;
-  if (!ep)
-    ep = &c->endpoint;
-  const char *h = ep->host;
-  const char *p = sr->path ? sr->path : "/";
-  if (awsc_client_is_s3(c->svc) && call->input) {
-    const awsc_value *b = awsc_value_get(call->input, "Bucket");
-    bool virt = false;
-    if (b && b->type == AWSC_V_STRING && c->addressing != 1) {
-      bool ok = awsc_s3_bucket_is_dns_compatible(b->u.s.p, ep->https);
-      if (c->addressing == 2)
-        virt = ok;
-      else /* auto: virtual for AWS endpoints, path for custom ones */
-        virt = ok && !ep->custom && !ep->host_is_ip;
-    }
-    if (virt) {
-      size_t bl = b->u.s.n;
-      if (p[0] == '/' && strncmp(p + 1, b->u.s.p, bl) == 0 &&
-          (p[1 + bl] == '/' || p[1 + bl] == '\0')) {
-        p = p[1 + bl] ? p + 1 + bl : "/";
-        awsc_buf hb = AWSC_BUF_INIT;
-        awsc_buf_printf(&hb, "%s.%s", b->u.s.p, h);
-        char *hs = hb.p ? awsc_arena_strdup(a, hb.p) : NULL;
-        awsc_buf_free(&hb);
-        if (!hs)
-          return AWSC_ENOMEM;
-        h = hs;
-      }
-    }
-  }
-  if (sr->host_prefix && *sr->host_prefix) {
-    size_t n = strlen(sr->host_prefix) + strlen(h) + 1;
-    char *hs = awsc_arena_alloc(a, n);
-    if (!hs)
-      return AWSC_ENOMEM;
-    snprintf(hs, n, "%s%s", sr->host_prefix, h);
-    h = hs;
-  }
-  if (ep->base_path && *ep->base_path) {
-    size_t n = strlen(ep->base_path) + strlen(p) + 1;
-    char *ps = awsc_arena_alloc(a, n);
-    if (!ps)
-      return AWSC_ENOMEM;
-    snprintf(ps, n, "%s%s", ep->base_path, p);
-    p = ps;
-  }
-  *host = h;
-  *path = p;
-  return 0;
-}
-
 static void fill_service_error(awsc_error *err, const awsc_operation *op,
                                const awsc_service_error *se, int status,
                                int retries) {
@@ -196,8 +140,6 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
   awsc_http_response resp;
   memset(&resp, 0, sizeof(resp));
-  awsc_endpoint redirect_ep;
-  memset(&redirect_ep, 0, sizeof(redirect_ep));
 
   const awsc_value *input = call->input;
   int rc = awsc_s3_location_constraint(c, op, call->input, a, &input);
@@ -209,9 +151,9 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   if (rc)
     return rc;
 
-  const char *host, *path;
-  if ((rc = awsc_client_resolve_target(c, NULL, call, &sr, &host, &path)) != 0)
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  awsc_call_target tgt;
+  if ((rc = awsc_client_target(c, call, &sr, NULL, -1, &tgt, err)) != 0)
+    return rc;
 
   /* Request body: serialized bytes, or the streaming payload member. */
   awsc_body_source body;
@@ -245,6 +187,9 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   hdr_list hl = {0};
   for (size_t i = 0; i < sr.header_count; i++)
     if ((rc = hdr_push(a, &hl, sr.headers[i].name, sr.headers[i].value)))
+      goto oom;
+  for (size_t i = 0; i < tgt.header_count; i++)
+    if ((rc = hdr_push(a, &hl, tgt.headers[i].name, tgt.headers[i].value)))
       goto oom;
   if (!hdr_has(&hl, "user-agent") &&
       (rc = hdr_push(a, &hl, "User-Agent", AWSC_USER_AGENT)))
@@ -289,7 +234,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     }
   }
   size_t base_headers = hl.n;
-  /* region and endpoint of this call (an S3 redirect may change them) */
+  /* an S3 redirect may change the region (and the target) once */
   const char *region = c->region;
   bool redirected = false;
 
@@ -327,19 +272,18 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       sp.access_key_id = awsc_credentials_access_key_id(creds);
       sp.secret_access_key = awsc_credentials_secret_access_key(creds);
       sp.session_token = awsc_credentials_session_token(creds);
-      sp.region = region;
-      sp.service = c->svc->signing_name ? c->svc->signing_name
-                                        : c->svc->endpoint_prefix;
+      sp.region = tgt.signing_region;
+      sp.service = tgt.signing_name;
       sp.time_ms = awsc_time_now_ms() + c->clock_offset_ms;
       sp.cache = c->sigv4_cache;
       awsc_sigv4_request sq = AWSC_SIGV4_REQUEST_INIT;
       sq.method = sr.method;
-      sq.path = path;
+      sq.path = tgt.path;
       sq.query = qp;
       sq.query_count = sr.query_count;
       sq.headers = hl.items;
       sq.header_count = hl.n;
-      sq.host = host;
+      sq.host = tgt.host;
       if (streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD))
         sq.flags |= AWSC_SIGV4_UNSIGNED_PAYLOAD;
       else {
@@ -373,11 +317,8 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     }
 
     awsc_buf url = AWSC_BUF_INIT;
-    awsc_buf_printf(&url, "%s://%s%s%s%s",
-                    (redirected ? redirect_ep.https : c->endpoint.https)
-                        ? "https"
-                        : "http",
-                    host, path, *query ? "?" : "", query);
+    awsc_buf_printf(&url, "%s://%s%s%s%s", tgt.https ? "https" : "http",
+                    tgt.host, tgt.path, *query ? "?" : "", query);
     if (!url.p)
       goto oom;
 
@@ -397,7 +338,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     int trc = awsc_transport_send(transport, &hr, &resp, &terr);
     awsc_buf_free(&url);
     awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
-             sr.method, host, path, trc ? trc : resp.status,
+             sr.method, tgt.host, tgt.path, trc ? trc : resp.status,
              (long long)(awsc_time_now_ms() - t0), attempt);
 
     bool retryable = false;
@@ -476,6 +417,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       int prc = awsc_protocol_parse_error(c->svc, op, &raw, a, &se);
       if (prc)
         goto oom;
+      awsc_s3_head_error_code(c, op, resp.status, &se);
       if (resp.status >= 200 && resp.status < 300)
         resp.status = 500; /* S3 error document inside a 200 */
       int st = resp.status;
@@ -489,25 +431,15 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
            (st == 400 && se.code &&
             strcmp(se.code, "AuthorizationHeaderMalformed") == 0))) {
         const char *nr = awsc_s3_redirect_region(&resp, a);
-        if (nr && strcmp(nr, region) != 0) {
+        awsc_call_target nt;
+        awsc_error eerr = AWSC_ERROR_INIT;
+        if (nr && strcmp(nr, region) != 0 &&
+            awsc_client_target(c, call, &sr, nr, -1, &nt, &eerr) == 0) {
+          /* the bucket's region: its endpoint (unless one is configured,
+           * then only the signing region moves) */
           redirected = true;
           region = nr;
-          const awsc_endpoint *ep = &c->endpoint;
-          if (!c->endpoint.custom) {
-            awsc_error eerr = AWSC_ERROR_INIT;
-            if (awsc_endpoint_default(&redirect_ep, c->svc, nr, &eerr) == 0)
-              ep = &redirect_ep;
-          }
-          if (ep == &c->endpoint) {
-            /* keep the configured endpoint, only the signing region moves */
-            awsc_endpoint_cleanup(&redirect_ep);
-            if (awsc_endpoint_parse(&redirect_ep, c->endpoint.url,
-                                    c->endpoint.custom, NULL) != 0)
-              goto oom;
-            ep = &redirect_ep;
-          }
-          if (awsc_client_resolve_target(c, ep, call, &sr, &host, &path))
-            goto oom;
+          tgt = nt;
           awsc_log(c->logger, AWSC_LOG_INFO,
                    "%s: bucket is in %s, retrying there", op->name, nr);
           continue;
@@ -554,7 +486,6 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
 oom:
   rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 done:
-  awsc_endpoint_cleanup(&redirect_ep);
   awsc_http_response_cleanup(&resp);
   awsc_sigv4_result_cleanup(&sig);
   awsc_credentials_release(creds);

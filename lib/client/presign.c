@@ -79,9 +79,10 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   memset(&sr, 0, sizeof(sr));
   if (!rc)
     rc = awsc_protocol_serialize(c->svc, op, call.input, a, &sr, err);
-  const char *host = NULL, *path = NULL;
-  if (!rc && (rc = awsc_client_resolve_target(c, NULL, &call, &sr, &host, &path)))
-    awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  awsc_call_target tgt;
+  memset(&tgt, 0, sizeof(tgt));
+  if (!rc)
+    rc = awsc_client_target(c, &call, &sr, NULL, -1, &tgt, err);
   if (!rc)
     rc = awsc_session_get_credentials(c->session, &creds, err);
   if (!rc) {
@@ -120,20 +121,19 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
       sp.access_key_id = awsc_credentials_access_key_id(creds);
       sp.secret_access_key = awsc_credentials_secret_access_key(creds);
       sp.session_token = awsc_credentials_session_token(creds);
-      sp.region = c->region;
-      sp.service = c->svc->signing_name ? c->svc->signing_name
-                                        : c->svc->endpoint_prefix;
+      sp.region = tgt.signing_region;
+      sp.service = tgt.signing_name;
       sp.time_ms = awsc_time_now_ms() + c->clock_offset_ms;
       sp.expires_s = expires_in;
       sp.cache = c->sigv4_cache;
       awsc_sigv4_request sq = AWSC_SIGV4_REQUEST_INIT;
       sq.method = sr.method;
-      sq.path = path;
+      sq.path = tgt.path;
       sq.query = qp;
       sq.query_count = qn;
       sq.headers = hs;
       sq.header_count = hn;
-      sq.host = host;
+      sq.host = tgt.host;
       sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD | (s3 ? AWSC_SIGV4_S3 : 0);
       rc = awsc_sigv4_presign(&sig, &sp, &sq, err);
     }
@@ -141,7 +141,7 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   if (!rc) {
     awsc_buf url = AWSC_BUF_INIT;
     rc = awsc_buf_printf(&url, "%s://%s%s?%s",
-                         c->endpoint.https ? "https" : "http", host, path,
+                         tgt.https ? "https" : "http", tgt.host, tgt.path,
                          sig.query ? sig.query : "");
     if (rc) {
       awsc_buf_free(&url);
@@ -165,41 +165,68 @@ int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
   if (!awsc_client_is_s3(c->svc))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url needs an S3 client");
-  const awsc_endpoint *ep = &c->endpoint;
-  bool dns_ok = awsc_s3_bucket_is_dns_compatible(bucket, ep->https);
-  bool virt;
-  if (style == 1)
-    virt = false;
-  else if (style == 2)
-    virt = true;
-  else if (c->addressing == 1)
-    virt = false;
-  else if (c->addressing == 2)
-    virt = dns_ok;
-  else
-    virt = dns_ok && !ep->custom && !ep->host_is_ip;
-  if (virt && !dns_ok)
-    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "bucket name %s can not be used in a host name "
-                          "(virtual-hosted style)",
-                          bucket);
-  awsc_buf u = AWSC_BUF_INIT;
-  int rc = awsc_buf_printf(&u, "%s://", ep->https ? "https" : "http");
-  if (!rc && virt)
-    rc = awsc_buf_printf(&u, "%s.%s%s/", bucket, ep->host, ep->base_path);
-  else if (!rc) {
-    rc = awsc_buf_printf(&u, "%s%s/", ep->host, ep->base_path);
-    if (!rc)
-      rc = awsc_uri_encode(&u, bucket, strlen(bucket), false);
-    if (!rc)
-      rc = awsc_buf_putc(&u, '/');
-  }
+  if (style < 0 || style > 2)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_s3_object_url: style must be 0, 1 or 2");
+  const awsc_operation *op = awsc_service_find_operation(c->svc, "GetObject");
+  if (!op)
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                          "the S3 model has no GetObject");
+  awsc_arena *a = awsc_arena_new(4096);
+  awsc_value_builder *vb = a ? awsc_vb_new(a) : NULL;
+  awsc_value in = {0};
+  int rc = vb ? 0 : AWSC_ENOMEM;
   if (!rc)
-    rc = awsc_uri_encode(&u, key, strlen(key), true);
+    rc = awsc_vb_begin_map(vb);
+  if (!rc)
+    rc = awsc_vb_key(vb, "Bucket", 6);
+  if (!rc)
+    rc = awsc_vb_string(vb, bucket, strlen(bucket));
+  if (!rc)
+    rc = awsc_vb_key(vb, "Key", 3);
+  if (!rc)
+    rc = awsc_vb_string(vb, key, strlen(key));
+  if (!rc)
+    rc = awsc_vb_end(vb);
+  if (!rc)
+    rc = awsc_vb_finish(vb, &in);
+  awsc_vb_free(vb);
   if (rc) {
-    awsc_buf_free(&u);
+    awsc_arena_free(a);
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   }
-  *url_out = awsc_buf_detach(&u);
-  return 0;
+  awsc_call call;
+  memset(&call, 0, sizeof(call));
+  call.op = op;
+  call.input = &in;
+  call.arena = a;
+  awsc_serialized_request sr;
+  memset(&sr, 0, sizeof(sr));
+  awsc_call_target t;
+  rc = awsc_protocol_serialize(c->svc, op, &in, a, &sr, err);
+  if (!rc)
+    rc = awsc_client_target(c, &call, &sr, NULL,
+                            style == 1 ? 1 : style == 2 ? 0 : -1, &t, err);
+  if (!rc && style == 2) {
+    /* virtual-hosted asked for: the host must start with the bucket */
+    size_t bl = strlen(bucket);
+    if (strncmp(t.host, bucket, bl) != 0 || t.host[bl] != '.')
+      rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "bucket name %s can not be used in a host name "
+                          "here (virtual-hosted style)",
+                          bucket);
+  }
+  if (!rc) {
+    awsc_buf u = AWSC_BUF_INIT;
+    rc = awsc_buf_printf(&u, "%s://%s%s", t.https ? "https" : "http", t.host,
+                         t.path);
+    if (rc) {
+      awsc_buf_free(&u);
+      awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+    } else {
+      *url_out = awsc_buf_detach(&u);
+    }
+  }
+  awsc_arena_free(a);
+  return rc;
 }

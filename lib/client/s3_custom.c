@@ -107,3 +107,18 @@ const char *awsc_s3_redirect_region(const awsc_http_response *resp,
     return NULL;
   return awsc_arena_strndup(a, p, (size_t)(e - p));
 }
+
+/* A HEAD answer carries no body, so the parser can only say "404". S3's
+ * HEAD operations model one error each (HeadObject: NoSuchKey,
+ * HeadBucket: NoSuchBucket): name it, as the Java and Go SDKs do; the
+ * HTTP status stays 404. (botocore leaves the code "404".) */
+void awsc_s3_head_error_code(const awsc_client *c, const awsc_operation *op,
+                             int status, awsc_service_error *se) {
+  if (!awsc_client_is_s3(c->svc) || status != 404 ||
+      strcmp(op->http_method, "HEAD") != 0 || op->error_count != 1 ||
+      !se->code || strcmp(se->code, "404") != 0)
+    return;
+  se->code = op->errors[0]->error_code ? op->errors[0]->error_code
+                                      : op->errors[0]->name;
+  se->shape = op->errors[0];
+}

@@ -21,6 +21,15 @@ typedef struct endpoint_node {
   char *url;     /* NULL: none configured */
 } endpoint_node;
 
+/* Objects other modules make once per session (compiled endpoint rule
+ * sets), under their own lock so that making one may take the main one. */
+typedef struct shared_node {
+  struct shared_node *next;
+  const void *key;
+  void *value;
+  void (*free_fn)(void *);
+} shared_node;
+
 struct awsc_session {
   atomic_long refs;
   awsc_arena *arena; /* resolved strings, written only by awsc_session_new */
@@ -44,6 +53,8 @@ struct awsc_session {
   awsc_credentials_provider *provider;
   awsc_role_provider_factory role_factory;
   endpoint_node *endpoints;
+  pthread_mutex_t shared_lock;
+  shared_node *shared;
   bool owns_transport;
   bool provider_built;
 };
@@ -297,6 +308,11 @@ int awsc_session_new(awsc_session **out, const awsc_session_options *options,
     awsc_free(s);
     return oom(err);
   }
+  if (pthread_mutex_init(&s->shared_lock, NULL) != 0) {
+    pthread_mutex_destroy(&s->lock);
+    awsc_free(s);
+    return oom(err);
+  }
   atomic_init(&s->refs, 1);
   s->logger.fn = o->log_fn;
   s->logger.user_data = o->log_user_data;
@@ -356,10 +372,46 @@ void awsc_session_free(awsc_session *s) {
     next = n->next;
     awsc_free(n);
   }
+  for (shared_node *n = s->shared, *next; n; n = next) {
+    next = n->next;
+    n->free_fn(n->value);
+    awsc_free(n);
+  }
   awsc_config_free(s->cfg);
   awsc_arena_free(s->arena);
+  pthread_mutex_destroy(&s->shared_lock);
   pthread_mutex_destroy(&s->lock);
   awsc_free(s);
+}
+
+int awsc_session_shared(awsc_session *s, const void *key,
+                        awsc_session_make_fn make, void *ctx,
+                        void (*free_fn)(void *), void **out, awsc_error *err) {
+  if (!s || !key || !make || !free_fn || !out)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_session_shared: NULL argument");
+  pthread_mutex_lock(&s->shared_lock);
+  shared_node *n = s->shared;
+  while (n && n->key != key)
+    n = n->next;
+  int rc = 0;
+  if (!n) {
+    n = awsc_calloc(1, sizeof(*n));
+    if (!n) {
+      rc = oom(err);
+    } else if ((rc = make(ctx, &n->value, err)) != 0) {
+      awsc_free(n);
+      n = NULL;
+    } else {
+      n->key = key;
+      n->free_fn = free_fn;
+      n->next = s->shared;
+      s->shared = n;
+    }
+  }
+  *out = n ? n->value : NULL;
+  pthread_mutex_unlock(&s->shared_lock);
+  return rc;
 }
 
 const char *awsc_session_region(const awsc_session *s) {

@@ -47,4 +47,14 @@ int awsc_session_set_role_factory(awsc_session *session,
  * its chain. */
 void awsc_session_register_role_factory(awsc_role_provider_factory factory);
 
+/* An object made once per session and shared by its clients (compiled
+ * endpoint rule sets): the one kept under `key` (compared as a pointer),
+ * else what make(ctx, &value, err) gives, then kept until the session is
+ * freed (free_fn). make runs under the session's shared-object lock and
+ * must not call this function. *out is borrowed from the session. */
+typedef int (*awsc_session_make_fn)(void *ctx, void **out, awsc_error *err);
+int awsc_session_shared(awsc_session *session, const void *key,
+                        awsc_session_make_fn make, void *ctx,
+                        void (*free_fn)(void *), void **out, awsc_error *err);
+
 #endif

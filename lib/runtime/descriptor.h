@@ -243,6 +243,10 @@ typedef struct awsc_service {
   uint32_t paginator_count;
   const awsc_waiter *waiters;
   uint32_t waiter_count;
+  /* endpoint-rule-set-1.json text (minified), or NULL: the client then
+   * uses https://PREFIX.REGION.DNS_SUFFIX */
+  const char *endpoint_ruleset;
+  uint32_t endpoint_ruleset_len;
 } awsc_service;
 
 /* Find an operation by "ListObjectsV2" or "list_objects_v2"; NULL if none. */

@@ -96,7 +96,11 @@ check "bad secret not printed" bash -c "! grep -q wrong-wrong $tmp/e3"
 AWS_ACCESS_KEY_ID=AKIDNOSUCHKEY000000 $cli s3 list_buckets >/dev/null 2>"$tmp/e4"
 check "unknown key -> InvalidAccessKeyId" grep -q InvalidAccessKeyId "$tmp/e4"
 $cli s3 head_object "{\"Bucket\":\"$bucket\",\"Key\":\"nope\"}" >/dev/null 2>"$tmp/e5"
-check "HEAD missing key -> 404 (no body, code from status as botocore)" grep -q "HTTP 404" "$tmp/e5"
+# a HEAD answer has no body: awsc names the operation's one modeled error
+# (NoSuchKey) where botocore says "404"; the status stays 404
+check "HEAD missing key -> NoSuchKey, HTTP 404" bash -c "grep -q 'HTTP 404' $tmp/e5 && grep -q NoSuchKey $tmp/e5"
+$cli s3 head_bucket "{\"Bucket\":\"$bucket-missing\"}" >/dev/null 2>"$tmp/e6"
+check "HEAD missing bucket -> NoSuchBucket, HTTP 404" bash -c "grep -q 'HTTP 404' $tmp/e6 && grep -q NoSuchBucket $tmp/e6"
 check "validation: missing Bucket, nothing sent" bash -c "$cli s3 list_objects_v2 '{}' 2>&1 | grep -q 'Missing required parameter'"
 
 # cross-checks with awscli (independent client)

@@ -362,6 +362,142 @@ static void test_object_url(void) {
   done(c, s);
 }
 
+
+static void test_head_404_names_modeled_error(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 404, "x-amz-request-id: H1\n", NULL);
+  fake_reply_add(&ft, 404, "x-amz-request-id: H2\n", NULL);
+  fake_reply_add(&ft, 404, NULL,
+                 "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "head_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
+                           &json, &err),
+            AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "NoSuchKey");
+  CHECK_INT(err.http_status, 404);
+  CHECK_STR(err.request_id, "H1");
+  CHECK(strstr(err.message, "Not Found") != NULL);
+  CHECK_INT(awsc_call_json(c, "head_bucket", "{\"Bucket\":\"b\"}", &json, &err),
+            AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "NoSuchBucket");
+  CHECK_INT(err.http_status, 404);
+  /* a GET keeps the code of its body */
+  CHECK_INT(awsc_call_json(c, "get_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
+                           &json, &err),
+            AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "NoSuchKey");
+  CHECK(strstr(err.message, "gone") != NULL);
+  done(c, s);
+}
+
+/* URL and signing scope of one S3 call made by a fresh client. */
+static void s3_call_url(const char *region, const char *endpoint_url,
+                        const char *addressing, const char *op,
+                        const char *params, char *url, size_t url_size,
+                        char *scope, size_t scope_size) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL, "");
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = region;
+  so.transport = &ft.base;
+  so.getenv_fn = env_none;
+  awsc_session *s = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  url[0] = scope[0] = '\0';
+  if (awsc_session_new(&s, &so, &err) != 0)
+    return;
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.endpoint_url = endpoint_url;
+  co.addressing_style = addressing;
+  awsc_client *c = NULL;
+  if (awsc_client_new(&c, s, "s3", &co, &err) == 0) {
+    char *json = NULL;
+    awsc_call_json(c, op, params, &json, &err);
+    awsc_mem_free(json);
+    if (ft.n_sent == 1) {
+      snprintf(url, url_size, "%.400s", ft.sent[0].url);
+      const char *auth = fake_sent_header(&ft, 0, "Authorization");
+      const char *cr = auth ? strstr(auth, "Credential=") : NULL;
+      if (cr) {
+        cr = strchr(cr, '/');
+        size_t n = cr ? strcspn(cr + 1, ",") : 0;
+        snprintf(scope, scope_size, "%.*s", (int)n, cr ? cr + 1 : "");
+      }
+    } else {
+      snprintf(url, url_size, "error: %.400s", err.message);
+    }
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static void test_endpoint_rules(void) {
+  char url[512], scope[128];
+  const char *kb = "{\"Bucket\":\"my-bucket\",\"Key\":\"a b/c\"}";
+  /* AWS: virtual-hosted; us-east-1 uses the global endpoint (botocore's
+   * legacy default), other regions their own */
+  s3_call_url("us-east-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+              scope, sizeof(scope));
+  CHECK_STR(url, "https://my-bucket.s3.amazonaws.com/a%20b/c");
+  CHECK(strstr(scope, "/us-east-1/s3/aws4_request") != NULL);
+  s3_call_url("eu-west-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+              scope, sizeof(scope));
+  CHECK_STR(url, "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c");
+  CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
+  s3_call_url("eu-west-1", NULL, "path", "get_object", kb, url, sizeof(url),
+              scope, sizeof(scope));
+  CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my-bucket/a%20b/c");
+  /* a bucket name with dots goes path-style over TLS */
+  s3_call_url("eu-west-1", NULL, NULL, "list_objects_v2",
+              "{\"Bucket\":\"my.bucket\"}", url, sizeof(url), scope,
+              sizeof(scope));
+  CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my.bucket?list-type=2");
+  /* China partition */
+  s3_call_url("cn-north-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+              scope, sizeof(scope));
+  CHECK_STR(url, "https://my-bucket.s3.cn-north-1.amazonaws.com.cn/a%20b/c");
+  /* access point ARN: its own host and region */
+  s3_call_url("us-east-1", NULL, NULL, "get_object",
+              "{\"Bucket\":\"arn:aws:s3:us-west-2:123456789012:accesspoint/"
+              "ap\",\"Key\":\"k\"}",
+              url, sizeof(url), scope, sizeof(scope));
+  CHECK_STR(url, "https://ap-123456789012.s3-accesspoint.us-west-2."
+                 "amazonaws.com/k");
+  CHECK(strstr(scope, "/us-west-2/s3/aws4_request") != NULL);
+  /* custom endpoint: path-style unless virtual is asked for */
+  s3_call_url("us-east-1", "http://localhost:7480", NULL, "get_object", kb,
+              url, sizeof(url), scope, sizeof(scope));
+  CHECK_STR(url, "http://localhost:7480/my-bucket/a%20b/c");
+  s3_call_url("us-east-1", "http://localhost:7480", "virtual", "get_object",
+              kb, url, sizeof(url), scope, sizeof(scope));
+  CHECK_STR(url, "http://my-bucket.localhost:7480/a%20b/c");
+  s3_call_url("us-east-1", "http://localhost:7480/base/", "virtual",
+              "list_objects_v2", "{\"Bucket\":\"my-bucket\"}", url,
+              sizeof(url), scope, sizeof(scope));
+  CHECK_STR(url, "http://my-bucket.localhost:7480/base/?list-type=2");
+  /* an IP address can not carry the bucket: path-style */
+  s3_call_url("eu-west-1", "http://127.0.0.1:7480", "virtual", "get_object",
+              kb, url, sizeof(url), scope, sizeof(scope));
+  CHECK_STR(url, "http://127.0.0.1:7480/my-bucket/a%20b/c");
+  CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
+  /* keys that need care */
+  s3_call_url("us-east-1", "http://127.0.0.1:7480", NULL, "get_object",
+              "{\"Bucket\":\"b1\",\"Key\":\"//x/../y+%\"}", url,
+              sizeof(url), scope, sizeof(scope));
+  CHECK_STR(url, "http://127.0.0.1:7480/b1///x/../y%2B%25");
+  /* the rules' errors come back before anything is sent */
+  s3_call_url("us-east-1", NULL, NULL, "get_object",
+              "{\"Bucket\":\"arn:aws:s3::123456789012:accesspoint/"
+              "m.mrap\",\"Key\":\"k\"}",
+              url, sizeof(url), scope, sizeof(scope));
+  CHECK(strstr(url, "error: ") == url && strstr(url, "sigv4a") != NULL);
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_typed_output_and_metadata);
@@ -377,6 +513,8 @@ int main(void) {
   RUN(test_presign);
   RUN(test_sts_get_session_token);
   RUN(test_object_url);
+  RUN(test_head_404_names_modeled_error);
+  RUN(test_endpoint_rules);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)

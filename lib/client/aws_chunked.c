@@ -1,0 +1,478 @@
+/*
+ * lib/client/aws_chunked.c - the aws-chunked encoder with a trailing
+ * checksum (see aws_chunked.h).
+ *
+ * Each chunk is gathered whole before its line is written: the line needs
+ * its length, and a chunk shorter than chunk_size must be the last one for
+ * the encoded length announced up front to hold. The checksum is updated
+ * once per chunk, and the bytes go from the chunk (the buffer, or the
+ * caller's memory for a MEMORY source) straight into curl's buffer.
+ *
+ * SHA-1 uses OpenSSL's low-level API for the reason lib/core/hash.c gives
+ * (no per-digest fetch or allocation); core has no SHA-1 of its own.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <openssl/sha.h>
+
+#include "client/aws_chunked.h"
+
+_Static_assert(sizeof(SHA_CTX) <= sizeof(((awsc_aws_chunked *)0)->hash.sha1),
+               "awsc_aws_chunked hash too small for SHA_CTX");
+
+enum { ALG_CRC32, ALG_CRC32C, ALG_SHA256, ALG_SHA1 };
+
+static const struct {
+  const char *name;
+  const char *trailer;
+  size_t digest_len;
+} algs[] = {
+    [ALG_CRC32] = {"CRC32", "x-amz-checksum-crc32", 4},
+    [ALG_CRC32C] = {"CRC32C", "x-amz-checksum-crc32c", 4},
+    [ALG_SHA256] = {"SHA256", "x-amz-checksum-sha256", AWSC_SHA256_LEN},
+    [ALG_SHA1] = {"SHA1", "x-amz-checksum-sha1", SHA_DIGEST_LENGTH},
+};
+
+/* Where the output is: each phase emits one segment (seg), then the next
+ * phase begins. START and CRLF go on to the next chunk. */
+enum { PH_START, PH_LINE, PH_DATA, PH_CRLF, PH_TRAILER, PH_DONE };
+
+static const char *errno_text(int e, char *buf, size_t n) {
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+  return strerror_r(e, buf, n);
+#else
+  if (strerror_r(e, buf, n) != 0)
+    snprintf(buf, n, "errno %d", e);
+  return buf;
+#endif
+}
+
+static int find_alg(const char *name) {
+  for (size_t i = 0; name && i < AWSC_ARRAY_LEN(algs); i++)
+    if (strcasecmp(name, algs[i].name) == 0)
+      return (int)i;
+  return -1;
+}
+
+static unsigned hex_digits(uint64_t v) {
+  unsigned d = 1;
+  while (v >>= 4)
+    d++;
+  return d;
+}
+
+static int64_t encoded_length(int64_t decoded_len, size_t chunk_size, int alg) {
+  if (decoded_len < 0 || alg < 0)
+    return -1;
+  uint64_t d = (uint64_t)decoded_len, c = chunk_size;
+  uint64_t full = d / c, rem = d % c;
+  /* "HEX\r\n" + data + "\r\n" per chunk; the overhead is at most
+   * 20 bytes per 8 KiB, so nothing wraps before the INT64_MAX check. */
+  uint64_t total = d + full * (hex_digits(c) + 4);
+  if (rem)
+    total += hex_digits(rem) + 4;
+  total += 3 + strlen(algs[alg].trailer) + 1 +
+           AWSC_BASE64_LEN(algs[alg].digest_len) + 4;
+  return total > (uint64_t)INT64_MAX ? -1 : (int64_t)total;
+}
+
+int64_t awsc_aws_chunked_encoded_length(int64_t decoded_len, size_t chunk_size,
+                                        const char *algorithm) {
+  if (chunk_size == 0)
+    chunk_size = AWSC_AWS_CHUNKED_DEFAULT_SIZE;
+  if (chunk_size < AWSC_AWS_CHUNKED_MIN_SIZE)
+    return -1;
+  return encoded_length(decoded_len, chunk_size, find_alg(algorithm));
+}
+
+static void hash_init(awsc_aws_chunked *ac) {
+  switch (ac->algorithm) {
+  case ALG_SHA256:
+    awsc_sha256_init(&ac->hash.sha256);
+    break;
+  case ALG_SHA1:
+    SHA1_Init((SHA_CTX *)ac->hash.sha1);
+    break;
+  default:
+    ac->hash.crc = 0;
+  }
+}
+
+static void hash_update(awsc_aws_chunked *ac, const void *p, size_t n) {
+  switch (ac->algorithm) {
+  case ALG_CRC32:
+    ac->hash.crc = awsc_crc32(ac->hash.crc, p, n);
+    break;
+  case ALG_CRC32C:
+    ac->hash.crc = awsc_crc32c(ac->hash.crc, p, n);
+    break;
+  case ALG_SHA256:
+    awsc_sha256_update(&ac->hash.sha256, p, n);
+    break;
+  case ALG_SHA1:
+    SHA1_Update((SHA_CTX *)ac->hash.sha1, p, n);
+    break;
+  }
+}
+
+/* The checksum in base64 into ac->checksum, then the trailer into
+ * ac->text. */
+static void finish(awsc_aws_chunked *ac) {
+  uint8_t d[AWSC_SHA256_LEN];
+  switch (ac->algorithm) {
+  case ALG_SHA256:
+    awsc_sha256_final(&ac->hash.sha256, d);
+    break;
+  case ALG_SHA1:
+    SHA1_Final(d, (SHA_CTX *)ac->hash.sha1);
+    break;
+  default: /* big-endian, as the x-amz-checksum-crc32 header */
+    d[0] = (uint8_t)(ac->hash.crc >> 24);
+    d[1] = (uint8_t)(ac->hash.crc >> 16);
+    d[2] = (uint8_t)(ac->hash.crc >> 8);
+    d[3] = (uint8_t)ac->hash.crc;
+  }
+  awsc_base64_encode(d, algs[ac->algorithm].digest_len, ac->checksum);
+  int n = snprintf(ac->text, sizeof(ac->text), "0\r\n%s:%s\r\n\r\n",
+                   algs[ac->algorithm].trailer, ac->checksum);
+  ac->seg = (const uint8_t *)ac->text;
+  ac->seg_len = (size_t)n;
+  ac->seg_pos = 0;
+  ac->phase = PH_TRAILER;
+}
+
+/* Read up to `want` bytes into the chunk buffer, looping over short
+ * reads; *got < want only where the source ended. */
+static int fill(awsc_aws_chunked *ac, size_t want, size_t *got) {
+  const awsc_body_source *b = &ac->inner;
+  size_t n = 0;
+  ac->inner_touched = true;
+  while (n < want) {
+    if (b->kind == AWSC_BODY_FILE) {
+      size_t r = fread(ac->buf + n, 1, want - n, ac->file);
+      if (r == 0) {
+        if (ferror(ac->file))
+          return awsc_error_set(&ac->error, AWSC_EIO, AWSC_ERROR_IO,
+                                "read error on request body file %s", b->path);
+        break;
+      }
+      n += r;
+      continue;
+    }
+    int64_t r = b->read(ac->buf + n, want - n, b->user_data);
+    if (r < 0) {
+      int st = r >= INT_MIN ? (int)r : AWSC_EBODY;
+      return awsc_error_set(&ac->error, st, AWSC_ERROR_IO,
+                            "request body callback failed (%s)",
+                            awsc_strerror(st));
+    }
+    if ((uint64_t)r > want - n)
+      return awsc_error_set(&ac->error, AWSC_EBODY, AWSC_ERROR_IO,
+                            "request body callback returned %" PRId64
+                            " bytes for a %zu-byte buffer",
+                            r, want - n);
+    if (r == 0)
+      break;
+    n += (size_t)r;
+  }
+  *got = n;
+  return 0;
+}
+
+/* Gather the next chunk and set its line as the segment, or the trailer
+ * when the body is done. */
+static int next_chunk(awsc_aws_chunked *ac) {
+  size_t want = ac->chunk_size, got = 0;
+  if (ac->decoded_len >= 0) {
+    uint64_t left = (uint64_t)ac->decoded_len - ac->consumed;
+    if (left < want)
+      want = (size_t)left;
+  }
+  if (ac->inner_eof)
+    want = 0;
+  const uint8_t *data = ac->buf;
+  if (want > 0 && ac->inner.kind == AWSC_BODY_MEMORY) {
+    data = (const uint8_t *)ac->inner.data + ac->consumed;
+    got = want;
+  } else if (want > 0) {
+    int rc = fill(ac, want, &got);
+    if (rc)
+      return rc;
+  }
+  if (got < want) {
+    if (ac->decoded_len >= 0)
+      return awsc_error_set(&ac->error, AWSC_EBODY, AWSC_ERROR_IO,
+                            "request body ended after %" PRIu64 " of %" PRId64
+                            " bytes",
+                            ac->consumed + got, ac->decoded_len);
+    ac->inner_eof = true;
+  }
+  if (got == 0) {
+    finish(ac);
+    return 0;
+  }
+  hash_update(ac, data, got);
+  ac->consumed += got;
+  ac->chunk = data;
+  ac->chunk_len = got;
+  /* lower-case hex without leading zeros, as botocore's hex(len)[2:] */
+  static const char digits[] = "0123456789abcdef";
+  unsigned nd = hex_digits(got);
+  for (unsigned i = 0; i < nd; i++)
+    ac->text[i] = digits[(got >> (4 * (nd - 1 - i))) & 0xf];
+  ac->text[nd] = '\r';
+  ac->text[nd + 1] = '\n';
+  ac->seg = (const uint8_t *)ac->text;
+  ac->seg_len = nd + 2;
+  ac->seg_pos = 0;
+  ac->phase = PH_LINE;
+  return 0;
+}
+
+/* The current segment is spent: move to the next one. */
+static int advance(awsc_aws_chunked *ac) {
+  switch (ac->phase) {
+  case PH_START:
+  case PH_CRLF:
+    return next_chunk(ac);
+  case PH_LINE:
+    ac->seg = ac->chunk;
+    ac->seg_len = ac->chunk_len;
+    ac->phase = PH_DATA;
+    break;
+  case PH_DATA:
+    ac->seg = (const uint8_t *)"\r\n";
+    ac->seg_len = 2;
+    ac->phase = PH_CRLF;
+    break;
+  default:
+    ac->seg_len = 0;
+    ac->phase = PH_DONE;
+    break;
+  }
+  ac->seg_pos = 0;
+  return 0;
+}
+
+static int64_t chunked_read(void *buf, size_t size, void *user_data) {
+  awsc_aws_chunked *ac = user_data;
+  uint8_t *out = buf;
+  size_t n = 0;
+  if (ac->status)
+    return ac->status;
+  while (n < size && ac->phase != PH_DONE) {
+    if (ac->seg_pos == ac->seg_len) {
+      int rc = advance(ac);
+      if (rc) {
+        ac->status = rc;
+        return rc;
+      }
+      continue;
+    }
+    size_t k = ac->seg_len - ac->seg_pos;
+    if (k > size - n)
+      k = size - n;
+    memcpy(out + n, ac->seg + ac->seg_pos, k);
+    n += k;
+    ac->seg_pos += k;
+  }
+  return (int64_t)n;
+}
+
+static void reset(awsc_aws_chunked *ac) {
+  ac->phase = PH_START;
+  ac->seg = NULL;
+  ac->seg_len = ac->seg_pos = 0;
+  ac->chunk = NULL;
+  ac->chunk_len = 0;
+  ac->consumed = 0;
+  ac->inner_eof = false;
+  ac->inner_touched = false;
+  ac->status = 0;
+  ac->checksum[0] = '\0';
+  hash_init(ac);
+}
+
+static int chunked_rewind(void *user_data) {
+  awsc_aws_chunked *ac = user_data;
+  const awsc_body_source *b = &ac->inner;
+  /* Nothing read from the source yet: it is still at its start, so even
+   * a pipe or a callback without rewind can be "rewound". */
+  if (ac->inner_touched) {
+    if (b->kind == AWSC_BODY_FILE) {
+      clearerr(ac->file);
+      if (fseeko(ac->file, (off_t)b->offset, SEEK_SET) != 0) {
+        char eb[128];
+        awsc_error_set(&ac->error, AWSC_EBODY, AWSC_ERROR_IO,
+                       "cannot rewind request body file %s: %s", b->path,
+                       errno_text(errno, eb, sizeof(eb)));
+        return -1;
+      }
+    } else if (b->kind == AWSC_BODY_CALLBACK &&
+               (!b->rewind || b->rewind(b->user_data) != 0)) {
+      awsc_error_set(&ac->error, AWSC_EBODY, AWSC_ERROR_IO,
+                     "the request body callback can not be rewound");
+      return -1;
+    }
+  }
+  reset(ac);
+  return 0;
+}
+
+static int open_file(awsc_aws_chunked *ac, awsc_error *err) {
+  const awsc_body_source *b = &ac->inner;
+  char eb[128];
+  if (!b->path)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "aws-chunked: FILE body without a path");
+  ac->file = fopen(b->path, "rb");
+  if (!ac->file)
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                          "cannot open request body file %s: %s", b->path,
+                          errno_text(errno, eb, sizeof(eb)));
+  struct stat st;
+  if (fstat(fileno(ac->file), &st) != 0)
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot stat %s: %s",
+                          b->path, errno_text(errno, eb, sizeof(eb)));
+  ac->decoded_len = b->content_length < 0 ? -1 : b->content_length;
+  if (S_ISREG(st.st_mode)) {
+    uint64_t size = (uint64_t)st.st_size;
+    if (b->offset > size)
+      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                            "offset %" PRIu64 " is past the end of %s (%" PRIu64
+                            " bytes)",
+                            b->offset, b->path, size);
+    if (ac->decoded_len < 0)
+      ac->decoded_len = (int64_t)(size - b->offset);
+    else if ((uint64_t)ac->decoded_len > size - b->offset)
+      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                            "%s holds %" PRIu64 " bytes after offset %" PRIu64
+                            ", fewer than the %" PRId64 " to send",
+                            b->path, size - b->offset, b->offset,
+                            ac->decoded_len);
+  }
+  if (b->offset > (uint64_t)INT64_MAX ||
+      (b->offset && fseeko(ac->file, (off_t)b->offset, SEEK_SET) != 0))
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                          "cannot seek %s to offset %" PRIu64, b->path,
+                          b->offset);
+  return 0;
+}
+
+static int check_source(awsc_aws_chunked *ac, awsc_error *err) {
+  awsc_body_source *b = &ac->inner;
+  switch (b->kind) {
+  case AWSC_BODY_NONE:
+    b->kind = AWSC_BODY_MEMORY;
+    b->data = NULL;
+    b->len = 0;
+    ac->decoded_len = 0;
+    return 0;
+  case AWSC_BODY_MEMORY:
+    if ((!b->data && b->len) || b->len > (uint64_t)INT64_MAX)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "aws-chunked: bad MEMORY body");
+    ac->decoded_len = (int64_t)b->len;
+    return 0;
+  case AWSC_BODY_CALLBACK:
+    if (!b->read)
+      return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                            "aws-chunked: CALLBACK body without a read");
+    ac->decoded_len = b->content_length < 0 ? -1 : b->content_length;
+    return 0;
+  case AWSC_BODY_FILE:
+    return open_file(ac, err);
+  }
+  return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "aws-chunked: unknown body kind %d", (int)b->kind);
+}
+
+int awsc_aws_chunked_init(awsc_aws_chunked *ac, const awsc_body_source *inner,
+                          const char *algorithm, size_t chunk_size,
+                          awsc_error *err) {
+  if (ac)
+    memset(ac, 0, sizeof(*ac));
+  if (!ac || !inner || !algorithm)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "aws-chunked: NULL argument");
+  int alg = find_alg(algorithm);
+  if (alg < 0)
+    return awsc_error_set(err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
+                          "unsupported checksum algorithm for a streamed "
+                          "body: %s",
+                          algorithm);
+  if (chunk_size == 0)
+    chunk_size = AWSC_AWS_CHUNKED_DEFAULT_SIZE;
+  if (chunk_size < AWSC_AWS_CHUNKED_MIN_SIZE)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "aws-chunked chunk size %zu is below S3's minimum "
+                          "of %zu bytes",
+                          chunk_size, AWSC_AWS_CHUNKED_MIN_SIZE);
+  ac->algorithm = alg;
+  ac->chunk_size = chunk_size;
+  ac->inner = *inner;
+  int rc = check_source(ac, err);
+  if (!rc && ac->inner.kind != AWSC_BODY_MEMORY) {
+    /* A body shorter than a chunk needs no more than its length. */
+    ac->buf_size = chunk_size;
+    if (ac->decoded_len >= 0 && (uint64_t)ac->decoded_len < chunk_size)
+      ac->buf_size = (size_t)ac->decoded_len;
+    if (ac->buf_size) {
+      ac->buf = awsc_malloc(ac->buf_size);
+      if (!ac->buf)
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
+    }
+  }
+  if (rc) {
+    awsc_aws_chunked_cleanup(ac);
+    return rc;
+  }
+  reset(ac);
+  return 0;
+}
+
+const char *awsc_aws_chunked_trailer_name(const awsc_aws_chunked *ac) {
+  return algs[ac->algorithm].trailer;
+}
+
+int64_t awsc_aws_chunked_decoded_length(const awsc_aws_chunked *ac) {
+  return ac->decoded_len;
+}
+
+void awsc_aws_chunked_source(awsc_aws_chunked *ac, awsc_body_source *out) {
+  memset(out, 0, sizeof(*out));
+  out->kind = AWSC_BODY_CALLBACK;
+  out->read = chunked_read;
+  out->rewind = chunked_rewind;
+  out->user_data = ac;
+  out->content_length =
+      encoded_length(ac->decoded_len, ac->chunk_size, ac->algorithm);
+}
+
+const char *awsc_aws_chunked_checksum(const awsc_aws_chunked *ac) {
+  return ac->checksum[0] ? ac->checksum : NULL;
+}
+
+const awsc_error *awsc_aws_chunked_error(const awsc_aws_chunked *ac) {
+  return &ac->error;
+}
+
+void awsc_aws_chunked_cleanup(awsc_aws_chunked *ac) {
+  if (!ac)
+    return;
+  if (ac->file)
+    fclose(ac->file);
+  awsc_free(ac->buf);
+  ac->file = NULL;
+  ac->buf = NULL;
+  ac->buf_size = 0;
+}
