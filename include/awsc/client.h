@@ -41,9 +41,13 @@ typedef struct awsc_client_options {
   const char *retry_mode;      /* "legacy" / "standard" / "adaptive" */
   int max_attempts;            /* total attempts, first included */
   const char *addressing_style;/* S3: "auto" / "path" / "virtual" */
-  /* S3: 1 = send payload checksums in a trailer when streaming over TLS
-   * (AWS default), -1 = never (servers without trailer support, e.g.
-   * Ceph RGW), 0 = default. */
+  /* S3, streamed uploads (file or callback bodies) of operations with a
+   * flexible checksum: 0 (default) or 1 = aws-chunked with the checksum
+   * in a trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER) over TLS, as the AWS
+   * SDKs do; -1 = never (servers without trailer support, e.g. Ceph RGW:
+   * the body then goes unsigned without a checksum); 2 = over plain HTTP
+   * too (local test servers). Bodies in memory always carry the checksum
+   * in a header. */
   int checksum_trailers;
 } awsc_client_options;
 

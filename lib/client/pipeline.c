@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/aws_chunked.h"
 #include "client/client_internal.h"
 #include "client/sqs_md5.h"
 
 #define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
+#define STREAMING_TRAILER_HASH "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 
 typedef struct hdr_list {
   awsc_http_header *items;
@@ -140,6 +142,8 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
   awsc_http_response resp;
   memset(&resp, 0, sizeof(resp));
+  awsc_aws_chunked chunked;
+  bool chunked_live = false;
 
   const awsc_value *input = call->input;
   int rc = awsc_s3_location_constraint(c, op, call->input, a, &input);
@@ -207,31 +211,105 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   }
   /* Flexible checksums (httpChecksum trait): the algorithm the caller
    * chose, else CRC32 when "when_supported" (botocore's default) or when
-   * the operation requires a checksum. Sent as a header for bodies in
-   * memory; streamed bodies go unsigned without one for now. */
-  if (op->checksum_algorithm_member && !streaming_in) {
+   * the operation requires a checksum. A body in memory gets it in a
+   * header; a streamed body over TLS in an aws-chunked trailer (unless
+   * trailers are switched off: then, as over plain HTTP, it goes
+   * unsigned without one). */
+  const char *payload_hash = NULL;
+  if (op->checksum_algorithm_member) {
     const awsc_value *alg =
         input ? awsc_value_get(input, op->checksum_algorithm_member) : NULL;
     const char *algorithm = (alg && alg->type == AWSC_V_STRING) ? alg->u.s.p
                                                                 : NULL;
+    bool defaulted = false;
     if (!algorithm && (c->checksum_when_supported ||
-                       (op->flags & AWSC_OF_CHECKSUM_REQUIRED)))
+                       (op->flags & AWSC_OF_CHECKSUM_REQUIRED))) {
       algorithm = "CRC32";
+      defaulted = true;
+    }
     bool have = false;
     for (size_t i = 0; i < hl.n; i++)
       if (strncasecmp(hl.items[i].name, "x-amz-checksum-", 15) == 0)
         have = true;
-    const char *hn, *hv;
-    if (algorithm && !have) {
+    bool trailer = streaming_in && c->checksum_trailers >= 0 &&
+                   (tgt.https || c->checksum_trailers == 2);
+    if (algorithm && !have && trailer) {
+      awsc_error cerr = AWSC_ERROR_INIT;
+      int crc = awsc_aws_chunked_init(&chunked, &body, algorithm, 0, &cerr);
+      if (crc == 0 && awsc_aws_chunked_decoded_length(&chunked) < 0) {
+        /* S3 needs the length up front */
+        awsc_aws_chunked_cleanup(&chunked);
+        crc = AWSC_EINVAL;
+      }
+      if (crc == AWSC_ENOMEM)
+        goto oom;
+      if (crc == AWSC_EIO) {
+        rc = awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "%s", cerr.message);
+        goto done;
+      }
+      if (crc == 0) {
+        chunked_live = true;
+        char *dl = awsc_arena_alloc(a, 24);
+        if (!dl)
+          goto oom;
+        snprintf(dl, 24, "%lld",
+                 (long long)awsc_aws_chunked_decoded_length(&chunked));
+        awsc_aws_chunked_source(&chunked, &body);
+        payload_hash = STREAMING_TRAILER_HASH;
+        const char *enc = "aws-chunked";
+        /* Content-Length is the encoded length now (the transport's) */
+        size_t kept = 0;
+        for (size_t i = 0; i < hl.n; i++)
+          if (strcasecmp(hl.items[i].name, "content-length") != 0)
+            hl.items[kept++] = hl.items[i];
+        hl.n = kept;
+        for (size_t i = 0; i < hl.n; i++)
+          if (strcasecmp(hl.items[i].name, "content-encoding") == 0) {
+            size_t n = strlen(hl.items[i].value) + 13;
+            char *v = awsc_arena_alloc(a, n);
+            if (!v)
+              goto oom;
+            snprintf(v, n, "%s,aws-chunked", hl.items[i].value);
+            hl.items[i].value = v;
+            enc = NULL;
+          }
+        if ((enc && hdr_push(a, &hl, "Content-Encoding", enc)) ||
+            hdr_push(a, &hl, "x-amz-trailer",
+                     awsc_aws_chunked_trailer_name(&chunked)) ||
+            hdr_push(a, &hl, "x-amz-decoded-content-length", dl))
+          goto oom;
+      } else {
+        awsc_log(c->logger, AWSC_LOG_WARN,
+                 "checksum algorithm %s can not go in a trailer here; "
+                 "sending none",
+                 algorithm);
+        algorithm = NULL;
+      }
+    } else if (algorithm && !have && !streaming_in) {
+      const char *hn, *hv;
       int crc = awsc_checksum_header(a, algorithm, mem_body,
                                      mem_body ? mem_len : 0, &hn, &hv);
       if (crc == AWSC_ENOMEM || (crc == 0 && hdr_push(a, &hl, hn, hv)))
         goto oom;
-      if (crc == AWSC_EUNSUPPORTED)
+      if (crc == AWSC_EUNSUPPORTED) {
         awsc_log(c->logger, AWSC_LOG_WARN,
                  "checksum algorithm %s is not supported; sending none",
                  algorithm);
+        algorithm = NULL;
+      }
+    } else {
+      algorithm = NULL;
     }
+    /* botocore names the default algorithm in the member's header */
+    const awsc_member *am =
+        (algorithm && defaulted && op->input)
+            ? awsc_shape_find_member(op->input, op->checksum_algorithm_member,
+                                     strlen(op->checksum_algorithm_member))
+            : NULL;
+    if (am && am->location == AWSC_LOC_HEADER && am->location_name &&
+        !hdr_has(&hl, am->location_name) &&
+        hdr_push(a, &hl, am->location_name, algorithm))
+      goto oom;
   }
   size_t base_headers = hl.n;
   /* an S3 redirect may change the region (and the target) once */
@@ -284,7 +362,9 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       sq.headers = hl.items;
       sq.header_count = hl.n;
       sq.host = tgt.host;
-      if (streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD))
+      if (payload_hash)
+        sq.payload_hash = payload_hash;
+      else if (streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD))
         sq.flags |= AWSC_SIGV4_UNSIGNED_PAYLOAD;
       else {
         sq.body = mem_body;
@@ -486,6 +566,8 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
 oom:
   rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 done:
+  if (chunked_live)
+    awsc_aws_chunked_cleanup(&chunked);
   awsc_http_response_cleanup(&resp);
   awsc_sigv4_result_cleanup(&sig);
   awsc_credentials_release(creds);

@@ -2,7 +2,7 @@
  * tests/conformance/endpoints/client_runner.c - the operationInputs of
  * botocore's endpoint-tests-1.json sent through the real client.
  *
- *   endpoints_client SERVICE TESTS.json SERVICE-2.json
+ *   endpoints_client [-v] SERVICE TESTS.json SERVICE-2.json
  *
  * runner.c checks every case at rules-engine level; this program checks
  * what the client does with the same cases. For each operationInput a
@@ -39,6 +39,7 @@
  * Prints FAIL lines, a line with the side counters, then "N passed, N
  * failed"; exits 1 on a failure, 77 when nothing could be checked.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,9 @@ static int rec_send(awsc_transport *t, const awsc_http_request *req,
   return 0;
 }
 
-static void rec_destroy(awsc_transport *t) { (void)t; }
+static void rec_destroy(awsc_transport *t) {
+  (void)t;
+}
 
 static const awsc_transport_vtable rec_vtable = {rec_send, rec_destroy};
 
@@ -242,12 +245,12 @@ typedef struct wanted {
 typedef struct param_map {
   const char *builtin;     /* name in builtInParams */
   const char *client_name; /* the rule set's parameter name (clientParams) */
-  size_t str_off;          /* offsetof(wanted, ...) for strings, or 0 */
-  size_t tri_off;          /* offsetof(wanted, ...) for booleans, or 0 */
+  bool is_string;
+  size_t off; /* offsetof(wanted, ...) */
 } param_map;
 
-#define STR_AT(f) offsetof(wanted, f), 0
-#define TRI_AT(f) 0, offsetof(wanted, f)
+#define STR_AT(f) true, offsetof(wanted, f)
+#define TRI_AT(f) false, offsetof(wanted, f)
 static const param_map params_known[] = {
     {"AWS::Region", "Region", STR_AT(region)},
     {"SDK::Endpoint", "Endpoint", STR_AT(endpoint)},
@@ -272,14 +275,14 @@ static bool take_param(wanted *w, const char *name, const awsc_jnode *v,
     const char *key = client_param ? p->client_name : p->builtin;
     if (!key || strcmp(key, name) != 0)
       continue;
-    if (p->str_off) {
+    if (p->is_string) {
       if (v->type != AWSC_J_STRING)
         break;
-      *(const char **)((char *)w + p->str_off) = v->s;
+      *(const char **)((char *)w + p->off) = v->s;
     } else {
       if (v->type != AWSC_J_BOOL)
         break;
-      *(tri *)((char *)w + p->tri_off) = v->b ? YES : NO;
+      *(tri *)((char *)w + p->off) = v->b ? YES : NO;
     }
     return true;
   }
@@ -288,8 +291,6 @@ static bool take_param(wanted *w, const char *name, const awsc_jnode *v,
   return false;
 }
 
-/* botocore's LEGACY_GLOBAL_STS_REGIONS (documentation only: the client
- * decides; listed so the skip reason below can say why). */
 typedef struct setup {
   const char *region, *endpoint_url, *addressing;
   bool accelerate;
@@ -300,7 +301,7 @@ typedef struct setup {
  * false (reason in why) when none does. */
 static bool make_setup(const char *svc, const awsc_jnode *oi, setup *s,
                        awsc_buf *why) {
-  wanted w = {NULL, NULL, UNSET, UNSET, UNSET, UNSET,
+  wanted w = {NULL,  NULL,  UNSET, UNSET, UNSET, UNSET,
               UNSET, UNSET, UNSET, UNSET, UNSET};
   const awsc_jnode *bi = awsc_jtree_get(oi, "builtInParams");
   const awsc_jnode *cp = awsc_jtree_get(oi, "clientParams");
@@ -320,8 +321,9 @@ static bool make_setup(const char *svc, const awsc_jnode *oi, setup *s,
   /* The client (like botocore) turns FIPS and dual-stack off when an
    * endpoint_url is given, so these rule inputs can not be configured. */
   if (w.endpoint && (w.fips == YES || w.dualstack == YES)) {
-    awsc_buf_printf(why, "SDK::Endpoint with %s: an endpoint_url turns "
-                         "FIPS/dual-stack off in the client (botocore too)",
+    awsc_buf_printf(why,
+                    "SDK::Endpoint with %s: an endpoint_url turns "
+                    "FIPS/dual-stack off in the client (botocore too)",
                     w.fips == YES ? "UseFIPS" : "UseDualStack");
     return false;
   }
@@ -330,6 +332,25 @@ static bool make_setup(const char *svc, const awsc_jnode *oi, setup *s,
     awsc_buf_puts(why, "Accelerate with ForcePathStyle: the accelerate "
                        "setting turns path style off in the client "
                        "(botocore too)");
+    return false;
+  }
+  /* The client adjusts ForcePathStyle per operation as botocore's
+   * customize_endpoint_resolver_builtins does (off for an ARN bucket, on
+   * for GetBucketLocation); botocore's own test overrides that, no
+   * configuration can. */
+  const char *op = awsc_jtree_get_str(oi, "operationName");
+  const char *bucket =
+      awsc_jtree_get_str(awsc_jtree_get(oi, "operationParams"), "Bucket");
+  if (strcmp(svc, "s3") == 0 && w.force_path == YES && bucket &&
+      strncmp(bucket, "arn:", 4) == 0) {
+    awsc_buf_puts(why, "ForcePathStyle with an ARN bucket: the client turns "
+                       "path style off for ARN buckets (botocore too)");
+    return false;
+  }
+  if (strcmp(svc, "s3") == 0 && w.force_path != YES && op &&
+      strcmp(op, "GetBucketLocation") == 0) {
+    awsc_buf_puts(why, "GetBucketLocation without ForcePathStyle: the client "
+                       "always uses path style for it (botocore too)");
     return false;
   }
   if (w.fips == YES)
@@ -372,17 +393,16 @@ typedef struct ctx {
   const char *svc;
   const awsc_jnode *model;
   const char *config_plain, *config_accel, *credentials;
+  bool verbose; /* -v: an "ok" line with what was sent for each pass */
 } ctx;
 
 /* The expected URL with the operation's host prefix ("{RequestRoute}.")
  * expanded from the parameters and put in front of the host. */
-static bool expected_url(const ctx *x, const awsc_jnode *op,
-                         const awsc_jnode *params, const char *url,
-                         awsc_buf *out) {
+static bool expected_url(const awsc_jnode *op, const awsc_jnode *params,
+                         const char *url, awsc_buf *out) {
   const char *prefix =
       awsc_jtree_get_str(awsc_jtree_get(op, "endpoint"), "hostPrefix");
   const char *host = strstr(url, "://");
-  (void)x;
   if (!prefix || !host)
     return awsc_buf_puts(out, url) == 0;
   host += 3;
@@ -463,14 +483,13 @@ static outcome check_error(const char *want, int rc, const recorder *rec,
   return PASS;
 }
 
-static outcome check_endpoint(const ctx *x, const awsc_jnode *op,
-                              const awsc_jnode *params,
+static outcome check_endpoint(const awsc_jnode *op, const awsc_jnode *params,
                               const awsc_jnode *exp_ep, int rc,
                               const recorder *rec, const awsc_error *err,
                               awsc_buf *why) {
   const char *url = awsc_jtree_get_str(exp_ep, "url");
-  const awsc_jnode *schemes = awsc_jtree_get(
-      awsc_jtree_get(exp_ep, "properties"), "authSchemes");
+  const awsc_jnode *schemes =
+      awsc_jtree_get(awsc_jtree_get(exp_ep, "properties"), "authSchemes");
   const awsc_jnode *sigv4 = NULL;
   size_t sigv4_at = 0;
   for (size_t i = 0; schemes && i < schemes->count && !sigv4; i++) {
@@ -499,7 +518,7 @@ static outcome check_endpoint(const ctx *x, const awsc_jnode *op,
     return FAIL;
   }
   awsc_buf want = AWSC_BUF_INIT;
-  bool ok = url && expected_url(x, op, params, url, &want);
+  bool ok = url && expected_url(op, params, url, &want);
   if (!ok || !url_matches(rec->url, want.p)) {
     awsc_buf_printf(why, "url\n    sent:     %s\n    expected: %s%s\n",
                     rec->url, want.p ? want.p : (url ? url : "(none)"),
@@ -532,8 +551,21 @@ static outcome check_endpoint(const ctx *x, const awsc_jnode *op,
   return sigv4 && sigv4_at > 0 ? PASS_FALLBACK : PASS;
 }
 
+/* what the client did, for -v (the scope only: nothing secret) */
+static void describe(int rc, const recorder *rec, const awsc_error *err,
+                     awsc_buf *info) {
+  char region[128] = "", service[128] = "";
+  if (rec->sent)
+    credential_scope(rec->authorization, region, sizeof region, service,
+                     sizeof service);
+  if (rec->sent)
+    awsc_buf_printf(info, "sent %s scope %s/%s", rec->url, region, service);
+  else
+    awsc_buf_printf(info, "not sent: %s (%s)", err->message, awsc_strerror(rc));
+}
+
 static outcome run_input(const ctx *x, const awsc_jnode *tc,
-                         const awsc_jnode *oi, awsc_buf *why) {
+                         const awsc_jnode *oi, awsc_buf *why, awsc_buf *info) {
   const awsc_jnode *expect = awsc_jtree_get(tc, "expect");
   const char *exp_err = awsc_jtree_get_str(expect, "error");
   const awsc_jnode *exp_ep = awsc_jtree_get(expect, "endpoint");
@@ -593,6 +625,7 @@ static outcome run_input(const ctx *x, const awsc_jnode *tc,
   rc = awsc_client_new(&client, session, x->svc, &co, &err);
   if (rc) {
     /* botocore refuses such a region when the client is made, too */
+    describe(rc, &rec, &err, info);
     if (exp_err && is_region_format_error(err.message)) {
       result = PASS_REGION_ERROR;
     } else {
@@ -600,17 +633,18 @@ static outcome run_input(const ctx *x, const awsc_jnode *tc,
                       err.message, awsc_strerror(rc),
                       exp_err ? "error " : "endpoint ",
                       exp_err ? exp_err
-                              : awsc_jtree_get_str(exp_ep, "url")
-                                    ? awsc_jtree_get_str(exp_ep, "url")
-                                    : "?");
+                      : awsc_jtree_get_str(exp_ep, "url")
+                          ? awsc_jtree_get_str(exp_ep, "url")
+                          : "?");
     }
     goto done;
   }
   char *out = NULL;
   rc = awsc_call_json(client, op_name, json.p, &out, &err);
   awsc_mem_free(out);
+  describe(rc, &rec, &err, info);
   result = exp_err ? check_error(exp_err, rc, &rec, &err, why)
-                   : check_endpoint(x, op, params, exp_ep, rc, &rec, &err, why);
+                   : check_endpoint(op, params, exp_ep, rc, &rec, &err, why);
 done:
   awsc_client_free(client);
   awsc_session_free(session);
@@ -639,13 +673,19 @@ static void run_file(const ctx *x, const awsc_jnode *tests, counts *c) {
          k++) {
       const awsc_jnode *oi = oil->items[k];
       const char *op = awsc_jtree_get_str(oi, "operationName");
-      awsc_buf why = AWSC_BUF_INIT;
-      outcome o = run_input(x, tc, oi, &why);
+      awsc_buf why = AWSC_BUF_INIT, info = AWSC_BUF_INIT;
+      outcome o = run_input(x, tc, oi, &why, &info);
+      while (why.len && why.p[why.len - 1] == '\n')
+        why.p[--why.len] = '\0';
       if (o == FAIL || o == SKIP)
         printf("%s %s #%zu \"%s\" operationInputs[%zu] (%s): %s\n",
                o == FAIL ? "FAIL" : "skip", x->svc, i, doc_of(tc), k,
                op ? op : "?", why.p ? why.p : "");
+      else if (x->verbose)
+        printf("ok   %s #%zu operationInputs[%zu] (%s): %s\n", x->svc, i, k,
+               op ? op : "?", info.p ? info.p : "");
       awsc_buf_free(&why);
+      awsc_buf_free(&info);
       switch (o) {
       case FAIL:
         c->failed++;
@@ -700,8 +740,14 @@ static void unload(loaded *l) {
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
+  bool verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+  if (verbose) {
+    argv++;
+    argc--;
+  }
   if (argc != 4) {
-    fprintf(stderr, "usage: %s SERVICE TESTS.json SERVICE-2.json\n", argv[0]);
+    fprintf(stderr, "usage: %s [-v] SERVICE TESTS.json SERVICE-2.json\n",
+            argv[0]);
     return 2;
   }
   char dir[] = "/tmp/awsc-epclient-XXXXXX";
@@ -713,7 +759,7 @@ int main(int argc, char **argv) {
   snprintf(plain, sizeof plain, "%s/config", dir);
   snprintf(accel, sizeof accel, "%s/config-accel", dir);
   snprintf(creds, sizeof creds, "%s/credentials", dir); /* never written */
-  ctx x = {argv[1], NULL, plain, accel, creds};
+  ctx x = {argv[1], NULL, plain, accel, creds, verbose};
   counts c = {0, 0, 0, 0, 0, 0};
   loaded tests, model;
   bool ok = write_file(plain, "[default]\n") &&

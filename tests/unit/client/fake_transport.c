@@ -25,6 +25,25 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
     s->body_len = req->body.len < sizeof(s->body) ? req->body.len
                                                   : sizeof(s->body) - 1;
     memcpy(s->body, req->body.data, s->body_len);
+    s->body_total = req->body.len;
+  } else if (req->body.kind == AWSC_BODY_CALLBACK) {
+    /* drain it as a transport would, in odd-sized reads */
+    s->content_length = req->body.content_length;
+    char buf[5000];
+    for (;;) {
+      int64_t n = req->body.read(buf, sizeof(buf), req->body.user_data);
+      if (n < 0)
+        return awsc_error_set(err, (int)n, AWSC_ERROR_IO,
+                              "fake transport: body read failed");
+      if (n == 0)
+        break;
+      size_t keep = sizeof(s->body) - 1 - s->body_len;
+      if ((size_t)n < keep)
+        keep = (size_t)n;
+      memcpy(s->body + s->body_len, buf, keep);
+      s->body_len += keep;
+      s->body_total += (uint64_t)n;
+    }
   }
   if (!r->status)
     return awsc_error_set(err, r->error, AWSC_ERROR_NETWORK,

@@ -498,6 +498,134 @@ static void test_endpoint_rules(void) {
   CHECK(strstr(url, "error: ") == url && strstr(url, "sigv4a") != NULL);
 }
 
+typedef struct mem_reader {
+  const unsigned char *data;
+  size_t len, pos;
+} mem_reader;
+
+static int64_t mem_read(void *buf, size_t size, void *ud) {
+  mem_reader *m = ud;
+  size_t n = m->len - m->pos < size ? m->len - m->pos : size;
+  if (n > 1000)
+    n = 1000; /* short reads */
+  memcpy(buf, m->data + m->pos, n);
+  m->pos += n;
+  return (int64_t)n;
+}
+
+static int mem_rewind(void *ud) {
+  ((mem_reader *)ud)->pos = 0;
+  return 0;
+}
+
+/* Upload 100000 bytes from a callback through a client for `endpoint`;
+ * returns the number of requests sent (ft.sent[0] is the upload). */
+static int trailer_put(const char *endpoint, int trailers,
+                       const char *algorithm, const unsigned char *data,
+                       size_t len) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "us-east-1";
+  so.transport = &ft.base;
+  so.getenv_fn = env_none;
+  awsc_session *s = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  if (awsc_session_new(&s, &so, &err) != 0)
+    return -1;
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.endpoint_url = endpoint;
+  co.checksum_trailers = trailers;
+  awsc_client *c = NULL;
+  int sent = -1;
+  if (awsc_client_new(&c, s, "s3", &co, &err) == 0) {
+    mem_reader m = {data, len, 0};
+    awsc_body_source src = {0};
+    src.kind = AWSC_BODY_CALLBACK;
+    src.read = mem_read;
+    src.rewind = mem_rewind;
+    src.user_data = &m;
+    src.content_length = (int64_t)len;
+    awsc_s3_put_object_input in = {0};
+    in.bucket = "b";
+    in.key = "k";
+    in.body_source = &src;
+    in.content_length = (int64_t)len;
+    in.has_content_length = true;
+    in.checksum_algorithm = algorithm;
+    if (awsc_s3_put_object(c, &in, NULL, &err) == 0)
+      sent = ft.n_sent;
+    else
+      fprintf(stderr, "put_object: %s\n", err.message);
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+  return sent;
+}
+
+static void test_streaming_trailer_checksum(void) {
+  static unsigned char data[100000];
+  for (size_t i = 0; i < sizeof(data); i++)
+    data[i] = (unsigned char)(i * 7 + (i >> 9));
+  CHECK_INT(trailer_put("https://127.0.0.1:9443", 0, NULL, data,
+                        sizeof(data)),
+            1);
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
+            "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+  CHECK_STR(fake_sent_header(&ft, 0, "Content-Encoding"), "aws-chunked");
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-trailer"), "x-amz-checksum-crc32");
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-decoded-content-length"),
+            "100000");
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-sdk-checksum-algorithm"),
+            "CRC32");
+  CHECK(fake_sent_header(&ft, 0, "Content-Length") == NULL);
+  CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-crc32") == NULL);
+  const fake_sent *fs = &ft.sent[0];
+  CHECK(fs->content_length > 100000 &&
+        (uint64_t)fs->content_length == fs->body_total);
+  /* decode: 65536 + 34464 bytes, then the trailer with the CRC32 */
+  static const char head1[] = "10000\r\n";
+  CHECK(fs->body_len == fs->body_total &&
+        memcmp(fs->body, head1, sizeof(head1) - 1) == 0);
+  const char *p = fs->body + sizeof(head1) - 1;
+  CHECK(memcmp(p, data, 65536) == 0);
+  p += 65536;
+  static const char head2[] = "\r\n86a0\r\n";
+  CHECK(memcmp(p, head2, sizeof(head2) - 1) == 0);
+  p += sizeof(head2) - 1;
+  CHECK(memcmp(p, data + 65536, 34464) == 0);
+  p += 34464;
+  uint32_t crc = awsc_crc32(0, data, sizeof(data));
+  uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16),
+                   (uint8_t)(crc >> 8), (uint8_t)crc};
+  char b64[16];
+  awsc_base64_encode(be, 4, b64);
+  char trailer[96];
+  snprintf(trailer, sizeof(trailer),
+           "\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n", b64);
+  CHECK_INT((long long)(fs->body_len - (size_t)(p - fs->body)),
+            (long long)strlen(trailer));
+  CHECK(memcmp(p, trailer, strlen(trailer)) == 0);
+
+  /* the caller's algorithm */
+  CHECK_INT(trailer_put("https://127.0.0.1:9443", 0, "SHA256", data, 5000), 1);
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-trailer"),
+            "x-amz-checksum-sha256");
+  /* trailers off (RGW): unsigned, no checksum, the plain body */
+  CHECK_INT(trailer_put("https://127.0.0.1:9443", -1, NULL, data, 5000), 1);
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
+            "UNSIGNED-PAYLOAD");
+  CHECK(fake_sent_header(&ft, 0, "x-amz-trailer") == NULL);
+  CHECK(ft.sent[0].body_total == 5000 &&
+        memcmp(ft.sent[0].body, data, 5000) == 0);
+  /* plain HTTP: no trailer either */
+  CHECK_INT(trailer_put("http://127.0.0.1:9080", 0, NULL, data, 5000), 1);
+  CHECK(fake_sent_header(&ft, 0, "x-amz-trailer") == NULL);
+  CHECK_STR(fake_sent_header(&ft, 0, "Content-Length"), "5000");
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_typed_output_and_metadata);
@@ -515,6 +643,7 @@ int main(void) {
   RUN(test_object_url);
   RUN(test_head_404_names_modeled_error);
   RUN(test_endpoint_rules);
+  RUN(test_streaming_trailer_checksum);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
