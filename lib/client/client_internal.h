@@ -16,6 +16,8 @@
 #include "runtime/descriptor.h"
 #include "runtime/value.h"
 
+typedef struct awsc_call awsc_call;
+
 typedef enum awsc_retry_mode {
   AWSC_RETRY_LEGACY = 0,
   AWSC_RETRY_STANDARD,
@@ -79,9 +81,11 @@ int awsc_checksum_header(awsc_arena *a, const char *algorithm,
                          const char **value);
 
 /* S3 customizations (s3_custom.c). */
-int awsc_s3_location_constraint(awsc_client *c, const awsc_operation *op,
-                                const awsc_value *in, awsc_arena *a,
-                                const awsc_value **out);
+/* The input as botocore's S3 handlers leave it: LocationConstraint of
+ * CreateBucket outside us-east-1, CopySource percent-encoded. *out is in
+ * (nothing to change) or a copy in the arena. */
+int awsc_s3_prepare_input(awsc_client *c, const awsc_call *call,
+                          awsc_arena *a, const awsc_value **out);
 const char *awsc_s3_redirect_region(const awsc_http_response *resp,
                                     awsc_arena *a);
 /* HeadObject/HeadBucket 404 without a body: code NoSuchKey/NoSuchBucket. */
@@ -89,7 +93,7 @@ void awsc_s3_head_error_code(const awsc_client *c, const awsc_operation *op,
                              int status, awsc_service_error *se);
 
 /* One call through the pipeline. Fill the inputs, then awsc_client_invoke. */
-typedef struct awsc_call {
+struct awsc_call {
   /* inputs */
   const awsc_operation *op;
   const awsc_value *input;       /* MAP or NULL */
@@ -97,10 +101,12 @@ typedef struct awsc_call {
   /* where a streaming output payload goes (2xx only); MEMORY = into the
    * output value as a BLOB */
   awsc_body_sink sink;
+  /* S3 CopySource is already percent-encoded (given as a dict) */
+  bool copy_source_encoded;
   /* outputs */
   awsc_value output;             /* MAP */
   awsc_response_metadata meta;
-} awsc_call;
+};
 
 int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
 

@@ -146,7 +146,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   bool chunked_live = false;
 
   const awsc_value *input = call->input;
-  int rc = awsc_s3_location_constraint(c, op, call->input, a, &input);
+  int rc = awsc_s3_prepare_input(c, call, a, &input);
   if (rc)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   awsc_serialized_request sr;

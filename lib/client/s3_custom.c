@@ -42,39 +42,29 @@ int awsc_checksum_header(awsc_arena *a, const char *algorithm,
   return 0;
 }
 
-/* CreateBucket outside us-east-1 needs <LocationConstraint>REGION: add it
- * when the caller gave no CreateBucketConfiguration, so that a client made
- * for a region creates its buckets there. */
-int awsc_s3_location_constraint(awsc_client *c, const awsc_operation *op,
-                                const awsc_value *in, awsc_arena *a,
-                                const awsc_value **out) {
-  *out = in;
-  if (!awsc_client_is_s3(c->svc) || strcmp(op->name, "CreateBucket") != 0 ||
-      !in || in->type != AWSC_V_MAP || !c->region ||
-      strcmp(c->region, "us-east-1") == 0 ||
-      awsc_value_get(in, "CreateBucketConfiguration"))
-    return 0;
+/* A copy of MAP `in` with member `key` set to the string `value` (added
+ * when absent). */
+static int with_member(awsc_arena *a, const awsc_value *in, const char *key,
+                       const awsc_value *value, const awsc_value **out) {
   awsc_value_builder *vb = awsc_vb_new(a);
   if (!vb)
     return AWSC_ENOMEM;
   int rc = awsc_vb_begin_map(vb);
+  size_t kl = strlen(key);
+  bool replaced = false;
   for (size_t i = 0; !rc && i < in->u.map.n; i++) {
-    rc = awsc_vb_key(vb, in->u.map.items[i].key, in->u.map.items[i].key_len);
+    const awsc_kv *kv = &in->u.map.items[i];
+    rc = awsc_vb_key(vb, kv->key, kv->key_len);
+    bool same = kv->key_len == kl && memcmp(kv->key, key, kl) == 0;
     if (!rc)
-      rc = awsc_vb_value(vb, &in->u.map.items[i].value);
+      rc = awsc_vb_value(vb, same ? value : &kv->value);
+    replaced = replaced || same;
   }
-  static const char k1[] = "CreateBucketConfiguration";
-  static const char k2[] = "LocationConstraint";
-  if (!rc)
-    rc = awsc_vb_key(vb, k1, sizeof(k1) - 1);
-  if (!rc)
-    rc = awsc_vb_begin_map(vb);
-  if (!rc)
-    rc = awsc_vb_key(vb, k2, sizeof(k2) - 1);
-  if (!rc)
-    rc = awsc_vb_string(vb, c->region, strlen(c->region));
-  if (!rc)
-    rc = awsc_vb_end(vb);
+  if (!rc && !replaced) {
+    rc = awsc_vb_key(vb, key, kl);
+    if (!rc)
+      rc = awsc_vb_value(vb, value);
+  }
   if (!rc)
     rc = awsc_vb_end(vb);
   awsc_value *v = awsc_arena_alloc(a, sizeof(*v));
@@ -85,6 +75,85 @@ int awsc_s3_location_constraint(awsc_client *c, const awsc_operation *op,
   awsc_vb_free(vb);
   if (!rc)
     *out = v;
+  return rc;
+}
+
+/* CreateBucket outside us-east-1 needs <LocationConstraint>REGION: add it
+ * when the caller gave no CreateBucketConfiguration, so that a client made
+ * for a region creates its buckets there. */
+static int location_constraint(awsc_client *c, const awsc_operation *op,
+                               const awsc_value *in, awsc_arena *a,
+                               const awsc_value **out) {
+  if (strcmp(op->name, "CreateBucket") != 0 || !c->region ||
+      strcmp(c->region, "us-east-1") == 0 ||
+      awsc_value_get(in, "CreateBucketConfiguration"))
+    return 0;
+  awsc_value_builder *vb = awsc_vb_new(a);
+  if (!vb)
+    return AWSC_ENOMEM;
+  static const char k2[] = "LocationConstraint";
+  int rc = awsc_vb_begin_map(vb);
+  if (!rc)
+    rc = awsc_vb_key(vb, k2, sizeof(k2) - 1);
+  if (!rc)
+    rc = awsc_vb_string(vb, c->region, strlen(c->region));
+  if (!rc)
+    rc = awsc_vb_end(vb);
+  awsc_value cfg;
+  if (!rc)
+    rc = awsc_vb_finish(vb, &cfg);
+  awsc_vb_free(vb);
+  return rc ? rc : with_member(a, in, "CreateBucketConfiguration", &cfg, out);
+}
+
+/* botocore's handle_copy_source_param for a string CopySource:
+ * percent-encode "bucket/key" (keeping '/' and -._~), but not a trailing
+ * "?versionId=..." suffix. */
+static int copy_source(const awsc_operation *op, const awsc_value *in,
+                       awsc_arena *a, const awsc_value **out) {
+  if (strcmp(op->name, "CopyObject") != 0 &&
+      strcmp(op->name, "UploadPartCopy") != 0)
+    return 0;
+  const awsc_value *cs = awsc_value_get(in, "CopySource");
+  if (!cs || cs->type != AWSC_V_STRING)
+    return 0;
+  const char *s = cs->u.s.p;
+  size_t n = cs->u.s.n;
+  const char *vid = NULL;
+  for (const char *q = strstr(s, "?versionId="); q;
+       q = strstr(q + 1, "?versionId="))
+    vid = q;
+  if (vid && (vid[11] == '\0' || strpbrk(vid + 11, " \t\r\n\f\v")))
+    vid = NULL;
+  size_t base = vid ? (size_t)(vid - s) : n;
+  awsc_buf b = AWSC_BUF_INIT;
+  int rc = awsc_uri_encode(&b, s, base, true);
+  if (!rc && vid)
+    rc = awsc_buf_append(&b, vid, n - base);
+  if (!rc && b.len == n && memcmp(b.p, s, n) == 0) {
+    awsc_buf_free(&b); /* nothing to encode */
+    return 0;
+  }
+  awsc_value v;
+  memset(&v, 0, sizeof(v));
+  v.type = AWSC_V_STRING;
+  v.u.s.p = rc ? NULL : awsc_arena_strndup(a, b.p, b.len);
+  v.u.s.n = b.len;
+  awsc_buf_free(&b);
+  if (rc || !v.u.s.p)
+    return AWSC_ENOMEM;
+  return with_member(a, in, "CopySource", &v, out);
+}
+
+int awsc_s3_prepare_input(awsc_client *c, const awsc_call *call,
+                          awsc_arena *a, const awsc_value **out) {
+  const awsc_value *in = call->input;
+  *out = in;
+  if (!awsc_client_is_s3(c->svc) || !in || in->type != AWSC_V_MAP)
+    return 0;
+  int rc = location_constraint(c, call->op, *out, a, out);
+  if (!rc && !call->copy_source_encoded)
+    rc = copy_source(call->op, *out, a, out);
   return rc;
 }
 

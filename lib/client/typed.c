@@ -359,6 +359,13 @@ int awsc_invoke_typed(awsc_client *c, const awsc_service *svc,
                       const awsc_operation *op, const void *input,
                       const awsc_body_sink *sink, void **output,
                       awsc_error *err) {
+  return awsc_invoke_typed_ex(c, svc, op, input, sink, 0, output, err);
+}
+
+int awsc_invoke_typed_ex(awsc_client *c, const awsc_service *svc,
+                         const awsc_operation *op, const void *input,
+                         const awsc_body_sink *sink, unsigned flags,
+                         void **output, awsc_error *err) {
   if (output)
     *output = NULL;
   if (!c)
@@ -393,6 +400,7 @@ int awsc_invoke_typed(awsc_client *c, const awsc_service *svc,
   call.arena = arena;
   if (sink)
     call.sink = *sink;
+  call.copy_source_encoded = (flags & AWSC_TYPED_COPY_SOURCE_ENCODED) != 0;
   if (!rc)
     rc = awsc_client_invoke(c, &call, err);
   if (!rc && output) {

@@ -18,6 +18,15 @@ int awsc_invoke_typed(awsc_client *client, const awsc_service *svc,
                       const awsc_body_sink *sink, void **output,
                       awsc_error *err);
 
+/* awsc_invoke_typed with flags: AWSC_TYPED_COPY_SOURCE_ENCODED = the S3
+ * CopySource is already percent-encoded (the transfer layer builds it as
+ * botocore does from {Bucket, Key, VersionId}). */
+enum { AWSC_TYPED_COPY_SOURCE_ENCODED = 1u << 0 };
+int awsc_invoke_typed_ex(awsc_client *client, const awsc_service *svc,
+                         const awsc_operation *op, const void *input,
+                         const awsc_body_sink *sink, unsigned flags,
+                         void **output, awsc_error *err);
+
 /* Struct -> value (input side). Checks required members recursively
  * (AWSC_EVALIDATION naming the member path). */
 int awsc_typed_to_value(const awsc_shape *shape, const void *in,

@@ -131,6 +131,18 @@ int awsc_value_from_json_ex(awsc_value *out, awsc_arena *arena,
                             const awsc_shape *shape, const char *json,
                             size_t len, unsigned flags, awsc_error *err);
 
+/* awsc_value_from_json_ex with a hook that may rewrite the parsed JSON
+ * tree (nodes are in `tmp`, an arena that lives until the conversion is
+ * done) before it is converted: boto3-style conveniences such as S3's
+ * CopySource given as {Bucket, Key, VersionId}. A nonzero return aborts. */
+typedef struct awsc_jnode awsc_jnode;
+typedef int (*awsc_jtree_fix_fn)(awsc_jnode *root, awsc_arena *tmp,
+                                 void *fix_data, awsc_error *err);
+int awsc_value_from_json_fix(awsc_value *out, awsc_arena *arena,
+                             const awsc_shape *shape, const char *json,
+                             size_t len, unsigned flags, awsc_jtree_fix_fn fix,
+                             void *fix_data, awsc_error *err);
+
 /* A double as Python's repr() writes it ("1.0", "1e+16", "0.0001"),
  * which is what botocore's bodies carry; NaN / Infinity / -Infinity as
  * those words. Returns the length; out is NUL-terminated. */

@@ -572,6 +572,14 @@ static int conv_node(conv *c, const awsc_jnode *n, const awsc_shape *sh,
 int awsc_value_from_json_ex(awsc_value *out, awsc_arena *arena,
                             const awsc_shape *shape, const char *json,
                             size_t len, unsigned flags, awsc_error *err) {
+  return awsc_value_from_json_fix(out, arena, shape, json, len, flags, NULL,
+                                  NULL, err);
+}
+
+int awsc_value_from_json_fix(awsc_value *out, awsc_arena *arena,
+                             const awsc_shape *shape, const char *json,
+                             size_t len, unsigned flags, awsc_jtree_fix_fn fix,
+                             void *fix_data, awsc_error *err) {
   if (!out || !arena || (!json && len))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "invalid argument");
@@ -582,6 +590,8 @@ int awsc_value_from_json_ex(awsc_value *out, awsc_arena *arena,
                           "out of memory");
   awsc_jnode *root = NULL;
   int rc = awsc_jtree_parse(&root, tmp, json ? json : "", len, 0, err);
+  if (rc == 0 && fix)
+    rc = fix(root, tmp, fix_data, err);
   if (rc == 0) {
     conv c = {arena, err, flags, AWSC_BUF_INIT, 0};
     if (shape && shape->type == AWSC_SHAPE_STRUCTURE &&

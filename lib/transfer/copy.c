@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client/client_internal.h"
+#include "client/typed.h"
 #include "transfer/transfer_internal.h"
 
 /* s3transfer's CopySubmissionTask lists. */
@@ -46,13 +48,27 @@ static const xfer_arg create_blocklist[] = {
     {"MetadataDirective", NULL},
     {"TaggingDirective", NULL}};
 
+/* CopyObject / UploadPartCopy with the CopySource this layer encoded
+ * (xfer_copy_source_header), which the client must not encode again. */
+static int invoke_copy(xfer *x, const char *operation, const void *in,
+                       void **out) {
+  const awsc_service *svc = awsc_builtin_service("s3");
+  const awsc_operation *op =
+      svc ? awsc_service_find_operation(svc, operation) : NULL;
+  if (!op)
+    return awsc_error_set(x->err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                          "S3 is not built into this library");
+  return awsc_invoke_typed_ex(x->client, svc, op, in, NULL,
+                              AWSC_TYPED_COPY_SOURCE_ENCODED, out, x->err);
+}
+
 static int copy_single(xfer *x) {
   awsc_s3_copy_object_input *in = NULL;
   int rc = xfer_input(x, "CopyObject", NULL, 0, true, (void **)&in);
   if (rc)
     return rc;
   awsc_s3_copy_object_output *out = NULL;
-  if ((rc = awsc_s3_copy_object(x->client, in, &out, x->err)))
+  if ((rc = invoke_copy(x, "CopyObject", in, (void **)&out)))
     return rc;
   xfer_result(x, x->total, 0,
               out->copy_object_result ? out->copy_object_result->e_tag : NULL,
@@ -103,7 +119,7 @@ static int copy_part(xfer *x, const awsc_s3_upload_part_copy_input *base,
   in.has_part_number = true;
   in.copy_source_range = range;
   awsc_s3_upload_part_copy_output *out = NULL;
-  int rc = awsc_s3_upload_part_copy(x->client, &in, &out, x->err);
+  int rc = invoke_copy(x, "UploadPartCopy", &in, (void **)&out);
   if (rc)
     return rc;
   const awsc_s3_copy_part_result *r = out->copy_part_result;

@@ -16,3 +16,6 @@ bash "$repo/tests/bench/run_parse_bench.sh" "$build"
 echo
 echo "== library size and clean build time"
 bash "$repo/tests/bench/size_and_build.sh"
+echo
+echo "== per-request client overhead, canned transport (vs botocore)"
+bash "$repo/tests/bench/run_request_bench.sh" "$build"

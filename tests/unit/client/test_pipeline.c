@@ -626,6 +626,51 @@ static void test_streaming_trailer_checksum(void) {
   CHECK_STR(fake_sent_header(&ft, 0, "Content-Length"), "5000");
 }
 
+/* CopySource as botocore sends it (expected values from botocore 1.43) */
+static void test_copy_source_encoding(void) {
+  static const struct {
+    const char *params;
+    const char *header;
+  } cases[] = {
+      {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":\"src/a b+c?versionId=v1\"}",
+       "src/a%20b%2Bc?versionId=v1"},
+      {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":{\"Bucket\":\"src\","
+       "\"Key\":\"dir/\u00e4 b%+?x\",\"VersionId\":\"v 2\"}}",
+       "src/dir/%C3%A4%20b%25%2B%3Fx?versionId=v 2"},
+      {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":\"src/k?versionId=\"}",
+       "src/k%3FversionId%3D"},
+      {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":\"src/plain/key\"}",
+       "src/plain/key"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fake_init(&ft);
+    fake_reply_add(&ft, 200, NULL,
+                   "<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>");
+    awsc_session *s;
+    awsc_client *c = make("s3", "us-east-1", NULL, &s);
+    char *json = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    CHECK_INT(awsc_call_json(c, "copy_object", cases[i].params, &json, &err),
+              0);
+    CHECK_STR(fake_sent_header(&ft, 0, "x-amz-copy-source"), cases[i].header);
+    awsc_mem_free(json);
+    done(c, s);
+  }
+  /* a dict with an unknown key is refused before sending */
+  fake_init(&ft);
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "copy_object",
+                           "{\"Bucket\":\"d\",\"Key\":\"k\",\"CopySource\":"
+                           "{\"Bucket\":\"s\",\"Key\":\"k\",\"Bogus\":1}}",
+                           &json, &err),
+            AWSC_EVALIDATION);
+  CHECK_INT(ft.n_sent, 0);
+  done(c, s);
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_typed_output_and_metadata);
@@ -644,6 +689,7 @@ int main(void) {
   RUN(test_head_404_names_modeled_error);
   RUN(test_endpoint_rules);
   RUN(test_streaming_trailer_checksum);
+  RUN(test_copy_source_encoding);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
