@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "client/client_internal.h"
 
@@ -207,6 +208,29 @@ int awsc_client_new_from_model(awsc_client **out, awsc_session *session,
   awsc_service *svc = NULL;
   rc = awsc_service_from_json(&svc, arena, text.p, text.len, err);
   awsc_buf_free(&text);
+  if (!rc) {
+    /* the endpoint rule set beside the model, when there is one */
+    const char *slash = strrchr(model_path, '/');
+    awsc_buf rp = AWSC_BUF_INIT, rules = AWSC_BUF_INIT;
+    rc = awsc_buf_printf(&rp, "%.*s%sendpoint-rule-set-1.json",
+                         slash ? (int)(slash - model_path) : 0, model_path,
+                         slash ? "/" : "");
+    if (!rc && access(rp.p, R_OK) == 0) {
+      rc = read_file(rp.p, &rules, err);
+      char *copy = rc ? NULL : awsc_arena_strndup(arena, rules.p, rules.len);
+      if (!rc && !copy)
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
+      if (!rc) {
+        svc->endpoint_ruleset = copy;
+        svc->endpoint_ruleset_len = (uint32_t)rules.len;
+      }
+    } else if (rc) {
+      awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+    }
+    awsc_buf_free(&rp);
+    awsc_buf_free(&rules);
+  }
   if (!rc)
     rc = awsc_client_new_for_service(out, session, svc, arena, options, err);
   if (rc)
@@ -224,6 +248,7 @@ void awsc_client_free(awsc_client *c) {
   if (!c || --c->refs > 0)
     return;
   awsc_sigv4_cache_free(c->sigv4_cache);
+  awsc_ep_ruleset_free(c->ep_rules_owned);
   awsc_endpoint_cleanup(&c->endpoint);
   awsc_free(c->endpoint_given);
   awsc_free(c->region);

@@ -53,7 +53,8 @@ struct awsc_client {
   char *region;
   awsc_endpoint endpoint;        /* configured, or resolved for the region */
   char *endpoint_given;          /* endpoint_url as configured, or NULL */
-  awsc_ep_ruleset *ep_rules;     /* borrowed from the session; NULL = none */
+  awsc_ep_ruleset *ep_rules;     /* NULL = no rule set (AWS pattern) */
+  awsc_ep_ruleset *ep_rules_owned; /* run-time models: compiled per client */
   awsc_client_ep_settings ep;
   awsc_retry_mode retry_mode;
   int max_attempts;

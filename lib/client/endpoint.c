@@ -286,10 +286,19 @@ int awsc_client_endpoints_init(awsc_client *c, const char *endpoint_url,
   if (rc)
     return rc;
   rules_ctx ctx = {c->svc, parts};
-  rc = awsc_session_shared(s, c->svc->endpoint_ruleset, make_ruleset, &ctx,
-                           free_ruleset, &rs, err);
-  if (rc)
-    return rc;
+  if (c->model_arena) {
+    /* a model loaded at run time: its text dies with the client, so the
+     * rule set is the client's own (the session caches by address) */
+    rc = make_ruleset(&ctx, &rs, err);
+    if (rc)
+      return rc;
+    c->ep_rules_owned = rs;
+  } else {
+    rc = awsc_session_shared(s, c->svc->endpoint_ruleset, make_ruleset, &ctx,
+                             free_ruleset, &rs, err);
+    if (rc)
+      return rc;
+  }
   c->ep_rules = rs;
   const awsc_ep_ruleset *r = c->ep_rules;
   e->i_region = awsc_ep_ruleset_find_builtin(r, "AWS::Region");

@@ -671,7 +671,43 @@ static void test_copy_source_encoding(void) {
   done(c, s);
 }
 
-int main(void) {
+static const char *s3_model_path;
+
+/* A client made from service-2.json at run time finds the rule set beside
+ * it and resolves as the built-in one does. */
+static void test_runtime_model_rules(void) {
+  if (!s3_model_path) {
+    SKIP("runtime model", "no model path given");
+    return;
+  }
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL, "");
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "eu-west-1";
+  so.transport = &ft.base;
+  so.getenv_fn = env_none;
+  awsc_session *s = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
+  awsc_client *c = NULL;
+  CHECK_INT(awsc_client_new_from_model(&c, s, s3_model_path, NULL, &err), 0);
+  if (c) {
+    CHECK_STR(awsc_client_endpoint(c), "https://s3.eu-west-1.amazonaws.com");
+    char *json = NULL;
+    awsc_call_json(c, "get_object", "{\"Bucket\":\"bkt\",\"Key\":\"k\"}",
+                   &json, &err);
+    awsc_mem_free(json);
+    CHECK_INT(ft.n_sent, 1);
+    CHECK_STR(ft.sent[0].url, "https://bkt.s3.eu-west-1.amazonaws.com/k");
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+int main(int argc, char **argv) {
+  s3_model_path = argc > 1 ? argv[1] : NULL;
   test_alloc_install();
   RUN(test_typed_output_and_metadata);
   RUN(test_retry_then_success);
@@ -690,6 +726,7 @@ int main(void) {
   RUN(test_endpoint_rules);
   RUN(test_streaming_trailer_checksum);
   RUN(test_copy_source_encoding);
+  RUN(test_runtime_model_rules);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
