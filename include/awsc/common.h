@@ -43,7 +43,8 @@ typedef enum awsc_status {
   AWSC_EUNSUPPORTED = -12,/* feature not built in or not supported */
   AWSC_ETLS = -13,        /* TLS handshake or certificate failure */
   AWSC_ECANCELLED = -14,  /* a callback asked to stop */
-  AWSC_EBODY = -15        /* request body can not be replayed/read */
+  AWSC_EBODY = -15,       /* request body can not be replayed/read */
+  AWSC_ECHECKSUM = -16    /* a response body does not match its checksum */
 } awsc_status;
 
 /* Broad class of an error, as in botocore's exception families. */

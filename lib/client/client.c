@@ -104,6 +104,12 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
     calc = awsc_session_get_config(session, "request_checksum_calculation",
                                    NULL);
   c->checksum_when_supported = !(calc && strcasecmp(calc, "when_required") == 0);
+  const char *val = awsc_config_getenv(awsc_session_config(session),
+                                       "AWS_RESPONSE_CHECKSUM_VALIDATION");
+  if (!val)
+    val = awsc_session_get_config(session, "response_checksum_validation",
+                                  NULL);
+  c->validate_when_supported = !(val && strcasecmp(val, "when_required") == 0);
 
   const char *region = options->region ? options->region
                                        : awsc_session_region(session);

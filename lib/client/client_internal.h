@@ -63,6 +63,8 @@ struct awsc_client {
   /* flexible checksums: true = "when_supported" (botocore's default since
    * 1.36), false = "when_required" */
   bool checksum_when_supported;
+  /* response_checksum_validation: true = "when_supported" (default) */
+  bool validate_when_supported;
   awsc_sigv4_cache *sigv4_cache;
   const awsc_logger *logger;
   /* standard-mode retry quota (botocore: 500, cost 5, timeout 10) */
@@ -85,8 +87,16 @@ int awsc_checksum_header(awsc_arena *a, const char *algorithm,
 /* The input as botocore's S3 handlers leave it: LocationConstraint of
  * CreateBucket outside us-east-1, CopySource percent-encoded. *out is in
  * (nothing to change) or a copy in the arena. */
-int awsc_s3_prepare_input(awsc_client *c, const awsc_call *call,
-                          awsc_arena *a, const awsc_value **out);
+int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
+                          const awsc_value **out);
+/* A copy of MAP `in` with member `key` set to *value (added when
+ * absent), in the arena. */
+int awsc_value_with_member(awsc_arena *a, const awsc_value *in,
+                           const char *key, const awsc_value *value,
+                           const awsc_value **out);
+/* After parsing a listing asked with EncodingType=url by the client
+ * itself: URL-decode the keys, prefixes and markers in place. */
+void awsc_s3_decode_listing(const awsc_call *call, awsc_value *out);
 const char *awsc_s3_redirect_region(const awsc_http_response *resp,
                                     awsc_arena *a);
 /* HeadObject/HeadBucket 404 without a body: code NoSuchKey/NoSuchBucket. */
@@ -104,6 +114,8 @@ struct awsc_call {
   awsc_body_sink sink;
   /* S3 CopySource is already percent-encoded (given as a dict) */
   bool copy_source_encoded;
+  /* set by the pipeline: EncodingType=url was added (listings) */
+  bool encoding_type_auto;
   /* outputs */
   awsc_value output;             /* MAP */
   awsc_response_metadata meta;

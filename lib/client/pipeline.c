@@ -8,6 +8,7 @@
 
 #include "client/aws_chunked.h"
 #include "client/client_internal.h"
+#include "client/resp_checksum.h"
 #include "client/sqs_md5.h"
 
 #define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
@@ -149,6 +150,28 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   int rc = awsc_s3_prepare_input(c, call, a, &input);
   if (rc)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  /* response checksum validation: ChecksumMode=ENABLED unless the caller
+   * set the member, or "when_required" and the caller did not */
+  bool validate = false;
+  if (op->checksum_validation_member && input && input->type == AWSC_V_MAP) {
+    const awsc_value *mode = awsc_value_get(input, op->checksum_validation_member);
+    if (!mode && c->validate_when_supported) {
+      awsc_value en;
+      memset(&en, 0, sizeof(en));
+      en.type = AWSC_V_STRING;
+      en.u.s.p = "ENABLED";
+      en.u.s.n = 7;
+      if (awsc_value_with_member(a, input, op->checksum_validation_member, &en,
+                                 &input))
+        return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                              "out of memory");
+      validate = true;
+    } else {
+      validate = mode && mode->type == AWSC_V_STRING &&
+                 strcmp(mode->u.s.p, "ENABLED") == 0;
+    }
+  }
+  awsc_resp_checksum rcs;
   awsc_serialized_request sr;
   memset(&sr, 0, sizeof(sr));
   rc = awsc_protocol_serialize(c->svc, op, input, a, &sr, err);
@@ -412,6 +435,9 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     hr.read_timeout_ms = awsc_sqs_read_timeout_ms(c, op, call->input);
     if (stream_out && call->sink.kind != AWSC_SINK_MEMORY)
       hr.sink = call->sink;
+    awsc_resp_checksum_init(&rcs, op, &resp);
+    if (validate && stream_out && call->sink.kind == AWSC_SINK_CALLBACK)
+      awsc_resp_checksum_wrap(&rcs, &call->sink, &hr.sink);
     awsc_http_response_cleanup(&resp);
     awsc_error terr = AWSC_ERROR_INIT;
     int64_t t0 = awsc_time_now_ms();
@@ -454,6 +480,17 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         awsc_error_copy(err, &perr);
         if (err)
           err->http_status = resp.status;
+        goto done;
+      }
+      if (call->encoding_type_auto)
+        awsc_s3_decode_listing(call, &call->output);
+      if (validate && stream_out &&
+          (rc = awsc_resp_checksum_verify(&rcs, &call->sink, resp.body,
+                                          resp.body_len, err)) != 0) {
+        if (err) {
+          err->http_status = resp.status;
+          err->retry_attempts = attempt - 1;
+        }
         goto done;
       }
       rc = awsc_sqs_check_md5(c, op, call->input, &call->output, err);

@@ -44,8 +44,9 @@ int awsc_checksum_header(awsc_arena *a, const char *algorithm,
 
 /* A copy of MAP `in` with member `key` set to the string `value` (added
  * when absent). */
-static int with_member(awsc_arena *a, const awsc_value *in, const char *key,
-                       const awsc_value *value, const awsc_value **out) {
+int awsc_value_with_member(awsc_arena *a, const awsc_value *in,
+                           const char *key, const awsc_value *value,
+                           const awsc_value **out) {
   awsc_value_builder *vb = awsc_vb_new(a);
   if (!vb)
     return AWSC_ENOMEM;
@@ -103,7 +104,7 @@ static int location_constraint(awsc_client *c, const awsc_operation *op,
   if (!rc)
     rc = awsc_vb_finish(vb, &cfg);
   awsc_vb_free(vb);
-  return rc ? rc : with_member(a, in, "CreateBucketConfiguration", &cfg, out);
+  return rc ? rc : awsc_value_with_member(a, in, "CreateBucketConfiguration", &cfg, out);
 }
 
 /* botocore's handle_copy_source_param for a string CopySource:
@@ -142,11 +143,106 @@ static int copy_source(const awsc_operation *op, const awsc_value *in,
   awsc_buf_free(&b);
   if (rc || !v.u.s.p)
     return AWSC_ENOMEM;
-  return with_member(a, in, "CopySource", &v, out);
+  return awsc_value_with_member(a, in, "CopySource", &v, out);
 }
 
-int awsc_s3_prepare_input(awsc_client *c, const awsc_call *call,
-                          awsc_arena *a, const awsc_value **out) {
+/* Listings: botocore asks for EncodingType=url unless the caller chose
+ * one (keys may hold characters XML 1.0 can not carry) and decodes the
+ * answer; which members per operation, as botocore's decode_list_object*. */
+typedef struct listing_keys {
+  const char *op;
+  const char *top[4];
+  const char *nested[3][2];
+} listing_keys;
+
+static const listing_keys listings[] = {
+    {"ListObjects",
+     {"Delimiter", "Marker", "NextMarker", NULL},
+     {{"Contents", "Key"}, {"CommonPrefixes", "Prefix"}, {NULL, NULL}}},
+    {"ListObjectsV2",
+     {"Delimiter", "Prefix", "StartAfter", NULL},
+     {{"Contents", "Key"}, {"CommonPrefixes", "Prefix"}, {NULL, NULL}}},
+    {"ListObjectVersions",
+     {"KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"},
+     {{"Versions", "Key"}, {"DeleteMarkers", "Key"}, {"CommonPrefixes", "Prefix"}}},
+};
+
+static const listing_keys *listing_of(const awsc_operation *op) {
+  for (size_t i = 0; i < sizeof(listings) / sizeof(listings[0]); i++)
+    if (strcmp(op->name, listings[i].op) == 0)
+      return &listings[i];
+  return NULL;
+}
+
+static int encoding_type(awsc_call *call, const awsc_value *in, awsc_arena *a,
+                         const awsc_value **out) {
+  if (!listing_of(call->op) || awsc_value_get(in, "EncodingType"))
+    return 0;
+  awsc_value v;
+  memset(&v, 0, sizeof(v));
+  v.type = AWSC_V_STRING;
+  v.u.s.p = "url";
+  v.u.s.n = 3;
+  call->encoding_type_auto = true;
+  return awsc_value_with_member(a, in, "EncodingType", &v, out);
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* urllib.parse.unquote_plus in place: '+' is a space, %XX a byte. */
+static void unquote_plus(awsc_value *v) {
+  if (!v || v->type != AWSC_V_STRING)
+    return;
+  char *s = (char *)v->u.s.p; /* the call's arena */
+  size_t o = 0;
+  for (size_t i = 0; i < v->u.s.n; i++) {
+    char ch = s[i];
+    int hi, lo;
+    if (ch == '+') {
+      ch = ' ';
+    } else if (ch == '%' && i + 2 < v->u.s.n &&
+               (hi = hex_value(s[i + 1])) >= 0 &&
+               (lo = hex_value(s[i + 2])) >= 0) {
+      ch = (char)(hi << 4 | lo);
+      i += 2;
+    }
+    s[o++] = ch;
+  }
+  s[o] = '\0';
+  v->u.s.n = o;
+}
+
+static awsc_value *member(awsc_value *map, const char *key) {
+  return (awsc_value *)awsc_value_get(map, key);
+}
+
+void awsc_s3_decode_listing(const awsc_call *call, awsc_value *out) {
+  const listing_keys *lk = listing_of(call->op);
+  const awsc_value *et = awsc_value_get(out, "EncodingType");
+  if (!lk || !call->encoding_type_auto || !et || et->type != AWSC_V_STRING ||
+      strcmp(et->u.s.p, "url") != 0)
+    return;
+  for (size_t i = 0; i < 4 && lk->top[i]; i++)
+    unquote_plus(member(out, lk->top[i]));
+  for (size_t i = 0; i < 3 && lk->nested[i][0]; i++) {
+    awsc_value *list = member(out, lk->nested[i][0]);
+    if (!list || list->type != AWSC_V_LIST)
+      continue;
+    for (size_t k = 0; k < list->u.list.n; k++)
+      unquote_plus(member(&list->u.list.items[k], lk->nested[i][1]));
+  }
+}
+
+int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
+                          const awsc_value **out) {
   const awsc_value *in = call->input;
   *out = in;
   if (!awsc_client_is_s3(c->svc) || !in || in->type != AWSC_V_MAP)
@@ -154,6 +250,8 @@ int awsc_s3_prepare_input(awsc_client *c, const awsc_call *call,
   int rc = location_constraint(c, call->op, *out, a, out);
   if (!rc && !call->copy_source_encoded)
     rc = copy_source(call->op, *out, a, out);
+  if (!rc)
+    rc = encoding_type(call, *out, a, out);
   return rc;
 }
 

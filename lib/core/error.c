@@ -38,6 +38,8 @@ const char *awsc_strerror(int status) {
     return "cancelled by callback";
   case AWSC_EBODY:
     return "request body cannot be read or replayed";
+  case AWSC_ECHECKSUM:
+    return "response checksum mismatch";
   }
   return "unknown error";
 }

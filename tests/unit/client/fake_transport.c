@@ -65,8 +65,29 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
     }
     h += len + (nl ? 1 : 0);
   }
-  if (r->body)
-    awsc_http_response_append_body(resp, r->body, strlen(r->body));
+  size_t blen = r->body ? strlen(r->body) : 0;
+  bool ok2xx = r->status >= 200 && r->status < 300;
+  if (ok2xx && req->sink.kind == AWSC_SINK_CALLBACK) {
+    /* as the real transport: headers first, then the body in pieces */
+    for (size_t o = 0; o < blen; o += 1000) {
+      size_t n = blen - o < 1000 ? blen - o : 1000;
+      int wrc = req->sink.write(r->body + o, n, req->sink.user_data);
+      if (wrc)
+        return awsc_error_set(err, wrc, AWSC_ERROR_IO,
+                              "fake transport: sink refused the body");
+    }
+  } else if (ok2xx && req->sink.kind == AWSC_SINK_FILE) {
+    FILE *f = fopen(req->sink.path, "wb");
+    if (!f || fwrite(r->body ? r->body : "", 1, blen, f) != blen) {
+      if (f)
+        fclose(f);
+      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                            "fake transport: cannot write the sink file");
+    }
+    fclose(f);
+  } else if (r->body) {
+    awsc_http_response_append_body(resp, r->body, blen);
+  }
   resp->bytes_received = r->body ? strlen(r->body) : 0;
   return 0;
 }

@@ -5,6 +5,7 @@
  * and ResponseMetadata, presigned URLs, no leaks.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "awsc/s3.h"
 #include "awsc/sns.h"
@@ -456,7 +457,8 @@ static void test_endpoint_rules(void) {
   s3_call_url("eu-west-1", NULL, NULL, "list_objects_v2",
               "{\"Bucket\":\"my.bucket\"}", url, sizeof(url), scope,
               sizeof(scope));
-  CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my.bucket?list-type=2");
+  CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my.bucket?"
+                 "encoding-type=url&list-type=2");
   /* China partition */
   s3_call_url("cn-north-1", NULL, NULL, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
@@ -479,7 +481,8 @@ static void test_endpoint_rules(void) {
   s3_call_url("us-east-1", "http://localhost:7480/base/", "virtual",
               "list_objects_v2", "{\"Bucket\":\"my-bucket\"}", url,
               sizeof(url), scope, sizeof(scope));
-  CHECK_STR(url, "http://my-bucket.localhost:7480/base/?list-type=2");
+  CHECK_STR(url, "http://my-bucket.localhost:7480/base/?encoding-type=url&"
+                 "list-type=2");
   /* an IP address can not carry the bucket: path-style */
   s3_call_url("eu-west-1", "http://127.0.0.1:7480", "virtual", "get_object",
               kb, url, sizeof(url), scope, sizeof(scope));
@@ -671,6 +674,168 @@ static void test_copy_source_encoding(void) {
   done(c, s);
 }
 
+/* Listings ask for EncodingType=url (unless the caller chose) and come
+ * back decoded, as botocore's decode_list_object_v2 does. */
+static void test_listing_url_decoding(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL,
+                 "<ListBucketResult><Name>b</Name><Prefix>p%2F+x</Prefix>"
+                 "<EncodingType>url</EncodingType><KeyCount>2</KeyCount>"
+                 "<Contents><Key>p/a+b%01c%25</Key><Size>1</Size></Contents>"
+                 "<Contents><Key>p/%E2%82%AC</Key><Size>1</Size></Contents>"
+                 "<CommonPrefixes><Prefix>p/d+1/</Prefix></CommonPrefixes>"
+                 "</ListBucketResult>");
+  fake_reply_add(&ft, 200, NULL,
+                 "<ListBucketResult><Name>b</Name><KeyCount>1</KeyCount>"
+                 "<EncodingType>url</EncodingType>"
+                 "<Contents><Key>a+b</Key></Contents></ListBucketResult>");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_s3_list_objects_v2_input in = {0};
+  in.bucket = "b";
+  awsc_s3_list_objects_v2_output *out = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_list_objects_v2(c, &in, &out, &err), 0);
+  CHECK(strstr(ft.sent[0].url, "encoding-type=url") != NULL);
+  CHECK(out && out->contents_count == 2 && out->common_prefixes_count == 1);
+  if (out && out->contents_count == 2 && out->common_prefixes_count == 1) {
+    CHECK_STR(out->prefix, "p/ x");
+    CHECK_STR(out->contents[0].key, "p/a b\001c%");
+    CHECK_STR(out->contents[1].key, "p/\xe2\x82\xac");
+    CHECK_STR(out->common_prefixes[0].prefix, "p/d 1/");
+  }
+  awsc_output_free(out);
+  /* the caller's own EncodingType: nothing decoded */
+  in.encoding_type = "url";
+  CHECK_INT(awsc_s3_list_objects_v2(c, &in, &out, &err), 0);
+  CHECK(out && out->contents_count == 1);
+  if (out && out->contents_count == 1)
+    CHECK_STR(out->contents[0].key, "a+b");
+  awsc_output_free(out);
+  done(c, s);
+}
+
+typedef struct collect {
+  char buf[64];
+  size_t len;
+} collect;
+
+static int collect_write(const void *data, size_t len, void *ud) {
+  collect *c = ud;
+  if (c->len + len < sizeof(c->buf)) {
+    memcpy(c->buf + c->len, data, len);
+    c->len += len;
+  }
+  return 0;
+}
+
+/* GetObject asks for x-amz-checksum-mode: ENABLED and checks the body
+ * against the checksum the service answers, in memory, through a
+ * callback sink and in a file. */
+static void test_response_checksum_validation(void) {
+  /* CRC32("hello world") = 0x0d4a1185 -> DUoRhQ== */
+  static const char good[] = "x-amz-checksum-crc32: DUoRhQ==\n";
+  static const char bad[] = "x-amz-checksum-crc32: AAAAAA==\n";
+  const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\"}";
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, good, "hello world");
+  fake_reply_add(&ft, 200, bad, "hello world");
+  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==-2\n", "hello world");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "get_object", kb, &json, &err), 0);
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-checksum-mode"), "ENABLED");
+  awsc_mem_free(json);
+  json = NULL;
+  CHECK_INT(awsc_call_json(c, "get_object", kb, &json, &err), AWSC_ECHECKSUM);
+  CHECK(strstr(err.message, "AAAAAA==") && strstr(err.message, "DUoRhQ=="));
+  CHECK(json == NULL);
+  /* a composite (multipart) checksum is not checked */
+  CHECK_INT(awsc_call_json(c, "get_object", kb, &json, &err), 0);
+  awsc_mem_free(json);
+
+  /* callback sink: hashed as it passes */
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, good, "hello world");
+  fake_reply_add(&ft, 200, bad, "hello world");
+  collect col = {{0}, 0};
+  awsc_body_sink sink = {0};
+  sink.kind = AWSC_SINK_CALLBACK;
+  sink.write = collect_write;
+  sink.user_data = &col;
+  awsc_s3_get_object_input gi = {0};
+  gi.bucket = "b";
+  gi.key = "k";
+  awsc_s3_get_object_output *out = NULL;
+  CHECK_INT(awsc_s3_get_object_to(c, &gi, &sink, &out, &err), 0);
+  CHECK(col.len == 11 && memcmp(col.buf, "hello world", 11) == 0);
+  awsc_output_free(out);
+  out = NULL;
+  CHECK_INT(awsc_s3_get_object_to(c, &gi, &sink, &out, &err), AWSC_ECHECKSUM);
+  CHECK(out == NULL);
+
+  /* file sink: read back and checked */
+  char path[] = "/tmp/awsc-test-rcs-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd >= 0)
+    close(fd);
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, good, "hello world");
+  fake_reply_add(&ft, 200, bad, "hello world");
+  awsc_body_sink fsink = {0};
+  fsink.kind = AWSC_SINK_FILE;
+  fsink.path = path;
+  CHECK_INT(awsc_s3_get_object_to(c, &gi, &fsink, &out, &err), 0);
+  awsc_output_free(out);
+  out = NULL;
+  CHECK_INT(awsc_s3_get_object_to(c, &gi, &fsink, &out, &err), AWSC_ECHECKSUM);
+  unlink(path);
+  done(c, s);
+}
+
+static const char *env_when_required(const char *name, void *ud) {
+  (void)ud;
+  return strcmp(name, "AWS_RESPONSE_CHECKSUM_VALIDATION") == 0
+             ? "when_required"
+             : NULL;
+}
+
+static void test_response_checksum_when_required(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
+  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "us-east-1";
+  so.transport = &ft.base;
+  so.getenv_fn = env_when_required;
+  awsc_session *s = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
+  awsc_client *c = NULL;
+  CHECK_INT(awsc_client_new(&c, s, "s3", NULL, &err), 0);
+  char *json = NULL;
+  /* not asked, not checked */
+  CHECK_INT(awsc_call_json(c, "get_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
+                           &json, &err),
+            0);
+  CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-mode") == NULL);
+  awsc_mem_free(json);
+  json = NULL;
+  /* asked by the caller: checked */
+  CHECK_INT(awsc_call_json(c, "get_object",
+                           "{\"Bucket\":\"b\",\"Key\":\"k\",\"ChecksumMode\":"
+                           "\"ENABLED\"}",
+                           &json, &err),
+            AWSC_ECHECKSUM);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 static const char *s3_model_path;
 
 /* A client made from service-2.json at run time finds the rule set beside
@@ -727,6 +892,9 @@ int main(int argc, char **argv) {
   RUN(test_streaming_trailer_checksum);
   RUN(test_copy_source_encoding);
   RUN(test_runtime_model_rules);
+  RUN(test_listing_url_decoding);
+  RUN(test_response_checksum_validation);
+  RUN(test_response_checksum_when_required);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
