@@ -75,6 +75,7 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   c->sleep_ms = default_sleep_ms;
   c->retry_quota = 500;
   pthread_mutex_init(&c->quota_lock, NULL);
+  pthread_mutex_init(&c->ep_cache_lock, NULL);
   int rc;
 
   const char *mode = options->retry_mode ? options->retry_mode
@@ -110,6 +111,11 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
     val = awsc_session_get_config(session, "response_checksum_validation",
                                   NULL);
   c->validate_when_supported = !(val && strcasecmp(val, "when_required") == 0);
+  const char *psign = awsc_session_get_config(session, "s3",
+                                              "payload_signing_enabled");
+  c->s3_payload_signing = !psign                        ? 0
+                          : strcasecmp(psign, "true") == 0 ? 1
+                                                           : -1;
 
   const char *region = options->region ? options->region
                                        : awsc_session_region(session);
@@ -262,6 +268,9 @@ void awsc_client_free(awsc_client *c) {
     awsc_arena_free(c->model_arena);
   awsc_session_free(c->session);
   pthread_mutex_destroy(&c->quota_lock);
+  for (size_t i = 0; i < AWSC_EP_CACHE_SIZE; i++)
+    awsc_ep_cache_entry_clear(&c->ep_cache[i]);
+  pthread_mutex_destroy(&c->ep_cache_lock);
   awsc_free(c);
 }
 

@@ -45,6 +45,20 @@ typedef struct awsc_client_ep_settings {
       i_s3_global, i_arn_region, i_mrap, i_express, i_sts_global;
 } awsc_client_ep_settings;
 
+/* A resolved endpoint kept by the client (endpoint.c): key and the
+ * strings (url, host, base path, signing name, signing region) in one
+ * block `text`, each pointer into it. */
+#define AWSC_EP_CACHE_SIZE 8
+typedef struct awsc_ep_cache_entry {
+  char *key;
+  size_t key_len;
+  char *text;
+  size_t text_len;
+  bool https;
+  const char *url, *host, *base, *sname, *sregion;
+} awsc_ep_cache_entry;
+void awsc_ep_cache_entry_clear(awsc_ep_cache_entry *en);
+
 struct awsc_client {
   _Atomic int refs;
   awsc_session *session;
@@ -56,6 +70,9 @@ struct awsc_client {
   awsc_ep_ruleset *ep_rules;     /* NULL = no rule set (AWS pattern) */
   awsc_ep_ruleset *ep_rules_owned; /* run-time models: compiled per client */
   awsc_client_ep_settings ep;
+  pthread_mutex_t ep_cache_lock;
+  awsc_ep_cache_entry ep_cache[AWSC_EP_CACHE_SIZE];
+  unsigned ep_cache_next;
   awsc_retry_mode retry_mode;
   int max_attempts;
   int addressing;                /* 0 auto, 1 path, 2 virtual */
@@ -65,6 +82,9 @@ struct awsc_client {
   bool checksum_when_supported;
   /* response_checksum_validation: true = "when_supported" (default) */
   bool validate_when_supported;
+  /* s3.payload_signing_enabled: 1 true, -1 false, 0 not set (botocore:
+   * unsigned over TLS when a checksum header is there) */
+  int s3_payload_signing;
   awsc_sigv4_cache *sigv4_cache;
   const awsc_logger *logger;
   /* standard-mode retry quota (botocore: 500, cost 5, timeout 10) */

@@ -372,18 +372,137 @@ static int legacy_target(awsc_client *c, const awsc_call *call,
                          int path_style, awsc_call_target *t,
                          awsc_error *err);
 
-int awsc_client_target(awsc_client *c, const awsc_call *call,
-                       const awsc_serialized_request *sr, const char *region,
-                       int path_style, awsc_call_target *t, awsc_error *err) {
-  memset(t, 0, sizeof(*t));
-  if (!region)
-    region = c->region;
-  t->signing_region = region;
-  t->signing_name = c->svc->signing_name ? c->svc->signing_name
-                                         : c->svc->endpoint_prefix;
-  if (!c->ep_rules)
-    return legacy_target(c, call, sr, region, path_style, t, err);
+/* ---- resolved endpoints, cached per client ----
+ * The rules' answer depends only on the region, the path-style choice,
+ * the operation's static context parameters and the context parameter
+ * values of the input (the other builtins are fixed per client): that is
+ * the key. A hit copies the answer into the call's arena (another thread
+ * may evict the entry meanwhile). Allocation happens on a miss only. */
 
+static bool key_put(char *k, size_t *n, size_t cap, const void *p, size_t len) {
+  if (*n + len + 1 > cap)
+    return false;
+  memcpy(k + *n, p, len);
+  *n += len;
+  k[(*n)++] = '\0';
+  return true;
+}
+
+/* The cache key of a call in k[0..*n); false when it does not fit (the
+ * call is then resolved without the cache). */
+static bool cache_key(const awsc_call *call, const char *region,
+                      bool force_path, char *k, size_t cap, size_t *n) {
+  const awsc_operation *op = call->op;
+  const void *scp = op ? (const void *)op->static_context_params : NULL;
+  char fp = force_path ? '1' : '0';
+  *n = 0;
+  if (!key_put(k, n, cap, &scp, sizeof(scp)) || !key_put(k, n, cap, &fp, 1) ||
+      !key_put(k, n, cap, region, strlen(region)))
+    return false;
+  for (uint32_t i = 0; op && call->input && i < op->context_param_count; i++) {
+    const awsc_value *v = awsc_value_get(call->input,
+                                         op->context_params[i].member);
+    if (!v)
+      continue;
+    char tag = (char)('A' + i % 26);
+    if (!key_put(k, n, cap, &tag, 1))
+      return false;
+    if (v->type == AWSC_V_STRING) {
+      if (!key_put(k, n, cap, v->u.s.p, v->u.s.n))
+        return false;
+    } else if (v->type == AWSC_V_BOOL) {
+      if (!key_put(k, n, cap, v->u.b ? "t" : "f", 1))
+        return false;
+    }
+  }
+  return true;
+}
+
+static void fill_from_entry(awsc_arena *a, const awsc_ep_cache_entry *en,
+                            awsc_call_target *t, const char **base) {
+  /* one arena block: the strings back to back as in the entry */
+  char *blk = awsc_arena_alloc(a, en->text_len);
+  if (!blk) {
+    t->host = NULL;
+    return;
+  }
+  memcpy(blk, en->text, en->text_len);
+  t->https = en->https;
+  t->url_base = blk + (en->url - en->text);
+  t->host = blk + (en->host - en->text);
+  *base = blk + (en->base - en->text);
+  t->signing_name = blk + (en->sname - en->text);
+  t->signing_region = blk + (en->sregion - en->text);
+}
+
+static bool cache_lookup(awsc_client *c, const char *k, size_t n,
+                         awsc_arena *a, awsc_call_target *t,
+                         const char **base) {
+  bool hit = false;
+  pthread_mutex_lock(&c->ep_cache_lock);
+  for (size_t i = 0; i < AWSC_EP_CACHE_SIZE; i++) {
+    awsc_ep_cache_entry *en = &c->ep_cache[i];
+    if (en->key && en->key_len == n && memcmp(en->key, k, n) == 0) {
+      fill_from_entry(a, en, t, base);
+      hit = t->host != NULL;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&c->ep_cache_lock);
+  return hit;
+}
+
+void awsc_ep_cache_entry_clear(awsc_ep_cache_entry *en) {
+  awsc_free(en->key);
+  awsc_free(en->text);
+  memset(en, 0, sizeof(*en));
+}
+
+static void cache_insert(awsc_client *c, const char *k, size_t n,
+                         const awsc_call_target *t, const char *base) {
+  const char *parts[5] = {t->url_base, t->host, base, t->signing_name,
+                          t->signing_region};
+  size_t lens[5], total = 0;
+  for (size_t i = 0; i < 5; i++)
+    total += (lens[i] = strlen(parts[i])) + 1;
+  char *key = awsc_malloc(n);
+  char *text = awsc_malloc(total);
+  if (!key || !text) {
+    awsc_free(key);
+    awsc_free(text);
+    return; /* no cache then */
+  }
+  memcpy(key, k, n);
+  char *ptr[5];
+  size_t o = 0;
+  for (size_t i = 0; i < 5; i++) {
+    ptr[i] = text + o;
+    memcpy(ptr[i], parts[i], lens[i] + 1);
+    o += lens[i] + 1;
+  }
+  pthread_mutex_lock(&c->ep_cache_lock);
+  awsc_ep_cache_entry *en = &c->ep_cache[c->ep_cache_next];
+  c->ep_cache_next = (c->ep_cache_next + 1) % AWSC_EP_CACHE_SIZE;
+  awsc_ep_cache_entry_clear(en);
+  en->key = key;
+  en->key_len = n;
+  en->text = text;
+  en->text_len = total;
+  en->https = t->https;
+  en->url = ptr[0];
+  en->host = ptr[1];
+  en->base = ptr[2];
+  en->sname = ptr[3];
+  en->sregion = ptr[4];
+  pthread_mutex_unlock(&c->ep_cache_lock);
+}
+
+/* Resolve with the rules engine: t's URL, host, signing name/region and
+ * headers, *base the endpoint's path. */
+static int rules_resolve(awsc_client *c, const awsc_call *call,
+                         const char *region, bool force_path,
+                         awsc_call_target *t, const char **base,
+                         awsc_error *err) {
   awsc_arena *a = call->arena;
   const awsc_operation *op = call->op;
   const awsc_client_ep_settings *e = &c->ep;
@@ -391,20 +510,6 @@ int awsc_client_target(awsc_client *c, const awsc_call *call,
   if (awsc_ep_params_init(&p, c->ep_rules, a))
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  const char *bucket = NULL;
-  if (awsc_client_is_s3(c->svc) && call->input) {
-    const awsc_value *b = awsc_value_get(call->input, "Bucket");
-    if (b && b->type == AWSC_V_STRING)
-      bucket = b->u.s.p;
-  }
-  bool force_path = e->force_path;
-  if (path_style >= 0)
-    force_path = path_style == 1;
-  else if (op && strcmp(op->name, "GetBucketLocation") == 0 &&
-           awsc_client_is_s3(c->svc))
-    force_path = true;
-  else if (bucket && is_arn(bucket))
-    force_path = false;
   int rc = 0;
   rc |= set_str(&p, e->i_region, region);
   rc |= set_bool(&p, e->i_fips, e->fips);
@@ -458,6 +563,14 @@ int awsc_client_target(awsc_client *c, const awsc_call *call,
   t->https = ep.https;
   t->host = ep.host;
   t->url_base = ep.url;
+  /* the endpoint's path as the rules wrote it (a trailing '/' kept, as
+   * botocore joins it) */
+  const char *auth = strstr(res.url, "://");
+  const char *bp = auth ? auth + 3 + strcspn(auth + 3, "/?#") : "";
+  *base = awsc_arena_strndup(a, bp, strcspn(bp, "?#"));
+  if (!*base)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
 
   /* auth scheme: the first one awsc can sign with */
   size_t n = awsc_ep_auth_scheme_count(&res);
@@ -504,17 +617,56 @@ int awsc_client_target(awsc_client *c, const awsc_call *call,
     t->headers = hs;
     t->header_count = hn;
   }
+  return 0;
+}
+
+int awsc_client_target(awsc_client *c, const awsc_call *call,
+                       const awsc_serialized_request *sr, const char *region,
+                       int path_style, awsc_call_target *t, awsc_error *err) {
+  memset(t, 0, sizeof(*t));
+  if (!region)
+    region = c->region;
+  t->signing_region = region;
+  t->signing_name = c->svc->signing_name ? c->svc->signing_name
+                                         : c->svc->endpoint_prefix;
+  if (!c->ep_rules)
+    return legacy_target(c, call, sr, region, path_style, t, err);
+
+  awsc_arena *a = call->arena;
+  const awsc_operation *op = call->op;
+  const char *bucket = NULL;
+  if (awsc_client_is_s3(c->svc) && call->input) {
+    const awsc_value *b = awsc_value_get(call->input, "Bucket");
+    if (b && b->type == AWSC_V_STRING)
+      bucket = b->u.s.p;
+  }
+  bool force_path = c->ep.force_path;
+  if (path_style >= 0)
+    force_path = path_style == 1;
+  else if (op && strcmp(op->name, "GetBucketLocation") == 0 &&
+           awsc_client_is_s3(c->svc))
+    force_path = true;
+  else if (bucket && is_arn(bucket))
+    force_path = false;
+
+  char key[512];
+  size_t kn = 0;
+  bool cacheable = cache_key(call, region, force_path, key, sizeof(key), &kn);
+  const char *base = NULL;
+  if (!cacheable || !cache_lookup(c, key, kn, a, t, &base)) {
+    int rc = rules_resolve(c, call, region, force_path, t, &base, err);
+    if (rc)
+      return rc;
+    if (cacheable && !t->header_count)
+      cache_insert(c, key, kn, t, base);
+  }
 
   const char *rest = sr ? (sr->path ? sr->path : "/") : "/";
+  int rc;
   if (op && bucket && (rc = strip_bucket(a, op, bucket, rest, &rest)))
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  /* the endpoint's path as the rules wrote it (a trailing '/' kept, as
-   * botocore joins it) */
-  const char *auth = strstr(res.url, "://");
-  const char *bp = auth ? auth + 3 + strcspn(auth + 3, "/?#") : "";
-  const char *base = awsc_arena_strndup(a, bp, strcspn(bp, "?#"));
-  t->path = base ? url_join(a, base, rest) : NULL;
-  const char *h = ep.host;
+  t->path = url_join(a, base, rest);
+  const char *h = t->host;
   if (sr && sr->host_prefix && *sr->host_prefix) {
     size_t len = strlen(sr->host_prefix) + strlen(h) + 1;
     char *hs = awsc_arena_alloc(a, len);

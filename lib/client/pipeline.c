@@ -334,6 +334,24 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         hdr_push(a, &hl, am->location_name, algorithm))
       goto oom;
   }
+  /* botocore's S3 payload signing: over TLS, an upload (streaming input
+   * member) that carries a checksum header goes UNSIGNED-PAYLOAD (the
+   * checksum and TLS protect it; no SHA-256 pass over the body), unless
+   * s3.payload_signing_enabled says otherwise */
+  bool unsigned_body = streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD);
+  if (!unsigned_body && !payload_hash && awsc_client_is_s3(c->svc) &&
+      tgt.https && (op->flags & AWSC_OF_HAS_STREAMING_INPUT)) {
+    if (c->s3_payload_signing == 0) {
+      bool has_checksum = hdr_has(&hl, "content-md5");
+      for (size_t i = 0; i < hl.n && !has_checksum; i++)
+        has_checksum =
+            strncasecmp(hl.items[i].name, "x-amz-checksum-", 15) == 0 &&
+            strcasecmp(hl.items[i].name, "x-amz-checksum-mode") != 0;
+      unsigned_body = has_checksum;
+    } else {
+      unsigned_body = c->s3_payload_signing < 0;
+    }
+  }
   size_t base_headers = hl.n;
   /* an S3 redirect may change the region (and the target) once */
   const char *region = c->region;
@@ -387,7 +405,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       sq.host = tgt.host;
       if (payload_hash)
         sq.payload_hash = payload_hash;
-      else if (streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD))
+      else if (unsigned_body)
         sq.flags |= AWSC_SIGV4_UNSIGNED_PAYLOAD;
       else {
         sq.body = mem_body;

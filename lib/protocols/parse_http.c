@@ -10,9 +10,16 @@
 /* ------------------------------------------------------------------ */
 /* HTTP-bound members                                                   */
 
+/* ASCII case folding inline: header lookups run for every header member
+ * of every response (41 for GetObject), so no locale calls here. */
+static inline unsigned char ascii_lower(unsigned char ch) {
+  return (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+}
+
 static bool name_ieq(const char *a, const char *b) {
   for (; *a && *b; a++, b++)
-    if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+    if (*a != *b &&
+        ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
       return false;
   return *a == *b;
 }

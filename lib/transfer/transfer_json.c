@@ -190,7 +190,7 @@ static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
       return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                             "Missing required parameter in input: \"%s\"",
                             op->required[j]);
-  const char *bucket, *key, *filename = NULL;
+  const char *bucket = NULL, *key = NULL, *filename = NULL;
   int rc = str_member(p, "input", "Bucket", true, &bucket, err);
   rc = rc ? rc : str_member(p, "input", "Key", true, &key, err);
   if (!rc && op->kind != OP_COPY)

@@ -836,6 +836,61 @@ static void test_response_checksum_when_required(void) {
   awsc_session_free(s);
 }
 
+/* One client, many buckets: the per-client endpoint cache (8 entries)
+ * never hands one call another's endpoint. */
+static void test_endpoint_cache(void) {
+  awsc_session *s;
+  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < 12; i++) {
+      fake_init(&ft);
+      fake_reply_add(&ft, 200, NULL, "");
+      char params[128], want[160];
+      const char *bucket_fmt = i % 3 == 2 ? "dot.bucket.%d" : "bucket-%d";
+      char bucket[32];
+      snprintf(bucket, sizeof(bucket), bucket_fmt, i);
+      snprintf(params, sizeof(params), "{\"Bucket\":\"%s\",\"Key\":\"k%d\"}",
+               bucket, i);
+      if (i % 3 == 2) /* dots over TLS: path-style */
+        snprintf(want, sizeof(want),
+                 "https://s3.eu-west-1.amazonaws.com/%s/k%d", bucket, i);
+      else
+        snprintf(want, sizeof(want),
+                 "https://%s.s3.eu-west-1.amazonaws.com/k%d", bucket, i);
+      char *json = NULL;
+      awsc_error err = AWSC_ERROR_INIT;
+      awsc_call_json(c, i % 2 ? "get_object" : "head_object", params, &json,
+                     &err);
+      awsc_mem_free(json);
+      CHECK_INT(ft.n_sent, 1);
+      CHECK_STR(ft.sent[0].url, want);
+    }
+  }
+  done(c, s);
+}
+
+/* An upload over TLS with a checksum header is not SHA-256 signed
+ * (botocore's S3 rule); over plain HTTP it is. */
+static void test_put_object_payload_signing(void) {
+  const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"hello\"}";
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", NULL, "put_object", kb,
+              (char[512]){0}, 512, (char[128]){0}, 128);
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
+            "UNSIGNED-PAYLOAD");
+  CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-crc32") != NULL);
+  s3_call_url("us-east-1", "http://127.0.0.1:9080", NULL, "put_object", kb,
+              (char[512]){0}, 512, (char[128]){0}, 128);
+  /* SHA-256("hello") */
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  /* other operations stay signed over TLS (DeleteObjects has Content-MD5) */
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", NULL, "delete_objects",
+              "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":[{\"Key\":\"k\"}]}}",
+              (char[512]){0}, 512, (char[128]){0}, 128);
+  const char *h = fake_sent_header(&ft, 0, "x-amz-content-sha256");
+  CHECK(h && strlen(h) == 64);
+}
+
 static const char *s3_model_path;
 
 /* A client made from service-2.json at run time finds the rule set beside
@@ -895,6 +950,8 @@ int main(int argc, char **argv) {
   RUN(test_listing_url_decoding);
   RUN(test_response_checksum_validation);
   RUN(test_response_checksum_when_required);
+  RUN(test_endpoint_cache);
+  RUN(test_put_object_payload_signing);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
