@@ -402,7 +402,7 @@ static void test_max_items_resume(void) {
             "</Contents><Contents><Key>z</Key></Contents>"
             "</ListBucketResult>"},
   };
-  char start_tok[256];
+  char start_tok[520];
   snprintf(start_tok, sizeof start_tok, "%s",
            b64("{\"ContinuationToken\": null, \"boto_truncate_amount\": 1}"));
   fake_reset(three, 1);
@@ -443,7 +443,7 @@ static void test_max_items_resume(void) {
     CHECK_INT(awsc_paginator_build_full_result_json(p, &full, &err), 0);
     const char *tok = b64("{\"ContinuationToken\": null, "
                           "\"boto_truncate_amount\": 1}");
-    char want[512];
+    char want[640];
     snprintf(want, sizeof want,
              "{\"Contents\":[{\"Key\":\"a\",\"Size\":1,"
              "\"StorageClass\":\"STANDARD\"}],\"RequestCharged\":null,"
@@ -510,7 +510,7 @@ static void test_starting_token_forms(void) {
     awsc_paginator_free(p);
   }
   /* a key the paginator does not take */
-  char bad[256];
+  char bad[520];
   snprintf(bad, sizeof bad, "%s", b64("{\"Marker\": \"x\"}"));
   cfg.starting_token = bad;
   CHECK_INT(awsc_paginator_new(&p, c, "list_objects_v2", "{\"Bucket\":\"b\"}",
