@@ -138,6 +138,12 @@ rgw dns name = localhost
 rgw thread pool size = 64
 rgw enable usage log = false
 rgw dynamic resharding = false
+# Server-side encryption over plain HTTP (local tests only): SSE-C without
+# TLS, and SSE-KMS with RGW's built-in "testing" key store (key id
+# awsc-test-key; fixed, fake key material).
+rgw crypt require ssl = false
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = awsc-test-key=YXdzYy10ZXN0LWtleS0zMi1ieXRlcy1mYWtlLTAwMDA=
 CONF
   [ "$STS_PORT" = off ] || cat <<CONF
 

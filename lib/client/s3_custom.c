@@ -3,6 +3,7 @@
  * headers, the LocationConstraint of CreateBucket outside us-east-1, and
  * the region of a wrong-region redirect.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -241,6 +242,38 @@ void awsc_s3_decode_listing(const awsc_call *call, awsc_value *out) {
   }
 }
 
+/* botocore's sse_md5: SSE-C keys are given raw; the header carries them
+ * base64-encoded, with the MD5 of the key, unless the caller gave the MD5
+ * (then the key is taken as already encoded). */
+static int sse_customer_key(const char *prefix, const awsc_value *in,
+                            awsc_arena *a, const awsc_value **out) {
+  char kname[48], mname[48];
+  snprintf(kname, sizeof(kname), "%sKey", prefix);
+  snprintf(mname, sizeof(mname), "%sKeyMD5", prefix);
+  const awsc_value *k = awsc_value_get(in, kname);
+  if (!k || (k->type != AWSC_V_STRING && k->type != AWSC_V_BLOB) ||
+      awsc_value_get(in, mname))
+    return 0;
+  uint8_t md5[AWSC_MD5_LEN];
+  awsc_md5(k->u.s.p, k->u.s.n, md5);
+  char *kb = awsc_arena_alloc(a, AWSC_BASE64_LEN(k->u.s.n) + 1);
+  char *mb = awsc_arena_alloc(a, AWSC_BASE64_LEN(AWSC_MD5_LEN) + 1);
+  if (!kb || !mb)
+    return AWSC_ENOMEM;
+  size_t kl = awsc_base64_encode((const uint8_t *)k->u.s.p, k->u.s.n, kb);
+  size_t ml = awsc_base64_encode(md5, AWSC_MD5_LEN, mb);
+  awsc_value kv, mv;
+  memset(&kv, 0, sizeof(kv));
+  memset(&mv, 0, sizeof(mv));
+  kv.type = mv.type = AWSC_V_STRING;
+  kv.u.s.p = kb;
+  kv.u.s.n = kl;
+  mv.u.s.p = mb;
+  mv.u.s.n = ml;
+  int rc = awsc_value_with_member(a, in, kname, &kv, out);
+  return rc ? rc : awsc_value_with_member(a, *out, mname, &mv, out);
+}
+
 int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
                           const awsc_value **out) {
   const awsc_value *in = call->input;
@@ -252,6 +285,10 @@ int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
     rc = copy_source(call->op, *out, a, out);
   if (!rc)
     rc = encoding_type(call, *out, a, out);
+  if (!rc)
+    rc = sse_customer_key("SSECustomer", *out, a, out);
+  if (!rc)
+    rc = sse_customer_key("CopySourceSSECustomer", *out, a, out);
   return rc;
 }
 

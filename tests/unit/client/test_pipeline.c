@@ -891,6 +891,41 @@ static void test_put_object_payload_signing(void) {
   CHECK(h && strlen(h) == 64);
 }
 
+/* SSE-C keys go out base64-encoded with their MD5 (botocore's sse_md5);
+ * a caller that gives the MD5 gives the key encoded already. */
+static void test_sse_customer_key(void) {
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, NULL, "");
+  fake_reply_add(&ft, 200, NULL, "");
+  awsc_session *s;
+  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  char *json = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json(c, "head_object",
+                           "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
+                           "\"AES256\",\"SSECustomerKey\":"
+                           "\"0123456789abcdef0123456789abcdef\"}",
+                           &json, &err),
+            0);
+  awsc_mem_free(json);
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-server-side-encryption-customer-key"),
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+  /* MD5("0123456789abcdef0123456789abcdef") */
+  CHECK_STR(fake_sent_header(&ft, 0,
+                             "x-amz-server-side-encryption-customer-key-MD5"),
+            "hRasmdxgYDKV3nvbahU1MA==");
+  CHECK_INT(awsc_call_json(c, "head_object",
+                           "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
+                           "\"AES256\",\"SSECustomerKey\":\"ZW5jb2RlZA==\","
+                           "\"SSECustomerKeyMD5\":\"bWQ1\"}",
+                           &json, &err),
+            0);
+  awsc_mem_free(json);
+  CHECK_STR(fake_sent_header(&ft, 1, "x-amz-server-side-encryption-customer-key"),
+            "ZW5jb2RlZA==");
+  done(c, s);
+}
+
 static const char *s3_model_path;
 
 /* A client made from service-2.json at run time finds the rule set beside
@@ -952,6 +987,7 @@ int main(int argc, char **argv) {
   RUN(test_response_checksum_when_required);
   RUN(test_endpoint_cache);
   RUN(test_put_object_payload_signing);
+  RUN(test_sse_customer_key);
   /* every allocation above was released */
   test_current_failed = 0;
   if (test_alloc_live() != 0)
