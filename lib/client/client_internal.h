@@ -104,11 +104,13 @@ int awsc_checksum_header(awsc_arena *a, const char *algorithm,
                          const char **value);
 
 /* S3 customizations (s3_custom.c). */
-/* The input as botocore's S3 handlers leave it: LocationConstraint of
- * CreateBucket outside us-east-1, CopySource percent-encoded. *out is in
- * (nothing to change) or a copy in the arena. */
+/* The input as botocore's S3 handlers leave it: the bucket name checked
+ * (AWSC_EVALIDATION), LocationConstraint of CreateBucket outside
+ * us-east-1, CopySource percent-encoded, EncodingType=url on listings,
+ * SSE-C keys encoded. *out is in (nothing to change) or a copy in the
+ * arena. */
 int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
-                          const awsc_value **out);
+                          const awsc_value **out, awsc_error *err);
 /* A copy of MAP `in` with member `key` set to *value (added when
  * absent), in the arena. */
 int awsc_value_with_member(awsc_arena *a, const awsc_value *in,

@@ -147,9 +147,9 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   bool chunked_live = false;
 
   const awsc_value *input = call->input;
-  int rc = awsc_s3_prepare_input(c, call, a, &input);
+  int rc = awsc_s3_prepare_input(c, call, a, &input, err);
   if (rc)
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+    return rc;
   /* response checksum validation: ChecksumMode=ENABLED unless the caller
    * set the member, or "when_required" and the caller did not */
   bool validate = false;

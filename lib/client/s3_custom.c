@@ -274,13 +274,41 @@ static int sse_customer_key(const char *prefix, const awsc_value *in,
   return rc ? rc : awsc_value_with_member(a, *out, mname, &mv, out);
 }
 
+/* botocore's validate_bucket_name: [a-zA-Z0-9.\-_]{1,255}, or an ARN (the
+ * endpoint rules check ARNs in detail and say what is wrong). */
+static int check_bucket(const awsc_value *in, awsc_error *err) {
+  const awsc_value *b = awsc_value_get(in, "Bucket");
+  if (!b || b->type != AWSC_V_STRING)
+    return 0;
+  const char *s = b->u.s.p;
+  size_t n = b->u.s.n;
+  if (n >= 4 && memcmp(s, "arn:", 4) == 0)
+    return 0;
+  bool ok = n >= 1 && n <= 255;
+  for (size_t i = 0; ok && i < n; i++) {
+    char ch = s[i];
+    ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_';
+  }
+  if (ok)
+    return 0;
+  return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                        "Parameter validation failed:\nInvalid bucket name "
+                        "\"%.*s\": Bucket name must match the regex "
+                        "\"^[a-zA-Z0-9.\\-_]{1,255}$\" or be an ARN",
+                        (int)(n > 300 ? 300 : n), s);
+}
+
 int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
-                          const awsc_value **out) {
+                          const awsc_value **out, awsc_error *err) {
   const awsc_value *in = call->input;
   *out = in;
   if (!awsc_client_is_s3(c->svc) || !in || in->type != AWSC_V_MAP)
     return 0;
-  int rc = location_constraint(c, call->op, *out, a, out);
+  int rc = check_bucket(in, err);
+  if (rc)
+    return rc;
+  rc = location_constraint(c, call->op, *out, a, out);
   if (!rc && !call->copy_source_encoded)
     rc = copy_source(call->op, *out, a, out);
   if (!rc)
@@ -289,7 +317,8 @@ int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
     rc = sse_customer_key("SSECustomer", *out, a, out);
   if (!rc)
     rc = sse_customer_key("CopySourceSSECustomer", *out, a, out);
-  return rc;
+  return rc ? awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory")
+            : 0;
 }
 
 /* The region S3 says the bucket lives in, from a 301/307/400 answer:
