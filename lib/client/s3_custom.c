@@ -188,16 +188,6 @@ static int encoding_type(awsc_call *call, const awsc_value *in, awsc_arena *a,
   return awsc_value_with_member(a, in, "EncodingType", &v, out);
 }
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* urllib.parse.unquote_plus in place: '+' is a space, %XX a byte. */
 static void unquote_plus(awsc_value *v) {
   if (!v || v->type != AWSC_V_STRING)
@@ -210,8 +200,8 @@ static void unquote_plus(awsc_value *v) {
     if (ch == '+') {
       ch = ' ';
     } else if (ch == '%' && i + 2 < v->u.s.n &&
-               (hi = hex_value(s[i + 1])) >= 0 &&
-               (lo = hex_value(s[i + 2])) >= 0) {
+               (hi = awsc_hex_value((unsigned char)s[i + 1])) >= 0 &&
+               (lo = awsc_hex_value((unsigned char)s[i + 2])) >= 0) {
       ch = (char)(hi << 4 | lo);
       i += 2;
     }

@@ -129,6 +129,8 @@ int awsc_time_parse_any(awsc_sv s, int64_t *out_ms);
 void awsc_hex_encode(const uint8_t *in, size_t n, char *out);
 /* Decode hex (either case); out holds n/2 bytes. 0 or AWSC_EPARSE. */
 int awsc_hex_decode(const char *in, size_t n, uint8_t *out);
+/* The value of one hex digit (either case), or -1. */
+int awsc_hex_value(unsigned char c);
 /* Standard base64 with padding. Encoded length for n bytes: */
 #define AWSC_BASE64_LEN(n) ((((n) + 2) / 3) * 4)
 /* Writes AWSC_BASE64_LEN(n) chars plus NUL; returns chars written. */

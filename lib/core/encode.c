@@ -5,7 +5,7 @@
 
 static const char hex_upper[] = "0123456789ABCDEF";
 
-static int hex_val(unsigned char c) {
+int awsc_hex_value(unsigned char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -37,8 +37,8 @@ int awsc_hex_decode(const char *in, size_t n, uint8_t *out) {
   if (n % 2)
     return AWSC_EPARSE;
   for (size_t i = 0; i < n; i += 2) {
-    int hi = hex_val((unsigned char)in[i]);
-    int lo = hex_val((unsigned char)in[i + 1]);
+    int hi = awsc_hex_value((unsigned char)in[i]);
+    int lo = awsc_hex_value((unsigned char)in[i + 1]);
     if (hi < 0 || lo < 0)
       return AWSC_EPARSE;
     out[i / 2] = (uint8_t)(hi << 4 | lo);
@@ -164,8 +164,8 @@ int awsc_uri_decode(awsc_buf *b, const char *s, size_t n, bool plus_is_space) {
         b->p[b->len] = '\0';
         return AWSC_EPARSE;
       }
-      int hi = hex_val((unsigned char)s[i + 1]);
-      int lo = hex_val((unsigned char)s[i + 2]);
+      int hi = awsc_hex_value((unsigned char)s[i + 1]);
+      int lo = awsc_hex_value((unsigned char)s[i + 2]);
       if (hi < 0 || lo < 0) {
         /* Leave the buffer as it was before the call. */
         b->p[b->len] = '\0';
