@@ -32,11 +32,28 @@
  * ExtraArgs ChecksumAlgorithm CRC32, CRC32C or SHA256 the part checksums
  * are computed the same way and listed in CompleteMultipartUpload.
  *
- * Transfers run on the calling thread, one request at a time (for now:
- * max_concurrency is accepted and reserved). Several transfers may run at
- * once on different threads with the same client. Memory stays bounded
- * whatever the object size: a 256 KiB I/O buffer for files, one part
- * buffer for upload_fileobj, and the part list (about 200 bytes a part).
+ * Threads (s3transfer's max_concurrency): the parts of a multipart
+ * transfer (UploadPart, ranged GET, UploadPartCopy) run on up to
+ * max_concurrency threads at once [10], the calling thread among them.
+ * The threads are made by the call for that transfer, have every signal
+ * blocked and are joined before it returns: nothing runs after the call.
+ * Below the multipart threshold, or with max_concurrency 1 or use_threads
+ * off, everything happens on the calling thread and no thread is made.
+ * The first failing part decides the error returned; no part starts after
+ * it, the parts in flight finish (a download's ranges in flight stop at
+ * their next chunk of data), then the upload is aborted or the temporary
+ * file removed as above. The
+ * result does not depend on the number of threads: the same object, ETag
+ * and part list (CompleteMultipartUpload lists the parts in order). With
+ * the curl transport each part in flight uses a connection of its own
+ * (max_concurrency connections; the transport keeps up to its
+ * max_connections idle ones for the next transfer). Several transfers may
+ * run at once on different threads with the same client.
+ *
+ * Memory stays bounded whatever the object size: a 256 KiB I/O buffer
+ * per part being hashed for files, the part list (about 200 bytes a
+ * part), and for upload_fileobj min(max_concurrency, parts) part buffers
+ * (80 MiB with the defaults: 10 x 8 MiB).
  */
 #ifndef AWSC_TRANSFER_H
 #define AWSC_TRANSFER_H
@@ -53,10 +70,12 @@ extern "C" {
 
 /*
  * Progress: bytes transferred so far and the object's size. Called after
- * each part for uploads and copies and as data arrives for downloads;
- * `bytes_done` never goes down. Return nonzero to cancel: the transfer
- * stops (a multipart upload is aborted, a download's temporary file is
- * removed) and returns AWSC_ECANCELLED.
+ * each part for uploads and copies and as data arrives for downloads,
+ * from whichever of the transfer's threads did the bytes, but one call at
+ * a time (the calls are serialized) and `bytes_done` never goes down; the
+ * last call has bytes_done == total. Return nonzero to cancel: no call
+ * follows, the transfer stops (a multipart upload is aborted, a
+ * download's temporary file is removed) and returns AWSC_ECANCELLED.
  */
 typedef int (*awsc_s3_progress_fn)(uint64_t bytes_done, uint64_t total,
                                    void *user_data);
@@ -70,10 +89,12 @@ typedef struct awsc_s3_transfer_config {
    * and doubled until the object fits in 10000 parts; downloads use it as
    * given for the size of each ranged GET. */
   uint64_t multipart_chunksize;
-  /* Parts in flight at once [10]. Reserved: transfers are sequential
-   * today; a later version runs parts in parallel up to this. */
+  /* Parts in flight at once, each on a thread [10] (the calling thread
+   * is one of them; more than 256 is taken as 256). 1: one part after
+   * the other on the calling thread. */
   int max_concurrency;
-  /* Accepted for boto3 compatibility and ignored. */
+  /* boto3's use_threads: 0 or 1 = threads as max_concurrency says [on];
+   * -1 = off (as max_concurrency 1). */
   int use_threads;
   /* GET attempts per range when the body arrives incomplete or is
    * restarted by a retry [5]. */
@@ -140,12 +161,17 @@ AWSC_API int awsc_s3_upload_file(awsc_client *client, const char *filename,
 
 /*
  * Upload exactly `size` bytes produced by `read` (boto3's upload_fileobj
- * with a stream of known length). `read` is called on this thread in
- * order, never after the call returns. Each part is read into one buffer
- * of the part size before it is sent (so that it can be hashed and
- * retried); below the multipart threshold that is the whole object.
- * A read that ends early or returns a negative status fails the upload
- * (AWSC_EBODY or that status). Otherwise as awsc_s3_upload_file.
+ * with a stream of known length). `read` is called on this thread only,
+ * one call at a time, in order, never after the call returns. Each part
+ * is read into a buffer of the part size before it is sent (so that it
+ * can be hashed and retried); below the multipart threshold that is the
+ * whole object. The parts read are sent by the transfer's threads while
+ * the next ones are read, with at most min(max_concurrency, parts)
+ * buffers: memory is max_concurrency x part size at most (10 x 8 MiB =
+ * 80 MiB with the defaults), and reading waits for a buffer to be sent.
+ * After a failure nothing more is read. A read that ends early or returns
+ * a negative status fails the upload (AWSC_EBODY or that status).
+ * Otherwise as awsc_s3_upload_file.
  */
 AWSC_API int awsc_s3_upload_fileobj(awsc_client *client, awsc_read_fn read,
                                     void *user_data, uint64_t size,
@@ -199,7 +225,7 @@ AWSC_API int awsc_s3_copy(awsc_client *client,
  *   "copy"          {"CopySource": {"Bucket", "Key", "VersionId"},
  *                    "Bucket", "Key", "ExtraArgs", "Config"}
  * "Config" (optional) holds TransferConfig fields: multipart_threshold,
- * multipart_chunksize, max_concurrency, use_threads,
+ * multipart_chunksize, max_concurrency, use_threads (false: no threads),
  * num_download_attempts; they override `config` (NULL = defaults), whose
  * progress callback is kept. On success *json_out is
  * {"Bucket", "Key", ["Filename",] "Size", "Parts", "ETag"[, "VersionId"]}

@@ -3,7 +3,8 @@
  * ETag, then one CopyObject below the multipart threshold, or
  * CreateMultipartUpload + UploadPartCopy per range (each with
  * CopySourceIfMatch, so a source replaced mid-copy fails the copy) +
- * CompleteMultipartUpload, aborting on any failure.
+ * CompleteMultipartUpload, aborting on any failure. The part copies go
+ * to xfer_run_parts' threads.
  */
 #include <stdio.h>
 #include <string.h>
@@ -51,15 +52,15 @@ static const xfer_arg create_blocklist[] = {
 /* CopyObject / UploadPartCopy with the CopySource this layer encoded
  * (xfer_copy_source_header), which the client must not encode again. */
 static int invoke_copy(xfer *x, const char *operation, const void *in,
-                       void **out) {
+                       void **out, awsc_error *err) {
   const awsc_service *svc = awsc_builtin_service("s3");
   const awsc_operation *op =
       svc ? awsc_service_find_operation(svc, operation) : NULL;
   if (!op)
-    return awsc_error_set(x->err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "S3 is not built into this library");
   return awsc_invoke_typed_ex(x->client, svc, op, in, NULL,
-                              AWSC_TYPED_COPY_SOURCE_ENCODED, out, x->err);
+                              AWSC_TYPED_COPY_SOURCE_ENCODED, out, err);
 }
 
 static int copy_single(xfer *x) {
@@ -68,13 +69,13 @@ static int copy_single(xfer *x) {
   if (rc)
     return rc;
   awsc_s3_copy_object_output *out = NULL;
-  if ((rc = invoke_copy(x, "CopyObject", in, (void **)&out)))
+  if ((rc = invoke_copy(x, "CopyObject", in, (void **)&out, x->err)))
     return rc;
   xfer_result(x, x->total, 0,
               out->copy_object_result ? out->copy_object_result->e_tag : NULL,
               out->version_id, false);
   awsc_output_free(out);
-  return xfer_progress(x, x->total);
+  return xfer_progress_add(x, x->total, x->err);
 }
 
 /* What CopyObject's default MetadataDirective COPY would keep, unless the
@@ -104,22 +105,32 @@ static void carry_properties(xfer *x, awsc_s3_create_multipart_upload_input *c,
   }
 }
 
-/* Part i (0-based) of a multipart copy; writes only parts[i], etags[i]. */
-static int copy_part(xfer *x, const awsc_s3_upload_part_copy_input *base,
-                     const char *upload_id, uint64_t part_size, uint32_t i,
-                     awsc_s3_completed_part *parts, const char **etags) {
-  uint64_t off = (uint64_t)i * part_size;
-  uint64_t len = x->total - off < part_size ? x->total - off : part_size;
+/* The plan and the outcome of a multipart copy. */
+typedef struct mpc {
+  const awsc_s3_upload_part_copy_input *base;
+  const char *upload_id;
+  uint64_t part_size;
+  awsc_s3_completed_part *parts; /* [n] */
+  const char **etags;            /* [n] */
+} mpc;
+
+/* Part i (0-based) of a multipart copy; writes only parts[i], etags[i].
+ * Any thread. */
+static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
+  const mpc *m = ctx;
+  uint64_t off = (uint64_t)i * m->part_size;
+  uint64_t len =
+      x->total - off < m->part_size ? x->total - off : m->part_size;
   char range[64];
   snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)off,
            (unsigned long long)(off + len - 1));
-  awsc_s3_upload_part_copy_input in = *base;
-  in.upload_id = upload_id;
+  awsc_s3_upload_part_copy_input in = *m->base;
+  in.upload_id = m->upload_id;
   in.part_number = (int32_t)(i + 1);
   in.has_part_number = true;
   in.copy_source_range = range;
   awsc_s3_upload_part_copy_output *out = NULL;
-  int rc = invoke_copy(x, "UploadPartCopy", &in, (void **)&out);
+  int rc = invoke_copy(x, "UploadPartCopy", &in, (void **)&out, err);
   if (rc)
     return rc;
   const awsc_s3_copy_part_result *r = out->copy_part_result;
@@ -130,24 +141,24 @@ static int copy_part(xfer *x, const awsc_s3_upload_part_copy_input *base,
                    : x->alg == XFER_ALG_SHA256 ? r->checksum_sha256
                                                : NULL;
   /* the output dies below: what is kept moves into the arena */
-  const char *e_copy = e ? awsc_arena_strdup(x->arena, e) : NULL;
-  const char *ck_copy = ck ? awsc_arena_strdup(x->arena, ck) : NULL;
+  const char *e_copy = xfer_strdup(x, e);
+  const char *ck_copy = xfer_strdup(x, ck);
   awsc_output_free(out);
   if (!e)
-    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+    return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "UploadPartCopy of part %u of %s answered without "
                           "an ETag",
                           i + 1, x->key);
   if (!e_copy || (ck && !ck_copy))
-    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  awsc_s3_completed_part *p = &parts[i];
+  awsc_s3_completed_part *p = &m->parts[i];
   p->part_number = (int32_t)(i + 1);
   p->has_part_number = true;
   p->e_tag = e_copy;
   SET_CHECKSUM(p, x->alg, ck_copy);
-  etags[i] = e_copy;
-  return xfer_progress(x, off + len);
+  m->etags[i] = e_copy;
+  return xfer_progress_add(x, len, err);
 }
 
 static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
@@ -189,8 +200,9 @@ static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
   if (!upload_id)
     rc = awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                         "out of memory");
-  for (uint32_t i = 0; !rc && i < n; i++)
-    rc = copy_part(x, base, upload_id, ps, i, parts, etags);
+  mpc m = {base, upload_id, ps, parts, etags};
+  if (!rc)
+    rc = xfer_run_parts(x, n, copy_part, &m);
   if (!rc)
     rc = xfer_complete(x, upload_id, parts, etags, n);
   if (rc && upload_id)

@@ -10,6 +10,8 @@
  * retries a GET whose body broke off by sending it again from its start,
  * which the sink sees as more bytes than the range has; it then stops the
  * request and the range is fetched again here (num_download_attempts).
+ * The ranges of a multipart download go to xfer_run_parts' threads, each
+ * writing its own stretch of the one temporary file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,20 +23,35 @@
 
 #include "transfer/transfer_internal.h"
 
-typedef struct dl {
-  xfer *x;
+/* What every GET of a download shares. */
+typedef struct dl_job {
   int fd;
   const char *tmp;
-  uint64_t start, len;  /* the range being fetched */
-  uint64_t pos;         /* bytes of it written so far */
-  uint64_t done_before; /* bytes of the ranges already complete */
-  bool restarted;       /* more bytes than the range holds arrived */
-  bool cancelled;
+  const awsc_s3_get_object_input *base;
+  const char *etag;
+  uint64_t chunk; /* bytes per ranged GET */
+} dl_job;
+
+/* One GET in progress (one per thread). */
+typedef struct dl {
+  xfer *x;
+  const dl_job *job;
+  awsc_error *err;
+  uint64_t start, len; /* the range being fetched */
+  uint64_t pos;        /* bytes of it written so far */
+  uint64_t counted;    /* bytes of it already added to the progress */
+  bool restarted;      /* more bytes than the range holds arrived */
+  bool cancelled;      /* by the progress callback */
+  bool stopped;        /* because another range failed */
   int io_errno;
 } dl;
 
 static int sink_write(const void *data, size_t len, void *ud) {
   dl *d = ud;
+  if (xfer_failed(d->x)) { /* the download is lost: stop early */
+    d->stopped = true;
+    return AWSC_ECANCELLED;
+  }
   if (len > d->len - d->pos) {
     d->restarted = true;
     return AWSC_EIO;
@@ -42,7 +59,7 @@ static int sink_write(const void *data, size_t len, void *ud) {
   const char *p = data;
   size_t left = len;
   while (left) {
-    ssize_t w = pwrite(d->fd, p, left, (off_t)(d->start + d->pos));
+    ssize_t w = pwrite(d->job->fd, p, left, (off_t)(d->start + d->pos));
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
@@ -53,65 +70,77 @@ static int sink_write(const void *data, size_t len, void *ud) {
     left -= (size_t)w;
     d->pos += (uint64_t)w;
   }
-  if (xfer_progress(d->x, d->done_before + d->pos)) {
-    d->cancelled = true;
-    return AWSC_ECANCELLED;
+  /* a GET restarted from its beginning counts its bytes once */
+  if (d->pos > d->counted) {
+    uint64_t more = d->pos - d->counted;
+    d->counted = d->pos;
+    if (xfer_progress_add(d->x, more, d->err)) {
+      d->cancelled = true;
+      return AWSC_ECANCELLED;
+    }
   }
   return 0;
 }
 
-static int changed(xfer *x, int http_status) {
-  awsc_error_set(x->err, AWSC_ESERVICE, AWSC_ERROR_SERVICE,
+static int changed(xfer *x, awsc_error *err, int http_status) {
+  awsc_error_set(err, AWSC_ESERVICE, AWSC_ERROR_SERVICE,
                  "Contents of stored object \"%s\" in bucket \"%s\" did not "
                  "match expected ETag.",
                  x->key, x->bucket);
-  awsc_strlcpy(x->err->service_code, "PreconditionFailed",
-               sizeof(x->err->service_code));
-  x->err->http_status = http_status;
+  awsc_strlcpy(err->service_code, "PreconditionFailed",
+               sizeof(err->service_code));
+  err->http_status = http_status;
   return AWSC_ESERVICE;
 }
 
 /* One GET of [start, start+len) (ranged or the whole object), retried
- * while its body arrives restarted or short. */
-static int get_range(dl *d, const awsc_s3_get_object_input *base,
-                     const char *etag, uint64_t start, uint64_t len,
-                     bool ranged) {
-  xfer *x = d->x;
+ * while its body arrives restarted or short. err is never NULL. */
+static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
+                     bool ranged, awsc_error *err) {
+  dl d;
+  memset(&d, 0, sizeof(d));
+  d.x = x;
+  d.job = job;
+  d.err = err;
   char range[64];
   snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)start,
            (unsigned long long)(start + len - 1));
   for (int attempt = 1;; attempt++) {
-    d->start = start;
-    d->len = len;
-    d->pos = 0;
-    d->restarted = false;
-    awsc_s3_get_object_input in = *base;
-    if (etag)
-      in.if_match = etag;
+    d.start = start;
+    d.len = len;
+    d.pos = 0;
+    d.restarted = false;
+    awsc_s3_get_object_input in = *job->base;
+    if (job->etag)
+      in.if_match = job->etag;
     if (ranged)
       in.range = range;
     awsc_body_sink sink;
     memset(&sink, 0, sizeof(sink));
     sink.kind = AWSC_SINK_CALLBACK;
     sink.write = sink_write;
-    sink.user_data = d;
+    sink.user_data = &d;
     awsc_s3_get_object_output *out = NULL;
-    int rc = awsc_s3_get_object_to(x->client, &in, &sink, &out, x->err);
+    int rc = awsc_s3_get_object_to(x->client, &in, &sink, &out, err);
     if (rc) {
-      if (d->cancelled) /* err now holds the transport's words */
-        return awsc_error_set(x->err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
+      if (d.cancelled) /* err now holds the transport's words */
+        return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
                               "%s cancelled by the progress callback", x->what);
-      if (d->io_errno)
-        return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO,
-                              "cannot write %s: %s", d->tmp,
-                              strerror(d->io_errno));
+      if (d.stopped) /* not the transfer's error: another range's is */
+        return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
+                              "%s: stopped after another range failed",
+                              x->what);
+      if (d.io_errno)
+        return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                              "cannot write %s: %s", job->tmp,
+                              strerror(d.io_errno));
       if (rc == AWSC_ESERVICE &&
-          strcmp(x->err->service_code, "PreconditionFailed") == 0)
-        return changed(x, x->err->http_status);
-      if (d->restarted && attempt < x->attempts)
+          strcmp(err->service_code, "PreconditionFailed") == 0)
+        return changed(x, err, err->http_status);
+      if (d.restarted && attempt < x->attempts)
         continue;
-      if (d->restarted)
-        return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_NETWORK,
+      if (d.restarted)
+        return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_NETWORK,
                               "%s: bytes %llu-%llu of %s kept breaking off "
                               "(%d attempts)",
                               x->what, (unsigned long long)start,
@@ -121,20 +150,28 @@ static int get_range(dl *d, const awsc_s3_get_object_input *base,
     }
     const awsc_response_metadata *meta = awsc_output_metadata(out);
     int status = meta ? meta->http_status : 200;
-    bool other = etag && out->e_tag && strcmp(out->e_tag, etag) != 0;
+    bool other = job->etag && out->e_tag && strcmp(out->e_tag, job->etag) != 0;
     awsc_output_free(out);
     if (other) /* a server that ignores If-Match */
-      return changed(x, status);
-    if (d->pos == len)
+      return changed(x, err, status);
+    if (d.pos == len)
       return 0;
     if (attempt >= x->attempts)
-      return awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_NETWORK,
+      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_NETWORK,
                             "%s: got %llu of the %llu bytes at %llu of %s "
                             "(%d attempts)",
-                            x->what, (unsigned long long)d->pos,
+                            x->what, (unsigned long long)d.pos,
                             (unsigned long long)len, (unsigned long long)start,
                             x->key, attempt);
   }
+}
+
+/* Range i of a multipart download (any thread). */
+static int get_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
+  const dl_job *job = ctx;
+  uint64_t off = (uint64_t)i * job->chunk;
+  uint64_t len = x->total - off < job->chunk ? x->total - off : job->chunk;
+  return get_range(x, job, off, len, true, err);
 }
 
 /* "TARGET.awsctmp.XXXXXXXX", created exclusively (0666 less the umask, as
@@ -188,27 +225,24 @@ static int download(xfer *x, const char *filename) {
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
 
-  dl d;
-  memset(&d, 0, sizeof(d));
-  d.x = x;
+  dl_job job;
+  memset(&job, 0, sizeof(job));
+  job.base = gin;
+  job.etag = etag;
+  job.chunk = x->chunksize;
   char *tmp = NULL;
-  if ((rc = open_temp(x, filename, &tmp, &d.fd)))
+  if ((rc = open_temp(x, filename, &tmp, &job.fd)))
     return rc;
-  d.tmp = tmp;
+  job.tmp = tmp;
   uint32_t ranges = 0;
   if (x->total < x->threshold) {
-    rc = get_range(&d, gin, etag, 0, x->total, false);
+    rc = get_range(x, &job, 0, x->total, false, x->err);
   } else {
-    uint64_t cs = x->chunksize;
+    uint64_t cs = job.chunk;
     ranges = (uint32_t)(x->total / cs + (x->total % cs != 0));
-    for (uint32_t i = 0; !rc && i < ranges; i++) {
-      uint64_t off = (uint64_t)i * cs;
-      d.done_before = off;
-      rc = get_range(&d, gin, etag, off,
-                     x->total - off < cs ? x->total - off : cs, true);
-    }
+    rc = xfer_run_parts(x, ranges, get_part, &job);
   }
-  if (close(d.fd) != 0 && !rc)
+  if (close(job.fd) != 0 && !rc)
     rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
                         tmp, strerror(errno));
   if (!rc && rename(tmp, filename) != 0)

@@ -10,12 +10,21 @@
  * through the typed S3 functions like any caller's.
  *
  * Parts are planned up front and each one is done by a function of its
- * index that writes only its own slot, so a later version can hand the
- * indices to worker threads (max_concurrency) without reshaping this.
+ * index that writes only its own slots (parts[i], etags[i]); a multipart
+ * transfer hands the indices to up to max_concurrency threads (the
+ * caller's among them) through an atomic counter (xfer_run_parts). What
+ * the parts share goes through x->lock: the first failure (copied into
+ * the caller's awsc_error; each part works with its own), the byte count
+ * and the progress callback (called under the lock: one call at a time,
+ * never going down), and strings kept in the arena. After the first
+ * failure no part is started; those in flight finish (a download's stop
+ * at their next chunk of body).
  */
 #ifndef AWSC_TRANSFER_INTERNAL_H
 #define AWSC_TRANSFER_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,6 +39,8 @@
 #define XFER_MAX_PART ((uint64_t)5 << 30)
 #define XFER_MAX_PARTS 10000
 #define XFER_IO_SIZE (256 * 1024)
+#define XFER_DEFAULT_CONCURRENCY 10 /* s3transfer's max_concurrency */
+#define XFER_MAX_THREADS 256        /* a larger max_concurrency is cut */
 
 /* An ExtraArgs name as one request takes it: `from` in ExtraArgs becomes
  * member `to` of the request (NULL = same name). */
@@ -88,9 +99,15 @@ typedef struct xfer {
   const char *alg_name; /* ChecksumAlgorithm as given, or NULL */
   awsc_s3_progress_fn progress;
   void *progress_ud;
-  /* progress */
-  uint64_t total, reported;
+  int concurrency; /* threads for the parts of a multipart transfer */
+  uint64_t total;
   awsc_s3_transfer_result *result;
+  /* shared by the parts' threads */
+  pthread_mutex_t lock;
+  bool lock_ready;
+  atomic_bool failed; /* set (under lock) with the first failure */
+  int rc;             /* that failure's status */
+  uint64_t done;      /* bytes done, as reported to the progress callback */
 } xfer;
 
 /* Lists of boto3 (s3transfer) allowed ExtraArgs names. */
@@ -133,16 +150,45 @@ const char *xfer_arg_str(const xfer *x, const char *name);
  * ChunksizeAdjuster: at least 5 MiB, at most 5 GiB, <= 10000 parts). */
 uint64_t xfer_part_size(uint64_t chunksize, uint64_t size);
 
-/* Report progress; AWSC_ECANCELLED (err filled) when the callback asks. */
-int xfer_progress(xfer *x, uint64_t done);
+/* `bytes` more are done: report the new total to the progress callback
+ * (serialized, monotonic; not called any more once the transfer failed).
+ * AWSC_ECANCELLED (err filled) when the callback asks. */
+int xfer_progress_add(xfer *x, uint64_t bytes, awsc_error *err);
+
+/* Record a failure: the first one's status and error (err, which may be
+ * x->err) become the transfer's, later ones are dropped. Returns rc. */
+int xfer_fail(xfer *x, int rc, const awsc_error *err);
+static inline bool xfer_failed(xfer *x) {
+  return atomic_load_explicit(&x->failed, memory_order_acquire);
+}
+/* awsc_arena_strdup into x->arena under the lock (from a part's thread).
+ * NULL for NULL or out of memory. */
+const char *xfer_strdup(xfer *x, const char *s);
+
+/* One part of a multipart transfer: i is 0-based; err is the part's own
+ * (never x->err); only the part's own slots may be written. */
+typedef int (*xfer_part_fn)(xfer *x, void *ctx, uint32_t i, awsc_error *err);
+/*
+ * Run fn for every i in [0, n) on min(x->concurrency, n) threads: the
+ * caller's plus new ones (none when that is 1; fewer when pthread_create
+ * fails), which are joined before this returns. 0, or the first failure
+ * (x->err filled as xfer_fail says).
+ */
+int xfer_run_parts(xfer *x, uint32_t n, xfer_part_fn fn, void *ctx);
+/* Start up to `want` threads running fn(arg) with every signal blocked
+ * (signals stay with the caller's threads); how many started. */
+int xfer_threads_start(pthread_t *threads, int want, void *(*fn)(void *),
+                       void *arg);
+void xfer_threads_join(pthread_t *threads, int n);
 
 void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg);
 void xfer_hasher_update(xfer_hasher *h, const void *p, size_t n);
 void xfer_hasher_final(xfer_hasher *h, xfer_digest *d);
 /* Digest of `len` bytes of fd from `offset` (pread, XFER_IO_SIZE steps
- * through `buf`). AWSC_EIO with err filled when the file is short. */
+ * through a buffer of its own). AWSC_EIO with err filled when the file is
+ * short, AWSC_ENOMEM. */
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
-                   uint64_t len, uint8_t *buf, xfer_digest *d);
+                   uint64_t len, xfer_digest *d, awsc_error *err);
 
 /* Fill x->result (when given). */
 void xfer_result(xfer *x, uint64_t size, uint32_t parts, const char *e_tag,

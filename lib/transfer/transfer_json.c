@@ -128,10 +128,10 @@ static int apply_config_json(const awsc_jnode *c, awsc_s3_transfer_config *cfg,
     if (which == AWSC_ARRAY_LEN(config_names))
       return unknown(err, "Config", k, config_names,
                      AWSC_ARRAY_LEN(config_names));
-    if (which == 3) { /* use_threads: accepted, ignored */
+    if (which == 3) { /* use_threads: false = one part at a time */
       if (v->type != AWSC_J_BOOL)
         return invalid(err, "Config.use_threads", "bool");
-      cfg->use_threads = v->b;
+      cfg->use_threads = v->b ? 1 : -1;
       continue;
     }
     if (v->type != AWSC_J_INT || v->i <= 0 || (which >= 2 && v->i > INT32_MAX))

@@ -99,6 +99,7 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->chunksize = 8 * XFER_MIB;
   x->attempts = 5;
   x->md5 = true;
+  x->concurrency = XFER_DEFAULT_CONCURRENCY;
   if (!c)
     return 0;
   if (c->version != AWSC_S3_TRANSFER_CONFIG_VERSION)
@@ -117,6 +118,13 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   if (c->num_download_attempts)
     x->attempts = c->num_download_attempts;
   x->md5 = c->content_md5 >= 0;
+  if (c->max_concurrency)
+    x->concurrency = c->max_concurrency < XFER_MAX_THREADS
+                         ? c->max_concurrency
+                         : XFER_MAX_THREADS;
+  /* boto3's use_threads=False: everything on the calling thread */
+  if (c->use_threads < 0)
+    x->concurrency = 1;
   x->progress = c->progress;
   x->progress_ud = c->progress_user_data;
   return 0;
@@ -264,9 +272,12 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
   int rc = apply_config(x, config);
   if (rc)
     return rc;
-  x->arena = awsc_arena_new(16 * 1024);
-  if (!x->arena)
+  x->lock_ready = pthread_mutex_init(&x->lock, NULL) == 0;
+  x->arena = x->lock_ready ? awsc_arena_new(16 * 1024) : NULL;
+  if (!x->arena) {
+    xfer_end(x);
     return oom(x);
+  }
   rc = parse_args(x, main_op, copy_source, extra_args_json, allowed, n_allowed);
   if (rc)
     xfer_end(x);
@@ -276,6 +287,9 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
 void xfer_end(xfer *x) {
   awsc_arena_free(x->arena);
   x->arena = NULL;
+  if (x->lock_ready)
+    pthread_mutex_destroy(&x->lock);
+  x->lock_ready = false;
 }
 
 const char *xfer_arg_str(const xfer *x, const char *name) {
@@ -333,16 +347,6 @@ uint64_t xfer_part_size(uint64_t chunksize, uint64_t size) {
   return ps;
 }
 
-int xfer_progress(xfer *x, uint64_t done) {
-  if (!x->progress || done <= x->reported)
-    return 0;
-  x->reported = done;
-  if (x->progress(done, x->total, x->progress_ud))
-    return awsc_error_set(x->err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
-                          "%s cancelled by the progress callback", x->what);
-  return 0;
-}
-
 void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg) {
   memset(h, 0, sizeof(*h));
   h->md5_on = md5;
@@ -390,26 +394,35 @@ void xfer_hasher_final(xfer_hasher *h, xfer_digest *d) {
 }
 
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
-                   uint64_t len, uint8_t *buf, xfer_digest *d) {
+                   uint64_t len, xfer_digest *d, awsc_error *err) {
+  uint8_t *buf = awsc_malloc(XFER_IO_SIZE);
+  if (!buf)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
   xfer_hasher h;
   xfer_hasher_init(&h, x->md5, x->alg);
   uint64_t done = 0;
-  while (done < len) {
+  int rc = 0;
+  while (!rc && done < len) {
     size_t want =
         len - done < XFER_IO_SIZE ? (size_t)(len - done) : XFER_IO_SIZE;
     ssize_t got = pread(fd, buf, want, (off_t)(offset + done));
     if (got < 0 && errno == EINTR)
       continue;
-    if (got <= 0)
-      return awsc_error_set(
-          x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot read %s at offset %llu: %s",
+    if (got <= 0) {
+      rc = awsc_error_set(
+          err, AWSC_EIO, AWSC_ERROR_IO, "cannot read %s at offset %llu: %s",
           path, (unsigned long long)(offset + done),
           got < 0 ? strerror(errno) : "the file is shorter than it was");
+      break;
+    }
     xfer_hasher_update(&h, buf, (size_t)got);
     done += (uint64_t)got;
   }
-  xfer_hasher_final(&h, d);
-  return 0;
+  awsc_free(buf);
+  if (!rc)
+    xfer_hasher_final(&h, d);
+  return rc;
 }
 
 void xfer_result(xfer *x, uint64_t size, uint32_t parts, const char *e_tag,

@@ -1,10 +1,12 @@
 #include "fake_s3.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/core.h"
 
@@ -155,8 +157,10 @@ static int deliver(const awsc_http_request *r, awsc_http_response *resp,
   return 0;
 }
 
-static int on_get(fake_s3 *f, fs3_req *q, const awsc_http_request *r,
-                  awsc_http_response *resp, awsc_error *err) {
+/* A GET's answer; its body (a malloc'd copy in *out, *out_n bytes, to
+ * break off after *stop) is delivered by the caller outside the lock. */
+static int on_get(fake_s3 *f, fs3_req *q, int seq, awsc_http_response *resp,
+                  uint8_t **out, size_t *out_n, size_t *stop) {
   fs3_obj *o = fs3_get(f, q->key);
   if (!o)
     return error(resp, 404, "NoSuchKey");
@@ -191,11 +195,14 @@ static int on_get(fake_s3 *f, fs3_req *q, const awsc_http_request *r,
     }
     return 0;
   }
-  size_t stop = (size_t)-1;
-  if (f->break_get_at && f->n_req >= f->break_get_at &&
-      f->n_req < f->break_get_at + f->break_get_times)
-    stop = n / 2 ? n / 2 : 1;
-  return deliver(r, resp, o->data + start, n, stop, err);
+  *stop = (size_t)-1;
+  if (f->break_get_at && seq >= f->break_get_at &&
+      seq < f->break_get_at + f->break_get_times)
+    *stop = n / 2 ? n / 2 : 1;
+  *out = malloc(n + 1);
+  memcpy(*out, o->data + start, n);
+  *out_n = n;
+  return 0;
 }
 
 static void parse_complete(fs3_req *q, const uint8_t *body, size_t len) {
@@ -203,6 +210,11 @@ static void parse_complete(fs3_req *q, const uint8_t *body, size_t len) {
   memcpy(text, body, len);
   text[len] = '\0';
   size_t o = 0;
+  for (char *p = strstr(text, "<PartNumber>"); p && o < sizeof(q->complete_parts);
+       p = strstr(p + 1, "<PartNumber>"))
+    o += (size_t)snprintf(q->complete_parts + o, sizeof(q->complete_parts) - o,
+                          "%s%d", o ? "," : "", atoi(p + 12));
+  o = 0;
   for (char *p = strstr(text, "<ETag>"); p; p = strstr(p, "<ETag>")) {
     p += 6;
     char *e = strstr(p, "</ETag>");
@@ -360,57 +372,111 @@ static void record(fs3_req *q, const awsc_http_request *r) {
                             r->headers[i].name + 11, r->headers[i].value);
 }
 
-static int fake_send(awsc_transport *t, const awsc_http_request *r,
-                     awsc_http_response *resp, awsc_error *err) {
-  fake_s3 *f = (fake_s3 *)t;
-  if (f->n_req >= FS3_MAX_REQ)
-    return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
-                          "fake: too many requests");
-  fs3_req *q = &f->req[f->n_req++];
-  memset(q, 0, sizeof(*q));
-  record(q, r);
-  size_t len = 0;
-  uint8_t *body = read_body(r, &len);
-  q->body_len = len;
-  int rc = 0;
-  if (f->fail_at == f->n_req) {
-    rc = error(resp, f->fail_status, f->fail_code);
-  } else if (strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0) {
-    rc = on_get(f, q, r, resp, err);
-  } else if (strcmp(q->method, "POST") == 0 &&
-             strncmp(q->query, "uploads", 7) == 0) {
+int fs3_threads_now(void) {
+  DIR *d = opendir("/proc/self/task");
+  int n = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)))
+    n += e->d_name[0] != '.';
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0) {
+  }
+}
+
+/* The answer to request number seq (1-based), under the lock. */
+static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
+                  size_t len, awsc_http_response *resp, uint8_t **out,
+                  size_t *out_n, size_t *stop) {
+  bool part = q->has_upload_id && q->part_number &&
+              strcmp(q->method, "PUT") == 0;
+  if (f->fail_at == seq || (f->fail_part && part &&
+                            q->part_number == f->fail_part) ||
+      (f->fail_range && strcmp(q->method, "GET") == 0 &&
+       strcmp(q->h_range, f->fail_range) == 0))
+    return error(resp, f->fail_status, f->fail_code);
+  if (strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0)
+    return on_get(f, q, seq, resp, out, out_n, stop);
+  if (strcmp(q->method, "POST") == 0 && strncmp(q->query, "uploads", 7) == 0) {
     fs3_upload *u = &f->up[f->n_up];
     snprintf(u->id, sizeof(u->id), "UP%d", ++f->n_up);
     cp(u->key, sizeof(u->key), q->key);
     cp(u->content_type, sizeof(u->content_type), q->h_content_type);
     cp(u->meta, sizeof(u->meta), q->h_meta);
-    char out[512];
-    snprintf(out, sizeof(out),
+    char x[512];
+    snprintf(x, sizeof(x),
              "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>%s</Key>"
              "<UploadId>%s</UploadId></InitiateMultipartUploadResult>",
              q->key, u->id);
-    rc = xml(resp, out);
-  } else if (q->has_upload_id) {
+    return xml(resp, x);
+  }
+  if (q->has_upload_id) {
     fs3_upload *u = upload_of(f, q->query);
     if (!u)
-      rc = error(resp, 404, "NoSuchUpload");
-    else if (strcmp(q->method, "POST") == 0)
-      rc = on_complete(f, q, u, body, len, resp);
-    else if (strcmp(q->method, "DELETE") == 0) {
+      return error(resp, 404, "NoSuchUpload");
+    if (strcmp(q->method, "POST") == 0)
+      return on_complete(f, q, u, body, len, resp);
+    if (strcmp(q->method, "DELETE") == 0) {
       u->done = true;
       f->aborts++;
       resp->status = 204;
-    } else if (q->part_number < 1 || q->part_number > FS3_MAX_PARTS)
-      rc = error(resp, 400, "InvalidArgument");
-    else
-      rc = on_put(f, q, u, body, len, resp);
-  } else if (strcmp(q->method, "PUT") == 0) {
-    rc = on_put(f, q, NULL, body, len, resp);
-  } else {
-    rc = error(resp, 405, "MethodNotAllowed");
+      return 0;
+    }
+    if (q->part_number < 1 || q->part_number > FS3_MAX_PARTS)
+      return error(resp, 400, "InvalidArgument");
+    return on_put(f, q, u, body, len, resp);
   }
+  if (strcmp(q->method, "PUT") == 0)
+    return on_put(f, q, NULL, body, len, resp);
+  return error(resp, 405, "MethodNotAllowed");
+}
+
+static int fake_send(awsc_transport *t, const awsc_http_request *r,
+                     awsc_http_response *resp, awsc_error *err) {
+  fake_s3 *f = (fake_s3 *)t;
+  pthread_mutex_lock(&f->lock);
+  if (f->n_req >= FS3_MAX_REQ) {
+    pthread_mutex_unlock(&f->lock);
+    return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                          "fake: too many requests");
+  }
+  int seq = ++f->n_req;
+  fs3_req *q = &f->req[seq - 1];
+  memset(q, 0, sizeof(*q));
+  if (++f->in_flight > f->max_in_flight)
+    f->max_in_flight = f->in_flight;
+  int threads = fs3_threads_now();
+  if (threads > f->max_threads)
+    f->max_threads = threads;
+  int delay = f->delay_ms;
+  pthread_mutex_unlock(&f->lock);
+
+  /* this request's own slot and body: no lock needed */
+  record(q, r);
+  size_t len = 0;
+  uint8_t *body = read_body(r, &len);
+  q->body_len = len;
+  if (delay && (q->part_number || q->h_range[0]))
+    sleep_ms(delay);
+
+  uint8_t *out = NULL;
+  size_t out_n = 0, stop = (size_t)-1;
+  pthread_mutex_lock(&f->lock);
+  int rc = answer(f, q, seq, body, len, resp, &out, &out_n, &stop);
+  pthread_mutex_unlock(&f->lock);
+  if (!rc && out)
+    rc = deliver(r, resp, out, out_n, stop, err);
+  free(out);
   free(body);
+  pthread_mutex_lock(&f->lock);
   q->status = rc ? 0 : resp->status;
+  f->in_flight--;
+  pthread_mutex_unlock(&f->lock);
   return rc;
 }
 
@@ -424,9 +490,11 @@ void fs3_init(fake_s3 *f) {
   memset(f, 0, sizeof(*f));
   f->base.vtable = &fake_vtable;
   f->base.impl = f;
+  pthread_mutex_init(&f->lock, NULL);
 }
 
 void fs3_cleanup(fake_s3 *f) {
+  pthread_mutex_destroy(&f->lock);
   for (int i = 0; i < FS3_MAX_OBJ; i++)
     free(f->obj[i].data);
   for (int i = 0; i < FS3_MAX_UPLOADS; i++)

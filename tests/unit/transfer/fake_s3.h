@@ -6,20 +6,26 @@
  * real transport reads them (FILE from path + offset, MEMORY, CALLBACK)
  * and Content-MD5 is checked; response bodies go to the request's sink.
  * Every request is recorded; failures can be injected.
+ *
+ * Thread-safe as a transport must be: the state is under `lock`, while
+ * request bodies are read, delays slept and response bodies delivered
+ * outside it, so concurrent requests overlap as on a real server; the
+ * fake counts how many are in flight at once.
  */
 #ifndef AWSC_TEST_FAKE_S3_H
 #define AWSC_TEST_FAKE_S3_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "awsc/sys/transport.h"
 
-#define FS3_MAX_REQ 64
+#define FS3_MAX_REQ 256
 #define FS3_MAX_OBJ 8
 #define FS3_MAX_UPLOADS 4
-#define FS3_MAX_PARTS 16
+#define FS3_MAX_PARTS 32
 
 typedef struct fs3_req {
   char method[8];
@@ -42,7 +48,8 @@ typedef struct fs3_req {
   char h_acl[32];
   char h_meta[128];         /* "name=value;" for each x-amz-meta-* */
   char h_sse_c_key[64];     /* x-amz-server-side-encryption-customer-key */
-  char complete_etags[512]; /* CompleteMultipartUpload: "e1,e2,..." */
+  char complete_etags[2048]; /* CompleteMultipartUpload: "e1,e2,..." */
+  char complete_parts[256];  /* ...and its part numbers: "1,2,..." */
   int status;               /* what the fake answered (0: transport error) */
 } fs3_req;
 
@@ -72,6 +79,7 @@ typedef struct fs3_upload {
 
 typedef struct fake_s3 {
   awsc_transport base;
+  pthread_mutex_t lock;
   fs3_req req[FS3_MAX_REQ];
   int n_req;
   fs3_obj obj[FS3_MAX_OBJ];
@@ -87,6 +95,12 @@ typedef struct fake_s3 {
   bool rgw_empty_etag;     /* CompleteMultipartUpload without an ETag */
   bool replace_after_head; /* a HEAD changes the object's ETag afterwards */
   bool ignore_if_match;    /* a server that does not check If-Match */
+  int fail_part;           /* UploadPart(Copy) of this part number and... */
+  const char *fail_range;  /* ...a GET with this Range fail as fail_at */
+  int delay_ms; /* parts and ranged GETs take this long (outside the lock) */
+  /* concurrency seen */
+  int in_flight, max_in_flight; /* requests inside send at once */
+  int max_threads; /* most threads in the process during a request */
 } fake_s3;
 
 void fs3_init(fake_s3 *f);
@@ -95,6 +109,8 @@ void fs3_cleanup(fake_s3 *f);
 void fs3_put(fake_s3 *f, const char *key, const void *data, size_t len,
              const char *content_type);
 fs3_obj *fs3_get(fake_s3 *f, const char *key);
+/* Threads of this process now (Linux /proc), 0 when unknown. */
+int fs3_threads_now(void);
 /* Requests with this method and an exact query prefix ("" = any). */
 int fs3_count(const fake_s3 *f, const char *method, const char *query_has);
 

@@ -57,11 +57,13 @@ static void test_ranged_download(void) {
   CHECK_STR(fs.req[0].method, "HEAD");
   const char *ranges[] = {"bytes=0-8388607", "bytes=8388608-16777215",
                           "bytes=16777216-20971519"};
-  for (int i = 0; i < 3; i++) {
-    CHECK_STR(fs.req[1 + i].method, "GET");
-    CHECK_STR(fs.req[1 + i].h_range, ranges[i]);
-    CHECK_STR(fs.req[1 + i].h_if_match, o->etag);
-    CHECK_INT(fs.req[1 + i].status, 206);
+  for (int i = 0; i < 3; i++) { /* on threads: in any order */
+    fs3_req *q = range_req(ranges[i]);
+    CHECK(q && q >= &fs.req[1]);
+    if (!q)
+      continue;
+    CHECK_STR(q->h_if_match, o->etag);
+    CHECK_INT(q->status, 206);
   }
   CHECK_INT(r.size, len);
   CHECK_INT(r.parts, 3);
@@ -306,13 +308,16 @@ static void test_copy(void) {
   const char *ranges[] = {"bytes=0-8388607", "bytes=8388608-16777215",
                           "bytes=16777216-20971519"};
   for (int i = 0; i < 3; i++) {
-    fs3_req *q = &fs.req[2 + i];
+    fs3_req *q = part_req(i + 1);
+    CHECK(q && q >= &fs.req[2] && q <= &fs.req[4]);
+    if (!q)
+      continue;
     CHECK_STR(q->h_copy_source, "bkt/src/big");
     CHECK_STR(q->h_copy_range, ranges[i]);
     CHECK_STR(q->h_copy_if_match, so->etag);
-    CHECK_INT(q->part_number, i + 1);
     CHECK_INT(q->body_len, 0);
   }
+  CHECK_STR(fs.req[5].complete_parts, "1,2,3");
   fs3_obj *d = fs3_get(&fs, "dst/big");
   CHECK(d && d->len == len && memcmp(d->data, so->data, len) == 0);
   CHECK_INT(r.parts, 3);
@@ -419,6 +424,10 @@ static void test_allocation_failures(void) {
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
   cfg.multipart_threshold = MIB; /* 3 ranges of 1 MiB */
   cfg.multipart_chunksize = MIB;
+  /* one thread: the client keeps idle call workspaces for as many calls
+   * as ran at once, so live blocks are comparable only without threads
+   * (test_threads.c has the threaded loop) */
+  cfg.max_concurrency = 1;
   size_t len = 3 * MIB;
   uint8_t *data = malloc(len);
   pattern(data, len, 21);
@@ -426,6 +435,9 @@ static void test_allocation_failures(void) {
   CHECK_INT(
       awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, NULL),
       0);
+  /* what the client keeps for reuse depends on how many parts ran at
+   * once: dropped before each count, so failures hit its making too */
+  awsc_client_drop_idle(c);
   int64_t live = test_alloc_live();
   int failures = 0;
   for (uint64_t n = 1; n < 10000; n++) {
@@ -437,6 +449,7 @@ static void test_allocation_failures(void) {
         awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err);
     int fired = test_alloc_failure_fired();
     test_alloc_fail_at(0);
+    awsc_client_drop_idle(c);
     CHECK_INT(test_alloc_live(), live);
     CHECK_INT(dir_count(".awsctmp."), 0);
     if (rc) {

@@ -6,9 +6,12 @@
 #define AWSC_TEST_TRANSFER_UTIL_H
 
 #include <dirent.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "awsc/s3.h"
@@ -56,6 +59,61 @@ static inline awsc_client *make_client(const char *service, awsc_session **s) {
   }
   c->sleep_ms = no_sleep;
   return c;
+}
+
+/* The UploadPart / UploadPartCopy of part number n, wherever threads put
+ * it in the log; NULL when none. */
+static inline fs3_req *part_req(int n) {
+  for (int i = 0; i < fs.n_req; i++)
+    if (fs.req[i].part_number == n && strcmp(fs.req[i].method, "PUT") == 0)
+      return &fs.req[i];
+  return NULL;
+}
+
+/* The GET with this Range header; NULL when none. */
+static inline fs3_req *range_req(const char *range) {
+  for (int i = 0; i < fs.n_req; i++)
+    if (strcmp(fs.req[i].method, "GET") == 0 &&
+        strcmp(fs.req[i].h_range, range) == 0)
+      return &fs.req[i];
+  return NULL;
+}
+
+/* A progress callback that checks what the header promises: calls one at
+ * a time, bytes_done going up, total fixed. Called from the transfer's
+ * threads, so it records instead of CHECKing; the test looks after. */
+typedef struct prog {
+  atomic_int inside;
+  int calls;
+  bool overlapped, went_down, total_changed;
+  uint64_t last, total;
+  int cancel_at; /* return 1 on this call (0: never) */
+} prog;
+
+static inline int prog_fn(uint64_t done, uint64_t total, void *ud) {
+  prog *p = ud;
+  if (atomic_fetch_add(&p->inside, 1) != 0)
+    p->overlapped = true;
+  if (done <= p->last)
+    p->went_down = true;
+  if (p->total && total != p->total)
+    p->total_changed = true;
+  p->total = total;
+  p->last = done;
+  /* linger so that a call from another thread would overlap */
+  struct timespec ts = {0, 200000};
+  nanosleep(&ts, NULL);
+  int stop = ++p->calls == p->cancel_at;
+  atomic_fetch_sub(&p->inside, 1);
+  return stop;
+}
+
+static inline void prog_check(const prog *p, uint64_t total) {
+  CHECK(!p->overlapped);
+  CHECK(!p->went_down);
+  CHECK(!p->total_changed);
+  CHECK_INT(p->last, total);
+  CHECK_INT(p->total, total);
 }
 
 static inline void pattern(uint8_t *p, size_t n, unsigned seed) {

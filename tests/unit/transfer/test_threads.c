@@ -1,0 +1,664 @@
+/*
+ * Multipart transfers on several threads (max_concurrency) against the
+ * fake S3: one thread and eight give the same object, ETag and part list;
+ * eight really overlap (the fake counts requests in flight) and never
+ * exceed the setting; a failing part stops the rest, aborts the upload
+ * (or removes a download's temporary file) and returns its error; the
+ * progress callback is called one call at a time, going up to the total;
+ * upload_fileobj reads its source on the calling thread in order while
+ * the parts are sent on threads; the JSON door's max_concurrency and
+ * use_threads; nothing leaks (each test's allocations, client included,
+ * are all freed at its end).
+ */
+#include <pthread.h>
+
+#include "util.h"
+
+/* The XML writer may escape the quotes of the ETags. */
+static void unquote(const char *in, char *out, size_t n) {
+  size_t o = 0;
+  for (const char *p = in; *p && o + 1 < n; p++) {
+    if (strncmp(p, "&quot;", 6) == 0) {
+      out[o++] = '"';
+      p += 5;
+    } else {
+      out[o++] = *p;
+    }
+  }
+  out[o] = '\0';
+}
+
+/* What an upload of 9 parts did with max_concurrency `conc`. */
+typedef struct run_out {
+  awsc_s3_transfer_result r;
+  char complete_parts[256];
+  char complete_etags[2048];
+  int max_in_flight, max_threads, parts_sent;
+} run_out;
+
+static void upload_9_parts(awsc_client *c, const char *path, int conc,
+                           run_out *o) {
+  fs3_init(&fs);
+  fs.delay_ms = 20; /* long enough for the parts to overlap */
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = conc;
+  prog pr;
+  memset(&pr, 0, sizeof(pr));
+  cfg.progress = prog_fn;
+  cfg.progress_user_data = &pr;
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc = awsc_s3_upload_file(c, path, "bkt", "nine", "{\"ChecksumAlgorithm\": "
+                               "\"CRC32\"}", &cfg, &o->r, &err);
+  CHECK_INT(rc, 0);
+  if (rc)
+    fprintf(stderr, "upload (%d threads): %s\n", conc, err.message);
+  prog_check(&pr, 42 * MIB);
+  CHECK_INT(pr.calls, 9);
+  const fs3_req *q = &fs.req[fs.n_req - 1];
+  CHECK_STR(q->method, "POST");
+  awsc_strlcpy(o->complete_parts, q->complete_parts,
+               sizeof(o->complete_parts));
+  unquote(q->complete_etags, o->complete_etags, sizeof(o->complete_etags));
+  o->max_in_flight = fs.max_in_flight;
+  o->max_threads = fs.max_threads;
+  o->parts_sent = fs3_count(&fs, "PUT", "partNumber=");
+  /* every part's checksum and MD5 were computed on its thread */
+  for (int i = 1; i <= 9; i++)
+    CHECK(part_req(i) && part_req(i)->h_content_md5[0] &&
+          part_req(i)->h_checksum_crc32[0]);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  fs3_obj *obj = fs3_get(&fs, "nine");
+  CHECK(obj && obj->len == n && memcmp(obj->data, bytes, n) == 0);
+  free(bytes);
+  fs3_cleanup(&fs);
+}
+
+/* One thread or eight: the same object, ETag and part list; eight really
+ * overlap (the fake saw several requests at once) and no more than eight. */
+static void test_threads_same_result(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("nine.bin", 42 * MIB, 30); /* 8x5 + 2 */
+  run_out one, eight;
+  upload_9_parts(c, path, 1, &one);
+  upload_9_parts(c, path, 8, &eight);
+  CHECK_INT(one.r.parts, 9);
+  CHECK_INT(eight.r.parts, 9);
+  CHECK_INT(eight.r.size, 42 * MIB);
+  CHECK(strstr(one.r.e_tag, "-9\"") != NULL);
+  CHECK_STR(eight.r.e_tag, one.r.e_tag);
+  CHECK_STR(one.complete_parts, "1,2,3,4,5,6,7,8,9");
+  CHECK_STR(eight.complete_parts, one.complete_parts);
+  CHECK_STR(eight.complete_etags, one.complete_etags);
+  CHECK_INT(one.parts_sent, 9);
+  CHECK_INT(eight.parts_sent, 9);
+  /* one: no thread made, one request at a time (base: this thread and
+   * any a sanitizer runs) */
+  int base = fs3_threads_now();
+  CHECK_INT(one.max_in_flight, 1);
+  CHECK(one.max_threads <= base);
+  CHECK(eight.max_in_flight > 1 && eight.max_in_flight <= 8);
+  CHECK(eight.max_threads <= base + 7); /* the caller and 7 more */
+  printf("     8 threads: %d requests in flight at most\n",
+         eight.max_in_flight);
+  /* below the threshold no thread is made */
+  fs3_init(&fs);
+  path = make_file("one.bin", MIB, 31);
+  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "one", NULL, NULL, NULL, NULL),
+            0);
+  CHECK(fs.max_threads <= base);
+  fs3_cleanup(&fs);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+/* A failing part with 8 threads: the part's error, an abort, no complete,
+ * nothing leaked; with use_threads off the parts stop at the failure. */
+static void test_failed_part_threads(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("fail8.bin", 42 * MIB, 32);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 8;
+  for (int round = 0; round < 2; round++) {
+    fs3_init(&fs);
+    fs.delay_ms = 5;
+    fs.fail_part = 3;
+    fs.fail_status = 403;
+    fs.fail_code = "AccessDenied";
+    if (round == 1)
+      cfg.use_threads = -1;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc =
+        awsc_s3_upload_file(c, path, "bkt", "fail8", NULL, &cfg, NULL, &err);
+    CHECK_INT(rc, AWSC_ESERVICE);
+    CHECK_STR(err.service_code, "AccessDenied");
+    CHECK_INT(err.http_status, 403);
+    CHECK_INT(fs.aborts, 1);
+    CHECK_STR(fs.req[fs.n_req - 1].method, "DELETE");
+    CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
+    CHECK(fs3_get(&fs, "fail8") == NULL);
+    int sent = fs3_count(&fs, "PUT", "partNumber=");
+    if (round == 0)
+      CHECK(sent >= 3 && sent <= 9);
+    else
+      CHECK_INT(sent, 3);
+    if (round == 1)
+      CHECK_INT(fs.max_in_flight, 1);
+    fs3_cleanup(&fs);
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+/* upload_fileobj on threads: the source is read on the calling thread, in
+ * order, one read at a time, while several parts are being sent. */
+typedef struct seq_src {
+  const uint8_t *p;
+  size_t len, pos;
+  pthread_t caller;
+  atomic_int inside;
+  bool overlapped, other_thread;
+  int reads;
+} seq_src;
+
+static int64_t seq_read(void *buf, size_t size, void *ud) {
+  seq_src *m = ud;
+  if (atomic_fetch_add(&m->inside, 1) != 0)
+    m->overlapped = true;
+  if (!pthread_equal(pthread_self(), m->caller))
+    m->other_thread = true;
+  size_t n = m->len - m->pos < size ? m->len - m->pos : size;
+  if (n > 1000000)
+    n = 1000000;
+  memcpy(buf, m->p + m->pos, n); /* in order: pos only goes up */
+  m->pos += n;
+  m->reads++;
+  atomic_fetch_sub(&m->inside, 1);
+  return (int64_t)n;
+}
+
+static void test_fileobj_threads(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  size_t len = 42 * MIB;
+  uint8_t *data = malloc(len);
+  pattern(data, len, 33);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 4;
+  prog pr;
+  memset(&pr, 0, sizeof(pr));
+  cfg.progress = prog_fn;
+  cfg.progress_user_data = &pr;
+  fs3_init(&fs);
+  fs.delay_ms = 20;
+  seq_src m;
+  memset(&m, 0, sizeof(m));
+  m.p = data;
+  m.len = len;
+  m.caller = pthread_self();
+  awsc_s3_transfer_result r;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &r, &err),
+            0);
+  CHECK(!m.overlapped);
+  CHECK(!m.other_thread);
+  CHECK_INT(m.pos, len);
+  CHECK_INT(r.parts, 9);
+  prog_check(&pr, len);
+  CHECK(fs.max_in_flight > 1 && fs.max_in_flight <= 4);
+  printf("     fileobj, 4 threads: %d parts in flight at most\n",
+         fs.max_in_flight);
+  CHECK_STR(fs.req[fs.n_req - 1].complete_parts, "1,2,3,4,5,6,7,8,9");
+  fs3_obj *obj = fs3_get(&fs, "obj");
+  CHECK(obj && obj->len == len && memcmp(obj->data, data, len) == 0);
+  char etag[128];
+  awsc_strlcpy(etag, r.e_tag, sizeof(etag));
+  fs3_cleanup(&fs);
+
+  /* the same with one thread: the same ETag */
+  fs3_init(&fs);
+  memset(&m, 0, sizeof(m));
+  m.p = data;
+  m.len = len;
+  m.caller = pthread_self();
+  cfg.max_concurrency = 1;
+  cfg.progress = NULL;
+  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &r, &err),
+            0);
+  CHECK_STR(r.e_tag, etag);
+  CHECK_INT(fs.max_in_flight, 1);
+  fs3_cleanup(&fs);
+
+  /* a failing part: aborted, and the reading stops (4 buffers: the source
+   * is not read to its end) */
+  fs3_init(&fs);
+  fs.delay_ms = 50;
+  fs.fail_part = 2;
+  fs.fail_status = 403;
+  fs.fail_code = "AccessDenied";
+  memset(&m, 0, sizeof(m));
+  m.p = data;
+  m.len = len;
+  m.caller = pthread_self();
+  cfg.max_concurrency = 4;
+  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &r, &err),
+            AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "AccessDenied");
+  CHECK_INT(fs.aborts, 1);
+  CHECK(m.pos < len);
+  CHECK(!m.overlapped && !m.other_thread);
+  fs3_cleanup(&fs);
+
+  /* a source that ends early, with threads: AWSC_EBODY and an abort */
+  fs3_init(&fs);
+  memset(&m, 0, sizeof(m));
+  m.p = data;
+  m.len = 7 * MIB;
+  m.caller = pthread_self();
+  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &r, &err),
+            AWSC_EBODY);
+  CHECK(strstr(err.message, "ended after 7340032 of 44040192 bytes") != NULL);
+  CHECK_INT(fs.aborts, 1);
+  fs3_cleanup(&fs);
+  free(data);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+/* The JSON door's max_concurrency and use_threads reach the transfer. */
+static void test_json_concurrency(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("jc.bin", 42 * MIB, 34);
+  const char *configs[] = {"\"max_concurrency\": 3",
+                           "\"max_concurrency\": 8, \"use_threads\": false"};
+  for (int i = 0; i < 2; i++) {
+    fs3_init(&fs);
+    fs.delay_ms = 20;
+    char params[512];
+    snprintf(params, sizeof(params),
+             "{\"Filename\": \"%s\", \"Bucket\": \"bkt\", \"Key\": \"jc\", "
+             "\"Config\": {\"multipart_chunksize\": 5242880, %s}}",
+             path, configs[i]);
+    char *out = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    CHECK_INT(awsc_s3_transfer_json(c, "upload_file", params, NULL, &out, &err),
+              0);
+    CHECK(out && strstr(out, "\"Parts\":9") != NULL);
+    awsc_mem_free(out);
+    if (i == 0)
+      CHECK(fs.max_in_flight > 1 && fs.max_in_flight <= 3);
+    else
+      CHECK_INT(fs.max_in_flight, 1);
+    fs3_cleanup(&fs);
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+static bool file_is(const char *path, const uint8_t *data, size_t len) {
+  size_t n;
+  uint8_t *p = slurp(path, &n);
+  bool same = p && n == len && memcmp(p, data, len) == 0;
+  free(p);
+  return same;
+}
+
+/* 20 ranges of 1 MiB with 1 and 8 threads: the same file, every range
+ * fetched once with If-Match, the temporary file gone. */
+static void test_download_threads(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  size_t len = 20 * MIB;
+  uint8_t *data = malloc(len);
+  pattern(data, len, 40);
+  char target[200];
+  snprintf(target, sizeof(target), "%s/dl.out", dir);
+  const int concs[] = {1, 8};
+  for (int k = 0; k < 2; k++) {
+    fs3_init(&fs);
+    fs3_put(&fs, "obj", data, len, NULL);
+    fs.delay_ms = 10;
+    awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+    cfg.multipart_threshold = MIB;
+    cfg.multipart_chunksize = MIB;
+    cfg.max_concurrency = concs[k];
+    prog pr;
+    memset(&pr, 0, sizeof(pr));
+    cfg.progress = prog_fn;
+    cfg.progress_user_data = &pr;
+    awsc_s3_transfer_result r;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc =
+        awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, &r, &err);
+    CHECK_INT(rc, 0);
+    if (rc)
+      fprintf(stderr, "download (%d threads): %s\n", concs[k], err.message);
+    CHECK(file_is(target, data, len));
+    CHECK_INT(dir_count(".awsctmp."), 0);
+    CHECK_INT(r.parts, 20);
+    CHECK_INT(r.size, len);
+    CHECK_STR(r.e_tag, fs3_get(&fs, "obj")->etag);
+    prog_check(&pr, len);
+    CHECK_INT(fs3_count(&fs, "GET", ""), 20);
+    for (int i = 0; i < 20; i++) {
+      char range[64];
+      snprintf(range, sizeof(range), "bytes=%zu-%zu", i * MIB,
+               (i + 1) * MIB - 1);
+      fs3_req *q = range_req(range);
+      CHECK(q && q->status == 206 &&
+            strcmp(q->h_if_match, fs3_get(&fs, "obj")->etag) == 0);
+    }
+    if (concs[k] == 1) {
+      CHECK_INT(fs.max_in_flight, 1);
+    } else {
+      CHECK(fs.max_in_flight > 1 && fs.max_in_flight <= 8);
+      printf("     download, 8 threads: %d ranges in flight at most\n",
+             fs.max_in_flight);
+    }
+    unlink(target);
+    fs3_cleanup(&fs);
+  }
+  free(data);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+static void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  if (f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+/* A failing range or a cancel with 8 threads: the error, the target
+ * untouched, no temporary file, nothing leaked. */
+static void test_download_failure_threads(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  size_t len = 20 * MIB;
+  uint8_t *data = malloc(len);
+  pattern(data, len, 41);
+  char target[200];
+  snprintf(target, sizeof(target), "%s/keep8.out", dir);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = MIB;
+  cfg.multipart_chunksize = MIB;
+  cfg.max_concurrency = 8;
+  for (int round = 0; round < 2; round++) {
+    fs3_init(&fs);
+    fs3_put(&fs, "obj", data, len, NULL);
+    fs.delay_ms = 5;
+    prog pr;
+    memset(&pr, 0, sizeof(pr));
+    if (round == 0) {
+      fs.fail_range = "bytes=5242880-6291455";
+      fs.fail_status = 403;
+      fs.fail_code = "AccessDenied";
+    } else {
+      pr.cancel_at = 3;
+      cfg.progress = prog_fn;
+      cfg.progress_user_data = &pr;
+    }
+    write_text(target, "old");
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc =
+        awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err);
+    CHECK(file_is(target, (const uint8_t *)"old", 3));
+    CHECK_INT(dir_count(".awsctmp."), 0);
+    if (round == 0) {
+      CHECK_INT(rc, AWSC_ESERVICE);
+      CHECK_STR(err.service_code, "AccessDenied");
+      CHECK_INT(err.http_status, 403);
+    } else {
+      CHECK_INT(rc, AWSC_ECANCELLED);
+      CHECK_STR(err.message, "download_file cancelled by the progress "
+                             "callback");
+      CHECK_INT(pr.calls, 3); /* never called after the cancel */
+      CHECK(!pr.overlapped);
+    }
+    /* nothing started after the failure was known */
+    CHECK(fs3_count(&fs, "GET", "") < 20);
+    fs3_cleanup(&fs);
+  }
+  unlink(target);
+  free(data);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+/* A multipart copy of 9 parts with 1 and 8 threads; a failing part copy
+ * with 8 threads aborts. */
+static void test_copy_threads(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  size_t len = 42 * MIB;
+  uint8_t *data = malloc(len);
+  pattern(data, len, 42);
+  awsc_s3_copy_source src = {"bkt", "src", NULL};
+  char etag[128] = "", parts[256] = "";
+  const int concs[] = {1, 8};
+  for (int k = 0; k < 2; k++) {
+    fs3_init(&fs);
+    fs3_put(&fs, "src", data, len, "text/csv");
+    fs.delay_ms = 20;
+    awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+    cfg.multipart_threshold = 5 * MIB;
+    cfg.multipart_chunksize = 5 * MIB;
+    cfg.max_concurrency = concs[k];
+    prog pr;
+    memset(&pr, 0, sizeof(pr));
+    cfg.progress = prog_fn;
+    cfg.progress_user_data = &pr;
+    awsc_s3_transfer_result r;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_s3_copy(c, &src, "bkt", "dst", NULL, &cfg, &r, &err);
+    CHECK_INT(rc, 0);
+    if (rc)
+      fprintf(stderr, "copy (%d threads): %s\n", concs[k], err.message);
+    prog_check(&pr, len);
+    fs3_obj *d = fs3_get(&fs, "dst");
+    CHECK(d && d->len == len && memcmp(d->data, data, len) == 0);
+    CHECK_INT(r.parts, 9);
+    CHECK(d && strcmp(r.e_tag, d->etag) == 0);
+    const fs3_req *q = &fs.req[fs.n_req - 1];
+    CHECK_STR(q->complete_parts, "1,2,3,4,5,6,7,8,9");
+    for (int i = 1; i <= 9; i++)
+      CHECK(part_req(i) && part_req(i)->h_copy_if_match[0]);
+    if (k == 0) {
+      awsc_strlcpy(etag, r.e_tag, sizeof(etag));
+      awsc_strlcpy(parts, q->complete_etags, sizeof(parts));
+      CHECK_INT(fs.max_in_flight, 1);
+    } else {
+      CHECK_STR(r.e_tag, etag);
+      CHECK(strncmp(q->complete_etags, parts, sizeof(parts) - 1) == 0);
+      CHECK(fs.max_in_flight > 1 && fs.max_in_flight <= 8);
+    }
+    fs3_cleanup(&fs);
+  }
+  /* a failing part copy */
+  fs3_init(&fs);
+  fs3_put(&fs, "src", data, len, NULL);
+  fs.delay_ms = 5;
+  fs.fail_part = 4;
+  fs.fail_status = 403;
+  fs.fail_code = "AccessDenied";
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 8;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_copy(c, &src, "bkt", "dst", NULL, &cfg, NULL, &err),
+            AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "AccessDenied");
+  CHECK_INT(fs.aborts, 1);
+  CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
+  CHECK(fs3_get(&fs, "dst") == NULL);
+  fs3_cleanup(&fs);
+  free(data);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+/* Several transfers at once on one client, each with its own threads. */
+typedef struct job {
+  awsc_client *c;
+  const char *path;
+  char key[32];
+  int rc;
+} job;
+
+static void *run_job(void *arg) {
+  job *j = arg;
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 4;
+  j->rc = awsc_s3_upload_file(j->c, j->path, "bkt", j->key, NULL, &cfg, NULL,
+                              NULL);
+  return NULL;
+}
+
+static void test_transfers_at_once(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("many.bin", 16 * MIB, 43); /* 4 parts */
+  fs3_init(&fs);
+  job jobs[3];
+  pthread_t t[3];
+  for (int i = 0; i < 3; i++) {
+    jobs[i].c = c;
+    jobs[i].path = path;
+    snprintf(jobs[i].key, sizeof(jobs[i].key), "many-%d", i);
+    pthread_create(&t[i], NULL, run_job, &jobs[i]);
+  }
+  for (int i = 0; i < 3; i++)
+    pthread_join(t[i], NULL);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  for (int i = 0; i < 3; i++) {
+    CHECK_INT(jobs[i].rc, 0);
+    fs3_obj *o = fs3_get(&fs, jobs[i].key);
+    CHECK(o && o->len == n && memcmp(o->data, bytes, n) == 0);
+  }
+  free(bytes);
+  fs3_cleanup(&fs);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
+}
+
+/* Every allocation failing in turn with threads (upload of 3 parts,
+ * download of 3 ranges, copy of 3 parts): an error with a message or a
+ * success, a started upload aborted or completed, never a temporary file
+ * left; nothing leaked once the client is gone (live blocks cannot be
+ * compared call by call: the client keeps idle workspaces for as many
+ * calls as ran at once). */
+static void test_allocation_failures_threads(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("oom8.bin", 11 * MIB, 44);
+  char target[200];
+  snprintf(target, sizeof(target), "%s/oom8.out", dir);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = MIB;
+  cfg.multipart_chunksize = MIB; /* uploads and copies: raised to 5 MiB */
+  cfg.max_concurrency = 8;
+  size_t len = 11 * MIB;
+  uint8_t *data = slurp(path, &len);
+  awsc_s3_copy_source src = {"bkt", "src", NULL};
+  for (int kind = 0; kind < 3; kind++) {
+    int failures = 0;
+    uint64_t n;
+    for (n = 1; n < 5000; n++) {
+      fs3_cleanup(&fs);
+      fs3_put(&fs, "src", data, kind == 1 ? 3 * MIB : len, NULL);
+      write_text(target, "old");
+      awsc_error err = AWSC_ERROR_INIT;
+      test_alloc_fail_at(n);
+      int rc = kind == 0   ? awsc_s3_upload_file(c, path, "bkt", "up", NULL,
+                                                 &cfg, NULL, &err)
+               : kind == 1 ? awsc_s3_download_file(c, "bkt", "src", target,
+                                                   NULL, &cfg, NULL, &err)
+                           : awsc_s3_copy(c, &src, "bkt", "cp", NULL, &cfg,
+                                          NULL, &err);
+      int fired = test_alloc_failure_fired();
+      test_alloc_fail_at(0);
+      CHECK_INT(dir_count(".awsctmp."), 0);
+      if (rc) {
+        failures++;
+        CHECK(err.message[0] != '\0');
+        if (kind == 1)
+          CHECK(file_is(target, (const uint8_t *)"old", 3));
+        /* an upload that sent parts is aborted or was completed (a
+         * failure reading the create's answer leaves no UploadId) */
+        bool started = fs3_count(&fs, "PUT", "partNumber=") > 0;
+        CHECK(!started || fs.aborts == 1 ||
+              fs3_count(&fs, "POST", "uploadId=") == 1);
+      } else if (kind == 1) {
+        CHECK(file_is(target, data, 3 * MIB));
+      }
+      if (!fired) {
+        CHECK_INT(rc, 0);
+        break;
+      }
+    }
+    CHECK(failures > 0);
+    CHECK(n < 5000);
+  }
+  free(data);
+  unlink(target);
+  fs3_cleanup(&fs);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+int main(void) {
+  test_alloc_install();
+  dir_setup();
+  RUN(test_threads_same_result);
+  RUN(test_failed_part_threads);
+  RUN(test_fileobj_threads);
+  RUN(test_json_concurrency);
+  RUN(test_download_threads);
+  RUN(test_download_failure_threads);
+  RUN(test_copy_threads);
+  RUN(test_transfers_at_once);
+  RUN(test_allocation_failures_threads);
+  dir_teardown();
+  test_current_failed = 0;
+  CHECK_INT(test_alloc_live(), 0);
+  if (test_current_failed)
+    test_failed++;
+  return test_summary();
+}
