@@ -99,6 +99,21 @@ void awsc_sigv4_result_cleanup(awsc_sigv4_result *out) {
   *out = init;
 }
 
+size_t sigv4_result_bytes(const awsc_sigv4_result *out) {
+  const sigv4_ws *ws = out ? out->internal_ : NULL;
+  if (!ws)
+    return 0;
+  const awsc_buf *bufs[] = {&ws->creq,   &ws->query,       &ws->scratch,
+                            &ws->path_a, &ws->path_b,      &ws->names,
+                            &ws->signed_hdrs, &ws->auth,   &ws->token,
+                            &ws->sts};
+  size_t n = sizeof(*ws) + ws->hdrs_cap * sizeof(sigv4_hdr) +
+             ws->qps_cap * sizeof(sigv4_qp);
+  for (size_t i = 0; i < AWSC_ARRAY_LEN(bufs); i++)
+    n += bufs[i]->cap;
+  return n;
+}
+
 /* Make arr (with *cap elements) hold n elements of elem bytes. Returns the
  * array, possibly moved, or NULL (then arr is unchanged). */
 static void *grow_array(void *arr, size_t *cap, size_t n, size_t elem) {

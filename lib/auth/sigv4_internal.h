@@ -125,4 +125,8 @@ void sigv4_sort_query(sigv4_qp *q, size_t n);
 int sigv4_canonical_path(awsc_buf *a, awsc_buf *b, const char *path,
                          unsigned flags, awsc_sv *out, awsc_error *err);
 
+/* Bytes of working memory a result holds (sigv4.c): callers that keep a
+ * result for reuse drop one that grew too big. */
+size_t sigv4_result_bytes(const awsc_sigv4_result *result);
+
 #endif /* AWSC_AUTH_SIGV4_INTERNAL_H */

@@ -117,10 +117,16 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "Operation %s not found in service %s", opname,
                           c->svc->service_id ? c->svc->service_id : "?");
-  awsc_arena *arena = awsc_arena_new(16 * 1024);
-  if (!arena)
+  /* the call's arena and workspace are the client's, reused: the input
+   * tree is built in the workspace's scratch arena, the output JSON in
+   * its text buffer, and the caller's string is one exact allocation */
+  awsc_arena *arena = awsc_client_arena(c);
+  awsc_call_ws *ws = arena ? awsc_client_ws_take(c) : NULL;
+  if (!ws) {
+    awsc_arena_free(arena);
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
+  }
   int rc = 0;
   awsc_value in = {0};
   bool copy_source_encoded = false;
@@ -129,9 +135,13 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
     bool copy = awsc_client_is_s3(c->svc) &&
                 (strcmp(op->name, "CopyObject") == 0 ||
                  strcmp(op->name, "UploadPartCopy") == 0);
-    rc = awsc_value_from_json_fix(&in, arena, op->input, text, strlen(text), 0,
-                                  copy ? copy_source_dict : NULL,
-                                  &copy_source_encoded, err);
+    awsc_arena *tmp = awsc_proto_ws_arena(ws->proto);
+    rc = tmp ? awsc_value_from_json_tmp(&in, arena, tmp, op->input, text,
+                                        strlen(text), 0,
+                                        copy ? copy_source_dict : NULL,
+                                        &copy_source_encoded, err)
+             : awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                              "out of memory");
   } else {
     awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(text));
     if (!awsc_sv_eq_cstr(t, "{}") && !awsc_sv_eq_cstr(t, "null"))
@@ -145,30 +155,32 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
   call.arena = arena;
   call.sink.kind = AWSC_SINK_MEMORY;
   call.copy_source_encoded = copy_source_encoded;
+  call.ws = ws;
   if (!rc)
     rc = awsc_client_invoke(c, &call, err);
-  awsc_buf out = AWSC_BUF_INIT;
   if (!rc) {
+    awsc_buf *out = &ws->text;
+    awsc_buf_reset(out);
     if (op->output && call.output.type == AWSC_V_MAP)
-      rc = awsc_value_to_json(&out, &call.output, op->output, false);
+      rc = awsc_value_to_json(out, &call.output, op->output, false);
     else
-      rc = awsc_buf_puts(&out, "{}");
+      rc = awsc_buf_puts(out, "{}");
     /* splice the metadata in before the closing brace */
-    if (!rc && out.len >= 2 && out.p[out.len - 1] == '}') {
-      out.len--;
-      out.p[out.len] = '\0';
-      if (out.len > 1)
-        rc = awsc_buf_putc(&out, ',');
-      rc = rc ? rc : awsc_response_metadata_json(&out, &call.meta);
-      rc = rc ? rc : awsc_buf_putc(&out, '}');
+    if (!rc && out->len >= 2 && out->p[out->len - 1] == '}') {
+      out->len--;
+      out->p[out->len] = '\0';
+      if (out->len > 1)
+        rc = awsc_buf_putc(out, ',');
+      rc = rc ? rc : awsc_response_metadata_json(out, &call.meta);
+      rc = rc ? rc : awsc_buf_putc(out, '}');
     }
-    if (rc) {
-      awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-      awsc_buf_free(&out);
-    } else {
-      *json_out = awsc_buf_detach(&out);
-    }
+    char *s = rc ? NULL : awsc_strndup(out->p, out->len);
+    if (rc || !s)
+      rc = awsc_error_set(err, rc ? rc : AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+    *json_out = s;
   }
+  awsc_client_ws_give(c, ws);
   awsc_arena_free(arena);
   return rc;
 }

@@ -4,7 +4,19 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "auth/sigv4_internal.h"
 #include "client/client_internal.h"
+
+/* Idle workspaces and arenas a client keeps: about the number of threads
+ * that call through it at once. */
+#define CLIENT_IDLE_MAX 16
+/* Arenas of calls: the first block serves a typical call whole; what a
+ * bigger one added is kept up to CALL_ARENA_KEEP for the next. */
+#define CALL_ARENA_BLOCK (8 * 1024)
+#define CALL_ARENA_KEEP (32 * 1024)
+/* A workspace buffer grown past this is not kept. */
+#define WS_KEEP_TEXT (32 * 1024)
+#define WS_KEEP_SIGV4 (16 * 1024)
 
 static void default_sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -76,6 +88,7 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   c->retry_quota = 500;
   pthread_mutex_init(&c->quota_lock, NULL);
   pthread_mutex_init(&c->ep_cache_lock, NULL);
+  pthread_mutex_init(&c->ws_lock, NULL);
   int rc;
 
   const char *mode = options->retry_mode ? options->retry_mode
@@ -157,6 +170,13 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   rc = awsc_sigv4_cache_new(&c->sigv4_cache, err);
   if (rc)
     goto fail;
+  c->arena_pool = awsc_arena_pool_new(CALL_ARENA_BLOCK, CLIENT_IDLE_MAX,
+                                      CALL_ARENA_KEEP);
+  if (!c->arena_pool) {
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                        "out of memory");
+    goto fail;
+  }
   *out = c;
   return 0;
 fail:
@@ -250,6 +270,82 @@ int awsc_client_new_from_model(awsc_client **out, awsc_session *session,
   return rc;
 }
 
+/* ---- what calls reuse ---- */
+
+static void ws_destroy(awsc_call_ws *ws) {
+  awsc_sigv4_result_cleanup(&ws->sig);
+  awsc_proto_ws_free(ws->proto);
+  awsc_buf_free(&ws->text);
+  awsc_free(ws);
+}
+
+awsc_call_ws *awsc_client_ws_take(awsc_client *c) {
+  pthread_mutex_lock(&c->ws_lock);
+  awsc_call_ws *ws = c->ws_idle;
+  if (ws) {
+    c->ws_idle = ws->next;
+    c->ws_idle_n--;
+  }
+  pthread_mutex_unlock(&c->ws_lock);
+  if (ws) {
+    ws->next = NULL;
+    return ws;
+  }
+  ws = awsc_calloc(1, sizeof(*ws));
+  if (!ws)
+    return NULL;
+  awsc_sigv4_result init = AWSC_SIGV4_RESULT_INIT;
+  ws->sig = init;
+  ws->proto = awsc_proto_ws_new();
+  if (!ws->proto) {
+    awsc_free(ws);
+    return NULL;
+  }
+  return ws;
+}
+
+void awsc_client_ws_give(awsc_client *c, awsc_call_ws *ws) {
+  if (!ws)
+    return;
+  awsc_proto_ws_reset(ws->proto);
+  awsc_buf_reset(&ws->text);
+  if (ws->text.cap > WS_KEEP_TEXT)
+    awsc_buf_free(&ws->text);
+  if (sigv4_result_bytes(&ws->sig) > WS_KEEP_SIGV4)
+    awsc_sigv4_result_cleanup(&ws->sig);
+  bool kept = false;
+  pthread_mutex_lock(&c->ws_lock);
+  if (c->ws_idle_n < CLIENT_IDLE_MAX) {
+    ws->next = c->ws_idle;
+    c->ws_idle = ws;
+    c->ws_idle_n++;
+    kept = true;
+  }
+  pthread_mutex_unlock(&c->ws_lock);
+  if (!kept)
+    ws_destroy(ws);
+}
+
+awsc_arena *awsc_client_arena(awsc_client *c) {
+  return awsc_arena_pool_get(c->arena_pool);
+}
+
+void awsc_client_drop_idle(awsc_client *c) {
+  if (!c)
+    return;
+  pthread_mutex_lock(&c->ws_lock);
+  awsc_call_ws *ws = c->ws_idle;
+  c->ws_idle = NULL;
+  c->ws_idle_n = 0;
+  pthread_mutex_unlock(&c->ws_lock);
+  while (ws) {
+    awsc_call_ws *next = ws->next;
+    ws_destroy(ws);
+    ws = next;
+  }
+  awsc_arena_pool_trim(c->arena_pool);
+}
+
 awsc_client *awsc_client_ref(awsc_client *client) {
   if (client)
     client->refs++;
@@ -259,6 +355,11 @@ awsc_client *awsc_client_ref(awsc_client *client) {
 void awsc_client_free(awsc_client *c) {
   if (!c || --c->refs > 0)
     return;
+  /* idle workspaces first: their parse indexes point into the model */
+  awsc_client_drop_idle(c);
+  pthread_mutex_destroy(&c->ws_lock);
+  /* outputs still held keep their arenas (and the pool) alive */
+  awsc_arena_pool_free(c->arena_pool);
   awsc_sigv4_cache_free(c->sigv4_cache);
   awsc_ep_ruleset_free(c->ep_rules_owned);
   awsc_endpoint_cleanup(&c->endpoint);

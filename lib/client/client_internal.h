@@ -94,7 +94,39 @@ struct awsc_client {
   _Atomic int64_t clock_offset_ms;
   /* test hook: replaces nanosleep for backoff delays */
   void (*sleep_ms)(long ms);
+  /* Reused from call to call so that a call through a warm client
+   * allocates (almost) nothing: the arenas of outputs (typed.c,
+   * call_json.c) and the idle call workspaces (awsc_client_ws_take). */
+  awsc_arena_pool *arena_pool;
+  pthread_mutex_t ws_lock;
+  struct awsc_call_ws *ws_idle;
+  unsigned ws_idle_n;
 };
+
+/* What one call needs besides its arena and keeps for the next one: a
+ * SigV4 result (its buffers and last signing key), the protocols'
+ * workspace and a buffer for the JSON door's output. A thread holds a
+ * workspace for the length of a call; the client keeps a few idle ones
+ * (client.c) and frees them with itself. */
+typedef struct awsc_call_ws {
+  struct awsc_call_ws *next;
+  awsc_sigv4_result sig;
+  awsc_proto_ws *proto;
+  awsc_buf text;
+} awsc_call_ws;
+
+/* An idle workspace of the client, or a new one; NULL: out of memory. */
+awsc_call_ws *awsc_client_ws_take(awsc_client *c);
+/* Hand a workspace back (trimmed; freed when the client has enough). */
+void awsc_client_ws_give(awsc_client *c, awsc_call_ws *ws);
+/* The arena of one call: from the client's pool (awsc_arena_free gives
+ * it back). NULL: out of memory. */
+awsc_arena *awsc_client_arena(awsc_client *c);
+/* Free what the client keeps for reuse (idle workspaces and arenas)
+ * now: memory back to the allocator, and tests that count live blocks
+ * around calls made on several threads get a count that does not
+ * depend on how many ran at once. */
+void awsc_client_drop_idle(awsc_client *c);
 
 /* Checksum header for a body with the named algorithm ("CRC32", "CRC32C",
  * "SHA256"; case-insensitive): name "x-amz-checksum-crc32" and base64
@@ -141,6 +173,8 @@ struct awsc_call {
   /* outputs */
   awsc_value output;             /* MAP */
   awsc_response_metadata meta;
+  /* the caller's workspace, or NULL: awsc_client_invoke takes one */
+  awsc_call_ws *ws;
 };
 
 int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);

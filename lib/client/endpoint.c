@@ -346,24 +346,34 @@ static const char *url_join(awsc_arena *a, const char *base, const char *rest) {
 }
 
 /* The serialized path without its leading "/{Bucket}" (S3 operations whose
- * URI starts with it: the rules put the bucket in the host or path). */
+ * URI starts with it: the rules put the bucket in the host or path). The
+ * path holds the bucket percent-encoded as awsc_uri_encode writes it
+ * (unreserved kept, the rest %XX upper-case): compared in place. */
 static int strip_bucket(awsc_arena *a, const awsc_operation *op,
                         const char *bucket, const char *path,
                         const char **out) {
-  *out = path;
-  if (!bucket || strncmp(op->request_uri, "/{Bucket}", 9) != 0)
-    return 0;
-  awsc_buf enc = AWSC_BUF_INIT;
-  if (awsc_buf_putc(&enc, '/') ||
-      awsc_uri_encode(&enc, bucket, strlen(bucket), false)) {
-    awsc_buf_free(&enc);
-    return AWSC_ENOMEM;
-  }
-  if (strncmp(path, enc.p, enc.len) == 0 &&
-      (path[enc.len] == '/' || path[enc.len] == '\0'))
-    *out = path + enc.len;
-  awsc_buf_free(&enc);
+  static const char hex[] = "0123456789ABCDEF";
   (void)a;
+  *out = path;
+  if (!bucket || strncmp(op->request_uri, "/{Bucket}", 9) != 0 ||
+      path[0] != '/')
+    return 0;
+  const char *p = path + 1;
+  for (const unsigned char *b = (const unsigned char *)bucket; *b; b++) {
+    bool keep = (*b >= 'A' && *b <= 'Z') || (*b >= 'a' && *b <= 'z') ||
+                (*b >= '0' && *b <= '9') || *b == '-' || *b == '_' ||
+                *b == '.' || *b == '~';
+    if (keep) {
+      if (*p++ != (char)*b)
+        return 0;
+    } else {
+      if (p[0] != '%' || p[1] != hex[*b >> 4] || p[2] != hex[*b & 15])
+        return 0;
+      p += 3;
+    }
+  }
+  if (*p == '/' || *p == '\0')
+    *out = p;
   return 0;
 }
 

@@ -1,7 +1,10 @@
 /*
  * The request pipeline: serialize -> endpoint -> sign -> send -> retry ->
  * parse. One call = one awsc_call; all memory of the call lives in the
- * call's arena, so the pipeline allocates nothing that outlives it.
+ * call's arena, so the pipeline allocates nothing that outlives it. What
+ * it reuses from call to call (the SigV4 result, the protocols' buffers
+ * and member indexes) is in a workspace it borrows from the client
+ * (client.c), so a warm call does not touch the heap itself.
  */
 #include <stdio.h>
 #include <string.h>
@@ -129,10 +132,50 @@ static void note_clock_skew(awsc_client *c, const awsc_http_response *r) {
     c->clock_offset_ms = server_ms - awsc_time_now_ms();
 }
 
+/* "https://" host path ["?" query] in the arena. */
+static const char *make_url(awsc_arena *a, bool https, const char *host,
+                            const char *path, const char *query) {
+  size_t hl = strlen(host), pl = strlen(path), ql = strlen(query);
+  size_t sl = https ? 8 : 7;
+  char *url = awsc_arena_alloc(a, sl + hl + pl + 1 + ql + 1);
+  if (!url)
+    return NULL;
+  char *w = url;
+  memcpy(w, https ? "https://" : "http://", sl);
+  w += sl;
+  memcpy(w, host, hl);
+  w += hl;
+  memcpy(w, path, pl);
+  w += pl;
+  if (ql) {
+    *w++ = '?';
+    memcpy(w, query, ql);
+    w += ql;
+  }
+  *w = '\0';
+  return url;
+}
+
+static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
+                  awsc_error *err);
+
 int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   if (!c || !call || !call->op || !call->arena)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_invoke: NULL argument");
+  if (call->ws)
+    return invoke(c, call, call->ws, err);
+  awsc_call_ws *ws = awsc_client_ws_take(c);
+  if (!ws)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  int rc = invoke(c, call, ws, err);
+  awsc_client_ws_give(c, ws);
+  return rc;
+}
+
+static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
+                  awsc_error *err) {
   const awsc_operation *op = call->op;
   awsc_arena *a = call->arena;
   memset(&call->meta, 0, sizeof(call->meta));
@@ -140,7 +183,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
 
   /* everything the exit path releases, set up before any goto */
   awsc_credentials *creds = NULL;
-  awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
+  awsc_sigv4_result *sig = &ws->sig; /* reused: its buffers and last key */
   awsc_http_response resp;
   memset(&resp, 0, sizeof(resp));
   awsc_aws_chunked chunked;
@@ -174,7 +217,7 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
   awsc_resp_checksum rcs;
   awsc_serialized_request sr;
   memset(&sr, 0, sizeof(sr));
-  rc = awsc_protocol_serialize(c->svc, op, input, a, &sr, err);
+  rc = awsc_protocol_serialize_ws(c->svc, op, input, a, ws->proto, &sr, err);
   if (rc)
     return rc;
 
@@ -413,13 +456,14 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
       }
       if (awsc_client_is_s3(c->svc))
         sq.flags |= AWSC_SIGV4_S3;
-      rc = awsc_sigv4_sign_headers(&sig, &sp, &sq, err);
+      rc = awsc_sigv4_sign_headers(sig, &sp, &sq, err);
       if (rc)
         goto done;
-      for (size_t i = 0; i < sig.header_count; i++)
-        if ((rc = hdr_push(a, &hl, sig.headers[i].name, sig.headers[i].value)))
+      for (size_t i = 0; i < sig->header_count; i++)
+        if ((rc = hdr_push(a, &hl, sig->headers[i].name,
+                           sig->headers[i].value)))
           goto oom;
-      query = sig.query ? sig.query : "";
+      query = sig->query ? sig->query : "";
     } else if (sr.query_count) {
       awsc_buf qb = AWSC_BUF_INIT;
       for (size_t i = 0; i < sr.query_count; i++) {
@@ -437,16 +481,14 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         goto oom;
     }
 
-    awsc_buf url = AWSC_BUF_INIT;
-    awsc_buf_printf(&url, "%s://%s%s%s%s", tgt.https ? "https" : "http",
-                    tgt.host, tgt.path, *query ? "?" : "", query);
-    if (!url.p)
+    const char *url = make_url(a, tgt.https, tgt.host, tgt.path, query);
+    if (!url)
       goto oom;
 
     awsc_http_request hr;
     memset(&hr, 0, sizeof(hr));
     hr.method = sr.method;
-    hr.url = url.p;
+    hr.url = url;
     hr.headers = hl.items;
     hr.header_count = hl.n;
     hr.body = body;
@@ -460,7 +502,6 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
     awsc_error terr = AWSC_ERROR_INIT;
     int64_t t0 = awsc_time_now_ms();
     int trc = awsc_transport_send(transport, &hr, &resp, &terr);
-    awsc_buf_free(&url);
     awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
              sr.method, tgt.host, tgt.path, trc ? trc : resp.status,
              (long long)(awsc_time_now_ms() - t0), attempt);
@@ -482,8 +523,8 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         raw.body_len = 0;
       }
       awsc_error perr = AWSC_ERROR_INIT;
-      rc = awsc_protocol_parse_output(c->svc, op, &raw, a, &call->output,
-                                      &perr);
+      rc = awsc_protocol_parse_output_ws(c->svc, op, &raw, a, ws->proto,
+                                         &call->output, &perr);
       if (rc == AWSC_EPARSE && awsc_client_is_s3(c->svc) &&
           attempt < c->max_attempts && quota_acquire(c, 5)) {
         /* a 200 cut short (S3 streams long answers): retry as botocore
@@ -516,9 +557,9 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         goto done;
       if (stream_out && call->sink.kind == AWSC_SINK_MEMORY) {
         /* the body becomes the payload member, as a blob */
-        awsc_value_builder *vb = awsc_vb_new(a);
-        if (!vb)
-          goto oom;
+        awsc_value_builder vbs;
+        awsc_vb_init(&vbs, a);
+        awsc_value_builder *vb = &vbs;
         awsc_vb_begin_map(vb);
         for (size_t i = 0; call->output.type == AWSC_V_MAP &&
                            i < call->output.u.map.n; i++) {
@@ -532,7 +573,6 @@ int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {
         awsc_vb_blob(vb, resp.body ? resp.body : "", resp.body_len);
         awsc_vb_end(vb);
         rc = awsc_vb_finish(vb, &call->output);
-        awsc_vb_free(vb);
         if (rc)
           goto oom;
       }
@@ -624,7 +664,6 @@ done:
   if (chunked_live)
     awsc_aws_chunked_cleanup(&chunked);
   awsc_http_response_cleanup(&resp);
-  awsc_sigv4_result_cleanup(&sig);
   awsc_credentials_release(creds);
   return rc;
 }

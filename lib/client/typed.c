@@ -157,17 +157,15 @@ int awsc_typed_to_value(const awsc_shape *shape, const void *in,
   to_ctx x;
   memset(&x, 0, sizeof(x));
   x.err = err;
-  x.vb = awsc_vb_new(arena);
-  if (!x.vb)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
+  awsc_value_builder vb;
+  awsc_vb_init(&vb, arena);
+  x.vb = &vb;
   int rc = 0;
   if (!in) /* no input given: every member absent */
     in = awsc_arena_calloc(arena, 1, shape->c_size ? shape->c_size : 1);
   rc = in ? struct_to_value(&x, shape, in) : AWSC_ENOMEM;
   if (!rc)
     rc = awsc_vb_finish(x.vb, out);
-  awsc_vb_free(x.vb);
   if (rc == AWSC_ENOMEM)
     awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   return rc;
@@ -385,7 +383,7 @@ int awsc_invoke_typed_ex(awsc_client *c, const awsc_service *svc,
   if (!cop)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "operation %s not in the client's model", op->name);
-  awsc_arena *arena = awsc_arena_new(8 * 1024);
+  awsc_arena *arena = awsc_client_arena(c);
   if (!arena)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");

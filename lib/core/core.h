@@ -68,7 +68,25 @@ void *awsc_arena_calloc(awsc_arena *a, size_t count, size_t size);
 char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t n);
 char *awsc_arena_strdup(awsc_arena *a, const char *s);
 size_t awsc_arena_used(const awsc_arena *a);
+/* Free the arena; one from a pool goes back to it instead. */
 void awsc_arena_free(awsc_arena *a);
+/* Empty the arena for reuse: everything allocated from it is gone; its
+ * first block and up to keep_bytes of its other regular-size blocks are
+ * kept for the next allocations, the rest is freed. */
+void awsc_arena_reset(awsc_arena *a, size_t keep_bytes);
+
+/* A pool of arenas (all with the same block size) reused from call to
+ * call: awsc_arena_free on one of them resets it (keep_bytes as above)
+ * and keeps up to max_idle for the next awsc_arena_pool_get. Thread-safe.
+ * awsc_arena_pool_free frees the idle arenas; arenas still out stay valid
+ * and are freed by their awsc_arena_free, the last one taking the pool. */
+typedef struct awsc_arena_pool awsc_arena_pool;
+awsc_arena_pool *awsc_arena_pool_new(size_t block_size, unsigned max_idle,
+                                     size_t keep_bytes);
+awsc_arena *awsc_arena_pool_get(awsc_arena_pool *p); /* NULL: no memory */
+/* Free the idle arenas now (the pool stays usable). */
+void awsc_arena_pool_trim(awsc_arena_pool *p);
+void awsc_arena_pool_free(awsc_arena_pool *p);
 
 /* ---- errors (error.c) ---- */
 /* Fill err (if non-NULL) with code, kind and a formatted message, clear

@@ -10,27 +10,119 @@
 #include <string.h>
 
 #include "protocols/parse_internal.h"
+#include "protocols/ws_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* context                                                              */
 
 void awsc_pctx_init(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
                     awsc_value_builder *b, awsc_error *err, bool xml) {
+  awsc_pctx_init_ws(c, svc, arena, b, err, xml, NULL);
+}
+
+void awsc_pctx_init_ws(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
+                       awsc_value_builder *b, awsc_error *err, bool xml,
+                       awsc_proto_ws *ws) {
   memset(c, 0, sizeof(*c));
   c->svc = svc;
   c->arena = arena;
   c->b = b;
   c->err = err;
   c->xml = xml;
+  c->ws = ws;
+  if (!ws)
+    return;
+  c->scratch = awsc_pws_take(ws, AWSC_PWS_PARSE);
+  /* the indexes only depend on the shape and the xml rules: the
+   * workspace's stay valid while it serves one kind of protocol */
+  if (ws->cache_n && ws->cache_xml != xml) {
+    awsc_free(ws->cache);
+    awsc_arena_free(ws->idx);
+    ws->cache = NULL;
+    ws->idx = NULL;
+    ws->cache_cap = ws->cache_n = 0;
+  }
+  /* moved out while lent: a nested parse starts empty */
+  c->cache = ws->cache;
+  c->cache_cap = ws->cache_cap;
+  c->cache_n = ws->cache_n;
+  c->idx = ws->idx;
+  ws->cache = NULL;
+  ws->idx = NULL;
+  ws->cache_cap = ws->cache_n = 0;
+  c->cache_borrowed = true;
 }
 
 void awsc_pctx_cleanup(awsc_pctx *c) {
-  awsc_buf_free(&c->scratch);
-  awsc_free(c->cache);
+  awsc_pws_give(c->ws, AWSC_PWS_PARSE, &c->scratch);
+  if (c->cache_borrowed && !c->ws->cache && !c->ws->idx) {
+    c->ws->cache = c->cache;
+    c->ws->cache_cap = c->cache_cap;
+    c->ws->cache_n = c->cache_n;
+    c->ws->idx = c->idx;
+    c->ws->cache_xml = c->xml;
+  } else {
+    awsc_free(c->cache);
+    awsc_arena_free(c->idx);
+  }
   c->cache = NULL;
-  if (c->tmp)
+  c->idx = NULL;
+  if (c->tmp && !c->ws)
     awsc_arena_free(c->tmp);
   c->tmp = NULL;
+}
+
+awsc_arena *awsc_pctx_tmp(awsc_pctx *c) {
+  if (!c->tmp)
+    c->tmp = c->ws ? awsc_proto_ws_arena(c->ws) : awsc_arena_new(8192);
+  return c->tmp;
+}
+
+/* ------------------------------------------------------------------ */
+/* workspace                                                            */
+
+/* What a workspace keeps between calls at most: the scratch arena's
+ * blocks, each buffer, and the index arena (beyond which the indexes are
+ * dropped and built again). */
+#define PWS_KEEP_TMP (32 * 1024)
+#define PWS_KEEP_BUF (16 * 1024)
+#define PWS_KEEP_IDX (256 * 1024)
+
+awsc_proto_ws *awsc_proto_ws_new(void) {
+  return awsc_calloc(1, sizeof(awsc_proto_ws));
+}
+
+void awsc_proto_ws_free(awsc_proto_ws *ws) {
+  if (!ws)
+    return;
+  for (int i = 0; i < AWSC_PWS_NBUF; i++)
+    awsc_buf_free(&ws->bufs[i]);
+  awsc_arena_free(ws->tmp);
+  awsc_arena_free(ws->idx);
+  awsc_free(ws->cache);
+  awsc_free(ws);
+}
+
+void awsc_proto_ws_reset(awsc_proto_ws *ws) {
+  if (!ws)
+    return;
+  for (int i = 0; i < AWSC_PWS_NBUF; i++)
+    if (ws->bufs[i].cap > PWS_KEEP_BUF)
+      awsc_buf_free(&ws->bufs[i]);
+  awsc_arena_reset(ws->tmp, PWS_KEEP_TMP);
+  if (awsc_arena_used(ws->idx) > PWS_KEEP_IDX) {
+    awsc_free(ws->cache);
+    awsc_arena_free(ws->idx);
+    ws->cache = NULL;
+    ws->idx = NULL;
+    ws->cache_cap = ws->cache_n = 0;
+  }
+}
+
+awsc_arena *awsc_proto_ws_arena(awsc_proto_ws *ws) {
+  if (ws && !ws->tmp)
+    ws->tmp = awsc_arena_new(8192);
+  return ws ? ws->tmp : NULL;
 }
 
 int awsc_perr(awsc_pctx *c, const char *fmt, ...) {
@@ -81,24 +173,24 @@ static void add_name(awsc_pindex *ix, const char *w, int member) {
  * The botocore name goes in first, so it wins any clash.
  */
 static const awsc_pindex *build_index(awsc_pctx *c, const awsc_shape *s) {
-  if (!c->tmp) {
-    c->tmp = awsc_arena_new(8192);
-    if (!c->tmp)
+  if (!c->idx) {
+    c->idx = awsc_arena_new(8192);
+    if (!c->idx)
       return NULL;
   }
   uint32_t n = s->member_count;
   uint32_t size = 8;
   while (size < n * 4 + 4)
     size <<= 1;
-  awsc_pindex *ix = awsc_arena_calloc(c->tmp, 1, sizeof(*ix));
+  awsc_pindex *ix = awsc_arena_calloc(c->idx, 1, sizeof(*ix));
   if (!ix)
     return NULL;
   ix->shape = s;
   ix->mask = size - 1;
   ix->is_union = (s->flags & AWSC_SF_UNION) != 0;
-  ix->slots = awsc_arena_calloc(c->tmp, size, sizeof(awsc_pslot));
-  ix->attrs = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
-  ix->name_lens = awsc_arena_calloc(c->tmp, n ? n : 1, sizeof(uint16_t));
+  ix->slots = awsc_arena_calloc(c->idx, size, sizeof(awsc_pslot));
+  ix->attrs = awsc_arena_calloc(c->idx, n ? n : 1, sizeof(uint16_t));
+  ix->name_lens = awsc_arena_calloc(c->idx, n ? n : 1, sizeof(uint16_t));
   if (!ix->slots || !ix->attrs || !ix->name_lens)
     return NULL;
   for (int pass = 0; pass < 2; pass++) {
@@ -299,20 +391,37 @@ int awsc_protocol_parse_output(const awsc_service *svc,
   return awsc_parse_output_with(svc, op, resp, arena, out, err, AWSC_XML_AUTO);
 }
 
+int awsc_protocol_parse_output_ws(const awsc_service *svc,
+                                  const awsc_operation *op,
+                                  const awsc_raw_response *resp,
+                                  awsc_arena *arena, awsc_proto_ws *ws,
+                                  awsc_value *out, awsc_error *err) {
+  return awsc_parse_output_with_ws(svc, op, resp, arena, out, err,
+                                   AWSC_XML_AUTO, ws);
+}
+
 int awsc_parse_output_with(const awsc_service *svc, const awsc_operation *op,
                            const awsc_raw_response *resp, awsc_arena *arena,
                            awsc_value *out, awsc_error *err, int tokenizer) {
+  return awsc_parse_output_with_ws(svc, op, resp, arena, out, err, tokenizer,
+                                   NULL);
+}
+
+int awsc_parse_output_with_ws(const awsc_service *svc, const awsc_operation *op,
+                              const awsc_raw_response *resp, awsc_arena *arena,
+                              awsc_value *out, awsc_error *err, int tokenizer,
+                              awsc_proto_ws *ws) {
   if (!svc || !op || !resp || !arena || !out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "awsc_protocol_parse_output: NULL argument");
-  awsc_value_builder *b = awsc_vb_new(arena);
-  if (!b)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
+  awsc_value_builder vb;
+  awsc_vb_init(&vb, arena);
+  awsc_value_builder *b = &vb;
   awsc_pctx c;
-  awsc_pctx_init(&c, svc, arena, b, err,
-                 svc->protocol != AWSC_PROTO_JSON &&
-                     svc->protocol != AWSC_PROTO_REST_JSON);
+  awsc_pctx_init_ws(&c, svc, arena, b, err,
+                    svc->protocol != AWSC_PROTO_JSON &&
+                        svc->protocol != AWSC_PROTO_REST_JSON,
+                    ws);
   c.xml_tokenizer = tokenizer;
   int rc = awsc_vb_begin_map(b);
   if (rc == 0 && op->output && op->output->type == AWSC_SHAPE_STRUCTURE)
@@ -324,7 +433,6 @@ int awsc_parse_output_with(const awsc_service *svc, const awsc_operation *op,
   if (rc == 0 && c.needs_merge)
     rc = awsc_pvalue_merge_lists(arena, out);
   awsc_pctx_cleanup(&c);
-  awsc_vb_free(b);
   if (rc == AWSC_ENOMEM)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");

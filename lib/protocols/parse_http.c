@@ -3,6 +3,7 @@
  * protocols): headers, header-prefix maps, the status code.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "protocols/parse_internal.h"
@@ -188,16 +189,37 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
   return awsc_vb_end(c->b);
 }
 
+/* Up to this many response headers, their name lengths are taken once
+ * so that a member's lookup compares only names of its own length
+ * (GetObject has 41 header members, a response a dozen headers). */
+#define LEN_FILTER_MAX 64
+
+/* awsc_presp_header with the header name lengths at hand. */
+static const char *header_by_len(const awsc_raw_response *r, const size_t *lens,
+                                 const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < r->header_count; i++)
+    if (lens[i] == n && name_ieq(r->headers[i].name, name))
+      return r->headers[i].value ? r->headers[i].value : "";
+  return NULL;
+}
+
 int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
                             const awsc_raw_response *r) {
   if (!shape || shape->type != AWSC_SHAPE_STRUCTURE)
     return 0;
+  size_t lens[LEN_FILTER_MAX];
+  bool by_len = r->header_count <= LEN_FILTER_MAX;
+  for (size_t i = 0; by_len && i < r->header_count; i++)
+    lens[i] = r->headers[i].name ? strlen(r->headers[i].name) : SIZE_MAX;
   for (uint32_t i = 0; i < shape->member_count; i++) {
     const awsc_member *m = &shape->members[i];
     int rc = 0;
     switch (m->location) {
     case AWSC_LOC_HEADER: {
-      const char *v = awsc_presp_header(r, awsc_member_wire_name(m));
+      const char *wire = awsc_member_wire_name(m);
+      const char *v =
+          by_len ? header_by_len(r, lens, wire) : awsc_presp_header(r, wire);
       if (v)
         rc = put_header(c, m, v);
       break;

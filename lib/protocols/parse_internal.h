@@ -45,7 +45,8 @@ typedef struct awsc_pctx {
   awsc_error *err;
   bool xml;         /* member wire names follow the xml rules */
   awsc_buf scratch; /* text accumulation, decoding */
-  awsc_arena *tmp;  /* indexes; created lazily, freed at end */
+  awsc_arena *tmp;  /* per-parse scratch (awsc_pctx_tmp) */
+  awsc_arena *idx;  /* indexes; created lazily */
   struct awsc_pcache {
     const awsc_shape *shape;
     const awsc_pindex *idx;
@@ -54,11 +55,21 @@ typedef struct awsc_pctx {
   uint32_t cache_n;
   int xml_tokenizer; /* AWSC_XML_AUTO unless a test says */
   bool needs_merge;  /* a flattened list came in pieces */
+  /* the caller's workspace (NULL: none): scratch, tmp and the index
+   * cache are borrowed from it and given back by awsc_pctx_cleanup */
+  awsc_proto_ws *ws;
+  bool cache_borrowed;
 } awsc_pctx;
 
 void awsc_pctx_init(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
                     awsc_value_builder *b, awsc_error *err, bool xml);
+/* The same borrowing from a workspace (may be NULL). */
+void awsc_pctx_init_ws(awsc_pctx *c, const awsc_service *svc,
+                       awsc_arena *arena, awsc_value_builder *b,
+                       awsc_error *err, bool xml, awsc_proto_ws *ws);
 void awsc_pctx_cleanup(awsc_pctx *c);
+/* Scratch arena for the length of the parse; NULL: out of memory. */
+awsc_arena *awsc_pctx_tmp(awsc_pctx *c);
 
 /* Index of `s` (a structure), built on first use. NULL only on ENOMEM. */
 const awsc_pindex *awsc_pindex_get(awsc_pctx *c, const awsc_shape *s);
@@ -169,6 +180,13 @@ int awsc_pvalue_merge_lists(awsc_arena *arena, awsc_value *v);
 int awsc_parse_output_with(const awsc_service *svc, const awsc_operation *op,
                            const awsc_raw_response *resp, awsc_arena *arena,
                            awsc_value *out, awsc_error *err, int tokenizer);
+/* ... and a workspace (may be NULL). */
+int awsc_parse_output_with_ws(const awsc_service *svc,
+                              const awsc_operation *op,
+                              const awsc_raw_response *resp,
+                              awsc_arena *arena, awsc_value *out,
+                              awsc_error *err, int tokenizer,
+                              awsc_proto_ws *ws);
 
 /* Error helper: fills c->err with AWSC_EPARSE and returns AWSC_EPARSE. */
 int awsc_perr(awsc_pctx *c, const char *fmt, ...) AWSC_PRINTF(2, 3);
@@ -238,6 +256,9 @@ typedef struct awsc_xml_handler {
  * malformed: expat then gives the precise error), or a handler error. */
 #define AWSC_XML_DECLINED 1
 int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h, void *ud);
+/* The same with its text buffers borrowed from a workspace (or NULL). */
+int awsc_xml_scan_ws(const char *p, size_t n, const awsc_xml_handler *h,
+                     void *ud, awsc_proto_ws *ws);
 /* Expat driving the same handler (parse_xml.c). 0, AWSC_EPARSE (err says
  * where) or a handler error. */
 int awsc_xml_expat(const char *p, size_t n, const awsc_xml_handler *h, void *ud,

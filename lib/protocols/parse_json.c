@@ -375,7 +375,26 @@ typedef union yblock {
 typedef struct yalloc {
   yblock head; /* circular list of live blocks */
   jmp_buf oom;
+  /* set: blocks come from this arena instead (a workspace's scratch,
+   * emptied after the call); a block's size is kept in its header */
+  awsc_arena *arena;
 } yalloc;
+
+/* Arena blocks: the size before the memory, for realloc. */
+typedef union ysized {
+  size_t size;
+  max_align_t align_;
+} ysized;
+
+static void *ya_arena_alloc(yalloc *ya, size_t n) {
+  ysized *b = n < SIZE_MAX - sizeof(ysized)
+                  ? awsc_arena_alloc(ya->arena, sizeof(*b) + n)
+                  : NULL;
+  if (!b)
+    longjmp(ya->oom, 1);
+  b->size = n;
+  return b + 1;
+}
 
 static void y_link(yalloc *ya, yblock *b) {
   b->l.next = ya->head.l.next;
@@ -391,6 +410,8 @@ static void y_unlink(yblock *b) {
 
 static void *y_malloc(void *ctx, size_t n) {
   yalloc *ya = ctx;
+  if (ya->arena)
+    return ya_arena_alloc(ya, n);
   yblock *b =
       n < SIZE_MAX - sizeof(yblock) ? awsc_malloc(sizeof(*b) + n) : NULL;
   if (!b)
@@ -403,6 +424,14 @@ static void *y_realloc(void *ctx, void *p, size_t n) {
   yalloc *ya = ctx;
   if (!p)
     return y_malloc(ctx, n);
+  if (ya->arena) {
+    size_t old = ((ysized *)p - 1)->size;
+    if (n <= old)
+      return p;
+    void *np = ya_arena_alloc(ya, n);
+    memcpy(np, p, old);
+    return np;
+  }
   yblock *b = (yblock *)p - 1;
   y_unlink(b);
   yblock *nb =
@@ -416,8 +445,8 @@ static void *y_realloc(void *ctx, void *p, size_t n) {
 }
 
 static void y_free(void *ctx, void *p) {
-  (void)ctx;
-  if (!p)
+  yalloc *ya = ctx;
+  if (!p || ya->arena)
     return;
   yblock *b = (yblock *)p - 1;
   y_unlink(b);
@@ -464,9 +493,11 @@ static int yajl_run_body(const yajl_callbacks *cb, void *ud,
 /* Run yajl over the whole body with callbacks `cb`; `status_rc` is where
  * a callback left its error. */
 static int run_yajl(const yajl_callbacks *cb, void *ud, const int *status_rc,
-                    const char *body, size_t len, awsc_error *err) {
+                    const char *body, size_t len, awsc_arena *arena,
+                    awsc_error *err) {
   yalloc ya;
   ya.head.l.next = ya.head.l.prev = &ya.head;
+  ya.arena = arena;
   if (setjmp(ya.oom)) {
     y_release_all(&ya);
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
@@ -490,7 +521,11 @@ static int parse_json(awsc_pctx *c, const awsc_shape *shape, bool fill,
   x.st[0].kind = J_ROOT;
   x.st[0].flags = 0;
   x.st[0].pending = -1;
-  int rc = run_yajl(&jcb, &x, &x.rc, body, len, c->err);
+  awsc_arena *ya_arena = NULL;
+  if (c->ws && !(ya_arena = awsc_pctx_tmp(c)))
+    return awsc_error_set(c->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  int rc = run_yajl(&jcb, &x, &x.rc, body, len, ya_arena, c->err);
   if (rc == 0 && !fill && !x.root_done)
     rc = awsc_vb_null(c->b);
   if (x.st != x.inline_st)
@@ -587,5 +622,5 @@ int awsc_json_top_strings(awsc_arena *arena, const char *body, size_t len,
   tstate t = {arena, keys, values, n_keys, 0, -1, 0};
   for (size_t i = 0; i < n_keys; i++)
     values[i] = NULL;
-  return run_yajl(&tcb, &t, &t.rc, body, len, NULL);
+  return run_yajl(&tcb, &t, &t.rc, body, len, NULL, NULL);
 }

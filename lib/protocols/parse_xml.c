@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "protocols/parse_internal.h"
+#include "protocols/ws_internal.h"
 
 #define XML_MAX_DEPTH 512
 
@@ -116,9 +117,10 @@ static int seen_test_set(awsc_pctx *c, xframe *f, int mi) {
     return was;
   }
   if (!f->seen_big) {
-    if (!c->tmp && !(c->tmp = awsc_arena_new(8192)))
+    awsc_arena *tmp = awsc_pctx_tmp(c);
+    if (!tmp)
       return AWSC_ENOMEM;
-    f->seen_big = awsc_arena_calloc(c->tmp, f->shape->member_count, 1);
+    f->seen_big = awsc_arena_calloc(tmp, f->shape->member_count, 1);
     if (!f->seen_big)
       return AWSC_ENOMEM;
   }
@@ -769,12 +771,13 @@ int awsc_parse_xml_struct_with(awsc_pctx *c, const awsc_shape *shape,
   memset(&x.st[0], 0, sizeof(x.st[0]));
   x.st[0].kind = F_DOC;
   x.st[0].open_flat = -1;
+  x.tbuf = awsc_pws_take(c->ws, AWSC_PWS_XTEXT);
   awsc_value_builder *main_b = c->b;
   int rc;
   if (tokenizer == AWSC_XML_EXPAT) {
     rc = awsc_xml_expat(body, len, &engine, &x, c->err);
   } else {
-    rc = awsc_xml_scan(body, len, &engine, &x);
+    rc = awsc_xml_scan_ws(body, len, &engine, &x, c->ws);
     if (rc == AWSC_XML_DECLINED) {
       rc = tokenizer == AWSC_XML_SCAN
                ? awsc_perr(c, "XML needs the full parser")
@@ -798,7 +801,7 @@ int awsc_parse_xml_struct_with(awsc_pctx *c, const awsc_shape *shape,
   c->b = main_b;
   if (x.st != x.inline_st)
     awsc_free(x.st);
-  awsc_buf_free(&x.tbuf);
+  awsc_pws_give(c->ws, AWSC_PWS_XTEXT, &x.tbuf);
   return rc;
 }
 

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "protocols/parse_internal.h"
+#include "protocols/ws_internal.h"
 
 #define SCAN_MAX_DEPTH 65536
 #define SCAN_MAX_ATTRS 32
@@ -623,6 +624,11 @@ static int content(scan *s) {
 
 int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
                   void *ud) {
+  return awsc_xml_scan_ws(p, n, h, ud, NULL);
+}
+
+int awsc_xml_scan_ws(const char *p, size_t n, const awsc_xml_handler *h,
+                     void *ud, awsc_proto_ws *ws) {
   bool has_cr;
   if (!p || !text_ok((const unsigned char *)p, n, &has_cr))
     return AWSC_XML_DECLINED;
@@ -635,6 +641,8 @@ int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
   s.ud = ud;
   s.names = s.inline_names;
   s.cap = AWSC_ARRAY_LEN(s.inline_names);
+  s.tbuf = awsc_pws_take(ws, AWSC_PWS_XSCAN);
+  s.abuf = awsc_pws_take(ws, AWSC_PWS_XATTR);
   if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     s.i = 3;
   int rc = xml_decl(&s);
@@ -672,7 +680,7 @@ int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
   }
   if (s.names != s.inline_names)
     awsc_free(s.names);
-  awsc_buf_free(&s.tbuf);
-  awsc_buf_free(&s.abuf);
+  awsc_pws_give(ws, AWSC_PWS_XSCAN, &s.tbuf);
+  awsc_pws_give(ws, AWSC_PWS_XATTR, &s.abuf);
   return rc;
 }

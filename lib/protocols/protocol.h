@@ -35,12 +35,37 @@ typedef struct awsc_serialized_request {
   const char *host_prefix;    /* expanded endpoint.hostPrefix or NULL */
 } awsc_serialized_request;
 
+/*
+ * Working memory the serializers and parsers reuse from call to call
+ * (buffers, a scratch arena, the member indexes of parsed structures), so
+ * that a call with a warm workspace does not touch the heap. One user at
+ * a time; between calls the owner calls awsc_proto_ws_reset. The index
+ * cache is keyed by shape address: one workspace serves the shapes of
+ * models that outlive it (a client's). NULL wherever a workspace is
+ * taken means none (everything is then allocated for the call).
+ */
+typedef struct awsc_proto_ws awsc_proto_ws;
+awsc_proto_ws *awsc_proto_ws_new(void); /* NULL: out of memory */
+void awsc_proto_ws_free(awsc_proto_ws *ws);
+/* After a call: empty the scratch arena, drop what grew too big. */
+void awsc_proto_ws_reset(awsc_proto_ws *ws);
+/* The workspace's scratch arena (created on first use; NULL: out of
+ * memory), emptied by awsc_proto_ws_reset: memory for the length of one
+ * call. */
+awsc_arena *awsc_proto_ws_arena(awsc_proto_ws *ws);
+
 /* Serialize `input` (a MAP value or NULL) for `op` of `svc`. Idempotency
  * tokens absent from the input are filled with a fresh UUID v4.
  * Returns 0, AWSC_EVALIDATION (e.g. missing URI label) or AWSC_ENOMEM. */
 int awsc_protocol_serialize(const awsc_service *svc, const awsc_operation *op,
                             const awsc_value *input, awsc_arena *arena,
                             awsc_serialized_request *out, awsc_error *err);
+/* The same with a workspace (may be NULL). */
+int awsc_protocol_serialize_ws(const awsc_service *svc,
+                               const awsc_operation *op,
+                               const awsc_value *input, awsc_arena *arena,
+                               awsc_proto_ws *ws, awsc_serialized_request *out,
+                               awsc_error *err);
 
 /* An HTTP response to parse (body fully in memory unless the output has a
  * streaming payload, in which case body is NULL and the pipeline hands
@@ -77,6 +102,12 @@ int awsc_protocol_parse_output(const awsc_service *svc,
                                const awsc_raw_response *resp,
                                awsc_arena *arena, awsc_value *out,
                                awsc_error *err);
+/* The same with a workspace (may be NULL). */
+int awsc_protocol_parse_output_ws(const awsc_service *svc,
+                                  const awsc_operation *op,
+                                  const awsc_raw_response *resp,
+                                  awsc_arena *arena, awsc_proto_ws *ws,
+                                  awsc_value *out, awsc_error *err);
 
 /* Parse a non-2xx response (or an S3 error-in-200, see below) into *out
  * (code, message, ids, modeled shape and its fields). Bodies that can't

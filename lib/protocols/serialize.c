@@ -309,6 +309,14 @@ static int expand_host_prefix(ser_ctx *c, const awsc_value *input) {
 int awsc_protocol_serialize(const awsc_service *svc, const awsc_operation *op,
                             const awsc_value *input, awsc_arena *arena,
                             awsc_serialized_request *out, awsc_error *err) {
+  return awsc_protocol_serialize_ws(svc, op, input, arena, NULL, out, err);
+}
+
+int awsc_protocol_serialize_ws(const awsc_service *svc,
+                               const awsc_operation *op,
+                               const awsc_value *input, awsc_arena *arena,
+                               awsc_proto_ws *ws, awsc_serialized_request *out,
+                               awsc_error *err) {
   if (!svc || !op || !arena || !out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "invalid argument");
@@ -316,7 +324,7 @@ int awsc_protocol_serialize(const awsc_service *svc, const awsc_operation *op,
   if (input && input->type != AWSC_V_MAP)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "operation input must be a structure");
-  ser_ctx c = {svc, op, arena, err, out, 0, 0};
+  ser_ctx c = {svc, op, arena, err, out, 0, 0, ws};
   int rc = fill_idempotency(&c, &input);
   if (rc)
     return rc;

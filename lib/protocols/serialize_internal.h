@@ -6,6 +6,7 @@
 #define AWSC_PROTOCOLS_SERIALIZE_INTERNAL_H
 
 #include "protocols/protocol.h"
+#include "protocols/ws_internal.h"
 #include "runtime/jtree.h"
 
 typedef struct ser_ctx {
@@ -17,6 +18,7 @@ typedef struct ser_ctx {
   /* grown in the arena by doubling */
   size_t header_cap;
   size_t query_cap;
+  awsc_proto_ws *ws; /* buffers to borrow (see ws_internal.h), or NULL */
 } ser_ctx;
 
 /* Set header `name` (replacing an earlier one of the exact same name, as

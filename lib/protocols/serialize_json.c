@@ -208,7 +208,7 @@ int ser_rest_json_body(ser_ctx *c, const awsc_value *v, const awsc_shape *shape,
 
 int ser_json(ser_ctx *c, const awsc_value *input) {
   const char *version = c->svc->json_version ? c->svc->json_version : "1.0";
-  awsc_buf b = AWSC_BUF_INIT;
+  awsc_buf b = awsc_pws_take(c->ws, AWSC_PWS_BODY);
   int rc = 0;
   if (c->svc->target_prefix)
     rc = awsc_buf_printf(&b, "%s.%s", c->svc->target_prefix, c->op->name);
@@ -236,7 +236,7 @@ int ser_json(ser_ctx *c, const awsc_value *input) {
     if (!c->out->body)
       rc = AWSC_ENOMEM;
   }
-  awsc_buf_free(&b);
+  awsc_pws_give(c->ws, AWSC_PWS_BODY, &b);
   if (rc == AWSC_ENOMEM)
     return ser_oom(c);
   return rc;

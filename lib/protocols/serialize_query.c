@@ -174,11 +174,11 @@ static int q_value(qwriter *w, const awsc_value *v, const awsc_shape *sh,
     if (sh->type == AWSC_SHAPE_MAP)
       return q_map(w, v, sh, m);
     return ser_fail(w->c, AWSC_EVALIDATION, "unexpected object for %s",
-                    w->key.p ? w->key.p : "input");
+                    w->key.len ? w->key.p : "input");
   case AWSC_V_LIST:
     if (sh->type != AWSC_SHAPE_LIST)
       return ser_fail(w->c, AWSC_EVALIDATION, "unexpected list for %s",
-                      w->key.p ? w->key.p : "input");
+                      w->key.len ? w->key.p : "input");
     return q_list(w, v, sh, m);
   case AWSC_V_BLOB:
   case AWSC_V_STRING:
@@ -195,14 +195,15 @@ static int q_value(qwriter *w, const awsc_value *v, const awsc_shape *sh,
     if (ser_scalar_text(v, ser_ts_format(m, sh, AWSC_TS_ISO8601), scratch, &p,
                         &n))
       return ser_fail(w->c, AWSC_EVALIDATION, "unsupported value for %s",
-                      w->key.p ? w->key.p : "input");
+                      w->key.len ? w->key.p : "input");
     return put_pair(w, p, n);
   }
   }
 }
 
 int ser_query(ser_ctx *c, const awsc_value *input, bool ec2) {
-  qwriter w = {c, ec2, AWSC_BUF_INIT, AWSC_BUF_INIT};
+  qwriter w = {c, ec2, awsc_pws_take(c->ws, AWSC_PWS_BODY),
+               awsc_pws_take(c->ws, AWSC_PWS_KEY)};
   int rc = 0;
   const char *version = c->svc->api_version ? c->svc->api_version : "";
   if (awsc_buf_puts(&w.body, "Action=") ||
@@ -221,8 +222,8 @@ int ser_query(ser_ctx *c, const awsc_value *input, bool ec2) {
   if (!rc)
     rc = ser_set_header(c, "Content-Type",
                         "application/x-www-form-urlencoded; charset=utf-8", 48);
-  awsc_buf_free(&w.body);
-  awsc_buf_free(&w.key);
+  awsc_pws_give(c->ws, AWSC_PWS_BODY, &w.body);
+  awsc_pws_give(c->ws, AWSC_PWS_KEY, &w.key);
   if (rc == AWSC_ENOMEM)
     return ser_oom(c);
   return rc;

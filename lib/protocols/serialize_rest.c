@@ -60,6 +60,36 @@ static int header_list_string(awsc_buf *b, const char *s, size_t n) {
   return awsc_buf_putc(b, '"');
 }
 
+/* botocore's _convert_header_value of a scalar: text in *p, *n (in
+ * scratch, >= 64 bytes, or the value). */
+static int header_scalar(ser_ctx *c, const awsc_value *v, const awsc_member *m,
+                         const awsc_shape *sh, char *scratch, const char **p,
+                         size_t *n) {
+  awsc_value tv = *v;
+  if (sh->type == AWSC_SHAPE_TIMESTAMP) {
+    if (v->type == AWSC_V_INT) {
+      tv.type = AWSC_V_TIMESTAMP;
+      tv.u.i = v->u.i * 1000;
+    }
+    /* header timestamps are whole seconds in every format */
+    if (tv.type == AWSC_V_TIMESTAMP) {
+      int64_t ms = tv.u.i;
+      tv.u.i = (ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) * 1000;
+    }
+  }
+  if (ser_scalar_text(&tv, ser_ts_format(m, sh, AWSC_TS_RFC822), scratch, p, n))
+    return ser_fail(c, AWSC_EVALIDATION, "Invalid type for header %s",
+                    m ? awsc_member_wire_name(m) : "?");
+  return 0;
+}
+
+/* Whether header_text needs a buffer (else header_scalar does it). */
+static bool header_needs_buf(const awsc_value *v, const awsc_member *m,
+                             const awsc_shape *sh) {
+  return v->type == AWSC_V_LIST ||
+         (sh->type == AWSC_SHAPE_STRING && m && (m->flags & AWSC_MF_JSONVALUE));
+}
+
 /* botocore's _convert_header_value, appended to b. */
 static int header_text(ser_ctx *c, awsc_buf *b, const awsc_value *v,
                        const awsc_member *m, const awsc_shape *sh) {
@@ -98,23 +128,8 @@ static int header_text(ser_ctx *c, awsc_buf *b, const awsc_value *v,
     }
     return 0;
   }
-  awsc_value tv = *v;
-  if (sh->type == AWSC_SHAPE_TIMESTAMP) {
-    if (v->type == AWSC_V_INT) {
-      tv.type = AWSC_V_TIMESTAMP;
-      tv.u.i = v->u.i * 1000;
-    }
-    /* header timestamps are whole seconds in every format */
-    if (tv.type == AWSC_V_TIMESTAMP) {
-      int64_t ms = tv.u.i;
-      tv.u.i = (ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) * 1000;
-    }
-  }
-  if (ser_scalar_text(&tv, ser_ts_format(m, sh, AWSC_TS_RFC822), scratch, &p,
-                      &n))
-    return ser_fail(c, AWSC_EVALIDATION, "Invalid type for header %s",
-                    m ? awsc_member_wire_name(m) : "?");
-  return awsc_buf_append(b, p, n);
+  int rc = header_scalar(c, v, m, sh, scratch, &p, &n);
+  return rc ? rc : awsc_buf_append(b, p, n);
 }
 
 static int set_query_member(ser_ctx *c, const awsc_member *m,
@@ -168,7 +183,7 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
   parts->body = awsc_arena_calloc(c->arena, cnt, sizeof *parts->body);
   if (!parts->labels || !parts->body)
     return ser_oom(c);
-  awsc_buf hb = AWSC_BUF_INIT;
+  awsc_buf hb = awsc_pws_take(c->ws, AWSC_PWS_BODY);
   int rc = 0;
   for (size_t i = 0; i < cnt && !rc; i++) {
     const awsc_kv *kv = &input->u.map.items[i];
@@ -195,6 +210,15 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
     case AWSC_LOC_HEADER:
       if (kv->value.type == AWSC_V_LIST && kv->value.u.list.n == 0)
         break; /* empty lists are not sent */
+      if (!header_needs_buf(&kv->value, m, m->shape)) {
+        char scratch[64];
+        const char *p;
+        size_t n;
+        rc = header_scalar(c, &kv->value, m, m->shape, scratch, &p, &n);
+        if (!rc)
+          rc = ser_set_header(c, wire, p, n);
+        break;
+      }
       awsc_buf_reset(&hb);
       rc = header_text(c, &hb, &kv->value, m, m->shape);
       if (!rc)
@@ -223,47 +247,75 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
       break;
     }
   }
-  awsc_buf_free(&hb);
+  awsc_pws_give(c->ws, AWSC_PWS_BODY, &hb);
   return rc == AWSC_ENOMEM ? ser_oom(c) : rc;
 }
 
-/* Split "path?a=1&b" into the path and literal query pairs. */
-static int set_path_and_literal_query(ser_ctx *c, const char *uri, size_t len) {
+/* Percent-decode s[0..n) into out (n + 1 bytes); -1 on a bad escape. */
+static long uri_decode_to(char *out, const char *s, size_t n) {
+  char *o = out;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] != '%') {
+      *o++ = s[i];
+      continue;
+    }
+    int hi = n - i < 3 ? -1 : awsc_hex_value((unsigned char)s[i + 1]);
+    int lo = n - i < 3 ? -1 : awsc_hex_value((unsigned char)s[i + 2]);
+    if (hi < 0 || lo < 0)
+      return -1;
+    *o++ = (char)(hi << 4 | lo);
+    i += 2;
+  }
+  *o = '\0';
+  return (long)(o - out);
+}
+
+/* Split "path?a=1&b" into the path and literal query pairs. `uri` is
+ * copied, unless it is the caller's arena text (then it is cut in place). */
+static int set_path_and_literal_query(ser_ctx *c, char *uri, size_t len,
+                                      bool own) {
   const char *q = memchr(uri, '?', len);
   size_t plen = q ? (size_t)(q - uri) : len;
-  c->out->path = awsc_arena_memdup0(c->arena, uri, plen);
-  if (!c->out->path)
-    return ser_oom(c);
-  if (!q)
-    return 0;
+  if (!q) {
+    c->out->path = own ? uri : awsc_arena_memdup0(c->arena, uri, plen);
+    return c->out->path ? 0 : ser_oom(c);
+  }
   size_t before = c->out->query_count;
   const char *p = q + 1, *end = uri + len;
-  awsc_buf k = AWSC_BUF_INIT, v = AWSC_BUF_INIT;
+  /* decoded text never grows: one piece of scratch for every pair */
+  char stack[256];
+  size_t qlen = (size_t)(end - p);
+  char *dec =
+      qlen < sizeof stack ? stack : awsc_arena_alloc(c->arena, qlen + 1);
+  if (!dec)
+    return ser_oom(c);
   int rc = 0;
   while (p < end && !rc) {
     const char *amp = memchr(p, '&', (size_t)(end - p));
     const char *seg_end = amp ? amp : end;
     if (seg_end > p) {
       const char *eq = memchr(p, '=', (size_t)(seg_end - p));
-      awsc_buf_reset(&k);
-      awsc_buf_reset(&v);
-      rc = awsc_uri_decode(&k, p, (size_t)((eq ? eq : seg_end) - p), false);
-      if (!rc && eq)
-        rc = awsc_uri_decode(&v, eq + 1, (size_t)(seg_end - eq - 1), false);
-      if (!rc && (awsc_buf_reserve(&k, 1) || awsc_buf_reserve(&v, 1)))
-        rc = AWSC_ENOMEM;
-      if (rc) {
-        rc = rc == AWSC_ENOMEM
-                 ? ser_oom(c)
-                 : ser_fail(c, AWSC_EVALIDATION, "bad query in request URI");
+      size_t kl = (size_t)((eq ? eq : seg_end) - p);
+      long kn = uri_decode_to(dec, p, kl);
+      long vn = 0;
+      if (kn >= 0 && eq)
+        vn = uri_decode_to(dec + kn + 1, eq + 1, (size_t)(seg_end - eq - 1));
+      if (kn < 0 || vn < 0) {
+        rc = ser_fail(c, AWSC_EVALIDATION, "bad query in request URI");
         break;
       }
-      rc = ser_add_query(c, k.p, k.len, eq ? v.p : NULL, eq ? v.len : 0);
+      rc = ser_add_query(c, dec, (size_t)kn, eq ? dec + kn + 1 : NULL,
+                         (size_t)vn);
     }
     p = amp ? amp + 1 : end;
   }
-  awsc_buf_free(&k);
-  awsc_buf_free(&v);
+  if (!rc) {
+    c->out->path = own ? uri : awsc_arena_memdup0(c->arena, uri, plen);
+    if (!c->out->path)
+      return ser_oom(c);
+    if (own)
+      uri[plen] = '\0';
+  }
   if (!rc && before) {
     /* the template's literal pairs come first in botocore's URL: rotate
      * them in front of the members' pairs added earlier */
@@ -279,43 +331,104 @@ static int set_path_and_literal_query(ser_ctx *c, const char *uri, size_t len) {
   return rc;
 }
 
-static int render_uri(ser_ctx *c, const rest_parts *parts) {
-  const char *t = c->op->request_uri ? c->op->request_uri : "/";
-  awsc_buf b = AWSC_BUF_INIT;
-  int rc = 0;
-  while (*t && !rc) {
-    const char *open = strchr(t, '{');
-    const char *close = open ? strchr(open, '}') : NULL;
-    if (!open || !close) {
-      rc = awsc_buf_puts(&b, t);
-      break;
+static bool uri_unreserved(unsigned char ch) {
+  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+         (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+         ch == '~';
+}
+
+/* awsc_uri_encode into w (3 * n bytes at most); returns the end. */
+static char *uri_encode_to(char *w, const char *s, size_t n, bool keep_slash) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (uri_unreserved(ch) || (ch == '/' && keep_slash)) {
+      *w++ = (char)ch;
+    } else {
+      *w++ = '%';
+      *w++ = hex[ch >> 4];
+      *w++ = hex[ch & 15];
     }
-    if ((rc = awsc_buf_append(&b, t, (size_t)(open - t))))
-      break;
-    size_t nl = (size_t)(close - open - 1);
-    bool greedy = nl && open[nl] == '+';
-    if (greedy)
-      nl--;
-    const label *l = NULL;
-    for (size_t i = 0; i < parts->n_labels; i++)
-      if (strlen(parts->labels[i].name) == nl &&
-          memcmp(parts->labels[i].name, open + 1, nl) == 0)
-        l = &parts->labels[i];
-    if (!l) {
-      const awsc_member *m =
-          awsc_shape_find_member_by_wire_name(c->op->input, open + 1, nl);
-      rc = ser_fail(c, AWSC_EVALIDATION,
-                    "Missing required parameter in input: \"%s\"",
-                    m ? m->name : "(URI label)");
-      break;
-    }
-    rc = awsc_uri_encode(&b, l->value, l->len, greedy);
-    t = close + 1;
   }
-  if (!rc)
-    rc = set_path_and_literal_query(c, b.p ? b.p : "/", b.len);
-  awsc_buf_free(&b);
-  return rc == AWSC_ENOMEM ? ser_oom(c) : rc;
+  return w;
+}
+
+/* The label of the template named open[1..nl], or NULL. */
+static const label *find_label(const rest_parts *parts, const char *name,
+                               size_t nl) {
+  const label *l = NULL;
+  for (size_t i = 0; i < parts->n_labels; i++)
+    if (strlen(parts->labels[i].name) == nl &&
+        memcmp(parts->labels[i].name, name, nl) == 0)
+      l = &parts->labels[i];
+  return l;
+}
+
+/* The label of template text "{name}" at open..close (greedy: "{name+}"),
+ * or a validation error. */
+static int template_label(ser_ctx *c, const rest_parts *parts, const char *open,
+                          const char *close, bool *greedy, const label **out) {
+  size_t nl = (size_t)(close - open - 1);
+  *greedy = nl && open[nl] == '+';
+  if (*greedy)
+    nl--;
+  *out = find_label(parts, open + 1, nl);
+  if (*out)
+    return 0;
+  const awsc_member *m =
+      awsc_shape_find_member_by_wire_name(c->op->input, open + 1, nl);
+  return ser_fail(c, AWSC_EVALIDATION,
+                  "Missing required parameter in input: \"%s\"",
+                  m ? m->name : "(URI label)");
+}
+
+/* The template with its labels substituted, written once into the arena:
+ * a first pass bounds the size (encoding at most triples a label). */
+static int render_uri(ser_ctx *c, const rest_parts *parts) {
+  const char *tpl = c->op->request_uri ? c->op->request_uri : "/";
+  size_t bound = strlen(tpl) + 2;
+  for (int pass = 0; pass < 2; pass++) {
+    char *out = pass ? awsc_arena_alloc(c->arena, bound) : NULL;
+    if (pass && !out)
+      return ser_oom(c);
+    char *w = out;
+    const char *t = tpl;
+    while (*t) {
+      const char *open = strchr(t, '{');
+      const char *close = open ? strchr(open, '}') : NULL;
+      if (!open || !close) {
+        if (pass) {
+          size_t rest = strlen(t);
+          memcpy(w, t, rest);
+          w += rest;
+        }
+        break;
+      }
+      if (pass) {
+        memcpy(w, t, (size_t)(open - t));
+        w += open - t;
+      }
+      bool greedy;
+      const label *l;
+      int rc = template_label(c, parts, open, close, &greedy, &l);
+      if (rc)
+        return rc;
+      if (!pass && l->len > (SIZE_MAX - bound) / 3)
+        return ser_oom(c);
+      if (pass)
+        w = uri_encode_to(w, l->value, l->len, greedy);
+      else
+        bound += 3 * l->len;
+      t = close + 1;
+    }
+    if (pass) {
+      if (w == out) /* an empty template is the root */
+        *w++ = '/';
+      *w = '\0';
+      return set_path_and_literal_query(c, out, (size_t)(w - out), true);
+    }
+  }
+  return 0;
 }
 
 static int set_body(ser_ctx *c, awsc_buf *b) {
@@ -328,14 +441,14 @@ static int serialize_body(ser_ctx *c, const awsc_value *input,
                           const rest_parts *parts, bool *raw_payload) {
   const awsc_shape *sh = c->op->input;
   bool xml = c->svc->protocol == AWSC_PROTO_REST_XML;
-  awsc_buf b = AWSC_BUF_INIT;
   int rc = 0;
   *raw_payload = false;
-  if (sh->payload_index >= 0) {
-    const awsc_member *pm = &sh->members[sh->payload_index];
-    const awsc_value *pv = awsc_value_get(input, pm->name);
-    if (pv && pv->type == AWSC_V_NULL)
-      pv = NULL;
+  const awsc_member *pm =
+      sh->payload_index >= 0 ? &sh->members[sh->payload_index] : NULL;
+  const awsc_value *pv = pm ? awsc_value_get(input, pm->name) : NULL;
+  if (pv && pv->type == AWSC_V_NULL)
+    pv = NULL;
+  if (pm) {
     if (pm->shape->type == AWSC_SHAPE_BLOB ||
         pm->shape->type == AWSC_SHAPE_STRING) {
       *raw_payload = true;
@@ -354,6 +467,9 @@ static int serialize_body(ser_ctx *c, const awsc_value *input,
       }
       return 0;
     }
+  }
+  awsc_buf b = awsc_pws_take(c->ws, AWSC_PWS_BODY);
+  if (pm) {
     if (pv) {
       if (xml) {
         const char *root = pm->location_name ? pm->location_name : pm->name;
@@ -386,7 +502,7 @@ static int serialize_body(ser_ctx *c, const awsc_value *input,
   }
   if (!rc)
     rc = set_body(c, &b);
-  awsc_buf_free(&b);
+  awsc_pws_give(c->ws, AWSC_PWS_BODY, &b);
   return rc == AWSC_ENOMEM ? ser_oom(c) : rc;
 }
 
@@ -394,7 +510,7 @@ int ser_rest(ser_ctx *c, const awsc_value *input) {
   const awsc_shape *sh = c->op->input;
   if (!sh || sh->type != AWSC_SHAPE_STRUCTURE) {
     const char *uri = c->op->request_uri ? c->op->request_uri : "/";
-    return set_path_and_literal_query(c, uri, strlen(uri));
+    return set_path_and_literal_query(c, (char *)uri, strlen(uri), false);
   }
   rest_parts parts = {0};
   int rc = partition(c, input, &parts);

@@ -9,6 +9,7 @@
 #include "runtime/jtree.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +28,10 @@ typedef struct jparser {
   int rc;           /* AWSC_EPARSE or AWSC_ENOMEM once failed */
   const char *what; /* parse error text */
   /* children of the open containers, innermost last */
-  awsc_jmember *stack;
+  awsc_jmember *stack; /* inline_stack until it outgrows it */
   size_t top;
   size_t cap;
+  awsc_jmember inline_stack[16];
 } jparser;
 
 char *awsc_arena_memdup0(awsc_arena *arena, const void *p, size_t n) {
@@ -323,8 +325,15 @@ static bool is_doc_key(const char *k, size_t len) {
 static int push(jparser *j, const char *key, size_t key_len,
                 awsc_jnode *value) {
   if (j->top == j->cap) {
-    size_t cap = j->cap ? j->cap * 2 : 64;
-    awsc_jmember *s = awsc_realloc(j->stack, cap * sizeof *s);
+    size_t cap = j->cap < 64 ? 64 : j->cap * 2;
+    awsc_jmember *s;
+    if (j->stack == j->inline_stack) {
+      s = awsc_malloc(cap * sizeof *s);
+      if (s)
+        memcpy(s, j->stack, j->top * sizeof *s);
+    } else {
+      s = awsc_realloc(j->stack, cap * sizeof *s);
+    }
     if (!s) {
       fail(j, AWSC_ENOMEM, "out of memory");
       return -1;
@@ -469,7 +478,9 @@ int awsc_jtree_parse(awsc_jnode **out, awsc_arena *arena, const char *json,
                      size_t len, unsigned flags, awsc_error *err) {
   *out = NULL;
   jparser j;
-  memset(&j, 0, sizeof j);
+  memset(&j, 0, offsetof(jparser, inline_stack));
+  j.stack = j.inline_stack;
+  j.cap = AWSC_ARRAY_LEN(j.inline_stack);
   j.start = j.p = json ? json : "";
   j.end = j.p + (json ? len : 0);
   j.arena = arena;
@@ -480,7 +491,8 @@ int awsc_jtree_parse(awsc_jnode **out, awsc_arena *arena, const char *json,
     if (j.p != j.end)
       root = fail(&j, AWSC_EPARSE, "trailing data after the value");
   }
-  awsc_free(j.stack);
+  if (j.stack != j.inline_stack)
+    awsc_free(j.stack);
   if (!root) {
     if (j.rc == AWSC_ENOMEM)
       return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,

@@ -17,40 +17,29 @@ const awsc_value *awsc_value_get(const awsc_value *v, const char *key) {
   return NULL;
 }
 
-typedef struct vb_frame {
-  bool is_map;
-  bool has_key;
-  void *items; /* awsc_kv[] or awsc_value[] in the arena */
-  size_t n;
-  size_t cap;
-  const char *key; /* pending key of a map */
-  size_t key_len;
-} vb_frame;
+typedef awsc_vb_frame vb_frame;
 
-struct awsc_value_builder {
-  awsc_arena *arena;
-  vb_frame *stack;
-  size_t depth;
-  size_t cap;
-  awsc_value root;
-  bool have_root;
-  int rc; /* sticky failure */
-};
+void awsc_vb_init(awsc_value_builder *b, awsc_arena *arena) {
+  b->arena = arena;
+  b->stack = b->inline_stack;
+  b->depth = 0;
+  b->cap = AWSC_VB_INLINE_DEPTH;
+  memset(&b->root, 0, sizeof b->root);
+  b->have_root = false;
+  b->rc = arena ? 0 : AWSC_EINVAL;
+}
 
 awsc_value_builder *awsc_vb_new(awsc_arena *arena) {
   if (!arena)
     return NULL;
-  awsc_value_builder *b = awsc_calloc(1, sizeof *b);
+  awsc_value_builder *b = awsc_arena_alloc(arena, sizeof *b);
   if (b)
-    b->arena = arena;
+    awsc_vb_init(b, arena);
   return b;
 }
 
 void awsc_vb_free(awsc_value_builder *b) {
-  if (!b)
-    return;
-  awsc_free(b->stack);
-  awsc_free(b);
+  (void)b; /* everything it holds is in its arena */
 }
 
 static int vb_fail(awsc_value_builder *b, int rc) {
@@ -110,10 +99,11 @@ static int vb_begin(awsc_value_builder *b, bool is_map) {
       return vb_fail(b, AWSC_EINVAL);
   }
   if (b->depth == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 8;
-    vb_frame *s = awsc_realloc(b->stack, cap * sizeof *s);
+    size_t cap = b->cap * 2;
+    vb_frame *s = awsc_arena_alloc(b->arena, cap * sizeof *s);
     if (!s)
       return vb_fail(b, AWSC_ENOMEM);
+    memcpy(s, b->stack, b->depth * sizeof *s);
     b->stack = s;
     b->cap = cap;
   }

@@ -69,8 +69,39 @@ const awsc_value *awsc_value_get(const awsc_value *v, const char *key);
  * Usage: awsc_vb_begin_map(b); awsc_vb_key(b, "Name", 4);
  * awsc_vb_string(b, "x", 1); awsc_vb_end(b); ... awsc_vb_finish(b, &root).
  * Each call returns 0 or AWSC_ENOMEM / AWSC_EINVAL (misuse).
+ *
+ * A builder never touches the heap: its stack of open containers is
+ * inline (AWSC_VB_INLINE_DEPTH levels) and deeper nesting continues in
+ * the arena. Either put one on the C stack (awsc_vb_init, nothing to
+ * release) or take one from the arena (awsc_vb_new; awsc_vb_free is then
+ * a no-op kept for symmetry: the arena holds it).
  */
-typedef struct awsc_value_builder awsc_value_builder;
+#define AWSC_VB_INLINE_DEPTH 8
+
+typedef struct awsc_vb_frame {
+  void *items; /* awsc_kv[] or awsc_value[] in the arena */
+  size_t n;
+  size_t cap;
+  const char *key; /* pending key of a map */
+  size_t key_len;
+  bool is_map;
+  bool has_key;
+} awsc_vb_frame;
+
+typedef struct awsc_value_builder {
+  awsc_arena *arena;
+  awsc_vb_frame *stack; /* inline_stack or a copy in the arena */
+  size_t depth;
+  size_t cap;
+  awsc_value root;
+  bool have_root;
+  int rc; /* sticky failure */
+  awsc_vb_frame inline_stack[AWSC_VB_INLINE_DEPTH];
+} awsc_value_builder;
+
+/* A builder in caller storage writing into `arena` (not NULL). */
+void awsc_vb_init(awsc_value_builder *b, awsc_arena *arena);
+/* A builder allocated in `arena`; NULL when arena is NULL or full. */
 awsc_value_builder *awsc_vb_new(awsc_arena *arena);
 void awsc_vb_free(awsc_value_builder *b);
 int awsc_vb_begin_map(awsc_value_builder *b);
@@ -142,6 +173,13 @@ int awsc_value_from_json_fix(awsc_value *out, awsc_arena *arena,
                              const awsc_shape *shape, const char *json,
                              size_t len, unsigned flags, awsc_jtree_fix_fn fix,
                              void *fix_data, awsc_error *err);
+/* The same with the JSON tree in `tmp` (the caller's scratch arena, which
+ * keeps it until the caller empties it; NULL = a temporary one). */
+int awsc_value_from_json_tmp(awsc_value *out, awsc_arena *arena,
+                             awsc_arena *tmp, const awsc_shape *shape,
+                             const char *json, size_t len, unsigned flags,
+                             awsc_jtree_fix_fn fix, void *fix_data,
+                             awsc_error *err);
 
 /* A double as Python's repr() writes it ("1.0", "1e+16", "0.0001"),
  * which is what botocore's bodies carry; NaN / Infinity / -Infinity as

@@ -83,18 +83,39 @@ typedef struct conv {
   awsc_arena *arena;
   awsc_error *err;
   unsigned flags;
-  awsc_buf path; /* botocore's parameter name: "", ".Foo", ".Foo[0]" */
   int rc;
+  /* botocore's parameter name: "", ".Foo", ".Foo[0]"; only ever shown in
+   * an error message, so a longer one is cut (at a size no message
+   * could show anyway) rather than allocated */
+  size_t path_len;
+  char path[400];
 } conv;
+
+/* Append to the path; returns the length to go back to. */
+static size_t path_push(conv *c, const char *s, size_t n) {
+  size_t mark = c->path_len;
+  size_t room = sizeof(c->path) - 1 - c->path_len;
+  if (n > room)
+    n = room;
+  memcpy(c->path + c->path_len, s, n);
+  c->path_len += n;
+  c->path[c->path_len] = '\0';
+  return mark;
+}
+
+static void path_pop(conv *c, size_t mark) {
+  c->path_len = mark;
+  c->path[mark] = '\0';
+}
 
 static bool validating(const conv *c) {
   return !(c->flags & AWSC_VJ_NO_VALIDATE);
 }
 
 static const char *path_name(conv *c) {
-  if (c->path.len == 0)
+  if (c->path_len == 0)
     return "input";
-  return c->path.p[0] == '.' ? c->path.p + 1 : c->path.p;
+  return c->path[0] == '.' ? c->path + 1 : c->path;
 }
 
 static const char *py_type(const awsc_jnode *n) {
@@ -323,16 +344,13 @@ static int conv_structure(conv *c, const awsc_jnode *n, const awsc_shape *sh,
     const awsc_member *m = awsc_shape_find_member(sh, jm->key, jm->key_len);
     if (!m)
       continue; /* lenient mode drops what it can't place */
-    size_t mark = c->path.len;
-    if (awsc_buf_putc(&c->path, '.') ||
-        awsc_buf_append(&c->path, jm->key, jm->key_len))
-      return oom(c);
+    size_t mark = path_push(c, ".", 1);
+    path_push(c, jm->key, jm->key_len);
     items[k].key = m->name;
     items[k].key_len = strlen(m->name);
     if (conv_node(c, jm->value, m->shape, m, &items[k].value))
       return c->rc;
-    c->path.len = mark;
-    c->path.p[mark] = '\0';
+    path_pop(c, mark);
     k++;
   }
   out->u.map.items = items;
@@ -358,14 +376,13 @@ static int conv_list(conv *c, const awsc_jnode *n, const awsc_shape *sh,
   for (size_t i = 0; i < n->count; i++) {
     if (n->items[i]->type == AWSC_J_NULL && !validating(c))
       continue;
-    size_t mark = c->path.len;
-    if (awsc_buf_printf(&c->path, "[%zu]", i))
-      return oom(c);
+    char idx[32];
+    int il = snprintf(idx, sizeof idx, "[%zu]", i);
+    size_t mark = path_push(c, idx, (size_t)il);
     if (conv_node(c, n->items[i], sh->list_member->shape, sh->list_member,
                   &out->u.list.items[k]))
       return c->rc;
-    c->path.len = mark;
-    c->path.p[mark] = '\0';
+    path_pop(c, mark);
     k++;
   }
   out->u.list.n = k;
@@ -390,15 +407,12 @@ static int conv_map(conv *c, const awsc_jnode *n, const awsc_shape *sh,
     items[i].key_len = jm->key_len;
     if (!items[i].key)
       return oom(c);
-    size_t mark = c->path.len;
-    if (awsc_buf_putc(&c->path, '.') ||
-        awsc_buf_append(&c->path, jm->key, jm->key_len))
-      return oom(c);
+    size_t mark = path_push(c, ".", 1);
+    path_push(c, jm->key, jm->key_len);
     if (conv_node(c, jm->value, sh->map_value->shape, sh->map_value,
                   &items[i].value))
       return c->rc;
-    c->path.len = mark;
-    c->path.p[mark] = '\0';
+    path_pop(c, mark);
   }
   out->u.map.items = items;
   return 0;
@@ -580,32 +594,46 @@ int awsc_value_from_json_fix(awsc_value *out, awsc_arena *arena,
                              const awsc_shape *shape, const char *json,
                              size_t len, unsigned flags, awsc_jtree_fix_fn fix,
                              void *fix_data, awsc_error *err) {
+  return awsc_value_from_json_tmp(out, arena, NULL, shape, json, len, flags,
+                                  fix, fix_data, err);
+}
+
+int awsc_value_from_json_tmp(awsc_value *out, awsc_arena *arena,
+                             awsc_arena *tmp, const awsc_shape *shape,
+                             const char *json, size_t len, unsigned flags,
+                             awsc_jtree_fix_fn fix, void *fix_data,
+                             awsc_error *err) {
   if (!out || !arena || (!json && len))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "invalid argument");
   memset(out, 0, sizeof *out);
-  awsc_arena *tmp = awsc_arena_new(len < 2048 ? 0 : len * 2);
-  if (!tmp)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
+  awsc_arena *own = NULL;
+  if (!tmp) {
+    tmp = own = awsc_arena_new(len < 2048 ? 0 : len * 2);
+    if (!tmp)
+      return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
+  }
   awsc_jnode *root = NULL;
   int rc = awsc_jtree_parse(&root, tmp, json ? json : "", len, 0, err);
   if (rc == 0 && fix)
     rc = fix(root, tmp, fix_data, err);
   if (rc == 0) {
-    conv c = {arena, err, flags, AWSC_BUF_INIT, 0};
     if (shape && shape->type == AWSC_SHAPE_STRUCTURE &&
         root->type == AWSC_J_NULL) {
       out->type = AWSC_V_MAP; /* null input = no parameters */
-    } else if (awsc_buf_reserve(&c.path, 64)) {
-      rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
     } else {
+      conv c;
+      c.arena = arena;
+      c.err = err;
+      c.flags = flags;
+      c.rc = 0;
+      c.path_len = 0;
+      c.path[0] = '\0';
       rc = conv_node(&c, root, shape, NULL, out);
     }
-    awsc_buf_free(&c.path);
   }
-  awsc_arena_free(tmp);
+  awsc_arena_free(own);
   return rc;
 }
 
@@ -718,13 +746,16 @@ static int emit(emitter *e, const awsc_value *v, const awsc_shape *sh) {
   case AWSC_V_STRING:
     return awsc_json_put_string(b, v->u.s.p, v->u.s.n);
   case AWSC_V_BLOB: {
-    awsc_buf tmp = AWSC_BUF_INIT;
-    if (awsc_buf_reserve(&tmp, AWSC_BASE64_LEN(v->u.s.n) + 1))
+    /* base64 needs no JSON escaping: encoded straight into the output */
+    if (v->u.s.n > (SIZE_MAX - 3) / 4 * 3 - 3 ||
+        awsc_buf_reserve(b, AWSC_BASE64_LEN(v->u.s.n) + 3))
       return AWSC_ENOMEM;
-    size_t n = awsc_base64_encode((const uint8_t *)v->u.s.p, v->u.s.n, tmp.p);
-    int rc = awsc_json_put_string(b, tmp.p, n);
-    awsc_buf_free(&tmp);
-    return rc;
+    b->p[b->len++] = '"';
+    b->len +=
+        awsc_base64_encode((const uint8_t *)v->u.s.p, v->u.s.n, b->p + b->len);
+    b->p[b->len++] = '"';
+    b->p[b->len] = '\0';
+    return 0;
   }
   case AWSC_V_TIMESTAMP:
     awsc_time_format_iso8601(v->u.i, true, num);

@@ -93,6 +93,33 @@ static int scenario_arena(void) {
   return rc;
 }
 
+/* Arenas from a pool, given back, taken again, one outliving the pool. */
+static int scenario_arena_pool(void) {
+  awsc_arena_pool *p = awsc_arena_pool_new(256, 2, 4096);
+  if (!p)
+    return AWSC_ENOMEM;
+  int rc = 0;
+  awsc_arena *a = awsc_arena_pool_get(p);
+  awsc_arena *b = a ? awsc_arena_pool_get(p) : NULL;
+  for (int i = 0; b && !rc && i < 50; i++)
+    if (!awsc_arena_alloc(a, (size_t)i * 7) ||
+        !awsc_arena_alloc(b, i % 10 ? 10 : 1000))
+      rc = AWSC_ENOMEM;
+  if (!a || !b)
+    rc = AWSC_ENOMEM;
+  awsc_arena_free(a);
+  awsc_arena *c = rc ? NULL : awsc_arena_pool_get(p);
+  if (!rc && (!c || !awsc_arena_alloc(c, 100)))
+    rc = AWSC_ENOMEM;
+  awsc_arena_free(c);
+  awsc_arena_pool_free(p);
+  /* b is still valid after its pool's owner is gone */
+  if (b && !awsc_arena_strdup(b, "after the pool"))
+    rc = AWSC_ENOMEM;
+  awsc_arena_free(b);
+  return rc;
+}
+
 static int scenario_strings(void) {
   char *a = awsc_strdup("one");
   char *b = a ? awsc_strndup("two three", 3) : NULL;
@@ -157,6 +184,75 @@ static void test_fail_nth_buf(void) {
 static void test_fail_nth_arena(void) {
   torture("arena", scenario_arena);
 }
+static void test_fail_nth_arena_pool(void) {
+  torture("arena_pool", scenario_arena_pool);
+}
+
+/* A reset arena serves the same allocations again from the blocks it
+ * kept; what is over keep_bytes (and any large block) is freed. */
+static void test_arena_reset(void) {
+  int64_t live0 = test_alloc_live();
+  awsc_arena *a = awsc_arena_new(256);
+  CHECK(a != NULL);
+  uint64_t n0 = test_alloc_count();
+  for (int i = 0; i < 40; i++)
+    CHECK(awsc_arena_alloc(a, 48) != NULL); /* 5 a block: 7 more blocks */
+  CHECK(awsc_arena_alloc(a, 5000) != NULL); /* a large one */
+  CHECK_INT(test_alloc_count() - n0, 8);
+  awsc_arena_reset(a, 1 << 20);
+  CHECK_INT(awsc_arena_used(a), 0);
+  CHECK_INT(test_alloc_live() - live0, 8); /* the arena and 7 spares */
+  n0 = test_alloc_count();
+  for (int i = 0; i < 40; i++) {
+    char *p = awsc_arena_alloc(a, 48);
+    CHECK(p != NULL);
+    memset(p, i, 48);
+  }
+  CHECK_INT(test_alloc_count() - n0, 0);
+  awsc_arena_reset(a, 3 * 256); /* three spares kept */
+  CHECK_INT(test_alloc_live() - live0, 4);
+  awsc_arena_reset(a, 0);
+  CHECK_INT(test_alloc_live() - live0, 1);
+  awsc_arena_reset(NULL, 0);
+  awsc_arena_free(a);
+  CHECK_INT(test_alloc_live(), live0);
+}
+
+static void test_arena_pool(void) {
+  int64_t live0 = test_alloc_live();
+  awsc_arena_pool *p = awsc_arena_pool_new(1024, 2, 0);
+  CHECK(p != NULL);
+  awsc_arena *a = awsc_arena_pool_get(p);
+  CHECK(a && awsc_arena_alloc(a, 100));
+  awsc_arena_free(a); /* back to the pool */
+  uint64_t n0 = test_alloc_count();
+  awsc_arena *a2 = awsc_arena_pool_get(p);
+  CHECK(a2 == a);
+  CHECK_INT(test_alloc_count() - n0, 0);
+  CHECK_INT(awsc_arena_used(a2), 0);
+  awsc_arena *b = awsc_arena_pool_get(p);
+  awsc_arena *c = awsc_arena_pool_get(p);
+  CHECK(b && c && b != a2 && c != a2 && b != c);
+  CHECK_INT(test_alloc_count() - n0, 2);
+  int64_t live = test_alloc_live();
+  awsc_arena_free(a2);
+  awsc_arena_free(b);
+  awsc_arena_free(c); /* over max_idle: freed */
+  CHECK_INT(test_alloc_live(), live - 1);
+  awsc_arena_pool_trim(p); /* idle ones freed, the pool stays */
+  CHECK_INT(test_alloc_live(), live - 3);
+  a = awsc_arena_pool_get(p);
+  CHECK(a && awsc_arena_strdup(a, "x"));
+  awsc_arena_pool_free(p);
+  CHECK_INT(test_alloc_live() - live0, 2); /* a and the pool */
+  CHECK_STR(awsc_arena_strdup(a, "still usable"), "still usable");
+  awsc_arena_free(a);
+  CHECK_INT(test_alloc_live(), live0);
+  CHECK(awsc_arena_pool_get(NULL) == NULL);
+  awsc_arena_pool_free(NULL);
+  awsc_arena_pool_trim(NULL);
+}
+
 static void test_fail_nth_strings(void) {
   torture("strings", scenario_strings);
 }
@@ -181,6 +277,9 @@ int main(void) {
   RUN(test_incomplete_allocator_rejected);
   RUN(test_fail_nth_buf);
   RUN(test_fail_nth_arena);
+  RUN(test_fail_nth_arena_pool);
+  RUN(test_arena_reset);
+  RUN(test_arena_pool);
   RUN(test_fail_nth_strings);
   RUN(test_fail_nth_log);
   RUN(test_curl_uses_hooks);

@@ -107,6 +107,42 @@ static void test_builder(void) {
   awsc_arena_free(a);
 }
 
+/* A builder on the stack nests deeper than its inline stack (the rest
+ * continues in the arena) and never touches the heap itself. */
+static void test_builder_deep(void) {
+  awsc_arena *a = awsc_arena_new(64 * 1024);
+  awsc_value_builder b;
+  awsc_vb_init(&b, a);
+  uint64_t before = test_alloc_count();
+  enum { DEPTH = 3 * AWSC_VB_INLINE_DEPTH + 1 };
+  int rc = 0;
+  for (int d = 0; d < DEPTH && !rc; d++) {
+    rc = awsc_vb_begin_map(&b);
+    if (!rc)
+      rc = awsc_vb_key(&b, "k", 1);
+  }
+  if (!rc)
+    rc = awsc_vb_string(&b, "leaf", 4);
+  for (int d = 0; d < DEPTH && !rc; d++)
+    rc = awsc_vb_end(&b);
+  awsc_value root;
+  if (!rc)
+    rc = awsc_vb_finish(&b, &root);
+  CHECK_INT(rc, 0);
+  CHECK_INT(test_alloc_count(), before); /* 64 KiB arena: room enough */
+  const awsc_value *v = &root;
+  for (int d = 0; rc == 0 && d < DEPTH; d++) {
+    CHECK(v && v->type == AWSC_V_MAP && v->u.map.n == 1);
+    v = v ? awsc_value_get(v, "k") : NULL;
+  }
+  CHECK(v && v->type == AWSC_V_STRING && strcmp(v->u.s.p, "leaf") == 0);
+  /* no arena: every call refuses */
+  awsc_value_builder nb;
+  awsc_vb_init(&nb, NULL);
+  CHECK_INT(awsc_vb_begin_map(&nb), AWSC_EINVAL);
+  awsc_arena_free(a);
+}
+
 static void test_builder_misuse(void) {
   awsc_arena *a = awsc_arena_new(0);
   awsc_value v;
@@ -449,6 +485,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   RUN(test_builder);
+  RUN(test_builder_deep);
   RUN(test_builder_misuse);
   RUN(test_double_format);
   RUN(test_validation_messages);

@@ -463,7 +463,11 @@ static void test_allocation_failures(void) {
       break;
     }
   }
-  CHECK(failures > 20);
+  /* each allocation of a 3-part download failed once (the client reuses
+   * its call workspaces, so a download makes only a handful) */
+  if (failures <= 10)
+    fprintf(stderr, "  only %d runs with a failing allocation\n", failures);
+  CHECK(failures > 10);
   free(data);
   awsc_client_free(c);
   awsc_session_free(s);
