@@ -412,7 +412,7 @@ static void test_download_failure_threads(void) {
   for (int round = 0; round < 2; round++) {
     fs3_init(&fs);
     fs3_put(&fs, "obj", data, len, NULL);
-    fs.delay_ms = 5;
+    fs.delay_ms = 20; /* waves of 8 ranges 20 ms apart */
     prog pr;
     memset(&pr, 0, sizeof(pr));
     if (round == 0) {
