@@ -24,28 +24,43 @@ static const char *env_none(const char *name, void *ud) {
   return NULL;
 }
 
-static awsc_client *make(const char *service, const char *region,
-                         const char *retry_mode, awsc_session **s) {
+/* A session on the fake transport with the test keys, no environment
+ * but what `env` answers (NULL: none). NULL + message on failure. */
+static awsc_session *session_on_fake(const char *region,
+                                     const char *retry_mode,
+                                     awsc_session_getenv_fn env) {
   awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
   so.access_key_id = "AKIDEXAMPLE";
   so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   so.region = region;
   so.transport = &ft.base;
-  so.getenv_fn = env_none;
+  so.getenv_fn = env ? env : env_none;
   so.retry_mode = retry_mode;
   awsc_error err = AWSC_ERROR_INIT;
-  *s = NULL;
-  if (awsc_session_new(s, &so, &err) != 0) {
+  awsc_session *s = NULL;
+  if (awsc_session_new(&s, &so, &err) != 0)
     fprintf(stderr, "session: %s\n", err.message);
-    return NULL;
-  }
+  return s;
+}
+
+/* A client of `service` on such a session with options co (may be NULL). */
+static awsc_client *client_on(awsc_session *s, const char *service,
+                              const awsc_client_options *co) {
+  awsc_error err = AWSC_ERROR_INIT;
   awsc_client *c = NULL;
-  if (awsc_client_new(&c, *s, service, NULL, &err) != 0) {
+  if (s && awsc_client_new(&c, s, service, co, &err) != 0) {
     fprintf(stderr, "client: %s\n", err.message);
     return NULL;
   }
-  c->sleep_ms = no_sleep;
+  if (c)
+    c->sleep_ms = no_sleep;
   return c;
+}
+
+static awsc_client *make(const char *service, const char *region,
+                         const char *retry_mode, awsc_session **s) {
+  *s = session_on_fake(region, retry_mode, NULL);
+  return client_on(*s, service, NULL);
 }
 
 static void done(awsc_client *c, awsc_session *s) {
@@ -401,22 +416,14 @@ static void s3_call_url(const char *region, const char *endpoint_url,
                         char *scope, size_t scope_size) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "");
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = region;
-  so.transport = &ft.base;
-  so.getenv_fn = env_none;
-  awsc_session *s = NULL;
-  awsc_error err = AWSC_ERROR_INIT;
   url[0] = scope[0] = '\0';
-  if (awsc_session_new(&s, &so, &err) != 0)
-    return;
+  awsc_session *s = session_on_fake(region, NULL, NULL);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint_url;
   co.addressing_style = addressing;
-  awsc_client *c = NULL;
-  if (awsc_client_new(&c, s, "s3", &co, &err) == 0) {
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_on(s, "s3", &co);
+  if (c) {
     char *json = NULL;
     awsc_call_json(c, op, params, &json, &err);
     awsc_mem_free(json);
@@ -528,22 +535,14 @@ static int trailer_put(const char *endpoint, int trailers,
                        size_t len) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.transport = &ft.base;
-  so.getenv_fn = env_none;
-  awsc_session *s = NULL;
-  awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_session_new(&s, &so, &err) != 0)
-    return -1;
+  awsc_session *s = session_on_fake("us-east-1", NULL, NULL);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint;
   co.checksum_trailers = trailers;
-  awsc_client *c = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_on(s, "s3", &co);
   int sent = -1;
-  if (awsc_client_new(&c, s, "s3", &co, &err) == 0) {
+  if (c) {
     mem_reader m = {data, len, 0};
     awsc_body_source src = {0};
     src.kind = AWSC_BODY_CALLBACK;
@@ -807,17 +806,10 @@ static void test_response_checksum_when_required(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.transport = &ft.base;
-  so.getenv_fn = env_when_required;
-  awsc_session *s = NULL;
+  awsc_session *s = session_on_fake("us-east-1", NULL, env_when_required);
+  awsc_client *c = client_on(s, "s3", NULL);
+  CHECK(c != NULL);
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
-  awsc_client *c = NULL;
-  CHECK_INT(awsc_client_new(&c, s, "s3", NULL, &err), 0);
   char *json = NULL;
   /* not asked, not checked */
   CHECK_INT(awsc_call_json(c, "get_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
@@ -937,15 +929,8 @@ static void test_runtime_model_rules(void) {
   }
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "");
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "eu-west-1";
-  so.transport = &ft.base;
-  so.getenv_fn = env_none;
-  awsc_session *s = NULL;
+  awsc_session *s = session_on_fake("eu-west-1", NULL, NULL);
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
   awsc_client *c = NULL;
   CHECK_INT(awsc_client_new_from_model(&c, s, s3_model_path, NULL, &err), 0);
   if (c) {
