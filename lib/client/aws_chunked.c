@@ -7,11 +7,8 @@
  * the encoded length announced up front to hold. The checksum is updated
  * once per chunk, and the bytes go from the chunk (the buffer, or the
  * caller's memory for a MEMORY source) straight into curl's buffer.
- *
- * SHA-1 uses OpenSSL's low-level API for the reason lib/core/hash.c gives
- * (no per-digest fetch or allocation); core has no SHA-1 of its own.
+ * The checksums themselves are client/checksum.c's.
  */
-#define OPENSSL_SUPPRESS_DEPRECATED
 
 #include <errno.h>
 #include <inttypes.h>
@@ -21,25 +18,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <openssl/sha.h>
-
 #include "client/aws_chunked.h"
-
-_Static_assert(sizeof(SHA_CTX) <= sizeof(((awsc_aws_chunked *)0)->hash.sha1),
-               "awsc_aws_chunked hash too small for SHA_CTX");
-
-enum { ALG_CRC32, ALG_CRC32C, ALG_SHA256, ALG_SHA1 };
-
-static const struct {
-  const char *name;
-  const char *trailer;
-  size_t digest_len;
-} algs[] = {
-    [ALG_CRC32] = {"CRC32", "x-amz-checksum-crc32", 4},
-    [ALG_CRC32C] = {"CRC32C", "x-amz-checksum-crc32c", 4},
-    [ALG_SHA256] = {"SHA256", "x-amz-checksum-sha256", AWSC_SHA256_LEN},
-    [ALG_SHA1] = {"SHA1", "x-amz-checksum-sha1", SHA_DIGEST_LENGTH},
-};
 
 /* Where the output is: each phase emits one segment (seg), then the next
  * phase begins. START and CRLF go on to the next chunk. */
@@ -53,13 +32,6 @@ static const char *errno_text(int e, char *buf, size_t n) {
     snprintf(buf, n, "errno %d", e);
   return buf;
 #endif
-}
-
-static int find_alg(const char *name) {
-  for (size_t i = 0; name && i < AWSC_ARRAY_LEN(algs); i++)
-    if (strcasecmp(name, algs[i].name) == 0)
-      return (int)i;
-  return -1;
 }
 
 static unsigned hex_digits(uint64_t v) {
@@ -79,8 +51,8 @@ static int64_t encoded_length(int64_t decoded_len, size_t chunk_size, int alg) {
   uint64_t total = d + full * (hex_digits(c) + 4);
   if (rem)
     total += hex_digits(rem) + 4;
-  total += 3 + strlen(algs[alg].trailer) + 1 +
-           AWSC_BASE64_LEN(algs[alg].digest_len) + 4;
+  total += 3 + strlen(awsc_checksum_header_name(alg)) + 1 +
+           AWSC_BASE64_LEN(awsc_checksum_digest_len(alg)) + 4;
   return total > (uint64_t)INT64_MAX ? -1 : (int64_t)total;
 }
 
@@ -90,59 +62,15 @@ int64_t awsc_aws_chunked_encoded_length(int64_t decoded_len, size_t chunk_size,
     chunk_size = AWSC_AWS_CHUNKED_DEFAULT_SIZE;
   if (chunk_size < AWSC_AWS_CHUNKED_MIN_SIZE)
     return -1;
-  return encoded_length(decoded_len, chunk_size, find_alg(algorithm));
-}
-
-static void hash_init(awsc_aws_chunked *ac) {
-  switch (ac->algorithm) {
-  case ALG_SHA256:
-    awsc_sha256_init(&ac->hash.sha256);
-    break;
-  case ALG_SHA1:
-    SHA1_Init((SHA_CTX *)ac->hash.sha1);
-    break;
-  default:
-    ac->hash.crc = 0;
-  }
-}
-
-static void hash_update(awsc_aws_chunked *ac, const void *p, size_t n) {
-  switch (ac->algorithm) {
-  case ALG_CRC32:
-    ac->hash.crc = awsc_crc32(ac->hash.crc, p, n);
-    break;
-  case ALG_CRC32C:
-    ac->hash.crc = awsc_crc32c(ac->hash.crc, p, n);
-    break;
-  case ALG_SHA256:
-    awsc_sha256_update(&ac->hash.sha256, p, n);
-    break;
-  case ALG_SHA1:
-    SHA1_Update((SHA_CTX *)ac->hash.sha1, p, n);
-    break;
-  }
+  return encoded_length(decoded_len, chunk_size, awsc_checksum_find(algorithm));
 }
 
 /* The checksum in base64 into ac->checksum, then the trailer into
  * ac->text. */
 static void finish(awsc_aws_chunked *ac) {
-  uint8_t d[AWSC_SHA256_LEN];
-  switch (ac->algorithm) {
-  case ALG_SHA256:
-    awsc_sha256_final(&ac->hash.sha256, d);
-    break;
-  case ALG_SHA1:
-    SHA1_Final(d, (SHA_CTX *)ac->hash.sha1);
-    break;
-  default: /* big-endian, as the x-amz-checksum-crc32 header */
-    d[0] = (uint8_t)(ac->hash.crc >> 24);
-    d[1] = (uint8_t)(ac->hash.crc >> 16);
-    d[2] = (uint8_t)(ac->hash.crc >> 8);
-    d[3] = (uint8_t)ac->hash.crc;
-  }
-  awsc_base64_encode(d, algs[ac->algorithm].digest_len, ac->checksum);
+  awsc_checksum_final_b64(&ac->hash, ac->checksum);
   int n = snprintf(ac->text, sizeof(ac->text), "0\r\n%s:%s\r\n\r\n",
-                   algs[ac->algorithm].trailer, ac->checksum);
+                   awsc_checksum_header_name(ac->algorithm), ac->checksum);
   ac->seg = (const uint8_t *)ac->text;
   ac->seg_len = (size_t)n;
   ac->seg_pos = 0;
@@ -219,7 +147,7 @@ static int next_chunk(awsc_aws_chunked *ac) {
     finish(ac);
     return 0;
   }
-  hash_update(ac, data, got);
+  awsc_checksum_update(&ac->hash, data, got);
   ac->consumed += got;
   ac->chunk = data;
   ac->chunk_len = got;
@@ -298,7 +226,7 @@ static void reset(awsc_aws_chunked *ac) {
   ac->inner_touched = false;
   ac->status = 0;
   ac->checksum[0] = '\0';
-  hash_init(ac);
+  awsc_checksum_init(&ac->hash, ac->algorithm);
 }
 
 static int chunked_rewind(void *user_data) {
@@ -403,7 +331,7 @@ int awsc_aws_chunked_init(awsc_aws_chunked *ac, const awsc_body_source *inner,
   if (!ac || !inner || !algorithm)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "aws-chunked: NULL argument");
-  int alg = find_alg(algorithm);
+  int alg = awsc_checksum_find(algorithm);
   if (alg < 0)
     return awsc_error_set(err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
                           "unsupported checksum algorithm for a streamed "
@@ -441,7 +369,7 @@ int awsc_aws_chunked_init(awsc_aws_chunked *ac, const awsc_body_source *inner,
 }
 
 const char *awsc_aws_chunked_trailer_name(const awsc_aws_chunked *ac) {
-  return algs[ac->algorithm].trailer;
+  return awsc_checksum_header_name(ac->algorithm);
 }
 
 int64_t awsc_aws_chunked_decoded_length(const awsc_aws_chunked *ac) {

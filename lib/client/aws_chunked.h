@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "awsc/sys/transport.h"
+#include "client/checksum.h"
 #include "core/core.h"
 
 /* Default size of a chunk, and S3's minimum for every chunk but the last. */
@@ -33,7 +34,7 @@
  */
 typedef struct awsc_aws_chunked {
   awsc_body_source inner; /* copy; its pointers are borrowed */
-  int algorithm;
+  int algorithm;          /* AWSC_CKSUM_* */
   size_t chunk_size;
   int64_t decoded_len; /* -1 = unknown */
   FILE *file;          /* FILE sources */
@@ -51,13 +52,9 @@ typedef struct awsc_aws_chunked {
   bool inner_eof;     /* a source of unknown length has ended */
   bool inner_touched; /* the inner source was read since a rewind */
   int status;         /* sticky failure of a read, 0 if none */
-  union {
-    uint32_t crc;
-    awsc_sha256_ctx sha256;
-    uint64_t sha1[16]; /* >= sizeof(SHA_CTX) (96 bytes) */
-  } hash;
+  awsc_checksum hash;
   char text[96];     /* the current chunk line or the trailer */
-  char checksum[48]; /* base64, "" until the body was read */
+  char checksum[AWSC_CKSUM_B64_MAX]; /* base64, "" until the body was read */
   awsc_error error;  /* details of the last failed read/rewind */
 } awsc_aws_chunked;
 

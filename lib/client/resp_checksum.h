@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "awsc/sys/transport.h"
+#include "client/checksum.h"
 #include "core/core.h"
 #include "runtime/descriptor.h"
 
@@ -26,13 +27,8 @@ typedef struct awsc_resp_checksum {
   awsc_body_sink user; /* the caller's callback sink (wrapped) */
   bool streamed;       /* the body passed through the wrapper */
   int state;           /* 0 undecided, 1 hashing, 2 nothing (more) to do */
-  int alg;
   char expected[96];
-  union {
-    uint32_t crc;
-    awsc_sha256_ctx sha256;
-    uint64_t sha1[16]; /* >= sizeof(SHA_CTX) */
-  } h;
+  awsc_checksum sum;
 } awsc_resp_checksum;
 
 void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,
