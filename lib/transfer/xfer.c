@@ -15,34 +15,38 @@
 #include "transfer/transfer_internal.h"
 
 /* s3transfer's TransferManager.ALLOWED_*_ARGS, in its order (the order of
- * the names in the rejection message). */
-const char *const xfer_upload_args[] = {"ACL",
-                                        "CacheControl",
-                                        "ChecksumAlgorithm",
-                                        "ContentDisposition",
-                                        "ContentEncoding",
-                                        "ContentLanguage",
-                                        "ContentType",
-                                        "ExpectedBucketOwner",
-                                        "Expires",
-                                        "GrantFullControl",
-                                        "GrantRead",
-                                        "GrantReadACP",
-                                        "GrantWriteACP",
-                                        "Metadata",
-                                        "ObjectLockLegalHoldStatus",
-                                        "ObjectLockMode",
-                                        "ObjectLockRetainUntilDate",
-                                        "RequestPayer",
-                                        "ServerSideEncryption",
-                                        "StorageClass",
-                                        "SSECustomerAlgorithm",
-                                        "SSECustomerKey",
-                                        "SSECustomerKeyMD5",
-                                        "SSEKMSKeyId",
-                                        "SSEKMSEncryptionContext",
-                                        "Tagging",
-                                        "WebsiteRedirectLocation"};
+ * the names in the rejection message). ALLOWED_COPY_ARGS is
+ * ALLOWED_UPLOAD_ARGS followed by the copy-source conditions, keys and
+ * directives. */
+#define UPLOAD_ARGS \
+  "ACL", \
+  "CacheControl", \
+  "ChecksumAlgorithm", \
+  "ContentDisposition", \
+  "ContentEncoding", \
+  "ContentLanguage", \
+  "ContentType", \
+  "ExpectedBucketOwner", \
+  "Expires", \
+  "GrantFullControl", \
+  "GrantRead", \
+  "GrantReadACP", \
+  "GrantWriteACP", \
+  "Metadata", \
+  "ObjectLockLegalHoldStatus", \
+  "ObjectLockMode", \
+  "ObjectLockRetainUntilDate", \
+  "RequestPayer", \
+  "ServerSideEncryption", \
+  "StorageClass", \
+  "SSECustomerAlgorithm", \
+  "SSECustomerKey", \
+  "SSECustomerKeyMD5", \
+  "SSEKMSKeyId", \
+  "SSEKMSEncryptionContext", \
+  "Tagging", \
+  "WebsiteRedirectLocation"
+const char *const xfer_upload_args[] = {UPLOAD_ARGS};
 const size_t xfer_upload_args_n = AWSC_ARRAY_LEN(xfer_upload_args);
 
 const char *const xfer_download_args[] = {
@@ -51,33 +55,7 @@ const char *const xfer_download_args[] = {
     "ExpectedBucketOwner"};
 const size_t xfer_download_args_n = AWSC_ARRAY_LEN(xfer_download_args);
 
-const char *const xfer_copy_args[] = {"ACL",
-                                      "CacheControl",
-                                      "ChecksumAlgorithm",
-                                      "ContentDisposition",
-                                      "ContentEncoding",
-                                      "ContentLanguage",
-                                      "ContentType",
-                                      "ExpectedBucketOwner",
-                                      "Expires",
-                                      "GrantFullControl",
-                                      "GrantRead",
-                                      "GrantReadACP",
-                                      "GrantWriteACP",
-                                      "Metadata",
-                                      "ObjectLockLegalHoldStatus",
-                                      "ObjectLockMode",
-                                      "ObjectLockRetainUntilDate",
-                                      "RequestPayer",
-                                      "ServerSideEncryption",
-                                      "StorageClass",
-                                      "SSECustomerAlgorithm",
-                                      "SSECustomerKey",
-                                      "SSECustomerKeyMD5",
-                                      "SSEKMSKeyId",
-                                      "SSEKMSEncryptionContext",
-                                      "Tagging",
-                                      "WebsiteRedirectLocation",
+const char *const xfer_copy_args[] = {UPLOAD_ARGS,
                                       "CopySourceIfMatch",
                                       "CopySourceIfModifiedSince",
                                       "CopySourceIfNoneMatch",
