@@ -15,8 +15,6 @@
 #include <limits.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include "client/aws_chunked.h"
 
@@ -24,15 +22,6 @@
  * phase begins. START and CRLF go on to the next chunk. */
 enum { PH_START, PH_LINE, PH_DATA, PH_CRLF, PH_TRAILER, PH_DONE };
 
-static const char *errno_text(int e, char *buf, size_t n) {
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-  return strerror_r(e, buf, n);
-#else
-  if (strerror_r(e, buf, n) != 0)
-    snprintf(buf, n, "errno %d", e);
-  return buf;
-#endif
-}
 
 static unsigned hex_digits(uint64_t v) {
   unsigned d = 1;
@@ -241,7 +230,7 @@ static int chunked_rewind(void *user_data) {
         char eb[128];
         awsc_error_set(&ac->error, AWSC_EBODY, AWSC_ERROR_IO,
                        "cannot rewind request body file %s: %s", b->path,
-                       errno_text(errno, eb, sizeof(eb)));
+                       awsc_errno_text(errno, eb, sizeof(eb)));
         return -1;
       }
     } else if (b->kind == AWSC_BODY_CALLBACK &&
@@ -257,42 +246,11 @@ static int chunked_rewind(void *user_data) {
 
 static int open_file(awsc_aws_chunked *ac, awsc_error *err) {
   const awsc_body_source *b = &ac->inner;
-  char eb[128];
   if (!b->path)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "aws-chunked: FILE body without a path");
-  ac->file = fopen(b->path, "rb");
-  if (!ac->file)
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                          "cannot open request body file %s: %s", b->path,
-                          errno_text(errno, eb, sizeof(eb)));
-  struct stat st;
-  if (fstat(fileno(ac->file), &st) != 0)
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot stat %s: %s",
-                          b->path, errno_text(errno, eb, sizeof(eb)));
-  ac->decoded_len = b->content_length < 0 ? -1 : b->content_length;
-  if (S_ISREG(st.st_mode)) {
-    uint64_t size = (uint64_t)st.st_size;
-    if (b->offset > size)
-      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                            "offset %" PRIu64 " is past the end of %s (%" PRIu64
-                            " bytes)",
-                            b->offset, b->path, size);
-    if (ac->decoded_len < 0)
-      ac->decoded_len = (int64_t)(size - b->offset);
-    else if ((uint64_t)ac->decoded_len > size - b->offset)
-      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                            "%s holds %" PRIu64 " bytes after offset %" PRIu64
-                            ", fewer than the %" PRId64 " to send",
-                            b->path, size - b->offset, b->offset,
-                            ac->decoded_len);
-  }
-  if (b->offset > (uint64_t)INT64_MAX ||
-      (b->offset && fseeko(ac->file, (off_t)b->offset, SEEK_SET) != 0))
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                          "cannot seek %s to offset %" PRIu64, b->path,
-                          b->offset);
-  return 0;
+  return awsc_file_open_range(b->path, b->offset, b->content_length,
+                              &ac->file, &ac->decoded_len, err);
 }
 
 static int check_source(awsc_aws_chunked *ac, awsc_error *err) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "awsc/common.h"
 
@@ -147,6 +148,14 @@ int awsc_time_parse_any(awsc_sv s, int64_t *out_ms);
 void awsc_hex_encode(const uint8_t *in, size_t n, char *out);
 /* Decode hex (either case); out holds n/2 bytes. 0 or AWSC_EPARSE. */
 int awsc_hex_decode(const char *in, size_t n, uint8_t *out);
+/* strerror_r that always gives text (buf may or may not be used). */
+const char *awsc_errno_text(int e, char *buf, size_t n);
+/* Open `path` to read `want` bytes from `offset` (want -1: to the end of a
+ * regular file; of anything else: unknown, *len -1). Checks that a regular
+ * file holds them; *len is what will be read. AWSC_EIO naming the path on
+ * failure (nothing left open). */
+int awsc_file_open_range(const char *path, uint64_t offset, int64_t want,
+                         FILE **out, int64_t *len, awsc_error *err);
 /* The value of one hex digit (either case), or -1. */
 int awsc_hex_value(unsigned char c);
 /* Standard base64 with padding. Encoded length for n bytes: */

@@ -9,19 +9,9 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "http/curl_internal.h"
 
-static const char *errno_text(int e, char *buf, size_t n) {
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-  return strerror_r(e, buf, n);
-#else
-  if (strerror_r(e, buf, n) != 0)
-    snprintf(buf, n, "errno %d", e);
-  return buf;
-#endif
-}
 
 void exchange_abort(exchange *ex, int status, const char *fmt, ...) {
   if (ex->abort_status)
@@ -39,7 +29,6 @@ static void touch(exchange *ex) {
 
 int exchange_open_body(exchange *ex, awsc_error *err) {
   const awsc_body_source *b = &ex->req->body;
-  char eb[128];
   ex->body_sent = 0;
   switch (b->kind) {
   case AWSC_BODY_MEMORY:
@@ -54,39 +43,8 @@ int exchange_open_body(exchange *ex, awsc_error *err) {
     ex->body_len = 0;
     return AWSC_OK;
   }
-  ex->in = fopen(b->path, "rb");
-  if (!ex->in)
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                          "cannot open request body file %s: %s", b->path,
-                          errno_text(errno, eb, sizeof(eb)));
-  struct stat st;
-  if (fstat(fileno(ex->in), &st) != 0)
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot stat %s: %s",
-                          b->path, errno_text(errno, eb, sizeof(eb)));
-  ex->body_len = b->content_length;
-  if (S_ISREG(st.st_mode)) {
-    uint64_t size = (uint64_t)st.st_size;
-    if (b->offset > size)
-      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                            "offset %" PRIu64 " is past the end of %s (%" PRIu64
-                            " bytes)",
-                            b->offset, b->path, size);
-    /* A regular file knows its length: send it with Content-Length rather
-     * than chunked (S3 refuses chunked transfer encoding). */
-    if (ex->body_len < 0)
-      ex->body_len = (int64_t)(size - b->offset);
-    else if ((uint64_t)ex->body_len > size - b->offset)
-      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                            "%s holds %" PRIu64 " bytes after offset %" PRIu64
-                            ", fewer than the %" PRId64 " to send",
-                            b->path, size - b->offset, b->offset, ex->body_len);
-  }
-  if (b->offset > (uint64_t)INT64_MAX ||
-      (b->offset && fseeko(ex->in, (off_t)b->offset, SEEK_SET) != 0))
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                          "cannot seek %s to offset %" PRIu64, b->path,
-                          b->offset);
-  return AWSC_OK;
+  return awsc_file_open_range(b->path, b->offset, b->content_length, &ex->in,
+                              &ex->body_len, err);
 }
 
 int exchange_finish_sink(exchange *ex, awsc_error *err) {
@@ -100,14 +58,14 @@ int exchange_finish_sink(exchange *ex, awsc_error *err) {
     if (!ex->out)
       return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
                             "cannot create %s: %s", s->path,
-                            errno_text(errno, eb, sizeof(eb)));
+                            awsc_errno_text(errno, eb, sizeof(eb)));
   }
   if (ex->out) {
     FILE *f = ex->out;
     ex->out = NULL;
     if (fclose(f) != 0)
       return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
-                            s->path, errno_text(errno, eb, sizeof(eb)));
+                            s->path, awsc_errno_text(errno, eb, sizeof(eb)));
   }
   return AWSC_OK;
 }
@@ -286,13 +244,13 @@ size_t exchange_write_cb(char *ptr, size_t size, size_t nmemb, void *ud) {
       ex->out = fopen(s->path, "wb");
       if (!ex->out) {
         exchange_abort(ex, AWSC_EIO, "cannot create %s: %s", s->path,
-                       errno_text(errno, eb, sizeof(eb)));
+                       awsc_errno_text(errno, eb, sizeof(eb)));
         return 0;
       }
     }
     if (fwrite(ptr, 1, n, ex->out) != n) {
       exchange_abort(ex, AWSC_EIO, "cannot write %s: %s", s->path,
-                     errno_text(errno, eb, sizeof(eb)));
+                     awsc_errno_text(errno, eb, sizeof(eb)));
       return 0;
     }
     break;
