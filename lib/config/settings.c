@@ -116,6 +116,16 @@ const awsc_setting_def *awsc_setting_def_get(awsc_setting_id id) {
   return (unsigned)id < AWSC_SETTING_COUNT ? &g_settings[id] : NULL;
 }
 
+const char *awsc_setting_choice_name(awsc_setting_id id, int choice) {
+  const awsc_setting_def *d = awsc_setting_def_get(id);
+  if (!d || d->type != AWSC_SETTING_ENUM || choice < 0)
+    return NULL;
+  for (int i = 0; d->choices[i]; i++)
+    if (i == choice)
+      return d->choices[i];
+  return NULL;
+}
+
 static const char *nonempty(const char *s) {
   return (s && *s) ? s : NULL;
 }

@@ -83,6 +83,10 @@ enum { AWSC_SETTING_LEGACY = 0, AWSC_SETTING_REGIONAL = 1 };
 enum { AWSC_SETTING_WHEN_SUPPORTED = 0, AWSC_SETTING_WHEN_REQUIRED = 1 };
 
 const awsc_setting_def *awsc_setting_def_get(awsc_setting_id id);
+/* The text of an ENUM setting's choice (NULL when out of range): how an
+ * explicit value held as an enum becomes the resolver's explicit text, and
+ * how a resolved choice becomes a stable string. */
+const char *awsc_setting_choice_name(awsc_setting_id id, int choice);
 
 /*
  * Resolve one setting: `explicit_text` (NULL or "" = not given; an

@@ -122,7 +122,6 @@ static int resolve_region(awsc_session *s, const awsc_session_options *o,
 static int resolve_settings(awsc_session *s, const awsc_session_options *o,
                             awsc_error *err) {
   const awsc_config *cfg = s->cfg;
-  const awsc_setting_def *d;
   awsc_setting_value v;
   int rc;
 
@@ -132,8 +131,7 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
   if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_RETRY_MODE, o->retry_mode,
                                  &v, err)))
     return rc;
-  d = awsc_setting_def_get(AWSC_SETTING_RETRY_MODE);
-  s->retry_mode = d->choices[v.choice];
+  s->retry_mode = awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, v.choice);
 
   /* botocore: legacy mode's default is _retry.json's max_attempts (5),
    * standard and adaptive default to 3; both count the first attempt. */
@@ -153,8 +151,8 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
   if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_ADDRESSING_STYLE,
                                  o->addressing_style, &v, err)))
     return rc;
-  d = awsc_setting_def_get(AWSC_SETTING_ADDRESSING_STYLE);
-  s->addressing_style = d->choices[v.choice];
+  s->addressing_style =
+      awsc_setting_choice_name(AWSC_SETTING_ADDRESSING_STYLE, v.choice);
 
   if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_CA_BUNDLE, o->ca_bundle,
                                  &v, err)) ||

@@ -34,6 +34,10 @@ static void test_table_complete(void) {
     }
   }
   CHECK(awsc_setting_def_get(AWSC_SETTING_COUNT) == NULL);
+  CHECK_STR(awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, 1), "standard");
+  CHECK(awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, 3) == NULL);
+  CHECK(awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, -1) == NULL);
+  CHECK(awsc_setting_choice_name(AWSC_SETTING_REGION, 0) == NULL);
 }
 
 static void test_precedence(void) {
