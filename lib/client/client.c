@@ -6,6 +6,7 @@
 
 #include "auth/sigv4_internal.h"
 #include "client/client_internal.h"
+#include "config/settings.h"
 
 /* Idle workspaces and arenas a client keeps: about the number of threads
  * that call through it at once. */
@@ -110,23 +111,19 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                   : (style && strcmp(style, "virtual") == 0) ? 2
                                                              : 0;
   c->checksum_trailers = options->checksum_trailers;
-  /* request_checksum_calculation: environment, then profile; botocore's
-   * default is when_supported */
-  const char *calc = awsc_config_getenv(awsc_session_config(session),
-                                        "AWS_REQUEST_CHECKSUM_CALCULATION");
-  if (!calc)
-    calc = awsc_session_get_config(session, "request_checksum_calculation",
-                                   NULL);
-  c->checksum_when_supported = !(calc && strcasecmp(calc, "when_required") == 0);
-  const char *val = awsc_config_getenv(awsc_session_config(session),
-                                       "AWS_RESPONSE_CHECKSUM_VALIDATION");
-  if (!val)
-    val = awsc_session_get_config(session, "response_checksum_validation",
-                                  NULL);
-  c->validate_when_supported = !(val && strcasecmp(val, "when_required") == 0);
-  const char *psign = awsc_session_get_config(session, "s3",
-                                              "payload_signing_enabled");
-  c->s3_payload_signing = !psign                        ? 0
+  /* request_checksum_calculation / response_checksum_validation (default
+   * when_supported) and s3.payload_signing_enabled (unset: the operation
+   * decides): lib/config/settings.c */
+  const awsc_config *cfg = awsc_session_config(session);
+  c->checksum_when_supported =
+      awsc_setting_choice(cfg, AWSC_SETTING_REQUEST_CHECKSUM_CALCULATION) !=
+      AWSC_SETTING_WHEN_REQUIRED;
+  c->validate_when_supported =
+      awsc_setting_choice(cfg, AWSC_SETTING_RESPONSE_CHECKSUM_VALIDATION) !=
+      AWSC_SETTING_WHEN_REQUIRED;
+  const char *psign =
+      awsc_setting_string(cfg, AWSC_SETTING_S3_PAYLOAD_SIGNING_ENABLED);
+  c->s3_payload_signing = !psign                           ? 0
                           : strcasecmp(psign, "true") == 0 ? 1
                                                            : -1;
 

@@ -9,12 +9,12 @@
 
 #include "awsc/client.h"
 #include "awsc/sigv4.h"
-#include "config/session_internal.h"
 #include "core/core.h"
 #include "endpoints/endpoints.h"
 #include "protocols/protocol.h"
 #include "runtime/descriptor.h"
 #include "runtime/value.h"
+#include "session/session_internal.h"
 
 typedef struct awsc_call awsc_call;
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "client/client_internal.h"
+#include "config/settings.h"
 
 void awsc_endpoint_cleanup(awsc_endpoint *ep) {
   if (!ep || ep->in_arena) {
@@ -157,25 +158,6 @@ bool awsc_s3_bucket_is_dns_compatible(const char *b, bool https) {
   return !looks_like_ip(b);
 }
 
-/* ---- settings: environment first, then the profile ---- */
-
-static const char *setting(awsc_session *s, const char *env, const char *key,
-                           const char *subkey) {
-  const char *v = env ? awsc_config_getenv(awsc_session_config(s), env) : NULL;
-  if (v && *v)
-    return v;
-  v = awsc_session_get_config(s, key, subkey);
-  return (v && *v) ? v : NULL;
-}
-
-static bool setting_bool(awsc_session *s, const char *env, const char *key,
-                         const char *subkey, bool dflt) {
-  const char *v = setting(s, env, key, subkey);
-  if (!v)
-    return dflt;
-  return strcasecmp(v, "true") == 0;
-}
-
 /* botocore's LEGACY_GLOBAL_STS_REGIONS */
 static bool sts_legacy_global_region(const char *r) {
   static const char *const regions[] = {
@@ -242,30 +224,28 @@ int awsc_client_endpoints_init(awsc_client *c, const char *endpoint_url,
                           c->region);
   awsc_client_ep_settings *e = &c->ep;
   bool s3 = awsc_client_is_s3(c->svc);
-  e->fips = setting_bool(s, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint",
-                         NULL, false);
-  e->dualstack = setting_bool(s, "AWS_USE_DUALSTACK_ENDPOINT",
-                              "use_dualstack_endpoint", NULL, false) ||
-                 (s3 && setting_bool(s, NULL, "s3", "use_dualstack_endpoint",
-                                     false));
-  e->accelerate = s3 && setting_bool(s, NULL, "s3", "use_accelerate_endpoint",
-                                     false);
-  const char *us_east_1 = setting(s, "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
-                                  "s3", "us_east_1_regional_endpoint");
-  e->s3_global = strcmp(c->region, "us-east-1") == 0 &&
-                 !(us_east_1 && strcasecmp(us_east_1, "regional") == 0);
-  e->arn_region = setting_bool(s, "AWS_S3_USE_ARN_REGION", "s3",
-                               "use_arn_region", true);
-  e->disable_mrap = setting_bool(s, "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
-                                 "s3", "s3_disable_multiregion_access_points",
-                                 false);
-  e->disable_express = setting_bool(s, "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",
-                                    "s3_disable_express_session_auth", NULL,
-                                    false);
-  const char *sts = setting(s, "AWS_STS_REGIONAL_ENDPOINTS",
-                            "sts_regional_endpoints", NULL);
-  e->sts_global = !endpoint_url && sts && strcasecmp(sts, "legacy") == 0 &&
-                  sts_legacy_global_region(c->region);
+  /* The builtins' settings (lib/config/settings.c). */
+  const awsc_config *cfg = awsc_session_config(s);
+  e->fips = awsc_setting_bool(cfg, AWSC_SETTING_USE_FIPS_ENDPOINT);
+  e->dualstack =
+      awsc_setting_bool(cfg, AWSC_SETTING_USE_DUALSTACK_ENDPOINT) ||
+      (s3 && awsc_setting_bool(cfg, AWSC_SETTING_S3_USE_DUALSTACK_ENDPOINT));
+  e->accelerate =
+      s3 && awsc_setting_bool(cfg, AWSC_SETTING_S3_USE_ACCELERATE_ENDPOINT);
+  e->s3_global =
+      strcmp(c->region, "us-east-1") == 0 &&
+      awsc_setting_choice(cfg, AWSC_SETTING_S3_US_EAST_1_REGIONAL_ENDPOINT) !=
+          AWSC_SETTING_REGIONAL;
+  e->arn_region = awsc_setting_bool(cfg, AWSC_SETTING_S3_USE_ARN_REGION);
+  e->disable_mrap =
+      awsc_setting_bool(cfg, AWSC_SETTING_S3_DISABLE_MULTIREGION_ACCESS_POINTS);
+  e->disable_express =
+      awsc_setting_bool(cfg, AWSC_SETTING_S3_DISABLE_EXPRESS_SESSION_AUTH);
+  e->sts_global =
+      !endpoint_url &&
+      awsc_setting_choice(cfg, AWSC_SETTING_STS_REGIONAL_ENDPOINTS) ==
+          AWSC_SETTING_LEGACY &&
+      sts_legacy_global_region(c->region);
   /* botocore: with an endpoint_url, path-style unless virtual is asked */
   if (e->accelerate)
     e->force_path = false;

@@ -25,8 +25,8 @@ void *awsc_realloc(void *ptr, size_t size);
 void awsc_free(void *ptr);
 char *awsc_strdup(const char *s);             /* NULL in -> NULL out */
 char *awsc_strndup(const char *s, size_t n);  /* always NUL-terminates */
-/* Whether awsc_set_allocator installed hooks (init.c then routes libcurl's
- * allocations through them too). */
+/* Whether awsc_set_allocator installed hooks (lib/http/http_init.c then
+ * routes libcurl's allocations through them too). */
 bool awsc_allocator_is_custom(void);
 
 /* ---- byte views ---- */
@@ -237,7 +237,9 @@ int awsc_memcmp_ct(const void *a, const void *b, size_t n);
 void awsc_secure_zero(void *p, size_t n);
 
 /* ---- one-time init (init.c) ---- */
-/* Ensure awsc_global_init ran; returns its status. */
-int awsc_ensure_init(void);
+/* Initialise what core uses (OpenSSL) once; thread-safe, returns the
+ * status of the first run. awsc_global_init (lib/http) calls it, with
+ * libcurl's init: modules above http call awsc_global_init instead. */
+int awsc_core_init(void);
 
 #endif /* AWSC_CORE_CORE_H */

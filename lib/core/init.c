@@ -1,7 +1,8 @@
-/* lib/core/init.c - one-time process initialisation (libcurl, OpenSSL). */
+/* lib/core/init.c - one-time initialisation of what core uses (OpenSSL).
+ * libcurl is lib/http's (http_init.c), which also defines awsc_global_init:
+ * the public init is the highest one that exists, so core never calls up. */
 #include <pthread.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include "core/core.h"
@@ -9,38 +10,7 @@
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static int g_init_status;
 
-/* libcurl's memory callbacks carry no user data, so they forward to the
- * process-wide hooks. */
-static void *curl_cb_malloc(size_t size) {
-  return awsc_malloc(size);
-}
-static void curl_cb_free(void *p) {
-  awsc_free(p);
-}
-static void *curl_cb_realloc(void *p, size_t size) {
-  return awsc_realloc(p, size);
-}
-static char *curl_cb_strdup(const char *s) {
-  return awsc_strdup(s);
-}
-static void *curl_cb_calloc(size_t n, size_t size) {
-  return awsc_calloc(n, size);
-}
-
 static void do_init(void) {
-  CURLcode cc;
-  /* Only route libcurl through our hooks when the embedder installed
-   * some: libcurl's hooks are process-wide and would also affect any
-   * other libcurl user in the process. */
-  if (awsc_allocator_is_custom())
-    cc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_cb_malloc, curl_cb_free,
-                              curl_cb_realloc, curl_cb_strdup, curl_cb_calloc);
-  else
-    cc = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (cc != CURLE_OK) {
-    g_init_status = cc == CURLE_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK;
-    return;
-  }
   if (OPENSSL_init_crypto(OPENSSL_INIT_ADD_ALL_CIPHERS |
                               OPENSSL_INIT_ADD_ALL_DIGESTS,
                           NULL) != 1) {
@@ -50,11 +20,7 @@ static void do_init(void) {
   g_init_status = AWSC_OK;
 }
 
-int awsc_global_init(void) {
+int awsc_core_init(void) {
   pthread_once(&g_once, do_init);
   return g_init_status;
-}
-
-int awsc_ensure_init(void) {
-  return awsc_global_init();
 }

@@ -600,7 +600,7 @@ int awsc_transport_curl_new(awsc_transport **out,
   int rc = check_options(o, err);
   if (rc)
     return rc;
-  rc = awsc_ensure_init();
+  rc = awsc_global_init();
   if (rc)
     return awsc_error_set(err, rc, awsc_http_status_kind(rc),
                           "awsc global initialisation failed: %s",

@@ -1,12 +1,12 @@
 /*
  * lib/sts/sts_client.c - what the STS providers share: an STS client made
  * with the settings of the session being resolved, credentials out of an
- * STS response, and the registration of the role factory.
+ * STS response, and the session's role factory.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "config/session_internal.h"
+#include "session/session_internal.h"
 #include "sts/sts_internal.h"
 
 /* The inner session reads the environment through the outer one's hook,
@@ -100,14 +100,9 @@ void awsc_sts_default_session_name(char *buf, size_t size) {
            (long long)(awsc_time_now_ms() / 1000));
 }
 
-/*
- * Registration. lib/config (lower) can not call this module, and the
- * chain is built before any client exists, so the session reads its
- * default role factory from a one-word registry that this module fills
- * when it is loaded: an ELF constructor runs before main() in every
- * program and shared library that contains this object (libawsc.so
- * always does; see docs/design.md for static linking).
- */
-__attribute__((constructor)) static void sts_register(void) {
-  awsc_session_register_role_factory(awsc_sts_role_factory);
+/* The session module's role factory in a build with STS (the stub is
+ * role_stub.c). An ordinary function the session calls, so a static link
+ * pulls this module in with the session: no constructor, no registry. */
+awsc_role_provider_factory awsc_role_factory_builtin(void) {
+  return awsc_sts_role_factory;
 }

@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 #include "awsc/client.h"
 #include "awsc/sts.h"
 #include "config/config.h"

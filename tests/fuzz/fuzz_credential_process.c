@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_credential_process.c - libFuzzer target for the
  * credential_process reply parser (awsc_credential_process_parse, built on
- * the yajl-backed flat JSON picker of lib/auth/credentials.c).
+ * the yajl-backed flat JSON picker of lib/credentials/credentials.c).
  *
  * Beyond "no crash, no leak, no sanitizer report" it checks two
  * invariants: a success yields a complete snapshot, and a failure's
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include "awsc/session.h"
 #include "cfgtest.h"
 #include "config/config.h"
-#include "config/session_internal.h"
+#include "session/session_internal.h"
 #include "test.h"
 
 static test_env env;

@@ -1,8 +1,6 @@
 /* Unit tests: every core allocation goes through the installed hooks, and
  * each allocation failing in turn yields AWSC_ENOMEM / NULL, never a crash
  * or a leak. The counting allocator is installed before any other call. */
-#include <curl/curl.h>
-
 #include "core/core.h"
 #include "test.h"
 
@@ -260,17 +258,6 @@ static void test_fail_nth_log(void) {
   torture("log", scenario_log);
 }
 
-/* With custom hooks installed, libcurl's allocations go through them too. */
-static void test_curl_uses_hooks(void) {
-  CHECK_INT(awsc_global_init(), 0);
-  test_alloc_reset_counts();
-  CURL *h = curl_easy_init();
-  CHECK(h != NULL);
-  CHECK(test_alloc_count() > 0);
-  curl_easy_cleanup(h);
-  CHECK_INT(test_alloc_live(), 0);
-}
-
 int main(void) {
   test_alloc_install(); /* before any other awsc call */
   RUN(test_hooks_used);
@@ -282,6 +269,5 @@ int main(void) {
   RUN(test_arena_pool);
   RUN(test_fail_nth_strings);
   RUN(test_fail_nth_log);
-  RUN(test_curl_uses_hooks);
   return test_summary();
 }

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 #include "config/config.h"
 #include "test.h"
 

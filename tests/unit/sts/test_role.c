@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "config/session_internal.h"
+#include "session/session_internal.h"
 #include "fake.h"
 #include "sts/sts_internal.h"
 #include "test.h"

@@ -1,5 +1,5 @@
 /*
- * lib/auth/provider_container.c - ECS / EKS Pod Identity container
+ * lib/credentials/provider_container.c - ECS / EKS Pod Identity container
  * credentials (botocore's ContainerProvider and ContainerMetadataFetcher).
  *
  * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is fetched from 169.254.170.2;
@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 #define PNAME AWSC_PROVIDER_NAME_CONTAINER
 #define CONTAINER_HOST "169.254.170.2"

@@ -1,5 +1,5 @@
 /*
- * lib/auth/provider_process.c - credential_process (botocore's
+ * lib/credentials/provider_process.c - credential_process (botocore's
  * ProcessProvider): the profile's command line is split as Python's
  * shlex.split does (POSIX shell quoting, no expansions) and run without a
  * shell; its stdout is a JSON document with the credentials.
@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 extern char **environ;
 

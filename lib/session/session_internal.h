@@ -1,11 +1,11 @@
 /*
- * lib/config/session_internal.h - internal: what clients and the request
+ * lib/session/session_internal.h - internal: what clients and the request
  * pipeline need from a session beyond the public accessors.
  */
-#ifndef AWSC_CONFIG_SESSION_INTERNAL_H
-#define AWSC_CONFIG_SESSION_INTERNAL_H
+#ifndef AWSC_SESSION_SESSION_INTERNAL_H
+#define AWSC_SESSION_SESSION_INTERNAL_H
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 #include "awsc/session.h"
 #include "config/config.h"
 #include "core/core.h"
@@ -42,10 +42,13 @@ int awsc_session_set_role_factory(awsc_session *session,
                                   awsc_role_provider_factory factory);
 
 /* The factory sessions use when awsc_session_set_role_factory gave them
- * none (NULL: the chain's "not built" stub). The STS module registers its
- * own from a load-time constructor; call it before any session builds
- * its chain. */
-void awsc_session_register_role_factory(awsc_role_provider_factory factory);
+ * none (NULL: the chain's "not built" stub). Defined by lib/sts, chosen at
+ * build time: the STS providers' factory when the "sts" service is built
+ * in, else lib/sts/role_stub.c's NULL. A reference from this module to a
+ * higher one, resolved at link time only (docs/design.md, "Role
+ * credentials"); unit tests linking the session without lib/sts link
+ * awsc_role_stub_dep. */
+awsc_role_provider_factory awsc_role_factory_builtin(void);
 
 /* An object made once per session and shared by its clients (compiled
  * endpoint rule sets): the one kept under `key` (compared as a pointer),

@@ -1,19 +1,18 @@
 /*
- * lib/config/session.c - awsc_session: settings resolved once (option >
+ * lib/session/session.c - awsc_session: settings resolved once (option >
  * environment > profile > default), a lazily made transport and
  * credential provider chain, shared by reference count.
  *
  * Immutable after awsc_session_new except the lazily created transport,
  * provider and per-service endpoint URL cache, which one mutex guards.
  */
-#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "config/session_internal.h"
+#include "config/settings.h"
+#include "session/session_internal.h"
 
 typedef struct endpoint_node {
   struct endpoint_node *next;
@@ -59,12 +58,6 @@ struct awsc_session {
   bool provider_built;
 };
 
-/* Where a value came from, for messages. */
-typedef struct setting {
-  const char *value;
-  char source[96];
-} setting;
-
 static int oom(awsc_error *err) {
   return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                         "out of memory creating session");
@@ -77,28 +70,6 @@ static int bad_option(awsc_error *err, const char *what) {
 
 static const char *nonempty(const char *s) { return (s && *s) ? s : NULL; }
 
-/* option > env1 > env2 > profile key (> NULL). */
-static setting resolve(const awsc_config *cfg, const char *option,
-                       const char *env1, const char *env2, const char *key) {
-  setting st = {NULL, ""};
-  const char *v;
-  if ((v = nonempty(option))) {
-    st.value = v;
-    awsc_strlcpy(st.source, "the session options", sizeof(st.source));
-  } else if (env1 && (v = awsc_config_getenv(cfg, env1))) {
-    st.value = v;
-    snprintf(st.source, sizeof(st.source), "%s", env1);
-  } else if (env2 && (v = awsc_config_getenv(cfg, env2))) {
-    st.value = v;
-    snprintf(st.source, sizeof(st.source), "%s", env2);
-  } else if (key && (v = nonempty(awsc_config_get_scoped(cfg, key)))) {
-    st.value = v;
-    snprintf(st.source, sizeof(st.source), "%s of profile %s", key,
-             awsc_config_profile_name(cfg));
-  }
-  return st;
-}
-
 static int copy_setting(awsc_session *s, const char **dst, const char *v,
                         awsc_error *err) {
   *dst = NULL;
@@ -106,20 +77,6 @@ static int copy_setting(awsc_session *s, const char **dst, const char *v,
     return 0;
   *dst = awsc_arena_strdup(s->arena, v);
   return *dst ? 0 : oom(err);
-}
-
-static bool from_options(const setting *st) {
-  return strcmp(st->source, "the session options") == 0;
-}
-
-/* The error for a bad value: EINVAL from the options, ECONFIG otherwise. */
-static int bad_value(awsc_error *err, const setting *st, const char *name,
-                     const char *expected) {
-  bool opt = from_options(st);
-  return awsc_error_set(err, opt ? AWSC_EINVAL : AWSC_ECONFIG,
-                        opt ? AWSC_ERROR_VALIDATION : AWSC_ERROR_CONFIG,
-                        "Invalid %s '%.64s' from %s: %s", name, st->value,
-                        st->source, expected);
 }
 
 /* botocore's validate_region_name: it becomes part of host names. */
@@ -137,112 +94,82 @@ static bool valid_region(const char *r) {
   return true;
 }
 
-/* A positive decimal integer, surrounding blanks allowed (Python int()). */
-static bool parse_positive(const char *s, int *out) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  if (*s == '+')
-    s++;
-  if (*s < '0' || *s > '9')
-    return false;
-  long long v = 0;
-  while (*s >= '0' && *s <= '9') {
-    v = v * 10 + (*s++ - '0');
-    if (v > INT_MAX)
-      return false;
-  }
-  while (*s == ' ' || *s == '\t')
-    s++;
-  if (*s || v < 1)
-    return false;
-  *out = (int)v;
-  return true;
-}
-
-static bool is_true(const char *v) { return v && strcasecmp(v, "true") == 0; }
-
-static int resolve_settings(awsc_session *s, const awsc_session_options *o,
-                            awsc_error *err) {
-  const awsc_config *cfg = s->cfg;
-  int rc;
-
-  setting st = resolve(cfg, o->region, "AWS_REGION", "AWS_DEFAULT_REGION",
-                       "region");
-  if (st.value && !valid_region(st.value))
+static int resolve_region(awsc_session *s, const awsc_session_options *o,
+                          awsc_error *err) {
+  awsc_setting_value v;
+  int rc = awsc_setting_resolve(s->cfg, AWSC_SETTING_REGION, o->region, &v,
+                                err);
+  if (rc)
+    return rc;
+  bool opt = v.source == AWSC_SETTING_FROM_EXPLICIT;
+  if (v.text && !valid_region(v.text))
     return awsc_error_set(
-        err, from_options(&st) ? AWSC_EINVAL : AWSC_ECONFIG,
-        from_options(&st) ? AWSC_ERROR_VALIDATION : AWSC_ERROR_CONFIG,
+        err, opt ? AWSC_EINVAL : AWSC_ECONFIG,
+        opt ? AWSC_ERROR_VALIDATION : AWSC_ERROR_CONFIG,
         "Provided region_name '%.64s' (from %s) doesn't match a supported "
         "format.",
-        st.value, st.source);
-  if ((rc = copy_setting(s, &s->region, st.value, err)))
+        v.text, v.origin);
+  if ((rc = copy_setting(s, &s->region, v.text, err)))
     return rc;
   if (s->region)
     awsc_log(&s->logger, AWSC_LOG_DEBUG, "session: region %s from %s",
-             s->region, st.source);
+             s->region, v.origin);
+  return 0;
+}
 
-  st = resolve(cfg, o->retry_mode, "AWS_RETRY_MODE", NULL, "retry_mode");
-  s->retry_mode = "legacy";
-  if (st.value) {
-    static const char *const modes[] = {"legacy", "standard", "adaptive"};
-    s->retry_mode = NULL;
-    for (size_t i = 0; i < AWSC_ARRAY_LEN(modes); i++)
-      if (strcmp(st.value, modes[i]) == 0)
-        s->retry_mode = modes[i];
-    if (!s->retry_mode)
-      return bad_value(err, &st, "retry_mode",
-                       "expected legacy, standard or adaptive");
-  }
+/* The explicit layer of each setting is one step: the option as text
+ * (NULL = not given), handed to the resolver. */
+static int resolve_settings(awsc_session *s, const awsc_session_options *o,
+                            awsc_error *err) {
+  const awsc_config *cfg = s->cfg;
+  awsc_setting_value v;
+  int rc;
+
+  if ((rc = resolve_region(s, o, err)))
+    return rc;
+
+  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_RETRY_MODE, o->retry_mode,
+                                 &v, err)))
+    return rc;
+  s->retry_mode = awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, v.choice);
 
   /* botocore: legacy mode's default is _retry.json's max_attempts (5),
    * standard and adaptive default to 3; both count the first attempt. */
-  s->max_attempts = strcmp(s->retry_mode, "legacy") == 0 ? 5 : 3;
   if (o->max_attempts < 0)
     return bad_option(err, "max_attempts must be positive");
   if (o->max_attempts > 0) {
     s->max_attempts = o->max_attempts;
   } else {
-    st = resolve(cfg, NULL, "AWS_MAX_ATTEMPTS", NULL, "max_attempts");
-    if (st.value && !parse_positive(st.value, &s->max_attempts))
-      return bad_value(err, &st, "max_attempts", "expected an integer >= 1");
+    if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_MAX_ATTEMPTS, NULL, &v,
+                                   err)))
+      return rc;
+    s->max_attempts = v.text                              ? v.i
+                      : strcmp(s->retry_mode, "legacy") == 0 ? 5
+                                                             : 3;
   }
 
-  st = resolve(cfg, o->addressing_style, NULL, NULL, NULL);
-  if (!st.value) {
-    const char *v = nonempty(
-        awsc_config_get_scoped_sub(cfg, "s3", "addressing_style"));
-    if (v) {
-      st.value = v;
-      snprintf(st.source, sizeof(st.source), "s3.addressing_style of profile %s",
-               awsc_config_profile_name(cfg));
-    }
-  }
-  s->addressing_style = "auto";
-  if (st.value) {
-    static const char *const styles[] = {"auto", "path", "virtual"};
-    s->addressing_style = NULL;
-    for (size_t i = 0; i < AWSC_ARRAY_LEN(styles); i++)
-      if (strcmp(st.value, styles[i]) == 0)
-        s->addressing_style = styles[i];
-    if (!s->addressing_style)
-      return bad_value(err, &st, "addressing_style",
-                       "expected auto, path or virtual");
-  }
+  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_ADDRESSING_STYLE,
+                                 o->addressing_style, &v, err)))
+    return rc;
+  s->addressing_style =
+      awsc_setting_choice_name(AWSC_SETTING_ADDRESSING_STYLE, v.choice);
 
-  st = resolve(cfg, o->ca_bundle, "AWS_CA_BUNDLE", NULL, "ca_bundle");
-  if ((rc = copy_setting(s, &s->ca_bundle, st.value, err)))
+  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_CA_BUNDLE, o->ca_bundle,
+                                 &v, err)) ||
+      (rc = copy_setting(s, &s->ca_bundle, v.text, err)))
     return rc;
 
   /* The option wins over everything, the ignore flag included. */
   if ((rc = copy_setting(s, &s->endpoint_url, nonempty(o->endpoint_url), err)))
     return rc;
-  if (o->ignore_configured_endpoint_urls != 0) {
-    s->ignore_endpoints = o->ignore_configured_endpoint_urls > 0;
-  } else {
-    st = resolve(cfg, NULL, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", NULL,
-                 "ignore_configured_endpoint_urls");
-    s->ignore_endpoints = is_true(st.value);
-  }
+  const char *ignore = o->ignore_configured_endpoint_urls > 0   ? "true"
+                       : o->ignore_configured_endpoint_urls < 0 ? "false"
+                                                                : NULL;
+  if ((rc = awsc_setting_resolve(cfg,
+                                 AWSC_SETTING_IGNORE_CONFIGURED_ENDPOINT_URLS,
+                                 ignore, &v, err)))
+    return rc;
+  s->ignore_endpoints = v.b;
 
   if (o->connect_timeout_ms < 0 || o->read_timeout_ms < 0)
     return bad_option(err, "timeouts must not be negative");
@@ -296,7 +223,7 @@ int awsc_session_new(awsc_session **out, const awsc_session_options *options,
   if (o->log_level < AWSC_LOG_TRACE || o->log_level > AWSC_LOG_OFF)
     return bad_option(err, "invalid log_level");
 
-  int rc = awsc_ensure_init();
+  int rc = awsc_global_init();
   if (rc)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL,
                           "library initialisation failed");
@@ -624,16 +551,6 @@ awsc_transport *awsc_session_transport(awsc_session *s) {
   return t;
 }
 
-/* The role factory of sessions that were given none: the STS module
- * (a higher layer this one can not call) registers its own when it is
- * loaded, see lib/sts/sts_client.c and docs/design.md. Written once
- * before main(), read when a chain is built. */
-static _Atomic(awsc_role_provider_factory) g_default_role_factory;
-
-void awsc_session_register_role_factory(awsc_role_provider_factory factory) {
-  atomic_store(&g_default_role_factory, factory);
-}
-
 int awsc_session_set_role_factory(awsc_session *s,
                                   awsc_role_provider_factory factory) {
   if (!s)
@@ -654,8 +571,8 @@ static int provider_locked(awsc_session *s, awsc_error *err) {
   if (rc)
     return rc;
   awsc_default_chain_options co = {0};
-  co.role_factory = s->role_factory ? s->role_factory
-                                    : atomic_load(&g_default_role_factory);
+  co.role_factory =
+      s->role_factory ? s->role_factory : awsc_role_factory_builtin();
   co.logger = &s->logger;
   /* boto3.Session(profile_name=...) leaves the environment keys out. */
   co.skip_env = s->profile_in_code;

@@ -1,5 +1,5 @@
 /*
- * lib/auth/provider_imds.c - EC2 instance metadata credentials (botocore's
+ * lib/credentials/provider_imds.c - EC2 instance metadata credentials (botocore's
  * InstanceMetadataProvider / InstanceMetadataFetcher), IMDSv2 first:
  *   PUT  latest/api/token (X-aws-ec2-metadata-token-ttl-seconds: 21600)
  *   GET  latest/meta-data/iam/security-credentials/        -> role name
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 #define PNAME AWSC_PROVIDER_NAME_IMDS
 #define IMDS_BASE_IPV4 "http://169.254.169.254/"

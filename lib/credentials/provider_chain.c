@@ -1,10 +1,10 @@
 /*
- * lib/auth/provider_chain.c - the provider chain (botocore's
+ * lib/credentials/provider_chain.c - the provider chain (botocore's
  * CredentialResolver) and the default chain (create_credential_resolver).
  */
 #include <string.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 typedef struct chain_impl {
   awsc_credentials_provider **providers;

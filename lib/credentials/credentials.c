@@ -1,5 +1,5 @@
 /*
- * lib/auth/credentials.c - the credentials snapshot, the provider wrappers,
+ * lib/credentials/credentials.c - the credentials snapshot, the provider wrappers,
  * the static and caching providers, and small helpers the built-in
  * providers share (flat JSON picking, secret-wiping buffers, messages).
  */
@@ -12,7 +12,7 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 /* ---- the snapshot ---- */
 

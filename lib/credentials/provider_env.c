@@ -1,9 +1,9 @@
 /*
- * lib/auth/provider_env.c - credentials from the environment (botocore's
+ * lib/credentials/provider_env.c - credentials from the environment (botocore's
  * EnvProvider): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  * AWS_SECURITY_TOKEN / AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION.
  */
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 typedef struct env_impl {
   const awsc_config *cfg;

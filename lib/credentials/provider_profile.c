@@ -1,10 +1,10 @@
 /*
- * lib/auth/provider_profile.c - static keys in the shared files (botocore's
+ * lib/credentials/provider_profile.c - static keys in the shared files (botocore's
  * SharedCredentialProvider and ConfigProvider): aws_access_key_id,
  * aws_secret_access_key, aws_security_token / aws_session_token in the
  * profile's section of the credentials file or of the config file.
  */
-#include "auth/credentials_internal.h"
+#include "credentials/credentials_internal.h"
 
 typedef const char *(*profile_lookup_fn)(const awsc_config *cfg,
                                          const char *key);

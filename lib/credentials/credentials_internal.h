@@ -1,9 +1,9 @@
 /*
- * lib/auth/credentials_internal.h - internal: the built-in credential
+ * lib/credentials/credentials_internal.h - internal: the built-in credential
  * providers and the default chain (botocore order).
  */
-#ifndef AWSC_AUTH_CREDENTIALS_INTERNAL_H
-#define AWSC_AUTH_CREDENTIALS_INTERNAL_H
+#ifndef AWSC_CREDENTIALS_CREDENTIALS_INTERNAL_H
+#define AWSC_CREDENTIALS_CREDENTIALS_INTERNAL_H
 
 #include <stdbool.h>
 
