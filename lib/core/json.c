@@ -9,9 +9,10 @@
  * pool to survive).
  *
  * Linear in the input by construction: each byte is looked at a bounded
- * number of times (a string is found with one memchr for its first quote,
- * and only a string with escapes is then walked byte by byte, once), the
- * scratch block grows geometrically, and nesting is a bit stack.
+ * number of times (a string is scanned once, eight bytes at a time until
+ * a quote, backslash, control or non-ASCII byte; an escape is decoded
+ * where it stands and the scan goes on after it), the scratch block grows
+ * geometrically, and nesting is a bit stack.
  */
 #include "core/json.h"
 
@@ -72,9 +73,7 @@ static int fail(awsc_json_reader *r, int rc, const char *what) {
 
 /* Grow the scratch block to at least `need` bytes, keeping its first
  * `keep` bytes. */
-static int grow_scratch(awsc_json_reader *r, size_t need, size_t keep) {
-  if (need <= r->scratch_cap)
-    return 0;
+static int grow_scratch_slow(awsc_json_reader *r, size_t need, size_t keep) {
   size_t cap = r->scratch_cap < 256 ? 256 : r->scratch_cap;
   while (cap < need) {
     if (cap > SIZE_MAX / 2)
@@ -91,6 +90,10 @@ static int grow_scratch(awsc_json_reader *r, size_t need, size_t keep) {
   r->scratch = n;
   r->scratch_cap = cap;
   return 0;
+}
+
+static inline int grow_scratch(awsc_json_reader *r, size_t need, size_t keep) {
+  return need <= r->scratch_cap ? 0 : grow_scratch_slow(r, need, keep);
 }
 
 int awsc_json_reader_reserve(awsc_json_reader *r, size_t n) {
@@ -128,30 +131,66 @@ static size_t utf8_seq(const unsigned char *s, const unsigned char *end) {
   return len;
 }
 
-/* Check raw string bytes [s, e): no control characters, valid UTF-8. */
-static int check_text(awsc_json_reader *r, const char *s, const char *e) {
-  if (r->flags & AWSC_JREAD_NO_UTF8_CHECK)
-    return 0;
-  const unsigned char *p = (const unsigned char *)s;
-  const unsigned char *end = (const unsigned char *)e;
-  while (p < end) {
-    unsigned char c = *p;
-    if (c >= 0x20 && c < 0x80) {
-      p++;
-      continue;
+/* stop_byte[c]: 1 '"' and '\\' (always a stop), 2 control characters
+ * and non-ASCII bytes (a stop unless the text is trusted). */
+#define S8 2, 2, 2, 2, 2, 2, 2, 2
+#define Z8 0, 0, 0, 0, 0, 0, 0, 0
+static const uint8_t stop_byte[256] = {
+    S8, S8, S8, S8,                             /* 0x00 - 0x1f */
+    0,  0,  1,  0,  0,  0,  0,  0,  Z8, Z8, Z8, /* 0x20 - 0x3f: '"' */
+    Z8, Z8, Z8, 0,  0,  0,  0,  1,  0,  0,  0,  /* 0x40 - 0x5f: '\\' */
+    Z8, Z8, Z8, Z8,                             /* 0x60 - 0x7f */
+    S8, S8, S8, S8, S8, S8, S8, S8, S8, S8, S8, S8, S8, S8, S8, S8};
+#undef S8
+#undef Z8
+
+/* The first byte at or after p that plain copying must stop at: '"',
+ * '\\', and unless the text is trusted a control character or a
+ * non-ASCII byte (whose sequence is then checked). Eight bytes at a time
+ * while none of them is such a byte. */
+static const char *scan_plain(const char *p, const char *end, bool strict) {
+  const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+  while (end - p >= 8) {
+    uint64_t w, q, b;
+    memcpy(&w, p, 8);
+    q = w ^ (ones * '"');
+    b = w ^ (ones * '\\');
+    /* (x - 1) & ~x has the high bit set in (at least) each zero byte */
+    uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b);
+    if (strict) /* bytes below 0x20, and bytes with the high bit */
+      hit |= ((w - ones * 0x20) & ~w) | w;
+    if (hit & highs)
+      break;
+    p += 8;
+  }
+  const uint8_t mask = strict ? 3 : 1;
+  for (; p < end; p++)
+    if (stop_byte[(unsigned char)*p] & mask)
+      return p;
+  return end;
+}
+
+/* Checked plain text from p up to the next '"' or '\\' (or the end), or
+ * NULL after a failure (a control character, invalid UTF-8). */
+static const char *plain_run(awsc_json_reader *r, const char *p) {
+  bool strict = !(r->flags & AWSC_JREAD_NO_UTF8_CHECK);
+  for (;;) {
+    p = scan_plain(p, r->end, strict);
+    if (p >= r->end || *p == '"' || *p == '\\')
+      return p;
+    r->p = p;
+    if ((unsigned char)*p < 0x20) {
+      fail(r, AWSC_EPARSE, "control character in string");
+      return NULL;
     }
-    if (c < 0x20) {
-      r->p = (const char *)p;
-      return fail(r, AWSC_EPARSE, "control character in string");
-    }
-    size_t k = utf8_seq(p, end);
+    size_t k =
+        utf8_seq((const unsigned char *)p, (const unsigned char *)r->end);
     if (!k) {
-      r->p = (const char *)p;
-      return fail(r, AWSC_EPARSE, "invalid UTF-8 in string");
+      fail(r, AWSC_EPARSE, "invalid UTF-8 in string");
+      return NULL;
     }
     p += k;
   }
-  return 0;
 }
 
 static int hex4(const char *p, uint32_t *out) {
@@ -198,16 +237,17 @@ static size_t put_utf8(char *o, uint32_t cp) {
 /* One escape at r->p (on the backslash) into out (room for 4 bytes);
  * returns the decoded length, or 0 after a failure. */
 static size_t decode_escape(awsc_json_reader *r, char *out) {
-  static const char from[] = "\"\\/bfnrt";
-  static const char to[] = "\"\\/\b\f\n\r\t";
+  /* the one-letter escapes; 0: not one */
+  static const char simple[256] = {
+      ['"'] = '"',  ['\\'] = '\\', ['/'] = '/',  ['b'] = '\b',
+      ['f'] = '\f', ['n'] = '\n',  ['r'] = '\r', ['t'] = '\t'};
   if (r->end - r->p < 2) {
     fail(r, AWSC_EPARSE, "unterminated string");
     return 0;
   }
   char e = r->p[1];
-  const char *simple = e ? memchr(from, e, sizeof from - 1) : NULL;
-  if (simple) {
-    out[0] = to[simple - from];
+  if (simple[(unsigned char)e]) {
+    out[0] = simple[(unsigned char)e];
     r->p += 2;
     return 1;
   }
@@ -260,10 +300,10 @@ static int read_escaped(awsc_json_reader *r, const char *s, awsc_jtok *tok) {
       continue;
     }
     const char *run = r->p;
-    while (r->p < r->end && *r->p != '"' && *r->p != '\\')
-      r->p++;
-    if (check_text(r, run, r->p))
+    const char *e = plain_run(r, run);
+    if (!e)
       return r->rc;
+    r->p = e;
     size_t k = (size_t)(r->p - run);
     if (out && grow_scratch(r, n + k + 1, n))
       return r->rc;
@@ -277,26 +317,21 @@ static int read_escaped(awsc_json_reader *r, const char *s, awsc_jtok *tok) {
   return 0;
 }
 
-/* A string at r->p (on the opening quote) into tok. */
+/* A string at r->p (on the opening quote) into tok: a view of the input
+ * unless it holds escapes. */
 static int read_string(awsc_json_reader *r, awsc_jtok *tok) {
   const char *s = r->p + 1;
-  const char *q = memchr(s, '"', (size_t)(r->end - s));
-  const char *bs = memchr(s, '\\', (size_t)((q ? q : r->end) - s));
-  if (bs) {
-    if (check_text(r, s, bs))
-      return r->rc;
-    r->p = bs;
-    return read_escaped(r, s, tok);
-  }
-  if (check_text(r, s, q ? q : r->end))
+  const char *e = plain_run(r, s);
+  if (!e)
     return r->rc;
-  if (!q) {
-    r->p = r->end;
+  r->p = e;
+  if (e >= r->end)
     return fail(r, AWSC_EPARSE, "unterminated string");
-  }
+  if (*e == '\\')
+    return read_escaped(r, s, tok);
   tok->p = s;
-  tok->n = (size_t)(q - s);
-  r->p = q + 1;
+  tok->n = (size_t)(e - s);
+  r->p = e + 1;
   return 0;
 }
 
