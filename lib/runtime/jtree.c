@@ -177,8 +177,12 @@ static int build(jbuilder *j, unsigned flags) {
       return 0;
     case AWSC_JTOK_KEY:
       if ((flags & AWSC_JPARSE_SKIP_DOCS) && is_doc_key(t.p, t.n)) {
-        if ((rc = awsc_json_read(&j->r, &t)) != 0 ||
-            (rc = awsc_json_skip(&j->r, &t)) != 0)
+        j->r.no_decode = true; /* checked, not decoded: nobody reads it */
+        rc = awsc_json_read(&j->r, &t);
+        if (rc == 0)
+          rc = awsc_json_skip(&j->r, &t);
+        j->r.no_decode = false;
+        if (rc)
           return rc;
         continue;
       }
