@@ -353,9 +353,8 @@ static int dispatch(jstate *x, awsc_json_reader *r, const awsc_jtok *t) {
         t->type == AWSC_JTOK_BEGIN_OBJECT ? j_start_map(x) : j_start_array(x);
     if (go && x->skip) {
       x->skip = false;
-      int rc = awsc_json_skip(r, t);
-      if (rc)
-        return fail(x, rc);
+      if (awsc_json_skip(r, t))
+        return 0; /* the reader's failure, reported by parse_json */
     }
     return go;
   }
@@ -405,7 +404,7 @@ static int parse_json(awsc_pctx *c, const awsc_shape *shape, bool fill,
     ;
   if (x.rc)
     rc = x.rc;
-  else if (rc)
+  else if (r.rc)
     rc = reader_error(&r, c->err);
   awsc_json_reader_cleanup(&r);
   if (rc == 0 && !fill && !x.root_done)

@@ -14,8 +14,11 @@
 #include <time.h>
 
 #include "core/json.h"
+#include "protocols/parse_internal.h"
 #include "runtime/jtree.h"
 #include "test.h"
+
+static const char *models_dir;
 
 #if defined(__SANITIZE_ADDRESS__)
 #define LINEAR_LIMIT_S 2.0
@@ -167,6 +170,69 @@ static void test_tree_limits_and_oom(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
+/* A response body through the value builder (lib/protocols/parse_json.c):
+ * escapes decoded, unknown members skipped by the reader, and a bad
+ * escape inside a skipped member still reported with its message. */
+static void test_response_path(void) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/sqs/2012-11-05/service-2.json", models_dir);
+  FILE *f = fopen(path, "rb");
+  CHECK(f != NULL);
+  if (!f)
+    return;
+  static char model[1 << 20];
+  size_t mlen = fread(model, 1, sizeof model, f);
+  fclose(f);
+  awsc_arena *ma = awsc_arena_new(0);
+  awsc_service *svc = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_service_from_json(&svc, ma, model, mlen, &err), 0);
+  const awsc_operation *op =
+      svc ? awsc_service_find_operation(svc, "ReceiveMessage") : NULL;
+  CHECK(op != NULL);
+  if (!op) {
+    awsc_arena_free(ma);
+    return;
+  }
+  static const struct {
+    const char *body;
+    int rc;
+    const char *body_or_msg;
+  } cases[] = {
+      {"{\"Messages\":[{\"Other\":{\"x\":[\"\\n\"]},\"Body\":\"a\\\"b\\u00e9\"}"
+       "]}",
+       0, "a\"b\xc3\xa9"},
+      {"{\"Messages\":[{\"Other\":{\"x\":[\"\\q\"]},\"Body\":\"b\"}]}",
+       AWSC_EPARSE,
+       "invalid JSON in response: bad escape in string near byte 29"},
+      {"{\"Messages\":[{\"Body\":\"b\"}]", AWSC_EPARSE,
+       "invalid JSON in response: expected ',' or '}' near byte 26"},
+  };
+  awsc_http_header hdrs[] = {{"content-type", "application/x-amz-json-1.0"}};
+  for (size_t i = 0; i < AWSC_ARRAY_LEN(cases); i++) {
+    awsc_raw_response resp = {200, hdrs, 1, cases[i].body,
+                              strlen(cases[i].body)};
+    awsc_arena *a = awsc_arena_new(0);
+    awsc_value out;
+    awsc_error e = AWSC_ERROR_INIT;
+    int rc = awsc_parse_output_with(svc, op, &resp, a, &out, &e, 0);
+    CHECK_INT(rc, cases[i].rc);
+    if (rc == 0) {
+      const awsc_value *m = awsc_value_get(&out, "Messages");
+      const awsc_value *b =
+          m && m->u.list.n ? awsc_value_get(&m->u.list.items[0], "Body") : NULL;
+      CHECK(b && b->type == AWSC_V_STRING);
+      if (b && b->type == AWSC_V_STRING)
+        CHECK(b->u.s.n == strlen(cases[i].body_or_msg) &&
+              memcmp(b->u.s.p, cases[i].body_or_msg, b->u.s.n) == 0);
+    } else {
+      CHECK_STR(e.message, cases[i].body_or_msg);
+    }
+    awsc_arena_free(a);
+  }
+  awsc_arena_free(ma);
+}
+
 /* ---- linearity ---- */
 
 /* `unit` repeated to fill `n` bytes between `head` and `tail`. */
@@ -282,11 +348,17 @@ static void test_linear(void) {
   }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s <models dir>\n", argv[0]);
+    return 2;
+  }
+  models_dir = argv[1];
   test_alloc_install();
   RUN(test_tokens);
   RUN(test_skip);
   RUN(test_tree_limits_and_oom);
+  RUN(test_response_path);
   RUN(test_linear);
   return test_summary();
 }
