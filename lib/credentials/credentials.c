@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <yajl/yajl_parse.h>
 
+#include "core/json.h"
 #include "credentials/credentials_internal.h"
 
 /* ---- the snapshot ---- */
@@ -424,247 +424,95 @@ int awsc_buf_append_secret(awsc_buf *b, const void *data, size_t n) {
   return AWSC_OK;
 }
 
-/*
- * yajl's memory. yajl does not check its own allocations (yajl_alloc and
- * the buffer code dereference what malloc returned), so it must never see
- * a failure: it gets a pool sized up front from a scan of the text (one
- * checked awsc_malloc), served by a bump allocator. The pool is wiped as a
- * whole at the end, since the lexer and decode buffers hold pieces of the
- * secrets. Blocks past the pool (should the estimate ever be short) come
- * from awsc_malloc with a size header so that they are wiped too.
- */
+/* ---- flat JSON object picking ----
+ * On the library's JSON reader (lib/core/json.h). The text holds
+ * secrets, so the reader's scratch block (decoded strings) is sized once
+ * up front and wiped when freed, and no message ever quotes the text. */
 #define JSON_MAX_DEPTH 64
-#define POOL_ALIGN 16
+#define NOT_AN_OBJECT 1 /* internal: the root is not an object */
 
-typedef struct json_pool {
-  unsigned char *base;
-  size_t size;
-  size_t used;
-  size_t last; /* offset of the most recent block (in-place growth) */
-  bool failed; /* an allocation could not be served */
-} json_pool;
-
-typedef struct pool_hdr {
-  size_t size;
-  size_t pad;
-} pool_hdr;
-
-static size_t align_up(size_t n) {
-  return (n + POOL_ALIGN - 1) & ~(size_t)(POOL_ALIGN - 1);
-}
-
-static bool in_pool(const json_pool *p, const void *ptr) {
-  uintptr_t a = (uintptr_t)ptr, b = (uintptr_t)p->base;
-  return a >= b && a < b + p->size;
-}
-
-static void *pool_malloc(void *ctx, size_t size) {
-  json_pool *p = ctx;
-  size_t need = align_up(size ? size : 1) + POOL_ALIGN;
-  if (size < SIZE_MAX / 2 && p->size - p->used >= need) {
-    unsigned char *b = p->base + p->used;
-    memcpy(b, &size, sizeof(size));
-    p->last = p->used;
-    p->used += need;
-    return b + POOL_ALIGN;
-  }
-  if (size > SIZE_MAX - sizeof(pool_hdr)) {
-    p->failed = true;
-    return NULL;
-  }
-  pool_hdr *h = awsc_malloc(sizeof(pool_hdr) + size);
-  if (!h) {
-    p->failed = true;
-    return NULL;
-  }
-  h->size = size;
-  return h + 1;
-}
-
-static size_t block_size(const json_pool *p, const void *ptr) {
-  size_t size;
-  if (in_pool(p, ptr))
-    memcpy(&size, (const unsigned char *)ptr - POOL_ALIGN, sizeof(size));
-  else
-    size = ((const pool_hdr *)ptr - 1)->size;
-  return size;
-}
-
-static void pool_free(void *ctx, void *ptr) {
-  json_pool *p = ctx;
-  if (!ptr)
-    return;
-  if (in_pool(p, ptr)) {
-    /* Only the newest block gives its room back; the rest is reclaimed
-     * with the whole pool. */
-    if ((unsigned char *)ptr - POOL_ALIGN == p->base + p->last &&
-        p->last < p->used) {
-      p->used = p->last;
-      p->last = p->used; /* no further roll-back */
-    }
-    return;
-  }
-  pool_hdr *h = (pool_hdr *)ptr - 1;
-  awsc_secure_zero(h, sizeof(*h) + h->size);
-  awsc_free(h);
-}
-
-static void *pool_realloc(void *ctx, void *ptr, size_t size) {
-  json_pool *p = ctx;
-  if (!ptr)
-    return pool_malloc(ctx, size);
-  size_t old = block_size(p, ptr);
-  unsigned char *hdr = (unsigned char *)ptr - POOL_ALIGN;
-  if (in_pool(p, ptr) && hdr == p->base + p->last && size < SIZE_MAX / 2) {
-    size_t need = align_up(size ? size : 1) + POOL_ALIGN;
-    if (p->size - p->last >= need) {
-      memcpy(hdr, &size, sizeof(size));
-      p->used = p->last + need;
-      return ptr;
-    }
-  }
-  void *n = pool_malloc(ctx, size);
-  if (!n)
-    return NULL;
-  memcpy(n, ptr, old < size ? old : size);
-  pool_free(ctx, ptr);
-  return n;
-}
-
-/* Depth and the longest string of the text, which bound what yajl will
- * allocate: its state stack grows with depth, its decode buffer (and the
- * lexer buffer for a token cut off by the end) with string length. */
-static void json_scan(const char *s, size_t n, size_t *max_depth,
-                      size_t *longest, size_t *trailing) {
-  size_t depth = 0, maxd = 0, lng = 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == '"') {
-      size_t start = ++i;
-      while (i < n && s[i] != '"')
-        i += s[i] == '\\' ? 2 : 1;
-      if (i - start > lng)
-        lng = i - start;
-    } else if (c == '{' || c == '[') {
-      if (++depth > maxd)
-        maxd = depth;
-    } else if ((c == '}' || c == ']') && depth) {
-      depth--;
-    }
-  }
-  *max_depth = maxd;
-  *longest = lng > n ? n : lng;
-  /* A number or literal cut off by the end is kept in the lexer buffer. */
-  size_t t = 0;
-  while (t < n && !strchr("{}[],:\" \t\r\n", s[n - 1 - t]))
-    t++;
-  *trailing = t;
-}
-
-/* ---- flat JSON object picking ---- */
-
-typedef struct pick_ctx {
-  awsc_json_field *fields;
-  size_t n;
-  int depth;     /* 1 = inside the top-level object */
-  long cur;      /* field of the pending top-level key, -1 none */
-  bool root_seen;
-  bool not_object;
-  bool oom;
-} pick_ctx;
-
-static int pick_value(pick_ctx *x, awsc_json_type type, const char *p,
-                      size_t len) {
-  if (x->depth == 0) {
-    x->not_object = true;
-    return 0;
-  }
-  if (x->depth != 1 || x->cur < 0)
-    return 1;
-  awsc_json_field *f = &x->fields[x->cur];
-  x->cur = -1;
+static int pick_value(awsc_json_field *f, awsc_json_type type,
+                      const awsc_jtok *t) {
   awsc_free_secret(f->value);
   f->value = NULL;
   f->len = 0;
   f->type = type;
-  if (p) {
-    f->value = awsc_strndup(p, len);
+  if (t) {
+    f->value = awsc_strndup(t->p, t->n);
     if (!f->value) {
       f->type = AWSC_JSON_ABSENT;
-      x->oom = true;
-      return 0;
+      return AWSC_ENOMEM;
     }
-    f->len = len;
+    f->len = t->n;
   }
-  return 1;
+  return AWSC_OK;
 }
 
-static int cb_null(void *ctx) { return pick_value(ctx, AWSC_JSON_NULL, NULL, 0); }
-
-static int cb_boolean(void *ctx, int v) {
-  (void)v;
-  return pick_value(ctx, AWSC_JSON_OTHER, NULL, 0);
+static awsc_json_field *find_field(awsc_json_field *fields, size_t n,
+                                   const awsc_jtok *key) {
+  for (size_t i = 0; i < n; i++)
+    if (strlen(fields[i].name) == key->n &&
+        memcmp(fields[i].name, key->p, key->n) == 0)
+      return &fields[i];
+  return NULL;
 }
 
-static int cb_number(void *ctx, const char *s, size_t len) {
-  return pick_value(ctx, AWSC_JSON_NUMBER, s, len);
-}
-
-static int cb_string(void *ctx, const unsigned char *s, size_t len) {
-  return pick_value(ctx, AWSC_JSON_STRING, (const char *)s, len);
-}
-
-static int cb_start_map(void *ctx) {
-  pick_ctx *x = ctx;
-  if (x->depth == 0) {
-    if (x->root_seen) {
-      x->not_object = true;
-      return 0;
+/* The members of the root object (its '{' already read). Nested values
+ * are skipped by the reader, so every key seen is a top-level one. */
+static int pick_members(awsc_json_reader *r, awsc_json_field *fields,
+                        size_t n) {
+  awsc_json_field *f = NULL;
+  awsc_jtok t;
+  int rc;
+  while ((rc = awsc_json_read(r, &t)) == 0 && t.type != AWSC_JTOK_END) {
+    if (t.type == AWSC_JTOK_KEY) {
+      f = find_field(fields, n, &t);
+      continue;
     }
-    x->root_seen = true;
-  } else if (x->depth == 1 && !pick_value(x, AWSC_JSON_OTHER, NULL, 0)) {
-    return 0;
-  }
-  x->depth++;
-  return 1;
-}
-
-static int cb_start_array(void *ctx) {
-  pick_ctx *x = ctx;
-  if (x->depth == 0) {
-    x->not_object = true;
-    return 0;
-  }
-  if (x->depth == 1 && !pick_value(x, AWSC_JSON_OTHER, NULL, 0))
-    return 0;
-  x->depth++;
-  return 1;
-}
-
-static int cb_end(void *ctx) {
-  pick_ctx *x = ctx;
-  x->depth--;
-  return 1;
-}
-
-static int cb_map_key(void *ctx, const unsigned char *key, size_t len) {
-  pick_ctx *x = ctx;
-  if (x->depth != 1)
-    return 1;
-  x->cur = -1;
-  for (size_t i = 0; i < x->n; i++) {
-    const char *name = x->fields[i].name;
-    if (strlen(name) == len && memcmp(name, key, len) == 0) {
-      x->cur = (long)i;
+    switch (t.type) {
+    case AWSC_JTOK_STRING:
+      rc = f ? pick_value(f, AWSC_JSON_STRING, &t) : 0;
       break;
+    case AWSC_JTOK_NUMBER:
+      rc = f ? pick_value(f, AWSC_JSON_NUMBER, &t) : 0;
+      break;
+    case AWSC_JTOK_NULL:
+      rc = f ? pick_value(f, AWSC_JSON_NULL, NULL) : 0;
+      break;
+    case AWSC_JTOK_BEGIN_OBJECT:
+    case AWSC_JTOK_BEGIN_ARRAY:
+      rc = f ? pick_value(f, AWSC_JSON_OTHER, NULL) : 0;
+      if (rc == 0)
+        rc = awsc_json_skip(r, &t);
+      break;
+    case AWSC_JTOK_END_OBJECT: /* the root's */
+      break;
+    default: /* true, false */
+      rc = f ? pick_value(f, AWSC_JSON_OTHER, NULL) : 0;
     }
+    f = NULL;
+    if (rc)
+      return rc;
   }
-  return 1;
+  return rc;
 }
 
-static const yajl_callbacks pick_callbacks = {
-    cb_null,  cb_boolean, NULL,           NULL,   cb_number, cb_string,
-    cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end};
+static int pick_error(const awsc_json_reader *r, int rc, awsc_error *err) {
+  if (rc == AWSC_ENOMEM)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  if (rc == NOT_AN_OBJECT)
+    return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "JSON document is not an object");
+  if (awsc_json_too_deep(r))
+    return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "JSON document nested deeper than %d levels",
+                          JSON_MAX_DEPTH);
+  /* The reader's text names the problem, never the input. */
+  return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                        "invalid JSON (%s near byte %zu)", r->what,
+                        r->error_at);
+}
 
 int awsc_json_pick(const char *json, size_t len, awsc_json_field *fields,
                    size_t n, awsc_error *err) {
@@ -676,59 +524,21 @@ int awsc_json_pick(const char *json, size_t len, awsc_json_field *fields,
   if (!json && len)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "JSON text is NULL");
-  const char *text = json ? json : "";
-  size_t depth, longest, trailing;
-  json_scan(text, len, &depth, &longest, &trailing);
-  if (depth > JSON_MAX_DEPTH)
-    return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                          "JSON document nested deeper than %d levels",
-                          JSON_MAX_DEPTH);
-  /* Fixed structures (~1 KiB), the first 2 KiB buffers, and for each of the
-   * two growable buffers (decode: a string; lexer: the token cut off by
-   * the end) at most 4x the longest content (doubling growth). */
-  size_t tail = trailing > longest + 2 ? trailing : longest + 2;
-  if (longest > SIZE_MAX / 16 - 8192 || tail > SIZE_MAX / 16)
+  if (len == SIZE_MAX)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  json_pool pool = {NULL, 16384 + 4 * (longest + 1) + 4 * (tail + 1), 0, 0,
-                    false};
-  pool.base = awsc_malloc(pool.size);
-  if (!pool.base)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  pick_ctx x = {fields, n, 0, -1, false, false, false};
-  yajl_alloc_funcs afs = {pool_malloc, pool_realloc, pool_free, &pool};
-  yajl_handle h = yajl_alloc(&pick_callbacks, &afs, &x);
-  yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
-  if (st == yajl_status_ok)
-    st = yajl_complete_parse(h);
-  int rc = AWSC_OK;
-  if (st != yajl_status_ok) {
-    if (x.oom || pool.failed) {
-      rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-    } else if (x.not_object) {
-      rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                          "JSON document is not an object");
-    } else {
-      /* verbose = 0: the message must not quote the text (secrets). */
-      unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-      char line[160];
-      awsc_creds_first_line(msg ? (const char *)msg : "invalid JSON",
-                            msg ? strlen((const char *)msg) : 12, line,
-                            sizeof(line));
-      if (msg)
-        yajl_free_error(h, msg);
-      rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                          "invalid JSON (%s)", line);
-    }
-  } else if (!x.root_seen) {
-    rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                        "JSON document is not an object");
-  }
-  yajl_free(h);
-  awsc_secure_zero(pool.base, pool.size);
-  awsc_free(pool.base);
+  awsc_json_reader r;
+  awsc_json_reader_init(&r, json, len, AWSC_JREAD_SECRET, JSON_MAX_DEPTH,
+                        NULL);
+  /* Decoded text never outgrows its source: one block serves all. */
+  int rc = awsc_json_reader_reserve(&r, len + 1);
+  awsc_jtok t;
+  if (rc == 0 && (rc = awsc_json_read(&r, &t)) == 0)
+    rc = t.type == AWSC_JTOK_BEGIN_OBJECT ? pick_members(&r, fields, n)
+                                          : NOT_AN_OBJECT;
+  if (rc)
+    rc = pick_error(&r, rc, err);
+  awsc_json_reader_cleanup(&r);
   return rc;
 }
 

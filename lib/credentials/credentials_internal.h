@@ -193,8 +193,9 @@ typedef struct awsc_json_field {
 /*
  * Parse a JSON document that must be an object and pick the top-level
  * members named in fields (later duplicates win; nested values are
- * skipped). Every allocation, yajl's included, goes through awsc_malloc
- * and is wiped before it is freed, since the text holds secrets.
+ * skipped), with the library's JSON reader (lib/core/json.h). Every
+ * allocation goes through awsc_malloc and is wiped before it is freed,
+ * since the text holds secrets.
  * Returns 0, AWSC_EPARSE (err names the problem, never the text) or
  * AWSC_ENOMEM. Free the values with awsc_json_fields_cleanup, also after
  * a failure.

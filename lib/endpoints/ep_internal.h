@@ -15,12 +15,11 @@
 #include "endpoints/endpoints.h"
 #include "runtime/jtree.h"
 
-/* ---- a small backtracking regex (ep_regex.c) ----
- * The subset of Python's `re` the partition regexes use: literals, '.',
- * escapes (\d \D \w \W \s \S and escaped punctuation), classes [...] with
- * ranges and negation, groups (...) and (?:...), alternation, greedy and
- * lazy quantifiers * + ? {m} {m,} {m,n}, anchors ^ and $. Matching is
- * re.match: anchored at the start, success at any end unless '$'. */
+/* ---- a tiny matcher for the partitions' regionRegex (ep_regex.c) ----
+ * Exactly the shapes partitions.json uses (listed in ep_regex.c):
+ * single-character atoms (literals, escaped punctuation, '.', \d \D \w
+ * \W \s \S) with + * ?, groups of plain alternatives, '^' first and '$'
+ * last. Matching is re.match; anything else is refused at compile time. */
 typedef struct ep_regex ep_regex;
 int ep_regex_compile(ep_regex **out, awsc_arena *arena, const char *pattern,
                      size_t len, awsc_error *err);

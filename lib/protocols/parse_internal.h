@@ -5,7 +5,7 @@
  * Not part of any contract; tests include it to pick a tokenizer.
  *
  * Every parser writes straight into an awsc_value_builder while a
- * streaming tokenizer (expat / our XML scanner / yajl) walks the body;
+ * streaming tokenizer (expat / our XML scanner / core/json.c) walks the body;
  * no document tree is ever built.
  */
 #ifndef AWSC_PROTOCOLS_PARSE_INTERNAL_H

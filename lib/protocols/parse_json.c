@@ -1,23 +1,23 @@
 /*
  * lib/protocols/parse_json.c - JSON bodies (json, rest-json) parsed with
- * yajl's event API straight into the value builder.
+ * the library's JSON reader (lib/core/json.h) straight into the value
+ * builder.
  *
- * Each yajl event asks the frame on top of the stack where the value
+ * Each token asks the frame on top of the stack where the value
  * goes (a structure member, a map value, a list item, a document) and
  * which shape it has. Unknown members ("__type" included) and values of
- * the wrong JSON type are skipped, nested containers by a depth count.
+ * the wrong JSON type are skipped (nested containers by the reader).
  * As botocore: null members are left out, null list items kept; unlike
  * botocore, null map values are dropped (Smithy: dense maps drop them;
  * the models carry no "sparse" trait to tell otherwise).
  */
-#include <setjmp.h>
 #include <stddef.h>
 #include <string.h>
-#include <yajl/yajl_parse.h>
 
+#include "core/json.h"
 #include "protocols/parse_internal.h"
 
-#define JSON_MAX_DEPTH 512
+#define JSON_MAX_DEPTH AWSC_JSON_MAX_DEPTH
 
 enum { J_ROOT, J_STRUCT, J_MAP, J_LIST, J_DOC_MAP, J_DOC_LIST };
 enum { JF_NOCLOSE = 1, JF_ANY = 2, JF_UNKNOWN = 4 };
@@ -35,7 +35,7 @@ typedef struct jstate {
   const awsc_shape *root_shape;
   bool root_fill; /* root structure fills the open map */
   bool root_done;
-  uint32_t skip;
+  bool skip; /* the container just begun is not wanted: skip it */
   jframe *st;
   uint32_t depth, cap;
   awsc_buf key; /* MAP: key waiting for its value */
@@ -126,7 +126,7 @@ static int put_key(jstate *x, const slot *s) {
 static int fail(jstate *x, int rc) {
   if (!x->rc)
     x->rc = rc;
-  return 0; /* stop yajl */
+  return 0; /* stop reading */
 }
 
 static int push(jstate *x, uint8_t kind, const awsc_shape *shape,
@@ -174,8 +174,6 @@ static int put_scalar(jstate *x, const slot *s, awsc_pscalar *sc, int rc) {
 
 static int j_null(void *ctx) {
   jstate *x = ctx;
-  if (x->skip)
-    return 1;
   slot s = next_slot(x);
   if (!s.shape || !s.null_kept)
     return 1;
@@ -187,8 +185,6 @@ static int j_null(void *ctx) {
 
 static int j_boolean(void *ctx, int v) {
   jstate *x = ctx;
-  if (x->skip)
-    return 1;
   slot s = next_slot(x);
   if (!s.shape)
     return 1;
@@ -201,8 +197,6 @@ static int j_boolean(void *ctx, int v) {
 
 static int j_number(void *ctx, const char *p, size_t n) {
   jstate *x = ctx;
-  if (x->skip)
-    return 1;
   slot s = next_slot(x);
   if (!s.shape)
     return 1;
@@ -228,8 +222,6 @@ static int j_number(void *ctx, const char *p, size_t n) {
 
 static int j_string(void *ctx, const unsigned char *p, size_t n) {
   jstate *x = ctx;
-  if (x->skip)
-    return 1;
   slot s = next_slot(x);
   if (!s.shape)
     return 1;
@@ -255,14 +247,10 @@ static int j_string(void *ctx, const unsigned char *p, size_t n) {
 
 static int j_start_map(void *ctx) {
   jstate *x = ctx;
-  if (x->skip) {
-    x->skip++;
-    return 1;
-  }
   slot s = next_slot(x);
   const awsc_shape *sh = container_shape(s.shape, false);
   if (!sh) {
-    x->skip = 1;
+    x->skip = true;
     return 1;
   }
   int rc = put_key(x, &s);
@@ -292,8 +280,6 @@ static int emit_unknown_union(jstate *x, jframe *f, const unsigned char *k,
 
 static int j_map_key(void *ctx, const unsigned char *k, size_t n) {
   jstate *x = ctx;
-  if (x->skip)
-    return 1;
   jframe *f = &x->st[x->depth - 1];
   int rc = 0;
   switch (f->kind) {
@@ -320,10 +306,6 @@ static int j_map_key(void *ctx, const unsigned char *k, size_t n) {
 
 static int j_end(void *ctx) {
   jstate *x = ctx;
-  if (x->skip) {
-    x->skip--;
-    return 1;
-  }
   if (x->depth <= 1)
     return 1;
   jframe *f = &x->st[--x->depth];
@@ -335,14 +317,10 @@ static int j_end(void *ctx) {
 
 static int j_start_array(void *ctx) {
   jstate *x = ctx;
-  if (x->skip) {
-    x->skip++;
-    return 1;
-  }
   slot s = next_slot(x);
   const awsc_shape *sh = container_shape(s.shape, true);
   if (!sh) {
-    x->skip = 1;
+    x->skip = true;
     return 1;
   }
   int rc = put_key(x, &s);
@@ -353,159 +331,49 @@ static int j_start_array(void *ctx) {
   return rc ? fail(x, rc) : 1;
 }
 
-static const yajl_callbacks jcb = {
-    j_null,      j_boolean, NULL,  NULL,          j_number, j_string,
-    j_start_map, j_map_key, j_end, j_start_array, j_end};
-
-/*
- * yajl does not survive a failed allocation (yajl_alloc and its buffers
- * use the memory without checking). So every block it asks for is
- * tracked here, and a failure jumps straight back to run_yajl, which
- * frees them all and reports AWSC_ENOMEM. Our callbacks never hold a
- * resource of their own across a call into yajl, so nothing else leaks.
- */
-/* Block header; the union keeps what follows it maximally aligned. */
-typedef union yblock {
-  struct {
-    union yblock *prev, *next;
-  } l;
-  max_align_t align_;
-} yblock;
-
-typedef struct yalloc {
-  yblock head; /* circular list of live blocks */
-  jmp_buf oom;
-  /* set: blocks come from this arena instead (a workspace's scratch,
-   * emptied after the call); a block's size is kept in its header */
-  awsc_arena *arena;
-} yalloc;
-
-/* Arena blocks: the size before the memory, for realloc. */
-typedef union ysized {
-  size_t size;
-  max_align_t align_;
-} ysized;
-
-static void *ya_arena_alloc(yalloc *ya, size_t n) {
-  ysized *b = n < SIZE_MAX - sizeof(ysized)
-                  ? awsc_arena_alloc(ya->arena, sizeof(*b) + n)
-                  : NULL;
-  if (!b)
-    longjmp(ya->oom, 1);
-  b->size = n;
-  return b + 1;
-}
-
-static void y_link(yalloc *ya, yblock *b) {
-  b->l.next = ya->head.l.next;
-  b->l.prev = &ya->head;
-  ya->head.l.next->l.prev = b;
-  ya->head.l.next = b;
-}
-
-static void y_unlink(yblock *b) {
-  b->l.prev->l.next = b->l.next;
-  b->l.next->l.prev = b->l.prev;
-}
-
-static void *y_malloc(void *ctx, size_t n) {
-  yalloc *ya = ctx;
-  if (ya->arena)
-    return ya_arena_alloc(ya, n);
-  yblock *b =
-      n < SIZE_MAX - sizeof(yblock) ? awsc_malloc(sizeof(*b) + n) : NULL;
-  if (!b)
-    longjmp(ya->oom, 1);
-  y_link(ya, b);
-  return b + 1;
-}
-
-static void *y_realloc(void *ctx, void *p, size_t n) {
-  yalloc *ya = ctx;
-  if (!p)
-    return y_malloc(ctx, n);
-  if (ya->arena) {
-    size_t old = ((ysized *)p - 1)->size;
-    if (n <= old)
-      return p;
-    void *np = ya_arena_alloc(ya, n);
-    memcpy(np, p, old);
-    return np;
+/* Hand the reader's tokens to the handlers above. A container nobody
+ * wants (x->skip set by its start handler) is skipped by the reader
+ * itself, which checks it without decoding its strings. */
+static int dispatch(jstate *x, awsc_json_reader *r, const awsc_jtok *t) {
+  switch (t->type) {
+  case AWSC_JTOK_NULL:
+    return j_null(x);
+  case AWSC_JTOK_TRUE:
+  case AWSC_JTOK_FALSE:
+    return j_boolean(x, t->type == AWSC_JTOK_TRUE);
+  case AWSC_JTOK_NUMBER:
+    return j_number(x, t->p, t->n);
+  case AWSC_JTOK_STRING:
+    return j_string(x, (const unsigned char *)t->p, t->n);
+  case AWSC_JTOK_KEY:
+    return j_map_key(x, (const unsigned char *)t->p, t->n);
+  case AWSC_JTOK_BEGIN_OBJECT:
+  case AWSC_JTOK_BEGIN_ARRAY: {
+    int go =
+        t->type == AWSC_JTOK_BEGIN_OBJECT ? j_start_map(x) : j_start_array(x);
+    if (go && x->skip) {
+      x->skip = false;
+      if (awsc_json_skip(r, t))
+        return 0; /* the reader's failure, reported by parse_json */
+    }
+    return go;
   }
-  yblock *b = (yblock *)p - 1;
-  y_unlink(b);
-  yblock *nb =
-      n < SIZE_MAX - sizeof(yblock) ? awsc_realloc(b, sizeof(*b) + n) : NULL;
-  if (!nb) {
-    y_link(ya, b); /* still ours: freed with the rest */
-    longjmp(ya->oom, 1);
-  }
-  y_link(ya, nb);
-  return nb + 1;
-}
-
-static void y_free(void *ctx, void *p) {
-  yalloc *ya = ctx;
-  if (!p || ya->arena)
-    return;
-  yblock *b = (yblock *)p - 1;
-  y_unlink(b);
-  awsc_free(b);
-}
-
-static void y_release_all(yalloc *ya) {
-  while (ya->head.l.next != &ya->head) {
-    yblock *b = ya->head.l.next;
-    y_unlink(b);
-    awsc_free(b);
+  case AWSC_JTOK_END_OBJECT:
+  case AWSC_JTOK_END_ARRAY:
+    return j_end(x);
+  default:
+    return 1;
   }
 }
 
-/* The yajl part of run_yajl, apart so that setjmp's frame holds nothing
- * that changes after it. */
-static int yajl_run_body(const yajl_callbacks *cb, void *ud,
-                         const int *status_rc, const char *body, size_t len,
-                         awsc_error *err, yalloc *ya) {
-  yajl_alloc_funcs af = {y_malloc, y_realloc, y_free, ya};
-  yajl_handle h = yajl_alloc(cb, &af, ud);
-  yajl_status st = yajl_parse(h, (const unsigned char *)body, len);
-  if (st == yajl_status_ok)
-    st = yajl_complete_parse(h);
-  int rc = 0;
-  if (*status_rc) {
-    rc = *status_rc;
-  } else if (st != yajl_status_ok) {
-    unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)body, len);
-    rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                        "invalid JSON in response: %s",
-                        msg ? (const char *)msg : "?");
-    if (msg)
-      yajl_free_error(h, msg);
-    /* yajl's message ends with a newline */
-    size_t l = err ? strlen(err->message) : 0;
-    while (l && (err->message[l - 1] == '\n' || err->message[l - 1] == ' '))
-      err->message[--l] = '\0';
-  }
-  yajl_free(h);
-  return rc;
-}
-
-/* Run yajl over the whole body with callbacks `cb`; `status_rc` is where
- * a callback left its error. */
-static int run_yajl(const yajl_callbacks *cb, void *ud, const int *status_rc,
-                    const char *body, size_t len, awsc_arena *arena,
-                    awsc_error *err) {
-  yalloc ya;
-  ya.head.l.next = ya.head.l.prev = &ya.head;
-  ya.arena = arena;
-  if (setjmp(ya.oom)) {
-    y_release_all(&ya);
+/* The message for a reader failure (never quotes the body). */
+static int reader_error(const awsc_json_reader *r, awsc_error *err) {
+  if (r->rc == AWSC_ENOMEM)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  }
-  int rc = yajl_run_body(cb, ud, status_rc, body, len, err, &ya);
-  y_release_all(&ya);
-  return rc;
+  return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                        "invalid JSON in response: %s near byte %zu", r->what,
+                        r->error_at);
 }
 
 static int parse_json(awsc_pctx *c, const awsc_shape *shape, bool fill,
@@ -521,11 +389,24 @@ static int parse_json(awsc_pctx *c, const awsc_shape *shape, bool fill,
   x.st[0].kind = J_ROOT;
   x.st[0].flags = 0;
   x.st[0].pending = -1;
-  awsc_arena *ya_arena = NULL;
-  if (c->ws && !(ya_arena = awsc_pctx_tmp(c)))
+  /* Decoded strings go to the workspace's scratch arena when there is
+   * one (emptied after the call: no heap allocation per request). */
+  awsc_arena *scratch = NULL;
+  if (c->ws && !(scratch = awsc_pctx_tmp(c)))
     return awsc_error_set(c->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  int rc = run_yajl(&jcb, &x, &x.rc, body, len, ya_arena, c->err);
+  awsc_json_reader r;
+  awsc_json_reader_init(&r, body, len, 0, 0, scratch);
+  awsc_jtok t;
+  int rc;
+  while ((rc = awsc_json_read(&r, &t)) == 0 && t.type != AWSC_JTOK_END &&
+         dispatch(&x, &r, &t))
+    ;
+  if (x.rc)
+    rc = x.rc;
+  else if (r.rc)
+    rc = reader_error(&r, c->err);
+  awsc_json_reader_cleanup(&r);
   if (rc == 0 && !fill && !x.root_done)
     rc = awsc_vb_null(c->b);
   if (x.st != x.inline_st)
@@ -550,77 +431,42 @@ int awsc_parse_json_document(awsc_pctx *c, const char *p, size_t n) {
 
 /* ---- top-level strings (error bodies) ---- */
 
-typedef struct tstate {
-  awsc_arena *arena;
-  const char *const *keys;
-  const char **values;
-  size_t n;
-  int depth;
-  int want; /* index of the key whose value comes next */
-  int rc;
-} tstate;
-
-static int t_scalar(tstate *t) {
-  t->want = -1;
-  return 1;
-}
-static int t_null(void *ctx) {
-  return t_scalar(ctx);
-}
-static int t_bool(void *ctx, int v) {
-  (void)v;
-  return t_scalar(ctx);
-}
-static int t_number(void *ctx, const char *p, size_t n) {
-  (void)p;
-  (void)n;
-  return t_scalar(ctx);
-}
-static int t_string(void *ctx, const unsigned char *p, size_t n) {
-  tstate *t = ctx;
-  if (t->depth == 1 && t->want >= 0 && !t->values[t->want]) {
-    t->values[t->want] = awsc_arena_strndup(t->arena, (const char *)p, n);
-    if (!t->values[t->want]) {
-      t->rc = AWSC_ENOMEM;
-      return 0;
-    }
-  }
-  t->want = -1;
-  return 1;
-}
-static int t_open(void *ctx) {
-  tstate *t = ctx;
-  t->depth++;
-  t->want = -1;
-  return 1;
-}
-static int t_close(void *ctx) {
-  tstate *t = ctx;
-  t->depth--;
-  return 1;
-}
-static int t_key(void *ctx, const unsigned char *k, size_t n) {
-  tstate *t = ctx;
-  t->want = -1;
-  if (t->depth != 1)
-    return 1;
-  for (size_t i = 0; i < t->n; i++)
-    if (strlen(t->keys[i]) == n && memcmp(t->keys[i], k, n) == 0) {
-      t->want = (int)i;
-      break;
-    }
-  return 1;
-}
-
-static const yajl_callbacks tcb = {t_null,   t_bool,   NULL,   NULL,
-                                   t_number, t_string, t_open, t_key,
-                                   t_close,  t_open,   t_close};
-
 int awsc_json_top_strings(awsc_arena *arena, const char *body, size_t len,
                           const char *const *keys, const char **values,
                           size_t n_keys) {
-  tstate t = {arena, keys, values, n_keys, 0, -1, 0};
   for (size_t i = 0; i < n_keys; i++)
     values[i] = NULL;
-  return run_yajl(&tcb, &t, &t.rc, body, len, NULL, NULL);
+  awsc_json_reader r;
+  awsc_json_reader_init(&r, body, len, 0, 0, NULL);
+  awsc_jtok t;
+  int want = -1; /* index of the key whose value comes next */
+  int rc;
+  while ((rc = awsc_json_read(&r, &t)) == 0 && t.type != AWSC_JTOK_END) {
+    if (t.type == AWSC_JTOK_KEY && r.depth == 1) {
+      want = -1;
+      for (size_t i = 0; i < n_keys; i++)
+        if (strlen(keys[i]) == t.n && memcmp(keys[i], t.p, t.n) == 0) {
+          want = (int)i;
+          break;
+        }
+      continue;
+    }
+    if (t.type == AWSC_JTOK_STRING && r.depth == 1 && want >= 0 &&
+        !values[want]) {
+      values[want] = awsc_arena_strndup(arena, t.p, t.n);
+      if (!values[want]) {
+        rc = AWSC_ENOMEM;
+        break;
+      }
+    }
+    want = -1;
+    if (t.type == AWSC_JTOK_BEGIN_OBJECT && r.depth > 1)
+      rc = awsc_json_skip(&r, &t);
+    else if (t.type == AWSC_JTOK_BEGIN_ARRAY)
+      rc = awsc_json_skip(&r, &t);
+    if (rc)
+      break;
+  }
+  awsc_json_reader_cleanup(&r);
+  return rc;
 }

@@ -23,7 +23,7 @@ struct awsc_pcache;
 
 struct awsc_proto_ws {
   awsc_buf bufs[AWSC_PWS_NBUF];
-  /* scratch of one call (yajl's memory, parse flags), emptied by
+  /* scratch of one call (decoded JSON strings, parse flags), emptied by
    * awsc_proto_ws_reset; created on first use */
   awsc_arena *tmp;
   /* member indexes of the structures parsed so far (parse.c): they only

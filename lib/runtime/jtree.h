@@ -1,7 +1,7 @@
 /*
- * lib/runtime/jtree.h - a small read-only JSON tree in an arena (its own
- * parser: allocation failures come back as AWSC_ENOMEM, every byte goes
- * through the arena or awsc_malloc).
+ * lib/runtime/jtree.h - a small read-only JSON tree in an arena, built on
+ * the library's JSON reader (lib/core/json.h): allocation failures come
+ * back as AWSC_ENOMEM, every byte goes through the arena or awsc_malloc.
  *
  * Used by model_load.c (botocore models), value_json.c (boto3-shaped
  * input) and the conformance runners. Object members keep document order;
