@@ -499,6 +499,9 @@ static bool skip_misc(scan *s) {
     if (tl == 3 && (s->p[st] | 0x20) == 'x' && (s->p[st + 1] | 0x20) == 'm' &&
         (s->p[st + 2] | 0x20) == 'l')
       return false;
+    /* the target ends at white space or "?>" (XML 1.0 [16]) */
+    if (!starts(s, "?>") && !(s->i < s->n && is_ws(s->p[s->i])))
+      return false;
     size_t e = find(s, s->i, "?>");
     if (e == SIZE_MAX)
       return false;

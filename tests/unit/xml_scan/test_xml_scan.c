@@ -81,8 +81,25 @@ static void test_double_dash_in_comment(void) {
   CHECK(agrees("<R><!---->x<!-- - a-b -->y</R>"));
 }
 
+/* A processing instruction's target ends at white space or "?>"
+ * (XML 1.0 [16]); found by fuzz_xml_diff (corpus/xml/found-pi-target-*):
+ * the scanner skipped to "?>" after any name. */
+static void test_pi_target_end(void) {
+  char t[64];
+  CHECK_INT(scan("<?xm=\"UTF-8\"?><R>x</R>", t, sizeof(t)), AWSC_XML_DECLINED);
+  CHECK_INT(scan("<R><?pi=1?>x</R>", t, sizeof(t)), AWSC_EPARSE);
+  CHECK_INT(scan("<R/><?pi\"?>", t, sizeof(t)), AWSC_EPARSE);
+  CHECK_INT(scan("<?pi?><R><?pi a=1?>x<?pi\t?></R><?pi\n?>", t, sizeof(t)), 0);
+  CHECK_STR(t, "x");
+  CHECK(agrees("<?xm=\"UTF-8\"?><R>x</R>"));
+  CHECK(agrees("<R><?pi=1?>x</R>"));
+  CHECK(agrees("<R/><?pi\"?>"));
+  CHECK(agrees("<?pi?><R><?pi a=1?>x<?pi\t?></R><?pi\n?>"));
+}
+
 int main(void) {
   RUN(test_cdata_end_in_text);
   RUN(test_double_dash_in_comment);
+  RUN(test_pi_target_end);
   return test_summary();
 }
