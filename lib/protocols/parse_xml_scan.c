@@ -34,9 +34,12 @@
 /* ---- input check (before any event) ---- */
 
 /* True when every byte is valid UTF-8 forming XML characters; *has_cr
- * tells whether a CR occurs (end-of-line normalization needed). */
-static bool text_ok(const unsigned char *p, size_t n, bool *has_cr) {
+ * tells whether a CR occurs (end-of-line normalization needed), *has_high
+ * whether any byte is non-ASCII. */
+static bool text_ok(const unsigned char *p, size_t n, bool *has_cr,
+                    bool *has_high) {
   *has_cr = false;
+  *has_high = false;
   size_t i = 0;
   while (i < n) {
     /* Eight ASCII non-control bytes at a time. */
@@ -61,6 +64,7 @@ static bool text_ok(const unsigned char *p, size_t n, bool *has_cr) {
       i++;
       continue;
     }
+    *has_high = true;
     size_t need;
     unsigned lo = 0x80, hi = 0xBF;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -643,6 +647,68 @@ static int content(scan *s) {
   return 0;
 }
 
+/* ---- entry points ---- */
+
+/* End of `lit` at or after p, or NULL. */
+static const char *skip_past(const char *p, const char *e, const char *lit) {
+  size_t l = strlen(lit);
+  while (e - p >= (ptrdiff_t)l) {
+    const char *q = memchr(p, lit[0], (size_t)(e - p));
+    if (!q || e - q < (ptrdiff_t)l)
+      return NULL;
+    if (memcmp(q, lit, l) == 0)
+      return q + l;
+    p = q + 1;
+  }
+  return NULL;
+}
+
+/* True when no element, attribute or processing-instruction name holds a
+ * non-ASCII character. Which of those may appear in names is expat's
+ * call (its tables follow XML 1.0 4th edition: U+FEFF or characters
+ * past U+FFFF are not name characters there), so such documents are
+ * declined rather than judged here. Exact for documents the scanner
+ * accepts: outside markup there is no '<', and inside a start tag a '>'
+ * can only hide in a quoted value. Only run on documents with a
+ * non-ASCII byte. */
+static bool names_ascii(const char *p, size_t n) {
+  const char *e = p + n;
+  while (p < e) {
+    const char *lt = memchr(p, '<', (size_t)(e - p));
+    if (!lt || e - lt < 2)
+      return true;
+    p = lt + 1;
+    if (*p == '!') {
+      /* searched from where the scanner searches (content of "<!-->"
+       * starts after the "--") */
+      if (e - p >= 3 && p[1] == '-' && p[2] == '-')
+        p = skip_past(p + 3, e, "-->");
+      else if (e - p >= 8 && memcmp(p, "![CDATA[", 8) == 0)
+        p = skip_past(p + 8, e, "]]>");
+      else
+        p = skip_past(p, e, ">");
+    } else if (*p == '?') {
+      for (p++; p < e && !is_ws(*p) && *p != '?'; p++)
+        if ((unsigned char)*p >= 0x80)
+          return false;
+      p = skip_past(p, e, "?>");
+    } else {
+      for (; p < e && *p != '>'; p++) {
+        if (*p == '"' || *p == '\'') {
+          p = memchr(p + 1, *p, (size_t)(e - p - 1));
+          if (!p)
+            return true;
+        } else if ((unsigned char)*p >= 0x80) {
+          return false;
+        }
+      }
+    }
+    if (!p)
+      return true; /* unterminated: malformed, the scanner refuses it */
+  }
+  return true;
+}
+
 int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
                   void *ud) {
   return awsc_xml_scan_ws(p, n, h, ud, NULL);
@@ -650,8 +716,9 @@ int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
 
 int awsc_xml_scan_ws(const char *p, size_t n, const awsc_xml_handler *h,
                      void *ud, awsc_proto_ws *ws) {
-  bool has_cr;
-  if (!p || !text_ok((const unsigned char *)p, n, &has_cr))
+  bool has_cr, has_high;
+  if (!p || !text_ok((const unsigned char *)p, n, &has_cr, &has_high) ||
+      (has_high && !names_ascii(p, n)))
     return AWSC_XML_DECLINED;
   scan s;
   memset(&s, 0, offsetof(scan, inline_names));
