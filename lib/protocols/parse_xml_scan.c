@@ -29,7 +29,7 @@
 #include "protocols/ws_internal.h"
 
 #define SCAN_MAX_DEPTH 65536
-#define SCAN_MAX_ATTRS 32
+#define SCAN_INLINE_ATTRS 32
 
 /* ---- input check (before any event) ---- */
 
@@ -197,7 +197,8 @@ static inline size_t read_name(scan *s) {
  * a reference is never shorter than what it stands for). */
 static int decode_ref(const char *p, size_t n, size_t *i, char **o) {
   size_t st = *i + 1;
-  const char *semi = memchr(p + st, ';', n - st < 12 ? n - st : 12);
+  /* no length cap: "&#x0000000041;" is a valid reference */
+  const char *semi = memchr(p + st, ';', n - st);
   if (!semi)
     return AWSC_EPARSE;
   size_t len = (size_t)(semi - (p + st));
@@ -376,6 +377,88 @@ static int push_name(scan *s, const char *p, size_t n) {
   return 0;
 }
 
+/* The attributes of one start tag: inline room for the usual few, the
+ * heap past that (well-formed XML has no limit, and expat has none). */
+typedef struct attr_list {
+  awsc_xml_attr *a;
+  size_t *off; /* decoded value's offset in abuf, or SIZE_MAX: a view */
+  size_t n, cap;
+  awsc_xml_attr inline_a[SCAN_INLINE_ATTRS];
+  size_t inline_off[SCAN_INLINE_ATTRS];
+} attr_list;
+
+static int grow_attrs(attr_list *t) {
+  size_t cap = t->cap * 2;
+  /* one block: the attributes, then the offsets (both 8-aligned) */
+  awsc_xml_attr *a =
+      awsc_malloc(cap * (sizeof(awsc_xml_attr) + sizeof(size_t)));
+  if (!a)
+    return AWSC_ENOMEM;
+  size_t *off = (size_t *)(a + cap);
+  memcpy(a, t->a, t->n * sizeof(*a));
+  memcpy(off, t->off, t->n * sizeof(*off));
+  if (t->a != t->inline_a)
+    awsc_free(t->a);
+  t->a = a;
+  t->off = off;
+  t->cap = cap;
+  return 0;
+}
+
+/* One attribute at s->i, appended to t. */
+static int read_attr(scan *s, attr_list *t) {
+  if (t->n == t->cap) {
+    int rc = grow_attrs(t);
+    if (rc)
+      return rc;
+  }
+  const char *an = s->p + s->i;
+  size_t anl = read_name(s);
+  if (!anl)
+    return AWSC_EPARSE;
+  skip_ws(s);
+  if (s->i >= s->n || s->p[s->i] != '=')
+    return AWSC_EPARSE;
+  s->i++;
+  skip_ws(s);
+  if (s->i >= s->n || (s->p[s->i] != '"' && s->p[s->i] != '\''))
+    return AWSC_EPARSE;
+  char q = s->p[s->i++];
+  const char *vp = s->p + s->i;
+  const char *ve = memchr(vp, q, s->n - s->i);
+  if (!ve)
+    return AWSC_EPARSE;
+  size_t vl = (size_t)(ve - vp);
+  s->i += vl + 1;
+  for (size_t k = 0; k < t->n; k++)
+    if (t->a[k].name_len == anl && memcmp(t->a[k].name, an, anl) == 0)
+      return AWSC_EPARSE;
+  awsc_xml_attr *a = &t->a[t->n];
+  a->name = an;
+  a->name_len = anl;
+  t->off[t->n] = SIZE_MAX;
+  bool plain = true;
+  for (size_t k = 0; k < vl; k++) {
+    char c = vp[k];
+    if (c == '<')
+      return AWSC_EPARSE;
+    if (c == '&' || c == '\t' || c == '\n' || c == '\r')
+      plain = false;
+  }
+  if (plain) {
+    a->value = vp;
+    a->value_len = vl;
+  } else {
+    /* abuf may still move: the pointer is set once the tag is read */
+    int rc = attr_value(s, vp, vl, &t->off[t->n]);
+    if (rc)
+      return rc;
+    a->value_len = s->abuf.len - t->off[t->n];
+  }
+  t->n++;
+  return 0;
+}
+
 /* s->i at '<' of a start tag. */
 static int start_tag(scan *s) {
   s->i++;
@@ -383,17 +466,21 @@ static int start_tag(scan *s) {
   size_t nl = read_name(s);
   if (!nl)
     return AWSC_EPARSE;
-  awsc_xml_attr attrs[SCAN_MAX_ATTRS];
-  size_t offs[SCAN_MAX_ATTRS];
-  bool decoded[SCAN_MAX_ATTRS];
-  size_t na = 0;
+  attr_list t;
+  t.a = t.inline_a;
+  t.off = t.inline_off;
+  t.n = 0;
+  t.cap = SCAN_INLINE_ATTRS;
   awsc_buf_reset(&s->abuf);
   bool empty = false;
+  int rc = 0;
   for (;;) {
     size_t before = s->i;
     skip_ws(s);
-    if (s->i >= s->n)
-      return AWSC_EPARSE;
+    if (s->i >= s->n) {
+      rc = AWSC_EPARSE;
+      break;
+    }
     char ch = s->p[s->i];
     if (ch == '>') {
       s->i++;
@@ -401,61 +488,26 @@ static int start_tag(scan *s) {
     }
     if (ch == '/') {
       if (s->i + 1 >= s->n || s->p[s->i + 1] != '>')
-        return AWSC_EPARSE;
+        rc = AWSC_EPARSE;
       s->i += 2;
       empty = true;
       break;
     }
-    if (s->i == before || na == SCAN_MAX_ATTRS)
-      return AWSC_EPARSE; /* attributes need white space between them */
-    const char *an = s->p + s->i;
-    size_t anl = read_name(s);
-    if (!anl)
-      return AWSC_EPARSE;
-    skip_ws(s);
-    if (s->i >= s->n || s->p[s->i] != '=')
-      return AWSC_EPARSE;
-    s->i++;
-    skip_ws(s);
-    if (s->i >= s->n || (s->p[s->i] != '"' && s->p[s->i] != '\''))
-      return AWSC_EPARSE;
-    char q = s->p[s->i++];
-    const char *vp = s->p + s->i;
-    const char *ve = memchr(vp, q, s->n - s->i);
-    if (!ve)
-      return AWSC_EPARSE;
-    size_t vl = (size_t)(ve - vp);
-    s->i += vl + 1;
-    for (size_t k = 0; k < na; k++)
-      if (attrs[k].name_len == anl && memcmp(attrs[k].name, an, anl) == 0)
-        return AWSC_EPARSE;
-    attrs[na].name = an;
-    attrs[na].name_len = anl;
-    decoded[na] = false;
-    bool plain = true;
-    for (size_t k = 0; k < vl; k++) {
-      char c = vp[k];
-      if (c == '<')
-        return AWSC_EPARSE;
-      if (c == '&' || c == '\t' || c == '\n' || c == '\r')
-        plain = false;
+    if (s->i == before) {
+      rc = AWSC_EPARSE; /* attributes need white space between them */
+      break;
     }
-    if (plain) {
-      attrs[na].value = vp;
-      attrs[na].value_len = vl;
-    } else {
-      int rc = attr_value(s, vp, vl, &offs[na]);
-      if (rc)
-        return rc;
-      attrs[na].value_len = s->abuf.len - offs[na];
-      decoded[na] = true;
-    }
-    na++;
+    if ((rc = read_attr(s, &t)) != 0)
+      break;
   }
-  for (size_t k = 0; k < na; k++)
-    if (decoded[k])
-      attrs[k].value = s->abuf.p + offs[k];
-  int rc = s->h->start(s->ud, name, nl, attrs, na);
+  if (rc == 0) {
+    for (size_t k = 0; k < t.n; k++)
+      if (t.off[k] != SIZE_MAX)
+        t.a[k].value = s->abuf.p + t.off[k];
+    rc = s->h->start(s->ud, name, nl, t.a, t.n);
+  }
+  if (t.a != t.inline_a)
+    awsc_free(t.a);
   if (rc)
     return rc;
   if (empty)

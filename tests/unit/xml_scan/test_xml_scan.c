@@ -126,10 +126,76 @@ static void test_non_ascii_names_declined(void) {
   CHECK(agrees(ok_doc));
 }
 
+/* Attributes of one element: count and last value (checks the heap
+ * path keeps every value right). */
+typedef struct attrs_seen {
+  size_t n;
+  char last[16];
+  char decoded[16];
+} attrs_seen;
+
+static int a_start(void *ud, const char *n, size_t l, const awsc_xml_attr *a,
+                   size_t na) {
+  (void)n, (void)l;
+  attrs_seen *r = ud;
+  r->n = na;
+  if (na) {
+    snprintf(r->last, sizeof(r->last), "%.*s", (int)a[na - 1].value_len,
+             a[na - 1].value);
+    snprintf(r->decoded, sizeof(r->decoded), "%.*s", (int)a[0].value_len,
+             a[0].value);
+  }
+  return 0;
+}
+static const awsc_xml_handler attrs_h = {a_start, t_text, t_end};
+
+/* Well-formed XML has no attribute limit; the scanner refused an
+ * element with more than 32 (found reviewing the scanner for
+ * fuzz_xml_diff; corpus/xml/found-33-attributes.xml). */
+static void test_many_attributes(void) {
+  static const size_t counts[] = {31, 32, 33, 64, 200};
+  for (size_t c = 0; c < AWSC_ARRAY_LEN(counts); c++) {
+    awsc_buf doc = AWSC_BUF_INIT;
+    /* a decoded value first, so its text lives in the attribute buffer
+     * while the list grows */
+    CHECK(awsc_buf_puts(&doc, "<R a=\"&lt;&#x41;\"") == 0);
+    for (size_t i = 1; i < counts[c]; i++)
+      CHECK(awsc_buf_printf(&doc, " a%zu='%zu'", i, i) == 0);
+    CHECK(awsc_buf_puts(&doc, "/>") == 0);
+    attrs_seen r = {0, "", ""};
+    CHECK_INT(awsc_xml_scan(doc.p, doc.len, &attrs_h, &r), 0);
+    CHECK_INT(r.n, counts[c]);
+    char want[16];
+    snprintf(want, sizeof(want), "%zu", counts[c] - 1);
+    CHECK_STR(r.last, want);
+    CHECK_STR(r.decoded, "<A");
+    CHECK(agrees(doc.p));
+    awsc_buf_free(&doc);
+  }
+  CHECK_INT(scan("<R a='1' b='2' a='3'/>", (char[8]){0}, 8), AWSC_EPARSE);
+}
+
+/* A character reference may carry any number of leading zeros; the
+ * scanner looked for the ';' in the next 12 bytes only (found reviewing
+ * the scanner; corpus/xml/found-long-char-ref.xml). */
+static void test_long_char_refs(void) {
+  char t[64];
+  CHECK_INT(scan("<R>&#x0000000041;&#0000000000066;</R>", t, sizeof(t)), 0);
+  CHECK_STR(t, "AB");
+  CHECK(agrees("<R>&#x0000000041;&#0000000000066;</R>"));
+  CHECK(agrees("<R a='&#x000000000000043;'/>"));
+  CHECK_INT(scan("<R>&#x00000000110000;</R>", t, sizeof(t)), AWSC_EPARSE);
+  CHECK(agrees("<R>&#x00000000110000;</R>"));
+  CHECK(agrees("<R>&amp </R>"));
+  CHECK(agrees("<R>&#x41 and more text;</R>"));
+}
+
 int main(void) {
   RUN(test_cdata_end_in_text);
   RUN(test_double_dash_in_comment);
   RUN(test_pi_target_end);
   RUN(test_non_ascii_names_declined);
+  RUN(test_many_attributes);
+  RUN(test_long_char_refs);
   return test_summary();
 }
