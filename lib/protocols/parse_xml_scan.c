@@ -113,6 +113,7 @@ typedef struct scan {
   size_t depth, cap;
   bool has_cr;
   bool has_cdata_end; /* "]]>" occurs: text must be checked for it */
+  bool has_high;      /* a non-ASCII byte occurs */
   struct sname {
     const char *p;
     size_t n;
@@ -579,8 +580,8 @@ static bool ieq_n(const char *a, size_t n, const char *lit) {
 /* The XML declaration, if any, checked against its grammar
  *   '<?xml' S 'version' Eq ('"1.' [0-9]+ '"' | "'1." [0-9]+ "'")
  *   (S 'encoding' Eq quoted-name)? (S 'standalone' Eq quoted yes|no)? S? '?>'
- * DECLINED (expat decides) on anything else or an encoding other than
- * UTF-8 or its ASCII subset. */
+ * DECLINED (expat decides) on anything else, on an encoding other than
+ * UTF-8 or US-ASCII, and on US-ASCII with a non-ASCII byte. */
 static bool decl_eq(scan *s) {
   skip_ws(s);
   if (s->i >= s->n || s->p[s->i] != '=')
@@ -633,8 +634,9 @@ static int xml_decl(scan *s) {
     if (ws && part == 0 && decl_word(s, "encoding")) {
       if (!decl_eq(s) || !decl_quoted(s, &v, &vl))
         return AWSC_XML_DECLINED;
-      if (!ieq_n(v, vl, "utf-8") && !ieq_n(v, vl, "utf8") &&
-          !ieq_n(v, vl, "us-ascii") && !ieq_n(v, vl, "ascii"))
+      /* Expat's names only ("utf8" or "ascii" it refuses); declared
+       * ASCII holds no other byte. */
+      if (!ieq_n(v, vl, "utf-8") && !(ieq_n(v, vl, "us-ascii") && !s->has_high))
         return AWSC_XML_DECLINED;
       continue;
     }
@@ -776,6 +778,7 @@ int awsc_xml_scan_ws(const char *p, size_t n, const awsc_xml_handler *h,
   memset(&s, 0, offsetof(scan, inline_names));
   s.has_cr = has_cr;
   s.has_cdata_end = has_cdata_end(p, n);
+  s.has_high = has_high;
   s.p = p;
   s.n = n;
   s.h = h;

@@ -190,6 +190,41 @@ static void test_long_char_refs(void) {
   CHECK(agrees("<R>&#x41 and more text;</R>"));
 }
 
+/* Declared encodings: expat knows "UTF-8" and "US-ASCII" (any case) but
+ * refuses "utf8" and "ascii", and refuses non-ASCII bytes in a document
+ * declared US-ASCII; the scanner accepted all of those (found reviewing
+ * the scanner; corpus/xml/found-encoding-*.xml). */
+static void test_declared_encodings(void) {
+  char t[64];
+  CHECK_INT(
+      scan("<?xml version=\"1.0\" encoding=\"utf8\"?><R>x</R>", t, sizeof(t)),
+      AWSC_XML_DECLINED);
+  CHECK_INT(
+      scan("<?xml version=\"1.0\" encoding=\"ascii\"?><R>x</R>", t, sizeof(t)),
+      AWSC_XML_DECLINED);
+  CHECK_INT(scan("<?xml version=\"1.0\" encoding=\"US-ASCII\"?>"
+                 "<R>\xC3\xA9</R>",
+                 t, sizeof(t)),
+            AWSC_XML_DECLINED);
+  CHECK_INT(scan("<?xml version=\"1.0\" encoding=\"us-ascii\"?><R>x</R>", t,
+                 sizeof(t)),
+            0);
+  CHECK_INT(scan("<?xml version=\"1.0\" encoding=\"Utf-8\"?>"
+                 "<R>\xC3\xA9</R>",
+                 t, sizeof(t)),
+            0);
+  CHECK_STR(t, "\xC3\xA9");
+  static const char *const docs[] = {
+      "<?xml version=\"1.0\" encoding=\"utf8\"?><R>x</R>",
+      "<?xml version=\"1.0\" encoding=\"ascii\"?><R>x</R>",
+      "<?xml version=\"1.0\" encoding=\"US-ASCII\"?><R>\xC3\xA9</R>",
+      "<?xml version=\"1.0\" encoding=\"us-ascii\"?><R>x</R>",
+      "<?xml version=\"1.0\" encoding=\"Utf-8\"?><R>\xC3\xA9</R>",
+  };
+  for (size_t i = 0; i < AWSC_ARRAY_LEN(docs); i++)
+    CHECK(agrees(docs[i]));
+}
+
 int main(void) {
   RUN(test_cdata_end_in_text);
   RUN(test_double_dash_in_comment);
@@ -197,5 +232,6 @@ int main(void) {
   RUN(test_non_ascii_names_declined);
   RUN(test_many_attributes);
   RUN(test_long_char_refs);
+  RUN(test_declared_encodings);
   return test_summary();
 }
