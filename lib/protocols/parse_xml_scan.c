@@ -23,6 +23,7 @@
  * tests/fuzz/fuzz_xml_diff holds the scanner to expat's events on any
  * input (its corpus is replayed by the unit test fuzz_xml_diff_replay).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "protocols/parse_internal.h"
@@ -431,7 +432,8 @@ static int read_attr(scan *s, attr_list *t) {
     return AWSC_EPARSE;
   size_t vl = (size_t)(ve - vp);
   s->i += vl + 1;
-  for (size_t k = 0; k < t->n; k++)
+  /* past the inline room, duplicates are found by dups_sorted() */
+  for (size_t k = 0; t->a == t->inline_a && k < t->n; k++)
     if (t->a[k].name_len == anl && memcmp(t->a[k].name, an, anl) == 0)
       return AWSC_EPARSE;
   awsc_xml_attr *a = &t->a[t->n];
@@ -458,6 +460,30 @@ static int read_attr(scan *s, attr_list *t) {
   }
   t->n++;
   return 0;
+}
+
+static int attr_name_cmp(const void *x, const void *y) {
+  const awsc_xml_attr *a = x, *b = y;
+  if (a->name_len != b->name_len)
+    return a->name_len < b->name_len ? -1 : 1;
+  return memcmp(a->name, b->name, a->name_len);
+}
+
+/* AWSC_EPARSE when two of many attributes share a name: sorted once,
+ * where the pairwise check of read_attr would be quadratic in a hostile
+ * document. */
+static int dups_sorted(const attr_list *t) {
+  awsc_xml_attr *c = awsc_malloc(t->n * sizeof(*c));
+  if (!c)
+    return AWSC_ENOMEM;
+  memcpy(c, t->a, t->n * sizeof(*c));
+  qsort(c, t->n, sizeof(*c), attr_name_cmp);
+  int rc = 0;
+  for (size_t k = 1; k < t->n && rc == 0; k++)
+    if (attr_name_cmp(&c[k - 1], &c[k]) == 0)
+      rc = AWSC_EPARSE;
+  awsc_free(c);
+  return rc;
 }
 
 /* s->i at '<' of a start tag. */
@@ -501,6 +527,8 @@ static int start_tag(scan *s) {
     if ((rc = read_attr(s, &t)) != 0)
       break;
   }
+  if (rc == 0 && t.a != t.inline_a)
+    rc = dups_sorted(&t);
   if (rc == 0) {
     for (size_t k = 0; k < t.n; k++)
       if (t.off[k] != SIZE_MAX)

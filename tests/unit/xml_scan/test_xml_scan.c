@@ -173,6 +173,21 @@ static void test_many_attributes(void) {
     awsc_buf_free(&doc);
   }
   CHECK_INT(scan("<R a='1' b='2' a='3'/>", (char[8]){0}, 8), AWSC_EPARSE);
+  /* duplicates past the inline room (sorted check), first and last too */
+  static const size_t dup_at[][2] = {{1, 40}, {35, 36}, {0, 99}, {40, 90}};
+  for (size_t d = 0; d < AWSC_ARRAY_LEN(dup_at); d++) {
+    awsc_buf doc = AWSC_BUF_INIT;
+    CHECK(awsc_buf_puts(&doc, "<R") == 0);
+    for (size_t i = 0; i < 100; i++)
+      CHECK(awsc_buf_printf(&doc, " b%zu='x'",
+                            i == dup_at[d][1] ? dup_at[d][0] : i) == 0);
+    CHECK(awsc_buf_puts(&doc, "/>") == 0);
+    attrs_seen r = {0, "", ""};
+    CHECK_INT(awsc_xml_scan(doc.p, doc.len, &attrs_h, &r), AWSC_EPARSE);
+    CHECK_INT(r.n, 0);
+    CHECK(agrees(doc.p));
+    awsc_buf_free(&doc);
+  }
 }
 
 /* A character reference may carry any number of leading zeros; the
