@@ -17,25 +17,30 @@
  *
  * Checked: one root element, matching end tags, attribute syntax and
  * uniqueness, entity and character references (the five predefined
- * entities; character references to valid XML characters), comments,
- * CDATA sections, processing instructions, end-of-line and attribute
- * value normalization. Not checked (accepted): "]]>" in text and "--"
- * inside comments.
+ * entities; character references to valid XML characters), comments
+ * (no "--" inside), CDATA sections, "]]>" in text, processing
+ * instructions, end-of-line and attribute value normalization.
+ * tests/fuzz/fuzz_xml_diff holds the scanner to expat's events on any
+ * input (its corpus is replayed by the unit test fuzz_xml_diff_replay).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "protocols/parse_internal.h"
 #include "protocols/ws_internal.h"
 
 #define SCAN_MAX_DEPTH 65536
-#define SCAN_MAX_ATTRS 32
+#define SCAN_INLINE_ATTRS 32
 
 /* ---- input check (before any event) ---- */
 
 /* True when every byte is valid UTF-8 forming XML characters; *has_cr
- * tells whether a CR occurs (end-of-line normalization needed). */
-static bool text_ok(const unsigned char *p, size_t n, bool *has_cr) {
+ * tells whether a CR occurs (end-of-line normalization needed), *has_high
+ * whether any byte is non-ASCII. */
+static bool text_ok(const unsigned char *p, size_t n, bool *has_cr,
+                    bool *has_high) {
   *has_cr = false;
+  *has_high = false;
   size_t i = 0;
   while (i < n) {
     /* Eight ASCII non-control bytes at a time. */
@@ -60,6 +65,7 @@ static bool text_ok(const unsigned char *p, size_t n, bool *has_cr) {
       i++;
       continue;
     }
+    *has_high = true;
     size_t need;
     unsigned lo = 0x80, hi = 0xBF;
     if (c >= 0xC2 && c <= 0xDF) {
@@ -107,6 +113,8 @@ typedef struct scan {
   awsc_buf abuf; /* decoded attribute values */
   size_t depth, cap;
   bool has_cr;
+  bool has_cdata_end; /* "]]>" occurs: text must be checked for it */
+  bool has_high;      /* a non-ASCII byte occurs */
   struct sname {
     const char *p;
     size_t n;
@@ -191,7 +199,8 @@ static inline size_t read_name(scan *s) {
  * a reference is never shorter than what it stands for). */
 static int decode_ref(const char *p, size_t n, size_t *i, char **o) {
   size_t st = *i + 1;
-  const char *semi = memchr(p + st, ';', n - st < 12 ? n - st : 12);
+  /* no length cap: "&#x0000000041;" is a valid reference */
+  const char *semi = memchr(p + st, ';', n - st);
   if (!semi)
     return AWSC_EPARSE;
   size_t len = (size_t)(semi - (p + st));
@@ -295,7 +304,22 @@ static int text_slow(scan *s, const char *p, size_t n, bool refs) {
   return s->h->text(s->ud, s->tbuf.p, s->tbuf.len, false);
 }
 
+/* "]]>" may not appear in character data (XML 1.0 [14]); only
+ * documents that hold the sequence somewhere (CDATA ends, mostly) pay
+ * for looking. */
+static bool has_cdata_end(const char *p, size_t n) {
+  const char *q = p, *e = p + n;
+  while (e - q >= 3 && (q = memchr(q, ']', (size_t)(e - q - 2))) != NULL) {
+    if (q[1] == ']' && q[2] == '>')
+      return true;
+    q++;
+  }
+  return false;
+}
+
 static int emit_text(scan *s, const char *p, size_t n) {
+  if (s->has_cdata_end && has_cdata_end(p, n))
+    return AWSC_EPARSE;
   /* memchr beats a byte loop even on short texts */
   if (!memchr(p, '&', n) && (!s->has_cr || !memchr(p, '\r', n)))
     return s->h->text(s->ud, p, n, true);
@@ -355,6 +379,113 @@ static int push_name(scan *s, const char *p, size_t n) {
   return 0;
 }
 
+/* The attributes of one start tag: inline room for the usual few, the
+ * heap past that (well-formed XML has no limit, and expat has none). */
+typedef struct attr_list {
+  awsc_xml_attr *a;
+  size_t *off; /* decoded value's offset in abuf, or SIZE_MAX: a view */
+  size_t n, cap;
+  awsc_xml_attr inline_a[SCAN_INLINE_ATTRS];
+  size_t inline_off[SCAN_INLINE_ATTRS];
+} attr_list;
+
+static int grow_attrs(attr_list *t) {
+  size_t cap = t->cap * 2;
+  /* one block: the attributes, then the offsets (both 8-aligned) */
+  awsc_xml_attr *a =
+      awsc_malloc(cap * (sizeof(awsc_xml_attr) + sizeof(size_t)));
+  if (!a)
+    return AWSC_ENOMEM;
+  size_t *off = (size_t *)(a + cap);
+  memcpy(a, t->a, t->n * sizeof(*a));
+  memcpy(off, t->off, t->n * sizeof(*off));
+  if (t->a != t->inline_a)
+    awsc_free(t->a);
+  t->a = a;
+  t->off = off;
+  t->cap = cap;
+  return 0;
+}
+
+/* One attribute at s->i, appended to t. */
+static int read_attr(scan *s, attr_list *t) {
+  if (t->n == t->cap) {
+    int rc = grow_attrs(t);
+    if (rc)
+      return rc;
+  }
+  const char *an = s->p + s->i;
+  size_t anl = read_name(s);
+  if (!anl)
+    return AWSC_EPARSE;
+  skip_ws(s);
+  if (s->i >= s->n || s->p[s->i] != '=')
+    return AWSC_EPARSE;
+  s->i++;
+  skip_ws(s);
+  if (s->i >= s->n || (s->p[s->i] != '"' && s->p[s->i] != '\''))
+    return AWSC_EPARSE;
+  char q = s->p[s->i++];
+  const char *vp = s->p + s->i;
+  const char *ve = memchr(vp, q, s->n - s->i);
+  if (!ve)
+    return AWSC_EPARSE;
+  size_t vl = (size_t)(ve - vp);
+  s->i += vl + 1;
+  /* past the inline room, duplicates are found by dups_sorted() */
+  for (size_t k = 0; t->a == t->inline_a && k < t->n; k++)
+    if (t->a[k].name_len == anl && memcmp(t->a[k].name, an, anl) == 0)
+      return AWSC_EPARSE;
+  awsc_xml_attr *a = &t->a[t->n];
+  a->name = an;
+  a->name_len = anl;
+  t->off[t->n] = SIZE_MAX;
+  bool plain = true;
+  for (size_t k = 0; k < vl; k++) {
+    char c = vp[k];
+    if (c == '<')
+      return AWSC_EPARSE;
+    if (c == '&' || c == '\t' || c == '\n' || c == '\r')
+      plain = false;
+  }
+  if (plain) {
+    a->value = vp;
+    a->value_len = vl;
+  } else {
+    /* abuf may still move: the pointer is set once the tag is read */
+    int rc = attr_value(s, vp, vl, &t->off[t->n]);
+    if (rc)
+      return rc;
+    a->value_len = s->abuf.len - t->off[t->n];
+  }
+  t->n++;
+  return 0;
+}
+
+static int attr_name_cmp(const void *x, const void *y) {
+  const awsc_xml_attr *a = x, *b = y;
+  if (a->name_len != b->name_len)
+    return a->name_len < b->name_len ? -1 : 1;
+  return memcmp(a->name, b->name, a->name_len);
+}
+
+/* AWSC_EPARSE when two of many attributes share a name: sorted once,
+ * where the pairwise check of read_attr would be quadratic in a hostile
+ * document. */
+static int dups_sorted(const attr_list *t) {
+  awsc_xml_attr *c = awsc_malloc(t->n * sizeof(*c));
+  if (!c)
+    return AWSC_ENOMEM;
+  memcpy(c, t->a, t->n * sizeof(*c));
+  qsort(c, t->n, sizeof(*c), attr_name_cmp);
+  int rc = 0;
+  for (size_t k = 1; k < t->n && rc == 0; k++)
+    if (attr_name_cmp(&c[k - 1], &c[k]) == 0)
+      rc = AWSC_EPARSE;
+  awsc_free(c);
+  return rc;
+}
+
 /* s->i at '<' of a start tag. */
 static int start_tag(scan *s) {
   s->i++;
@@ -362,17 +493,21 @@ static int start_tag(scan *s) {
   size_t nl = read_name(s);
   if (!nl)
     return AWSC_EPARSE;
-  awsc_xml_attr attrs[SCAN_MAX_ATTRS];
-  size_t offs[SCAN_MAX_ATTRS];
-  bool decoded[SCAN_MAX_ATTRS];
-  size_t na = 0;
+  attr_list t;
+  t.a = t.inline_a;
+  t.off = t.inline_off;
+  t.n = 0;
+  t.cap = SCAN_INLINE_ATTRS;
   awsc_buf_reset(&s->abuf);
   bool empty = false;
+  int rc = 0;
   for (;;) {
     size_t before = s->i;
     skip_ws(s);
-    if (s->i >= s->n)
-      return AWSC_EPARSE;
+    if (s->i >= s->n) {
+      rc = AWSC_EPARSE;
+      break;
+    }
     char ch = s->p[s->i];
     if (ch == '>') {
       s->i++;
@@ -380,61 +515,28 @@ static int start_tag(scan *s) {
     }
     if (ch == '/') {
       if (s->i + 1 >= s->n || s->p[s->i + 1] != '>')
-        return AWSC_EPARSE;
+        rc = AWSC_EPARSE;
       s->i += 2;
       empty = true;
       break;
     }
-    if (s->i == before || na == SCAN_MAX_ATTRS)
-      return AWSC_EPARSE; /* attributes need white space between them */
-    const char *an = s->p + s->i;
-    size_t anl = read_name(s);
-    if (!anl)
-      return AWSC_EPARSE;
-    skip_ws(s);
-    if (s->i >= s->n || s->p[s->i] != '=')
-      return AWSC_EPARSE;
-    s->i++;
-    skip_ws(s);
-    if (s->i >= s->n || (s->p[s->i] != '"' && s->p[s->i] != '\''))
-      return AWSC_EPARSE;
-    char q = s->p[s->i++];
-    const char *vp = s->p + s->i;
-    const char *ve = memchr(vp, q, s->n - s->i);
-    if (!ve)
-      return AWSC_EPARSE;
-    size_t vl = (size_t)(ve - vp);
-    s->i += vl + 1;
-    for (size_t k = 0; k < na; k++)
-      if (attrs[k].name_len == anl && memcmp(attrs[k].name, an, anl) == 0)
-        return AWSC_EPARSE;
-    attrs[na].name = an;
-    attrs[na].name_len = anl;
-    decoded[na] = false;
-    bool plain = true;
-    for (size_t k = 0; k < vl; k++) {
-      char c = vp[k];
-      if (c == '<')
-        return AWSC_EPARSE;
-      if (c == '&' || c == '\t' || c == '\n' || c == '\r')
-        plain = false;
+    if (s->i == before) {
+      rc = AWSC_EPARSE; /* attributes need white space between them */
+      break;
     }
-    if (plain) {
-      attrs[na].value = vp;
-      attrs[na].value_len = vl;
-    } else {
-      int rc = attr_value(s, vp, vl, &offs[na]);
-      if (rc)
-        return rc;
-      attrs[na].value_len = s->abuf.len - offs[na];
-      decoded[na] = true;
-    }
-    na++;
+    if ((rc = read_attr(s, &t)) != 0)
+      break;
   }
-  for (size_t k = 0; k < na; k++)
-    if (decoded[k])
-      attrs[k].value = s->abuf.p + offs[k];
-  int rc = s->h->start(s->ud, name, nl, attrs, na);
+  if (rc == 0 && t.a != t.inline_a)
+    rc = dups_sorted(&t);
+  if (rc == 0) {
+    for (size_t k = 0; k < t.n; k++)
+      if (t.off[k] != SIZE_MAX)
+        t.a[k].value = s->abuf.p + t.off[k];
+    rc = s->h->start(s->ud, name, nl, t.a, t.n);
+  }
+  if (t.a != t.inline_a)
+    awsc_free(t.a);
   if (rc)
     return rc;
   if (empty)
@@ -466,7 +568,8 @@ static int end_tag(scan *s) {
 static bool skip_misc(scan *s) {
   if (starts(s, "<!--")) {
     size_t e = find(s, s->i + 4, "-->");
-    if (e == SIZE_MAX)
+    /* "--" may only end a comment (XML 1.0 [15]) */
+    if (e == SIZE_MAX || find(s, s->i + 4, "--") != e)
       return false;
     s->i = e + 3;
     return true;
@@ -480,6 +583,9 @@ static bool skip_misc(scan *s) {
     /* "<?xml" is only allowed as the declaration at the very start. */
     if (tl == 3 && (s->p[st] | 0x20) == 'x' && (s->p[st + 1] | 0x20) == 'm' &&
         (s->p[st + 2] | 0x20) == 'l')
+      return false;
+    /* the target ends at white space or "?>" (XML 1.0 [16]) */
+    if (!starts(s, "?>") && !(s->i < s->n && is_ws(s->p[s->i])))
       return false;
     size_t e = find(s, s->i, "?>");
     if (e == SIZE_MAX)
@@ -502,8 +608,8 @@ static bool ieq_n(const char *a, size_t n, const char *lit) {
 /* The XML declaration, if any, checked against its grammar
  *   '<?xml' S 'version' Eq ('"1.' [0-9]+ '"' | "'1." [0-9]+ "'")
  *   (S 'encoding' Eq quoted-name)? (S 'standalone' Eq quoted yes|no)? S? '?>'
- * DECLINED (expat decides) on anything else or an encoding other than
- * UTF-8 or its ASCII subset. */
+ * DECLINED (expat decides) on anything else, on an encoding other than
+ * UTF-8 or US-ASCII, and on US-ASCII with a non-ASCII byte. */
 static bool decl_eq(scan *s) {
   skip_ws(s);
   if (s->i >= s->n || s->p[s->i] != '=')
@@ -556,8 +662,9 @@ static int xml_decl(scan *s) {
     if (ws && part == 0 && decl_word(s, "encoding")) {
       if (!decl_eq(s) || !decl_quoted(s, &v, &vl))
         return AWSC_XML_DECLINED;
-      if (!ieq_n(v, vl, "utf-8") && !ieq_n(v, vl, "utf8") &&
-          !ieq_n(v, vl, "us-ascii") && !ieq_n(v, vl, "ascii"))
+      /* Expat's names only ("utf8" or "ascii" it refuses); declared
+       * ASCII holds no other byte. */
+      if (!ieq_n(v, vl, "utf-8") && !(ieq_n(v, vl, "us-ascii") && !s->has_high))
         return AWSC_XML_DECLINED;
       continue;
     }
@@ -622,6 +729,68 @@ static int content(scan *s) {
   return 0;
 }
 
+/* ---- entry points ---- */
+
+/* End of `lit` at or after p, or NULL. */
+static const char *skip_past(const char *p, const char *e, const char *lit) {
+  size_t l = strlen(lit);
+  while (e - p >= (ptrdiff_t)l) {
+    const char *q = memchr(p, lit[0], (size_t)(e - p));
+    if (!q || e - q < (ptrdiff_t)l)
+      return NULL;
+    if (memcmp(q, lit, l) == 0)
+      return q + l;
+    p = q + 1;
+  }
+  return NULL;
+}
+
+/* True when no element, attribute or processing-instruction name holds a
+ * non-ASCII character. Which of those may appear in names is expat's
+ * call (its tables follow XML 1.0 4th edition: U+FEFF or characters
+ * past U+FFFF are not name characters there), so such documents are
+ * declined rather than judged here. Exact for documents the scanner
+ * accepts: outside markup there is no '<', and inside a start tag a '>'
+ * can only hide in a quoted value. Only run on documents with a
+ * non-ASCII byte. */
+static bool names_ascii(const char *p, size_t n) {
+  const char *e = p + n;
+  while (p < e) {
+    const char *lt = memchr(p, '<', (size_t)(e - p));
+    if (!lt || e - lt < 2)
+      return true;
+    p = lt + 1;
+    if (*p == '!') {
+      /* searched from where the scanner searches (content of "<!-->"
+       * starts after the "--") */
+      if (e - p >= 3 && p[1] == '-' && p[2] == '-')
+        p = skip_past(p + 3, e, "-->");
+      else if (e - p >= 8 && memcmp(p, "![CDATA[", 8) == 0)
+        p = skip_past(p + 8, e, "]]>");
+      else
+        p = skip_past(p, e, ">");
+    } else if (*p == '?') {
+      for (p++; p < e && !is_ws(*p) && *p != '?'; p++)
+        if ((unsigned char)*p >= 0x80)
+          return false;
+      p = skip_past(p, e, "?>");
+    } else {
+      for (; p < e && *p != '>'; p++) {
+        if (*p == '"' || *p == '\'') {
+          p = memchr(p + 1, *p, (size_t)(e - p - 1));
+          if (!p)
+            return true;
+        } else if ((unsigned char)*p >= 0x80) {
+          return false;
+        }
+      }
+    }
+    if (!p)
+      return true; /* unterminated: malformed, the scanner refuses it */
+  }
+  return true;
+}
+
 int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
                   void *ud) {
   return awsc_xml_scan_ws(p, n, h, ud, NULL);
@@ -629,12 +798,15 @@ int awsc_xml_scan(const char *p, size_t n, const awsc_xml_handler *h,
 
 int awsc_xml_scan_ws(const char *p, size_t n, const awsc_xml_handler *h,
                      void *ud, awsc_proto_ws *ws) {
-  bool has_cr;
-  if (!p || !text_ok((const unsigned char *)p, n, &has_cr))
+  bool has_cr, has_high;
+  if (!p || !text_ok((const unsigned char *)p, n, &has_cr, &has_high) ||
+      (has_high && !names_ascii(p, n)))
     return AWSC_XML_DECLINED;
   scan s;
   memset(&s, 0, offsetof(scan, inline_names));
   s.has_cr = has_cr;
+  s.has_cdata_end = has_cdata_end(p, n);
+  s.has_high = has_high;
   s.p = p;
   s.n = n;
   s.h = h;
