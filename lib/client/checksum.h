@@ -47,4 +47,11 @@ void awsc_checksum_update(awsc_checksum *c, const void *data, size_t n);
  * out (AWSC_CKSUM_B64_MAX bytes); returns its length. */
 size_t awsc_checksum_final_b64(awsc_checksum *c, char *out);
 
+/* Checksum header for a body with the named algorithm ("CRC32", "CRC32C",
+ * "SHA256"; case-insensitive): name "x-amz-checksum-crc32" and base64
+ * value, both in the arena. AWSC_EUNSUPPORTED for other algorithms. */
+int awsc_checksum_header(awsc_arena *a, const char *algorithm,
+                         const void *body, size_t len, const char **name,
+                         const char **value);
+
 #endif
