@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/aws_chunked.h"
+#include "auth/aws_chunked.h"
 #include "client/client_internal.h"
 #include "client/resp_checksum.h"
 

@@ -4,7 +4,7 @@
  * allocation per context).
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include "client/checksum.h"
+#include "auth/checksum.h"
 
 #include <openssl/sha.h>
 #include <strings.h>
