@@ -129,7 +129,7 @@ awsc_arena *awsc_client_arena(awsc_client *c);
 void awsc_client_drop_idle(awsc_client *c);
 
 /* A copy of MAP `in` with member `key` set to *value (added when
- * absent), in the arena (pipeline.c). */
+ * absent), in the arena (pipeline_build.c). */
 int awsc_value_with_member(awsc_arena *a, const awsc_value *in,
                            const char *key, const awsc_value *value,
                            const awsc_value **out);

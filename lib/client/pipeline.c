@@ -16,42 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/aws_chunked.h"
-#include "client/client_internal.h"
-#include "client/resp_checksum.h"
-
-#define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
-#define STREAMING_TRAILER_HASH "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-
-typedef struct hdr_list {
-  awsc_http_header *items;
-  size_t n, cap;
-} hdr_list;
-
-static int hdr_push(awsc_arena *a, hdr_list *l, const char *name,
-                    const char *value) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    awsc_http_header *n = awsc_arena_alloc(a, cap * sizeof(*n));
-    if (!n)
-      return AWSC_ENOMEM;
-    if (l->n)
-      memcpy(n, l->items, l->n * sizeof(*n));
-    l->items = n;
-    l->cap = cap;
-  }
-  l->items[l->n].name = name;
-  l->items[l->n].value = value;
-  l->n++;
-  return 0;
-}
-
-static bool hdr_has(const hdr_list *l, const char *name) {
-  for (size_t i = 0; i < l->n; i++)
-    if (strcasecmp(l->items[i].name, name) == 0)
-      return true;
-  return false;
-}
+#include "client/pipeline_internal.h"
 
 /* The streaming payload member of an output shape, or NULL. */
 static const awsc_member *streaming_output_member(const awsc_operation *op) {
@@ -158,354 +123,11 @@ static const char *make_url(awsc_arena *a, bool https, const char *host,
   return url;
 }
 
-/* A copy of MAP `in` with member `key` set to the string `value` (added
- * when absent). */
-int awsc_value_with_member(awsc_arena *a, const awsc_value *in, const char *key,
-                           const awsc_value *value, const awsc_value **out) {
-  awsc_value_builder *vb = awsc_vb_new(a);
-  if (!vb)
-    return AWSC_ENOMEM;
-  int rc = awsc_vb_begin_map(vb);
-  size_t kl = strlen(key);
-  bool replaced = false;
-  for (size_t i = 0; !rc && i < in->u.map.n; i++) {
-    const awsc_kv *kv = &in->u.map.items[i];
-    rc = awsc_vb_key(vb, kv->key, kv->key_len);
-    bool same = kv->key_len == kl && memcmp(kv->key, key, kl) == 0;
-    if (!rc)
-      rc = awsc_vb_value(vb, same ? value : &kv->value);
-    replaced = replaced || same;
-  }
-  if (!rc && !replaced) {
-    rc = awsc_vb_key(vb, key, kl);
-    if (!rc)
-      rc = awsc_vb_value(vb, value);
-  }
-  if (!rc)
-    rc = awsc_vb_end(vb);
-  awsc_value *v = awsc_arena_alloc(a, sizeof(*v));
-  if (!rc && !v)
-    rc = AWSC_ENOMEM;
-  if (!rc)
-    rc = awsc_vb_finish(vb, v);
-  awsc_vb_free(vb);
-  if (!rc)
-    *out = v;
-  return rc;
-}
-
-/* What one call carries from step to step (on the stack of invoke). */
-typedef struct awsc_call_state {
-  awsc_client *c;
-  awsc_call *call;
-  awsc_call_ws *ws;
-  const awsc_operation *op;
-  const awsc_service_hooks *hooks; /* NULL: no customisation */
-  awsc_arena *a;
-  awsc_error *err;
-  /* prepare */
-  const awsc_value *input; /* after the prepare-input hook */
-  bool validate;           /* check the response body's checksum */
-  /* serialize */
-  awsc_serialized_request sr;
-  awsc_call_target tgt;
-  awsc_body_source body;
-  const void *mem_body;
-  size_t mem_len;
-  bool streaming_in;
-  hdr_list hl;
-  size_t base_headers; /* headers before signing (each attempt restarts) */
-  /* checksum and payload hash */
-  awsc_aws_chunked chunked;
-  bool chunked_live;
-  const char *payload_hash;
-  bool unsigned_body;
-  awsc_sigv4_param *qp;
-  /* credentials and transport */
-  bool anonymous;
-  awsc_credentials *creds;
-  awsc_transport *transport;
-  const awsc_member *stream_out;
-  /* attempts */
-  const char *region; /* an S3-style redirect may move it once */
-  bool redirected;
-  int attempt;
-  awsc_http_response resp;
-  awsc_resp_checksum rcs;
-  int trc;         /* the transport's status of this attempt */
-  awsc_error terr; /* and its details */
-  awsc_service_error se;
-} awsc_call_state;
-
-/* What an attempt's outcome asks for next. */
 typedef enum next_step {
   NEXT_FINISH = 0, /* the call is over: rc says how */
   NEXT_RETRY,      /* back off, then try again */
   NEXT_RETRY_NOW   /* try again at once (redirect, cut-short answer) */
 } next_step;
-
-static int oom(awsc_call_state *st) {
-  return awsc_error_set(st->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
-}
-
-/* Step: prepare. The service's prepare-input hook, then response checksum
- * validation: ChecksumMode=ENABLED unless the caller set the member, or
- * "when_required" and the caller did not. */
-static int step_prepare(awsc_call_state *st) {
-  const awsc_operation *op = st->op;
-  st->input = st->call->input;
-  if (st->hooks && st->hooks->prepare_input) {
-    int rc = st->hooks->prepare_input(st->c, st->call, &st->input, st->err);
-    if (rc)
-      return rc;
-  }
-  const awsc_value *input = st->input;
-  if (!op->checksum_validation_member || !input || input->type != AWSC_V_MAP)
-    return 0;
-  const awsc_value *mode =
-      awsc_value_get(input, op->checksum_validation_member);
-  if (!mode && st->c->validate_when_supported) {
-    awsc_value en;
-    memset(&en, 0, sizeof(en));
-    en.type = AWSC_V_STRING;
-    en.u.s.p = "ENABLED";
-    en.u.s.n = 7;
-    if (awsc_value_with_member(st->a, input, op->checksum_validation_member,
-                               &en, &st->input))
-      return oom(st);
-    st->validate = true;
-  } else {
-    st->validate = mode && mode->type == AWSC_V_STRING &&
-                   strcmp(mode->u.s.p, "ENABLED") == 0;
-  }
-  return 0;
-}
-
-/* The request body: serialized bytes, or the streaming payload member. */
-static void choose_body(awsc_call_state *st) {
-  const awsc_serialized_request *sr = &st->sr;
-  st->mem_body = sr->body;
-  st->mem_len = sr->body_len;
-  if (sr->payload_stream) {
-    const awsc_value *pv = sr->payload_stream;
-    if (pv->type == AWSC_V_STREAM && pv->u.stream) {
-      st->body = *(const awsc_body_source *)pv->u.stream;
-      st->streaming_in = st->body.kind != AWSC_BODY_MEMORY;
-      if (st->body.kind == AWSC_BODY_MEMORY) {
-        st->mem_body = st->body.data;
-        st->mem_len = st->body.len;
-      }
-    } else if (pv->type == AWSC_V_BLOB || pv->type == AWSC_V_STRING) {
-      st->mem_body = pv->u.s.p;
-      st->mem_len = pv->u.s.n;
-    }
-  }
-  if (!st->streaming_in) {
-    memset(&st->body, 0, sizeof(st->body));
-    if (st->mem_body && st->mem_len) {
-      st->body.kind = AWSC_BODY_MEMORY;
-      st->body.data = st->mem_body;
-      st->body.len = st->mem_len;
-    }
-  }
-}
-
-/* Step: build. Serialize the input, resolve the target, choose the body
- * and gather the headers every attempt sends. */
-static int step_serialize(awsc_call_state *st) {
-  awsc_client *c = st->c;
-  int rc = awsc_protocol_serialize_ws(c->svc, st->op, st->input, st->a,
-                                      st->ws->proto, &st->sr, st->err);
-  if (rc)
-    return rc;
-  rc = awsc_client_target(c, st->call, &st->sr, NULL, -1, &st->tgt, st->err);
-  if (rc)
-    return rc;
-  choose_body(st);
-  awsc_arena *a = st->a;
-  hdr_list *hl = &st->hl;
-  for (size_t i = 0; i < st->sr.header_count; i++)
-    if (hdr_push(a, hl, st->sr.headers[i].name, st->sr.headers[i].value))
-      return oom(st);
-  for (size_t i = 0; i < st->tgt.header_count; i++)
-    if (hdr_push(a, hl, st->tgt.headers[i].name, st->tgt.headers[i].value))
-      return oom(st);
-  if (!hdr_has(hl, "user-agent") &&
-      hdr_push(a, hl, "User-Agent", AWSC_USER_AGENT))
-    return oom(st);
-  if ((st->op->flags & AWSC_OF_CHECKSUM_REQUIRED) && !st->streaming_in &&
-      !hdr_has(hl, "content-md5")) {
-    uint8_t md5[AWSC_MD5_LEN];
-    awsc_md5(st->mem_body ? st->mem_body : "", st->mem_body ? st->mem_len : 0,
-             md5);
-    char *b64 = awsc_arena_alloc(a, AWSC_BASE64_LEN(AWSC_MD5_LEN) + 1);
-    if (!b64)
-      return oom(st);
-    awsc_base64_encode(md5, AWSC_MD5_LEN, b64);
-    if (hdr_push(a, hl, "Content-MD5", b64))
-      return oom(st);
-  }
-  return 0;
-}
-
-/* The headers of an aws-chunked body with a trailer: Content-Length is
- * the encoded length now (the transport's), Content-Encoding gains
- * aws-chunked, and the trailer and decoded length are announced. */
-static int chunked_headers(awsc_call_state *st) {
-  awsc_arena *a = st->a;
-  hdr_list *hl = &st->hl;
-  char *dl = awsc_arena_alloc(a, 24);
-  if (!dl)
-    return AWSC_ENOMEM;
-  snprintf(dl, 24, "%lld",
-           (long long)awsc_aws_chunked_decoded_length(&st->chunked));
-  const char *enc = "aws-chunked";
-  size_t kept = 0;
-  for (size_t i = 0; i < hl->n; i++)
-    if (strcasecmp(hl->items[i].name, "content-length") != 0)
-      hl->items[kept++] = hl->items[i];
-  hl->n = kept;
-  for (size_t i = 0; i < hl->n; i++)
-    if (strcasecmp(hl->items[i].name, "content-encoding") == 0) {
-      size_t n = strlen(hl->items[i].value) + 13;
-      char *v = awsc_arena_alloc(a, n);
-      if (!v)
-        return AWSC_ENOMEM;
-      snprintf(v, n, "%s,aws-chunked", hl->items[i].value);
-      hl->items[i].value = v;
-      enc = NULL;
-    }
-  if ((enc && hdr_push(a, hl, "Content-Encoding", enc)) ||
-      hdr_push(a, hl, "x-amz-trailer",
-               awsc_aws_chunked_trailer_name(&st->chunked)) ||
-      hdr_push(a, hl, "x-amz-decoded-content-length", dl))
-    return AWSC_ENOMEM;
-  return 0;
-}
-
-/* A streamed body over TLS: the checksum goes in an aws-chunked trailer.
- * Returns 0 (*sent false when it can not: then none is sent), or an
- * error already in st->err. */
-static int checksum_trailer(awsc_call_state *st, const char *algorithm,
-                            bool *sent) {
-  awsc_error cerr = AWSC_ERROR_INIT;
-  *sent = false;
-  int crc = awsc_aws_chunked_init(&st->chunked, &st->body, algorithm, 0, &cerr);
-  if (crc == 0 && awsc_aws_chunked_decoded_length(&st->chunked) < 0) {
-    /* S3 needs the length up front */
-    awsc_aws_chunked_cleanup(&st->chunked);
-    crc = AWSC_EINVAL;
-  }
-  if (crc == AWSC_ENOMEM)
-    return oom(st);
-  if (crc == AWSC_EIO)
-    return awsc_error_set(st->err, AWSC_EIO, AWSC_ERROR_IO, "%s", cerr.message);
-  if (crc != 0) {
-    awsc_log(st->c->logger, AWSC_LOG_WARN,
-             "checksum algorithm %s can not go in a trailer here; "
-             "sending none",
-             algorithm);
-    return 0;
-  }
-  st->chunked_live = true;
-  awsc_aws_chunked_source(&st->chunked, &st->body);
-  st->payload_hash = STREAMING_TRAILER_HASH;
-  if (chunked_headers(st))
-    return oom(st);
-  *sent = true;
-  return 0;
-}
-
-/* Step: checksum. Content-MD5 is in the base headers already; this is
- * flexible checksums (httpChecksum trait): the algorithm the caller
- * chose, else CRC32 when "when_supported" (botocore's default) or when
- * the operation requires a checksum. A body in memory gets it in a
- * header; a streamed body over TLS in an aws-chunked trailer (unless
- * trailers are switched off: then, as over plain HTTP, it goes unsigned
- * without one). */
-static int step_checksum(awsc_call_state *st) {
-  const awsc_operation *op = st->op;
-  awsc_client *c = st->c;
-  hdr_list *hl = &st->hl;
-  if (!op->checksum_algorithm_member)
-    return 0;
-  const awsc_value *alg =
-      st->input ? awsc_value_get(st->input, op->checksum_algorithm_member)
-                : NULL;
-  const char *algorithm =
-      (alg && alg->type == AWSC_V_STRING) ? alg->u.s.p : NULL;
-  bool defaulted = false;
-  if (!algorithm &&
-      (c->checksum_when_supported || (op->flags & AWSC_OF_CHECKSUM_REQUIRED))) {
-    algorithm = "CRC32";
-    defaulted = true;
-  }
-  bool have = false;
-  for (size_t i = 0; i < hl->n; i++)
-    if (strncasecmp(hl->items[i].name, "x-amz-checksum-", 15) == 0)
-      have = true;
-  bool trailer = st->streaming_in && c->checksum_trailers >= 0 &&
-                 (st->tgt.https || c->checksum_trailers == 2);
-  if (algorithm && !have && trailer) {
-    bool sent;
-    int rc = checksum_trailer(st, algorithm, &sent);
-    if (rc)
-      return rc;
-    if (!sent)
-      algorithm = NULL;
-  } else if (algorithm && !have && !st->streaming_in) {
-    const char *hn, *hv;
-    int crc = awsc_checksum_header(st->a, algorithm, st->mem_body,
-                                   st->mem_body ? st->mem_len : 0, &hn, &hv);
-    if (crc == AWSC_ENOMEM || (crc == 0 && hdr_push(st->a, hl, hn, hv)))
-      return oom(st);
-    if (crc == AWSC_EUNSUPPORTED) {
-      awsc_log(c->logger, AWSC_LOG_WARN,
-               "checksum algorithm %s is not supported; sending none",
-               algorithm);
-      algorithm = NULL;
-    }
-  } else {
-    algorithm = NULL;
-  }
-  /* botocore names the default algorithm in the member's header */
-  const awsc_member *am =
-      (algorithm && defaulted && op->input)
-          ? awsc_shape_find_member(op->input, op->checksum_algorithm_member,
-                                   strlen(op->checksum_algorithm_member))
-          : NULL;
-  if (am && am->location == AWSC_LOC_HEADER && am->location_name &&
-      !hdr_has(hl, am->location_name) &&
-      hdr_push(st->a, hl, am->location_name, algorithm))
-    return oom(st);
-  return 0;
-}
-
-/* Step: payload hash. A streamed body is never hashed; the service's
- * payload policy may leave other bodies unsigned too. Then the query
- * parameters as SigV4 takes them. */
-static int step_payload_hash(awsc_call_state *st) {
-  const awsc_operation *op = st->op;
-  st->unsigned_body =
-      st->streaming_in || (op->flags & AWSC_OF_UNSIGNED_PAYLOAD);
-  if (!st->unsigned_body && !st->payload_hash && st->hooks &&
-      st->hooks->unsigned_payload)
-    st->unsigned_body = st->hooks->unsigned_payload(st->c, op, st->tgt.https,
-                                                    st->hl.items, st->hl.n);
-  st->base_headers = st->hl.n;
-  size_t qn = st->sr.query_count;
-  if (!qn)
-    return 0;
-  st->qp = awsc_arena_alloc(st->a, qn * sizeof(*st->qp));
-  if (!st->qp)
-    return oom(st);
-  for (size_t i = 0; i < qn; i++) {
-    st->qp[i].name = st->sr.query[i].name;
-    st->qp[i].value = st->sr.query[i].value;
-  }
-  return 0;
-}
 
 /* Step: credentials (unless the operation is anonymous) and transport. */
 static int step_credentials(awsc_call_state *st) {
@@ -543,7 +165,7 @@ static int step_sign(awsc_call_state *st, const char **query) {
   *query = "";
   if (st->anonymous) {
     if (st->sr.query_count && !(*query = plain_query(st)))
-      return oom(st);
+      return awsc_call_oom(st);
     return 0;
   }
   awsc_sigv4_params sp = AWSC_SIGV4_PARAMS_INIT;
@@ -577,8 +199,9 @@ static int step_sign(awsc_call_state *st, const char **query) {
   if (rc)
     return rc;
   for (size_t i = 0; i < sig->header_count; i++)
-    if (hdr_push(st->a, &st->hl, sig->headers[i].name, sig->headers[i].value))
-      return oom(st);
+    if (awsc_hdr_push(st->a, &st->hl, sig->headers[i].name,
+                      sig->headers[i].value))
+      return awsc_call_oom(st);
   *query = sig->query ? sig->query : "";
   return 0;
 }
@@ -591,7 +214,7 @@ static int step_send(awsc_call_state *st, const char *query) {
   const char *url =
       make_url(st->a, st->tgt.https, st->tgt.host, st->tgt.path, query);
   if (!url)
-    return oom(st);
+    return awsc_call_oom(st);
   awsc_http_request hr;
   memset(&hr, 0, sizeof(hr));
   hr.method = st->sr.method;
@@ -704,9 +327,9 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
   }
   if (st->stream_out && call->sink.kind == AWSC_SINK_MEMORY &&
       body_into_output(st))
-    return oom(st);
+    return awsc_call_oom(st);
   if (fill_metadata(st, raw))
-    return oom(st);
+    return awsc_call_oom(st);
   if (st->attempt == 1)
     quota_release(c, 1);
   return 0;
@@ -766,7 +389,7 @@ static int step_on_failure(awsc_call_state *st, awsc_raw_response *raw,
     is_timeout = st->trc == AWSC_ETIMEOUT;
   } else {
     if (awsc_protocol_parse_error(c->svc, st->op, raw, st->a, &st->se))
-      return oom(st);
+      return awsc_call_oom(st);
     if (st->hooks && st->hooks->classify_error)
       st->hooks->classify_error(st->op, st->resp.status, &st->se);
     if (st->resp.status >= 200 && st->resp.status < 300)
@@ -835,14 +458,14 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
   st.region = c->region;
   st.stream_out = streaming_output_member(call->op);
 
-  int rc = step_prepare(&st);
+  int rc = awsc_step_prepare(&st);
   if (!rc)
-    rc = step_serialize(&st);
+    rc = awsc_step_serialize(&st);
   if (rc)
     return rc;
-  rc = step_checksum(&st);
+  rc = awsc_step_checksum(&st);
   if (!rc)
-    rc = step_payload_hash(&st);
+    rc = awsc_step_payload_hash(&st);
   if (!rc)
     rc = step_credentials(&st);
   while (!rc) {
