@@ -179,7 +179,8 @@ PROTO_PRIORITY = ["json", "rest-json", "rest-xml", "query", "ec2"]
 # Service customisations (lib/custom) by service id: the hook table the
 # descriptor carries, and the one models loaded at run time get
 # (awsc_builtin_hooks in the registry).
-SERVICE_HOOKS = {"S3": "awsc_s3_hooks", "SQS": "awsc_sqs_hooks"}
+SERVICE_HOOKS = {"S3": "awsc_s3_hooks", "S3 Control": "awsc_s3control_hooks",
+                 "SQS": "awsc_sqs_hooks"}
 
 
 def load_json(path):

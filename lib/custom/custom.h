@@ -18,6 +18,8 @@
 
 /* S3 (s3.c, s3_input.c): botocore's S3 handlers. */
 extern const awsc_service_hooks awsc_s3_hooks;
+/* S3 Control (s3.c): S3's signing rules only. */
+extern const awsc_service_hooks awsc_s3control_hooks;
 /* SQS (sqs.c): the message MD5 checks and the long-poll read timeout. */
 extern const awsc_service_hooks awsc_sqs_hooks;
 

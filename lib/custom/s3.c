@@ -177,3 +177,12 @@ const awsc_service_hooks awsc_s3_hooks = {
     .endpoint_host_label = s3_endpoint_host_label,
     .force_path_style = s3_force_path_style,
 };
+
+/* S3 Control signs as S3 (signatureVersion s3v4, signing name "s3") and,
+ * as before hooks, defaults to us-east-1; the rest of S3's
+ * customisations are for buckets and objects, not for it. */
+const awsc_service_hooks awsc_s3control_hooks = {
+    .name = "s3control",
+    .flags = AWSC_HOOK_SIGV4_S3,
+    .default_region = "us-east-1",
+};

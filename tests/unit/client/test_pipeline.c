@@ -961,6 +961,9 @@ static void test_service_hooks(void) {
         sqs->hooks->read_timeout_ms && !sqs->hooks->prepare_input);
   CHECK(sns && sns->hooks == NULL);
   CHECK(awsc_builtin_hooks("SNS") == NULL);
+  /* S3 Control signs as S3, and has nothing else of S3's */
+  const awsc_service_hooks *s3c = awsc_builtin_hooks("S3 Control");
+  CHECK(s3c && (s3c->flags & AWSC_HOOK_SIGV4_S3) && !s3c->prepare_input);
   CHECK(awsc_builtin_hooks(NULL) == NULL);
   if (!s3_model_path) {
     SKIP("runtime model hooks", "no model path given");
