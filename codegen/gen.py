@@ -176,6 +176,11 @@ PROTOCOLS = {"query": "AWSC_PROTO_QUERY", "ec2": "AWSC_PROTO_EC2",
              "rest-xml": "AWSC_PROTO_REST_XML", "json": "AWSC_PROTO_JSON",
              "rest-json": "AWSC_PROTO_REST_JSON"}
 PROTO_PRIORITY = ["json", "rest-json", "rest-xml", "query", "ec2"]
+# Service customisations (lib/custom) by service id: the hook table the
+# descriptor carries, and the one models loaded at run time get
+# (awsc_builtin_hooks in the registry).
+SERVICE_HOOKS = {"S3": "awsc_s3_hooks", "S3 Control": "awsc_s3control_hooks",
+                 "SQS": "awsc_sqs_hooks"}
 
 
 def load_json(path):
@@ -538,6 +543,8 @@ class Gen:
         out.append('#include "awsc/%s"' % header_name)
         out.append('#include "client/typed.h"')
         out.append('#include "runtime/descriptor.h"')
+        if self.meta.get("serviceId") in SERVICE_HOOKS:
+            out.append("extern const awsc_service_hooks %s;" % SERVICE_HOOKS[self.meta["serviceId"]])
         out.append("")
         out.append("static const awsc_shape S[%d];" % len(self.names))
         out.append("")
@@ -827,10 +834,10 @@ class Gen:
         out.append("  O, %du, OP, %s, %du, %s, %du," % (
             len(self.ops), "PG" if pag_names else "NULL", len(pag_names),
             "WT" if wnames else "NULL", len(wnames)))
-        if self.ruleset is not None:
-            out.append("  RULESET, sizeof(RULESET) - 1};")
-        else:
-            out.append("  NULL, 0};")
+        hooks = SERVICE_HOOKS.get(m.get("serviceId"))
+        out.append("  %s, %s};" % (
+            "RULESET, sizeof(RULESET) - 1" if self.ruleset is not None else "NULL, 0",
+            "&" + hooks if hooks else "NULL"))
         out.append("")
         out.append("void awsc_service_%s_init(void) { init_io_copies(); }" % svc_c)
         out.append("")
@@ -870,6 +877,15 @@ def registry(services, models=None):
     for s in services:
         out.append('  if (strcmp(name, %s) == 0)' % c_string(s))
         out.append("    return &awsc_service_%s;" % c_ident(s))
+    out.append("  return NULL;")
+    out.append("}")
+    out.append("")
+    for sid, table in sorted(SERVICE_HOOKS.items()):
+        out.append("extern const awsc_service_hooks %s;" % table)
+    out.append("const awsc_service_hooks *awsc_builtin_hooks(const char *service_id) {")
+    for sid, table in sorted(SERVICE_HOOKS.items()):
+        out.append('  if (service_id && strcmp(service_id, %s) == 0)' % c_string(sid))
+        out.append("    return &%s;" % table)
     out.append("  return NULL;")
     out.append("}")
     out.append("")

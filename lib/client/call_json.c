@@ -55,55 +55,17 @@ int awsc_response_metadata_json(awsc_buf *b, const awsc_response_metadata *m) {
   return rc;
 }
 
-/* boto3 takes S3's CopySource as {"Bucket", "Key", "VersionId"} too:
- * make it the string "bucket/key[?versionId=v]" (access point ARNs:
- * "arn/object/key"), percent-encoded. *(bool *)ud is set then. */
-static int copy_source_dict(awsc_jnode *root, awsc_arena *tmp, void *ud,
-                            awsc_error *err) {
-  if (!root || root->type != AWSC_J_OBJECT)
-    return 0;
-  awsc_jnode *cs = NULL;
-  for (size_t i = 0; i < root->count; i++)
-    if (strcmp(root->members[i].key, "CopySource") == 0)
-      cs = root->members[i].value;
-  if (!cs || cs->type != AWSC_J_OBJECT)
-    return 0;
-  const char *bucket = awsc_jtree_get_str(cs, "Bucket");
-  const char *key = awsc_jtree_get_str(cs, "Key");
-  const char *vid = awsc_jtree_get_str(cs, "VersionId");
-  for (size_t i = 0; i < cs->count; i++) {
-    const char *k = cs->members[i].key;
-    if (strcmp(k, "Bucket") && strcmp(k, "Key") && strcmp(k, "VersionId"))
-      return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                            "Parameter validation failed:\nUnknown key %s "
-                            "in CopySource (Bucket, Key, VersionId)",
-                            k);
-  }
-  if (!bucket || !key)
-    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "Parameter validation failed:\nCopySource needs "
-                          "Bucket and Key");
-  bool arn = strncmp(bucket, "arn:", 4) == 0 && strstr(bucket, ":accesspoint");
-  /* encoded here as botocore's _quote_source_header_from_dict does (the
-   * version id as is); the pipeline is told not to encode again */
-  awsc_buf raw = AWSC_BUF_INIT, b = AWSC_BUF_INIT;
-  int rc = awsc_buf_printf(&raw, "%s/%s%s", bucket, arn ? "object/" : "", key);
-  if (!rc)
-    rc = awsc_uri_encode(&b, raw.p, raw.len, true);
-  awsc_buf_free(&raw);
-  if (!rc && vid)
-    rc = awsc_buf_printf(&b, "?versionId=%s", vid);
-  *(bool *)ud = true;
-  char *s = rc ? NULL : awsc_arena_strndup(tmp, b.p, b.len);
-  size_t n = b.len;
-  awsc_buf_free(&b);
-  if (!s)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  cs->type = AWSC_J_STRING;
-  cs->s = s;
-  cs->n = n;
-  return 0;
+/* The service's JSON-input hook, as an awsc_jtree_fix_fn. */
+typedef struct json_fix {
+  const awsc_operation *op;
+  const awsc_service_hooks *hooks;
+  bool encoded;
+} json_fix;
+
+static int json_input_fix(awsc_jnode *root, awsc_arena *tmp, void *ud,
+                          awsc_error *err) {
+  json_fix *f = ud;
+  return f->hooks->json_input(f->op, root, tmp, &f->encoded, err);
 }
 
 int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
@@ -129,17 +91,15 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
   }
   int rc = 0;
   awsc_value in = {0};
-  bool copy_source_encoded = false;
+  json_fix fix = {op, c->svc->hooks, false};
   const char *text = (json_in && *json_in) ? json_in : "{}";
   if (op->input) {
-    bool copy = awsc_client_is_s3(c->svc) &&
-                (strcmp(op->name, "CopyObject") == 0 ||
-                 strcmp(op->name, "UploadPartCopy") == 0);
+    bool hook = fix.hooks && fix.hooks->json_input;
     awsc_arena *tmp = awsc_proto_ws_arena(ws->proto);
     rc = tmp ? awsc_value_from_json_tmp(&in, arena, tmp, op->input, text,
                                         strlen(text), 0,
-                                        copy ? copy_source_dict : NULL,
-                                        &copy_source_encoded, err)
+                                        hook ? json_input_fix : NULL, &fix,
+                                        err)
              : awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                               "out of memory");
   } else {
@@ -154,7 +114,7 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
   call.input = op->input ? &in : NULL;
   call.arena = arena;
   call.sink.kind = AWSC_SINK_MEMORY;
-  call.copy_source_encoded = copy_source_encoded;
+  call.copy_source_encoded = fix.encoded;
   call.ws = ws;
   if (!rc)
     rc = awsc_client_invoke(c, &call, err);

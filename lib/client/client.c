@@ -139,9 +139,10 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   }
   if (!region || !*region) {
     /* S3 has a global endpoint and signs for us-east-1 there. */
-    if (svc->global_endpoint || (svc->signing_name &&
-                                 strcmp(svc->signing_name, "s3") == 0))
-      region = "us-east-1";
+    if (svc->global_endpoint || (svc->hooks && svc->hooks->default_region))
+      region = svc->hooks && svc->hooks->default_region
+                   ? svc->hooks->default_region
+                   : "us-east-1";
     else {
       rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "You must specify a region.");
@@ -237,6 +238,8 @@ int awsc_client_new_from_model(awsc_client **out, awsc_session *session,
   awsc_service *svc = NULL;
   rc = awsc_service_from_json(&svc, arena, text.p, text.len, err);
   awsc_buf_free(&text);
+  if (!rc) /* the built-in services' customisations, by service id */
+    svc->hooks = awsc_builtin_hooks(svc->service_id);
   if (!rc) {
     /* the endpoint rule set beside the model, when there is one */
     const char *slash = strrchr(model_path, '/');

@@ -128,34 +128,11 @@ awsc_arena *awsc_client_arena(awsc_client *c);
  * depend on how many ran at once. */
 void awsc_client_drop_idle(awsc_client *c);
 
-/* Checksum header for a body with the named algorithm ("CRC32", "CRC32C",
- * "SHA256"; case-insensitive): name "x-amz-checksum-crc32" and base64
- * value, both in the arena. AWSC_EUNSUPPORTED for other algorithms. */
-int awsc_checksum_header(awsc_arena *a, const char *algorithm,
-                         const void *body, size_t len, const char **name,
-                         const char **value);
-
-/* S3 customizations (s3_custom.c). */
-/* The input as botocore's S3 handlers leave it: the bucket name checked
- * (AWSC_EVALIDATION), LocationConstraint of CreateBucket outside
- * us-east-1, CopySource percent-encoded, EncodingType=url on listings,
- * SSE-C keys encoded. *out is in (nothing to change) or a copy in the
- * arena. */
-int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
-                          const awsc_value **out, awsc_error *err);
 /* A copy of MAP `in` with member `key` set to *value (added when
- * absent), in the arena. */
+ * absent), in the arena (pipeline_build.c). */
 int awsc_value_with_member(awsc_arena *a, const awsc_value *in,
                            const char *key, const awsc_value *value,
                            const awsc_value **out);
-/* After parsing a listing asked with EncodingType=url by the client
- * itself: URL-decode the keys, prefixes and markers in place. */
-void awsc_s3_decode_listing(const awsc_call *call, awsc_value *out);
-const char *awsc_s3_redirect_region(const awsc_http_response *resp,
-                                    awsc_arena *a);
-/* HeadObject/HeadBucket 404 without a body: code NoSuchKey/NoSuchBucket. */
-void awsc_s3_head_error_code(const awsc_client *c, const awsc_operation *op,
-                             int status, awsc_service_error *se);
 
 /* One call through the pipeline. Fill the inputs, then awsc_client_invoke. */
 struct awsc_call {
@@ -168,7 +145,7 @@ struct awsc_call {
   awsc_body_sink sink;
   /* S3 CopySource is already percent-encoded (given as a dict) */
   bool copy_source_encoded;
-  /* set by the pipeline: EncodingType=url was added (listings) */
+  /* set by the S3 prepare-input hook: EncodingType=url was added */
   bool encoding_type_auto;
   /* outputs */
   awsc_value output;             /* MAP */
@@ -204,7 +181,6 @@ int awsc_client_target(awsc_client *client, const awsc_call *call,
 /* Settings and the session's compiled rule set, at client creation. */
 int awsc_client_endpoints_init(awsc_client *client, const char *endpoint_url,
                                awsc_error *err);
-bool awsc_client_is_s3(const awsc_service *svc);
 
 /* Create a client around a service descriptor (borrowed unless
  * model_arena is given, which the client then owns). */
@@ -234,6 +210,10 @@ long awsc_retry_delay_ms(awsc_retry_mode mode, int attempt);
 
 /* Built-in services (lib/services, generated). NULL when not built in. */
 const awsc_service *awsc_builtin_service(const char *name);
+/* Service customisations for a service id ("S3"), for models loaded at
+ * run time (lib/services, generated from the map that attaches them to
+ * the built-in descriptors). NULL when the service has none. */
+const awsc_service_hooks *awsc_builtin_hooks(const char *service_id);
 /* Comma-separated names of the built-in services (static string). */
 const char *awsc_builtin_service_names(void);
 /* models/partitions.json as built in (minified; NULL when absent). */

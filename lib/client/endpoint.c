@@ -223,7 +223,7 @@ int awsc_client_endpoints_init(awsc_client *c, const char *endpoint_url,
                           "supported format.",
                           c->region);
   awsc_client_ep_settings *e = &c->ep;
-  bool s3 = awsc_client_is_s3(c->svc);
+  bool s3 = c->svc->hooks && (c->svc->hooks->flags & AWSC_HOOK_S3_SETTINGS);
   /* The builtins' settings (lib/config/settings.c). */
   const awsc_config *cfg = awsc_session_config(s);
   e->fips = awsc_setting_bool(cfg, AWSC_SETTING_USE_FIPS_ENDPOINT);
@@ -610,6 +610,15 @@ static int rules_resolve(awsc_client *c, const awsc_call *call,
   return 0;
 }
 
+/* The input member the service moves into the host name (S3's bucket),
+ * or NULL: the service's endpoint hook says. */
+static const char *host_label(const awsc_client *c, const awsc_call *call) {
+  const awsc_service_hooks *hk = c->svc->hooks;
+  if (!hk || !hk->endpoint_host_label || !call->input)
+    return NULL;
+  return hk->endpoint_host_label(call->op, call->input);
+}
+
 int awsc_client_target(awsc_client *c, const awsc_call *call,
                        const awsc_serialized_request *sr, const char *region,
                        int path_style, awsc_call_target *t, awsc_error *err) {
@@ -624,17 +633,12 @@ int awsc_client_target(awsc_client *c, const awsc_call *call,
 
   awsc_arena *a = call->arena;
   const awsc_operation *op = call->op;
-  const char *bucket = NULL;
-  if (awsc_client_is_s3(c->svc) && call->input) {
-    const awsc_value *b = awsc_value_get(call->input, "Bucket");
-    if (b && b->type == AWSC_V_STRING)
-      bucket = b->u.s.p;
-  }
+  const awsc_service_hooks *hk = c->svc->hooks;
+  const char *bucket = host_label(c, call);
   bool force_path = c->ep.force_path;
   if (path_style >= 0)
     force_path = path_style == 1;
-  else if (op && strcmp(op->name, "GetBucketLocation") == 0 &&
-           awsc_client_is_s3(c->svc))
+  else if (op && hk && hk->force_path_style && hk->force_path_style(op))
     force_path = true;
   else if (bucket && is_arn(bucket))
     force_path = false;
@@ -691,26 +695,26 @@ static int legacy_target(awsc_client *c, const awsc_call *call,
   const char *h = ep->host;
   const char *p = (sr && sr->path) ? sr->path : "/";
   int addressing = path_style < 0 ? c->addressing : path_style == 1 ? 1 : 2;
-  if (awsc_client_is_s3(c->svc) && call->input) {
-    const awsc_value *b = awsc_value_get(call->input, "Bucket");
+  const char *label = host_label(c, call);
+  if (label) {
     bool virt = false;
-    if (b && b->type == AWSC_V_STRING && addressing != 1) {
-      bool ok = awsc_s3_bucket_is_dns_compatible(b->u.s.p, ep->https);
+    if (addressing != 1) {
+      bool ok = awsc_s3_bucket_is_dns_compatible(label, ep->https);
       if (addressing == 2)
         virt = ok;
       else /* auto: virtual for AWS endpoints, path for custom ones */
         virt = ok && !ep->custom && !ep->host_is_ip;
     }
     if (virt) {
-      size_t bl = b->u.s.n;
-      if (p[0] == '/' && strncmp(p + 1, b->u.s.p, bl) == 0 &&
+      size_t bl = strlen(label);
+      if (p[0] == '/' && strncmp(p + 1, label, bl) == 0 &&
           (p[1 + bl] == '/' || p[1 + bl] == '\0')) {
         p = p[1 + bl] ? p + 1 + bl : "/";
         size_t n = bl + 1 + strlen(h) + 1;
         char *hs = awsc_arena_alloc(a, n);
         if (!hs)
           goto oom;
-        snprintf(hs, n, "%s.%s", b->u.s.p, h);
+        snprintf(hs, n, "%s.%s", label, h);
         h = hs;
       }
     }

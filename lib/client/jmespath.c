@@ -203,99 +203,109 @@ static size_t quoted_end(const char *s, size_t i, size_t n, char quote) {
   return j < n ? j : n;
 }
 
-static int lex_one(parser *p, size_t *ip, size_t n, tok *t) {
+/* An integer, optionally negative. */
+static int lex_number(parser *p, size_t *ip, size_t n, tok *t) {
+  const char *s = p->src;
+  size_t i = *ip;
+  char c = s[i];
+  size_t j = c == '-' ? i + 1 : i;
+  int64_t v = 0;
+  for (; j < n && s[j] >= '0' && s[j] <= '9'; j++) {
+    if (v > (INT64_MAX - (s[j] - '0')) / 10) {
+      fail_at(p, i, "number out of range%s", NULL);
+      return p->rc;
+    }
+    v = v * 10 + (s[j] - '0');
+  }
+  t->type = T_NUMBER;
+  t->num = c == '-' ? -v : v;
+  *ip = j;
+  return 0;
+}
+
+/* "quoted identifier" (JSON string rules). */
+static int lex_quoted_ident(parser *p, size_t *ip, size_t n, tok *t) {
+  const char *s = p->src;
+  size_t i = *ip;
+  size_t j = quoted_end(s, i, n, '"');
+  if (j >= n) {
+    fail_at(p, i, "unterminated quoted identifier%s", NULL);
+    return p->rc;
+  }
+  awsc_value v;
+  if (json_value(p, s + i, j + 1 - i, &v) || v.type != AWSC_V_STRING) {
+    if (!p->rc)
+      fail_at(p, i, "invalid quoted identifier%s", NULL);
+    return p->rc;
+  }
+  t->type = T_QUOTED;
+  t->s = v.u.s.p;
+  t->n = v.u.s.n;
+  *ip = j + 1;
+  return 0;
+}
+
+/* The value of a `JSON literal` (text without the quotes in buf). */
+static int json_literal(parser *p, size_t i, const awsc_buf *buf, tok *t) {
+  int rc = json_value(p, buf->p, buf->len, &t->lit);
+  if (!rc || rc == AWSC_ENOMEM)
+    return rc;
+  /* jmespath.py's deprecated fallback: `foo` means the string foo */
+  awsc_buf q = AWSC_BUF_INIT;
+  rc = awsc_buf_putc(&q, '"') || awsc_buf_append(&q, buf->p, buf->len) ||
+               awsc_buf_putc(&q, '"')
+           ? AWSC_ENOMEM
+           : json_value(p, q.p, q.len, &t->lit);
+  awsc_buf_free(&q);
+  if (rc == AWSC_ENOMEM)
+    oom(p);
+  else if (rc)
+    fail_at(p, i, "invalid JSON literal%s", NULL);
+  return rc;
+}
+
+/* 'raw string' or `JSON literal`. */
+static int lex_literal(parser *p, size_t *ip, size_t n, tok *t) {
+  const char *s = p->src;
+  size_t i = *ip;
+  char c = s[i];
+  size_t j = quoted_end(s, i, n, c);
+  if (j >= n) {
+    fail_at(p, i,
+            c == '`' ? "unterminated JSON literal%s"
+                     : "unterminated raw string literal%s",
+            NULL);
+    return p->rc;
+  }
+  awsc_buf buf = AWSC_BUF_INIT;
+  if (unescape_quote(&buf, s, i + 1, j, c)) {
+    awsc_buf_free(&buf);
+    oom(p);
+    return p->rc;
+  }
+  int rc = 0;
+  t->type = T_LITERAL;
+  if (c == '\'') {
+    t->lit.type = AWSC_V_STRING;
+    t->lit.u.s.n = buf.len;
+    t->lit.u.s.p = awsc_arena_strndup(p->a, buf.p, buf.len);
+    rc = t->lit.u.s.p ? 0 : AWSC_ENOMEM;
+    if (rc)
+      oom(p);
+  } else {
+    rc = json_literal(p, i, &buf, t);
+  }
+  awsc_buf_free(&buf);
+  *ip = j + 1;
+  return p->rc ? p->rc : rc;
+}
+
+/* Operators and punctuation, one or two characters. */
+static int lex_symbol(parser *p, size_t *ip, size_t n, tok *t) {
   const char *s = p->src;
   size_t i = *ip;
   char c = s[i];
   char next = i + 1 < n ? s[i + 1] : '\0';
-  t->pos = i;
-  if (is_ident_start(c)) {
-    size_t j = i;
-    while (j < n && is_ident_char(s[j]))
-      j++;
-    t->type = T_UNQUOTED;
-    t->s = s + i;
-    t->n = j - i;
-    *ip = j;
-    return 0;
-  }
-  if ((c >= '0' && c <= '9') || (c == '-' && next >= '0' && next <= '9')) {
-    size_t j = c == '-' ? i + 1 : i;
-    int64_t v = 0;
-    for (; j < n && s[j] >= '0' && s[j] <= '9'; j++) {
-      if (v > (INT64_MAX - (s[j] - '0')) / 10) {
-        fail_at(p, i, "number out of range%s", NULL);
-        return p->rc;
-      }
-      v = v * 10 + (s[j] - '0');
-    }
-    t->type = T_NUMBER;
-    t->num = c == '-' ? -v : v;
-    *ip = j;
-    return 0;
-  }
-  if (c == '"') {
-    size_t j = quoted_end(s, i, n, '"');
-    if (j >= n) {
-      fail_at(p, i, "unterminated quoted identifier%s", NULL);
-      return p->rc;
-    }
-    awsc_value v;
-    if (json_value(p, s + i, j + 1 - i, &v) || v.type != AWSC_V_STRING) {
-      if (!p->rc)
-        fail_at(p, i, "invalid quoted identifier%s", NULL);
-      return p->rc;
-    }
-    t->type = T_QUOTED;
-    t->s = v.u.s.p;
-    t->n = v.u.s.n;
-    *ip = j + 1;
-    return 0;
-  }
-  if (c == '\'' || c == '`') {
-    size_t j = quoted_end(s, i, n, c);
-    if (j >= n) {
-      fail_at(p, i,
-              c == '`' ? "unterminated JSON literal%s"
-                       : "unterminated raw string literal%s",
-              NULL);
-      return p->rc;
-    }
-    awsc_buf buf = AWSC_BUF_INIT;
-    if (unescape_quote(&buf, s, i + 1, j, c)) {
-      awsc_buf_free(&buf);
-      oom(p);
-      return p->rc;
-    }
-    int rc = 0;
-    t->type = T_LITERAL;
-    if (c == '\'') {
-      t->lit.type = AWSC_V_STRING;
-      t->lit.u.s.n = buf.len;
-      t->lit.u.s.p = awsc_arena_strndup(p->a, buf.p, buf.len);
-      rc = t->lit.u.s.p ? 0 : AWSC_ENOMEM;
-      if (rc)
-        oom(p);
-    } else {
-      rc = json_value(p, buf.p, buf.len, &t->lit);
-      if (rc && rc != AWSC_ENOMEM) {
-        /* jmespath.py's deprecated fallback: `foo` means the string foo */
-        awsc_buf q = AWSC_BUF_INIT;
-        rc = awsc_buf_putc(&q, '"') || awsc_buf_append(&q, buf.p, buf.len) ||
-                     awsc_buf_putc(&q, '"')
-                 ? AWSC_ENOMEM
-                 : json_value(p, q.p, q.len, &t->lit);
-        awsc_buf_free(&q);
-        if (rc == AWSC_ENOMEM)
-          oom(p);
-        else if (rc)
-          fail_at(p, i, "invalid JSON literal%s", NULL);
-      }
-    }
-    awsc_buf_free(&buf);
-    *ip = j + 1;
-    return p->rc ? p->rc : rc;
-  }
   size_t len = 1;
   switch (c) {
   case '.':
@@ -372,6 +382,31 @@ static int lex_one(parser *p, size_t *ip, size_t n, tok *t) {
   }
   *ip = i + len;
   return 0;
+}
+
+static int lex_one(parser *p, size_t *ip, size_t n, tok *t) {
+  const char *s = p->src;
+  size_t i = *ip;
+  char c = s[i];
+  char next = i + 1 < n ? s[i + 1] : '\0';
+  t->pos = i;
+  if (is_ident_start(c)) {
+    size_t j = i;
+    while (j < n && is_ident_char(s[j]))
+      j++;
+    t->type = T_UNQUOTED;
+    t->s = s + i;
+    t->n = j - i;
+    *ip = j;
+    return 0;
+  }
+  if ((c >= '0' && c <= '9') || (c == '-' && next >= '0' && next <= '9'))
+    return lex_number(p, ip, n, t);
+  if (c == '"')
+    return lex_quoted_ident(p, ip, n, t);
+  if (c == '\'' || c == '`')
+    return lex_literal(p, ip, n, t);
+  return lex_symbol(p, ip, n, t);
 }
 
 static int lex(parser *p) {

@@ -48,7 +48,8 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   *url_out = NULL;
   if (expires_in == 0)
     expires_in = 3600;
-  if (expires_in < AWSC_SIGV4_MIN_EXPIRES || expires_in > AWSC_SIGV4_MAX_EXPIRES)
+  if (expires_in < AWSC_SIGV4_MIN_EXPIRES ||
+      expires_in > AWSC_SIGV4_MAX_EXPIRES)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "ExpiresIn must be between %d and %d seconds, got "
                           "%lld",
@@ -88,8 +89,9 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   if (!rc) {
     awsc_sigv4_param *qp = NULL;
     size_t qn = sr.query_count;
-    bool s3 = awsc_client_is_s3(c->svc);
-    if (!s3 && sr.body && sr.body_len) {
+    const awsc_service_hooks *hk = c->svc->hooks;
+    bool keep_body = hk && (hk->flags & AWSC_HOOK_PRESIGN_KEEP_BODY);
+    if (!keep_body && sr.body && sr.body_len) {
       rc = form_to_params(a, sr.body, sr.body_len, &qp, &qn);
     } else if (qn) {
       qp = awsc_arena_calloc(a, qn, sizeof(*qp));
@@ -108,8 +110,9 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
       hs = awsc_arena_calloc(a, sr.header_count, sizeof(*hs));
       rc = hs ? 0 : AWSC_ENOMEM;
       for (size_t i = 0; !rc && i < sr.header_count; i++) {
-        if (!s3 && (strcasecmp(sr.headers[i].name, "content-type") == 0 ||
-                    strcasecmp(sr.headers[i].name, "x-amz-target") == 0))
+        if (!keep_body &&
+            (strcasecmp(sr.headers[i].name, "content-type") == 0 ||
+             strcasecmp(sr.headers[i].name, "x-amz-target") == 0))
           continue;
         hs[hn++] = sr.headers[i];
       }
@@ -134,15 +137,16 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
       sq.headers = hs;
       sq.header_count = hn;
       sq.host = tgt.host;
-      sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD | (s3 ? AWSC_SIGV4_S3 : 0);
+      sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD;
+      if (hk && (hk->flags & AWSC_HOOK_SIGV4_S3))
+        sq.flags |= AWSC_SIGV4_S3;
       rc = awsc_sigv4_presign(&sig, &sp, &sq, err);
     }
   }
   if (!rc) {
     awsc_buf url = AWSC_BUF_INIT;
-    rc = awsc_buf_printf(&url, "%s://%s%s?%s",
-                         tgt.https ? "https" : "http", tgt.host, tgt.path,
-                         sig.query ? sig.query : "");
+    rc = awsc_buf_printf(&url, "%s://%s%s?%s", tgt.https ? "https" : "http",
+                         tgt.host, tgt.path, sig.query ? sig.query : "");
     if (rc) {
       awsc_buf_free(&url);
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
@@ -152,81 +156,6 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   }
   awsc_sigv4_result_cleanup(&sig);
   awsc_credentials_release(creds);
-  awsc_arena_free(a);
-  return rc;
-}
-
-int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
-                       int style, char **url_out, awsc_error *err) {
-  if (!c || !bucket || !key || !url_out)
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "awsc_s3_object_url: NULL argument");
-  *url_out = NULL;
-  if (!awsc_client_is_s3(c->svc))
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "awsc_s3_object_url needs an S3 client");
-  if (style < 0 || style > 2)
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "awsc_s3_object_url: style must be 0, 1 or 2");
-  const awsc_operation *op = awsc_service_find_operation(c->svc, "GetObject");
-  if (!op)
-    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
-                          "the S3 model has no GetObject");
-  awsc_arena *a = awsc_arena_new(4096);
-  awsc_value_builder *vb = a ? awsc_vb_new(a) : NULL;
-  awsc_value in = {0};
-  int rc = vb ? 0 : AWSC_ENOMEM;
-  if (!rc)
-    rc = awsc_vb_begin_map(vb);
-  if (!rc)
-    rc = awsc_vb_key(vb, "Bucket", 6);
-  if (!rc)
-    rc = awsc_vb_string(vb, bucket, strlen(bucket));
-  if (!rc)
-    rc = awsc_vb_key(vb, "Key", 3);
-  if (!rc)
-    rc = awsc_vb_string(vb, key, strlen(key));
-  if (!rc)
-    rc = awsc_vb_end(vb);
-  if (!rc)
-    rc = awsc_vb_finish(vb, &in);
-  awsc_vb_free(vb);
-  if (rc) {
-    awsc_arena_free(a);
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  }
-  awsc_call call;
-  memset(&call, 0, sizeof(call));
-  call.op = op;
-  call.input = &in;
-  call.arena = a;
-  awsc_serialized_request sr;
-  memset(&sr, 0, sizeof(sr));
-  awsc_call_target t;
-  rc = awsc_protocol_serialize(c->svc, op, &in, a, &sr, err);
-  if (!rc)
-    rc = awsc_client_target(c, &call, &sr, NULL,
-                            style == 1 ? 1 : style == 2 ? 0 : -1, &t, err);
-  if (!rc && style == 2) {
-    /* virtual-hosted asked for: the host must start with the bucket */
-    size_t bl = strlen(bucket);
-    if (strncmp(t.host, bucket, bl) != 0 || t.host[bl] != '.')
-      rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "bucket name %s can not be used in a host name "
-                          "here (virtual-hosted style)",
-                          bucket);
-  }
-  if (!rc) {
-    awsc_buf u = AWSC_BUF_INIT;
-    rc = awsc_buf_printf(&u, "%s://%s%s", t.https ? "https" : "http", t.host,
-                         t.path);
-    if (rc) {
-      awsc_buf_free(&u);
-      awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-    } else {
-      *url_out = awsc_buf_detach(&u);
-    }
-  }
   awsc_arena_free(a);
   return rc;
 }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "awsc/sys/transport.h"
-#include "client/checksum.h"
+#include "auth/checksum.h"
 #include "core/core.h"
 #include "runtime/descriptor.h"
 

@@ -327,15 +327,6 @@ static int parse_payload(awsc_pctx *c, const awsc_service *svc,
   return awsc_vb_end(c->b);
 }
 
-/* S3's GetBucketLocation answers with a bare <LocationConstraint> root,
- * which its model cannot describe (botocore has a handler for it). */
-static bool is_s3_get_bucket_location(const awsc_service *svc,
-                                      const awsc_operation *op) {
-  return op->name && strcmp(op->name, "GetBucketLocation") == 0 &&
-         ((svc->service_id && strcmp(svc->service_id, "S3") == 0) ||
-          (svc->endpoint_prefix && strcmp(svc->endpoint_prefix, "s3") == 0));
-}
-
 static int parse_output_body(awsc_pctx *c, const awsc_service *svc,
                              const awsc_operation *op,
                              const awsc_raw_response *r) {
@@ -352,7 +343,9 @@ static int parse_output_body(awsc_pctx *c, const awsc_service *svc,
       return 0;
     if (svc->protocol == AWSC_PROTO_REST_XML) {
       awsc_xml_target root = {NULL, {NULL, NULL}, 0, false};
-      root.root_member = is_s3_get_bucket_location(svc, op);
+      /* a quirk of the service: the root element is the one member */
+      root.root_member = svc->hooks && svc->hooks->xml_root_is_member &&
+                         svc->hooks->xml_root_is_member(op);
       return awsc_parse_xml_struct(c, s, r->body, r->body_len, &root);
     }
     return awsc_parse_json_struct(c, s, r->body, r->body_len);

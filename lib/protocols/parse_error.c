@@ -467,8 +467,8 @@ int awsc_protocol_parse_error(const awsc_service *svc, const awsc_operation *op,
     rid = awsc_presp_header(resp, "x-amz-request-id");
   out->request_id = rid;
   out->host_id = awsc_protocol_host_id(resp);
-  bool json = svc->protocol == AWSC_PROTO_JSON ||
-              svc->protocol == AWSC_PROTO_REST_JSON;
+  bool json =
+      svc->protocol == AWSC_PROTO_JSON || svc->protocol == AWSC_PROTO_REST_JSON;
   /* A 5xx without a body still names its error in x-amzn-errortype
    * (JSON protocols): that beats the generic status code. */
   if (generic_5xx(resp) &&
@@ -498,69 +498,11 @@ int awsc_protocol_parse_error(const awsc_service *svc, const awsc_operation *op,
   return rc == AWSC_ENOMEM ? rc : 0;
 }
 
-/* ---- S3's errors inside a 200 ---- */
-
-static bool is_s3(const awsc_service *svc) {
-  return svc &&
-         ((svc->service_id && strcmp(svc->service_id, "S3") == 0) ||
-          (svc->endpoint_prefix && strcmp(svc->endpoint_prefix, "s3") == 0));
-}
-
-/* Local name of the root element, skipping BOM, declaration, comments
- * and PIs; false when there is none. */
-static bool root_name(const char *p, size_t n, const char **name, size_t *len) {
-  size_t i = 0;
-  if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-    i = 3;
-  for (;;) {
-    while (i < n && isspace((unsigned char)p[i]))
-      i++;
-    if (i + 1 >= n || p[i] != '<')
-      return false;
-    if (p[i + 1] == '?' || p[i + 1] == '!') {
-      const char *end = p[i + 1] == '?' ? "?>" : ">";
-      if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0)
-        end = "-->";
-      size_t el = strlen(end);
-      size_t j = i + 2;
-      while (j + el <= n && memcmp(p + j, end, el) != 0)
-        j++;
-      if (j + el > n)
-        return false;
-      i = j + el;
-      continue;
-    }
-    size_t st = ++i;
-    while (i < n && !isspace((unsigned char)p[i]) && p[i] != '>' && p[i] != '/')
-      i++;
-    *name = p + st;
-    *len = i - st;
-    return true;
-  }
-}
-
+/* An error document inside a 2xx answer is a quirk of some services
+ * (S3): their hook says. */
 bool awsc_protocol_is_error_in_200(const awsc_service *svc,
                                    const awsc_operation *op,
                                    const awsc_raw_response *resp) {
-  if (!is_s3(svc) || !op || !resp || resp->status != 200 || !resp->body ||
-      resp->body_len == 0)
-    return false;
-  const awsc_shape *out = op->output;
-  if (!out)
-    return false;
-  for (uint32_t i = 0; i < out->member_count; i++)
-    if (out->members[i].shape &&
-        (out->members[i].shape->flags & AWSC_SF_EVENTSTREAM))
-      return false;
-  if (out->payload_index >= 0 &&
-      (uint32_t)out->payload_index < out->member_count) {
-    const awsc_shape *ps = out->members[out->payload_index].shape;
-    if (ps && (ps->type == AWSC_SHAPE_BLOB || ps->type == AWSC_SHAPE_STRING))
-      return false;
-  }
-  const char *name;
-  size_t len;
-  if (!root_name(resp->body, resp->body_len, &name, &len))
-    return false;
-  return len == 5 && memcmp(name, "Error", 5) == 0;
+  return svc && svc->hooks && svc->hooks->error_in_200 &&
+         svc->hooks->error_in_200(op, resp);
 }

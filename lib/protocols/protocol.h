@@ -133,14 +133,12 @@ const char *awsc_protocol_request_id(const awsc_service *svc,
 /* The x-amz-id-2 header (S3's HostId), borrowed from resp; or NULL. */
 const char *awsc_protocol_host_id(const awsc_raw_response *resp);
 
-/* S3 can answer 200 with an <Error> document (CompleteMultipartUpload,
- * CopyObject, UploadPartCopy, ...). True when `resp` is such a response
- * and must be handled as an error (botocore turns it into a 500, so it
- * is retried, then parses it as an error): the service is S3, the
- * operation has an output without an event stream or a blob/string
- * payload, and the body's root element is <Error>. A truncated 200 body
- * (botocore also treats it as a 500) shows up as AWSC_EPARSE from
- * awsc_protocol_parse_output instead. */
+/* Whether a 2xx answer is an error document in disguise, which must be
+ * handled as an error (botocore turns it into a 500, so it is retried,
+ * then parses it as an error). Only services whose hooks say so
+ * (awsc_service_hooks.error_in_200: S3's <Error> root, lib/custom/s3.c);
+ * false for the others. A truncated 2xx body shows up as AWSC_EPARSE
+ * from awsc_protocol_parse_output instead. */
 bool awsc_protocol_is_error_in_200(const awsc_service *svc,
                                    const awsc_operation *op,
                                    const awsc_raw_response *resp);

@@ -223,6 +223,92 @@ typedef struct awsc_waiter {
   uint32_t acceptor_count;
 } awsc_waiter;
 
+/*
+ * Service customisations (hooks): what a service needs beyond its model
+ * (botocore's handlers), kept out of the generic request path. The
+ * generator attaches a table to the descriptors of the services that
+ * have one (codegen/gen.py SERVICE_HOOKS); models loaded at run time get
+ * the same table by service id (awsc_builtin_hooks). The code lives in
+ * lib/custom. Every member may be NULL / 0: the generic behaviour then
+ * applies. The types in the signatures belong to higher modules (client,
+ * protocols) and are only named here.
+ */
+struct awsc_client;
+struct awsc_call;
+struct awsc_value;
+struct awsc_raw_response;
+struct awsc_service_error;
+struct awsc_http_response;
+struct awsc_http_header;
+struct awsc_jnode;
+
+/* Policy bits of a hook table. */
+enum {
+  /* SigV4 the S3 way (AWSC_SIGV4_S3): no double-encoded path, no path
+   * normalisation, x-amz-content-sha256 always sent */
+  AWSC_HOOK_SIGV4_S3 = 1u << 0,
+  /* a 2xx answer that can not be parsed was cut short: retry it as a 500 */
+  AWSC_HOOK_RETRY_UNPARSABLE_2XX = 1u << 1,
+  /* the [s3] section of the profile (dual-stack, accelerate) applies */
+  AWSC_HOOK_S3_SETTINGS = 1u << 2,
+  /* presigned URLs keep a request body out of the query string */
+  AWSC_HOOK_PRESIGN_KEEP_BODY = 1u << 3
+};
+
+typedef struct awsc_service_hooks {
+  const char *name;   /* "s3": logs and tests */
+  uint32_t flags;     /* AWSC_HOOK_* */
+  /* Region used when none is configured (S3: us-east-1, where its global
+   * endpoint signs); NULL: a region is required. */
+  const char *default_region;
+  /* Prepare input: validate and complete the input before it is
+   * serialized. *in is the input (MAP or NULL); set it to a copy in the
+   * call's arena to change it. */
+  int (*prepare_input)(struct awsc_client *c, struct awsc_call *call,
+                       const struct awsc_value **in, awsc_error *err);
+  /* JSON input (the JSON door, awsc_call_json): rewrite the JSON tree of
+   * the input before it becomes a value (temporaries in tmp); set
+   * *encoded when a member was encoded here already (S3's CopySource
+   * given as a dict). */
+  int (*json_input)(const struct awsc_operation *op, struct awsc_jnode *root,
+                    awsc_arena *tmp, bool *encoded, awsc_error *err);
+  /* Payload policy: whether a body that would be hashed goes
+   * UNSIGNED-PAYLOAD instead (headers: the request's so far). */
+  bool (*unsigned_payload)(const struct awsc_client *c,
+                           const struct awsc_operation *op, bool https,
+                           const struct awsc_http_header *headers,
+                           size_t header_count);
+  /* After parse: check or rewrite a successful call's output (in the
+   * call's arena). Nonzero fails the call with err set. */
+  int (*after_parse)(struct awsc_client *c, struct awsc_call *call,
+                     struct awsc_value *output, awsc_error *err);
+  /* Error in 200: whether a 2xx answer is in fact an error document. */
+  bool (*error_in_200)(const struct awsc_operation *op,
+                       const struct awsc_raw_response *resp);
+  /* Classify error: adjust the parsed error (code, shape) of an answer. */
+  void (*classify_error)(const struct awsc_operation *op, int status,
+                         struct awsc_service_error *se);
+  /* Redirect: the region a failed answer says to go to, in the arena, or
+   * NULL (the call fails or retries as usual). */
+  const char *(*redirect_region)(const struct awsc_operation *op, int status,
+                                 const struct awsc_service_error *se,
+                                 const struct awsc_http_response *resp,
+                                 awsc_arena *a);
+  /* Parse quirk: the XML root element of the output is its one member
+   * (not the output shape), as GetBucketLocation answers. */
+  bool (*xml_root_is_member)(const struct awsc_operation *op);
+  /* Per-call read timeout in ms, 0 = the transport's. */
+  long (*read_timeout_ms)(const struct awsc_client *c,
+                          const struct awsc_operation *op,
+                          const struct awsc_value *input);
+  /* Endpoint tweaks: the input member that names a host label (S3's
+   * bucket: stripped from the path, virtual-hosted style), or NULL. */
+  const char *(*endpoint_host_label)(const struct awsc_operation *op,
+                                     const struct awsc_value *input);
+  /* Endpoint tweaks: operations that always go path-style. */
+  bool (*force_path_style)(const struct awsc_operation *op);
+} awsc_service_hooks;
+
 typedef struct awsc_service {
   const char *service_id;           /* metadata.serviceId ("S3") */
   const char *api_version;
@@ -247,6 +333,8 @@ typedef struct awsc_service {
    * uses https://PREFIX.REGION.DNS_SUFFIX */
   const char *endpoint_ruleset;
   uint32_t endpoint_ruleset_len;
+  /* service customisations, or NULL (see awsc_service_hooks) */
+  const awsc_service_hooks *hooks;
 } awsc_service;
 
 /* Find an operation by "ListObjectsV2" or "list_objects_v2"; NULL if none. */

@@ -1,6 +1,6 @@
 /*
  * aws_chunked_tool ALGORITHM CHUNK_SIZE < in > out: write the aws-chunked
- * encoding of stdin (lib/client/aws_chunked.c) to stdout, for comparing
+ * encoding of stdin (lib/auth/aws_chunked.c) to stdout, for comparing
  * against botocore's AwsChunkedWrapper (aws_chunked_vs_botocore.py). The
  * body is read into memory, then encoded in odd-sized reads so that the
  * output position tracking is exercised too.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/aws_chunked.h"
+#include "auth/aws_chunked.h"
 
 int main(int argc, char **argv) {
   if (argc != 3) {

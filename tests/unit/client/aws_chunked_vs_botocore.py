@@ -4,7 +4,7 @@
 Usage: aws_chunked_vs_botocore.py PATH/TO/aws_chunked_tool
 
 For random bodies of several sizes, chunk sizes and checksum algorithms,
-the tool's output (lib/client/aws_chunked.c over the body in memory) must
+the tool's output (lib/auth/aws_chunked.c over the body in memory) must
 equal botocore.httpchecksum.AwsChunkedWrapper(io.BytesIO(body),
 checksum_cls, checksum_name, chunk_size).read().
 

@@ -1,5 +1,5 @@
 /*
- * The aws-chunked encoder (lib/client/aws_chunked.c): MEMORY, FILE and
+ * The aws-chunked encoder (lib/auth/aws_chunked.c): MEMORY, FILE and
  * CALLBACK sources of every interesting size read in pieces of 1 byte to
  * 1 MiB; the output is decoded here and every chunk length, the data and
  * the trailer checksum (computed independently: bitwise CRCs, OpenSSL EVP
@@ -15,7 +15,7 @@
 
 #include <openssl/evp.h>
 
-#include "client/aws_chunked.h"
+#include "auth/aws_chunked.h"
 #include "test.h"
 
 #define C8K ((size_t)8192)

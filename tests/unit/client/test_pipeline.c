@@ -946,6 +946,49 @@ static void test_runtime_model_rules(void) {
   awsc_session_free(s);
 }
 
+/* Service customisations come with the descriptor (generated) or, for
+ * a model loaded at run time, from the same table by service id; a
+ * service without any has none. */
+static void test_service_hooks(void) {
+  const awsc_service *s3 = awsc_builtin_service("s3");
+  const awsc_service *sqs = awsc_builtin_service("sqs");
+  const awsc_service *sns = awsc_builtin_service("sns");
+  CHECK(s3 && s3->hooks && s3->hooks == awsc_builtin_hooks("S3"));
+  CHECK(s3 && s3->hooks && s3->hooks->prepare_input &&
+        (s3->hooks->flags & AWSC_HOOK_SIGV4_S3));
+  CHECK(sqs && sqs->hooks && sqs->hooks == awsc_builtin_hooks("SQS"));
+  CHECK(sqs && sqs->hooks && sqs->hooks->after_parse &&
+        sqs->hooks->read_timeout_ms && !sqs->hooks->prepare_input);
+  CHECK(sns && sns->hooks == NULL);
+  CHECK(awsc_builtin_hooks("SNS") == NULL);
+  /* S3 Control signs as S3, and has nothing else of S3's */
+  const awsc_service_hooks *s3c = awsc_builtin_hooks("S3 Control");
+  CHECK(s3c && (s3c->flags & AWSC_HOOK_SIGV4_S3) && !s3c->prepare_input);
+  CHECK(awsc_builtin_hooks(NULL) == NULL);
+  if (!s3_model_path) {
+    SKIP("runtime model hooks", "no model path given");
+    return;
+  }
+  /* a run-time S3 model gets S3's hooks: HEAD 404 names the error */
+  fake_init(&ft);
+  fake_reply_add(&ft, 404, NULL, NULL);
+  awsc_session *s = session_on_fake("eu-west-1", NULL, NULL);
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = NULL;
+  CHECK_INT(awsc_client_new_from_model(&c, s, s3_model_path, NULL, &err), 0);
+  if (c) {
+    CHECK(c->svc->hooks == awsc_builtin_hooks("S3"));
+    char *json = NULL;
+    CHECK_INT(awsc_call_json(c, "head_object",
+                             "{\"Bucket\":\"b\",\"Key\":\"k\"}", &json,
+                             &err),
+              AWSC_ESERVICE);
+    CHECK_STR(err.service_code, "NoSuchKey");
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 int main(int argc, char **argv) {
   s3_model_path = argc > 1 ? argv[1] : NULL;
   test_alloc_install();
@@ -967,6 +1010,7 @@ int main(int argc, char **argv) {
   RUN(test_streaming_trailer_checksum);
   RUN(test_copy_source_encoding);
   RUN(test_runtime_model_rules);
+  RUN(test_service_hooks);
   RUN(test_listing_url_decoding);
   RUN(test_response_checksum_validation);
   RUN(test_response_checksum_when_required);

@@ -1,5 +1,5 @@
 /*
- * SQS customizations of the pipeline (lib/client/sqs_md5.c): the message
+ * SQS customizations of the pipeline (lib/custom/sqs.c): the message
  * MD5 checks on SendMessage, SendMessageBatch and ReceiveMessage, and the
  * per-call read timeout of long polls. SQS is a canned-reply transport.
  * The attribute digests below were computed by fauxqs (an independent

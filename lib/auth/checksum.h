@@ -1,11 +1,11 @@
 /*
- * lib/client/checksum.h - internal: the flexible checksums of S3
+ * lib/auth/checksum.h - internal: the flexible checksums of S3
  * (x-amz-checksum-*), computed incrementally: one piece for the aws-chunked
- * trailer (aws_chunked.c) and the check of response bodies
- * (resp_checksum.c).
+ * trailer (aws_chunked.c, beside it in lib/auth), the checksum headers of
+ * bodies in memory and the check of response bodies (lib/client).
  */
-#ifndef AWSC_CLIENT_CHECKSUM_H
-#define AWSC_CLIENT_CHECKSUM_H
+#ifndef AWSC_AUTH_CHECKSUM_H
+#define AWSC_AUTH_CHECKSUM_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,5 +46,11 @@ void awsc_checksum_update(awsc_checksum *c, const void *data, size_t n);
 /* The digest in base64 (CRCs big-endian, as the headers carry them) into
  * out (AWSC_CKSUM_B64_MAX bytes); returns its length. */
 size_t awsc_checksum_final_b64(awsc_checksum *c, char *out);
+
+/* Checksum header for a body with the named algorithm ("CRC32", "CRC32C",
+ * "SHA256"; case-insensitive): name "x-amz-checksum-crc32" and base64
+ * value, both in the arena. AWSC_EUNSUPPORTED for other algorithms. */
+int awsc_checksum_header(awsc_arena *a, const char *algorithm, const void *body,
+                         size_t len, const char **name, const char **value);
 
 #endif

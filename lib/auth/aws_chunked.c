@@ -1,13 +1,15 @@
 /*
- * lib/client/aws_chunked.c - the aws-chunked encoder with a trailing
- * checksum (see aws_chunked.h).
+ * lib/auth/aws_chunked.c - the one aws-chunked framer (see aws_chunked.h):
+ * unsigned chunks with a trailing checksum for the client's uploads, and
+ * signed chunks for awsc_sigv4_chunked_stream (sigv4_chunked.c signs).
  *
  * Each chunk is gathered whole before its line is written: the line needs
- * its length, and a chunk shorter than chunk_size must be the last one for
- * the encoded length announced up front to hold. The checksum is updated
- * once per chunk, and the bytes go from the chunk (the buffer, or the
- * caller's memory for a MEMORY source) straight into curl's buffer.
- * The checksums themselves are client/checksum.c's.
+ * its length (and a signed line the signature of its data), and a chunk
+ * shorter than chunk_size must be the last one for the encoded length
+ * announced up front to hold. The checksum is updated once per chunk, and
+ * the bytes go from the chunk (the buffer, or the caller's memory for a
+ * MEMORY source) straight into the reader's buffer. The checksums
+ * themselves are checksum.c's.
  */
 
 #include <errno.h>
@@ -16,12 +18,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "client/aws_chunked.h"
+#include "auth/aws_chunked.h"
 
 /* Where the output is: each phase emits one segment (seg), then the next
  * phase begins. START and CRLF go on to the next chunk. */
 enum { PH_START, PH_LINE, PH_DATA, PH_CRLF, PH_TRAILER, PH_DONE };
-
 
 static unsigned hex_digits(uint64_t v) {
   unsigned d = 1;
@@ -30,19 +31,28 @@ static unsigned hex_digits(uint64_t v) {
   return d;
 }
 
-static int64_t encoded_length(int64_t decoded_len, size_t chunk_size, int alg) {
-  if (decoded_len < 0 || alg < 0)
+/* Bytes of the encoded stream for decoded_len body bytes: per chunk
+ * "HEX" ext "\r\n" data "\r\n", then "0" ext "\r\n" [trailer "\r\n"]
+ * "\r\n", where ext is a signature extension (signed) and the trailer
+ * "name:base64" (alg >= 0). -1 when it does not fit. */
+static int64_t encoded_length(int64_t decoded_len, size_t chunk_size, int alg,
+                              bool is_signed) {
+  if (decoded_len < 0 || chunk_size == 0 || (!is_signed && alg < 0))
     return -1;
+  uint64_t ext = is_signed ? AWSC_AWS_CHUNKED_EXT_MAX - 1 : 0;
   uint64_t d = (uint64_t)decoded_len, c = chunk_size;
-  uint64_t full = d / c, rem = d % c;
-  /* "HEX\r\n" + data + "\r\n" per chunk; the overhead is at most
-   * 20 bytes per 8 KiB, so nothing wraps before the INT64_MAX check. */
-  uint64_t total = d + full * (hex_digits(c) + 4);
-  if (rem)
-    total += hex_digits(rem) + 4;
-  total += 3 + strlen(awsc_checksum_header_name(alg)) + 1 +
-           AWSC_BASE64_LEN(awsc_checksum_digest_len(alg)) + 4;
-  return total > (uint64_t)INT64_MAX ? -1 : (int64_t)total;
+  uint64_t full = d / c, rem = d % c, total;
+  if (__builtin_mul_overflow(full, hex_digits(c) + ext + 4, &total) ||
+      __builtin_add_overflow(total, d, &total))
+    return -1;
+  uint64_t tail = (rem ? hex_digits(rem) + ext + 4 : 0) + 1 + ext + 4;
+  if (alg >= 0)
+    tail += strlen(awsc_checksum_header_name(alg)) + 1 +
+            AWSC_BASE64_LEN(awsc_checksum_digest_len(alg)) + 2;
+  if (__builtin_add_overflow(total, tail, &total) ||
+      total > (uint64_t)INT64_MAX)
+    return -1;
+  return (int64_t)total;
 }
 
 int64_t awsc_aws_chunked_encoded_length(int64_t decoded_len, size_t chunk_size,
@@ -51,19 +61,57 @@ int64_t awsc_aws_chunked_encoded_length(int64_t decoded_len, size_t chunk_size,
     chunk_size = AWSC_AWS_CHUNKED_DEFAULT_SIZE;
   if (chunk_size < AWSC_AWS_CHUNKED_MIN_SIZE)
     return -1;
-  return encoded_length(decoded_len, chunk_size, awsc_checksum_find(algorithm));
+  int alg = awsc_checksum_find(algorithm);
+  return alg < 0 ? -1 : encoded_length(decoded_len, chunk_size, alg, false);
 }
 
-/* The checksum in base64 into ac->checksum, then the trailer into
- * ac->text. */
+int64_t awsc_aws_chunked_signed_length(uint64_t decoded_len,
+                                       size_t chunk_size) {
+  if (decoded_len > (uint64_t)INT64_MAX)
+    return -1;
+  return encoded_length((int64_t)decoded_len, chunk_size, -1, true);
+}
+
+/* The last, empty chunk: its line (signed: with the signature of no
+ * data), then the trailer with the checksum in base64 (into
+ * ac->checksum), then the blank line. */
 static void finish(awsc_aws_chunked *ac) {
-  awsc_checksum_final_b64(&ac->hash, ac->checksum);
-  int n = snprintf(ac->text, sizeof(ac->text), "0\r\n%s:%s\r\n\r\n",
-                   awsc_checksum_header_name(ac->algorithm), ac->checksum);
+  size_t n = 0;
+  ac->text[n++] = '0';
+  if (ac->sign)
+    n += ac->sign(ac->signer, NULL, 0, ac->text + n);
+  ac->text[n++] = '\r';
+  ac->text[n++] = '\n';
+  if (ac->algorithm >= 0) {
+    awsc_checksum_final_b64(&ac->hash, ac->checksum);
+    n += (size_t)snprintf(ac->text + n, sizeof(ac->text) - n, "%s:%s\r\n",
+                          awsc_checksum_header_name(ac->algorithm),
+                          ac->checksum);
+  }
+  ac->text[n++] = '\r';
+  ac->text[n++] = '\n';
   ac->seg = (const uint8_t *)ac->text;
-  ac->seg_len = (size_t)n;
+  ac->seg_len = n;
   ac->seg_pos = 0;
   ac->phase = PH_TRAILER;
+}
+
+/* Signed chunks promise an exact length: a source that still has bytes
+ * after it is an error (one byte read to find out). */
+static int check_longer(awsc_aws_chunked *ac) {
+  const awsc_body_source *b = &ac->inner;
+  if (!ac->strict_length || b->kind != AWSC_BODY_CALLBACK)
+    return 0;
+  uint8_t one;
+  int64_t r = b->read(&one, 1, b->user_data);
+  if (r < 0)
+    return awsc_error_set(&ac->error, r >= INT_MIN ? (int)r : AWSC_EBODY,
+                          AWSC_ERROR_IO, "request body callback failed");
+  if (r > 0)
+    return awsc_error_set(&ac->error, AWSC_EBODY, AWSC_ERROR_IO,
+                          "request body is longer than %" PRId64 " bytes",
+                          ac->decoded_len);
+  return 0;
 }
 
 /* Read up to `want` bytes into the chunk buffer, looping over short
@@ -133,10 +181,14 @@ static int next_chunk(awsc_aws_chunked *ac) {
     ac->inner_eof = true;
   }
   if (got == 0) {
+    int rc = ac->decoded_len >= 0 ? check_longer(ac) : 0;
+    if (rc)
+      return rc;
     finish(ac);
     return 0;
   }
-  awsc_checksum_update(&ac->hash, data, got);
+  if (ac->algorithm >= 0)
+    awsc_checksum_update(&ac->hash, data, got);
   ac->consumed += got;
   ac->chunk = data;
   ac->chunk_len = got;
@@ -145,10 +197,13 @@ static int next_chunk(awsc_aws_chunked *ac) {
   unsigned nd = hex_digits(got);
   for (unsigned i = 0; i < nd; i++)
     ac->text[i] = digits[(got >> (4 * (nd - 1 - i))) & 0xf];
-  ac->text[nd] = '\r';
-  ac->text[nd + 1] = '\n';
+  size_t n = nd;
+  if (ac->sign)
+    n += ac->sign(ac->signer, data, got, ac->text + n);
+  ac->text[n] = '\r';
+  ac->text[n + 1] = '\n';
   ac->seg = (const uint8_t *)ac->text;
-  ac->seg_len = nd + 2;
+  ac->seg_len = n + 2;
   ac->seg_pos = 0;
   ac->phase = PH_LINE;
   return 0;
@@ -180,7 +235,10 @@ static int advance(awsc_aws_chunked *ac) {
 }
 
 static int64_t chunked_read(void *buf, size_t size, void *user_data) {
-  awsc_aws_chunked *ac = user_data;
+  return awsc_aws_chunked_read(user_data, buf, size);
+}
+
+int64_t awsc_aws_chunked_read(awsc_aws_chunked *ac, void *buf, size_t size) {
   uint8_t *out = buf;
   size_t n = 0;
   if (ac->status)
@@ -215,7 +273,12 @@ static void reset(awsc_aws_chunked *ac) {
   ac->inner_touched = false;
   ac->status = 0;
   ac->checksum[0] = '\0';
-  awsc_checksum_init(&ac->hash, ac->algorithm);
+  if (ac->algorithm >= 0)
+    awsc_checksum_init(&ac->hash, ac->algorithm);
+}
+
+void awsc_aws_chunked_restart(awsc_aws_chunked *ac) {
+  reset(ac);
 }
 
 static int chunked_rewind(void *user_data) {
@@ -249,8 +312,8 @@ static int open_file(awsc_aws_chunked *ac, awsc_error *err) {
   if (!b->path)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "aws-chunked: FILE body without a path");
-  return awsc_file_open_range(b->path, b->offset, b->content_length,
-                              &ac->file, &ac->decoded_len, err);
+  return awsc_file_open_range(b->path, b->offset, b->content_length, &ac->file,
+                              &ac->decoded_len, err);
 }
 
 static int check_source(awsc_aws_chunked *ac, awsc_error *err) {
@@ -281,6 +344,31 @@ static int check_source(awsc_aws_chunked *ac, awsc_error *err) {
                         "aws-chunked: unknown body kind %d", (int)b->kind);
 }
 
+/* Check the source and get the chunk buffer (none for MEMORY sources; a
+ * body shorter than a chunk needs no more than its length). */
+static int init_source(awsc_aws_chunked *ac, const awsc_body_source *inner,
+                       awsc_error *err) {
+  ac->inner = *inner;
+  int rc = check_source(ac, err);
+  if (!rc && ac->inner.kind != AWSC_BODY_MEMORY) {
+    ac->buf_size = ac->chunk_size;
+    if (ac->decoded_len >= 0 && (uint64_t)ac->decoded_len < ac->chunk_size)
+      ac->buf_size = (size_t)ac->decoded_len;
+    if (ac->buf_size) {
+      ac->buf = awsc_malloc(ac->buf_size);
+      if (!ac->buf)
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
+    }
+  }
+  if (rc) {
+    awsc_aws_chunked_cleanup(ac);
+    return rc;
+  }
+  reset(ac);
+  return 0;
+}
+
 int awsc_aws_chunked_init(awsc_aws_chunked *ac, const awsc_body_source *inner,
                           const char *algorithm, size_t chunk_size,
                           awsc_error *err) {
@@ -304,30 +392,29 @@ int awsc_aws_chunked_init(awsc_aws_chunked *ac, const awsc_body_source *inner,
                           chunk_size, AWSC_AWS_CHUNKED_MIN_SIZE);
   ac->algorithm = alg;
   ac->chunk_size = chunk_size;
-  ac->inner = *inner;
-  int rc = check_source(ac, err);
-  if (!rc && ac->inner.kind != AWSC_BODY_MEMORY) {
-    /* A body shorter than a chunk needs no more than its length. */
-    ac->buf_size = chunk_size;
-    if (ac->decoded_len >= 0 && (uint64_t)ac->decoded_len < chunk_size)
-      ac->buf_size = (size_t)ac->decoded_len;
-    if (ac->buf_size) {
-      ac->buf = awsc_malloc(ac->buf_size);
-      if (!ac->buf)
-        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                            "out of memory");
-    }
-  }
-  if (rc) {
-    awsc_aws_chunked_cleanup(ac);
-    return rc;
-  }
-  reset(ac);
-  return 0;
+  return init_source(ac, inner, err);
+}
+
+int awsc_aws_chunked_init_signed(awsc_aws_chunked *ac,
+                                 const awsc_body_source *inner,
+                                 size_t chunk_size,
+                                 awsc_aws_chunked_sign_fn sign, void *signer,
+                                 awsc_error *err) {
+  if (ac)
+    memset(ac, 0, sizeof(*ac));
+  if (!ac || !inner || !sign || chunk_size == 0)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "aws-chunked: bad argument");
+  ac->algorithm = -1;
+  ac->sign = sign;
+  ac->signer = signer;
+  ac->strict_length = true;
+  ac->chunk_size = chunk_size;
+  return init_source(ac, inner, err);
 }
 
 const char *awsc_aws_chunked_trailer_name(const awsc_aws_chunked *ac) {
-  return awsc_checksum_header_name(ac->algorithm);
+  return ac->algorithm >= 0 ? awsc_checksum_header_name(ac->algorithm) : NULL;
 }
 
 int64_t awsc_aws_chunked_decoded_length(const awsc_aws_chunked *ac) {
@@ -340,8 +427,8 @@ void awsc_aws_chunked_source(awsc_aws_chunked *ac, awsc_body_source *out) {
   out->read = chunked_read;
   out->rewind = chunked_rewind;
   out->user_data = ac;
-  out->content_length =
-      encoded_length(ac->decoded_len, ac->chunk_size, ac->algorithm);
+  out->content_length = encoded_length(ac->decoded_len, ac->chunk_size,
+                                       ac->algorithm, ac->sign != NULL);
 }
 
 const char *awsc_aws_chunked_checksum(const awsc_aws_chunked *ac) {

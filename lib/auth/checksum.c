@@ -4,7 +4,7 @@
  * allocation per context).
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include "client/checksum.h"
+#include "auth/checksum.h"
 
 #include <openssl/sha.h>
 #include <strings.h>
@@ -30,9 +30,15 @@ int awsc_checksum_find(const char *name) {
   return -1;
 }
 
-const char *awsc_checksum_name(int alg) { return algs[alg].name; }
-const char *awsc_checksum_header_name(int alg) { return algs[alg].header; }
-size_t awsc_checksum_digest_len(int alg) { return algs[alg].digest_len; }
+const char *awsc_checksum_name(int alg) {
+  return algs[alg].name;
+}
+const char *awsc_checksum_header_name(int alg) {
+  return algs[alg].header;
+}
+size_t awsc_checksum_digest_len(int alg) {
+  return algs[alg].digest_len;
+}
 
 void awsc_checksum_init(awsc_checksum *c, int alg) {
   c->alg = alg;
@@ -81,4 +87,36 @@ size_t awsc_checksum_final_b64(awsc_checksum *c, char *out) {
     d[3] = (uint8_t)c->h.crc;
   }
   return awsc_base64_encode(d, algs[c->alg].digest_len, out);
+}
+int awsc_checksum_header(awsc_arena *a, const char *algorithm, const void *body,
+                         size_t len, const char **name, const char **value) {
+  uint8_t digest[AWSC_SHA256_LEN];
+  size_t dlen;
+  const char *hname;
+  if (!body)
+    body = "";
+  if (strcasecmp(algorithm, "CRC32") == 0 ||
+      strcasecmp(algorithm, "CRC32C") == 0) {
+    bool c = strcasecmp(algorithm, "CRC32C") == 0;
+    uint32_t crc = c ? awsc_crc32c(0, body, len) : awsc_crc32(0, body, len);
+    digest[0] = (uint8_t)(crc >> 24);
+    digest[1] = (uint8_t)(crc >> 16);
+    digest[2] = (uint8_t)(crc >> 8);
+    digest[3] = (uint8_t)crc;
+    dlen = 4;
+    hname = c ? "x-amz-checksum-crc32c" : "x-amz-checksum-crc32";
+  } else if (strcasecmp(algorithm, "SHA256") == 0) {
+    awsc_sha256(body, len, digest);
+    dlen = AWSC_SHA256_LEN;
+    hname = "x-amz-checksum-sha256";
+  } else {
+    return AWSC_EUNSUPPORTED;
+  }
+  char *b64 = awsc_arena_alloc(a, AWSC_BASE64_LEN(dlen) + 1);
+  if (!b64)
+    return AWSC_ENOMEM;
+  awsc_base64_encode(digest, dlen, b64);
+  *name = hname;
+  *value = b64;
+  return 0;
 }

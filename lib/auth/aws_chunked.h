@@ -1,31 +1,42 @@
 /*
- * lib/client/aws_chunked.h - internal: the aws-chunked content encoding
- * with a trailing checksum (x-amz-content-sha256:
- * STREAMING-UNSIGNED-PAYLOAD-TRAILER), as botocore's AwsChunkedWrapper
- * writes it. A wrapper turns a request body source into a CALLBACK source
- * that produces
+ * lib/auth/aws_chunked.h - internal: the one aws-chunked framer. A wrapper
+ * turns a request body source into a CALLBACK source that produces
  *
- *   HEX(len)\r\n<len bytes>\r\n   for each chunk of the body, then
- *   0\r\n<trailer-name>:<base64 checksum>\r\n\r\n
+ *   HEX(len)[;chunk-signature=SIG]\r\n<len bytes>\r\n   for each chunk,
+ *   then the last, empty chunk:
+ *   0\r\n<trailer-name>:<base64 checksum>\r\n\r\n   (unsigned, trailer:
+ *       x-amz-content-sha256 STREAMING-UNSIGNED-PAYLOAD-TRAILER, as
+ *       botocore's AwsChunkedWrapper writes it), or
+ *   0;chunk-signature=SIG\r\n\r\n                   (signed chunks:
+ *       STREAMING-AWS4-HMAC-SHA256-PAYLOAD, sigv4_chunked.c's signer).
  *
  * Every chunk but the last holds exactly chunk_size bytes, so the encoded
  * length follows from the decoded one and can be sent as Content-Length
  * (S3 refuses Transfer-Encoding: chunked).
  */
-#ifndef AWSC_CLIENT_AWS_CHUNKED_H
-#define AWSC_CLIENT_AWS_CHUNKED_H
+#ifndef AWSC_AUTH_AWS_CHUNKED_H
+#define AWSC_AUTH_AWS_CHUNKED_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "auth/checksum.h"
 #include "awsc/sys/transport.h"
-#include "client/checksum.h"
 #include "core/core.h"
 
 /* Default size of a chunk, and S3's minimum for every chunk but the last. */
 #define AWSC_AWS_CHUNKED_DEFAULT_SIZE ((size_t)64 * 1024)
 #define AWSC_AWS_CHUNKED_MIN_SIZE ((size_t)8 * 1024)
+
+/* Longest chunk extension a signer writes (";chunk-signature=" + 64 hex). */
+#define AWSC_AWS_CHUNKED_EXT_MAX (17 + 64 + 1)
+
+/* A chunk signer (signed chunks): writes the extension of the chunk
+ * data[0..n) - the last chunk is empty - into ext, NUL-terminated, and
+ * returns its length. Chunks are signed in order, each once per pass. */
+typedef size_t (*awsc_aws_chunked_sign_fn)(void *signer, const uint8_t *data,
+                                           size_t n, char *ext);
 
 /*
  * Caller-owned storage (on the stack of the pipeline is fine); the fields
@@ -33,8 +44,11 @@
  * source and at most one heap buffer (none for a MEMORY source).
  */
 typedef struct awsc_aws_chunked {
-  awsc_body_source inner; /* copy; its pointers are borrowed */
-  int algorithm;          /* AWSC_CKSUM_* */
+  awsc_body_source inner;        /* copy; its pointers are borrowed */
+  int algorithm;                 /* AWSC_CKSUM_*, -1: no trailer (signed) */
+  awsc_aws_chunked_sign_fn sign; /* NULL: unsigned chunks */
+  void *signer;
+  bool strict_length; /* a source longer than its length fails */
   size_t chunk_size;
   int64_t decoded_len; /* -1 = unknown */
   FILE *file;          /* FILE sources */
@@ -53,9 +67,9 @@ typedef struct awsc_aws_chunked {
   bool inner_touched; /* the inner source was read since a rewind */
   int status;         /* sticky failure of a read, 0 if none */
   awsc_checksum hash;
-  char text[96];     /* the current chunk line or the trailer */
+  char text[128]; /* the current chunk line or the last chunk */
   char checksum[AWSC_CKSUM_B64_MAX]; /* base64, "" until the body was read */
-  awsc_error error;  /* details of the last failed read/rewind */
+  awsc_error error; /* details of the last failed read/rewind */
 } awsc_aws_chunked;
 
 /*
@@ -79,6 +93,26 @@ int awsc_aws_chunked_init(awsc_aws_chunked *ac, const awsc_body_source *inner,
                           const char *algorithm, size_t chunk_size,
                           awsc_error *err);
 
+/*
+ * Signed chunks (no trailer) over `inner` (a CALLBACK of known length, as
+ * awsc_sigv4_chunked_stream gives it): chunk_size may be any size from 1;
+ * `sign` gives each chunk its extension. A source longer than its
+ * content_length fails with AWSC_EBODY. Otherwise as awsc_aws_chunked_init.
+ */
+int awsc_aws_chunked_init_signed(awsc_aws_chunked *ac,
+                                 const awsc_body_source *inner,
+                                 size_t chunk_size,
+                                 awsc_aws_chunked_sign_fn sign, void *signer,
+                                 awsc_error *err);
+
+/* Start the encoded stream over without touching the source (the caller
+ * rewound it); a sticky failure is cleared. */
+void awsc_aws_chunked_restart(awsc_aws_chunked *ac);
+
+/* The next bytes of the encoded stream (the read of
+ * awsc_aws_chunked_source). */
+int64_t awsc_aws_chunked_read(awsc_aws_chunked *ac, void *buf, size_t size);
+
 /* "x-amz-checksum-crc32", "-crc32c", "-sha256" or "-sha1": the name that
  * x-amz-trailer must announce. Static storage. */
 const char *awsc_aws_chunked_trailer_name(const awsc_aws_chunked *ac);
@@ -93,6 +127,10 @@ int64_t awsc_aws_chunked_decoded_length(const awsc_aws_chunked *ac);
  * would not fit. */
 int64_t awsc_aws_chunked_encoded_length(int64_t decoded_len, size_t chunk_size,
                                         const char *algorithm);
+
+/* Exact encoded length of signed chunks (no trailer) for decoded_len
+ * bytes in chunks of chunk_size (from 1); -1 when it does not fit. */
+int64_t awsc_aws_chunked_signed_length(uint64_t decoded_len, size_t chunk_size);
 
 /*
  * Fill *out with a CALLBACK source reading the encoded stream through ac

@@ -1,5 +1,5 @@
 /*
- * lib/client/sqs_md5.c - SQS customizations of the pipeline: the message
+ * lib/custom/sqs.c - SQS's hook table: the message
  * MD5 checks every AWS SDK makes (Java's MessageMD5ChecksumHandler, Ruby's
  * Md5s plugin, Go's checksums.go), and a read timeout long enough for
  * long polling.
@@ -15,11 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "client/sqs_md5.h"
-
-bool awsc_client_is_sqs(const awsc_service *svc) {
-  return svc && svc->signing_name && strcmp(svc->signing_name, "sqs") == 0;
-}
+#include "custom/custom.h"
 
 static bool op_is(const awsc_operation *op, const char *name) {
   return op && op->name && strcmp(op->name, name) == 0;
@@ -180,10 +176,19 @@ static const awsc_value *list_member(const awsc_value *v, const char *key) {
   return l && l->type == AWSC_V_LIST ? l : NULL;
 }
 
-int awsc_sqs_check_md5(const awsc_client *c, const awsc_operation *op,
-                       const awsc_value *input, const awsc_value *output,
-                       awsc_error *err) {
-  if (!c || !awsc_client_is_sqs(c->svc) || !output)
+/* After parse: check the MD5 digests SQS returns against the ones
+ * computed here (SendMessage: MD5OfMessageBody, MD5OfMessageAttributes,
+ * MD5OfMessageSystemAttributes against the request; SendMessageBatch: the
+ * same per successful entry, matched by Id; ReceiveMessage: MD5OfBody and
+ * MD5OfMessageAttributes against each message). Only digests the service
+ * returned are checked; a mismatch is AWSC_EPARSE "MD5 of message body
+ * does not match (...)". The input is the caller's, as given. */
+static int sqs_check_md5(awsc_client *c, awsc_call *call, awsc_value *output,
+                         awsc_error *err) {
+  (void)c;
+  const awsc_operation *op = call->op;
+  const awsc_value *input = call->input;
+  if (!output)
     return 0;
   if (op_is(op, "SendMessage") && input)
     return check_sent(input, output, "MessageId",
@@ -232,12 +237,15 @@ int awsc_sqs_check_md5(const awsc_client *c, const awsc_operation *op,
 #define SQS_MAX_WAIT_S 20
 #define WAIT_SLACK_S 10
 
-long awsc_sqs_read_timeout_ms(const awsc_client *c, const awsc_operation *op,
-                              const awsc_value *input) {
-  if (!c || !awsc_client_is_sqs(c->svc) || !op_is(op, "ReceiveMessage"))
+/* ReceiveMessage long polls: the server stays silent for up to
+ * WaitTimeSeconds (or the queue's ReceiveMessageWaitTimeSeconds, at most
+ * 20 s, when the request names none), so the call gets that plus 10 s of
+ * slack when the session's read timeout is shorter. */
+static long sqs_read_timeout_ms(const awsc_client *c, const awsc_operation *op,
+                                const awsc_value *input) {
+  if (!c || !op_is(op, "ReceiveMessage"))
     return 0;
-  const awsc_value *w = input ? awsc_value_get(input, "WaitTimeSeconds")
-                              : NULL;
+  const awsc_value *w = input ? awsc_value_get(input, "WaitTimeSeconds") : NULL;
   int64_t wait = SQS_MAX_WAIT_S;
   if (w && w->type == AWSC_V_INT && w->u.i >= 0 && w->u.i <= 3600)
     wait = w->u.i;
@@ -246,3 +254,9 @@ long awsc_sqs_read_timeout_ms(const awsc_client *c, const awsc_operation *op,
   long need = (long)(wait + WAIT_SLACK_S) * 1000L;
   return need > awsc_session_read_timeout_ms(c->session) ? need : 0;
 }
+
+const awsc_service_hooks awsc_sqs_hooks = {
+    .name = "sqs",
+    .after_parse = sqs_check_md5,
+    .read_timeout_ms = sqs_read_timeout_ms,
+};

@@ -1,84 +1,14 @@
 /*
- * What S3 needs beyond its model (botocore's handlers): flexible checksum
- * headers, the LocationConstraint of CreateBucket outside us-east-1, and
- * the region of a wrong-region redirect.
+ * lib/custom/s3_input.c - S3's prepare-input hook (botocore's handlers that
+ * rewrite the parameters before serialization) and the URL-decoding of
+ * listings that goes with EncodingType=url.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "client/client_internal.h"
-
-int awsc_checksum_header(awsc_arena *a, const char *algorithm,
-                         const void *body, size_t len, const char **name,
-                         const char **value) {
-  uint8_t digest[AWSC_SHA256_LEN];
-  size_t dlen;
-  const char *hname;
-  if (!body)
-    body = "";
-  if (strcasecmp(algorithm, "CRC32") == 0 ||
-      strcasecmp(algorithm, "CRC32C") == 0) {
-    bool c = strcasecmp(algorithm, "CRC32C") == 0;
-    uint32_t crc = c ? awsc_crc32c(0, body, len) : awsc_crc32(0, body, len);
-    digest[0] = (uint8_t)(crc >> 24);
-    digest[1] = (uint8_t)(crc >> 16);
-    digest[2] = (uint8_t)(crc >> 8);
-    digest[3] = (uint8_t)crc;
-    dlen = 4;
-    hname = c ? "x-amz-checksum-crc32c" : "x-amz-checksum-crc32";
-  } else if (strcasecmp(algorithm, "SHA256") == 0) {
-    awsc_sha256(body, len, digest);
-    dlen = AWSC_SHA256_LEN;
-    hname = "x-amz-checksum-sha256";
-  } else {
-    return AWSC_EUNSUPPORTED;
-  }
-  char *b64 = awsc_arena_alloc(a, AWSC_BASE64_LEN(dlen) + 1);
-  if (!b64)
-    return AWSC_ENOMEM;
-  awsc_base64_encode(digest, dlen, b64);
-  *name = hname;
-  *value = b64;
-  return 0;
-}
-
-/* A copy of MAP `in` with member `key` set to the string `value` (added
- * when absent). */
-int awsc_value_with_member(awsc_arena *a, const awsc_value *in,
-                           const char *key, const awsc_value *value,
-                           const awsc_value **out) {
-  awsc_value_builder *vb = awsc_vb_new(a);
-  if (!vb)
-    return AWSC_ENOMEM;
-  int rc = awsc_vb_begin_map(vb);
-  size_t kl = strlen(key);
-  bool replaced = false;
-  for (size_t i = 0; !rc && i < in->u.map.n; i++) {
-    const awsc_kv *kv = &in->u.map.items[i];
-    rc = awsc_vb_key(vb, kv->key, kv->key_len);
-    bool same = kv->key_len == kl && memcmp(kv->key, key, kl) == 0;
-    if (!rc)
-      rc = awsc_vb_value(vb, same ? value : &kv->value);
-    replaced = replaced || same;
-  }
-  if (!rc && !replaced) {
-    rc = awsc_vb_key(vb, key, kl);
-    if (!rc)
-      rc = awsc_vb_value(vb, value);
-  }
-  if (!rc)
-    rc = awsc_vb_end(vb);
-  awsc_value *v = awsc_arena_alloc(a, sizeof(*v));
-  if (!rc && !v)
-    rc = AWSC_ENOMEM;
-  if (!rc)
-    rc = awsc_vb_finish(vb, v);
-  awsc_vb_free(vb);
-  if (!rc)
-    *out = v;
-  return rc;
-}
+#include "custom/custom.h"
+#include "runtime/jtree.h"
 
 /* CreateBucket outside us-east-1 needs <LocationConstraint>REGION: add it
  * when the caller gave no CreateBucketConfiguration, so that a client made
@@ -105,7 +35,9 @@ static int location_constraint(awsc_client *c, const awsc_operation *op,
   if (!rc)
     rc = awsc_vb_finish(vb, &cfg);
   awsc_vb_free(vb);
-  return rc ? rc : awsc_value_with_member(a, in, "CreateBucketConfiguration", &cfg, out);
+  return rc ? rc
+            : awsc_value_with_member(a, in, "CreateBucketConfiguration", &cfg,
+                                     out);
 }
 
 /* botocore's handle_copy_source_param for a string CopySource:
@@ -165,7 +97,9 @@ static const listing_keys listings[] = {
      {{"Contents", "Key"}, {"CommonPrefixes", "Prefix"}, {NULL, NULL}}},
     {"ListObjectVersions",
      {"KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"},
-     {{"Versions", "Key"}, {"DeleteMarkers", "Key"}, {"CommonPrefixes", "Prefix"}}},
+     {{"Versions", "Key"},
+      {"DeleteMarkers", "Key"},
+      {"CommonPrefixes", "Prefix"}}},
 };
 
 static const listing_keys *listing_of(const awsc_operation *op) {
@@ -215,7 +149,7 @@ static awsc_value *member(awsc_value *map, const char *key) {
   return (awsc_value *)awsc_value_get(map, key);
 }
 
-void awsc_s3_decode_listing(const awsc_call *call, awsc_value *out) {
+void awsc_custom_s3_decode_listing(const awsc_call *call, awsc_value *out) {
   const listing_keys *lk = listing_of(call->op);
   const awsc_value *et = awsc_value_get(out, "EncodingType");
   if (!lk || !call->encoding_type_auto || !et || et->type != AWSC_V_STRING ||
@@ -289,11 +223,66 @@ static int check_bucket(const awsc_value *in, awsc_error *err) {
                         (int)(n > 300 ? 300 : n), s);
 }
 
-int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
-                          const awsc_value **out, awsc_error *err) {
-  const awsc_value *in = call->input;
-  *out = in;
-  if (!awsc_client_is_s3(c->svc) || !in || in->type != AWSC_V_MAP)
+/* boto3 takes S3's CopySource as {"Bucket", "Key", "VersionId"} too:
+ * make it the string "bucket/key[?versionId=v]" (access point ARNs:
+ * "arn/object/key"), percent-encoded; *encoded is set then (the
+ * prepare-input hook must not encode it again). */
+int awsc_custom_s3_json_input(const awsc_operation *op, awsc_jnode *root,
+                              awsc_arena *tmp, bool *encoded, awsc_error *err) {
+  if (strcmp(op->name, "CopyObject") != 0 &&
+      strcmp(op->name, "UploadPartCopy") != 0)
+    return 0;
+  if (!root || root->type != AWSC_J_OBJECT)
+    return 0;
+  awsc_jnode *cs = NULL;
+  for (size_t i = 0; i < root->count; i++)
+    if (strcmp(root->members[i].key, "CopySource") == 0)
+      cs = root->members[i].value;
+  if (!cs || cs->type != AWSC_J_OBJECT)
+    return 0;
+  const char *bucket = awsc_jtree_get_str(cs, "Bucket");
+  const char *key = awsc_jtree_get_str(cs, "Key");
+  const char *vid = awsc_jtree_get_str(cs, "VersionId");
+  for (size_t i = 0; i < cs->count; i++) {
+    const char *k = cs->members[i].key;
+    if (strcmp(k, "Bucket") && strcmp(k, "Key") && strcmp(k, "VersionId"))
+      return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                            "Parameter validation failed:\nUnknown key %s "
+                            "in CopySource (Bucket, Key, VersionId)",
+                            k);
+  }
+  if (!bucket || !key)
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Parameter validation failed:\nCopySource needs "
+                          "Bucket and Key");
+  bool arn = strncmp(bucket, "arn:", 4) == 0 && strstr(bucket, ":accesspoint");
+  /* encoded here as botocore's _quote_source_header_from_dict does (the
+   * version id as is); the pipeline is told not to encode again */
+  awsc_buf raw = AWSC_BUF_INIT, b = AWSC_BUF_INIT;
+  int rc = awsc_buf_printf(&raw, "%s/%s%s", bucket, arn ? "object/" : "", key);
+  if (!rc)
+    rc = awsc_uri_encode(&b, raw.p, raw.len, true);
+  awsc_buf_free(&raw);
+  if (!rc && vid)
+    rc = awsc_buf_printf(&b, "?versionId=%s", vid);
+  *encoded = true;
+  char *s = rc ? NULL : awsc_arena_strndup(tmp, b.p, b.len);
+  size_t n = b.len;
+  awsc_buf_free(&b);
+  if (!s)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  cs->type = AWSC_J_STRING;
+  cs->s = s;
+  cs->n = n;
+  return 0;
+}
+
+int awsc_custom_s3_prepare_input(awsc_client *c, awsc_call *call,
+                                 const awsc_value **out, awsc_error *err) {
+  const awsc_value *in = *out;
+  awsc_arena *a = call->arena;
+  if (!in || in->type != AWSC_V_MAP)
     return 0;
   int rc = check_bucket(in, err);
   if (rc)
@@ -307,41 +296,5 @@ int awsc_s3_prepare_input(awsc_client *c, awsc_call *call, awsc_arena *a,
     rc = sse_customer_key("SSECustomer", *out, a, out);
   if (!rc)
     rc = sse_customer_key("CopySourceSSECustomer", *out, a, out);
-  return rc ? awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory")
-            : 0;
-}
-
-/* The region S3 says the bucket lives in, from a 301/307/400 answer:
- * the x-amz-bucket-region header, else <Region> in the error body. NULL
- * when neither is there. */
-const char *awsc_s3_redirect_region(const awsc_http_response *resp,
-                                    awsc_arena *a) {
-  const char *h = awsc_http_response_header(resp, "x-amz-bucket-region");
-  if (h && *h)
-    return awsc_arena_strdup(a, h);
-  if (!resp->body)
-    return NULL;
-  const char *p = strstr(resp->body, "<Region>");
-  if (!p)
-    return NULL;
-  p += 8;
-  const char *e = strstr(p, "</Region>");
-  if (!e || e == p || e - p > 64)
-    return NULL;
-  return awsc_arena_strndup(a, p, (size_t)(e - p));
-}
-
-/* A HEAD answer carries no body, so the parser can only say "404". S3's
- * HEAD operations model one error each (HeadObject: NoSuchKey,
- * HeadBucket: NoSuchBucket): name it, as the Java and Go SDKs do; the
- * HTTP status stays 404. (botocore leaves the code "404".) */
-void awsc_s3_head_error_code(const awsc_client *c, const awsc_operation *op,
-                             int status, awsc_service_error *se) {
-  if (!awsc_client_is_s3(c->svc) || status != 404 ||
-      strcmp(op->http_method, "HEAD") != 0 || op->error_count != 1 ||
-      !se->code || strcmp(se->code, "404") != 0)
-    return;
-  se->code = op->errors[0]->error_code ? op->errors[0]->error_code
-                                      : op->errors[0]->name;
-  se->shape = op->errors[0];
+  return rc ? awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory") : 0;
 }
