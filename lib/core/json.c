@@ -16,6 +16,7 @@
  */
 #include "core/json.h"
 
+#include <stddef.h>
 #include <string.h>
 
 enum {
@@ -32,7 +33,7 @@ static const char too_deep[] = "nesting too deep";
 void awsc_json_reader_init(awsc_json_reader *r, const char *text, size_t len,
                            unsigned flags, unsigned max_depth,
                            awsc_arena *scratch_arena) {
-  memset(r, 0, sizeof *r);
+  memset(r, 0, offsetof(awsc_json_reader, kinds));
   r->start = r->p = text ? text : "";
   r->end = r->p + (text ? len : 0);
   r->flags = flags;

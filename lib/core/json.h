@@ -66,8 +66,6 @@ typedef struct awsc_json_reader {
   unsigned max_depth; /* <= AWSC_JSON_MAX_DEPTH */
   uint8_t state;
   bool no_decode; /* inside awsc_json_skip: check strings, do not copy */
-  /* bit d set: the container at depth d + 1 is an object */
-  uint8_t kinds[AWSC_JSON_MAX_DEPTH / 8];
   /* decoded strings with escapes */
   char *scratch;
   size_t scratch_cap;
@@ -76,6 +74,9 @@ typedef struct awsc_json_reader {
   int rc;
   const char *what;
   size_t error_at; /* byte offset */
+  /* bit d set: the container at depth d + 1 is an object (last: not
+   * cleared by init, each bit is written before it is read) */
+  uint8_t kinds[AWSC_JSON_MAX_DEPTH / 8];
 } awsc_json_reader;
 
 /* Start reading `len` bytes (`text` may be NULL when len is 0).

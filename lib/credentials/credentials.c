@@ -528,8 +528,7 @@ int awsc_json_pick(const char *json, size_t len, awsc_json_field *fields,
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   awsc_json_reader r;
-  awsc_json_reader_init(&r, json, len, AWSC_JREAD_SECRET, JSON_MAX_DEPTH,
-                        NULL);
+  awsc_json_reader_init(&r, json, len, AWSC_JREAD_SECRET, JSON_MAX_DEPTH, NULL);
   /* Decoded text never outgrows its source: one block serves all. */
   int rc = awsc_json_reader_reserve(&r, len + 1);
   awsc_jtok t;

@@ -173,12 +173,15 @@ static int parse_alts(rx_parser *rp, awsc_arena *arena, rx_atom *a) {
 
 int ep_regex_compile(ep_regex **out, awsc_arena *arena, const char *pattern,
                      size_t len, awsc_error *err) {
-  rx_parser rp = {pattern, pattern, pattern + len, err};
+  /* The alternatives point into the pattern: keep a copy with them (the
+   * caller's text is the parsed JSON, freed after compiling). */
+  const char *copy = awsc_arena_strndup(arena, pattern, len);
   ep_regex *re = awsc_arena_alloc(arena, sizeof *re);
   rx_atom *atoms = awsc_arena_alloc(arena, RX_MAX_ATOMS * sizeof *atoms);
-  if (!re || !atoms)
+  if (!copy || !re || !atoms)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
+  rx_parser rp = {copy, copy, copy + len, err};
   memset(re, 0, sizeof *re);
   memset(atoms, 0, RX_MAX_ATOMS * sizeof *atoms);
   re->atoms = atoms;
