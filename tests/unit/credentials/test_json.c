@@ -1,5 +1,5 @@
 /*
- * tests/unit/credentials/test_json.c - the flat JSON picker (yajl fed from
+ * tests/unit/credentials/test_json.c - the flat JSON picker (the reader fed from
  * a pre-sized pool), the credential_process reply parser, and the small
  * message / buffer helpers; every allocation failed in turn.
  */
@@ -161,9 +161,9 @@ static void test_process_parse_oom(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
-/* Documents that make yajl grow its buffers (long escaped strings, a
+/* Documents that make the reader grow its scratch (long escaped strings, a
  * token cut off by the end, deep nesting): every allocation failure is
- * reported as ENOMEM (yajl itself must never see one) and nothing leaks. */
+ * reported as ENOMEM and nothing leaks. */
 static void test_json_pick_tricky_oom(void) {
   static char docs[4][70000];
   char *p = docs[0];
@@ -204,7 +204,7 @@ static void test_json_pick_tricky_oom(void) {
     }
   }
   CHECK_INT(test_alloc_live(), live);
-  /* yajl was served from the pool alone: one block for it, one per
+  /* the reader was served from the pool alone: one block for it, one per
    * picked value. */
   for (int d = 0; d < 4; d++) {
     awsc_json_field f[2] = {{"A", 0, NULL, 0}, {"B", 0, NULL, 0}};
