@@ -109,7 +109,7 @@ static void test_sns_same_url(void) {
   fs3_init(&fs);
   awsc_session *s;
   awsc_client *c = make_client("sns", &s);
-  awsc_sns_publish_input pub = {0};
+  struct awsc_sns_publish_input pub = {0};
   pub.topic_arn = "arn:aws:sns:us-east-1:123456789012:t";
   pub.message = "hello & bye";
   pub.subject = "s";
@@ -229,7 +229,7 @@ static void test_model_client(void) {
   awsc_client *m = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_client_new_from_model(&m, s, model_path, NULL, &err), 0);
-  awsc_sns_publish_input pub = {0};
+  struct awsc_sns_publish_input pub = {0};
   pub.topic_arn = "arn:aws:sns:us-east-1:123456789012:t";
   pub.message = "m";
   char *url = NULL;
