@@ -147,17 +147,22 @@ static int check_names(xfer *x, const awsc_jnode *extra,
   return rc;
 }
 
+static bool is_required(const awsc_shape *in, const char *name) {
+  const awsc_member *m = awsc_shape_find_member(in, name, strlen(name));
+  return m && (m->flags & AWSC_MF_REQUIRED);
+}
+
 /*
- * Typed ExtraArgs: the set members of `typed` (a struct of shape `in`, the
- * main operation's input) as a value map in *out, each checked against
- * `allowed`. The shape's required members (Bucket, Key, CopySource: all
- * strings) are the call's to set, so set ones are refused; the conversion
- * (typed.c) insists on them, so a copy of the struct gets placeholders
- * for them, which are left out of *out.
+ * Typed ExtraArgs: `typed` (a struct of shape `in`, the main operation's
+ * input) as a value in *all, each set member checked against `allowed`.
+ * The shape's required members (Bucket, Key, CopySource: all strings) are
+ * the call's to set, so set ones are refused; the conversion (typed.c)
+ * insists on them, so a copy of the struct gets placeholders for them,
+ * which the caller leaves out (is_required).
  */
 static int typed_extra(xfer *x, const awsc_shape *in, const void *typed,
                        const char *const *allowed, size_t n_allowed,
-                       awsc_value *out) {
+                       awsc_value *all) {
   char *copy = awsc_arena_alloc(x->arena, in->c_size ? in->c_size : 1);
   if (!copy)
     return oom(x);
@@ -175,32 +180,13 @@ static int typed_extra(xfer *x, const awsc_shape *in, const void *typed,
       return check_name(x, m->name, allowed, n_allowed);
     *field = "";
   }
-  awsc_value all;
-  int rc = awsc_typed_to_value(in, copy, x->arena, &all, x->err);
-  if (rc)
-    return rc;
-  awsc_value_builder *vb = awsc_vb_new(x->arena);
-  if (!vb)
-    return oom(x);
-  rc = awsc_vb_begin_map(vb);
-  for (size_t i = 0; !rc && i < all.u.map.n; i++) {
-    const awsc_kv *kv = &all.u.map.items[i];
-    const awsc_member *m = awsc_shape_find_member(in, kv->key, strlen(kv->key));
-    if (m && (m->flags & AWSC_MF_REQUIRED))
-      continue;
-    if ((rc = check_name(x, kv->key, allowed, n_allowed)))
-      break;
-    rc = awsc_vb_key(vb, kv->key, strlen(kv->key));
-    rc = rc ? rc : awsc_vb_value(vb, &kv->value);
+  int rc = awsc_typed_to_value(in, copy, x->arena, all, x->err);
+  for (size_t i = 0; !rc && i < all->u.map.n; i++) {
+    const char *k = all->u.map.items[i].key;
+    if (!is_required(in, k))
+      rc = check_name(x, k, allowed, n_allowed);
   }
-  if (rc == AWSC_EVALIDATION) {
-    awsc_vb_free(vb);
-    return rc;
-  }
-  rc = rc ? rc : awsc_vb_end(vb);
-  rc = rc ? rc : awsc_vb_finish(vb, out);
-  awsc_vb_free(vb);
-  return rc ? oom(x) : 0;
+  return rc;
 }
 
 static const char *const algs[] = {NULL, "CRC32", "CRC32C", "SHA256"};
@@ -268,8 +254,8 @@ static int json_args(xfer *x, const awsc_operation *op, const char *copy_source,
 static int typed_args(xfer *x, const awsc_operation *op,
                       const char *copy_source, const void *typed,
                       const char *const *allowed, size_t n_allowed) {
-  awsc_value extra;
-  int rc = typed_extra(x, op->input, typed, allowed, n_allowed, &extra);
+  awsc_value all;
+  int rc = typed_extra(x, op->input, typed, allowed, n_allowed, &all);
   if (rc)
     return rc;
   awsc_value_builder *vb = awsc_vb_new(x->arena);
@@ -284,9 +270,11 @@ static int typed_args(xfer *x, const awsc_operation *op,
     rc = awsc_vb_key(vb, "CopySource", 10);
     rc = rc ? rc : awsc_vb_string(vb, copy_source, strlen(copy_source));
   }
-  for (size_t i = 0; !rc && i < extra.u.map.n; i++) {
-    const awsc_kv *kv = &extra.u.map.items[i];
-    rc = awsc_vb_key(vb, kv->key, strlen(kv->key));
+  for (size_t i = 0; !rc && i < all.u.map.n; i++) {
+    const awsc_kv *kv = &all.u.map.items[i];
+    if (is_required(op->input, kv->key))
+      continue;
+    rc = awsc_vb_key(vb, kv->key, kv->key_len);
     rc = rc ? rc : awsc_vb_value(vb, &kv->value);
   }
   rc = rc ? rc : awsc_vb_end(vb);

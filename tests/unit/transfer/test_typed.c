@@ -419,6 +419,49 @@ static void test_config_version(void) {
   fs3_cleanup(&fs);
 }
 
+/* Every allocation of a typed-ExtraArgs upload failing in turn: an error
+ * with a message or success, and nothing leaked either way. */
+static void test_allocation_failures(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("oom.bin", 1000, 20);
+  const awsc_s3_metadata_kv meta[] = {{"k", "v"}};
+  struct awsc_s3_put_object_request ea = {0};
+  ea.content_type = "a/b";
+  ea.metadata = meta;
+  ea.metadata_count = 1;
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.max_concurrency = 1;
+  /* warm up: credentials and caches that live as long as the client */
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "oom", &ea, &cfg, NULL),
+            0);
+  awsc_client_drop_idle(c);
+  int64_t live = test_alloc_live();
+  int failures = 0;
+  for (uint64_t n = 1; n < 10000; n++) {
+    awsc_error err = AWSC_ERROR_INIT;
+    test_alloc_fail_at(n);
+    int rc = awsc_s3_upload_file(NULL, c, path, "bkt", "oom", &ea, &cfg, &err);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    awsc_client_drop_idle(c);
+    CHECK_INT(test_alloc_live(), live);
+    if (!fired) {
+      CHECK_INT(rc, 0);
+      break;
+    }
+    if (rc) {
+      failures++;
+      CHECK(err.message[0] != '\0');
+    }
+  }
+  CHECK(failures > 5);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
 int main(void) {
   test_alloc_install();
   dir_setup();
@@ -429,6 +472,7 @@ int main(void) {
   RUN(test_copy_typed);
   RUN(test_refused_members);
   RUN(test_config_version);
+  RUN(test_allocation_failures);
   dir_teardown();
   /* everything the library allocated is released */
   test_current_failed = 0;
