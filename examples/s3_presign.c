@@ -1,9 +1,12 @@
 /*
  * s3_presign - a presigned link to a private object:
  *   s3_presign BUCKET KEY [EXPIRES_SECONDS]
- * prints the URL of generate_presigned_url("get_object") and checks that a
+ * prints the URL of generate_presigned_url("get_object") (the typed form:
+ * the parameters are GetObject's request struct) and checks that a
  * plain unsigned GET of it succeeds while the bare object URL is refused.
  */
+#include <awsc/s3.h>
+
 #include "example.h"
 
 static int plain_get(awsc_session *session, const char *url, size_t *len) {
@@ -33,15 +36,17 @@ int main(int argc, char **argv) {
   awsc_client *s3;
   if (example_client("s3", &session, &s3))
     return 1;
-  char params[1024];
-  snprintf(params, sizeof(params), "{\"Bucket\": \"%s\", \"Key\": \"%s\"}",
-           argv[1], argv[2]);
+  struct awsc_s3_get_object_request get = {0};
+  get.bucket = argv[1];
+  get.key = argv[2];
+  awsc_presign_options po = AWSC_PRESIGN_OPTIONS_INIT;
+  if (argc > 3)
+    po.expires_in = atoll(argv[3]);
   awsc_error err = AWSC_ERROR_INIT;
   char *url = NULL;
   int status = 0;
-  if (awsc_generate_presigned_url(s3, "get_object", params,
-                                  argc > 3 ? atoll(argv[3]) : 3600, &url,
-                                  &err) != 0) {
+  if (awsc_generate_presigned_url_typed(&url, s3, "get_object", &get, &po,
+                                        &err) != 0) {
     example_cleanup(session, s3);
     return example_fail("generate_presigned_url", &err);
   }

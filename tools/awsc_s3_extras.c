@@ -46,7 +46,7 @@ int cli_s3_extras(awsc_client *client, const char *operation,
   }
   awsc_error err = AWSC_ERROR_INIT;
   char *out = NULL;
-  if (awsc_s3_transfer_json(client, operation, params, NULL, &out, &err) == 0) {
+  if (awsc_s3_transfer_json(&out, client, operation, params, NULL, &err) == 0) {
     printf("%s\n", out);
     awsc_mem_free(out);
     return 0;

@@ -6,6 +6,7 @@
 #include "awsc/client.h"
 #include "awsc/credentials.h"
 #include "awsc/paginator.h"
+#include "awsc/presign.h"
 #include "awsc/session.h"
 #include "awsc/sigv4.h"
 #include "awsc/transfer.h"

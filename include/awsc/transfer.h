@@ -18,14 +18,20 @@
  *            the threshold, or a multipart copy (UploadPartCopy per range,
  *            each with CopySourceIfMatch) at or above it.
  *
- * ExtraArgs are a JSON object of boto3 names ({"ACL": "public-read",
- * "ContentType": "text/csv", "Metadata": {"k": "v"}}). Only the names
- * boto3 allows for the direction are accepted (see each function); any
- * other is AWSC_EVALIDATION "Invalid extra_args key 'X', must be one of:
- * ..." and nothing is sent. Values are type-checked as awsc_call_json
- * checks parameters. Each request of a transfer gets the ExtraArgs that
- * apply to it, as s3transfer passes them (e.g. SSECustomerKey goes to
- * every UploadPart, ContentType only to CreateMultipartUpload).
+ * ExtraArgs (boto3's extra_args) come in two forms. In C, the generated
+ * request struct of the operation they feed, NULL = none: PutObject's for
+ * uploads, GetObject's for downloads, CopyObject's for copies (zero it,
+ * e.g. `struct awsc_s3_put_object_request extra = {0};`, then set
+ * members). For bindings and the CLI, the `_json` forms take a JSON
+ * object of boto3 names ({"ACL": "public-read", "ContentType": "text/csv",
+ * "Metadata": {"k": "v"}}). Only the members boto3 allows for the
+ * direction may be set (see each function); any other (Bucket, Key and
+ * Body included: the call sets those) is AWSC_EVALIDATION "Invalid
+ * extra_args key 'X', must be one of: ..." and nothing is sent. Both forms
+ * are checked as the operation's input is, then take the same path. Each
+ * request of a transfer gets the ExtraArgs that apply to it, as s3transfer
+ * passes them (e.g. SSECustomerKey goes to every UploadPart, ContentType
+ * only to CreateMultipartUpload). The struct is only read during the call.
  *
  * Integrity: every PutObject / UploadPart carries a Content-MD5 computed
  * from the bytes sent (one extra read of the part, in 256 KiB steps); with
@@ -68,6 +74,12 @@
 extern "C" {
 #endif
 
+/* The generated request structs that carry typed ExtraArgs (awsc/s3.h
+ * defines them; this header needs only their names). */
+struct awsc_s3_put_object_request;
+struct awsc_s3_get_object_request;
+struct awsc_s3_copy_object_request;
+
 /*
  * Progress: bytes transferred so far and the object's size. Called after
  * each part for uploads and copies and as data arrives for downloads,
@@ -82,7 +94,9 @@ typedef int (*awsc_s3_progress_fn)(uint64_t bytes_done, uint64_t total,
 
 /* boto3's TransferConfig. Zero means the default given in brackets. */
 typedef struct awsc_s3_transfer_config {
-  int version; /* AWSC_S3_TRANSFER_CONFIG_VERSION */
+  /* AWSC_S3_TRANSFER_CONFIG_VERSION of the header compiled against;
+   * 1..that of the library is accepted, anything else is AWSC_EINVAL. */
+  int version;
   /* Objects of at least this many bytes go multipart [8 MiB]. */
   uint64_t multipart_threshold;
   /* Part size [8 MiB]. For uploads and copies raised to 5 MiB at least
@@ -93,22 +107,24 @@ typedef struct awsc_s3_transfer_config {
    * is one of them; more than 256 is taken as 256). 1: one part after
    * the other on the calling thread. */
   int max_concurrency;
-  /* boto3's use_threads: 0 or 1 = threads as max_concurrency says [on];
-   * -1 = off (as max_concurrency 1). */
-  int use_threads;
+  /* boto3's use_threads: DEFAULT or ON = threads as max_concurrency says
+   * [on]; OFF = no thread (as max_concurrency 1). */
+  awsc_toggle use_threads;
   /* GET attempts per range when the body arrives incomplete or is
    * restarted by a retry [5]. */
   int num_download_attempts;
-  /* Content-MD5 on every PutObject / UploadPart: 0 = default (on),
-   * 1 = on, -1 = off. */
-  int content_md5;
+  /* Content-MD5 on every PutObject / UploadPart [on]. */
+  awsc_toggle content_md5;
   awsc_s3_progress_fn progress; /* optional */
   void *progress_user_data;
 } awsc_s3_transfer_config;
 
 #define AWSC_S3_TRANSFER_CONFIG_VERSION 1
 #define AWSC_S3_TRANSFER_CONFIG_INIT                                           \
-  {AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, 1, 5, 0, NULL, NULL}
+  {                                                                            \
+    AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, AWSC_TOGGLE_ON, 5,  \
+        AWSC_TOGGLE_DEFAULT, NULL, NULL                                        \
+  }
 
 /* The source of a managed copy (boto3's CopySource dict). */
 typedef struct awsc_s3_copy_source {
@@ -137,27 +153,45 @@ typedef struct awsc_s3_transfer_result {
 
 /*
  * Upload a local file to s3://bucket/key (boto3's upload_file).
- * extra_args_json: NULL, "" or a JSON object with any of ACL,
- * CacheControl, ChecksumAlgorithm, ContentDisposition, ContentEncoding,
- * ContentLanguage, ContentType, ExpectedBucketOwner, Expires,
- * GrantFullControl, GrantRead, GrantReadACP, GrantWriteACP, Metadata,
- * ObjectLockLegalHoldStatus, ObjectLockMode, ObjectLockRetainUntilDate,
- * RequestPayer, ServerSideEncryption, StorageClass, SSECustomerAlgorithm,
- * SSECustomerKey, SSECustomerKeyMD5, SSEKMSKeyId, SSEKMSEncryptionContext,
- * Tagging, WebsiteRedirectLocation. config NULL = defaults; result may be
- * NULL.
+ * result may be NULL. extra_args: NULL or a PutObject request with any of
+ * acl, cache_control, checksum_algorithm, content_disposition,
+ * content_encoding, content_language, content_type,
+ * expected_bucket_owner, expires, grant_full_control, grant_read,
+ * grant_read_acp, grant_write_acp, metadata, object_lock_legal_hold_status,
+ * object_lock_mode, object_lock_retain_until_date, request_payer,
+ * server_side_encryption, storage_class, sse_customer_algorithm,
+ * sse_customer_key, sse_customer_key_md5, ssekms_key_id,
+ * ssekms_encryption_context, tagging, website_redirect_location set
+ * (boto3's ALLOWED_UPLOAD_ARGS). config NULL = defaults.
  * Errors: AWSC_EINVAL (NULL argument, bad config, not an S3 client),
  * AWSC_EVALIDATION (ExtraArgs), AWSC_EIO (file cannot be read),
  * AWSC_EUNSUPPORTED (a ChecksumAlgorithm other than CRC32, CRC32C,
  * SHA256), AWSC_ECANCELLED, and whatever the requests return (AWSC_ESERVICE
  * with err filled, AWSC_ENETWORK, ...).
  */
-AWSC_API int awsc_s3_upload_file(awsc_client *client, const char *filename,
-                                 const char *bucket, const char *key,
-                                 const char *extra_args_json,
-                                 const awsc_s3_transfer_config *config,
-                                 awsc_s3_transfer_result *result,
-                                 awsc_error *err);
+AWSC_API int
+awsc_s3_upload_file(awsc_s3_transfer_result *result, awsc_client *client,
+                    const char *filename, const char *bucket, const char *key,
+                    const struct awsc_s3_put_object_request *extra_args,
+                    const awsc_s3_transfer_config *config, awsc_error *err);
+
+/*
+ * awsc_s3_upload_file with ExtraArgs as JSON text: NULL, "", "null" or an
+ * object of boto3 names: ACL, CacheControl, ChecksumAlgorithm,
+ * ContentDisposition, ContentEncoding, ContentLanguage, ContentType,
+ * ExpectedBucketOwner, Expires, GrantFullControl, GrantRead, GrantReadACP,
+ * GrantWriteACP, Metadata, ObjectLockLegalHoldStatus, ObjectLockMode,
+ * ObjectLockRetainUntilDate, RequestPayer, ServerSideEncryption,
+ * StorageClass, SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5,
+ * SSEKMSKeyId, SSEKMSEncryptionContext, Tagging, WebsiteRedirectLocation.
+ * Values are type-checked as awsc_call_json checks parameters.
+ */
+AWSC_API int awsc_s3_upload_file_json(awsc_s3_transfer_result *result,
+                                      awsc_client *client, const char *filename,
+                                      const char *bucket, const char *key,
+                                      const char *extra_args_json,
+                                      const awsc_s3_transfer_config *config,
+                                      awsc_error *err);
 
 /*
  * Upload exactly `size` bytes produced by `read` (boto3's upload_fileobj
@@ -173,38 +207,60 @@ AWSC_API int awsc_s3_upload_file(awsc_client *client, const char *filename,
  * a negative status fails the upload (AWSC_EBODY or that status).
  * Otherwise as awsc_s3_upload_file.
  */
-AWSC_API int awsc_s3_upload_fileobj(awsc_client *client, awsc_read_fn read,
-                                    void *user_data, uint64_t size,
-                                    const char *bucket, const char *key,
-                                    const char *extra_args_json,
-                                    const awsc_s3_transfer_config *config,
-                                    awsc_s3_transfer_result *result,
-                                    awsc_error *err);
+AWSC_API int
+awsc_s3_upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
+                       awsc_read_fn read, void *user_data, uint64_t size,
+                       const char *bucket, const char *key,
+                       const struct awsc_s3_put_object_request *extra_args,
+                       const awsc_s3_transfer_config *config, awsc_error *err);
+
+/* awsc_s3_upload_fileobj with ExtraArgs as JSON text (as
+ * awsc_s3_upload_file_json). */
+AWSC_API int awsc_s3_upload_fileobj_json(awsc_s3_transfer_result *result,
+                                         awsc_client *client, awsc_read_fn read,
+                                         void *user_data, uint64_t size,
+                                         const char *bucket, const char *key,
+                                         const char *extra_args_json,
+                                         const awsc_s3_transfer_config *config,
+                                         awsc_error *err);
 
 /*
  * Download s3://bucket/key to `filename` (boto3's download_file). The
  * file appears only when the whole object has arrived; on failure
  * nothing is left behind and an existing file of that name is untouched.
- * extra_args_json: ChecksumMode, VersionId, SSECustomerAlgorithm,
- * SSECustomerKey, SSECustomerKeyMD5, RequestPayer, ExpectedBucketOwner.
+ * extra_args: NULL or a GetObject request with any of checksum_mode,
+ * version_id, sse_customer_algorithm, sse_customer_key,
+ * sse_customer_key_md5, request_payer, expected_bucket_owner set
+ * (boto3's ALLOWED_DOWNLOAD_ARGS).
  * An object changed during the download fails with AWSC_ESERVICE,
  * service_code "PreconditionFailed". Other errors as awsc_s3_upload_file
  * (AWSC_EIO for the local file).
  */
-AWSC_API int awsc_s3_download_file(awsc_client *client, const char *bucket,
-                                   const char *key, const char *filename,
-                                   const char *extra_args_json,
-                                   const awsc_s3_transfer_config *config,
-                                   awsc_s3_transfer_result *result,
-                                   awsc_error *err);
+AWSC_API int
+awsc_s3_download_file(awsc_s3_transfer_result *result, awsc_client *client,
+                      const char *bucket, const char *key, const char *filename,
+                      const struct awsc_s3_get_object_request *extra_args,
+                      const awsc_s3_transfer_config *config, awsc_error *err);
+
+/* awsc_s3_download_file with ExtraArgs as JSON text: ChecksumMode,
+ * VersionId, SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5,
+ * RequestPayer, ExpectedBucketOwner. */
+AWSC_API int awsc_s3_download_file_json(awsc_s3_transfer_result *result,
+                                        awsc_client *client, const char *bucket,
+                                        const char *key, const char *filename,
+                                        const char *extra_args_json,
+                                        const awsc_s3_transfer_config *config,
+                                        awsc_error *err);
 
 /*
  * Managed copy of `source` to s3://bucket/key (boto3's copy).
- * extra_args_json: the upload names plus CopySourceIfMatch,
- * CopySourceIfModifiedSince, CopySourceIfNoneMatch,
- * CopySourceIfUnmodifiedSince, CopySourceSSECustomerAlgorithm,
- * CopySourceSSECustomerKey, CopySourceSSECustomerKeyMD5,
- * MetadataDirective, TaggingDirective.
+ * extra_args: NULL or a CopyObject request with the upload members (see
+ * awsc_s3_upload_file) and copy_source_if_match,
+ * copy_source_if_modified_since, copy_source_if_none_match,
+ * copy_source_if_unmodified_since, copy_source_sse_customer_algorithm,
+ * copy_source_sse_customer_key, copy_source_sse_customer_key_md5,
+ * metadata_directive, tagging_directive set (boto3's ALLOWED_COPY_ARGS;
+ * copy_source itself comes from `source`).
  * A multipart copy keeps the source's ContentType, CacheControl,
  * ContentDisposition, ContentEncoding, ContentLanguage, Expires and
  * Metadata unless ExtraArgs set them or MetadataDirective is REPLACE, so
@@ -212,11 +268,24 @@ AWSC_API int awsc_s3_download_file(awsc_client *client, const char *bucket,
  * boto3's multipart copy drops them. Tags are not carried over by a
  * multipart copy. Errors as awsc_s3_upload_file.
  */
-AWSC_API int awsc_s3_copy(awsc_client *client,
+AWSC_API int awsc_s3_copy(awsc_s3_transfer_result *result, awsc_client *client,
                           const awsc_s3_copy_source *source, const char *bucket,
-                          const char *key, const char *extra_args_json,
+                          const char *key,
+                          const struct awsc_s3_copy_object_request *extra_args,
                           const awsc_s3_transfer_config *config,
-                          awsc_s3_transfer_result *result, awsc_error *err);
+                          awsc_error *err);
+
+/* awsc_s3_copy with ExtraArgs as JSON text: the upload names (see
+ * awsc_s3_upload_file_json) plus CopySourceIfMatch,
+ * CopySourceIfModifiedSince, CopySourceIfNoneMatch,
+ * CopySourceIfUnmodifiedSince, CopySourceSSECustomerAlgorithm,
+ * CopySourceSSECustomerKey, CopySourceSSECustomerKeyMD5,
+ * MetadataDirective, TaggingDirective. */
+AWSC_API int
+awsc_s3_copy_json(awsc_s3_transfer_result *result, awsc_client *client,
+                  const awsc_s3_copy_source *source, const char *bucket,
+                  const char *key, const char *extra_args_json,
+                  const awsc_s3_transfer_config *config, awsc_error *err);
 
 /*
  * The transfers through boto3-shaped JSON (the CLI's door):
@@ -233,10 +302,11 @@ AWSC_API int awsc_s3_copy(awsc_client *client,
  * operation), AWSC_EVALIDATION (missing, unknown or mistyped parameter),
  * then as the function called.
  */
-AWSC_API int awsc_s3_transfer_json(awsc_client *client, const char *operation,
+AWSC_API int awsc_s3_transfer_json(char **json_out, awsc_client *client,
+                                   const char *operation,
                                    const char *params_json,
                                    const awsc_s3_transfer_config *config,
-                                   char **json_out, awsc_error *err);
+                                   awsc_error *err);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "client/client_internal.h"
+#include "client/presign_internal.h"
 
 /* Split an x-www-form-urlencoded body into query parameters (query
  * protocol services carry their parameters in the body; a presigned URL
@@ -46,15 +47,6 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_generate_presigned_url: NULL argument");
   *url_out = NULL;
-  if (expires_in == 0)
-    expires_in = 3600;
-  if (expires_in < AWSC_SIGV4_MIN_EXPIRES ||
-      expires_in > AWSC_SIGV4_MAX_EXPIRES)
-    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "ExpiresIn must be between %d and %d seconds, got "
-                          "%lld",
-                          AWSC_SIGV4_MIN_EXPIRES, AWSC_SIGV4_MAX_EXPIRES,
-                          (long long)expires_in);
   const awsc_operation *op = awsc_service_find_operation(c->svc, operation);
   if (!op)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
@@ -64,17 +56,38 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   if (!a)
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  awsc_credentials *creds = NULL;
-  awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
   awsc_value in = {0};
   int rc = 0;
   const char *text = (params_json && *params_json) ? params_json : "{}";
   if (op->input)
     rc = awsc_value_from_json(&in, a, op->input, text, strlen(text), err);
+  if (!rc)
+    rc = awsc_presign_value(url_out, c, op, op->input ? &in : NULL, a,
+                            expires_in, err);
+  awsc_arena_free(a);
+  return rc;
+}
+
+int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
+                       const awsc_value *input, awsc_arena *a,
+                       int64_t expires_in, awsc_error *err) {
+  *url_out = NULL;
+  if (expires_in == 0)
+    expires_in = 3600;
+  if (expires_in < AWSC_SIGV4_MIN_EXPIRES ||
+      expires_in > AWSC_SIGV4_MAX_EXPIRES)
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "ExpiresIn must be between %d and %d seconds, got "
+                          "%lld",
+                          AWSC_SIGV4_MIN_EXPIRES, AWSC_SIGV4_MAX_EXPIRES,
+                          (long long)expires_in);
+  awsc_credentials *creds = NULL;
+  awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
+  int rc = 0;
   awsc_call call;
   memset(&call, 0, sizeof(call));
   call.op = op;
-  call.input = op->input ? &in : NULL;
+  call.input = input;
   call.arena = a;
   awsc_serialized_request sr;
   memset(&sr, 0, sizeof(sr));
@@ -156,6 +169,5 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   }
   awsc_sigv4_result_cleanup(&sig);
   awsc_credentials_release(creds);
-  awsc_arena_free(a);
   return rc;
 }

@@ -235,11 +235,11 @@ static int copy(xfer *x, const awsc_s3_copy_source *src,
   return rc;
 }
 
-int awsc_s3_copy(awsc_client *client, const awsc_s3_copy_source *source,
-                 const char *bucket, const char *key,
-                 const char *extra_args_json,
-                 const awsc_s3_transfer_config *config,
-                 awsc_s3_transfer_result *result, awsc_error *err) {
+static int managed_copy(awsc_s3_transfer_result *result, awsc_client *client,
+                        const awsc_s3_copy_source *source, const char *bucket,
+                        const char *key, const xfer_extra *extra,
+                        const awsc_s3_transfer_config *config,
+                        awsc_error *err) {
   if (!source || !source->bucket || !source->key)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "copy: the copy source needs a bucket and a key");
@@ -253,13 +253,29 @@ int awsc_s3_copy(awsc_client *client, const awsc_s3_copy_source *source,
                           "out of memory");
   }
   xfer x;
-  int rc = xfer_begin(&x, client, "copy", "CopyObject", bucket, key, cs,
-                      extra_args_json, xfer_copy_args, xfer_copy_args_n, config,
-                      result, err);
+  int rc = xfer_begin(&x, client, "copy", "CopyObject", bucket, key, cs, extra,
+                      xfer_copy_args, xfer_copy_args_n, config, result, err);
   if (!rc) {
     rc = copy(&x, source, cs);
     xfer_end(&x);
   }
   awsc_arena_free(a);
   return rc;
+}
+
+int awsc_s3_copy(awsc_s3_transfer_result *result, awsc_client *client,
+                 const awsc_s3_copy_source *source, const char *bucket,
+                 const char *key,
+                 const struct awsc_s3_copy_object_request *extra_args,
+                 const awsc_s3_transfer_config *config, awsc_error *err) {
+  xfer_extra extra = {NULL, extra_args};
+  return managed_copy(result, client, source, bucket, key, &extra, config, err);
+}
+
+int awsc_s3_copy_json(awsc_s3_transfer_result *result, awsc_client *client,
+                      const awsc_s3_copy_source *source, const char *bucket,
+                      const char *key, const char *extra_args_json,
+                      const awsc_s3_transfer_config *config, awsc_error *err) {
+  xfer_extra extra = {extra_args_json, NULL};
+  return managed_copy(result, client, source, bucket, key, &extra, config, err);
 }

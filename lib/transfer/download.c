@@ -257,21 +257,43 @@ static int download(xfer *x, const char *filename) {
   return 0;
 }
 
-int awsc_s3_download_file(awsc_client *client, const char *bucket,
-                          const char *key, const char *filename,
-                          const char *extra_args_json,
-                          const awsc_s3_transfer_config *config,
-                          awsc_s3_transfer_result *result, awsc_error *err) {
+static int download_file(awsc_s3_transfer_result *result, awsc_client *client,
+                         const char *bucket, const char *key,
+                         const char *filename, const xfer_extra *extra,
+                         const awsc_s3_transfer_config *config,
+                         awsc_error *err) {
   if (!filename || !*filename)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "download_file: no filename");
   xfer x;
   int rc = xfer_begin(&x, client, "download_file", "GetObject", bucket, key,
-                      NULL, extra_args_json, xfer_download_args,
-                      xfer_download_args_n, config, result, err);
+                      NULL, extra, xfer_download_args, xfer_download_args_n,
+                      config, result, err);
   if (rc)
     return rc;
   rc = download(&x, filename);
   xfer_end(&x);
   return rc;
+}
+
+int awsc_s3_download_file(awsc_s3_transfer_result *result, awsc_client *client,
+                          const char *bucket, const char *key,
+                          const char *filename,
+                          const struct awsc_s3_get_object_request *extra_args,
+                          const awsc_s3_transfer_config *config,
+                          awsc_error *err) {
+  xfer_extra extra = {NULL, extra_args};
+  return download_file(result, client, bucket, key, filename, &extra, config,
+                       err);
+}
+
+int awsc_s3_download_file_json(awsc_s3_transfer_result *result,
+                               awsc_client *client, const char *bucket,
+                               const char *key, const char *filename,
+                               const char *extra_args_json,
+                               const awsc_s3_transfer_config *config,
+                               awsc_error *err) {
+  xfer_extra extra = {extra_args_json, NULL};
+  return download_file(result, client, bucket, key, filename, &extra, config,
+                       err);
 }

@@ -118,15 +118,23 @@ extern const size_t xfer_download_args_n;
 extern const char *const xfer_copy_args[];
 extern const size_t xfer_copy_args_n;
 
+/* The ExtraArgs of a transfer in either of its public forms (both NULL
+ * or a NULL pointer to this: none). */
+typedef struct xfer_extra {
+  const char *json;  /* a JSON object of boto3 names */
+  const void *typed; /* the main operation's generated input struct */
+} xfer_extra;
+
 /*
  * Start a transfer: check the client and arguments, apply the config,
  * check the ExtraArgs names against `allowed` and validate them (with
  * Bucket, Key and, when not NULL, CopySource) as the input of `main_op`.
- * On failure x is cleaned up and err filled.
+ * Both forms of ExtraArgs end as the same value in x->args. On failure x
+ * is cleaned up and err filled.
  */
 int xfer_begin(xfer *x, awsc_client *client, const char *what,
                const char *main_op, const char *bucket, const char *key,
-               const char *copy_source, const char *extra_args_json,
+               const char *copy_source, const xfer_extra *extra,
                const char *const *allowed, size_t n_allowed,
                const awsc_s3_transfer_config *config,
                awsc_s3_transfer_result *result, awsc_error *err);

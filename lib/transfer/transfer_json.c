@@ -131,7 +131,7 @@ static int apply_config_json(const awsc_jnode *c, awsc_s3_transfer_config *cfg,
     if (which == 3) { /* use_threads: false = one part at a time */
       if (v->type != AWSC_J_BOOL)
         return invalid(err, "Config.use_threads", "bool");
-      cfg->use_threads = v->b ? 1 : -1;
+      cfg->use_threads = v->b ? AWSC_TOGGLE_ON : AWSC_TOGGLE_OFF;
       continue;
     }
     if (v->type != AWSC_J_INT || v->i <= 0 || (which >= 2 && v->i > INT32_MAX))
@@ -175,9 +175,9 @@ static int result_json(awsc_buf *b, const op_spec *op, const char *bucket,
   return rc ? rc : awsc_buf_putc(b, '}');
 }
 
-static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
-               awsc_s3_transfer_config *cfg, awsc_buf *extra, char **json_out,
-               awsc_error *err) {
+static int run(char **json_out, awsc_client *client, const op_spec *op,
+               const awsc_jnode *p, awsc_s3_transfer_config *cfg,
+               awsc_buf *extra, awsc_error *err) {
   for (size_t i = 0; i < p->count; i++) {
     bool ok = false;
     for (size_t j = 0; j < op->n_params && !ok; j++)
@@ -228,13 +228,13 @@ static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
 
   awsc_s3_transfer_result r;
   if (op->kind == OP_UPLOAD)
-    rc = awsc_s3_upload_file(client, filename, bucket, key, extra->p, cfg, &r,
-                             err);
+    rc = awsc_s3_upload_file_json(&r, client, filename, bucket, key, extra->p,
+                                  cfg, err);
   else if (op->kind == OP_DOWNLOAD)
-    rc = awsc_s3_download_file(client, bucket, key, filename, extra->p, cfg, &r,
-                               err);
+    rc = awsc_s3_download_file_json(&r, client, bucket, key, filename, extra->p,
+                                    cfg, err);
   else
-    rc = awsc_s3_copy(client, &src, bucket, key, extra->p, cfg, &r, err);
+    rc = awsc_s3_copy_json(&r, client, &src, bucket, key, extra->p, cfg, err);
   if (rc)
     return rc;
   awsc_buf out = AWSC_BUF_INIT;
@@ -247,10 +247,10 @@ static int run(awsc_client *client, const op_spec *op, const awsc_jnode *p,
   return 0;
 }
 
-int awsc_s3_transfer_json(awsc_client *client, const char *operation,
-                          const char *params_json,
+int awsc_s3_transfer_json(char **json_out, awsc_client *client,
+                          const char *operation, const char *params_json,
                           const awsc_s3_transfer_config *config,
-                          char **json_out, awsc_error *err) {
+                          awsc_error *err) {
   if (!client || !operation || !json_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_transfer_json: NULL argument");
@@ -287,7 +287,7 @@ int awsc_s3_transfer_json(awsc_client *client, const char *operation,
     rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                         "%s parameters must be a JSON object", operation);
   if (!rc)
-    rc = run(client, op, p, &cfg, &extra, json_out, err);
+    rc = run(json_out, client, op, p, &cfg, &extra, err);
   awsc_buf_free(&extra);
   awsc_arena_free(a);
   return rc;

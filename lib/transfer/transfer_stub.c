@@ -12,50 +12,96 @@ static int unsupported(awsc_error *err) {
                         "this build of awsc leaves out");
 }
 
-int awsc_s3_upload_file(awsc_client *client, const char *filename,
-                        const char *bucket, const char *key,
-                        const char *extra_args_json,
+int awsc_s3_upload_file(awsc_s3_transfer_result *result, awsc_client *client,
+                        const char *filename, const char *bucket,
+                        const char *key,
+                        const struct awsc_s3_put_object_request *extra_args,
                         const awsc_s3_transfer_config *config,
-                        awsc_s3_transfer_result *result, awsc_error *err) {
-  (void)client, (void)filename, (void)bucket, (void)key;
-  (void)extra_args_json, (void)config, (void)result;
+                        awsc_error *err) {
+  (void)result, (void)client, (void)filename, (void)bucket, (void)key;
+  (void)extra_args, (void)config;
   return unsupported(err);
 }
 
-int awsc_s3_upload_fileobj(awsc_client *client, awsc_read_fn read,
-                           void *user_data, uint64_t size, const char *bucket,
-                           const char *key, const char *extra_args_json,
+int awsc_s3_upload_file_json(awsc_s3_transfer_result *result,
+                             awsc_client *client, const char *filename,
+                             const char *bucket, const char *key,
+                             const char *extra_args_json,
+                             const awsc_s3_transfer_config *config,
+                             awsc_error *err) {
+  (void)result, (void)client, (void)filename, (void)bucket, (void)key;
+  (void)extra_args_json, (void)config;
+  return unsupported(err);
+}
+
+int awsc_s3_upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
+                           awsc_read_fn read, void *user_data, uint64_t size,
+                           const char *bucket, const char *key,
+                           const struct awsc_s3_put_object_request *extra_args,
                            const awsc_s3_transfer_config *config,
-                           awsc_s3_transfer_result *result, awsc_error *err) {
-  (void)client, (void)read, (void)user_data, (void)size, (void)bucket;
-  (void)key, (void)extra_args_json, (void)config, (void)result;
+                           awsc_error *err) {
+  (void)result, (void)client, (void)read, (void)user_data, (void)size;
+  (void)bucket, (void)key, (void)extra_args, (void)config;
   return unsupported(err);
 }
 
-int awsc_s3_download_file(awsc_client *client, const char *bucket,
-                          const char *key, const char *filename,
-                          const char *extra_args_json,
+int awsc_s3_upload_fileobj_json(awsc_s3_transfer_result *result,
+                                awsc_client *client, awsc_read_fn read,
+                                void *user_data, uint64_t size,
+                                const char *bucket, const char *key,
+                                const char *extra_args_json,
+                                const awsc_s3_transfer_config *config,
+                                awsc_error *err) {
+  (void)result, (void)client, (void)read, (void)user_data, (void)size;
+  (void)bucket, (void)key, (void)extra_args_json, (void)config;
+  return unsupported(err);
+}
+
+int awsc_s3_download_file(awsc_s3_transfer_result *result, awsc_client *client,
+                          const char *bucket, const char *key,
+                          const char *filename,
+                          const struct awsc_s3_get_object_request *extra_args,
                           const awsc_s3_transfer_config *config,
-                          awsc_s3_transfer_result *result, awsc_error *err) {
-  (void)client, (void)bucket, (void)key, (void)filename;
-  (void)extra_args_json, (void)config, (void)result;
+                          awsc_error *err) {
+  (void)result, (void)client, (void)bucket, (void)key, (void)filename;
+  (void)extra_args, (void)config;
   return unsupported(err);
 }
 
-int awsc_s3_copy(awsc_client *client, const awsc_s3_copy_source *source,
-                 const char *bucket, const char *key,
-                 const char *extra_args_json,
-                 const awsc_s3_transfer_config *config,
-                 awsc_s3_transfer_result *result, awsc_error *err) {
-  (void)client, (void)source, (void)bucket, (void)key;
-  (void)extra_args_json, (void)config, (void)result;
+int awsc_s3_download_file_json(awsc_s3_transfer_result *result,
+                               awsc_client *client, const char *bucket,
+                               const char *key, const char *filename,
+                               const char *extra_args_json,
+                               const awsc_s3_transfer_config *config,
+                               awsc_error *err) {
+  (void)result, (void)client, (void)bucket, (void)key, (void)filename;
+  (void)extra_args_json, (void)config;
   return unsupported(err);
 }
 
-int awsc_s3_transfer_json(awsc_client *client, const char *operation,
-                          const char *params_json,
+int awsc_s3_copy(awsc_s3_transfer_result *result, awsc_client *client,
+                 const awsc_s3_copy_source *source, const char *bucket,
+                 const char *key,
+                 const struct awsc_s3_copy_object_request *extra_args,
+                 const awsc_s3_transfer_config *config, awsc_error *err) {
+  (void)result, (void)client, (void)source, (void)bucket, (void)key;
+  (void)extra_args, (void)config;
+  return unsupported(err);
+}
+
+int awsc_s3_copy_json(awsc_s3_transfer_result *result, awsc_client *client,
+                      const awsc_s3_copy_source *source, const char *bucket,
+                      const char *key, const char *extra_args_json,
+                      const awsc_s3_transfer_config *config, awsc_error *err) {
+  (void)result, (void)client, (void)source, (void)bucket, (void)key;
+  (void)extra_args_json, (void)config;
+  return unsupported(err);
+}
+
+int awsc_s3_transfer_json(char **json_out, awsc_client *client,
+                          const char *operation, const char *params_json,
                           const awsc_s3_transfer_config *config,
-                          char **json_out, awsc_error *err) {
+                          awsc_error *err) {
   (void)client, (void)operation, (void)params_json, (void)config;
   if (json_out)
     *json_out = NULL;

@@ -402,18 +402,17 @@ static int upload(xfer *x, up_src *s) {
   return put_single(x, s);
 }
 
-int awsc_s3_upload_file(awsc_client *client, const char *filename,
-                        const char *bucket, const char *key,
-                        const char *extra_args_json,
-                        const awsc_s3_transfer_config *config,
-                        awsc_s3_transfer_result *result, awsc_error *err) {
+static int upload_file(awsc_s3_transfer_result *result, awsc_client *client,
+                       const char *filename, const char *bucket,
+                       const char *key, const xfer_extra *extra,
+                       const awsc_s3_transfer_config *config, awsc_error *err) {
   if (!filename)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "upload_file: NULL filename");
   xfer x;
   int rc = xfer_begin(&x, client, "upload_file", "PutObject", bucket, key, NULL,
-                      extra_args_json, xfer_upload_args, xfer_upload_args_n,
-                      config, result, err);
+                      extra, xfer_upload_args, xfer_upload_args_n, config,
+                      result, err);
   if (rc)
     return rc;
   up_src s;
@@ -438,18 +437,41 @@ int awsc_s3_upload_file(awsc_client *client, const char *filename,
   return rc;
 }
 
-int awsc_s3_upload_fileobj(awsc_client *client, awsc_read_fn read,
-                           void *user_data, uint64_t size, const char *bucket,
-                           const char *key, const char *extra_args_json,
-                           const awsc_s3_transfer_config *config,
-                           awsc_s3_transfer_result *result, awsc_error *err) {
+int awsc_s3_upload_file(awsc_s3_transfer_result *result, awsc_client *client,
+                        const char *filename, const char *bucket,
+                        const char *key,
+                        const struct awsc_s3_put_object_request *extra_args,
+                        const awsc_s3_transfer_config *config,
+                        awsc_error *err) {
+  xfer_extra extra = {NULL, extra_args};
+  return upload_file(result, client, filename, bucket, key, &extra, config,
+                     err);
+}
+
+int awsc_s3_upload_file_json(awsc_s3_transfer_result *result,
+                             awsc_client *client, const char *filename,
+                             const char *bucket, const char *key,
+                             const char *extra_args_json,
+                             const awsc_s3_transfer_config *config,
+                             awsc_error *err) {
+  xfer_extra extra = {extra_args_json, NULL};
+  return upload_file(result, client, filename, bucket, key, &extra, config,
+                     err);
+}
+
+static int upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
+                          awsc_read_fn read, void *user_data, uint64_t size,
+                          const char *bucket, const char *key,
+                          const xfer_extra *extra,
+                          const awsc_s3_transfer_config *config,
+                          awsc_error *err) {
   if (!read)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "upload_fileobj: NULL read callback");
   xfer x;
   int rc = xfer_begin(&x, client, "upload_fileobj", "PutObject", bucket, key,
-                      NULL, extra_args_json, xfer_upload_args,
-                      xfer_upload_args_n, config, result, err);
+                      NULL, extra, xfer_upload_args, xfer_upload_args_n, config,
+                      result, err);
   if (rc)
     return rc;
   up_src s;
@@ -462,4 +484,27 @@ int awsc_s3_upload_fileobj(awsc_client *client, awsc_read_fn read,
   awsc_free(s.buf);
   xfer_end(&x);
   return rc;
+}
+
+int awsc_s3_upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
+                           awsc_read_fn read, void *user_data, uint64_t size,
+                           const char *bucket, const char *key,
+                           const struct awsc_s3_put_object_request *extra_args,
+                           const awsc_s3_transfer_config *config,
+                           awsc_error *err) {
+  xfer_extra extra = {NULL, extra_args};
+  return upload_fileobj(result, client, read, user_data, size, bucket, key,
+                        &extra, config, err);
+}
+
+int awsc_s3_upload_fileobj_json(awsc_s3_transfer_result *result,
+                                awsc_client *client, awsc_read_fn read,
+                                void *user_data, uint64_t size,
+                                const char *bucket, const char *key,
+                                const char *extra_args_json,
+                                const awsc_s3_transfer_config *config,
+                                awsc_error *err) {
+  xfer_extra extra = {extra_args_json, NULL};
+  return upload_fileobj(result, client, read, user_data, size, bucket, key,
+                        &extra, config, err);
 }

@@ -80,10 +80,12 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->concurrency = XFER_DEFAULT_CONCURRENCY;
   if (!c)
     return 0;
-  if (c->version != AWSC_S3_TRANSFER_CONFIG_VERSION)
+  /* a caller built against an older header (smaller version) is fine; a
+   * newer one may have set fields this library does not know */
+  if (c->version <= 0 || c->version > AWSC_S3_TRANSFER_CONFIG_VERSION)
     return awsc_error_set(x->err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_transfer_config.version is %d, expected "
-                          "%d (start from AWSC_S3_TRANSFER_CONFIG_INIT)",
+                          "1..%d (start from AWSC_S3_TRANSFER_CONFIG_INIT)",
                           c->version, AWSC_S3_TRANSFER_CONFIG_VERSION);
   if (c->max_concurrency < 0 || c->num_download_attempts < 0)
     return awsc_error_set(x->err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
@@ -95,71 +97,109 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     x->chunksize = c->multipart_chunksize;
   if (c->num_download_attempts)
     x->attempts = c->num_download_attempts;
-  x->md5 = c->content_md5 >= 0;
+  x->md5 = c->content_md5 != AWSC_TOGGLE_OFF;
   if (c->max_concurrency)
     x->concurrency = c->max_concurrency < XFER_MAX_THREADS
                          ? c->max_concurrency
                          : XFER_MAX_THREADS;
   /* boto3's use_threads=False: everything on the calling thread */
-  if (c->use_threads < 0)
+  if (c->use_threads == AWSC_TOGGLE_OFF)
     x->concurrency = 1;
   x->progress = c->progress;
   x->progress_ud = c->progress_user_data;
   return 0;
 }
 
-/* ExtraArgs names: each must be in `allowed` (the message lists them in
+/* One ExtraArgs name: it must be in `allowed` (the message lists them in
  * s3transfer's words). */
+static int check_name(xfer *x, const char *k, const char *const *allowed,
+                      size_t n_allowed) {
+  for (size_t j = 0; j < n_allowed; j++)
+    if (strcmp(k, allowed[j]) == 0)
+      return 0;
+  awsc_buf b = AWSC_BUF_INIT;
+  int rc =
+      awsc_buf_printf(&b, "Invalid extra_args key '%s', must be one of: ", k);
+  for (size_t j = 0; !rc && j < n_allowed; j++)
+    rc = awsc_buf_printf(&b, "%s%s", j ? ", " : "", allowed[j]);
+  if (rc) {
+    awsc_buf_free(&b);
+    return oom(x);
+  }
+  /* the copy list does not fit the fixed-size message: end it visibly */
+  size_t room = sizeof(x->err->message) - 1;
+  if (b.len > room) {
+    char *cut = b.p + room - 5;
+    while (cut > b.p && *cut != ',')
+      cut--;
+    memcpy(cut, ", ...", 6);
+  }
+  awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION, "%s", b.p);
+  awsc_buf_free(&b);
+  return AWSC_EVALIDATION;
+}
+
 static int check_names(xfer *x, const awsc_jnode *extra,
                        const char *const *allowed, size_t n_allowed) {
-  for (size_t i = 0; i < extra->count; i++) {
-    const char *k = extra->members[i].key;
-    bool ok = false;
-    for (size_t j = 0; j < n_allowed && !ok; j++)
-      ok = strcmp(k, allowed[j]) == 0;
-    if (ok)
+  int rc = 0;
+  for (size_t i = 0; !rc && i < extra->count; i++)
+    rc = check_name(x, extra->members[i].key, allowed, n_allowed);
+  return rc;
+}
+
+static bool is_required(const awsc_shape *in, const char *name) {
+  const awsc_member *m = awsc_shape_find_member(in, name, strlen(name));
+  return m && (m->flags & AWSC_MF_REQUIRED);
+}
+
+/*
+ * Typed ExtraArgs: `typed` (a struct of shape `in`, the main operation's
+ * input) as a value in *all, each set member checked against `allowed`.
+ * The shape's required members (Bucket, Key, CopySource: all strings) are
+ * the call's to set, so set ones are refused; the conversion (typed.c)
+ * insists on them, so a copy of the struct gets placeholders for them,
+ * which the caller leaves out (is_required).
+ */
+static int typed_extra(xfer *x, const awsc_shape *in, const void *typed,
+                       const char *const *allowed, size_t n_allowed,
+                       awsc_value *all) {
+  char *copy = awsc_arena_alloc(x->arena, in->c_size ? in->c_size : 1);
+  if (!copy)
+    return oom(x);
+  memcpy(copy, typed, in->c_size);
+  for (uint32_t i = 0; i < in->member_count; i++) {
+    const awsc_member *m = &in->members[i];
+    if (!(m->flags & AWSC_MF_REQUIRED))
       continue;
-    awsc_buf b = AWSC_BUF_INIT;
-    int rc =
-        awsc_buf_printf(&b, "Invalid extra_args key '%s', must be one of: ", k);
-    for (size_t j = 0; !rc && j < n_allowed; j++)
-      rc = awsc_buf_printf(&b, "%s%s", j ? ", " : "", allowed[j]);
-    if (rc) {
-      awsc_buf_free(&b);
-      return oom(x);
-    }
-    /* the copy list does not fit the fixed-size message: end it visibly */
-    size_t room = sizeof(x->err->message) - 1;
-    if (b.len > room) {
-      char *cut = b.p + room - 5;
-      while (cut > b.p && *cut != ',')
-        cut--;
-      memcpy(cut, ", ...", 6);
-    }
-    awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION, "%s", b.p);
-    awsc_buf_free(&b);
-    return AWSC_EVALIDATION;
+    if (m->shape->type != AWSC_SHAPE_STRING)
+      return awsc_error_set(x->err, AWSC_EUNSUPPORTED, AWSC_ERROR_INTERNAL,
+                            "%s: required member %s is not a string", x->what,
+                            m->name);
+    const char **field = (const char **)(void *)(copy + m->offset);
+    if (*field)
+      return check_name(x, m->name, allowed, n_allowed);
+    *field = "";
   }
-  return 0;
+  int rc = awsc_typed_to_value(in, copy, x->arena, all, x->err);
+  for (size_t i = 0; !rc && i < all->u.map.n; i++) {
+    const char *k = all->u.map.items[i].key;
+    if (!is_required(in, k))
+      rc = check_name(x, k, allowed, n_allowed);
+  }
+  return rc;
 }
 
 static const char *const algs[] = {NULL, "CRC32", "CRC32C", "SHA256"};
 
 /*
- * Validate the ExtraArgs as the main operation's input: the text becomes
- * {"Bucket":..,"Key":..,["CopySource":..,] <ExtraArgs members>} so that
- * the engine's own checks (types, enums, timestamps) apply with its
- * messages, and the required members are there.
+ * JSON ExtraArgs, validated as the main operation's input: the text
+ * becomes {"Bucket":..,"Key":..,["CopySource":..,] <ExtraArgs members>}
+ * so that the engine's own checks (types, enums, timestamps) apply with
+ * its messages, and the required members are there.
  */
-static int parse_args(xfer *x, const char *main_op, const char *copy_source,
-                      const char *extra_json, const char *const *allowed,
-                      size_t n_allowed) {
-  const awsc_service *svc = awsc_builtin_service("s3");
-  const awsc_operation *op =
-      svc ? awsc_service_find_operation(svc, main_op) : NULL;
-  if (!op || !op->input)
-    return awsc_error_set(x->err, AWSC_EUNSUPPORTED, AWSC_ERROR_INTERNAL,
-                          "%s: the S3 service is not built in", x->what);
+static int json_args(xfer *x, const awsc_operation *op, const char *copy_source,
+                     const char *extra_json, const char *const *allowed,
+                     size_t n_allowed) {
   awsc_sv inner = {"", 0};
   /* NULL, "" and JSON null all mean "none", as ExtraArgs=None does */
   awsc_sv given = awsc_sv_trim(awsc_sv_from_cstr(extra_json));
@@ -206,6 +246,57 @@ static int parse_args(xfer *x, const char *main_op, const char *copy_source,
   }
   rc = awsc_value_from_json(&x->args, x->arena, op->input, b.p, b.len, x->err);
   awsc_buf_free(&b);
+  return rc;
+}
+
+/* Typed ExtraArgs: the same value as json_args makes, {Bucket, Key,
+ * [CopySource,] <the struct's set members>}. */
+static int typed_args(xfer *x, const awsc_operation *op,
+                      const char *copy_source, const void *typed,
+                      const char *const *allowed, size_t n_allowed) {
+  awsc_value all;
+  int rc = typed_extra(x, op->input, typed, allowed, n_allowed, &all);
+  if (rc)
+    return rc;
+  awsc_value_builder *vb = awsc_vb_new(x->arena);
+  if (!vb)
+    return oom(x);
+  rc = awsc_vb_begin_map(vb);
+  rc = rc ? rc : awsc_vb_key(vb, "Bucket", 6);
+  rc = rc ? rc : awsc_vb_string(vb, x->bucket, strlen(x->bucket));
+  rc = rc ? rc : awsc_vb_key(vb, "Key", 3);
+  rc = rc ? rc : awsc_vb_string(vb, x->key, strlen(x->key));
+  if (!rc && copy_source) {
+    rc = awsc_vb_key(vb, "CopySource", 10);
+    rc = rc ? rc : awsc_vb_string(vb, copy_source, strlen(copy_source));
+  }
+  for (size_t i = 0; !rc && i < all.u.map.n; i++) {
+    const awsc_kv *kv = &all.u.map.items[i];
+    if (is_required(op->input, kv->key))
+      continue;
+    rc = awsc_vb_key(vb, kv->key, kv->key_len);
+    rc = rc ? rc : awsc_vb_value(vb, &kv->value);
+  }
+  rc = rc ? rc : awsc_vb_end(vb);
+  rc = rc ? rc : awsc_vb_finish(vb, &x->args);
+  awsc_vb_free(vb);
+  return rc ? oom(x) : 0;
+}
+
+static int parse_args(xfer *x, const char *main_op, const char *copy_source,
+                      const xfer_extra *extra, const char *const *allowed,
+                      size_t n_allowed) {
+  const awsc_service *svc = awsc_builtin_service("s3");
+  const awsc_operation *op =
+      svc ? awsc_service_find_operation(svc, main_op) : NULL;
+  if (!op || !op->input)
+    return awsc_error_set(x->err, AWSC_EUNSUPPORTED, AWSC_ERROR_INTERNAL,
+                          "%s: the S3 service is not built in", x->what);
+  int rc =
+      extra && extra->typed
+          ? typed_args(x, op, copy_source, extra->typed, allowed, n_allowed)
+          : json_args(x, op, copy_source, extra ? extra->json : NULL, allowed,
+                      n_allowed);
   if (rc)
     return rc;
   const char *alg = xfer_arg_str(x, "ChecksumAlgorithm");
@@ -225,7 +316,7 @@ static int parse_args(xfer *x, const char *main_op, const char *copy_source,
 
 int xfer_begin(xfer *x, awsc_client *client, const char *what,
                const char *main_op, const char *bucket, const char *key,
-               const char *copy_source, const char *extra_args_json,
+               const char *copy_source, const xfer_extra *extra,
                const char *const *allowed, size_t n_allowed,
                const awsc_s3_transfer_config *config,
                awsc_s3_transfer_result *result, awsc_error *err) {
@@ -256,7 +347,7 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
     xfer_end(x);
     return oom(x);
   }
-  rc = parse_args(x, main_op, copy_source, extra_args_json, allowed, n_allowed);
+  rc = parse_args(x, main_op, copy_source, extra, allowed, n_allowed);
   if (rc)
     xfer_end(x);
   return rc;

@@ -45,7 +45,7 @@ static void test_ranged_download(void) {
   saw_tmp_only = false;
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, &cfg, &r, &err);
+  int rc = awsc_s3_download_file(&r, c, "bkt", "big", target, NULL, &cfg, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "download: %s\n", err.message);
@@ -89,10 +89,10 @@ static void test_single_get_and_extra_args(void) {
   snprintf(target, sizeof(target), "%s/small.out", dir);
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_download_file(c, "bkt", "small", target,
-                                  "{\"SSECustomerAlgorithm\": \"AES256\", "
-                                  "\"SSECustomerKey\": \"a2V5\"}",
-                                  NULL, &r, &err),
+  CHECK_INT(awsc_s3_download_file_json(&r, c, "bkt", "small", target,
+                                       "{\"SSECustomerAlgorithm\": \"AES256\", "
+                                       "\"SSECustomerKey\": \"a2V5\"}",
+                                       NULL, &err),
             0);
   CHECK_INT(fs.n_req, 2);
   CHECK_STR(fs.req[1].h_range, "");
@@ -103,7 +103,7 @@ static void test_single_get_and_extra_args(void) {
   /* an empty object */
   fs3_put(&fs, "empty", "", 0, NULL);
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "empty", target, NULL, NULL, &r, &err),
+      awsc_s3_download_file(&r, c, "bkt", "empty", target, NULL, NULL, &err),
       0);
   struct stat st;
   CHECK(stat(target, &st) == 0 && st.st_size == 0);
@@ -144,7 +144,7 @@ static void test_failure_leaves_nothing(void) {
   fs.fail_code = "AccessDenied";
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL, &err),
+      awsc_s3_download_file(NULL, c, "bkt", "big", target, NULL, NULL, &err),
       AWSC_ESERVICE);
   CHECK_STR(err.service_code, "AccessDenied");
   CHECK(still_old());
@@ -154,7 +154,7 @@ static void test_failure_leaves_nothing(void) {
   snprintf(fresh, sizeof(fresh), "%s/never.out", dir);
   fs.fail_at = 0;
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "nope", fresh, NULL, NULL, NULL, &err),
+      awsc_s3_download_file(NULL, c, "bkt", "nope", fresh, NULL, NULL, &err),
       AWSC_ESERVICE);
   CHECK_INT(err.http_status, 404);
   CHECK(access(fresh, F_OK) != 0);
@@ -162,7 +162,7 @@ static void test_failure_leaves_nothing(void) {
   /* a directory that does not exist */
   snprintf(fresh, sizeof(fresh), "%s/no/such/dir/f", dir);
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "big", fresh, NULL, NULL, NULL, &err),
+      awsc_s3_download_file(NULL, c, "bkt", "big", fresh, NULL, NULL, &err),
       AWSC_EIO);
   CHECK(strstr(err.message, "temporary file") != NULL);
   awsc_client_free(c);
@@ -185,7 +185,7 @@ static void test_changed_object(void) {
   fs.replace_after_head = true;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL, &err),
+      awsc_s3_download_file(NULL, c, "bkt", "big", target, NULL, NULL, &err),
       AWSC_ESERVICE);
   CHECK_STR(err.service_code, "PreconditionFailed");
   CHECK_INT(err.http_status, 412);
@@ -198,7 +198,7 @@ static void test_changed_object(void) {
   fs.replace_after_head = true;
   fs.ignore_if_match = true;
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, NULL, &err),
+      awsc_s3_download_file(NULL, c, "bkt", "big", target, NULL, NULL, &err),
       AWSC_ESERVICE);
   CHECK_STR(err.service_code, "PreconditionFailed");
   CHECK(still_old());
@@ -226,7 +226,7 @@ static void test_broken_body_retried(void) {
   fs.break_get_times = 1;
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, NULL, &r, &err);
+  int rc = awsc_s3_download_file(&r, c, "bkt", "big", target, NULL, NULL, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "download: %s\n", err.message);
@@ -238,7 +238,7 @@ static void test_broken_body_retried(void) {
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
   cfg.num_download_attempts = 2;
   write_old();
-  rc = awsc_s3_download_file(c, "bkt", "big", target, NULL, &cfg, &r, &err);
+  rc = awsc_s3_download_file(&r, c, "bkt", "big", target, NULL, &cfg, &err);
   CHECK(rc != 0);
   CHECK(still_old());
   CHECK_INT(dir_count(".awsctmp."), 0);
@@ -267,7 +267,7 @@ static void test_download_cancel(void) {
   cfg.progress = cancel_now;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err),
+      awsc_s3_download_file(NULL, c, "bkt", "obj", target, NULL, &cfg, &err),
       AWSC_ECANCELLED);
   CHECK(access(target, F_OK) != 0);
   CHECK_INT(dir_count(".awsctmp."), 0);
@@ -291,8 +291,8 @@ static void test_copy(void) {
   awsc_s3_copy_source src = {"bkt", "src/big", NULL};
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_copy(c, &src, "bkt", "dst/big", "{\"ACL\": \"public-read\"}",
-                        NULL, &r, &err);
+  int rc = awsc_s3_copy_json(&r, c, &src, "bkt", "dst/big",
+                             "{\"ACL\": \"public-read\"}", NULL, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "copy: %s\n", err.message);
@@ -329,10 +329,11 @@ static void test_copy(void) {
   pattern(data, len, 17);
   fs3_put(&fs, "src/big", data, len, "text/csv");
   free(data);
-  rc = awsc_s3_copy(c, &src, "bkt", "dst/big2",
-                    "{\"MetadataDirective\": \"REPLACE\", \"ContentType\": "
-                    "\"image/png\"}",
-                    NULL, &r, &err);
+  rc =
+      awsc_s3_copy_json(&r, c, &src, "bkt", "dst/big2",
+                        "{\"MetadataDirective\": \"REPLACE\", \"ContentType\": "
+                        "\"image/png\"}",
+                        NULL, &err);
   CHECK_INT(rc, 0);
   CHECK_STR(fs.req[1].h_content_type, "image/png");
 
@@ -341,10 +342,11 @@ static void test_copy(void) {
   src.key = "src/small";
   src.version_id = "v 1";
   int before = fs.n_req;
-  rc = awsc_s3_copy(c, &src, "bkt", "dst/small",
-                    "{\"MetadataDirective\": \"REPLACE\", \"ContentType\": "
-                    "\"text/x-small\"}",
-                    NULL, &r, &err);
+  rc =
+      awsc_s3_copy_json(&r, c, &src, "bkt", "dst/small",
+                        "{\"MetadataDirective\": \"REPLACE\", \"ContentType\": "
+                        "\"text/x-small\"}",
+                        NULL, &err);
   CHECK_INT(rc, 0);
   CHECK_INT(fs.n_req - before, 2);
   fs3_req *q = &fs.req[before + 1];
@@ -367,7 +369,7 @@ static void test_copy(void) {
   fs.fail_at = 4;
   fs.fail_status = 403;
   fs.fail_code = "AccessDenied";
-  CHECK_INT(awsc_s3_copy(c, &src, "bkt", "dst/x", NULL, NULL, &r, &err),
+  CHECK_INT(awsc_s3_copy(&r, c, &src, "bkt", "dst/x", NULL, NULL, &err),
             AWSC_ESERVICE);
   CHECK_INT(fs.aborts, 1);
   CHECK(fs3_get(&fs, "dst/x") == NULL);
@@ -388,24 +390,24 @@ static void test_json_door(void) {
            target);
   char *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_transfer_json(c, "download_file", params, NULL, &out, &err),
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "download_file", params, NULL, &err),
             0);
   CHECK(out && strstr(out, "\"Size\":5,\"Parts\":0") != NULL);
   awsc_mem_free(out);
-  CHECK_INT(awsc_s3_transfer_json(c, "copy",
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "copy",
                                   "{\"CopySource\": {\"Bucket\": \"bkt\", "
                                   "\"Key\": \"j\"}, \"Bucket\": \"bkt\", "
                                   "\"Key\": \"j2\"}",
-                                  NULL, &out, &err),
+                                  NULL, &err),
             0);
   CHECK(out &&
         strstr(out, "{\"Bucket\":\"bkt\",\"Key\":\"j2\",\"Size\":5,") == out);
   awsc_mem_free(out);
-  CHECK_INT(awsc_s3_transfer_json(c, "copy",
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "copy",
                                   "{\"CopySource\": {\"Bucket\": \"bkt\", "
                                   "\"Key\": \"j\", \"Version\": \"1\"}, "
                                   "\"Bucket\": \"bkt\", \"Key\": \"j2\"}",
-                                  NULL, &out, &err),
+                                  NULL, &err),
             AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Unknown parameter in CopySource") != NULL);
   awsc_client_free(c);
@@ -433,7 +435,7 @@ static void test_allocation_failures(void) {
   pattern(data, len, 21);
   fs3_put(&fs, "obj", data, len, NULL);
   CHECK_INT(
-      awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, NULL),
+      awsc_s3_download_file(NULL, c, "bkt", "obj", target, NULL, &cfg, NULL),
       0);
   /* what the client keeps for reuse depends on how many parts ran at
    * once: dropped before each count, so failures hit its making too */
@@ -446,7 +448,7 @@ static void test_allocation_failures(void) {
     awsc_error err = AWSC_ERROR_INIT;
     test_alloc_fail_at(n);
     int rc =
-        awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err);
+        awsc_s3_download_file(NULL, c, "bkt", "obj", target, NULL, &cfg, &err);
     int fired = test_alloc_failure_fired();
     test_alloc_fail_at(0);
     awsc_client_drop_idle(c);

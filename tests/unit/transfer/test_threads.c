@@ -49,8 +49,10 @@ static void upload_9_parts(awsc_client *c, const char *path, int conc,
   cfg.progress = prog_fn;
   cfg.progress_user_data = &pr;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_upload_file(c, path, "bkt", "nine", "{\"ChecksumAlgorithm\": "
-                               "\"CRC32\"}", &cfg, &o->r, &err);
+  int rc = awsc_s3_upload_file_json(&o->r, c, path, "bkt", "nine",
+                                    "{\"ChecksumAlgorithm\": "
+                                    "\"CRC32\"}",
+                                    &cfg, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "upload (%d threads): %s\n", conc, err.message);
@@ -108,7 +110,7 @@ static void test_threads_same_result(void) {
   /* below the threshold no thread is made */
   fs3_init(&fs);
   path = make_file("one.bin", MIB, 31);
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "one", NULL, NULL, NULL, NULL),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "one", NULL, NULL, NULL),
             0);
   CHECK(fs.max_threads <= base);
   fs3_cleanup(&fs);
@@ -135,10 +137,10 @@ static void test_failed_part_threads(void) {
     fs.fail_status = 403;
     fs.fail_code = "AccessDenied";
     if (round == 1)
-      cfg.use_threads = -1;
+      cfg.use_threads = AWSC_TOGGLE_OFF;
     awsc_error err = AWSC_ERROR_INIT;
     int rc =
-        awsc_s3_upload_file(c, path, "bkt", "fail8", NULL, &cfg, NULL, &err);
+        awsc_s3_upload_file(NULL, c, path, "bkt", "fail8", NULL, &cfg, &err);
     CHECK_INT(rc, AWSC_ESERVICE);
     CHECK_STR(err.service_code, "AccessDenied");
     CHECK_INT(err.http_status, 403);
@@ -211,8 +213,8 @@ static void test_fileobj_threads(void) {
   m.caller = pthread_self();
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
-                                   &cfg, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &err),
             0);
   CHECK(!m.overlapped);
   CHECK(!m.other_thread);
@@ -237,8 +239,8 @@ static void test_fileobj_threads(void) {
   m.caller = pthread_self();
   cfg.max_concurrency = 1;
   cfg.progress = NULL;
-  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
-                                   &cfg, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &err),
             0);
   CHECK_STR(r.e_tag, etag);
   CHECK_INT(fs.max_in_flight, 1);
@@ -256,8 +258,8 @@ static void test_fileobj_threads(void) {
   m.len = len;
   m.caller = pthread_self();
   cfg.max_concurrency = 4;
-  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
-                                   &cfg, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &err),
             AWSC_ESERVICE);
   CHECK_STR(err.service_code, "AccessDenied");
   CHECK_INT(fs.aborts, 1);
@@ -271,8 +273,8 @@ static void test_fileobj_threads(void) {
   m.p = data;
   m.len = 7 * MIB;
   m.caller = pthread_self();
-  CHECK_INT(awsc_s3_upload_fileobj(c, seq_read, &m, len, "bkt", "obj", NULL,
-                                   &cfg, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, seq_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &err),
             AWSC_EBODY);
   CHECK(strstr(err.message, "ended after 7340032 of 44040192 bytes") != NULL);
   CHECK_INT(fs.aborts, 1);
@@ -301,7 +303,7 @@ static void test_json_concurrency(void) {
              path, configs[i]);
     char *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    CHECK_INT(awsc_s3_transfer_json(c, "upload_file", params, NULL, &out, &err),
+    CHECK_INT(awsc_s3_transfer_json(&out, c, "upload_file", params, NULL, &err),
               0);
     CHECK(out && strstr(out, "\"Parts\":9") != NULL);
     awsc_mem_free(out);
@@ -351,7 +353,7 @@ static void test_download_threads(void) {
     awsc_s3_transfer_result r;
     awsc_error err = AWSC_ERROR_INIT;
     int rc =
-        awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, &r, &err);
+        awsc_s3_download_file(&r, c, "bkt", "obj", target, NULL, &cfg, &err);
     CHECK_INT(rc, 0);
     if (rc)
       fprintf(stderr, "download (%d threads): %s\n", concs[k], err.message);
@@ -427,7 +429,7 @@ static void test_download_failure_threads(void) {
     write_text(target, "old");
     awsc_error err = AWSC_ERROR_INIT;
     int rc =
-        awsc_s3_download_file(c, "bkt", "obj", target, NULL, &cfg, NULL, &err);
+        awsc_s3_download_file(NULL, c, "bkt", "obj", target, NULL, &cfg, &err);
     CHECK(file_is(target, (const uint8_t *)"old", 3));
     CHECK_INT(dir_count(".awsctmp."), 0);
     if (round == 0) {
@@ -478,7 +480,7 @@ static void test_copy_threads(void) {
     cfg.progress_user_data = &pr;
     awsc_s3_transfer_result r;
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = awsc_s3_copy(c, &src, "bkt", "dst", NULL, &cfg, &r, &err);
+    int rc = awsc_s3_copy(&r, c, &src, "bkt", "dst", NULL, &cfg, &err);
     CHECK_INT(rc, 0);
     if (rc)
       fprintf(stderr, "copy (%d threads): %s\n", concs[k], err.message);
@@ -514,7 +516,7 @@ static void test_copy_threads(void) {
   cfg.multipart_chunksize = 5 * MIB;
   cfg.max_concurrency = 8;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_copy(c, &src, "bkt", "dst", NULL, &cfg, NULL, &err),
+  CHECK_INT(awsc_s3_copy(NULL, c, &src, "bkt", "dst", NULL, &cfg, &err),
             AWSC_ESERVICE);
   CHECK_STR(err.service_code, "AccessDenied");
   CHECK_INT(fs.aborts, 1);
@@ -541,8 +543,8 @@ static void *run_job(void *arg) {
   cfg.multipart_threshold = 5 * MIB;
   cfg.multipart_chunksize = 5 * MIB;
   cfg.max_concurrency = 4;
-  j->rc = awsc_s3_upload_file(j->c, j->path, "bkt", j->key, NULL, &cfg, NULL,
-                              NULL);
+  j->rc =
+      awsc_s3_upload_file(NULL, j->c, j->path, "bkt", j->key, NULL, &cfg, NULL);
   return NULL;
 }
 
@@ -605,12 +607,12 @@ static void test_allocation_failures_threads(void) {
       write_text(target, "old");
       awsc_error err = AWSC_ERROR_INIT;
       test_alloc_fail_at(n);
-      int rc = kind == 0   ? awsc_s3_upload_file(c, path, "bkt", "up", NULL,
-                                                 &cfg, NULL, &err)
-               : kind == 1 ? awsc_s3_download_file(c, "bkt", "src", target,
-                                                   NULL, &cfg, NULL, &err)
-                           : awsc_s3_copy(c, &src, "bkt", "cp", NULL, &cfg,
-                                          NULL, &err);
+      int rc = kind == 0 ? awsc_s3_upload_file(NULL, c, path, "bkt", "up", NULL,
+                                               &cfg, &err)
+               : kind == 1
+                   ? awsc_s3_download_file(NULL, c, "bkt", "src", target, NULL,
+                                           &cfg, &err)
+                   : awsc_s3_copy(NULL, c, &src, "bkt", "cp", NULL, &cfg, &err);
       int fired = test_alloc_failure_fired();
       test_alloc_fail_at(0);
       CHECK_INT(dir_count(".awsctmp."), 0);

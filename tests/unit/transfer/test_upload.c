@@ -21,8 +21,8 @@ static void test_multipart_sequence(void) {
   const char *path = make_file("big.bin", 20 * MIB, 1);
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc =
-      awsc_s3_upload_file(c, path, "bkt", "dir/big.bin", extra, NULL, &r, &err);
+  int rc = awsc_s3_upload_file_json(&r, c, path, "bkt", "dir/big.bin", extra,
+                                    NULL, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "upload: %s\n", err.message);
@@ -102,7 +102,7 @@ static void test_rgw_empty_etag(void) {
   const char *path = make_file("rgw.bin", 20 * MIB, 2);
   awsc_s3_transfer_result r;
   CHECK_INT(
-      awsc_s3_upload_file(c, path, "bkt", "rgw.bin", NULL, NULL, &r, NULL), 0);
+      awsc_s3_upload_file(&r, c, path, "bkt", "rgw.bin", NULL, NULL, NULL), 0);
   fs3_obj *obj = fs3_get(&fs, "rgw.bin");
   CHECK(obj && strcmp(r.e_tag, obj->etag) == 0); /* "\"hex-3\"" */
   CHECK(strstr(r.e_tag, "-3\"") != NULL);
@@ -119,9 +119,9 @@ static void test_single_put(void) {
   const char *path = make_file("small.csv", MIB, 3);
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(
-      awsc_s3_upload_file(c, path, "bkt", "small.csv", extra, NULL, &r, &err),
-      0);
+  CHECK_INT(awsc_s3_upload_file_json(&r, c, path, "bkt", "small.csv", extra,
+                                     NULL, &err),
+            0);
   CHECK_INT(fs.n_req, 1);
   fs3_req *q = &fs.req[0];
   CHECK_STR(q->method, "PUT");
@@ -138,7 +138,7 @@ static void test_single_put(void) {
   CHECK_INT(r.size, MIB);
   /* an empty file is one empty PutObject */
   path = make_file("empty", 0, 0);
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "empty", NULL, NULL, &r, &err),
+  CHECK_INT(awsc_s3_upload_file(&r, c, path, "bkt", "empty", NULL, NULL, &err),
             0);
   obj = fs3_get(&fs, "empty");
   CHECK(obj && obj->len == 0);
@@ -163,7 +163,7 @@ static void test_failed_part_aborts(void) {
   seq.max_concurrency = 1;
   awsc_error err = AWSC_ERROR_INIT;
   int rc =
-      awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, &seq, NULL, &err);
+      awsc_s3_upload_file(NULL, c, path, "bkt", "fail.bin", NULL, &seq, &err);
   CHECK_INT(rc, AWSC_ESERVICE);
   CHECK_STR(err.service_code, "AccessDenied");
   CHECK_INT(err.http_status, 403);
@@ -179,7 +179,7 @@ static void test_failed_part_aborts(void) {
   fs.fail_at = 5;
   fs.fail_status = 400;
   fs.fail_code = "InvalidPart";
-  rc = awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, &seq, NULL, &err);
+  rc = awsc_s3_upload_file(NULL, c, path, "bkt", "fail.bin", NULL, &seq, &err);
   CHECK_INT(rc, AWSC_ESERVICE);
   CHECK_STR(err.service_code, "InvalidPart");
   CHECK_INT(fs.aborts, 1);
@@ -190,7 +190,7 @@ static void test_failed_part_aborts(void) {
   fs.fail_at = 1;
   fs.fail_status = 403;
   fs.fail_code = "AccessDenied";
-  rc = awsc_s3_upload_file(c, path, "bkt", "fail.bin", NULL, NULL, NULL, &err);
+  rc = awsc_s3_upload_file(NULL, c, path, "bkt", "fail.bin", NULL, NULL, &err);
   CHECK_INT(rc, AWSC_ESERVICE);
   CHECK_INT(fs.n_req, 1);
   CHECK_INT(fs.aborts, 0);
@@ -205,8 +205,8 @@ static void test_extra_args_rejected(void) {
   awsc_client *c = make_client("s3", &s);
   const char *path = make_file("x.bin", 1000, 5);
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"Bogus\": 1}", NULL,
-                               NULL, &err);
+  int rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", "{\"Bogus\": 1}",
+                                    NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK_INT(err.kind, AWSC_ERROR_VALIDATION);
   CHECK(strncmp(err.message,
@@ -215,47 +215,50 @@ static void test_extra_args_rejected(void) {
                 80) == 0);
   CHECK(strstr(err.message, "Tagging, WebsiteRedirectLocation") != NULL);
   /* a name of the other direction */
-  rc = awsc_s3_download_file(c, "bkt", "x", "out", "{\"ACL\": \"private\"}",
-                             NULL, NULL, &err);
+  rc = awsc_s3_download_file_json(NULL, c, "bkt", "x", "out",
+                                  "{\"ACL\": \"private\"}", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK_STR(err.message,
             "Invalid extra_args key 'ACL', must be one of: ChecksumMode, "
             "VersionId, SSECustomerAlgorithm, SSECustomerKey, "
             "SSECustomerKeyMD5, RequestPayer, ExpectedBucketOwner");
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"VersionId\": \"v\"}", NULL,
-                           NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
+                                "{\"VersionId\": \"v\"}", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   /* the copy list is longer than the message: it ends visibly */
   awsc_s3_copy_source src = {"bkt", "x", NULL};
-  rc = awsc_s3_copy(c, &src, "bkt", "y", "{\"Range\": \"bytes=0-1\"}", NULL,
-                    NULL, &err);
+  rc = awsc_s3_copy_json(NULL, c, &src, "bkt", "y",
+                         "{\"Range\": \"bytes=0-1\"}", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK(strncmp(err.message, "Invalid extra_args key 'Range'", 30) == 0);
   CHECK(strcmp(err.message + strlen(err.message) - 5, ", ...") == 0);
   /* wrong types, bad JSON, not an object */
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"ContentType\": 5}", NULL,
-                           NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
+                                "{\"ContentType\": 5}", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK(strstr(err.message, "ContentType") != NULL);
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"Metadata\": [1]}", NULL,
-                           NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
+                                "{\"Metadata\": [1]}", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "{\"ACL\": ", NULL, NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", "{\"ACL\": ", NULL,
+                                &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
-  rc = awsc_s3_upload_file(c, path, "bkt", "x", "[]", NULL, NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", "[]", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK_STR(err.message, "extra_args must be a JSON object");
-  rc = awsc_s3_upload_file(c, path, "bkt", "x",
-                           "{\"ChecksumAlgorithm\": \"SHA1\"}", NULL, NULL,
-                           &err);
+  rc =
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
+                               "{\"ChecksumAlgorithm\": \"SHA1\"}", NULL, &err);
   CHECK_INT(rc, AWSC_EUNSUPPORTED);
   /* and none of it was sent */
   CHECK_INT(fs.n_req, 0);
   /* empty ExtraArgs are fine, null too (boto3's ExtraArgs=None) */
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", "null", NULL, NULL, &err),
-            0);
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "x", " { } ", NULL, NULL, &err),
-            0);
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", "null", NULL, &err),
+      0);
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", " { } ", NULL, &err),
+      0);
   CHECK_INT(fs.n_req, 2);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -269,22 +272,22 @@ static void test_bad_arguments(void) {
   awsc_session *s2;
   awsc_client *sns = make_client("sns", &s2);
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_upload_file(sns, "f", "b", "k", NULL, NULL, NULL, &err),
+  CHECK_INT(awsc_s3_upload_file(NULL, sns, "f", "b", "k", NULL, NULL, &err),
             AWSC_EINVAL);
   CHECK(strstr(err.message, "needs an S3 client") != NULL);
-  CHECK_INT(awsc_s3_upload_file(c, NULL, "b", "k", NULL, NULL, NULL, &err),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, NULL, "b", "k", NULL, NULL, &err),
             AWSC_EINVAL);
-  CHECK_INT(awsc_s3_upload_file(c, "f", NULL, "k", NULL, NULL, NULL, NULL),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, "f", NULL, "k", NULL, NULL, NULL),
             AWSC_EINVAL);
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
   cfg.version = 99;
-  CHECK_INT(awsc_s3_upload_file(c, "f", "b", "k", NULL, &cfg, NULL, &err),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, "f", "b", "k", NULL, &cfg, &err),
             AWSC_EINVAL);
-  CHECK_INT(awsc_s3_upload_file(c, "/nonexistent/file", "b", "k", NULL, NULL,
+  CHECK_INT(awsc_s3_upload_file(NULL, c, "/nonexistent/file", "b", "k", NULL,
                                 NULL, &err),
             AWSC_EIO);
   CHECK(strstr(err.message, "/nonexistent/file") != NULL);
-  CHECK_INT(awsc_s3_upload_file(c, dir, "b", "k", NULL, NULL, NULL, &err),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, dir, "b", "k", NULL, NULL, &err),
             AWSC_EIO);
   CHECK_INT(fs.n_req, 0);
   awsc_client_free(sns);
@@ -309,8 +312,9 @@ static void test_args_per_request(void) {
       "\"ContentType\": \"application/x-test\"}";
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "ssec", ssec, &cfg, &r, &err),
-            0);
+  CHECK_INT(
+      awsc_s3_upload_file_json(&r, c, path, "bkt", "ssec", ssec, &cfg, &err),
+      0);
   CHECK_INT(fs.n_req, 5); /* create, 5 + 5 + 1 MiB, complete */
   CHECK_INT(r.parts, 3);
   CHECK(part_req(3) && part_req(3)->body_len == MIB);
@@ -335,9 +339,9 @@ static void test_checksum_algorithm(void) {
                    (uint8_t)(crc >> 8), (uint8_t)crc};
   char want[16];
   awsc_base64_encode(be, 4, want);
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "ck",
-                                "{\"ChecksumAlgorithm\": \"CRC32\"}", NULL,
-                                NULL, NULL),
+  CHECK_INT(awsc_s3_upload_file_json(NULL, c, path, "bkt", "ck",
+                                     "{\"ChecksumAlgorithm\": \"CRC32\"}", NULL,
+                                     NULL),
             0);
   CHECK_STR(fs.req[0].h_checksum_crc32, want);
   free(bytes);
@@ -375,8 +379,8 @@ static void test_upload_fileobj(void) {
   cfg.multipart_chunksize = 5 * MIB;
   awsc_s3_transfer_result r;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &m, len, "bkt", "obj", NULL,
-                                   &cfg, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, mem_read, &m, len, "bkt", "obj", NULL,
+                                   &cfg, &err),
             0);
   CHECK_INT(r.parts, 3);
   CHECK(part_req(1) && part_req(1)->body_kind == AWSC_BODY_MEMORY);
@@ -386,16 +390,16 @@ static void test_upload_fileobj(void) {
   /* a source that ends early: AWSC_EBODY and the upload is aborted */
   fs3_cleanup(&fs);
   mem_src shortm = {data, len, 0, 7 * MIB};
-  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &shortm, len, "bkt", "obj2",
-                                   NULL, &cfg, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, mem_read, &shortm, len, "bkt", "obj2",
+                                   NULL, &cfg, &err),
             AWSC_EBODY);
   CHECK(strstr(err.message, "ended after 7340032 of 12582912 bytes") != NULL);
   CHECK_INT(fs.aborts, 1);
   /* below the threshold: one PutObject from memory */
   fs3_cleanup(&fs);
   mem_src small = {data, 3000, 0, 0};
-  CHECK_INT(awsc_s3_upload_fileobj(c, mem_read, &small, 3000, "bkt", "s", NULL,
-                                   NULL, &r, &err),
+  CHECK_INT(awsc_s3_upload_fileobj(&r, c, mem_read, &small, 3000, "bkt", "s",
+                                   NULL, NULL, &err),
             0);
   CHECK_INT(fs.n_req, 1);
   obj = fs3_get(&fs, "s");
@@ -434,7 +438,7 @@ static void test_progress_and_cancel(void) {
   cfg.progress = count_progress;
   progress_calls = 0;
   progress_last = 0;
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "p", NULL, &cfg, NULL, NULL),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "p", NULL, &cfg, NULL),
             0);
   CHECK_INT(progress_calls, 3);
   CHECK_INT(progress_last, 20 * MIB);
@@ -445,7 +449,7 @@ static void test_progress_and_cancel(void) {
   progress_calls = 0;
   progress_last = 0;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "p", NULL, &cfg, NULL, &err),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "p", NULL, &cfg, &err),
             AWSC_ECANCELLED);
   CHECK_INT(fs.aborts, 1);
   CHECK_INT(fs3_count(&fs, "PUT", "partNumber="), 1);
@@ -455,7 +459,7 @@ static void test_progress_and_cancel(void) {
   cfg.max_concurrency = 8;
   progress_calls = 0;
   progress_last = 0;
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "p", NULL, &cfg, NULL, &err),
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "p", NULL, &cfg, &err),
             AWSC_ECANCELLED);
   CHECK_STR(err.message, "upload_file cancelled by the progress callback");
   CHECK_INT(progress_calls, 1);
@@ -498,36 +502,36 @@ static void test_json_door(void) {
            path);
   char *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_transfer_json(c, "upload_file", params, NULL, &out, &err),
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "upload_file", params, NULL, &err),
             0);
   CHECK(out && strstr(out, "\"Bucket\":\"bkt\",\"Key\":\"j\"") != NULL);
   CHECK(out && strstr(out, "\"Size\":6291456,\"Parts\":2,\"ETag\":") != NULL);
   awsc_mem_free(out);
   CHECK_STR(fs.req[0].h_meta, "a=b;");
   out = NULL;
-  CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "upload_file",
                                   "{\"Bucket\": \"b\", \"Key\": \"k\"}", NULL,
-                                  &out, &err),
+                                  &err),
             AWSC_EVALIDATION);
   CHECK_STR(err.message, "Missing required parameter in input: \"Filename\"");
-  CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "upload_file",
                                   "{\"Bucket\": \"b\", \"Key\": \"k\", "
                                   "\"Filename\": \"f\", \"Extra\": {}}",
-                                  NULL, &out, &err),
+                                  NULL, &err),
             AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Unknown parameter in input: \"Extra\"") != NULL);
-  CHECK_INT(awsc_s3_transfer_json(c, "copy",
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "copy",
                                   "{\"CopySource\": \"b/k\", \"Bucket\": "
                                   "\"b\", \"Key\": \"k\"}",
-                                  NULL, &out, &err),
+                                  NULL, &err),
             AWSC_EVALIDATION);
-  CHECK_INT(awsc_s3_transfer_json(c, "upload_file",
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "upload_file",
                                   "{\"Bucket\": \"b\", \"Key\": \"k\", "
                                   "\"Filename\": \"f\", \"Config\": "
                                   "{\"multipart_threshold\": -1}}",
-                                  NULL, &out, &err),
+                                  NULL, &err),
             AWSC_EVALIDATION);
-  CHECK_INT(awsc_s3_transfer_json(c, "upload_fileobj", "{}", NULL, &out, &err),
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "upload_fileobj", "{}", NULL, &err),
             AWSC_ENOTFOUND);
   CHECK(out == NULL);
   awsc_client_free(c);
@@ -550,8 +554,8 @@ static void test_allocation_failures(void) {
   cfg.max_concurrency = 1;
   const char *ea = "{\"ContentType\": \"a/b\", \"Metadata\": {\"k\": \"v\"}}";
   /* warm up: credentials and caches that live as long as the client */
-  CHECK_INT(awsc_s3_upload_file(c, path, "bkt", "oom", ea, &cfg, NULL, NULL),
-            0);
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "oom", ea, &cfg, NULL), 0);
   /* what the client keeps for reuse depends on how many parts ran at
    * once: dropped before each count, so failures hit its making too */
   awsc_client_drop_idle(c);
@@ -561,7 +565,8 @@ static void test_allocation_failures(void) {
     fs3_cleanup(&fs);
     awsc_error err = AWSC_ERROR_INIT;
     test_alloc_fail_at(n);
-    int rc = awsc_s3_upload_file(c, path, "bkt", "oom", ea, &cfg, NULL, &err);
+    int rc =
+        awsc_s3_upload_file_json(NULL, c, path, "bkt", "oom", ea, &cfg, &err);
     int fired = test_alloc_failure_fired();
     test_alloc_fail_at(0);
     awsc_client_drop_idle(c);

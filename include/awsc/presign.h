@@ -1,0 +1,60 @@
+/*
+ * awsc/presign.h - presigned URLs with the parameters as the generated
+ * request struct of the operation (boto3's generate_presigned_url with
+ * typed Params). awsc_generate_presigned_url (awsc/client.h) is the same
+ * with the parameters as JSON, for bindings and the CLI; both sign the
+ * same request and give the same URL for the same parameters.
+ */
+#ifndef AWSC_PRESIGN_H
+#define AWSC_PRESIGN_H
+
+#include <stdint.h>
+
+#include "awsc/client.h"
+#include "awsc/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How to presign. Zero means the default given in brackets. */
+typedef struct awsc_presign_options {
+  /* AWSC_PRESIGN_OPTIONS_VERSION of the header compiled against;
+   * 1..that of the library is accepted, anything else is AWSC_EINVAL. */
+  int version;
+  /* Lifetime of the URL in seconds, 1..604800 (7 days; SigV4's limit)
+   * [3600, as boto3's ExpiresIn]. */
+  int64_t expires_in;
+} awsc_presign_options;
+
+#define AWSC_PRESIGN_OPTIONS_VERSION 1
+#define AWSC_PRESIGN_OPTIONS_INIT                                              \
+  { AWSC_PRESIGN_OPTIONS_VERSION, 3600 }
+
+/*
+ * A URL with which anyone can call `operation` (as in the model,
+ * "GetObject", or as in boto3, "get_object") of the client's service with
+ * the parameters in `input` until it expires. `input` points to that
+ * operation's generated request struct (e.g. a
+ * `struct awsc_s3_get_object_request` for "get_object"), zeroed and then
+ * filled as for the typed call; it is only read during the call. NULL
+ * means no parameters. options NULL = defaults. Headers the parameters
+ * produce (e.g. ContentType) are signed and must be sent with the URL.
+ * The URL is signed with the credentials the client has now (temporary
+ * credentials end the URL's life when they expire). *url_out: free with
+ * awsc_mem_free; NULL on failure.
+ * Errors: AWSC_EINVAL (NULL argument, bad options version),
+ * AWSC_ENOTFOUND (no such operation), AWSC_EVALIDATION (missing required
+ * member, expires_in out of range), AWSC_EUNSUPPORTED (a client made from
+ * a model file: its structs have no C layout; use the JSON form),
+ * AWSC_ECREDENTIALS.
+ */
+AWSC_API int awsc_generate_presigned_url_typed(
+    char **url_out, awsc_client *client, const char *operation,
+    const void *input, const awsc_presign_options *options, awsc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * lib/client/presign_internal.h - internal: the one presign path both
+ * public forms (JSON parameters in presign.c, a generated request struct
+ * in presign_typed.c) end in once their input is a value.
+ */
+#ifndef AWSC_CLIENT_PRESIGN_INTERNAL_H
+#define AWSC_CLIENT_PRESIGN_INTERNAL_H
+
+#include <stdint.h>
+
+#include "awsc/client.h"
+#include "core/core.h"
+#include "runtime/descriptor.h"
+#include "runtime/value.h"
+
+/*
+ * *url_out (awsc_mem_free) signed for `op` of the client's service with
+ * `input` (NULL when the operation has none; lives in `a`, which the
+ * request is built in too). expires_in as awsc_generate_presigned_url:
+ * 0 = 3600, else 1..604800 (AWSC_EVALIDATION otherwise).
+ */
+int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
+                       const awsc_value *input, awsc_arena *a,
+                       int64_t expires_in, awsc_error *err);
+
+#endif
