@@ -114,7 +114,7 @@ void awsc_aws_chunked_restart(awsc_aws_chunked *ac);
 int64_t awsc_aws_chunked_read(awsc_aws_chunked *ac, void *buf, size_t size);
 
 /* "x-amz-checksum-crc32", "-crc32c", "-sha256" or "-sha1": the name that
- * x-amz-trailer must announce. Static storage. */
+ * x-amz-trailer must announce (NULL for signed chunks). Static storage. */
 const char *awsc_aws_chunked_trailer_name(const awsc_aws_chunked *ac);
 
 /* Bytes of the body before encoding (x-amz-decoded-content-length), -1 if

@@ -123,6 +123,7 @@ static const char *make_url(awsc_arena *a, bool https, const char *host,
   return url;
 }
 
+/* What an attempt's outcome asks for next. */
 typedef enum next_step {
   NEXT_FINISH = 0, /* the call is over: rc says how */
   NEXT_RETRY,      /* back off, then try again */

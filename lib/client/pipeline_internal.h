@@ -59,7 +59,7 @@ typedef struct awsc_call_state {
   awsc_transport *transport;
   const awsc_member *stream_out;
   /* attempts */
-  const char *region; /* an S3-style redirect may move it once */
+  const char *region; /* the redirect hook may move it, once */
   bool redirected;
   int attempt;
   awsc_http_response resp;
@@ -68,8 +68,6 @@ typedef struct awsc_call_state {
   awsc_error terr; /* and its details */
   awsc_service_error se;
 } awsc_call_state;
-
-/* What an attempt's outcome asks for next. */
 
 /* AWSC_ENOMEM with "out of memory" in the call's error. */
 int awsc_call_oom(awsc_call_state *st);
