@@ -39,8 +39,8 @@ int main(int argc, char **argv) {
   awsc_error err = AWSC_ERROR_INIT;
   char *url = NULL;
   int status = 0;
-  if (awsc_generate_presigned_url(s3, "get_object", params,
-                                  argc > 3 ? atoll(argv[3]) : 3600, &url,
+  if (awsc_generate_presigned_url(&url, s3, "get_object",
+                                  params, argc > 3 ? atoll(argv[3]) : 3600,
                                   &err) != 0) {
     example_cleanup(session, s3);
     return example_fail("generate_presigned_url", &err);

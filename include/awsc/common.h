@@ -138,6 +138,13 @@ typedef enum awsc_log_level {
 typedef void (*awsc_log_fn)(awsc_log_level level, const char *message,
                             void *user_data);
 
+/* A setting that is on, off, or left to the default. */
+typedef enum awsc_toggle {
+  AWSC_TOGGLE_DEFAULT = 0,
+  AWSC_TOGGLE_ON = 1,
+  AWSC_TOGGLE_OFF = -1
+} awsc_toggle;
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,7 +41,6 @@
 
 #include "awsc/common.h"
 #include "awsc/credentials.h"
-#include "awsc/sys/transport.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,9 +84,10 @@ typedef struct awsc_session_options {
   /* Endpoint URL for every service (a client's own option wins over it).
    * Not affected by ignore_configured_endpoint_urls. */
   const char *endpoint_url;
-  /* 1 = ignore endpoint URLs from the environment and config files,
-   * -1 = do not ignore (overrides the environment and file), 0 = resolve. */
-  int ignore_configured_endpoint_urls;
+  /* ON = ignore endpoint URLs from the environment and config files,
+   * OFF = do not ignore (overrides the environment and file), DEFAULT =
+   * resolve as usual. */
+  awsc_toggle ignore_configured_endpoint_urls;
 
   const char *retry_mode;       /* "legacy" (default), "standard", "adaptive" */
   int max_attempts;             /* total attempts incl. the first; default
@@ -95,7 +95,7 @@ typedef struct awsc_session_options {
 
   long connect_timeout_ms;      /* default 60000 */
   long read_timeout_ms;         /* default 60000 */
-  int verify_ssl;               /* 0 = default (verify), 1 = verify, -1 = off */
+  awsc_toggle verify_ssl;       /* DEFAULT = verify */
   const char *ca_bundle;        /* PEM file; default: the system store */
   const char *proxy;            /* "http://host:port" or "https://...",
                                    used for both http and https URLs */
@@ -111,7 +111,7 @@ typedef struct awsc_session_options {
 
   /* A transport to use instead of creating the libcurl one. Borrowed: it
    * must outlive the session and every client made from it. */
-  awsc_transport *transport;
+  struct awsc_transport *transport;
 
   /* Read the environment through this hook instead of getenv() (tests,
    * embedders). NULL = the process environment. The function and its
@@ -126,7 +126,8 @@ typedef struct awsc_session_options {
  * in C and C++ alike. */
 #define AWSC_SESSION_OPTIONS_INIT                                            \
   {AWSC_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
-   NULL, 0, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL,             \
+   NULL, AWSC_TOGGLE_DEFAULT, NULL, 0, 0, 0, AWSC_TOGGLE_DEFAULT, NULL, NULL, \
+   NULL, NULL, NULL, NULL,                                                    \
    AWSC_LOG_TRACE, NULL, NULL, NULL}
 
 /*
@@ -193,18 +194,18 @@ AWSC_API const char *awsc_session_get_config(const awsc_session *session,
 /*
  * Credentials from the session's provider chain (cached and refreshed
  * before they expire). *out is a new reference: release it with
- * awsc_credentials_release. AWSC_ECREDENTIALS "Unable to locate
+ * awsc_credentials_free. AWSC_ECREDENTIALS "Unable to locate
  * credentials" when no source has any; a failing source (a broken
  * credential_process, say) gives its own error.
  */
-AWSC_API int awsc_session_get_credentials(awsc_session *session,
-                                          awsc_credentials **out,
+AWSC_API int awsc_session_get_credentials(awsc_credentials **out,
+                                          awsc_session *session,
                                           awsc_error *err);
 
 /* The transport (the one given in the options, or a libcurl transport
  * made on first use with the session's timeouts, TLS and proxy settings).
  * Borrowed: valid while the session lives. NULL if it can not be made. */
-AWSC_API awsc_transport *awsc_session_transport(awsc_session *session);
+AWSC_API struct awsc_transport *awsc_session_transport(awsc_session *session);
 
 #ifdef __cplusplus
 }

@@ -106,8 +106,8 @@ static int copy_source_dict(awsc_jnode *root, awsc_arena *tmp, void *ud,
   return 0;
 }
 
-int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
-                   char **json_out, awsc_error *err) {
+int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
+                   const char *json_in, awsc_error *err) {
   if (!c || !opname || !json_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_call_json: NULL argument");
@@ -174,7 +174,7 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
       rc = rc ? rc : awsc_response_metadata_json(out, &call.meta);
       rc = rc ? rc : awsc_buf_putc(out, '}');
     }
-    char *s = rc ? NULL : awsc_strndup(out->p, out->len);
+    char *s = rc ? NULL : awsc_out_strndup(out->p, out->len);
     if (rc || !s)
       rc = awsc_error_set(err, rc ? rc : AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");

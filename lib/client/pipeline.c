@@ -414,7 +414,7 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
   const awsc_member *stream_out = streaming_output_member(op);
   bool anonymous = (op->flags & AWSC_OF_NO_AUTH) != 0;
   if (!anonymous) {
-    rc = awsc_session_get_credentials(c->session, &creds, err);
+    rc = awsc_session_get_credentials(&creds, c->session, err);
     if (rc)
       goto done;
   }
@@ -664,6 +664,6 @@ done:
   if (chunked_live)
     awsc_aws_chunked_cleanup(&chunked);
   awsc_http_response_cleanup(&resp);
-  awsc_credentials_release(creds);
+  awsc_credentials_free(creds);
   return rc;
 }

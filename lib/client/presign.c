@@ -39,9 +39,9 @@ static int form_to_params(awsc_arena *a, const char *body, size_t len,
   return 0;
 }
 
-int awsc_generate_presigned_url(awsc_client *c, const char *operation,
-                                const char *params_json, int64_t expires_in,
-                                char **url_out, awsc_error *err) {
+int awsc_generate_presigned_url(char **url_out, awsc_client *c,
+                                const char *operation, const char *params_json,
+                                int64_t expires_in, awsc_error *err) {
   if (!c || !operation || !url_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_generate_presigned_url: NULL argument");
@@ -84,7 +84,7 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
   if (!rc)
     rc = awsc_client_target(c, &call, &sr, NULL, -1, &tgt, err);
   if (!rc)
-    rc = awsc_session_get_credentials(c->session, &creds, err);
+    rc = awsc_session_get_credentials(&creds, c->session, err);
   if (!rc) {
     awsc_sigv4_param *qp = NULL;
     size_t qn = sr.query_count;
@@ -147,17 +147,20 @@ int awsc_generate_presigned_url(awsc_client *c, const char *operation,
       awsc_buf_free(&url);
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
     } else {
-      *url_out = awsc_buf_detach(&url);
+      if (!(*url_out = awsc_out_from_buf(&url)))
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
     }
   }
   awsc_sigv4_result_cleanup(&sig);
-  awsc_credentials_release(creds);
+  awsc_credentials_free(creds);
   awsc_arena_free(a);
   return rc;
 }
 
-int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
-                       int style, char **url_out, awsc_error *err) {
+int awsc_s3_object_url(char **url_out, awsc_client *c, const char *bucket,
+                       const char *key, awsc_s3_url_style style,
+                       awsc_error *err) {
   if (!c || !bucket || !key || !url_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url: NULL argument");
@@ -165,7 +168,7 @@ int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
   if (!awsc_client_is_s3(c->svc))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url needs an S3 client");
-  if (style < 0 || style > 2)
+  if ((int)style < 0 || (int)style > 2)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url: style must be 0, 1 or 2");
   const awsc_operation *op = awsc_service_find_operation(c->svc, "GetObject");
@@ -224,7 +227,9 @@ int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
       awsc_buf_free(&u);
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
     } else {
-      *url_out = awsc_buf_detach(&u);
+      if (!(*url_out = awsc_out_from_buf(&u)))
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
     }
   }
   awsc_arena_free(a);

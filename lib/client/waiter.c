@@ -326,7 +326,7 @@ int awsc_client_wait(awsc_client *client, const char *waiter,
   if (!client || !waiter)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_wait: NULL argument");
-  if (config && config->version != AWSC_WAITER_CONFIG_VERSION)
+  if (config && !AWSC_VERSION_OK(config->version, AWSC_WAITER_CONFIG_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_waiter_config.version is %d, expected %d "
                           "(use AWSC_WAITER_CONFIG_INIT)",

@@ -267,7 +267,7 @@ static int make_static_provider(awsc_session *s, const awsc_session_options *o,
     return rc == AWSC_ENOMEM ? oom(err)
                              : bad_option(err, "invalid explicit credentials");
   rc = awsc_credentials_provider_static_new(&s->provider, creds);
-  awsc_credentials_release(creds);
+  awsc_credentials_free(creds);
   if (rc)
     return rc == AWSC_ENOMEM ? oom(err)
                              : bad_option(err, "invalid explicit credentials");
@@ -282,7 +282,7 @@ int awsc_session_new(awsc_session **out, const awsc_session_options *options,
   *out = NULL;
   awsc_session_options defaults = AWSC_SESSION_OPTIONS_INIT;
   const awsc_session_options *o = options ? options : &defaults;
-  if (o->version != AWSC_SESSION_OPTIONS_VERSION)
+  if (!AWSC_VERSION_OK(o->version, AWSC_SESSION_OPTIONS_VERSION))
     return bad_option(err, "unsupported options version (use "
                            "AWSC_SESSION_OPTIONS_INIT)");
   bool have_ak = nonempty(o->access_key_id) != NULL;
@@ -667,7 +667,7 @@ static int provider_locked(awsc_session *s, awsc_error *err) {
   return 0;
 }
 
-int awsc_session_get_credentials(awsc_session *s, awsc_credentials **out,
+int awsc_session_get_credentials(awsc_credentials **out, awsc_session *s,
                                  awsc_error *err) {
   if (out)
     *out = NULL;
@@ -680,7 +680,7 @@ int awsc_session_get_credentials(awsc_session *s, awsc_credentials **out,
   if (rc)
     return rc;
   /* The provider is immutable once built and thread-safe itself. */
-  rc = awsc_credentials_provider_get(s->provider, out, err);
+  rc = awsc_credentials_provider_get(out, s->provider, err);
   if (rc == AWSC_ENOTFOUND)
     return awsc_error_set(err, AWSC_ECREDENTIALS, AWSC_ERROR_CREDENTIALS,
                           "Unable to locate credentials");

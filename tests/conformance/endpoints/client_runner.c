@@ -640,7 +640,7 @@ static outcome run_input(const ctx *x, const awsc_jnode *tc,
     goto done;
   }
   char *out = NULL;
-  rc = awsc_call_json(client, op_name, json.p, &out, &err);
+  rc = awsc_call_json(&out, client, op_name, json.p, &err);
   awsc_mem_free(out);
   describe(rc, &rec, &err, info);
   if (rc == AWSC_EVALIDATION && rec.sent == 0 &&

@@ -339,7 +339,7 @@ static void test_transport_settings(void) {
   awsc_session_free(s);
   o.connect_timeout_ms = 1500;
   o.read_timeout_ms = 2500;
-  o.verify_ssl = -1;
+  o.verify_ssl = AWSC_TOGGLE_OFF;
   s = new_session(&o);
   CHECK_INT(awsc_session_connect_timeout_ms(s), 1500);
   CHECK_INT(awsc_session_read_timeout_ms(s), 2500);
@@ -438,11 +438,11 @@ static void test_endpoint_url(void) {
   awsc_session_free(s);
   /* -1 (do not ignore) beats the environment's "true". */
   o.endpoint_url = NULL;
-  o.ignore_configured_endpoint_urls = -1;
+  o.ignore_configured_endpoint_urls = AWSC_TOGGLE_OFF;
   s = new_session(&o);
   CHECK_STR(awsc_session_endpoint_url(s, "s3"), "http://changed");
   awsc_session_free(s);
-  o.ignore_configured_endpoint_urls = 1;
+  o.ignore_configured_endpoint_urls = AWSC_TOGGLE_ON;
   test_env_set(&env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false");
   s = new_session(&o);
   CHECK(awsc_session_endpoint_url(s, "s3") == NULL);
@@ -503,7 +503,7 @@ static void test_get_config(void) {
 static void check_creds(awsc_session *s, const char *ak, const char *source) {
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_session_get_credentials(s, &c, &err);
+  int rc = awsc_session_get_credentials(&c, s, &err);
   if (rc != 0) {
     fprintf(stderr, "  get_credentials: %d %s\n", rc, err.message);
     test_current_failed = 1;
@@ -512,7 +512,7 @@ static void check_creds(awsc_session *s, const char *ak, const char *source) {
   CHECK_STR(awsc_credentials_access_key_id(c), ak);
   if (source)
     CHECK_STR(awsc_credentials_source(c), source);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 }
 
 static void test_credentials(void) {
@@ -551,12 +551,12 @@ static void test_credentials(void) {
   s = new_session(&o);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDOPTION");
   CHECK_STR(awsc_credentials_secret_access_key(c), SECRET);
   CHECK_STR(awsc_credentials_session_token(c), "TOKEN");
   CHECK_STR(awsc_credentials_source(c), "explicit");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   /* The chain is not built: installing a role factory is still refused
    * because explicit keys already are the provider. */
   CHECK_INT(awsc_session_set_role_factory(s, NULL), AWSC_EINVAL);
@@ -579,12 +579,12 @@ static void test_credentials(void) {
   reset_env();
   s = new_session(&o);
   c = (awsc_credentials *)1;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), AWSC_ECREDENTIALS);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), AWSC_ECREDENTIALS);
   CHECK(c == NULL);
   CHECK_STR(err.message, "Unable to locate credentials");
   CHECK_INT(err.kind, AWSC_ERROR_CREDENTIALS);
   CHECK_INT(awsc_session_set_role_factory(s, NULL), AWSC_EINVAL);
-  CHECK_INT(awsc_session_get_credentials(s, NULL, &err), AWSC_EINVAL);
+  CHECK_INT(awsc_session_get_credentials(NULL, s, &err), AWSC_EINVAL);
   awsc_session_free(s);
 }
 
@@ -608,7 +608,7 @@ static void test_transport(void) {
   CHECK(t1 != NULL);
   CHECK(awsc_session_transport(s) == t1);
   awsc_transport_stats st;
-  CHECK_INT(awsc_transport_curl_stats(t1, &st), 0);
+  CHECK_INT(awsc_transport_curl_stats(&st, t1), 0);
   awsc_session_free(s);
   CHECK(awsc_session_transport(NULL) == NULL);
 }
@@ -627,9 +627,9 @@ static void *worker(void *p) {
     a->t = awsc_session_transport(s);
     a->url = awsc_session_endpoint_url(s, i % 2 ? "s3" : "sqs");
     awsc_credentials *c = NULL;
-    if (awsc_session_get_credentials(s, &c, NULL) == 0)
+    if (awsc_session_get_credentials(&c, s, NULL) == 0)
       a->creds_ok++;
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   awsc_session_free(s);
   return NULL;
@@ -716,8 +716,8 @@ static void test_logging(void) {
   o.session_token = "TOKENVALUE";
   awsc_session *s = new_session(&o);
   awsc_credentials *c = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c, NULL), 0);
-  awsc_credentials_release(c);
+  CHECK_INT(awsc_session_get_credentials(&c, s, NULL), 0);
+  awsc_credentials_free(c);
   awsc_session_free(s);
   CHECK(lc.lines > 0);
   CHECK_INT(lc.leaked, 0);
