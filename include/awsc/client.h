@@ -51,16 +51,16 @@ typedef struct awsc_client_options {
   int version;                 /* AWSC_CLIENT_OPTIONS_VERSION */
   const char *region;          /* overrides the session's region */
   const char *endpoint_url;    /* overrides every configured endpoint */
-  const char *retry_mode;      /* "legacy" / "standard" / "adaptive" */
+  awsc_retry_mode retry_mode;  /* DEFAULT = the session's */
   int max_attempts;            /* total attempts, first included */
-  const char *addressing_style;/* S3: "auto" / "path" / "virtual" */
+  awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = session's */
   awsc_checksum_trailers checksum_trailers; /* S3 streamed uploads */
 } awsc_client_options;
 
 #define AWSC_CLIENT_OPTIONS_VERSION 1
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
-  {AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL,                     \
-   AWSC_CHECKSUM_TRAILERS_DEFAULT}
+  {AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,             \
+   AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT}
 
 /*
  * Create a client for a service built into the library ("s3", "sns",

@@ -48,6 +48,29 @@ extern "C" {
 
 typedef struct awsc_session awsc_session;
 
+/* botocore's retry modes (retry_mode in the config file, AWS_RETRY_MODE). */
+typedef enum awsc_retry_mode {
+  AWSC_RETRY_DEFAULT = 0, /* as configured, else legacy */
+  AWSC_RETRY_LEGACY = 1,
+  AWSC_RETRY_STANDARD = 2,
+  AWSC_RETRY_ADAPTIVE = 3
+} awsc_retry_mode;
+
+/* How S3 buckets are addressed (s3.addressing_style in the config file). */
+typedef enum awsc_s3_addressing_style {
+  AWSC_S3_ADDRESSING_DEFAULT = 0, /* as configured, else auto */
+  AWSC_S3_ADDRESSING_AUTO = 1,    /* virtual-hosted when the name allows */
+  AWSC_S3_ADDRESSING_PATH = 2,
+  AWSC_S3_ADDRESSING_VIRTUAL = 3
+} awsc_s3_addressing_style;
+
+/* The config-file spelling of a mode ("legacy", "standard", "adaptive");
+ * NULL for AWSC_RETRY_DEFAULT or an unknown value. Static string. */
+AWSC_API const char *awsc_retry_mode_name(awsc_retry_mode mode);
+/* "auto", "path", "virtual"; NULL for the default or an unknown value. */
+AWSC_API const char *
+awsc_s3_addressing_style_name(awsc_s3_addressing_style style);
+
 /* Environment lookup hook: return the value of `name` or NULL (an empty
  * value counts as unset). The string must stay valid at least until the
  * hook is next called from the same thread; callers copy what they keep.
@@ -89,7 +112,7 @@ typedef struct awsc_session_options {
    * resolve as usual. */
   awsc_toggle ignore_configured_endpoint_urls;
 
-  const char *retry_mode;       /* "legacy" (default), "standard", "adaptive" */
+  awsc_retry_mode retry_mode;   /* DEFAULT = as configured, else legacy */
   int max_attempts;             /* total attempts incl. the first; default
                                    5 (legacy) or 3 (standard, adaptive) */
 
@@ -101,7 +124,7 @@ typedef struct awsc_session_options {
                                    used for both http and https URLs */
   const char *no_proxy;         /* comma-separated hosts not proxied */
 
-  const char *addressing_style; /* S3: "auto" (default), "path", "virtual" */
+  awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = configured/auto */
 
   /* Logging: messages at or above log_level go to log_fn (NULL = off;
    * AWSC_LOG_TRACE, the zero value, passes everything). */
@@ -126,8 +149,9 @@ typedef struct awsc_session_options {
  * in C and C++ alike. */
 #define AWSC_SESSION_OPTIONS_INIT                                            \
   {AWSC_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
-   NULL, AWSC_TOGGLE_DEFAULT, NULL, 0, 0, 0, AWSC_TOGGLE_DEFAULT, NULL, NULL, \
-   NULL, NULL, NULL, NULL,                                                    \
+   NULL, AWSC_TOGGLE_DEFAULT, AWSC_RETRY_DEFAULT, 0, 0, 0,                   \
+   AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, AWSC_S3_ADDRESSING_DEFAULT, NULL,    \
+   NULL,                                                                      \
    AWSC_LOG_TRACE, NULL, NULL, NULL}
 
 /*
@@ -157,12 +181,13 @@ AWSC_API void awsc_session_free(awsc_session *session);
 AWSC_API const char *awsc_session_region(const awsc_session *session);
 /* The profile in use ("default" unless one was named). */
 AWSC_API const char *awsc_session_profile_name(const awsc_session *session);
-/* "legacy", "standard" or "adaptive". */
-AWSC_API const char *awsc_session_retry_mode(const awsc_session *session);
+/* AWSC_RETRY_LEGACY, _STANDARD or _ADAPTIVE (never _DEFAULT). */
+AWSC_API awsc_retry_mode awsc_session_retry_mode(const awsc_session *session);
 /* Total attempts per request, the first one included. */
 AWSC_API int awsc_session_max_attempts(const awsc_session *session);
-/* "auto", "path" or "virtual". */
-AWSC_API const char *awsc_session_addressing_style(const awsc_session *session);
+/* AWSC_S3_ADDRESSING_AUTO, _PATH or _VIRTUAL (never _DEFAULT). */
+AWSC_API awsc_s3_addressing_style
+awsc_session_addressing_style(const awsc_session *session);
 
 /*
  * The endpoint URL configured for a service, or NULL when none is (then

@@ -77,6 +77,14 @@ static int bad_option(awsc_error *err, const char *what) {
 
 static const char *nonempty(const char *s) { return (s && *s) ? s : NULL; }
 
+/* An enum option as the string the resolver checks: NULL when left to the
+ * default, a value the checks refuse when it is out of range. */
+static const char *enum_option(int value, const char *name) {
+  if (value == 0)
+    return NULL;
+  return name ? name : "(unknown enum value)";
+}
+
 /* option > env1 > env2 > profile key (> NULL). */
 static setting resolve(const awsc_config *cfg, const char *option,
                        const char *env1, const char *env2, const char *key) {
@@ -181,7 +189,8 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
     awsc_log(&s->logger, AWSC_LOG_DEBUG, "session: region %s from %s",
              s->region, st.source);
 
-  st = resolve(cfg, o->retry_mode, "AWS_RETRY_MODE", NULL, "retry_mode");
+  st = resolve(cfg, enum_option(o->retry_mode, awsc_retry_mode_name(o->retry_mode)),
+               "AWS_RETRY_MODE", NULL, "retry_mode");
   s->retry_mode = "legacy";
   if (st.value) {
     static const char *const modes[] = {"legacy", "standard", "adaptive"};
@@ -207,7 +216,10 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
       return bad_value(err, &st, "max_attempts", "expected an integer >= 1");
   }
 
-  st = resolve(cfg, o->addressing_style, NULL, NULL, NULL);
+  st = resolve(cfg,
+               enum_option(o->addressing_style,
+                           awsc_s3_addressing_style_name(o->addressing_style)),
+               NULL, NULL, NULL);
   if (!st.value) {
     const char *v = nonempty(
         awsc_config_get_scoped_sub(cfg, "s3", "addressing_style"));
@@ -422,16 +434,45 @@ const char *awsc_session_profile_name(const awsc_session *s) {
   return s ? awsc_config_profile_name(s->cfg) : NULL;
 }
 
-const char *awsc_session_retry_mode(const awsc_session *s) {
-  return s ? s->retry_mode : NULL;
+/* The enums of session.h and their config-file spellings. */
+static const char *const retry_modes[] = {NULL, "legacy", "standard",
+                                          "adaptive"};
+static const char *const addressing_styles[] = {NULL, "auto", "path",
+                                                "virtual"};
+
+const char *awsc_retry_mode_name(awsc_retry_mode mode) {
+  return (int)mode > 0 && (int)mode < (int)AWSC_ARRAY_LEN(retry_modes)
+             ? retry_modes[mode]
+             : NULL;
+}
+
+const char *awsc_s3_addressing_style_name(awsc_s3_addressing_style style) {
+  return (int)style > 0 && (int)style < (int)AWSC_ARRAY_LEN(addressing_styles)
+             ? addressing_styles[style]
+             : NULL;
+}
+
+static int enum_index(const char *const *names, size_t n, const char *v) {
+  for (size_t i = 1; v && i < n; i++)
+    if (strcmp(names[i], v) == 0)
+      return (int)i;
+  return 1;
+}
+
+awsc_retry_mode awsc_session_retry_mode(const awsc_session *s) {
+  return (awsc_retry_mode)enum_index(retry_modes, AWSC_ARRAY_LEN(retry_modes),
+                                     s ? s->retry_mode : NULL);
 }
 
 int awsc_session_max_attempts(const awsc_session *s) {
   return s ? s->max_attempts : 0;
 }
 
-const char *awsc_session_addressing_style(const awsc_session *s) {
-  return s ? s->addressing_style : NULL;
+awsc_s3_addressing_style
+awsc_session_addressing_style(const awsc_session *s) {
+  return (awsc_s3_addressing_style)enum_index(
+      addressing_styles, AWSC_ARRAY_LEN(addressing_styles),
+      s ? s->addressing_style : NULL);
 }
 
 const char *awsc_session_get_config(const awsc_session *s, const char *key,

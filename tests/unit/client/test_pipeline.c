@@ -27,7 +27,7 @@ static const char *env_none(const char *name, void *ud) {
 /* A session on the fake transport with the test keys, no environment
  * but what `env` answers (NULL: none). NULL + message on failure. */
 static awsc_session *session_on_fake(const char *region,
-                                     const char *retry_mode,
+                                     awsc_retry_mode retry_mode,
                                      awsc_session_getenv_fn env) {
   awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
   so.access_key_id = "AKIDEXAMPLE";
@@ -58,7 +58,7 @@ static awsc_client *client_on(awsc_session *s, const char *service,
 }
 
 static awsc_client *make(const char *service, const char *region,
-                         const char *retry_mode, awsc_session **s) {
+                         awsc_retry_mode retry_mode, awsc_session **s) {
   *s = session_on_fake(region, retry_mode, NULL);
   return client_on(*s, service, NULL);
 }
@@ -78,7 +78,7 @@ static void test_typed_output_and_metadata(void) {
   fake_reply_add(&ft, 200, "x-amz-request-id: RID1\nx-amz-id-2: HID1\n",
                  list_buckets_xml);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   awsc_s3_ListBucketsOutput *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_s3_list_buckets(&out, c, NULL, &err), 0);
@@ -109,7 +109,7 @@ static void test_retry_then_success(void) {
   fake_error_add(&ft, AWSC_ENETWORK);
   fake_reply_add(&ft, 200, "x-amz-request-id: R3\n", list_buckets_xml);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", "standard", &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_STANDARD, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "ListBuckets", NULL, &err), 0);
@@ -126,7 +126,7 @@ static void test_retries_exhausted_service_error(void) {
                    "<Error><Code>InternalError</Code><Message>boom</Message>"
                    "<RequestId>RX</RequestId></Error>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", "standard", &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_STANDARD, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "ListBuckets", NULL, &err),
@@ -145,7 +145,7 @@ static void test_not_retried_4xx(void) {
   fake_reply_add(&ft, 404, NULL,
                  "<Error><Code>NoSuchBucket</Code><Message></Message></Error>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "list_objects_v2", "{\"Bucket\":\"nb\"}",
@@ -159,7 +159,7 @@ static void test_not_retried_4xx(void) {
 static void test_validation_sends_nothing(void) {
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "ListObjectsV2", "{\"Prefix\":\"p\"}",
@@ -184,7 +184,7 @@ static void test_put_object_checksum_header(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   awsc_s3_PutObjectRequest in = {0};
   in.bucket = "b";
   in.key = "k";
@@ -202,7 +202,7 @@ static void test_delete_objects_content_md5(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "<DeleteResult></DeleteResult>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c,
@@ -228,7 +228,7 @@ static void test_create_bucket_location_constraint(void) {
   fake_reply_add(&ft, 200, NULL, "");
   fake_reply_add(&ft, 200, NULL, "");
   awsc_session *s;
-  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  awsc_client *c = make("s3", "eu-west-1", AWSC_RETRY_DEFAULT, &s);
   awsc_s3_CreateBucketRequest in = {0};
   in.bucket = "my-bucket";
   awsc_error err = AWSC_ERROR_INIT;
@@ -237,7 +237,7 @@ static void test_create_bucket_location_constraint(void) {
                "<LocationConstraint>eu-west-1</LocationConstraint>") != NULL);
   done(c, s);
   /* us-east-1 sends none */
-  c = make("s3", "us-east-1", NULL, &s);
+  c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   CHECK_INT(awsc_s3_create_bucket(NULL, c, &in, &err), 0);
   CHECK(strstr(ft.sent[1].body, "LocationConstraint") == NULL);
   done(c, s);
@@ -252,7 +252,7 @@ static void test_wrong_region_redirect(void) {
                  "<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount>"
                  "</ListBucketResult>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "list_objects_v2",
@@ -279,7 +279,7 @@ static void test_sns_query_and_error(void) {
                  "<Message>Topic does not exist</Message></Error><RequestId>Q2"
                  "</RequestId></ErrorResponse>");
   awsc_session *s;
-  awsc_client *c = make("sns", "us-east-1", NULL, &s);
+  awsc_client *c = make("sns", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   awsc_sns_CreateTopicInput in = {0};
   in.name = "t";
   awsc_sns_CreateTopicResponse *out = NULL;
@@ -305,7 +305,7 @@ static void test_sns_query_and_error(void) {
 static void test_presign(void) {
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *url = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_generate_presigned_url(&url, c,
@@ -340,7 +340,7 @@ static void test_sts_get_session_token(void) {
                  "<RequestId>S1</RequestId></ResponseMetadata>"
                  "</GetSessionTokenResponse>");
   awsc_session *s;
-  awsc_client *c = make("sts", "us-east-1", NULL, &s);
+  awsc_client *c = make("sts", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   awsc_sts_GetSessionTokenRequest in = {0};
   in.duration_seconds = 900;
   in.has_duration_seconds = true;
@@ -363,7 +363,7 @@ static void test_sts_get_session_token(void) {
 static void test_object_url(void) {
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  awsc_client *c = make("s3", "eu-west-1", AWSC_RETRY_DEFAULT, &s);
   char *u = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_s3_object_url(&u, c, "my-bucket", "dir/a b+c.html", 0, &err),
@@ -386,7 +386,7 @@ static void test_head_404_names_modeled_error(void) {
   fake_reply_add(&ft, 404, NULL,
                  "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "head_object",
@@ -411,13 +411,13 @@ static void test_head_404_names_modeled_error(void) {
 
 /* URL and signing scope of one S3 call made by a fresh client. */
 static void s3_call_url(const char *region, const char *endpoint_url,
-                        const char *addressing, const char *op,
+                        awsc_s3_addressing_style addressing, const char *op,
                         const char *params, char *url, size_t url_size,
                         char *scope, size_t scope_size) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "");
   url[0] = scope[0] = '\0';
-  awsc_session *s = session_on_fake(region, NULL, NULL);
+  awsc_session *s = session_on_fake(region, AWSC_RETRY_DEFAULT, NULL);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint_url;
   co.addressing_style = addressing;
@@ -449,29 +449,29 @@ static void test_endpoint_rules(void) {
   const char *kb = "{\"Bucket\":\"my-bucket\",\"Key\":\"a b/c\"}";
   /* AWS: virtual-hosted; us-east-1 uses the global endpoint (botocore's
    * legacy default), other regions their own */
-  s3_call_url("us-east-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.amazonaws.com/a%20b/c");
   CHECK(strstr(scope, "/us-east-1/s3/aws4_request") != NULL);
-  s3_call_url("eu-west-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c");
   CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
-  s3_call_url("eu-west-1", NULL, "path", "get_object", kb, url, sizeof(url),
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_PATH, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my-bucket/a%20b/c");
   /* a bucket name with dots goes path-style over TLS */
-  s3_call_url("eu-west-1", NULL, NULL, "list_objects_v2",
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "list_objects_v2",
               "{\"Bucket\":\"my.bucket\"}", url, sizeof(url), scope,
               sizeof(scope));
   CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my.bucket?"
                  "encoding-type=url&list-type=2");
   /* China partition */
-  s3_call_url("cn-north-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+  s3_call_url("cn-north-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.cn-north-1.amazonaws.com.cn/a%20b/c");
   /* access point ARN: its own host and region */
-  s3_call_url("us-east-1", NULL, NULL, "get_object",
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object",
               "{\"Bucket\":\"arn:aws:s3:us-west-2:123456789012:accesspoint/"
               "ap\",\"Key\":\"k\"}",
               url, sizeof(url), scope, sizeof(scope));
@@ -479,29 +479,29 @@ static void test_endpoint_rules(void) {
                  "amazonaws.com/k");
   CHECK(strstr(scope, "/us-west-2/s3/aws4_request") != NULL);
   /* custom endpoint: path-style unless virtual is asked for */
-  s3_call_url("us-east-1", "http://localhost:7480", NULL, "get_object", kb,
+  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb,
               url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://localhost:7480/my-bucket/a%20b/c");
-  s3_call_url("us-east-1", "http://localhost:7480", "virtual", "get_object",
+  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_VIRTUAL, "get_object",
               kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://my-bucket.localhost:7480/a%20b/c");
-  s3_call_url("us-east-1", "http://localhost:7480/base/", "virtual",
+  s3_call_url("us-east-1", "http://localhost:7480/base/", AWSC_S3_ADDRESSING_VIRTUAL,
               "list_objects_v2", "{\"Bucket\":\"my-bucket\"}", url,
               sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://my-bucket.localhost:7480/base/?encoding-type=url&"
                  "list-type=2");
   /* an IP address can not carry the bucket: path-style */
-  s3_call_url("eu-west-1", "http://127.0.0.1:7480", "virtual", "get_object",
+  s3_call_url("eu-west-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_VIRTUAL, "get_object",
               kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://127.0.0.1:7480/my-bucket/a%20b/c");
   CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
   /* keys that need care */
-  s3_call_url("us-east-1", "http://127.0.0.1:7480", NULL, "get_object",
+  s3_call_url("us-east-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_DEFAULT, "get_object",
               "{\"Bucket\":\"b1\",\"Key\":\"//x/../y+%\"}", url,
               sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://127.0.0.1:7480/b1///x/../y%2B%25");
   /* the rules' errors come back before anything is sent */
-  s3_call_url("us-east-1", NULL, NULL, "get_object",
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object",
               "{\"Bucket\":\"arn:aws:s3::123456789012:accesspoint/"
               "m.mrap\",\"Key\":\"k\"}",
               url, sizeof(url), scope, sizeof(scope));
@@ -535,7 +535,7 @@ static int trailer_put(const char *endpoint, int trailers,
                        size_t len) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
-  awsc_session *s = session_on_fake("us-east-1", NULL, NULL);
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint;
   co.checksum_trailers = trailers;
@@ -649,7 +649,7 @@ static void test_copy_source_encoding(void) {
     fake_reply_add(&ft, 200, NULL,
                    "<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>");
     awsc_session *s;
-    awsc_client *c = make("s3", "us-east-1", NULL, &s);
+    awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
     char *json = NULL;
     awsc_error err = AWSC_ERROR_INIT;
     CHECK_INT(awsc_call_json(&json, c, "copy_object", cases[i].params, &err),
@@ -661,7 +661,7 @@ static void test_copy_source_encoding(void) {
   /* a dict with an unknown key is refused before sending */
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c,
@@ -689,7 +689,7 @@ static void test_listing_url_decoding(void) {
                  "<EncodingType>url</EncodingType>"
                  "<Contents><Key>a+b</Key></Contents></ListBucketResult>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   awsc_s3_ListObjectsV2Request in = {0};
   in.bucket = "b";
   awsc_s3_ListObjectsV2Output *out = NULL;
@@ -741,7 +741,7 @@ static void test_response_checksum_validation(void) {
   fake_reply_add(&ft, 200, bad, "hello world");
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==-2\n", "hello world");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
@@ -806,7 +806,7 @@ static void test_response_checksum_when_required(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
-  awsc_session *s = session_on_fake("us-east-1", NULL, env_when_required);
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, env_when_required);
   awsc_client *c = client_on(s, "s3", NULL);
   CHECK(c != NULL);
   awsc_error err = AWSC_ERROR_INIT;
@@ -832,7 +832,7 @@ static void test_response_checksum_when_required(void) {
  * never hands one call another's endpoint. */
 static void test_endpoint_cache(void) {
   awsc_session *s;
-  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  awsc_client *c = make("s3", "eu-west-1", AWSC_RETRY_DEFAULT, &s);
   for (int round = 0; round < 3; round++) {
     for (int i = 0; i < 12; i++) {
       fake_init(&ft);
@@ -865,18 +865,18 @@ static void test_endpoint_cache(void) {
  * (botocore's S3 rule); over plain HTTP it is. */
 static void test_put_object_payload_signing(void) {
   const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"hello\"}";
-  s3_call_url("us-east-1", "https://127.0.0.1:9443", NULL, "put_object", kb,
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT, "put_object", kb,
               (char[512]){0}, 512, (char[128]){0}, 128);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "UNSIGNED-PAYLOAD");
   CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-crc32") != NULL);
-  s3_call_url("us-east-1", "http://127.0.0.1:9080", NULL, "put_object", kb,
+  s3_call_url("us-east-1", "http://127.0.0.1:9080", AWSC_S3_ADDRESSING_DEFAULT, "put_object", kb,
               (char[512]){0}, 512, (char[128]){0}, 128);
   /* SHA-256("hello") */
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   /* other operations stay signed over TLS (DeleteObjects has Content-MD5) */
-  s3_call_url("us-east-1", "https://127.0.0.1:9443", NULL, "delete_objects",
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT, "delete_objects",
               "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":[{\"Key\":\"k\"}]}}",
               (char[512]){0}, 512, (char[128]){0}, 128);
   const char *h = fake_sent_header(&ft, 0, "x-amz-content-sha256");
@@ -890,7 +890,7 @@ static void test_sse_customer_key(void) {
   fake_reply_add(&ft, 200, NULL, "");
   fake_reply_add(&ft, 200, NULL, "");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_call_json(&json, c,
@@ -929,7 +929,7 @@ static void test_runtime_model_rules(void) {
   }
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "");
-  awsc_session *s = session_on_fake("eu-west-1", NULL, NULL);
+  awsc_session *s = session_on_fake("eu-west-1", AWSC_RETRY_DEFAULT, NULL);
   awsc_error err = AWSC_ERROR_INIT;
   awsc_client *c = NULL;
   CHECK_INT(awsc_client_new_from_model(&c, s, s3_model_path, NULL, &err), 0);

@@ -88,9 +88,9 @@ static void test_defaults(void) {
   awsc_session *s = new_session(&o);
   CHECK(awsc_session_region(s) == NULL);
   CHECK_STR(awsc_session_profile_name(s), "default");
-  CHECK_STR(awsc_session_retry_mode(s), "legacy");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "legacy");
   CHECK_INT(awsc_session_max_attempts(s), 5);
-  CHECK_STR(awsc_session_addressing_style(s), "auto");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "auto");
   CHECK(awsc_session_endpoint_url(s, "s3") == NULL);
   CHECK(awsc_session_get_config(s, "region", NULL) == NULL);
   CHECK_INT(awsc_session_connect_timeout_ms(s), 60000);
@@ -110,7 +110,7 @@ static void test_defaults(void) {
   setenv("AWS_SHARED_CREDENTIALS_FILE", creds_path, 1);
   setenv("AWS_RETRY_MODE", "standard", 1);
   CHECK_INT(awsc_session_new(&s, NULL, &err), 0);
-  CHECK_STR(awsc_session_retry_mode(s), "standard");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "standard");
   CHECK_INT(awsc_session_max_attempts(s), 3);
   awsc_session_free(s);
   unsetenv("AWS_RETRY_MODE");
@@ -249,21 +249,21 @@ static void test_retry_precedence(void) {
   reset_env();
   awsc_session_options o = base_options();
   awsc_session *s = new_session(&o);
-  CHECK_STR(awsc_session_retry_mode(s), "standard");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "standard");
   CHECK_INT(awsc_session_max_attempts(s), 7);
   awsc_session_free(s);
 
   test_env_set(&env, "AWS_RETRY_MODE", "adaptive");
   test_env_set(&env, "AWS_MAX_ATTEMPTS", " 4 ");
   s = new_session(&o);
-  CHECK_STR(awsc_session_retry_mode(s), "adaptive");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "adaptive");
   CHECK_INT(awsc_session_max_attempts(s), 4);
   awsc_session_free(s);
 
-  o.retry_mode = "legacy";
+  o.retry_mode = AWSC_RETRY_LEGACY;
   o.max_attempts = 2;
   s = new_session(&o);
-  CHECK_STR(awsc_session_retry_mode(s), "legacy");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "legacy");
   CHECK_INT(awsc_session_max_attempts(s), 2);
   awsc_session_free(s);
 
@@ -271,25 +271,25 @@ static void test_retry_precedence(void) {
   write_files("", "");
   reset_env();
   o = base_options();
-  o.retry_mode = "standard";
+  o.retry_mode = AWSC_RETRY_STANDARD;
   s = new_session(&o);
   CHECK_INT(awsc_session_max_attempts(s), 3);
   awsc_session_free(s);
-  o.retry_mode = "adaptive";
+  o.retry_mode = AWSC_RETRY_ADAPTIVE;
   s = new_session(&o);
   CHECK_INT(awsc_session_max_attempts(s), 3);
   awsc_session_free(s);
-  o.retry_mode = NULL;
+  o.retry_mode = AWSC_RETRY_DEFAULT;
   s = new_session(&o);
   CHECK_INT(awsc_session_max_attempts(s), 5);
   awsc_session_free(s);
 
   /* Bad values say where they came from. */
   awsc_error err = AWSC_ERROR_INIT;
-  o.retry_mode = "Standard";
+  o.retry_mode = (awsc_retry_mode)7; /* not a mode */
   CHECK_INT(new_session_err(&o, &err), AWSC_EINVAL);
   CHECK(strstr(err.message, "retry_mode") != NULL);
-  o.retry_mode = NULL;
+  o.retry_mode = AWSC_RETRY_DEFAULT;
   test_env_set(&env, "AWS_RETRY_MODE", "bogus");
   CHECK_INT(new_session_err(&o, &err), AWSC_ECONFIG);
   CHECK(strstr(err.message, "AWS_RETRY_MODE") != NULL);
@@ -359,17 +359,17 @@ static void test_addressing_style(void) {
   reset_env();
   awsc_session_options o = base_options();
   awsc_session *s = new_session(&o);
-  CHECK_STR(awsc_session_addressing_style(s), "path");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "path");
   awsc_session_free(s);
-  o.addressing_style = "virtual";
+  o.addressing_style = AWSC_S3_ADDRESSING_VIRTUAL;
   s = new_session(&o);
-  CHECK_STR(awsc_session_addressing_style(s), "virtual");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "virtual");
   awsc_session_free(s);
 
   awsc_error err = AWSC_ERROR_INIT;
-  o.addressing_style = "sideways";
+  o.addressing_style = (awsc_s3_addressing_style)9; /* not a style */
   CHECK_INT(new_session_err(&o, &err), AWSC_EINVAL);
-  o.addressing_style = NULL;
+  o.addressing_style = AWSC_S3_ADDRESSING_DEFAULT;
   write_files("[default]\ns3 =\n  addressing_style = Path\n", "");
   CHECK_INT(new_session_err(&o, &err), AWSC_ECONFIG);
   CHECK(strstr(err.message, "s3.addressing_style") != NULL);
