@@ -60,7 +60,8 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_new: NULL argument");
   *out = NULL;
-  if (options && !AWSC_VERSION_OK(options->version, AWSC_CLIENT_OPTIONS_VERSION))
+  if (options &&
+      !AWSC_VERSION_OK(options->version, AWSC_CLIENT_OPTIONS_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_options.version is %d, expected 1..%d "
                           "(use AWSC_CLIENT_OPTIONS_INIT)",

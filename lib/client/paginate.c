@@ -627,8 +627,8 @@ int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
 }
 
 int awsc_paginator_new_typed(awsc_page_iterator **out, awsc_client *client,
-                             const awsc_service *svc,
-                             const awsc_operation *op, const void *input,
+                             const awsc_service *svc, const awsc_operation *op,
+                             const void *input,
                              const awsc_paginator_config *config,
                              awsc_error *err) {
   if (out)

@@ -382,10 +382,10 @@ int awsc_invoke_typed(void **output, awsc_client *c, const awsc_service *svc,
   return awsc_invoke_typed_ex(output, c, svc, op, input, sink, 0, err);
 }
 
-int awsc_invoke_typed_ex(void **output, awsc_client *c,
-                         const awsc_service *svc, const awsc_operation *op,
-                         const void *input, const awsc_body_sink *sink,
-                         unsigned flags, awsc_error *err) {
+int awsc_invoke_typed_ex(void **output, awsc_client *c, const awsc_service *svc,
+                         const awsc_operation *op, const void *input,
+                         const awsc_body_sink *sink, unsigned flags,
+                         awsc_error *err) {
   if (output)
     *output = NULL;
   if (!c)

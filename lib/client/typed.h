@@ -41,8 +41,8 @@ int awsc_typed_output_make(void **output, const awsc_shape *os,
 typedef struct awsc_page_iterator awsc_page_iterator;
 typedef struct awsc_paginator_config awsc_paginator_config;
 int awsc_paginator_new_typed(awsc_page_iterator **out, awsc_client *client,
-                             const awsc_service *svc,
-                             const awsc_operation *op, const void *input,
+                             const awsc_service *svc, const awsc_operation *op,
+                             const void *input,
                              const awsc_paginator_config *config,
                              awsc_error *err);
 int awsc_paginator_next_page_typed(void **page, awsc_page_iterator *p,
