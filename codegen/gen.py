@@ -241,15 +241,16 @@ class Gen:
         verbatim; a map's {key, value} entry is awsc_<svc>_<MapName>_Entry.
         Every such name holds an upper-case letter, so it can never be a
         snake_case resource handle (awsc_s3_bucket). A shape name that is
-        not a C identifier, has no upper-case letter, or meets another
-        generated name is an error: never a silent rename."""
+        not a C identifier, a structure name without an upper-case letter,
+        or a name that meets another generated one is an error: never a
+        silent rename."""
         used = {}
         for n in self.names:
             if n not in self.typed or self.kind(n) not in ("structure", "map"):
                 continue
             if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", n) or n in C_KEYWORDS:
                 fail("%s: shape name %r is not a C identifier" % (self.svc, n))
-            if not re.search(r"[A-Z]", n):
+            if self.kind(n) == "structure" and not re.search(r"[A-Z]", n):
                 fail("%s: shape name %r has no upper-case letter: its C name "
                      "could collide with a resource handle" % (self.svc, n))
             if self.kind(n) == "structure":
