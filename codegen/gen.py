@@ -107,7 +107,8 @@ def doc_text(doc, limit=400):
     if len(t) > limit:
         cut = t.rfind(". ", 0, limit)
         t = t[: cut + 1] if cut > 80 else t[:limit].rstrip() + "..."
-    return t.replace("*/", "* /")
+    # neither end nor start a comment inside the one it goes into
+    return t.replace("*/", "* /").replace("/*", "/ *")
 
 
 def wrap_comment(text, indent="", width=76):
