@@ -465,33 +465,20 @@ class Gen:
                     seen.add(m)
                     g.append("#define %s %s" % (m, c_string(v)))
         g.append("")
-        # structures in dependency order: by-value elements must be complete
+        # Dependency order. Structures refer to other structures, lists and
+        # maps only through pointers (complete after the typedefs above);
+        # the one by-value use is a map entry's structure value, so an
+        # entry comes after its value's struct (structures first: a cycle
+        # through a map, as DynamoDB's AttributeValue, stays legal).
         emitted, order = set(), []
 
         def visit(n, stack=()):
             if n in emitted or n in stack:
                 return
-            s = self.shapes[n]
-            k = self.kind(n)
-            deps = []
-            if k == "structure":
-                for ref in s.get("members", {}).values():
-                    t = ref["shape"]
-                    if self.kind(t) == "map":
-                        deps.append(t)
-            elif k == "map":
-                v = s["value"]["shape"]
+            if self.kind(n) == "map":
+                v = self.shapes[n]["value"]["shape"]
                 if self.kind(v) == "structure":
-                    deps.append(v)
-            if k == "structure":
-                for ref in s.get("members", {}).values():
-                    t = ref["shape"]
-                    if self.kind(t) == "list":
-                        e = self.shapes[t]["member"]["shape"]
-                        if self.kind(e) == "structure":
-                            deps.append(e)
-            for d in deps:
-                visit(d, stack + (n,))
+                    visit(v, stack + (n,))
             emitted.add(n)
             order.append(n)
 
