@@ -29,5 +29,14 @@ for rel in $(printf '%s\n' "${headers[@]}" | sort -u); do
     echo "FAIL (C++11): $rel"; head -20 "$tmp/err"; fail=$((fail + 1))
   fi
 done
+# all of them in one translation unit: generated names must not meet the
+# hand-written ones (awsc_s3_copy, awsc_s3_object_url, ...)
+printf '#include "%s"\n' "${headers[@]}" >"$tmp/all.c"
+echo 'int main(void) { return 0; }' >>"$tmp/all.c"
+cp "$tmp/all.c" "$tmp/all.cpp"
+if ! "$cc" "${cflags[@]}" -I"$bld" -I"$src" "$tmp/all.c" 2>"$tmp/err" ||
+  ! "$cxx" "${cxxflags[@]}" -I"$bld" -I"$src" "$tmp/all.cpp" 2>>"$tmp/err"; then
+  echo "FAIL: all headers together"; head -20 "$tmp/err"; fail=$((fail + 1))
+fi
 echo "$n headers, $fail failures"
 [ "$n" -gt 0 ] && [ "$fail" -eq 0 ]
