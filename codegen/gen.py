@@ -269,6 +269,9 @@ class Gen:
             pt = "%s_%s_paginator" % (self.p, xform_name(name))
             for suffix in ("", "_new", "_next_page", "_free"):
                 self.claim(used, pt + suffix, "paginator " + name)
+        for name, _ in self.typed_waiters():
+            self.claim(used, "%s_wait_%s" % (self.p, xform_name(name)),
+                       "waiter " + name)
         self._old_name_map()
 
     @staticmethod
@@ -440,6 +443,7 @@ class Gen:
         g.append('#include "awsc/client.h"')
         g.append('#include "awsc/paginator.h"')
         g.append('#include "awsc/types.h"')
+        g.append('#include "awsc/waiter.h"')
         g.append("")
         g.append('#ifdef __cplusplus\nextern "C" {\n#endif')
         g.append("")
@@ -524,6 +528,7 @@ class Gen:
                 g.append("    const %s *input, const awsc_body_sink *sink, awsc_error *err);" % ity)
             g.append("")
         g.extend(self.paginator_decls())
+        g.extend(self.waiter_decls())
         g.append('#ifdef __cplusplus\n}\n#endif')
         g.append("")
         g.append("#endif")
@@ -556,6 +561,37 @@ class Gen:
             g.append("AWSC_API void %s_free(%s *p);" % (pt, pt))
             g.append("")
         return g
+
+    def typed_waiters(self):
+        ops = {o["name"]: o for o in self.ops}
+        return [(n, ops[self.waiters[n]["operation"]]) for n in sorted(self.waiters)
+                if self.waiters[n].get("operation") in ops]
+
+    def waiter_decls(self):
+        g = []
+        for name, op in self.typed_waiters():
+            g.extend(wrap_comment(
+                "Waiter %s: calls %s with `input` until an acceptor of the model "
+                "says success (0) or failure; as awsc_client_wait (config may be "
+                "NULL)." % (name, op["name"])))
+            g.append("AWSC_API int %s_wait_%s(awsc_client *client," % (self.p, xform_name(name)))
+            g.append("    const %s *input, const awsc_waiter_config *config," % self.io_type(op, "input"))
+            g.append("    awsc_error *err);")
+            g.append("")
+        return g
+
+    def waiter_defs(self, svc_c):
+        out = []
+        ops = [o["name"] for o in self.ops]
+        for name, op in self.typed_waiters():
+            out.append("int %s_wait_%s(awsc_client *client," % (self.p, xform_name(name)))
+            out.append("    const %s *input, const awsc_waiter_config *config," % self.io_type(op, "input"))
+            out.append("    awsc_error *err) {")
+            out.append("  return awsc_client_wait_typed(client, &awsc_service_%s, %s, &O[%d]," % (
+                svc_c, c_string(name), ops.index(op["name"])))
+            out.append("                                input, config, err);")
+            out.append("}")
+        return out
 
     def paginator_defs(self, svc_c):
         out = []
@@ -954,6 +990,7 @@ class Gen:
                 out.append("                           input, sink, err);")
                 out.append("}")
         out.extend(self.paginator_defs(svc_c))
+        out.extend(self.waiter_defs(svc_c))
         return "\n".join(out) + "\n"
 
 

@@ -48,6 +48,14 @@ int awsc_paginator_new_typed(awsc_page_iterator **out, awsc_client *client,
 int awsc_paginator_next_page_typed(void **page, awsc_page_iterator *p,
                                    awsc_error *err);
 
+/* The typed waiters' runtime (lib/client/waiter.c): `op` is the generated
+ * descriptor of the waiter's operation (its input's C layout). */
+typedef struct awsc_waiter_config awsc_waiter_config;
+int awsc_client_wait_typed(awsc_client *client, const awsc_service *svc,
+                           const char *waiter, const awsc_operation *op,
+                           const void *input, const awsc_waiter_config *config,
+                           awsc_error *err);
+
 /* Struct -> value (input side). Checks required members recursively
  * (AWSC_EVALIDATION naming the member path). */
 int awsc_typed_to_value(const awsc_shape *shape, const void *in,

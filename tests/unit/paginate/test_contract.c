@@ -80,6 +80,30 @@ static void test_typed_paginator(void) {
   awsc_client_free(c);
 }
 
+/* A typed waiter: the same runtime as awsc_client_wait, a typed input. */
+static void test_typed_waiter(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  static const fake_reply missing_then_there[] = {{404, ""}, {200, ""}};
+  fake_reset(missing_then_there, 2);
+  awsc_s3_HeadBucketRequest in;
+  memset(&in, 0, sizeof(in));
+  in.bucket = "bkt";
+  awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
+  wc.delay_s = 1;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_wait_bucket_exists(c, &in, &wc, &err), 0);
+  CHECK_INT(fake_sends(), 2);
+  CHECK_STR(fake_method(1), "HEAD");
+  CHECK(strstr(fake_url(1), "bkt") != NULL);
+  CHECK_INT(fake_sleeps(), 1);
+  memset(&in, 0, sizeof(in));
+  CHECK_INT(awsc_s3_wait_bucket_exists(c, &in, NULL, &err), AWSC_EVALIDATION);
+  awsc_client_free(c);
+}
+
 static void test_client_options_version(void) {
   awsc_client *c = fake_client("s3"); /* for its session */
   CHECK(c != NULL);
@@ -230,6 +254,7 @@ int main(void) {
   awsc_client_free(fake_client("s3"));
   int64_t live = test_alloc_live();
   RUN(test_typed_paginator);
+  RUN(test_typed_waiter);
   RUN(test_client_options_version);
   RUN(test_paginator_and_waiter_config_version);
   RUN(test_session_options_version);
