@@ -107,7 +107,8 @@ def doc_text(doc, limit=400):
     if len(t) > limit:
         cut = t.rfind(". ", 0, limit)
         t = t[: cut + 1] if cut > 80 else t[:limit].rstrip() + "..."
-    return t.replace("*/", "* /")
+    # neither end nor start a comment inside the one it goes into
+    return t.replace("*/", "* /").replace("/*", "/ *")
 
 
 def wrap_comment(text, indent="", width=76):
@@ -207,6 +208,11 @@ def load_extras(path):
     return data
 
 
+def fail(msg):
+    """Stop the generator: a model it can not map faithfully to C."""
+    raise SystemExit("gen.py: error: " + msg)
+
+
 def shape_kind(sdef):
     t = sdef.get("type")
     if t == "structure" and sdef.get("document"):
@@ -229,39 +235,104 @@ class Gen:
         self.waiters = (waiters or {}).get("waiters", {})
         self.ops = sorted(model["operations"].values(), key=lambda o: o["name"])
         self.typed = set()                     # shapes that get C types
+        self.input_typed = set()               # ... reachable from an input
         self._reach()
         self.ctype_names = {}
-        used = set()
+        self.entry_names = {}
+        self.old_names = {}                    # old C name -> new (--name-map)
+        self._name_types()
+
+    def _name_types(self):
+        """One C name per type: awsc_<svc>_<ShapeName>, the shape name
+        verbatim; a map's {key, value} entry is awsc_<svc>_<MapName>_Entry.
+        Every such name holds an upper-case letter, so it can never be a
+        snake_case resource handle (awsc_s3_bucket). A shape name that is
+        not a C identifier, a structure name without an upper-case letter,
+        or a name that meets another generated one is an error: never a
+        silent rename."""
+        used = {}
+        for n in self.names:
+            if n not in self.typed or self.kind(n) not in ("structure", "map"):
+                continue
+            if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", n) or n in C_KEYWORDS:
+                fail("%s: shape name %r is not a C identifier" % (self.svc, n))
+            if self.kind(n) == "structure" and not re.search(r"[A-Z]", n):
+                fail("%s: shape name %r has no upper-case letter: its C name "
+                     "could collide with a resource handle" % (self.svc, n))
+            if self.kind(n) == "structure":
+                self.claim(used, "%s_%s" % (self.p, n), "shape " + n)
+                self.ctype_names[n] = "%s_%s" % (self.p, n)
+            else:
+                self.claim(used, "%s_%s_Entry" % (self.p, n), "map entry of " + n)
+                self.entry_names[n] = "%s_%s_Entry" % (self.p, n)
+        for op in self.ops:
+            fn = "%s_%s" % (self.p, xform_name(op["name"]))
+            self.claim(used, fn, "operation " + op["name"])
+            if self.has_streaming_output(op):
+                self.claim(used, fn + "_to", "operation " + op["name"])
+        for name in sorted(n for n in self.paginators if n in self.model["operations"]):
+            pt = "%s_%s_paginator" % (self.p, xform_name(name))
+            for suffix in ("", "_new", "_next_page", "_free"):
+                self.claim(used, pt + suffix, "paginator " + name)
+        for name, _ in self.typed_waiters():
+            self.claim(used, "%s_wait_%s" % (self.p, xform_name(name)),
+                       "waiter " + name)
+        self._old_name_map()
+
+    @staticmethod
+    def claim(used, cname, what):
+        if cname in used:
+            fail("C name %s of %s is already taken by %s" % (cname, what, used[cname]))
+        used[cname] = what
+
+    def _old_name_map(self):
+        """The names of the earlier generator (snake_case shape names,
+        <map>_kv entries, <op>_input/<op>_output aliases), for the rename
+        script that updates callers."""
+        used, old = set(), {}
         for n in self.names:
             base = "%s_%s" % (self.p, c_ident(xform_name(n)))
             name, k = base, 2
             while name in used:
                 name, k = "%s_%d" % (base, k), k + 1
             used.add(name)
-            self.ctype_names[n] = name
-        # map entry structs: "<map>_kv" {key, value}, kept clear of shape names
-        self.entry_names = {}
+            old[n] = name
         for n in self.names:
             if self.kind(n) == "map":
-                base = self.ctype_names[n] + "_kv"
+                base = old[n] + "_kv"
                 name, k = base, 2
                 while name in used:
                     name, k = "%s%d" % (base, k), k + 1
                 used.add(name)
-                self.entry_names[n] = name
+                if n in self.entry_names:
+                    self.old_names[name] = self.entry_names[n]
+            elif n in self.ctype_names:
+                self.old_names[old[n]] = self.ctype_names[n]
+        for op in self.ops:
+            fn = "%s_%s" % (self.p, xform_name(op["name"]))
+            self.old_names[fn + "_input"] = self.io_type(op, "input")
+            self.old_names[fn + "_output"] = self.io_type(op, "output")
+
+    def io_type(self, op, key):
+        return self.ctype_names[op[key]["shape"]] if key in op else "awsc_empty"
 
     # -- which shapes get C structs: everything reachable from op I/O
     def _reach(self):
+        for keys, into in ((("input", "output"), self.typed),
+                           (("input",), self.input_typed)):
+            self._reach_from(keys, into)
+
+    def _reach_from(self, keys, into):
         todo = []
         for op in self.ops:
-            for k in ("input", "output"):
+            for k in keys:
                 if k in op:
                     todo.append(op[k]["shape"])
         while todo:
             n = todo.pop()
-            if n in self.typed:
+            if n in into:
                 continue
-            self.typed.add(n)
+            into.add(n)
             s = self.shapes[n]
             t = shape_kind(s)
             if t == "structure":
@@ -284,8 +355,10 @@ class Gen:
     def elem_ctype(self, name):
         """C type of a list element / map value of shape `name`."""
         k = self.kind(name)
+        if k == "structure":
+            return self.ctype_names[name]
         return {
-            "structure": self.ctype_names[name], "list": "awsc_list",
+            "list": "awsc_list",
             "map": "awsc_list", "string": "const char *",
             "character": "const char *",
             "document": "const char *", "integer": "int32_t",
@@ -337,7 +410,7 @@ class Gen:
                 lines.append("  const char *%s;" % f)
             elif k == "blob":
                 lines.append("  awsc_blob %s;" % f)
-                if self.is_streaming_blob(ref):
+                if self.is_streaming_blob(ref) and sname in self.input_typed:
                     lines.append("  /* Or a streaming source (file, callback); "
                                  "takes precedence over %s. */" % f)
                     lines.append("  const awsc_body_source *%s_source;" % f)
@@ -362,7 +435,7 @@ class Gen:
             self.svc, title, self.meta.get("apiVersion", "?")))
         g.append(" *")
         g.append(" * Generated by codegen/gen.py from the botocore model; do not edit.")
-        g.append(" * Every output is one allocation block: free it with awsc_output_free();")
+        g.append(" * Every output is one allocation block: free it with awsc_mem_free();")
         g.append(" * its strings and arrays live as long as it does.")
         g.append(" */")
         g.append("#ifndef " + guard)
@@ -373,7 +446,9 @@ class Gen:
         g.append('#include <stdint.h>')
         g.append("")
         g.append('#include "awsc/client.h"')
+        g.append('#include "awsc/paginator.h"')
         g.append('#include "awsc/types.h"')
+        g.append('#include "awsc/waiter.h"')
         g.append("")
         g.append('#ifdef __cplusplus\nextern "C" {\n#endif')
         g.append("")
@@ -399,33 +474,20 @@ class Gen:
                     seen.add(m)
                     g.append("#define %s %s" % (m, c_string(v)))
         g.append("")
-        # structures in dependency order: by-value elements must be complete
+        # Dependency order. Structures refer to other structures, lists and
+        # maps only through pointers (complete after the typedefs above);
+        # the one by-value use is a map entry's structure value, so an
+        # entry comes after its value's struct (structures first: a cycle
+        # through a map, as DynamoDB's AttributeValue, stays legal).
         emitted, order = set(), []
 
         def visit(n, stack=()):
             if n in emitted or n in stack:
                 return
-            s = self.shapes[n]
-            k = self.kind(n)
-            deps = []
-            if k == "structure":
-                for ref in s.get("members", {}).values():
-                    t = ref["shape"]
-                    if self.kind(t) == "map":
-                        deps.append(t)
-            elif k == "map":
-                v = s["value"]["shape"]
+            if self.kind(n) == "map":
+                v = self.shapes[n]["value"]["shape"]
                 if self.kind(v) == "structure":
-                    deps.append(v)
-            if k == "structure":
-                for ref in s.get("members", {}).values():
-                    t = ref["shape"]
-                    if self.kind(t) == "list":
-                        e = self.shapes[t]["member"]["shape"]
-                        if self.kind(e) == "structure":
-                            deps.append(e)
-            for d in deps:
-                visit(d, stack + (n,))
+                    visit(v, stack + (n,))
             emitted.add(n)
             order.append(n)
 
@@ -434,7 +496,7 @@ class Gen:
                 visit(n)
         for n in order:
             s = self.shapes[n]
-            cname = self.ctype_names[n]
+            cname = self.ctype_names.get(n)
             if self.kind(n) == "map":
                 g.append("struct %s {" % self.entry_names[n])
                 g.append("  const char *key;")
@@ -452,35 +514,113 @@ class Gen:
         # operations
         for op in self.ops:
             fn = "%s_%s" % (p, xform_name(op["name"]))
-            in_t = self.ctype_names[op["input"]["shape"]] if "input" in op else None
-            out_t = self.ctype_names[op["output"]["shape"]] if "output" in op else None
-            ity = "%s_input" % fn
-            oty = "%s_output" % fn
-            if (in_t or "awsc_empty") != ity:
-                g.append("typedef %s %s;" % (in_t or "awsc_empty", ity))
-            if (out_t or "awsc_empty") != oty:
-                g.append("typedef %s %s;" % (out_t or "awsc_empty", oty))
+            ity, oty = self.io_type(op, "input"), self.io_type(op, "output")
             doc = doc_text(op.get("documentation"), 500)
             text = "%s (%s %s). %s" % (op["name"], op["http"].get("method", "POST"),
                                        op["http"].get("requestUri", "/"), doc)
-            text += (" Returns 0 with *output set (free with awsc_output_free; "
+            text += (" Returns 0 with *output set (free it with awsc_mem_free; "
                      "output may be NULL to discard it), or an AWSC_E* code "
                      "with err filled.")
             if op.get("deprecated"):
                 text = "Deprecated. " + text
             g.extend(wrap_comment(text))
-            g.append("AWSC_API int %s(awsc_client *client, const %s *input," % (fn, ity))
-            g.append("    %s **output, awsc_error *err);" % oty)
+            g.append("AWSC_API int %s(%s **output, awsc_client *client," % (fn, oty))
+            g.append("    const %s *input, awsc_error *err);" % ity)
             if self.has_streaming_output(op):
                 g.append("/* %s with the streaming body sent to `sink` (file, callback)"
                          " instead of memory. */" % op["name"])
-                g.append("AWSC_API int %s_to(awsc_client *client, const %s *input," % (fn, ity))
-                g.append("    const awsc_body_sink *sink, %s **output, awsc_error *err);" % oty)
+                g.append("AWSC_API int %s_to(%s **output, awsc_client *client," % (fn, oty))
+                g.append("    const %s *input, const awsc_body_sink *sink, awsc_error *err);" % ity)
             g.append("")
+        g.extend(self.paginator_decls())
+        g.extend(self.waiter_decls())
         g.append('#ifdef __cplusplus\n}\n#endif')
         g.append("")
         g.append("#endif")
         return "\n".join(g) + "\n"
+
+    def paginated_ops(self):
+        ops = {o["name"]: o for o in self.ops}
+        return [ops[n] for n in sorted(self.paginators) if n in ops]
+
+    def paginator_decls(self):
+        """Typed paginators: thin wrappers over the one generic runtime
+        (awsc_paginator_*_typed), pages as typed outputs."""
+        g = []
+        for op in self.paginated_ops():
+            fn = "%s_%s" % (self.p, xform_name(op["name"]))
+            pt = fn + "_paginator"
+            ity, oty = self.io_type(op, "input"), self.io_type(op, "output")
+            g.extend(wrap_comment(
+                "Paginator of %s: each page is a %s (free it with awsc_mem_free); "
+                "tokens, MaxItems, PageSize and StartingToken as for awsc_paginator_new. "
+                "The input is copied when the paginator is made." % (op["name"], oty)))
+            g.append("typedef struct %s %s;" % (pt, pt))
+            g.append("AWSC_API int %s_new(%s **out, awsc_client *client," % (pt, pt))
+            g.append("    const %s *input, const awsc_paginator_config *config," % ity)
+            g.append("    awsc_error *err);")
+            g.append("/* The next page; *page NULL (and 0 returned) at the end. */")
+            g.append("AWSC_API int %s_next_page(%s **page, %s *p," % (pt, oty, pt))
+            g.append("    awsc_error *err);")
+            g.append("/* Free the paginator (NULL is a no-op). */")
+            g.append("AWSC_API void %s_free(%s *p);" % (pt, pt))
+            g.append("")
+        return g
+
+    def typed_waiters(self):
+        ops = {o["name"]: o for o in self.ops}
+        return [(n, ops[self.waiters[n]["operation"]]) for n in sorted(self.waiters)
+                if self.waiters[n].get("operation") in ops]
+
+    def waiter_decls(self):
+        g = []
+        for name, op in self.typed_waiters():
+            g.extend(wrap_comment(
+                "Waiter %s: calls %s with `input` until an acceptor of the model "
+                "says success (0) or failure; as awsc_client_wait (config may be "
+                "NULL)." % (name, op["name"])))
+            g.append("AWSC_API int %s_wait_%s(awsc_client *client," % (self.p, xform_name(name)))
+            g.append("    const %s *input, const awsc_waiter_config *config," % self.io_type(op, "input"))
+            g.append("    awsc_error *err);")
+            g.append("")
+        return g
+
+    def waiter_defs(self, svc_c):
+        out = []
+        ops = [o["name"] for o in self.ops]
+        for name, op in self.typed_waiters():
+            out.append("int %s_wait_%s(awsc_client *client," % (self.p, xform_name(name)))
+            out.append("    const %s *input, const awsc_waiter_config *config," % self.io_type(op, "input"))
+            out.append("    awsc_error *err) {")
+            out.append("  return awsc_client_wait_typed(client, &awsc_service_%s, %s, &O[%d]," % (
+                svc_c, c_string(name), ops.index(op["name"])))
+            out.append("                                input, config, err);")
+            out.append("}")
+        return out
+
+    def paginator_defs(self, svc_c):
+        out = []
+        ops = [o["name"] for o in self.ops]
+        for op in self.paginated_ops():
+            oi = ops.index(op["name"])
+            fn = "%s_%s" % (self.p, xform_name(op["name"]))
+            pt = fn + "_paginator"
+            ity, oty = self.io_type(op, "input"), self.io_type(op, "output")
+            out.append("int %s_new(%s **out, awsc_client *client," % (pt, pt))
+            out.append("    const %s *input, const awsc_paginator_config *config," % ity)
+            out.append("    awsc_error *err) {")
+            out.append("  return awsc_paginator_new_typed((awsc_page_iterator **)out, client,")
+            out.append("      &awsc_service_%s, &O[%d], input, config, err);" % (svc_c, oi))
+            out.append("}")
+            out.append("int %s_next_page(%s **page, %s *p," % (pt, oty, pt))
+            out.append("    awsc_error *err) {")
+            out.append("  return awsc_paginator_next_page_typed((void **)page,")
+            out.append("      (awsc_page_iterator *)p, err);")
+            out.append("}")
+            out.append("void %s_free(%s *p) {" % (pt, pt))
+            out.append("  awsc_paginator_free((awsc_page_iterator *)p);")
+            out.append("}")
+        return out
 
     def has_streaming_output(self, op):
         if "output" not in op:
@@ -567,7 +707,7 @@ class Gen:
                 out.append("static const awsc_member L%d = %s;" % (
                     i, self.member_init("member", s["member"], None, None, None, False)))
             elif k == "map":
-                ent = self.entry_names[n]
+                ent = self.entry_names.get(n)
                 if typed:
                     out.append("static const awsc_member K%d[2] = {%s,\n  %s};" % (
                         i, self.member_init("key", s["key"], ent, "key", None, False),
@@ -844,17 +984,20 @@ class Gen:
         # typed wrappers
         for oi, op in enumerate(self.ops):
             fn = "%s_%s" % (self.p, xform_name(op["name"]))
-            out.append("int %s(awsc_client *client, const %s_input *input," % (fn, fn))
-            out.append("    %s_output **output, awsc_error *err) {" % fn)
-            out.append("  return awsc_invoke_typed(client, &awsc_service_%s, &O[%d], input," % (svc_c, oi))
-            out.append("                           NULL, (void **)output, err);")
+            ity, oty = self.io_type(op, "input"), self.io_type(op, "output")
+            out.append("int %s(%s **output, awsc_client *client," % (fn, oty))
+            out.append("    const %s *input, awsc_error *err) {" % ity)
+            out.append("  return awsc_invoke_typed((void **)output, client, &awsc_service_%s, &O[%d]," % (svc_c, oi))
+            out.append("                           input, NULL, err);")
             out.append("}")
             if self.has_streaming_output(op):
-                out.append("int %s_to(awsc_client *client, const %s_input *input," % (fn, fn))
-                out.append("    const awsc_body_sink *sink, %s_output **output, awsc_error *err) {" % fn)
-                out.append("  return awsc_invoke_typed(client, &awsc_service_%s, &O[%d], input," % (svc_c, oi))
-                out.append("                           sink, (void **)output, err);")
+                out.append("int %s_to(%s **output, awsc_client *client," % (fn, oty))
+                out.append("    const %s *input, const awsc_body_sink *sink, awsc_error *err) {" % ity)
+                out.append("  return awsc_invoke_typed((void **)output, client, &awsc_service_%s, &O[%d]," % (svc_c, oi))
+                out.append("                           input, sink, err);")
                 out.append("}")
+        out.extend(self.paginator_defs(svc_c))
+        out.extend(self.waiter_defs(svc_c))
         return "\n".join(out) + "\n"
 
 
@@ -921,6 +1064,8 @@ def main():
     ap.add_argument("--source", help="write the descriptor C source here")
     ap.add_argument("--registry", help="write the registry C source here")
     ap.add_argument("--services", help="comma-separated list for --registry")
+    ap.add_argument("--name-map", help="append 'old new' C type names of "
+                    "--service (the earlier generator's) to this file")
     ap.add_argument("--deps", action="store_true",
                     help="print the model files of --service, one a line")
     a = ap.parse_args()
@@ -947,6 +1092,11 @@ def main():
         if a.source:
             with open(a.source, "w") as f:
                 f.write(g.source(a.service + ".h"))
+        if a.name_map:
+            with open(a.name_map, "a") as f:
+                for old, new in sorted(g.old_names.items()):
+                    if old != new:
+                        f.write("%s %s\n" % (old, new))
     return 0
 
 

@@ -36,7 +36,7 @@ static inline int example_client(const char *service, awsc_session **session,
    * signed payloads: set AWSC_NO_CHECKSUM_TRAILERS=1. */
   const char *nt = getenv("AWSC_NO_CHECKSUM_TRAILERS");
   if (nt && strcmp(nt, "1") == 0)
-    co.checksum_trailers = -1;
+    co.checksum_trailers = AWSC_CHECKSUM_TRAILERS_NEVER;
   if (awsc_client_new(client, *session, service, &co, &err) != 0) {
     awsc_session_free(*session);
     *session = NULL;

@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
   awsc_credentials *creds = NULL;
   int rc = awsc_session_new(&session, &so, &err);
   if (!rc)
-    rc = awsc_session_get_credentials(session, &creds, &err);
+    rc = awsc_session_get_credentials(&creds, session, &err);
   if (rc) {
     fprintf(stderr, "error: %s\n", err.message);
     awsc_session_free(session);
@@ -90,7 +90,7 @@ int main(int argc, char **argv) {
   int status = (!rc && resp.status == 200) ? 0 : 1;
   awsc_http_response_cleanup(&resp);
   awsc_sigv4_result_cleanup(&sig);
-  awsc_credentials_release(creds);
+  awsc_credentials_free(creds);
   awsc_session_free(session);
   return status;
 }

@@ -51,12 +51,12 @@ int main(int argc, char **argv) {
   sink_state st = {out, 0, 1, 0};
   char *token = NULL;
   do {
-    awsc_s3_list_objects_v2_input li = {0};
+    awsc_s3_ListObjectsV2Request li = {0};
     li.bucket = bucket;
     li.prefix = prefix;
     li.continuation_token = token;
-    awsc_s3_list_objects_v2_output *lo = NULL;
-    if (awsc_s3_list_objects_v2(s3, &li, &lo, &err) != 0) {
+    awsc_s3_ListObjectsV2Output *lo = NULL;
+    if (awsc_s3_list_objects_v2(&lo, s3, &li, &err) != 0) {
       status = example_fail("list_objects_v2", &err);
       break;
     }
@@ -70,10 +70,10 @@ int main(int argc, char **argv) {
       sink.kind = AWSC_SINK_CALLBACK;
       sink.write = on_data;
       sink.user_data = &st;
-      awsc_s3_get_object_input gi = {0};
+      awsc_s3_GetObjectRequest gi = {0};
       gi.bucket = bucket;
       gi.key = key;
-      if (awsc_s3_get_object_to(s3, &gi, &sink, NULL, &err) != 0)
+      if (awsc_s3_get_object_to(NULL, s3, &gi, &sink, &err) != 0)
         status = example_fail(key, &err);
       files++;
     }
@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
     token = lo->is_truncated && lo->next_continuation_token
                 ? strdup(lo->next_continuation_token)
                 : NULL;
-    awsc_output_free(lo);
+    awsc_mem_free(lo);
   } while (token && !status);
   free(token);
   fprintf(stderr, "concatenated %d CSV object(s), %zu bytes\n", files,

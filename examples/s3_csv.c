@@ -63,31 +63,31 @@ int main(int argc, char **argv) {
   src.kind = AWSC_BODY_FILE;
   src.path = path;
   src.content_length = (int64_t)st.st_size;
-  awsc_s3_metadata_kv meta[] = {{"source", "s3_csv example"}};
-  awsc_s3_put_object_input put = {0};
+  awsc_s3_Metadata_Entry meta[] = {{"source", "s3_csv example"}};
+  awsc_s3_PutObjectRequest put = {0};
   put.bucket = bucket;
   put.key = key;
   put.body_source = &src;
   put.content_type = "text/csv";
   put.metadata = meta;
   put.metadata_count = 1;
-  awsc_s3_put_object_output *po = NULL;
-  if (awsc_s3_put_object(s3, &put, &po, &err) != 0) {
+  awsc_s3_PutObjectOutput *po = NULL;
+  if (awsc_s3_put_object(&po, s3, &put, &err) != 0) {
     status = example_fail("put_object", &err);
     goto done;
   }
   printf("uploaded s3://%s/%s (%lld bytes, ETag %s)\n", bucket, key,
          (long long)st.st_size, po->e_tag ? po->e_tag : "-");
-  awsc_output_free(po);
+  awsc_mem_free(po);
 
   /* list with MaxKeys and Prefix */
-  awsc_s3_list_objects_v2_input li = {0};
+  awsc_s3_ListObjectsV2Request li = {0};
   li.bucket = bucket;
   li.prefix = "reports/";
   li.max_keys = 10;
   li.has_max_keys = true;
-  awsc_s3_list_objects_v2_output *lo = NULL;
-  if (awsc_s3_list_objects_v2(s3, &li, &lo, &err) != 0) {
+  awsc_s3_ListObjectsV2Output *lo = NULL;
+  if (awsc_s3_list_objects_v2(&lo, s3, &li, &err) != 0) {
     status = example_fail("list_objects_v2", &err);
     goto done;
   }
@@ -96,14 +96,14 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < lo->contents_count; i++)
     printf("  %-40s %8lld bytes\n", lo->contents[i].key,
            (long long)lo->contents[i].size);
-  awsc_output_free(lo);
+  awsc_mem_free(lo);
 
   /* head */
-  awsc_s3_head_object_input hi = {0};
+  awsc_s3_HeadObjectRequest hi = {0};
   hi.bucket = bucket;
   hi.key = key;
-  awsc_s3_head_object_output *ho = NULL;
-  if (awsc_s3_head_object(s3, &hi, &ho, &err) != 0) {
+  awsc_s3_HeadObjectOutput *ho = NULL;
+  if (awsc_s3_head_object(&ho, s3, &hi, &err) != 0) {
     status = example_fail("head_object", &err);
     goto done;
   }
@@ -113,16 +113,16 @@ int main(int argc, char **argv) {
   if (!ho->content_type || strcmp(ho->content_type, "text/csv") != 0 ||
       ho->content_length != (int64_t)st.st_size)
     status = 1;
-  awsc_output_free(ho);
+  awsc_mem_free(ho);
 
   /* download, streamed into the file */
   awsc_body_sink sink = {0};
   sink.kind = AWSC_SINK_FILE;
   sink.path = dl;
-  awsc_s3_get_object_input gi = {0};
+  awsc_s3_GetObjectRequest gi = {0};
   gi.bucket = bucket;
   gi.key = key;
-  if (awsc_s3_get_object_to(s3, &gi, &sink, NULL, &err) != 0) {
+  if (awsc_s3_get_object_to(NULL, s3, &gi, &sink, &err) != 0) {
     status = example_fail("get_object", &err);
     goto done;
   }
@@ -132,10 +132,10 @@ int main(int argc, char **argv) {
     status = 1;
 
   /* delete */
-  awsc_s3_delete_object_input di = {0};
+  awsc_s3_DeleteObjectRequest di = {0};
   di.bucket = bucket;
   di.key = key;
-  if (awsc_s3_delete_object(s3, &di, NULL, &err) != 0)
+  if (awsc_s3_delete_object(NULL, s3, &di, &err) != 0)
     status = example_fail("delete_object", &err);
   else
     printf("deleted s3://%s/%s\n", bucket, key);

@@ -14,8 +14,8 @@ int main(void) {
   if (example_client("s3", &session, &s3))
     return 1;
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_s3_list_buckets_output *out = NULL;
-  int rc = awsc_s3_list_buckets(s3, NULL, &out, &err);
+  awsc_s3_ListBucketsOutput *out = NULL;
+  int rc = awsc_s3_list_buckets(&out, s3, NULL, &err);
   if (rc) {
     example_cleanup(session, s3);
     return example_fail("list_buckets", &err);
@@ -35,7 +35,7 @@ int main(void) {
          md->request_id, md->host_id, md->http_status, md->retry_attempts);
   for (size_t i = 0; i < md->header_count; i++)
     printf("    %s: %s\n", md->headers[i].name, md->headers[i].value);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   example_cleanup(session, s3);
   return 0;
 }

@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
   awsc_client *s3;
   if (example_client("s3", &session, &s3))
     return 1;
-  struct awsc_s3_get_object_request get = {0};
+  struct awsc_s3_GetObjectRequest get = {0};
   get.bucket = argv[1];
   get.key = argv[2];
   awsc_presign_options po = AWSC_PRESIGN_OPTIONS_INIT;

@@ -33,7 +33,7 @@ static void object_url(awsc_client *s3, const char *bucket, const char *key,
                        char *out, size_t n) {
   char *u = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_s3_object_url(s3, bucket, key, 0, &u, &err) == 0)
+  if (awsc_s3_object_url(&u, s3, bucket, key, 0, &err) == 0)
     snprintf(out, n, "%s", u);
   else
     snprintf(out, n, "invalid:");
@@ -43,7 +43,7 @@ static void object_url(awsc_client *s3, const char *bucket, const char *key,
 static int put(awsc_client *s3, const char *bucket, const char *key,
                const char *acl) {
   static const char html[] = "<html><body>public</body></html>\n";
-  awsc_s3_put_object_input in = {0};
+  awsc_s3_PutObjectRequest in = {0};
   in.bucket = bucket;
   in.key = key;
   in.body.data = html;
@@ -51,7 +51,7 @@ static int put(awsc_client *s3, const char *bucket, const char *key,
   in.content_type = "text/html";
   in.acl = acl;
   awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_s3_put_object(s3, &in, NULL, &err) != 0)
+  if (awsc_s3_put_object(NULL, s3, &in, &err) != 0)
     return example_fail("put_object", &err);
   return 0;
 }
@@ -79,11 +79,11 @@ int main(int argc, char **argv) {
 
   /* made public afterwards with put_object_acl */
   status |= put(s3, bucket, "public/acl.html", NULL);
-  awsc_s3_put_object_acl_input acl = {0};
+  awsc_s3_PutObjectAclRequest acl = {0};
   acl.bucket = bucket;
   acl.key = "public/acl.html";
   acl.acl = AWSC_S3_OBJECT_CANNED_ACL_PUBLIC_READ;
-  if (awsc_s3_put_object_acl(s3, &acl, NULL, &err) != 0)
+  if (awsc_s3_put_object_acl(NULL, s3, &acl, &err) != 0)
     status |= example_fail("put_object_acl", &err);
   object_url(s3, bucket, "public/acl.html", url, sizeof(url));
   st = anonymous_get(session, url);
@@ -98,19 +98,19 @@ int main(int argc, char **argv) {
   status |= st != 200;
 
   /* the grants as S3 reports them */
-  awsc_s3_get_object_acl_input ga = {0};
+  awsc_s3_GetObjectAclRequest ga = {0};
   ga.bucket = bucket;
   ga.key = "public/direct.html";
-  awsc_s3_get_object_acl_output *go = NULL;
-  if (awsc_s3_get_object_acl(s3, &ga, &go, &err) == 0) {
+  awsc_s3_GetObjectAclOutput *go = NULL;
+  if (awsc_s3_get_object_acl(&go, s3, &ga, &err) == 0) {
     for (size_t i = 0; i < go->grants_count; i++) {
-      const awsc_s3_grant *g = &go->grants[i];
+      const awsc_s3_Grant *g = &go->grants[i];
       printf("  grant %s to %s\n", g->permission ? g->permission : "?",
              g->grantee && g->grantee->uri ? g->grantee->uri
              : g->grantee && g->grantee->id ? g->grantee->id
                                             : "?");
     }
-    awsc_output_free(go);
+    awsc_mem_free(go);
   } else {
     status |= example_fail("get_object_acl", &err);
   }

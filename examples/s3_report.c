@@ -93,7 +93,7 @@ static size_t make_png(unsigned char *out, int w, int h) {
 
 static int publish(awsc_client *s3, const char *bucket, const char *key,
                    const void *data, size_t len, const char *type) {
-  awsc_s3_put_object_input in = {0};
+  awsc_s3_PutObjectRequest in = {0};
   in.bucket = bucket;
   in.key = key;
   in.body.data = data;
@@ -101,7 +101,7 @@ static int publish(awsc_client *s3, const char *bucket, const char *key,
   in.content_type = type;
   in.acl = "public-read";
   awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_s3_put_object(s3, &in, NULL, &err) != 0)
+  if (awsc_s3_put_object(NULL, s3, &in, &err) != 0)
     return example_fail(key, &err);
   printf("published %s (%s, %zu bytes)\n", key, type, len);
   return 0;
@@ -138,12 +138,12 @@ int main(int argc, char **argv) {
   status |= publish(s3, bucket, key, page, (size_t)page_len, "text/html");
 
   /* index page from a listing of the prefix */
-  awsc_s3_list_objects_v2_input li = {0};
+  awsc_s3_ListObjectsV2Request li = {0};
   li.bucket = bucket;
   li.prefix = prefix;
-  awsc_s3_list_objects_v2_output *lo = NULL;
+  awsc_s3_ListObjectsV2Output *lo = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_s3_list_objects_v2(s3, &li, &lo, &err) != 0) {
+  if (awsc_s3_list_objects_v2(&lo, s3, &li, &err) != 0) {
     example_cleanup(session, s3);
     return example_fail("list_objects_v2", &err);
   }
@@ -155,7 +155,7 @@ int main(int argc, char **argv) {
                               "<th>Size</th></tr>\n",
                               prefix);
   for (size_t i = 0; i < lo->contents_count && n < sizeof(index) - 512; i++) {
-    const awsc_s3_object *o = &lo->contents[i];
+    const awsc_s3_Object *o = &lo->contents[i];
     const char *name = o->key + strlen(prefix);
     if (strcmp(name, "index.html") == 0)
       continue;
@@ -169,11 +169,11 @@ int main(int argc, char **argv) {
   }
   n += (size_t)snprintf(index + n, sizeof(index) - n,
                         "</table></body></html>\n");
-  awsc_output_free(lo);
+  awsc_mem_free(lo);
   snprintf(key, sizeof(key), "%sindex.html", prefix);
   status |= publish(s3, bucket, key, index, n, "text/html");
   char *url = NULL;
-  if (awsc_s3_object_url(s3, bucket, key, 0, &url, &err) == 0)
+  if (awsc_s3_object_url(&url, s3, bucket, key, 0, &err) == 0)
     printf("public URL: %s\n", url);
   awsc_mem_free(url);
   example_cleanup(session, s3);

@@ -29,25 +29,25 @@ int main(int argc, char **argv) {
   snprintf(message, sizeof(message), "%ld new report%s ready.", count,
            count == 1 ? " is" : "s are");
   snprintf(number, sizeof(number), "%ld", count);
-  awsc_sns_message_attribute_map_kv attr = {0};
+  awsc_sns_MessageAttributeMap_Entry attr = {0};
   attr.key = "report_count";
   attr.value.data_type = "Number";
   attr.value.string_value = number;
-  awsc_sns_publish_input in = {0};
+  awsc_sns_PublishInput in = {0};
   in.topic_arn = argv[1];
   in.message = message;
   in.subject = argc > 3 ? argv[3] : "Daily report count";
   in.message_attributes = &attr;
   in.message_attributes_count = 1;
-  awsc_sns_publish_output *out = NULL;
+  awsc_sns_PublishResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   int status = 0;
-  if (awsc_sns_publish(sns, &in, &out, &err) != 0)
+  if (awsc_sns_publish(&out, sns, &in, &err) != 0)
     status = example_fail("publish", &err);
   else
     printf("published \"%s\" (subject \"%s\"): MessageId %s\n", message,
            in.subject, out->message_id);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   example_cleanup(session, sns);
   return status;
 }

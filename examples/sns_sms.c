@@ -24,23 +24,23 @@ int main(int argc, char **argv) {
   awsc_client *sns;
   if (example_client("sns", &session, &sns))
     return 1;
-  awsc_sns_message_attribute_map_kv attr = {0};
+  awsc_sns_MessageAttributeMap_Entry attr = {0};
   attr.key = "AWS.SNS.SMS.SMSType";
   attr.value.data_type = "String";
   attr.value.string_value = "Transactional";
-  awsc_sns_publish_input in = {0};
+  awsc_sns_PublishInput in = {0};
   in.phone_number = argv[1];
   in.message = message;
   in.message_attributes = &attr;
   in.message_attributes_count = 1;
-  awsc_sns_publish_output *out = NULL;
+  awsc_sns_PublishResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   int status = 0;
-  if (awsc_sns_publish(sns, &in, &out, &err) != 0)
+  if (awsc_sns_publish(&out, sns, &in, &err) != 0)
     status = example_fail("publish", &err);
   else
     printf("SMS to %s: MessageId %s\n", argv[1], out->message_id);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   example_cleanup(session, sns);
   return status;
 }

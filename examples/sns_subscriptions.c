@@ -33,28 +33,28 @@ static int walk(awsc_client *sns, const char *topic,
   int count = 0;
   char *token = NULL;
   do {
-    awsc_sns_list_subscriptions_by_topic_input in = {0};
+    awsc_sns_ListSubscriptionsByTopicInput in = {0};
     in.topic_arn = topic;
     in.next_token = token;
-    awsc_sns_list_subscriptions_by_topic_output *out = NULL;
+    awsc_sns_ListSubscriptionsByTopicResponse *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    if (awsc_sns_list_subscriptions_by_topic(sns, &in, &out, &err) != 0) {
+    if (awsc_sns_list_subscriptions_by_topic(&out, sns, &in, &err) != 0) {
       free(token);
       example_fail("list_subscriptions_by_topic", &err);
       return -1;
     }
     for (size_t i = 0; i < out->subscriptions_count; i++) {
-      const awsc_sns_subscription *s = &out->subscriptions[i];
+      const awsc_sns_Subscription *s = &out->subscriptions[i];
       if (!unsubscribe_protocol) {
         printf("  %-6s %-32s %s\n", s->protocol, s->endpoint,
                s->subscription_arn);
         count++;
       } else if (s->protocol &&
                  strcmp(s->protocol, unsubscribe_protocol) == 0) {
-        awsc_sns_unsubscribe_input un = {0};
+        awsc_sns_UnsubscribeInput un = {0};
         un.subscription_arn = s->subscription_arn;
-        if (awsc_sns_unsubscribe(sns, &un, NULL, &err) != 0) {
-          awsc_output_free(out);
+        if (awsc_sns_unsubscribe(NULL, sns, &un, &err) != 0) {
+          awsc_mem_free(out);
           free(token);
           example_fail("unsubscribe", &err);
           return -1;
@@ -65,7 +65,7 @@ static int walk(awsc_client *sns, const char *topic,
     }
     free(token);
     token = out->next_token ? strdup(out->next_token) : NULL;
-    awsc_output_free(out);
+    awsc_mem_free(out);
   } while (token);
   return count;
 }
@@ -89,21 +89,21 @@ int main(int argc, char **argv) {
       status = 2;
       break;
     }
-    awsc_sns_subscribe_input in = {0};
+    awsc_sns_SubscribeInput in = {0};
     in.topic_arn = topic;
     in.protocol = protocol;
     in.endpoint = argv[i];
     /* the ARN even while the subscription awaits confirmation */
     in.return_subscription_arn = true;
     in.has_return_subscription_arn = true;
-    awsc_sns_subscribe_output *out = NULL;
+    awsc_sns_SubscribeResponse *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    if (awsc_sns_subscribe(sns, &in, &out, &err) != 0) {
+    if (awsc_sns_subscribe(&out, sns, &in, &err) != 0) {
       status = example_fail("subscribe", &err);
       break;
     }
     printf("subscribed %s %s: %s\n", protocol, argv[i], out->subscription_arn);
-    awsc_output_free(out);
+    awsc_mem_free(out);
     sms += strcmp(protocol, "sms") == 0;
   }
   if (!status) {

@@ -30,11 +30,11 @@ static int list_prefixed(awsc_client *sns, const char *prefix) {
   int seen = 0, pages = 0;
   char *token = NULL;
   do {
-    awsc_sns_list_topics_input in = {0};
+    awsc_sns_ListTopicsInput in = {0};
     in.next_token = token;
-    awsc_sns_list_topics_output *out = NULL;
+    awsc_sns_ListTopicsResponse *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    if (awsc_sns_list_topics(sns, &in, &out, &err) != 0) {
+    if (awsc_sns_list_topics(&out, sns, &in, &err) != 0) {
       free(token);
       example_fail("list_topics", &err);
       return -1;
@@ -49,7 +49,7 @@ static int list_prefixed(awsc_client *sns, const char *prefix) {
     }
     free(token);
     token = out->next_token ? strdup(out->next_token) : NULL;
-    awsc_output_free(out);
+    awsc_mem_free(out);
   } while (token);
   printf("%d topic(s) of %s in %d page(s)\n", seen, prefix, pages);
   return seen;
@@ -84,21 +84,21 @@ int main(int argc, char **argv) {
     for (int k = 0; k < 2 && !status; k++) {
       char name[256];
       snprintf(name, sizeof(name), "%s-%s-%s", prefix, depts[d], kinds[k]);
-      awsc_sns_create_topic_input in = {0};
+      awsc_sns_CreateTopicInput in = {0};
       in.name = name;
       /* a display name, as SMS and email subscribers see it */
-      awsc_sns_topic_attributes_map_kv attr = {"DisplayName", depts[d]};
+      awsc_sns_TopicAttributesMap_Entry attr = {"DisplayName", depts[d]};
       in.attributes = &attr;
       in.attributes_count = 1;
-      awsc_sns_create_topic_output *out = NULL;
+      awsc_sns_CreateTopicResponse *out = NULL;
       awsc_error err = AWSC_ERROR_INIT;
-      if (awsc_sns_create_topic(sns, &in, &out, &err) != 0) {
+      if (awsc_sns_create_topic(&out, sns, &in, &err) != 0) {
         status = example_fail("create_topic", &err);
         break;
       }
       printf("created %s\n", out->topic_arn);
       (k ? critical : general)[d] = strdup(out->topic_arn);
-      awsc_output_free(out);
+      awsc_mem_free(out);
     }
   }
 
@@ -108,10 +108,10 @@ int main(int argc, char **argv) {
   for (int d = 0; d < ndepts; d++) {
     if (!general[d])
       continue;
-    awsc_sns_delete_topic_input in = {0};
+    awsc_sns_DeleteTopicInput in = {0};
     in.topic_arn = general[d];
     awsc_error err = AWSC_ERROR_INIT;
-    if (awsc_sns_delete_topic(sns, &in, NULL, &err) != 0)
+    if (awsc_sns_delete_topic(NULL, sns, &in, &err) != 0)
       status = example_fail("delete_topic", &err);
     else
       printf("deleted %s\n", general[d]);

@@ -106,7 +106,7 @@ static int show_help(awsc_client *client, const char *service,
   awsc_error err = AWSC_ERROR_INIT;
   char *json = NULL;
   if (!operation) {
-    if (awsc_client_list_operations(client, &json, &err) != 0)
+    if (awsc_client_list_operations(&json, client, &err) != 0)
       return fail(&err);
     printf("%s operations (awsc %s OPERATION --help for one):\n", service,
            service);
@@ -123,7 +123,7 @@ static int show_help(awsc_client *client, const char *service,
     awsc_mem_free(json);
     return 0;
   }
-  if (awsc_client_describe_operation(client, operation, &json, &err) != 0)
+  if (awsc_client_describe_operation(&json, client, operation, &err) != 0)
     return fail(&err);
   printf("%s\n", json);
   awsc_mem_free(json);
@@ -143,7 +143,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--profile") == 0 && i + 1 < argc)
       so.profile = argv[++i];
     else if (strcmp(a, "--no-verify-ssl") == 0)
-      so.verify_ssl = -1;
+      so.verify_ssl = AWSC_TOGGLE_OFF;
     else if (strcmp(a, "--debug") == 0) {
       so.log_fn = log_stderr;
       so.log_level = AWSC_LOG_DEBUG;
@@ -200,8 +200,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "error: generate_presigned_url needs "
                       "{\"ClientMethod\": ..., \"Params\": {...}}\n");
       status = 2;
-    } else if (awsc_generate_presigned_url(client, method, p ? p : "{}",
-                                           exp ? atoll(exp) : 3600, &out,
+    } else if (awsc_generate_presigned_url(&out, client, method,
+                                           p ? p : "{}", exp ? atoll(exp) : 3600,
                                            &err) != 0) {
       status = fail(&err);
     } else {
@@ -218,7 +218,7 @@ int main(int argc, char **argv) {
     status = 2;
     goto done;
   }
-  if (awsc_call_json(client, operation, params, &out, &err) != 0) {
+  if (awsc_call_json(&out, client, operation, params, &err) != 0) {
     status = fail(&err);
     goto done;
   }

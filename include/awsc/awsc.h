@@ -3,6 +3,7 @@
 #define AWSC_AWSC_H
 
 #include "awsc/common.h"
+#include "awsc/body.h"
 #include "awsc/client.h"
 #include "awsc/credentials.h"
 #include "awsc/paginator.h"

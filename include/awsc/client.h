@@ -12,7 +12,7 @@
 
 #include "awsc/common.h"
 #include "awsc/session.h"
-#include "awsc/sys/transport.h"
+#include "awsc/body.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,27 +33,34 @@ typedef struct awsc_response_metadata {
   int retry_attempts;
 } awsc_response_metadata;
 
+/* S3, streamed uploads (file or callback bodies) of operations with a
+ * flexible checksum: whether the checksum goes in an aws-chunked trailer
+ * (STREAMING-UNSIGNED-PAYLOAD-TRAILER), as the AWS SDKs do. Bodies in
+ * memory always carry the checksum in a header. */
+typedef enum awsc_checksum_trailers {
+  AWSC_CHECKSUM_TRAILERS_DEFAULT = 0, /* = AWSC_CHECKSUM_TRAILERS_TLS */
+  AWSC_CHECKSUM_TRAILERS_TLS = 1,     /* trailer over TLS only */
+  /* never (servers without trailer support, e.g. Ceph RGW: the body then
+   * goes unsigned without a checksum) */
+  AWSC_CHECKSUM_TRAILERS_NEVER = -1,
+  AWSC_CHECKSUM_TRAILERS_ALSO_HTTP = 2 /* over plain HTTP too (test servers) */
+} awsc_checksum_trailers;
+
 /* Client settings; zero / NULL means "as the session says". */
 typedef struct awsc_client_options {
   int version;                 /* AWSC_CLIENT_OPTIONS_VERSION */
   const char *region;          /* overrides the session's region */
   const char *endpoint_url;    /* overrides every configured endpoint */
-  const char *retry_mode;      /* "legacy" / "standard" / "adaptive" */
+  awsc_retry_mode retry_mode;  /* DEFAULT = the session's */
   int max_attempts;            /* total attempts, first included */
-  const char *addressing_style;/* S3: "auto" / "path" / "virtual" */
-  /* S3, streamed uploads (file or callback bodies) of operations with a
-   * flexible checksum: 0 (default) or 1 = aws-chunked with the checksum
-   * in a trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER) over TLS, as the AWS
-   * SDKs do; -1 = never (servers without trailer support, e.g. Ceph RGW:
-   * the body then goes unsigned without a checksum); 2 = over plain HTTP
-   * too (local test servers). Bodies in memory always carry the checksum
-   * in a header. */
-  int checksum_trailers;
+  awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = session's */
+  awsc_checksum_trailers checksum_trailers; /* S3 streamed uploads */
 } awsc_client_options;
 
 #define AWSC_CLIENT_OPTIONS_VERSION 1
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
-  {AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0}
+  {AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,             \
+   AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT}
 
 /*
  * Create a client for a service built into the library ("s3", "sns",
@@ -101,8 +108,9 @@ AWSC_API int awsc_client_has_operation(const awsc_client *client,
  * The operations of the client's service as a JSON array of boto3 names
  * (["abort_multipart_upload", ...]). *json_out: free with awsc_mem_free.
  */
-AWSC_API int awsc_client_list_operations(const awsc_client *client,
-                                         char **json_out, awsc_error *err);
+AWSC_API int awsc_client_list_operations(char **json_out,
+                                         const awsc_client *client,
+                                         awsc_error *err);
 
 /*
  * One operation described from the model, as JSON: {"Name", "PythonName",
@@ -111,9 +119,10 @@ AWSC_API int awsc_client_list_operations(const awsc_client *client,
  * "Output": [member names]}. AWSC_ENOTFOUND for an unknown operation.
  * *json_out: free with awsc_mem_free.
  */
-AWSC_API int awsc_client_describe_operation(const awsc_client *client,
+AWSC_API int awsc_client_describe_operation(char **json_out,
+                                            const awsc_client *client,
                                             const char *operation,
-                                            char **json_out, awsc_error *err);
+                                            awsc_error *err);
 
 /*
  * Call an operation with boto3-shaped JSON parameters (NULL or "" = {}).
@@ -127,8 +136,8 @@ AWSC_API int awsc_client_describe_operation(const awsc_client *client,
  * Service errors return AWSC_ESERVICE with err filled (code, message,
  * HTTP status, request id, retry attempts).
  */
-AWSC_API int awsc_call_json(awsc_client *client, const char *operation,
-                            const char *json_in, char **json_out,
+AWSC_API int awsc_call_json(char **json_out, awsc_client *client,
+                            const char *operation, const char *json_in,
                             awsc_error *err);
 
 /*
@@ -142,24 +151,29 @@ AWSC_API int awsc_call_json(awsc_client *client, const char *operation,
  * Errors: AWSC_EVALIDATION (bad parameters, expiry out of range),
  * AWSC_ENOTFOUND (no such operation), AWSC_ECREDENTIALS.
  */
-AWSC_API int awsc_generate_presigned_url(awsc_client *client,
+AWSC_API int awsc_generate_presigned_url(char **url_out, awsc_client *client,
                                          const char *operation,
                                          const char *params_json,
-                                         int64_t expires_in, char **url_out,
-                                         awsc_error *err);
+                                         int64_t expires_in, awsc_error *err);
+
+/* How awsc_s3_object_url addresses the bucket. */
+typedef enum awsc_s3_url_style {
+  /* as the client addresses buckets (path-style for custom endpoints,
+   * virtual-hosted for AWS) */
+  AWSC_S3_URL_STYLE_CLIENT = 0,
+  AWSC_S3_URL_STYLE_PATH = 1,   /* https://s3.REGION.amazonaws.com/BUCKET/KEY */
+  AWSC_S3_URL_STYLE_VIRTUAL = 2 /* https://BUCKET.s3.REGION.amazonaws.com/KEY */
+} awsc_s3_url_style;
 
 /*
  * The plain (unsigned) URL of an S3 object, as a public-read object is
- * fetched: style 0 = as the client addresses buckets (path-style for
- * custom endpoints, virtual-hosted for AWS), 1 = path-style
- * (https://s3.REGION.amazonaws.com/BUCKET/KEY), 2 = virtual-hosted
- * (https://BUCKET.s3.REGION.amazonaws.com/KEY). The key is percent-encoded
- * ('/' kept). *url_out: free with awsc_mem_free. AWSC_EVALIDATION when the
- * bucket can not be a host name and style 2 is asked for.
+ * fetched, in the given style. The key is percent-encoded ('/' kept).
+ * *url_out: free with awsc_mem_free. AWSC_EVALIDATION when the bucket can
+ * not be a host name and AWSC_S3_URL_STYLE_VIRTUAL is asked for.
  */
-AWSC_API int awsc_s3_object_url(awsc_client *client, const char *bucket,
-                                const char *key, int style, char **url_out,
-                                awsc_error *err);
+AWSC_API int awsc_s3_object_url(char **url_out, awsc_client *client,
+                                const char *bucket, const char *key,
+                                awsc_s3_url_style style, awsc_error *err);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
  *
  * awsc_credentials is an immutable, reference-counted snapshot (access key,
  * secret, optional session token and expiry). Providers hand out new
- * references; release each with awsc_credentials_release().
+ * references; release each with awsc_credentials_free().
  */
 #ifndef AWSC_CREDENTIALS_H
 #define AWSC_CREDENTIALS_H
@@ -28,7 +28,7 @@ AWSC_API int awsc_credentials_new(awsc_credentials **out,
 /* Take another reference; returns creds. */
 AWSC_API awsc_credentials *awsc_credentials_ref(awsc_credentials *creds);
 /* Drop a reference; the last one wipes the secret and frees. NULL is ok. */
-AWSC_API void awsc_credentials_release(awsc_credentials *creds);
+AWSC_API void awsc_credentials_free(awsc_credentials *creds);
 
 /* Accessors. Borrowed strings, valid while the caller holds a reference.
  * session_token is NULL when there is none. */
@@ -59,8 +59,8 @@ struct awsc_credentials_provider {
 };
 
 /* Call provider->vtable->get. */
-AWSC_API int awsc_credentials_provider_get(awsc_credentials_provider *provider,
-                                           awsc_credentials **out,
+AWSC_API int awsc_credentials_provider_get(awsc_credentials **out,
+                                           awsc_credentials_provider *provider,
                                            awsc_error *err);
 /* Destroy a provider (NULL is a no-op). */
 AWSC_API void awsc_credentials_provider_free(awsc_credentials_provider *provider);

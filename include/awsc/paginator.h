@@ -17,7 +17,7 @@
  *   if (awsc_paginator_new(&p, s3, "list_objects_v2",
  *                          "{\"Bucket\":\"my-bucket\"}", &cfg, &err) == 0) {
  *     char *item;
- *     while ((rc = awsc_paginator_next_item_json(p, &item, &err)) == 0 &&
+ *     while ((rc = awsc_paginator_next_item_json(&item, p, &err)) == 0 &&
  *            item) {
  *       puts(item);              // {"Key":"a.txt","Size":3,...}
  *       awsc_mem_free(item);
@@ -98,8 +98,9 @@ AWSC_API int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
  * comes on the call after the page that carried the repeated token. After
  * an error every further call returns the same error.
  */
-AWSC_API int awsc_paginator_next_page_json(awsc_page_iterator *p,
-                                           char **page_json, awsc_error *err);
+AWSC_API int awsc_paginator_next_page_json(char **page_json,
+                                           awsc_page_iterator *p,
+                                           awsc_error *err);
 
 /*
  * The next item across pages (of the primary result key, or of
@@ -110,8 +111,9 @@ AWSC_API int awsc_paginator_next_page_json(awsc_page_iterator *p,
  * the two calls is allowed: next_page_json skips the items of the current
  * page not walked yet.
  */
-AWSC_API int awsc_paginator_next_item_json(awsc_page_iterator *p,
-                                           char **item_json, awsc_error *err);
+AWSC_API int awsc_paginator_next_item_json(char **item_json,
+                                           awsc_page_iterator *p,
+                                           awsc_error *err);
 
 /*
  * boto3's build_full_result(): runs the remaining pages (call it on a new
@@ -122,8 +124,8 @@ AWSC_API int awsc_paginator_next_item_json(awsc_page_iterator *p,
  * MaxItems cut the run short. No ResponseMetadata. *json: free with
  * awsc_mem_free. Errors as awsc_paginator_next_page_json.
  */
-AWSC_API int awsc_paginator_build_full_result_json(awsc_page_iterator *p,
-                                                   char **json,
+AWSC_API int awsc_paginator_build_full_result_json(char **json,
+                                                   awsc_page_iterator *p,
                                                    awsc_error *err);
 
 /*

@@ -36,7 +36,7 @@ typedef struct awsc_presign_options {
  * "GetObject", or as in boto3, "get_object") of the client's service with
  * the parameters in `input` until it expires. `input` points to that
  * operation's generated request struct (e.g. a
- * `struct awsc_s3_get_object_request` for "get_object"), zeroed and then
+ * `struct awsc_s3_GetObjectRequest` for "get_object"), zeroed and then
  * filled as for the typed call; it is only read during the call. NULL
  * means no parameters. options NULL = defaults. Headers the parameters
  * produce (e.g. ContentType) are signed and must be sent with the URL.

@@ -41,13 +41,35 @@
 
 #include "awsc/common.h"
 #include "awsc/credentials.h"
-#include "awsc/sys/transport.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct awsc_session awsc_session;
+
+/* botocore's retry modes (retry_mode in the config file, AWS_RETRY_MODE). */
+typedef enum awsc_retry_mode {
+  AWSC_RETRY_DEFAULT = 0, /* as configured, else legacy */
+  AWSC_RETRY_LEGACY = 1,
+  AWSC_RETRY_STANDARD = 2,
+  AWSC_RETRY_ADAPTIVE = 3
+} awsc_retry_mode;
+
+/* How S3 buckets are addressed (s3.addressing_style in the config file). */
+typedef enum awsc_s3_addressing_style {
+  AWSC_S3_ADDRESSING_DEFAULT = 0, /* as configured, else auto */
+  AWSC_S3_ADDRESSING_AUTO = 1,    /* virtual-hosted when the name allows */
+  AWSC_S3_ADDRESSING_PATH = 2,
+  AWSC_S3_ADDRESSING_VIRTUAL = 3
+} awsc_s3_addressing_style;
+
+/* The config-file spelling of a mode ("legacy", "standard", "adaptive");
+ * NULL for AWSC_RETRY_DEFAULT or an unknown value. Static string. */
+AWSC_API const char *awsc_retry_mode_name(awsc_retry_mode mode);
+/* "auto", "path", "virtual"; NULL for the default or an unknown value. */
+AWSC_API const char *
+awsc_s3_addressing_style_name(awsc_s3_addressing_style style);
 
 /* Environment lookup hook: return the value of `name` or NULL (an empty
  * value counts as unset). The string must stay valid at least until the
@@ -85,23 +107,24 @@ typedef struct awsc_session_options {
   /* Endpoint URL for every service (a client's own option wins over it).
    * Not affected by ignore_configured_endpoint_urls. */
   const char *endpoint_url;
-  /* 1 = ignore endpoint URLs from the environment and config files,
-   * -1 = do not ignore (overrides the environment and file), 0 = resolve. */
-  int ignore_configured_endpoint_urls;
+  /* ON = ignore endpoint URLs from the environment and config files,
+   * OFF = do not ignore (overrides the environment and file), DEFAULT =
+   * resolve as usual. */
+  awsc_toggle ignore_configured_endpoint_urls;
 
-  const char *retry_mode;       /* "legacy" (default), "standard", "adaptive" */
+  awsc_retry_mode retry_mode;   /* DEFAULT = as configured, else legacy */
   int max_attempts;             /* total attempts incl. the first; default
                                    5 (legacy) or 3 (standard, adaptive) */
 
   long connect_timeout_ms;      /* default 60000 */
   long read_timeout_ms;         /* default 60000 */
-  int verify_ssl;               /* 0 = default (verify), 1 = verify, -1 = off */
+  awsc_toggle verify_ssl;       /* DEFAULT = verify */
   const char *ca_bundle;        /* PEM file; default: the system store */
   const char *proxy;            /* "http://host:port" or "https://...",
                                    used for both http and https URLs */
   const char *no_proxy;         /* comma-separated hosts not proxied */
 
-  const char *addressing_style; /* S3: "auto" (default), "path", "virtual" */
+  awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = configured/auto */
 
   /* Logging: messages at or above log_level go to log_fn (NULL = off;
    * AWSC_LOG_TRACE, the zero value, passes everything). */
@@ -111,7 +134,7 @@ typedef struct awsc_session_options {
 
   /* A transport to use instead of creating the libcurl one. Borrowed: it
    * must outlive the session and every client made from it. */
-  awsc_transport *transport;
+  struct awsc_transport *transport;
 
   /* Read the environment through this hook instead of getenv() (tests,
    * embedders). NULL = the process environment. The function and its
@@ -126,7 +149,9 @@ typedef struct awsc_session_options {
  * in C and C++ alike. */
 #define AWSC_SESSION_OPTIONS_INIT                                            \
   {AWSC_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
-   NULL, 0, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL,             \
+   NULL, AWSC_TOGGLE_DEFAULT, AWSC_RETRY_DEFAULT, 0, 0, 0,                   \
+   AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, AWSC_S3_ADDRESSING_DEFAULT, NULL,    \
+   NULL,                                                                      \
    AWSC_LOG_TRACE, NULL, NULL, NULL}
 
 /*
@@ -156,12 +181,13 @@ AWSC_API void awsc_session_free(awsc_session *session);
 AWSC_API const char *awsc_session_region(const awsc_session *session);
 /* The profile in use ("default" unless one was named). */
 AWSC_API const char *awsc_session_profile_name(const awsc_session *session);
-/* "legacy", "standard" or "adaptive". */
-AWSC_API const char *awsc_session_retry_mode(const awsc_session *session);
+/* AWSC_RETRY_LEGACY, _STANDARD or _ADAPTIVE (never _DEFAULT). */
+AWSC_API awsc_retry_mode awsc_session_retry_mode(const awsc_session *session);
 /* Total attempts per request, the first one included. */
 AWSC_API int awsc_session_max_attempts(const awsc_session *session);
-/* "auto", "path" or "virtual". */
-AWSC_API const char *awsc_session_addressing_style(const awsc_session *session);
+/* AWSC_S3_ADDRESSING_AUTO, _PATH or _VIRTUAL (never _DEFAULT). */
+AWSC_API awsc_s3_addressing_style
+awsc_session_addressing_style(const awsc_session *session);
 
 /*
  * The endpoint URL configured for a service, or NULL when none is (then
@@ -193,18 +219,18 @@ AWSC_API const char *awsc_session_get_config(const awsc_session *session,
 /*
  * Credentials from the session's provider chain (cached and refreshed
  * before they expire). *out is a new reference: release it with
- * awsc_credentials_release. AWSC_ECREDENTIALS "Unable to locate
+ * awsc_credentials_free. AWSC_ECREDENTIALS "Unable to locate
  * credentials" when no source has any; a failing source (a broken
  * credential_process, say) gives its own error.
  */
-AWSC_API int awsc_session_get_credentials(awsc_session *session,
-                                          awsc_credentials **out,
+AWSC_API int awsc_session_get_credentials(awsc_credentials **out,
+                                          awsc_session *session,
                                           awsc_error *err);
 
 /* The transport (the one given in the options, or a libcurl transport
  * made on first use with the session's timeouts, TLS and proxy settings).
  * Borrowed: valid while the session lives. NULL if it can not be made. */
-AWSC_API awsc_transport *awsc_session_transport(awsc_session *session);
+AWSC_API struct awsc_transport *awsc_session_transport(awsc_session *session);
 
 #ifdef __cplusplus
 }

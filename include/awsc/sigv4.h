@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #include "awsc/common.h"
-#include "awsc/sys/transport.h"
+#include "awsc/body.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -160,8 +160,8 @@ AWSC_API int awsc_sigv4_cache_new(awsc_sigv4_cache **out, awsc_error *err);
 AWSC_API void awsc_sigv4_cache_free(awsc_sigv4_cache *cache);
 /* Lookups of the shared table that found a key (hits) and that derived one
  * (misses). Either pointer may be NULL. */
-AWSC_API void awsc_sigv4_cache_stats(awsc_sigv4_cache *cache, uint64_t *hits,
-                                     uint64_t *misses);
+AWSC_API void awsc_sigv4_cache_stats(uint64_t *hits, uint64_t *misses,
+                                     awsc_sigv4_cache *cache);
 
 /* Who signs, where and when. Strings are borrowed for the call only. */
 typedef struct awsc_sigv4_params {

@@ -21,7 +21,7 @@
  * ExtraArgs (boto3's extra_args) come in two forms. In C, the generated
  * request struct of the operation they feed, NULL = none: PutObject's for
  * uploads, GetObject's for downloads, CopyObject's for copies (zero it,
- * e.g. `struct awsc_s3_put_object_request extra = {0};`, then set
+ * e.g. `struct awsc_s3_PutObjectRequest extra = {0};`, then set
  * members). For bindings and the CLI, the `_json` forms take a JSON
  * object of boto3 names ({"ACL": "public-read", "ContentType": "text/csv",
  * "Metadata": {"k": "v"}}). Only the members boto3 allows for the
@@ -76,9 +76,9 @@ extern "C" {
 
 /* The generated request structs that carry typed ExtraArgs (awsc/s3.h
  * defines them; this header needs only their names). */
-struct awsc_s3_put_object_request;
-struct awsc_s3_get_object_request;
-struct awsc_s3_copy_object_request;
+struct awsc_s3_PutObjectRequest;
+struct awsc_s3_GetObjectRequest;
+struct awsc_s3_CopyObjectRequest;
 
 /*
  * Progress: bytes transferred so far and the object's size. Called after
@@ -172,7 +172,7 @@ typedef struct awsc_s3_transfer_result {
 AWSC_API int
 awsc_s3_upload_file(awsc_s3_transfer_result *result, awsc_client *client,
                     const char *filename, const char *bucket, const char *key,
-                    const struct awsc_s3_put_object_request *extra_args,
+                    const struct awsc_s3_PutObjectRequest *extra_args,
                     const awsc_s3_transfer_config *config, awsc_error *err);
 
 /*
@@ -211,7 +211,7 @@ AWSC_API int
 awsc_s3_upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
                        awsc_read_fn read, void *user_data, uint64_t size,
                        const char *bucket, const char *key,
-                       const struct awsc_s3_put_object_request *extra_args,
+                       const struct awsc_s3_PutObjectRequest *extra_args,
                        const awsc_s3_transfer_config *config, awsc_error *err);
 
 /* awsc_s3_upload_fileobj with ExtraArgs as JSON text (as
@@ -239,7 +239,7 @@ AWSC_API int awsc_s3_upload_fileobj_json(awsc_s3_transfer_result *result,
 AWSC_API int
 awsc_s3_download_file(awsc_s3_transfer_result *result, awsc_client *client,
                       const char *bucket, const char *key, const char *filename,
-                      const struct awsc_s3_get_object_request *extra_args,
+                      const struct awsc_s3_GetObjectRequest *extra_args,
                       const awsc_s3_transfer_config *config, awsc_error *err);
 
 /* awsc_s3_download_file with ExtraArgs as JSON text: ChecksumMode,
@@ -271,7 +271,7 @@ AWSC_API int awsc_s3_download_file_json(awsc_s3_transfer_result *result,
 AWSC_API int awsc_s3_copy(awsc_s3_transfer_result *result, awsc_client *client,
                           const awsc_s3_copy_source *source, const char *bucket,
                           const char *key,
-                          const struct awsc_s3_copy_object_request *extra_args,
+                          const struct awsc_s3_CopyObjectRequest *extra_args,
                           const awsc_s3_transfer_config *config,
                           awsc_error *err);
 

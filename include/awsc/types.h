@@ -10,7 +10,7 @@
 
 #include "awsc/client.h"
 #include "awsc/common.h"
-#include "awsc/sys/transport.h"
+#include "awsc/body.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,10 +33,6 @@ typedef struct awsc_list {
 typedef struct awsc_empty {
   char reserved_;
 } awsc_empty;
-
-/* Free an output returned by a typed operation function, with everything
- * it points to (one block). NULL is a no-op. */
-AWSC_API void awsc_output_free(void *output);
 
 /* The ResponseMetadata of an output (RequestId, HostId, HTTPStatusCode,
  * HTTPHeaders, RetryAttempts). Borrowed: lives as long as the output. */

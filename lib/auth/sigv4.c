@@ -570,7 +570,7 @@ static int check_request(const awsc_sigv4_request *r, awsc_error *err) {
   if (!r)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "sigv4: request is NULL");
-  if (r->version != AWSC_SIGV4_REQUEST_VERSION)
+  if (!AWSC_VERSION_OK(r->version, AWSC_SIGV4_REQUEST_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "sigv4: request version %d is not %d (start from "
                           "AWSC_SIGV4_REQUEST_INIT)",

@@ -76,7 +76,7 @@ int sigv4_scope_from_params(sigv4_scope *scope, const awsc_sigv4_params *p,
   if (!p)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "sigv4: signing params are NULL");
-  if (p->version != AWSC_SIGV4_PARAMS_VERSION)
+  if (!AWSC_VERSION_OK(p->version, AWSC_SIGV4_PARAMS_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "sigv4: params version %d is not %d (start from "
                           "AWSC_SIGV4_PARAMS_INIT)",
@@ -303,8 +303,8 @@ void awsc_sigv4_cache_free(awsc_sigv4_cache *cache) {
   awsc_free(cache);
 }
 
-void awsc_sigv4_cache_stats(awsc_sigv4_cache *cache, uint64_t *hits,
-                            uint64_t *misses) {
+void awsc_sigv4_cache_stats(uint64_t *hits, uint64_t *misses,
+                            awsc_sigv4_cache *cache) {
   uint64_t h = 0, m = 0;
   if (cache) {
     pthread_mutex_lock(&cache->mu);

@@ -68,8 +68,8 @@ static int json_input_fix(awsc_jnode *root, awsc_arena *tmp, void *ud,
   return f->hooks->json_input(f->op, root, tmp, &f->encoded, err);
 }
 
-int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
-                   char **json_out, awsc_error *err) {
+int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
+                   const char *json_in, awsc_error *err) {
   if (!c || !opname || !json_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_call_json: NULL argument");
@@ -134,7 +134,7 @@ int awsc_call_json(awsc_client *c, const char *opname, const char *json_in,
       rc = rc ? rc : awsc_response_metadata_json(out, &call.meta);
       rc = rc ? rc : awsc_buf_putc(out, '}');
     }
-    char *s = rc ? NULL : awsc_strndup(out->p, out->len);
+    char *s = rc ? NULL : awsc_out_strndup(out->p, out->len);
     if (rc || !s)
       rc = awsc_error_set(err, rc ? rc : AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");

@@ -25,18 +25,6 @@ static void default_sleep_ms(long ms) {
     ;
 }
 
-static int parse_retry_mode(const char *s, awsc_retry_mode *out) {
-  if (!s || strcmp(s, "legacy") == 0)
-    *out = AWSC_RETRY_LEGACY;
-  else if (strcmp(s, "standard") == 0)
-    *out = AWSC_RETRY_STANDARD;
-  else if (strcmp(s, "adaptive") == 0)
-    *out = AWSC_RETRY_ADAPTIVE;
-  else
-    return -1;
-  return 0;
-}
-
 /* The endpoint of the client as a whole (no operation: what
  * awsc_client_endpoint shows); the rules' answer, else the AWS pattern. */
 static int resolve_client_endpoint(awsc_client *c, awsc_error *err) {
@@ -73,6 +61,12 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_new: NULL argument");
   *out = NULL;
+  if (options &&
+      !AWSC_VERSION_OK(options->version, AWSC_CLIENT_OPTIONS_VERSION))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_client_options.version is %d, expected 1..%d "
+                          "(use AWSC_CLIENT_OPTIONS_INIT)",
+                          options->version, AWSC_CLIENT_OPTIONS_VERSION);
   awsc_client_options defaults = AWSC_CLIENT_OPTIONS_INIT;
   if (!options)
     options = &defaults;
@@ -92,11 +86,12 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   pthread_mutex_init(&c->ws_lock, NULL);
   int rc;
 
-  const char *mode = options->retry_mode ? options->retry_mode
-                                         : awsc_session_retry_mode(session);
-  if (parse_retry_mode(mode, &c->retry_mode) != 0) {
+  c->retry_mode = options->retry_mode != AWSC_RETRY_DEFAULT
+                      ? options->retry_mode
+                      : awsc_session_retry_mode(session);
+  if (!awsc_retry_mode_name(c->retry_mode)) {
     rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                        "Invalid retry mode: %s", mode);
+                        "Invalid retry mode: %d", (int)c->retry_mode);
     goto fail;
   }
   c->max_attempts = options->max_attempts > 0
@@ -104,12 +99,18 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                         : awsc_session_max_attempts(session);
   if (c->max_attempts <= 0)
     c->max_attempts = c->retry_mode == AWSC_RETRY_LEGACY ? 5 : 3;
-  const char *style = options->addressing_style
-                          ? options->addressing_style
-                          : awsc_session_addressing_style(session);
-  c->addressing = (style && strcmp(style, "path") == 0)      ? 1
-                  : (style && strcmp(style, "virtual") == 0) ? 2
-                                                             : 0;
+  awsc_s3_addressing_style style =
+      options->addressing_style != AWSC_S3_ADDRESSING_DEFAULT
+          ? options->addressing_style
+          : awsc_session_addressing_style(session);
+  if (!awsc_s3_addressing_style_name(style)) {
+    rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "Invalid addressing style: %d", (int)style);
+    goto fail;
+  }
+  c->addressing = style == AWSC_S3_ADDRESSING_PATH      ? 1
+                  : style == AWSC_S3_ADDRESSING_VIRTUAL ? 2
+                                                        : 0;
   c->checksum_trailers = options->checksum_trailers;
   /* request_checksum_calculation / response_checksum_validation (default
    * when_supported) and s3.payload_signing_enabled (unset: the operation

@@ -18,12 +18,6 @@
 
 typedef struct awsc_call awsc_call;
 
-typedef enum awsc_retry_mode {
-  AWSC_RETRY_LEGACY = 0,
-  AWSC_RETRY_STANDARD,
-  AWSC_RETRY_ADAPTIVE
-} awsc_retry_mode;
-
 /* A parsed endpoint URL: scheme://host[:port][/base/path]. */
 typedef struct awsc_endpoint {
   char *url;        /* as configured or resolved, no trailing '/' */

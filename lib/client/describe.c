@@ -22,7 +22,7 @@ static int put_str(awsc_buf *b, const char *s) {
   return awsc_json_put_string(b, s, strlen(s));
 }
 
-int awsc_client_list_operations(const awsc_client *c, char **json_out,
+int awsc_client_list_operations(char **json_out, const awsc_client *c,
                                 awsc_error *err) {
   if (!c || !json_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
@@ -40,12 +40,14 @@ int awsc_client_list_operations(const awsc_client *c, char **json_out,
     awsc_buf_free(&b);
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   }
-  *json_out = awsc_buf_detach(&b);
+  if (!(*json_out = awsc_out_from_buf(&b)))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
   return 0;
 }
 
-int awsc_client_describe_operation(const awsc_client *c, const char *name,
-                                   char **json_out, awsc_error *err) {
+int awsc_client_describe_operation(char **json_out, const awsc_client *c,
+                                   const char *name, awsc_error *err) {
   if (!c || !name || !json_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_describe_operation: NULL argument");
@@ -112,6 +114,8 @@ int awsc_client_describe_operation(const awsc_client *c, const char *name,
     awsc_buf_free(&b);
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   }
-  *json_out = awsc_buf_detach(&b);
+  if (!(*json_out = awsc_out_from_buf(&b)))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
   return 0;
 }

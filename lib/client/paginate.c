@@ -14,6 +14,7 @@
 #include "awsc/paginator.h"
 #include "client/jmespath.h"
 #include "client/paginate_internal.h"
+#include "client/typed.h"
 #include "runtime/jtree.h"
 
 /* What the request parameters hold for one input token (botocore mutates
@@ -58,6 +59,7 @@ struct awsc_page_iterator {
   awsc_value items; /* LIST being walked by next_item */
   size_t item_pos;
   bool items_ready;
+  const awsc_shape *typed_output; /* typed paginators: the C layout */
 };
 
 static int oom(awsc_error *err) {
@@ -487,7 +489,15 @@ static int compile_list(awsc_page_iterator *p, const char *const *exprs,
   return 0;
 }
 
-static int setup(awsc_page_iterator *p, const char *input_json,
+/* The caller's parameters: boto3-shaped JSON, or a typed struct of the
+ * generated layout `typed` (then `input` points to it). */
+typedef struct start_input {
+  const char *json;
+  const awsc_shape *typed;
+  const void *input;
+} start_input;
+
+static int setup(awsc_page_iterator *p, const start_input *in,
                  const awsc_paginator_config *cfg, awsc_error *err) {
   const awsc_paginator *pg = p->pg;
   int rc;
@@ -495,7 +505,7 @@ static int setup(awsc_page_iterator *p, const char *input_json,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "Paginator of %s has no result key or input token",
                           p->op->name);
-  if (cfg->version != AWSC_PAGINATOR_CONFIG_VERSION)
+  if (!AWSC_VERSION_OK(cfg->version, AWSC_PAGINATOR_CONFIG_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_paginator_config.version is %d, expected %d "
                           "(use AWSC_PAGINATOR_CONFIG_INIT)",
@@ -504,9 +514,14 @@ static int setup(awsc_page_iterator *p, const char *input_json,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "MaxItems and PageSize must not be negative");
   p->ntok = pg->input_token_count;
-  if ((rc = awsc_client_input_from_json(p->op, input_json, p->arena, &p->input,
-                                        err)))
+  if (in->typed) {
+    if ((rc = awsc_typed_to_value(in->typed, in->input, p->arena, &p->input,
+                                  err)))
+      return rc;
+  } else if ((rc = awsc_client_input_from_json(p->op, in->json, p->arena,
+                                               &p->input, err))) {
     return rc;
+  }
   if ((rc = compile_list(p, pg->output_tokens, pg->output_token_count, p->ntok,
                          &p->out_tokens, err)) ||
       (rc = compile_list(p, pg->result_keys, pg->result_key_count,
@@ -565,9 +580,9 @@ static int setup(awsc_page_iterator *p, const char *input_json,
   return 0;
 }
 
-int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
-                       const char *operation, const char *input_json,
-                       const awsc_paginator_config *config, awsc_error *err) {
+static int start(awsc_page_iterator **out, awsc_client *client,
+                 const char *operation, const start_input *in,
+                 const awsc_paginator_config *config, awsc_error *err) {
   if (!out || !client || !operation)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_paginator_new: NULL argument");
@@ -595,12 +610,62 @@ int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
   p->client = awsc_client_ref(client);
   p->op = op;
   p->pg = pg;
-  int rc = setup(p, input_json, config ? config : &defaults, err);
+  int rc = setup(p, in, config ? config : &defaults, err);
   if (rc) {
     awsc_paginator_free(p);
     return rc;
   }
   *out = p;
+  return 0;
+}
+
+int awsc_paginator_new(awsc_page_iterator **out, awsc_client *client,
+                       const char *operation, const char *input_json,
+                       const awsc_paginator_config *config, awsc_error *err) {
+  start_input in = {input_json, NULL, NULL};
+  return start(out, client, operation, &in, config, err);
+}
+
+int awsc_paginator_new_typed(awsc_page_iterator **out, awsc_client *client,
+                             const awsc_service *svc, const awsc_operation *op,
+                             const void *input,
+                             const awsc_paginator_config *config,
+                             awsc_error *err) {
+  if (out)
+    *out = NULL;
+  if (client && client->svc != svc &&
+      (!client->svc->service_id || !svc->service_id ||
+       strcmp(client->svc->service_id, svc->service_id) != 0))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "%s is an operation of %s, called with a %s client",
+                          op->name, svc->service_id ? svc->service_id : "?",
+                          client->svc->service_id ? client->svc->service_id
+                                                  : "?");
+  awsc_empty none = {0};
+  start_input in = {NULL, op->input, input ? input : (const void *)&none};
+  int rc = start(out, client, op->name, &in, config, err);
+  if (!rc)
+    (*out)->typed_output = op->output;
+  return rc;
+}
+
+int awsc_paginator_next_page_typed(void **page, awsc_page_iterator *p,
+                                   awsc_error *err) {
+  if (page)
+    *page = NULL;
+  if (!p || !page || !p->typed_output)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "next_page: NULL argument or not a typed paginator");
+  int rc = fetch_page(p, err);
+  if (rc <= 0)
+    return rc;
+  /* the page's arena becomes the output's: awsc_mem_free releases it */
+  rc = awsc_typed_output_make(page, p->typed_output, &p->page, &p->meta,
+                              p->page_arena);
+  if (rc)
+    return oom(err);
+  p->page_arena = NULL;
+  drop_page(p);
   return 0;
 }
 
@@ -623,11 +688,12 @@ static int to_json(const awsc_value *v, const awsc_shape *shape,
     awsc_buf_free(&b);
     return oom(err);
   }
-  *out = awsc_buf_detach(&b);
+  if (!(*out = awsc_out_from_buf(&b)))
+    return oom(err);
   return 0;
 }
 
-int awsc_paginator_next_page_json(awsc_page_iterator *p, char **page_json,
+int awsc_paginator_next_page_json(char **page_json, awsc_page_iterator *p,
                                   awsc_error *err) {
   if (page_json)
     *page_json = NULL;
@@ -669,7 +735,7 @@ static int page_items(awsc_page_iterator *p, awsc_error *err) {
   return 0;
 }
 
-int awsc_paginator_next_item_json(awsc_page_iterator *p, char **item_json,
+int awsc_paginator_next_item_json(char **item_json, awsc_page_iterator *p,
                                   awsc_error *err) {
   if (item_json)
     *item_json = NULL;
@@ -688,7 +754,7 @@ int awsc_paginator_next_item_json(awsc_page_iterator *p, char **item_json,
                  err);
 }
 
-int awsc_paginator_build_full_result_json(awsc_page_iterator *p, char **json,
+int awsc_paginator_build_full_result_json(char **json, awsc_page_iterator *p,
                                           awsc_error *err) {
   if (json)
     *json = NULL;

@@ -134,7 +134,7 @@ typedef enum next_step {
 static int step_credentials(awsc_call_state *st) {
   st->anonymous = (st->op->flags & AWSC_OF_NO_AUTH) != 0;
   if (!st->anonymous) {
-    int rc = awsc_session_get_credentials(st->c->session, &st->creds, st->err);
+    int rc = awsc_session_get_credentials(&st->creds, st->c->session, st->err);
     if (rc)
       return rc;
   }
@@ -486,7 +486,7 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
   if (st.chunked_live)
     awsc_aws_chunked_cleanup(&st.chunked);
   awsc_http_response_cleanup(&st.resp);
-  awsc_credentials_release(st.creds);
+  awsc_credentials_free(st.creds);
   return rc;
 }
 

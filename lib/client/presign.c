@@ -40,9 +40,9 @@ static int form_to_params(awsc_arena *a, const char *body, size_t len,
   return 0;
 }
 
-int awsc_generate_presigned_url(awsc_client *c, const char *operation,
-                                const char *params_json, int64_t expires_in,
-                                char **url_out, awsc_error *err) {
+int awsc_generate_presigned_url(char **url_out, awsc_client *c,
+                                const char *operation, const char *params_json,
+                                int64_t expires_in, awsc_error *err) {
   if (!c || !operation || !url_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_generate_presigned_url: NULL argument");
@@ -98,7 +98,7 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
   if (!rc)
     rc = awsc_client_target(c, &call, &sr, NULL, -1, &tgt, err);
   if (!rc)
-    rc = awsc_session_get_credentials(c->session, &creds, err);
+    rc = awsc_session_get_credentials(&creds, c->session, err);
   if (!rc) {
     awsc_sigv4_param *qp = NULL;
     size_t qn = sr.query_count;
@@ -164,10 +164,12 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
       awsc_buf_free(&url);
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
     } else {
-      *url_out = awsc_buf_detach(&url);
+      if (!(*url_out = awsc_out_from_buf(&url)))
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
     }
   }
   awsc_sigv4_result_cleanup(&sig);
-  awsc_credentials_release(creds);
+  awsc_credentials_free(creds);
   return rc;
 }

@@ -325,23 +325,22 @@ int awsc_typed_from_value(const awsc_shape *shape, const awsc_value *v,
 
 /* ---- outputs: one arena, a header in front of the struct ---- */
 
-#define OUTPUT_MAGIC 0x6177736f75747075ULL /* "awsoutpu" */
-
+/* Block layout: [output_header, padded] [awsc_out_tag] [the struct]. The
+ * tag right before the struct is what awsc_mem_free reads. */
 typedef struct output_header {
-  uint64_t magic;
   awsc_arena *arena;
   awsc_response_metadata meta;
 } output_header;
 
-#define HEADER_SIZE ((sizeof(output_header) + 15) & ~(size_t)15)
+#define HEADER_SIZE                                                            \
+  (((sizeof(output_header) + 15) & ~(size_t)15) + AWSC_OUT_TAG_SIZE)
 
-void awsc_output_free(void *output) {
-  if (!output)
-    return;
+static awsc_out_tag *output_tag(const void *output) {
+  return (awsc_out_tag *)((char *)output - AWSC_OUT_TAG_SIZE);
+}
+
+static void output_free(void *output) {
   output_header *h = (output_header *)((char *)output - HEADER_SIZE);
-  if (h->magic != OUTPUT_MAGIC)
-    return; /* not ours: refuse rather than corrupt the heap */
-  h->magic = 0;
   awsc_arena_free(h->arena);
 }
 
@@ -350,20 +349,43 @@ const awsc_response_metadata *awsc_output_metadata(const void *output) {
     return NULL;
   const output_header *h =
       (const output_header *)((const char *)output - HEADER_SIZE);
-  return h->magic == OUTPUT_MAGIC ? &h->meta : NULL;
+  const awsc_out_tag *t = output_tag(output);
+  return t->magic == AWSC_OUT_MAGIC_OUTPUT && t->free_fn == output_free
+             ? &h->meta
+             : NULL;
 }
 
-int awsc_invoke_typed(awsc_client *c, const awsc_service *svc,
+int awsc_typed_output_make(void **output, const awsc_shape *os,
+                           const awsc_value *v,
+                           const awsc_response_metadata *meta,
+                           awsc_arena *arena) {
+  size_t sz = os && os->c_size ? os->c_size : sizeof(awsc_empty);
+  char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
+  if (!block)
+    return AWSC_ENOMEM;
+  int rc = os ? struct_fill(os, v, arena, block + HEADER_SIZE) : 0;
+  if (rc)
+    return rc;
+  output_header *hdr = (output_header *)block;
+  hdr->arena = arena;
+  hdr->meta = *meta;
+  awsc_out_tag *t = output_tag(block + HEADER_SIZE);
+  t->free_fn = output_free;
+  t->magic = AWSC_OUT_MAGIC_OUTPUT;
+  *output = block + HEADER_SIZE;
+  return 0;
+}
+
+int awsc_invoke_typed(void **output, awsc_client *c, const awsc_service *svc,
                       const awsc_operation *op, const void *input,
-                      const awsc_body_sink *sink, void **output,
-                      awsc_error *err) {
-  return awsc_invoke_typed_ex(c, svc, op, input, sink, 0, output, err);
+                      const awsc_body_sink *sink, awsc_error *err) {
+  return awsc_invoke_typed_ex(output, c, svc, op, input, sink, 0, err);
 }
 
-int awsc_invoke_typed_ex(awsc_client *c, const awsc_service *svc,
+int awsc_invoke_typed_ex(void **output, awsc_client *c, const awsc_service *svc,
                          const awsc_operation *op, const void *input,
                          const awsc_body_sink *sink, unsigned flags,
-                         void **output, awsc_error *err) {
+                         awsc_error *err) {
   if (output)
     *output = NULL;
   if (!c)
@@ -402,23 +424,12 @@ int awsc_invoke_typed_ex(awsc_client *c, const awsc_service *svc,
   if (!rc)
     rc = awsc_client_invoke(c, &call, err);
   if (!rc && output) {
-    /* header and struct in one block: awsc_output_free finds the arena
-     * just before the pointer it is given */
-    const awsc_shape *os = op->output;
-    size_t sz = os && os->c_size ? os->c_size : sizeof(awsc_empty);
-    char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
-    if (!block)
-      rc = AWSC_ENOMEM;
-    else if (os)
-      rc = struct_fill(os, &call.output, arena, block + HEADER_SIZE);
-    if (!rc) {
-      output_header *hdr = (output_header *)block;
-      hdr->magic = OUTPUT_MAGIC;
-      hdr->arena = arena;
-      hdr->meta = call.meta;
-      *output = block + HEADER_SIZE;
+    /* header and struct in one block: awsc_mem_free finds the arena just
+     * before the pointer it is given */
+    rc = awsc_typed_output_make(output, op->output, &call.output, &call.meta,
+                                arena);
+    if (!rc)
       return 0;
-    }
     awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   }
   awsc_arena_free(arena);

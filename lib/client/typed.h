@@ -13,19 +13,48 @@
 #include "runtime/descriptor.h"
 #include "runtime/value.h"
 
-int awsc_invoke_typed(awsc_client *client, const awsc_service *svc,
-                      const awsc_operation *op, const void *input,
-                      const awsc_body_sink *sink, void **output,
+int awsc_invoke_typed(void **output, awsc_client *client,
+                      const awsc_service *svc, const awsc_operation *op,
+                      const void *input, const awsc_body_sink *sink,
                       awsc_error *err);
 
 /* awsc_invoke_typed with flags: AWSC_TYPED_COPY_SOURCE_ENCODED = the S3
  * CopySource is already percent-encoded (the transfer layer builds it as
  * botocore does from {Bucket, Key, VersionId}). */
 enum { AWSC_TYPED_COPY_SOURCE_ENCODED = 1u << 0 };
-int awsc_invoke_typed_ex(awsc_client *client, const awsc_service *svc,
-                         const awsc_operation *op, const void *input,
-                         const awsc_body_sink *sink, unsigned flags,
-                         void **output, awsc_error *err);
+int awsc_invoke_typed_ex(void **output, awsc_client *client,
+                         const awsc_service *svc, const awsc_operation *op,
+                         const void *input, const awsc_body_sink *sink,
+                         unsigned flags, awsc_error *err);
+
+/* A typed output in `arena`: the output header (arena, metadata) and the
+ * struct of shape `os` (NULL: awsc_empty) filled from `v`, in one block.
+ * On success the output owns the arena (awsc_mem_free frees it). */
+int awsc_typed_output_make(void **output, const awsc_shape *os,
+                           const awsc_value *v,
+                           const awsc_response_metadata *meta,
+                           awsc_arena *arena);
+
+/* The typed paginators' runtime (lib/client/paginate.c): `op` is the
+ * generated descriptor, whose input and output shapes carry the C
+ * layout. */
+typedef struct awsc_page_iterator awsc_page_iterator;
+typedef struct awsc_paginator_config awsc_paginator_config;
+int awsc_paginator_new_typed(awsc_page_iterator **out, awsc_client *client,
+                             const awsc_service *svc, const awsc_operation *op,
+                             const void *input,
+                             const awsc_paginator_config *config,
+                             awsc_error *err);
+int awsc_paginator_next_page_typed(void **page, awsc_page_iterator *p,
+                                   awsc_error *err);
+
+/* The typed waiters' runtime (lib/client/waiter.c): `op` is the generated
+ * descriptor of the waiter's operation (its input's C layout). */
+typedef struct awsc_waiter_config awsc_waiter_config;
+int awsc_client_wait_typed(awsc_client *client, const awsc_service *svc,
+                           const char *waiter, const awsc_operation *op,
+                           const void *input, const awsc_waiter_config *config,
+                           awsc_error *err);
 
 /* Struct -> value (input side). Checks required members recursively
  * (AWSC_EVALIDATION naming the member path). */

@@ -13,6 +13,7 @@
 #include "awsc/waiter.h"
 #include "client/jmespath.h"
 #include "client/paginate_internal.h"
+#include "client/typed.h"
 
 typedef enum matcher {
   M_STATUS = 0,
@@ -320,13 +321,16 @@ static int run(awsc_client *c, const awsc_waiter *w, const awsc_operation *op,
   }
 }
 
-int awsc_client_wait(awsc_client *client, const char *waiter,
-                     const char *input_json, const awsc_waiter_config *config,
-                     awsc_error *err) {
+/* awsc_client_wait with the parameters as JSON, or as a struct of the
+ * generated layout `typed` (then `input` points to it). */
+static int wait_for(awsc_client *client, const char *waiter,
+                    const char *input_json, const awsc_shape *typed,
+                    const void *input, const awsc_waiter_config *config,
+                    awsc_error *err) {
   if (!client || !waiter)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_client_wait: NULL argument");
-  if (config && config->version != AWSC_WAITER_CONFIG_VERSION)
+  if (config && !AWSC_VERSION_OK(config->version, AWSC_WAITER_CONFIG_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_waiter_config.version is %d, expected %d "
                           "(use AWSC_WAITER_CONFIG_INIT)",
@@ -357,7 +361,9 @@ int awsc_client_wait(awsc_client *client, const char *waiter,
   for (uint32_t i = 0; !rc && i < w->acceptor_count; i++)
     rc = setup_acceptor(&acs[i], w, &w->acceptors[i], a, err);
   awsc_value in;
-  if (!rc)
+  if (!rc && typed)
+    rc = awsc_typed_to_value(typed, input, a, &in, err);
+  else if (!rc)
     rc = awsc_client_input_from_json(op, input_json, a, &in, err);
   if (!rc) {
     int delay = config && config->delay_s ? config->delay_s : w->delay_s;
@@ -368,4 +374,27 @@ int awsc_client_wait(awsc_client *client, const char *waiter,
   }
   awsc_arena_free(a);
   return rc;
+}
+
+int awsc_client_wait(awsc_client *client, const char *waiter,
+                     const char *input_json, const awsc_waiter_config *config,
+                     awsc_error *err) {
+  return wait_for(client, waiter, input_json, NULL, NULL, config, err);
+}
+
+int awsc_client_wait_typed(awsc_client *client, const awsc_service *svc,
+                           const char *waiter, const awsc_operation *op,
+                           const void *input, const awsc_waiter_config *config,
+                           awsc_error *err) {
+  if (client && client->svc != svc &&
+      (!client->svc->service_id || !svc->service_id ||
+       strcmp(client->svc->service_id, svc->service_id) != 0))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "Waiter %s is one of %s, called with a %s client",
+                          waiter, svc->service_id ? svc->service_id : "?",
+                          client->svc->service_id ? client->svc->service_id
+                                                  : "?");
+  awsc_empty none = {0};
+  return wait_for(client, waiter, NULL, op->input,
+                  input ? input : (const void *)&none, config, err);
 }

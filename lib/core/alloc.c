@@ -68,8 +68,44 @@ void awsc_free(void *ptr) {
     g_alloc.free_fn(ptr, g_alloc.user_data);
 }
 
+_Static_assert(sizeof(awsc_out_tag) <= AWSC_OUT_TAG_SIZE, "tag fits");
+
+/* One free for all memory the library hands to the caller: the tag before
+ * the pointer says how. A pointer without a tag is left alone (a leak is
+ * better than a corrupted heap). */
 void awsc_mem_free(void *ptr) {
-  awsc_free(ptr);
+  if (!ptr)
+    return;
+  awsc_out_tag *t = (awsc_out_tag *)((char *)ptr - AWSC_OUT_TAG_SIZE);
+  if (t->magic == AWSC_OUT_MAGIC_PLAIN) {
+    t->magic = 0;
+    awsc_free(t);
+  } else if (t->magic == AWSC_OUT_MAGIC_OUTPUT && t->free_fn) {
+    t->magic = 0;
+    t->free_fn(ptr);
+  }
+}
+
+char *awsc_out_strndup(const char *s, size_t n) {
+  if (n > SIZE_MAX - AWSC_OUT_TAG_SIZE - 1)
+    return NULL;
+  char *block = awsc_malloc(AWSC_OUT_TAG_SIZE + n + 1);
+  if (!block)
+    return NULL;
+  awsc_out_tag *t = (awsc_out_tag *)block;
+  t->free_fn = NULL;
+  t->magic = AWSC_OUT_MAGIC_PLAIN;
+  char *p = block + AWSC_OUT_TAG_SIZE;
+  if (n)
+    memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *awsc_out_from_buf(awsc_buf *b) {
+  char *p = awsc_out_strndup(b->p ? b->p : "", b->len);
+  awsc_buf_free(b);
+  return p;
 }
 
 char *awsc_strdup(const char *s) {

@@ -17,6 +17,9 @@
 
 #define AWSC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define AWSC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* An options struct's version is accepted when 0 < version <= the one this
+ * library knows: an older caller's struct is a prefix of today's. */
+#define AWSC_VERSION_OK(v, current) ((v) > 0 && (v) <= (current))
 
 /* ---- allocation (alloc.c): every allocation goes through these ---- */
 void *awsc_malloc(size_t size);
@@ -60,6 +63,25 @@ int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap);
 void awsc_buf_reset(awsc_buf *b);         /* len = 0, keeps memory */
 void awsc_buf_free(awsc_buf *b);          /* frees and zeroes */
 char *awsc_buf_detach(awsc_buf *b);       /* caller frees with awsc_free */
+
+/* ---- memory handed to the caller (alloc.c) ----
+ * Everything the library returns for the caller to free (strings, typed
+ * outputs) carries this tag in the 16 bytes before the pointer, so that
+ * one function, awsc_mem_free, frees any of it: free_fn NULL = the tag
+ * starts an awsc_malloc block; else free_fn(ptr) frees it (typed outputs:
+ * their arena). */
+#define AWSC_OUT_MAGIC_PLAIN 0x6177736373747231ULL  /* "awscstr1" */
+#define AWSC_OUT_MAGIC_OUTPUT 0x617773636f757431ULL /* "awscout1" */
+typedef struct awsc_out_tag {
+  void (*free_fn)(void *ptr);
+  uint64_t magic;
+} awsc_out_tag;
+#define AWSC_OUT_TAG_SIZE ((size_t)16)
+/* A caller-owned copy of s[0..n) plus NUL (NULL: out of memory). */
+char *awsc_out_strndup(const char *s, size_t n);
+/* awsc_buf_detach as a caller-owned string; the buffer is freed either way
+ * (NULL: out of memory). */
+char *awsc_out_from_buf(awsc_buf *b);
 
 /* ---- arena (arena.c): many allocations, one free. Outputs live here. ---- */
 typedef struct awsc_arena awsc_arena;

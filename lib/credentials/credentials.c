@@ -81,7 +81,7 @@ awsc_credentials *awsc_credentials_ref(awsc_credentials *creds) {
   return creds;
 }
 
-void awsc_credentials_release(awsc_credentials *creds) {
+void awsc_credentials_free(awsc_credentials *creds) {
   if (!creds)
     return;
   if (atomic_fetch_sub_explicit(&creds->refs, 1, memory_order_acq_rel) != 1)
@@ -112,8 +112,9 @@ const char *awsc_credentials_source(const awsc_credentials *c) {
 
 /* ---- provider wrappers ---- */
 
-int awsc_credentials_provider_get(awsc_credentials_provider *provider,
-                                  awsc_credentials **out, awsc_error *err) {
+int awsc_credentials_provider_get(awsc_credentials **out,
+                                  awsc_credentials_provider *provider,
+                                  awsc_error *err) {
   if (!out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "credentials provider: out is NULL");
@@ -128,7 +129,7 @@ int awsc_credentials_provider_get(awsc_credentials_provider *provider,
                           provider->vtable->name ? provider->vtable->name
                                                  : "(unnamed)");
   if (rc != AWSC_OK && *out) {
-    awsc_credentials_release(*out);
+    awsc_credentials_free(*out);
     *out = NULL;
   }
   return rc;
@@ -172,7 +173,7 @@ void awsc_provider_free_simple(awsc_credentials_provider *p) {
 }
 
 static void static_destroy(awsc_credentials_provider *p) {
-  awsc_credentials_release(p->impl);
+  awsc_credentials_free(p->impl);
   awsc_free(p);
 }
 
@@ -226,7 +227,7 @@ static void cached_store(cached_impl *c, awsc_credentials *creds) {
   awsc_credentials *old = c->current;
   c->current = creds;
   pthread_mutex_unlock(&c->snap_lock);
-  awsc_credentials_release(old);
+  awsc_credentials_free(old);
 }
 
 /* As botocore's refresh_needed: nothing cached needs a load, credentials
@@ -247,7 +248,7 @@ static int cached_refresh(cached_impl *c, bool mandatory,
                           awsc_credentials **snap, awsc_error *err) {
   awsc_credentials *fresh = NULL;
   awsc_error inner_err = AWSC_ERROR_INIT;
-  int rc = awsc_credentials_provider_get(c->inner, &fresh, &inner_err);
+  int rc = awsc_credentials_provider_get(&fresh, c->inner, &inner_err);
   if (rc != AWSC_OK) {
     if (*snap) {
       awsc_log(c->logger, AWSC_LOG_WARN,
@@ -261,7 +262,7 @@ static int cached_refresh(cached_impl *c, bool mandatory,
     return rc;
   }
   if (fresh->expiration_ms != 0 && fresh->expiration_ms <= awsc_time_now_ms()) {
-    awsc_credentials_release(fresh);
+    awsc_credentials_free(fresh);
     awsc_log(c->logger, AWSC_LOG_WARN,
              "Credentials were refreshed, but the refreshed credentials are "
              "still expired.");
@@ -270,7 +271,7 @@ static int cached_refresh(cached_impl *c, bool mandatory,
                           "credentials are still expired.");
   }
   cached_store(c, awsc_credentials_ref(fresh));
-  awsc_credentials_release(*snap);
+  awsc_credentials_free(*snap);
   *snap = fresh;
   return AWSC_OK;
 }
@@ -286,7 +287,7 @@ static int cached_get(awsc_credentials_provider *p, awsc_credentials **out,
   int rc = AWSC_OK;
   if (pthread_mutex_trylock(&c->refresh_lock) == 0) {
     /* Someone may have refreshed between our look and the lock. */
-    awsc_credentials_release(snap);
+    awsc_credentials_free(snap);
     snap = cached_snapshot(c);
     if (refresh_needed(snap, c->advisory_ms))
       rc = cached_refresh(c, refresh_needed(snap, c->mandatory_ms), &snap,
@@ -296,7 +297,7 @@ static int cached_get(awsc_credentials_provider *p, awsc_credentials **out,
     /* Inside the mandatory window (or nothing loaded yet): wait for the
      * refresher, then refresh ourselves only if it did not succeed. */
     pthread_mutex_lock(&c->refresh_lock);
-    awsc_credentials_release(snap);
+    awsc_credentials_free(snap);
     snap = cached_snapshot(c);
     if (refresh_needed(snap, c->mandatory_ms))
       rc = cached_refresh(c, true, &snap, err);
@@ -305,7 +306,7 @@ static int cached_get(awsc_credentials_provider *p, awsc_credentials **out,
   /* else: advisory window while another thread refreshes - the current
    * snapshot is still good for a while. */
   if (rc != AWSC_OK) {
-    awsc_credentials_release(snap);
+    awsc_credentials_free(snap);
     return rc;
   }
   *out = snap;
@@ -315,7 +316,7 @@ static int cached_get(awsc_credentials_provider *p, awsc_credentials **out,
 static void cached_destroy(awsc_credentials_provider *p) {
   cached_impl *c = p->impl;
   awsc_credentials_provider_free(c->inner);
-  awsc_credentials_release(c->current);
+  awsc_credentials_free(c->current);
   pthread_mutex_destroy(&c->refresh_lock);
   pthread_mutex_destroy(&c->snap_lock);
   awsc_free(c);

@@ -25,7 +25,7 @@ static int chain_get(awsc_credentials_provider *p, awsc_credentials **out,
     awsc_log(c->logger, AWSC_LOG_DEBUG, "Looking for credentials via: %s",
              name);
     awsc_error sub_err = AWSC_ERROR_INIT;
-    int rc = awsc_credentials_provider_get(sub, out, &sub_err);
+    int rc = awsc_credentials_provider_get(out, sub, &sub_err);
     if (rc == AWSC_OK)
       return AWSC_OK;
     if (rc != AWSC_ENOTFOUND) {

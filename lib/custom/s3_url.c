@@ -6,8 +6,9 @@
 
 #include "custom/custom.h"
 
-int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
-                       int style, char **url_out, awsc_error *err) {
+int awsc_s3_object_url(char **url_out, awsc_client *c, const char *bucket,
+                       const char *key, awsc_s3_url_style style,
+                       awsc_error *err) {
   if (!c || !bucket || !key || !url_out)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url: NULL argument");
@@ -15,7 +16,7 @@ int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
   if (c->svc->hooks != &awsc_s3_hooks)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url needs an S3 client");
-  if (style < 0 || style > 2)
+  if ((int)style < 0 || (int)style > 2)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_s3_object_url: style must be 0, 1 or 2");
   const awsc_operation *op = awsc_service_find_operation(c->svc, "GetObject");
@@ -77,7 +78,9 @@ int awsc_s3_object_url(awsc_client *c, const char *bucket, const char *key,
       awsc_buf_free(&u);
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
     } else {
-      *url_out = awsc_buf_detach(&u);
+      if (!(*url_out = awsc_out_from_buf(&u)))
+        rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory");
     }
   }
   awsc_arena_free(a);

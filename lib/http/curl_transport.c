@@ -556,7 +556,7 @@ static void curl_destroy(awsc_transport *tp) {
 static const awsc_transport_vtable curl_vtable = {curl_send, curl_destroy};
 
 static int check_options(const awsc_curl_options *o, awsc_error *err) {
-  if (o->version != AWSC_CURL_OPTIONS_VERSION)
+  if (!AWSC_VERSION_OK(o->version, AWSC_CURL_OPTIONS_VERSION))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_curl_options.version is %d, expected %d "
                           "(use AWSC_CURL_OPTIONS_INIT)",
@@ -663,8 +663,8 @@ int awsc_transport_curl_new(awsc_transport **out,
   return AWSC_OK;
 }
 
-int awsc_transport_curl_stats(awsc_transport *transport,
-                              awsc_transport_stats *stats) {
+int awsc_transport_curl_stats(awsc_transport_stats *stats,
+                              awsc_transport *transport) {
   if (!transport || !stats || transport->vtable != &curl_vtable)
     return AWSC_EINVAL;
   curl_transport *t = transport->impl;

@@ -70,6 +70,13 @@ static int bad_option(awsc_error *err, const char *what) {
 
 static const char *nonempty(const char *s) { return (s && *s) ? s : NULL; }
 
+/* An enum option as the text the resolver checks: NULL when left to the
+ * default, a value the resolver refuses when it is out of range. */
+static const char *enum_option(int value, const char *name) {
+  if (value == 0)
+    return NULL;
+  return name ? name : "(unknown enum value)";
+}
 static int copy_setting(awsc_session *s, const char **dst, const char *v,
                         awsc_error *err) {
   *dst = NULL;
@@ -128,7 +135,7 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
   if ((rc = resolve_region(s, o, err)))
     return rc;
 
-  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_RETRY_MODE, o->retry_mode,
+  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_RETRY_MODE, enum_option(o->retry_mode, awsc_retry_mode_name(o->retry_mode)),
                                  &v, err)))
     return rc;
   s->retry_mode = awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, v.choice);
@@ -149,7 +156,10 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
   }
 
   if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_ADDRESSING_STYLE,
-                                 o->addressing_style, &v, err)))
+                                 enum_option(o->addressing_style,
+                                             awsc_s3_addressing_style_name(
+                                                 o->addressing_style)),
+                                 &v, err)))
     return rc;
   s->addressing_style =
       awsc_setting_choice_name(AWSC_SETTING_ADDRESSING_STYLE, v.choice);
@@ -194,7 +204,7 @@ static int make_static_provider(awsc_session *s, const awsc_session_options *o,
     return rc == AWSC_ENOMEM ? oom(err)
                              : bad_option(err, "invalid explicit credentials");
   rc = awsc_credentials_provider_static_new(&s->provider, creds);
-  awsc_credentials_release(creds);
+  awsc_credentials_free(creds);
   if (rc)
     return rc == AWSC_ENOMEM ? oom(err)
                              : bad_option(err, "invalid explicit credentials");
@@ -209,7 +219,7 @@ int awsc_session_new(awsc_session **out, const awsc_session_options *options,
   *out = NULL;
   awsc_session_options defaults = AWSC_SESSION_OPTIONS_INIT;
   const awsc_session_options *o = options ? options : &defaults;
-  if (o->version != AWSC_SESSION_OPTIONS_VERSION)
+  if (!AWSC_VERSION_OK(o->version, AWSC_SESSION_OPTIONS_VERSION))
     return bad_option(err, "unsupported options version (use "
                            "AWSC_SESSION_OPTIONS_INIT)");
   bool have_ak = nonempty(o->access_key_id) != NULL;
@@ -349,16 +359,45 @@ const char *awsc_session_profile_name(const awsc_session *s) {
   return s ? awsc_config_profile_name(s->cfg) : NULL;
 }
 
-const char *awsc_session_retry_mode(const awsc_session *s) {
-  return s ? s->retry_mode : NULL;
+/* The enums of session.h and their config-file spellings. */
+static const char *const retry_modes[] = {NULL, "legacy", "standard",
+                                          "adaptive"};
+static const char *const addressing_styles[] = {NULL, "auto", "path",
+                                                "virtual"};
+
+const char *awsc_retry_mode_name(awsc_retry_mode mode) {
+  return (int)mode > 0 && (int)mode < (int)AWSC_ARRAY_LEN(retry_modes)
+             ? retry_modes[mode]
+             : NULL;
+}
+
+const char *awsc_s3_addressing_style_name(awsc_s3_addressing_style style) {
+  return (int)style > 0 && (int)style < (int)AWSC_ARRAY_LEN(addressing_styles)
+             ? addressing_styles[style]
+             : NULL;
+}
+
+static int enum_index(const char *const *names, size_t n, const char *v) {
+  for (size_t i = 1; v && i < n; i++)
+    if (strcmp(names[i], v) == 0)
+      return (int)i;
+  return 1;
+}
+
+awsc_retry_mode awsc_session_retry_mode(const awsc_session *s) {
+  return (awsc_retry_mode)enum_index(retry_modes, AWSC_ARRAY_LEN(retry_modes),
+                                     s ? s->retry_mode : NULL);
 }
 
 int awsc_session_max_attempts(const awsc_session *s) {
   return s ? s->max_attempts : 0;
 }
 
-const char *awsc_session_addressing_style(const awsc_session *s) {
-  return s ? s->addressing_style : NULL;
+awsc_s3_addressing_style
+awsc_session_addressing_style(const awsc_session *s) {
+  return (awsc_s3_addressing_style)enum_index(
+      addressing_styles, AWSC_ARRAY_LEN(addressing_styles),
+      s ? s->addressing_style : NULL);
 }
 
 const char *awsc_session_get_config(const awsc_session *s, const char *key,
@@ -584,7 +623,7 @@ static int provider_locked(awsc_session *s, awsc_error *err) {
   return 0;
 }
 
-int awsc_session_get_credentials(awsc_session *s, awsc_credentials **out,
+int awsc_session_get_credentials(awsc_credentials **out, awsc_session *s,
                                  awsc_error *err) {
   if (out)
     *out = NULL;
@@ -597,7 +636,7 @@ int awsc_session_get_credentials(awsc_session *s, awsc_credentials **out,
   if (rc)
     return rc;
   /* The provider is immutable once built and thread-safe itself. */
-  rc = awsc_credentials_provider_get(s->provider, out, err);
+  rc = awsc_credentials_provider_get(out, s->provider, err);
   if (rc == AWSC_ENOTFOUND)
     return awsc_error_set(err, AWSC_ECREDENTIALS, AWSC_ERROR_CREDENTIALS,
                           "Unable to locate credentials");

@@ -34,7 +34,7 @@ static int role_get(awsc_credentials_provider *p, awsc_credentials **out,
   *out = NULL;
   awsc_credentials *src = NULL;
   awsc_error serr = AWSC_ERROR_INIT;
-  int rc = awsc_credentials_provider_get(r->source, &src, &serr);
+  int rc = awsc_credentials_provider_get(&src, r->source, &serr);
   if (rc == AWSC_ENOTFOUND) {
     if (r->source_is_profile)
       return awsc_error_set(err, AWSC_ECONFIG, AWSC_ERROR_CONFIG,
@@ -53,10 +53,10 @@ static int role_get(awsc_credentials_provider *p, awsc_credentials **out,
 
   awsc_client *sts = NULL;
   rc = awsc_sts_client_new(&sts, r->cfg, r->transport, src, err);
-  awsc_credentials_release(src);
+  awsc_credentials_free(src);
   if (rc)
     return rc;
-  awsc_sts_assume_role_input in;
+  awsc_sts_AssumeRoleRequest in;
   memset(&in, 0, sizeof(in));
   in.role_arn = r->role_arn;
   in.role_session_name = r->session_name;
@@ -65,8 +65,8 @@ static int role_get(awsc_credentials_provider *p, awsc_credentials **out,
     in.duration_seconds = r->duration_seconds;
     in.has_duration_seconds = true;
   }
-  awsc_sts_assume_role_output *o = NULL;
-  rc = awsc_sts_assume_role(sts, &in, &o, err);
+  awsc_sts_AssumeRoleResponse *o = NULL;
+  rc = awsc_sts_assume_role(&o, sts, &in, err);
   awsc_client_free(sts);
   if (rc)
     return rc;
@@ -74,7 +74,7 @@ static int role_get(awsc_credentials_provider *p, awsc_credentials **out,
                                  AWSC_PROVIDER_NAME_ASSUME_ROLE, "AssumeRole",
                                  err);
   awsc_sts_output_wipe(o->credentials);
-  awsc_output_free(o);
+  awsc_mem_free(o);
   return rc;
 }
 

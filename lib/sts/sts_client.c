@@ -61,7 +61,7 @@ int awsc_sts_client_new(awsc_client **out, const awsc_config *cfg,
 }
 
 int awsc_sts_credentials_from(awsc_credentials **out,
-                              const awsc_sts_credentials *c,
+                              const awsc_sts_Credentials *c,
                               const char *source, const char *operation,
                               awsc_error *err) {
   *out = NULL;
@@ -83,7 +83,7 @@ int awsc_sts_credentials_from(awsc_credentials **out,
   return 0;
 }
 
-void awsc_sts_output_wipe(const awsc_sts_credentials *c) {
+void awsc_sts_output_wipe(const awsc_sts_Credentials *c) {
   if (!c)
     return;
   /* The strings live in the output's own (non-const) block. */

@@ -115,12 +115,12 @@ int awsc_sts_client_new(awsc_client **out, const awsc_config *cfg,
  * key is missing). The output's secret strings are wiped afterwards by
  * awsc_sts_output_wipe. */
 int awsc_sts_credentials_from(awsc_credentials **out,
-                              const awsc_sts_credentials *c,
+                              const awsc_sts_Credentials *c,
                               const char *source, const char *operation,
                               awsc_error *err);
 /* Wipe the secret key and token of an STS output's credentials before
  * the output is freed (they live in the output's block). */
-void awsc_sts_output_wipe(const awsc_sts_credentials *c);
+void awsc_sts_output_wipe(const awsc_sts_Credentials *c);
 
 /* "awsc-session-<epoch seconds>" into buf. */
 void awsc_sts_default_session_name(char *buf, size_t size);

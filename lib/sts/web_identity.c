@@ -75,13 +75,13 @@ static int wi_get(awsc_credentials_provider *p, awsc_credentials **out,
     awsc_buf_free_secret(&token);
     return rc;
   }
-  awsc_sts_assume_role_with_web_identity_input in;
+  awsc_sts_AssumeRoleWithWebIdentityRequest in;
   memset(&in, 0, sizeof(in));
   in.role_arn = w->role_arn;
   in.role_session_name = w->session_name;
   in.web_identity_token = token.p;
-  awsc_sts_assume_role_with_web_identity_output *o = NULL;
-  rc = awsc_sts_assume_role_with_web_identity(sts, &in, &o, err);
+  awsc_sts_AssumeRoleWithWebIdentityResponse *o = NULL;
+  rc = awsc_sts_assume_role_with_web_identity(&o, sts, &in, err);
   awsc_client_free(sts);
   awsc_buf_free_secret(&token);
   if (rc)
@@ -90,7 +90,7 @@ static int wi_get(awsc_credentials_provider *p, awsc_credentials **out,
                                  AWSC_PROVIDER_NAME_WEB_IDENTITY,
                                  "AssumeRoleWithWebIdentity", err);
   awsc_sts_output_wipe(o->credentials);
-  awsc_output_free(o);
+  awsc_mem_free(o);
   return rc;
 }
 

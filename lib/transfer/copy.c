@@ -59,29 +59,29 @@ static int invoke_copy(xfer *x, const char *operation, const void *in,
   if (!op)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "S3 is not built into this library");
-  return awsc_invoke_typed_ex(x->client, svc, op, in, NULL,
-                              AWSC_TYPED_COPY_SOURCE_ENCODED, out, err);
+  return awsc_invoke_typed_ex(out, x->client, svc, op, in,
+                              NULL, AWSC_TYPED_COPY_SOURCE_ENCODED, err);
 }
 
 static int copy_single(xfer *x) {
-  awsc_s3_copy_object_input *in = NULL;
+  awsc_s3_CopyObjectRequest *in = NULL;
   int rc = xfer_input(x, "CopyObject", NULL, 0, true, (void **)&in);
   if (rc)
     return rc;
-  awsc_s3_copy_object_output *out = NULL;
+  awsc_s3_CopyObjectOutput *out = NULL;
   if ((rc = invoke_copy(x, "CopyObject", in, (void **)&out, x->err)))
     return rc;
   xfer_result(x, x->total, 0,
               out->copy_object_result ? out->copy_object_result->e_tag : NULL,
               out->version_id, false);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return xfer_progress_add(x, x->total, x->err);
 }
 
 /* What CopyObject's default MetadataDirective COPY would keep, unless the
  * ExtraArgs say otherwise (strings borrowed from h, which outlives cin). */
-static void carry_properties(xfer *x, awsc_s3_create_multipart_upload_input *c,
-                             const awsc_s3_head_object_output *h) {
+static void carry_properties(xfer *x, awsc_s3_CreateMultipartUploadRequest *c,
+                             const awsc_s3_HeadObjectOutput *h) {
   const char *md = xfer_arg_str(x, "MetadataDirective");
   if (md && strcasecmp(md, "REPLACE") == 0)
     return;
@@ -107,10 +107,10 @@ static void carry_properties(xfer *x, awsc_s3_create_multipart_upload_input *c,
 
 /* The plan and the outcome of a multipart copy. */
 typedef struct mpc {
-  const awsc_s3_upload_part_copy_input *base;
+  const awsc_s3_UploadPartCopyRequest *base;
   const char *upload_id;
   uint64_t part_size;
-  awsc_s3_completed_part *parts; /* [n] */
+  awsc_s3_CompletedPart *parts; /* [n] */
   const char **etags;            /* [n] */
 } mpc;
 
@@ -124,16 +124,16 @@ static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
   char range[64];
   snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)off,
            (unsigned long long)(off + len - 1));
-  awsc_s3_upload_part_copy_input in = *m->base;
+  awsc_s3_UploadPartCopyRequest in = *m->base;
   in.upload_id = m->upload_id;
   in.part_number = (int32_t)(i + 1);
   in.has_part_number = true;
   in.copy_source_range = range;
-  awsc_s3_upload_part_copy_output *out = NULL;
+  awsc_s3_UploadPartCopyOutput *out = NULL;
   int rc = invoke_copy(x, "UploadPartCopy", &in, (void **)&out, err);
   if (rc)
     return rc;
-  const awsc_s3_copy_part_result *r = out->copy_part_result;
+  const awsc_s3_CopyPartResult *r = out->copy_part_result;
   const char *e = r && r->e_tag && *r->e_tag ? r->e_tag : NULL;
   const char *ck = !r                          ? NULL
                    : x->alg == XFER_ALG_CRC32  ? r->checksum_crc32
@@ -143,7 +143,7 @@ static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
   /* the output dies below: what is kept moves into the arena */
   const char *e_copy = xfer_strdup(x, e);
   const char *ck_copy = xfer_strdup(x, ck);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   if (!e)
     return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "UploadPartCopy of part %u of %s answered without "
@@ -152,7 +152,7 @@ static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
   if (!e_copy || (ck && !ck_copy))
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  awsc_s3_completed_part *p = &m->parts[i];
+  awsc_s3_CompletedPart *p = &m->parts[i];
   p->part_number = (int32_t)(i + 1);
   p->has_part_number = true;
   p->e_tag = e_copy;
@@ -161,18 +161,18 @@ static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
   return xfer_progress_add(x, len, err);
 }
 
-static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
+static int copy_multipart(xfer *x, const awsc_s3_HeadObjectOutput *h,
                           const char *copy_source, const char *etag) {
   uint64_t ps = xfer_part_size(x->chunksize, x->total);
   uint32_t n = (uint32_t)(x->total / ps + (x->total % ps != 0));
-  awsc_s3_completed_part *parts =
+  awsc_s3_CompletedPart *parts =
       awsc_arena_calloc(x->arena, n, sizeof(*parts));
   const char **etags = awsc_arena_calloc(x->arena, n, sizeof(*etags));
   if (!parts || !etags)
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
-  awsc_s3_upload_part_copy_input *base = NULL;
-  awsc_s3_create_multipart_upload_input *cin = NULL;
+  awsc_s3_UploadPartCopyRequest *base = NULL;
+  awsc_s3_CreateMultipartUploadRequest *cin = NULL;
   int rc = xfer_input(x, "UploadPartCopy", part_copy_args,
                       AWSC_ARRAY_LEN(part_copy_args), false, (void **)&base);
   rc = rc ? rc
@@ -185,14 +185,14 @@ static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
     base->copy_source_if_match = etag;
   carry_properties(x, cin, h);
 
-  awsc_s3_create_multipart_upload_output *cout = NULL;
-  if ((rc = awsc_s3_create_multipart_upload(x->client, cin, &cout, x->err)))
+  awsc_s3_CreateMultipartUploadOutput *cout = NULL;
+  if ((rc = awsc_s3_create_multipart_upload(&cout, x->client, cin, x->err)))
     return rc;
   const char *upload_id = cout->upload_id && *cout->upload_id
                               ? awsc_arena_strdup(x->arena, cout->upload_id)
                               : NULL;
   bool no_id = !cout->upload_id || !*cout->upload_id;
-  awsc_output_free(cout);
+  awsc_mem_free(cout);
   if (no_id)
     return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "CreateMultipartUpload answered without an "
@@ -212,7 +212,7 @@ static int copy_multipart(xfer *x, const awsc_s3_head_object_output *h,
 
 static int copy(xfer *x, const awsc_s3_copy_source *src,
                 const char *copy_source) {
-  awsc_s3_head_object_input *hin = NULL;
+  awsc_s3_HeadObjectRequest *hin = NULL;
   int rc = xfer_input(x, "HeadObject", head_args, AWSC_ARRAY_LEN(head_args),
                       false, (void **)&hin);
   if (rc)
@@ -220,8 +220,8 @@ static int copy(xfer *x, const awsc_s3_copy_source *src,
   hin->bucket = src->bucket;
   hin->key = src->key;
   hin->version_id = src->version_id;
-  awsc_s3_head_object_output *h = NULL;
-  if ((rc = awsc_s3_head_object(x->client, hin, &h, x->err)))
+  awsc_s3_HeadObjectOutput *h = NULL;
+  if ((rc = awsc_s3_head_object(&h, x->client, hin, x->err)))
     return rc;
   x->total = h->has_content_length && h->content_length > 0
                  ? (uint64_t)h->content_length
@@ -231,7 +231,7 @@ static int copy(xfer *x, const awsc_s3_copy_source *src,
   else
     rc = copy_multipart(x, h, copy_source,
                         h->e_tag && *h->e_tag ? h->e_tag : NULL);
-  awsc_output_free(h);
+  awsc_mem_free(h);
   return rc;
 }
 
@@ -266,7 +266,7 @@ static int managed_copy(awsc_s3_transfer_result *result, awsc_client *client,
 int awsc_s3_copy(awsc_s3_transfer_result *result, awsc_client *client,
                  const awsc_s3_copy_source *source, const char *bucket,
                  const char *key,
-                 const struct awsc_s3_copy_object_request *extra_args,
+                 const struct awsc_s3_CopyObjectRequest *extra_args,
                  const awsc_s3_transfer_config *config, awsc_error *err) {
   xfer_extra extra = {NULL, extra_args};
   return managed_copy(result, client, source, bucket, key, &extra, config, err);

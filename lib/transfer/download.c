@@ -27,7 +27,7 @@
 typedef struct dl_job {
   int fd;
   const char *tmp;
-  const awsc_s3_get_object_input *base;
+  const awsc_s3_GetObjectRequest *base;
   const char *etag;
   uint64_t chunk; /* bytes per ranged GET */
 } dl_job;
@@ -110,7 +110,7 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
     d.len = len;
     d.pos = 0;
     d.restarted = false;
-    awsc_s3_get_object_input in = *job->base;
+    awsc_s3_GetObjectRequest in = *job->base;
     if (job->etag)
       in.if_match = job->etag;
     if (ranged)
@@ -120,8 +120,8 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
     sink.kind = AWSC_SINK_CALLBACK;
     sink.write = sink_write;
     sink.user_data = &d;
-    awsc_s3_get_object_output *out = NULL;
-    int rc = awsc_s3_get_object_to(x->client, &in, &sink, &out, err);
+    awsc_s3_GetObjectOutput *out = NULL;
+    int rc = awsc_s3_get_object_to(&out, x->client, &in, &sink, err);
     if (rc) {
       if (d.cancelled) /* err now holds the transport's words */
         return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
@@ -151,7 +151,7 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
     const awsc_response_metadata *meta = awsc_output_metadata(out);
     int status = meta ? meta->http_status : 200;
     bool other = job->etag && out->e_tag && strcmp(out->e_tag, job->etag) != 0;
-    awsc_output_free(out);
+    awsc_mem_free(out);
     if (other) /* a server that ignores If-Match */
       return changed(x, err, status);
     if (d.pos == len)
@@ -203,14 +203,14 @@ static int open_temp(xfer *x, const char *target, char **path, int *fd) {
 }
 
 static int download(xfer *x, const char *filename) {
-  awsc_s3_head_object_input *hin = NULL;
-  awsc_s3_get_object_input *gin = NULL;
+  awsc_s3_HeadObjectRequest *hin = NULL;
+  awsc_s3_GetObjectRequest *gin = NULL;
   int rc = xfer_input(x, "HeadObject", NULL, 0, true, (void **)&hin);
   rc = rc ? rc : xfer_input(x, "GetObject", NULL, 0, true, (void **)&gin);
   if (rc)
     return rc;
-  awsc_s3_head_object_output *h = NULL;
-  if ((rc = awsc_s3_head_object(x->client, hin, &h, x->err)))
+  awsc_s3_HeadObjectOutput *h = NULL;
+  if ((rc = awsc_s3_head_object(&h, x->client, hin, x->err)))
     return rc;
   x->total = h->has_content_length && h->content_length > 0
                  ? (uint64_t)h->content_length
@@ -220,7 +220,7 @@ static int download(xfer *x, const char *filename) {
   const char *version =
       h->version_id ? awsc_arena_strdup(x->arena, h->version_id) : NULL;
   bool lost = (h->e_tag && *h->e_tag && !etag) || (h->version_id && !version);
-  awsc_output_free(h);
+  awsc_mem_free(h);
   if (lost)
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
@@ -279,7 +279,7 @@ static int download_file(awsc_s3_transfer_result *result, awsc_client *client,
 int awsc_s3_download_file(awsc_s3_transfer_result *result, awsc_client *client,
                           const char *bucket, const char *key,
                           const char *filename,
-                          const struct awsc_s3_get_object_request *extra_args,
+                          const struct awsc_s3_GetObjectRequest *extra_args,
                           const awsc_s3_transfer_config *config,
                           awsc_error *err) {
   xfer_extra extra = {NULL, extra_args};

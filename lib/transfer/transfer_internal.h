@@ -210,7 +210,7 @@ bool xfer_multipart_etag(const char *const *part_etags, size_t n, char *out,
 /* CompleteMultipartUpload of x->bucket/x->key with the parts (in order,
  * etags[i] the ETag of parts[i]) and fill x->result. */
 int xfer_complete(xfer *x, const char *upload_id,
-                  const awsc_s3_completed_part *parts, const char **etags,
+                  const awsc_s3_CompletedPart *parts, const char **etags,
                   uint32_t n);
 
 /* Abort a multipart upload after a failure; the original error in x->err

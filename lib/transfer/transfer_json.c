@@ -243,7 +243,9 @@ static int run(char **json_out, awsc_client *client, const op_spec *op,
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   }
-  *json_out = awsc_buf_detach(&out);
+  if (!(*json_out = awsc_out_from_buf(&out)))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
   return 0;
 }
 

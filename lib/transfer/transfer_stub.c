@@ -15,7 +15,7 @@ static int unsupported(awsc_error *err) {
 int awsc_s3_upload_file(awsc_s3_transfer_result *result, awsc_client *client,
                         const char *filename, const char *bucket,
                         const char *key,
-                        const struct awsc_s3_put_object_request *extra_args,
+                        const struct awsc_s3_PutObjectRequest *extra_args,
                         const awsc_s3_transfer_config *config,
                         awsc_error *err) {
   (void)result, (void)client, (void)filename, (void)bucket, (void)key;
@@ -37,7 +37,7 @@ int awsc_s3_upload_file_json(awsc_s3_transfer_result *result,
 int awsc_s3_upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
                            awsc_read_fn read, void *user_data, uint64_t size,
                            const char *bucket, const char *key,
-                           const struct awsc_s3_put_object_request *extra_args,
+                           const struct awsc_s3_PutObjectRequest *extra_args,
                            const awsc_s3_transfer_config *config,
                            awsc_error *err) {
   (void)result, (void)client, (void)read, (void)user_data, (void)size;
@@ -60,7 +60,7 @@ int awsc_s3_upload_fileobj_json(awsc_s3_transfer_result *result,
 int awsc_s3_download_file(awsc_s3_transfer_result *result, awsc_client *client,
                           const char *bucket, const char *key,
                           const char *filename,
-                          const struct awsc_s3_get_object_request *extra_args,
+                          const struct awsc_s3_GetObjectRequest *extra_args,
                           const awsc_s3_transfer_config *config,
                           awsc_error *err) {
   (void)result, (void)client, (void)bucket, (void)key, (void)filename;
@@ -82,7 +82,7 @@ int awsc_s3_download_file_json(awsc_s3_transfer_result *result,
 int awsc_s3_copy(awsc_s3_transfer_result *result, awsc_client *client,
                  const awsc_s3_copy_source *source, const char *bucket,
                  const char *key,
-                 const struct awsc_s3_copy_object_request *extra_args,
+                 const struct awsc_s3_CopyObjectRequest *extra_args,
                  const awsc_s3_transfer_config *config, awsc_error *err) {
   (void)result, (void)client, (void)source, (void)bucket, (void)key;
   (void)extra_args, (void)config;

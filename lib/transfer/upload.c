@@ -97,7 +97,7 @@ static int part_body(xfer *x, const up_src *s, const uint8_t *data,
 }
 
 static int put_single(xfer *x, up_src *s) {
-  awsc_s3_put_object_input *in = NULL;
+  awsc_s3_PutObjectRequest *in = NULL;
   int rc = xfer_input(x, "PutObject", NULL, 0, true, (void **)&in);
   if (!rc && s->read)
     rc = read_stream(x, s, s->buf, x->total, x->err);
@@ -112,12 +112,12 @@ static int put_single(xfer *x, up_src *s) {
   if (d.md5[0])
     in->content_md5 = d.md5;
   SET_CHECKSUM(in, x->alg, d.checksum);
-  awsc_s3_put_object_output *out = NULL;
-  rc = awsc_s3_put_object(x->client, in, &out, x->err);
+  awsc_s3_PutObjectOutput *out = NULL;
+  rc = awsc_s3_put_object(&out, x->client, in, x->err);
   if (rc)
     return rc;
   xfer_result(x, x->total, 0, out->e_tag, out->version_id, false);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return xfer_progress_add(x, x->total, x->err);
 }
 
@@ -127,9 +127,9 @@ typedef struct mpu {
   const char *upload_id;
   uint64_t part_size;
   uint32_t n;
-  awsc_s3_completed_part *parts; /* [n], filled by upload_part */
+  awsc_s3_CompletedPart *parts; /* [n], filled by upload_part */
   const char **etags;            /* [n] */
-  const awsc_s3_upload_part_input *base;
+  const awsc_s3_UploadPartRequest *base;
 } mpu;
 
 static uint64_t part_len(const xfer *x, const mpu *m, uint32_t i) {
@@ -148,7 +148,7 @@ static int upload_part(xfer *x, const mpu *m, uint32_t i, const uint8_t *data,
   int rc = part_body(x, m->src, data, off, len, &body, &d, err);
   if (rc)
     return rc;
-  awsc_s3_upload_part_input in = *m->base;
+  awsc_s3_UploadPartRequest in = *m->base;
   in.upload_id = m->upload_id;
   in.part_number = (int32_t)(i + 1);
   in.has_part_number = true;
@@ -158,18 +158,18 @@ static int upload_part(xfer *x, const mpu *m, uint32_t i, const uint8_t *data,
   if (d.md5[0])
     in.content_md5 = d.md5;
   SET_CHECKSUM(&in, x->alg, d.checksum);
-  awsc_s3_upload_part_output *out = NULL;
-  rc = awsc_s3_upload_part(x->client, &in, &out, err);
+  awsc_s3_UploadPartOutput *out = NULL;
+  rc = awsc_s3_upload_part(&out, x->client, &in, err);
   if (rc)
     return rc;
-  awsc_s3_completed_part *p = &m->parts[i];
+  awsc_s3_CompletedPart *p = &m->parts[i];
   p->part_number = (int32_t)(i + 1);
   p->has_part_number = true;
   p->e_tag = xfer_strdup(x, out->e_tag);
   const char *ck = d.checksum[0] ? xfer_strdup(x, d.checksum) : NULL;
   SET_CHECKSUM(p, x->alg, ck);
   bool no_etag = !out->e_tag || !*out->e_tag;
-  awsc_output_free(out);
+  awsc_mem_free(out);
   if (no_etag)
     return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "UploadPart of part %u of %s answered without an "
@@ -355,25 +355,25 @@ static int put_multipart(xfer *x, up_src *s) {
   m.etags = awsc_arena_calloc(x->arena, m.n, sizeof(*m.etags));
   if (!m.parts || !m.etags)
     return oom(x->err);
-  awsc_s3_upload_part_input *base = NULL;
+  awsc_s3_UploadPartRequest *base = NULL;
   int rc = xfer_input(x, "UploadPart", part_args, AWSC_ARRAY_LEN(part_args),
                       false, (void **)&base);
   m.base = base;
   if (rc)
     return rc;
 
-  awsc_s3_create_multipart_upload_input *cin = NULL;
+  awsc_s3_CreateMultipartUploadRequest *cin = NULL;
   rc = xfer_input(x, "CreateMultipartUpload", NULL, 0, true, (void **)&cin);
   if (rc)
     return rc;
-  awsc_s3_create_multipart_upload_output *cout = NULL;
-  rc = awsc_s3_create_multipart_upload(x->client, cin, &cout, x->err);
+  awsc_s3_CreateMultipartUploadOutput *cout = NULL;
+  rc = awsc_s3_create_multipart_upload(&cout, x->client, cin, x->err);
   if (rc)
     return rc;
   m.upload_id =
       cout->upload_id ? awsc_arena_strdup(x->arena, cout->upload_id) : NULL;
   bool no_id = !cout->upload_id || !*cout->upload_id;
-  awsc_output_free(cout);
+  awsc_mem_free(cout);
   if (no_id)
     return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "CreateMultipartUpload answered without an "
@@ -440,7 +440,7 @@ static int upload_file(awsc_s3_transfer_result *result, awsc_client *client,
 int awsc_s3_upload_file(awsc_s3_transfer_result *result, awsc_client *client,
                         const char *filename, const char *bucket,
                         const char *key,
-                        const struct awsc_s3_put_object_request *extra_args,
+                        const struct awsc_s3_PutObjectRequest *extra_args,
                         const awsc_s3_transfer_config *config,
                         awsc_error *err) {
   xfer_extra extra = {NULL, extra_args};
@@ -489,7 +489,7 @@ static int upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
 int awsc_s3_upload_fileobj(awsc_s3_transfer_result *result, awsc_client *client,
                            awsc_read_fn read, void *user_data, uint64_t size,
                            const char *bucket, const char *key,
-                           const struct awsc_s3_put_object_request *extra_args,
+                           const struct awsc_s3_PutObjectRequest *extra_args,
                            const awsc_s3_transfer_config *config,
                            awsc_error *err) {
   xfer_extra extra = {NULL, extra_args};

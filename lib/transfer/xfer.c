@@ -544,7 +544,7 @@ void xfer_abort(xfer *x, const char *bucket, const char *key,
                                         {"ExpectedBucketOwner", NULL}};
   awsc_error aerr = AWSC_ERROR_INIT;
   awsc_error *keep = x->err;
-  awsc_s3_abort_multipart_upload_input *in = NULL;
+  awsc_s3_AbortMultipartUploadRequest *in = NULL;
   x->err = &aerr;
   int rc = xfer_input(x, "AbortMultipartUpload", abort_args,
                       AWSC_ARRAY_LEN(abort_args), false, (void **)&in);
@@ -552,7 +552,7 @@ void xfer_abort(xfer *x, const char *bucket, const char *key,
     in->bucket = bucket;
     in->key = key;
     in->upload_id = upload_id;
-    rc = awsc_s3_abort_multipart_upload(x->client, in, NULL, &aerr);
+    rc = awsc_s3_abort_multipart_upload(NULL, x->client, in, &aerr);
   }
   x->err = keep;
   if (rc)
@@ -576,23 +576,23 @@ const char *xfer_copy_source_header(awsc_arena *a, const char *bucket,
 }
 
 int xfer_complete(xfer *x, const char *upload_id,
-                  const awsc_s3_completed_part *parts, const char **etags,
+                  const awsc_s3_CompletedPart *parts, const char **etags,
                   uint32_t n) {
   static const xfer_arg complete_args[] = {{"SSECustomerKey", NULL},
                                            {"SSECustomerAlgorithm", NULL},
                                            {"SSECustomerKeyMD5", NULL},
                                            {"RequestPayer", NULL},
                                            {"ExpectedBucketOwner", NULL}};
-  awsc_s3_complete_multipart_upload_input *in = NULL;
+  awsc_s3_CompleteMultipartUploadRequest *in = NULL;
   int rc = xfer_input(x, "CompleteMultipartUpload", complete_args,
                       AWSC_ARRAY_LEN(complete_args), false, (void **)&in);
   if (rc)
     return rc;
-  awsc_s3_completed_multipart_upload cm = {parts, n};
+  awsc_s3_CompletedMultipartUpload cm = {parts, n};
   in->upload_id = upload_id;
   in->multipart_upload = &cm;
-  awsc_s3_complete_multipart_upload_output *out = NULL;
-  rc = awsc_s3_complete_multipart_upload(x->client, in, &out, x->err);
+  awsc_s3_CompleteMultipartUploadOutput *out = NULL;
+  rc = awsc_s3_complete_multipart_upload(&out, x->client, in, x->err);
   if (rc)
     return rc;
   /* Ceph RGW answers with an empty ETag: derive S3's multipart ETag */
@@ -604,6 +604,6 @@ int xfer_complete(xfer *x, const char *upload_id,
     e = computed;
   }
   xfer_result(x, x->total, n, e, out->version_id, derived);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return 0;
 }

@@ -251,13 +251,13 @@ static void fail(const char *what, int rc, const awsc_error *err) {
 }
 
 static int do_get_object(ctx *x) {
-  awsc_s3_get_object_input in;
+  awsc_s3_GetObjectRequest in;
   memset(&in, 0, sizeof(in));
   in.bucket = BUCKET;
   in.key = OBJECT_KEY;
-  awsc_s3_get_object_output *out = NULL;
+  awsc_s3_GetObjectOutput *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_get_object(x->s3, &in, &out, &err);
+  int rc = awsc_s3_get_object(&out, x->s3, &in, &err);
   if (rc) {
     fail("GetObject", rc, &err);
     return rc;
@@ -269,20 +269,20 @@ static int do_get_object(ctx *x) {
   if (x->show)
     printf("  -> %zu bytes, ETag %s, request id %s\n", out->body.len,
            out->e_tag, awsc_output_metadata(out)->request_id);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return rc;
 }
 
 static int do_put_object(ctx *x) {
-  awsc_s3_put_object_input in;
+  awsc_s3_PutObjectRequest in;
   memset(&in, 0, sizeof(in));
   in.bucket = BUCKET;
   in.key = OBJECT_KEY;
   in.body.data = object_data;
   in.body.len = sizeof(object_data);
-  awsc_s3_put_object_output *out = NULL;
+  awsc_s3_PutObjectOutput *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_put_object(x->s3, &in, &out, &err);
+  int rc = awsc_s3_put_object(&out, x->s3, &in, &err);
   if (rc) {
     fail("PutObject", rc, &err);
     return rc;
@@ -290,17 +290,17 @@ static int do_put_object(ctx *x) {
   if (x->show)
     printf("  -> ETag %s, request id %s\n", out->e_tag,
            awsc_output_metadata(out)->request_id);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return 0;
 }
 
 static int do_list_objects_v2(ctx *x) {
-  awsc_s3_list_objects_v2_input in;
+  awsc_s3_ListObjectsV2Request in;
   memset(&in, 0, sizeof(in));
   in.bucket = BUCKET;
-  awsc_s3_list_objects_v2_output *out = NULL;
+  awsc_s3_ListObjectsV2Output *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_list_objects_v2(x->s3, &in, &out, &err);
+  int rc = awsc_s3_list_objects_v2(&out, x->s3, &in, &err);
   if (rc) {
     fail("ListObjectsV2", rc, &err);
     return rc;
@@ -312,18 +312,18 @@ static int do_list_objects_v2(ctx *x) {
   if (x->show && out->contents_count)
     printf("  -> %zu keys, first %s\n", out->contents_count,
            out->contents[0].key);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return rc;
 }
 
 static int do_send_message(ctx *x) {
-  awsc_sqs_send_message_input in;
+  awsc_sqs_SendMessageRequest in;
   memset(&in, 0, sizeof(in));
   in.queue_url = QUEUE_URL;
   in.message_body = MESSAGE;
-  awsc_sqs_send_message_output *out = NULL;
+  awsc_sqs_SendMessageResult *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_sqs_send_message(x->sqs, &in, &out, &err);
+  int rc = awsc_sqs_send_message(&out, x->sqs, &in, &err);
   if (rc) {
     fail("SendMessage", rc, &err);
     return rc;
@@ -331,17 +331,17 @@ static int do_send_message(ctx *x) {
   if (x->show)
     printf("  -> MessageId %s, MD5 %s\n", out->message_id,
            out->md5_of_message_body);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return 0;
 }
 
 static int do_get_object_json(ctx *x) {
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_call_json(x->s3, "get_object",
+  int rc = awsc_call_json(&json, x->s3,
+                          "get_object",
                           "{\"Bucket\":\"" BUCKET "\",\"Key\":\"" OBJECT_KEY
-                          "\"}",
-                          &json, &err);
+                          "\"}", &err);
   if (rc) {
     fail("get_object (JSON)", rc, &err);
     return rc;

@@ -77,18 +77,18 @@ static awsc_client *client_at(const char *endpoint, int trailers) {
 
 /* PUT the test file (FILE body, streamed) as `key`. */
 static int put_file(awsc_client *c, const char *key, const char *algorithm,
-                    awsc_s3_put_object_output **out, awsc_error *err) {
+                    awsc_s3_PutObjectOutput **out, awsc_error *err) {
   awsc_body_source src = {0};
   src.kind = AWSC_BODY_FILE;
   src.path = path;
   src.content_length = (int64_t)sizeof(data);
-  awsc_s3_put_object_input in = {0};
+  awsc_s3_PutObjectRequest in = {0};
   in.bucket = bucket;
   in.key = key;
   in.body_source = &src;
   in.content_type = "application/octet-stream";
   in.checksum_algorithm = algorithm;
-  return awsc_s3_put_object(c, &in, out, err);
+  return awsc_s3_put_object(out, c, &in, err);
 }
 
 /* GET key whole and compare with data. The client asks for the checksum
@@ -96,12 +96,12 @@ static int put_file(awsc_client *c, const char *key, const char *algorithm,
  * it; `checked` says whether the server answered one (fauxqs does for
  * CRC32/SHA1/SHA256, RGW never). */
 static bool same_bytes_ex(awsc_client *c, const char *key, bool *checked) {
-  awsc_s3_get_object_input in = {0};
+  awsc_s3_GetObjectRequest in = {0};
   in.bucket = bucket;
   in.key = key;
-  awsc_s3_get_object_output *out = NULL;
+  awsc_s3_GetObjectOutput *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_s3_get_object(c, &in, &out, &err) != 0) {
+  if (awsc_s3_get_object(&out, c, &in, &err) != 0) {
     fprintf(stderr, "get %s: %s\n", key, err.message);
     return false;
   }
@@ -113,7 +113,7 @@ static bool same_bytes_ex(awsc_client *c, const char *key, bool *checked) {
   if (!same)
     fprintf(stderr, "get %s: %zu bytes, differ from the %zu sent\n", key,
             out->body.len, sizeof(data));
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return same;
 }
 
@@ -127,17 +127,17 @@ static void test_fauxqs_crc32_trailer(void) {
   if (!c)
     return;
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_s3_create_bucket_input cb = {0};
+  awsc_s3_CreateBucketRequest cb = {0};
   cb.bucket = bucket;
-  CHECK_INT(awsc_s3_create_bucket(c, &cb, NULL, &err), 0);
-  awsc_s3_put_object_output *out = NULL;
+  CHECK_INT(awsc_s3_create_bucket(NULL, c, &cb, &err), 0);
+  awsc_s3_PutObjectOutput *out = NULL;
   CHECK_INT(put_file(c, "trailer/crc32", NULL, &out, &err), 0);
   char want[16];
   b64_crc(crc32_bitwise(data, sizeof(data), 0xEDB88320u), want);
   CHECK(out && out->checksum_crc32 != NULL);
   if (out && out->checksum_crc32)
     CHECK_STR(out->checksum_crc32, want);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   bool checked = false;
   CHECK(same_bytes_ex(c, "trailer/crc32", &checked));
   CHECK(checked); /* the GET's body was checked against the CRC32 */
@@ -150,11 +150,11 @@ static void test_fauxqs_other_algorithms(void) {
   if (!c)
     return;
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_s3_put_object_output *out = NULL;
+  awsc_s3_PutObjectOutput *out = NULL;
   /* fauxqs 2.4 keeps CRC32, SHA1 and SHA256 checksums; a CRC32C trailer
    * is decoded (the bytes must match) but not echoed */
   CHECK_INT(put_file(c, "trailer/crc32c", "CRC32C", &out, &err), 0);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK(same_bytes(c, "trailer/crc32c"));
   out = NULL;
   CHECK_INT(put_file(c, "trailer/sha1", "SHA1", &out, &err), 0);
@@ -165,7 +165,7 @@ static void test_fauxqs_other_algorithms(void) {
   CHECK(out && out->checksum_sha1 != NULL);
   if (out && out->checksum_sha1)
     CHECK_STR(out->checksum_sha1, want);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK(same_bytes(c, "trailer/sha1"));
   out = NULL;
   CHECK_INT(put_file(c, "trailer/sha256", "SHA256", &out, &err), 0);
@@ -174,7 +174,7 @@ static void test_fauxqs_other_algorithms(void) {
   CHECK(out && out->checksum_sha256 != NULL);
   if (out && out->checksum_sha256)
     CHECK_STR(out->checksum_sha256, want);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK(same_bytes(c, "trailer/sha256"));
   awsc_client_free(c);
 }
@@ -185,9 +185,9 @@ static void test_rgw_has_no_trailers(void) {
   if (!c)
     return;
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_s3_create_bucket_input cb = {0};
+  awsc_s3_CreateBucketRequest cb = {0};
   cb.bucket = bucket;
-  CHECK_INT(awsc_s3_create_bucket(c, &cb, NULL, &err), 0);
+  CHECK_INT(awsc_s3_create_bucket(NULL, c, &cb, &err), 0);
   /* RGW 16 refuses STREAMING-UNSIGNED-PAYLOAD-TRAILER (AWS accepts it) */
   CHECK_INT(put_file(c, "trailer/rgw", NULL, NULL, &err), AWSC_ESERVICE);
   CHECK_STR(err.service_code, "XAmzContentSHA256Mismatch");
@@ -199,13 +199,13 @@ static void test_rgw_has_no_trailers(void) {
     return;
   CHECK_INT(put_file(c, "trailer/rgw", NULL, NULL, &err), 0);
   CHECK(same_bytes(c, "trailer/rgw"));
-  awsc_s3_delete_object_input d = {0};
+  awsc_s3_DeleteObjectRequest d = {0};
   d.bucket = bucket;
   d.key = "trailer/rgw";
-  CHECK_INT(awsc_s3_delete_object(c, &d, NULL, &err), 0);
-  awsc_s3_delete_bucket_input db = {0};
+  CHECK_INT(awsc_s3_delete_object(NULL, c, &d, &err), 0);
+  awsc_s3_DeleteBucketRequest db = {0};
   db.bucket = bucket;
-  CHECK_INT(awsc_s3_delete_bucket(c, &db, NULL, &err), 0);
+  CHECK_INT(awsc_s3_delete_bucket(NULL, c, &db, &err), 0);
   awsc_client_free(c);
 }
 

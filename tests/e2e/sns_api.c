@@ -18,23 +18,23 @@ static char prefix[64];
 static char *create_topic(const char *suffix) {
   char name[128];
   snprintf(name, sizeof(name), "%s-%s", prefix, suffix);
-  awsc_sns_create_topic_input in = {0};
+  awsc_sns_CreateTopicInput in = {0};
   in.name = name;
-  awsc_sns_create_topic_output *out = NULL;
+  awsc_sns_CreateTopicResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  if (awsc_sns_create_topic(sns, &in, &out, &err) != 0) {
+  if (awsc_sns_create_topic(&out, sns, &in, &err) != 0) {
     fprintf(stderr, "create_topic %s: %s\n", name, err.message);
     return NULL;
   }
   char *arn = strdup(out->topic_arn);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return arn;
 }
 
 static int delete_topic(const char *arn, awsc_error *err) {
-  awsc_sns_delete_topic_input in = {0};
+  awsc_sns_DeleteTopicInput in = {0};
   in.topic_arn = arn;
-  return awsc_sns_delete_topic(sns, &in, NULL, err);
+  return awsc_sns_delete_topic(NULL, sns, &in, err);
 }
 
 /* Topics whose ARN contains `part`, over all pages; *pages counts them. */
@@ -43,11 +43,11 @@ static int count_topics(const char *part, int *pages, int *first_page) {
   *pages = 0;
   char *token = NULL;
   do {
-    awsc_sns_list_topics_input in = {0};
+    awsc_sns_ListTopicsInput in = {0};
     in.next_token = token;
-    awsc_sns_list_topics_output *out = NULL;
+    awsc_sns_ListTopicsResponse *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    if (awsc_sns_list_topics(sns, &in, &out, &err) != 0) {
+    if (awsc_sns_list_topics(&out, sns, &in, &err) != 0) {
       fprintf(stderr, "list_topics: %s\n", err.message);
       free(token);
       return -1;
@@ -58,7 +58,7 @@ static int count_topics(const char *part, int *pages, int *first_page) {
       n += strstr(out->topics[i].topic_arn, part) != NULL;
     free(token);
     token = out->next_token ? strdup(out->next_token) : NULL;
-    awsc_output_free(out);
+    awsc_mem_free(out);
   } while (token && *pages < 100);
   free(token);
   return n;
@@ -100,7 +100,7 @@ static void test_list_topics_pages(void) {
   char *all = NULL;
   CHECK_INT(awsc_paginator_new(&it, sns, "ListTopics", NULL, NULL, &err), 0);
   if (it) {
-    CHECK_INT(awsc_paginator_build_full_result_json(it, &all, &err), 0);
+    CHECK_INT(awsc_paginator_build_full_result_json(&all, it, &err), 0);
     int seen = 0;
     for (const char *p = all; p && (p = strstr(p, part)) != NULL; p++)
       seen++;
@@ -118,16 +118,16 @@ static void test_list_topics_pages(void) {
 
 static void test_topic_attributes(void) {
   char *arn = create_topic("attrs");
-  awsc_sns_set_topic_attributes_input in = {0};
+  awsc_sns_SetTopicAttributesInput in = {0};
   in.topic_arn = arn;
   in.attribute_name = "DisplayName";
   in.attribute_value = "Ops alerts";
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sns_set_topic_attributes(sns, &in, NULL, &err), 0);
-  awsc_sns_get_topic_attributes_input gin = {0};
+  CHECK_INT(awsc_sns_set_topic_attributes(NULL, sns, &in, &err), 0);
+  awsc_sns_GetTopicAttributesInput gin = {0};
   gin.topic_arn = arn;
-  awsc_sns_get_topic_attributes_output *out = NULL;
-  CHECK_INT(awsc_sns_get_topic_attributes(sns, &gin, &out, &err), 0);
+  awsc_sns_GetTopicAttributesResponse *out = NULL;
+  CHECK_INT(awsc_sns_get_topic_attributes(&out, sns, &gin, &err), 0);
   int display = 0, topic_arn = 0;
   for (size_t i = 0; out && i < out->attributes_count; i++) {
     const char *k = out->attributes[i].key, *v = out->attributes[i].value;
@@ -140,7 +140,7 @@ static void test_topic_attributes(void) {
     const awsc_response_metadata *m = awsc_output_metadata(out);
     CHECK(m && m->http_status == 200 && m->request_id[0]);
   }
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK_INT(delete_topic(arn, &err), 0);
   free(arn);
 }
@@ -148,24 +148,24 @@ static void test_topic_attributes(void) {
 /* The ARN of a new SQS queue on the same server. */
 static char *queue_arn(const char *name, char **url_out) {
   awsc_client *sqs = e2e_client("sqs", endpoint);
-  awsc_sqs_create_queue_input cq = {0};
+  awsc_sqs_CreateQueueRequest cq = {0};
   cq.queue_name = name;
-  awsc_sqs_create_queue_output *q = NULL;
+  awsc_sqs_CreateQueueResult *q = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   char *arn = NULL;
-  if (sqs && awsc_sqs_create_queue(sqs, &cq, &q, &err) == 0) {
+  if (sqs && awsc_sqs_create_queue(&q, sqs, &cq, &err) == 0) {
     const char *names[] = {"QueueArn"};
-    awsc_sqs_get_queue_attributes_input ga = {0};
+    awsc_sqs_GetQueueAttributesRequest ga = {0};
     ga.queue_url = q->queue_url;
     ga.attribute_names = names;
     ga.attribute_names_count = 1;
-    awsc_sqs_get_queue_attributes_output *a = NULL;
-    if (awsc_sqs_get_queue_attributes(sqs, &ga, &a, &err) == 0 &&
+    awsc_sqs_GetQueueAttributesResult *a = NULL;
+    if (awsc_sqs_get_queue_attributes(&a, sqs, &ga, &err) == 0 &&
         a->attributes_count == 1)
       arn = strdup(a->attributes[0].value);
-    awsc_output_free(a);
+    awsc_mem_free(a);
     *url_out = strdup(q->queue_url);
-    awsc_output_free(q);
+    awsc_mem_free(q);
   }
   awsc_client_free(sqs);
   return arn;
@@ -173,10 +173,10 @@ static char *queue_arn(const char *name, char **url_out) {
 
 static void delete_queue(const char *url) {
   awsc_client *sqs = e2e_client("sqs", endpoint);
-  awsc_sqs_delete_queue_input dq = {0};
+  awsc_sqs_DeleteQueueRequest dq = {0};
   dq.queue_url = url;
   if (sqs)
-    awsc_sqs_delete_queue(sqs, &dq, NULL, NULL);
+    awsc_sqs_delete_queue(NULL, sqs, &dq, NULL);
   awsc_client_free(sqs);
 }
 
@@ -198,27 +198,27 @@ static void test_subscriptions(void) {
   char *sub_arns[NSUBS] = {0};
   awsc_error err = AWSC_ERROR_INIT;
   for (int i = 0; i < NSUBS; i++) {
-    awsc_sns_subscribe_input in = {0};
+    awsc_sns_SubscribeInput in = {0};
     in.topic_arn = arn;
     in.protocol = subs[i].protocol;
     in.endpoint = subs[i].endpoint;
     in.return_subscription_arn = true;
     in.has_return_subscription_arn = true;
-    awsc_sns_subscribe_output *out = NULL;
-    CHECK_INT(awsc_sns_subscribe(sns, &in, &out, &err), 0);
+    awsc_sns_SubscribeResponse *out = NULL;
+    CHECK_INT(awsc_sns_subscribe(&out, sns, &in, &err), 0);
     if (out) {
       CHECK(strncmp(out->subscription_arn, arn, strlen(arn)) == 0);
       sub_arns[i] = strdup(out->subscription_arn);
     }
-    awsc_output_free(out);
+    awsc_mem_free(out);
   }
-  awsc_sns_list_subscriptions_by_topic_input lin = {0};
+  awsc_sns_ListSubscriptionsByTopicInput lin = {0};
   lin.topic_arn = arn;
-  awsc_sns_list_subscriptions_by_topic_output *list = NULL;
-  CHECK_INT(awsc_sns_list_subscriptions_by_topic(sns, &lin, &list, &err), 0);
+  awsc_sns_ListSubscriptionsByTopicResponse *list = NULL;
+  CHECK_INT(awsc_sns_list_subscriptions_by_topic(&list, sns, &lin, &err), 0);
   int matched = 0;
   for (size_t j = 0; list && j < list->subscriptions_count; j++) {
-    const awsc_sns_subscription *s = &list->subscriptions[j];
+    const awsc_sns_Subscription *s = &list->subscriptions[j];
     for (int i = 0; i < NSUBS; i++)
       matched += strcmp(s->protocol, subs[i].protocol) == 0 &&
                  strcmp(s->endpoint, subs[i].endpoint) == 0 &&
@@ -227,28 +227,28 @@ static void test_subscriptions(void) {
   }
   CHECK_INT(matched, NSUBS);
   CHECK(list && list->next_token == NULL);
-  awsc_output_free(list);
+  awsc_mem_free(list);
 
   /* the account-wide list has them too */
-  awsc_sns_list_subscriptions_output *all = NULL;
-  CHECK_INT(awsc_sns_list_subscriptions(sns, NULL, &all, &err), 0);
+  awsc_sns_ListSubscriptionsResponse *all = NULL;
+  CHECK_INT(awsc_sns_list_subscriptions(&all, sns, NULL, &err), 0);
   int ours = 0;
   for (size_t j = 0; all && j < all->subscriptions_count; j++)
     ours += strcmp(all->subscriptions[j].topic_arn, arn) == 0;
   CHECK_INT(ours, NSUBS);
-  awsc_output_free(all);
+  awsc_mem_free(all);
 
   for (int i = 0; i < NSUBS; i++) {
-    awsc_sns_unsubscribe_input un = {0};
+    awsc_sns_UnsubscribeInput un = {0};
     un.subscription_arn = sub_arns[i];
     if (sub_arns[i])
-      CHECK_INT(awsc_sns_unsubscribe(sns, &un, NULL, &err), 0);
+      CHECK_INT(awsc_sns_unsubscribe(NULL, sns, &un, &err), 0);
     free(sub_arns[i]);
   }
   list = NULL;
-  CHECK_INT(awsc_sns_list_subscriptions_by_topic(sns, &lin, &list, &err), 0);
+  CHECK_INT(awsc_sns_list_subscriptions_by_topic(&list, sns, &lin, &err), 0);
   CHECK(list && list->subscriptions_count == 0);
-  awsc_output_free(list);
+  awsc_mem_free(list);
   CHECK_INT(delete_topic(arn, &err), 0);
   if (qurl)
     delete_queue(qurl);
@@ -260,18 +260,18 @@ static void test_subscriptions(void) {
 static void test_publish(void) {
   char *arn = create_topic("pub");
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_sns_publish_input in = {0};
+  awsc_sns_PublishInput in = {0};
   in.topic_arn = arn;
   in.message = "3 reports are ready";
   in.subject = "Report count";
-  awsc_sns_publish_output *out = NULL;
-  CHECK_INT(awsc_sns_publish(sns, &in, &out, &err), 0);
+  awsc_sns_PublishResponse *out = NULL;
+  CHECK_INT(awsc_sns_publish(&out, sns, &in, &err), 0);
   CHECK(out && out->message_id && strlen(out->message_id) >= 32);
-  awsc_output_free(out);
+  awsc_mem_free(out);
 
   /* message attributes of the three data types */
   static const unsigned char bytes[] = {0, 1, 2, 0xfe, 0xff};
-  awsc_sns_message_attribute_map_kv attrs[3] = {{0}};
+  awsc_sns_MessageAttributeMap_Entry attrs[3] = {{0}};
   attrs[0].key = "dept";
   attrs[0].value.data_type = "String";
   attrs[0].value.string_value = "sales";
@@ -285,8 +285,8 @@ static void test_publish(void) {
   in.message_attributes = attrs;
   in.message_attributes_count = 3;
   out = NULL;
-  CHECK_INT(awsc_sns_publish(sns, &in, &out, &err), 0);
-  awsc_output_free(out);
+  CHECK_INT(awsc_sns_publish(&out, sns, &in, &err), 0);
+  awsc_mem_free(out);
 
   /* one message per protocol */
   in.message_attributes = NULL;
@@ -296,8 +296,8 @@ static void test_publish(void) {
   in.message = "{\"default\": \"3 reports\", \"email\": \"3 reports are "
                "ready\", \"sqs\": \"{\\\"reports\\\": 3}\"}";
   out = NULL;
-  CHECK_INT(awsc_sns_publish(sns, &in, &out, &err), 0);
-  awsc_output_free(out);
+  CHECK_INT(awsc_sns_publish(&out, sns, &in, &err), 0);
+  awsc_mem_free(out);
   CHECK_INT(delete_topic(arn, &err), 0);
   free(arn);
 }
@@ -305,12 +305,12 @@ static void test_publish(void) {
 static void test_publish_sms(void) {
   char phone[32];
   snprintf(phone, sizeof(phone), "+1555%07ld", (long)getpid() % 10000000);
-  awsc_sns_publish_input in = {0};
+  awsc_sns_PublishInput in = {0};
   in.phone_number = phone;
   in.message = "Your code is 123456";
-  awsc_sns_publish_output *out = NULL;
+  awsc_sns_PublishResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sns_publish(sns, &in, &out, &err), 0);
+  CHECK_INT(awsc_sns_publish(&out, sns, &in, &err), 0);
   char url[512];
   const char *sms_url = e2e_env("AWSC_E2E_SNS_SMS_URL");
   if (!sms_url) {
@@ -325,7 +325,7 @@ static void test_publish_sms(void) {
     CHECK(strstr(list, "Your code is 123456") != NULL);
   }
   free(list);
-  awsc_output_free(out);
+  awsc_mem_free(out);
 }
 
 /* Expect a service error with this code and status. */
@@ -345,34 +345,34 @@ static void test_errors(void) {
   snprintf(missing, sizeof(missing),
            "arn:aws:sns:us-east-1:000000000000:%s-missing", prefix);
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_sns_get_topic_attributes_input gin = {0};
+  awsc_sns_GetTopicAttributesInput gin = {0};
   gin.topic_arn = missing;
-  awsc_sns_get_topic_attributes_output *gout = NULL;
-  expect_error(awsc_sns_get_topic_attributes(sns, &gin, &gout, &err), &err,
+  awsc_sns_GetTopicAttributesResponse *gout = NULL;
+  expect_error(awsc_sns_get_topic_attributes(&gout, sns, &gin, &err), &err,
                "NotFound", 404);
   CHECK(strstr(err.message, "when calling the GetTopicAttributes operation: "
                             "Topic does not exist") != NULL);
 
-  awsc_sns_publish_input pin = {0};
+  awsc_sns_PublishInput pin = {0};
   pin.topic_arn = missing;
   pin.message = "x";
-  awsc_sns_publish_output *pout = NULL;
+  awsc_sns_PublishResponse *pout = NULL;
   err = (awsc_error)AWSC_ERROR_INIT;
-  expect_error(awsc_sns_publish(sns, &pin, &pout, &err), &err, "NotFound",
+  expect_error(awsc_sns_publish(&pout, sns, &pin, &err), &err, "NotFound",
                404);
 
-  awsc_sns_create_topic_input cin = {0};
+  awsc_sns_CreateTopicInput cin = {0};
   cin.name = "bad name!";
-  awsc_sns_create_topic_output *cout = NULL;
+  awsc_sns_CreateTopicResponse *cout = NULL;
   err = (awsc_error)AWSC_ERROR_INIT;
-  expect_error(awsc_sns_create_topic(sns, &cin, &cout, &err), &err,
+  expect_error(awsc_sns_create_topic(&cout, sns, &cin, &err), &err,
                "InvalidParameter", 400);
 
   memset(&pin, 0, sizeof(pin));
   pin.phone_number = "12";
   pin.message = "x";
   err = (awsc_error)AWSC_ERROR_INIT;
-  expect_error(awsc_sns_publish(sns, &pin, &pout, &err), &err,
+  expect_error(awsc_sns_publish(&pout, sns, &pin, &err), &err,
                "InvalidParameter", 400);
   CHECK(strstr(err.message, "PhoneNumber") != NULL);
 
@@ -380,7 +380,7 @@ static void test_errors(void) {
   memset(&pin, 0, sizeof(pin));
   pin.topic_arn = missing;
   err = (awsc_error)AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sns_publish(sns, &pin, &pout, &err), AWSC_EVALIDATION);
+  CHECK_INT(awsc_sns_publish(&pout, sns, &pin, &err), AWSC_EVALIDATION);
 }
 
 static void test_auth_errors(void) {
@@ -388,16 +388,16 @@ static void test_auth_errors(void) {
       "sns", endpoint,
       e2e_session_ex(E2E_AK1, "wrong-wrong-wrong-wrong-wrong-wrong-wrong", NULL,
                      0));
-  awsc_sns_list_topics_output *out = NULL;
+  awsc_sns_ListTopicsResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  expect_error(awsc_sns_list_topics(bad, NULL, &out, &err), &err,
+  expect_error(awsc_sns_list_topics(&out, bad, NULL, &err), &err,
                "SignatureDoesNotMatch", 403);
   CHECK(strstr(err.message, "wrong-wrong") == NULL);
   awsc_client_free(bad);
   bad = e2e_client_ex("sns", endpoint,
                       e2e_session_ex("AKIDNOSUCHKEY000000", E2E_SK1, NULL, 0));
   err = (awsc_error)AWSC_ERROR_INIT;
-  expect_error(awsc_sns_list_topics(bad, NULL, &out, &err), &err,
+  expect_error(awsc_sns_list_topics(&out, bad, NULL, &err), &err,
                "InvalidClientTokenId", 403);
   awsc_client_free(bad);
 }
@@ -406,10 +406,10 @@ static void test_delete_topic(void) {
   char *arn = create_topic("gone");
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(delete_topic(arn, &err), 0);
-  awsc_sns_get_topic_attributes_input gin = {0};
+  awsc_sns_GetTopicAttributesInput gin = {0};
   gin.topic_arn = arn;
-  awsc_sns_get_topic_attributes_output *gout = NULL;
-  expect_error(awsc_sns_get_topic_attributes(sns, &gin, &gout, &err), &err,
+  awsc_sns_GetTopicAttributesResponse *gout = NULL;
+  expect_error(awsc_sns_get_topic_attributes(&gout, sns, &gin, &err), &err,
                "NotFound", 404);
   /* deleting what is gone succeeds, as on AWS */
   err = (awsc_error)AWSC_ERROR_INIT;
@@ -424,7 +424,7 @@ static void test_json_door(void) {
   snprintf(params, sizeof(params), "{\"Name\":\"%s-json\"}", prefix);
   char *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(sns, "create_topic", params, &out, &err), 0);
+  CHECK_INT(awsc_call_json(&out, sns, "create_topic", params, &err), 0);
   CHECK(out && strstr(out, "\"TopicArn\":\"arn:aws:sns:") != NULL);
   CHECK(out && strstr(out, "\"HTTPStatusCode\":200") != NULL);
   char arn[256] = "";

@@ -57,7 +57,7 @@ static inline awsc_client *e2e_client_ex(const char *service,
     return NULL;
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint;
-  co.checksum_trailers = -1;
+  co.checksum_trailers = AWSC_CHECKSUM_TRAILERS_NEVER;
   awsc_client *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   if (awsc_client_new(&c, s, service, &co, &err) != 0)

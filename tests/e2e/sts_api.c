@@ -24,19 +24,19 @@ static char bucket[64];
 static char dir[128];
 
 /* Temporary credentials of role_arn for test user 1 (or NULL). */
-static awsc_sts_assume_role_output *assume(const char *arn, const char *sk,
+static awsc_sts_AssumeRoleResponse *assume(const char *arn, const char *sk,
                                            int duration, awsc_error *err) {
   awsc_client *sts = e2e_client_ex("sts", sts_ep,
                                    e2e_session_ex(E2E_AK1, sk, NULL, 0));
-  awsc_sts_assume_role_input in = {0};
+  awsc_sts_AssumeRoleRequest in = {0};
   in.role_arn = arn;
   in.role_session_name = "awsc-e2e";
   if (duration) {
     in.duration_seconds = duration;
     in.has_duration_seconds = true;
   }
-  awsc_sts_assume_role_output *out = NULL;
-  if (sts && awsc_sts_assume_role(sts, &in, &out, err) != 0)
+  awsc_sts_AssumeRoleResponse *out = NULL;
+  if (sts && awsc_sts_assume_role(&out, sts, &in, err) != 0)
     out = NULL;
   awsc_client_free(sts);
   return out;
@@ -44,13 +44,13 @@ static awsc_sts_assume_role_output *assume(const char *arn, const char *sk,
 
 static void test_assume_role(void) {
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_sts_assume_role_output *out = assume(role_arn, E2E_SK1, 900, &err);
+  awsc_sts_AssumeRoleResponse *out = assume(role_arn, E2E_SK1, 900, &err);
   CHECK(out != NULL);
   if (!out) {
     fprintf(stderr, "  %s\n", err.message);
     return;
   }
-  const awsc_sts_credentials *c = out->credentials;
+  const awsc_sts_Credentials *c = out->credentials;
   CHECK(c && c->access_key_id && *c->access_key_id);
   CHECK(c && c->secret_access_key && *c->secret_access_key);
   CHECK(c && c->session_token && strlen(c->session_token) > 20);
@@ -62,7 +62,7 @@ static void test_assume_role(void) {
   }
   CHECK(out->assumed_role_user && out->assumed_role_user->arn &&
         strstr(out->assumed_role_user->arn, "S3Access/awsc-e2e"));
-  awsc_output_free(out);
+  awsc_mem_free(out);
 }
 
 /* S3 client at `endpoint` signing with explicit (temporary) keys. */
@@ -73,43 +73,43 @@ static awsc_client *s3_with(const char *endpoint, const char *ak,
 
 static void test_temporary_credentials_sign_s3(void) {
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_sts_assume_role_output *out = assume(role_arn, E2E_SK1, 900, &err);
+  awsc_sts_AssumeRoleResponse *out = assume(role_arn, E2E_SK1, 900, &err);
   CHECK(out && out->credentials);
   if (!out || !out->credentials)
     return;
-  const awsc_sts_credentials *c = out->credentials;
+  const awsc_sts_Credentials *c = out->credentials;
   awsc_client *s3 = s3_with(sts_ep, c->access_key_id, c->secret_access_key,
                             c->session_token);
-  awsc_s3_list_buckets_output *lb = NULL;
-  CHECK_INT(awsc_s3_list_buckets(s3, NULL, &lb, &err), 0);
+  awsc_s3_ListBucketsOutput *lb = NULL;
+  CHECK_INT(awsc_s3_list_buckets(&lb, s3, NULL, &err), 0);
   if (lb)
     CHECK(lb->owner && lb->owner->id && strcmp(lb->owner->id, "testuser1") == 0);
-  awsc_output_free(lb);
+  awsc_mem_free(lb);
 
   /* write and read with the role's keys */
-  awsc_s3_create_bucket_input cb = {0};
+  awsc_s3_CreateBucketRequest cb = {0};
   cb.bucket = bucket;
-  CHECK_INT(awsc_s3_create_bucket(s3, &cb, NULL, &err), 0);
-  awsc_s3_put_object_input po = {0};
+  CHECK_INT(awsc_s3_create_bucket(NULL, s3, &cb, &err), 0);
+  awsc_s3_PutObjectRequest po = {0};
   po.bucket = bucket;
   po.key = "role/hello.txt";
   po.body.data = "written with a role";
   po.body.len = strlen("written with a role");
-  CHECK_INT(awsc_s3_put_object(s3, &po, NULL, &err), 0);
-  awsc_s3_get_object_input go = {0};
+  CHECK_INT(awsc_s3_put_object(NULL, s3, &po, &err), 0);
+  awsc_s3_GetObjectRequest go = {0};
   go.bucket = bucket;
   go.key = "role/hello.txt";
-  awsc_s3_get_object_output *got = NULL;
-  CHECK_INT(awsc_s3_get_object(s3, &go, &got, &err), 0);
+  awsc_s3_GetObjectOutput *got = NULL;
+  CHECK_INT(awsc_s3_get_object(&got, s3, &go, &err), 0);
   CHECK(got && got->body.len == strlen("written with a role") &&
         memcmp(got->body.data, "written with a role", got->body.len) == 0);
-  awsc_output_free(got);
+  awsc_mem_free(got);
 
   /* the session token is what makes the keys valid */
   awsc_client *no_token = s3_with(sts_ep, c->access_key_id,
                                   c->secret_access_key, NULL);
   err = (awsc_error)AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_list_buckets(no_token, NULL, &lb, &err), AWSC_ESERVICE);
+  CHECK_INT(awsc_s3_list_buckets(&lb, no_token, NULL, &err), AWSC_ESERVICE);
   CHECK_INT(err.http_status, 403);
   awsc_client_free(no_token);
 
@@ -120,27 +120,27 @@ static void test_temporary_credentials_sign_s3(void) {
     awsc_client *plain = s3_with(s3_ep, c->access_key_id,
                                  c->secret_access_key, c->session_token);
     err = (awsc_error)AWSC_ERROR_INIT;
-    int rc = awsc_s3_list_buckets(plain, NULL, &lb, &err);
+    int rc = awsc_s3_list_buckets(&lb, plain, NULL, &err);
     printf("note: the plain S3 port %s temporary credentials (%s)\n",
            rc == 0 ? "accepts" : "refuses",
            rc == 0 ? "200" : err.service_code);
-    awsc_output_free(lb);
+    awsc_mem_free(lb);
     awsc_client_free(plain);
   }
   awsc_client_free(s3);
-  awsc_output_free(out);
+  awsc_mem_free(out);
 }
 
 static void test_wrong_role(void) {
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_sts_assume_role_output *out =
+  awsc_sts_AssumeRoleResponse *out =
       assume("arn:aws:iam:::role/NoSuchRoleE2E", E2E_SK1, 0, &err);
   CHECK(out == NULL);
   CHECK_INT(err.code, AWSC_ESERVICE);
   CHECK_STR(err.service_code, "NoSuchEntity");
   CHECK_INT(err.http_status, 404);
   CHECK(strstr(err.message, "when calling the AssumeRole operation") != NULL);
-  awsc_output_free(out);
+  awsc_mem_free(out);
 
   err = (awsc_error)AWSC_ERROR_INIT;
   out = assume(role_arn, "wrong-wrong-wrong-wrong-wrong-wrong-wrong", 0, &err);
@@ -149,7 +149,7 @@ static void test_wrong_role(void) {
   CHECK_INT(err.http_status, 403);
   CHECK(err.service_code[0] != '\0');
   CHECK(strstr(err.message, "wrong-wrong") == NULL);
-  awsc_output_free(out);
+  awsc_mem_free(out);
 }
 
 static const char *write_file(const char *name, const char *text) {
@@ -202,7 +202,7 @@ static void test_profile_drives_s3(void) {
     return;
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), 0);
   if (c) {
     CHECK_STR(awsc_credentials_source(c), "assume-role");
     CHECK(awsc_credentials_session_token(c) != NULL);
@@ -213,42 +213,42 @@ static void test_profile_drives_s3(void) {
   } else {
     fprintf(stderr, "  %s\n", err.message);
   }
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* the client of the session signs with the role's keys */
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
-  co.checksum_trailers = -1;
+  co.checksum_trailers = AWSC_CHECKSUM_TRAILERS_NEVER;
   awsc_client *s3 = NULL;
   CHECK_INT(awsc_client_new(&s3, s, "s3", &co, &err), 0);
   CHECK(s3 && strcmp(awsc_client_endpoint(s3), sts_ep) == 0);
-  awsc_s3_list_objects_v2_input lo = {0};
+  awsc_s3_ListObjectsV2Request lo = {0};
   lo.bucket = bucket;
-  awsc_s3_list_objects_v2_output *objs = NULL;
-  CHECK_INT(awsc_s3_list_objects_v2(s3, &lo, &objs, &err), 0);
+  awsc_s3_ListObjectsV2Output *objs = NULL;
+  CHECK_INT(awsc_s3_list_objects_v2(&objs, s3, &lo, &err), 0);
   int found = 0;
   for (size_t i = 0; objs && i < objs->contents_count; i++)
     found += strcmp(objs->contents[i].key, "role/hello.txt") == 0;
   CHECK_INT(found, 1);
-  awsc_output_free(objs);
-  awsc_s3_put_object_input po = {0};
+  awsc_mem_free(objs);
+  awsc_s3_PutObjectRequest po = {0};
   po.bucket = bucket;
   po.key = "role/profile.txt";
   po.body.data = "via profile";
   po.body.len = 11;
-  CHECK_INT(awsc_s3_put_object(s3, &po, NULL, &err), 0);
+  CHECK_INT(awsc_s3_put_object(NULL, s3, &po, &err), 0);
   awsc_client_free(s3);
   awsc_session_free(s);
 
   /* the base user sees that object on the plain S3 port */
   if (s3_ep) {
     awsc_client *base = s3_with(s3_ep, E2E_AK1, E2E_SK1, NULL);
-    awsc_s3_head_object_input ho = {0};
+    awsc_s3_HeadObjectRequest ho = {0};
     ho.bucket = bucket;
     ho.key = "role/profile.txt";
-    awsc_s3_head_object_output *h = NULL;
-    CHECK_INT(awsc_s3_head_object(base, &ho, &h, &err), 0);
+    awsc_s3_HeadObjectOutput *h = NULL;
+    CHECK_INT(awsc_s3_head_object(&h, base, &ho, &err), 0);
     CHECK(h && h->content_length == 11);
-    awsc_output_free(h);
+    awsc_mem_free(h);
     awsc_client_free(base);
   }
 
@@ -256,12 +256,12 @@ static void test_profile_drives_s3(void) {
   s = profile_session("badrole");
   s3 = NULL;
   if (s && awsc_client_new(&s3, s, "s3", &co, &err) == 0) {
-    awsc_s3_list_buckets_output *lb = NULL;
+    awsc_s3_ListBucketsOutput *lb = NULL;
     err = (awsc_error)AWSC_ERROR_INIT;
-    CHECK_INT(awsc_s3_list_buckets(s3, NULL, &lb, &err), AWSC_ESERVICE);
+    CHECK_INT(awsc_s3_list_buckets(&lb, s3, NULL, &err), AWSC_ESERVICE);
     CHECK_STR(err.service_code, "NoSuchEntity");
     CHECK(strstr(err.message, "AssumeRole") != NULL);
-    awsc_output_free(lb);
+    awsc_mem_free(lb);
   }
   awsc_client_free(s3);
   awsc_session_free(s);
@@ -270,13 +270,13 @@ static void test_profile_drives_s3(void) {
 static void test_get_caller_identity(void) {
   const char *sns_ep = e2e_sns_endpoint();
   awsc_client *sts = e2e_client("sts", sns_ep);
-  awsc_sts_get_caller_identity_output *id = NULL;
+  awsc_sts_GetCallerIdentityResponse *id = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sts_get_caller_identity(sts, NULL, &id, &err), 0);
+  CHECK_INT(awsc_sts_get_caller_identity(&id, sts, NULL, &err), 0);
   CHECK(id && id->account && strlen(id->account) == 12);
   CHECK(id && id->arn && strncmp(id->arn, "arn:aws:", 8) == 0);
   CHECK(id && id->user_id && *id->user_id);
-  awsc_output_free(id);
+  awsc_mem_free(id);
   awsc_client_free(sts);
 }
 
@@ -284,15 +284,15 @@ static void cleanup(void) {
   awsc_client *s3 = s3_with(sts_ep, E2E_AK1, E2E_SK1, NULL);
   const char *keys[] = {"role/hello.txt", "role/profile.txt"};
   for (size_t i = 0; s3 && i < 2; i++) {
-    awsc_s3_delete_object_input d = {0};
+    awsc_s3_DeleteObjectRequest d = {0};
     d.bucket = bucket;
     d.key = keys[i];
-    awsc_s3_delete_object(s3, &d, NULL, NULL);
+    awsc_s3_delete_object(NULL, s3, &d, NULL);
   }
-  awsc_s3_delete_bucket_input db = {0};
+  awsc_s3_DeleteBucketRequest db = {0};
   db.bucket = bucket;
   if (s3)
-    awsc_s3_delete_bucket(s3, &db, NULL, NULL);
+    awsc_s3_delete_bucket(NULL, s3, &db, NULL);
   awsc_client_free(s3);
   char path[256];
   snprintf(path, sizeof(path), "%s/config", dir);

@@ -105,7 +105,7 @@ static void test_pipeline_list_buckets(void) {
   if (c) {
     char *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = awsc_call_json(c, "list_buckets", NULL, &out, &err);
+    int rc = awsc_call_json(&out, c, "list_buckets", NULL, &err);
     if (rc)
       fprintf(stderr, "list_buckets: %s\n", err.message);
     CHECK_INT(rc, 0);
@@ -127,7 +127,7 @@ static void test_pipeline_wrong_secret_is_service_error(void) {
   if (c) {
     char *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = awsc_call_json(c, "ListBuckets", "{}", &out, &err);
+    int rc = awsc_call_json(&out, c, "ListBuckets", "{}", &err);
     CHECK_INT(rc, AWSC_ESERVICE);
     CHECK_INT(err.kind, AWSC_ERROR_SERVICE);
     CHECK_INT(err.http_status, 403);

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         strcmp(awsc_credentials_source(c), "custom-process") != 0 ||
         awsc_credentials_expiration_ms(c) < 0)
       __builtin_trap();
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
     return 0;
   }
   if (c || err.code != rc || !err.message[0])

@@ -109,7 +109,7 @@ int main(void) {
   awsc_error err = AWSC_ERROR_INIT;
   int rc = awsc_session_new(&s, &o, &err);
   if (rc == 0)
-    rc = awsc_session_get_credentials(s, &c, &err);
+    rc = awsc_session_get_credentials(&c, s, &err);
   if (rc) {
     fprintf(stderr, "static_role: resolving profile r: %d %s\n", rc,
             err.message);
@@ -126,7 +126,7 @@ int main(void) {
     printf("static_role: ok\n");
     status = 0;
   }
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
   unlink(config);
   unlink(creds);

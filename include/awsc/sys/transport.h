@@ -12,74 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "awsc/body.h"
 #include "awsc/common.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef struct awsc_http_header {
-  const char *name;
-  const char *value;
-} awsc_http_header;
-
-/*
- * Read callback for request bodies: copy up to `size` bytes into `buf`.
- * Return the number of bytes copied, 0 at the end of the body, or a
- * negative awsc_status to abort the request.
- */
-typedef int64_t (*awsc_read_fn)(void *buf, size_t size, void *user_data);
-/* Rewind a callback body to its start so a request can be retried.
- * Return 0 on success; any other value means "can not replay". */
-typedef int (*awsc_rewind_fn)(void *user_data);
-/* Write callback for response bodies. Return 0 to go on, a negative
- * awsc_status to abort the transfer (the send then fails with it). */
-typedef int (*awsc_write_fn)(const void *data, size_t len, void *user_data);
-
-typedef enum awsc_body_kind {
-  AWSC_BODY_NONE = 0,
-  AWSC_BODY_MEMORY,   /* data/len, borrowed for the duration of send */
-  AWSC_BODY_FILE,     /* path, from offset, `content_length` bytes */
-  AWSC_BODY_CALLBACK  /* read (+ optional rewind) */
-} awsc_body_kind;
-
-/* Where a request body comes from. */
-typedef struct awsc_body_source {
-  awsc_body_kind kind;
-  const void *data;          /* MEMORY */
-  size_t len;                /* MEMORY */
-  const char *path;          /* FILE: opened and closed by the transport */
-  uint64_t offset;           /* FILE: first byte to send */
-  awsc_read_fn read;         /* CALLBACK */
-  awsc_rewind_fn rewind;     /* CALLBACK, may be NULL (not replayable) */
-  void *user_data;           /* CALLBACK */
-  /* FILE and CALLBACK: bytes to send; -1 = unknown (chunked encoding).
-   * MEMORY: ignored (len is used). */
-  int64_t content_length;
-} awsc_body_source;
-
-typedef enum awsc_sink_kind {
-  AWSC_SINK_MEMORY = 0, /* collected into awsc_http_response.body */
-  AWSC_SINK_FILE,       /* written to path (created/truncated) */
-  AWSC_SINK_CALLBACK    /* passed to write() as it arrives */
-} awsc_sink_kind;
-
-/*
- * Where a response body goes. The sink receives the body only for 2xx
- * responses; the body of any other status is always collected into
- * awsc_http_response.body so that the caller can parse the error.
- */
-typedef struct awsc_body_sink {
-  awsc_sink_kind kind;
-  const char *path;        /* FILE */
-  awsc_write_fn write;     /* CALLBACK */
-  void *user_data;         /* CALLBACK */
-} awsc_body_sink;
-
-/* Progress: bytes of body sent and received so far. Return nonzero to
- * cancel (the send fails with AWSC_ECANCELLED). */
-typedef int (*awsc_progress_fn)(uint64_t sent, uint64_t received,
-                                void *user_data);
 
 typedef struct awsc_http_request {
   const char *method;            /* "GET", "PUT", ... */
@@ -153,7 +91,7 @@ typedef struct awsc_curl_options {
   int version;                /* AWSC_CURL_OPTIONS_VERSION */
   long connect_timeout_ms;    /* default 60000 (botocore) */
   long read_timeout_ms;       /* default 60000 (botocore) */
-  int verify_ssl;             /* 0 = default (verify), 1 = verify, -1 = off */
+  awsc_toggle verify_ssl;     /* DEFAULT = verify */
   const char *ca_bundle;      /* PEM file; NULL = system store */
   const char *proxy;          /* e.g. "http://proxy:3128"; NULL = env */
   const char *no_proxy;       /* comma list; NULL = env */
@@ -167,7 +105,9 @@ typedef struct awsc_curl_options {
 } awsc_curl_options;
 
 #define AWSC_CURL_OPTIONS_VERSION 1
-#define AWSC_CURL_OPTIONS_INIT {AWSC_CURL_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL}
+#define AWSC_CURL_OPTIONS_INIT                                                 \
+  {AWSC_CURL_OPTIONS_VERSION, 0, 0, AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, 0, 0, \
+   NULL}
 
 /* Create the libcurl transport. *out is the caller's; free it with
  * awsc_transport_free. Returns 0, AWSC_ENOMEM or AWSC_EINVAL. */
@@ -183,8 +123,8 @@ typedef struct awsc_transport_stats {
 
 /* Fill *stats for a transport made by awsc_transport_curl_new; returns
  * AWSC_EINVAL for any other transport. */
-AWSC_API int awsc_transport_curl_stats(awsc_transport *transport,
-                                       awsc_transport_stats *stats);
+AWSC_API int awsc_transport_curl_stats(awsc_transport_stats *stats,
+                                       awsc_transport *transport);
 
 /*
  * Building a response, for transports other than the built-in one (fakes

@@ -292,7 +292,8 @@ static bool take_param(wanted *w, const char *name, const awsc_jnode *v,
 }
 
 typedef struct setup {
-  const char *region, *endpoint_url, *addressing;
+  const char *region, *endpoint_url;
+  awsc_s3_addressing_style addressing;
   bool accelerate;
   env_table env;
 } setup;
@@ -360,9 +361,10 @@ static bool make_setup(const char *svc, const awsc_jnode *oi, setup *s,
   s->accelerate = w.accelerate == YES;
   /* with an endpoint_url the client goes path-style unless "virtual" */
   if (w.force_path == YES)
-    s->addressing = "path";
+    s->addressing = AWSC_S3_ADDRESSING_PATH;
   else
-    s->addressing = w.endpoint ? "virtual" : "auto";
+    s->addressing =
+        w.endpoint ? AWSC_S3_ADDRESSING_VIRTUAL : AWSC_S3_ADDRESSING_AUTO;
   if (strcmp(svc, "s3") == 0) {
     /* UseGlobalEndpoint is true only for us-east-1 with the legacy
      * setting (the default), so an absent/false one needs "regional".
@@ -640,7 +642,7 @@ static outcome run_input(const ctx *x, const awsc_jnode *tc,
     goto done;
   }
   char *out = NULL;
-  rc = awsc_call_json(client, op_name, json.p, &out, &err);
+  rc = awsc_call_json(&out, client, op_name, json.p, &err);
   awsc_mem_free(out);
   describe(rc, &rec, &err, info);
   if (rc == AWSC_EVALIDATION && rec.sent == 0 &&

@@ -27,7 +27,7 @@ static const char *env_none(const char *name, void *ud) {
 /* A session on the fake transport with the test keys, no environment
  * but what `env` answers (NULL: none). NULL + message on failure. */
 static awsc_session *session_on_fake(const char *region,
-                                     const char *retry_mode,
+                                     awsc_retry_mode retry_mode,
                                      awsc_session_getenv_fn env) {
   awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
   so.access_key_id = "AKIDEXAMPLE";
@@ -58,7 +58,7 @@ static awsc_client *client_on(awsc_session *s, const char *service,
 }
 
 static awsc_client *make(const char *service, const char *region,
-                         const char *retry_mode, awsc_session **s) {
+                         awsc_retry_mode retry_mode, awsc_session **s) {
   *s = session_on_fake(region, retry_mode, NULL);
   return client_on(*s, service, NULL);
 }
@@ -78,10 +78,10 @@ static void test_typed_output_and_metadata(void) {
   fake_reply_add(&ft, 200, "x-amz-request-id: RID1\nx-amz-id-2: HID1\n",
                  list_buckets_xml);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
-  awsc_s3_list_buckets_output *out = NULL;
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
+  awsc_s3_ListBucketsOutput *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_list_buckets(c, NULL, &out, &err), 0);
+  CHECK_INT(awsc_s3_list_buckets(&out, c, NULL, &err), 0);
   CHECK(out && out->buckets_count == 2);
   if (out && out->buckets_count == 2) {
     CHECK_STR(out->buckets[0].name, "b1");
@@ -94,7 +94,7 @@ static void test_typed_output_and_metadata(void) {
     CHECK_INT(md->http_status, 200);
     CHECK_INT(md->retry_attempts, 0);
   }
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK(strncmp(ft.sent[0].url, "https://s3.amazonaws.com/", 25) == 0 ||
         strncmp(ft.sent[0].url, "https://s3.us-east-1.amazonaws.com/", 35) == 0);
   CHECK(fake_sent_header(&ft, 0, "Authorization") != NULL);
@@ -109,10 +109,10 @@ static void test_retry_then_success(void) {
   fake_error_add(&ft, AWSC_ENETWORK);
   fake_reply_add(&ft, 200, "x-amz-request-id: R3\n", list_buckets_xml);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", "standard", &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_STANDARD, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "ListBuckets", NULL, &json, &err), 0);
+  CHECK_INT(awsc_call_json(&json, c, "ListBuckets", NULL, &err), 0);
   CHECK_INT(ft.n_sent, 3);
   CHECK(json && strstr(json, "\"RetryAttempts\":2"));
   awsc_mem_free(json);
@@ -126,10 +126,10 @@ static void test_retries_exhausted_service_error(void) {
                    "<Error><Code>InternalError</Code><Message>boom</Message>"
                    "<RequestId>RX</RequestId></Error>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", "standard", &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_STANDARD, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "ListBuckets", NULL, &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "ListBuckets", NULL, &err),
             AWSC_ESERVICE);
   CHECK_INT(ft.n_sent, 3); /* standard mode: 3 attempts */
   CHECK_INT(err.kind, AWSC_ERROR_SERVICE);
@@ -145,10 +145,10 @@ static void test_not_retried_4xx(void) {
   fake_reply_add(&ft, 404, NULL,
                  "<Error><Code>NoSuchBucket</Code><Message></Message></Error>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "list_objects_v2", "{\"Bucket\":\"nb\"}", &json,
+  CHECK_INT(awsc_call_json(&json, c, "list_objects_v2", "{\"Bucket\":\"nb\"}",
                            &err),
             AWSC_ESERVICE);
   CHECK_INT(ft.n_sent, 1);
@@ -159,23 +159,23 @@ static void test_not_retried_4xx(void) {
 static void test_validation_sends_nothing(void) {
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "ListObjectsV2", "{\"Prefix\":\"p\"}", &json,
+  CHECK_INT(awsc_call_json(&json, c, "ListObjectsV2", "{\"Prefix\":\"p\"}",
                            &err),
             AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Bucket") != NULL);
-  CHECK_INT(awsc_call_json(c, "ListObjectsV2",
-                           "{\"Bucket\":\"b\",\"Bogus\":1}", &json, &err),
+  CHECK_INT(awsc_call_json(&json, c,
+                           "ListObjectsV2", "{\"Bucket\":\"b\",\"Bogus\":1}", &err),
             AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Bogus") != NULL);
-  awsc_s3_get_object_input gi = {0};
+  awsc_s3_GetObjectRequest gi = {0};
   gi.bucket = "b"; /* Key missing */
-  CHECK_INT(awsc_s3_get_object(c, &gi, NULL, &err), AWSC_EVALIDATION);
+  CHECK_INT(awsc_s3_get_object(NULL, c, &gi, &err), AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Key") != NULL);
   CHECK_INT(ft.n_sent, 0);
-  CHECK_INT(awsc_call_json(c, "NoSuchOperation", NULL, &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "NoSuchOperation", NULL, &err),
             AWSC_ENOTFOUND);
   done(c, s);
 }
@@ -184,14 +184,14 @@ static void test_put_object_checksum_header(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
-  awsc_s3_put_object_input in = {0};
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
+  awsc_s3_PutObjectRequest in = {0};
   in.bucket = "b";
   in.key = "k";
   in.body.data = "123456789";
   in.body.len = 9;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_put_object(c, &in, NULL, &err), 0);
+  CHECK_INT(awsc_s3_put_object(NULL, c, &in, &err), 0);
   /* CRC32("123456789") = 0xCBF43926 -> base64 "y/Q5Jg==" */
   const char *v = fake_sent_header(&ft, 0, "x-amz-checksum-crc32");
   CHECK(v && strcmp(v, "y/Q5Jg==") == 0);
@@ -202,13 +202,13 @@ static void test_delete_objects_content_md5(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "<DeleteResult></DeleteResult>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "delete_objects",
+  CHECK_INT(awsc_call_json(&json, c,
+                           "delete_objects",
                            "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":"
-                           "[{\"Key\":\"a\"}]}}",
-                           &json, &err),
+                           "[{\"Key\":\"a\"}]}}", &err),
             0);
   const char *md5 = fake_sent_header(&ft, 0, "Content-MD5");
   CHECK(md5 != NULL);
@@ -228,17 +228,17 @@ static void test_create_bucket_location_constraint(void) {
   fake_reply_add(&ft, 200, NULL, "");
   fake_reply_add(&ft, 200, NULL, "");
   awsc_session *s;
-  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
-  awsc_s3_create_bucket_input in = {0};
+  awsc_client *c = make("s3", "eu-west-1", AWSC_RETRY_DEFAULT, &s);
+  awsc_s3_CreateBucketRequest in = {0};
   in.bucket = "my-bucket";
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_create_bucket(c, &in, NULL, &err), 0);
+  CHECK_INT(awsc_s3_create_bucket(NULL, c, &in, &err), 0);
   CHECK(strstr(ft.sent[0].body,
                "<LocationConstraint>eu-west-1</LocationConstraint>") != NULL);
   done(c, s);
   /* us-east-1 sends none */
-  c = make("s3", "us-east-1", NULL, &s);
-  CHECK_INT(awsc_s3_create_bucket(c, &in, NULL, &err), 0);
+  c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
+  CHECK_INT(awsc_s3_create_bucket(NULL, c, &in, &err), 0);
   CHECK(strstr(ft.sent[1].body, "LocationConstraint") == NULL);
   done(c, s);
 }
@@ -252,11 +252,11 @@ static void test_wrong_region_redirect(void) {
                  "<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount>"
                  "</ListBucketResult>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "list_objects_v2", "{\"Bucket\":\"mybucket\"}",
-                           &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "list_objects_v2",
+                           "{\"Bucket\":\"mybucket\"}", &err),
             0);
   CHECK_INT(ft.n_sent, 2);
   CHECK(strstr(ft.sent[1].url, "eu-central-1") != NULL);
@@ -279,47 +279,47 @@ static void test_sns_query_and_error(void) {
                  "<Message>Topic does not exist</Message></Error><RequestId>Q2"
                  "</RequestId></ErrorResponse>");
   awsc_session *s;
-  awsc_client *c = make("sns", "us-east-1", NULL, &s);
-  awsc_sns_create_topic_input in = {0};
+  awsc_client *c = make("sns", "us-east-1", AWSC_RETRY_DEFAULT, &s);
+  awsc_sns_CreateTopicInput in = {0};
   in.name = "t";
-  awsc_sns_create_topic_output *out = NULL;
+  awsc_sns_CreateTopicResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sns_create_topic(c, &in, &out, &err), 0);
+  CHECK_INT(awsc_sns_create_topic(&out, c, &in, &err), 0);
   CHECK(out && out->topic_arn && strcmp(out->topic_arn, "arn:aws:sns:us-east-1:1:t") == 0);
   CHECK(out && strcmp(awsc_output_metadata(out)->request_id, "Q1") == 0);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK(strstr(ft.sent[0].body, "Action=CreateTopic") != NULL);
   CHECK(strstr(ft.sent[0].url, "https://sns.us-east-1.amazonaws.com/") ==
         ft.sent[0].url);
-  awsc_sns_get_topic_attributes_input ga = {0};
+  awsc_sns_GetTopicAttributesInput ga = {0};
   ga.topic_arn = "arn:aws:sns:us-east-1:1:nope";
-  CHECK_INT(awsc_sns_get_topic_attributes(c, &ga, NULL, &err), AWSC_ESERVICE);
+  CHECK_INT(awsc_sns_get_topic_attributes(NULL, c, &ga, &err), AWSC_ESERVICE);
   CHECK_STR(err.service_code, "NotFound");
   CHECK_STR(err.request_id, "Q2");
   CHECK(strstr(err.message, "Topic does not exist") != NULL);
   /* a typed S3 function refuses an SNS client */
-  CHECK_INT(awsc_s3_list_buckets(c, NULL, NULL, &err), AWSC_EINVAL);
+  CHECK_INT(awsc_s3_list_buckets(NULL, c, NULL, &err), AWSC_EINVAL);
   done(c, s);
 }
 
 static void test_presign(void) {
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *url = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_generate_presigned_url(c, "get_object",
-                                        "{\"Bucket\":\"b\",\"Key\":\"a b\"}",
-                                        600, &url, &err),
+  CHECK_INT(awsc_generate_presigned_url(&url, c,
+                                        "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"a b\"}", 600, &err),
             0);
   CHECK(url && strstr(url, "X-Amz-Expires=600") != NULL);
   CHECK(url && strstr(url, "/a%20b?") != NULL);
   CHECK(url && strstr(url, "X-Amz-Signature=") != NULL);
   awsc_mem_free(url);
   url = NULL;
-  CHECK_INT(awsc_generate_presigned_url(c, "get_object",
-                                        "{\"Bucket\":\"b\",\"Key\":\"k\"}",
-                                        604801, &url, &err),
+  CHECK_INT(awsc_generate_presigned_url(&url, c,
+                                        "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"k\"}", 604801, &err),
             AWSC_EVALIDATION);
   CHECK(url == NULL);
   CHECK_INT(ft.n_sent, 0);
@@ -340,20 +340,20 @@ static void test_sts_get_session_token(void) {
                  "<RequestId>S1</RequestId></ResponseMetadata>"
                  "</GetSessionTokenResponse>");
   awsc_session *s;
-  awsc_client *c = make("sts", "us-east-1", NULL, &s);
-  awsc_sts_get_session_token_input in = {0};
+  awsc_client *c = make("sts", "us-east-1", AWSC_RETRY_DEFAULT, &s);
+  awsc_sts_GetSessionTokenRequest in = {0};
   in.duration_seconds = 900;
   in.has_duration_seconds = true;
-  awsc_sts_get_session_token_output *out = NULL;
+  awsc_sts_GetSessionTokenResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sts_get_session_token(c, &in, &out, &err), 0);
+  CHECK_INT(awsc_sts_get_session_token(&out, c, &in, &err), 0);
   CHECK(out && out->credentials);
   if (out && out->credentials) {
     CHECK_STR(out->credentials->access_key_id, "ASIAEXAMPLE");
     CHECK_STR(out->credentials->session_token, "TOKEN");
     CHECK_INT(out->credentials->expiration, 1795654800000LL);
   }
-  awsc_output_free(out);
+  awsc_mem_free(out);
   CHECK(strstr(ft.sent[0].body, "Action=GetSessionToken") != NULL);
   CHECK(strstr(ft.sent[0].body, "DurationSeconds=900") != NULL);
   CHECK(strstr(ft.sent[0].url, "sts.") != NULL);
@@ -363,17 +363,17 @@ static void test_sts_get_session_token(void) {
 static void test_object_url(void) {
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  awsc_client *c = make("s3", "eu-west-1", AWSC_RETRY_DEFAULT, &s);
   char *u = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_object_url(c, "my-bucket", "dir/a b+c.html", 0, &u, &err),
+  CHECK_INT(awsc_s3_object_url(&u, c, "my-bucket", "dir/a b+c.html", 0, &err),
             0);
   CHECK_STR(u, "https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc.html");
   awsc_mem_free(u);
-  CHECK_INT(awsc_s3_object_url(c, "my-bucket", "k", 1, &u, &err), 0);
+  CHECK_INT(awsc_s3_object_url(&u, c, "my-bucket", "k", 1, &err), 0);
   CHECK_STR(u, "https://s3.eu-west-1.amazonaws.com/my-bucket/k");
   awsc_mem_free(u);
-  CHECK_INT(awsc_s3_object_url(c, "My_Bucket", "k", 2, &u, &err),
+  CHECK_INT(awsc_s3_object_url(&u, c, "My_Bucket", "k", 2, &err),
             AWSC_EVALIDATION);
   done(c, s);
 }
@@ -386,23 +386,23 @@ static void test_head_404_names_modeled_error(void) {
   fake_reply_add(&ft, 404, NULL,
                  "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "head_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
-                           &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "head_object",
+                           "{\"Bucket\":\"b\",\"Key\":\"k\"}", &err),
             AWSC_ESERVICE);
   CHECK_STR(err.service_code, "NoSuchKey");
   CHECK_INT(err.http_status, 404);
   CHECK_STR(err.request_id, "H1");
   CHECK(strstr(err.message, "Not Found") != NULL);
-  CHECK_INT(awsc_call_json(c, "head_bucket", "{\"Bucket\":\"b\"}", &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "head_bucket", "{\"Bucket\":\"b\"}", &err),
             AWSC_ESERVICE);
   CHECK_STR(err.service_code, "NoSuchBucket");
   CHECK_INT(err.http_status, 404);
   /* a GET keeps the code of its body */
-  CHECK_INT(awsc_call_json(c, "get_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
-                           &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "get_object",
+                           "{\"Bucket\":\"b\",\"Key\":\"k\"}", &err),
             AWSC_ESERVICE);
   CHECK_STR(err.service_code, "NoSuchKey");
   CHECK(strstr(err.message, "gone") != NULL);
@@ -411,13 +411,13 @@ static void test_head_404_names_modeled_error(void) {
 
 /* URL and signing scope of one S3 call made by a fresh client. */
 static void s3_call_url(const char *region, const char *endpoint_url,
-                        const char *addressing, const char *op,
+                        awsc_s3_addressing_style addressing, const char *op,
                         const char *params, char *url, size_t url_size,
                         char *scope, size_t scope_size) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "");
   url[0] = scope[0] = '\0';
-  awsc_session *s = session_on_fake(region, NULL, NULL);
+  awsc_session *s = session_on_fake(region, AWSC_RETRY_DEFAULT, NULL);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint_url;
   co.addressing_style = addressing;
@@ -425,7 +425,7 @@ static void s3_call_url(const char *region, const char *endpoint_url,
   awsc_client *c = client_on(s, "s3", &co);
   if (c) {
     char *json = NULL;
-    awsc_call_json(c, op, params, &json, &err);
+    awsc_call_json(&json, c, op, params, &err);
     awsc_mem_free(json);
     if (ft.n_sent == 1) {
       snprintf(url, url_size, "%.400s", ft.sent[0].url);
@@ -449,29 +449,29 @@ static void test_endpoint_rules(void) {
   const char *kb = "{\"Bucket\":\"my-bucket\",\"Key\":\"a b/c\"}";
   /* AWS: virtual-hosted; us-east-1 uses the global endpoint (botocore's
    * legacy default), other regions their own */
-  s3_call_url("us-east-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.amazonaws.com/a%20b/c");
   CHECK(strstr(scope, "/us-east-1/s3/aws4_request") != NULL);
-  s3_call_url("eu-west-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c");
   CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
-  s3_call_url("eu-west-1", NULL, "path", "get_object", kb, url, sizeof(url),
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_PATH, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my-bucket/a%20b/c");
   /* a bucket name with dots goes path-style over TLS */
-  s3_call_url("eu-west-1", NULL, NULL, "list_objects_v2",
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "list_objects_v2",
               "{\"Bucket\":\"my.bucket\"}", url, sizeof(url), scope,
               sizeof(scope));
   CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my.bucket?"
                  "encoding-type=url&list-type=2");
   /* China partition */
-  s3_call_url("cn-north-1", NULL, NULL, "get_object", kb, url, sizeof(url),
+  s3_call_url("cn-north-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
               scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.cn-north-1.amazonaws.com.cn/a%20b/c");
   /* access point ARN: its own host and region */
-  s3_call_url("us-east-1", NULL, NULL, "get_object",
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object",
               "{\"Bucket\":\"arn:aws:s3:us-west-2:123456789012:accesspoint/"
               "ap\",\"Key\":\"k\"}",
               url, sizeof(url), scope, sizeof(scope));
@@ -479,29 +479,29 @@ static void test_endpoint_rules(void) {
                  "amazonaws.com/k");
   CHECK(strstr(scope, "/us-west-2/s3/aws4_request") != NULL);
   /* custom endpoint: path-style unless virtual is asked for */
-  s3_call_url("us-east-1", "http://localhost:7480", NULL, "get_object", kb,
+  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb,
               url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://localhost:7480/my-bucket/a%20b/c");
-  s3_call_url("us-east-1", "http://localhost:7480", "virtual", "get_object",
+  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_VIRTUAL, "get_object",
               kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://my-bucket.localhost:7480/a%20b/c");
-  s3_call_url("us-east-1", "http://localhost:7480/base/", "virtual",
+  s3_call_url("us-east-1", "http://localhost:7480/base/", AWSC_S3_ADDRESSING_VIRTUAL,
               "list_objects_v2", "{\"Bucket\":\"my-bucket\"}", url,
               sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://my-bucket.localhost:7480/base/?encoding-type=url&"
                  "list-type=2");
   /* an IP address can not carry the bucket: path-style */
-  s3_call_url("eu-west-1", "http://127.0.0.1:7480", "virtual", "get_object",
+  s3_call_url("eu-west-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_VIRTUAL, "get_object",
               kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://127.0.0.1:7480/my-bucket/a%20b/c");
   CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
   /* keys that need care */
-  s3_call_url("us-east-1", "http://127.0.0.1:7480", NULL, "get_object",
+  s3_call_url("us-east-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_DEFAULT, "get_object",
               "{\"Bucket\":\"b1\",\"Key\":\"//x/../y+%\"}", url,
               sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://127.0.0.1:7480/b1///x/../y%2B%25");
   /* the rules' errors come back before anything is sent */
-  s3_call_url("us-east-1", NULL, NULL, "get_object",
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object",
               "{\"Bucket\":\"arn:aws:s3::123456789012:accesspoint/"
               "m.mrap\",\"Key\":\"k\"}",
               url, sizeof(url), scope, sizeof(scope));
@@ -535,7 +535,7 @@ static int trailer_put(const char *endpoint, int trailers,
                        size_t len) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "ETag: \"e\"\n", "");
-  awsc_session *s = session_on_fake("us-east-1", NULL, NULL);
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = endpoint;
   co.checksum_trailers = trailers;
@@ -550,14 +550,14 @@ static int trailer_put(const char *endpoint, int trailers,
     src.rewind = mem_rewind;
     src.user_data = &m;
     src.content_length = (int64_t)len;
-    awsc_s3_put_object_input in = {0};
+    awsc_s3_PutObjectRequest in = {0};
     in.bucket = "b";
     in.key = "k";
     in.body_source = &src;
     in.content_length = (int64_t)len;
     in.has_content_length = true;
     in.checksum_algorithm = algorithm;
-    if (awsc_s3_put_object(c, &in, NULL, &err) == 0)
+    if (awsc_s3_put_object(NULL, c, &in, &err) == 0)
       sent = ft.n_sent;
     else
       fprintf(stderr, "put_object: %s\n", err.message);
@@ -649,10 +649,10 @@ static void test_copy_source_encoding(void) {
     fake_reply_add(&ft, 200, NULL,
                    "<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>");
     awsc_session *s;
-    awsc_client *c = make("s3", "us-east-1", NULL, &s);
+    awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
     char *json = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    CHECK_INT(awsc_call_json(c, "copy_object", cases[i].params, &json, &err),
+    CHECK_INT(awsc_call_json(&json, c, "copy_object", cases[i].params, &err),
               0);
     CHECK_STR(fake_sent_header(&ft, 0, "x-amz-copy-source"), cases[i].header);
     awsc_mem_free(json);
@@ -661,13 +661,13 @@ static void test_copy_source_encoding(void) {
   /* a dict with an unknown key is refused before sending */
   fake_init(&ft);
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "copy_object",
+  CHECK_INT(awsc_call_json(&json, c,
+                           "copy_object",
                            "{\"Bucket\":\"d\",\"Key\":\"k\",\"CopySource\":"
-                           "{\"Bucket\":\"s\",\"Key\":\"k\",\"Bogus\":1}}",
-                           &json, &err),
+                           "{\"Bucket\":\"s\",\"Key\":\"k\",\"Bogus\":1}}", &err),
             AWSC_EVALIDATION);
   CHECK_INT(ft.n_sent, 0);
   done(c, s);
@@ -689,12 +689,12 @@ static void test_listing_url_decoding(void) {
                  "<EncodingType>url</EncodingType>"
                  "<Contents><Key>a+b</Key></Contents></ListBucketResult>");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
-  awsc_s3_list_objects_v2_input in = {0};
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
+  awsc_s3_ListObjectsV2Request in = {0};
   in.bucket = "b";
-  awsc_s3_list_objects_v2_output *out = NULL;
+  awsc_s3_ListObjectsV2Output *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_s3_list_objects_v2(c, &in, &out, &err), 0);
+  CHECK_INT(awsc_s3_list_objects_v2(&out, c, &in, &err), 0);
   CHECK(strstr(ft.sent[0].url, "encoding-type=url") != NULL);
   CHECK(out && out->contents_count == 2 && out->common_prefixes_count == 1);
   if (out && out->contents_count == 2 && out->common_prefixes_count == 1) {
@@ -703,14 +703,14 @@ static void test_listing_url_decoding(void) {
     CHECK_STR(out->contents[1].key, "p/\xe2\x82\xac");
     CHECK_STR(out->common_prefixes[0].prefix, "p/d 1/");
   }
-  awsc_output_free(out);
+  awsc_mem_free(out);
   /* the caller's own EncodingType: nothing decoded */
   in.encoding_type = "url";
-  CHECK_INT(awsc_s3_list_objects_v2(c, &in, &out, &err), 0);
+  CHECK_INT(awsc_s3_list_objects_v2(&out, c, &in, &err), 0);
   CHECK(out && out->contents_count == 1);
   if (out && out->contents_count == 1)
     CHECK_STR(out->contents[0].key, "a+b");
-  awsc_output_free(out);
+  awsc_mem_free(out);
   done(c, s);
 }
 
@@ -741,18 +741,18 @@ static void test_response_checksum_validation(void) {
   fake_reply_add(&ft, 200, bad, "hello world");
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==-2\n", "hello world");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "get_object", kb, &json, &err), 0);
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-checksum-mode"), "ENABLED");
   awsc_mem_free(json);
   json = NULL;
-  CHECK_INT(awsc_call_json(c, "get_object", kb, &json, &err), AWSC_ECHECKSUM);
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), AWSC_ECHECKSUM);
   CHECK(strstr(err.message, "AAAAAA==") && strstr(err.message, "DUoRhQ=="));
   CHECK(json == NULL);
   /* a composite (multipart) checksum is not checked */
-  CHECK_INT(awsc_call_json(c, "get_object", kb, &json, &err), 0);
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
   awsc_mem_free(json);
 
   /* callback sink: hashed as it passes */
@@ -764,15 +764,15 @@ static void test_response_checksum_validation(void) {
   sink.kind = AWSC_SINK_CALLBACK;
   sink.write = collect_write;
   sink.user_data = &col;
-  awsc_s3_get_object_input gi = {0};
+  awsc_s3_GetObjectRequest gi = {0};
   gi.bucket = "b";
   gi.key = "k";
-  awsc_s3_get_object_output *out = NULL;
-  CHECK_INT(awsc_s3_get_object_to(c, &gi, &sink, &out, &err), 0);
+  awsc_s3_GetObjectOutput *out = NULL;
+  CHECK_INT(awsc_s3_get_object_to(&out, c, &gi, &sink, &err), 0);
   CHECK(col.len == 11 && memcmp(col.buf, "hello world", 11) == 0);
-  awsc_output_free(out);
+  awsc_mem_free(out);
   out = NULL;
-  CHECK_INT(awsc_s3_get_object_to(c, &gi, &sink, &out, &err), AWSC_ECHECKSUM);
+  CHECK_INT(awsc_s3_get_object_to(&out, c, &gi, &sink, &err), AWSC_ECHECKSUM);
   CHECK(out == NULL);
 
   /* file sink: read back and checked */
@@ -787,10 +787,10 @@ static void test_response_checksum_validation(void) {
   awsc_body_sink fsink = {0};
   fsink.kind = AWSC_SINK_FILE;
   fsink.path = path;
-  CHECK_INT(awsc_s3_get_object_to(c, &gi, &fsink, &out, &err), 0);
-  awsc_output_free(out);
+  CHECK_INT(awsc_s3_get_object_to(&out, c, &gi, &fsink, &err), 0);
+  awsc_mem_free(out);
   out = NULL;
-  CHECK_INT(awsc_s3_get_object_to(c, &gi, &fsink, &out, &err), AWSC_ECHECKSUM);
+  CHECK_INT(awsc_s3_get_object_to(&out, c, &gi, &fsink, &err), AWSC_ECHECKSUM);
   unlink(path);
   done(c, s);
 }
@@ -806,23 +806,23 @@ static void test_response_checksum_when_required(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
-  awsc_session *s = session_on_fake("us-east-1", NULL, env_when_required);
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, env_when_required);
   awsc_client *c = client_on(s, "s3", NULL);
   CHECK(c != NULL);
   awsc_error err = AWSC_ERROR_INIT;
   char *json = NULL;
   /* not asked, not checked */
-  CHECK_INT(awsc_call_json(c, "get_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
-                           &json, &err),
+  CHECK_INT(awsc_call_json(&json, c, "get_object",
+                           "{\"Bucket\":\"b\",\"Key\":\"k\"}", &err),
             0);
   CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-mode") == NULL);
   awsc_mem_free(json);
   json = NULL;
   /* asked by the caller: checked */
-  CHECK_INT(awsc_call_json(c, "get_object",
+  CHECK_INT(awsc_call_json(&json, c,
+                           "get_object",
                            "{\"Bucket\":\"b\",\"Key\":\"k\",\"ChecksumMode\":"
-                           "\"ENABLED\"}",
-                           &json, &err),
+                           "\"ENABLED\"}", &err),
             AWSC_ECHECKSUM);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -832,7 +832,7 @@ static void test_response_checksum_when_required(void) {
  * never hands one call another's endpoint. */
 static void test_endpoint_cache(void) {
   awsc_session *s;
-  awsc_client *c = make("s3", "eu-west-1", NULL, &s);
+  awsc_client *c = make("s3", "eu-west-1", AWSC_RETRY_DEFAULT, &s);
   for (int round = 0; round < 3; round++) {
     for (int i = 0; i < 12; i++) {
       fake_init(&ft);
@@ -851,7 +851,7 @@ static void test_endpoint_cache(void) {
                  "https://%s.s3.eu-west-1.amazonaws.com/k%d", bucket, i);
       char *json = NULL;
       awsc_error err = AWSC_ERROR_INIT;
-      awsc_call_json(c, i % 2 ? "get_object" : "head_object", params, &json,
+      awsc_call_json(&json, c, i % 2 ? "get_object" : "head_object", params,
                      &err);
       awsc_mem_free(json);
       CHECK_INT(ft.n_sent, 1);
@@ -865,18 +865,18 @@ static void test_endpoint_cache(void) {
  * (botocore's S3 rule); over plain HTTP it is. */
 static void test_put_object_payload_signing(void) {
   const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"hello\"}";
-  s3_call_url("us-east-1", "https://127.0.0.1:9443", NULL, "put_object", kb,
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT, "put_object", kb,
               (char[512]){0}, 512, (char[128]){0}, 128);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "UNSIGNED-PAYLOAD");
   CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-crc32") != NULL);
-  s3_call_url("us-east-1", "http://127.0.0.1:9080", NULL, "put_object", kb,
+  s3_call_url("us-east-1", "http://127.0.0.1:9080", AWSC_S3_ADDRESSING_DEFAULT, "put_object", kb,
               (char[512]){0}, 512, (char[128]){0}, 128);
   /* SHA-256("hello") */
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   /* other operations stay signed over TLS (DeleteObjects has Content-MD5) */
-  s3_call_url("us-east-1", "https://127.0.0.1:9443", NULL, "delete_objects",
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT, "delete_objects",
               "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":[{\"Key\":\"k\"}]}}",
               (char[512]){0}, 512, (char[128]){0}, 128);
   const char *h = fake_sent_header(&ft, 0, "x-amz-content-sha256");
@@ -890,14 +890,14 @@ static void test_sse_customer_key(void) {
   fake_reply_add(&ft, 200, NULL, "");
   fake_reply_add(&ft, 200, NULL, "");
   awsc_session *s;
-  awsc_client *c = make("s3", "us-east-1", NULL, &s);
+  awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(c, "head_object",
+  CHECK_INT(awsc_call_json(&json, c,
+                           "head_object",
                            "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
                            "\"AES256\",\"SSECustomerKey\":"
-                           "\"0123456789abcdef0123456789abcdef\"}",
-                           &json, &err),
+                           "\"0123456789abcdef0123456789abcdef\"}", &err),
             0);
   awsc_mem_free(json);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-server-side-encryption-customer-key"),
@@ -906,11 +906,11 @@ static void test_sse_customer_key(void) {
   CHECK_STR(fake_sent_header(&ft, 0,
                              "x-amz-server-side-encryption-customer-key-MD5"),
             "hRasmdxgYDKV3nvbahU1MA==");
-  CHECK_INT(awsc_call_json(c, "head_object",
+  CHECK_INT(awsc_call_json(&json, c,
+                           "head_object",
                            "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
                            "\"AES256\",\"SSECustomerKey\":\"ZW5jb2RlZA==\","
-                           "\"SSECustomerKeyMD5\":\"bWQ1\"}",
-                           &json, &err),
+                           "\"SSECustomerKeyMD5\":\"bWQ1\"}", &err),
             0);
   awsc_mem_free(json);
   CHECK_STR(fake_sent_header(&ft, 1, "x-amz-server-side-encryption-customer-key"),
@@ -929,15 +929,15 @@ static void test_runtime_model_rules(void) {
   }
   fake_init(&ft);
   fake_reply_add(&ft, 200, NULL, "");
-  awsc_session *s = session_on_fake("eu-west-1", NULL, NULL);
+  awsc_session *s = session_on_fake("eu-west-1", AWSC_RETRY_DEFAULT, NULL);
   awsc_error err = AWSC_ERROR_INIT;
   awsc_client *c = NULL;
   CHECK_INT(awsc_client_new_from_model(&c, s, s3_model_path, NULL, &err), 0);
   if (c) {
     CHECK_STR(awsc_client_endpoint(c), "https://s3.eu-west-1.amazonaws.com");
     char *json = NULL;
-    awsc_call_json(c, "get_object", "{\"Bucket\":\"bkt\",\"Key\":\"k\"}",
-                   &json, &err);
+    awsc_call_json(&json, c, "get_object",
+                   "{\"Bucket\":\"bkt\",\"Key\":\"k\"}", &err);
     awsc_mem_free(json);
     CHECK_INT(ft.n_sent, 1);
     CHECK_STR(ft.sent[0].url, "https://bkt.s3.eu-west-1.amazonaws.com/k");
@@ -972,15 +972,15 @@ static void test_service_hooks(void) {
   /* a run-time S3 model gets S3's hooks: HEAD 404 names the error */
   fake_init(&ft);
   fake_reply_add(&ft, 404, NULL, NULL);
-  awsc_session *s = session_on_fake("eu-west-1", NULL, NULL);
+  awsc_session *s = session_on_fake("eu-west-1", AWSC_RETRY_DEFAULT, NULL);
   awsc_error err = AWSC_ERROR_INIT;
   awsc_client *c = NULL;
   CHECK_INT(awsc_client_new_from_model(&c, s, s3_model_path, NULL, &err), 0);
   if (c) {
     CHECK(c->svc->hooks == awsc_builtin_hooks("S3"));
     char *json = NULL;
-    CHECK_INT(awsc_call_json(c, "head_object",
-                             "{\"Bucket\":\"b\",\"Key\":\"k\"}", &json,
+    CHECK_INT(awsc_call_json(&json, c,
+                             "head_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
                              &err),
               AWSC_ESERVICE);
     CHECK_STR(err.service_code, "NoSuchKey");

@@ -96,55 +96,55 @@ static uint64_t transport_allocs(const char *headers, const char *body) {
 }
 
 static int get_object(awsc_client *c, const char *key) {
-  awsc_s3_get_object_input in;
+  awsc_s3_GetObjectRequest in;
   memset(&in, 0, sizeof(in));
   in.bucket = "bucket";
   in.key = key;
-  awsc_s3_get_object_output *out = NULL;
+  awsc_s3_GetObjectOutput *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_get_object(c, &in, &out, &err);
+  int rc = awsc_s3_get_object(&out, c, &in, &err);
   if (rc == 0 && check_content &&
       (out->body.len != strlen(get_body) ||
        memcmp(out->body.data, get_body, out->body.len) != 0 ||
        strcmp(awsc_output_metadata(out)->request_id, "RID1") != 0))
     rc = -1;
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return rc;
 }
 
 static int list_objects(awsc_client *c) {
-  awsc_s3_list_objects_v2_input in;
+  awsc_s3_ListObjectsV2Request in;
   memset(&in, 0, sizeof(in));
   in.bucket = "bucket";
-  awsc_s3_list_objects_v2_output *out = NULL;
+  awsc_s3_ListObjectsV2Output *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_s3_list_objects_v2(c, &in, &out, &err);
+  int rc = awsc_s3_list_objects_v2(&out, c, &in, &err);
   if (rc == 0 && (out->contents_count != 2 ||
                   strcmp(out->contents[1].e_tag, "\"e2\"") != 0))
     rc = -1;
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return rc;
 }
 
 static int send_message(awsc_client *c) {
-  awsc_sqs_send_message_input in;
+  awsc_sqs_SendMessageRequest in;
   memset(&in, 0, sizeof(in));
   in.queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/q";
   in.message_body = "hello";
-  awsc_sqs_send_message_output *out = NULL;
+  awsc_sqs_SendMessageResult *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_sqs_send_message(c, &in, &out, &err);
+  int rc = awsc_sqs_send_message(&out, c, &in, &err);
   if (rc == 0 && strcmp(out->message_id, "m-1") != 0)
     rc = -1;
-  awsc_output_free(out);
+  awsc_mem_free(out);
   return rc;
 }
 
 static int get_object_json(awsc_client *c) {
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_call_json(c, "get_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
-                          &json, &err);
+  int rc = awsc_call_json(&json, c, "get_object",
+                          "{\"Bucket\":\"b\",\"Key\":\"k\"}", &err);
   if (rc == 0 && check_content && !strstr(json, "\"RequestId\":\"RID1\""))
     rc = -1;
   awsc_mem_free(json);
@@ -208,17 +208,17 @@ static void test_output_outlives_client(void) {
   CHECK(c != NULL);
   if (!c)
     return;
-  awsc_s3_get_object_output *outs[3] = {NULL, NULL, NULL};
+  awsc_s3_GetObjectOutput *outs[3] = {NULL, NULL, NULL};
   for (int i = 0; i < 3; i++) {
     fake_init(&ft);
     fake_reply_add(&ft, 200, get_headers, get_body);
-    awsc_s3_get_object_input in;
+    awsc_s3_GetObjectRequest in;
     memset(&in, 0, sizeof(in));
     in.bucket = "bucket";
     in.key = "k";
-    CHECK_INT(awsc_s3_get_object(c, &in, &outs[i], NULL), 0);
+    CHECK_INT(awsc_s3_get_object(&outs[i], c, &in, NULL), 0);
   }
-  awsc_output_free(outs[1]); /* one back to the pool before the end */
+  awsc_mem_free(outs[1]); /* one back to the pool before the end */
   awsc_client_free(c);
   awsc_session_free(s);
   CHECK(test_alloc_live() > 0);
@@ -226,7 +226,7 @@ static void test_output_outlives_client(void) {
     CHECK(outs[i] && outs[i]->body.len == strlen(get_body));
     CHECK_STR(outs[i]->e_tag, "\"abc\"");
     CHECK_STR(awsc_output_metadata(outs[i])->host_id, "HID1");
-    awsc_output_free(outs[i]);
+    awsc_mem_free(outs[i]);
   }
 }
 

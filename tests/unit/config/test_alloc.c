@@ -151,8 +151,8 @@ static int op_session(void *arg) {
     rc = -999;
   if (rc == 0) {
     awsc_credentials *c = NULL;
-    rc = awsc_session_get_credentials(s, &c, NULL);
-    awsc_credentials_release(c);
+    rc = awsc_session_get_credentials(&c, s, NULL);
+    awsc_credentials_free(c);
     /* The cache or chain may fold an allocation failure into "no
      * credentials"; report it as the ENOMEM it was. */
     if (rc != 0 && test_alloc_failure_fired())
@@ -171,8 +171,8 @@ static void test_session_no_leak(void) {
   CHECK(awsc_session_endpoint_url(s, "s3") != NULL);
   CHECK(awsc_session_endpoint_url(s, "sqs") == NULL);
   awsc_credentials *c = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c, NULL), 0);
-  awsc_credentials_release(c);
+  CHECK_INT(awsc_session_get_credentials(&c, s, NULL), 0);
+  awsc_credentials_free(c);
   awsc_session_free(s);
   CHECK(test_alloc_live() > live0); /* s2 still holds it */
   awsc_session_free(s2);

@@ -88,9 +88,9 @@ static void test_defaults(void) {
   awsc_session *s = new_session(&o);
   CHECK(awsc_session_region(s) == NULL);
   CHECK_STR(awsc_session_profile_name(s), "default");
-  CHECK_STR(awsc_session_retry_mode(s), "legacy");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "legacy");
   CHECK_INT(awsc_session_max_attempts(s), 5);
-  CHECK_STR(awsc_session_addressing_style(s), "auto");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "auto");
   CHECK(awsc_session_endpoint_url(s, "s3") == NULL);
   CHECK(awsc_session_get_config(s, "region", NULL) == NULL);
   CHECK_INT(awsc_session_connect_timeout_ms(s), 60000);
@@ -110,7 +110,7 @@ static void test_defaults(void) {
   setenv("AWS_SHARED_CREDENTIALS_FILE", creds_path, 1);
   setenv("AWS_RETRY_MODE", "standard", 1);
   CHECK_INT(awsc_session_new(&s, NULL, &err), 0);
-  CHECK_STR(awsc_session_retry_mode(s), "standard");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "standard");
   CHECK_INT(awsc_session_max_attempts(s), 3);
   awsc_session_free(s);
   unsetenv("AWS_RETRY_MODE");
@@ -249,21 +249,21 @@ static void test_retry_precedence(void) {
   reset_env();
   awsc_session_options o = base_options();
   awsc_session *s = new_session(&o);
-  CHECK_STR(awsc_session_retry_mode(s), "standard");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "standard");
   CHECK_INT(awsc_session_max_attempts(s), 7);
   awsc_session_free(s);
 
   test_env_set(&env, "AWS_RETRY_MODE", "adaptive");
   test_env_set(&env, "AWS_MAX_ATTEMPTS", " 4 ");
   s = new_session(&o);
-  CHECK_STR(awsc_session_retry_mode(s), "adaptive");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "adaptive");
   CHECK_INT(awsc_session_max_attempts(s), 4);
   awsc_session_free(s);
 
-  o.retry_mode = "legacy";
+  o.retry_mode = AWSC_RETRY_LEGACY;
   o.max_attempts = 2;
   s = new_session(&o);
-  CHECK_STR(awsc_session_retry_mode(s), "legacy");
+  CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "legacy");
   CHECK_INT(awsc_session_max_attempts(s), 2);
   awsc_session_free(s);
 
@@ -271,25 +271,25 @@ static void test_retry_precedence(void) {
   write_files("", "");
   reset_env();
   o = base_options();
-  o.retry_mode = "standard";
+  o.retry_mode = AWSC_RETRY_STANDARD;
   s = new_session(&o);
   CHECK_INT(awsc_session_max_attempts(s), 3);
   awsc_session_free(s);
-  o.retry_mode = "adaptive";
+  o.retry_mode = AWSC_RETRY_ADAPTIVE;
   s = new_session(&o);
   CHECK_INT(awsc_session_max_attempts(s), 3);
   awsc_session_free(s);
-  o.retry_mode = NULL;
+  o.retry_mode = AWSC_RETRY_DEFAULT;
   s = new_session(&o);
   CHECK_INT(awsc_session_max_attempts(s), 5);
   awsc_session_free(s);
 
   /* Bad values say where they came from. */
   awsc_error err = AWSC_ERROR_INIT;
-  o.retry_mode = "Standard";
+  o.retry_mode = (awsc_retry_mode)7; /* not a mode */
   CHECK_INT(new_session_err(&o, &err), AWSC_EINVAL);
   CHECK(strstr(err.message, "retry_mode") != NULL);
-  o.retry_mode = NULL;
+  o.retry_mode = AWSC_RETRY_DEFAULT;
   test_env_set(&env, "AWS_RETRY_MODE", "bogus");
   CHECK_INT(new_session_err(&o, &err), AWSC_ECONFIG);
   CHECK(strstr(err.message, "AWS_RETRY_MODE") != NULL);
@@ -339,7 +339,7 @@ static void test_transport_settings(void) {
   awsc_session_free(s);
   o.connect_timeout_ms = 1500;
   o.read_timeout_ms = 2500;
-  o.verify_ssl = -1;
+  o.verify_ssl = AWSC_TOGGLE_OFF;
   s = new_session(&o);
   CHECK_INT(awsc_session_connect_timeout_ms(s), 1500);
   CHECK_INT(awsc_session_read_timeout_ms(s), 2500);
@@ -359,17 +359,17 @@ static void test_addressing_style(void) {
   reset_env();
   awsc_session_options o = base_options();
   awsc_session *s = new_session(&o);
-  CHECK_STR(awsc_session_addressing_style(s), "path");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "path");
   awsc_session_free(s);
-  o.addressing_style = "virtual";
+  o.addressing_style = AWSC_S3_ADDRESSING_VIRTUAL;
   s = new_session(&o);
-  CHECK_STR(awsc_session_addressing_style(s), "virtual");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "virtual");
   awsc_session_free(s);
 
   awsc_error err = AWSC_ERROR_INIT;
-  o.addressing_style = "sideways";
+  o.addressing_style = (awsc_s3_addressing_style)9; /* not a style */
   CHECK_INT(new_session_err(&o, &err), AWSC_EINVAL);
-  o.addressing_style = NULL;
+  o.addressing_style = AWSC_S3_ADDRESSING_DEFAULT;
   write_files("[default]\ns3 =\n  addressing_style = Path\n", "");
   CHECK_INT(new_session_err(&o, &err), AWSC_ECONFIG);
   CHECK(strstr(err.message, "s3.addressing_style") != NULL);
@@ -438,11 +438,11 @@ static void test_endpoint_url(void) {
   awsc_session_free(s);
   /* -1 (do not ignore) beats the environment's "true". */
   o.endpoint_url = NULL;
-  o.ignore_configured_endpoint_urls = -1;
+  o.ignore_configured_endpoint_urls = AWSC_TOGGLE_OFF;
   s = new_session(&o);
   CHECK_STR(awsc_session_endpoint_url(s, "s3"), "http://changed");
   awsc_session_free(s);
-  o.ignore_configured_endpoint_urls = 1;
+  o.ignore_configured_endpoint_urls = AWSC_TOGGLE_ON;
   test_env_set(&env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false");
   s = new_session(&o);
   CHECK(awsc_session_endpoint_url(s, "s3") == NULL);
@@ -503,7 +503,7 @@ static void test_get_config(void) {
 static void check_creds(awsc_session *s, const char *ak, const char *source) {
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_session_get_credentials(s, &c, &err);
+  int rc = awsc_session_get_credentials(&c, s, &err);
   if (rc != 0) {
     fprintf(stderr, "  get_credentials: %d %s\n", rc, err.message);
     test_current_failed = 1;
@@ -512,7 +512,7 @@ static void check_creds(awsc_session *s, const char *ak, const char *source) {
   CHECK_STR(awsc_credentials_access_key_id(c), ak);
   if (source)
     CHECK_STR(awsc_credentials_source(c), source);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 }
 
 static void test_credentials(void) {
@@ -551,12 +551,12 @@ static void test_credentials(void) {
   s = new_session(&o);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDOPTION");
   CHECK_STR(awsc_credentials_secret_access_key(c), SECRET);
   CHECK_STR(awsc_credentials_session_token(c), "TOKEN");
   CHECK_STR(awsc_credentials_source(c), "explicit");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   /* The chain is not built: installing a role factory is still refused
    * because explicit keys already are the provider. */
   CHECK_INT(awsc_session_set_role_factory(s, NULL), AWSC_EINVAL);
@@ -579,12 +579,12 @@ static void test_credentials(void) {
   reset_env();
   s = new_session(&o);
   c = (awsc_credentials *)1;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), AWSC_ECREDENTIALS);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), AWSC_ECREDENTIALS);
   CHECK(c == NULL);
   CHECK_STR(err.message, "Unable to locate credentials");
   CHECK_INT(err.kind, AWSC_ERROR_CREDENTIALS);
   CHECK_INT(awsc_session_set_role_factory(s, NULL), AWSC_EINVAL);
-  CHECK_INT(awsc_session_get_credentials(s, NULL, &err), AWSC_EINVAL);
+  CHECK_INT(awsc_session_get_credentials(NULL, s, &err), AWSC_EINVAL);
   awsc_session_free(s);
 }
 
@@ -608,7 +608,7 @@ static void test_transport(void) {
   CHECK(t1 != NULL);
   CHECK(awsc_session_transport(s) == t1);
   awsc_transport_stats st;
-  CHECK_INT(awsc_transport_curl_stats(t1, &st), 0);
+  CHECK_INT(awsc_transport_curl_stats(&st, t1), 0);
   awsc_session_free(s);
   CHECK(awsc_session_transport(NULL) == NULL);
 }
@@ -627,9 +627,9 @@ static void *worker(void *p) {
     a->t = awsc_session_transport(s);
     a->url = awsc_session_endpoint_url(s, i % 2 ? "s3" : "sqs");
     awsc_credentials *c = NULL;
-    if (awsc_session_get_credentials(s, &c, NULL) == 0)
+    if (awsc_session_get_credentials(&c, s, NULL) == 0)
       a->creds_ok++;
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   awsc_session_free(s);
   return NULL;
@@ -716,8 +716,8 @@ static void test_logging(void) {
   o.session_token = "TOKENVALUE";
   awsc_session *s = new_session(&o);
   awsc_credentials *c = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c, NULL), 0);
-  awsc_credentials_release(c);
+  CHECK_INT(awsc_session_get_credentials(&c, s, NULL), 0);
+  awsc_credentials_free(c);
   awsc_session_free(s);
   CHECK(lc.lines > 0);
   CHECK_INT(lc.leaked, 0);

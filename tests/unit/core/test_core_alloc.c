@@ -25,12 +25,17 @@ static void test_hooks_used(void) {
   char *s = awsc_strdup("hooked");
   char *s2 = awsc_strndup("hooked", 3);
   void *z = awsc_calloc(10, 10);
+  /* caller-owned strings carry a tag; awsc_mem_free reads it */
+  char *o = awsc_out_strndup("owned", 5);
+  CHECK(o && strcmp(o, "owned") == 0);
   CHECK(test_alloc_live() > 0);
   awsc_free(d);
   awsc_arena_free(a);
   awsc_free(s);
   awsc_free(s2);
-  awsc_mem_free(z);
+  awsc_free(z);
+  awsc_mem_free(o);
+  awsc_mem_free(NULL);
   CHECK(test_alloc_count() > 5);
   CHECK(test_free_count() == test_alloc_count());
   CHECK_INT(test_alloc_live(), 0);

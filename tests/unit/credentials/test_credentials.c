@@ -83,16 +83,16 @@ static void test_snapshot_basics(void) {
   CHECK_INT(awsc_credentials_expiration_ms(c), 1234);
   CHECK_STR(awsc_credentials_source(c), "env");
   CHECK(awsc_credentials_ref(c) == c);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   CHECK_STR(awsc_credentials_access_key_id(c), T_AKID);
-  awsc_credentials_release(c);
-  awsc_credentials_release(NULL);
+  awsc_credentials_free(c);
+  awsc_credentials_free(NULL);
 
   CHECK_INT(awsc_credentials_new(&c, T_AKID, T_SECRET, NULL, 0, NULL), 0);
   CHECK(awsc_credentials_session_token(c) == NULL);
   CHECK_STR(awsc_credentials_source(c), "explicit");
   CHECK_INT(awsc_credentials_expiration_ms(c), 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   CHECK(awsc_credentials_access_key_id(NULL) == NULL);
   CHECK(awsc_credentials_ref(NULL) == NULL);
 }
@@ -128,25 +128,25 @@ static void test_snapshot_oom(void) {
 static void test_provider_wrappers(void) {
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_credentials_provider_get(NULL, &c, &err), AWSC_EINVAL);
+  CHECK_INT(awsc_credentials_provider_get(&c, NULL, &err), AWSC_EINVAL);
   CHECK_INT(err.code, AWSC_EINVAL);
   awsc_credentials_provider empty = {NULL, NULL};
-  CHECK_INT(awsc_credentials_provider_get(&empty, &c, NULL), AWSC_EINVAL);
+  CHECK_INT(awsc_credentials_provider_get(&c, &empty, NULL), AWSC_EINVAL);
   awsc_credentials_provider_free(NULL);
 
   awsc_credentials *src = NULL;
   CHECK_INT(awsc_credentials_new(&src, T_AKID, T_SECRET, NULL, 0, NULL), 0);
   awsc_credentials_provider *p = NULL;
   CHECK_INT(awsc_credentials_provider_static_new(&p, src), 0);
-  awsc_credentials_release(src); /* the provider holds its own ref */
-  CHECK_INT(awsc_credentials_provider_get(p, NULL, NULL), AWSC_EINVAL);
-  CHECK_INT(awsc_credentials_provider_get(p, &c, &err), 0);
+  awsc_credentials_free(src); /* the provider holds its own ref */
+  CHECK_INT(awsc_credentials_provider_get(NULL, p, NULL), AWSC_EINVAL);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), T_AKID);
   awsc_credentials *c2 = NULL;
-  CHECK_INT(awsc_credentials_provider_get(p, &c2, &err), 0);
+  CHECK_INT(awsc_credentials_provider_get(&c2, p, &err), 0);
   CHECK(c2 == c);
-  awsc_credentials_release(c);
-  awsc_credentials_release(c2);
+  awsc_credentials_free(c);
+  awsc_credentials_free(c2);
   CHECK_STR(p->vtable->name, "static");
   awsc_credentials_provider_free(p);
   CHECK_INT(awsc_credentials_provider_static_new(&p, NULL), AWSC_EINVAL);
@@ -172,14 +172,14 @@ static void test_chain_order(void) {
   CHECK_INT(awsc_provider_chain_new_ex(&chain, list, 3, &logger), 0);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_credentials_provider_get(chain, &c, &err), 0);
+  CHECK_INT(awsc_credentials_provider_get(&c, chain, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKID-1");
   CHECK_INT(atomic_load(&nf.calls), 1);
   CHECK_INT(atomic_load(&a.calls), 1);
   CHECK_INT(atomic_load(&b.calls), 0);
   CHECK(log_has(&cap, "Looking for credentials via: script"));
   CHECK(no_secret(cap.text));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_credentials_provider_free(chain);
 }
 
@@ -198,7 +198,7 @@ static void test_chain_error_stops(void) {
   CHECK_INT(awsc_provider_chain_new(&chain, list, 3), 0);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_credentials_provider_get(chain, &c, &err), AWSC_ECREDENTIALS);
+  CHECK_INT(awsc_credentials_provider_get(&c, chain, &err), AWSC_ECREDENTIALS);
   CHECK(c == NULL);
   CHECK(strstr(err.message, "scripted failure") != NULL);
   CHECK_INT(atomic_load(&b.calls), 0);
@@ -215,13 +215,13 @@ static void test_chain_none_found(void) {
   CHECK_INT(awsc_provider_chain_new(&chain, list, 1), 0);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_credentials_provider_get(chain, &c, &err), AWSC_ENOTFOUND);
+  CHECK_INT(awsc_credentials_provider_get(&c, chain, &err), AWSC_ENOTFOUND);
   CHECK_STR(err.message, "Unable to locate credentials");
   CHECK_INT(err.kind, AWSC_ERROR_CREDENTIALS);
   awsc_credentials_provider_free(chain);
 
   CHECK_INT(awsc_provider_chain_new(&chain, NULL, 0), 0);
-  CHECK_INT(awsc_credentials_provider_get(chain, &c, &err), AWSC_ENOTFOUND);
+  CHECK_INT(awsc_credentials_provider_get(&c, chain, &err), AWSC_ENOTFOUND);
   awsc_credentials_provider_free(chain);
 
   /* A NULL entry is refused and the others are freed (leak check). */
@@ -250,11 +250,11 @@ static awsc_credentials_provider *cached(script *s, int64_t advisory,
 static const char *get_akid(awsc_credentials_provider *p, int *rc,
                             awsc_error *err, char *buf, size_t n) {
   awsc_credentials *c = NULL;
-  *rc = awsc_credentials_provider_get(p, &c, err);
+  *rc = awsc_credentials_provider_get(&c, p, err);
   if (*rc)
     return NULL;
   snprintf(buf, n, "%s", awsc_credentials_access_key_id(c));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   return buf;
 }
 
@@ -264,14 +264,14 @@ static void test_cache_no_expiry_forever(void) {
   awsc_credentials_provider *p = NULL;
   CHECK_INT(awsc_credentials_provider_cached_new(&p, script_provider(&s)), 0);
   awsc_credentials *first = NULL, *c = NULL;
-  CHECK_INT(awsc_credentials_provider_get(p, &first, NULL), 0);
+  CHECK_INT(awsc_credentials_provider_get(&first, p, NULL), 0);
   for (int i = 0; i < 5; i++) {
-    CHECK_INT(awsc_credentials_provider_get(p, &c, NULL), 0);
+    CHECK_INT(awsc_credentials_provider_get(&c, p, NULL), 0);
     CHECK(c == first);
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   CHECK_INT(atomic_load(&s.calls), 1);
-  awsc_credentials_release(first);
+  awsc_credentials_free(first);
   awsc_credentials_provider_free(p);
 }
 
@@ -421,7 +421,7 @@ static void *hammer(void *arg) {
   pthread_barrier_wait(t->barrier);
   for (int i = 0; i < GETS_PER_THREAD; i++) {
     awsc_credentials *c = NULL;
-    if (awsc_credentials_provider_get(t->p, &c, NULL) != 0) {
+    if (awsc_credentials_provider_get(&c, t->p, NULL) != 0) {
       t->failures++;
       continue;
     }
@@ -432,7 +432,7 @@ static void *hammer(void *arg) {
       t->bad_snapshots++;
     if (i == 0)
       snprintf(t->first_akid, sizeof(t->first_akid), "%s", ak ? ak : "");
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   return NULL;
 }

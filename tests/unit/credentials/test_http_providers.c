@@ -48,7 +48,7 @@ static int container_get(test_env *env, awsc_transport *t,
   awsc_credentials_provider *p = NULL;
   int rc = awsc_provider_container_new_ex(&p, cfg, t, o);
   if (rc == 0)
-    rc = awsc_credentials_provider_get(p, out, err);
+    rc = awsc_credentials_provider_get(out, p, err);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
   return rc;
@@ -68,7 +68,7 @@ static int imds_get(test_env *env, const char *config_text,
   awsc_credentials_provider *p = NULL;
   int rc = awsc_provider_imds_new_ex(&p, cfg, curl, &o);
   if (rc == 0)
-    rc = awsc_credentials_provider_get(p, out, err);
+    rc = awsc_credentials_provider_get(out, p, err);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
   return rc;
@@ -143,7 +143,7 @@ static void test_container_relative_uri(void) {
   CHECK_STR(rec.url, "http://169.254.170.2/v2/credentials/abc?x=1");
   CHECK_STR(rec.authorization, "");
   CHECK_STR(awsc_credentials_access_key_id(c), T_AKID);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 }
 
 static void test_container_host_policy(void) {
@@ -190,7 +190,7 @@ static void test_container_host_policy(void) {
       CHECK_INT(rc, AWSC_ECONFIG);
       CHECK_INT(rec.calls, 0);
     }
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   /* botocore's wording for a refused host. */
   rec_transport rec;
@@ -224,7 +224,7 @@ static void test_container_success_with_token(void) {
   int64_t want = awsc_time_now_ms() + 6 * 3600 * 1000LL;
   CHECK(awsc_credentials_expiration_ms(c) > want - 5000 &&
         awsc_credentials_expiration_ms(c) < want + 5000);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   CHECK_INT(fake_server_request_count(srv), 1);
   fake_request r = req_at(0);
   CHECK_STR(r.method, "GET");
@@ -248,7 +248,7 @@ static void test_container_token_file(void) {
   awsc_error err = AWSC_ERROR_INIT;
   awsc_provider_options o = fast_opts();
   CHECK_INT(container_get(&env, curl, &o, &c, &err), 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   fake_request r = req_at(0);
   /* The file wins over the variable. */
   CHECK_STR(fake_request_header(&r, "Authorization"), "eks-pod-identity-token");
@@ -280,7 +280,7 @@ static void test_container_retries(void) {
   awsc_provider_options o = fast_opts();
   CHECK_INT(container_get(&env, curl, &o, &c, &err), 0);
   CHECK_INT(fake_server_request_count(srv), 3);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* Three failures: botocore's message, with the status. */
   fake_server_reset(srv);
@@ -403,7 +403,7 @@ static void test_imds_v2(void) {
   int64_t want = awsc_time_now_ms() + 6 * 3600 * 1000LL;
   CHECK(awsc_credentials_expiration_ms(c) > want - 5000 &&
         awsc_credentials_expiration_ms(c) < want + 5000);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   CHECK_INT(fake_server_request_count(srv), 3);
   fake_request r0 = req_at(0), r1 = req_at(1), r2 = req_at(2);
   CHECK_STR(r0.method, "PUT");
@@ -431,7 +431,7 @@ static void test_imds_v1_fallback(void) {
     awsc_error err = AWSC_ERROR_INIT;
     CHECK_INT(imds_get(&env, NULL, &c, &err), 0);
     CHECK_STR(awsc_credentials_access_key_id(c), T_AKID);
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
     CHECK_INT(fake_server_request_count(srv), 3);
     fake_request r1 = req_at(1), r2 = req_at(2);
     CHECK_STR(r1.path, ROLE_PATH);
@@ -461,7 +461,7 @@ static void test_imds_v1_disabled(void) {
   /* With a token, v1_disabled does not matter. */
   imds_routes(200, "r", imds_json);
   CHECK_INT(imds_get(&env, NULL, &c, &err), 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 }
 
 static void test_imds_not_available(void) {
@@ -525,7 +525,7 @@ static void test_imds_retries_bad_json(void) {
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(imds_get(&env, NULL, &c, &err), 0);
   CHECK_INT(fake_server_request_count(srv), 4);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* One attempt (the default): the bad JSON means "no credentials". */
   fake_server_reset(srv);
@@ -555,7 +555,7 @@ static void test_imds_expiration_extension(void) {
   /* 15 min refresh window + 2..10 min jitter. */
   CHECK(left > 16 * 60 * 1000LL && left <= 25 * 60 * 1000LL);
   CHECK(log_has(&cap, "Attempting credential expiration extension"));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 }
 
 static void test_imds_settings(void) {
@@ -569,7 +569,7 @@ static void test_imds_settings(void) {
   snprintf(text, sizeof(text), "[default]\nec2_metadata_service_endpoint = %s/\n",
            fake_server_url(srv));
   CHECK_INT(imds_get(&env, text, &c, &err), 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   CHECK_INT(fake_server_request_count(srv), 3);
 
   /* The environment wins over the file. */
@@ -580,7 +580,7 @@ static void test_imds_settings(void) {
                      "http://127.0.0.1:1\n",
                      &c, &err),
             0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   test_env bad = {0};
   tenv_set(&bad, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a url");
@@ -611,7 +611,7 @@ static void test_imds_settings(void) {
             0);
   int64_t took = awsc_time_now_ms() - t0;
   CHECK(took >= 900 && took < 4000);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   fake_request r1 = req_at(1);
   CHECK(fake_request_header(&r1, "x-aws-ec2-metadata-token") == NULL);
 
@@ -636,12 +636,12 @@ static void test_default_chain_http(void) {
   CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger,
                                                &err),
             0);
-  CHECK_INT(awsc_credentials_provider_get(p, &c, &err), 0);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "container-role");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   /* Fresh (6 h): the cache answers without another request. */
-  CHECK_INT(awsc_credentials_provider_get(p, &c, &err), 0);
-  awsc_credentials_release(c);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
+  awsc_credentials_free(c);
   CHECK_INT(fake_server_request_count(srv), 1);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
@@ -653,9 +653,9 @@ static void test_default_chain_http(void) {
   CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger,
                                                &err),
             0);
-  CHECK_INT(awsc_credentials_provider_get(p, &c, &err), 0);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "iam-role");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
 
@@ -666,7 +666,7 @@ static void test_default_chain_http(void) {
   CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger,
                                                &err),
             0);
-  CHECK_INT(awsc_credentials_provider_get(p, &c, &err), AWSC_ENOTFOUND);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, &err), AWSC_ENOTFOUND);
   CHECK_STR(err.message, "Unable to locate credentials");
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);

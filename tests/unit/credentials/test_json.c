@@ -71,7 +71,7 @@ static void test_process_parse_good(void) {
   int64_t want = awsc_time_now_ms() + 3600 * 1000LL;
   CHECK(awsc_credentials_expiration_ms(c) > want - 5000 &&
         awsc_credentials_expiration_ms(c) < want + 5000);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   const char *min = "{\"Version\": 1.0, \"AccessKeyId\": \"" T_AKID
                     "\", \"SecretAccessKey\": \"" T_SECRET
@@ -79,7 +79,7 @@ static void test_process_parse_good(void) {
   CHECK_INT(awsc_credential_process_parse(min, strlen(min), &c, &err), 0);
   CHECK(awsc_credentials_session_token(c) == NULL);
   CHECK_INT(awsc_credentials_expiration_ms(c), 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 }
 
 static void test_process_parse_errors(void) {
@@ -149,13 +149,13 @@ static void test_process_parse_oom(void) {
     test_alloc_fail_at(0);
     if (!fired) {
       CHECK_INT(rc, 0);
-      awsc_credentials_release(c);
+      awsc_credentials_free(c);
       break;
     }
     failures_seen++;
     CHECK_INT(rc, AWSC_ENOMEM);
     CHECK(c == NULL);
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   CHECK(failures_seen > 2);
   CHECK_INT(test_alloc_live(), live);

@@ -48,7 +48,7 @@ static int run_process(const char *command, long timeout_ms,
   awsc_credentials_provider *p = NULL;
   int rc = awsc_provider_process_new_ex(&p, cfg, &o);
   if (rc == 0)
-    rc = awsc_credentials_provider_get(p, out, err);
+    rc = awsc_credentials_provider_get(out, p, err);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
   return rc;
@@ -81,7 +81,7 @@ static void test_good_json(void) {
   CHECK_STR(awsc_credentials_source(c), "custom-process");
   CHECK_INT(awsc_credentials_expiration_ms(c), 0);
   CHECK(log_has(&cap, "Found credentials from credential_process"));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   free(path);
 }
 
@@ -143,7 +143,7 @@ static void test_expiration(void) {
   int64_t want = awsc_time_now_ms() + 3600 * 1000LL;
   CHECK(awsc_credentials_expiration_ms(c) > want - 5000);
   CHECK(awsc_credentials_expiration_ms(c) < want + 5000);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   snprintf(body, sizeof(body),
            "echo '{\"Version\": 1, \"AccessKeyId\": \"a\", "
@@ -178,8 +178,8 @@ static void test_expiration_cached_refresh(void) {
   CHECK_INT(awsc_provider_cached_new_ex(&p, inner, &co), 0);
   for (int i = 0; i < 3; i++) {
     awsc_credentials *c = NULL;
-    CHECK_INT(awsc_credentials_provider_get(p, &c, NULL), 0);
-    awsc_credentials_release(c);
+    CHECK_INT(awsc_credentials_provider_get(&c, p, NULL), 0);
+    awsc_credentials_free(c);
   }
   awsc_credentials_provider_free(p);
   /* 120 s / 100 s windows: 90 s left is mandatory each time. */
@@ -188,8 +188,8 @@ static void test_expiration_cached_refresh(void) {
   CHECK_INT(awsc_provider_cached_new_ex(&p, inner, &co2), 0);
   for (int i = 0; i < 2; i++) {
     awsc_credentials *c = NULL;
-    CHECK_INT(awsc_credentials_provider_get(p, &c, NULL), 0);
-    awsc_credentials_release(c);
+    CHECK_INT(awsc_credentials_provider_get(&c, p, NULL), 0);
+    awsc_credentials_free(c);
   }
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
@@ -220,7 +220,7 @@ static void test_quoted_arguments(void) {
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(run_process(cmd, 0, &c, &err), 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   char apath[600];
   snprintf(apath, sizeof(apath), "%s/args.txt", dir);
   FILE *f = fopen(apath, "r");
@@ -263,7 +263,7 @@ static void test_bad_command_lines(void) {
   awsc_config *cfg = tcfg_load(&env, NULL, NULL, NULL);
   awsc_credentials_provider *p = NULL;
   CHECK_INT(awsc_provider_process_new(&p, cfg), 0);
-  CHECK_INT(awsc_credentials_provider_get(p, &c, &err), AWSC_ENOTFOUND);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, &err), AWSC_ENOTFOUND);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
   CHECK_INT(awsc_provider_process_new(&p, NULL), AWSC_EINVAL);
@@ -310,9 +310,9 @@ static void test_credentials_file_overrides(void) {
   awsc_credentials_provider *p = NULL;
   awsc_credentials *c = NULL;
   CHECK_INT(awsc_provider_process_new(&p, cfg), 0);
-  CHECK_INT(awsc_credentials_provider_get(p, &c, NULL), 0);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, NULL), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), T_AKID);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
   free(good);
@@ -330,10 +330,10 @@ static void *proc_thread(void *arg) {
   tharg *t = arg;
   for (int i = 0; i < 5; i++) {
     awsc_credentials *c = NULL;
-    if (awsc_credentials_provider_get(t->p, &c, NULL) == 0 &&
+    if (awsc_credentials_provider_get(&c, t->p, NULL) == 0 &&
         strcmp(awsc_credentials_secret_access_key(c), T_SECRET) == 0)
       t->ok++;
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   return NULL;
 }
@@ -378,7 +378,7 @@ static void test_fds_not_inherited(void) {
   if (rc)
     fprintf(stderr, "fds: %s\n", err.message);
   CHECK_INT(rc, 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   close(77);
   close(fd);
   free(path);

@@ -30,7 +30,7 @@ static int get_with(ctor_fn ctor, awsc_config *cfg, awsc_credentials **out,
   int rc = ctor(&p, cfg, &o);
   if (rc)
     return rc;
-  rc = awsc_credentials_provider_get(p, out, err);
+  rc = awsc_credentials_provider_get(out, p, err);
   awsc_credentials_provider_free(p);
   return rc;
 }
@@ -53,20 +53,20 @@ static void test_env_full(void) {
   CHECK_STR(awsc_credentials_source(c), "env");
   CHECK_INT(awsc_credentials_expiration_ms(c), 0);
   CHECK(log_has(&cap, "Found credentials in environment variables."));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* botocore looks at the legacy AWS_SECURITY_TOKEN first. */
   tenv_set(&env, "AWS_SECURITY_TOKEN", T_TOKEN2);
   CHECK_INT(get_with(awsc_provider_env_new_ex, cfg, &c, &err), 0);
   CHECK_STR(awsc_credentials_session_token(c), T_TOKEN2);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* The plain constructor works as well. */
   awsc_credentials_provider *p = NULL;
   CHECK_INT(awsc_provider_env_new(&p, cfg), 0);
   CHECK_STR(p->vtable->name, "env");
-  CHECK_INT(awsc_credentials_provider_get(p, &c, NULL), 0);
-  awsc_credentials_release(c);
+  CHECK_INT(awsc_credentials_provider_get(&c, p, NULL), 0);
+  awsc_credentials_free(c);
   awsc_credentials_provider_free(p);
   CHECK_INT(awsc_provider_env_new(&p, NULL), AWSC_EINVAL);
   awsc_config_free(cfg);
@@ -118,7 +118,7 @@ static void test_env_expiration(void) {
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(get_with(awsc_provider_env_new_ex, cfg, &c, &err), 0);
   CHECK_INT(awsc_credentials_expiration_ms(c), 1927857906000LL);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   tenv_set(&env, "AWS_CREDENTIAL_EXPIRATION", "next tuesday");
@@ -179,7 +179,7 @@ static void test_shared_credentials_file(void) {
   CHECK_STR(awsc_credentials_source(c), "shared-credentials-file");
   CHECK(log_has(&cap, "shared credentials file"));
   CHECK(log_has(&cap, cpath));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   cfg = tcfg_load(&env, "dev", NULL, cpath);
@@ -187,14 +187,14 @@ static void test_shared_credentials_file(void) {
             0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDDEV");
   CHECK_STR(awsc_credentials_session_token(c), T_TOKEN);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   cfg = tcfg_load(&env, "both", NULL, cpath);
   CHECK_INT(get_with(awsc_provider_shared_credentials_new_ex, cfg, &c, &err),
             0);
   CHECK_STR(awsc_credentials_session_token(c), T_TOKEN2);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   cfg = tcfg_load(&env, "partial", NULL, cpath);
@@ -235,7 +235,7 @@ static void test_shared_config_file(void) {
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDCONFIG");
   CHECK_STR(awsc_credentials_source(c), "config-file");
   CHECK(log_has(&cap, "config file"));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   cfg = tcfg_load(&env, "dev", cfgpath, cpath);
@@ -243,7 +243,7 @@ static void test_shared_config_file(void) {
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDCONFIGDEV");
   CHECK_STR(awsc_credentials_secret_access_key(c), T_SECRET2);
   CHECK_STR(awsc_credentials_session_token(c), T_TOKEN2);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   cfg = tcfg_load(&env, "partial", cfgpath, cpath);
@@ -306,7 +306,7 @@ static int chain_get(awsc_config *cfg, awsc_transport *transport,
                                                      &logger, err);
   if (rc)
     return rc;
-  rc = awsc_credentials_provider_get(p, out, err);
+  rc = awsc_credentials_provider_get(out, p, err);
   awsc_credentials_provider_free(p);
   return rc;
 }
@@ -337,7 +337,7 @@ static void test_default_chain_order(void) {
   awsc_config *cfg = tcfg_load(&env, NULL, cfgpath, cpath);
   CHECK_INT(chain_get(cfg, NULL, NULL, &c, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "env");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   /* 2. then the credentials file. */
@@ -346,7 +346,7 @@ static void test_default_chain_order(void) {
   CHECK_INT(chain_get(cfg, NULL, NULL, &c, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "shared-credentials-file");
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDCREDSFILE");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
   CHECK_INT(count_runs(), 0);
 
@@ -356,7 +356,7 @@ static void test_default_chain_order(void) {
   CHECK_INT(chain_get(cfg, NULL, NULL, &c, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "custom-process");
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDPROCESS");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
   CHECK_INT(count_runs(), 1);
 
@@ -364,7 +364,7 @@ static void test_default_chain_order(void) {
   cfg = tcfg_load(&none, "onlyconfig", cfgpath, NULL);
   CHECK_INT(chain_get(cfg, NULL, NULL, &c, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "config-file");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   /* 5. nothing: container and IMDS are left out without a transport, even
@@ -407,9 +407,9 @@ static void test_default_chain_caches(void) {
             0);
   for (int i = 0; i < 3; i++) {
     awsc_credentials *c = NULL;
-    CHECK_INT(awsc_credentials_provider_get(p, &c, &err), 0);
+    CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
     CHECK_STR(awsc_credentials_access_key_id(c), "AKIDPROCESS");
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
   }
   CHECK_INT(count_runs(), 1); /* no expiry: cached for good */
   awsc_credentials_provider_free(p);
@@ -438,7 +438,7 @@ static int static_factory(awsc_credentials_provider **out,
   if (rc)
     return rc;
   rc = awsc_credentials_provider_static_new(out, c);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   return rc;
 }
 
@@ -499,13 +499,13 @@ static void test_default_chain_role_slot(void) {
   CHECK_INT(chain_get(cfg, NULL, &o, &c, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDROLE");
   CHECK_INT(factory_calls, 1);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* A factory that declines leaves the slot out. */
   o.role_factory = notfound_factory;
   CHECK_INT(chain_get(cfg, NULL, &o, &c, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDROLECREDS");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* A failing factory fails the construction with its error. */
   o.role_factory = failing_factory;
@@ -523,7 +523,7 @@ static void test_default_chain_role_slot(void) {
   cfg = tcfg_load(&env, "role", cfgpath, cpath);
   CHECK_INT(chain_get(cfg, NULL, NULL, &c, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "env");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
 
   /* web_identity_token_file in the profile. */
@@ -537,7 +537,7 @@ static void test_default_chain_role_slot(void) {
   cfg = tcfg_load(&wenv, "base", cfgpath, cpath);
   CHECK_INT(chain_get(cfg, NULL, NULL, &c, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDBASE");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
   tenv_set(&wenv, "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token");
   cfg = tcfg_load(&wenv, "base", cfgpath, cpath);
@@ -562,7 +562,7 @@ static void test_default_chain_skip_env(void) {
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(chain_get(cfg, NULL, &o, &c, &err), 0);
   CHECK_STR(awsc_credentials_access_key_id(c), "AKIDDEV");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_config_free(cfg);
   free(cpath);
 }
@@ -581,10 +581,10 @@ static void test_default_chain_oom(void) {
     int rc = awsc_credentials_default_chain_new(&p, cfg, NULL, NULL, NULL,
                                                 &err);
     if (rc == 0)
-      rc = awsc_credentials_provider_get(p, &c, &err);
+      rc = awsc_credentials_provider_get(&c, p, &err);
     int fired = test_alloc_failure_fired();
     test_alloc_fail_at(0);
-    awsc_credentials_release(c);
+    awsc_credentials_free(c);
     awsc_credentials_provider_free(p);
     if (!fired) {
       CHECK_INT(rc, 0);

@@ -18,7 +18,7 @@ static awsc_transport *new_transport(void) {
 
 static awsc_transport_stats stats(awsc_transport *t) {
   awsc_transport_stats st = {0, 0};
-  awsc_transport_curl_stats(t, &st);
+  awsc_transport_curl_stats(&st, t);
   return st;
 }
 

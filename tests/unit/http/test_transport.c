@@ -269,8 +269,8 @@ static void test_transport_free(void) {
   awsc_transport_free(&f.base);
   CHECK_INT(f.destroyed, 1);
   awsc_transport_stats st;
-  CHECK_INT(awsc_transport_curl_stats(&f.base, &st), AWSC_EINVAL);
-  CHECK_INT(awsc_transport_curl_stats(NULL, &st), AWSC_EINVAL);
+  CHECK_INT(awsc_transport_curl_stats(&st, &f.base), AWSC_EINVAL);
+  CHECK_INT(awsc_transport_curl_stats(&st, NULL), AWSC_EINVAL);
 }
 
 static void test_curl_options(void) {
@@ -315,7 +315,7 @@ static void test_curl_options(void) {
   CHECK_INT(awsc_transport_curl_new(&t, NULL, &err), 0);
   CHECK(t != NULL);
   awsc_transport_stats st = {9, 9};
-  CHECK_INT(awsc_transport_curl_stats(t, &st), 0);
+  CHECK_INT(awsc_transport_curl_stats(&st, t), 0);
   CHECK_INT(st.requests, 0);
   CHECK_INT(st.connections_opened, 0);
   awsc_transport_free(t);
@@ -325,7 +325,7 @@ static void test_curl_options(void) {
   awsc_curl_options full = AWSC_CURL_OPTIONS_INIT;
   full.connect_timeout_ms = 1000;
   full.read_timeout_ms = 2000;
-  full.verify_ssl = -1;
+  full.verify_ssl = AWSC_TOGGLE_OFF;
   full.ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
   full.proxy = "http://proxy.invalid:3128";
   full.no_proxy = "localhost,127.0.0.1";

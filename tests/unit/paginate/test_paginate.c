@@ -64,7 +64,7 @@ static int walk_keys(awsc_page_iterator *p, char *out, size_t size) {
   char *item;
   int rc;
   awsc_error err = AWSC_ERROR_INIT;
-  while ((rc = awsc_paginator_next_item_json(p, &item, &err)) == 0 && item) {
+  while ((rc = awsc_paginator_next_item_json(&item, p, &err)) == 0 && item) {
     const char *k = strstr(item, "\"Key\":\"");
     if (k) {
       k += 7;
@@ -129,7 +129,7 @@ static void test_v2_three_pages(void) {
   awsc_error err = AWSC_ERROR_INIT;
   char *page = NULL;
   int pages = 0, rc;
-  while ((rc = awsc_paginator_next_page_json(p, &page, &err)) == 0 && page) {
+  while ((rc = awsc_paginator_next_page_json(&page, p, &err)) == 0 && page) {
     pages++;
     CHECK(strstr(page, "\"ResponseMetadata\":{\"RequestId\":\"req-") != NULL);
     CHECK(strstr(page, "\"HTTPStatusCode\":200") != NULL);
@@ -147,7 +147,7 @@ static void test_v2_three_pages(void) {
   CHECK(strstr(fake_url(1), "continuation-token=tok1") != NULL);
   CHECK(strstr(fake_url(2), "continuation-token=tok2") != NULL);
   /* the end stays the end, without another request */
-  CHECK_INT(awsc_paginator_next_page_json(p, &page, &err), 0);
+  CHECK_INT(awsc_paginator_next_page_json(&page, p, &err), 0);
   CHECK(page == NULL);
   CHECK_INT(fake_sends(), 3);
   CHECK(awsc_paginator_resume_token(p) == NULL);
@@ -170,7 +170,7 @@ static void test_v2_three_pages(void) {
   if (p) {
     char *item;
     awsc_buf all = AWSC_BUF_INIT;
-    while (awsc_paginator_next_item_json(p, &item, &err) == 0 && item) {
+    while (awsc_paginator_next_item_json(&item, p, &err) == 0 && item) {
       awsc_buf_puts(&all, item);
       awsc_mem_free(item);
     }
@@ -225,7 +225,7 @@ static void test_v1_marker(void) {
   if (p) {
     char *full = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    CHECK_INT(awsc_paginator_build_full_result_json(p, &full, &err), 0);
+    CHECK_INT(awsc_paginator_build_full_result_json(&full, p, &err), 0);
     CHECK_STR(full, "{\"Contents\":[{\"Key\":\"k1\"},{\"Key\":\"k2\"},"
                     "{\"Key\":\"k3\"},{\"Key\":\"z\"}],"
                     "\"CommonPrefixes\":[{\"Prefix\":\"p/\"}],"
@@ -263,7 +263,7 @@ static void test_sns_list_topics(void) {
     awsc_error err = AWSC_ERROR_INIT;
     awsc_buf all = AWSC_BUF_INIT;
     int rc;
-    while ((rc = awsc_paginator_next_item_json(p, &item, &err)) == 0 && item) {
+    while ((rc = awsc_paginator_next_item_json(&item, p, &err)) == 0 && item) {
       awsc_buf_puts(&all, item);
       awsc_mem_free(item);
     }
@@ -350,7 +350,7 @@ static void test_max_items_resume(void) {
   if (p) {
     char *page;
     int pages = 0;
-    while (awsc_paginator_next_page_json(p, &page, &err) == 0 && page) {
+    while (awsc_paginator_next_page_json(&page, p, &err) == 0 && page) {
       pages++;
       if (pages == 2) {
         CHECK(strstr(page, "\"Key\":\"c\"") != NULL);
@@ -440,7 +440,7 @@ static void test_max_items_resume(void) {
   p = start(c, "list_objects_v2", "{\"Bucket\":\"bkt\"}", &cfg);
   if (p) {
     char *full = NULL;
-    CHECK_INT(awsc_paginator_build_full_result_json(p, &full, &err), 0);
+    CHECK_INT(awsc_paginator_build_full_result_json(&full, p, &err), 0);
     const char *tok = b64("{\"ContinuationToken\": null, "
                           "\"boto_truncate_amount\": 1}");
     char want[640];
@@ -543,7 +543,7 @@ static void test_starting_token_forms(void) {
   if (p) {
     char *page;
     int n = 0;
-    while (awsc_paginator_next_page_json(p, &page, &err) == 0 && page) {
+    while (awsc_paginator_next_page_json(&page, p, &err) == 0 && page) {
       n++;
       awsc_mem_free(page);
     }
@@ -580,22 +580,22 @@ static void test_repeated_token(void) {
   if (p) {
     awsc_error err = AWSC_ERROR_INIT;
     char *page = NULL;
-    CHECK_INT(awsc_paginator_next_page_json(p, &page, &err), 0);
+    CHECK_INT(awsc_paginator_next_page_json(&page, p, &err), 0);
     CHECK(page != NULL);
     awsc_mem_free(page);
     /* the page that repeats the token still comes back, as botocore
      * yields it before raising */
-    CHECK_INT(awsc_paginator_next_page_json(p, &page, &err), 0);
+    CHECK_INT(awsc_paginator_next_page_json(&page, p, &err), 0);
     CHECK(page != NULL && strstr(page, "\"Key\":\"b\"") != NULL);
     awsc_mem_free(page);
-    CHECK_INT(awsc_paginator_next_page_json(p, &page, &err), AWSC_EPARSE);
+    CHECK_INT(awsc_paginator_next_page_json(&page, p, &err), AWSC_EPARSE);
     CHECK(page == NULL);
     CHECK_STR(err.message, "The same next token was received twice: "
                            "{'ContinuationToken': 'same'}");
     CHECK_INT(fake_sends(), 2);
     /* and stays failed */
     awsc_error_clear(&err);
-    CHECK_INT(awsc_paginator_next_item_json(p, &page, &err), AWSC_EPARSE);
+    CHECK_INT(awsc_paginator_next_item_json(&page, p, &err), AWSC_EPARSE);
     CHECK(strstr(err.message, "twice") != NULL);
     awsc_paginator_free(p);
   }
@@ -621,10 +621,10 @@ static void test_service_error(void) {
   if (p) {
     awsc_error err = AWSC_ERROR_INIT;
     char *item = NULL;
-    CHECK_INT(awsc_paginator_next_item_json(p, &item, &err), 0);
+    CHECK_INT(awsc_paginator_next_item_json(&item, p, &err), 0);
     CHECK_STR(item, "{\"Key\":\"a\"}");
     awsc_mem_free(item);
-    CHECK_INT(awsc_paginator_next_item_json(p, &item, &err), AWSC_ESERVICE);
+    CHECK_INT(awsc_paginator_next_item_json(&item, p, &err), AWSC_ESERVICE);
     CHECK(item == NULL);
     CHECK_STR(err.service_code, "AccessDenied");
     CHECK_INT(err.http_status, 403);
@@ -652,7 +652,7 @@ static void test_alloc_failures(void) {
     CHECK_INT(awsc_paginator_new(&p, c, "list_objects_v2", "{\"Bucket\":\"b\"}",
                                  &cfg, &err),
               0);
-    CHECK_INT(awsc_paginator_build_full_result_json(p, &full, &err), 0);
+    CHECK_INT(awsc_paginator_build_full_result_json(&full, p, &err), 0);
     awsc_mem_free(full);
     awsc_paginator_free(p);
     fake_cleanup();
@@ -670,7 +670,7 @@ static void test_alloc_failures(void) {
                                 &cfg, &err);
     char *full = NULL;
     if (!rc)
-      rc = awsc_paginator_build_full_result_json(p, &full, &err);
+      rc = awsc_paginator_build_full_result_json(&full, p, &err);
     awsc_mem_free(full);
     awsc_paginator_free(p);
     int fired = test_alloc_failure_fired();

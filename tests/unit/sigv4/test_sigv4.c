@@ -286,7 +286,7 @@ static void test_key_cache(void) {
   awsc_sigv4_cache *cache = NULL;
   CHECK_INT(awsc_sigv4_cache_new(&cache, NULL), 0);
   uint64_t hits = 9, misses = 9;
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 0 && misses == 0);
   awsc_sigv4_params p = params("us-east-1", "s3");
   p.cache = cache;
@@ -295,16 +295,16 @@ static void test_key_cache(void) {
 
   sign_with(&a, &p, sig); /* derive */
   CHECK_STR(sig, S3_GET_SIG);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 0 && misses == 1);
   sign_with(&b, &p, sig); /* another result: shared cache hit */
   CHECK_STR(sig, S3_GET_SIG);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 1 && misses == 1);
   for (int i = 0; i < 5; i++)
     sign_with(&a, &p, sig); /* the result's own slot: no lookup */
   CHECK_STR(sig, S3_GET_SIG);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 1 && misses == 1);
 
   /* Next day: a new key, still correct. */
@@ -313,17 +313,17 @@ static void test_key_cache(void) {
   reference_sig(p, ref);
   CHECK_STR(sig, ref);
   CHECK(strcmp(sig, S3_GET_SIG) != 0);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 1 && misses == 2);
   sign_with(&b, &p, sig);
   CHECK_STR(sig, ref);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 2 && misses == 2);
   /* Back to the first day: still cached. */
   p.time_ms = T_20130524;
   sign_with(&a, &p, sig);
   CHECK_STR(sig, S3_GET_SIG);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(hits == 3 && misses == 2);
 
   /* Same access key, other secret (rotation): not served from cache. */
@@ -332,7 +332,7 @@ static void test_key_cache(void) {
   reference_sig(p, ref);
   CHECK_STR(sig, ref);
   CHECK(strcmp(sig, S3_GET_SIG) != 0);
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(misses == 3);
   p.secret_access_key = SK;
 
@@ -351,7 +351,7 @@ static void test_key_cache(void) {
   awsc_sigv4_result_cleanup(&b);
   awsc_sigv4_cache_free(cache);
   awsc_sigv4_cache_free(NULL);
-  awsc_sigv4_cache_stats(NULL, &hits, NULL);
+  awsc_sigv4_cache_stats(&hits, NULL, NULL);
   CHECK(hits == 0);
 }
 
@@ -395,7 +395,7 @@ static void test_cache_threads(void) {
     CHECK_INT(args[i].bad, 0);
   }
   uint64_t hits, misses;
-  awsc_sigv4_cache_stats(cache, &hits, &misses);
+  awsc_sigv4_cache_stats(&hits, &misses, cache);
   CHECK(misses >= 3);
   CHECK(hits + misses > 0);
   awsc_sigv4_cache_free(cache);

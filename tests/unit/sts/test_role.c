@@ -27,7 +27,7 @@ static int session_creds(awsc_session **s, const char *profile,
   *s = fake_session(profile);
   if (!*s)
     return AWSC_EINVAL;
-  return awsc_session_get_credentials(*s, out, err);
+  return awsc_session_get_credentials(out, *s, err);
 }
 
 static void test_factory_registered(void) {
@@ -53,7 +53,7 @@ static void test_factory_registered(void) {
     int64_t left = awsc_credentials_expiration_ms(c) - awsc_time_now_ms();
     CHECK(left > 3500 * 1000 && left <= 3600 * 1000);
   }
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 
@@ -86,7 +86,7 @@ static void test_request_shape(void) {
   CHECK(strstr(auth, "Credential=" SRC_AK "/") != NULL);
   CHECK(strstr(auth, "/eu-west-1/sts/aws4_request") != NULL);
   CHECK_STR(fake_header(0, "x-amz-security-token"), "");
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 
   /* AWS_ENDPOINT_URL_STS wins over the profile; no name: awsc-session-N */
@@ -101,7 +101,7 @@ static void test_request_shape(void) {
   CHECK_STR(fake_url(0), "http://sts.env.test/");
   CHECK(strstr(fake_body(0), "RoleSessionName=awsc-session-") != NULL);
   CHECK(strstr(fake_body(0), "DurationSeconds") == NULL);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 
   /* nothing configured: STS in us-east-1 (regional endpoint, botocore's
@@ -114,7 +114,7 @@ static void test_request_shape(void) {
   CHECK_INT(session_creds(&s, "r", &c, NULL), 0);
   CHECK_STR(fake_url(0), "https://sts.us-east-1.amazonaws.com/");
   CHECK(strstr(fake_header(0, "authorization"), "/us-east-1/sts/") != NULL);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 
@@ -131,12 +131,12 @@ static void test_refresh(void) {
   fake_reset(fresh, 2);
   awsc_session *s = fake_session("r");
   awsc_credentials *c1 = NULL, *c2 = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c1, NULL), 0);
-  CHECK_INT(awsc_session_get_credentials(s, &c2, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c1, s, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c2, s, NULL), 0);
   CHECK_INT(fake_sends(), 1);
   CHECK(c1 && c2 && strcmp(awsc_credentials_access_key_id(c2), "ASIA1") == 0);
-  awsc_credentials_release(c1);
-  awsc_credentials_release(c2);
+  awsc_credentials_free(c1);
+  awsc_credentials_free(c2);
   awsc_session_free(s);
 
   /* Five minutes left (inside the 10-minute mandatory window): every
@@ -149,13 +149,13 @@ static void test_refresh(void) {
   fake_reset(expiring, 2);
   s = fake_session("r");
   c1 = c2 = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c1, NULL), 0);
-  CHECK_INT(awsc_session_get_credentials(s, &c2, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c1, s, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c2, s, NULL), 0);
   CHECK_INT(fake_sends(), 2);
   CHECK(c1 && strcmp(awsc_credentials_access_key_id(c1), "ASIA1") == 0);
   CHECK(c2 && strcmp(awsc_credentials_access_key_id(c2), "ASIA2") == 0);
-  awsc_credentials_release(c1);
-  awsc_credentials_release(c2);
+  awsc_credentials_free(c1);
+  awsc_credentials_free(c2);
 
   /* 12 minutes left (advisory window) and STS refusing: the old keys are
    * kept, no error. (Not a 5xx: that would be retried with backoff.) */
@@ -168,12 +168,12 @@ static void test_refresh(void) {
   fake_reset(advisory, 2);
   s = fake_session("r");
   c1 = c2 = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c1, NULL), 0);
-  CHECK_INT(awsc_session_get_credentials(s, &c2, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c1, s, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c2, s, NULL), 0);
   CHECK(c2 && strcmp(awsc_credentials_access_key_id(c2), "ASIA1") == 0);
   CHECK(fake_sends() >= 2);
-  awsc_credentials_release(c1);
-  awsc_credentials_release(c2);
+  awsc_credentials_free(c1);
+  awsc_credentials_free(c2);
   awsc_session_free(s);
 }
 
@@ -200,7 +200,7 @@ static void test_role_chaining(void) {
   CHECK(strstr(fake_header(1, "authorization"), "Credential=ASIAB/") != NULL);
   CHECK_STR(fake_header(1, "x-amz-security-token"), "tok-b");
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "ASIAA") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 
   /* A profile naming itself as source uses its own keys. */
@@ -213,7 +213,7 @@ static void test_role_chaining(void) {
   CHECK_INT(session_creds(&s, "self", &c, NULL), 0);
   CHECK_INT(fake_sends(), 1);
   CHECK(strstr(fake_header(0, "authorization"), "Credential=AKIDSELF/"));
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 
@@ -234,7 +234,7 @@ static void test_credential_source(void) {
    * first in the chain, as in botocore, and wins. */
   CHECK_INT(session_creds(&s, NULL, &c, NULL), 0);
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "AKIDFROMENV") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
   /* Named in code: the environment keys are the role's source. */
   fake_reset(r, 1);
@@ -243,7 +243,7 @@ static void test_credential_source(void) {
   CHECK_INT(fake_sends(), 1);
   CHECK(strstr(fake_header(0, "authorization"), "Credential=AKIDFROMENV/"));
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "ASIAR") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 
   /* credential_source with nothing there */
@@ -279,7 +279,7 @@ static void expect_config_error(const char *config, const char *credentials,
   CHECK_INT(fake_sends(), 0);
   /* no secret of the source profile in any message */
   CHECK(strstr(err.message, SRC_SK) == NULL);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 
@@ -379,7 +379,7 @@ static void test_client_uses_role(void) {
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_client_new(&s3, s, "s3", NULL, &err), 0);
   char *json = NULL;
-  CHECK_INT(awsc_call_json(s3, "ListBuckets", NULL, &json, &err), 0);
+  CHECK_INT(awsc_call_json(&json, s3, "ListBuckets", NULL, &err), 0);
   CHECK_INT(fake_sends(), 2);
   CHECK(strstr(fake_url(0), "http://local.test/") == fake_url(0));
   CHECK(strstr(fake_header(1, "authorization"), "Credential=ASIAS3/"));

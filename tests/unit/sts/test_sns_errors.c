@@ -42,12 +42,12 @@ static void expect(awsc_client *c, int status, const char *code,
                    const char *message) {
   fake_reply r[] = {{status, NULL, error_xml(code, message), NULL, NULL}};
   fake_reset(r, 1);
-  awsc_sns_publish_input in = {0};
+  awsc_sns_PublishInput in = {0};
   in.topic_arn = "arn:aws:sns:us-east-1:123456789012:t";
   in.message = "m";
-  awsc_sns_publish_output *out = NULL;
+  awsc_sns_PublishResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sns_publish(c, &in, &out, &err), AWSC_ESERVICE);
+  CHECK_INT(awsc_sns_publish(&out, c, &in, &err), AWSC_ESERVICE);
   CHECK(out == NULL);
   CHECK_INT(err.kind, AWSC_ERROR_SERVICE);
   CHECK_STR(err.service_code, code);

@@ -49,7 +49,7 @@ static int call1(awsc_client *c, const char *op, const char *params,
   fake_reset(r, 1);
   char *out = NULL;
   *err = (awsc_error)AWSC_ERROR_INIT;
-  int rc = awsc_call_json(c, op, params, &out, err);
+  int rc = awsc_call_json(&out, c, op, params, err);
   awsc_mem_free(out);
   return rc;
 }
@@ -102,11 +102,11 @@ static void test_send_message(void) {
 
 static void test_send_typed(void) {
   awsc_client *c = sqs_client(0);
-  awsc_sqs_message_body_attribute_map_kv attr = {0};
+  awsc_sqs_MessageBodyAttributeMap_Entry attr = {0};
   attr.key = "a";
   attr.value.data_type = "String";
   attr.value.string_value = "x";
-  awsc_sqs_send_message_input in = {0};
+  awsc_sqs_SendMessageRequest in = {0};
   in.queue_url = Q;
   in.message_body = "hello";
   in.message_attributes = &attr;
@@ -116,17 +116,17 @@ static void test_send_typed(void) {
                       "\",\"MD5OfMessageAttributes\":\"" MD5_ATTR_A "\"}",
                       NULL, NULL}};
   fake_reset(ok, 1);
-  awsc_sqs_send_message_output *out = NULL;
+  awsc_sqs_SendMessageResult *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sqs_send_message(c, &in, &out, &err), 0);
+  CHECK_INT(awsc_sqs_send_message(&out, c, &in, &err), 0);
   if (out)
     CHECK_STR(out->message_id, "t1");
-  awsc_output_free(out);
+  awsc_mem_free(out);
   /* the server digested another body than the one sent */
   in.message_body = "hellO";
   fake_reset(ok, 1);
   out = NULL;
-  CHECK_INT(awsc_sqs_send_message(c, &in, &out, &err), AWSC_EPARSE);
+  CHECK_INT(awsc_sqs_send_message(&out, c, &in, &err), AWSC_EPARSE);
   CHECK(out == NULL);
   awsc_client_free(c);
 }

@@ -31,7 +31,7 @@ static void test_env_form(void) {
   awsc_session *s = fake_session(NULL);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), 0);
   CHECK_INT(fake_sends(), 1);
   CHECK_STR(fake_url(0), "http://sts.test/");
   const char *b = fake_body(0);
@@ -44,17 +44,17 @@ static void test_env_form(void) {
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "ASIAW1") == 0);
   CHECK(c && strcmp(awsc_credentials_source(c),
                     "assume-role-with-web-identity") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
 
   /* The first credentials expire in 5 minutes: the next lookup refreshes
    * and reads the token file again (its owner rotated it). */
   fake_write("token", "eyJ.second-token.sig");
   c = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), 0);
   CHECK_INT(fake_sends(), 2);
   CHECK(strstr(fake_body(1), "WebIdentityToken=eyJ.second-token.sig"));
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "ASIAW2") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 
@@ -73,13 +73,13 @@ static void test_profile_form(void) {
   fake_reset(r, 1);
   awsc_session *s = fake_session("w");
   awsc_credentials *c = NULL;
-  CHECK_INT(awsc_session_get_credentials(s, &c, NULL), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, NULL), 0);
   CHECK_STR(fake_url(0), "http://sts.profile.test/");
   CHECK(strstr(fake_body(0), "role%2FP") != NULL);
   CHECK(strstr(fake_body(0), "RoleSessionName=awsc-session-") != NULL);
   CHECK(strstr(fake_body(0), "WebIdentityToken=profile-token") != NULL);
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "ASIAP") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 
@@ -108,7 +108,7 @@ static void test_errors(void) {
   s = fake_session("w");
   awsc_credentials *c = NULL;
   err = (awsc_error)AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), AWSC_ECONFIG);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), AWSC_ECONFIG);
   CHECK(strstr(err.message, "role ARN") != NULL);
   awsc_session_free(s);
 
@@ -119,7 +119,7 @@ static void test_errors(void) {
   fake_reset(NULL, 0);
   s = fake_session(NULL);
   err = (awsc_error)AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), AWSC_ECREDENTIALS);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), AWSC_ECREDENTIALS);
   CHECK(strstr(err.message, "assume-role-with-web-identity") != NULL);
   CHECK(strstr(err.message, "token2") != NULL);
   CHECK_INT(fake_sends(), 0);
@@ -138,7 +138,7 @@ static void test_errors(void) {
   fake_reset(r, 1);
   s = fake_session(NULL);
   err = (awsc_error)AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), AWSC_ESERVICE);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), AWSC_ESERVICE);
   CHECK_STR(err.service_code, "InvalidIdentityToken");
   CHECK(strstr(err.message, "AssumeRoleWithWebIdentity") != NULL);
   CHECK(strstr(err.message, "secret-jwt-value") == NULL);
@@ -166,14 +166,14 @@ static void test_as_source(void) {
   awsc_session *s = fake_session("top");
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_get_credentials(s, &c, &err), 0);
+  CHECK_INT(awsc_session_get_credentials(&c, s, &err), 0);
   CHECK_INT(fake_sends(), 2);
   CHECK(strstr(fake_body(0), "Action=AssumeRoleWithWebIdentity") != NULL);
   CHECK(strstr(fake_body(1), "Action=AssumeRole&") != NULL);
   CHECK(strstr(fake_header(1, "authorization"), "Credential=ASIAWEB/"));
   CHECK_STR(fake_header(1, "x-amz-security-token"), "wtok");
   CHECK(c && strcmp(awsc_credentials_access_key_id(c), "ASIATOP") == 0);
-  awsc_credentials_release(c);
+  awsc_credentials_free(c);
   awsc_session_free(s);
 }
 

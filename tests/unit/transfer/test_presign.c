@@ -31,16 +31,16 @@ static void same_url(awsc_client *c, const form *f, char **typed_url) {
   for (int attempt = 0; attempt < 5; attempt++) {
     char *before = NULL, *typed = NULL, *after = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    CHECK_INT(awsc_generate_presigned_url(c, f->operation, f->json,
-                                          f->expires_in, &before, &err),
+    CHECK_INT(awsc_generate_presigned_url(&before, c, f->operation,
+                                          f->json, f->expires_in, &err),
               0);
     CHECK_INT(awsc_generate_presigned_url_typed(&typed, c, f->operation,
                                                 f->typed, &po, &err),
               0);
     if (err.message[0])
       fprintf(stderr, "%s: %s\n", f->operation, err.message);
-    CHECK_INT(awsc_generate_presigned_url(c, f->operation, f->json,
-                                          f->expires_in, &after, &err),
+    CHECK_INT(awsc_generate_presigned_url(&after, c, f->operation,
+                                          f->json, f->expires_in, &err),
               0);
     bool same_second = before && after && strcmp(before, after) == 0;
     if (same_second) {
@@ -65,7 +65,7 @@ static void test_s3_same_url(void) {
   awsc_client *c = make_client("s3", &s);
   char *url = NULL;
 
-  struct awsc_s3_get_object_request get = {0};
+  struct awsc_s3_GetObjectRequest get = {0};
   get.bucket = "bkt";
   get.key = "dir/a b.txt";
   get.version_id = "v1";
@@ -83,8 +83,8 @@ static void test_s3_same_url(void) {
   awsc_mem_free(url);
 
   /* headers the parameters make are signed in both; 0 = 3600 */
-  const awsc_s3_metadata_kv meta[] = {{"owner", "qa"}};
-  struct awsc_s3_put_object_request put = {0};
+  const awsc_s3_Metadata_Entry meta[] = {{"owner", "qa"}};
+  struct awsc_s3_PutObjectRequest put = {0};
   put.bucket = "bkt";
   put.key = "k";
   put.content_type = "text/csv";
@@ -109,7 +109,7 @@ static void test_sns_same_url(void) {
   fs3_init(&fs);
   awsc_session *s;
   awsc_client *c = make_client("sns", &s);
-  struct awsc_sns_publish_input pub = {0};
+  struct awsc_sns_PublishInput pub = {0};
   pub.topic_arn = "arn:aws:sns:us-east-1:123456789012:t";
   pub.message = "hello & bye";
   pub.subject = "s";
@@ -136,7 +136,7 @@ static void test_validation(void) {
   awsc_client *c = make_client("s3", &s);
   awsc_error err = AWSC_ERROR_INIT;
   char *url = (char *)"unset";
-  struct awsc_s3_get_object_request get = {0};
+  struct awsc_s3_GetObjectRequest get = {0};
   get.bucket = "bkt";
   get.key = "k";
   awsc_presign_options po = AWSC_PRESIGN_OPTIONS_INIT;
@@ -148,9 +148,9 @@ static void test_validation(void) {
   CHECK(url == NULL);
   char typed_msg[sizeof(err.message)];
   awsc_strlcpy(typed_msg, err.message, sizeof(typed_msg));
-  CHECK_INT(awsc_generate_presigned_url(c, "get_object",
-                                        "{\"Bucket\": \"bkt\", \"Key\": \"k\"}",
-                                        604801, &url, &err),
+  CHECK_INT(awsc_generate_presigned_url(&url, c,
+                                        "get_object",
+                                        "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", 604801, &err),
             AWSC_EVALIDATION);
   CHECK_STR(typed_msg, err.message);
   po.expires_in = -5;
@@ -229,7 +229,7 @@ static void test_model_client(void) {
   awsc_client *m = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_client_new_from_model(&m, s, model_path, NULL, &err), 0);
-  struct awsc_sns_publish_input pub = {0};
+  struct awsc_sns_PublishInput pub = {0};
   pub.topic_arn = "arn:aws:sns:us-east-1:123456789012:t";
   pub.message = "m";
   char *url = NULL;
@@ -239,10 +239,10 @@ static void test_model_client(void) {
   CHECK(url == NULL);
   /* the JSON form serves it */
   CHECK_INT(awsc_generate_presigned_url(
-                m, "publish",
+                &url, m,
+                "publish",
                 "{\"TopicArn\": \"arn:aws:sns:us-east-1:123456789012:t\", "
-                "\"Message\": \"m\"}",
-                0, &url, &err),
+                "\"Message\": \"m\"}", 0, &err),
             0);
   awsc_mem_free(url);
   awsc_client_free(m);

@@ -40,8 +40,8 @@ static void test_same_value_as_json(void) {
   awsc_error err = AWSC_ERROR_INIT;
 
   /* upload: strings, a map, a timestamp */
-  const awsc_s3_metadata_kv meta[] = {{"owner", "qa"}, {"run", "7"}};
-  struct awsc_s3_put_object_request put = {0};
+  const awsc_s3_Metadata_Entry meta[] = {{"owner", "qa"}, {"run", "7"}};
+  struct awsc_s3_PutObjectRequest put = {0};
   put.acl = "public-read";
   put.content_type = "text/csv";
   put.expires = INT64_C(1893553445000); /* 2030-01-02T03:04:05Z */
@@ -67,7 +67,7 @@ static void test_same_value_as_json(void) {
   awsc_mem_free(b);
 
   /* download: VersionId, ChecksumMode */
-  struct awsc_s3_get_object_request get = {0};
+  struct awsc_s3_GetObjectRequest get = {0};
   get.version_id = "v1";
   get.checksum_mode = "ENABLED";
   typed.typed = &get;
@@ -83,7 +83,7 @@ static void test_same_value_as_json(void) {
   awsc_mem_free(b);
 
   /* copy: the CopySource the call builds is there in both */
-  struct awsc_s3_copy_object_request cp = {0};
+  struct awsc_s3_CopyObjectRequest cp = {0};
   cp.metadata_directive = "REPLACE";
   cp.copy_source_if_match = "\"e1\"";
   typed.typed = &cp;
@@ -107,7 +107,7 @@ static void test_same_value_as_json(void) {
   awsc_mem_free(a);
   awsc_mem_free(b);
   /* an all-zero struct is no ExtraArgs, as NULL is */
-  struct awsc_s3_put_object_request none = {0};
+  struct awsc_s3_PutObjectRequest none = {0};
   typed.typed = &none;
   json.json = NULL;
   a = args_of(c, "PutObject", NULL, &typed, xfer_upload_args,
@@ -132,8 +132,8 @@ static void test_upload_typed(void) {
   fs3_init(&fs);
   awsc_session *s;
   awsc_client *c = make_client("s3", &s);
-  const awsc_s3_metadata_kv meta[] = {{"owner", "qa"}, {"run", "7"}};
-  struct awsc_s3_put_object_request ea = {0};
+  const awsc_s3_Metadata_Entry meta[] = {{"owner", "qa"}, {"run", "7"}};
+  struct awsc_s3_PutObjectRequest ea = {0};
   ea.acl = "public-read";
   ea.content_type = "text/csv";
   ea.metadata = meta;
@@ -202,7 +202,7 @@ static void test_fileobj_typed(void) {
   uint8_t *data = malloc(len);
   pattern(data, len, 21);
   mem_src m = {data, len, 0};
-  struct awsc_s3_put_object_request ea = {0};
+  struct awsc_s3_PutObjectRequest ea = {0};
   ea.checksum_algorithm = "CRC32";
   ea.content_type = "application/x-obj";
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
@@ -241,7 +241,7 @@ static void test_download_typed(void) {
   awsc_client *c = make_client("s3", &s);
   char target[256];
   snprintf(target, sizeof(target), "%s/small.out", dir);
-  struct awsc_s3_get_object_request ea = {0};
+  struct awsc_s3_GetObjectRequest ea = {0};
   ea.sse_customer_algorithm = "AES256";
   ea.sse_customer_key = "a2V5";
   ea.version_id = "v 1";
@@ -271,7 +271,7 @@ static void test_copy_typed(void) {
   awsc_session *s;
   awsc_client *c = make_client("s3", &s);
   awsc_s3_copy_source src = {"bkt", "src/small", NULL};
-  struct awsc_s3_copy_object_request ea = {0};
+  struct awsc_s3_CopyObjectRequest ea = {0};
   ea.metadata_directive = "REPLACE";
   ea.content_type = "text/x-small";
   ea.acl = "public-read";
@@ -316,7 +316,7 @@ static void test_refused_members(void) {
   snprintf(target, sizeof(target), "%s/r.out", dir);
   awsc_error err = AWSC_ERROR_INIT;
   awsc_s3_transfer_result r;
-  struct awsc_s3_put_object_request put = {0};
+  struct awsc_s3_PutObjectRequest put = {0};
   put.acl = "private"; /* allowed, beside each refused one */
   put.bucket = "other";
   refused(awsc_s3_upload_file(&r, c, path, "bkt", "k", &put, NULL, &err), &err,
@@ -353,7 +353,7 @@ static void test_refused_members(void) {
   fs3_cleanup(&fs);
   fs3_put(&fs, "src", "tiny", 4, "text/plain");
 
-  struct awsc_s3_get_object_request get = {0};
+  struct awsc_s3_GetObjectRequest get = {0};
   get.range = "bytes=0-1";
   refused(awsc_s3_download_file(&r, c, "bkt", "src", target, &get, NULL, &err),
           &err, "Range");
@@ -365,7 +365,7 @@ static void test_refused_members(void) {
           &err, "PartNumber");
 
   awsc_s3_copy_source src = {"bkt", "src", NULL};
-  struct awsc_s3_copy_object_request cp = {0};
+  struct awsc_s3_CopyObjectRequest cp = {0};
   cp.copy_source = "bkt/elsewhere";
   refused(awsc_s3_copy(&r, c, &src, "bkt", "dst", &cp, NULL, &err), &err,
           "CopySource");
@@ -426,8 +426,8 @@ static void test_allocation_failures(void) {
   awsc_session *s;
   awsc_client *c = make_client("s3", &s);
   const char *path = make_file("oom.bin", 1000, 20);
-  const awsc_s3_metadata_kv meta[] = {{"k", "v"}};
-  struct awsc_s3_put_object_request ea = {0};
+  const awsc_s3_Metadata_Entry meta[] = {{"k", "v"}};
+  struct awsc_s3_PutObjectRequest ea = {0};
   ea.content_type = "a/b";
   ea.metadata = meta;
   ea.metadata_count = 1;

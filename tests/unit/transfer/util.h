@@ -50,7 +50,7 @@ static inline awsc_client *make_client(const char *service, awsc_session **s) {
   }
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = "http://s3.fake";
-  co.addressing_style = "path";
+  co.addressing_style = AWSC_S3_ADDRESSING_PATH;
   awsc_client *c = NULL;
   if (awsc_client_new(&c, *s, service, &co, &err) != 0) {
     fprintf(stderr, "client: %s\n", err.message);
