@@ -63,8 +63,8 @@ static void test_same_value_as_json(void) {
   if (a && b)
     CHECK_STR(a, b);
   CHECK(a && strstr(a, "\"Metadata\":{\"owner\":\"qa\",\"run\":\"7\"}"));
-  awsc_mem_free(a);
-  awsc_mem_free(b);
+  awsc_free(a);
+  awsc_free(b);
 
   /* download: VersionId, ChecksumMode */
   struct awsc_s3_GetObjectRequest get = {0};
@@ -79,8 +79,8 @@ static void test_same_value_as_json(void) {
   CHECK(a && b);
   if (a && b)
     CHECK_STR(a, b);
-  awsc_mem_free(a);
-  awsc_mem_free(b);
+  awsc_free(a);
+  awsc_free(b);
 
   /* copy: the CopySource the call builds is there in both */
   struct awsc_s3_CopyObjectRequest cp = {0};
@@ -104,8 +104,8 @@ static void test_same_value_as_json(void) {
     CHECK(strstr(b, "\"CopySourceIfMatch\":\"\\\"e1\\\"\"") != NULL);
     CHECK_INT(strlen(a), strlen(b));
   }
-  awsc_mem_free(a);
-  awsc_mem_free(b);
+  awsc_free(a);
+  awsc_free(b);
   /* an all-zero struct is no ExtraArgs, as NULL is */
   struct awsc_s3_PutObjectRequest none = {0};
   typed.typed = &none;
@@ -118,8 +118,8 @@ static void test_same_value_as_json(void) {
   if (a && b)
     CHECK_STR(a, b);
   CHECK(a && strcmp(a, "{\"Bucket\":\"bkt\",\"Key\":\"k\"}") == 0);
-  awsc_mem_free(a);
-  awsc_mem_free(b);
+  awsc_free(a);
+  awsc_free(b);
   CHECK_INT(fs.n_req, 0);
   awsc_client_free(c);
   awsc_session_free(s);
