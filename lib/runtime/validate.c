@@ -220,8 +220,8 @@ static int header_map(vctx *x, const awsc_value *v) {
     return 0;
   for (size_t i = 0; i < v->u.map.n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
-    for (size_t k = 0; k < kv->key_len; k++)
-      if (!tchar((unsigned char)kv->key[k])) {
+    for (size_t k = 0; k <= kv->key_len; k++)
+      if (k == kv->key_len ? k == 0 : !tchar((unsigned char)kv->key[k])) {
         size_t mark = push(x, " (key: ", 7);
         push(x, kv->key, kv->key_len);
         push(x, ")", 1);

@@ -579,7 +579,9 @@ int awsc_value_from_json_tmp(awsc_value *out, awsc_arena *arena,
                             "out of memory");
   }
   awsc_jnode *root = NULL;
-  int rc = awsc_jtree_parse(&root, tmp, json ? json : "", len, 0, err);
+  /* input text: a lone surrogate stays visible to the validator */
+  int rc = awsc_jtree_parse(&root, tmp, json ? json : "", len,
+                            AWSC_JPARSE_KEEP_SURROGATES, err);
   if (rc == 0 && fix)
     rc = fix(root, tmp, fix_data, err);
   if (rc == 0) {
