@@ -263,32 +263,70 @@ static int member(vctx *x, const awsc_member *m, const awsc_value *v) {
   return node(x, m->shape, m, v);
 }
 
-static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
-  if (v->type != AWSC_V_MAP)
-    return bad_type(x, sh);
+/* The member a key names. Both doors emit keys in member order (the JSON
+ * door: mostly), so the search starts after the last hit and usually
+ * ends at once, where a search from the start would cost a string compare
+ * for each member before it. */
+static const awsc_member *find(const awsc_shape *sh, const awsc_kv *kv,
+                               uint32_t *hint) {
+  uint32_t i = *hint < sh->member_count ? *hint : 0;
+  for (uint32_t k = 0; k < sh->member_count; k++, i++) {
+    if (i == sh->member_count)
+      i = 0;
+    const char *n = sh->members[i].name;
+    if (n[0] == kv->key[0] && strncmp(n, kv->key, kv->key_len) == 0 &&
+        n[kv->key_len] == '\0' && !memchr(kv->key, '\0', kv->key_len)) {
+      *hint = i + 1;
+      return &sh->members[i];
+    }
+  }
+  return NULL;
+}
+
+static int missing(vctx *x, const awsc_shape *sh, const awsc_value *v,
+                   uint64_t seen) {
   for (uint32_t i = 0; i < sh->member_count; i++) {
     const awsc_member *m = &sh->members[i];
-    if (!(m->flags & AWSC_MF_REQUIRED))
+    if (!(m->flags & AWSC_MF_REQUIRED) || (i < 64 && (seen >> i & 1)))
       continue;
-    const awsc_value *mv = awsc_value_get(v, m->name);
+    const awsc_value *mv = i < 64 ? NULL : awsc_value_get(v, m->name);
     if (!mv || mv->type == AWSC_V_NULL)
       return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                             "Missing required parameter in %s: \"%s\"", name(x),
                             m->name);
   }
-  for (size_t i = 0; i < v->u.map.n; i++) {
+  return 0;
+}
+
+static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
+  if (v->type != AWSC_V_MAP)
+    return bad_type(x, sh);
+  uint64_t seen = 0; /* members (by index) with a value */
+  uint32_t hint = 0;
+  const awsc_member *ms[64];
+  size_t n = v->u.map.n;
+  /* required members first, as botocore reports them */
+  for (size_t i = 0; i < n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
-    const awsc_member *m = awsc_shape_find_member(sh, kv->key, kv->key_len);
+    const awsc_member *m = find(sh, kv, &hint);
+    if (i < 64)
+      ms[i] = m;
+    size_t idx = m ? (size_t)(m - sh->members) : 64;
+    if (idx < 64 && kv->value.type != AWSC_V_NULL)
+      seen |= (uint64_t)1 << idx;
+  }
+  int rc = missing(x, sh, v, seen);
+  for (size_t i = 0; !rc && i < n; i++) {
+    const awsc_kv *kv = &v->u.map.items[i];
+    const awsc_member *m = i < 64 ? ms[i] : find(sh, kv, &hint);
     if (!m)
       continue; /* the JSON door reports unknown names; typed has none */
     size_t mark = x->len ? push(x, ".", 1) : x->len;
     push(x, kv->key, kv->key_len);
-    int rc = member(x, m, &kv->value);
+    rc = member(x, m, &kv->value);
     pop(x, mark);
-    if (rc)
-      return rc;
   }
-  return 0;
+  return rc;
 }
 
 static int list(vctx *x, const awsc_shape *sh, const awsc_member *m,
