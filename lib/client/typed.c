@@ -51,7 +51,7 @@ static int struct_to_value(to_ctx *x, const awsc_shape *s, const void *obj) {
       continue; /* required ones: awsc_value_validate says which */
     snprintf(x->path + plen, sizeof(x->path) - plen, "%s%s", plen ? "." : "",
              m->name);
-    rc = awsc_vb_key(x->vb, m->name, strlen(m->name));
+    rc = awsc_vb_key_ref(x->vb, m->name, strlen(m->name));
     if (rc)
       break;
     const void *f = (const char *)obj + m->offset;
