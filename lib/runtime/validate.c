@@ -307,6 +307,34 @@ static int missing(vctx *x, const awsc_shape *sh, const awsc_value *v,
   return 0;
 }
 
+/* A Content-Length header member that disagrees with an in-memory body:
+ * the server would answer a misleading SignatureDoesNotMatch (or read a
+ * cut body). Streamed bodies declare their own length to the pipeline. */
+static int content_length(vctx *x, const awsc_shape *sh, const awsc_value *v) {
+  if (sh->payload_index < 0 || (uint32_t)sh->payload_index >= sh->member_count)
+    return 0;
+  const awsc_member *pm = &sh->members[sh->payload_index];
+  const awsc_value *body = awsc_value_get(v, pm->name);
+  if (!body || (body->type != AWSC_V_BLOB && body->type != AWSC_V_STRING))
+    return 0;
+  uint32_t hint = 0;
+  for (size_t i = 0; i < v->u.map.n; i++) {
+    const awsc_kv *kv = &v->u.map.items[i];
+    const awsc_member *m = find(sh, kv, &hint);
+    if (!m || m->location != AWSC_LOC_HEADER || !m->location_name ||
+        strcasecmp(m->location_name, "Content-Length") != 0 ||
+        kv->value.type != AWSC_V_INT)
+      continue;
+    if ((uint64_t)kv->value.u.i == (uint64_t)body->u.s.n && kv->value.u.i >= 0)
+      return 0;
+    return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Invalid value for parameter %s, value: %" PRId64
+                          ", the %s has %zu bytes",
+                          m->name, kv->value.u.i, pm->name, body->u.s.n);
+  }
+  return 0;
+}
+
 static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
   if (v->type != AWSC_V_MAP)
     return bad_type(x, sh);
@@ -325,6 +353,8 @@ static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
       seen |= (uint64_t)1 << idx;
   }
   int rc = missing(x, sh, v, seen);
+  if (!rc && x->len == 0)
+    rc = content_length(x, sh, v);
   for (size_t i = 0; !rc && i < n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
     const awsc_member *m = i < 64 ? ms[i] : find(sh, kv, &hint);

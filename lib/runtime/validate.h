@@ -23,6 +23,8 @@
  *  - strings are valid UTF-8 with no encoded surrogate;
  *  - header-bound values: no CR or LF in a header value, header names of a
  *    prefix map (S3 Metadata) made of token characters only;
+ *  - a Content-Length header member equal to the length of an in-memory
+ *    body (the input's payload);
  *  - enums of members that select behaviour (ChecksumAlgorithm,
  *    ChecksumMode: a value we do not know would silently skip the
  *    checksum) against the model's values, case-insensitively; other

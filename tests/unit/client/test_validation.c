@@ -258,6 +258,24 @@ static void test_typed_empty_key(void) {
   CHECK_INT(awsc_s3_get_object(&gout, c, &get, &err), 0);
   CHECK_INT(ft.n_sent, 1);
   awsc_mem_free(gout);
+  /* ContentLength must match an in-memory body; a matching one goes out */
+  awsc_s3_PutObjectRequest put = {0};
+  put.bucket = "bucket";
+  put.key = "k";
+  put.body.data = "abc";
+  put.body.len = 3;
+  put.content_length = 4;
+  put.has_content_length = true;
+  awsc_s3_PutObjectOutput *pout = NULL;
+  arm();
+  CHECK_INT(awsc_s3_put_object(&pout, c, &put, &err), AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "ContentLength, value: 4, the Body has 3 "
+                            "bytes") != NULL);
+  CHECK_INT(ft.n_sent, 0);
+  put.content_length = 3;
+  CHECK_INT(awsc_s3_put_object(&pout, c, &put, &err), 0);
+  CHECK_INT(ft.n_sent, 1);
+  awsc_mem_free(pout);
   awsc_client_free(c);
   awsc_session_free(s);
 }
