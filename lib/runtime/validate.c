@@ -310,35 +310,29 @@ static int missing(vctx *x, const awsc_shape *sh, const awsc_value *v,
 /* A Content-Length header member that disagrees with an in-memory body:
  * the server would answer a misleading SignatureDoesNotMatch (or read a
  * cut body). Streamed bodies declare their own length to the pipeline. */
-static int content_length(vctx *x, const awsc_shape *sh, const awsc_value *v) {
-  if (sh->payload_index < 0 || (uint32_t)sh->payload_index >= sh->member_count)
+static bool is_content_length(const awsc_member *m) {
+  return m->location == AWSC_LOC_HEADER && m->location_name &&
+         (m->location_name[0] == 'C' || m->location_name[0] == 'c') &&
+         strcasecmp(m->location_name, "Content-Length") == 0;
+}
+
+static int content_length(vctx *x, const awsc_member *clm, const awsc_value *cl,
+                          const awsc_member *bm, const awsc_value *body) {
+  if (cl->type != AWSC_V_INT ||
+      (body->type != AWSC_V_BLOB && body->type != AWSC_V_STRING) ||
+      (cl->u.i >= 0 && (uint64_t)cl->u.i == (uint64_t)body->u.s.n))
     return 0;
-  const awsc_member *pm = &sh->members[sh->payload_index];
-  const awsc_value *body = awsc_value_get(v, pm->name);
-  if (!body || (body->type != AWSC_V_BLOB && body->type != AWSC_V_STRING))
-    return 0;
-  uint32_t hint = 0;
-  for (size_t i = 0; i < v->u.map.n; i++) {
-    const awsc_kv *kv = &v->u.map.items[i];
-    const awsc_member *m = find(sh, kv, &hint);
-    if (!m || m->location != AWSC_LOC_HEADER || !m->location_name ||
-        strcasecmp(m->location_name, "Content-Length") != 0 ||
-        kv->value.type != AWSC_V_INT)
-      continue;
-    if ((uint64_t)kv->value.u.i == (uint64_t)body->u.s.n && kv->value.u.i >= 0)
-      return 0;
-    return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "Invalid value for parameter %s, value: %" PRId64
-                          ", the %s has %zu bytes",
-                          m->name, kv->value.u.i, pm->name, body->u.s.n);
-  }
-  return 0;
+  return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                        "Invalid value for parameter %s, value: %" PRId64
+                        ", the %s has %zu bytes",
+                        clm->name, cl->u.i, bm->name, body->u.s.n);
 }
 
 static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
   if (v->type != AWSC_V_MAP)
     return bad_type(x, sh);
   uint64_t seen = 0; /* members (by index) with a value */
+  const awsc_kv *body = NULL, *cl = NULL;
   uint32_t hint = 0;
   const awsc_member *ms[64];
   size_t n = v->u.map.n;
@@ -351,10 +345,15 @@ static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
     size_t idx = m ? (size_t)(m - sh->members) : 64;
     if (idx < 64 && kv->value.type != AWSC_V_NULL)
       seen |= (uint64_t)1 << idx;
+    if (m && (int32_t)(m - sh->members) == sh->payload_index)
+      body = kv;
+    else if (m && is_content_length(m))
+      cl = kv;
   }
   int rc = missing(x, sh, v, seen);
-  if (!rc && x->len == 0)
-    rc = content_length(x, sh, v);
+  if (!rc && body && cl)
+    rc = content_length(x, find(sh, cl, &hint), &cl->value,
+                        &sh->members[sh->payload_index], &body->value);
   for (size_t i = 0; !rc && i < n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
     const awsc_member *m = i < 64 ? ms[i] : find(sh, kv, &hint);
