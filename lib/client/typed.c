@@ -7,6 +7,7 @@
 
 #include "client/client_internal.h"
 #include "client/typed.h"
+#include "runtime/validate.h"
 
 #define FIELD(base, off, type) (*(type *)((const char *)(base) + (off)))
 
@@ -46,18 +47,11 @@ static int struct_to_value(to_ctx *x, const awsc_shape *s, const void *obj) {
   size_t plen = strlen(x->path);
   for (uint32_t i = 0; !rc && i < s->member_count; i++) {
     const awsc_member *m = &s->members[i];
-    bool present = member_present(m, obj);
-    if (!present) {
-      if (m->flags & AWSC_MF_REQUIRED)
-        return awsc_error_set(x->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                              "Missing required parameter in input: "
-                              "\"%s%s%s\"",
-                              x->path, plen ? "." : "", m->name);
-      continue;
-    }
+    if (!member_present(m, obj))
+      continue; /* required ones: awsc_value_validate says which */
     snprintf(x->path + plen, sizeof(x->path) - plen, "%s%s", plen ? "." : "",
              m->name);
-    rc = awsc_vb_key(x->vb, m->name, strlen(m->name));
+    rc = awsc_vb_key_ref(x->vb, m->name, strlen(m->name));
     if (rc)
       break;
     const void *f = (const char *)obj + m->offset;
@@ -166,6 +160,9 @@ int awsc_typed_to_value(const awsc_shape *shape, const void *in,
   rc = in ? struct_to_value(&x, shape, in) : AWSC_ENOMEM;
   if (!rc)
     rc = awsc_vb_finish(x.vb, out);
+  /* the checks every door shares, before anything is serialized */
+  if (!rc)
+    rc = awsc_value_validate(out, shape, err);
   if (rc == AWSC_ENOMEM)
     awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   return rc;

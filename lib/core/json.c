@@ -264,10 +264,11 @@ static size_t decode_escape(awsc_json_reader *r, char *out) {
         hex4(r->p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
       cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
       r->p += 6;
-    } else {
+    } else if (!(r->flags & AWSC_JREAD_KEEP_SURROGATES)) {
       cp = 0xFFFD; /* lone surrogate */
     }
-  } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+  } else if (cp >= 0xDC00 && cp <= 0xDFFF &&
+             !(r->flags & AWSC_JREAD_KEEP_SURROGATES)) {
     cp = 0xFFFD;
   }
   return put_utf8(out, cp);

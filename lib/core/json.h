@@ -56,7 +56,11 @@ enum {
   AWSC_JREAD_NO_UTF8_CHECK = 1u << 0,
   /* The text holds secrets: the scratch block is wiped before it is
    * freed or replaced. */
-  AWSC_JREAD_SECRET = 1u << 1
+  AWSC_JREAD_SECRET = 1u << 1,
+  /* A lone surrogate escape (\ud800) is kept as its 3-byte (WTF-8)
+   * encoding instead of U+FFFD, so that input validation can refuse it
+   * as Python's encoder does ("surrogates not allowed"). */
+  AWSC_JREAD_KEEP_SURROGATES = 1u << 2
 };
 
 typedef struct awsc_json_reader {

@@ -124,12 +124,19 @@ typedef struct awsc_pscalar {
   } u;
 } awsc_pscalar;
 
-/* Convert text to the scalar `shape` calls for. Returns 0, 1 when the
- * text is not a valid value of that type (the caller drops the member),
- * or a negative AWSC_E*. Blob bytes are decoded into c->scratch: put the
+/* Convert text to the scalar `shape` calls for. Returns 0,
+ * AWSC_PSCALAR_EMPTY when the text is empty or blank (the caller drops
+ * the member), AWSC_PSCALAR_BAD when it is not a valid value of that type
+ * (a response body then fails: awsc_pscalar_bad; a header is dropped), or
+ * a negative AWSC_E*. Blob bytes are decoded into c->scratch: put the
  * value before touching the scratch buffer again. */
+enum { AWSC_PSCALAR_EMPTY = 1, AWSC_PSCALAR_BAD = 2 };
 int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
                            size_t n, int src, awsc_pscalar *out);
+/* AWSC_EPARSE naming the member (or the shape) whose value `p` does not
+ * parse: a damaged answer, retried like a truncated one, never dropped. */
+int awsc_pscalar_bad(awsc_pctx *c, const char *member, const awsc_shape *shape,
+                     const char *p, size_t n);
 /* Same for a JSON number token (raw text). */
 int awsc_pscalar_from_number(awsc_pctx *c, const awsc_shape *shape,
                              const char *p, size_t n, awsc_pscalar *out);

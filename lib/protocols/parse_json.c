@@ -12,6 +12,7 @@
  * the models carry no "sparse" trait to tell otherwise).
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/json.h"
@@ -172,6 +173,19 @@ static int put_scalar(jstate *x, const slot *s, awsc_pscalar *sc, int rc) {
   return 1;
 }
 
+/* rc: of awsc_pscalar_from_text; p, n: the text, for the message */
+static int put_scalar_text(jstate *x, const slot *s, awsc_pscalar *sc, int rc,
+                           const char *p, size_t n) {
+  if (rc == AWSC_PSCALAR_BAD) {
+    char name[128];
+    snprintf(name, sizeof name, "%.*s",
+             (int)(s->key_len < 127 ? s->key_len : 127), s->key ? s->key : "");
+    return fail(x,
+                awsc_pscalar_bad(x->c, s->key ? name : NULL, s->shape, p, n));
+  }
+  return put_scalar(x, s, sc, rc);
+}
+
 static int j_null(void *ctx) {
   jstate *x = ctx;
   slot s = next_slot(x);
@@ -242,7 +256,7 @@ static int j_string(void *ctx, const unsigned char *p, size_t n) {
     rc = awsc_pscalar_from_text(x->c, s.shape, (const char *)p, n,
                                 AWSC_PSRC_JSON, &sc);
   }
-  return put_scalar(x, &s, &sc, rc);
+  return put_scalar_text(x, &s, &sc, rc, (const char *)p, n);
 }
 
 static int j_start_map(void *ctx) {

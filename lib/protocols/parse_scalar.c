@@ -298,8 +298,8 @@ int awsc_pdecode_base64(awsc_pctx *c, const char *p, size_t n) {
 /* ------------------------------------------------------------------ */
 /* scalars                                                              */
 
-int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
-                           size_t n, int src, awsc_pscalar *out) {
+static int from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
+                     size_t n, int src, awsc_pscalar *out) {
   switch (shape->type) {
   case AWSC_SHAPE_STRING:
     out->type = AWSC_V_STRING;
@@ -308,13 +308,17 @@ int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
     return 0;
   case AWSC_SHAPE_BOOLEAN:
     out->type = AWSC_V_BOOL;
-    if (src == AWSC_PSRC_XML) {
-      out->u.b = n == 4 && memcmp(p, "true", 4) == 0;
-    } else {
+    if (src == AWSC_PSRC_HEADER) {
       awsc_ptrim(&p, &n);
       out->u.b = awsc_pieq(p, n, "true");
+      return 0;
     }
-    return 0;
+    /* a body's boolean is true or false: anything else is damage, not
+     * false (botocore reads all but "true" as false) */
+    if (src == AWSC_PSRC_JSON)
+      awsc_ptrim(&p, &n);
+    out->u.b = n == 4 && memcmp(p, "true", 4) == 0;
+    return out->u.b || (n == 5 && memcmp(p, "false", 5) == 0) ? 0 : 1;
   case AWSC_SHAPE_INTEGER:
   case AWSC_SHAPE_LONG: {
     awsc_ptrim(&p, &n);
@@ -356,6 +360,32 @@ int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
   default:
     return 1;
   }
+}
+
+int awsc_pscalar_from_text(awsc_pctx *c, const awsc_shape *shape, const char *p,
+                           size_t n, int src, awsc_pscalar *out) {
+  int rc = from_text(c, shape, p, n, src, out);
+  if (rc != AWSC_PSCALAR_EMPTY)
+    return rc;
+  for (size_t i = 0; i < n; i++)
+    if (!awsc_pis_ws(p[i]))
+      return AWSC_PSCALAR_BAD;
+  return AWSC_PSCALAR_EMPTY;
+}
+
+int awsc_pscalar_bad(awsc_pctx *c, const char *member, const awsc_shape *shape,
+                     const char *p, size_t n) {
+  static const char *const types[] = {
+      "structure", "list",  "map",    "string",    "integer", "long",
+      "boolean",   "float", "double", "timestamp", "blob",    "document"};
+  const char *type = shape->type < 12 ? types[shape->type] : "?";
+  /* the value helps to see the damage; a sensitive one is not shown */
+  if (shape->flags & AWSC_SF_SENSITIVE)
+    return awsc_perr(c, "response member %s: not a valid %s value",
+                     member ? member : shape->name, type);
+  return awsc_perr(c, "response member %s: not a valid %s value: \"%.*s\"",
+                   member ? member : shape->name, type, (int)(n < 40 ? n : 40),
+                   p);
 }
 
 int awsc_pscalar_from_number(awsc_pctx *c, const awsc_shape *shape,

@@ -169,6 +169,8 @@ static int struct_attrs(xstate *x, xframe *f, const awsc_xml_attr *attrs,
                                     AWSC_PSRC_XML, &sc);
     if (rc < 0)
       return rc;
+    if (rc == AWSC_PSCALAR_BAD)
+      return awsc_pscalar_bad(c, m->name, m->shape, a->value, a->value_len);
     if (rc > 0)
       continue;
     if ((rc = seen_test_set(c, f, mi)) < 0)
@@ -530,6 +532,9 @@ static int end_scalar(xstate *x, xframe *f, xframe *parent) {
   }
   if (rc < 0)
     return rc;
+  if (rc == AWSC_PSCALAR_BAD)
+    return awsc_pscalar_bad(c, f->member ? f->member->name : NULL, f->shape, p,
+                            n);
   if (f->role == R_MEMBER) {
     if (rc > 0)
       return 0;

@@ -233,8 +233,10 @@ int awsc_jtree_parse(awsc_jnode **out, awsc_arena *arena, const char *json,
   j->arena = arena;
   awsc_json_reader_init(
       &j->r, json, len,
-      (flags & AWSC_JPARSE_NO_UTF8_CHECK) ? AWSC_JREAD_NO_UTF8_CHECK : 0, 0,
-      arena);
+      ((flags & AWSC_JPARSE_NO_UTF8_CHECK) ? AWSC_JREAD_NO_UTF8_CHECK : 0u) |
+          ((flags & AWSC_JPARSE_KEEP_SURROGATES) ? AWSC_JREAD_KEEP_SURROGATES
+                                                 : 0u),
+      0, arena);
   int rc = build(j, flags);
   awsc_jnode *root = rc == 0 ? j->stack[0].value : NULL;
   if (j->stack != j->inline_stack)

@@ -77,7 +77,10 @@ enum {
   AWSC_JPARSE_SKIP_DOCS = 1u << 0, /* values checked, not built */
   /* Trusted input (model files): skip the UTF-8 and control-character
    * checks of strings. */
-  AWSC_JPARSE_NO_UTF8_CHECK = 1u << 1
+  AWSC_JPARSE_NO_UTF8_CHECK = 1u << 1,
+  /* Keep lone surrogate escapes as WTF-8 bytes (AWSC_JREAD_KEEP_SURROGATES):
+   * user input, which the validator then refuses naming the parameter. */
+  AWSC_JPARSE_KEEP_SURROGATES = 1u << 2
 };
 
 /* Parse `len` bytes of JSON into a tree allocated in `arena`.

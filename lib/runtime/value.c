@@ -145,7 +145,8 @@ int awsc_vb_end(awsc_value_builder *b) {
   return vb_add(b, &v);
 }
 
-int awsc_vb_key(awsc_value_builder *b, const char *key, size_t len) {
+static int vb_key(awsc_value_builder *b, const char *key, size_t len,
+                  bool copy) {
   if (!b || !key)
     return AWSC_EINVAL;
   if (b->rc)
@@ -155,13 +156,21 @@ int awsc_vb_key(awsc_value_builder *b, const char *key, size_t len) {
   vb_frame *f = &b->stack[b->depth - 1];
   if (!f->is_map || f->has_key)
     return vb_fail(b, AWSC_EINVAL);
-  char *k = awsc_arena_memdup0(b->arena, key, len);
+  const char *k = copy ? awsc_arena_memdup0(b->arena, key, len) : key;
   if (!k)
     return vb_fail(b, AWSC_ENOMEM);
   f->key = k;
   f->key_len = len;
   f->has_key = true;
   return 0;
+}
+
+int awsc_vb_key(awsc_value_builder *b, const char *key, size_t len) {
+  return vb_key(b, key, len, true);
+}
+
+int awsc_vb_key_ref(awsc_value_builder *b, const char *key, size_t len) {
+  return vb_key(b, key, len, false);
 }
 
 static int vb_scalar(awsc_value_builder *b, awsc_value *v) {

@@ -119,6 +119,10 @@ int awsc_vb_value(awsc_value_builder *b, const awsc_value *v); /* deep ref */
 /* A STREAM value: `stream` is an awsc_body_source (input) owned by the
  * caller for the duration of the call. */
 int awsc_vb_stream(awsc_value_builder *b, void *stream);
+/* A key that borrows `key` (NUL-terminated at len) instead of copying it:
+ * for names that outlive the value, such as a descriptor's member names,
+ * which the validator then recognises by address. */
+int awsc_vb_key_ref(awsc_value_builder *b, const char *key, size_t len);
 /* A BLOB that borrows (p, n) instead of copying it. */
 int awsc_vb_blob_ref(awsc_value_builder *b, const void *p, size_t n);
 int awsc_vb_finish(awsc_value_builder *b, awsc_value *out);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/jtree.h"
+#include "runtime/validate.h"
 #include "runtime/value.h"
 
 /* ------------------------------------------------------------------ */
@@ -183,35 +184,6 @@ static int oom(conv *c) {
   return c->rc;
 }
 
-static size_t utf8_chars(const char *s, size_t n) {
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80)
-      k++;
-  return k;
-}
-
-static int check_min(conv *c, const awsc_shape *sh, const awsc_member *m,
-                     int64_t v, bool is_length) {
-  if (!validating(c))
-    return 0;
-  int64_t min;
-  if (sh->flags & AWSC_SF_HAS_MIN)
-    min = sh->min;
-  else if (m && (m->flags & AWSC_MF_HOST_LABEL))
-    min = 1;
-  else
-    return 0;
-  if (v >= min)
-    return 0;
-  c->rc = awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                         "Invalid %s for parameter %s, value: %" PRId64
-                         ", valid min %s: %" PRId64,
-                         is_length ? "length" : "value", path_name(c), v,
-                         is_length ? "length" : "value", min);
-  return c->rc;
-}
-
 static int conv_node(conv *c, const awsc_jnode *n, const awsc_shape *sh,
                      const awsc_member *m, awsc_value *out);
 
@@ -359,11 +331,9 @@ static int conv_structure(conv *c, const awsc_jnode *n, const awsc_shape *sh,
 }
 
 static int conv_list(conv *c, const awsc_jnode *n, const awsc_shape *sh,
-                     const awsc_member *m, awsc_value *out) {
+                     awsc_value *out) {
   if (n->type != AWSC_J_ARRAY)
     return validating(c) ? invalid_type(c, n, sh->type) : 0;
-  if (check_min(c, sh, m, (int64_t)n->count, true))
-    return c->rc;
   memset(out, 0, sizeof *out);
   out->type = AWSC_V_LIST;
   out->u.list.n = n->count;
@@ -444,15 +414,13 @@ static int64_t epoch_to_ms(double s) {
 }
 
 static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
-                       const awsc_member *m, awsc_value *out) {
+                       awsc_value *out) {
   memset(out, 0, sizeof *out);
   bool lenient = !validating(c);
   switch (sh->type) {
   case AWSC_SHAPE_STRING:
     if (n->type == AWSC_J_STRING ||
         (lenient && (n->type == AWSC_J_INT || n->type == AWSC_J_DOUBLE))) {
-      if (check_min(c, sh, m, (int64_t)utf8_chars(n->s, n->n), true))
-        return c->rc;
       out->type = AWSC_V_STRING;
       out->u.s.p = awsc_arena_memdup0(c->arena, n->s, n->n);
       out->u.s.n = n->n;
@@ -468,8 +436,6 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
   case AWSC_SHAPE_INTEGER:
   case AWSC_SHAPE_LONG:
     if (n->type == AWSC_J_INT) {
-      if (check_min(c, sh, m, n->i, false))
-        return c->rc;
       out->type = AWSC_V_INT;
       out->u.i = n->i;
       return 0;
@@ -501,8 +467,6 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
   case AWSC_SHAPE_DOUBLE: {
     double d;
     if (n->type == AWSC_J_INT || n->type == AWSC_J_DOUBLE) {
-      if (check_min(c, sh, m, awsc_jtree_as_i64(n), false))
-        return c->rc;
       /* An integral number stays an INT, as a Python int passed for a
        * float stays an int in botocore ("1", not "1.0", on the wire). */
       if (n->type == AWSC_J_INT) {
@@ -575,11 +539,11 @@ static int conv_node(conv *c, const awsc_jnode *n, const awsc_shape *sh,
   case AWSC_SHAPE_STRUCTURE:
     return conv_structure(c, n, sh, out);
   case AWSC_SHAPE_LIST:
-    return conv_list(c, n, sh, m, out);
+    return conv_list(c, n, sh, out);
   case AWSC_SHAPE_MAP:
     return conv_map(c, n, sh, out);
   default:
-    return conv_scalar(c, n, sh, m, out);
+    return conv_scalar(c, n, sh, out);
   }
 }
 
@@ -615,7 +579,9 @@ int awsc_value_from_json_tmp(awsc_value *out, awsc_arena *arena,
                             "out of memory");
   }
   awsc_jnode *root = NULL;
-  int rc = awsc_jtree_parse(&root, tmp, json ? json : "", len, 0, err);
+  /* input text: a lone surrogate stays visible to the validator */
+  int rc = awsc_jtree_parse(&root, tmp, json ? json : "", len,
+                            AWSC_JPARSE_KEEP_SURROGATES, err);
   if (rc == 0 && fix)
     rc = fix(root, tmp, fix_data, err);
   if (rc == 0) {
@@ -631,6 +597,10 @@ int awsc_value_from_json_tmp(awsc_value *out, awsc_arena *arena,
       c.path_len = 0;
       c.path[0] = '\0';
       rc = conv_node(&c, root, shape, NULL, out);
+      /* lengths, ranges, labels, headers, UTF-8: the checks every door
+       * shares (this one checked the JSON-only ones: names and types) */
+      if (rc == 0 && !(flags & AWSC_VJ_NO_VALIDATE))
+        rc = awsc_value_validate(out, shape, err);
     }
   }
   awsc_arena_free(own);

@@ -178,7 +178,7 @@ static int typed_extra(xfer *x, const awsc_shape *in, const void *typed,
     const char **field = (const char **)(void *)(copy + m->offset);
     if (*field)
       return check_name(x, m->name, allowed, n_allowed);
-    *field = "";
+    *field = "-"; /* a placeholder that passes validation */
   }
   int rc = awsc_typed_to_value(in, copy, x->arena, all, x->err);
   for (size_t i = 0; !rc && i < all->u.map.n; i++) {
