@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""gen_resources.py - boto3 resource models to C descriptor tables and typed headers.
+
+Reads models/<svc>/<version>/resources-1.json (boto3's resource model) and
+the service-2.json beside it, and writes:
+  --source FILE   lib/resources' descriptor tables for the service (data:
+                  resources, identifiers, load, actions, batch actions, has,
+                  hasMany, waiters) plus the typed wrappers, each a one-line
+                  call into the runtime (lib/resources/resource.c).
+  --header FILE   include/awsc/<svc>_resources.h: the typed handles.
+  --registry FILE the table of built-in resource models (--services).
+Names follow gen.py (imported, not copied): snake case as botocore's
+xform_name, C strings escaped by gen.c_string.
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen  # noqa: E402  (naming helpers: xform_name, c_ident, c_string)
+
+SOURCES = {"identifier": "AWSC_RS_IDENTIFIER", "data": "AWSC_RS_DATA",
+           "requestParameter": "AWSC_RS_REQUEST_PARAM",
+           "response": "AWSC_RS_RESPONSE", "string": "AWSC_RS_STRING",
+           "integer": "AWSC_RS_INTEGER", "boolean": "AWSC_RS_BOOLEAN",
+           "input": "AWSC_RS_INPUT"}
+
+
+def fail(msg):
+    raise SystemExit("gen_resources.py: " + msg)
+
+
+def s(x):
+    return gen.c_string(x)
+
+
+class ResGen:
+    def __init__(self, svc, res, model):
+        self.svc = svc
+        self.res = res
+        self.model = model
+        self.sid = model["metadata"].get("serviceId") or svc
+        self.out = []
+        self.n = 0
+        # Resources sorted by name so the runtime can bsearch; the service
+        # resource is a type of its own, first.
+        self.names = sorted(res.get("resources", {}))
+        self.types = [("ServiceResource", res.get("service", {}))] + \
+            [(n, res["resources"][n]) for n in self.names]
+        self.cname = {"ServiceResource": "service_resource"}
+        for n in self.names:
+            self.cname[n] = gen.xform_name(n)
+        self.check_names()
+
+    def check_names(self):
+        """Typed names must meet neither each other, the handle type names nor
+        the generated client API's names: the generator stops, never
+        renames (docs/ABI.md). References are <type>_ref_<name> because
+        boto3 names them after their type (bucket.Acl() -> BucketAcl)."""
+        ops = {"awsc_%s_%s" % (self.svc, gen.xform_name(o))
+               for o in self.model.get("operations", {})}
+        seen = {"awsc_%s_%s" % (self.svc, c): 1 for c in self.cname.values()}
+        for name, _fn in self.typed_functions():
+            if name in ops:
+                fail("%s would collide with an operation function" % name)
+            if name in seen:
+                fail("%s generated twice" % name)
+            seen[name] = 1
+
+    def typed_functions(self):
+        for rn, r in self.types:
+            p = "awsc_%s_%s" % (self.svc, self.cname[rn])
+            yield p + "_new", None
+            yield p + "_free", None
+            for i in r.get("identifiers", []):
+                yield p + "_" + gen.xform_name(i["name"]), None
+            for a in r.get("actions", {}):
+                yield p + "_" + gen.xform_name(a), None
+            for a in r.get("has", {}):
+                yield p + "_ref_" + gen.xform_name(a), None
+            for a in r.get("hasMany", {}):
+                yield p + "_" + gen.xform_name(a), None
+            for a in r.get("waiters", {}):
+                yield p + "_wait_until_" + gen.xform_name(a), None
+
+    # ---- descriptor tables ----
+    def sym(self, base):
+        self.n += 1
+        return "%s_%d" % (base, self.n)
+
+    def params(self, plist, key="target"):
+        if not plist:
+            return "NULL", 0
+        name = self.sym("P")
+        rows = []
+        for p in plist:
+            src = p.get("source")
+            if src not in SOURCES:
+                fail("unknown source %r" % src)
+            val = p.get("value")
+            if val is not None and not isinstance(val, str):
+                val = json.dumps(val)
+            rows.append("  {%s, %s, %s, %s, %s}," % (
+                s(p.get(key)), SOURCES[src], s(p.get("name")),
+                s(p.get("path")), s(val)))
+        self.out.append("static const awsc_rsrc_param %s[] = {\n%s\n};" %
+                        (name, "\n".join(rows)))
+        return name, len(plist)
+
+    def request(self, req):
+        if req is None:
+            return "{NULL, NULL, 0}"
+        if req["operation"] not in self.model["operations"]:
+            fail("no operation %s in the service model" % req["operation"])
+        p, n = self.params(req.get("params"))
+        return "{%s, %s, %d}" % (s(req["operation"]), p, n)
+
+    def ref(self, r):
+        if not r:
+            return "{NULL, NULL, 0, NULL}"
+        p, n = self.params(r.get("identifiers"))
+        return "{%s, %s, %d, %s}" % (s(r["type"]), p, n, s(r.get("path")))
+
+    def actions(self, d, base):
+        if not d:
+            return "NULL", 0
+        rows = []
+        for an in sorted(d):
+            a = d[an]
+            rows.append("  {%s, %s, %s, %s}," % (
+                s(an), self.request(a.get("request")),
+                self.ref(a.get("resource")), s(a.get("path"))))
+        name = self.sym(base)
+        self.out.append("static const awsc_rsrc_action %s[] = {\n%s\n};" %
+                        (name, "\n".join(rows)))
+        return name, len(d)
+
+    def type_row(self, rn, r):
+        ids = r.get("identifiers", [])
+        idn = "NULL"
+        if ids:
+            idn = self.sym("I")
+            self.out.append("static const awsc_rsrc_identifier %s[] = {\n%s\n};" % (
+                idn, "\n".join("  {%s, %s}," % (s(i["name"]), s(i.get("memberName")))
+                               for i in ids)))
+        load = "NULL"
+        if "load" in r:
+            load = "&" + self.sym("L")
+            self.out.append("static const awsc_rsrc_action %s = {%s, %s, %s, %s};" % (
+                load[1:], s("load"), self.request(r["load"]["request"]),
+                self.ref(None), s(r["load"].get("path"))))
+        act, nact = self.actions(r.get("actions"), "A")
+        bat, nbat = self.actions(r.get("batchActions"), "B")
+        has, nhas = "NULL", 0
+        if r.get("has"):
+            rows = ["  {%s, %s}," % (s(h), self.ref(r["has"][h]["resource"]))
+                    for h in sorted(r["has"])]
+            has, nhas = self.sym("H"), len(rows)
+            self.out.append("static const awsc_rsrc_has %s[] = {\n%s\n};" % (
+                has, "\n".join(rows)))
+        hm, nhm = "NULL", 0
+        if r.get("hasMany"):
+            rows = []
+            for h in sorted(r["hasMany"]):
+                c = r["hasMany"][h]
+                rows.append("  {%s, %s, %s}," % (
+                    s(h), self.request(c["request"]), self.ref(c["resource"])))
+            hm, nhm = self.sym("C"), len(rows)
+            self.out.append("static const awsc_rsrc_collection %s[] = {\n%s\n};" % (
+                hm, "\n".join(rows)))
+        wa, nwa = "NULL", 0
+        if r.get("waiters"):
+            rows = []
+            for w in sorted(r["waiters"]):
+                wd = r["waiters"][w]
+                p, n = self.params(wd.get("params"))
+                rows.append("  {%s, %s, %s, %d, %s}," % (
+                    s(w), s(wd["waiterName"]), p, n, s(wd.get("path"))))
+            wa, nwa = self.sym("W"), len(rows)
+            self.out.append("static const awsc_rsrc_waiter %s[] = {\n%s\n};" % (
+                wa, "\n".join(rows)))
+        return "  {%s, %s, %d, %s, %s, %s, %d, %s, %d, %s, %d, %s, %d, %s, %d}," % (
+            s(rn), idn, len(ids), s(r.get("shape")), load, act, nact, bat, nbat,
+            has, nhas, hm, nhm, wa, nwa)
+
+    def model_symbol(self):
+        return "awsc_rsrc_model_" + gen.c_ident(self.svc)
+
+    def source(self):
+        self.out = ["/* Generated by codegen/gen_resources.py from models/%s "
+                    "resources-1.json: do not edit. */" % self.svc,
+                    "#include \"resources/resources_desc.h\"",
+                    "#include \"resources/resource_internal.h\"",
+                    "#include <awsc/%s_resources.h>" % self.svc, ""]
+        rows = [self.type_row(rn, r) for rn, r in self.types]
+        self.out.append("static const awsc_rsrc_type SERVICE[] = {\n%s\n};" % rows[0])
+        self.out.append("static const awsc_rsrc_type TYPES[] = {\n%s\n};" %
+                        "\n".join(rows[1:]) if len(rows) > 1 else
+                        "static const awsc_rsrc_type TYPES[1];")
+        self.out.append("const awsc_rsrc_model %s = {%s, %s, SERVICE, TYPES, %d};" % (
+            self.model_symbol(), s(self.svc), s(self.sid), len(self.names)))
+        self.out.append("")
+        self.out.extend(self.typed(source=True))
+        return "\n".join(self.out) + "\n"
+
+    # ---- typed face: declarations (header) and one-line bodies (source) ----
+    def typed(self, source):
+        out = []
+        for ti, (rn, r) in enumerate(self.types):
+            cn = self.cname[rn]
+            t = "awsc_%s_%s" % (self.svc, cn)
+            tref = ("&SERVICE[0]" if ti == 0 else "&TYPES[%d]" % (ti - 1))
+            ids = [i["name"] for i in r.get("identifiers", [])]
+            if not source:
+                out.append("/* ---- %s (boto3 %s.%s) ---- */" % (t, self.svc, rn))
+            fns = []
+            args = "".join("const char *%s, " % gen.c_ident(gen.xform_name(i)) for i in ids)
+            argv = ", ".join(gen.c_ident(gen.xform_name(i)) for i in ids)
+            fns.append(("int %s_new(%s **out, awsc_client *client, %sawsc_error *err)" % (t, t, args),
+                        "  const char *ids[] = {%s};\n  return awsc_rsrc_new_typed((awsc_resource **)out, client, %s, ids, %d, err);" % (
+                            argv or "NULL", tref, len(ids)),
+                        "A handle on %s by its identifiers (copied); nothing is sent. "
+                        "*out is the caller's: %s_free." % (rn, t)))
+            fns.append(("void %s_free(%s *r)" % (t, t),
+                        "  awsc_resource_free((awsc_resource *)r);",
+                        "Release the handle (NULL is a no-op)."))
+            fns.append(("awsc_resource *%s_resource(%s *r)" % (t, t),
+                        "  return (awsc_resource *)r;",
+                        "The generic view of the same handle (borrowed, lives as long as r)."))
+            for k, i in enumerate(ids):
+                fns.append(("const char *%s_%s(const %s *r)" % (t, gen.xform_name(i), t),
+                            "  return awsc_rsrc_identifier_text((const awsc_resource *)r, %d);" % k,
+                            "Identifier %s (borrowed, lives as long as r)." % i))
+            if "load" in r:
+                fns.append(("int %s_load(%s *r, awsc_error *err)" % (t, t),
+                            "  return awsc_resource_load((awsc_resource *)r, err);",
+                            "(Re)load the data with %s." % r["load"]["request"]["operation"]))
+            for k, a in enumerate(sorted(r.get("actions", {}))):
+                fns.append(("int %s_%s(char **json_out, awsc_resource ***resources_out, size_t *n_resources, %s *r, const char *params_json, awsc_error *err)" % (
+                    t, gen.xform_name(a), t),
+                    "  return awsc_rsrc_action_at(json_out, resources_out, n_resources, (awsc_resource *)r, %d, params_json, err);" % k,
+                    "Action %s (%s); see awsc_resource_action_json." % (
+                        a, r["actions"][a]["request"]["operation"])))
+            for k, a in enumerate(sorted(r.get("has", {}))):
+                target = r["has"][a]["resource"]["type"]
+                tt = "awsc_%s_%s" % (self.svc, self.cname[target])
+                fns.append(("int %s_ref_%s(%s **out, %s *r, const char *input_json, awsc_error *err)" % (
+                    t, gen.xform_name(a), tt, t),
+                    "  return awsc_rsrc_reference_at((awsc_resource **)out, (awsc_resource *)r, %d, input_json, err);" % k,
+                    "Reference %s -> %s; see awsc_resource_reference." % (a, target)))
+            for k, a in enumerate(sorted(r.get("hasMany", {}))):
+                fns.append(("int %s_%s(awsc_resource_collection **out, %s *r, const char *filter_json, const awsc_collection_options *opts, awsc_error *err)" % (
+                    t, gen.xform_name(a), t),
+                    "  return awsc_rsrc_collection_at(out, (awsc_resource *)r, %d, filter_json, opts, err);" % k,
+                    "Collection %s of %s; see awsc_resource_collection_new." % (
+                        a, r["hasMany"][a]["resource"]["type"])))
+            for k, a in enumerate(sorted(r.get("waiters", {}))):
+                fns.append(("int %s_wait_until_%s(%s *r, const char *params_json, const awsc_waiter_config *config, awsc_error *err)" % (
+                    t, gen.xform_name(a), t),
+                    "  return awsc_rsrc_wait_at((awsc_resource *)r, %d, params_json, config, err);" % k,
+                    "Waiter %s (%s)." % (a, r["waiters"][a]["waiterName"])))
+            for sig, body, doc in fns:
+                if source:
+                    out.append("%s {\n%s\n}" % (sig, body))
+                else:
+                    out.append("/* %s */" % doc)
+                    out.append("AWSC_API %s;" % sig)
+            out.append("")
+        return out
+
+    def header(self):
+        g = "AWSC_%s_RESOURCES_H" % gen.c_ident(self.svc).upper()
+        out = ["/* Generated by codegen/gen_resources.py from models/%s "
+               "resources-1.json: do not edit. */" % self.svc,
+               "/*",
+               " * Typed resource handles for %s: thin wrappers over the one resource" % self.sid,
+               " * runtime of awsc/resource.h. A typed handle IS an awsc_resource (the",
+               " * _resource() accessor gives the generic view); every rule of",
+               " * awsc/resource.h about lifetimes, results and errors applies.",
+               " */",
+               "#ifndef " + g, "#define " + g, "",
+               "#include <stddef.h>", "",
+               "#include \"awsc/resource.h\"", "",
+               "#ifdef __cplusplus", "extern \"C\" {", "#endif", ""]
+        # Every handle type first: references name types declared later.
+        for rn, _r in self.types:
+            t = "awsc_%s_%s" % (self.svc, self.cname[rn])
+            out.append("typedef struct %s %s;" % (t, t))
+        out.append("")
+        out.extend(self.typed(source=False))
+        out += ["#ifdef __cplusplus", "}", "#endif", "", "#endif"]
+        return "\n".join(out) + "\n"
+
+
+def registry(services):
+    out = ["/* Generated by codegen/gen_resources.py: do not edit. */",
+           "#include <string.h>", "",
+           "#include \"resources/resources_desc.h\"", ""]
+    syms = ["awsc_rsrc_model_" + gen.c_ident(x) for x in services]
+    for x in syms:
+        out.append("extern const awsc_rsrc_model %s;" % x)
+    out.append("static const awsc_rsrc_model *const MODELS[] = {%s};" % (
+        ", ".join("&" + x for x in syms) or "NULL"))
+    out.append("const awsc_rsrc_model *awsc_rsrc_model_for(const char *service_id) {")
+    out.append("  for (size_t i = 0; service_id && i < %d; i++)" % len(syms))
+    out.append("    if (strcmp(MODELS[i]->service_id, service_id) == 0)")
+    out.append("      return MODELS[i];")
+    out.append("  return NULL;")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", required=True)
+    ap.add_argument("--service")
+    ap.add_argument("--header")
+    ap.add_argument("--source")
+    ap.add_argument("--registry")
+    ap.add_argument("--services", default="")
+    ap.add_argument("--resource-model", help="resources-1.json (default: "
+                    "beside the service model)")
+    ap.add_argument("--has-resources", action="store_true",
+                    help="print 'yes' when --service has a resource model")
+    a = ap.parse_args()
+    if a.registry:
+        with open(a.registry, "w") as f:
+            f.write(registry([x for x in a.services.split(",") if x]))
+    if not a.service:
+        return 0
+    d = gen.find_model_dir(a.models, a.service)
+    rpath = a.resource_model or os.path.join(d, "resources-1.json")
+    if a.has_resources:
+        print("yes" if os.path.exists(rpath) else "no")
+        return 0
+    g = ResGen(a.service, gen.load_json(rpath), gen.load_extras(os.path.join(d, "service-2.json")))
+    if a.header:
+        with open(a.header, "w") as f:
+            f.write(g.header())
+    if a.source:
+        with open(a.source, "w") as f:
+            f.write(g.source())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
