@@ -77,7 +77,11 @@ int awsc_rsrc_fill_params(awsc_value *params, awsc_arena *a,
       return rc;
     if (v.type == AWSC_V_NULL)
       continue; /* boto3 leaves absent data out of the request */
-    rc = awsc_rv_set(params, a, p[i].target, &v, index);
+    /* A copy: a batch frees each item's handle once its params are in. */
+    awsc_value copy;
+    rc = awsc_rv_copy(&copy, a, &v);
+    if (!rc)
+      rc = awsc_rv_set(params, a, p[i].target, &copy, index);
     if (rc)
       return rc == AWSC_ENOMEM ? oom(err) : rc;
   }
@@ -183,12 +187,12 @@ static bool ref_plural(const awsc_rsrc_ref *ref) {
   return false;
 }
 
+/* Value i of a plural reference: item i of a list (NULL past its end);
+ * a scalar (the parent's identifier, a literal) is every item's. */
 static const awsc_value *item_at(const awsc_value *v, size_t i, bool plural) {
-  if (!plural)
-    return v;
-  if (v->type != AWSC_V_LIST || i >= v->u.list.n)
-    return NULL;
-  return &v->u.list.items[i];
+  if (!plural || v->type != AWSC_V_LIST)
+    return v->type == AWSC_V_NULL ? NULL : v;
+  return i < v->u.list.n ? &v->u.list.items[i] : NULL;
 }
 
 /* Identifier values of `ref` (lists when plural) and the data. */
