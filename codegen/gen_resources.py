@@ -73,6 +73,9 @@ class ResGen:
             p = "awsc_%s_%s" % (self.svc, self.cname[rn])
             yield p + "_new", None
             yield p + "_free", None
+            yield p + "_as_resource", None
+            if "load" in r:
+                yield p + "_load", None
             for i in r.get("identifiers", []):
                 yield p + "_" + gen.xform_name(i["name"]), None
             for a in r.get("actions", {}):
@@ -225,7 +228,7 @@ class ResGen:
             fns.append(("void %s_free(%s *r)" % (t, t),
                         "  awsc_resource_free((awsc_resource *)r);",
                         "Release the handle (NULL is a no-op)."))
-            fns.append(("awsc_resource *%s_resource(%s *r)" % (t, t),
+            fns.append(("awsc_resource *%s_as_resource(%s *r)" % (t, t),
                         "  return (awsc_resource *)r;",
                         "The generic view of the same handle (borrowed, lives as long as r)."))
             for k, i in enumerate(ids):
@@ -276,7 +279,7 @@ class ResGen:
                "/*",
                " * Typed resource handles for %s: thin wrappers over the one resource" % self.sid,
                " * runtime of awsc/resource.h. A typed handle IS an awsc_resource (the",
-               " * _resource() accessor gives the generic view); every rule of",
+               " * _as_resource() accessor gives the generic view); every rule of",
                " * awsc/resource.h about lifetimes, results and errors applies.",
                " */",
                "#ifndef " + g, "#define " + g, "",

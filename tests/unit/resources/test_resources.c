@@ -252,7 +252,7 @@ static void test_references(void) {
   CHECK_INT(fake_sends(), 0); /* references send nothing */
   /* bucket.Object(key): the key is the caller's */
   awsc_resource *o2 = NULL;
-  CHECK_INT(awsc_resource_reference(&o2, awsc_s3_bucket_resource(b), "Object",
+  CHECK_INT(awsc_resource_reference(&o2, awsc_s3_bucket_as_resource(b), "Object",
                                     "{\"Key\":\"z\"}", &err),
             0);
   char *ids = NULL;
@@ -260,7 +260,7 @@ static void test_references(void) {
   CHECK_STR(ids, "{\"BucketName\":\"bkt\",\"Key\":\"z\"}");
   awsc_mem_free(ids);
   awsc_resource *o3 = NULL;
-  CHECK_INT(awsc_resource_reference(&o3, awsc_s3_bucket_resource(b), "Object",
+  CHECK_INT(awsc_resource_reference(&o3, awsc_s3_bucket_as_resource(b), "Object",
                                     NULL, &err),
             AWSC_EVALIDATION);
   CHECK(o3 == NULL);
@@ -332,7 +332,7 @@ static void test_collection_pages(void) {
   awsc_resource_collection_free(col);
   /* pages(): the raw page JSON */
   fake_reset(pages, 3);
-  CHECK_INT(awsc_resource_collection_new(&col, awsc_s3_bucket_resource(b),
+  CHECK_INT(awsc_resource_collection_new(&col, awsc_s3_bucket_as_resource(b),
                                          "objects", NULL, NULL, &err),
             0);
   int np = 0;
@@ -445,10 +445,10 @@ static void test_waiter(void) {
   fake_reset(replies, 1);
   awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
   wc.max_attempts = 1;
-  CHECK_INT(awsc_resource_wait(awsc_s3_bucket_resource(b), "wait_until_exists",
+  CHECK_INT(awsc_resource_wait(awsc_s3_bucket_as_resource(b), "wait_until_exists",
                                NULL, &wc, &err),
             AWSC_ETIMEOUT);
-  CHECK_INT(awsc_resource_wait(awsc_s3_bucket_resource(b), "Vanishes", NULL,
+  CHECK_INT(awsc_resource_wait(awsc_s3_bucket_as_resource(b), "Vanishes", NULL,
                                NULL, &err),
             AWSC_ENOTFOUND);
   awsc_s3_bucket_free(b);
