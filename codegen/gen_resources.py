@@ -79,7 +79,9 @@ class ResGen:
             for i in r.get("identifiers", []):
                 yield p + "_" + gen.xform_name(i["name"]), None
             for a in r.get("actions", {}):
-                yield p + "_" + gen.xform_name(a), None
+                yield p + "_" + gen.xform_name(a) + "_json", None
+                if self.typed_action(r["actions"][a]):
+                    yield p + "_" + gen.xform_name(a), None
             for a in r.get("has", {}):
                 yield p + "_ref_" + gen.xform_name(a), None
             for a in r.get("hasMany", {}):
@@ -195,6 +197,8 @@ class ResGen:
                     "resources-1.json: do not edit. */" % self.svc,
                     "#include \"resources/resources_desc.h\"",
                     "#include \"resources/resource_internal.h\"",
+                    "#include <string.h>", "",
+                    "#include <awsc/%s.h>" % self.svc,
                     "#include <awsc/%s_resources.h>" % self.svc, ""]
         rows = [self.type_row(rn, r) for rn, r in self.types]
         self.out.append("static const awsc_rsrc_type SERVICE[] = {\n%s\n};" % rows[0])
@@ -240,7 +244,10 @@ class ResGen:
                             "  return awsc_resource_load((awsc_resource *)r, err);",
                             "(Re)load the data with %s." % r["load"]["request"]["operation"]))
             for k, a in enumerate(sorted(r.get("actions", {}))):
-                fns.append(("int %s_%s(char **json_out, awsc_resource ***resources_out, size_t *n_resources, %s *r, const char *params_json, awsc_error *err)" % (
+                ta = self.typed_action(r["actions"][a])
+                if ta:
+                    fns.append(self.typed_action_fn(t, a, k, ta))
+                fns.append(("int %s_%s_json(char **json_out, awsc_resource ***resources_out, size_t *n_resources, %s *r, const char *params_json, awsc_error *err)" % (
                     t, gen.xform_name(a), t),
                     "  return awsc_rsrc_action_at(json_out, resources_out, n_resources, (awsc_resource *)r, %d, params_json, err);" % k,
                     "Action %s (%s); see awsc_resource_action_json." % (
@@ -272,6 +279,79 @@ class ResGen:
             out.append("")
         return out
 
+    def typed_action(self, act):
+        """(input type, output type, function, [(field, C expr)]) of the
+        typed form of an action, or None when a parameter is not a plain
+        top-level string member (nested targets, data, integers): those
+        actions have the _json form only."""
+        op = self.model["operations"][act["request"]["operation"]]
+        if "input" not in op:
+            return None
+        ishape = self.model["shapes"][op["input"]["shape"]]
+        members = ishape.get("members", {})
+        fields = [gen.c_ident(gen.xform_name(m)) for m in members]
+        if len(set(fields)) != len(fields):
+            return None
+        sets = []
+        for p in act["request"].get("params", []):
+            tgt = p["target"]
+            if tgt not in members:
+                return None
+            kind = gen.shape_kind(self.model["shapes"][members[tgt]["shape"]])
+            if kind != "string":
+                return None
+            f = gen.c_ident(gen.xform_name(tgt))
+            if p["source"] == "identifier":
+                sets.append((f, p["name"]))
+            elif p["source"] == "string":
+                sets.append((f, gen.c_string(p["value"])))
+            else:
+                return None
+        out_t = ("awsc_%s_%s" % (self.svc, op["output"]["shape"])
+                 if "output" in op else "awsc_empty")
+        return ("awsc_%s_%s" % (self.svc, op["input"]["shape"]), out_t,
+                "awsc_%s_%s" % (self.svc, gen.xform_name(op["name"])), sets)
+
+    def typed_action_fn(self, t, a, k, ta):
+        in_t, out_t, fn, sets = ta
+        rn = [n for n, c in self.cname.items() if "awsc_%s_%s" % (self.svc, c) == t][0]
+        ids = [i["name"] for i in dict(self.types)[rn].get("identifiers", [])]
+        body = ["  %s in;" % in_t,
+                "  %s *o = NULL;" % out_t,
+                "  int rc;",
+                "  if (resources_out)",
+                "    *resources_out = NULL;",
+                "  if (n_resources)",
+                "    *n_resources = 0;",
+                "  if (output)",
+                "    *output = NULL;",
+                "  if (!r)",
+                "    return awsc_rsrc_null_handle(err);",
+                "  if (input)",
+                "    in = *input;",
+                "  else",
+                "    memset(&in, 0, sizeof in);"]
+        for f, src in sets:
+            if src.startswith('"'):
+                body.append("  in.%s = %s;" % (f, src))
+            else:
+                body.append("  in.%s = awsc_rsrc_identifier_text((const awsc_resource *)r, %d);"
+                            % (f, ids.index(src)))
+        body += ["  rc = %s(&o, awsc_rsrc_client((awsc_resource *)r), &in, err);" % fn,
+                 "  if (!rc && resources_out)",
+                 "    rc = awsc_rsrc_typed_resources(resources_out, n_resources, (awsc_resource *)r, %d, &in, o, err);" % k,
+                 "  if (rc || !output)",
+                 "    awsc_mem_free(o);",
+                 "  else",
+                 "    *output = o;",
+                 "  return rc;"]
+        return ("int %s_%s(%s **output, awsc_resource ***resources_out, size_t *n_resources, %s *r, const %s *input, awsc_error *err)" % (
+            t, gen.xform_name(a), out_t, t, in_t), "\n".join(body),
+            "Action %s with the operation's typed input (identifier-bound members "
+            "are set from the handle; NULL = all defaults) and output (*output: "
+            "awsc_mem_free; may be NULL); the resources it returns as for "
+            "awsc_resource_action_json. The _json form below takes JSON." % a)
+
     def header(self):
         g = "AWSC_%s_RESOURCES_H" % gen.c_ident(self.svc).upper()
         out = ["/* Generated by codegen/gen_resources.py from models/%s "
@@ -284,7 +364,8 @@ class ResGen:
                " */",
                "#ifndef " + g, "#define " + g, "",
                "#include <stddef.h>", "",
-               "#include \"awsc/resource.h\"", "",
+               "#include \"awsc/resource.h\"",
+               "#include \"awsc/%s.h\"" % self.svc, "",
                "#ifdef __cplusplus", "extern \"C\" {", "#endif", ""]
         # Every handle type first: references name types declared later.
         for rn, _r in self.types:

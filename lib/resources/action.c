@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/client_internal.h"
+#include "client/typed.h"
 #include "resources/resource_internal.h"
 
 static int oom(awsc_error *err) {
@@ -92,18 +94,27 @@ int awsc_rsrc_request_params(awsc_value *out, awsc_arena *a,
                              const awsc_rsrc_request *req, awsc_resource *r,
                              size_t index, const char *params_json,
                              awsc_error *err) {
+  /* boto3: the parameters the model binds first, then the caller's
+   * (params.update(kwargs)): the same member order as the typed form. */
   memset(out, 0, sizeof *out);
   out->type = AWSC_V_MAP;
-  if (params_json && *params_json) {
-    int rc = awsc_rv_parse(out, a, params_json, strlen(params_json), err);
-    if (rc)
-      return rc == AWSC_EPARSE ? AWSC_EVALIDATION : rc;
-    if (out->type != AWSC_V_MAP)
-      return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                            "parameters must be a JSON object");
+  int rc =
+      awsc_rsrc_fill_params(out, a, req->params, req->n_params, r, index, err);
+  if (rc || !params_json || !*params_json)
+    return rc;
+  awsc_value given;
+  rc = awsc_rv_parse(&given, a, params_json, strlen(params_json), err);
+  if (rc)
+    return rc == AWSC_EPARSE ? AWSC_EVALIDATION : rc;
+  if (given.type != AWSC_V_MAP)
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "parameters must be a JSON object");
+  for (size_t i = 0; i < given.u.map.n; i++) {
+    const awsc_kv *kv = &given.u.map.items[i];
+    if (awsc_rv_map_put(out, a, kv->key, kv->key_len, &kv->value))
+      return oom(err);
   }
-  return awsc_rsrc_fill_params(out, a, req->params, req->n_params, r, index,
-                               err);
+  return 0;
 }
 
 int awsc_rsrc_call(awsc_value *resp, char **json_out, awsc_arena *a,
@@ -481,4 +492,47 @@ int awsc_rsrc_wait_at(awsc_resource *r, size_t index, const char *params_json,
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "resource waiter: NULL argument");
   return run_waiter(r, &r->type->waiters[index], params_json, config, err);
+}
+
+awsc_client *awsc_rsrc_client(awsc_resource *r) {
+  return r->client;
+}
+
+int awsc_rsrc_null_handle(awsc_error *err) {
+  return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "resource action: NULL handle");
+}
+
+int awsc_rsrc_typed_resources(awsc_resource ***resources_out,
+                              size_t *n_resources, awsc_resource *r,
+                              size_t index, const void *input,
+                              const void *output, awsc_error *err) {
+  size_t n = 0;
+  *resources_out = NULL;
+  const awsc_rsrc_action *act = &r->type->actions[index];
+  if (!act->resource.type)
+    return 0;
+  const awsc_operation *op =
+      awsc_service_find_operation(r->client->svc, act->request.operation);
+  if (!op)
+    return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_INTERNAL,
+                          "no operation %s", act->request.operation);
+  awsc_arena *tmp = awsc_arena_new(0);
+  if (!tmp)
+    return oom(err);
+  /* The resources come from the request and response as values, the
+   * same path the JSON form takes. */
+  awsc_value in = {.type = AWSC_V_MAP}, out = {.type = AWSC_V_MAP};
+  int rc = 0;
+  if (op->input)
+    rc = awsc_typed_to_value(op->input, input, tmp, &in, err);
+  if (!rc && op->output && output)
+    rc = awsc_typed_to_value(op->output, output, tmp, &out, err);
+  if (!rc)
+    rc = awsc_rsrc_build(resources_out, &n, r, &act->resource, &in, &out, tmp,
+                         err);
+  if (n_resources)
+    *n_resources = n;
+  awsc_arena_free(tmp);
+  return rc;
 }

@@ -43,6 +43,16 @@ int awsc_rsrc_collection_at(awsc_resource_collection **out, awsc_resource *r,
 int awsc_rsrc_wait_at(awsc_resource *r, size_t index, const char *params_json,
                       const awsc_waiter_config *config, awsc_error *err);
 
+/* The typed actions (generated): the handle's client (borrowed), the
+ * NULL-handle error, and the resources an action returns, built from the
+ * typed input and output (the operation's shapes give their layout). */
+awsc_client *awsc_rsrc_client(awsc_resource *r);
+int awsc_rsrc_null_handle(awsc_error *err);
+int awsc_rsrc_typed_resources(awsc_resource ***resources_out,
+                              size_t *n_resources, awsc_resource *r,
+                              size_t index, const void *input,
+                              const void *output, awsc_error *err);
+
 /* ---- shared by resource.c and collection.c ---- */
 
 /* A new handle of `type` with no identifiers set (ids all NULL-typed). */
@@ -102,6 +112,10 @@ int awsc_rv_copy(awsc_value *out, awsc_arena *arena, const awsc_value *v);
  * *root to v (borrowed: must live in or outlive arena). */
 int awsc_rv_set(awsc_value *root, awsc_arena *arena, const char *target,
                 const awsc_value *v, size_t index);
+/* Set member `key` of the MAP *map to v (replaced in place when present,
+ * as Python's dict.update). */
+int awsc_rv_map_put(awsc_value *map, awsc_arena *arena, const char *key,
+                    size_t klen, const awsc_value *v);
 /* Evaluate a JMESPath expression ("@" and NULL give v itself). */
 int awsc_rv_search(awsc_value *out, awsc_arena *arena, const char *path,
                    const awsc_value *v, awsc_error *err);

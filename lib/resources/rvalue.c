@@ -175,6 +175,15 @@ static awsc_value *list_slot(awsc_value *l, awsc_arena *a, size_t i) {
   return &items[i];
 }
 
+int awsc_rv_map_put(awsc_value *map, awsc_arena *a, const char *key,
+                    size_t klen, const awsc_value *v) {
+  awsc_value *slot = map_slot(map, a, key, klen);
+  if (!slot)
+    return AWSC_ENOMEM;
+  *slot = *v;
+  return 0;
+}
+
 int awsc_rv_set(awsc_value *root, awsc_arena *a, const char *target,
                 const awsc_value *v, size_t index) {
   awsc_value *cur = root;

@@ -4,9 +4,9 @@
 For each resources-1.json of Debian's python3-boto3 (all ten: cloudformation,
 cloudwatch, dynamodb, ec2, glacier, iam, opsworks, s3, sns, sqs), with the
 service model of the same version from Debian's python3-botocore:
-codegen/gen_resources.py writes the typed header and the descriptor source;
-the header is compiled alone as C99 -pedantic and as C++11 (-Werror), the
-source with -Werror, linked with count_model.c, and the descriptor counts it
+codegen/gen_resources.py writes the typed header and the descriptor source
+(gen.py the service header its typed actions use); the header is compiled
+alone as C99 -pedantic and as C++11 (-Werror), the source with -Werror, linked with count_model.c, and the descriptor counts it
 prints (resources; per resource identifiers, load, actions, batch actions,
 has, hasMany, waiters, and request/identifier parameters) are compared with
 the JSON. Exit 77 (skipped) without python3-boto3 / python3-botocore.
@@ -69,6 +69,7 @@ def main():
         print("python3-boto3 / python3-botocore not installed: skipped")
         return 77
     gen = os.path.join(src, "codegen", "gen_resources.py")
+    gen_py = os.path.join(src, "codegen", "gen.py")
     here = os.path.dirname(os.path.abspath(__file__))
     svcs = sorted(os.listdir(BOTO3))
     ok = 0
@@ -90,6 +91,12 @@ def main():
                            "--service", s, "--resource-model", rpath,
                            "--header", hdr, "--source", c])
             errs = [] if rc == 0 else ["generate: " + out]
+            if not errs:  # the typed actions use the service's own header
+                rc, out = run([sys.executable, gen_py, "--models", models,
+                               "--service", s, "--header",
+                               os.path.join(tmp, "awsc", s + ".h")])
+                if rc:
+                    errs.append("service header: " + out)
             inc = ["-I" + tmp, "-I" + os.path.join(src, "include"),
                    "-I" + os.path.join(bld, "include"),
                    "-I" + os.path.join(src, "lib")]
@@ -111,6 +118,10 @@ def main():
                 rc, out = run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror",
                                "-DMODEL=awsc_rsrc_model_" + s] + inc +
                               [c, os.path.join(here, "count_model.c"),
+                               # the typed wrappers (and their calls
+                               # into the runtime and the service) are
+                               # unused: dropped by the link
+                               "-ffunction-sections", "-Wl,--gc-sections",
                                "-o", exe])
                 if rc:
                     errs.append("source: " + out[:2000])

@@ -208,12 +208,21 @@ static void test_sqs_messages(void) {
   fake_reset(recv, 2);
   awsc_resource **msgs = NULL;
   size_t n = 0;
-  int rc = awsc_sqs_queue_receive_messages(NULL, &msgs, &n, q,
-                                           "{\"MaxNumberOfMessages\":2}", &err);
+  /* typed: the generated request struct, QueueUrl bound by the handle */
+  awsc_sqs_ReceiveMessageRequest in;
+  memset(&in, 0, sizeof in);
+  in.max_number_of_messages = 2;
+  in.has_max_number_of_messages = true;
+  awsc_sqs_ReceiveMessageResult *out = NULL;
+  int rc = awsc_sqs_queue_receive_messages(&out, &msgs, &n, q, &in, &err);
   CHECK_INT(rc, 0);
   if (rc)
     fprintf(stderr, "  %s\n", err.message);
   CHECK_INT(n, 2);
+  CHECK(out && out->messages_count == 2);
+  CHECK(strstr(fake_body(0), "\"MaxNumberOfMessages\": 2") != NULL);
+  CHECK(strstr(fake_body(0), "\"QueueUrl\": \"http://sqs.test/1/q\"") != NULL);
+  awsc_mem_free(out);
   if (n == 2) {
     awsc_sqs_message *m = (awsc_sqs_message *)msgs[1];
     CHECK_STR(awsc_sqs_message_queue_url(m), "http://sqs.test/1/q");
@@ -252,24 +261,25 @@ static void test_references(void) {
   CHECK_INT(fake_sends(), 0); /* references send nothing */
   /* bucket.Object(key): the key is the caller's */
   awsc_resource *o2 = NULL;
-  CHECK_INT(awsc_resource_reference(&o2, awsc_s3_bucket_as_resource(b), "Object",
-                                    "{\"Key\":\"z\"}", &err),
+  CHECK_INT(awsc_resource_reference(&o2, awsc_s3_bucket_as_resource(b),
+                                    "Object", "{\"Key\":\"z\"}", &err),
             0);
   char *ids = NULL;
   CHECK_INT(awsc_resource_identifiers_json(&ids, o2, &err), 0);
   CHECK_STR(ids, "{\"BucketName\":\"bkt\",\"Key\":\"z\"}");
   awsc_mem_free(ids);
   awsc_resource *o3 = NULL;
-  CHECK_INT(awsc_resource_reference(&o3, awsc_s3_bucket_as_resource(b), "Object",
-                                    NULL, &err),
+  CHECK_INT(awsc_resource_reference(&o3, awsc_s3_bucket_as_resource(b),
+                                    "Object", NULL, &err),
             AWSC_EVALIDATION);
   CHECK(o3 == NULL);
   /* object_acl.put(ACL=public-read) */
   const fake_reply ok[] = {{200, NULL}};
   fake_reset(ok, 1);
-  CHECK_INT(awsc_s3_object_acl_put(NULL, NULL, NULL, acl,
-                                   "{\"ACL\":\"public-read\"}", &err),
-            0);
+  awsc_s3_PutObjectAclRequest put;
+  memset(&put, 0, sizeof put);
+  put.acl = "public-read";
+  CHECK_INT(awsc_s3_object_acl_put(NULL, NULL, NULL, acl, &put, &err), 0);
   CHECK_STR(fake_method(0), "PUT");
   CHECK(strstr(fake_url(0), "k.txt?acl") != NULL);
   awsc_resource_free(o2);
@@ -445,8 +455,8 @@ static void test_waiter(void) {
   fake_reset(replies, 1);
   awsc_waiter_config wc = AWSC_WAITER_CONFIG_INIT;
   wc.max_attempts = 1;
-  CHECK_INT(awsc_resource_wait(awsc_s3_bucket_as_resource(b), "wait_until_exists",
-                               NULL, &wc, &err),
+  CHECK_INT(awsc_resource_wait(awsc_s3_bucket_as_resource(b),
+                               "wait_until_exists", NULL, &wc, &err),
             AWSC_ETIMEOUT);
   CHECK_INT(awsc_resource_wait(awsc_s3_bucket_as_resource(b), "Vanishes", NULL,
                                NULL, &err),
@@ -474,8 +484,13 @@ static void test_typed_equals_generic(void) {
   CHECK_INT(awsc_sns_topic_new(&t, c, ARN, &err), 0);
   CHECK_INT(awsc_resource_new(&g, c, "Topic", "{\"Arn\":\"" ARN "\"}", &err),
             0);
-  char *j1 = NULL, *j2 = NULL;
-  CHECK_INT(awsc_sns_topic_publish(&j1, NULL, NULL, t, params, &err), 0);
+  awsc_sns_PublishInput pin;
+  memset(&pin, 0, sizeof pin);
+  pin.message = "hello";
+  pin.subject = "s";
+  awsc_sns_PublishResponse *out = NULL;
+  char *j2 = NULL;
+  CHECK_INT(awsc_sns_topic_publish(&out, NULL, NULL, t, &pin, &err), 0);
   CHECK_INT(
       awsc_resource_action_json(&j2, NULL, NULL, g, "Publish", params, &err),
       0);
@@ -483,10 +498,34 @@ static void test_typed_equals_generic(void) {
   CHECK_STR(fake_body(0), fake_body(1));
   CHECK_STR(fake_url(0), fake_url(1));
   CHECK(strstr(fake_body(0), "Message=hello") != NULL);
-  CHECK(j1 && strstr(j1, "\"MessageId\":\"m\"") != NULL);
+  CHECK(out && out->message_id && strcmp(out->message_id, "m") == 0);
   CHECK(j2 && strstr(j2, "\"MessageId\":\"m\"") != NULL);
-  awsc_mem_free(j1);
+  awsc_mem_free(out);
   awsc_mem_free(j2);
+  /* the JSON form of the typed header sends the same too */
+  fake_reset(ok, 1);
+  CHECK_INT(awsc_sns_topic_publish_json(NULL, NULL, NULL, t, params, &err), 0);
+  CHECK(strstr(fake_body(0), "Message=hello") != NULL);
+  /* typed create_topic returns the Topic as the generic form does */
+  awsc_sns_service_resource *svc = NULL;
+  CHECK_INT(awsc_sns_service_resource_new(&svc, c, &err), 0);
+  fake_reset(created, 1);
+  awsc_sns_CreateTopicInput cin;
+  memset(&cin, 0, sizeof cin);
+  cin.name = "dept-sales";
+  awsc_resource **res = NULL;
+  size_t n = 0;
+  awsc_sns_CreateTopicResponse *cout = NULL;
+  CHECK_INT(
+      awsc_sns_service_resource_create_topic(&cout, &res, &n, svc, &cin, &err),
+      0);
+  CHECK(cout && cout->topic_arn && strcmp(cout->topic_arn, ARN) == 0);
+  CHECK_INT(n, 1);
+  if (n == 1)
+    CHECK_STR(awsc_sns_topic_arn((awsc_sns_topic *)res[0]), ARN);
+  awsc_resource_array_free(res, n);
+  awsc_mem_free(cout);
+  awsc_sns_service_resource_free(svc);
   CHECK_STR(awsc_sns_topic_arn(t), ARN);
   /* a typed constructor of one service with another's client */
   awsc_s3_bucket *wrong = NULL;
