@@ -76,6 +76,8 @@ class ResGen:
             yield p + "_as_resource", None
             if "load" in r:
                 yield p + "_load", None
+            if self.data_type(r):
+                yield p + "_data", None
             for i in r.get("identifiers", []):
                 yield p + "_" + gen.xform_name(i["name"]), None
             for a in r.get("actions", {}):
@@ -243,6 +245,12 @@ class ResGen:
                 fns.append(("int %s_load(%s *r, awsc_error *err)" % (t, t),
                             "  return awsc_resource_load((awsc_resource *)r, err);",
                             "(Re)load the data with %s." % r["load"]["request"]["operation"]))
+            dt = self.data_type(r)
+            if dt:
+                fns.append(("const %s *%s_data(%s *r, awsc_error *err)" % (dt, t, t),
+                            "  return (const %s *)awsc_rsrc_typed_data((awsc_resource *)r, err);" % dt,
+                            "The data as %s (loaded first when needed): borrowed, valid "
+                            "until r is freed; NULL on error (err says why)." % dt))
             for k, a in enumerate(sorted(r.get("actions", {}))):
                 ta = self.typed_action(r["actions"][a])
                 if ta:
@@ -278,6 +286,13 @@ class ResGen:
                     out.append("AWSC_API %s;" % sig)
             out.append("")
         return out
+
+    def data_type(self, r):
+        """The generated struct of a resource's shape, or None."""
+        sh = r.get("shape")
+        if not sh or self.model["shapes"].get(sh, {}).get("type") != "structure":
+            return None
+        return "awsc_%s_%s" % (self.svc, sh)
 
     def typed_action(self, act):
         """(input type, output type, function, [(field, C expr)]) of the

@@ -161,8 +161,10 @@ int awsc_resource_load(awsc_resource *r, awsc_error *err) {
    * is rare, and readers may hold pointers into the previous data. */
   if (!rc && awsc_rv_copy(&r->data, r->arena, &data))
     rc = oom(err);
-  if (!rc)
+  if (!rc) {
     r->loaded = true;
+    r->typed = NULL; /* converted again on the next typed read */
+  }
   awsc_arena_free(tmp);
   return rc;
 }

@@ -24,6 +24,7 @@ struct awsc_resource {
   const char **id_text; /* the same as text, for the typed getters */
   awsc_value data;      /* MAP once loaded */
   bool loaded;
+  const void *typed; /* data as the shape's generated struct, or NULL */
 };
 
 /* Entry points of the generated typed wrappers. */
@@ -47,6 +48,9 @@ int awsc_rsrc_wait_at(awsc_resource *r, size_t index, const char *params_json,
  * NULL-handle error, and the resources an action returns, built from the
  * typed input and output (the operation's shapes give their layout). */
 awsc_client *awsc_rsrc_client(awsc_resource *r);
+/* The data as the generated struct of the resource's shape (loaded first
+ * when needed), in the handle's arena: valid until the handle is freed. */
+const void *awsc_rsrc_typed_data(awsc_resource *r, awsc_error *err);
 int awsc_rsrc_null_handle(awsc_error *err);
 int awsc_rsrc_typed_resources(awsc_resource ***resources_out,
                               size_t *n_resources, awsc_resource *r,

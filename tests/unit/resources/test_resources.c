@@ -123,6 +123,15 @@ static void test_load_and_attributes(void) {
   awsc_mem_free(json);
   CHECK_INT(fake_sends(), 1);
   CHECK(strstr(fake_body(0), "Action=GetTopicAttributes") != NULL);
+  /* typed data: the load's output struct, no second request */
+  const awsc_sns_GetTopicAttributesResponse *d =
+      awsc_sns_topic_data((awsc_sns_topic *)t, &err);
+  CHECK(d && d->attributes_count == 2);
+  if (d && d->attributes_count == 2) {
+    CHECK_STR(d->attributes[1].key, "DisplayName");
+    CHECK_STR(d->attributes[1].value, "Sales");
+  }
+  CHECK_INT(fake_sends(), 1);
   CHECK(strstr(fake_body(0), "TopicArn=arn%3Aaws%3Asns") != NULL);
   /* a load that fails reports through err, data stay unloaded */
   awsc_resource *t2 = NULL;
@@ -133,6 +142,9 @@ static void test_load_and_attributes(void) {
             "<RequestId>r2</RequestId></ErrorResponse>"}};
   fake_reset(nf, 1);
   json = NULL;
+  CHECK(awsc_sns_topic_data((awsc_sns_topic *)t2, &err) == NULL);
+  CHECK_INT(err.code, AWSC_ESERVICE);
+  fake_reset(nf, 1);
   CHECK_INT(awsc_resource_attributes_json(&json, t2, &err), AWSC_ESERVICE);
   CHECK(json == NULL);
   CHECK_STR(err.service_code, "NotFound");
@@ -325,6 +337,11 @@ static void test_collection_pages(void) {
     CHECK_INT(awsc_resource_attributes_json(&data, it, &err), 0);
     CHECK(data && strstr(data, "\"Size\":") != NULL);
     awsc_mem_free(data);
+    /* the same data as the shape's generated struct (awsc_s3_Object) */
+    const awsc_s3_Object *so =
+        awsc_s3_object_summary_data((awsc_s3_object_summary *)it, &err);
+    CHECK(so && so->key && strcmp(so->key, want) == 0);
+    CHECK(so && so->has_size && so->size == n);
     awsc_resource_free(it);
     /* one page alive at a time: the same blocks on page 3 as on page 1 */
     if (n == 0)
@@ -565,6 +582,8 @@ static int lifecycle(awsc_client *s3, awsc_client *sns, const char *p1,
     char *ids = NULL;
     rc = awsc_resource_identifiers_json(&ids, it, &err);
     awsc_mem_free(ids);
+    if (!rc && !awsc_s3_object_summary_data((awsc_s3_object_summary *)it, &err))
+      rc = err.code;
     awsc_resource_free(it);
     it = NULL;
   }
