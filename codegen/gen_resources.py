@@ -27,6 +27,41 @@ SOURCES = {"identifier": "AWSC_RS_IDENTIFIER", "data": "AWSC_RS_DATA",
            "input": "AWSC_RS_INPUT"}
 
 
+# The conveniences boto3 injects into resources (boto3/s3/inject.py), one
+# per line: (resource, name, declaration after "int <prefix>_<name>(", doc).
+# Their code is hand-written (lib/resources/s3_inject.c) over lib/transfer;
+# this table only declares them in the typed header, beside the generated
+# functions and under the same collision check.
+CONVENIENCES = {
+    "s3": [
+        ("Bucket", "upload_file",
+         "awsc_s3_transfer_result *result, awsc_s3_bucket *r, const char *filename, const char *key, "
+         "const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "bucket.upload_file(filename, key): awsc_s3_upload_file into this bucket."),
+        ("Bucket", "download_file",
+         "awsc_s3_transfer_result *result, awsc_s3_bucket *r, const char *key, const char *filename, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "bucket.download_file(key, filename): awsc_s3_download_file from this bucket."),
+        ("Bucket", "copy",
+         "awsc_s3_transfer_result *result, awsc_s3_bucket *r, const awsc_s3_copy_source *source, const char *key, "
+         "const struct awsc_s3_CopyObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "bucket.copy(source, key): awsc_s3_copy into this bucket."),
+        ("Object", "upload_file",
+         "awsc_s3_transfer_result *result, awsc_s3_object *r, const char *filename, "
+         "const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "object.upload_file(filename): awsc_s3_upload_file to this object."),
+        ("Object", "download_file",
+         "awsc_s3_transfer_result *result, awsc_s3_object *r, const char *filename, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "object.download_file(filename): awsc_s3_download_file of this object."),
+        ("Object", "copy",
+         "awsc_s3_transfer_result *result, awsc_s3_object *r, const awsc_s3_copy_source *source, "
+         "const struct awsc_s3_CopyObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "object.copy(source): awsc_s3_copy to this object."),
+    ],
+}
+
+
 def fail(msg):
     raise SystemExit("gen_resources.py: " + msg)
 
@@ -90,6 +125,9 @@ class ResGen:
                 yield p + "_" + gen.xform_name(a), None
             for a in r.get("waiters", {}):
                 yield p + "_wait_until_" + gen.xform_name(a), None
+            for cr, name, _a, _d in CONVENIENCES.get(self.svc, []):
+                if cr == rn:
+                    yield p + "_" + name, None
 
     # ---- descriptor tables ----
     def sym(self, base):
@@ -278,6 +316,10 @@ class ResGen:
                     t, gen.xform_name(a), t),
                     "  return awsc_rsrc_wait_at((awsc_resource *)r, %d, params_json, config, err);" % k,
                     "Waiter %s (%s)." % (a, r["waiters"][a]["waiterName"])))
+            if not source:  # conveniences: declared here, written by hand
+                for cr, name, args, doc in CONVENIENCES.get(self.svc, []):
+                    if cr == rn:
+                        fns.append(("int %s_%s(%s)" % (t, name, args), None, doc))
             for sig, body, doc in fns:
                 if source:
                     out.append("%s {\n%s\n}" % (sig, body))
@@ -380,7 +422,10 @@ class ResGen:
                "#ifndef " + g, "#define " + g, "",
                "#include <stddef.h>", "",
                "#include \"awsc/resource.h\"",
-               "#include \"awsc/%s.h\"" % self.svc, "",
+               "#include \"awsc/%s.h\"" % self.svc]
+        if self.svc in CONVENIENCES:
+            out.append("#include \"awsc/transfer.h\"")
+        out += ["",
                "#ifdef __cplusplus", "extern \"C\" {", "#endif", ""]
         # Every handle type first: references name types declared later.
         for rn, _r in self.types:

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "awsc/resource.h"
 #include "awsc/s3_resources.h"
@@ -553,6 +554,49 @@ static void test_typed_equals_generic(void) {
   awsc_client_free(c);
 }
 
+/* boto3's S3 injections through lib/transfer, bucket and key from the
+ * handle. */
+static void test_s3_conveniences(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  awsc_error err = AWSC_ERROR_INIT;
+  char path[] = "/tmp/awsc_res_XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0) {
+    awsc_client_free(c);
+    return;
+  }
+  CHECK_INT(write(fd, "hello", 5), 5);
+  close(fd);
+  awsc_s3_object *o = NULL;
+  awsc_s3_bucket *b = NULL;
+  CHECK_INT(awsc_s3_object_new(&o, c, "bkt", "dir/up.txt", &err), 0);
+  CHECK_INT(awsc_s3_bucket_new(&b, c, "bkt", &err), 0);
+  const fake_reply ok[] = {{200, NULL}, {200, NULL}};
+  fake_reset(ok, 2);
+  awsc_s3_transfer_result res;
+  int rc = awsc_s3_object_upload_file(&res, o, path, NULL, NULL, &err);
+  CHECK_INT(rc, 0);
+  if (rc)
+    fprintf(stderr, "  %s\n", err.message);
+  CHECK_STR(fake_method(0), "PUT");
+  CHECK(strstr(fake_url(0), "bkt") && strstr(fake_url(0), "dir/up.txt"));
+  CHECK(res.size == 5 && res.parts == 0); /* one PutObject of the file */
+  CHECK_INT(
+      awsc_s3_bucket_upload_file(&res, b, path, "other.txt", NULL, NULL, &err),
+      0);
+  CHECK(strstr(fake_url(1), "other.txt") != NULL);
+  CHECK_INT(awsc_s3_object_upload_file(&res, NULL, path, NULL, NULL, &err),
+            AWSC_EINVAL);
+  unlink(path);
+  awsc_s3_bucket_free(b);
+  awsc_s3_object_free(o);
+  awsc_client_free(c);
+}
+
 /* One lifecycle: handle, load, action, reference, collection over two
  * pages. Returns the first failure. */
 static int lifecycle(awsc_client *s3, awsc_client *sns, const char *p1,
@@ -649,6 +693,7 @@ int main(void) {
   RUN(test_batch_delete);
   RUN(test_waiter);
   RUN(test_typed_equals_generic);
+  RUN(test_s3_conveniences);
   RUN(test_alloc_failures);
   fake_cleanup();
   return test_summary();
