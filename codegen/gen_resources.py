@@ -444,10 +444,12 @@ def registry(services):
     syms = ["awsc_rsrc_model_" + gen.c_ident(x) for x in services]
     for x in syms:
         out.append("extern const awsc_rsrc_model %s;" % x)
+    # NULL-terminated, so that a build without resource models compiles
+    # without a comparison that is always false.
     out.append("static const awsc_rsrc_model *const MODELS[] = {%s};" % (
-        ", ".join("&" + x for x in syms) or "NULL"))
+        ", ".join(["&" + x for x in syms] + ["NULL"])))
     out.append("const awsc_rsrc_model *awsc_rsrc_model_for(const char *service_id) {")
-    out.append("  for (size_t i = 0; service_id && i < %d; i++)" % len(syms))
+    out.append("  for (size_t i = 0; service_id && MODELS[i]; i++)")
     out.append("    if (strcmp(MODELS[i]->service_id, service_id) == 0)")
     out.append("      return MODELS[i];")
     out.append("  return NULL;")
