@@ -9,9 +9,10 @@ set -euo pipefail
 
 # Build: compiler, meson/ninja and the four libraries awsc links.
 # Test: clang + its runtime libraries (libFuzzer, sanitizers with clang),
-# valgrind, python3 with Debian's botocore, boto3 (its resource models, all ten)
-# and Debian's awscli (independent
-# clients for cross-checks), curl for the servers' readiness checks.
+# valgrind, python3 with Debian's botocore, boto3 (its ten resource models,
+# generated and checked by tests/unit/resources) and Debian's awscli
+# (independent clients for cross-checks), curl for the servers' readiness
+# checks.
 # Servers: ceph-mon ceph-osd radosgw for S3 (ceph-common comes with them; the
 # `ceph` metapackage would pull twice as many packages and is not needed).
 PKGS=(
