@@ -9,15 +9,17 @@ set -euo pipefail
 
 # Build: compiler, meson/ninja and the four libraries awsc links.
 # Test: clang + its runtime libraries (libFuzzer, sanitizers with clang),
-# valgrind, python3 with Debian's botocore and Debian's awscli (independent
-# clients for cross-checks), curl for the servers' readiness checks.
+# valgrind, python3 with Debian's botocore, boto3 (its ten resource models,
+# generated and checked by tests/unit/resources) and Debian's awscli
+# (independent clients for cross-checks), curl for the servers' readiness
+# checks.
 # Servers: ceph-mon ceph-osd radosgw for S3 (ceph-common comes with them; the
 # `ceph` metapackage would pull twice as many packages and is not needed).
 PKGS=(
   build-essential pkg-config meson ninja-build
   libcurl4-openssl-dev libssl-dev libyajl-dev libexpat1-dev
   python3 clang libclang-rt-14-dev valgrind
-  curl ca-certificates python3-botocore awscli
+  curl ca-certificates python3-botocore python3-boto3 awscli
   ceph-mon ceph-osd radosgw
 )
 

@@ -8,6 +8,7 @@
 #include "awsc/credentials.h"
 #include "awsc/paginator.h"
 #include "awsc/presign.h"
+#include "awsc/resource.h"
 #include "awsc/session.h"
 #include "awsc/sigv4.h"
 #include "awsc/transfer.h"
