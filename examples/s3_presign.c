@@ -18,8 +18,8 @@ static int plain_get(awsc_session *session, const char *url, size_t *len) {
   memset(&resp, 0, sizeof(resp));
   awsc_error err = AWSC_ERROR_INIT;
   int status = 0;
-  if (awsc_transport_send(awsc_session_transport(session), &req, &resp,
-                          &err) == 0) {
+  if (awsc_transport_send(awsc_session_transport(session), &req, &resp, &err) ==
+      0) {
     status = resp.status;
     *len = resp.body_len;
   }

@@ -21,8 +21,8 @@ static int anonymous_get(awsc_session *session, const char *url) {
   memset(&resp, 0, sizeof(resp));
   awsc_error err = AWSC_ERROR_INIT;
   int status = 0;
-  if (awsc_transport_send(awsc_session_transport(session), &req, &resp,
-                          &err) == 0)
+  if (awsc_transport_send(awsc_session_transport(session), &req, &resp, &err) ==
+      0)
     status = resp.status;
   awsc_http_response_cleanup(&resp);
   return status;
@@ -106,7 +106,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < go->grants_count; i++) {
       const awsc_s3_Grant *g = &go->grants[i];
       printf("  grant %s to %s\n", g->permission ? g->permission : "?",
-             g->grantee && g->grantee->uri ? g->grantee->uri
+             g->grantee && g->grantee->uri  ? g->grantee->uri
              : g->grantee && g->grantee->id ? g->grantee->id
                                             : "?");
     }

@@ -63,8 +63,8 @@ int main(int argc, char **argv) {
   const char *prefix = argv[1];
   static const char *const default_depts[] = {"sales", "support",
                                               "engineering"};
-  const char *const *depts = argc > 2 ? (const char *const *)argv + 2
-                                      : default_depts;
+  const char *const *depts =
+      argc > 2 ? (const char *const *)argv + 2 : default_depts;
   int ndepts = argc > 2 ? argc - 2 : 3;
   static const char *const kinds[] = {"general", "critical"};
 

@@ -15,18 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <awsc/awsc.h>
 #include "awsc_s3_extras.h"
+#include <awsc/awsc.h>
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: awsc [--endpoint-url URL] [--region REGION] "
-          "[--profile PROFILE]\n"
-          "            [--no-verify-ssl] [--debug] SERVICE OPERATION "
-          "[JSON-PARAMS]\n"
-          "       awsc --version\n"
-          "Operations are named as in boto3 (list_objects_v2) or the API "
-          "(ListObjectsV2).\n");
+  fprintf(f, "usage: awsc [--endpoint-url URL] [--region REGION] "
+             "[--profile PROFILE]\n"
+             "            [--no-verify-ssl] [--debug] SERVICE OPERATION "
+             "[JSON-PARAMS]\n"
+             "       awsc --version\n"
+             "Operations are named as in boto3 (list_objects_v2) or the API "
+             "(ListObjectsV2).\n");
 }
 
 static void log_stderr(awsc_log_level level, const char *msg, void *ud) {
@@ -44,7 +43,7 @@ static int fail(const awsc_error *err) {
   else
     fprintf(stderr, "error: %s: %s\n", awsc_error_kind_name(err->kind),
             err->message);
-  return err->kind == AWSC_ERROR_SERVICE ? 1
+  return err->kind == AWSC_ERROR_SERVICE      ? 1
          : err->kind == AWSC_ERROR_VALIDATION ? 2
                                               : 3;
 }
@@ -200,8 +199,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "error: generate_presigned_url needs "
                       "{\"ClientMethod\": ..., \"Params\": {...}}\n");
       status = 2;
-    } else if (awsc_generate_presigned_url(&out, client, method,
-                                           p ? p : "{}", exp ? atoll(exp) : 3600,
+    } else if (awsc_generate_presigned_url(&out, client, method, p ? p : "{}",
+                                           exp ? atoll(exp) : 3600,
                                            &err) != 0) {
       status = fail(&err);
     } else {

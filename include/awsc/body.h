@@ -36,21 +36,21 @@ typedef int (*awsc_write_fn)(const void *data, size_t len, void *user_data);
 
 typedef enum awsc_body_kind {
   AWSC_BODY_NONE = 0,
-  AWSC_BODY_MEMORY,   /* data/len, borrowed for the duration of send */
-  AWSC_BODY_FILE,     /* path, from offset, `content_length` bytes */
-  AWSC_BODY_CALLBACK  /* read (+ optional rewind) */
+  AWSC_BODY_MEMORY,  /* data/len, borrowed for the duration of send */
+  AWSC_BODY_FILE,    /* path, from offset, `content_length` bytes */
+  AWSC_BODY_CALLBACK /* read (+ optional rewind) */
 } awsc_body_kind;
 
 /* Where a request body comes from. */
 typedef struct awsc_body_source {
   awsc_body_kind kind;
-  const void *data;          /* MEMORY */
-  size_t len;                /* MEMORY */
-  const char *path;          /* FILE: opened and closed by the transport */
-  uint64_t offset;           /* FILE: first byte to send */
-  awsc_read_fn read;         /* CALLBACK */
-  awsc_rewind_fn rewind;     /* CALLBACK, may be NULL (not replayable) */
-  void *user_data;           /* CALLBACK */
+  const void *data;      /* MEMORY */
+  size_t len;            /* MEMORY */
+  const char *path;      /* FILE: opened and closed by the transport */
+  uint64_t offset;       /* FILE: first byte to send */
+  awsc_read_fn read;     /* CALLBACK */
+  awsc_rewind_fn rewind; /* CALLBACK, may be NULL (not replayable) */
+  void *user_data;       /* CALLBACK */
   /* FILE and CALLBACK: bytes to send; -1 = unknown (chunked encoding).
    * MEMORY: ignored (len is used). */
   int64_t content_length;
@@ -69,9 +69,9 @@ typedef enum awsc_sink_kind {
  */
 typedef struct awsc_body_sink {
   awsc_sink_kind kind;
-  const char *path;        /* FILE */
-  awsc_write_fn write;     /* CALLBACK */
-  void *user_data;         /* CALLBACK */
+  const char *path;    /* FILE */
+  awsc_write_fn write; /* CALLBACK */
+  void *user_data;     /* CALLBACK */
 } awsc_body_sink;
 
 /* Progress: bytes of body sent and received so far. Return nonzero to

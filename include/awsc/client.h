@@ -10,9 +10,9 @@
 #ifndef AWSC_CLIENT_H
 #define AWSC_CLIENT_H
 
+#include "awsc/body.h"
 #include "awsc/common.h"
 #include "awsc/session.h"
-#include "awsc/body.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,8 +25,8 @@ typedef struct awsc_client awsc_client;
  * the output they come with and live as long as it does.
  */
 typedef struct awsc_response_metadata {
-  const char *request_id;          /* "" when the service sent none */
-  const char *host_id;             /* x-amz-id-2, "" when absent */
+  const char *request_id; /* "" when the service sent none */
+  const char *host_id;    /* x-amz-id-2, "" when absent */
   int http_status;
   const awsc_http_header *headers; /* lower-case names, arrival order */
   size_t header_count;
@@ -48,19 +48,21 @@ typedef enum awsc_checksum_trailers {
 
 /* Client settings; zero / NULL means "as the session says". */
 typedef struct awsc_client_options {
-  int version;                 /* AWSC_CLIENT_OPTIONS_VERSION */
-  const char *region;          /* overrides the session's region */
-  const char *endpoint_url;    /* overrides every configured endpoint */
-  awsc_retry_mode retry_mode;  /* DEFAULT = the session's */
-  int max_attempts;            /* total attempts, first included */
+  int version;                /* AWSC_CLIENT_OPTIONS_VERSION */
+  const char *region;         /* overrides the session's region */
+  const char *endpoint_url;   /* overrides every configured endpoint */
+  awsc_retry_mode retry_mode; /* DEFAULT = the session's */
+  int max_attempts;           /* total attempts, first included */
   awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = session's */
-  awsc_checksum_trailers checksum_trailers; /* S3 streamed uploads */
+  awsc_checksum_trailers checksum_trailers;  /* S3 streamed uploads */
 } awsc_client_options;
 
 #define AWSC_CLIENT_OPTIONS_VERSION 1
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
-  {AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,             \
-   AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT}
+  {                                                                            \
+    AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,            \
+        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT             \
+  }
 
 /*
  * Create a client for a service built into the library ("s3", "sns",

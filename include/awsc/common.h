@@ -29,22 +29,22 @@ extern "C" {
  */
 typedef enum awsc_status {
   AWSC_OK = 0,
-  AWSC_ENOMEM = -1,       /* an allocation failed */
-  AWSC_EINVAL = -2,       /* bad argument (NULL handle, bad option) */
-  AWSC_ENETWORK = -3,     /* could not connect / connection broke */
-  AWSC_ETIMEOUT = -4,     /* connect or read timeout */
-  AWSC_ECREDENTIALS = -5, /* no credentials, or a provider failed */
-  AWSC_ESERVICE = -6,     /* the service answered with an error */
-  AWSC_EVALIDATION = -7,  /* input refused before anything was sent */
-  AWSC_EPARSE = -8,       /* a response or file could not be parsed */
-  AWSC_EIO = -9,          /* local file read/write failed */
-  AWSC_ENOTFOUND = -10,   /* named thing (profile, operation, key) absent */
-  AWSC_ECONFIG = -11,     /* configuration file or value is invalid */
-  AWSC_EUNSUPPORTED = -12,/* feature not built in or not supported */
-  AWSC_ETLS = -13,        /* TLS handshake or certificate failure */
-  AWSC_ECANCELLED = -14,  /* a callback asked to stop */
-  AWSC_EBODY = -15,       /* request body can not be replayed/read */
-  AWSC_ECHECKSUM = -16    /* a response body does not match its checksum */
+  AWSC_ENOMEM = -1,        /* an allocation failed */
+  AWSC_EINVAL = -2,        /* bad argument (NULL handle, bad option) */
+  AWSC_ENETWORK = -3,      /* could not connect / connection broke */
+  AWSC_ETIMEOUT = -4,      /* connect or read timeout */
+  AWSC_ECREDENTIALS = -5,  /* no credentials, or a provider failed */
+  AWSC_ESERVICE = -6,      /* the service answered with an error */
+  AWSC_EVALIDATION = -7,   /* input refused before anything was sent */
+  AWSC_EPARSE = -8,        /* a response or file could not be parsed */
+  AWSC_EIO = -9,           /* local file read/write failed */
+  AWSC_ENOTFOUND = -10,    /* named thing (profile, operation, key) absent */
+  AWSC_ECONFIG = -11,      /* configuration file or value is invalid */
+  AWSC_EUNSUPPORTED = -12, /* feature not built in or not supported */
+  AWSC_ETLS = -13,         /* TLS handshake or certificate failure */
+  AWSC_ECANCELLED = -14,   /* a callback asked to stop */
+  AWSC_EBODY = -15,        /* request body can not be replayed/read */
+  AWSC_ECHECKSUM = -16     /* a response body does not match its checksum */
 } awsc_status;
 
 /* Broad class of an error, as in botocore's exception families. */
@@ -69,17 +69,18 @@ typedef enum awsc_error_kind {
  * overwrite it only when they fail.
  */
 typedef struct awsc_error {
-  int code;                 /* awsc_status of the failure */
+  int code; /* awsc_status of the failure */
   awsc_error_kind kind;
-  int http_status;          /* 0 if no HTTP response was received */
-  int retry_attempts;       /* retries made before giving up */
-  char service_code[64];    /* e.g. "NoSuchKey" (service errors only) */
-  char message[512];        /* human-readable, one line */
-  char request_id[128];     /* x-amz-request-id / RequestId if any */
-  char host_id[256];        /* x-amz-id-2 if any */
+  int http_status;       /* 0 if no HTTP response was received */
+  int retry_attempts;    /* retries made before giving up */
+  char service_code[64]; /* e.g. "NoSuchKey" (service errors only) */
+  char message[512];     /* human-readable, one line */
+  char request_id[128];  /* x-amz-request-id / RequestId if any */
+  char host_id[256];     /* x-amz-id-2 if any */
 } awsc_error;
 
-#define AWSC_ERROR_INIT {0, AWSC_ERROR_NONE, 0, 0, "", "", "", ""}
+#define AWSC_ERROR_INIT                                                        \
+  { 0, AWSC_ERROR_NONE, 0, 0, "", "", "", "" }
 
 /* Static English text for a status code; never NULL. */
 AWSC_API const char *awsc_strerror(int status);

@@ -33,7 +33,8 @@ AWSC_API void awsc_credentials_free(awsc_credentials *creds);
 /* Accessors. Borrowed strings, valid while the caller holds a reference.
  * session_token is NULL when there is none. */
 AWSC_API const char *awsc_credentials_access_key_id(const awsc_credentials *c);
-AWSC_API const char *awsc_credentials_secret_access_key(const awsc_credentials *c);
+AWSC_API const char *
+awsc_credentials_secret_access_key(const awsc_credentials *c);
 AWSC_API const char *awsc_credentials_session_token(const awsc_credentials *c);
 AWSC_API int64_t awsc_credentials_expiration_ms(const awsc_credentials *c);
 AWSC_API const char *awsc_credentials_source(const awsc_credentials *c);
@@ -63,11 +64,13 @@ AWSC_API int awsc_credentials_provider_get(awsc_credentials **out,
                                            awsc_credentials_provider *provider,
                                            awsc_error *err);
 /* Destroy a provider (NULL is a no-op). */
-AWSC_API void awsc_credentials_provider_free(awsc_credentials_provider *provider);
+AWSC_API void
+awsc_credentials_provider_free(awsc_credentials_provider *provider);
 
 /* A provider that always returns the given credentials (takes a ref). */
-AWSC_API int awsc_credentials_provider_static_new(awsc_credentials_provider **out,
-                                                  awsc_credentials *creds);
+AWSC_API int
+awsc_credentials_provider_static_new(awsc_credentials_provider **out,
+                                     awsc_credentials *creds);
 
 /*
  * A caching provider around `inner` (which it takes ownership of): returns
@@ -77,8 +80,9 @@ AWSC_API int awsc_credentials_provider_static_new(awsc_credentials_provider **ou
  * failure is an error). One thread refreshes at a time; the others wait
  * or keep using the still-valid snapshot. Thread-safe.
  */
-AWSC_API int awsc_credentials_provider_cached_new(awsc_credentials_provider **out,
-                                                  awsc_credentials_provider *inner);
+AWSC_API int
+awsc_credentials_provider_cached_new(awsc_credentials_provider **out,
+                                     awsc_credentials_provider *inner);
 
 #ifdef __cplusplus
 }

@@ -93,7 +93,7 @@ typedef struct awsc_session_options {
    * the AWS_ACCESS_KEY_ID/... environment credentials out of the chain,
    * as boto3.Session(profile_name=...) does. */
   const char *profile;
-  const char *region;           /* e.g. "eu-west-1" */
+  const char *region; /* e.g. "eu-west-1" */
 
   /* Explicit credentials: both keys or neither; session_token optional.
    * When given, no other credential source is consulted. */
@@ -112,17 +112,17 @@ typedef struct awsc_session_options {
    * resolve as usual. */
   awsc_toggle ignore_configured_endpoint_urls;
 
-  awsc_retry_mode retry_mode;   /* DEFAULT = as configured, else legacy */
-  int max_attempts;             /* total attempts incl. the first; default
-                                   5 (legacy) or 3 (standard, adaptive) */
+  awsc_retry_mode retry_mode; /* DEFAULT = as configured, else legacy */
+  int max_attempts;           /* total attempts incl. the first; default
+                                 5 (legacy) or 3 (standard, adaptive) */
 
-  long connect_timeout_ms;      /* default 60000 */
-  long read_timeout_ms;         /* default 60000 */
-  awsc_toggle verify_ssl;       /* DEFAULT = verify */
-  const char *ca_bundle;        /* PEM file; default: the system store */
-  const char *proxy;            /* "http://host:port" or "https://...",
-                                   used for both http and https URLs */
-  const char *no_proxy;         /* comma-separated hosts not proxied */
+  long connect_timeout_ms; /* default 60000 */
+  long read_timeout_ms;    /* default 60000 */
+  awsc_toggle verify_ssl;  /* DEFAULT = verify */
+  const char *ca_bundle;   /* PEM file; default: the system store */
+  const char *proxy;       /* "http://host:port" or "https://...",
+                              used for both http and https URLs */
+  const char *no_proxy;    /* comma-separated hosts not proxied */
 
   awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = configured/auto */
 
@@ -147,12 +147,13 @@ typedef struct awsc_session_options {
 #define AWSC_SESSION_OPTIONS_VERSION 1
 /* Every field spelled out so -Wextra (missing-field-initializers) is quiet
  * in C and C++ alike. */
-#define AWSC_SESSION_OPTIONS_INIT                                            \
-  {AWSC_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
-   NULL, AWSC_TOGGLE_DEFAULT, AWSC_RETRY_DEFAULT, 0, 0, 0,                   \
-   AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, AWSC_S3_ADDRESSING_DEFAULT, NULL,    \
-   NULL,                                                                      \
-   AWSC_LOG_TRACE, NULL, NULL, NULL}
+#define AWSC_SESSION_OPTIONS_INIT                                              \
+  {                                                                            \
+    AWSC_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
+        NULL, AWSC_TOGGLE_DEFAULT, AWSC_RETRY_DEFAULT, 0, 0, 0,                \
+        AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, AWSC_S3_ADDRESSING_DEFAULT,     \
+        NULL, NULL, AWSC_LOG_TRACE, NULL, NULL, NULL                           \
+  }
 
 /*
  * Create a session (options NULL = all defaults). Calls awsc_global_init.

@@ -36,8 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "awsc/common.h"
 #include "awsc/body.h"
+#include "awsc/common.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,8 +113,8 @@ typedef struct awsc_sigv4_param {
  * those from what it sends and send the result's headers instead.
  */
 typedef struct awsc_sigv4_request {
-  int version;         /* AWSC_SIGV4_REQUEST_VERSION */
-  const char *method;  /* "GET", "PUT", ... (required) */
+  int version;        /* AWSC_SIGV4_REQUEST_VERSION */
+  const char *method; /* "GET", "PUT", ... (required) */
   /* URL path as sent, percent-encoded (e.g. "/my%20key"), or raw with
    * AWSC_SIGV4_PATH_RAW. NULL or "" means "/". No query part. */
   const char *path;
@@ -136,8 +136,10 @@ typedef struct awsc_sigv4_request {
 
 #define AWSC_SIGV4_REQUEST_VERSION 1
 #define AWSC_SIGV4_REQUEST_INIT                                                \
-  {AWSC_SIGV4_REQUEST_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, \
-   0, 0}
+  {                                                                            \
+    AWSC_SIGV4_REQUEST_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL,      \
+        NULL, 0, 0                                                             \
+  }
 
 /*
  * A signing-key cache: derived keys keyed by (access key id, a 64-bit
@@ -174,12 +176,12 @@ typedef struct awsc_sigv4_params {
   int64_t time_ms;               /* signing time, ms since epoch; 0 = now */
   /* awsc_sigv4_presign only: URL lifetime in seconds, 1..604800. */
   int64_t expires_s;
-  awsc_sigv4_cache *cache;       /* optional shared key cache */
+  awsc_sigv4_cache *cache; /* optional shared key cache */
 } awsc_sigv4_params;
 
 #define AWSC_SIGV4_PARAMS_VERSION 1
 #define AWSC_SIGV4_PARAMS_INIT                                                 \
-  {AWSC_SIGV4_PARAMS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL}
+  { AWSC_SIGV4_PARAMS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL }
 
 #define AWSC_SIGV4_MAX_OUT_HEADERS 4
 
@@ -201,23 +203,19 @@ typedef struct awsc_sigv4_result {
    * request's parameters percent-encoded in canonical order; presigning
    * adds the X-Amz-* parameters and ends with X-Amz-Signature. */
   const char *query;
-  char signature[65];     /* hex signature (a secret: never log it) */
-  char amz_date[17];      /* signing time "20150830T123600Z" */
+  char signature[65]; /* hex signature (a secret: never log it) */
+  char amz_date[17];  /* signing time "20150830T123600Z" */
   /* Only with AWSC_SIGV4_DEBUG, else NULL. May hold the session token. */
   const char *canonical_request;
   const char *string_to_sign;
-  void *internal_;        /* reusable working memory, owned by the result */
+  void *internal_; /* reusable working memory, owned by the result */
 } awsc_sigv4_result;
 
 #define AWSC_SIGV4_RESULT_INIT                                                 \
-  {{{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}},                   \
-   0,                                                                          \
-   NULL,                                                                       \
-   "",                                                                         \
-   "",                                                                         \
-   NULL,                                                                       \
-   NULL,                                                                       \
-   NULL}
+  {                                                                            \
+    {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, 0, NULL, "", "", \
+        NULL, NULL, NULL                                                       \
+  }
 
 /* Free the result's memory (wiping the key it remembers) and reset it to
  * AWSC_SIGV4_RESULT_INIT. Safe on an initialised, never-used result. */
@@ -289,14 +287,10 @@ typedef struct awsc_sigv4_chunked_stream awsc_sigv4_chunked_stream;
  * AWSC_EINVAL (chunk_size 0 or above AWSC_SIGV4_MAX_CHUNK_SIZE, seed
  * without a signature, missing argument), AWSC_EVALIDATION, AWSC_ENOMEM.
  */
-AWSC_API int awsc_sigv4_chunked_stream_new(awsc_sigv4_chunked_stream **out,
-                                           const awsc_sigv4_params *params,
-                                           const awsc_sigv4_result *seed,
-                                           size_t chunk_size,
-                                           uint64_t decoded_length,
-                                           awsc_read_fn read,
-                                           awsc_rewind_fn rewind,
-                                           void *user_data, awsc_error *err);
+AWSC_API int awsc_sigv4_chunked_stream_new(
+    awsc_sigv4_chunked_stream **out, const awsc_sigv4_params *params,
+    const awsc_sigv4_result *seed, size_t chunk_size, uint64_t decoded_length,
+    awsc_read_fn read, awsc_rewind_fn rewind, void *user_data, awsc_error *err);
 
 /* An awsc_read_fn: pass the stream as user_data. Copies up to size bytes
  * of the encoded stream into buf; returns the count, 0 at the end, or a

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awsc/body.h"
 #include "awsc/client.h"
 #include "awsc/common.h"
-#include "awsc/body.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -23,13 +23,14 @@
 
 /* Upper bound of a string to sign: algorithm line, date line, scope line
  * (regions and services are at most SIGV4_MAX_SCOPE_PART bytes), hash. */
-#define STS_MAX (17 + 17 + 8 + 1 + 2 * SIGV4_MAX_SCOPE_PART + 1 + 13 + 1 + 64 + 1)
+#define STS_MAX                                                                \
+  (17 + 17 + 8 + 1 + 2 * SIGV4_MAX_SCOPE_PART + 1 + 13 + 1 + 64 + 1)
 
 typedef struct sigv4_ws {
-  awsc_buf creq;        /* canonical request */
-  awsc_buf query;       /* canonical query, then the query to send */
-  awsc_buf scratch;     /* encoded parameter names and values */
-  awsc_buf path_a;      /* canonical path work */
+  awsc_buf creq;    /* canonical request */
+  awsc_buf query;   /* canonical query, then the query to send */
+  awsc_buf scratch; /* encoded parameter names and values */
+  awsc_buf path_a;  /* canonical path work */
   awsc_buf path_b;
   awsc_buf names;       /* lower-cased header names */
   awsc_buf signed_hdrs; /* "host;x-amz-date" */
@@ -42,7 +43,7 @@ typedef struct sigv4_ws {
   size_t qps_cap;
   int64_t date_sec; /* the second amz_date holds; INT64_MIN = none */
   char amz_date[17];
-  char payload[129]; /* caller's payload hash / hex of the body */
+  char payload[129];  /* caller's payload hash / hex of the body */
   sigv4_key_slot key; /* last key used through this result */
   /* The inner HMAC state after the key pad and the first 64 bytes of the
    * string to sign ("AWS4-HMAC-SHA256\n<date time>\n<scope...>"), which
@@ -81,10 +82,9 @@ void awsc_sigv4_result_cleanup(awsc_sigv4_result *out) {
     return;
   sigv4_ws *ws = out->internal_;
   if (ws) {
-    awsc_buf *bufs[] = {&ws->creq,   &ws->query,       &ws->scratch,
-                        &ws->path_a, &ws->path_b,      &ws->names,
-                        &ws->signed_hdrs, &ws->auth,   &ws->token,
-                        &ws->sts};
+    awsc_buf *bufs[] = {&ws->creq,   &ws->query, &ws->scratch,     &ws->path_a,
+                        &ws->path_b, &ws->names, &ws->signed_hdrs, &ws->auth,
+                        &ws->token,  &ws->sts};
     for (size_t i = 0; i < AWSC_ARRAY_LEN(bufs); i++) {
       if (bufs[i]->p)
         awsc_secure_zero(bufs[i]->p, bufs[i]->cap);
@@ -103,10 +103,9 @@ size_t sigv4_result_bytes(const awsc_sigv4_result *out) {
   const sigv4_ws *ws = out ? out->internal_ : NULL;
   if (!ws)
     return 0;
-  const awsc_buf *bufs[] = {&ws->creq,   &ws->query,       &ws->scratch,
-                            &ws->path_a, &ws->path_b,      &ws->names,
-                            &ws->signed_hdrs, &ws->auth,   &ws->token,
-                            &ws->sts};
+  const awsc_buf *bufs[] = {
+      &ws->creq,  &ws->query,       &ws->scratch, &ws->path_a, &ws->path_b,
+      &ws->names, &ws->signed_hdrs, &ws->auth,    &ws->token,  &ws->sts};
   size_t n = sizeof(*ws) + ws->hdrs_cap * sizeof(sigv4_hdr) +
              ws->qps_cap * sizeof(sigv4_qp);
   for (size_t i = 0; i < AWSC_ARRAY_LEN(bufs); i++)
@@ -168,10 +167,10 @@ static bool method_ok(const char *m) {
 /* Parameters the presigner adds itself (compared ignoring case, as the
  * services do). */
 static const char *presign_param_conflict(const char *name, bool token) {
-  static const char *const names[] = {
-      "X-Amz-Algorithm", "X-Amz-Credential",    "X-Amz-Date",
-      "X-Amz-Expires",   "X-Amz-SignedHeaders", "X-Amz-Signature",
-      "X-Amz-Security-Token"};
+  static const char *const names[] = {"X-Amz-Algorithm",     "X-Amz-Credential",
+                                      "X-Amz-Date",          "X-Amz-Expires",
+                                      "X-Amz-SignedHeaders", "X-Amz-Signature",
+                                      "X-Amz-Security-Token"};
   if ((name[0] | 0x20) != 'x')
     return NULL;
   for (size_t i = 0; i < AWSC_ARRAY_LEN(names); i++) {
@@ -218,9 +217,9 @@ typedef struct sign_ctx {
   sigv4_scope scope;
   const char *token; /* NULL = no session token */
   size_t token_len;
-  bool omit_token;   /* token given, added after signing */
-  bool add_sha;      /* output and sign x-amz-content-sha256 */
-  const char *ph;    /* payload hash */
+  bool omit_token; /* token given, added after signing */
+  bool add_sha;    /* output and sign x-amz-content-sha256 */
+  const char *ph;  /* payload hash */
   size_t ph_len;
   char scope_str[8 + 1 + 2 * SIGV4_MAX_SCOPE_PART + 1 + 13];
   size_t scope_len;
@@ -255,10 +254,12 @@ static int payload_hash(sign_ctx *c, sigv4_ws *ws, awsc_error *err) {
 }
 
 static inline sigv4_hdr hdr(const char *name, size_t name_len,
-                            const char *value, size_t value_len,
-                            size_t order) {
-  return (sigv4_hdr){.name = name, .value = value, .name_len = name_len,
-                     .value_len = value_len, .order = order};
+                            const char *value, size_t value_len, size_t order) {
+  return (sigv4_hdr){.name = name,
+                     .value = value,
+                     .name_len = name_len,
+                     .value_len = value_len,
+                     .order = order};
 }
 
 /* Collect, filter and sort the headers to sign; build the signed-headers
@@ -332,8 +333,7 @@ static int collect_headers(sign_ctx *c, sigv4_ws *ws, sigv4_hdr *stack_h,
   if (!c->presign) {
     h[n++] = hdr("x-amz-date", 10, ws->amz_date, 16, order++);
     if (c->token && !c->omit_token)
-      h[n++] = hdr("x-amz-security-token", 20, c->token, c->token_len,
-                   order++);
+      h[n++] = hdr("x-amz-security-token", 20, c->token, c->token_len, order++);
     if (c->add_sha)
       h[n++] = hdr("x-amz-content-sha256", 20, c->ph, c->ph_len, order++);
   }
@@ -443,9 +443,8 @@ static int build_query(sign_ctx *c, sigv4_ws *ws, awsc_error *err) {
   return 0;
 }
 
-static int build_creq(sign_ctx *c, sigv4_ws *ws, const sigv4_hdr *h,
-                      size_t nh, size_t block_bound, awsc_sv path,
-                      awsc_error *err) {
+static int build_creq(sign_ctx *c, sigv4_ws *ws, const sigv4_hdr *h, size_t nh,
+                      size_t block_bound, awsc_sv path, awsc_error *err) {
   size_t ml = strlen(c->r->method);
   size_t bound = ml + 1 + path.n + 1 + ws->query.len + 1 + block_bound + 1 +
                  ws->signed_hdrs.len + 1 + c->ph_len + 1;
@@ -508,8 +507,8 @@ static int set_outputs(sign_ctx *c, sigv4_ws *ws, awsc_sigv4_result *out,
       return oom(err);
   } else {
     size_t an = c->scope.access_key.n;
-    size_t bound = 28 + an + 1 + c->scope_len + 16 + ws->signed_hdrs.len +
-                   12 + 64 + 1;
+    size_t bound =
+        28 + an + 1 + c->scope_len + 16 + ws->signed_hdrs.len + 12 + 64 + 1;
     awsc_buf *a = &ws->auth;
     awsc_buf_reset(a);
     if (awsc_buf_reserve(a, bound))
@@ -527,8 +526,8 @@ static int set_outputs(sign_ctx *c, sigv4_ws *ws, awsc_sigv4_result *out,
 
     size_t k = 0;
     if (c->token)
-      out->headers[k++] = (awsc_http_header){"X-Amz-Security-Token",
-                                             ws->token.p};
+      out->headers[k++] =
+          (awsc_http_header){"X-Amz-Security-Token", ws->token.p};
     out->headers[k++] = (awsc_http_header){"X-Amz-Date", ws->amz_date};
     if (c->add_sha)
       out->headers[k++] = (awsc_http_header){"x-amz-content-sha256", c->ph};
@@ -630,8 +629,9 @@ static int sign(awsc_sigv4_result *out, const awsc_sigv4_params *p,
   c.token = (p->session_token && *p->session_token) ? p->session_token : NULL;
   c.token_len = c.token ? strlen(c.token) : 0;
   c.omit_token = c.token && (r->flags & AWSC_SIGV4_OMIT_SESSION_TOKEN);
-  c.add_sha = !presign && (r->flags & (AWSC_SIGV4_SIGN_CONTENT_SHA256 |
-                                       AWSC_SIGV4_STREAMING));
+  c.add_sha =
+      !presign &&
+      (r->flags & (AWSC_SIGV4_SIGN_CONTENT_SHA256 | AWSC_SIGV4_STREAMING));
   if ((rc = payload_hash(&c, ws, err)) != 0)
     return rc;
 

@@ -75,13 +75,13 @@ extern const uint8_t sigv4_unreserved[256];
 
 /* How the signer treats an input header. */
 typedef enum sigv4_hclass {
-  SIGV4_H_SIGN = 0,          /* sign it */
-  SIGV4_H_SKIP,              /* never signed (hop-by-hop, user-agent...) */
-  SIGV4_H_HOST,              /* host: signed, and marks Host as present */
-  SIGV4_H_AUTHORIZATION,     /* replaced by the signer's output */
-  SIGV4_H_DATE,              /* x-amz-date: replaced */
-  SIGV4_H_TOKEN,             /* x-amz-security-token */
-  SIGV4_H_CONTENT_SHA256     /* x-amz-content-sha256 */
+  SIGV4_H_SIGN = 0,      /* sign it */
+  SIGV4_H_SKIP,          /* never signed (hop-by-hop, user-agent...) */
+  SIGV4_H_HOST,          /* host: signed, and marks Host as present */
+  SIGV4_H_AUTHORIZATION, /* replaced by the signer's output */
+  SIGV4_H_DATE,          /* x-amz-date: replaced */
+  SIGV4_H_TOKEN,         /* x-amz-security-token */
+  SIGV4_H_CONTENT_SHA256 /* x-amz-content-sha256 */
 } sigv4_hclass;
 
 /* Class of a lower-cased header name. */
@@ -96,7 +96,7 @@ typedef struct sigv4_hdr {
   const char *value;
   size_t name_len;
   size_t value_len;
-  size_t order; /* input position: keeps repeated headers in order */
+  size_t order;  /* input position: keeps repeated headers in order */
   bool repeated; /* after sorting: same name as the previous entry */
 } sigv4_hdr;
 

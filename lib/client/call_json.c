@@ -98,8 +98,7 @@ int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
     awsc_arena *tmp = awsc_proto_ws_arena(ws->proto);
     rc = tmp ? awsc_value_from_json_tmp(&in, arena, tmp, op->input, text,
                                         strlen(text), 0,
-                                        hook ? json_input_fix : NULL, &fix,
-                                        err)
+                                        hook ? json_input_fix : NULL, &fix, err)
              : awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                               "out of memory");
   } else {

@@ -124,12 +124,10 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
       AWSC_SETTING_WHEN_REQUIRED;
   const char *psign =
       awsc_setting_string(cfg, AWSC_SETTING_S3_PAYLOAD_SIGNING_ENABLED);
-  c->s3_payload_signing = !psign                           ? 0
-                          : strcasecmp(psign, "true") == 0 ? 1
-                                                           : -1;
+  c->s3_payload_signing = !psign ? 0 : strcasecmp(psign, "true") == 0 ? 1 : -1;
 
-  const char *region = options->region ? options->region
-                                       : awsc_session_region(session);
+  const char *region =
+      options->region ? options->region : awsc_session_region(session);
   const char *endpoint_url = options->endpoint_url;
   if (!endpoint_url) {
     rc = awsc_session_resolve_endpoint_url(
@@ -169,11 +167,10 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   rc = awsc_sigv4_cache_new(&c->sigv4_cache, err);
   if (rc)
     goto fail;
-  c->arena_pool = awsc_arena_pool_new(CALL_ARENA_BLOCK, CLIENT_IDLE_MAX,
-                                      CALL_ARENA_KEEP);
+  c->arena_pool =
+      awsc_arena_pool_new(CALL_ARENA_BLOCK, CLIENT_IDLE_MAX, CALL_ARENA_KEEP);
   if (!c->arena_pool) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
     goto fail;
   }
   *out = c;
@@ -201,8 +198,7 @@ int awsc_client_new(awsc_client **out, awsc_session *session,
 static int read_file(const char *path, awsc_buf *b, awsc_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f)
-    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot open %s",
-                          path);
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot open %s", path);
   char chunk[65536];
   size_t n;
   int rc = 0;

@@ -20,14 +20,14 @@ typedef struct awsc_call awsc_call;
 
 /* A parsed endpoint URL: scheme://host[:port][/base/path]. */
 typedef struct awsc_endpoint {
-  char *url;        /* as configured or resolved, no trailing '/' */
+  char *url; /* as configured or resolved, no trailing '/' */
   bool https;
-  char *host;       /* host[:port] as it goes in the Host header */
-  char *hostname;   /* host without port */
-  char *base_path;  /* "" or "/base" (no trailing '/') */
-  bool custom;      /* came from configuration, not the AWS pattern */
+  char *host;      /* host[:port] as it goes in the Host header */
+  char *hostname;  /* host without port */
+  char *base_path; /* "" or "/base" (no trailing '/') */
+  bool custom;     /* came from configuration, not the AWS pattern */
   bool host_is_ip;
-  bool in_arena;    /* strings live in an arena (not freed by cleanup) */
+  bool in_arena; /* strings live in an arena (not freed by cleanup) */
 } awsc_endpoint;
 
 /* Endpoint settings of a client (botocore's builtins), resolved once, and
@@ -57,11 +57,11 @@ struct awsc_client {
   _Atomic int refs;
   awsc_session *session;
   const awsc_service *svc;
-  awsc_arena *model_arena;       /* owns svc when loaded at run time */
+  awsc_arena *model_arena; /* owns svc when loaded at run time */
   char *region;
-  awsc_endpoint endpoint;        /* configured, or resolved for the region */
-  char *endpoint_given;          /* endpoint_url as configured, or NULL */
-  awsc_ep_ruleset *ep_rules;     /* NULL = no rule set (AWS pattern) */
+  awsc_endpoint endpoint;          /* configured, or resolved for the region */
+  char *endpoint_given;            /* endpoint_url as configured, or NULL */
+  awsc_ep_ruleset *ep_rules;       /* NULL = no rule set (AWS pattern) */
   awsc_ep_ruleset *ep_rules_owned; /* run-time models: compiled per client */
   awsc_client_ep_settings ep;
   pthread_mutex_t ep_cache_lock;
@@ -69,7 +69,7 @@ struct awsc_client {
   unsigned ep_cache_next;
   awsc_retry_mode retry_mode;
   int max_attempts;
-  int addressing;                /* 0 auto, 1 path, 2 virtual */
+  int addressing; /* 0 auto, 1 path, 2 virtual */
   int checksum_trailers;
   /* flexible checksums: true = "when_supported" (botocore's default since
    * 1.36), false = "when_required" */
@@ -124,16 +124,15 @@ void awsc_client_drop_idle(awsc_client *c);
 
 /* A copy of MAP `in` with member `key` set to *value (added when
  * absent), in the arena (pipeline_build.c). */
-int awsc_value_with_member(awsc_arena *a, const awsc_value *in,
-                           const char *key, const awsc_value *value,
-                           const awsc_value **out);
+int awsc_value_with_member(awsc_arena *a, const awsc_value *in, const char *key,
+                           const awsc_value *value, const awsc_value **out);
 
 /* One call through the pipeline. Fill the inputs, then awsc_client_invoke. */
 struct awsc_call {
   /* inputs */
   const awsc_operation *op;
-  const awsc_value *input;       /* MAP or NULL */
-  awsc_arena *arena;             /* output and scratch memory */
+  const awsc_value *input; /* MAP or NULL */
+  awsc_arena *arena;       /* output and scratch memory */
   /* where a streaming output payload goes (2xx only); MEMORY = into the
    * output value as a BLOB */
   awsc_body_sink sink;
@@ -142,7 +141,7 @@ struct awsc_call {
   /* set by the S3 prepare-input hook: EncodingType=url was added */
   bool encoding_type_auto;
   /* outputs */
-  awsc_value output;             /* MAP */
+  awsc_value output; /* MAP */
   awsc_response_metadata meta;
   /* the caller's workspace, or NULL: awsc_client_invoke takes one */
   awsc_call_ws *ws;
@@ -170,8 +169,7 @@ typedef struct awsc_call_target {
  * end in an error; AWSC_EUNSUPPORTED for auth schemes awsc lacks. */
 int awsc_client_target(awsc_client *client, const awsc_call *call,
                        const awsc_serialized_request *sr, const char *region,
-                       int path_style, awsc_call_target *out,
-                       awsc_error *err);
+                       int path_style, awsc_call_target *out, awsc_error *err);
 /* Settings and the session's compiled rule set, at client creation. */
 int awsc_client_endpoints_init(awsc_client *client, const char *endpoint_url,
                                awsc_error *err);

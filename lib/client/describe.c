@@ -6,8 +6,8 @@
 
 static const char *type_name(uint8_t t) {
   static const char *const names[] = {
-      "structure", "list",   "map",    "string",    "integer", "long",
-      "boolean",   "float",  "double", "timestamp", "blob",    "document"};
+      "structure", "list",  "map",    "string",    "integer", "long",
+      "boolean",   "float", "double", "timestamp", "blob",    "document"};
   return t < AWSC_ARRAY_LEN(names) ? names[t] : "?";
 }
 
@@ -16,7 +16,6 @@ static const char *location_name(uint8_t l) {
                                       "header", "headers", "statusCode"};
   return l < AWSC_ARRAY_LEN(names) ? names[l] : "?";
 }
-
 
 static int put_str(awsc_buf *b, const char *s) {
   return awsc_json_put_string(b, s, strlen(s));
@@ -69,11 +68,11 @@ int awsc_client_describe_operation(char **json_out, const awsc_client *c,
   for (uint32_t i = 0; i < c->svc->paginator_count; i++)
     if (strcmp(c->svc->paginators[i].operation, op->name) == 0)
       paginated = true;
-  rc = rc ? rc
-          : awsc_buf_printf(&b, ",\"CanPaginate\":%s,\"Deprecated\":%s",
-                            paginated ? "true" : "false",
-                            (op->flags & AWSC_OF_DEPRECATED) ? "true"
-                                                             : "false");
+  rc =
+      rc ? rc
+         : awsc_buf_printf(&b, ",\"CanPaginate\":%s,\"Deprecated\":%s",
+                           paginated ? "true" : "false",
+                           (op->flags & AWSC_OF_DEPRECATED) ? "true" : "false");
   rc = rc ? rc : awsc_buf_puts(&b, ",\"Input\":{");
   const awsc_shape *in = op->input;
   for (uint32_t i = 0; !rc && in && i < in->member_count; i++) {
@@ -82,8 +81,9 @@ int awsc_client_describe_operation(char **json_out, const awsc_client *c,
       rc = awsc_buf_putc(&b, ',');
     rc = rc ? rc : put_str(&b, m->name);
     rc = rc ? rc
-            : awsc_buf_printf(&b, ":{\"Type\":\"%s\",\"Required\":%s,"
-                                  "\"Location\":\"%s\"",
+            : awsc_buf_printf(&b,
+                              ":{\"Type\":\"%s\",\"Required\":%s,"
+                              "\"Location\":\"%s\"",
                               type_name(m->shape->type),
                               (m->flags & AWSC_MF_REQUIRED) ? "true" : "false",
                               location_name(m->location));

@@ -114,10 +114,9 @@ static const char *dns_suffix(const char *region) {
 }
 
 int awsc_endpoint_default(awsc_endpoint *ep, const awsc_service *svc,
-                          const char *region, awsc_arena *a,
-                          awsc_error *err) {
-  const char *prefix = svc->endpoint_prefix ? svc->endpoint_prefix
-                                            : svc->signing_name;
+                          const char *region, awsc_arena *a, awsc_error *err) {
+  const char *prefix =
+      svc->endpoint_prefix ? svc->endpoint_prefix : svc->signing_name;
   if (!prefix)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "service model has no endpoint prefix");
@@ -198,8 +197,12 @@ static int make_ruleset(void *ctx, void **out, awsc_error *err) {
   return rc;
 }
 
-static void free_partitions(void *p) { awsc_ep_partitions_free(p); }
-static void free_ruleset(void *p) { awsc_ep_ruleset_free(p); }
+static void free_partitions(void *p) {
+  awsc_ep_partitions_free(p);
+}
+static void free_ruleset(void *p) {
+  awsc_ep_ruleset_free(p);
+}
 
 /* botocore's validate_region_name */
 static bool valid_region_name(const char *r) {
@@ -287,13 +290,15 @@ int awsc_client_endpoints_init(awsc_client *c, const char *endpoint_url,
   e->i_endpoint = awsc_ep_ruleset_find_builtin(r, "SDK::Endpoint");
   e->i_force_path = awsc_ep_ruleset_find_builtin(r, "AWS::S3::ForcePathStyle");
   e->i_accelerate = awsc_ep_ruleset_find_builtin(r, "AWS::S3::Accelerate");
-  e->i_s3_global = awsc_ep_ruleset_find_builtin(r, "AWS::S3::UseGlobalEndpoint");
+  e->i_s3_global =
+      awsc_ep_ruleset_find_builtin(r, "AWS::S3::UseGlobalEndpoint");
   e->i_arn_region = awsc_ep_ruleset_find_builtin(r, "AWS::S3::UseArnRegion");
   e->i_mrap = awsc_ep_ruleset_find_builtin(
       r, "AWS::S3::DisableMultiRegionAccessPoints");
-  e->i_express = awsc_ep_ruleset_find_builtin(
-      r, "AWS::S3::DisableS3ExpressSessionAuth");
-  e->i_sts_global = awsc_ep_ruleset_find_builtin(r, "AWS::STS::UseGlobalEndpoint");
+  e->i_express =
+      awsc_ep_ruleset_find_builtin(r, "AWS::S3::DisableS3ExpressSessionAuth");
+  e->i_sts_global =
+      awsc_ep_ruleset_find_builtin(r, "AWS::STS::UseGlobalEndpoint");
   return 0;
 }
 
@@ -306,7 +311,9 @@ static int set_str(awsc_ep_params *p, int i, const char *v) {
   return (i < 0 || !v) ? 0 : awsc_ep_params_set(p, i, awsc_ep_string(v), NULL);
 }
 
-static bool is_arn(const char *s) { return strncmp(s, "arn:", 4) == 0; }
+static bool is_arn(const char *s) {
+  return strncmp(s, "arn:", 4) == 0;
+}
 
 /* Append `rest` (the serialized path, bucket removed) to the endpoint's
  * path as botocore's _urljoin does. */
@@ -359,8 +366,7 @@ static int strip_bucket(awsc_arena *a, const awsc_operation *op,
 
 static int legacy_target(awsc_client *c, const awsc_call *call,
                          const awsc_serialized_request *sr, const char *region,
-                         int path_style, awsc_call_target *t,
-                         awsc_error *err);
+                         int path_style, awsc_call_target *t, awsc_error *err);
 
 /* ---- resolved endpoints, cached per client ----
  * The rules' answer depends only on the region, the path-style choice,
@@ -390,8 +396,8 @@ static bool cache_key(const awsc_call *call, const char *region,
       !key_put(k, n, cap, region, strlen(region)))
     return false;
   for (uint32_t i = 0; op && call->input && i < op->context_param_count; i++) {
-    const awsc_value *v = awsc_value_get(call->input,
-                                         op->context_params[i].member);
+    const awsc_value *v =
+        awsc_value_get(call->input, op->context_params[i].member);
     if (!v)
       continue;
     char tag = (char)('A' + i % 26);
@@ -425,9 +431,8 @@ static void fill_from_entry(awsc_arena *a, const awsc_ep_cache_entry *en,
   t->signing_region = blk + (en->sregion - en->text);
 }
 
-static bool cache_lookup(awsc_client *c, const char *k, size_t n,
-                         awsc_arena *a, awsc_call_target *t,
-                         const char **base) {
+static bool cache_lookup(awsc_client *c, const char *k, size_t n, awsc_arena *a,
+                         awsc_call_target *t, const char **base) {
   bool hit = false;
   pthread_mutex_lock(&c->ep_cache_lock);
   for (size_t i = 0; i < AWSC_EP_CACHE_SIZE; i++) {
@@ -626,8 +631,8 @@ int awsc_client_target(awsc_client *c, const awsc_call *call,
   if (!region)
     region = c->region;
   t->signing_region = region;
-  t->signing_name = c->svc->signing_name ? c->svc->signing_name
-                                         : c->svc->endpoint_prefix;
+  t->signing_name =
+      c->svc->signing_name ? c->svc->signing_name : c->svc->endpoint_prefix;
   if (!c->ep_rules)
     return legacy_target(c, call, sr, region, path_style, t, err);
 
@@ -679,8 +684,7 @@ int awsc_client_target(awsc_client *c, const awsc_call *call,
  * region, S3 virtual-hosted style when it applies. */
 static int legacy_target(awsc_client *c, const awsc_call *call,
                          const awsc_serialized_request *sr, const char *region,
-                         int path_style, awsc_call_target *t,
-                         awsc_error *err) {
+                         int path_style, awsc_call_target *t, awsc_error *err) {
   awsc_arena *a = call->arena;
   awsc_endpoint ep_local;
   const awsc_endpoint *ep = &c->endpoint;
@@ -739,6 +743,5 @@ static int legacy_target(awsc_client *c, const awsc_call *call,
   t->path = p;
   return 0;
 oom:
-  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 }

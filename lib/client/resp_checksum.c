@@ -63,8 +63,8 @@ static int wrapped_write(const void *data, size_t len, void *ud) {
   return rc->user.write(data, len, rc->user.user_data);
 }
 
-void awsc_resp_checksum_wrap(awsc_resp_checksum *rc,
-                             const awsc_body_sink *user, awsc_body_sink *out) {
+void awsc_resp_checksum_wrap(awsc_resp_checksum *rc, const awsc_body_sink *user,
+                             awsc_body_sink *out) {
   rc->user = *user;
   rc->streamed = true;
   memset(out, 0, sizeof(*out));

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "awsc/sys/transport.h"
 #include "auth/checksum.h"
+#include "awsc/sys/transport.h"
 #include "core/core.h"
 #include "runtime/descriptor.h"
 
@@ -33,8 +33,8 @@ typedef struct awsc_resp_checksum {
 
 void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,
                              const awsc_http_response *resp);
-void awsc_resp_checksum_wrap(awsc_resp_checksum *rc,
-                             const awsc_body_sink *user, awsc_body_sink *out);
+void awsc_resp_checksum_wrap(awsc_resp_checksum *rc, const awsc_body_sink *user,
+                             awsc_body_sink *out);
 /* 0 (checked, or nothing to check), AWSC_ECHECKSUM with the expected and
  * calculated values in err, AWSC_EIO (file not readable). */
 int awsc_resp_checksum_verify(awsc_resp_checksum *rc,

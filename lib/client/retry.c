@@ -40,14 +40,14 @@ bool awsc_retry_is_throttle_code(const char *code) {
 bool awsc_retry_is_transient_code(const char *code) {
   static const char *const codes[] = {
       "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
-      "InternalError", "ServiceUnavailable", "IDPCommunicationError",
+      "InternalError",  "ServiceUnavailable",      "IDPCommunicationError",
   };
   return in_list(code, codes, AWSC_ARRAY_LEN(codes));
 }
 
 bool awsc_retry_is_clock_skew_code(const char *code) {
   static const char *const codes[] = {
-      "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture",
+      "RequestTimeTooSkewed",      "RequestExpired", "RequestInTheFuture",
       "InvalidSignatureException", "AuthFailure",
   };
   return in_list(code, codes, AWSC_ARRAY_LEN(codes));

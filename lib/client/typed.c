@@ -266,8 +266,8 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
     for (size_t i = 0; i < v->u.map.n; i++) {
       char *e = items + i * es;
       *(const char **)(e + s->map_key->offset) = v->u.map.items[i].key;
-      int rc = elem_from_value(s->map_value->shape, &v->u.map.items[i].value,
-                               a, e + s->map_value->offset);
+      int rc = elem_from_value(s->map_value->shape, &v->u.map.items[i].value, a,
+                               e + s->map_value->offset);
       if (rc)
         return rc;
     }
@@ -395,10 +395,8 @@ int awsc_invoke_typed_ex(void **output, awsc_client *c, const awsc_service *svc,
                           op->name, svc->service_id ? svc->service_id : "?",
                           c->svc->service_id ? c->svc->service_id : "?");
   /* the client's own descriptor of the operation (same service model) */
-  const awsc_operation *cop = c->svc == svc
-                                  ? op
-                                  : awsc_service_find_operation(c->svc,
-                                                                op->name);
+  const awsc_operation *cop =
+      c->svc == svc ? op : awsc_service_find_operation(c->svc, op->name);
   if (!cop)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "operation %s not in the client's model", op->name);

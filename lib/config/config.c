@@ -36,7 +36,7 @@ struct awsc_config {
   awsc_ini *config_ini;
   awsc_ini *cred_ini;
   const char *profile;
-  const char *config_path;      /* NULL when no home directory is known */
+  const char *config_path; /* NULL when no home directory is known */
   const char *credentials_path;
   awsc_getenv_fn getenv;
   void *getenv_user_data;
@@ -168,9 +168,10 @@ static const char *home_dir(const awsc_config_source *src, awsc_arena *a) {
 static int resolve_path(awsc_config *cfg, const awsc_config_source *src,
                         const char *explicit_path, const char *env_name,
                         const char *default_path, const char **out) {
-  const char *p = (explicit_path && *explicit_path)
-                      ? explicit_path
-                      : env_lookup(src->getenv, src->getenv_user_data, env_name);
+  const char *p =
+      (explicit_path && *explicit_path)
+          ? explicit_path
+          : env_lookup(src->getenv, src->getenv_user_data, env_name);
   if (!p)
     p = default_path;
   *out = NULL;
@@ -323,8 +324,8 @@ const char *awsc_config_get_scoped(const awsc_config *cfg, const char *key) {
   return awsc_config_get(cfg, key);
 }
 
-const char *awsc_config_get_scoped_sub(const awsc_config *cfg,
-                                       const char *key, const char *subkey) {
+const char *awsc_config_get_scoped_sub(const awsc_config *cfg, const char *key,
+                                       const char *subkey) {
   if (!cfg)
     return NULL;
   if (awsc_ini_has_key(cfg->cred_ini, cfg->profile, key))
@@ -332,8 +333,8 @@ const char *awsc_config_get_scoped_sub(const awsc_config *cfg,
   return awsc_config_get_sub(cfg, key, subkey);
 }
 
-const char *awsc_config_profile_get(const awsc_config *cfg,
-                                    const char *profile, const char *key) {
+const char *awsc_config_profile_get(const awsc_config *cfg, const char *profile,
+                                    const char *key) {
   const char *section = find_section(cfg, "profile", profile);
   return section ? awsc_ini_get(cfg->config_ini, section, key) : NULL;
 }

@@ -45,11 +45,12 @@ bool awsc_ini_has_key(const awsc_ini *ini, const char *section,
 typedef const char *(*awsc_getenv_fn)(const char *name, void *user_data);
 
 typedef struct awsc_config_source {
-  awsc_getenv_fn getenv;       /* NULL = the process environment */
+  awsc_getenv_fn getenv; /* NULL = the process environment */
   void *getenv_user_data;
-  const char *profile;         /* NULL = AWS_PROFILE, AWS_DEFAULT_PROFILE, "default" */
-  const char *config_file;     /* NULL = AWS_CONFIG_FILE or ~/.aws/config */
-  const char *credentials_file;/* NULL = AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials */
+  const char *profile; /* NULL = AWS_PROFILE, AWS_DEFAULT_PROFILE, "default" */
+  const char *config_file;      /* NULL = AWS_CONFIG_FILE or ~/.aws/config */
+  const char *credentials_file; /* NULL = AWS_SHARED_CREDENTIALS_FILE or
+                                   ~/.aws/credentials */
 } awsc_config_source;
 
 typedef struct awsc_config awsc_config;
@@ -73,8 +74,8 @@ const char *awsc_config_get_sub(const awsc_config *cfg, const char *key,
 const char *awsc_config_get_credentials(const awsc_config *cfg,
                                         const char *key);
 /* Another profile's config value (for source_profile chains). */
-const char *awsc_config_profile_get(const awsc_config *cfg,
-                                    const char *profile, const char *key);
+const char *awsc_config_profile_get(const awsc_config *cfg, const char *profile,
+                                    const char *key);
 const char *awsc_config_profile_get_credentials(const awsc_config *cfg,
                                                 const char *profile,
                                                 const char *key);
@@ -89,8 +90,8 @@ const char *awsc_config_section_get_sub(const awsc_config *cfg,
  * file's [NAME] value if it has the key, else the config file's. (botocore
  * merges the credentials file's sections over the config profiles.) */
 const char *awsc_config_get_scoped(const awsc_config *cfg, const char *key);
-const char *awsc_config_get_scoped_sub(const awsc_config *cfg,
-                                       const char *key, const char *subkey);
+const char *awsc_config_get_scoped_sub(const awsc_config *cfg, const char *key,
+                                       const char *subkey);
 /* Whether the config file has a section of that kind and name. */
 bool awsc_config_section_exists(const awsc_config *cfg, const char *kind,
                                 const char *name);

@@ -94,12 +94,12 @@ typedef struct parser {
   const char *filename;
   awsc_error *err;
   size_t lineno;
-  size_t section;      /* index, NO_SECTION or DEFAULT_SECTION */
-  size_t entry;        /* index of the open key in its section */
+  size_t section; /* index, NO_SECTION or DEFAULT_SECTION */
+  size_t entry;   /* index of the open key in its section */
   opt_mode mode;
   size_t indent_level; /* indent of the last section or key line */
   size_t pending_blank;
-  awsc_buf value;      /* the open key's value while it has continuations */
+  awsc_buf value; /* the open key's value while it has continuations */
   bool value_multi;
 } parser;
 
@@ -261,8 +261,8 @@ static int handle_section(parser *ps, awsc_sv line) {
     return rc;
   if (awsc_sv_eq_cstr(name, "DEFAULT")) {
     if (!ps->ini->defaults) {
-      ps->ini->defaults = awsc_arena_calloc(ps->ini->arena, 1,
-                                            sizeof(ini_section));
+      ps->ini->defaults =
+          awsc_arena_calloc(ps->ini->arena, 1, sizeof(ini_section));
       if (!ps->ini->defaults)
         return oom(ps->err);
       ps->ini->defaults->name = "DEFAULT";
@@ -292,8 +292,8 @@ static int handle_key(parser *ps, awsc_sv line) {
 
   ini_section *sec = cur_section(ps);
   if (sec->n == sec->cap) {
-    ini_entry *e = grow(ps->ini->arena, sec->entries, &sec->cap, sec->n,
-                        sizeof(*e));
+    ini_entry *e =
+        grow(ps->ini->arena, sec->entries, &sec->cap, sec->n, sizeof(*e));
     if (!e)
       return oom(ps->err);
     sec->entries = e;
@@ -346,8 +346,8 @@ static int handle_continuation(parser *ps, awsc_sv text) {
   awsc_sv sk = trim(text.p, (size_t)(eq - text.p));
   awsc_sv sv = trim(eq + 1, text.n - (size_t)(eq - text.p) - 1);
   if (e->nsubs == e->subs_cap) {
-    ini_kv *s = grow(ps->ini->arena, e->subs, &e->subs_cap, e->nsubs,
-                     sizeof(*s));
+    ini_kv *s =
+        grow(ps->ini->arena, e->subs, &e->subs_cap, e->nsubs, sizeof(*s));
     if (!s)
       return oom(ps->err);
     e->subs = s;

@@ -26,8 +26,8 @@ void *awsc_malloc(size_t size);
 void *awsc_calloc(size_t count, size_t size); /* overflow-checked */
 void *awsc_realloc(void *ptr, size_t size);
 void awsc_free(void *ptr);
-char *awsc_strdup(const char *s);             /* NULL in -> NULL out */
-char *awsc_strndup(const char *s, size_t n);  /* always NUL-terminates */
+char *awsc_strdup(const char *s);            /* NULL in -> NULL out */
+char *awsc_strndup(const char *s, size_t n); /* always NUL-terminates */
 /* Whether awsc_set_allocator installed hooks (lib/http/http_init.c then
  * routes libcurl's allocations through them too). */
 bool awsc_allocator_is_custom(void);
@@ -39,11 +39,11 @@ typedef struct awsc_sv {
 } awsc_sv;
 
 #define AWSC_SV_LIT(s) ((awsc_sv){(s), sizeof(s) - 1})
-awsc_sv awsc_sv_from_cstr(const char *s);  /* NULL -> {NULL, 0} */
+awsc_sv awsc_sv_from_cstr(const char *s); /* NULL -> {NULL, 0} */
 bool awsc_sv_eq(awsc_sv a, awsc_sv b);
 bool awsc_sv_eq_cstr(awsc_sv a, const char *b);
 bool awsc_sv_ieq_cstr(awsc_sv a, const char *b); /* ASCII case-insensitive */
-awsc_sv awsc_sv_trim(awsc_sv s);           /* strips ' ', \t, \r, \n */
+awsc_sv awsc_sv_trim(awsc_sv s);                 /* strips ' ', \t, \r, \n */
 
 /* ---- growable buffer (buf.c). p is NUL-terminated whenever non-NULL.
  * All appenders return 0 or AWSC_ENOMEM and leave the buffer valid. ---- */
@@ -53,16 +53,17 @@ typedef struct awsc_buf {
   size_t cap;
 } awsc_buf;
 
-#define AWSC_BUF_INIT {NULL, 0, 0}
+#define AWSC_BUF_INIT                                                          \
+  { NULL, 0, 0 }
 int awsc_buf_reserve(awsc_buf *b, size_t extra);
 int awsc_buf_append(awsc_buf *b, const void *data, size_t n);
 int awsc_buf_puts(awsc_buf *b, const char *s);
 int awsc_buf_putc(awsc_buf *b, char c);
 int awsc_buf_printf(awsc_buf *b, const char *fmt, ...) AWSC_PRINTF(2, 3);
 int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap);
-void awsc_buf_reset(awsc_buf *b);         /* len = 0, keeps memory */
-void awsc_buf_free(awsc_buf *b);          /* frees and zeroes */
-char *awsc_buf_detach(awsc_buf *b);       /* caller frees with awsc_free */
+void awsc_buf_reset(awsc_buf *b);   /* len = 0, keeps memory */
+void awsc_buf_free(awsc_buf *b);    /* frees and zeroes */
+char *awsc_buf_detach(awsc_buf *b); /* caller frees with awsc_free */
 
 /* ---- memory handed to the caller (alloc.c) ----
  * Everything the library returns for the caller to free (strings, typed
@@ -85,8 +86,8 @@ char *awsc_out_from_buf(awsc_buf *b);
 
 /* ---- arena (arena.c): many allocations, one free. Outputs live here. ---- */
 typedef struct awsc_arena awsc_arena;
-awsc_arena *awsc_arena_new(size_t block_size); /* 0 = default (4 KiB) */
-void *awsc_arena_alloc(awsc_arena *a, size_t size);   /* 16-byte aligned */
+awsc_arena *awsc_arena_new(size_t block_size);      /* 0 = default (4 KiB) */
+void *awsc_arena_alloc(awsc_arena *a, size_t size); /* 16-byte aligned */
 void *awsc_arena_calloc(awsc_arena *a, size_t count, size_t size);
 char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t n);
 char *awsc_arena_strdup(awsc_arena *a, const char *s);
@@ -123,15 +124,15 @@ void awsc_strlcpy(char *dst, const char *src, size_t dst_size);
 
 /* ---- logging (log.c) ---- */
 typedef struct awsc_logger {
-  awsc_log_fn fn;      /* NULL = logging off */
+  awsc_log_fn fn; /* NULL = logging off */
   void *user_data;
   awsc_log_level level;
 } awsc_logger;
 
 /* Format and emit if logger && logger->fn && level >= logger->level.
  * The text passes through awsc_log_redact first. */
-void awsc_log(const awsc_logger *logger, awsc_log_level level,
-              const char *fmt, ...) AWSC_PRINTF(3, 4);
+void awsc_log(const awsc_logger *logger, awsc_log_level level, const char *fmt,
+              ...) AWSC_PRINTF(3, 4);
 bool awsc_log_enabled(const awsc_logger *logger, awsc_log_level level);
 /* Redact secrets in place: values after "Signature=", "X-Amz-Signature=",
  * "X-Amz-Security-Token=", "x-amz-security-token:", "Credential=.../"

@@ -1,6 +1,6 @@
 /*
- * lib/credentials/credentials.c - the credentials snapshot, the provider wrappers,
- * the static and caching providers, and small helpers the built-in
+ * lib/credentials/credentials.c - the credentials snapshot, the provider
+ * wrappers, the static and caching providers, and small helpers the built-in
  * providers share (flat JSON picking, secret-wiping buffers, messages).
  */
 #include <pthread.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
 
 #include "core/json.h"
 #include "credentials/credentials_internal.h"
@@ -42,8 +41,7 @@ int awsc_credentials_new(awsc_credentials **out, const char *access_key_id,
   if (!source)
     source = "explicit";
   size_t lens[4] = {strlen(access_key_id), strlen(secret_access_key),
-                    session_token ? strlen(session_token) : 0,
-                    strlen(source)};
+                    session_token ? strlen(session_token) : 0, strlen(source)};
   size_t size = sizeof(awsc_credentials);
   for (size_t i = 0; i < 4; i++) {
     if (lens[i] > SIZE_MAX / 2 - size)
@@ -290,8 +288,7 @@ static int cached_get(awsc_credentials_provider *p, awsc_credentials **out,
     awsc_credentials_free(snap);
     snap = cached_snapshot(c);
     if (refresh_needed(snap, c->advisory_ms))
-      rc = cached_refresh(c, refresh_needed(snap, c->mandatory_ms), &snap,
-                          err);
+      rc = cached_refresh(c, refresh_needed(snap, c->mandatory_ms), &snap, err);
     pthread_mutex_unlock(&c->refresh_lock);
   } else if (refresh_needed(snap, c->mandatory_ms)) {
     /* Inside the mandatory window (or nothing loaded yet): wait for the

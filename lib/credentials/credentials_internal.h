@@ -69,7 +69,8 @@ typedef struct awsc_provider_options {
   long retry_delay_ms;
 } awsc_provider_options;
 
-#define AWSC_PROVIDER_OPTIONS_INIT {NULL, 0, 0, 0}
+#define AWSC_PROVIDER_OPTIONS_INIT                                             \
+  { NULL, 0, 0, 0 }
 
 /* The same constructors with options (NULL = defaults). */
 int awsc_provider_env_new_ex(awsc_credentials_provider **out,
@@ -89,8 +90,7 @@ int awsc_provider_container_new_ex(awsc_credentials_provider **out,
                                    awsc_transport *transport,
                                    const awsc_provider_options *opts);
 int awsc_provider_imds_new_ex(awsc_credentials_provider **out,
-                              const awsc_config *cfg,
-                              awsc_transport *transport,
+                              const awsc_config *cfg, awsc_transport *transport,
                               const awsc_provider_options *opts);
 int awsc_provider_chain_new_ex(awsc_credentials_provider **out,
                                awsc_credentials_provider **providers, size_t n,
@@ -109,7 +109,8 @@ typedef struct awsc_cache_options {
   const awsc_logger *logger;
 } awsc_cache_options;
 
-#define AWSC_CACHE_OPTIONS_INIT {0, 0, NULL}
+#define AWSC_CACHE_OPTIONS_INIT                                                \
+  { 0, 0, NULL }
 
 int awsc_provider_cached_new_ex(awsc_credentials_provider **out,
                                 awsc_credentials_provider *inner,
@@ -154,7 +155,7 @@ typedef struct awsc_default_chain_options {
   bool skip_env;
   /* Options handed to every provider (logger replaced by the one above). */
   awsc_provider_options provider;
-  awsc_cache_options cache;                /* logger as above */
+  awsc_cache_options cache; /* logger as above */
 } awsc_default_chain_options;
 
 int awsc_credentials_default_chain_new_ex(
@@ -184,10 +185,10 @@ typedef enum awsc_json_type {
 } awsc_json_type;
 
 typedef struct awsc_json_field {
-  const char *name;   /* in: member name */
-  awsc_json_type type;/* out */
-  char *value;        /* out: string or number text (NUL-terminated) */
-  size_t len;         /* out */
+  const char *name;    /* in: member name */
+  awsc_json_type type; /* out */
+  char *value;         /* out: string or number text (NUL-terminated) */
+  size_t len;          /* out */
 } awsc_json_field;
 
 /*

@@ -66,16 +66,14 @@ int awsc_provider_chain_new_ex(awsc_credentials_provider **out,
     return AWSC_EINVAL;
   }
   for (size_t i = 0; i < n; i++) {
-    if (!providers[i] || !providers[i]->vtable ||
-        !providers[i]->vtable->get) {
+    if (!providers[i] || !providers[i]->vtable || !providers[i]->vtable->get) {
       free_all(providers, n);
       return AWSC_EINVAL;
     }
   }
   awsc_credentials_provider *p = awsc_calloc(1, sizeof(*p));
   chain_impl *c = awsc_calloc(1, sizeof(*c));
-  awsc_credentials_provider **list =
-      awsc_calloc(n ? n : 1, sizeof(*list));
+  awsc_credentials_provider **list = awsc_calloc(n ? n : 1, sizeof(*list));
   if (!p || !c || !list) {
     awsc_free(p);
     awsc_free(c);
@@ -110,7 +108,9 @@ static int role_stub_get(awsc_credentials_provider *p, awsc_credentials **out,
                         "yet)");
 }
 
-static void role_stub_destroy(awsc_credentials_provider *p) { awsc_free(p); }
+static void role_stub_destroy(awsc_credentials_provider *p) {
+  awsc_free(p);
+}
 
 static const awsc_credentials_provider_vtable role_stub_vtable = {
     "assume-role", role_stub_get, role_stub_destroy};
@@ -232,9 +232,9 @@ int awsc_credentials_default_chain_new_ex(
   return AWSC_OK;
 
 fail:
-  awsc_error_set(err, rc, rc == AWSC_ENOMEM ? AWSC_ERROR_INTERNAL
-                                            : AWSC_ERROR_VALIDATION,
-                 "default credentials chain: %s", awsc_strerror(rc));
+  awsc_error_set(
+      err, rc, rc == AWSC_ENOMEM ? AWSC_ERROR_INTERNAL : AWSC_ERROR_VALIDATION,
+      "default credentials chain: %s", awsc_strerror(rc));
 fail_quiet:
   free_all(list, n);
   return rc;

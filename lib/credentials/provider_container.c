@@ -299,8 +299,8 @@ static int container_get(awsc_credentials_provider *p, awsc_credentials **out,
     if (rc == AWSC_OK || rc == AWSC_ENOMEM)
       break;
     awsc_log(c->logger, AWSC_LOG_DEBUG,
-             "container-role attempt %d of %d failed: %s", attempt,
-             c->attempts, last.message);
+             "container-role attempt %d of %d failed: %s", attempt, c->attempts,
+             last.message);
     if (attempt < c->attempts && c->retry_delay_ms > 0)
       sleep_ms(c->retry_delay_ms);
   }
@@ -317,23 +317,20 @@ static int container_get(awsc_credentials_provider *p, awsc_credentials **out,
   }
   for (int i = 0; i < F_COUNT; i++) {
     if (f[i].type == AWSC_JSON_ABSENT) {
-      rc = awsc_creds_error(err, PNAME,
-                            "Missing required key in response: '%s'",
-                            f[i].name);
+      rc = awsc_creds_error(
+          err, PNAME, "Missing required key in response: '%s'", f[i].name);
       goto done;
     }
     if (f[i].type != AWSC_JSON_STRING || !f[i].len ||
         strlen(f[i].value) != f[i].len) {
-      rc = awsc_creds_error(err, PNAME,
-                            "'%s' in response is not a non-empty string",
-                            f[i].name);
+      rc = awsc_creds_error(
+          err, PNAME, "'%s' in response is not a non-empty string", f[i].name);
       goto done;
     }
   }
   int64_t expiration = 0;
-  if (awsc_time_parse_iso8601((awsc_sv){f[F_EXPIRATION].value,
-                                        f[F_EXPIRATION].len},
-                              &expiration) ||
+  if (awsc_time_parse_iso8601(
+          (awsc_sv){f[F_EXPIRATION].value, f[F_EXPIRATION].len}, &expiration) ||
       expiration <= 0) {
     char shown[48];
     awsc_creds_first_line(f[F_EXPIRATION].value, f[F_EXPIRATION].len, shown,

@@ -43,8 +43,8 @@ static int env_get(awsc_credentials_provider *p, awsc_credentials **out,
   int rc = awsc_credentials_new(out, ak, sk, token, expiration,
                                 AWSC_PROVIDER_NAME_ENV);
   if (rc)
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL,
-                          "env credentials: %s", awsc_strerror(rc));
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "env credentials: %s",
+                          awsc_strerror(rc));
   awsc_log(e->logger, AWSC_LOG_DEBUG,
            "Found credentials in environment variables.");
   return AWSC_OK;

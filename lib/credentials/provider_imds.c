@@ -1,7 +1,7 @@
 /*
- * lib/credentials/provider_imds.c - EC2 instance metadata credentials (botocore's
- * InstanceMetadataProvider / InstanceMetadataFetcher), IMDSv2 first:
- *   PUT  latest/api/token (X-aws-ec2-metadata-token-ttl-seconds: 21600)
+ * lib/credentials/provider_imds.c - EC2 instance metadata credentials
+ * (botocore's InstanceMetadataProvider / InstanceMetadataFetcher), IMDSv2
+ * first: PUT  latest/api/token (X-aws-ec2-metadata-token-ttl-seconds: 21600)
  *   GET  latest/meta-data/iam/security-credentials/        -> role name
  *   GET  latest/meta-data/iam/security-credentials/ROLE    -> JSON
  * with the token in X-aws-ec2-metadata-token. A token PUT answered 403,
@@ -29,8 +29,8 @@ typedef struct imds_impl {
   const awsc_config *cfg;
   awsc_transport *transport;
   const awsc_logger *logger;
-  long timeout_ms;   /* 0: from the environment / config */
-  int attempts;      /* 0: from the environment / config */
+  long timeout_ms; /* 0: from the environment / config */
+  int attempts;    /* 0: from the environment / config */
 } imds_impl;
 
 /* Settings resolved for one get(): environment over config file over
@@ -68,9 +68,8 @@ static int resolve_settings(const imds_impl *m, imds_settings *s,
   const char *base = setting(m->cfg, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
                              "ec2_metadata_service_endpoint");
   if (!base) {
-    const char *mode =
-        setting(m->cfg, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-                "ec2_metadata_service_endpoint_mode");
+    const char *mode = setting(m->cfg, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+                               "ec2_metadata_service_endpoint_mode");
     if (mode) {
       if (strcasecmp(mode, "ipv4") == 0)
         base = IMDS_BASE_IPV4;
@@ -173,9 +172,8 @@ enum token_result { TOKEN_OK, TOKEN_NONE, TOKEN_BAD_REQUEST, TOKEN_NOMEM };
 /* botocore's _fetch_metadata_token: 200 gives the token; 403/404/405 and
  * a read timeout mean "no IMDSv2 here" (fall back to v1); 400 is a bad
  * request (give up); anything else is retried, then falls back. */
-static enum token_result fetch_token(const imds_impl *m,
-                                     const imds_settings *s, const char *ua,
-                                     char **token) {
+static enum token_result fetch_token(const imds_impl *m, const imds_settings *s,
+                                     const char *ua, char **token) {
   *token = NULL;
   awsc_buf url = AWSC_BUF_INIT;
   if (awsc_buf_printf(&url, "%s" TOKEN_PATH, s->base))
@@ -188,8 +186,8 @@ static enum token_result fetch_token(const imds_impl *m,
     awsc_error terr = AWSC_ERROR_INIT;
     int rc = send_one(m, s, "PUT", url.p, h, 2, &resp, &terr);
     if (rc == AWSC_ETIMEOUT) {
-      awsc_log(m->logger, AWSC_LOG_DEBUG,
-               "IMDS token request timed out: %s", terr.message);
+      awsc_log(m->logger, AWSC_LOG_DEBUG, "IMDS token request timed out: %s",
+               terr.message);
       break;
     }
     if (rc != AWSC_OK) {
@@ -252,8 +250,7 @@ static int imds_get(const imds_impl *m, const imds_settings *s,
       awsc_log(m->logger, AWSC_LOG_DEBUG,
                "Metadata service returned %s response with status code of "
                "%d for url: %s",
-               resp.status != 200 ? "non-200" : "no body", resp.status,
-               url.p);
+               resp.status != 200 ? "non-200" : "no body", resp.status, url.p);
       response_wipe(&resp);
       continue;
     }
@@ -336,21 +333,19 @@ static int parse_role_credentials(const imds_impl *m, const char *role,
       rc = awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_CREDENTIALS,
                           "Instance metadata credentials lack %s (Code: "
                           "%.60s)",
-                          f[i].name,
-                          f[F_CODE].value ? f[F_CODE].value : "-");
+                          f[i].name, f[F_CODE].value ? f[F_CODE].value : "-");
       goto done;
     }
   }
   int64_t expiration = 0;
   if (awsc_time_parse_iso8601(
-          (awsc_sv){f[F_EXPIRATION].value, f[F_EXPIRATION].len},
-          &expiration) ||
+          (awsc_sv){f[F_EXPIRATION].value, f[F_EXPIRATION].len}, &expiration) ||
       expiration <= 0) {
     char shown[48];
     awsc_creds_first_line(f[F_EXPIRATION].value, f[F_EXPIRATION].len, shown,
                           sizeof(shown));
-    rc = awsc_creds_error(err, PNAME,
-                          "Expiration '%s' is not an ISO 8601 time", shown);
+    rc = awsc_creds_error(err, PNAME, "Expiration '%s' is not an ISO 8601 time",
+                          shown);
     goto done;
   }
   /* botocore's static stability (_evaluate_expiration): when IMDS hands
@@ -406,8 +401,7 @@ static int imds_get_creds(awsc_credentials_provider *p, awsc_credentials **out,
 
   enum token_result tr = fetch_token(m, &s, ua, &token);
   if (tr == TOKEN_NOMEM) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
     goto done;
   }
   if (tr == TOKEN_BAD_REQUEST) {
@@ -437,8 +431,7 @@ static int imds_get_creds(awsc_credentials_provider *p, awsc_credentials **out,
   }
   if (awsc_buf_puts(&path, CREDS_PATH) ||
       awsc_uri_encode(&path, role, strlen(role), false)) {
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
     goto done;
   }
   rc = imds_get(m, &s, path.p, token, ua, true, &creds_body, err);
@@ -458,8 +451,7 @@ static const awsc_credentials_provider_vtable imds_vtable = {
     PNAME, imds_get_creds, awsc_provider_free_simple};
 
 int awsc_provider_imds_new_ex(awsc_credentials_provider **out,
-                              const awsc_config *cfg,
-                              awsc_transport *transport,
+                              const awsc_config *cfg, awsc_transport *transport,
                               const awsc_provider_options *opts) {
   if (!out)
     return AWSC_EINVAL;

@@ -99,16 +99,16 @@ int awsc_credential_process_parse(const char *json, size_t len,
   for (size_t i = 0; i < AWSC_ARRAY_LEN(required); i++) {
     const awsc_json_field *r = &f[required[i]];
     if (r->type == AWSC_JSON_ABSENT) {
-      rc = awsc_creds_error(err, PNAME, "Missing required key in response: "
-                                        "'%s'",
+      rc = awsc_creds_error(err, PNAME,
+                            "Missing required key in response: "
+                            "'%s'",
                             r->name);
       goto done;
     }
     if (r->type != AWSC_JSON_STRING || r->len == 0 ||
         strlen(r->value) != r->len) {
-      rc = awsc_creds_error(err, PNAME,
-                            "'%s' in response is not a non-empty string",
-                            r->name);
+      rc = awsc_creds_error(
+          err, PNAME, "'%s' in response is not a non-empty string", r->name);
       goto done;
     }
   }
@@ -193,7 +193,8 @@ static int shell_split(const char *s, char ***argv_out, size_t *argc_out,
         i++;
       } else if (c == '"') {
         while (i < len && s[i] != '"') {
-          if (s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '\\'))
+          if (s[i] == '\\' && i + 1 < len &&
+              (s[i + 1] == '"' || s[i + 1] == '\\'))
             i++;
           *o++ = s[i++];
         }
@@ -402,8 +403,8 @@ static int run_command(char **argv, long timeout_ms, run_result *r,
   if (src == 0)
     src = posix_spawnattr_setsigdefault(&attr, &def);
   if (src == 0)
-    src = posix_spawnattr_setflags(&attr,
-                                   POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    src = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+                                              POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
   if (src == 0)
     src = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
@@ -417,9 +418,8 @@ static int run_command(char **argv, long timeout_ms, run_result *r,
     close_fd(&out_pipe[0]);
     close_fd(&err_pipe[0]);
     if (src == ENOENT)
-      return awsc_creds_error(err, PNAME,
-                              "credential_process command not found: %.200s",
-                              argv[0]);
+      return awsc_creds_error(
+          err, PNAME, "credential_process command not found: %.200s", argv[0]);
     return awsc_creds_error(err, PNAME,
                             "could not start credential_process %.200s: %s",
                             argv[0], strerror(src));
@@ -462,14 +462,16 @@ static int process_get(awsc_credentials_provider *p, awsc_credentials **out,
   rc = run_command(argv, pi->timeout_ms, r, err);
   if (rc == AWSC_OK) {
     if (WIFSIGNALED(r->status)) {
-      rc = awsc_creds_error(err, PNAME, "credential_process %s killed by "
-                                        "signal %d",
+      rc = awsc_creds_error(err, PNAME,
+                            "credential_process %s killed by "
+                            "signal %d",
                             argv[0], WTERMSIG(r->status));
     } else if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
       char line[256];
       awsc_creds_first_line(r->err_text, r->err_len, line, sizeof(line));
-      rc = awsc_creds_error(err, PNAME, "credential_process exited with "
-                                        "status %d: %s",
+      rc = awsc_creds_error(err, PNAME,
+                            "credential_process exited with "
+                            "status %d: %s",
                             WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1,
                             line[0] ? line : "(no error output)");
     } else {

@@ -1,6 +1,6 @@
 /*
- * lib/credentials/provider_profile.c - static keys in the shared files (botocore's
- * SharedCredentialProvider and ConfigProvider): aws_access_key_id,
+ * lib/credentials/provider_profile.c - static keys in the shared files
+ * (botocore's SharedCredentialProvider and ConfigProvider): aws_access_key_id,
  * aws_secret_access_key, aws_security_token / aws_session_token in the
  * profile's section of the credentials file or of the config file.
  */
@@ -36,8 +36,8 @@ static int profile_get(awsc_credentials_provider *p, awsc_credentials **out,
   const char *ak = lookup(pi, "aws_access_key_id");
   if (!ak)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_CREDENTIALS,
-                          "No aws_access_key_id for profile %s in %s",
-                          profile, pi->kind->name);
+                          "No aws_access_key_id for profile %s in %s", profile,
+                          pi->kind->name);
   const char *sk = lookup(pi, "aws_secret_access_key");
   if (!sk)
     return awsc_error_set(err, AWSC_ECREDENTIALS, AWSC_ERROR_CREDENTIALS,
@@ -59,7 +59,8 @@ static int profile_get(awsc_credentials_provider *p, awsc_credentials **out,
 }
 
 static const awsc_credentials_provider_vtable shared_credentials_vtable = {
-    AWSC_PROVIDER_NAME_SHARED_CREDENTIALS, profile_get, awsc_provider_free_simple};
+    AWSC_PROVIDER_NAME_SHARED_CREDENTIALS, profile_get,
+    awsc_provider_free_simple};
 static const awsc_credentials_provider_vtable shared_config_vtable = {
     AWSC_PROVIDER_NAME_SHARED_CONFIG, profile_get, awsc_provider_free_simple};
 
@@ -67,8 +68,8 @@ static const profile_kind shared_credentials_kind = {
     AWSC_PROVIDER_NAME_SHARED_CREDENTIALS, awsc_config_get_credentials,
     awsc_config_credentials_path, "shared credentials file"};
 static const profile_kind shared_config_kind = {
-    AWSC_PROVIDER_NAME_SHARED_CONFIG, awsc_config_get,
-    awsc_config_config_path, "config file"};
+    AWSC_PROVIDER_NAME_SHARED_CONFIG, awsc_config_get, awsc_config_config_path,
+    "config file"};
 
 static int profile_new(awsc_credentials_provider **out,
                        const awsc_credentials_provider_vtable *vtable,

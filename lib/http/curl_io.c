@@ -12,7 +12,6 @@
 
 #include "http/curl_internal.h"
 
-
 void exchange_abort(exchange *ex, int status, const char *fmt, ...) {
   if (ex->abort_status)
     return;

@@ -22,14 +22,14 @@
  * wire name -> member index through a small open-addressed table. A
  * member may have two names (see build_index in parse.c). */
 typedef struct awsc_pslot {
-  const char *name;    /* wire name, NULL = empty slot */
+  const char *name; /* wire name, NULL = empty slot */
   uint16_t len;
   int16_t member;
 } awsc_pslot;
 
 typedef struct awsc_pindex {
   const awsc_shape *shape;
-  uint32_t mask;       /* slots - 1 (power of two) */
+  uint32_t mask; /* slots - 1 (power of two) */
   awsc_pslot *slots;
   uint16_t *name_lens; /* per member: strlen(member->name) */
   uint16_t *attrs;     /* members that are xml attributes */
@@ -64,9 +64,9 @@ typedef struct awsc_pctx {
 void awsc_pctx_init(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
                     awsc_value_builder *b, awsc_error *err, bool xml);
 /* The same borrowing from a workspace (may be NULL). */
-void awsc_pctx_init_ws(awsc_pctx *c, const awsc_service *svc,
-                       awsc_arena *arena, awsc_value_builder *b,
-                       awsc_error *err, bool xml, awsc_proto_ws *ws);
+void awsc_pctx_init_ws(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,
+                       awsc_value_builder *b, awsc_error *err, bool xml,
+                       awsc_proto_ws *ws);
 void awsc_pctx_cleanup(awsc_pctx *c);
 /* Scratch arena for the length of the parse; NULL: out of memory. */
 awsc_arena *awsc_pctx_tmp(awsc_pctx *c);
@@ -188,11 +188,9 @@ int awsc_parse_output_with(const awsc_service *svc, const awsc_operation *op,
                            const awsc_raw_response *resp, awsc_arena *arena,
                            awsc_value *out, awsc_error *err, int tokenizer);
 /* ... and a workspace (may be NULL). */
-int awsc_parse_output_with_ws(const awsc_service *svc,
-                              const awsc_operation *op,
-                              const awsc_raw_response *resp,
-                              awsc_arena *arena, awsc_value *out,
-                              awsc_error *err, int tokenizer,
+int awsc_parse_output_with_ws(const awsc_service *svc, const awsc_operation *op,
+                              const awsc_raw_response *resp, awsc_arena *arena,
+                              awsc_value *out, awsc_error *err, int tokenizer,
                               awsc_proto_ws *ws);
 
 /* Error helper: fills c->err with AWSC_EPARSE and returns AWSC_EPARSE. */

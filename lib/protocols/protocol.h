@@ -24,15 +24,15 @@ typedef struct awsc_serialized_request {
    * builder encode them. A name with value NULL is a bare key ("?acl"). */
   awsc_http_header *query;
   size_t query_count;
-  awsc_http_header *headers;  /* names as the model gives them */
+  awsc_http_header *headers; /* names as the model gives them */
   size_t header_count;
-  const char *body;           /* serialized body (may be NULL, len 0) */
+  const char *body; /* serialized body (may be NULL, len 0) */
   size_t body_len;
   /* Streaming payload member value (AWSC_V_STREAM or a blob to send
    * as-is), or NULL. When it is an in-memory blob/string, body/body_len
    * hold the same bytes; for AWSC_V_STREAM body is NULL. */
   const awsc_value *payload_stream;
-  const char *host_prefix;    /* expanded endpoint.hostPrefix or NULL */
+  const char *host_prefix; /* expanded endpoint.hostPrefix or NULL */
 } awsc_serialized_request;
 
 /*
@@ -80,13 +80,13 @@ typedef struct awsc_raw_response {
 
 /* A parsed service error. */
 typedef struct awsc_service_error {
-  const char *code;           /* "NoSuchKey"; never NULL after parse */
-  const char *message;        /* may be "" */
-  const char *request_id;     /* may be NULL */
-  const char *host_id;        /* may be NULL */
-  const char *type;           /* query: "Sender"/"Receiver", or NULL */
-  const awsc_shape *shape;    /* modeled error shape, or NULL */
-  awsc_value fields;          /* MAP of the modeled error's members */
+  const char *code;        /* "NoSuchKey"; never NULL after parse */
+  const char *message;     /* may be "" */
+  const char *request_id;  /* may be NULL */
+  const char *host_id;     /* may be NULL */
+  const char *type;        /* query: "Sender"/"Receiver", or NULL */
+  const awsc_shape *shape; /* modeled error shape, or NULL */
+  awsc_value fields;       /* MAP of the modeled error's members */
   /* XML protocols: MAP of the other text children of the <Error>
    * element (S3's BucketName, Key, Resource, ...) as strings, which
    * botocore keeps in response['Error'] next to Code and Message.
@@ -99,9 +99,8 @@ typedef struct awsc_service_error {
  * response. Returns 0, AWSC_EPARSE or AWSC_ENOMEM. */
 int awsc_protocol_parse_output(const awsc_service *svc,
                                const awsc_operation *op,
-                               const awsc_raw_response *resp,
-                               awsc_arena *arena, awsc_value *out,
-                               awsc_error *err);
+                               const awsc_raw_response *resp, awsc_arena *arena,
+                               awsc_value *out, awsc_error *err);
 /* The same with a workspace (may be NULL). */
 int awsc_protocol_parse_output_ws(const awsc_service *svc,
                                   const awsc_operation *op,
@@ -115,10 +114,9 @@ int awsc_protocol_parse_output_ws(const awsc_service *svc,
  * gives exactly that for S3 HEAD requests, there is no "NotFound") and
  * message = the reason phrase ("Not Found") for rest-xml and any 5xx,
  * "" otherwise. All strings live in `arena`. Returns 0 or AWSC_ENOMEM. */
-int awsc_protocol_parse_error(const awsc_service *svc,
-                              const awsc_operation *op,
-                              const awsc_raw_response *resp,
-                              awsc_arena *arena, awsc_service_error *out);
+int awsc_protocol_parse_error(const awsc_service *svc, const awsc_operation *op,
+                              const awsc_raw_response *resp, awsc_arena *arena,
+                              awsc_service_error *out);
 
 /* ---- response metadata helpers (parse.c, parse_error.c) ---- */
 

@@ -20,45 +20,45 @@ typedef enum awsc_shape_type {
   AWSC_SHAPE_LIST,
   AWSC_SHAPE_MAP,
   AWSC_SHAPE_STRING,
-  AWSC_SHAPE_INTEGER,  /* also byte, short */
+  AWSC_SHAPE_INTEGER, /* also byte, short */
   AWSC_SHAPE_LONG,
   AWSC_SHAPE_BOOLEAN,
   AWSC_SHAPE_FLOAT,
   AWSC_SHAPE_DOUBLE,
   AWSC_SHAPE_TIMESTAMP,
   AWSC_SHAPE_BLOB,
-  AWSC_SHAPE_DOCUMENT  /* free-form JSON (document type) */
+  AWSC_SHAPE_DOCUMENT /* free-form JSON (document type) */
 } awsc_shape_type;
 
 typedef enum awsc_location {
-  AWSC_LOC_BODY = 0,      /* no "location": body / payload member */
+  AWSC_LOC_BODY = 0, /* no "location": body / payload member */
   AWSC_LOC_URI,
   AWSC_LOC_QUERYSTRING,
   AWSC_LOC_HEADER,
-  AWSC_LOC_HEADERS,       /* prefix map (x-amz-meta-) */
+  AWSC_LOC_HEADERS, /* prefix map (x-amz-meta-) */
   AWSC_LOC_STATUS_CODE
 } awsc_location;
 
 typedef enum awsc_timestamp_format {
-  AWSC_TS_DEFAULT = 0,    /* protocol default */
+  AWSC_TS_DEFAULT = 0, /* protocol default */
   AWSC_TS_ISO8601,
-  AWSC_TS_RFC822,         /* RFC 1123 HTTP date */
-  AWSC_TS_UNIX            /* epoch seconds */
+  AWSC_TS_RFC822, /* RFC 1123 HTTP date */
+  AWSC_TS_UNIX    /* epoch seconds */
 } awsc_timestamp_format;
 
 /* Member flags. */
 enum {
   AWSC_MF_REQUIRED = 1u << 0,
   AWSC_MF_XML_ATTRIBUTE = 1u << 1,
-  AWSC_MF_FLATTENED = 1u << 2,      /* member-level "flattened" */
-  AWSC_MF_STREAMING = 1u << 3,      /* payload member is a stream */
+  AWSC_MF_FLATTENED = 1u << 2, /* member-level "flattened" */
+  AWSC_MF_STREAMING = 1u << 3, /* payload member is a stream */
   AWSC_MF_IDEMPOTENCY_TOKEN = 1u << 4,
   AWSC_MF_HOST_LABEL = 1u << 5,
-  AWSC_MF_JSONVALUE = 1u << 6,      /* header holds base64 JSON */
+  AWSC_MF_JSONVALUE = 1u << 6, /* header holds base64 JSON */
   AWSC_MF_EVENT_PAYLOAD = 1u << 7,
   AWSC_MF_DEPRECATED = 1u << 8,
-  AWSC_MF_QUERY_NAME = 1u << 9,     /* ec2: queryName given */
-  AWSC_MF_EVENT_HEADER = 1u << 10   /* eventheader (event streams) */
+  AWSC_MF_QUERY_NAME = 1u << 9,   /* ec2: queryName given */
+  AWSC_MF_EVENT_HEADER = 1u << 10 /* eventheader (event streams) */
 };
 
 /* Shape flags. */
@@ -68,11 +68,11 @@ enum {
   AWSC_SF_SENSITIVE = 1u << 2,
   AWSC_SF_UNION = 1u << 3,
   AWSC_SF_EVENTSTREAM = 1u << 4,
-  AWSC_SF_STREAMING = 1u << 5,     /* blob/string shape marked streaming */
-  AWSC_SF_FAULT = 1u << 6,         /* server fault error */
+  AWSC_SF_STREAMING = 1u << 5, /* blob/string shape marked streaming */
+  AWSC_SF_FAULT = 1u << 6,     /* server fault error */
   AWSC_SF_HAS_MIN = 1u << 7,
   AWSC_SF_HAS_MAX = 1u << 8,
-  AWSC_SF_EVENT = 1u << 9          /* "event": an event-stream event */
+  AWSC_SF_EVENT = 1u << 9 /* "event": an event-stream event */
 };
 
 struct awsc_shape;
@@ -88,17 +88,17 @@ struct awsc_shape;
  * where there is no member (an operation's input/output root).
  */
 typedef struct awsc_member {
-  const char *name;                 /* model member name ("Bucket");
-                                       "member" / "key" / "value" for
-                                       list and map elements */
+  const char *name; /* model member name ("Bucket");
+                       "member" / "key" / "value" for
+                       list and map elements */
   const struct awsc_shape *shape;
-  const char *location_name;        /* wire name; NULL = name */
-  const char *query_name;           /* ec2 queryName; NULL if none */
-  const char *xml_ns_uri;           /* member xmlNamespace, or NULL */
+  const char *location_name; /* wire name; NULL = name */
+  const char *query_name;    /* ec2 queryName; NULL if none */
+  const char *xml_ns_uri;    /* member xmlNamespace, or NULL */
   const char *xml_ns_prefix;
-  uint16_t flags;                   /* AWSC_MF_* */
-  uint8_t location;                 /* awsc_location */
-  uint8_t timestamp_format;         /* member override, or DEFAULT */
+  uint16_t flags;           /* AWSC_MF_* */
+  uint8_t location;         /* awsc_location */
+  uint8_t timestamp_format; /* member override, or DEFAULT */
   /* Typed C layout (generated tables only; 0 in runtime-built ones):
    * byte offset of the field in the owning struct, and of its has_ flag
    * (UINT32_MAX when the member has no has_ flag). */
@@ -107,17 +107,17 @@ typedef struct awsc_member {
 } awsc_member;
 
 typedef struct awsc_shape {
-  const char *name;                 /* model shape name */
-  uint8_t type;                     /* awsc_shape_type */
-  uint8_t timestamp_format;         /* shape-level timestampFormat */
-  uint16_t flags;                   /* AWSC_SF_* */
-  const char *location_name;        /* shape-level locationName (xml) */
-  const char *xml_ns_uri;           /* shape xmlNamespace */
+  const char *name;          /* model shape name */
+  uint8_t type;              /* awsc_shape_type */
+  uint8_t timestamp_format;  /* shape-level timestampFormat */
+  uint16_t flags;            /* AWSC_SF_* */
+  const char *location_name; /* shape-level locationName (xml) */
+  const char *xml_ns_uri;    /* shape xmlNamespace */
   const char *xml_ns_prefix;
   /* structure */
   const awsc_member *members;
   uint32_t member_count;
-  int32_t payload_index;            /* "payload" member, -1 if none */
+  int32_t payload_index; /* "payload" member, -1 if none */
   /* list: the element; map: key and value (location_name = wire name) */
   const awsc_member *list_member;
   const awsc_member *map_key;
@@ -125,10 +125,10 @@ typedef struct awsc_shape {
   /* string enum values (validation), integer ranges */
   const char *const *enum_values;
   uint32_t enum_count;
-  int64_t min;                      /* when AWSC_SF_HAS_MIN */
-  int64_t max;                      /* when AWSC_SF_HAS_MAX */
+  int64_t min; /* when AWSC_SF_HAS_MIN */
+  int64_t max; /* when AWSC_SF_HAS_MAX */
   /* error shapes: "error": {code, httpStatusCode, senderFault} */
-  const char *error_code;           /* NULL = shape name */
+  const char *error_code; /* NULL = shape name */
   int32_t error_status;
   /* typed C layout (generated only): sizeof the struct, 0 otherwise */
   uint32_t c_size;
@@ -136,50 +136,51 @@ typedef struct awsc_shape {
 
 /* Operation flags. */
 enum {
-  AWSC_OF_CHECKSUM_REQUIRED = 1u << 0,      /* httpChecksumRequired or
-                                                httpChecksum.requestChecksumRequired */
-  AWSC_OF_UNSIGNED_PAYLOAD = 1u << 1,       /* authtype v4-unsigned-body */
-  AWSC_OF_NO_AUTH = 1u << 2,                /* authtype none */
+  AWSC_OF_CHECKSUM_REQUIRED = 1u
+                              << 0,   /* httpChecksumRequired or
+                                          httpChecksum.requestChecksumRequired */
+  AWSC_OF_UNSIGNED_PAYLOAD = 1u << 1, /* authtype v4-unsigned-body */
+  AWSC_OF_NO_AUTH = 1u << 2,          /* authtype none */
   AWSC_OF_DEPRECATED = 1u << 3,
   AWSC_OF_HAS_STREAMING_INPUT = 1u << 4,
   AWSC_OF_HAS_STREAMING_OUTPUT = 1u << 5
 };
 
 typedef struct awsc_static_context_param {
-  const char *name;                 /* e.g. "UseS3ExpressControlEndpoint" */
-  const char *string_value;         /* one of these two */
-  int bool_value;                   /* -1 when string_value is used */
+  const char *name;         /* e.g. "UseS3ExpressControlEndpoint" */
+  const char *string_value; /* one of these two */
+  int bool_value;           /* -1 when string_value is used */
 } awsc_static_context_param;
 
 typedef struct awsc_context_param {
-  const char *name;                 /* endpoint rule parameter ("Bucket") */
-  const char *member;               /* input member it comes from */
+  const char *name;   /* endpoint rule parameter ("Bucket") */
+  const char *member; /* input member it comes from */
 } awsc_context_param;
 
 typedef struct awsc_operation {
-  const char *name;                 /* "ListObjectsV2" */
-  const char *py_name;              /* "list_objects_v2" */
-  const char *http_method;          /* "GET" */
-  const char *request_uri;          /* "/{Bucket}?list-type=2" */
-  int32_t response_code;            /* http.responseCode, 0 = 200 */
+  const char *name;        /* "ListObjectsV2" */
+  const char *py_name;     /* "list_objects_v2" */
+  const char *http_method; /* "GET" */
+  const char *request_uri; /* "/{Bucket}?list-type=2" */
+  int32_t response_code;   /* http.responseCode, 0 = 200 */
   /* input/output: when the operation's reference carries traits of its
    * own (locationName, xmlNamespace, payload), this is a copy of the
    * shape with those traits applied. */
-  const awsc_shape *input;          /* NULL when none */
-  const awsc_shape *output;         /* NULL when none */
-  const char *result_wrapper;       /* query/ec2 output resultWrapper */
+  const awsc_shape *input;    /* NULL when none */
+  const awsc_shape *output;   /* NULL when none */
+  const char *result_wrapper; /* query/ec2 output resultWrapper */
   const awsc_shape *const *errors;
   uint32_t error_count;
-  const char *host_prefix;          /* endpoint.hostPrefix, or NULL */
-  uint32_t flags;                   /* AWSC_OF_* */
+  const char *host_prefix; /* endpoint.hostPrefix, or NULL */
+  uint32_t flags;          /* AWSC_OF_* */
   /* httpChecksum trait */
-  const char *checksum_algorithm_member;   /* requestAlgorithmMember */
-  const char *checksum_validation_member;  /* requestValidationModeMember */
+  const char *checksum_algorithm_member;  /* requestAlgorithmMember */
+  const char *checksum_validation_member; /* requestValidationModeMember */
   const char *const *response_checksum_algorithms;
   uint32_t response_checksum_algorithm_count;
   const awsc_static_context_param *static_context_params;
   uint32_t static_context_param_count;
-  const awsc_context_param *context_params;  /* from member contextParam */
+  const awsc_context_param *context_params; /* from member contextParam */
   uint32_t context_param_count;
 } awsc_operation;
 
@@ -194,13 +195,14 @@ typedef enum awsc_protocol {
 /* Paginator ("input_token", "output_token", "limit_key", "result_key"
  * may name several comma-free JMESPath-ish expressions). */
 typedef struct awsc_paginator {
-  const char *operation;            /* "ListObjectsV2" */
+  const char *operation; /* "ListObjectsV2" */
   const char *const *input_tokens;
   uint32_t input_token_count;
-  const char *const *output_tokens; /* expressions, e.g. "NextMarker || Contents[-1].Key" */
+  const char *const
+      *output_tokens; /* expressions, e.g. "NextMarker || Contents[-1].Key" */
   uint32_t output_token_count;
-  const char *limit_key;            /* or NULL */
-  const char *more_results;         /* or NULL */
+  const char *limit_key;    /* or NULL */
+  const char *more_results; /* or NULL */
   const char *const *result_keys;
   uint32_t result_key_count;
   const char *const *non_aggregate_keys;
@@ -208,14 +210,14 @@ typedef struct awsc_paginator {
 } awsc_paginator;
 
 typedef struct awsc_waiter_acceptor {
-  const char *state;                /* success | failure | retry */
-  const char *matcher;              /* status | error | path | pathAll | pathAny */
-  const char *argument;             /* path expression or NULL */
-  const char *expected;             /* JSON text of the expected value */
+  const char *state;    /* success | failure | retry */
+  const char *matcher;  /* status | error | path | pathAll | pathAny */
+  const char *argument; /* path expression or NULL */
+  const char *expected; /* JSON text of the expected value */
 } awsc_waiter_acceptor;
 
 typedef struct awsc_waiter {
-  const char *name;                 /* "BucketExists" */
+  const char *name; /* "BucketExists" */
   const char *operation;
   int32_t delay_s;
   int32_t max_attempts;
@@ -256,8 +258,8 @@ enum {
 };
 
 typedef struct awsc_service_hooks {
-  const char *name;   /* "s3": logs and tests */
-  uint32_t flags;     /* AWSC_HOOK_* */
+  const char *name; /* "s3": logs and tests */
+  uint32_t flags;   /* AWSC_HOOK_* */
   /* Region used when none is configured (S3: us-east-1, where its global
    * endpoint signs); NULL: a region is required. */
   const char *default_region;
@@ -310,13 +312,13 @@ typedef struct awsc_service_hooks {
 } awsc_service_hooks;
 
 typedef struct awsc_service {
-  const char *service_id;           /* metadata.serviceId ("S3") */
+  const char *service_id; /* metadata.serviceId ("S3") */
   const char *api_version;
-  uint8_t protocol;                 /* awsc_protocol */
-  const char *json_version;         /* "1.0" / "1.1" or NULL */
-  const char *target_prefix;        /* json: X-Amz-Target prefix */
-  const char *xml_namespace;        /* query/rest-xml namespace uri */
-  const char *signing_name;         /* signingName or endpointPrefix */
+  uint8_t protocol;          /* awsc_protocol */
+  const char *json_version;  /* "1.0" / "1.1" or NULL */
+  const char *target_prefix; /* json: X-Amz-Target prefix */
+  const char *xml_namespace; /* query/rest-xml namespace uri */
+  const char *signing_name;  /* signingName or endpointPrefix */
   const char *endpoint_prefix;
   const char *global_endpoint;
   bool aws_query_compatible;

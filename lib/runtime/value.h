@@ -19,29 +19,29 @@
 typedef enum awsc_value_type {
   AWSC_V_NULL = 0,
   AWSC_V_BOOL,
-  AWSC_V_INT,        /* int64 */
-  AWSC_V_DOUBLE,     /* also "NaN", "Infinity", "-Infinity" */
-  AWSC_V_STRING,     /* UTF-8, (p, n), NUL-terminated in the arena */
-  AWSC_V_BLOB,       /* raw bytes (p, n) */
-  AWSC_V_TIMESTAMP,  /* ms since epoch (i); fractional ms dropped */
+  AWSC_V_INT,       /* int64 */
+  AWSC_V_DOUBLE,    /* also "NaN", "Infinity", "-Infinity" */
+  AWSC_V_STRING,    /* UTF-8, (p, n), NUL-terminated in the arena */
+  AWSC_V_BLOB,      /* raw bytes (p, n) */
+  AWSC_V_TIMESTAMP, /* ms since epoch (i); fractional ms dropped */
   AWSC_V_LIST,
-  AWSC_V_MAP,        /* ordered key/value pairs: structures and maps */
-  AWSC_V_STREAM      /* a streaming body, handled by the pipeline */
+  AWSC_V_MAP,   /* ordered key/value pairs: structures and maps */
+  AWSC_V_STREAM /* a streaming body, handled by the pipeline */
 } awsc_value_type;
 
 typedef struct awsc_value awsc_value;
 typedef struct awsc_kv awsc_kv;
 
 struct awsc_value {
-  uint8_t type;            /* awsc_value_type */
+  uint8_t type; /* awsc_value_type */
   union {
     bool b;
-    int64_t i;             /* INT, TIMESTAMP (ms) */
+    int64_t i; /* INT, TIMESTAMP (ms) */
     double d;
     struct {
       const char *p;
       size_t n;
-    } s;                   /* STRING, BLOB */
+    } s; /* STRING, BLOB */
     struct {
       awsc_value *items;
       size_t n;
@@ -50,12 +50,12 @@ struct awsc_value {
       awsc_kv *items;
       size_t n;
     } map;
-    void *stream;          /* STREAM: an awsc_body_source or sink, pipeline-owned */
+    void *stream; /* STREAM: an awsc_body_source or sink, pipeline-owned */
   } u;
 };
 
 struct awsc_kv {
-  const char *key;         /* NUL-terminated */
+  const char *key; /* NUL-terminated */
   size_t key_len;
   awsc_value value;
 };
@@ -147,8 +147,8 @@ int awsc_vb_finish(awsc_value_builder *b, awsc_value *out);
  * base64, maps/structures as objects in member order.
  */
 int awsc_value_from_json(awsc_value *out, awsc_arena *arena,
-                         const awsc_shape *shape, const char *json,
-                         size_t len, awsc_error *err);
+                         const awsc_shape *shape, const char *json, size_t len,
+                         awsc_error *err);
 int awsc_value_to_json(awsc_buf *out, const awsc_value *v,
                        const awsc_shape *shape, bool pretty);
 

@@ -68,7 +68,9 @@ static int bad_option(awsc_error *err, const char *what) {
                         "awsc_session_new: %s", what);
 }
 
-static const char *nonempty(const char *s) { return (s && *s) ? s : NULL; }
+static const char *nonempty(const char *s) {
+  return (s && *s) ? s : NULL;
+}
 
 /* An enum option as the text the resolver checks: NULL when left to the
  * default, a value the resolver refuses when it is out of range. */
@@ -104,8 +106,8 @@ static bool valid_region(const char *r) {
 static int resolve_region(awsc_session *s, const awsc_session_options *o,
                           awsc_error *err) {
   awsc_setting_value v;
-  int rc = awsc_setting_resolve(s->cfg, AWSC_SETTING_REGION, o->region, &v,
-                                err);
+  int rc =
+      awsc_setting_resolve(s->cfg, AWSC_SETTING_REGION, o->region, &v, err);
   if (rc)
     return rc;
   bool opt = v.source == AWSC_SETTING_FROM_EXPLICIT;
@@ -135,8 +137,10 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
   if ((rc = resolve_region(s, o, err)))
     return rc;
 
-  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_RETRY_MODE, enum_option(o->retry_mode, awsc_retry_mode_name(o->retry_mode)),
-                                 &v, err)))
+  if ((rc = awsc_setting_resolve(
+           cfg, AWSC_SETTING_RETRY_MODE,
+           enum_option(o->retry_mode, awsc_retry_mode_name(o->retry_mode)), &v,
+           err)))
     return rc;
   s->retry_mode = awsc_setting_choice_name(AWSC_SETTING_RETRY_MODE, v.choice);
 
@@ -150,22 +154,22 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
     if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_MAX_ATTEMPTS, NULL, &v,
                                    err)))
       return rc;
-    s->max_attempts = v.text                              ? v.i
+    s->max_attempts = v.text                                 ? v.i
                       : strcmp(s->retry_mode, "legacy") == 0 ? 5
                                                              : 3;
   }
 
-  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_ADDRESSING_STYLE,
-                                 enum_option(o->addressing_style,
-                                             awsc_s3_addressing_style_name(
-                                                 o->addressing_style)),
-                                 &v, err)))
+  if ((rc = awsc_setting_resolve(
+           cfg, AWSC_SETTING_ADDRESSING_STYLE,
+           enum_option(o->addressing_style,
+                       awsc_s3_addressing_style_name(o->addressing_style)),
+           &v, err)))
     return rc;
   s->addressing_style =
       awsc_setting_choice_name(AWSC_SETTING_ADDRESSING_STYLE, v.choice);
 
-  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_CA_BUNDLE, o->ca_bundle,
-                                 &v, err)) ||
+  if ((rc = awsc_setting_resolve(cfg, AWSC_SETTING_CA_BUNDLE, o->ca_bundle, &v,
+                                 err)) ||
       (rc = copy_setting(s, &s->ca_bundle, v.text, err)))
     return rc;
 
@@ -175,9 +179,8 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
   const char *ignore = o->ignore_configured_endpoint_urls > 0   ? "true"
                        : o->ignore_configured_endpoint_urls < 0 ? "false"
                                                                 : NULL;
-  if ((rc = awsc_setting_resolve(cfg,
-                                 AWSC_SETTING_IGNORE_CONFIGURED_ENDPOINT_URLS,
-                                 ignore, &v, err)))
+  if ((rc = awsc_setting_resolve(
+           cfg, AWSC_SETTING_IGNORE_CONFIGURED_ENDPOINT_URLS, ignore, &v, err)))
     return rc;
   s->ignore_endpoints = v.b;
 
@@ -197,8 +200,7 @@ static int resolve_settings(awsc_session *s, const awsc_session_options *o,
 static int make_static_provider(awsc_session *s, const awsc_session_options *o,
                                 awsc_error *err) {
   awsc_credentials *creds = NULL;
-  int rc = awsc_credentials_new(&creds, o->access_key_id,
-                                o->secret_access_key,
+  int rc = awsc_credentials_new(&creds, o->access_key_id, o->secret_access_key,
                                 nonempty(o->session_token), 0, "explicit");
   if (rc)
     return rc == AWSC_ENOMEM ? oom(err)
@@ -393,11 +395,10 @@ int awsc_session_max_attempts(const awsc_session *s) {
   return s ? s->max_attempts : 0;
 }
 
-awsc_s3_addressing_style
-awsc_session_addressing_style(const awsc_session *s) {
-  return (awsc_s3_addressing_style)enum_index(
-      addressing_styles, AWSC_ARRAY_LEN(addressing_styles),
-      s ? s->addressing_style : NULL);
+awsc_s3_addressing_style awsc_session_addressing_style(const awsc_session *s) {
+  return (awsc_s3_addressing_style)enum_index(addressing_styles,
+                                              AWSC_ARRAY_LEN(addressing_styles),
+                                              s ? s->addressing_style : NULL);
 }
 
 const char *awsc_session_get_config(const awsc_session *s, const char *key,
@@ -615,8 +616,7 @@ static int provider_locked(awsc_session *s, awsc_error *err) {
   co.logger = &s->logger;
   /* boto3.Session(profile_name=...) leaves the environment keys out. */
   co.skip_env = s->profile_in_code;
-  rc = awsc_credentials_default_chain_new_ex(&s->provider, s->cfg, t, &co,
-                                             err);
+  rc = awsc_credentials_default_chain_new_ex(&s->provider, s->cfg, t, &co, err);
   if (rc)
     return rc;
   s->provider_built = true;

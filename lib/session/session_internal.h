@@ -5,10 +5,10 @@
 #ifndef AWSC_SESSION_SESSION_INTERNAL_H
 #define AWSC_SESSION_SESSION_INTERNAL_H
 
-#include "credentials/credentials_internal.h"
 #include "awsc/session.h"
 #include "config/config.h"
 #include "core/core.h"
+#include "credentials/credentials_internal.h"
 
 /* The session's logger (never NULL; logging off when no callback). */
 const awsc_logger *awsc_session_logger(const awsc_session *session);
@@ -28,8 +28,8 @@ const char *awsc_session_ca_bundle(const awsc_session *session);
  * does not exist (botocore's InvalidConfigError), AWSC_ENOMEM. *out is
  * NULL when no endpoint URL is configured. */
 int awsc_session_resolve_endpoint_url(awsc_session *session,
-                                      const char *service_id,
-                                      const char **out, awsc_error *err);
+                                      const char *service_id, const char **out,
+                                      awsc_error *err);
 
 /* awsc_session_transport with an error (creation may fail). Borrowed. */
 int awsc_session_get_transport(awsc_session *session, awsc_transport **out,

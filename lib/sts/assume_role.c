@@ -70,9 +70,8 @@ static int role_get(awsc_credentials_provider *p, awsc_credentials **out,
   awsc_client_free(sts);
   if (rc)
     return rc;
-  rc = awsc_sts_credentials_from(out, o->credentials,
-                                 AWSC_PROVIDER_NAME_ASSUME_ROLE, "AssumeRole",
-                                 err);
+  rc = awsc_sts_credentials_from(
+      out, o->credentials, AWSC_PROVIDER_NAME_ASSUME_ROLE, "AssumeRole", err);
   awsc_sts_output_wipe(o->credentials);
   awsc_mem_free(o);
   return rc;
@@ -108,8 +107,7 @@ int awsc_sts_assume_role_provider_new(awsc_credentials_provider **out,
                                       awsc_transport *transport,
                                       const awsc_assume_role_params *params,
                                       awsc_credentials_provider *source,
-                                      awsc_config *owned_cfg,
-                                      awsc_error *err) {
+                                      awsc_config *owned_cfg, awsc_error *err) {
   *out = NULL;
   if (!cfg || !params || !params->role_arn || !source) {
     awsc_credentials_provider_free(source);
@@ -140,7 +138,8 @@ int awsc_sts_assume_role_provider_new(awsc_credentials_provider **out,
   const char *session_name =
       params->role_session_name ? params->role_session_name : name;
   const char *profile = params->profile ? params->profile : "default";
-  if (!dup_ok(&r->profile, profile) || !dup_ok(&r->role_arn, params->role_arn) ||
+  if (!dup_ok(&r->profile, profile) ||
+      !dup_ok(&r->role_arn, params->role_arn) ||
       !dup_ok(&r->session_name, session_name) ||
       !dup_ok(&r->external_id, params->external_id) ||
       !dup_ok(&r->source_name, "source")) {
@@ -154,7 +153,9 @@ int awsc_sts_assume_role_provider_new(awsc_credentials_provider **out,
 
 /* ---- the profile's role configuration ---- */
 
-static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+static const char *nonempty(const char *s) {
+  return s && *s ? s : NULL;
+}
 
 static const char *scoped(const awsc_config *cfg, const char *key) {
   return nonempty(awsc_config_get_scoped(cfg, key));
@@ -172,7 +173,7 @@ static bool has_assume_role_vars(const awsc_config *cfg) {
   return scoped(cfg, "role_arn") && !scoped(cfg, "web_identity_token_file");
 }
 
-#define config_error(err, ...)                                               \
+#define config_error(err, ...)                                                 \
   awsc_error_set((err), AWSC_ECONFIG, AWSC_ERROR_CONFIG, __VA_ARGS__)
 
 static const char *profile_of(const awsc_config *cfg) {
@@ -215,8 +216,7 @@ static bool was_visited(const visited *v, const char *name) {
   return false;
 }
 
-static int loop_error(awsc_error *err, const char *profile,
-                      const visited *v) {
+static int loop_error(awsc_error *err, const char *profile, const visited *v) {
   char list[256] = "";
   size_t used = 0;
   for (size_t i = 0; i < v->n && used < sizeof(list) - 1; i++) {
@@ -253,8 +253,7 @@ static int profile_chain_new(awsc_credentials_provider **out,
   if (rc == 0) {
     /* the STS client of the web-identity call keeps the top session's
      * settings, as botocore's client_creator does */
-    rc = awsc_sts_web_identity_provider_new(&list[n], top, transport, &wp,
-                                            err);
+    rc = awsc_sts_web_identity_provider_new(&list[n], top, transport, &wp, err);
     if (rc)
       return rc;
     n++;
@@ -349,8 +348,8 @@ static int role_provider_for(awsc_credentials_provider **out,
         "token code is not supported by awsc (there is no prompt); use "
         "credentials obtained with the code, e.g. from credential_process",
         profile);
-  if (duration && (!parse_int(duration, &ap.duration_seconds) ||
-                   ap.duration_seconds <= 0))
+  if (duration &&
+      (!parse_int(duration, &ap.duration_seconds) || ap.duration_seconds <= 0))
     return config_error(err,
                         "Invalid duration_seconds '%.32s' in profile \"%s\": "
                         "expected a positive number of seconds",
@@ -381,8 +380,7 @@ static int role_provider_for(awsc_credentials_provider **out,
     if (was_visited(seen, source_profile)) {
       /* A profile may name itself to use its own keys (top level only,
        * since elsewhere its keys would already have won). */
-      if (strcmp(source_profile, profile) != 0 ||
-          !has_static_credentials(pcfg))
+      if (strcmp(source_profile, profile) != 0 || !has_static_credentials(pcfg))
         return loop_error(err, source_profile, seen);
     }
     if (seen->n == MAX_ROLE_CHAIN)
@@ -408,14 +406,14 @@ static int role_provider_for(awsc_credentials_provider **out,
       return rc;
     }
   }
-  rc = awsc_sts_assume_role_provider_new(out, top, transport, &ap, source,
-                                         qcfg, err);
+  rc = awsc_sts_assume_role_provider_new(out, top, transport, &ap, source, qcfg,
+                                         err);
   if (rc)
     return rc;
   role_impl *r = (*out)->impl;
   r->source_is_profile = source_is_profile;
-  char *name = awsc_strdup(source_is_profile ? source_profile
-                                             : credential_source);
+  char *name =
+      awsc_strdup(source_is_profile ? source_profile : credential_source);
   if (!name) {
     awsc_credentials_provider_free(*out);
     *out = NULL;

@@ -61,9 +61,8 @@ int awsc_sts_client_new(awsc_client **out, const awsc_config *cfg,
 }
 
 int awsc_sts_credentials_from(awsc_credentials **out,
-                              const awsc_sts_Credentials *c,
-                              const char *source, const char *operation,
-                              awsc_error *err) {
+                              const awsc_sts_Credentials *c, const char *source,
+                              const char *operation, awsc_error *err) {
   *out = NULL;
   const char *missing = !c                      ? "Credentials"
                         : !c->access_key_id     ? "AccessKeyId"
@@ -71,10 +70,10 @@ int awsc_sts_credentials_from(awsc_credentials **out,
                         : !c->session_token     ? "SessionToken"
                                                 : NULL;
   if (missing)
-    return awsc_creds_error(err, source, "the %s response has no %s",
-                            operation, missing);
-  int64_t expiration = c->has_expiration && c->expiration > 0 ? c->expiration
-                                                               : 0;
+    return awsc_creds_error(err, source, "the %s response has no %s", operation,
+                            missing);
+  int64_t expiration =
+      c->has_expiration && c->expiration > 0 ? c->expiration : 0;
   int rc = awsc_credentials_new(out, c->access_key_id, c->secret_access_key,
                                 c->session_token, expiration, source);
   if (rc)

@@ -18,11 +18,11 @@
 
 #include <stdbool.h>
 
-#include "credentials/credentials_internal.h"
 #include "awsc/client.h"
 #include "awsc/sts.h"
 #include "config/config.h"
 #include "core/core.h"
+#include "credentials/credentials_internal.h"
 
 /* Provider names and the source of the credentials they return
  * (botocore's METHOD strings). */
@@ -115,9 +115,8 @@ int awsc_sts_client_new(awsc_client **out, const awsc_config *cfg,
  * key is missing). The output's secret strings are wiped afterwards by
  * awsc_sts_output_wipe. */
 int awsc_sts_credentials_from(awsc_credentials **out,
-                              const awsc_sts_Credentials *c,
-                              const char *source, const char *operation,
-                              awsc_error *err);
+                              const awsc_sts_Credentials *c, const char *source,
+                              const char *operation, awsc_error *err);
 /* Wipe the secret key and token of an STS output's credentials before
  * the output is freed (they live in the output's block). */
 void awsc_sts_output_wipe(const awsc_sts_Credentials *c);

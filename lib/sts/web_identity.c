@@ -54,8 +54,7 @@ static int read_token(const char *path, awsc_buf *b, awsc_error *err) {
   fclose(f);
   if (!rc && b->len == 0)
     rc = awsc_creds_error(err, AWSC_PROVIDER_NAME_WEB_IDENTITY,
-                          "the web identity token file %.256s is empty",
-                          path);
+                          "the web identity token file %.256s is empty", path);
   return rc;
 }
 
@@ -127,9 +126,8 @@ int awsc_sts_web_identity_provider_new(awsc_credentials_provider **out,
     w->transport = transport;
     w->token_file = awsc_strdup(params->token_file);
     w->role_arn = awsc_strdup(params->role_arn);
-    w->session_name = awsc_strdup(params->role_session_name
-                                      ? params->role_session_name
-                                      : name);
+    w->session_name = awsc_strdup(
+        params->role_session_name ? params->role_session_name : name);
     if (w->token_file && w->role_arn && w->session_name) {
       *out = p;
       return 0;
@@ -139,8 +137,7 @@ int awsc_sts_web_identity_provider_new(awsc_credentials_provider **out,
     awsc_free(p);
     awsc_free(w);
   }
-  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 }
 
 /* One setting: the environment variable (unless disabled), else the

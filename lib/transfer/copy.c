@@ -59,8 +59,8 @@ static int invoke_copy(xfer *x, const char *operation, const void *in,
   if (!op)
     return awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                           "S3 is not built into this library");
-  return awsc_invoke_typed_ex(out, x->client, svc, op, in,
-                              NULL, AWSC_TYPED_COPY_SOURCE_ENCODED, err);
+  return awsc_invoke_typed_ex(out, x->client, svc, op, in, NULL,
+                              AWSC_TYPED_COPY_SOURCE_ENCODED, err);
 }
 
 static int copy_single(xfer *x) {
@@ -111,7 +111,7 @@ typedef struct mpc {
   const char *upload_id;
   uint64_t part_size;
   awsc_s3_CompletedPart *parts; /* [n] */
-  const char **etags;            /* [n] */
+  const char **etags;           /* [n] */
 } mpc;
 
 /* Part i (0-based) of a multipart copy; writes only parts[i], etags[i].
@@ -119,8 +119,7 @@ typedef struct mpc {
 static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
   const mpc *m = ctx;
   uint64_t off = (uint64_t)i * m->part_size;
-  uint64_t len =
-      x->total - off < m->part_size ? x->total - off : m->part_size;
+  uint64_t len = x->total - off < m->part_size ? x->total - off : m->part_size;
   char range[64];
   snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)off,
            (unsigned long long)(off + len - 1));
@@ -165,8 +164,7 @@ static int copy_multipart(xfer *x, const awsc_s3_HeadObjectOutput *h,
                           const char *copy_source, const char *etag) {
   uint64_t ps = xfer_part_size(x->chunksize, x->total);
   uint32_t n = (uint32_t)(x->total / ps + (x->total % ps != 0));
-  awsc_s3_CompletedPart *parts =
-      awsc_arena_calloc(x->arena, n, sizeof(*parts));
+  awsc_s3_CompletedPart *parts = awsc_arena_calloc(x->arena, n, sizeof(*parts));
   const char **etags = awsc_arena_calloc(x->arena, n, sizeof(*etags));
   if (!parts || !etags)
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,

@@ -114,7 +114,8 @@ int xfer_run_parts(xfer *x, uint32_t n, xfer_part_fn fn, void *ctx) {
   atomic_init(&r.next, 0);
   pthread_t threads[XFER_MAX_THREADS];
   int want = x->concurrency < (int64_t)n ? x->concurrency : (int)n;
-  int started = want > 1 ? xfer_threads_start(threads, want - 1, worker, &r) : 0;
+  int started =
+      want > 1 ? xfer_threads_start(threads, want - 1, worker, &r) : 0;
   work(&r);
   xfer_threads_join(threads, started);
   return xfer_failed(x) ? x->rc : 0;

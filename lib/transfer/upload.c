@@ -36,8 +36,7 @@ static const xfer_arg part_args[] = {
     {"RequestPayer", NULL},         {"ExpectedBucketOwner", NULL}};
 
 static int oom(awsc_error *err) {
-  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
+  return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
 }
 
 /* Fill `len` bytes of buf from the stream (one reader at a time). */
@@ -128,7 +127,7 @@ typedef struct mpu {
   uint64_t part_size;
   uint32_t n;
   awsc_s3_CompletedPart *parts; /* [n], filled by upload_part */
-  const char **etags;            /* [n] */
+  const char **etags;           /* [n] */
   const awsc_s3_UploadPartRequest *base;
 } mpu;
 
@@ -200,8 +199,8 @@ typedef struct stream_q {
   pthread_cond_t can_read; /* a buffer came back, or a failure */
   pthread_cond_t can_send; /* a part was read, or the reading ended */
   int nbuf;
-  uint8_t **bufs;  /* [nbuf], allocated when first needed */
-  int *free_bufs;  /* stack of indices into bufs */
+  uint8_t **bufs; /* [nbuf], allocated when first needed */
+  int *free_bufs; /* stack of indices into bufs */
   int n_free;
   uint32_t *ready; /* FIFO of read parts: part index, buffer index */
   int *ready_buf;
@@ -252,8 +251,7 @@ static void stream_read_parts(stream_q *q) {
       rc = awsc_error_set(&err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory (part buffer of %zu bytes)",
                           q->buf_size);
-    rc = rc ? rc
-            : read_stream(x, q->s, q->bufs[b], part_len(x, q->m, i), &err);
+    rc = rc ? rc : read_stream(x, q->s, q->bufs[b], part_len(x, q->m, i), &err);
     if (rc) {
       xfer_fail(x, rc, &err);
       pthread_mutex_lock(&x->lock);
@@ -277,8 +275,8 @@ static int stream_parts(xfer *x, up_src *s, const mpu *m) {
   q.x = x;
   q.s = s;
   q.m = m;
-  q.buf_size = m->part_size < x->total ? (size_t)m->part_size
-                                        : (size_t)x->total + 1;
+  q.buf_size =
+      m->part_size < x->total ? (size_t)m->part_size : (size_t)x->total + 1;
   int want = x->concurrency < (int64_t)m->n ? x->concurrency : (int)m->n;
   if (want <= 1) { /* one buffer, read and send in turn */
     uint8_t *buf = awsc_malloc(q.buf_size);

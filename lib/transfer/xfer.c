@@ -18,34 +18,16 @@
  * the names in the rejection message). ALLOWED_COPY_ARGS is
  * ALLOWED_UPLOAD_ARGS followed by the copy-source conditions, keys and
  * directives. */
-#define UPLOAD_ARGS \
-  "ACL", \
-  "CacheControl", \
-  "ChecksumAlgorithm", \
-  "ContentDisposition", \
-  "ContentEncoding", \
-  "ContentLanguage", \
-  "ContentType", \
-  "ExpectedBucketOwner", \
-  "Expires", \
-  "GrantFullControl", \
-  "GrantRead", \
-  "GrantReadACP", \
-  "GrantWriteACP", \
-  "Metadata", \
-  "ObjectLockLegalHoldStatus", \
-  "ObjectLockMode", \
-  "ObjectLockRetainUntilDate", \
-  "RequestPayer", \
-  "ServerSideEncryption", \
-  "StorageClass", \
-  "SSECustomerAlgorithm", \
-  "SSECustomerKey", \
-  "SSECustomerKeyMD5", \
-  "SSEKMSKeyId", \
-  "SSEKMSEncryptionContext", \
-  "Tagging", \
-  "WebsiteRedirectLocation"
+#define UPLOAD_ARGS                                                            \
+  "ACL", "CacheControl", "ChecksumAlgorithm", "ContentDisposition",            \
+      "ContentEncoding", "ContentLanguage", "ContentType",                     \
+      "ExpectedBucketOwner", "Expires", "GrantFullControl", "GrantRead",       \
+      "GrantReadACP", "GrantWriteACP", "Metadata",                             \
+      "ObjectLockLegalHoldStatus", "ObjectLockMode",                           \
+      "ObjectLockRetainUntilDate", "RequestPayer", "ServerSideEncryption",     \
+      "StorageClass", "SSECustomerAlgorithm", "SSECustomerKey",                \
+      "SSECustomerKeyMD5", "SSEKMSKeyId", "SSEKMSEncryptionContext",           \
+      "Tagging", "WebsiteRedirectLocation"
 const char *const xfer_upload_args[] = {UPLOAD_ARGS};
 const size_t xfer_upload_args_n = AWSC_ARRAY_LEN(xfer_upload_args);
 
@@ -99,9 +81,8 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     x->attempts = c->num_download_attempts;
   x->md5 = c->content_md5 != AWSC_TOGGLE_OFF;
   if (c->max_concurrency)
-    x->concurrency = c->max_concurrency < XFER_MAX_THREADS
-                         ? c->max_concurrency
-                         : XFER_MAX_THREADS;
+    x->concurrency = c->max_concurrency < XFER_MAX_THREADS ? c->max_concurrency
+                                                           : XFER_MAX_THREADS;
   /* boto3's use_threads=False: everything on the calling thread */
   if (c->use_threads == AWSC_TOGGLE_OFF)
     x->concurrency = 1;

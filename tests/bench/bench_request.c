@@ -136,7 +136,9 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
   return 0;
 }
 
-static void fake_destroy(awsc_transport *t) { (void)t; }
+static void fake_destroy(awsc_transport *t) {
+  (void)t;
+}
 
 static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
 
@@ -232,8 +234,7 @@ static int setup(void) {
   if (n <= 0 || (size_t)n >= sizeof(sqs_body))
     return -1;
   sqs_body_len = (size_t)n;
-  snprintf(sqs_content_length, sizeof(sqs_content_length), "%zu",
-           sqs_body_len);
+  snprintf(sqs_content_length, sizeof(sqs_content_length), "%zu", sqs_body_len);
   return 0;
 }
 
@@ -338,10 +339,9 @@ static int do_send_message(ctx *x) {
 static int do_get_object_json(ctx *x) {
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  int rc = awsc_call_json(&json, x->s3,
-                          "get_object",
-                          "{\"Bucket\":\"" BUCKET "\",\"Key\":\"" OBJECT_KEY
-                          "\"}", &err);
+  int rc = awsc_call_json(
+      &json, x->s3, "get_object",
+      "{\"Bucket\":\"" BUCKET "\",\"Key\":\"" OBJECT_KEY "\"}", &err);
   if (rc) {
     fail("get_object (JSON)", rc, &err);
     return rc;
@@ -360,14 +360,16 @@ typedef struct bench_case {
 
 #define HEADERS(h) h, sizeof(h) / sizeof(h[0])
 static bench_case cases[] = {
-    {"get_object", do_get_object,
+    {"get_object",
+     do_get_object,
      {200, HEADERS(get_headers), object_data, sizeof(object_data)}},
     {"put_object", do_put_object, {200, HEADERS(put_headers), "", 0}},
-    {"list_objects_v2", do_list_objects_v2,
+    {"list_objects_v2",
+     do_list_objects_v2,
      {200, HEADERS(list_headers), list_body, 0}},
-    {"send_message", do_send_message,
-     {200, HEADERS(sqs_headers), sqs_body, 0}},
-    {"get_object_json", do_get_object_json,
+    {"send_message", do_send_message, {200, HEADERS(sqs_headers), sqs_body, 0}},
+    {"get_object_json",
+     do_get_object_json,
      {200, HEADERS(get_headers), object_data, sizeof(object_data)}},
 };
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -418,8 +420,9 @@ static const char *env_none(const char *name, void *ud) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: bench_request [--case NAME|1..%zu] [-n CALLS] "
-                  "[--runs R] [--show]\ncases:",
+  fprintf(stderr,
+          "usage: bench_request [--case NAME|1..%zu] [-n CALLS] "
+          "[--runs R] [--show]\ncases:",
           N_CASES);
   for (size_t i = 0; i < N_CASES; i++)
     fprintf(stderr, " %s", cases[i].name);

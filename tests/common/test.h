@@ -22,55 +22,54 @@ extern int test_passed;
 extern int test_failed;
 extern int test_skipped;
 
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__,     \
-              #cond);                                                      \
-      test_current_failed = 1;                                             \
-    }                                                                      \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      test_current_failed = 1;                                                 \
+    }                                                                          \
   } while (0)
 
-#define CHECK_INT(a, b)                                                    \
-  do {                                                                     \
-    long long va_ = (long long)(a), vb_ = (long long)(b);                  \
-    if (va_ != vb_) {                                                      \
-      fprintf(stderr, "%s:%d: CHECK_INT failed: %s == %lld, %s == %lld\n", \
-              __FILE__, __LINE__, #a, va_, #b, vb_);                       \
-      test_current_failed = 1;                                             \
-    }                                                                      \
+#define CHECK_INT(a, b)                                                        \
+  do {                                                                         \
+    long long va_ = (long long)(a), vb_ = (long long)(b);                      \
+    if (va_ != vb_) {                                                          \
+      fprintf(stderr, "%s:%d: CHECK_INT failed: %s == %lld, %s == %lld\n",     \
+              __FILE__, __LINE__, #a, va_, #b, vb_);                           \
+      test_current_failed = 1;                                                 \
+    }                                                                          \
   } while (0)
 
-#define CHECK_STR(a, b)                                                    \
-  do {                                                                     \
-    const char *sa_ = (a), *sb_ = (b);                                     \
-    if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0) {                           \
+#define CHECK_STR(a, b)                                                        \
+  do {                                                                         \
+    const char *sa_ = (a), *sb_ = (b);                                         \
+    if (!sa_ || !sb_ || strcmp(sa_, sb_) != 0) {                               \
       fprintf(stderr, "%s:%d: CHECK_STR failed: %s == \"%s\", %s == \"%s\"\n", \
-              __FILE__, __LINE__, #a, sa_ ? sa_ : "(null)", #b,            \
-              sb_ ? sb_ : "(null)");                                       \
-      test_current_failed = 1;                                             \
-    }                                                                      \
+              __FILE__, __LINE__, #a, sa_ ? sa_ : "(null)", #b,                \
+              sb_ ? sb_ : "(null)");                                           \
+      test_current_failed = 1;                                                 \
+    }                                                                          \
   } while (0)
 
-#define RUN(fn)                                                            \
-  do {                                                                     \
-    test_current_failed = 0;                                               \
-    fn();                                                                  \
-    if (test_current_failed) {                                             \
-      test_failed++;                                                       \
-      printf("FAIL %s\n", #fn);                                            \
-    } else {                                                               \
-      test_passed++;                                                       \
-      printf("ok   %s\n", #fn);                                            \
-    }                                                                      \
-    fflush(stdout);                                                        \
+#define RUN(fn)                                                                \
+  do {                                                                         \
+    test_current_failed = 0;                                                   \
+    fn();                                                                      \
+    if (test_current_failed) {                                                 \
+      test_failed++;                                                           \
+      printf("FAIL %s\n", #fn);                                                \
+    } else {                                                                   \
+      test_passed++;                                                           \
+      printf("ok   %s\n", #fn);                                                \
+    }                                                                          \
+    fflush(stdout);                                                            \
   } while (0)
 
 /* Record a skipped test with its reason (printed). */
-#define SKIP(name, reason)                                                 \
-  do {                                                                     \
-    test_skipped++;                                                        \
-    printf("skip %s: %s\n", name, reason);                                 \
+#define SKIP(name, reason)                                                     \
+  do {                                                                         \
+    test_skipped++;                                                            \
+    printf("skip %s: %s\n", name, reason);                                     \
   } while (0)
 
 /* Prints the closing line and returns the exit status: 1 if anything

@@ -58,8 +58,12 @@ void test_alloc_install(void) {
   awsc_set_allocator(&a);
 }
 
-uint64_t test_alloc_count(void) { return atomic_load(&allocs); }
-uint64_t test_free_count(void) { return atomic_load(&frees); }
+uint64_t test_alloc_count(void) {
+  return atomic_load(&allocs);
+}
+uint64_t test_free_count(void) {
+  return atomic_load(&frees);
+}
 int64_t test_alloc_live(void) {
   return (int64_t)(atomic_load(&allocs) - atomic_load(&frees));
 }
@@ -71,4 +75,6 @@ void test_alloc_fail_at(uint64_t n) {
   atomic_store(&fired, 0);
   atomic_store(&fail_countdown, n);
 }
-int test_alloc_failure_fired(void) { return atomic_load(&fired); }
+int test_alloc_failure_fired(void) {
+  return atomic_load(&fired);
+}

@@ -358,8 +358,7 @@ static void test_errors(void) {
   pin.message = "x";
   awsc_sns_PublishResponse *pout = NULL;
   err = (awsc_error)AWSC_ERROR_INIT;
-  expect_error(awsc_sns_publish(&pout, sns, &pin, &err), &err, "NotFound",
-               404);
+  expect_error(awsc_sns_publish(&pout, sns, &pin, &err), &err, "NotFound", 404);
 
   awsc_sns_CreateTopicInput cin = {0};
   cin.name = "bad name!";

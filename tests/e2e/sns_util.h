@@ -50,9 +50,8 @@ static inline awsc_session *e2e_session_ex(const char *ak, const char *sk,
 
 /* A client of `service` at `endpoint` on such a session (the client holds
  * the session). NULL + message on failure. */
-static inline awsc_client *e2e_client_ex(const char *service,
-                                         const char *endpoint,
-                                         awsc_session *s) {
+static inline awsc_client *
+e2e_client_ex(const char *service, const char *endpoint, awsc_session *s) {
   if (!s)
     return NULL;
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;

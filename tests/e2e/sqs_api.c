@@ -258,8 +258,8 @@ static void test_messages(void) {
 /* A long poll on an empty queue lasts WaitTimeSeconds; the session's read
  * timeout (2 s) is shorter, and the library lengthens it for this call. */
 static void test_long_poll_short_timeout(void) {
-  awsc_client *c = e2e_client_ex("sqs", endpoint,
-                                 e2e_session_ex(NULL, NULL, NULL, 2000));
+  awsc_client *c =
+      e2e_client_ex("sqs", endpoint, e2e_session_ex(NULL, NULL, NULL, 2000));
   char *url = create_queue(c, "poll", NULL);
   awsc_sqs_ReceiveMessageRequest rm = {0};
   rm.queue_url = url;

@@ -26,8 +26,8 @@ static char dir[128];
 /* Temporary credentials of role_arn for test user 1 (or NULL). */
 static awsc_sts_AssumeRoleResponse *assume(const char *arn, const char *sk,
                                            int duration, awsc_error *err) {
-  awsc_client *sts = e2e_client_ex("sts", sts_ep,
-                                   e2e_session_ex(E2E_AK1, sk, NULL, 0));
+  awsc_client *sts =
+      e2e_client_ex("sts", sts_ep, e2e_session_ex(E2E_AK1, sk, NULL, 0));
   awsc_sts_AssumeRoleRequest in = {0};
   in.role_arn = arn;
   in.role_session_name = "awsc-e2e";
@@ -78,12 +78,13 @@ static void test_temporary_credentials_sign_s3(void) {
   if (!out || !out->credentials)
     return;
   const awsc_sts_Credentials *c = out->credentials;
-  awsc_client *s3 = s3_with(sts_ep, c->access_key_id, c->secret_access_key,
-                            c->session_token);
+  awsc_client *s3 =
+      s3_with(sts_ep, c->access_key_id, c->secret_access_key, c->session_token);
   awsc_s3_ListBucketsOutput *lb = NULL;
   CHECK_INT(awsc_s3_list_buckets(&lb, s3, NULL, &err), 0);
   if (lb)
-    CHECK(lb->owner && lb->owner->id && strcmp(lb->owner->id, "testuser1") == 0);
+    CHECK(lb->owner && lb->owner->id &&
+          strcmp(lb->owner->id, "testuser1") == 0);
   awsc_mem_free(lb);
 
   /* write and read with the role's keys */
@@ -106,8 +107,8 @@ static void test_temporary_credentials_sign_s3(void) {
   awsc_mem_free(got);
 
   /* the session token is what makes the keys valid */
-  awsc_client *no_token = s3_with(sts_ep, c->access_key_id,
-                                  c->secret_access_key, NULL);
+  awsc_client *no_token =
+      s3_with(sts_ep, c->access_key_id, c->secret_access_key, NULL);
   err = (awsc_error)AWSC_ERROR_INIT;
   CHECK_INT(awsc_s3_list_buckets(&lb, no_token, NULL, &err), AWSC_ESERVICE);
   CHECK_INT(err.http_status, 403);
@@ -117,13 +118,12 @@ static void test_temporary_credentials_sign_s3(void) {
    * session tokens, which is why these checks use the STS gateway (the
    * same cluster: the bucket is there too). */
   if (s3_ep) {
-    awsc_client *plain = s3_with(s3_ep, c->access_key_id,
-                                 c->secret_access_key, c->session_token);
+    awsc_client *plain = s3_with(s3_ep, c->access_key_id, c->secret_access_key,
+                                 c->session_token);
     err = (awsc_error)AWSC_ERROR_INIT;
     int rc = awsc_s3_list_buckets(&lb, plain, NULL, &err);
     printf("note: the plain S3 port %s temporary credentials (%s)\n",
-           rc == 0 ? "accepts" : "refuses",
-           rc == 0 ? "200" : err.service_code);
+           rc == 0 ? "accepts" : "refuses", rc == 0 ? "200" : err.service_code);
     awsc_mem_free(lb);
     awsc_client_free(plain);
   }
@@ -207,8 +207,8 @@ static void test_profile_drives_s3(void) {
     CHECK_STR(awsc_credentials_source(c), "assume-role");
     CHECK(awsc_credentials_session_token(c) != NULL);
     CHECK(strcmp(awsc_credentials_access_key_id(c), E2E_AK1) != 0);
-    int64_t left = awsc_credentials_expiration_ms(c) -
-                   (int64_t)time(NULL) * 1000;
+    int64_t left =
+        awsc_credentials_expiration_ms(c) - (int64_t)time(NULL) * 1000;
     CHECK(left > 3000 * 1000 && left <= 3660 * 1000);
   } else {
     fprintf(stderr, "  %s\n", err.message);

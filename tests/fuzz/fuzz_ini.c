@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   awsc_error err = AWSC_ERROR_INIT;
   int rc = awsc_ini_parse(&ini, (const char *)data, size, "fuzz.ini", &err);
   if (rc != 0) {
-    if (ini || (rc == AWSC_ECONFIG &&
-                strncmp(err.message, "fuzz.ini:", 9) != 0))
+    if (ini ||
+        (rc == AWSC_ECONFIG && strncmp(err.message, "fuzz.ini:", 9) != 0))
       abort();
     return 0;
   }

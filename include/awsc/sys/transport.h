@@ -20,15 +20,15 @@ extern "C" {
 #endif
 
 typedef struct awsc_http_request {
-  const char *method;            /* "GET", "PUT", ... */
-  const char *url;               /* absolute, already percent-encoded */
+  const char *method;              /* "GET", "PUT", ... */
+  const char *url;                 /* absolute, already percent-encoded */
   const awsc_http_header *headers; /* sent as given, in order */
   size_t header_count;
   awsc_body_source body;
   awsc_body_sink sink;
-  long connect_timeout_ms;       /* 0 = transport default */
-  long read_timeout_ms;          /* 0 = transport default; max silence */
-  awsc_progress_fn progress;     /* optional */
+  long connect_timeout_ms;   /* 0 = transport default */
+  long read_timeout_ms;      /* 0 = transport default; max silence */
+  awsc_progress_fn progress; /* optional */
   void *progress_user_data;
 } awsc_http_request;
 
@@ -38,13 +38,13 @@ typedef struct awsc_http_request {
  * once each, in arrival order.
  */
 typedef struct awsc_http_response {
-  int status;                    /* HTTP status, 0 if none arrived */
-  awsc_http_header *headers;     /* owned by the response */
+  int status;                /* HTTP status, 0 if none arrived */
+  awsc_http_header *headers; /* owned by the response */
   size_t header_count;
-  char *body;                    /* MEMORY sink or non-2xx; NUL-terminated */
+  char *body; /* MEMORY sink or non-2xx; NUL-terminated */
   size_t body_len;
-  uint64_t bytes_received;       /* body bytes, whatever the sink */
-  void *internal_;               /* storage owned by the transport */
+  uint64_t bytes_received; /* body bytes, whatever the sink */
+  void *internal_;         /* storage owned by the transport */
 } awsc_http_response;
 
 /* Release everything a response holds and zero it. Safe on a zeroed one. */
@@ -81,21 +81,20 @@ struct awsc_transport {
  * success (and is always safe). */
 AWSC_API int awsc_transport_send(awsc_transport *transport,
                                  const awsc_http_request *request,
-                                 awsc_http_response *response,
-                                 awsc_error *err);
+                                 awsc_http_response *response, awsc_error *err);
 /* Destroy a transport (NULL is a no-op). */
 AWSC_API void awsc_transport_free(awsc_transport *transport);
 
 /* Options of the libcurl transport. Zero / NULL means default. */
 typedef struct awsc_curl_options {
-  int version;                /* AWSC_CURL_OPTIONS_VERSION */
-  long connect_timeout_ms;    /* default 60000 (botocore) */
-  long read_timeout_ms;       /* default 60000 (botocore) */
-  awsc_toggle verify_ssl;     /* DEFAULT = verify */
-  const char *ca_bundle;      /* PEM file; NULL = system store */
-  const char *proxy;          /* e.g. "http://proxy:3128"; NULL = env */
-  const char *no_proxy;       /* comma list; NULL = env */
-  int max_connections;        /* pool size; default 10 (botocore) */
+  int version;             /* AWSC_CURL_OPTIONS_VERSION */
+  long connect_timeout_ms; /* default 60000 (botocore) */
+  long read_timeout_ms;    /* default 60000 (botocore) */
+  awsc_toggle verify_ssl;  /* DEFAULT = verify */
+  const char *ca_bundle;   /* PEM file; NULL = system store */
+  const char *proxy;       /* e.g. "http://proxy:3128"; NULL = env */
+  const char *no_proxy;    /* comma list; NULL = env */
+  int max_connections;     /* pool size; default 10 (botocore) */
   /* Bodies of at least this many bytes are sent with
    * "Expect: 100-continue"; default 1 MiB, -1 = never. */
   int64_t expect_continue_threshold;
@@ -106,8 +105,10 @@ typedef struct awsc_curl_options {
 
 #define AWSC_CURL_OPTIONS_VERSION 1
 #define AWSC_CURL_OPTIONS_INIT                                                 \
-  {AWSC_CURL_OPTIONS_VERSION, 0, 0, AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, 0, 0, \
-   NULL}
+  {                                                                            \
+    AWSC_CURL_OPTIONS_VERSION, 0, 0, AWSC_TOGGLE_DEFAULT, NULL, NULL, NULL, 0, \
+        0, NULL                                                                \
+  }
 
 /* Create the libcurl transport. *out is the caller's; free it with
  * awsc_transport_free. Returns 0, AWSC_ENOMEM or AWSC_EINVAL. */
@@ -117,8 +118,8 @@ AWSC_API int awsc_transport_curl_new(awsc_transport **out,
 
 /* Counters of the libcurl transport, for tests and diagnostics. */
 typedef struct awsc_transport_stats {
-  uint64_t requests;            /* exchanges completed */
-  uint64_t connections_opened;  /* new TCP connections made */
+  uint64_t requests;           /* exchanges completed */
+  uint64_t connections_opened; /* new TCP connections made */
 } awsc_transport_stats;
 
 /* Fill *stats for a transport made by awsc_transport_curl_new; returns
@@ -134,8 +135,7 @@ AWSC_API int awsc_transport_curl_stats(awsc_transport_stats *stats,
 /* Append a header; the name is stored lower-cased and the value trimmed.
  * Returns 0, AWSC_EINVAL (NULL argument) or AWSC_ENOMEM. */
 AWSC_API int awsc_http_response_add_header(awsc_http_response *resp,
-                                           const char *name,
-                                           const char *value);
+                                           const char *name, const char *value);
 /* Append bytes to resp->body (kept NUL-terminated; body_len grows; NULL
  * data is allowed when len is 0). Does not touch bytes_received.
  * Returns 0, AWSC_EINVAL or AWSC_ENOMEM. */

@@ -649,8 +649,9 @@ static outcome run_input(const ctx *x, const awsc_jnode *tc,
       strstr(err.message, "Invalid bucket name \"")) {
     /* botocore's validate_bucket_name refuses the name before endpoint
      * resolution, as awsc does; botocore's own runner skips these */
-    awsc_buf_printf(why, "bucket name refused before endpoint resolution "
-                         "(botocore too): %s",
+    awsc_buf_printf(why,
+                    "bucket name refused before endpoint resolution "
+                    "(botocore too): %s",
                     err.message);
     result = SKIP;
     goto done;

@@ -89,8 +89,6 @@ void free_list(char **l, size_t n) {
 
 /* ---- raw HTTP request files ---- */
 
-
-
 char *dupn(const char *s, size_t n) {
   char *p = malloc(n + 1);
   memcpy(p, s, n);
@@ -179,7 +177,6 @@ const char *find_header(const http_req *r, const char *name) {
 
 /* ---- query strings ---- */
 
-
 char *decode(const char *s, size_t n) {
   awsc_buf b = AWSC_BUF_INIT;
   if (awsc_uri_decode(&b, s, n, false) != 0 || !b.p) {
@@ -257,4 +254,3 @@ char *read_in(const char *dir, const char *name) {
   free(p);
   return t;
 }
-

@@ -139,8 +139,7 @@ static bool same_request(const char *want_text, const char *got_text,
     free(gv);
     if (!same) {
       snprintf(fail_msg, sizeof(fail_msg),
-               "signed request: header #%zu (%s) differs", i + 1,
-               w.h[i].name);
+               "signed request: header #%zu (%s) differs", i + 1, w.h[i].name);
       goto out;
     }
   }
@@ -381,8 +380,8 @@ static void run_crt(const char *root, tally *th, tally *tq) {
     char *rtext = read_file(rpath, &rlen);
     free(rpath);
     char ebuf[256];
-    yajl_val ctx = ctx_text ? yajl_tree_parse(ctx_text, ebuf, sizeof(ebuf))
-                            : NULL;
+    yajl_val ctx =
+        ctx_text ? yajl_tree_parse(ctx_text, ebuf, sizeof(ebuf)) : NULL;
     http_req r;
     bool parsed = rtext && parse_request(rtext, rlen, &r);
     char name[512];
@@ -430,8 +429,8 @@ static void run_crt(const char *root, tally *th, tally *tq) {
 
 /* ---- botocore ---- */
 
-static void run_boto_case(tally *t, const char *rel,
-                          const char *dir, const char *base) {
+static void run_boto_case(tally *t, const char *rel, const char *dir,
+                          const char *base) {
   char name[512];
   snprintf(name, sizeof(name), "botocore/%s", rel);
   char f[512];
@@ -504,8 +503,7 @@ static void run_boto_case(tally *t, const char *rel,
       snprintf(fail_msg, sizeof(fail_msg), "Authorization value differs");
     } else {
       char *got = signed_request_headers(&r, &res);
-      ok = same_request(sreq, got, false,
-                        sreq_defect ? "Authorization" : NULL);
+      ok = same_request(sreq, got, false, sreq_defect ? "Authorization" : NULL);
       free(got);
       if (ok && sreq_defect)
         printf("note %s: the .sreq Authorization contradicts the .authz "

@@ -22,8 +22,8 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
     o += (size_t)snprintf(s->headers + o, sizeof(s->headers) - o, "%s: %s\n",
                           req->headers[i].name, req->headers[i].value);
   if (req->body.kind == AWSC_BODY_MEMORY) {
-    s->body_len = req->body.len < sizeof(s->body) ? req->body.len
-                                                  : sizeof(s->body) - 1;
+    s->body_len =
+        req->body.len < sizeof(s->body) ? req->body.len : sizeof(s->body) - 1;
     memcpy(s->body, req->body.data, s->body_len);
     s->body_total = req->body.len;
   } else if (req->body.kind == AWSC_BODY_CALLBACK) {
@@ -92,7 +92,9 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
   return 0;
 }
 
-static void fake_destroy(awsc_transport *t) { (void)t; }
+static void fake_destroy(awsc_transport *t) {
+  (void)t;
+}
 
 static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
 

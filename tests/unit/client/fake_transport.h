@@ -17,10 +17,10 @@ typedef struct fake_reply {
 typedef struct fake_sent {
   char method[16];
   char url[1024];
-  char headers[4096]; /* "name: value\n" lines as sent */
-  char body[262144];   /* MEMORY bodies, and CALLBACK bodies as read */
-  size_t body_len;     /* bytes kept in body */
-  uint64_t body_total; /* bytes the body had (CALLBACK: all read) */
+  char headers[4096];     /* "name: value\n" lines as sent */
+  char body[262144];      /* MEMORY bodies, and CALLBACK bodies as read */
+  size_t body_len;        /* bytes kept in body */
+  uint64_t body_total;    /* bytes the body had (CALLBACK: all read) */
   int64_t content_length; /* CALLBACK: the source's declared length */
 } fake_sent;
 

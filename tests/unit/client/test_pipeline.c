@@ -16,7 +16,9 @@
 
 static fake_transport ft;
 
-static void no_sleep(long ms) { (void)ms; }
+static void no_sleep(long ms) {
+  (void)ms;
+}
 
 static const char *env_none(const char *name, void *ud) {
   (void)name;
@@ -96,7 +98,8 @@ static void test_typed_output_and_metadata(void) {
   }
   awsc_mem_free(out);
   CHECK(strncmp(ft.sent[0].url, "https://s3.amazonaws.com/", 25) == 0 ||
-        strncmp(ft.sent[0].url, "https://s3.us-east-1.amazonaws.com/", 35) == 0);
+        strncmp(ft.sent[0].url, "https://s3.us-east-1.amazonaws.com/", 35) ==
+            0);
   CHECK(fake_sent_header(&ft, 0, "Authorization") != NULL);
   CHECK(fake_sent_header(&ft, 0, "x-amz-content-sha256") != NULL);
   done(c, s);
@@ -129,8 +132,7 @@ static void test_retries_exhausted_service_error(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_STANDARD, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(&json, c, "ListBuckets", NULL, &err),
-            AWSC_ESERVICE);
+  CHECK_INT(awsc_call_json(&json, c, "ListBuckets", NULL, &err), AWSC_ESERVICE);
   CHECK_INT(ft.n_sent, 3); /* standard mode: 3 attempts */
   CHECK_INT(err.kind, AWSC_ERROR_SERVICE);
   CHECK_STR(err.service_code, "InternalError");
@@ -148,9 +150,9 @@ static void test_not_retried_4xx(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(&json, c, "list_objects_v2", "{\"Bucket\":\"nb\"}",
-                           &err),
-            AWSC_ESERVICE);
+  CHECK_INT(
+      awsc_call_json(&json, c, "list_objects_v2", "{\"Bucket\":\"nb\"}", &err),
+      AWSC_ESERVICE);
   CHECK_INT(ft.n_sent, 1);
   CHECK_STR(err.service_code, "NoSuchBucket");
   done(c, s);
@@ -162,12 +164,12 @@ static void test_validation_sends_nothing(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(&json, c, "ListObjectsV2", "{\"Prefix\":\"p\"}",
-                           &err),
-            AWSC_EVALIDATION);
+  CHECK_INT(
+      awsc_call_json(&json, c, "ListObjectsV2", "{\"Prefix\":\"p\"}", &err),
+      AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Bucket") != NULL);
-  CHECK_INT(awsc_call_json(&json, c,
-                           "ListObjectsV2", "{\"Bucket\":\"b\",\"Bogus\":1}", &err),
+  CHECK_INT(awsc_call_json(&json, c, "ListObjectsV2",
+                           "{\"Bucket\":\"b\",\"Bogus\":1}", &err),
             AWSC_EVALIDATION);
   CHECK(strstr(err.message, "Bogus") != NULL);
   awsc_s3_GetObjectRequest gi = {0};
@@ -205,10 +207,10 @@ static void test_delete_objects_content_md5(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(&json, c,
-                           "delete_objects",
+  CHECK_INT(awsc_call_json(&json, c, "delete_objects",
                            "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":"
-                           "[{\"Key\":\"a\"}]}}", &err),
+                           "[{\"Key\":\"a\"}]}}",
+                           &err),
             0);
   const char *md5 = fake_sent_header(&ft, 0, "Content-MD5");
   CHECK(md5 != NULL);
@@ -274,10 +276,11 @@ static void test_sns_query_and_error(void) {
                  "east-1:1:t</TopicArn></CreateTopicResult><ResponseMetadata>"
                  "<RequestId>Q1</RequestId></ResponseMetadata>"
                  "</CreateTopicResponse>");
-  fake_reply_add(&ft, 404, NULL,
-                 "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code>"
-                 "<Message>Topic does not exist</Message></Error><RequestId>Q2"
-                 "</RequestId></ErrorResponse>");
+  fake_reply_add(
+      &ft, 404, NULL,
+      "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code>"
+      "<Message>Topic does not exist</Message></Error><RequestId>Q2"
+      "</RequestId></ErrorResponse>");
   awsc_session *s;
   awsc_client *c = make("sns", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   awsc_sns_CreateTopicInput in = {0};
@@ -285,7 +288,8 @@ static void test_sns_query_and_error(void) {
   awsc_sns_CreateTopicResponse *out = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_sns_create_topic(&out, c, &in, &err), 0);
-  CHECK(out && out->topic_arn && strcmp(out->topic_arn, "arn:aws:sns:us-east-1:1:t") == 0);
+  CHECK(out && out->topic_arn &&
+        strcmp(out->topic_arn, "arn:aws:sns:us-east-1:1:t") == 0);
   CHECK(out && strcmp(awsc_output_metadata(out)->request_id, "Q1") == 0);
   awsc_mem_free(out);
   CHECK(strstr(ft.sent[0].body, "Action=CreateTopic") != NULL);
@@ -308,18 +312,18 @@ static void test_presign(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *url = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_generate_presigned_url(&url, c,
-                                        "get_object",
-                                        "{\"Bucket\":\"b\",\"Key\":\"a b\"}", 600, &err),
+  CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"a b\"}",
+                                        600, &err),
             0);
   CHECK(url && strstr(url, "X-Amz-Expires=600") != NULL);
   CHECK(url && strstr(url, "/a%20b?") != NULL);
   CHECK(url && strstr(url, "X-Amz-Signature=") != NULL);
   awsc_mem_free(url);
   url = NULL;
-  CHECK_INT(awsc_generate_presigned_url(&url, c,
-                                        "get_object",
-                                        "{\"Bucket\":\"b\",\"Key\":\"k\"}", 604801, &err),
+  CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"k\"}",
+                                        604801, &err),
             AWSC_EVALIDATION);
   CHECK(url == NULL);
   CHECK_INT(ft.n_sent, 0);
@@ -368,7 +372,8 @@ static void test_object_url(void) {
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_s3_object_url(&u, c, "my-bucket", "dir/a b+c.html", 0, &err),
             0);
-  CHECK_STR(u, "https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc.html");
+  CHECK_STR(u,
+            "https://my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b%2Bc.html");
   awsc_mem_free(u);
   CHECK_INT(awsc_s3_object_url(&u, c, "my-bucket", "k", 1, &err), 0);
   CHECK_STR(u, "https://s3.eu-west-1.amazonaws.com/my-bucket/k");
@@ -378,13 +383,13 @@ static void test_object_url(void) {
   done(c, s);
 }
 
-
 static void test_head_404_names_modeled_error(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 404, "x-amz-request-id: H1\n", NULL);
   fake_reply_add(&ft, 404, "x-amz-request-id: H2\n", NULL);
-  fake_reply_add(&ft, 404, NULL,
-                 "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>");
+  fake_reply_add(
+      &ft, 404, NULL,
+      "<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>");
   awsc_session *s;
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
@@ -449,16 +454,16 @@ static void test_endpoint_rules(void) {
   const char *kb = "{\"Bucket\":\"my-bucket\",\"Key\":\"a b/c\"}";
   /* AWS: virtual-hosted; us-east-1 uses the global endpoint (botocore's
    * legacy default), other regions their own */
-  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
-              scope, sizeof(scope));
+  s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb,
+              url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.amazonaws.com/a%20b/c");
   CHECK(strstr(scope, "/us-east-1/s3/aws4_request") != NULL);
-  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
-              scope, sizeof(scope));
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb,
+              url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c");
   CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
-  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_PATH, "get_object", kb, url, sizeof(url),
-              scope, sizeof(scope));
+  s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_PATH, "get_object", kb, url,
+              sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my-bucket/a%20b/c");
   /* a bucket name with dots goes path-style over TLS */
   s3_call_url("eu-west-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "list_objects_v2",
@@ -467,8 +472,8 @@ static void test_endpoint_rules(void) {
   CHECK_STR(url, "https://s3.eu-west-1.amazonaws.com/my.bucket?"
                  "encoding-type=url&list-type=2");
   /* China partition */
-  s3_call_url("cn-north-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb, url, sizeof(url),
-              scope, sizeof(scope));
+  s3_call_url("cn-north-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb,
+              url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "https://my-bucket.s3.cn-north-1.amazonaws.com.cn/a%20b/c");
   /* access point ARN: its own host and region */
   s3_call_url("us-east-1", NULL, AWSC_S3_ADDRESSING_DEFAULT, "get_object",
@@ -479,25 +484,26 @@ static void test_endpoint_rules(void) {
                  "amazonaws.com/k");
   CHECK(strstr(scope, "/us-west-2/s3/aws4_request") != NULL);
   /* custom endpoint: path-style unless virtual is asked for */
-  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_DEFAULT, "get_object", kb,
-              url, sizeof(url), scope, sizeof(scope));
+  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_DEFAULT,
+              "get_object", kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://localhost:7480/my-bucket/a%20b/c");
-  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_VIRTUAL, "get_object",
-              kb, url, sizeof(url), scope, sizeof(scope));
+  s3_call_url("us-east-1", "http://localhost:7480", AWSC_S3_ADDRESSING_VIRTUAL,
+              "get_object", kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://my-bucket.localhost:7480/a%20b/c");
-  s3_call_url("us-east-1", "http://localhost:7480/base/", AWSC_S3_ADDRESSING_VIRTUAL,
-              "list_objects_v2", "{\"Bucket\":\"my-bucket\"}", url,
-              sizeof(url), scope, sizeof(scope));
+  s3_call_url("us-east-1", "http://localhost:7480/base/",
+              AWSC_S3_ADDRESSING_VIRTUAL, "list_objects_v2",
+              "{\"Bucket\":\"my-bucket\"}", url, sizeof(url), scope,
+              sizeof(scope));
   CHECK_STR(url, "http://my-bucket.localhost:7480/base/?encoding-type=url&"
                  "list-type=2");
   /* an IP address can not carry the bucket: path-style */
-  s3_call_url("eu-west-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_VIRTUAL, "get_object",
-              kb, url, sizeof(url), scope, sizeof(scope));
+  s3_call_url("eu-west-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_VIRTUAL,
+              "get_object", kb, url, sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://127.0.0.1:7480/my-bucket/a%20b/c");
   CHECK(strstr(scope, "/eu-west-1/s3/aws4_request") != NULL);
   /* keys that need care */
-  s3_call_url("us-east-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_DEFAULT, "get_object",
-              "{\"Bucket\":\"b1\",\"Key\":\"//x/../y+%\"}", url,
+  s3_call_url("us-east-1", "http://127.0.0.1:7480", AWSC_S3_ADDRESSING_DEFAULT,
+              "get_object", "{\"Bucket\":\"b1\",\"Key\":\"//x/../y+%\"}", url,
               sizeof(url), scope, sizeof(scope));
   CHECK_STR(url, "http://127.0.0.1:7480/b1///x/../y%2B%25");
   /* the rules' errors come back before anything is sent */
@@ -571,17 +577,14 @@ static void test_streaming_trailer_checksum(void) {
   static unsigned char data[100000];
   for (size_t i = 0; i < sizeof(data); i++)
     data[i] = (unsigned char)(i * 7 + (i >> 9));
-  CHECK_INT(trailer_put("https://127.0.0.1:9443", 0, NULL, data,
-                        sizeof(data)),
+  CHECK_INT(trailer_put("https://127.0.0.1:9443", 0, NULL, data, sizeof(data)),
             1);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
   CHECK_STR(fake_sent_header(&ft, 0, "Content-Encoding"), "aws-chunked");
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-trailer"), "x-amz-checksum-crc32");
-  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-decoded-content-length"),
-            "100000");
-  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-sdk-checksum-algorithm"),
-            "CRC32");
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-decoded-content-length"), "100000");
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-sdk-checksum-algorithm"), "CRC32");
   CHECK(fake_sent_header(&ft, 0, "Content-Length") == NULL);
   CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-crc32") == NULL);
   const fake_sent *fs = &ft.sent[0];
@@ -605,16 +608,15 @@ static void test_streaming_trailer_checksum(void) {
   char b64[16];
   awsc_base64_encode(be, 4, b64);
   char trailer[96];
-  snprintf(trailer, sizeof(trailer),
-           "\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n", b64);
+  snprintf(trailer, sizeof(trailer), "\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n",
+           b64);
   CHECK_INT((long long)(fs->body_len - (size_t)(p - fs->body)),
             (long long)strlen(trailer));
   CHECK(memcmp(p, trailer, strlen(trailer)) == 0);
 
   /* the caller's algorithm */
   CHECK_INT(trailer_put("https://127.0.0.1:9443", 0, "SHA256", data, 5000), 1);
-  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-trailer"),
-            "x-amz-checksum-sha256");
+  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-trailer"), "x-amz-checksum-sha256");
   /* trailers off (RGW): unsigned, no checksum, the plain body */
   CHECK_INT(trailer_put("https://127.0.0.1:9443", -1, NULL, data, 5000), 1);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
@@ -634,7 +636,8 @@ static void test_copy_source_encoding(void) {
     const char *params;
     const char *header;
   } cases[] = {
-      {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":\"src/a b+c?versionId=v1\"}",
+      {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":\"src/a "
+       "b+c?versionId=v1\"}",
        "src/a%20b%2Bc?versionId=v1"},
       {"{\"Bucket\":\"dst\",\"Key\":\"k\",\"CopySource\":{\"Bucket\":\"src\","
        "\"Key\":\"dir/\u00e4 b%+?x\",\"VersionId\":\"v 2\"}}",
@@ -664,10 +667,10 @@ static void test_copy_source_encoding(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(&json, c,
-                           "copy_object",
+  CHECK_INT(awsc_call_json(&json, c, "copy_object",
                            "{\"Bucket\":\"d\",\"Key\":\"k\",\"CopySource\":"
-                           "{\"Bucket\":\"s\",\"Key\":\"k\",\"Bogus\":1}}", &err),
+                           "{\"Bucket\":\"s\",\"Key\":\"k\",\"Bogus\":1}}",
+                           &err),
             AWSC_EVALIDATION);
   CHECK_INT(ft.n_sent, 0);
   done(c, s);
@@ -797,16 +800,16 @@ static void test_response_checksum_validation(void) {
 
 static const char *env_when_required(const char *name, void *ud) {
   (void)ud;
-  return strcmp(name, "AWS_RESPONSE_CHECKSUM_VALIDATION") == 0
-             ? "when_required"
-             : NULL;
+  return strcmp(name, "AWS_RESPONSE_CHECKSUM_VALIDATION") == 0 ? "when_required"
+                                                               : NULL;
 }
 
 static void test_response_checksum_when_required(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
   fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
-  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, env_when_required);
+  awsc_session *s =
+      session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, env_when_required);
   awsc_client *c = client_on(s, "s3", NULL);
   CHECK(c != NULL);
   awsc_error err = AWSC_ERROR_INIT;
@@ -819,10 +822,10 @@ static void test_response_checksum_when_required(void) {
   awsc_mem_free(json);
   json = NULL;
   /* asked by the caller: checked */
-  CHECK_INT(awsc_call_json(&json, c,
-                           "get_object",
+  CHECK_INT(awsc_call_json(&json, c, "get_object",
                            "{\"Bucket\":\"b\",\"Key\":\"k\",\"ChecksumMode\":"
-                           "\"ENABLED\"}", &err),
+                           "\"ENABLED\"}",
+                           &err),
             AWSC_ECHECKSUM);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -865,18 +868,19 @@ static void test_endpoint_cache(void) {
  * (botocore's S3 rule); over plain HTTP it is. */
 static void test_put_object_payload_signing(void) {
   const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"hello\"}";
-  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT, "put_object", kb,
-              (char[512]){0}, 512, (char[128]){0}, 128);
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT,
+              "put_object", kb, (char[512]){0}, 512, (char[128]){0}, 128);
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "UNSIGNED-PAYLOAD");
   CHECK(fake_sent_header(&ft, 0, "x-amz-checksum-crc32") != NULL);
-  s3_call_url("us-east-1", "http://127.0.0.1:9080", AWSC_S3_ADDRESSING_DEFAULT, "put_object", kb,
-              (char[512]){0}, 512, (char[128]){0}, 128);
+  s3_call_url("us-east-1", "http://127.0.0.1:9080", AWSC_S3_ADDRESSING_DEFAULT,
+              "put_object", kb, (char[512]){0}, 512, (char[128]){0}, 128);
   /* SHA-256("hello") */
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-content-sha256"),
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   /* other operations stay signed over TLS (DeleteObjects has Content-MD5) */
-  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT, "delete_objects",
+  s3_call_url("us-east-1", "https://127.0.0.1:9443", AWSC_S3_ADDRESSING_DEFAULT,
+              "delete_objects",
               "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":[{\"Key\":\"k\"}]}}",
               (char[512]){0}, 512, (char[128]){0}, 128);
   const char *h = fake_sent_header(&ft, 0, "x-amz-content-sha256");
@@ -893,28 +897,32 @@ static void test_sse_customer_key(void) {
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_call_json(&json, c,
-                           "head_object",
-                           "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
-                           "\"AES256\",\"SSECustomerKey\":"
-                           "\"0123456789abcdef0123456789abcdef\"}", &err),
-            0);
+  CHECK_INT(
+      awsc_call_json(&json, c, "head_object",
+                     "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
+                     "\"AES256\",\"SSECustomerKey\":"
+                     "\"0123456789abcdef0123456789abcdef\"}",
+                     &err),
+      0);
   awsc_mem_free(json);
-  CHECK_STR(fake_sent_header(&ft, 0, "x-amz-server-side-encryption-customer-key"),
-            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+  CHECK_STR(
+      fake_sent_header(&ft, 0, "x-amz-server-side-encryption-customer-key"),
+      "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
   /* MD5("0123456789abcdef0123456789abcdef") */
-  CHECK_STR(fake_sent_header(&ft, 0,
-                             "x-amz-server-side-encryption-customer-key-MD5"),
-            "hRasmdxgYDKV3nvbahU1MA==");
-  CHECK_INT(awsc_call_json(&json, c,
-                           "head_object",
-                           "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
-                           "\"AES256\",\"SSECustomerKey\":\"ZW5jb2RlZA==\","
-                           "\"SSECustomerKeyMD5\":\"bWQ1\"}", &err),
-            0);
+  CHECK_STR(
+      fake_sent_header(&ft, 0, "x-amz-server-side-encryption-customer-key-MD5"),
+      "hRasmdxgYDKV3nvbahU1MA==");
+  CHECK_INT(
+      awsc_call_json(&json, c, "head_object",
+                     "{\"Bucket\":\"b\",\"Key\":\"k\",\"SSECustomerAlgorithm\":"
+                     "\"AES256\",\"SSECustomerKey\":\"ZW5jb2RlZA==\","
+                     "\"SSECustomerKeyMD5\":\"bWQ1\"}",
+                     &err),
+      0);
   awsc_mem_free(json);
-  CHECK_STR(fake_sent_header(&ft, 1, "x-amz-server-side-encryption-customer-key"),
-            "ZW5jb2RlZA==");
+  CHECK_STR(
+      fake_sent_header(&ft, 1, "x-amz-server-side-encryption-customer-key"),
+      "ZW5jb2RlZA==");
   done(c, s);
 }
 
@@ -936,8 +944,8 @@ static void test_runtime_model_rules(void) {
   if (c) {
     CHECK_STR(awsc_client_endpoint(c), "https://s3.eu-west-1.amazonaws.com");
     char *json = NULL;
-    awsc_call_json(&json, c, "get_object",
-                   "{\"Bucket\":\"bkt\",\"Key\":\"k\"}", &err);
+    awsc_call_json(&json, c, "get_object", "{\"Bucket\":\"bkt\",\"Key\":\"k\"}",
+                   &err);
     awsc_mem_free(json);
     CHECK_INT(ft.n_sent, 1);
     CHECK_STR(ft.sent[0].url, "https://bkt.s3.eu-west-1.amazonaws.com/k");
@@ -979,9 +987,8 @@ static void test_service_hooks(void) {
   if (c) {
     CHECK(c->svc->hooks == awsc_builtin_hooks("S3"));
     char *json = NULL;
-    CHECK_INT(awsc_call_json(&json, c,
-                             "head_object", "{\"Bucket\":\"b\",\"Key\":\"k\"}",
-                             &err),
+    CHECK_INT(awsc_call_json(&json, c, "head_object",
+                             "{\"Bucket\":\"b\",\"Key\":\"k\"}", &err),
               AWSC_ESERVICE);
     CHECK_STR(err.service_code, "NoSuchKey");
   }

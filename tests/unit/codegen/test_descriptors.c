@@ -13,24 +13,24 @@
 static const char *models_dir;
 static int mismatches;
 
-#define SAME_STR(what, a, b)                                                  \
-  do {                                                                        \
-    const char *a_ = (a), *b_ = (b);                                          \
-    if ((a_ == NULL) != (b_ == NULL) || (a_ && strcmp(a_, b_) != 0)) {        \
-      if (mismatches++ < 20)                                                  \
-        fprintf(stderr, "  %s: %s: generated \"%s\" vs loaded \"%s\"\n",      \
-                ctx, what, a_ ? a_ : "(null)", b_ ? b_ : "(null)");           \
-    }                                                                         \
+#define SAME_STR(what, a, b)                                                   \
+  do {                                                                         \
+    const char *a_ = (a), *b_ = (b);                                           \
+    if ((a_ == NULL) != (b_ == NULL) || (a_ && strcmp(a_, b_) != 0)) {         \
+      if (mismatches++ < 20)                                                   \
+        fprintf(stderr, "  %s: %s: generated \"%s\" vs loaded \"%s\"\n", ctx,  \
+                what, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                 \
+    }                                                                          \
   } while (0)
 
-#define SAME_INT(what, a, b)                                                  \
-  do {                                                                        \
-    long long a_ = (long long)(a), b_ = (long long)(b);                       \
-    if (a_ != b_) {                                                           \
-      if (mismatches++ < 20)                                                  \
-        fprintf(stderr, "  %s: %s: generated %lld vs loaded %lld\n", ctx,     \
-                what, a_, b_);                                                \
-    }                                                                         \
+#define SAME_INT(what, a, b)                                                   \
+  do {                                                                         \
+    long long a_ = (long long)(a), b_ = (long long)(b);                        \
+    if (a_ != b_) {                                                            \
+      if (mismatches++ < 20)                                                   \
+        fprintf(stderr, "  %s: %s: generated %lld vs loaded %lld\n", ctx,      \
+                what, a_, b_);                                                 \
+    }                                                                          \
   } while (0)
 
 static void cmp_shape(const char *ctx0, const awsc_shape *g,
@@ -63,8 +63,7 @@ static void cmp_shape(const char *ctx0, const awsc_shape *g,
   SAME_STR("shape name", g->name, l->name);
   SAME_INT("type", g->type, l->type);
   SAME_INT("shape flags", g->flags, l->flags);
-  SAME_INT("shape timestamp_format", g->timestamp_format,
-           l->timestamp_format);
+  SAME_INT("shape timestamp_format", g->timestamp_format, l->timestamp_format);
   SAME_STR("shape location_name", g->location_name, l->location_name);
   SAME_STR("shape xml_ns_uri", g->xml_ns_uri, l->xml_ns_uri);
   SAME_INT("payload_index", g->payload_index, l->payload_index);
@@ -127,8 +126,7 @@ static void compare_service(const char *name, const char *model_rel) {
   SAME_INT("aws_query_compatible", g->aws_query_compatible,
            l->aws_query_compatible);
   SAME_INT("operation_count", g->operation_count, l->operation_count);
-  for (uint32_t i = 0; i < g->operation_count && i < l->operation_count;
-       i++) {
+  for (uint32_t i = 0; i < g->operation_count && i < l->operation_count; i++) {
     const awsc_operation *go = &g->operations[i], *lo = &l->operations[i];
     char octx[256];
     snprintf(octx, sizeof(octx), "%s.%s", name, go->name);

@@ -61,9 +61,9 @@ static int op_ini(void *arg) {
   (void)arg;
   awsc_ini *ini = NULL;
   int rc = awsc_ini_parse(&ini, ini_text, sizeof(ini_text) - 1, "t.ini", NULL);
-  if (rc == 0 && strcmp(awsc_ini_get_sub(ini, "default", "s3",
-                                         "addressing_style"),
-                        "path") != 0)
+  if (rc == 0 &&
+      strcmp(awsc_ini_get_sub(ini, "default", "s3", "addressing_style"),
+             "path") != 0)
     rc = -999;
   awsc_ini_free(ini);
   return rc;
@@ -98,10 +98,9 @@ static int op_config(void *arg) {
   awsc_config_source src = source();
   awsc_config *cfg = NULL;
   int rc = awsc_config_load(&cfg, &src, NULL);
-  if (rc == 0 &&
-      strcmp(awsc_config_section_get_sub(cfg, "services", "local", "s3",
-                                         "endpoint_url"),
-             "http://localhost:9000") != 0)
+  if (rc == 0 && strcmp(awsc_config_section_get_sub(cfg, "services", "local",
+                                                    "s3", "endpoint_url"),
+                        "http://localhost:9000") != 0)
     rc = -999;
   awsc_config_free(cfg);
   return rc;
@@ -122,7 +121,9 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
   (void)resp;
   return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK, "no network");
 }
-static void fake_destroy(awsc_transport *t) { (void)t; }
+static void fake_destroy(awsc_transport *t) {
+  (void)t;
+}
 static const awsc_transport_vtable fake_vtable = {fake_send, fake_destroy};
 static awsc_transport fake_transport = {&fake_vtable, NULL};
 
@@ -196,7 +197,9 @@ static void test_session_no_leak(void) {
   CHECK_INT(test_alloc_live() - live0, 0);
 }
 
-static void test_ini_torture(void) { torture("awsc_ini_parse", op_ini, NULL); }
+static void test_ini_torture(void) {
+  torture("awsc_ini_parse", op_ini, NULL);
+}
 static void test_ini_big_torture(void) {
   test_alloc_fail_at(0);
   for (int i = 0; i < 100; i++) {

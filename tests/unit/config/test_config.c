@@ -312,9 +312,9 @@ static void test_sections_and_scoped(void) {
   CHECK(!awsc_config_section_exists(cfg, "services", "remote"));
   CHECK(awsc_config_section_get(cfg, "sso-session", "nosuch", "x") == NULL);
   CHECK_STR(awsc_config_profile_get(cfg, "other", "region"), "other-region");
-  CHECK_STR(awsc_config_profile_get_credentials(cfg, "other",
-                                                "aws_access_key_id"),
-            "AKIDOTHER");
+  CHECK_STR(
+      awsc_config_profile_get_credentials(cfg, "other", "aws_access_key_id"),
+      "AKIDOTHER");
   CHECK(awsc_config_profile_get(cfg, "nosuch", "region") == NULL);
   awsc_config_free(cfg);
 }

@@ -161,8 +161,8 @@ static void run_case(yajl_val suite, yajl_val tc, const char *config_path,
     awsc_session_free(s);
   }
   if (strcmp(got, expected) != 0) {
-    fprintf(stderr, "  %s \"%s\": expected %s, got %s\n", label, name,
-            expected, got);
+    fprintf(stderr, "  %s \"%s\": expected %s, got %s\n", label, name, expected,
+            got);
     test_current_failed = 1;
   }
   test_env_clear(&env);
@@ -176,7 +176,8 @@ static void run_case(yajl_val suite, yajl_val tc, const char *config_path,
 }
 
 int main(int argc, char **argv) {
-  const char *path = argc > 1 ? argv[1] : "tests/data/config/profile-tests.json";
+  const char *path =
+      argc > 1 ? argv[1] : "tests/data/config/profile-tests.json";
   char *text = test_read_file(path, NULL);
   if (!text) {
     fprintf(stderr, "can not read %s\n", path);
@@ -191,8 +192,7 @@ int main(int argc, char **argv) {
   }
   yajl_val suites = get(root, "testSuites");
   size_t total = 0;
-  for (size_t si = 0; YAJL_IS_ARRAY(suites) && si < suites->u.array.len;
-       si++) {
+  for (size_t si = 0; YAJL_IS_ARRAY(suites) && si < suites->u.array.len; si++) {
     yajl_val suite = suites->u.array.values[si];
     yajl_val cases = get(suite, "endpointUrlTests");
     size_t ncases = YAJL_IS_ARRAY(cases) ? cases->u.array.len : 0;

@@ -97,8 +97,7 @@ static void test_section_name_forms(void) {
   CHECK(ini != NULL);
   /* Trimmed around, kept inside (config.c splits "profile  dev"). */
   CHECK_STR(awsc_ini_get(ini, "profile  dev", "a"), "1");
-  CHECK_STR(awsc_ini_get(ini, "sso-session my-sso", "sso_region"),
-            "us-east-1");
+  CHECK_STR(awsc_ini_get(ini, "sso-session my-sso", "sso_region"), "us-east-1");
   CHECK(awsc_ini_has_section(ini, "services my-services"));
   CHECK_STR(awsc_ini_get(ini, "default", "b"), "2");
   /* configparser takes the text up to the last ']'. */
@@ -140,7 +139,8 @@ static void test_comments(void) {
                            "#key = commented out\n");
   CHECK(ini != NULL);
   /* No inline comments in botocore (inline_comment_prefixes unset). */
-  CHECK_STR(awsc_ini_get(ini, "default", "region"), "us-west-2 # not a comment");
+  CHECK_STR(awsc_ini_get(ini, "default", "region"),
+            "us-west-2 # not a comment");
   CHECK_STR(awsc_ini_get(ini, "default", "output"), "json;also not");
   CHECK_STR(awsc_ini_get(ini, "default", "url"), "http://host/#frag");
   CHECK(awsc_ini_get(ini, "default", "#key") == NULL);
@@ -172,9 +172,9 @@ static void test_nested(void) {
             "s3v4");
   CHECK(awsc_ini_get_sub(ini, "profile dev", "s3", "signature_version") ==
         NULL);
-  CHECK_STR(awsc_ini_get_sub(ini, "profile dev", "s3",
-                             "max_concurrent_requests"),
-            "20");
+  CHECK_STR(
+      awsc_ini_get_sub(ini, "profile dev", "s3", "max_concurrent_requests"),
+      "20");
   CHECK_STR(awsc_ini_get_sub(ini, "profile dev", "s3", "url"),
             "http://x:1/?a=b");
   CHECK_STR(awsc_ini_get(ini, "profile dev", "region"), "us-west-2");
@@ -305,8 +305,7 @@ static void test_line_endings(void) {
   awsc_ini *ini = parse_ok(crlf);
   CHECK(ini != NULL);
   CHECK_STR(awsc_ini_get(ini, "default", "region"), "us-east-1");
-  CHECK_STR(awsc_ini_get_sub(ini, "default", "s3", "addressing_style"),
-            "path");
+  CHECK_STR(awsc_ini_get_sub(ini, "default", "s3", "addressing_style"), "path");
   CHECK_STR(awsc_ini_get(ini, "default", "multi"), "a\nb");
   awsc_ini_free(ini);
 

@@ -90,7 +90,8 @@ static void test_defaults(void) {
   CHECK_STR(awsc_session_profile_name(s), "default");
   CHECK_STR(awsc_retry_mode_name(awsc_session_retry_mode(s)), "legacy");
   CHECK_INT(awsc_session_max_attempts(s), 5);
-  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "auto");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)),
+            "auto");
   CHECK(awsc_session_endpoint_url(s, "s3") == NULL);
   CHECK(awsc_session_get_config(s, "region", NULL) == NULL);
   CHECK_INT(awsc_session_connect_timeout_ms(s), 60000);
@@ -217,8 +218,7 @@ static void test_file_precedence(void) {
   awsc_session_free(s);
 
   test_env_set(&env, "AWS_CONFIG_FILE", test_path("e/config"));
-  test_env_set(&env, "AWS_SHARED_CREDENTIALS_FILE",
-               test_path("e/credentials"));
+  test_env_set(&env, "AWS_SHARED_CREDENTIALS_FILE", test_path("e/credentials"));
   s = new_session(&o);
   CHECK_STR(awsc_session_region(s), "env-region");
   CHECK_STR(awsc_session_get_config(s, "key", NULL), "env-creds");
@@ -359,11 +359,13 @@ static void test_addressing_style(void) {
   reset_env();
   awsc_session_options o = base_options();
   awsc_session *s = new_session(&o);
-  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "path");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)),
+            "path");
   awsc_session_free(s);
   o.addressing_style = AWSC_S3_ADDRESSING_VIRTUAL;
   s = new_session(&o);
-  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)), "virtual");
+  CHECK_STR(awsc_s3_addressing_style_name(awsc_session_addressing_style(s)),
+            "virtual");
   awsc_session_free(s);
 
   awsc_error err = AWSC_ERROR_INIT;
@@ -412,8 +414,7 @@ static void test_endpoint_url(void) {
   s = new_session(&o);
   const char *first = awsc_session_endpoint_url(s, "s3");
   CHECK_STR(first, "http://env-s3");
-  CHECK_STR(awsc_session_endpoint_url(s, "elastic-beanstalk"),
-            "http://env-eb");
+  CHECK_STR(awsc_session_endpoint_url(s, "elastic-beanstalk"), "http://env-eb");
   CHECK_STR(awsc_session_endpoint_url(s, "sqs"), "http://env-global");
   /* Resolved once per service: stable, even if the environment changes. */
   test_env_set(&env, "AWS_ENDPOINT_URL_S3", "http://changed");

@@ -13,7 +13,7 @@
 bool no_secret(const char *s) {
   if (!s)
     return true;
-  static const char *const secrets[] = {T_SECRET, T_TOKEN, T_SECRET2,
+  static const char *const secrets[] = {T_SECRET, T_TOKEN,    T_SECRET2,
                                         T_TOKEN2, "SECRETzz", "TOKENzz"};
   for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
     if (strstr(s, secrets[i]))

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "credentials/credentials_internal.h"
 #include "config/config.h"
+#include "credentials/credentials_internal.h"
 #include "test.h"
 
 /* Distinctive secrets: every failure test checks they are not in the

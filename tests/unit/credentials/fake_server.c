@@ -56,15 +56,24 @@ static void sleep_ms(int ms) {
 
 static const char *reason(int status) {
   switch (status) {
-  case 200: return "OK";
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 500: return "Internal Server Error";
-  case 503: return "Service Unavailable";
-  default: return "Status";
+  case 200:
+    return "OK";
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 500:
+    return "Internal Server Error";
+  case 503:
+    return "Service Unavailable";
+  default:
+    return "Status";
   }
 }
 
@@ -303,8 +312,12 @@ void fake_server_stop(fake_server *s) {
   free(s);
 }
 
-int fake_server_port(const fake_server *s) { return s->port; }
-const char *fake_server_url(const fake_server *s) { return s->url; }
+int fake_server_port(const fake_server *s) {
+  return s->port;
+}
+const char *fake_server_url(const fake_server *s) {
+  return s->url;
+}
 
 void fake_server_add(fake_server *s, const char *method, const char *path,
                      int status, const char *body, int delay_ms) {

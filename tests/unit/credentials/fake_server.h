@@ -16,7 +16,7 @@ typedef struct fake_request {
   char method[16];
   char path[512];
   size_t header_count;
-  char header_names[FAKE_MAX_HEADERS][64];   /* lower-cased */
+  char header_names[FAKE_MAX_HEADERS][64]; /* lower-cased */
   char header_values[FAKE_MAX_HEADERS][512];
   char body[512];
 } fake_request;

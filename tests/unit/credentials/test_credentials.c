@@ -16,10 +16,10 @@
 
 typedef struct script {
   atomic_int calls;
-  atomic_int fail;          /* nonzero: get() fails */
-  atomic_llong expiry_ms;   /* offset from now of the next creds; 0 none */
+  atomic_int fail;        /* nonzero: get() fails */
+  atomic_llong expiry_ms; /* offset from now of the next creds; 0 none */
   atomic_int sleep_ms;
-  atomic_int fail_code;     /* default AWSC_ECREDENTIALS */
+  atomic_int fail_code; /* default AWSC_ECREDENTIALS */
 } script;
 
 static void sleep_ms(int ms) {
@@ -37,8 +37,7 @@ static int script_get(awsc_credentials_provider *p, awsc_credentials **out,
   if (atomic_load(&s->fail)) {
     int code = atomic_load(&s->fail_code);
     return awsc_error_set(err, code ? code : AWSC_ECREDENTIALS,
-                          AWSC_ERROR_CREDENTIALS, "scripted failure %d",
-                          call);
+                          AWSC_ERROR_CREDENTIALS, "scripted failure %d", call);
   }
   char akid[32];
   snprintf(akid, sizeof(akid), "AKID-%d", call);
@@ -50,7 +49,9 @@ static int script_get(awsc_credentials_provider *p, awsc_credentials **out,
   return AWSC_OK;
 }
 
-static void script_destroy(awsc_credentials_provider *p) { awsc_free(p); }
+static void script_destroy(awsc_credentials_provider *p) {
+  awsc_free(p);
+}
 
 static const awsc_credentials_provider_vtable script_vtable = {
     "script", script_get, script_destroy};
@@ -102,10 +103,8 @@ static void test_snapshot_invalid(void) {
   CHECK_INT(awsc_credentials_new(&c, NULL, T_SECRET, NULL, 0, NULL),
             AWSC_EINVAL);
   CHECK(c == NULL);
-  CHECK_INT(awsc_credentials_new(&c, T_AKID, NULL, NULL, 0, NULL),
-            AWSC_EINVAL);
-  CHECK_INT(awsc_credentials_new(&c, "", T_SECRET, NULL, 0, NULL),
-            AWSC_EINVAL);
+  CHECK_INT(awsc_credentials_new(&c, T_AKID, NULL, NULL, 0, NULL), AWSC_EINVAL);
+  CHECK_INT(awsc_credentials_new(&c, "", T_SECRET, NULL, 0, NULL), AWSC_EINVAL);
   CHECK_INT(awsc_credentials_new(&c, T_AKID, "", NULL, 0, NULL), AWSC_EINVAL);
   CHECK_INT(awsc_credentials_new(&c, T_AKID, T_SECRET, NULL, -5, NULL),
             AWSC_EINVAL);
@@ -162,9 +161,8 @@ static void test_chain_order(void) {
   script_init(&b, 0);
   atomic_store(&nf.fail, 1);
   atomic_store(&nf.fail_code, AWSC_ENOTFOUND);
-  awsc_credentials_provider *list[3] = {script_provider(&nf),
-                                        script_provider(&a),
-                                        script_provider(&b)};
+  awsc_credentials_provider *list[3] = {
+      script_provider(&nf), script_provider(&a), script_provider(&b)};
   awsc_credentials_provider *chain = NULL;
   log_capture cap;
   awsc_logger logger;
@@ -191,9 +189,8 @@ static void test_chain_error_stops(void) {
   atomic_store(&nf.fail, 1);
   atomic_store(&nf.fail_code, AWSC_ENOTFOUND);
   atomic_store(&bad.fail, 1);
-  awsc_credentials_provider *list[3] = {script_provider(&nf),
-                                        script_provider(&bad),
-                                        script_provider(&b)};
+  awsc_credentials_provider *list[3] = {
+      script_provider(&nf), script_provider(&bad), script_provider(&b)};
   awsc_credentials_provider *chain = NULL;
   CHECK_INT(awsc_provider_chain_new(&chain, list, 3), 0);
   awsc_credentials *c = NULL;
@@ -538,7 +535,9 @@ static void test_cache_oom(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
-static void test_no_leaks(void) { CHECK_INT(test_alloc_live(), 0); }
+static void test_no_leaks(void) {
+  CHECK_INT(test_alloc_live(), 0);
+}
 
 int main(void) {
   test_alloc_install();

@@ -21,9 +21,9 @@ static char *dir;
 static fake_server *srv;
 static awsc_transport *curl;
 
-static char creds_json[1024];     /* container reply, 6 h ahead */
-static char imds_json[1024];      /* IMDS reply, 6 h ahead */
-static char container_url[128];   /* FULL_URI to the fake server */
+static char creds_json[1024];   /* container reply, 6 h ahead */
+static char imds_json[1024];    /* IMDS reply, 6 h ahead */
+static char container_url[128]; /* FULL_URI to the fake server */
 static const char *const NO_PROXY = "127.0.0.1,localhost";
 
 /* A base environment: IMDS at the fake server; container unset. */
@@ -113,7 +113,9 @@ static int rec_send(awsc_transport *t, const awsc_http_request *req,
   return AWSC_OK;
 }
 
-static void rec_destroy(awsc_transport *t) { (void)t; }
+static void rec_destroy(awsc_transport *t) {
+  (void)t;
+}
 
 static const awsc_transport_vtable rec_vtable = {rec_send, rec_destroy};
 
@@ -132,8 +134,10 @@ static void test_container_relative_uri(void) {
   rec_init(&rec);
   test_env env;
   base_env(&env);
-  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc?x=1");
-  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/ignored");
+  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+           "/v2/credentials/abc?x=1");
+  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+           "http://127.0.0.1:9/ignored");
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   awsc_provider_options o = fast_opts();
@@ -197,7 +201,8 @@ static void test_container_host_policy(void) {
   rec_init(&rec);
   test_env env;
   base_env(&env);
-  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://evil.example.com/");
+  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+           "http://evil.example.com/");
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(container_get(&env, &rec.base, NULL, &c, &err), AWSC_ECONFIG);
@@ -344,7 +349,8 @@ static void test_container_bad_replies(void) {
 static void test_container_unreachable(void) {
   test_env env;
   base_env(&env);
-  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds");
+  tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+           "http://127.0.0.1:1/creds");
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   awsc_provider_options o = fast_opts();
@@ -378,8 +384,7 @@ static void test_container_unreachable(void) {
 
 #define ROLE_PATH "/latest/meta-data/iam/security-credentials/"
 
-static void imds_routes(int token_status, const char *role,
-                        const char *creds) {
+static void imds_routes(int token_status, const char *role, const char *creds) {
   fake_server_reset(srv);
   fake_server_add(srv, "PUT", "/latest/api/token", token_status,
                   token_status == 200 ? "AQAEAtoken-123==" : "", 0);
@@ -447,9 +452,9 @@ static void test_imds_v1_disabled(void) {
   base_env(&env);
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(imds_get(&env, "[default]\nec2_metadata_v1_disabled = true\n", &c,
-                     &err),
-            AWSC_ECREDENTIALS);
+  CHECK_INT(
+      imds_get(&env, "[default]\nec2_metadata_v1_disabled = true\n", &c, &err),
+      AWSC_ECREDENTIALS);
   CHECK(strstr(err.message, "Unable to retrieve token for use in IMDSv2 call "
                             "and IMDSv1 has been disabled") != NULL);
   CHECK_INT(fake_server_request_count(srv), 1);
@@ -566,7 +571,8 @@ static void test_imds_settings(void) {
   /* Endpoint from the config file (with a trailing slash). */
   imds_routes(200, "cfg-role", imds_json);
   test_env env = {0};
-  snprintf(text, sizeof(text), "[default]\nec2_metadata_service_endpoint = %s/\n",
+  snprintf(text, sizeof(text),
+           "[default]\nec2_metadata_service_endpoint = %s/\n",
            fake_server_url(srv));
   CHECK_INT(imds_get(&env, text, &c, &err), 0);
   awsc_credentials_free(c);
@@ -594,8 +600,8 @@ static void test_imds_settings(void) {
   tenv_set(&env, "AWS_METADATA_SERVICE_TIMEOUT", "soon");
   CHECK_INT(imds_get(&env, NULL, &c, &err), AWSC_ECONFIG);
   base_env(&env);
-  CHECK_INT(imds_get(&env, "[default]\nmetadata_service_num_attempts = 0\n",
-                     &c, &err),
+  CHECK_INT(imds_get(&env, "[default]\nmetadata_service_num_attempts = 0\n", &c,
+                     &err),
             AWSC_ECONFIG);
 
   /* A token PUT that times out (1 s timeout from the file) falls back to
@@ -606,9 +612,8 @@ static void test_imds_settings(void) {
   fake_server_add(srv, "GET", ROLE_PATH "slowtok", 200, imds_json, 0);
   base_env(&env);
   int64_t t0 = awsc_time_now_ms();
-  CHECK_INT(imds_get(&env, "[default]\nmetadata_service_timeout = 1\n", &c,
-                     &err),
-            0);
+  CHECK_INT(
+      imds_get(&env, "[default]\nmetadata_service_timeout = 1\n", &c, &err), 0);
   int64_t took = awsc_time_now_ms() - t0;
   CHECK(took >= 900 && took < 4000);
   awsc_credentials_free(c);
@@ -633,9 +638,9 @@ static void test_default_chain_http(void) {
   base_env(&env);
   tenv_set(&env, "AWS_CONTAINER_CREDENTIALS_FULL_URI", container_url);
   awsc_config *cfg = tcfg_load(&env, NULL, NULL, NULL);
-  CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger,
-                                               &err),
-            0);
+  CHECK_INT(
+      awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger, &err),
+      0);
   CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "container-role");
   awsc_credentials_free(c);
@@ -650,9 +655,9 @@ static void test_default_chain_http(void) {
   imds_routes(200, "chain-role", imds_json);
   base_env(&env);
   cfg = tcfg_load(&env, NULL, NULL, NULL);
-  CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger,
-                                               &err),
-            0);
+  CHECK_INT(
+      awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger, &err),
+      0);
   CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
   CHECK_STR(awsc_credentials_source(c), "iam-role");
   awsc_credentials_free(c);
@@ -663,9 +668,9 @@ static void test_default_chain_http(void) {
   fake_server_reset(srv);
   base_env(&env);
   cfg = tcfg_load(&env, NULL, NULL, NULL);
-  CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger,
-                                               &err),
-            0);
+  CHECK_INT(
+      awsc_credentials_default_chain_new(&p, cfg, curl, NULL, &logger, &err),
+      0);
   CHECK_INT(awsc_credentials_provider_get(&c, p, &err), AWSC_ENOTFOUND);
   CHECK_STR(err.message, "Unable to locate credentials");
   awsc_credentials_provider_free(p);

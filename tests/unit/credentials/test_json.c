@@ -1,6 +1,6 @@
 /*
- * tests/unit/credentials/test_json.c - the flat JSON picker (the reader fed from
- * a pre-sized pool), the credential_process reply parser, and the small
+ * tests/unit/credentials/test_json.c - the flat JSON picker (the reader fed
+ * from a pre-sized pool), the credential_process reply parser, and the small
  * message / buffer helpers; every allocation failed in turn.
  */
 #include <stdio.h>
@@ -34,10 +34,16 @@ static void test_json_pick(void) {
   CHECK_INT(f[1].type, AWSC_JSON_ABSENT);
   awsc_json_fields_cleanup(f, 4);
 
-  static const char *const bad[] = {
-      "", "[1,2]", "\"str\"", "42", "{\"A\": 1", "{\"A\": 1} x",
-      "{\"A\": 1}{\"B\": 2}", "{A: 1}",
-      "{\"SecretAccessKey\": \"" T_SECRET "\", oops}"};
+  static const char *const bad[] = {"",
+                                    "[1,2]",
+                                    "\"str\"",
+                                    "42",
+                                    "{\"A\": 1",
+                                    "{\"A\": 1} x",
+                                    "{\"A\": 1}{\"B\": 2}",
+                                    "{A: 1}",
+                                    "{\"SecretAccessKey\": \"" T_SECRET
+                                    "\", oops}"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     awsc_error err = AWSC_ERROR_INIT;
     int rc = awsc_json_pick(bad[i], strlen(bad[i]), f, 4, &err);
@@ -87,14 +93,14 @@ static void test_process_parse_errors(void) {
     const char *doc;
     const char *want;
   } cases[] = {
-      {"{\"Version\": 2, \"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET
-       "\"}",
+      {"{\"Version\": 2, \"AccessKeyId\": \"a\", \"SecretAccessKey\": "
+       "\"" T_SECRET "\"}",
        "Unsupported version '2' for credential process provider, supported "
        "versions: 1"},
       {"{\"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET "\"}",
        "Unsupported version '<Version key not provided>'"},
-      {"{\"Version\": \"1\", \"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET
-       "\"}",
+      {"{\"Version\": \"1\", \"AccessKeyId\": \"a\", \"SecretAccessKey\": "
+       "\"" T_SECRET "\"}",
        "Unsupported version '1'"},
       {"{\"Version\": 1, \"AccessKeyId\": \"a\"}",
        "Missing required key in response: 'SecretAccessKey'"},
@@ -103,15 +109,16 @@ static void test_process_parse_errors(void) {
       {"{\"Version\": 1, \"AccessKeyId\": 5, \"SecretAccessKey\": \"" T_SECRET
        "\"}",
        "'AccessKeyId' in response is not a non-empty string"},
-      {"{\"Version\": 1, \"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET
-       "\", \"Expiration\": \"tomorrow\"}",
+      {"{\"Version\": 1, \"AccessKeyId\": \"a\", \"SecretAccessKey\": "
+       "\"" T_SECRET "\", \"Expiration\": \"tomorrow\"}",
        "Expiration 'tomorrow' is not an ISO 8601 time"},
-      {"{\"Version\": 1, \"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET
-       "\", \"SessionToken\": 7}",
+      {"{\"Version\": 1, \"AccessKeyId\": \"a\", \"SecretAccessKey\": "
+       "\"" T_SECRET "\", \"SessionToken\": 7}",
        "'SessionToken' in response is not a string"},
       {"not json " T_SECRET, "not a JSON object"},
-      {"{\"Version\": 1, \"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET
-       "\"", "not a JSON object"},
+      {"{\"Version\": 1, \"AccessKeyId\": \"a\", \"SecretAccessKey\": "
+       "\"" T_SECRET "\"",
+       "not a JSON object"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     awsc_credentials *c = (awsc_credentials *)1;
@@ -214,7 +221,8 @@ static void test_json_pick_tricky_oom(void) {
     awsc_json_fields_cleanup(f, 2);
     static const uint64_t want_allocs[4] = {3, 2, 1, 2};
     if (used != want_allocs[d])
-      fprintf(stderr, "doc %d: %llu allocations\n", d, (unsigned long long)used);
+      fprintf(stderr, "doc %d: %llu allocations\n", d,
+              (unsigned long long)used);
     CHECK_INT(used, want_allocs[d]);
   }
   /* Depth 65 is refused before yajl runs. */
@@ -254,7 +262,9 @@ static void test_helpers(void) {
   CHECK_STR(err.message, "Error when retrieving credentials from x: n=3");
 }
 
-static void test_no_leaks(void) { CHECK_INT(test_alloc_live(), 0); }
+static void test_no_leaks(void) {
+  CHECK_INT(test_alloc_live(), 0);
+}
 
 int main(void) {
   test_alloc_install();

@@ -18,9 +18,9 @@ static log_capture cap;
 static awsc_logger logger;
 static char *dir;
 
-#define GOOD_JSON                                                          \
-  "{\"Version\": 1, \"AccessKeyId\": \"" T_AKID                            \
-  "\", \"SecretAccessKey\": \"" T_SECRET "\", \"SessionToken\": \"" T_TOKEN \
+#define GOOD_JSON                                                              \
+  "{\"Version\": 1, \"AccessKeyId\": \"" T_AKID                                \
+  "\", \"SecretAccessKey\": \"" T_SECRET "\", \"SessionToken\": \"" T_TOKEN    \
   "\"}"
 
 /* Write dir/name as an executable script with body after the shebang. */
@@ -34,8 +34,7 @@ static char *script(const char *name, const char *body) {
 static int run_process(const char *command, long timeout_ms,
                        awsc_credentials **out, awsc_error *err) {
   char text[4096];
-  snprintf(text, sizeof(text), "[default]\ncredential_process = %s\n",
-           command);
+  snprintf(text, sizeof(text), "[default]\ncredential_process = %s\n", command);
   char *cfgpath = tdir_write(dir, "config", text, 0600);
   test_env env = {0};
   awsc_config *cfg = tcfg_load(&env, NULL, cfgpath, NULL);
@@ -90,8 +89,7 @@ static void test_bad_json(void) {
                  "echo '{\"Version\": 1, \"SecretAccessKey\": \"" T_SECRET
                  "\", oops'",
                  AWSC_ECREDENTIALS, "not a JSON object");
-  expect_failure("empty.sh", "exit 0", AWSC_ECREDENTIALS,
-                 "not a JSON object");
+  expect_failure("empty.sh", "exit 0", AWSC_ECREDENTIALS, "not a JSON object");
 }
 
 static void test_exit_status(void) {
@@ -121,10 +119,10 @@ static void test_version_and_keys(void) {
                  "\", \"SessionToken\": \"" T_TOKEN "\"}'",
                  AWSC_ECREDENTIALS,
                  "Missing required key in response: 'SecretAccessKey'");
-  expect_failure("noversion.sh",
-                 "echo '{\"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET
-                 "\"}'",
-                 AWSC_ECREDENTIALS, "<Version key not provided>");
+  expect_failure(
+      "noversion.sh",
+      "echo '{\"AccessKeyId\": \"a\", \"SecretAccessKey\": \"" T_SECRET "\"}'",
+      AWSC_ECREDENTIALS, "<Version key not provided>");
 }
 
 static void test_expiration(void) {
@@ -133,8 +131,8 @@ static void test_expiration(void) {
   snprintf(body, sizeof(body),
            "echo run >> '%s/exp_runs'\n"
            "echo '{\"Version\": 1, \"AccessKeyId\": \"" T_AKID
-           "\", \"SecretAccessKey\": \"" T_SECRET "\", \"SessionToken\": \"" T_TOKEN
-           "\", \"Expiration\": \"%s\"}'",
+           "\", \"SecretAccessKey\": \"" T_SECRET
+           "\", \"SessionToken\": \"" T_TOKEN "\", \"Expiration\": \"%s\"}'",
            dir, exp);
   char *path = script("exp.sh", body);
   awsc_credentials *c = NULL;
@@ -163,7 +161,8 @@ static void test_expiration_cached_refresh(void) {
   snprintf(body, sizeof(body),
            "echo run >> '%s'\n"
            "echo '{\"Version\": 1, \"AccessKeyId\": \"" T_AKID
-           "\", \"SecretAccessKey\": \"" T_SECRET "\", \"Expiration\": \"%s\"}'",
+           "\", \"SecretAccessKey\": \"" T_SECRET
+           "\", \"Expiration\": \"%s\"}'",
            runs, exp);
   char *path = script("cached.sh", body);
   char text[1024];
@@ -389,7 +388,9 @@ static void test_log_has_no_secret(void) {
   CHECK(no_secret(cap.text));
 }
 
-static void test_no_leaks(void) { CHECK_INT(test_alloc_live(), 0); }
+static void test_no_leaks(void) {
+  CHECK_INT(test_alloc_live(), 0);
+}
 
 int main(void) {
   test_alloc_install();

@@ -11,7 +11,7 @@
 
 static log_capture cap; /* all providers log here; checked for secrets */
 static awsc_logger logger;
-static char *dir;       /* temp dir of this run */
+static char *dir; /* temp dir of this run */
 
 static awsc_provider_options popts(void) {
   awsc_provider_options o = AWSC_PROVIDER_OPTIONS_INIT;
@@ -131,38 +131,36 @@ static void test_env_expiration(void) {
 
 /* ---- shared files ---- */
 
-static const char *creds_file_text =
-    "[default]\n"
-    "aws_access_key_id = AKIDCREDSFILE\n"
-    "aws_secret_access_key = " T_SECRET "\n"
-    "[dev]\n"
-    "aws_access_key_id = AKIDDEV\n"
-    "aws_secret_access_key = " T_SECRET2 "\n"
-    "aws_session_token = " T_TOKEN "\n"
-    "[both]\n"
-    "aws_access_key_id = AKIDBOTH\n"
-    "aws_secret_access_key = " T_SECRET2 "\n"
-    "aws_session_token = " T_TOKEN "\n"
-    "aws_security_token = " T_TOKEN2 "\n"
-    "[partial]\n"
-    "aws_access_key_id = AKIDPARTIAL\n"
-    "aws_session_token = " T_TOKEN "\n"
-    "[secretonly]\n"
-    "aws_secret_access_key = " T_SECRET "\n";
+static const char *creds_file_text = "[default]\n"
+                                     "aws_access_key_id = AKIDCREDSFILE\n"
+                                     "aws_secret_access_key = " T_SECRET "\n"
+                                     "[dev]\n"
+                                     "aws_access_key_id = AKIDDEV\n"
+                                     "aws_secret_access_key = " T_SECRET2 "\n"
+                                     "aws_session_token = " T_TOKEN "\n"
+                                     "[both]\n"
+                                     "aws_access_key_id = AKIDBOTH\n"
+                                     "aws_secret_access_key = " T_SECRET2 "\n"
+                                     "aws_session_token = " T_TOKEN "\n"
+                                     "aws_security_token = " T_TOKEN2 "\n"
+                                     "[partial]\n"
+                                     "aws_access_key_id = AKIDPARTIAL\n"
+                                     "aws_session_token = " T_TOKEN "\n"
+                                     "[secretonly]\n"
+                                     "aws_secret_access_key = " T_SECRET "\n";
 
-static const char *config_file_text =
-    "[default]\n"
-    "region = us-east-1\n"
-    "aws_access_key_id = AKIDCONFIG\n"
-    "aws_secret_access_key = " T_SECRET "\n"
-    "[profile dev]\n"
-    "aws_access_key_id = AKIDCONFIGDEV\n"
-    "aws_secret_access_key = " T_SECRET2 "\n"
-    "aws_security_token = " T_TOKEN2 "\n"
-    "[profile partial]\n"
-    "aws_access_key_id = AKIDCONFIGPARTIAL\n"
-    "[profile nokeys]\n"
-    "region = eu-west-1\n";
+static const char *config_file_text = "[default]\n"
+                                      "region = us-east-1\n"
+                                      "aws_access_key_id = AKIDCONFIG\n"
+                                      "aws_secret_access_key = " T_SECRET "\n"
+                                      "[profile dev]\n"
+                                      "aws_access_key_id = AKIDCONFIGDEV\n"
+                                      "aws_secret_access_key = " T_SECRET2 "\n"
+                                      "aws_security_token = " T_TOKEN2 "\n"
+                                      "[profile partial]\n"
+                                      "aws_access_key_id = AKIDCONFIGPARTIAL\n"
+                                      "[profile nokeys]\n"
+                                      "region = eu-west-1\n";
 
 static void test_shared_credentials_file(void) {
   char *cpath = tdir_write(dir, "credentials", creds_file_text, 0600);
@@ -402,9 +400,9 @@ static void test_default_chain_caches(void) {
   awsc_config *cfg = tcfg_load(&none, NULL, cfgpath, NULL);
   awsc_credentials_provider *p = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_credentials_default_chain_new(&p, cfg, NULL, NULL, &logger,
-                                               &err),
-            0);
+  CHECK_INT(
+      awsc_credentials_default_chain_new(&p, cfg, NULL, NULL, &logger, &err),
+      0);
   for (int i = 0; i < 3; i++) {
     awsc_credentials *c = NULL;
     CHECK_INT(awsc_credentials_provider_get(&c, p, &err), 0);
@@ -414,9 +412,9 @@ static void test_default_chain_caches(void) {
   CHECK_INT(count_runs(), 1); /* no expiry: cached for good */
   awsc_credentials_provider_free(p);
   awsc_config_free(cfg);
-  CHECK_INT(awsc_credentials_default_chain_new(NULL, cfg, NULL, NULL, NULL,
-                                               &err),
-            AWSC_EINVAL);
+  CHECK_INT(
+      awsc_credentials_default_chain_new(NULL, cfg, NULL, NULL, NULL, &err),
+      AWSC_EINVAL);
   free(proc);
   free(cfgpath);
 }
@@ -464,16 +462,15 @@ static int failing_factory(awsc_credentials_provider **out,
 }
 
 static void test_default_chain_role_slot(void) {
-  const char *text =
-      "[profile role]\n"
-      "role_arn = arn:aws:iam::123456789012:role/x\n"
-      "source_profile = base\n"
-      "[profile base]\n"
-      "aws_access_key_id = AKIDBASE\n"
-      "aws_secret_access_key = " T_SECRET "\n"
-      "[profile webid]\n"
-      "role_arn = arn:aws:iam::123456789012:role/w\n"
-      "web_identity_token_file = /var/run/token\n";
+  const char *text = "[profile role]\n"
+                     "role_arn = arn:aws:iam::123456789012:role/x\n"
+                     "source_profile = base\n"
+                     "[profile base]\n"
+                     "aws_access_key_id = AKIDBASE\n"
+                     "aws_secret_access_key = " T_SECRET "\n"
+                     "[profile webid]\n"
+                     "role_arn = arn:aws:iam::123456789012:role/w\n"
+                     "web_identity_token_file = /var/run/token\n";
   char *cfgpath = tdir_write(dir, "config", text, 0600);
   char *cpath = tdir_write(dir, "credentials",
                            "[role]\naws_access_key_id = AKIDROLECREDS\n"
@@ -578,8 +575,8 @@ static void test_default_chain_oom(void) {
     awsc_credentials *c = NULL;
     awsc_error err = AWSC_ERROR_INIT;
     test_alloc_fail_at(n);
-    int rc = awsc_credentials_default_chain_new(&p, cfg, NULL, NULL, NULL,
-                                                &err);
+    int rc =
+        awsc_credentials_default_chain_new(&p, cfg, NULL, NULL, NULL, &err);
     if (rc == 0)
       rc = awsc_credentials_provider_get(&c, p, &err);
     int fired = test_alloc_failure_fired();
@@ -604,7 +601,9 @@ static void test_log_has_no_secret(void) {
   CHECK(cap.len > 0);
 }
 
-static void test_no_leaks(void) { CHECK_INT(test_alloc_live(), 0); }
+static void test_no_leaks(void) {
+  CHECK_INT(test_alloc_live(), 0);
+}
 
 int main(void) {
   test_alloc_install();

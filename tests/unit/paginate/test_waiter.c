@@ -301,9 +301,9 @@ static void test_alloc_failures(void) {
   const fake_reply warm[] = {r200};
   fake_reset(warm, 1);
   awsc_error werr = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", NULL,
-                             &werr),
-            0);
+  CHECK_INT(
+      awsc_client_wait(c, "bucket_exists", "{\"Bucket\":\"b\"}", NULL, &werr),
+      0);
   fake_cleanup();
   int64_t live = test_alloc_live();
   int runs = 0;

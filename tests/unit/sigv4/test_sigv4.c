@@ -168,14 +168,17 @@ static void test_presign_token_and_conflicts(void) {
 /* Canonical form details beyond the suites. */
 static void test_canonical_rules(void) {
   awsc_sigv4_params p = params("eu-west-1", "sns");
-  awsc_http_header h[] = {
-      {"User-Agent", "awsc/0.1"},   {"X-Amzn-Trace-Id", "Root=1-abc"},
-      {"Expect", "100-continue"},   {"Connection", "keep-alive"},
-      {"Authorization", "stale"},   {"X-Amz-Date", "19990101T000000Z"},
-      {"Content-Type", " a\t\tb  "}, {"X-Multi", "x"},
-      {"x-multi", "y"}};
-  awsc_sigv4_param q[] = {{"b", "2"}, {"a", "~-_."}, {"a", "1"},
-                          {"sp ace", "+&="}};
+  awsc_http_header h[] = {{"User-Agent", "awsc/0.1"},
+                          {"X-Amzn-Trace-Id", "Root=1-abc"},
+                          {"Expect", "100-continue"},
+                          {"Connection", "keep-alive"},
+                          {"Authorization", "stale"},
+                          {"X-Amz-Date", "19990101T000000Z"},
+                          {"Content-Type", " a\t\tb  "},
+                          {"X-Multi", "x"},
+                          {"x-multi", "y"}};
+  awsc_sigv4_param q[] = {
+      {"b", "2"}, {"a", "~-_."}, {"a", "1"}, {"sp ace", "+&="}};
   awsc_sigv4_request r = AWSC_SIGV4_REQUEST_INIT;
   r.method = "POST";
   r.path = "/a/./b/../c//d%20e/";
@@ -217,8 +220,7 @@ static void test_canonical_rules(void) {
   r.path = "/key with space/ü+";
   r.flags = AWSC_SIGV4_S3 | AWSC_SIGV4_PATH_RAW | AWSC_SIGV4_DEBUG;
   CHECK_INT(awsc_sigv4_sign_headers(&out, &p, &r, NULL), 0);
-  CHECK(STARTS(out.canonical_request,
-               "POST\n/key%20with%20space/%C3%BC%2B\n"));
+  CHECK(STARTS(out.canonical_request, "POST\n/key%20with%20space/%C3%BC%2B\n"));
   r.flags = AWSC_SIGV4_PATH_RAW | AWSC_SIGV4_DEBUG; /* double-encoded */
   CHECK_INT(awsc_sigv4_sign_headers(&out, &p, &r, NULL), 0);
   CHECK(STARTS(out.canonical_request,
@@ -231,8 +233,8 @@ static void test_canonical_rules(void) {
   /* Explicit payload hash, unsigned payload. */
   r.payload_hash = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
   CHECK_INT(awsc_sigv4_sign_headers(&out, &p, &r, NULL), 0);
-  CHECK(strstr(out.canonical_request,
-               "\nSTREAMING-UNSIGNED-PAYLOAD-TRAILER") != NULL);
+  CHECK(strstr(out.canonical_request, "\nSTREAMING-UNSIGNED-PAYLOAD-TRAILER") !=
+        NULL);
   r.flags |= AWSC_SIGV4_UNSIGNED_PAYLOAD;
   CHECK_INT(awsc_sigv4_sign_headers(&out, &p, &r, NULL), 0);
   CHECK(strstr(out.canonical_request, "\nUNSIGNED-PAYLOAD") != NULL);
@@ -387,7 +389,7 @@ static void test_cache_threads(void) {
   pthread_t th[4];
   thread_arg args[4];
   for (int i = 0; i < 4; i++) {
-    args[i] = (thread_arg){cache, (const char (*)[65])want, 0};
+    args[i] = (thread_arg){cache, (const char(*)[65])want, 0};
     CHECK_INT(pthread_create(&th[i], NULL, thread_main, &args[i]), 0);
   }
   for (int i = 0; i < 4; i++) {
@@ -448,20 +450,54 @@ static void test_errors_without_secrets(void) {
     bool presign = false;
     int want = AWSC_EVALIDATION;
     switch (c) {
-    case 0: p.expires_s = 0; presign = true; break;
-    case 1: r.header_count = 0; break; /* no host */
-    case 2: p.region = "us/east"; break;
-    case 3: p.service = "s 3"; break;
-    case 4: r.headers = bad_name; break;
-    case 5: r.payload_hash = "not a hash"; break;
-    case 6: r.method = "GE T"; break;
-    case 7: r.path = "/bad%zzescape"; r.flags = AWSC_SIGV4_S3; break;
-    case 8: p.access_key_id = "AK/ID"; break;
-    case 9: r.headers = null_value; want = AWSC_EINVAL; break;
-    case 10: p.secret_access_key = ""; want = AWSC_EINVAL; break;
-    case 11: p.version = 7; want = AWSC_EINVAL; break;
-    case 12: r.version = 0; want = AWSC_EINVAL; break;
-    case 13: p.time_ms = -5; break;
+    case 0:
+      p.expires_s = 0;
+      presign = true;
+      break;
+    case 1:
+      r.header_count = 0;
+      break; /* no host */
+    case 2:
+      p.region = "us/east";
+      break;
+    case 3:
+      p.service = "s 3";
+      break;
+    case 4:
+      r.headers = bad_name;
+      break;
+    case 5:
+      r.payload_hash = "not a hash";
+      break;
+    case 6:
+      r.method = "GE T";
+      break;
+    case 7:
+      r.path = "/bad%zzescape";
+      r.flags = AWSC_SIGV4_S3;
+      break;
+    case 8:
+      p.access_key_id = "AK/ID";
+      break;
+    case 9:
+      r.headers = null_value;
+      want = AWSC_EINVAL;
+      break;
+    case 10:
+      p.secret_access_key = "";
+      want = AWSC_EINVAL;
+      break;
+    case 11:
+      p.version = 7;
+      want = AWSC_EINVAL;
+      break;
+    case 12:
+      r.version = 0;
+      want = AWSC_EINVAL;
+      break;
+    case 13:
+      p.time_ms = -5;
+      break;
     }
     awsc_error_clear(&err);
     int rc = presign ? awsc_sigv4_presign(&out, &p, &r, &err)
@@ -501,8 +537,8 @@ static void test_allocation_failures(void) {
   r.header_count = 40;
   r.query = q;
   r.query_count = 40;
-  r.flags = AWSC_SIGV4_PATH_RAW | AWSC_SIGV4_DEBUG |
-            AWSC_SIGV4_OMIT_SESSION_TOKEN;
+  r.flags =
+      AWSC_SIGV4_PATH_RAW | AWSC_SIGV4_DEBUG | AWSC_SIGV4_OMIT_SESSION_TOKEN;
   for (int presign = 0; presign < 2; presign++) {
     int failures = 0;
     for (uint64_t n = 1; n < 200; n++) {

@@ -87,8 +87,8 @@ static int sign_seed(awsc_sigv4_result *out, const awsc_sigv4_params *p) {
 }
 
 /* Read a whole stream with reads of `bufsize` bytes. */
-static uint8_t *drain(awsc_sigv4_chunked_stream *s, size_t bufsize,
-                      size_t *len, int64_t *last) {
+static uint8_t *drain(awsc_sigv4_chunked_stream *s, size_t bufsize, size_t *len,
+                      int64_t *last) {
   size_t cap = 1 << 17, n = 0;
   uint8_t *out = malloc(cap);
   uint8_t *buf = malloc(bufsize);
@@ -226,8 +226,8 @@ static void test_stream_errors(void) {
 
   /* Source shorter than the declared length. */
   memsrc m = {body, 10000, 0, 10000, 0, false};
-  CHECK_INT(awsc_sigv4_chunked_stream_new(&s, &p, &seed, 8192, 12000,
-                                          mem_read, NULL, &m, NULL),
+  CHECK_INT(awsc_sigv4_chunked_stream_new(&s, &p, &seed, 8192, 12000, mem_read,
+                                          NULL, &m, NULL),
             0);
   free(drain(s, 4096, &len, &last));
   CHECK_INT(last, AWSC_EBODY);
@@ -238,8 +238,8 @@ static void test_stream_errors(void) {
 
   /* Longer. */
   m = (memsrc){body, 20000, 0, 20000, 0, false};
-  CHECK_INT(awsc_sigv4_chunked_stream_new(&s, &p, &seed, 8192, 12000,
-                                          mem_read, mem_rewind, &m, NULL),
+  CHECK_INT(awsc_sigv4_chunked_stream_new(&s, &p, &seed, 8192, 12000, mem_read,
+                                          mem_rewind, &m, NULL),
             0);
   free(drain(s, 4096, &len, &last));
   CHECK_INT(last, AWSC_EBODY);

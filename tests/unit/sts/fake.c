@@ -50,7 +50,9 @@ void fake_reset(const fake_reply *r, size_t n) {
   sends = 0;
 }
 
-int fake_sends(void) { return sends; }
+int fake_sends(void) {
+  return sends;
+}
 const char *fake_url(int i) {
   return i >= 0 && i < FAKE_MAX && reqs[i].url ? reqs[i].url : "";
 }
@@ -72,7 +74,7 @@ const char *fake_header(int i, const char *name) {
     const char *vnl = strchr(v, '\n');
     if ((size_t)(nl - p) == strlen(name) && strncasecmp(p, name, nl - p) == 0) {
       size_t n = (size_t)(vnl - v) < sizeof(value) - 1 ? (size_t)(vnl - v)
-                                                         : sizeof(value) - 1;
+                                                       : sizeof(value) - 1;
       memcpy(value, v, n);
       value[n] = '\0';
       return value;
@@ -98,8 +100,8 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
     if (reqs[i].headers) {
       char *o = reqs[i].headers;
       for (size_t h = 0; h < req->header_count; h++)
-        o += sprintf(o, "%s\n%s\n", req->headers[h].name,
-                     req->headers[h].value);
+        o +=
+            sprintf(o, "%s\n%s\n", req->headers[h].name, req->headers[h].value);
       *o = '\0';
     }
     reqs[i].read_timeout_ms = req->read_timeout_ms;
@@ -127,7 +129,9 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
   return 0;
 }
 
-static void fake_destroy(awsc_transport *t) { (void)t; }
+static void fake_destroy(awsc_transport *t) {
+  (void)t;
+}
 static const awsc_transport_vtable vtable = {fake_send, fake_destroy};
 awsc_transport fake_transport = {&vtable, NULL};
 

@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "session/session_internal.h"
 #include "fake.h"
+#include "session/session_internal.h"
 #include "sts/sts_internal.h"
 #include "test.h"
 
@@ -142,8 +142,8 @@ static void test_refresh(void) {
   /* Five minutes left (inside the 10-minute mandatory window): every
    * lookup assumes the role again and returns the new keys. */
   fake_reply expiring[] = {
-      {200, NULL, fake_sts_xml(0, "AssumeRole", "ASIA1", "s1", "t1", 300),
-       NULL, NULL},
+      {200, NULL, fake_sts_xml(0, "AssumeRole", "ASIA1", "s1", "t1", 300), NULL,
+       NULL},
       {200, NULL, fake_sts_xml(1, "AssumeRole", "ASIA2", "s2", "t2", 3600),
        NULL, NULL}};
   fake_reset(expiring, 2);
@@ -161,10 +161,12 @@ static void test_refresh(void) {
    * kept, no error. (Not a 5xx: that would be retried with backoff.) */
   awsc_session_free(s);
   fake_reply advisory[] = {
-      {200, NULL, fake_sts_xml(0, "AssumeRole", "ASIA1", "s1", "t1", 720),
-       NULL, NULL},
-      {403, NULL, "<ErrorResponse><Error><Code>AccessDenied</Code>"
-                  "</Error></ErrorResponse>", NULL, NULL}};
+      {200, NULL, fake_sts_xml(0, "AssumeRole", "ASIA1", "s1", "t1", 720), NULL,
+       NULL},
+      {403, NULL,
+       "<ErrorResponse><Error><Code>AccessDenied</Code>"
+       "</Error></ErrorResponse>",
+       NULL, NULL}};
   fake_reset(advisory, 2);
   s = fake_session("r");
   c1 = c2 = NULL;
@@ -286,8 +288,10 @@ static void expect_config_error(const char *config, const char *credentials,
 static void test_config_errors(void) {
   const char *arn = "[profile r]\nrole_arn = arn:aws:iam::1:role/R\n";
   char cfg[512];
-  snprintf(cfg, sizeof cfg, "%ssource_profile = base\n"
-                            "credential_source = Environment\n", arn);
+  snprintf(cfg, sizeof cfg,
+           "%ssource_profile = base\n"
+           "credential_source = Environment\n",
+           arn);
   expect_config_error(cfg, CREDS_FILE, AWSC_ECONFIG,
                       "The profile \"r\" contains both source_profile and "
                       "credential_source.");
@@ -297,28 +301,36 @@ static void test_config_errors(void) {
   expect_config_error(cfg, CREDS_FILE, AWSC_ECONFIG,
                       "The source_profile \"nope\" referenced in the profile "
                       "\"r\" does not exist.");
-  snprintf(cfg, sizeof cfg, "%ssource_profile = b\n[profile b]\n"
-                            "role_arn = arn:aws:iam::1:role/B\n"
-                            "source_profile = r\n", arn);
+  snprintf(cfg, sizeof cfg,
+           "%ssource_profile = b\n[profile b]\n"
+           "role_arn = arn:aws:iam::1:role/B\n"
+           "source_profile = r\n",
+           arn);
   expect_config_error(cfg, CREDS_FILE, AWSC_ECONFIG,
                       "Infinite loop in credential configuration detected. "
                       "Attempting to load from profile r");
   snprintf(cfg, sizeof cfg, "%ssource_profile = r\n", arn);
   expect_config_error(cfg, NULL, AWSC_ECONFIG, "Infinite loop");
-  snprintf(cfg, sizeof cfg, "%ssource_profile = base\n"
-                            "mfa_serial = arn:aws:iam::1:mfa/me\n", arn);
+  snprintf(cfg, sizeof cfg,
+           "%ssource_profile = base\n"
+           "mfa_serial = arn:aws:iam::1:mfa/me\n",
+           arn);
   expect_config_error(cfg, CREDS_FILE, AWSC_EUNSUPPORTED,
                       "Profile \"r\" sets mfa_serial");
-  snprintf(cfg, sizeof cfg, "%ssource_profile = base\n"
-                            "duration_seconds = an hour\n", arn);
+  snprintf(cfg, sizeof cfg,
+           "%ssource_profile = base\n"
+           "duration_seconds = an hour\n",
+           arn);
   expect_config_error(cfg, CREDS_FILE, AWSC_ECONFIG,
                       "Invalid duration_seconds 'an hour' in profile \"r\"");
   snprintf(cfg, sizeof cfg, "%scredential_source = Laptop\n", arn);
   expect_config_error(cfg, NULL, AWSC_ECONFIG,
                       "The credential source \"Laptop\" referenced in "
                       "profile \"r\" is not valid.");
-  snprintf(cfg, sizeof cfg, "%ssource_profile = empty\n[profile empty]\n"
-                            "region = us-east-1\n", arn);
+  snprintf(cfg, sizeof cfg,
+           "%ssource_profile = empty\n[profile empty]\n"
+           "region = us-east-1\n",
+           arn);
   expect_config_error(cfg, NULL, AWSC_ECONFIG,
                       "The source profile \"empty\" must have credentials.");
 }
@@ -367,9 +379,9 @@ static void test_client_uses_role(void) {
                  "endpoint_url = http://local.test\n",
                  CREDS_FILE);
   fake_reply r[] = {
-      {200, NULL, fake_sts_xml(0, "AssumeRole", "ASIAS3", "s3sec", "tok-s3",
-                               3600),
-       NULL, NULL},
+      {200, NULL,
+       fake_sts_xml(0, "AssumeRole", "ASIAS3", "s3sec", "tok-s3", 3600), NULL,
+       NULL},
       {200, "application/xml",
        "<ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>",
        NULL, NULL}};
@@ -396,9 +408,9 @@ static void test_factory_direct(void) {
   awsc_session *s = fake_session("plain");
   awsc_credentials_provider *p = NULL;
   awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_sts_role_factory(&p, awsc_session_config(s), &fake_transport,
-                                  &err),
-            AWSC_ENOTFOUND);
+  CHECK_INT(
+      awsc_sts_role_factory(&p, awsc_session_config(s), &fake_transport, &err),
+      AWSC_ENOTFOUND);
   CHECK(p == NULL);
   awsc_session_free(s);
 }
@@ -420,8 +432,7 @@ int main(void) {
   fake_env_cleanup();
   int64_t leaked = test_alloc_live() - live0;
   if (leaked != 0) {
-    printf("FAIL leak check: %lld blocks still allocated\n",
-           (long long)leaked);
+    printf("FAIL leak check: %lld blocks still allocated\n", (long long)leaked);
     test_failed++;
   }
   return test_summary();

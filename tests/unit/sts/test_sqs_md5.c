@@ -169,7 +169,8 @@ static void test_batch(void) {
 static void test_receive(void) {
   awsc_client *c = sqs_client(0);
   awsc_error err;
-  const char *p = "{\"QueueUrl\":\"" Q "\",\"MessageAttributeNames\":[\"All\"]}";
+  const char *p =
+      "{\"QueueUrl\":\"" Q "\",\"MessageAttributeNames\":[\"All\"]}";
   CHECK_INT(call1(c, "ReceiveMessage", p,
                   "{\"Messages\":[{\"MessageId\":\"r1\",\"ReceiptHandle\":"
                   "\"h\",\"Body\":\"hello\",\"MD5OfBody\":\"" MD5_HELLO "\","
@@ -248,8 +249,7 @@ int main(void) {
   fake_env_cleanup();
   int64_t leaked = test_alloc_live() - live0;
   if (leaked != 0) {
-    printf("FAIL leak check: %lld blocks still allocated\n",
-           (long long)leaked);
+    printf("FAIL leak check: %lld blocks still allocated\n", (long long)leaked);
     test_failed++;
   }
   return test_summary();

@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "session/session_internal.h"
 #include "fake.h"
+#include "session/session_internal.h"
 #include "sts/sts_internal.h"
 #include "test.h"
 
@@ -23,8 +23,7 @@ static void test_env_form(void) {
   fake_setenv("AWS_ROLE_SESSION_NAME", "pod-1");
   fake_setenv("AWS_ENDPOINT_URL_STS", "http://sts.test");
   fake_reply r[] = {
-      {200, NULL, fake_sts_xml(0, OP, "ASIAW1", "ws1", "wt1", 300), NULL,
-       NULL},
+      {200, NULL, fake_sts_xml(0, OP, "ASIAW1", "ws1", "wt1", 300), NULL, NULL},
       {200, NULL, fake_sts_xml(1, OP, "ASIAW2", "ws2", "wt2", 3600), NULL,
        NULL}};
   fake_reset(r, 2);
@@ -68,8 +67,7 @@ static void test_profile_form(void) {
            token);
   fake_env_files(cfg, NULL);
   fake_reply r[] = {
-      {200, NULL, fake_sts_xml(0, OP, "ASIAP", "ps", "pt", 3600), NULL,
-       NULL}};
+      {200, NULL, fake_sts_xml(0, OP, "ASIAP", "ps", "pt", 3600), NULL, NULL}};
   fake_reset(r, 1);
   awsc_session *s = fake_session("w");
   awsc_credentials *c = NULL;
@@ -159,9 +157,8 @@ static void test_as_source(void) {
   fake_reply r[] = {
       {200, NULL, fake_sts_xml(0, OP, "ASIAWEB", "ws", "wtok", 3600), NULL,
        NULL},
-      {200, NULL,
-       fake_sts_xml(1, "AssumeRole", "ASIATOP", "ts", "ttok", 3600), NULL,
-       NULL}};
+      {200, NULL, fake_sts_xml(1, "AssumeRole", "ASIATOP", "ts", "ttok", 3600),
+       NULL, NULL}};
   fake_reset(r, 2);
   awsc_session *s = fake_session("top");
   awsc_credentials *c = NULL;
@@ -189,8 +186,7 @@ int main(void) {
   fake_env_cleanup();
   int64_t leaked = test_alloc_live() - live0;
   if (leaked != 0) {
-    printf("FAIL leak check: %lld blocks still allocated\n",
-           (long long)leaked);
+    printf("FAIL leak check: %lld blocks still allocated\n", (long long)leaked);
     test_failed++;
   }
   return test_summary();

@@ -210,8 +210,8 @@ static void parse_complete(fs3_req *q, const uint8_t *body, size_t len) {
   memcpy(text, body, len);
   text[len] = '\0';
   size_t o = 0;
-  for (char *p = strstr(text, "<PartNumber>"); p && o < sizeof(q->complete_parts);
-       p = strstr(p + 1, "<PartNumber>"))
+  for (char *p = strstr(text, "<PartNumber>");
+       p && o < sizeof(q->complete_parts); p = strstr(p + 1, "<PartNumber>"))
     o += (size_t)snprintf(q->complete_parts + o, sizeof(q->complete_parts) - o,
                           "%s%d", o ? "," : "", atoi(p + 12));
   o = 0;
@@ -393,10 +393,10 @@ static void sleep_ms(int ms) {
 static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
                   size_t len, awsc_http_response *resp, uint8_t **out,
                   size_t *out_n, size_t *stop) {
-  bool part = q->has_upload_id && q->part_number &&
-              strcmp(q->method, "PUT") == 0;
-  if (f->fail_at == seq || (f->fail_part && part &&
-                            q->part_number == f->fail_part) ||
+  bool part =
+      q->has_upload_id && q->part_number && strcmp(q->method, "PUT") == 0;
+  if (f->fail_at == seq ||
+      (f->fail_part && part && q->part_number == f->fail_part) ||
       (f->fail_range && strcmp(q->method, "GET") == 0 &&
        strcmp(q->h_range, f->fail_range) == 0))
     return error(resp, f->fail_status, f->fail_code);

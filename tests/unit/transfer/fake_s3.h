@@ -46,11 +46,11 @@ typedef struct fs3_req {
   char h_copy_if_match[80];
   char h_content_type[64];
   char h_acl[32];
-  char h_meta[128];         /* "name=value;" for each x-amz-meta-* */
-  char h_sse_c_key[64];     /* x-amz-server-side-encryption-customer-key */
+  char h_meta[128];          /* "name=value;" for each x-amz-meta-* */
+  char h_sse_c_key[64];      /* x-amz-server-side-encryption-customer-key */
   char complete_etags[2048]; /* CompleteMultipartUpload: "e1,e2,..." */
   char complete_parts[256];  /* ...and its part numbers: "1,2,..." */
-  int status;               /* what the fake answered (0: transport error) */
+  int status;                /* what the fake answered (0: transport error) */
 } fs3_req;
 
 typedef struct fs3_obj {

@@ -31,16 +31,16 @@ static void same_url(awsc_client *c, const form *f, char **typed_url) {
   for (int attempt = 0; attempt < 5; attempt++) {
     char *before = NULL, *typed = NULL, *after = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    CHECK_INT(awsc_generate_presigned_url(&before, c, f->operation,
-                                          f->json, f->expires_in, &err),
+    CHECK_INT(awsc_generate_presigned_url(&before, c, f->operation, f->json,
+                                          f->expires_in, &err),
               0);
     CHECK_INT(awsc_generate_presigned_url_typed(&typed, c, f->operation,
                                                 f->typed, &po, &err),
               0);
     if (err.message[0])
       fprintf(stderr, "%s: %s\n", f->operation, err.message);
-    CHECK_INT(awsc_generate_presigned_url(&after, c, f->operation,
-                                          f->json, f->expires_in, &err),
+    CHECK_INT(awsc_generate_presigned_url(&after, c, f->operation, f->json,
+                                          f->expires_in, &err),
               0);
     bool same_second = before && after && strcmp(before, after) == 0;
     if (same_second) {
@@ -148,9 +148,9 @@ static void test_validation(void) {
   CHECK(url == NULL);
   char typed_msg[sizeof(err.message)];
   awsc_strlcpy(typed_msg, err.message, sizeof(typed_msg));
-  CHECK_INT(awsc_generate_presigned_url(&url, c,
-                                        "get_object",
-                                        "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", 604801, &err),
+  CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
+                                        "{\"Bucket\": \"bkt\", \"Key\": \"k\"}",
+                                        604801, &err),
             AWSC_EVALIDATION);
   CHECK_STR(typed_msg, err.message);
   po.expires_in = -5;
@@ -239,10 +239,10 @@ static void test_model_client(void) {
   CHECK(url == NULL);
   /* the JSON form serves it */
   CHECK_INT(awsc_generate_presigned_url(
-                &url, m,
-                "publish",
+                &url, m, "publish",
                 "{\"TopicArn\": \"arn:aws:sns:us-east-1:123456789012:t\", "
-                "\"Message\": \"m\"}", 0, &err),
+                "\"Message\": \"m\"}",
+                0, &err),
             0);
   awsc_mem_free(url);
   awsc_client_free(m);

@@ -60,8 +60,7 @@ static void upload_9_parts(awsc_client *c, const char *path, int conc,
   CHECK_INT(pr.calls, 9);
   const fs3_req *q = &fs.req[fs.n_req - 1];
   CHECK_STR(q->method, "POST");
-  awsc_strlcpy(o->complete_parts, q->complete_parts,
-               sizeof(o->complete_parts));
+  awsc_strlcpy(o->complete_parts, q->complete_parts, sizeof(o->complete_parts));
   unquote(q->complete_etags, o->complete_etags, sizeof(o->complete_etags));
   o->max_in_flight = fs.max_in_flight;
   o->max_threads = fs.max_threads;
