@@ -7,8 +7,10 @@
 # Exits 0 when everything is present (already, or after installing).
 set -euo pipefail
 
-# Build: compiler, meson/ninja and the four libraries awsc links.
+# Build: compiler, meson/ninja and the libraries awsc links (libcurl,
+# OpenSSL, expat; yajl only for the tests' independent JSON checks).
 # Test: clang + its runtime libraries (libFuzzer, sanitizers with clang),
+# clang-format (the tree's formatting is checked: scripts/check-format.sh),
 # valgrind, python3 with Debian's botocore, boto3 (its ten resource models,
 # generated and checked by tests/unit/resources) and Debian's awscli
 # (independent clients for cross-checks), curl for the servers' readiness
@@ -18,7 +20,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config meson ninja-build
   libcurl4-openssl-dev libssl-dev libyajl-dev libexpat1-dev
-  python3 clang libclang-rt-14-dev valgrind
+  python3 clang libclang-rt-14-dev clang-format valgrind
   curl ca-certificates python3-botocore python3-boto3 awscli
   ceph-mon ceph-osd radosgw
 )
