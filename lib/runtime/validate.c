@@ -14,29 +14,19 @@
 
 typedef struct vctx {
   awsc_error *err;
-  size_t len;
-  /* only ever shown in an error message: a longer path is cut */
-  char path[400];
+  awsc_param_path path;
 } vctx;
 
 static size_t push(vctx *x, const char *s, size_t n) {
-  size_t mark = x->len;
-  size_t room = sizeof(x->path) - 1 - x->len;
-  if (n > room)
-    n = room;
-  memcpy(x->path + x->len, s, n);
-  x->len += n;
-  x->path[x->len] = '\0';
-  return mark;
+  return awsc_param_path_push(&x->path, s, n);
 }
 
 static void pop(vctx *x, size_t mark) {
-  x->len = mark;
-  x->path[mark] = '\0';
+  awsc_param_path_pop(&x->path, mark);
 }
 
 static const char *name(const vctx *x) {
-  return x->len ? x->path : "input";
+  return awsc_param_path_name(&x->path);
 }
 
 static int fail(vctx *x, const char *fmt, const char *what) {
@@ -359,7 +349,7 @@ static int structure(vctx *x, const awsc_shape *sh, const awsc_value *v) {
     const awsc_member *m = i < 64 ? ms[i] : find(sh, kv, &hint);
     if (!m)
       continue; /* the JSON door reports unknown names; typed has none */
-    size_t mark = x->len ? push(x, ".", 1) : x->len;
+    size_t mark = x->path.len ? push(x, ".", 1) : x->path.len;
     push(x, kv->key, kv->key_len);
     rc = member(x, m, &kv->value);
     pop(x, mark);
@@ -466,8 +456,7 @@ int awsc_value_validate(const awsc_value *v, const awsc_shape *shape,
     return 0;
   vctx x;
   x.err = err;
-  x.len = 0;
-  x.path[0] = '\0';
+  awsc_param_path_reset(&x.path);
   /* no input at all is an empty structure */
   if (shape->type == AWSC_SHAPE_STRUCTURE && v->type == AWSC_V_NULL) {
     awsc_value empty = {.type = AWSC_V_MAP};

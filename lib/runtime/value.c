@@ -256,3 +256,20 @@ int awsc_vb_finish(awsc_value_builder *b, awsc_value *out) {
   *out = b->root;
   return 0;
 }
+
+size_t awsc_param_path_push(awsc_param_path *p, const char *s, size_t n) {
+  size_t mark = p->len;
+  size_t room = sizeof(p->s) - 1 - p->len;
+  if (n > room)
+    n = room;
+  memcpy(p->s + p->len, s, n);
+  p->len += n;
+  p->s[p->len] = '\0';
+  return mark;
+}
+
+const char *awsc_param_path_name(const awsc_param_path *p) {
+  if (p->len == 0)
+    return "input";
+  return p->s[0] == '.' ? p->s + 1 : p->s;
+}

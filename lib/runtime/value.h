@@ -192,4 +192,25 @@ size_t awsc_double_format(double d, char out[32]);
 /* Append s as a JSON string literal (quotes, escapes; UTF-8 kept). */
 int awsc_json_put_string(awsc_buf *b, const char *s, size_t n);
 
+/* botocore's name of a parameter inside an input ("Foo", "Foo.Bar[0]"),
+ * built while walking the input for error messages only: a fixed buffer,
+ * a longer path is cut (no message could show it) rather than allocated. */
+typedef struct awsc_param_path {
+  size_t len;
+  char s[400];
+} awsc_param_path;
+
+static inline void awsc_param_path_reset(awsc_param_path *p) {
+  p->len = 0;
+  p->s[0] = '\0';
+}
+/* Append n bytes of s; returns the length to go back to. */
+size_t awsc_param_path_push(awsc_param_path *p, const char *s, size_t n);
+static inline void awsc_param_path_pop(awsc_param_path *p, size_t mark) {
+  p->len = mark;
+  p->s[mark] = '\0';
+}
+/* The path without a leading '.', or "input" when empty. */
+const char *awsc_param_path_name(const awsc_param_path *p);
+
 #endif

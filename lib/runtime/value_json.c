@@ -85,28 +85,15 @@ typedef struct conv {
   awsc_error *err;
   unsigned flags;
   int rc;
-  /* botocore's parameter name: "", ".Foo", ".Foo[0]"; only ever shown in
-   * an error message, so a longer one is cut (at a size no message
-   * could show anyway) rather than allocated */
-  size_t path_len;
-  char path[400];
+  awsc_param_path path; /* botocore's name: "", ".Foo", ".Foo[0]" */
 } conv;
 
-/* Append to the path; returns the length to go back to. */
 static size_t path_push(conv *c, const char *s, size_t n) {
-  size_t mark = c->path_len;
-  size_t room = sizeof(c->path) - 1 - c->path_len;
-  if (n > room)
-    n = room;
-  memcpy(c->path + c->path_len, s, n);
-  c->path_len += n;
-  c->path[c->path_len] = '\0';
-  return mark;
+  return awsc_param_path_push(&c->path, s, n);
 }
 
 static void path_pop(conv *c, size_t mark) {
-  c->path_len = mark;
-  c->path[mark] = '\0';
+  awsc_param_path_pop(&c->path, mark);
 }
 
 static bool validating(const conv *c) {
@@ -114,9 +101,7 @@ static bool validating(const conv *c) {
 }
 
 static const char *path_name(conv *c) {
-  if (c->path_len == 0)
-    return "input";
-  return c->path[0] == '.' ? c->path + 1 : c->path;
+  return awsc_param_path_name(&c->path);
 }
 
 static const char *py_type(const awsc_jnode *n) {
@@ -594,8 +579,7 @@ int awsc_value_from_json_tmp(awsc_value *out, awsc_arena *arena,
       c.err = err;
       c.flags = flags;
       c.rc = 0;
-      c.path_len = 0;
-      c.path[0] = '\0';
+      awsc_param_path_reset(&c.path);
       rc = conv_node(&c, root, shape, NULL, out);
       /* lengths, ranges, labels, headers, UTF-8: the checks every door
        * shares (this one checked the JSON-only ones: names and types) */
