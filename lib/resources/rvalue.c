@@ -14,72 +14,13 @@
 #include "resources/resource_internal.h"
 #include "runtime/jtree.h"
 
-static int from_node(awsc_value *out, awsc_arena *a, const awsc_jnode *n) {
-  memset(out, 0, sizeof *out);
-  switch (n->type) {
-  case AWSC_J_NULL:
-    out->type = AWSC_V_NULL;
-    return 0;
-  case AWSC_J_BOOL:
-    out->type = AWSC_V_BOOL;
-    out->u.b = n->b;
-    return 0;
-  case AWSC_J_INT:
-    out->type = AWSC_V_INT;
-    out->u.i = n->i;
-    return 0;
-  case AWSC_J_DOUBLE:
-    out->type = AWSC_V_DOUBLE;
-    out->u.d = n->d;
-    return 0;
-  case AWSC_J_STRING:
-    out->type = AWSC_V_STRING;
-    out->u.s.p = n->s; /* the tree lives in the same arena */
-    out->u.s.n = n->n;
-    return 0;
-  case AWSC_J_ARRAY: {
-    out->type = AWSC_V_LIST;
-    out->u.list.n = n->count;
-    if (!n->count)
-      return 0;
-    out->u.list.items = awsc_arena_calloc(a, n->count, sizeof(awsc_value));
-    if (!out->u.list.items)
-      return AWSC_ENOMEM;
-    for (size_t i = 0; i < n->count; i++) {
-      int rc = from_node(&out->u.list.items[i], a, n->items[i]);
-      if (rc)
-        return rc;
-    }
-    return 0;
-  }
-  default: {
-    out->type = AWSC_V_MAP;
-    out->u.map.n = n->count;
-    if (!n->count)
-      return 0;
-    out->u.map.items = awsc_arena_calloc(a, n->count, sizeof(awsc_kv));
-    if (!out->u.map.items)
-      return AWSC_ENOMEM;
-    for (size_t i = 0; i < n->count; i++) {
-      awsc_kv *kv = &out->u.map.items[i];
-      kv->key = n->members[i].key;
-      kv->key_len = n->members[i].key_len;
-      int rc = from_node(&kv->value, a, n->members[i].value);
-      if (rc)
-        return rc;
-    }
-    return 0;
-  }
-  }
-}
-
 int awsc_rv_parse(awsc_value *out, awsc_arena *arena, const char *json,
                   size_t len, awsc_error *err) {
   awsc_jnode *root = NULL;
   int rc = awsc_jtree_parse(&root, arena, json, len, 0, err);
   if (rc)
     return rc;
-  rc = from_node(out, arena, root);
+  rc = awsc_value_from_jnode(out, arena, root, false);
   if (rc)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
   return 0;

@@ -192,6 +192,13 @@ size_t awsc_double_format(double d, char out[32]);
 /* Append s as a JSON string literal (quotes, escapes; UTF-8 kept). */
 int awsc_json_put_string(awsc_buf *b, const char *s, size_t n);
 
+/* A JSON tree (runtime/jtree.h) as an untyped value in arena `a`: strings
+ * and keys copied into `a`, or (copy false) shared with the tree, which
+ * must then live in `a` too. AWSC_ENOMEM on allocation failure. */
+struct awsc_jnode;
+int awsc_value_from_jnode(awsc_value *out, awsc_arena *a,
+                          const struct awsc_jnode *n, bool copy);
+
 /* botocore's name of a parameter inside an input ("Foo", "Foo.Bar[0]"),
  * built while walking the input for error messages only: a fixed buffer,
  * a longer path is cut (no message could show it) rather than allocated. */

@@ -172,8 +172,8 @@ static int oom(conv *c) {
 static int conv_node(conv *c, const awsc_jnode *n, const awsc_shape *sh,
                      const awsc_member *m, awsc_value *out);
 
-/* Untyped (document) conversion. */
-static int conv_any(conv *c, const awsc_jnode *n, awsc_value *out) {
+int awsc_value_from_jnode(awsc_value *out, awsc_arena *a, const awsc_jnode *n,
+                          bool copy) {
   memset(out, 0, sizeof *out);
   switch (n->type) {
   case AWSC_J_NULL:
@@ -193,42 +193,51 @@ static int conv_any(conv *c, const awsc_jnode *n, awsc_value *out) {
     return 0;
   case AWSC_J_STRING:
     out->type = AWSC_V_STRING;
-    out->u.s.p = awsc_arena_memdup0(c->arena, n->s, n->n);
+    out->u.s.p = copy ? awsc_arena_memdup0(a, n->s, n->n) : n->s;
     out->u.s.n = n->n;
-    return out->u.s.p ? 0 : oom(c);
+    return out->u.s.p ? 0 : AWSC_ENOMEM;
   case AWSC_J_ARRAY:
     out->type = AWSC_V_LIST;
     out->u.list.n = n->count;
     if (!n->count)
       return 0;
-    out->u.list.items =
-        awsc_arena_calloc(c->arena, n->count, sizeof(awsc_value));
+    out->u.list.items = awsc_arena_calloc(a, n->count, sizeof(awsc_value));
     if (!out->u.list.items)
-      return oom(c);
-    for (size_t i = 0; i < n->count; i++)
-      if (conv_any(c, n->items[i], &out->u.list.items[i]))
-        return c->rc;
+      return AWSC_ENOMEM;
+    for (size_t i = 0; i < n->count; i++) {
+      int rc =
+          awsc_value_from_jnode(&out->u.list.items[i], a, n->items[i], copy);
+      if (rc)
+        return rc;
+    }
     return 0;
   default:
     out->type = AWSC_V_MAP;
     out->u.map.n = n->count;
     if (!n->count)
       return 0;
-    out->u.map.items = awsc_arena_calloc(c->arena, n->count, sizeof(awsc_kv));
+    out->u.map.items = awsc_arena_calloc(a, n->count, sizeof(awsc_kv));
     if (!out->u.map.items)
-      return oom(c);
+      return AWSC_ENOMEM;
     for (size_t i = 0; i < n->count; i++) {
       awsc_kv *kv = &out->u.map.items[i];
-      kv->key = awsc_arena_memdup0(c->arena, n->members[i].key,
-                                   n->members[i].key_len);
+      kv->key =
+          copy ? awsc_arena_memdup0(a, n->members[i].key, n->members[i].key_len)
+               : n->members[i].key;
       kv->key_len = n->members[i].key_len;
       if (!kv->key)
-        return oom(c);
-      if (conv_any(c, n->members[i].value, &kv->value))
-        return c->rc;
+        return AWSC_ENOMEM;
+      int rc = awsc_value_from_jnode(&kv->value, a, n->members[i].value, copy);
+      if (rc)
+        return rc;
     }
     return 0;
   }
+}
+
+/* Untyped (document) conversion. */
+static int conv_any(conv *c, const awsc_jnode *n, awsc_value *out) {
+  return awsc_value_from_jnode(out, c->arena, n, true) ? oom(c) : 0;
 }
 
 static int conv_structure(conv *c, const awsc_jnode *n, const awsc_shape *sh,
