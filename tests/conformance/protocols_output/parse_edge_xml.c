@@ -259,7 +259,7 @@ static void test_xml_features(void) {
       "<Tags><entry><value><ID>v</ID></value><key>k1</key></entry>"
       "<entry><key>k2</key><value xmlns:q=\"urn:i\" q:type=\"User\"><ID>w</ID>"
       "</value></entry></Tags>"
-      "<Data>aGVs\nbG8=</Data><Ratio>-Infinity</Ratio><Flag>True</Flag>"
+      "<Data>aGVs\nbG8=</Data><Ratio>-Infinity</Ratio><Flag>false</Flag>"
       "<Choice><Zed>1</Zed></Choice>"
       "<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
       "xsi:type=\"Canonical&amp;User\"><ID>id1</ID></Grantee>"
@@ -300,14 +300,17 @@ static void test_xml_features(void) {
                  AWSC_XML_AUTO));
   CHECK(parse_ok(&m, 200, NULL, 0, " \n", "{\"Meta\":{},\"Status\":200}",
                  AWSC_XML_AUTO));
-  /* bad values are left out: the rest stays */
-  CHECK(parse_ok(&m, 200, NULL, 0,
-                 "<Out><Count>x</Count><When>never</When><Data>a</Data>"
-                 "<Name>n</Name></Out>",
-                 "{\"Name\":\"n\",\"Meta\":{},\"Status\":200}", AWSC_XML_AUTO));
-
   /* refused documents */
   awsc_error err = AWSC_ERROR_INIT;
+  /* strict answers: a value that does not parse fails the parse, naming
+   * the member (it used to be left out silently) */
+  CHECK_INT(parse_rc(&m, "<Out><Count>x</Count><Name>n</Name></Out>", &err),
+            AWSC_EPARSE);
+  CHECK(strstr(err.message, "Count") != NULL);
+  CHECK_INT(parse_rc(&m, "<Out><When>never</When></Out>", &err), AWSC_EPARSE);
+  CHECK(strstr(err.message, "When") != NULL);
+  CHECK_INT(parse_rc(&m, "<Out><Flag>True</Flag></Out>", &err), AWSC_EPARSE);
+  CHECK(strstr(err.message, "Flag") != NULL);
   CHECK_INT(parse_rc(&m, "<Out><Name>x</Nam></Out>", &err), AWSC_EPARSE);
   CHECK(strstr(err.message, "line") != NULL);
   CHECK_INT(parse_rc(&m, "<Out><Name>&bogus;</Name></Out>", &err), AWSC_EPARSE);
