@@ -34,33 +34,9 @@ static int fail(vctx *x, const char *fmt, const char *what) {
                         name(x), what);
 }
 
-static const char *valid_types(uint8_t shape_type) {
-  switch (shape_type) {
-  case AWSC_SHAPE_STRUCTURE:
-  case AWSC_SHAPE_MAP:
-    return "dict";
-  case AWSC_SHAPE_LIST:
-    return "list, tuple";
-  case AWSC_SHAPE_STRING:
-    return "str";
-  case AWSC_SHAPE_INTEGER:
-  case AWSC_SHAPE_LONG:
-    return "int";
-  case AWSC_SHAPE_BOOLEAN:
-    return "bool";
-  case AWSC_SHAPE_FLOAT:
-  case AWSC_SHAPE_DOUBLE:
-    return "float, Decimal, int";
-  case AWSC_SHAPE_TIMESTAMP:
-    return "datetime, timestamp-string";
-  default:
-    return "bytes, bytearray, file-like object";
-  }
-}
-
 static int bad_type(vctx *x, const awsc_shape *sh) {
   return fail(x, "Invalid type for parameter %s, valid types: %s",
-              valid_types(sh->type));
+              awsc_shape_valid_types(sh->type));
 }
 
 /* botocore's range_check, and the max it leaves out. */

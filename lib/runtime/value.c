@@ -273,3 +273,31 @@ const char *awsc_param_path_name(const awsc_param_path *p) {
     return "input";
   return p->s[0] == '.' ? p->s + 1 : p->s;
 }
+
+/* botocore's "valid types" words for a shape type, in its
+ * "Invalid type for parameter" message. */
+const char *awsc_shape_valid_types(uint8_t shape_type) {
+  switch (shape_type) {
+  case AWSC_SHAPE_STRUCTURE:
+  case AWSC_SHAPE_MAP:
+    return "dict";
+  case AWSC_SHAPE_LIST:
+    return "list, tuple";
+  case AWSC_SHAPE_STRING:
+    return "str";
+  case AWSC_SHAPE_INTEGER:
+  case AWSC_SHAPE_LONG:
+    return "int";
+  case AWSC_SHAPE_BOOLEAN:
+    return "bool";
+  case AWSC_SHAPE_FLOAT:
+  case AWSC_SHAPE_DOUBLE:
+    return "float, Decimal, int";
+  case AWSC_SHAPE_TIMESTAMP:
+    return "datetime, timestamp-string";
+  case AWSC_SHAPE_BLOB:
+    return "bytes, bytearray, file-like object";
+  default:
+    return "str, int, bool, float, list, dict";
+  }
+}

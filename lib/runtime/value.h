@@ -199,6 +199,10 @@ struct awsc_jnode;
 int awsc_value_from_jnode(awsc_value *out, awsc_arena *a,
                           const struct awsc_jnode *n, bool copy);
 
+/* The Python types botocore lists as valid for a shape type (e.g. "list,
+ * tuple"), for "Invalid type for parameter X, valid types: ..." messages. */
+const char *awsc_shape_valid_types(uint8_t shape_type);
+
 /* botocore's name of a parameter inside an input ("Foo", "Foo.Bar[0]"),
  * built while walking the input for error messages only: a fixed buffer,
  * a longer path is cut (no message could show it) rather than allocated. */

@@ -123,43 +123,17 @@ static const char *py_type(const awsc_jnode *n) {
   }
 }
 
-static const char *valid_types(uint8_t shape_type) {
-  switch (shape_type) {
-  case AWSC_SHAPE_STRUCTURE:
-  case AWSC_SHAPE_MAP:
-    return "dict";
-  case AWSC_SHAPE_LIST:
-    return "list, tuple";
-  case AWSC_SHAPE_STRING:
-    return "str";
-  case AWSC_SHAPE_INTEGER:
-  case AWSC_SHAPE_LONG:
-    return "int";
-  case AWSC_SHAPE_BOOLEAN:
-    return "bool";
-  case AWSC_SHAPE_FLOAT:
-  case AWSC_SHAPE_DOUBLE:
-    return "float, Decimal, int";
-  case AWSC_SHAPE_TIMESTAMP:
-    return "datetime, timestamp-string";
-  case AWSC_SHAPE_BLOB:
-    return "bytes, bytearray, file-like object";
-  default:
-    return "str, int, bool, float, list, dict";
-  }
-}
-
 static int invalid_type(conv *c, const awsc_jnode *n, uint8_t shape_type) {
   const char *shown = n->type == AWSC_J_ARRAY    ? "[...]"
                       : n->type == AWSC_J_OBJECT ? "{...}"
                       : n->type == AWSC_J_NULL   ? "None"
                       : n->type == AWSC_J_BOOL   ? (n->b ? "True" : "False")
                                                  : n->s;
-  c->rc =
-      awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                     "Invalid type for parameter %s, value: %.100s, "
-                     "type: %s, valid types: %s",
-                     path_name(c), shown, py_type(n), valid_types(shape_type));
+  c->rc = awsc_error_set(c->err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                         "Invalid type for parameter %s, value: %.100s, "
+                         "type: %s, valid types: %s",
+                         path_name(c), shown, py_type(n),
+                         awsc_shape_valid_types(shape_type));
   return c->rc;
 }
 
