@@ -76,6 +76,10 @@ extern int test_skipped;
  * failed, 77 (meson's "skipped") if tests were only skipped, else 0. */
 int test_summary(void);
 
+/* A whole file (or pipe), NUL-terminated, in plain malloc'd memory (free
+ * with free); *len (may be NULL) gets its size. NULL on error. */
+char *test_read_file(const char *path, size_t *len);
+
 /* ---- leak-tracing, failure-injecting allocator (test_alloc.c) ---- */
 /* Install the counting allocator through awsc_set_allocator. */
 void test_alloc_install(void);

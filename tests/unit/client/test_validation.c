@@ -53,26 +53,6 @@ static awsc_client *make(const char *service, awsc_session **s) {
   return c;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  if (p) {
-    p[n] = '\0';
-    *len = (size_t)n;
-  }
-  return p;
-}
-
 /* The text of the next "input" value from *pos on: the case's JSON as
  * written, lone surrogate escapes and all (a parsed-and-printed copy
  * would have lost them). Returns its length, 0 when there is none. */
@@ -189,7 +169,7 @@ static const char *data_path;
 
 static void test_bad_inputs(void) {
   size_t len = 0;
-  char *text = slurp(data_path, &len);
+  char *text = test_read_file(data_path, &len);
   CHECK(text != NULL);
   if (!text)
     return;

@@ -107,32 +107,3 @@ void test_tmp_cleanup(void) {
   if (tmpdir[0])
     nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
-
-char *test_read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (cap - n < 2) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (buf) {
-    buf[n] = '\0';
-    if (len)
-      *len = n;
-  }
-  return buf;
-}

@@ -34,7 +34,6 @@ const char *test_path(const char *name);
 /* Remove the temp dir and everything in it. */
 void test_tmp_cleanup(void);
 
-/* A file slurped into a malloc'd NUL-terminated buffer (NULL on error). */
-char *test_read_file(const char *path, size_t *len);
+/* test_read_file: tests/common/test.h */
 
 #endif

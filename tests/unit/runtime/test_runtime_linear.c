@@ -148,26 +148,6 @@ static void test_xml(void) {
 
 /* ---- endpoint rules: a 16 MiB rule set compiled ---- */
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-    free(p);
-    p = NULL;
-  }
-  fclose(f);
-  if (p) {
-    p[n] = '\0';
-    *len = (size_t)n;
-  }
-  return p;
-}
-
 static awsc_ep_partitions *parts;
 
 static const char rules_head[] =
@@ -201,7 +181,7 @@ static void test_rules(void) {
   char path[1024];
   snprintf(path, sizeof path, "%s/partitions.json", models_dir);
   size_t plen = 0;
-  char *pj = slurp(path, &plen);
+  char *pj = test_read_file(path, &plen);
   CHECK(pj != NULL);
   if (!pj)
     return;
