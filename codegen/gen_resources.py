@@ -58,6 +58,31 @@ CONVENIENCES = {
          "awsc_s3_transfer_result *result, awsc_s3_object *r, const awsc_s3_copy_source *source, "
          "const struct awsc_s3_CopyObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
          "object.copy(source): awsc_s3_copy to this object."),
+        ("Bucket", "upload_fileobj",
+         "awsc_s3_transfer_result *result, awsc_s3_bucket *r, awsc_read_fn read, void *user_data, uint64_t size, "
+         "const char *key, const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, "
+         "awsc_error *err",
+         "bucket.upload_fileobj(fileobj, key): awsc_s3_upload_fileobj into this bucket."),
+        ("Bucket", "download_fileobj",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_bucket *r, const char *key, awsc_write_fn write, void *user_data, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, awsc_error *err",
+         "bucket.download_fileobj(key, fileobj): the object's bytes to write(), in order, each once (see "
+         "awsc_s3_object_get_to); *output (may be NULL) gets the GetObject output without its body."),
+        ("Object", "upload_fileobj",
+         "awsc_s3_transfer_result *result, awsc_s3_object *r, awsc_read_fn read, void *user_data, uint64_t size, "
+         "const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "object.upload_fileobj(fileobj): awsc_s3_upload_fileobj to this object."),
+        ("Object", "download_fileobj",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_object *r, awsc_write_fn write, void *user_data, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, awsc_error *err",
+         "object.download_fileobj(fileobj): as bucket.download_fileobj for this object."),
+        ("Object", "get_to",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_object *r, const struct awsc_s3_GetObjectRequest *input, "
+         "const awsc_body_sink *sink, awsc_error *err",
+         "object.get() with a streaming body: GetObject of this object (bucket and key from the handle, the other "
+         "members from input, NULL = none) with the body streamed to sink (a file or a write callback, never held "
+         "whole); *output gets the rest of the answer (awsc_mem_free). A callback sink gets every byte once, in "
+         "order: after a retry the bytes it already has are skipped (the call fails if the object changed)."),
     ],
 }
 
