@@ -597,6 +597,58 @@ static void test_s3_conveniences(void) {
   awsc_client_free(c);
 }
 
+/* bucket.object_versions: one ListObjectVersions page holds versions and
+ * delete markers; the collection yields both ("[Versions,DeleteMarkers]|[]"),
+ * each an ObjectVersion by bucket, key and version id. */
+static void test_object_versions(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  awsc_error err = AWSC_ERROR_INIT;
+  const fake_reply page[] = {
+      {200, "<ListVersionsResult xmlns=\"" S3_NS "\">"
+            "<Name>bkt</Name><IsTruncated>false</IsTruncated>"
+            "<Version><Key>a</Key><VersionId>v1</VersionId>"
+            "<IsLatest>true</IsLatest><Size>3</Size></Version>"
+            "<Version><Key>a</Key><VersionId>v0</VersionId>"
+            "<IsLatest>false</IsLatest><Size>2</Size></Version>"
+            "<DeleteMarker><Key>b</Key><VersionId>d1</VersionId>"
+            "<IsLatest>true</IsLatest></DeleteMarker>"
+            "</ListVersionsResult>"}};
+  fake_reset(page, 1);
+  awsc_s3_bucket *b = NULL;
+  CHECK_INT(awsc_s3_bucket_new(&b, c, "bkt", &err), 0);
+  awsc_resource_collection *col = NULL;
+  CHECK_INT(awsc_s3_bucket_object_versions(&col, b, NULL, NULL, &err), 0);
+  const char *want[][2] = {{"a", "v1"}, {"a", "v0"}, {"b", "d1"}};
+  int n = 0;
+  for (;;) {
+    awsc_resource *it = NULL;
+    int rc = awsc_resource_collection_next(&it, col, &err);
+    CHECK_INT(rc, 0);
+    if (rc) {
+      fprintf(stderr, "  %s\n", err.message);
+      break;
+    }
+    if (!it)
+      break;
+    CHECK_STR(awsc_resource_type(it), "ObjectVersion");
+    awsc_s3_object_version *v = (awsc_s3_object_version *)it;
+    if (n < 3) {
+      CHECK_STR(awsc_s3_object_version_object_key(v), want[n][0]);
+      CHECK_STR(awsc_s3_object_version_id(v), want[n][1]);
+    }
+    n++;
+    awsc_resource_free(it);
+  }
+  CHECK_INT(n, 3);
+  CHECK(strstr(fake_url(0), "versions") != NULL);
+  awsc_resource_collection_free(col);
+  awsc_s3_bucket_free(b);
+  awsc_client_free(c);
+}
+
 /* What a write callback collected. */
 typedef struct collect {
   char buf[64];
@@ -798,6 +850,7 @@ int main(void) {
   RUN(test_typed_equals_generic);
   RUN(test_s3_conveniences);
   RUN(test_s3_streaming);
+  RUN(test_object_versions);
   RUN(test_alloc_failures);
   fake_cleanup();
   return test_summary();
