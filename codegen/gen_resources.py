@@ -128,6 +128,13 @@ class ResGen:
                 fail("%s generated twice" % name)
             seen[name] = 1
 
+    def batch_actions(self, coll):
+        """The batch actions of a collection's item type (boto3 offers them
+        on the collection: bucket.objects.filter(...).delete())."""
+        target = coll["resource"]["type"]
+        return sorted(self.res.get("resources", {}).get(target, {})
+                      .get("batchActions", {}))
+
     def typed_functions(self):
         for rn, r in self.types:
             p = "awsc_%s_%s" % (self.svc, self.cname[rn])
@@ -148,6 +155,8 @@ class ResGen:
                 yield p + "_ref_" + gen.xform_name(a), None
             for a in r.get("hasMany", {}):
                 yield p + "_" + gen.xform_name(a), None
+                for b in self.batch_actions(r["hasMany"][a]):
+                    yield p + "_" + gen.xform_name(a) + "_" + gen.xform_name(b), None
             for a in r.get("waiters", {}):
                 yield p + "_wait_until_" + gen.xform_name(a), None
             for cr, name, _a, _d in CONVENIENCES.get(self.svc, []):
@@ -336,6 +345,12 @@ class ResGen:
                     "  return awsc_rsrc_collection_at(out, (awsc_resource *)r, %d, filter_json, opts, err);" % k,
                     "Collection %s of %s; see awsc_resource_collection_new." % (
                         a, r["hasMany"][a]["resource"]["type"])))
+                for b in self.batch_actions(r["hasMany"][a]):
+                    fns.append(("int %s_%s_%s(char **json_out, size_t *requests_out, %s *r, const char *filter_json, const awsc_collection_options *opts, const char *params_json, awsc_error *err)" % (
+                        t, gen.xform_name(a), gen.xform_name(b), t),
+                        "  return awsc_resource_batch_action_json(json_out, requests_out, (awsc_resource *)r, %s, filter_json, opts, %s, params_json, err);" % (s(a), s(b)),
+                        "Batch action %s over collection %s (%s.%s.filter(...).%s()); see awsc_resource_batch_action_json." % (
+                            b, a, cn, gen.xform_name(a), gen.xform_name(b))))
             for k, a in enumerate(sorted(r.get("waiters", {}))):
                 fns.append(("int %s_wait_until_%s(%s *r, const char *params_json, const awsc_waiter_config *config, awsc_error *err)" % (
                     t, gen.xform_name(a), t),

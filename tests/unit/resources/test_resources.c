@@ -449,6 +449,24 @@ static void test_batch_delete(void) {
   CHECK_INT(awsc_resource_batch_action_json(NULL, NULL, b, "objects", NULL,
                                             NULL, "explode", NULL, &err),
             AWSC_ENOTFOUND);
+  /* the typed form: bucket.objects.filter(Prefix="k").page_size(2).delete() */
+  char *q1 = listing(0, 2, 1), *q2 = listing(2, 1, 0);
+  const fake_reply small[] = {
+      {200, q1}, {200, deleted}, {200, q2}, {200, deleted}};
+  fake_reset(small, 4);
+  awsc_collection_options opts = AWSC_COLLECTION_OPTIONS_INIT;
+  opts.page_size = 2;
+  nreq = 0;
+  CHECK_INT(awsc_s3_bucket_objects_delete(NULL, &nreq, (awsc_s3_bucket *)b,
+                                          "{\"Prefix\":\"k\"}", &opts, NULL,
+                                          &err),
+            0);
+  CHECK_INT(nreq, 2);
+  CHECK(strstr(fake_url(0), "max-keys=2") != NULL);
+  CHECK_INT(count(fake_body(1), "<Key>"), 2);
+  CHECK_INT(count(fake_body(3), "<Key>"), 1);
+  free(q1);
+  free(q2);
   awsc_resource_free(b);
   free(p1);
   free(p2);
