@@ -163,7 +163,8 @@ int awsc_resource_load(awsc_resource *r, awsc_error *err) {
     rc = oom(err);
   if (!rc) {
     r->loaded = true;
-    r->typed = NULL; /* converted again on the next typed read */
+    r->data_typed = false; /* read from JSON text, without the shape */
+    r->typed = NULL;       /* converted again on the next typed read */
   }
   awsc_arena_free(tmp);
   return rc;
@@ -285,7 +286,9 @@ int awsc_rsrc_ref_item(awsc_resource **out, const awsc_rsrc_refvals *rv,
   if (!rc && d && d->type == AWSC_V_MAP) {
     rc = awsc_rv_copy(&r->data, r->arena, d);
     r->loaded = true;
+    r->data_typed = rv->typed;
   }
+  r->shape = rv->shape;
   if (rc == AWSC_ENOMEM)
     rc = oom(err);
   if (rc) {
