@@ -58,6 +58,31 @@ CONVENIENCES = {
          "awsc_s3_transfer_result *result, awsc_s3_object *r, const awsc_s3_copy_source *source, "
          "const struct awsc_s3_CopyObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
          "object.copy(source): awsc_s3_copy to this object."),
+        ("Bucket", "upload_fileobj",
+         "awsc_s3_transfer_result *result, awsc_s3_bucket *r, awsc_read_fn read, void *user_data, uint64_t size, "
+         "const char *key, const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, "
+         "awsc_error *err",
+         "bucket.upload_fileobj(fileobj, key): awsc_s3_upload_fileobj into this bucket."),
+        ("Bucket", "download_fileobj",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_bucket *r, const char *key, awsc_write_fn write, void *user_data, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, awsc_error *err",
+         "bucket.download_fileobj(key, fileobj): the object's bytes to write(), in order, each once (see "
+         "awsc_s3_object_get_to); *output (may be NULL) gets the GetObject output without its body."),
+        ("Object", "upload_fileobj",
+         "awsc_s3_transfer_result *result, awsc_s3_object *r, awsc_read_fn read, void *user_data, uint64_t size, "
+         "const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "object.upload_fileobj(fileobj): awsc_s3_upload_fileobj to this object."),
+        ("Object", "download_fileobj",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_object *r, awsc_write_fn write, void *user_data, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, awsc_error *err",
+         "object.download_fileobj(fileobj): as bucket.download_fileobj for this object."),
+        ("Object", "get_to",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_object *r, const struct awsc_s3_GetObjectRequest *input, "
+         "const awsc_body_sink *sink, awsc_error *err",
+         "object.get() with a streaming body: GetObject of this object (bucket and key from the handle, the other "
+         "members from input, NULL = none) with the body streamed to sink (a file or a write callback, never held "
+         "whole); *output gets the rest of the answer (awsc_mem_free). A callback sink gets every byte once, in "
+         "order: after a retry the bytes it already has are skipped (the call fails if the object changed)."),
     ],
 }
 
@@ -103,6 +128,13 @@ class ResGen:
                 fail("%s generated twice" % name)
             seen[name] = 1
 
+    def batch_actions(self, coll):
+        """The batch actions of a collection's item type (boto3 offers them
+        on the collection: bucket.objects.filter(...).delete())."""
+        target = coll["resource"]["type"]
+        return sorted(self.res.get("resources", {}).get(target, {})
+                      .get("batchActions", {}))
+
     def typed_functions(self):
         for rn, r in self.types:
             p = "awsc_%s_%s" % (self.svc, self.cname[rn])
@@ -123,6 +155,8 @@ class ResGen:
                 yield p + "_ref_" + gen.xform_name(a), None
             for a in r.get("hasMany", {}):
                 yield p + "_" + gen.xform_name(a), None
+                for b in self.batch_actions(r["hasMany"][a]):
+                    yield p + "_" + gen.xform_name(a) + "_" + gen.xform_name(b), None
             for a in r.get("waiters", {}):
                 yield p + "_wait_until_" + gen.xform_name(a), None
             for cr, name, _a, _d in CONVENIENCES.get(self.svc, []):
@@ -311,6 +345,12 @@ class ResGen:
                     "  return awsc_rsrc_collection_at(out, (awsc_resource *)r, %d, filter_json, opts, err);" % k,
                     "Collection %s of %s; see awsc_resource_collection_new." % (
                         a, r["hasMany"][a]["resource"]["type"])))
+                for b in self.batch_actions(r["hasMany"][a]):
+                    fns.append(("int %s_%s_%s(char **json_out, size_t *requests_out, %s *r, const char *filter_json, const awsc_collection_options *opts, const char *params_json, awsc_error *err)" % (
+                        t, gen.xform_name(a), gen.xform_name(b), t),
+                        "  return awsc_resource_batch_action_json(json_out, requests_out, (awsc_resource *)r, %s, filter_json, opts, %s, params_json, err);" % (s(a), s(b)),
+                        "Batch action %s over collection %s (%s.%s.filter(...).%s()); see awsc_resource_batch_action_json." % (
+                            b, a, cn, gen.xform_name(a), gen.xform_name(b))))
             for k, a in enumerate(sorted(r.get("waiters", {}))):
                 fns.append(("int %s_wait_until_%s(%s *r, const char *params_json, const awsc_waiter_config *config, awsc_error *err)" % (
                     t, gen.xform_name(a), t),

@@ -228,13 +228,27 @@ static int step_send(awsc_call_state *st, const char *query) {
   if (st->stream_out && call->sink.kind != AWSC_SINK_MEMORY)
     hr.sink = call->sink;
   awsc_resp_checksum_init(&st->rcs, st->op, &st->resp);
-  if (st->validate && st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK)
-    awsc_resp_checksum_wrap(&st->rcs, &call->sink, &hr.sink);
+  if (st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK) {
+    /* transport -> checksum (the whole attempt) -> once -> caller */
+    awsc_body_sink once;
+    if (st->attempt == 1)
+      awsc_sink_once_init(&st->once, &call->sink);
+    awsc_sink_once_attempt(&st->once, &st->resp, &once);
+    hr.sink = once;
+    if (st->validate)
+      awsc_resp_checksum_wrap(&st->rcs, &once, &hr.sink);
+  }
   awsc_http_response_cleanup(&st->resp);
   awsc_error terr = AWSC_ERROR_INIT;
   st->terr = terr;
   int64_t t0 = awsc_time_now_ms();
   st->trc = awsc_transport_send(st->transport, &hr, &st->resp, &st->terr);
+  if (st->trc && hr.sink.kind == AWSC_SINK_CALLBACK && st->once.changed)
+    st->trc = awsc_error_set(&st->terr, AWSC_ECHECKSUM, AWSC_ERROR_NETWORK,
+                             "%s: the body broke off and the object changed "
+                             "before the retry (another ETag): stopped "
+                             "rather than join two objects",
+                             st->op->name);
   awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
            st->sr.method, st->tgt.host, st->tgt.path,
            st->trc ? st->trc : st->resp.status,

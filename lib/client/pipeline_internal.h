@@ -11,6 +11,7 @@
 #include "auth/aws_chunked.h"
 #include "client/client_internal.h"
 #include "client/resp_checksum.h"
+#include "client/sink_once.h"
 
 #define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
 #define STREAMING_TRAILER_HASH "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
@@ -64,8 +65,9 @@ typedef struct awsc_call_state {
   int attempt;
   awsc_http_response resp;
   awsc_resp_checksum rcs;
-  int trc;         /* the transport's status of this attempt */
-  awsc_error terr; /* and its details */
+  awsc_sink_once once; /* a callback sink gets each byte once */
+  int trc;             /* the transport's status of this attempt */
+  awsc_error terr;     /* and its details */
   awsc_service_error se;
 } awsc_call_state;
 
