@@ -3,8 +3,9 @@
  * each one (header line kept once):
  *   res_s3_concat BUCKET PREFIX [OUT]     (OUT default: standard output)
  * walks bucket.objects.filter(Prefix=PREFIX) and reads each *.csv with
- * object.get() into a write callback: no body is ever held whole in
- * memory, and the collection keeps only one listing page.
+ * object.get() (awsc_s3_object_get_to) into a write callback: no body is
+ * ever held whole in memory, and the collection keeps only one listing
+ * page.
  */
 #include "example.h"
 
@@ -28,17 +29,6 @@ static int on_data(const void *data, size_t len, void *ud) {
     s->bytes++;
   }
   return ferror(s->out) ? AWSC_EIO : 0;
-}
-
-/* object.get()["Body"] streamed into the sink. Until the typed
- * awsc_s3_object_get_to lands, the client call on the handle's
- * identifiers does the same request. */
-static int stream_object(awsc_client *client, awsc_s3_object *o,
-                         const awsc_body_sink *sink, awsc_error *err) {
-  awsc_s3_GetObjectRequest in = {0};
-  in.bucket = awsc_s3_object_bucket_name(o);
-  in.key = awsc_s3_object_key(o);
-  return awsc_s3_get_object_to(NULL, client, &in, sink, err);
 }
 
 int main(int argc, char **argv) {
@@ -79,11 +69,11 @@ int main(int argc, char **argv) {
     const char *key = awsc_s3_object_summary_key(o);
     size_t kl = strlen(key);
     if (kl >= 4 && strcmp(key + kl - 4, ".csv") == 0) {
-      /* summary.Object(): the Object handle of the same key */
+      /* summary.Object().get()["Body"], streamed into the sink */
       awsc_s3_object *obj = NULL;
       st.skip_header = files++ > 0;
       if (awsc_s3_object_summary_ref_object(&obj, o, NULL, &err) != 0 ||
-          stream_object(client, obj, &sink, &err) != 0)
+          awsc_s3_object_get_to(NULL, obj, NULL, &sink, &err) != 0)
         status = example_fail(key, &err);
       awsc_s3_object_free(obj);
     }

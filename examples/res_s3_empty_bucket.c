@@ -5,8 +5,8 @@
  * is bucket.objects.page_size(PAGE_SIZE).delete() (one DeleteObjects per
  * listing page: at most 1000 keys each, as S3 allows; PAGE_SIZE 0 = the
  * service's page), then bucket.delete() and
- * bucket.wait_until_not_exists(). Batch actions have only the generic
- * face (JSON out): the bucket handle is viewed as an awsc_resource.
+ * bucket.wait_until_not_exists(). A batch action answers with the JSON
+ * array of its responses.
  */
 #include "example.h"
 
@@ -29,9 +29,8 @@ int main(int argc, char **argv) {
   size_t requests = 0;
   int status = 0;
   if (awsc_s3_bucket_new(&bucket, client, argv[1], &err) != 0 ||
-      awsc_resource_batch_action_json(
-          &responses, &requests, awsc_s3_bucket_as_resource(bucket), "Objects",
-          NULL, &opts, "Delete", NULL, &err) != 0) {
+      awsc_s3_bucket_objects_delete(&responses, &requests, bucket, NULL, &opts,
+                                    NULL, &err) != 0) {
     status = example_fail("bucket.objects.delete()", &err);
     goto done;
   }

@@ -5,7 +5,8 @@
  * client: a bucket made by ServiceResource.create_bucket, objects put
  * through Object handles, a collection over 25 keys with page_size and
  * limit (requests counted at the transport), pages(), attributes against
- * head_object, references, an ObjectAcl, errors of loads, the batch delete
+ * head_object, references, Object.get streamed (awsc_s3_object_get_to)
+ * against get_object, an ObjectAcl, errors of loads, the batch delete
  * of several pages (requests counted), and the bucket's delete and waiter.
  * Needs AWSC_E2E_S3_ENDPOINT.
  */
@@ -242,6 +243,68 @@ static void test_attributes(void) {
   awsc_s3_object_summary_free(sum);
 }
 
+typedef struct collected {
+  char bytes[64];
+  size_t len;
+  int calls;
+} collected;
+
+static int collect(const void *data, size_t len, void *ud) {
+  collected *c = ud;
+  if (c->len + len >= sizeof(c->bytes))
+    return AWSC_EIO;
+  memcpy(c->bytes + c->len, data, len);
+  c->len += len;
+  c->calls++;
+  return 0;
+}
+
+/* object.get() with a streaming body (awsc_s3_object_get_to): the bytes
+ * the client layer's get_object returns, whole and ranged */
+static void test_object_get_to(void) {
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_s3_object *o = NULL;
+  CHECK_INT(awsc_s3_object_new(&o, s3, bucket_name, "page/k12", &err), 0);
+  collected got = {{0}, 0, 0};
+  awsc_body_sink sink = {0};
+  sink.kind = AWSC_SINK_CALLBACK;
+  sink.write = collect;
+  sink.user_data = &got;
+  awsc_s3_GetObjectOutput *out = NULL;
+  CHECK_INT(awsc_s3_object_get_to(&out, o, NULL, &sink, &err), 0);
+  CHECK(out && out->content_length == 8);
+  awsc_mem_free(out);
+  awsc_s3_GetObjectRequest in = {0};
+  in.bucket = bucket_name;
+  in.key = "page/k12";
+  awsc_s3_GetObjectOutput *whole = NULL;
+  CHECK_INT(awsc_s3_get_object(&whole, s3, &in, &err), 0);
+  CHECK(whole && whole->body.len == got.len &&
+        memcmp(whole->body.data, got.bytes, got.len) == 0);
+  CHECK(got.len == 8 && memcmp(got.bytes, "value 12", 8) == 0);
+  awsc_mem_free(whole);
+  /* the handle fills Bucket and Key; the request adds a Range */
+  collected part = {{0}, 0, 0};
+  sink.user_data = &part;
+  awsc_s3_GetObjectRequest ranged = {0};
+  ranged.range = "bytes=6-7";
+  CHECK_INT(awsc_s3_object_get_to(NULL, o, &ranged, &sink, &err), 0);
+  CHECK(part.len == 2 && memcmp(part.bytes, "12", 2) == 0);
+  /* a missing key: the service's error, nothing written */
+  awsc_s3_object *missing = NULL;
+  collected none = {{0}, 0, 0};
+  sink.user_data = &none;
+  CHECK_INT(awsc_s3_object_new(&missing, s3, bucket_name, "page/none", &err),
+            0);
+  awsc_error_clear(&err);
+  CHECK_INT(awsc_s3_object_get_to(NULL, missing, NULL, &sink, &err),
+            AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "NoSuchKey");
+  CHECK_INT(none.calls, 0);
+  awsc_s3_object_free(missing);
+  awsc_s3_object_free(o);
+}
+
 static void test_object_acl(void) {
   awsc_error err = AWSC_ERROR_INIT;
   awsc_resource *o = NULL, *acl = NULL;
@@ -334,6 +397,7 @@ int main(void) {
     RUN(test_put_objects);
     RUN(test_collection_pages);
     RUN(test_attributes);
+    RUN(test_object_get_to);
     RUN(test_object_acl);
     RUN(test_batch_delete);
     RUN(test_delete_bucket);
