@@ -124,9 +124,11 @@ static int call_expires(const awsc_jnode *n, int64_t *out, awsc_error *err) {
   if (n->type != AWSC_J_INT || n->i < AWSC_SIGV4_MIN_EXPIRES)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "Invalid value for parameter ExpiresIn, value: "
-                          "%.40s, valid range: a positive number of seconds "
-                          "(at most %" PRId64 ")",
-                          n->s, INT64_MAX);
+                          "%.40s, valid range: %s",
+                          n->s,
+                          n->type == AWSC_J_INT
+                              ? "a positive number of seconds"
+                              : "at most 9223372036854775807 seconds");
   *out = n->i;
   return 0;
 }
