@@ -72,10 +72,17 @@ static int take_option(cli_args *out, int argc, char *const *argv, int *i,
   const char *eq = strchr(arg, '=');
   size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
   int o = find_option(arg, name_len);
-  if (o == O_COUNT)
-    return usage_error(out,
-                       "unknown option %.*s (awsc --help lists the options)",
-                       (int)(name_len < 40 ? name_len : 40), arg);
+  if (o == O_COUNT) {
+    /* shown as printable ASCII: no control or escape sequence reaches the
+     * terminal */
+    char shown[41];
+    size_t n = name_len < 40 ? name_len : 40;
+    for (size_t k = 0; k < n; k++)
+      shown[k] = arg[k] >= ' ' && arg[k] <= '~' ? arg[k] : '?';
+    shown[n] = '\0';
+    return usage_error(out, "unknown option %s (awsc --help lists the options)",
+                       shown);
+  }
   if (options[o].kind == OPT_FLAG) {
     if (eq)
       return usage_error(out, "%s takes no value", options[o].name);

@@ -4,9 +4,9 @@
  * may omit it; "" is no argument, "\0" one empty one). Besides "no crash, no
  * leak, no read past an argument" it checks what cli_args_parse promises: the
  * status matches the action, values and positionals point into argv and
- * are never empty, a value is never an option, a usage error is one
- * printable line that repeats nothing of the user's but an option's name,
- * and the same argv gives the same answer twice.
+ * are not empty when used (JSON-PARAMS "" is none), a value is never an option,
+ * a usage error is one printable line that repeats nothing of the user's but an
+ * option's name, and the same argv gives the same answer twice.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,14 +35,22 @@ static bool points_into(const char *p, char *const *argv, int argc) {
   return false;
 }
 
-/* A value or positional: absent, or a non-empty string inside argv. */
-static void check_value(const char *v, char *const *argv, int argc) {
-  if (v && (!*v || !points_into(v, argv, argc)))
+/* A value or positional: absent, or a string inside argv, not empty
+ * unless `may_be_empty` (JSON-PARAMS "" is no parameters). */
+static void check_value(const char *v, bool may_be_empty, char *const *argv,
+                        int argc) {
+  if (v && ((!*v && !may_be_empty) || !points_into(v, argv, argc)))
     abort();
 }
 
+/* One byte as a message shows it: printable ASCII, else '?'. */
+static char shown(char c) {
+  return c >= ' ' && c <= '~' ? c : '?';
+}
+
 /* Whether `s` occurs in the name part (before any '=') of an option
- * argument: the one thing of the user's a message may repeat. */
+ * argument as a message shows it: the one thing of the user's a message
+ * may repeat. */
 static bool in_option_name(const char *s, char *const *argv, int argc) {
   size_t n = strlen(s);
   for (int i = 1; i < argc; i++) {
@@ -50,9 +58,13 @@ static bool in_option_name(const char *s, char *const *argv, int argc) {
       continue;
     const char *eq = strchr(argv[i], '=');
     size_t name_len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-    for (size_t k = 0; k + n <= name_len; k++)
-      if (memcmp(argv[i] + k, s, n) == 0)
+    for (size_t k = 0; k + n <= name_len; k++) {
+      size_t j = 0;
+      while (j < n && shown(argv[i][k + j]) == s[j])
+        j++;
+      if (j == n)
         return true;
+    }
   }
   return false;
 }
@@ -64,9 +76,11 @@ static void check_error(const cli_args *a, char *const *argv, int argc) {
   for (size_t i = 0; i < n; i++)
     if (a->message[i] < ' ' || a->message[i] > '~')
       abort();
+  /* a value worth hiding is one word of some length; shorter ones or
+   * ones with spaces may be made of the message's own words */
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
-    if (arg[0] == '-' || strlen(arg) < 4)
+    if (arg[0] == '-' || strlen(arg) < 8 || strchr(arg, ' '))
       continue;
     if (strstr(a->message, arg) && !strstr(fixed_texts, arg) &&
         !in_option_name(arg, argv, argc))
@@ -101,7 +115,10 @@ static void check(const cli_args *a, int rc, char *const *argv, int argc) {
   const char *values[] = {a->endpoint_url, a->region,    a->profile,
                           a->service,      a->operation, a->params};
   for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
-    check_value(values[i], argv, argc);
+    check_value(values[i],
+                values[i] == a->params || a->action == CLI_VERSION ||
+                    a->action == CLI_USAGE,
+                argv, argc);
   /* a value taken from the next argument is never an option: only the
    * "--opt=--x" spelling may start with "--" */
   const char *opts[] = {a->endpoint_url, a->region, a->profile};
