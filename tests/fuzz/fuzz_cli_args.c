@@ -1,12 +1,13 @@
 /*
  * libFuzzer target: the awsc command line (tools/awsc_args.c). The input
  * is argv after "awsc", each argument ended by a NUL byte (the last one
- * may omit it; "" is no argument, "\0" one empty one). Besides "no crash, no
- * leak, no read past an argument" it checks what cli_args_parse promises: the
- * status matches the action, values and positionals point into argv and
- * are not empty when used (JSON-PARAMS "" is none), a value is never an option,
- * a usage error is one printable line that repeats nothing of the user's but an
- * option's name, and the same argv gives the same answer twice.
+ * may omit it; "" is no argument, "\0" one empty one). Besides "no
+ * crash, no leak, no read past an argument" it checks what
+ * cli_args_parse promises: the status matches the action; values and
+ * positionals point into argv and are not empty when used (JSON-PARAMS
+ * "" is none); a value is never an option; a usage error is one
+ * printable line, one of the known messages, repeating nothing of the
+ * user's but an option's name; the same argv gives the same answer.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,14 +20,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_ARGS 128
 
-/* Every fixed word a message may hold: an argument found in a message
- * must come from here (option names), never from what the user typed. */
-static const char fixed_texts[] =
-    "unknown option (awsc --help lists the options) takes no value "
-    "needs a value --endpoint-url URL --region REGION --profile PROFILE "
-    "--no-verify-ssl --debug --version --help unexpected argument after "
-    "the JSON parameters (quote them as one argument) missing SERVICE "
-    "(awsc --help for usage) SERVICE is empty OPERATION is empty";
+/* Every message but "unknown option NAME ...", whole: nothing of the
+ * user's in them. */
+static const char *const fixed_messages[] = {
+    "--endpoint-url needs a value (--endpoint-url URL)",
+    "--region needs a value (--region REGION)",
+    "--profile needs a value (--profile PROFILE)",
+    "--no-verify-ssl takes no value",
+    "--debug takes no value",
+    "--version takes no value",
+    "--help takes no value",
+    ("unexpected argument after the JSON parameters (quote them as one "
+     "argument)"),
+    "missing SERVICE (awsc --help for usage)",
+    "SERVICE is empty",
+    "OPERATION is empty",
+};
+
+#define UNKNOWN_PREFIX "unknown option "
+#define UNKNOWN_SUFFIX " (awsc --help lists the options)"
 
 static bool points_into(const char *p, char *const *argv, int argc) {
   for (int i = 1; i < argc; i++)
@@ -48,44 +60,54 @@ static char shown(char c) {
   return c >= ' ' && c <= '~' ? c : '?';
 }
 
-/* Whether `s` occurs in the name part (before any '=') of an option
- * argument as a message shows it: the one thing of the user's a message
- * may repeat. */
-static bool in_option_name(const char *s, char *const *argv, int argc) {
-  size_t n = strlen(s);
+/* Whether `name` (n bytes) is how a message shows some argument's
+ * option name: "-c" for "-c...", else the part before any '=' of a
+ * "--..." argument, at most 40 bytes, in printable ASCII. */
+static bool shows_option_name(const char *name, size_t n, char *const *argv,
+                              int argc) {
   for (int i = 1; i < argc; i++) {
-    if (argv[i][0] != '-')
+    const char *arg = argv[i];
+    if (arg[0] != '-' || arg[1] == '\0')
       continue;
-    const char *eq = strchr(argv[i], '=');
-    size_t name_len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-    for (size_t k = 0; k + n <= name_len; k++) {
-      size_t j = 0;
-      while (j < n && shown(argv[i][k + j]) == s[j])
-        j++;
-      if (j == n)
+    if (arg[1] != '-') {
+      if (n == 2 && name[0] == '-' && name[1] == shown(arg[1]))
         return true;
+      continue;
     }
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    if (len > 40)
+      len = 40;
+    if (len != n)
+      continue;
+    size_t k = 0;
+    while (k < n && shown(arg[k]) == name[k])
+      k++;
+    if (k == n)
+      return true;
   }
   return false;
 }
 
+/* One printable line, and one of the known messages: the only thing of
+ * the user's it may hold is an option's name. */
 static void check_error(const cli_args *a, char *const *argv, int argc) {
-  size_t n = strlen(a->message);
+  const char *m = a->message;
+  size_t n = strlen(m);
   if (n == 0 || n >= sizeof(a->message))
     abort();
   for (size_t i = 0; i < n; i++)
-    if (a->message[i] < ' ' || a->message[i] > '~')
+    if (m[i] < ' ' || m[i] > '~')
       abort();
-  /* a value worth hiding is one word of some length; shorter ones or
-   * ones with spaces may be made of the message's own words */
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (arg[0] == '-' || strlen(arg) < 8 || strchr(arg, ' '))
-      continue;
-    if (strstr(a->message, arg) && !strstr(fixed_texts, arg) &&
-        !in_option_name(arg, argv, argc))
-      abort();
-  }
+  for (size_t i = 0; i < sizeof(fixed_messages) / sizeof(fixed_messages[0]);
+       i++)
+    if (strcmp(m, fixed_messages[i]) == 0)
+      return;
+  size_t pre = strlen(UNKNOWN_PREFIX), suf = strlen(UNKNOWN_SUFFIX);
+  if (n <= pre + suf || strncmp(m, UNKNOWN_PREFIX, pre) != 0 ||
+      strcmp(m + n - suf, UNKNOWN_SUFFIX) != 0 ||
+      !shows_option_name(m + pre, n - pre - suf, argv, argc))
+    abort();
 }
 
 static void check(const cli_args *a, int rc, char *const *argv, int argc) {
