@@ -16,6 +16,7 @@ Ends with "N passed, N failed".
 import http.server
 import os
 import re
+import shutil
 import signal
 import socketserver
 import subprocess
@@ -139,6 +140,12 @@ class Runner:
             if var in os.environ:
                 self.env[var] = os.environ[var]
         self.passed = self.failed = 0
+        self.dirs = [self.home]
+
+    def tempdir(self, prefix):
+        d = tempfile.mkdtemp(prefix=prefix)
+        self.dirs.append(d)
+        return d
 
     def run(self, *args, endpoint=True):
         argv = [self.cli]
@@ -299,7 +306,7 @@ def temp_files(d):
 
 
 def interrupted_download(r, name, key, sig, config, max_exit_s):
-    d = tempfile.mkdtemp(prefix="awsc-cli-sig-")
+    d = r.tempdir("awsc-cli-sig-")
     target = os.path.join(d, "out.bin")
     params = ('{"Bucket": "b", "Key": "%s", "Filename": "%s", "Config": %s}'
               % (key, target, config))
@@ -355,7 +362,7 @@ def test_signals(r):
     interrupted_download(r, "SIGINT, stalled ranged parts", "stall",
                          signal.SIGINT, ranged, 6)
     # and an uninterrupted download still lands
-    d = tempfile.mkdtemp(prefix="awsc-cli-ok-")
+    d = r.tempdir("awsc-cli-ok-")
     target = os.path.join(d, "small.bin")
     r.expect("download_file ok", [
         "s3", "download_file",
@@ -382,6 +389,8 @@ def main():
     finally:
         STOP.set()
         server.shutdown()
+        for d in r.dirs:
+            shutil.rmtree(d, ignore_errors=True)
     print(f"{r.passed} passed, {r.failed} failed")
     return 1 if r.failed else 0
 
