@@ -5,6 +5,7 @@ local S3 server (Ceph RGW) and injects faults into a share of the requests.
     fault_proxy.py --upstream http://127.0.0.1:27480 [--port 0] [--rate 0.2]
                    [--seed 1] [--kinds reset_before,...] [--stall-s 25]
                    [--max-seconds 900] [--log FILE] [--port-file FILE]
+                   [--script KIND,-,KIND,...]
 
 Binds 127.0.0.1 only. Prints "PORT <n>" on stdout once it listens (and writes
 the number to --port-file). Stops by itself after --max-seconds, or as soon
@@ -25,6 +26,9 @@ inject a fault (probability --rate) and which kind (uniform over --kinds):
   flip            one byte of the body is flipped (XOR 0x01); the rest as
                   the server sent it, the connection stays usable
   close_headers   the status line and headers, then the connection closes
+
+--script gives the faults of the first requests in order instead ("-" for
+none; no fault after its end): a deterministic scenario for one test.
 
 A body fault (reset_mid, truncate, flip) drawn for an answer without a body
 (HEAD, 204, an empty 200) becomes reset_before, and the log says so.
@@ -67,7 +71,7 @@ class Reader:
         self.buf = b""
 
     def _fill(self):
-        data = self.sock.recv(65536)
+        data = self.sock.recv(1 << 20)
         if not data:
             raise Closed()
         self.buf += data
@@ -81,8 +85,16 @@ class Reader:
         return line
 
     def exact(self, n):
-        while len(self.buf) < n:
-            self._fill()
+        if len(self.buf) < n:
+            # large bodies: collect the pieces, join once (no quadratic copy)
+            parts, have = [self.buf], len(self.buf)
+            while have < n:
+                data = self.sock.recv(min(1 << 20, max(65536, n - have)))
+                if not data:
+                    raise Closed()
+                parts.append(data)
+                have += len(data)
+            self.buf = b"".join(parts)
         data, self.buf = self.buf[:n], self.buf[n:]
         return data
 
@@ -164,6 +176,7 @@ class Proxy:
         self.kinds = args.kinds
         self.stall_s = args.stall_s
         self.rng = random.Random(args.seed)
+        self.script = args.script
         self.lock = threading.Lock()
         self.seq = 0
         self.log = open(args.log, "a", buffering=1) if args.log else sys.stderr
@@ -173,7 +186,10 @@ class Proxy:
         with self.lock:
             self.seq += 1
             fault = None
-            if self.rng.random() < self.rate:
+            if self.script is not None:
+                if self.seq <= len(self.script) and self.script[self.seq - 1] != "-":
+                    fault = self.script[self.seq - 1]
+            elif self.rng.random() < self.rate:
                 fault = self.rng.choice(self.kinds)
             return self.seq, fault, self.rng.random()
 
@@ -323,9 +339,12 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=900.0)
     ap.add_argument("--log")
     ap.add_argument("--port-file")
+    ap.add_argument("--script")
     args = ap.parse_args()
     args.kinds = [k for k in args.kinds.split(",") if k]
-    bad = [k for k in args.kinds if k not in KINDS]
+    if args.script is not None:
+        args.script = args.script.split(",")
+    bad = [k for k in args.kinds + (args.script or []) if k not in KINDS + ["-"]]
     if bad or not args.kinds:
         ap.error("unknown fault kind(s) %s; known: %s" % (bad, ", ".join(KINDS)))
 

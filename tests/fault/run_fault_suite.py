@@ -71,19 +71,53 @@ class Suite:
         self.checks = []  # (name, ok, detail)
 
     # ---- set-up ----
-    def start_proxy(self):
+    def spawn_proxy(self, log, extra):
         here = os.path.dirname(os.path.abspath(__file__))
-        self.proxy = subprocess.Popen(
+        p = subprocess.Popen(
             [sys.executable, os.path.join(here, "fault_proxy.py"),
              "--upstream", self.ep, "--rate", str(self.args.rate),
              "--seed", str(self.args.seed), "--stall-s", str(self.args.stall_s),
-             "--max-seconds", str(self.args.max_seconds),
-             "--log", self.log_path],
+             "--max-seconds", str(self.args.max_seconds), "--log", log] + extra,
             stdout=subprocess.PIPE, text=True)
-        line = self.proxy.stdout.readline().split()
+        line = p.stdout.readline().split()
         if len(line) != 2 or line[0] != "PORT":
+            p.kill()
             raise RuntimeError("the fault proxy did not start")
-        self.proxy_url = "http://127.0.0.1:%s" % line[1]
+        return p, "http://127.0.0.1:%s" % line[1]
+
+    def start_proxy(self):
+        self.proxy, self.proxy_url = self.spawn_proxy(self.log_path, [])
+
+    def scripted(self, script, argv, calls):
+        """One CLI run through a proxy that injects `script` in order."""
+        log = os.path.join(self.tmp, "scripted.log")
+        p, url = self.spawn_proxy(log, ["--script", script])
+        saved, self.proxy_url = self.proxy_url, url
+        try:
+            return self.run_cli(argv, calls)
+        finally:
+            self.proxy_url = saved
+            p.terminate()
+            p.wait()
+
+    def scenario_checks(self):
+        """Deterministic: a resend on a reused connection is logged; a
+        stall ends at the deadline with a one-line error naming it."""
+        listing = ["s3", "list_objects_v2", json.dumps({"Bucket": self.bucket})]
+        rc, _, err, _, _ = self.scripted("http503,reset_before", listing, 1)
+        self.check("a 503 then a reset on the reused connection: the call "
+                   "succeeds, the retry is logged with its cause and the "
+                   "quiet resend is logged",
+                   rc == 0 and "(attempt 2 of 5): HTTP 503 SlowDown" in err
+                   and "quiet resend" in err, err[-600:])
+        rc, _, err, took, _ = self.scripted("stall", listing, 1)
+        lines = [l for l in err.splitlines() if not l.startswith("[")]
+        limit = self.args.deadline_ms / 1000.0 + 3
+        self.check("a stall ends at the deadline (%.1f s, limit %.1f s) with "
+                   "one error line naming it" % (took, limit),
+                   rc == 3 and took < limit and len(lines) == 1 and
+                   "deadline of %d ms" % self.args.deadline_ms in lines[0],
+                   " / ".join(lines)[:400])
 
     def env(self):
         e = dict(os.environ)
@@ -452,6 +486,7 @@ def main():
     try:
         suite.start_proxy()
         suite.seed_objects()
+        suite.scenario_checks()
         suite.run_ops()
         suite.secret_checks()
         suite.finish()
