@@ -61,10 +61,9 @@ typedef struct awsc_client_options {
    * total_timeout_ms (environment AWSC_TOTAL_TIMEOUT_MS, profile key
    * total_timeout_ms), unset by default = no deadline; -1 = no deadline
    * whatever is configured. When it passes, the attempt in flight is
-   * stopped (a silent connection at once, a moving one within about a
-   * second) and no further attempt is made; a back-off that would end
-   * past it ends the call at once instead of sleeping. The call then
-   * fails with AWSC_ETIMEOUT (kind timeout), a message naming the
+   * stopped (within about a second) and no further attempt is made; a back-off
+   * that would end past it ends the call at once instead of sleeping. The call
+   * then fails with AWSC_ETIMEOUT (kind timeout), a message naming the
    * deadline, the attempts made and the last cause, and retry_attempts
    * set. One call is one request with its retries: a managed transfer
    * makes many, each with the whole deadline. */

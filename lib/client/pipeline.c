@@ -283,8 +283,10 @@ static int step_send(awsc_call_state *st, const char *query) {
     int64_t left = time_left_ms(st);
     hr.progress = deadline_progress;
     hr.progress_user_data = st;
-    /* a silence past the deadline is cut by the read timeout to the
-     * millisecond; the progress check stops everything else */
+    /* the progress check stops the attempt (libcurl calls it at least
+     * once a second); a service's own read timeout is cut to what is
+     * left (0, the transport's default, is left alone: it may be
+     * shorter than the deadline, which must not lengthen it) */
     if (hr.read_timeout_ms > left)
       hr.read_timeout_ms = left > 0 ? (long)left : 1;
   }
