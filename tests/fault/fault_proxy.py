@@ -36,8 +36,9 @@ A body fault (reset_mid, truncate, flip) drawn for an answer without a body
 Each injected fault is one line in --log (default stderr):
     FAULT <seq> <kind> <METHOD> <path> [<note>]
 (the path without its query string: presigned URLs carry their signature
-there). Each forwarded or answered request is one line "REQ <seq> <METHOD>
-<path> <status>", so a reader can count requests and faults per window.
+there). Each request forwarded to the server is one line "REQ <seq>
+<METHOD> <path> <status>" (the 500/503 the proxy makes up are FAULT lines
+only), so a reader can count requests and faults per window.
 Python 3 standard library only.
 """
 import argparse
