@@ -55,13 +55,26 @@ typedef struct awsc_client_options {
   int max_attempts;           /* total attempts, first included */
   awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = session's */
   awsc_checksum_trailers checksum_trailers;  /* S3 streamed uploads */
+  /* Version 2. A deadline for each call, in milliseconds, covering all its
+   * attempts and the back-off sleeps between them (botocore has none; the
+   * AWS SDKs' "API call timeout"). 0 = as configured: the setting
+   * total_timeout_ms (environment AWSC_TOTAL_TIMEOUT_MS, profile key
+   * total_timeout_ms), unset by default = no deadline; -1 = no deadline
+   * whatever is configured. When it passes, the attempt in flight is
+   * stopped (within about a second) and no further attempt is made; a back-off
+   * that would end past it ends the call at once instead of sleeping. The call
+   * then fails with AWSC_ETIMEOUT (kind timeout), a message naming the
+   * deadline, the attempts made and the last cause, and retry_attempts
+   * set. One call is one request with its retries: a managed transfer
+   * makes many, each with the whole deadline. */
+  long total_timeout_ms;
 } awsc_client_options;
 
-#define AWSC_CLIENT_OPTIONS_VERSION 1
+#define AWSC_CLIENT_OPTIONS_VERSION 2
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
   {                                                                            \
     AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,            \
-        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT             \
+        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0          \
   }
 
 /*

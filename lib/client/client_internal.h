@@ -70,7 +70,8 @@ struct awsc_client {
   unsigned ep_cache_next;
   awsc_retry_mode retry_mode;
   int max_attempts;
-  int addressing; /* 0 auto, 1 path, 2 virtual */
+  long total_timeout_ms; /* per call, all attempts; 0 = no deadline */
+  int addressing;        /* 0 auto, 1 path, 2 virtual */
   int checksum_trailers;
   /* flexible checksums: true = "when_supported" (botocore's default since
    * 1.36), false = "when_required" */

@@ -69,6 +69,14 @@ typedef struct awsc_call_state {
   int trc;             /* the transport's status of this attempt */
   awsc_error terr;     /* and its details */
   awsc_service_error se;
+  /* the client's total_timeout_ms as a point on the monotonic clock
+   * (0: no deadline), and whether it stopped the attempt in flight */
+  int64_t deadline_ms;
+  bool deadline_hit;
+  /* why the last attempt failed ("HTTP 503 SlowDown: ...", "network:
+   * ...", "damaged answer: ..."), for the retry log and the deadline's
+   * message; filled on failure paths only */
+  char cause[200];
 } awsc_call_state;
 
 /* AWSC_ENOMEM with "out of memory" in the call's error. */
