@@ -87,6 +87,21 @@ CONVENIENCES = {
 }
 
 
+# The loads boto3 injects where the model has none (boto3/s3/inject.py):
+# Bucket (ListBuckets, its own entry) and ObjectSummary (HeadObject,
+# ContentLength as Size). Written by hand in lib/resources/s3_inject.c;
+# the registry points the runtime at them, and the typed header declares
+# a _load for these types as for modelled loads.
+CUSTOM_LOADS = {
+    "s3": [("Bucket", "awsc_rsrc_s3_bucket_load"),
+           ("ObjectSummary", "awsc_rsrc_s3_object_summary_load")],
+}
+
+
+def has_load(svc, rn, r):
+    return "load" in r or any(t == rn for t, _f in CUSTOM_LOADS.get(svc, []))
+
+
 def fail(msg):
     raise SystemExit("gen_resources.py: " + msg)
 
@@ -141,7 +156,7 @@ class ResGen:
             yield p + "_new", None
             yield p + "_free", None
             yield p + "_as_resource", None
-            if "load" in r:
+            if has_load(self.svc, rn, r):
                 yield p + "_load", None
             if self.data_type(r):
                 yield p + "_data", None
@@ -313,10 +328,12 @@ class ResGen:
                 fns.append(("const char *%s_%s(const %s *r)" % (t, gen.xform_name(i), t),
                             "  return awsc_rsrc_identifier_text((const awsc_resource *)r, %d);" % k,
                             "Identifier %s (borrowed, lives as long as r)." % i))
-            if "load" in r:
+            if has_load(self.svc, rn, r):
                 fns.append(("int %s_load(%s *r, awsc_error *err)" % (t, t),
                             "  return awsc_resource_load((awsc_resource *)r, err);",
-                            "(Re)load the data with %s." % r["load"]["request"]["operation"]))
+                            "(Re)load the data with %s." % (
+                                r["load"]["request"]["operation"] if "load" in r
+                                else "boto3's injected load")))
             dt = self.data_type(r)
             if dt:
                 fns.append(("const %s *%s_data(%s *r, awsc_error *err)" % (dt, t, t),
@@ -488,6 +505,22 @@ def registry(services):
     # without a comparison that is always false.
     out.append("static const awsc_rsrc_model *const MODELS[] = {%s};" % (
         ", ".join(["&" + x for x in syms] + ["NULL"])))
+    rows = []
+    for svc in services:
+        for t, fn in CUSTOM_LOADS.get(svc, []):
+            out.append("int %s(awsc_resource *r, awsc_error *err);" % fn)
+            rows.append("  {%s, %s, %s}," % (gen.c_string(svc), gen.c_string(t), fn))
+    out.append("static const struct {\n  const char *service, *type;\n"
+               "  int (*load)(awsc_resource *, awsc_error *);\n} LOADS[] = {")
+    out += rows + ["  {NULL, NULL, NULL},", "};"]
+    out.append("awsc_rsrc_load_fn awsc_rsrc_custom_load(const awsc_rsrc_model *m,")
+    out.append("                                        const awsc_rsrc_type *t) {")
+    out.append("  for (size_t i = 0; LOADS[i].service; i++)")
+    out.append("    if (strcmp(LOADS[i].service, m->service) == 0 &&")
+    out.append("        strcmp(LOADS[i].type, t->name) == 0)")
+    out.append("      return LOADS[i].load;")
+    out.append("  return NULL;")
+    out.append("}")
     out.append("const awsc_rsrc_model *awsc_rsrc_model_for(const char *service_id) {")
     out.append("  for (size_t i = 0; service_id && MODELS[i]; i++)")
     out.append("    if (strcmp(MODELS[i]->service_id, service_id) == 0)")

@@ -143,9 +143,13 @@ int awsc_resource_load(awsc_resource *r, awsc_error *err) {
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_resource_load: NULL argument");
   const awsc_rsrc_action *load = r->type->load;
-  if (!load)
+  if (!load) {
+    awsc_rsrc_load_fn custom = awsc_rsrc_custom_load(r->model, r->type);
+    if (custom)
+      return custom(r, err);
     return awsc_error_set(err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
                           "%s has no load method", r->type->name);
+  }
   awsc_arena *tmp = awsc_arena_new(0);
   if (!tmp)
     return oom(err);

@@ -195,3 +195,79 @@ int awsc_s3_object_get_to(awsc_s3_GetObjectOutput **output, awsc_s3_object *r,
   return get_to(output, awsc_rsrc_client((awsc_resource *)r), id(r, 0),
                 id(r, 1), input, sink, err);
 }
+
+/* New data for r (a copy of `data`, read shapeless from JSON text). */
+static int set_data(awsc_resource *r, const awsc_value *data, awsc_error *err) {
+  if (awsc_rv_copy(&r->data, r->arena, data))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  r->loaded = true;
+  r->data_typed = false;
+  r->typed = NULL;
+  return 0;
+}
+
+/* boto3's bucket_load: ListBuckets and this bucket's entry; {} when it is
+ * not listed or listing is denied (AccessDenied), as boto3. */
+int awsc_rsrc_s3_bucket_load(awsc_resource *r, awsc_error *err) {
+  awsc_arena *tmp = awsc_arena_new(0);
+  if (!tmp)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  awsc_value params = {.type = AWSC_V_MAP}, resp, found = {.type = AWSC_V_MAP};
+  awsc_error e = AWSC_ERROR_INIT;
+  int rc =
+      awsc_rsrc_call(&resp, NULL, tmp, r->client, "ListBuckets", &params, &e);
+  if (rc == AWSC_ESERVICE && strcmp(e.service_code, "AccessDenied") == 0) {
+    rc = 0;
+    resp.type = AWSC_V_NULL;
+  }
+  const awsc_value *list = rc ? NULL : awsc_value_get(&resp, "Buckets");
+  for (size_t i = 0; list && list->type == AWSC_V_LIST && i < list->u.list.n;
+       i++) {
+    const awsc_value *b = &list->u.list.items[i];
+    const awsc_value *name = awsc_value_get(b, "Name");
+    if (name && name->type == AWSC_V_STRING &&
+        strcmp(name->u.s.p, id(r, 0)) == 0) {
+      found = *b;
+      break;
+    }
+  }
+  if (rc)
+    awsc_error_copy(err, &e);
+  else
+    rc = set_data(r, &found, err);
+  awsc_arena_free(tmp);
+  return rc;
+}
+
+/* boto3's object_summary_load: HeadObject, with ContentLength as Size. */
+int awsc_rsrc_s3_object_summary_load(awsc_resource *r, awsc_error *err) {
+  awsc_arena *tmp = awsc_arena_new(0);
+  if (!tmp)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  awsc_value params = {.type = AWSC_V_MAP}, resp;
+  awsc_value bucket = {.type = AWSC_V_STRING}, key = {.type = AWSC_V_STRING};
+  bucket.u.s.p = id(r, 0);
+  bucket.u.s.n = strlen(bucket.u.s.p);
+  key.u.s.p = id(r, 1);
+  key.u.s.n = strlen(key.u.s.p);
+  int rc = awsc_rv_map_put(&params, tmp, "Bucket", 6, &bucket);
+  if (!rc)
+    rc = awsc_rv_map_put(&params, tmp, "Key", 3, &key);
+  if (rc)
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
+  else
+    rc =
+        awsc_rsrc_call(&resp, NULL, tmp, r->client, "HeadObject", &params, err);
+  for (size_t i = 0; !rc && resp.type == AWSC_V_MAP && i < resp.u.map.n; i++)
+    if (strcmp(resp.u.map.items[i].key, "ContentLength") == 0) {
+      resp.u.map.items[i].key = "Size"; /* a key in the tmp arena's map */
+      resp.u.map.items[i].key_len = 4;
+    }
+  if (!rc)
+    rc = set_data(r, &resp, err);
+  awsc_arena_free(tmp);
+  return rc;
+}

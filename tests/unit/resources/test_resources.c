@@ -667,6 +667,61 @@ static void test_object_versions(void) {
   awsc_client_free(c);
 }
 
+/* The loads boto3 injects: Bucket by its ListBuckets entry ({} when not
+ * listed), ObjectSummary by HeadObject with ContentLength as Size. */
+static void test_injected_loads(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  awsc_error err = AWSC_ERROR_INIT;
+  const fake_reply buckets[] = {
+      {200, "<ListAllMyBucketsResult xmlns=\"" S3_NS "\"><Buckets>"
+            "<Bucket><Name>other</Name>"
+            "<CreationDate>2020-01-01T00:00:00.000Z</CreationDate></Bucket>"
+            "<Bucket><Name>bkt</Name>"
+            "<CreationDate>2021-02-03T04:05:06.000Z</CreationDate></Bucket>"
+            "</Buckets></ListAllMyBucketsResult>"},
+      {200, "<ListAllMyBucketsResult xmlns=\"" S3_NS "\"><Buckets>"
+            "</Buckets></ListAllMyBucketsResult>"}};
+  fake_reset(buckets, 2);
+  awsc_s3_bucket *b = NULL, *gone = NULL;
+  CHECK_INT(awsc_s3_bucket_new(&b, c, "bkt", &err), 0);
+  CHECK_INT(awsc_s3_bucket_new(&gone, c, "gone", &err), 0);
+  const awsc_s3_Bucket *bd = awsc_s3_bucket_data(b, &err);
+  CHECK(bd != NULL);
+  CHECK(bd && bd->name && strcmp(bd->name, "bkt") == 0);
+  CHECK(bd && bd->has_creation_date);
+  CHECK_STR(fake_method(0), "GET");
+  char *json = NULL;
+  CHECK_INT(awsc_resource_attributes_json(&json, (awsc_resource *)gone, &err),
+            0);
+  CHECK_STR(json, "{}");
+  awsc_mem_free(json);
+  CHECK_INT(fake_sends(), 2);
+
+  const fake_reply head[] = {{200, NULL}};
+  const fake_stream etag[] = {{"\"e9\"", 0}};
+  fake_reset(head, 1);
+  fake_streams(etag, 1);
+  awsc_resource *sum = NULL;
+  CHECK_INT(awsc_resource_new(&sum, c, "ObjectSummary",
+                              "{\"BucketName\":\"bkt\",\"Key\":\"k\"}", &err),
+            0);
+  CHECK_INT(awsc_resource_load(sum, &err), 0);
+  CHECK_STR(fake_method(0), "HEAD");
+  CHECK(strstr(fake_url(0), "/bkt/k") != NULL);
+  json = NULL;
+  CHECK_INT(awsc_resource_attributes_json(&json, sum, &err), 0);
+  CHECK(json && strstr(json, "\"ETag\":\"\\\"e9\\\"\"") != NULL);
+  CHECK(json && !strstr(json, "ContentLength"));
+  awsc_mem_free(json);
+  awsc_resource_free(sum);
+  awsc_s3_bucket_free(gone);
+  awsc_s3_bucket_free(b);
+  awsc_client_free(c);
+}
+
 /* What a write callback collected. */
 typedef struct collect {
   char buf[64];
@@ -869,6 +924,7 @@ int main(void) {
   RUN(test_s3_conveniences);
   RUN(test_s3_streaming);
   RUN(test_object_versions);
+  RUN(test_injected_loads);
   RUN(test_alloc_failures);
   fake_cleanup();
   return test_summary();
