@@ -117,13 +117,27 @@ typedef struct awsc_s3_transfer_config {
   awsc_toggle content_md5;
   awsc_s3_progress_fn progress; /* optional */
   void *progress_user_data;
+  /* Version 2. Downloads verify the object's checksums [on]: its
+   * full-object checksum (CRC64NVME, CRC32C, CRC32, SHA1, SHA256, SHA512,
+   * MD5) over the whole file, a composite one ("<b64>-<n>") part by part
+   * (each part fetched with GET ?partNumber=). The requests carry
+   * ChecksumMode ENABLED. OFF: no check beyond what the client's
+   * response_checksum_validation does for each GET. */
+  awsc_toggle verify_checksums;
+  /* Version 2. Downloads check the ETag as the MD5 of the bytes when it
+   * is one (a single-part object: 32 hex digits, no "-N", neither SSE-KMS
+   * nor SSE-C) and no checksum is verified [DEFAULT: on when the
+   * client's endpoint is http://, off over https://, where TLS protects
+   * the wire; ON: always; OFF: never]. */
+  awsc_toggle verify_etag_md5;
 } awsc_s3_transfer_config;
 
-#define AWSC_S3_TRANSFER_CONFIG_VERSION 1
+#define AWSC_S3_TRANSFER_CONFIG_VERSION 2
 #define AWSC_S3_TRANSFER_CONFIG_INIT                                           \
   {                                                                            \
     AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, AWSC_TOGGLE_ON, 5,  \
-        AWSC_TOGGLE_DEFAULT, NULL, NULL                                        \
+        AWSC_TOGGLE_DEFAULT, NULL, NULL, AWSC_TOGGLE_DEFAULT,                  \
+        AWSC_TOGGLE_DEFAULT                                                    \
   }
 
 /* The source of a managed copy (boto3's CopySource dict). */
@@ -295,7 +309,8 @@ awsc_s3_copy_json(awsc_s3_transfer_result *result, awsc_client *client,
  *                    "Bucket", "Key", "ExtraArgs", "Config"}
  * "Config" (optional) holds TransferConfig fields: multipart_threshold,
  * multipart_chunksize, max_concurrency, use_threads (false: no threads),
- * num_download_attempts; they override `config` (NULL = defaults), whose
+ * num_download_attempts, verify_checksums, verify_etag_md5 (booleans, as
+ * the fields of that name); they override `config` (NULL = defaults), whose
  * progress callback is kept. On success *json_out is
  * {"Bucket", "Key", ["Filename",] "Size", "Parts", "ETag"[, "VersionId"]}
  * (free it with awsc_mem_free). Errors: AWSC_ENOTFOUND (no such transfer

@@ -99,7 +99,10 @@ typedef struct xfer {
   const char *alg_name; /* ChecksumAlgorithm as given, or NULL */
   awsc_s3_progress_fn progress;
   void *progress_ud;
-  int concurrency; /* threads for the parts of a multipart transfer */
+  bool verify_checksums; /* downloads: the object's checksums */
+  bool verify_etag_md5;  /* downloads: a single-part object's ETag */
+  int64_t start_ms;      /* local clock when the transfer began */
+  int concurrency;       /* threads for the parts of a multipart transfer */
   uint64_t total;
   awsc_s3_transfer_result *result;
   /* shared by the parts' threads */
@@ -217,6 +220,20 @@ int xfer_complete(xfer *x, const char *upload_id,
  * is kept (the abort's own error is only logged). */
 void xfer_abort(xfer *x, const char *bucket, const char *key,
                 const char *upload_id);
+
+/*
+ * Abort the multipart uploads of x->key other than `keep` (NULL: all)
+ * that were initiated since the transfer began: those a retried
+ * CreateMultipartUpload made when an earlier attempt's answer was lost.
+ * Found with ListMultipartUploads (Prefix = the key, exact key match,
+ * Initiated at or after the transfer's start in the server's clock, from
+ * the listing's Date, less XFER_STRAY_SLACK_MS). x->err is kept; what
+ * fails here is only logged.
+ */
+void xfer_abort_strays(xfer *x, const char *keep);
+#define XFER_STRAY_SLACK_MS 2000
+/* Without a Date in the listing's answer: the local clock, less this. */
+#define XFER_STRAY_NO_DATE_SLACK_MS (5 * 60 * 1000)
 
 /* "bucket/key[?versionId=v]" with the key percent-encoded as botocore
  * sends CopySource. Arena string or NULL. */

@@ -341,6 +341,17 @@ static int stream_parts(xfer *x, up_src *s, const mpu *m) {
   return rc;
 }
 
+/* Whether a failed CreateMultipartUpload may still have made an upload:
+ * a request went out and no attempt was refused outright (a 4xx on the
+ * first and only attempt). */
+static bool create_may_have_happened(const awsc_error *err, int rc) {
+  bool sent = rc == AWSC_ENETWORK || rc == AWSC_ETIMEOUT ||
+              rc == AWSC_ESERVICE || rc == AWSC_EPARSE || rc == AWSC_ECHECKSUM;
+  bool refused = rc == AWSC_ESERVICE && err->http_status >= 400 &&
+                 err->http_status < 500 && err->retry_attempts == 0;
+  return sent && !refused;
+}
+
 static int put_multipart(xfer *x, up_src *s) {
   mpu m;
   memset(&m, 0, sizeof(m));
@@ -366,16 +377,26 @@ static int put_multipart(xfer *x, up_src *s) {
     return rc;
   awsc_s3_CreateMultipartUploadOutput *cout = NULL;
   rc = awsc_s3_create_multipart_upload(&cout, x->client, cin, x->err);
-  if (rc)
+  if (rc) {
+    if (create_may_have_happened(x->err, rc))
+      xfer_abort_strays(x, NULL);
     return rc;
+  }
   m.upload_id =
       cout->upload_id ? awsc_arena_strdup(x->arena, cout->upload_id) : NULL;
   bool no_id = !cout->upload_id || !*cout->upload_id;
+  const awsc_response_metadata *meta = awsc_output_metadata(cout);
+  bool retried = meta && meta->retry_attempts > 0;
   awsc_mem_free(cout);
-  if (no_id)
+  if (no_id) {
+    xfer_abort_strays(x, NULL); /* it may have made one all the same */
     return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "CreateMultipartUpload answered without an "
                           "UploadId");
+  }
+  /* an attempt whose answer was lost may have made an upload too */
+  if (retried && m.upload_id)
+    xfer_abort_strays(x, m.upload_id);
   if (!m.upload_id)
     rc = oom(x->err);
   if (!rc && s->read)

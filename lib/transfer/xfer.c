@@ -60,6 +60,9 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->attempts = 5;
   x->md5 = true;
   x->concurrency = XFER_DEFAULT_CONCURRENCY;
+  x->verify_checksums = true;
+  /* over TLS the wire is protected already; the MD5 costs ~1.5 s/GiB */
+  x->verify_etag_md5 = !x->client->endpoint.https;
   if (!c)
     return 0;
   /* a caller built against an older header (smaller version) is fine; a
@@ -88,6 +91,11 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     x->concurrency = 1;
   x->progress = c->progress;
   x->progress_ud = c->progress_user_data;
+  if (c->version >= 2) {
+    x->verify_checksums = c->verify_checksums != AWSC_TOGGLE_OFF;
+    if (c->verify_etag_md5 != AWSC_TOGGLE_DEFAULT)
+      x->verify_etag_md5 = c->verify_etag_md5 == AWSC_TOGGLE_ON;
+  }
   return 0;
 }
 
@@ -306,6 +314,7 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
   err = x->err;
   x->what = what;
   x->client = client;
+  x->start_ms = awsc_time_now_ms();
   x->bucket = bucket;
   x->key = key;
   x->result = result;
