@@ -429,7 +429,7 @@ static int plan_parts(xfer *x, dl_job *job,
 /* What no single answer vouched for, over the complete file: 0, or
  * AWSC_ECHECKSUM (x->err names the object, the algorithm and both
  * values). */
-static int verify_whole(xfer *x, dl_job *job) {
+static int verify_whole(xfer *x, dl_job *job, int round) {
   const dl_verify *v = job->v;
   uint8_t raw[AWSC_RDIG_MAX_LEN];
   size_t n = 0;
@@ -464,12 +464,13 @@ static int verify_whole(xfer *x, dl_job *job) {
   }
   if (strcmp(got, want) == 0)
     return 0;
-  return awsc_error_set(
-      x->err, AWSC_ECHECKSUM, AWSC_ERROR_PARSE,
-      "%s: the %s%s of s3://%s/%s did not match: expected "
-      "%s, calculated %s",
-      x->what, v->alg >= 0 ? awsc_rdigest_name(v->alg) : "MD5",
-      v->alg >= 0 ? " checksum" : " (ETag)", x->bucket, x->key, want, got);
+  return awsc_error_set(x->err, AWSC_ECHECKSUM, AWSC_ERROR_PARSE,
+                        "%s: the %s%s of s3://%s/%s did not match: expected "
+                        "%s, calculated %s (%d attempts)",
+                        x->what,
+                        v->alg >= 0 ? awsc_rdigest_name(v->alg) : "MD5",
+                        v->alg >= 0 ? " checksum" : " (ETag)", x->bucket,
+                        x->key, want, got, round);
 }
 
 /* Fetch every byte into the file: one GET, ranges or parts. */
@@ -495,7 +496,7 @@ static int fetch_verified(xfer *x, dl_job *job, uint32_t *ranges) {
     int rc = fetch(x, job, ranges);
     if (rc)
       return rc; /* a GET's own checksum failures were retried in it */
-    rc = verify_whole(x, job);
+    rc = verify_whole(x, job, round);
     if (rc != AWSC_ECHECKSUM || round >= x->attempts)
       return rc;
     awsc_log(x->client->logger, AWSC_LOG_WARN,

@@ -545,6 +545,10 @@ void xfer_abort(xfer *x, const char *bucket, const char *key,
     rc = awsc_s3_abort_multipart_upload(NULL, x->client, in, &aerr);
   }
   x->err = keep;
+  /* an abort whose answer was lost and was sent again finds it gone */
+  if (rc == AWSC_ESERVICE && strcmp(aerr.service_code, "NoSuchUpload") == 0 &&
+      aerr.retry_attempts > 0)
+    rc = 0;
   if (rc)
     awsc_log(x->client->logger, AWSC_LOG_WARN,
              "%s: AbortMultipartUpload of %s failed (%s); the parts stay "

@@ -9,6 +9,7 @@
  * CreateMultipartUpload whose answer was lost leaves no second upload
  * behind.
  */
+#include "client/resp_checksum.h"
 #include "util.h"
 
 static char target[160];
@@ -373,9 +374,40 @@ static void test_lost_create_answer(void) {
   fs3_cleanup(&fs);
 }
 
+/* The digests the checks use: CRC-64/NVME's check value, and a
+ * get_object through the client checking a CRC64NVME answer. */
+static void test_get_object_crc64nvme(void) {
+  CHECK(awsc_crc64nvme(0, "123456789", 9) == 0xae8b14860a799888ull);
+  CHECK(awsc_crc64nvme(awsc_crc64nvme(0, "1234", 4), "56789", 5) ==
+        0xae8b14860a799888ull);
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  put_obj("g", 1000, 17, "CRC64NVME");
+  awsc_s3_GetObjectRequest in = {0};
+  in.bucket = "bkt";
+  in.key = "g";
+  awsc_s3_GetObjectOutput *out = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_get_object(&out, c, &in, &err), 0);
+  CHECK(out && out->body.len == 1000);
+  CHECK(out && out->checksum_crc64_nvme &&
+        strcmp(out->checksum_crc64_nvme, fs3_get(&fs, "g")->ck_value) == 0);
+  awsc_mem_free(out);
+  out = NULL;
+  fs.flip_next = 1;
+  CHECK_INT(awsc_s3_get_object(&out, c, &in, &err), AWSC_ECHECKSUM);
+  CHECK(out == NULL);
+  CHECK(strstr(err.message, "CRC64NVME") != NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
 int main(void) {
   test_alloc_install();
   dir_setup();
+  RUN(test_get_object_crc64nvme);
   RUN(test_full_object_single_get);
   RUN(test_full_object_ranged);
   RUN(test_etag_md5);
