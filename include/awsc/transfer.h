@@ -33,10 +33,32 @@
  * passes them (e.g. SSECustomerKey goes to every UploadPart, ContentType
  * only to CreateMultipartUpload). The struct is only read during the call.
  *
- * Integrity: every PutObject / UploadPart carries a Content-MD5 computed
+ * Integrity (docs/integrity.md says exactly what is and is not
+ * verifiable): every PutObject / UploadPart carries a Content-MD5 computed
  * from the bytes sent (one extra read of the part, in 256 KiB steps); with
  * ExtraArgs ChecksumAlgorithm CRC32, CRC32C or SHA256 the part checksums
  * are computed the same way and listed in CompleteMultipartUpload.
+ * Downloads ask for the object's checksum (ChecksumMode ENABLED) and
+ * verify it: a full-object one (CRC64NVME, CRC32C, CRC32, SHA1, SHA256,
+ * SHA512, MD5) as one GET's body passes, or over the complete file after
+ * ranged GETs; a composite one ("<b64>-<n>", multipart objects) part by
+ * part, fetching each part with GET ?partNumber= (after HeadObject
+ * ?partNumber=1 for the part size) and then the composite from the
+ * parts' checksums. Without a checksum, the ETag of a single-part object
+ * that is neither SSE-KMS nor SSE-C is its MD5: checked over the file
+ * (verify_etag_md5: on by default over http:// only). A GET that fails
+ * its checksum is fetched again; a whole-file check that fails fetches
+ * the whole object again; after num_download_attempts the download fails
+ * with AWSC_ECHECKSUM naming the object and the algorithm, the target
+ * untouched and the temporary file removed.
+ * Orphaned uploads: a CreateMultipartUpload that was retried (its
+ * RetryAttempts > 0, or it failed after a request went out) may have made
+ * an upload whose answer was lost; the transfer lists the uploads of its
+ * key (ListMultipartUploads, Prefix = key) and aborts those of exactly
+ * that key initiated since the transfer began (server clock, from the
+ * listing's Date, 2 s slack) that it does not use. This needs the
+ * s3:ListBucketMultipartUploads permission; without it a warning is
+ * logged and the transfer goes on.
  *
  * Threads (s3transfer's max_concurrency): the parts of a multipart
  * transfer (UploadPart, ranged GET, UploadPartCopy) run on up to
