@@ -69,7 +69,11 @@ void xfer_abort_strays(xfer *x, const char *keep) {
   for (int page = 0; !rc && page < STRAY_MAX_PAGES; page++) {
     in->prefix = x->key;
     awsc_s3_ListMultipartUploadsOutput *o = NULL;
-    rc = awsc_s3_list_multipart_uploads(&o, x->client, in, &lerr);
+    for (int round = 0; round < XFER_ABORT_ROUNDS; round++) {
+      rc = awsc_s3_list_multipart_uploads(&o, x->client, in, &lerr);
+      if (!rc || !xfer_transient(rc, &lerr))
+        break;
+    }
     if (rc)
       break;
     size_t n = strays_of(x, o, keep, ids, AWSC_ARRAY_LEN(ids));

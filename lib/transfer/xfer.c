@@ -528,6 +528,12 @@ bool xfer_multipart_etag(const char *const *part_etags, size_t n, char *out,
   return true;
 }
 
+bool xfer_transient(int rc, const awsc_error *err) {
+  return rc == AWSC_ENETWORK || rc == AWSC_ETIMEOUT || rc == AWSC_EPARSE ||
+         (rc == AWSC_ESERVICE &&
+          (err->http_status >= 500 || err->http_status == 429));
+}
+
 void xfer_abort(xfer *x, const char *bucket, const char *key,
                 const char *upload_id) {
   static const xfer_arg abort_args[] = {{"RequestPayer", NULL},
@@ -536,19 +542,26 @@ void xfer_abort(xfer *x, const char *bucket, const char *key,
   awsc_error *keep = x->err;
   awsc_s3_AbortMultipartUploadRequest *in = NULL;
   x->err = &aerr;
-  int rc = xfer_input(x, "AbortMultipartUpload", abort_args,
-                      AWSC_ARRAY_LEN(abort_args), false, (void **)&in);
-  if (!rc) {
+  int in_rc = xfer_input(x, "AbortMultipartUpload", abort_args,
+                         AWSC_ARRAY_LEN(abort_args), false, (void **)&in);
+  x->err = keep;
+  int rc = in_rc;
+  if (!in_rc) {
     in->bucket = bucket;
     in->key = key;
     in->upload_id = upload_id;
-    rc = awsc_s3_abort_multipart_upload(NULL, x->client, in, &aerr);
   }
-  x->err = keep;
-  /* an abort whose answer was lost and was sent again finds it gone */
-  if (rc == AWSC_ESERVICE && strcmp(aerr.service_code, "NoSuchUpload") == 0 &&
-      aerr.retry_attempts > 0)
-    rc = 0;
+  /* an upload left behind is billed until someone notices: the abort gets
+   * a few rounds of the client's retries, not one */
+  for (int round = 0; !in_rc && round < XFER_ABORT_ROUNDS; round++) {
+    rc = awsc_s3_abort_multipart_upload(NULL, x->client, in, &aerr);
+    /* an abort whose answer was lost and was sent again finds it gone */
+    if (rc == AWSC_ESERVICE && strcmp(aerr.service_code, "NoSuchUpload") == 0 &&
+        (aerr.retry_attempts > 0 || round > 0))
+      rc = 0;
+    if (!rc || !xfer_transient(rc, &aerr))
+      break;
+  }
   if (rc)
     awsc_log(x->client->logger, AWSC_LOG_WARN,
              "%s: AbortMultipartUpload of %s failed (%s); the parts stay "

@@ -523,6 +523,10 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
     if (strcmp(q->method, "POST") == 0)
       return on_complete(f, q, u, body, len, resp);
     if (strcmp(q->method, "DELETE") == 0) {
+      if (f->fail_abort > 0) {
+        f->fail_abort--;
+        return error(resp, 503, "SlowDown");
+      }
       u->done = true;
       f->aborts++;
       resp->status = 204;

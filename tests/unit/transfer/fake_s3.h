@@ -112,6 +112,7 @@ typedef struct fake_s3 {
   int delay_ms;    /* parts and ranged GETs take this long (outside the lock) */
   int flip_next;   /* the next this many GET bodies get one byte flipped */
   int flip_part;   /* ...only GETs of this part number (0: any GET) */
+  int fail_abort;  /* this many AbortMultipartUpload answer 503 first */
   int lose_create; /* this many CreateMultipartUpload act, then the
                       connection resets before the answer */
   /* concurrency seen */

@@ -369,6 +369,18 @@ static void test_lost_create_answer(void) {
   CHECK_INT(rc, AWSC_ESERVICE);
   CHECK_INT(fs3_open_uploads(&fs), 0);
   CHECK_INT(fs3_count(&fs, "GET", "uploads"), 0); /* no retry: no listing */
+  /* the abort itself keeps failing for longer than one call's retries */
+  fs3_cleanup(&fs);
+  fs3_init(&fs);
+  fs.fail_part = 2;
+  fs.fail_status = 403;
+  fs.fail_code = "AccessDenied";
+  fs.fail_abort = c->max_attempts + 1;
+  rc = awsc_s3_upload_file(NULL, c, path, "bkt", "up.bin", NULL, &cfg, &err);
+  CHECK_INT(rc, AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "AccessDenied"); /* the first failure's */
+  CHECK_INT(fs3_count(&fs, "DELETE", "uploadId=UP1"), c->max_attempts + 2);
+  CHECK_INT(fs3_open_uploads(&fs), 0);
   awsc_client_free(c);
   awsc_session_free(s);
   fs3_cleanup(&fs);
