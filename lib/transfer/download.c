@@ -17,11 +17,12 @@
  * Integrity (docs/integrity.md): a GET whose answer carries a checksum is
  * checked by the client as the body passes (a mismatch is AWSC_ECHECKSUM,
  * retried here like a broken body). What no single answer can vouch for
- * is checked here once the bytes are in the file: the object's
- * full-object checksum over ranges, the composite checksum from its
- * parts' checksums, or the ETag as the MD5 (dl_verify). A mismatch there
- * fetches the whole object again, up to num_download_attempts times in
- * all, then fails with AWSC_ECHECKSUM; the target is never touched.
+ * is checked here from the file: the object's full-object checksum over
+ * ranges and the ETag as the MD5 (dl_verify) by a digest made as the
+ * ranges arrive, in order (hash_forward), the composite checksum from
+ * its parts' checksums. A mismatch there fetches the whole object again,
+ * up to num_download_attempts times in all, then fails with
+ * AWSC_ECHECKSUM; the target is never touched.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,13 +63,26 @@ typedef struct dl_job {
   const char *tmp;
   const awsc_s3_GetObjectRequest *base;
   const char *etag;
-  uint64_t chunk;   /* bytes per ranged GET */
-  const char *mode; /* ChecksumMode to send, or NULL */
+  uint64_t chunk;    /* bytes per ranged GET */
+  uint32_t n_ranges; /* ranged GETs (1: one plain GET) */
+  const char *mode;  /* ChecksumMode to send, or NULL */
   const dl_verify *v;
   uint64_t *part_off;   /* by part number: [n + 1] offsets, else NULL */
   uint8_t *part_sum;    /* [n] raw digests of v->alg, by part */
   atomic_bool whole_ok; /* one GET's answer carried v->expected */
   bool quiet;           /* fetching again: progress counted already */
+  /* The whole-file digest (hash_alg >= 0), made in order as the ranges
+   * arrive (range_done): ranges [0, next_hash) are in `hd`; the thread
+   * that completes range next_hash hashes forward while the others keep
+   * downloading (one at a time: `hashing`; these under x->lock). */
+  int hash_alg;
+  awsc_rdigest hd;
+  uint8_t *hbuf; /* XFER_IO_SIZE, for the one hashing thread */
+  bool *range_done;
+  uint32_t next_hash;
+  bool hashing;
+  int hash_rc;
+  awsc_error hash_err;
 } dl_job;
 
 /* One GET in progress (one per thread). */
@@ -180,6 +194,51 @@ static int keep_part_sum(xfer *x, const dl_job *job, uint32_t pn,
   /* the answer had no checksum of the part: compute it */
   uint64_t a = job->part_off[pn - 1], b = job->part_off[pn];
   return file_digest(x, job, v->alg, a, b - a, slot, &have, err);
+}
+
+/* Add [start, start+len) of the file to the whole-file digest. */
+static int hash_range(xfer *x, dl_job *job, uint64_t start, uint64_t len) {
+  uint64_t done = 0;
+  while (done < len) {
+    size_t want =
+        len - done < XFER_IO_SIZE ? (size_t)(len - done) : XFER_IO_SIZE;
+    ssize_t got = pread(job->fd, job->hbuf, want, (off_t)(start + done));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      return awsc_error_set(&job->hash_err, AWSC_EIO, AWSC_ERROR_IO,
+                            "%s: cannot read %s back to verify it: %s", x->what,
+                            job->tmp, got < 0 ? strerror(errno) : "short file");
+    awsc_rdigest_update(&job->hd, job->hbuf, (size_t)got);
+    done += (uint64_t)got;
+  }
+  return 0;
+}
+
+/* Range i of n (`len` bytes each but the last) is in the file: hash
+ * every range from next_hash on that is, unless another thread is at it
+ * (which then sees range i when it gets there). */
+static void hash_forward(xfer *x, dl_job *job, uint32_t i, uint32_t n,
+                         uint64_t len) {
+  pthread_mutex_lock(&x->lock);
+  job->range_done[i] = true;
+  if (job->hashing) {
+    pthread_mutex_unlock(&x->lock);
+    return;
+  }
+  job->hashing = true;
+  while (job->next_hash < n && job->range_done[job->next_hash] &&
+         !job->hash_rc) {
+    uint64_t start = (uint64_t)job->next_hash * len;
+    uint64_t l = x->total - start < len ? x->total - start : len;
+    pthread_mutex_unlock(&x->lock);
+    int rc = hash_range(x, job, start, l);
+    pthread_mutex_lock(&x->lock);
+    job->hash_rc = rc;
+    job->next_hash++;
+  }
+  job->hashing = false;
+  pthread_mutex_unlock(&x->lock);
 }
 
 /* The error of a GET that kept failing its checksum, naming the object. */
@@ -303,7 +362,10 @@ static int get_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
                      err);
   uint64_t off = (uint64_t)i * job->chunk;
   uint64_t len = x->total - off < job->chunk ? x->total - off : job->chunk;
-  return get_range(x, job, off, len, true, 0, err);
+  int rc = get_range(x, job, off, len, true, 0, err);
+  if (!rc && job->hash_alg >= 0)
+    hash_forward(x, job, i, job->n_ranges, job->chunk);
+  return rc;
 }
 
 /* "TARGET.awsctmp.XXXXXXXX", created exclusively (0666 less the umask, as
@@ -434,7 +496,6 @@ static int verify_whole(xfer *x, dl_job *job, int round) {
   uint8_t raw[AWSC_RDIG_MAX_LEN];
   size_t n = 0;
   char got[AWSC_RDIG_B64_MAX], want[AWSC_RDIG_B64_MAX];
-  int rc = 0;
   if (v->alg >= 0 && v->composite) {
     /* S3's composite: the checksum of the parts' raw checksums, "-N" */
     awsc_rdigest dg;
@@ -445,20 +506,19 @@ static int verify_whole(xfer *x, dl_job *job, int round) {
     size_t k = strlen(got);
     snprintf(got + k, sizeof(got) - k, "-%u", v->composite);
     awsc_strlcpy(want, v->expected, sizeof(want));
-  } else if (v->alg >= 0) {
+  } else if (job->hash_alg >= 0) {
     if (atomic_load(&job->whole_ok))
       return 0; /* the one GET's answer carried it: checked on the way */
-    rc = file_digest(x, job, v->alg, 0, x->total, raw, &n, x->err);
-    if (rc)
-      return rc;
-    awsc_base64_encode(raw, n, got);
-    awsc_strlcpy(want, v->expected, sizeof(want));
-  } else if (v->md5) {
-    rc = file_digest(x, job, AWSC_RDIG_MD5, 0, x->total, raw, &n, x->err);
-    if (rc)
-      return rc;
-    awsc_hex_encode(raw, n, got);
-    awsc_strlcpy(want, v->etag_hex, sizeof(want));
+    if (job->hash_rc) {
+      awsc_error_copy(x->err, &job->hash_err);
+      return job->hash_rc;
+    }
+    n = awsc_rdigest_final(&job->hd, raw);
+    if (v->alg >= 0)
+      awsc_base64_encode(raw, n, got);
+    else
+      awsc_hex_encode(raw, n, got);
+    awsc_strlcpy(want, v->alg >= 0 ? v->expected : v->etag_hex, sizeof(want));
   } else {
     return 0;
   }
@@ -479,12 +539,20 @@ static int fetch(xfer *x, dl_job *job, uint32_t *ranges) {
     *ranges = job->v->composite;
     return xfer_run_parts(x, *ranges, get_part, job);
   }
+  if (job->hash_alg >= 0) { /* a new round: a new digest */
+    awsc_rdigest_init(&job->hd, job->hash_alg);
+    memset(job->range_done, 0, job->n_ranges * sizeof(bool));
+    job->next_hash = 0;
+    job->hash_rc = 0;
+  }
   if (x->total < x->threshold) {
     *ranges = 0;
-    return get_range(x, job, 0, x->total, false, 0, x->err);
+    int rc = get_range(x, job, 0, x->total, false, 0, x->err);
+    if (!rc && job->hash_alg >= 0 && !atomic_load(&job->whole_ok))
+      hash_forward(x, job, 0, 1, x->total);
+    return rc;
   }
-  uint64_t cs = job->chunk;
-  *ranges = (uint32_t)(x->total / cs + (x->total % cs != 0));
+  *ranges = job->n_ranges;
   return xfer_run_parts(x, *ranges, get_part, job);
 }
 
@@ -504,6 +572,17 @@ static int fetch_verified(xfer *x, dl_job *job, uint32_t *ranges) {
              x->key, round + 1, x->attempts, x->err->message);
     job->quiet = true;
   }
+}
+
+/* The in-order digest's storage: a flag per range in the arena, the read
+ * buffer on the heap (download() frees it). */
+static int hash_setup(xfer *x, dl_job *job) {
+  job->range_done = awsc_arena_calloc(x->arena, job->n_ranges, sizeof(bool));
+  job->hbuf = job->range_done ? awsc_malloc(XFER_IO_SIZE) : NULL;
+  if (!job->hbuf)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  return 0;
 }
 
 static int download(xfer *x, const char *filename) {
@@ -543,12 +622,26 @@ static int download(xfer *x, const char *filename) {
   job.v = &v;
   if (v.alg >= 0 && v.composite && (rc = plan_parts(x, &job, hin, v.composite)))
     return rc;
-  char *tmp = NULL;
-  if ((rc = open_temp(x, filename, &tmp, &job.fd)))
+  job.n_ranges =
+      x->total < x->threshold
+          ? 1
+          : (uint32_t)(x->total / job.chunk + (x->total % job.chunk != 0));
+  job.hash_alg = -1;
+  if (v.alg >= 0 && !v.composite)
+    job.hash_alg = v.alg;
+  else if (v.md5)
+    job.hash_alg = AWSC_RDIG_MD5;
+  if (job.hash_alg >= 0 && (rc = hash_setup(x, &job)))
     return rc;
+  char *tmp = NULL;
+  if ((rc = open_temp(x, filename, &tmp, &job.fd))) {
+    awsc_free(job.hbuf);
+    return rc;
+  }
   job.tmp = tmp;
   uint32_t ranges = 0;
   rc = fetch_verified(x, &job, &ranges);
+  awsc_free(job.hbuf);
   if (close(job.fd) != 0 && !rc)
     rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
                         tmp, strerror(errno));
