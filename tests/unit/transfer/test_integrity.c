@@ -9,6 +9,8 @@
  * CreateMultipartUpload whose answer was lost leaves no second upload
  * behind.
  */
+#include <stddef.h>
+
 #include "client/resp_checksum.h"
 #include "util.h"
 
@@ -299,10 +301,40 @@ static void test_checks_off(void) {
   CHECK(same_as(target, fs3_get(&fs, "mp")));
   CHECK_INT(fs3_count(&fs, "GET", "partNumber="), 0);
   CHECK_STR(fs.req[0].h_checksum_mode, "");
+  /* the JSON door's Config takes the switches (booleans) */
+  char json[512];
+  snprintf(json, sizeof(json),
+           "{\"Bucket\":\"bkt\",\"Key\":\"mp\",\"Filename\":\"%s\","
+           "\"Config\":{\"verify_checksums\":false}}",
+           target);
+  char *out = NULL;
+  fs.n_req = 0;
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "download_file", json, NULL, &err),
+            0);
+  awsc_mem_free(out);
+  CHECK_INT(fs3_count(&fs, "GET", "partNumber="), 0);
+  snprintf(json, sizeof(json),
+           "{\"Bucket\":\"bkt\",\"Key\":\"mp\",\"Filename\":\"%s\","
+           "\"Config\":{\"verify_etag_md5\":1}}",
+           target);
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "download_file", json, NULL, &err),
+            AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "Config.verify_etag_md5") != NULL);
   /* a version-1 config (older callers) gets the defaults */
   cfg.version = 1;
   CHECK_INT(download(c, "mp", 0, &cfg, &err), 0);
   CHECK_INT(fs3_count(&fs, "GET", "partNumber="), 3);
+  /* ...through the JSON door too (read only up to its own size) */
+  awsc_s3_transfer_config *v1 =
+      malloc(offsetof(awsc_s3_transfer_config, verify_checksums));
+  memcpy(v1, &cfg, offsetof(awsc_s3_transfer_config, verify_checksums));
+  snprintf(json, sizeof(json),
+           "{\"Bucket\":\"bkt\",\"Key\":\"mp\",\"Filename\":\"%s\"}", target);
+  fs.n_req = 0;
+  CHECK_INT(awsc_s3_transfer_json(&out, c, "download_file", json, v1, &err), 0);
+  awsc_mem_free(out);
+  CHECK_INT(fs3_count(&fs, "GET", "partNumber="), 3);
+  free(v1);
   awsc_client_free(c);
   awsc_session_free(s);
   fs3_cleanup(&fs);
