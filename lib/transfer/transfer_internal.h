@@ -217,15 +217,15 @@ int xfer_complete(xfer *x, const char *upload_id,
                   uint32_t n);
 
 /* Abort a multipart upload after a failure; the original error in x->err
- * is kept (the abort's own error is only logged). Up to XFER_ABORT_ROUNDS
- * calls (each with the client's retries) while the failure is transient;
- * NoSuchUpload after a resend counts as done. */
+ * is kept (the abort's own error is only logged; returned: 0 = gone). Up to
+ * XFER_ABORT_ROUNDS calls (each with the client's retries) while the failure is
+ * transient; NoSuchUpload after a resend counts as done. */
 #define XFER_ABORT_ROUNDS 3
 /* A failure that a later call may not meet: network, timeout, damaged
  * answer, 5xx, 429. */
 bool xfer_transient(int rc, const awsc_error *err);
-void xfer_abort(xfer *x, const char *bucket, const char *key,
-                const char *upload_id);
+int xfer_abort(xfer *x, const char *bucket, const char *key,
+               const char *upload_id);
 
 /*
  * Abort the multipart uploads of x->key other than `keep` (NULL: all)

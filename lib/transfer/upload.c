@@ -405,8 +405,15 @@ static int put_multipart(xfer *x, up_src *s) {
     rc = xfer_run_parts(x, m.n, file_part, &m);
   if (!rc)
     rc = xfer_complete(x, m.upload_id, m.parts, m.etags, m.n);
-  if (rc && m.upload_id)
-    xfer_abort(x, x->bucket, x->key, m.upload_id);
+  if (rc && m.upload_id) {
+    /* NoSuchUpload: the UploadId we hold is not the one the server made
+     * (an answer damaged on the way); an abort that failed leaves ours:
+     * either way, look for what this transfer made */
+    bool unknown = rc == AWSC_ESERVICE &&
+                   strcmp(x->err->service_code, "NoSuchUpload") == 0;
+    if (xfer_abort(x, x->bucket, x->key, m.upload_id) != 0 || unknown)
+      xfer_abort_strays(x, NULL);
+  }
   return rc;
 }
 

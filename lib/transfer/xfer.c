@@ -534,8 +534,8 @@ bool xfer_transient(int rc, const awsc_error *err) {
           (err->http_status >= 500 || err->http_status == 429));
 }
 
-void xfer_abort(xfer *x, const char *bucket, const char *key,
-                const char *upload_id) {
+int xfer_abort(xfer *x, const char *bucket, const char *key,
+               const char *upload_id) {
   static const xfer_arg abort_args[] = {{"RequestPayer", NULL},
                                         {"ExpectedBucketOwner", NULL}};
   awsc_error aerr = AWSC_ERROR_INIT;
@@ -567,6 +567,7 @@ void xfer_abort(xfer *x, const char *bucket, const char *key,
              "%s: AbortMultipartUpload of %s failed (%s); the parts stay "
              "until a lifecycle rule or a later abort removes them",
              x->what, upload_id, aerr.message);
+  return rc;
 }
 
 const char *xfer_copy_source_header(awsc_arena *a, const char *bucket,

@@ -512,8 +512,8 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
     char x[512];
     snprintf(x, sizeof(x),
              "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>%s</Key>"
-             "<UploadId>%s</UploadId></InitiateMultipartUploadResult>",
-             q->key, u->id);
+             "<UploadId>%s%s</UploadId></InitiateMultipartUploadResult>",
+             q->key, f->damage_upload_id ? "X" : "", u->id);
     return xml(resp, x);
   }
   if (q->has_upload_id) {

@@ -109,12 +109,13 @@ typedef struct fake_s3 {
   bool ignore_if_match;    /* a server that does not check If-Match */
   int fail_part;           /* UploadPart(Copy) of this part number and... */
   const char *fail_range;  /* ...a GET with this Range fail as fail_at */
-  int delay_ms;    /* parts and ranged GETs take this long (outside the lock) */
-  int flip_next;   /* the next this many GET bodies get one byte flipped */
-  int flip_part;   /* ...only GETs of this part number (0: any GET) */
-  int fail_abort;  /* this many AbortMultipartUpload answer 503 first */
-  int lose_create; /* this many CreateMultipartUpload act, then the
-                      connection resets before the answer */
+  int delay_ms;   /* parts and ranged GETs take this long (outside the lock) */
+  int flip_next;  /* the next this many GET bodies get one byte flipped */
+  int flip_part;  /* ...only GETs of this part number (0: any GET) */
+  int fail_abort; /* this many AbortMultipartUpload answer 503 first */
+  bool damage_upload_id; /* CreateMultipartUpload answers a wrong id */
+  int lose_create;       /* this many CreateMultipartUpload act, then the
+                            connection resets before the answer */
   /* concurrency seen */
   int in_flight, max_in_flight; /* requests inside send at once */
   int max_threads; /* most threads in the process during a request */

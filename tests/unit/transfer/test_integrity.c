@@ -413,6 +413,16 @@ static void test_lost_create_answer(void) {
   CHECK_STR(err.service_code, "AccessDenied"); /* the first failure's */
   CHECK_INT(fs3_count(&fs, "DELETE", "uploadId=UP1"), c->max_attempts + 2);
   CHECK_INT(fs3_open_uploads(&fs), 0);
+  /* the UploadId answered is not the server's (damaged on the way): the
+   * parts fail NoSuchUpload, and the upload made is found and aborted */
+  fs3_cleanup(&fs);
+  fs3_init(&fs);
+  fs.damage_upload_id = true;
+  rc = awsc_s3_upload_file(NULL, c, path, "bkt", "up.bin", NULL, &cfg, &err);
+  CHECK_INT(rc, AWSC_ESERVICE);
+  CHECK_STR(err.service_code, "NoSuchUpload");
+  CHECK_INT(fs3_count(&fs, "GET", "uploads"), 1);
+  CHECK_INT(fs3_open_uploads(&fs), 0);
   awsc_client_free(c);
   awsc_session_free(s);
   fs3_cleanup(&fs);
