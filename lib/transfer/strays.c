@@ -14,6 +14,9 @@
  * the same key that another client began in that window would be
  * aborted too: two writers of one key race anyway, and the window is the
  * transfer's own lifetime so far.
+ *
+ * Here too: the CreateMultipartUpload and the abort after a failure that
+ * uploads and copies share (xfer_create_upload, xfer_abort_mine).
  */
 #include <string.h>
 
@@ -99,4 +102,52 @@ void xfer_abort_strays(xfer *x, const char *keep) {
              "%s: cannot list the uploads of %s to abort those a retried "
              "CreateMultipartUpload may have made (%s)",
              x->what, x->key, lerr.message);
+}
+
+/* Whether a failed CreateMultipartUpload may still have made an upload:
+ * a request went out and no attempt was refused outright (a 4xx on the
+ * first and only attempt). */
+static bool create_may_have_happened(const awsc_error *err, int rc) {
+  bool sent = rc == AWSC_ENETWORK || rc == AWSC_ETIMEOUT ||
+              rc == AWSC_ESERVICE || rc == AWSC_EPARSE || rc == AWSC_ECHECKSUM;
+  bool refused = rc == AWSC_ESERVICE && err->http_status >= 400 &&
+                 err->http_status < 500 && err->retry_attempts == 0;
+  return sent && !refused;
+}
+
+int xfer_create_upload(xfer *x, const awsc_s3_CreateMultipartUploadRequest *in,
+                       const char **upload_id) {
+  *upload_id = NULL;
+  awsc_s3_CreateMultipartUploadOutput *out = NULL;
+  int rc = awsc_s3_create_multipart_upload(&out, x->client, in, x->err);
+  if (rc) {
+    if (create_may_have_happened(x->err, rc))
+      xfer_abort_strays(x, NULL);
+    return rc;
+  }
+  bool no_id = !out->upload_id || !*out->upload_id;
+  const char *id = no_id ? NULL : awsc_arena_strdup(x->arena, out->upload_id);
+  const awsc_response_metadata *meta = awsc_output_metadata(out);
+  bool retried = meta && meta->retry_attempts > 0;
+  awsc_mem_free(out);
+  if (no_id || !id) {
+    xfer_abort_strays(x, NULL); /* it may have made one all the same */
+    return no_id ? awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                                  "CreateMultipartUpload answered without an "
+                                  "UploadId")
+                 : awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                                  "out of memory");
+  }
+  /* an attempt whose answer was lost may have made an upload too */
+  if (retried)
+    xfer_abort_strays(x, id);
+  *upload_id = id;
+  return 0;
+}
+
+void xfer_abort_mine(xfer *x, const char *upload_id, int rc) {
+  bool unknown =
+      rc == AWSC_ESERVICE && strcmp(x->err->service_code, "NoSuchUpload") == 0;
+  if (xfer_abort(x, x->bucket, x->key, upload_id) != 0 || unknown)
+    xfer_abort_strays(x, NULL);
 }

@@ -237,6 +237,17 @@ int xfer_abort(xfer *x, const char *bucket, const char *key,
  * fails here is only logged.
  */
 void xfer_abort_strays(xfer *x, const char *keep);
+/*
+ * CreateMultipartUpload of x->bucket/x->key with `in`: *upload_id (in
+ * x->arena) or a failure in x->err. A call that was retried, or failed
+ * after a request went out, is followed by xfer_abort_strays.
+ */
+int xfer_create_upload(xfer *x, const awsc_s3_CreateMultipartUploadRequest *in,
+                       const char **upload_id);
+/* After the failure rc of the multipart upload upload_id: abort it, and
+ * sweep (xfer_abort_strays) when that abort failed or rc is NoSuchUpload
+ * (the UploadId received is not the one the server made). */
+void xfer_abort_mine(xfer *x, const char *upload_id, int rc);
 #define XFER_STRAY_SLACK_MS 2000
 /* Without a Date in the listing's answer: the local clock, less this. */
 #define XFER_STRAY_NO_DATE_SLACK_MS (5 * 60 * 1000)

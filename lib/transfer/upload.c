@@ -341,17 +341,6 @@ static int stream_parts(xfer *x, up_src *s, const mpu *m) {
   return rc;
 }
 
-/* Whether a failed CreateMultipartUpload may still have made an upload:
- * a request went out and no attempt was refused outright (a 4xx on the
- * first and only attempt). */
-static bool create_may_have_happened(const awsc_error *err, int rc) {
-  bool sent = rc == AWSC_ENETWORK || rc == AWSC_ETIMEOUT ||
-              rc == AWSC_ESERVICE || rc == AWSC_EPARSE || rc == AWSC_ECHECKSUM;
-  bool refused = rc == AWSC_ESERVICE && err->http_status >= 400 &&
-                 err->http_status < 500 && err->retry_attempts == 0;
-  return sent && !refused;
-}
-
 static int put_multipart(xfer *x, up_src *s) {
   mpu m;
   memset(&m, 0, sizeof(m));
@@ -375,45 +364,16 @@ static int put_multipart(xfer *x, up_src *s) {
   rc = xfer_input(x, "CreateMultipartUpload", NULL, 0, true, (void **)&cin);
   if (rc)
     return rc;
-  awsc_s3_CreateMultipartUploadOutput *cout = NULL;
-  rc = awsc_s3_create_multipart_upload(&cout, x->client, cin, x->err);
-  if (rc) {
-    if (create_may_have_happened(x->err, rc))
-      xfer_abort_strays(x, NULL);
+  if ((rc = xfer_create_upload(x, cin, &m.upload_id)))
     return rc;
-  }
-  m.upload_id =
-      cout->upload_id ? awsc_arena_strdup(x->arena, cout->upload_id) : NULL;
-  bool no_id = !cout->upload_id || !*cout->upload_id;
-  const awsc_response_metadata *meta = awsc_output_metadata(cout);
-  bool retried = meta && meta->retry_attempts > 0;
-  awsc_mem_free(cout);
-  if (no_id) {
-    xfer_abort_strays(x, NULL); /* it may have made one all the same */
-    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                          "CreateMultipartUpload answered without an "
-                          "UploadId");
-  }
-  /* an attempt whose answer was lost may have made an upload too */
-  if (retried && m.upload_id)
-    xfer_abort_strays(x, m.upload_id);
-  if (!m.upload_id)
-    rc = oom(x->err);
-  if (!rc && s->read)
+  if (s->read)
     rc = stream_parts(x, s, &m);
-  else if (!rc)
+  else
     rc = xfer_run_parts(x, m.n, file_part, &m);
   if (!rc)
     rc = xfer_complete(x, m.upload_id, m.parts, m.etags, m.n);
-  if (rc && m.upload_id) {
-    /* NoSuchUpload: the UploadId we hold is not the one the server made
-     * (an answer damaged on the way); an abort that failed leaves ours:
-     * either way, look for what this transfer made */
-    bool unknown = rc == AWSC_ESERVICE &&
-                   strcmp(x->err->service_code, "NoSuchUpload") == 0;
-    if (xfer_abort(x, x->bucket, x->key, m.upload_id) != 0 || unknown)
-      xfer_abort_strays(x, NULL);
-  }
+  if (rc)
+    xfer_abort_mine(x, m.upload_id, rc);
   return rc;
 }
 

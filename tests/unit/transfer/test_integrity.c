@@ -423,6 +423,18 @@ static void test_lost_create_answer(void) {
   CHECK_STR(err.service_code, "NoSuchUpload");
   CHECK_INT(fs3_count(&fs, "GET", "uploads"), 1);
   CHECK_INT(fs3_open_uploads(&fs), 0);
+  /* a multipart copy the same way */
+  fs3_cleanup(&fs);
+  fs3_init(&fs);
+  put_obj("src", 11 * MIB, 8, NULL);
+  fs.lose_create = 1;
+  awsc_s3_copy_source src = {"bkt", "src", NULL};
+  rc = awsc_s3_copy(NULL, c, &src, "bkt", "dst", NULL, &cfg, &err);
+  CHECK_INT(rc, 0);
+  CHECK_INT(fs.n_up, 2);
+  CHECK_INT(fs.aborts, 1);
+  CHECK_INT(fs3_open_uploads(&fs), 0);
+  CHECK(fs3_get(&fs, "dst") != NULL);
   awsc_client_free(c);
   awsc_session_free(s);
   fs3_cleanup(&fs);
