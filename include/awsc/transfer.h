@@ -51,7 +51,8 @@
  * the whole object again; after num_download_attempts the download fails
  * with AWSC_ECHECKSUM naming the object and the algorithm, the target
  * untouched and the temporary file removed.
- * Orphaned uploads: a CreateMultipartUpload that was retried (its
+ * Orphaned uploads (uploads and multipart copies): a
+ * CreateMultipartUpload that was retried (its
  * RetryAttempts > 0, or it failed after a request went out) may have made
  * an upload whose answer was lost; the transfer lists the uploads of its
  * key (ListMultipartUploads, Prefix = key) and aborts those of exactly
