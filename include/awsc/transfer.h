@@ -52,14 +52,14 @@
  * with AWSC_ECHECKSUM naming the object and the algorithm, the target
  * untouched and the temporary file removed.
  * Orphaned uploads (uploads and multipart copies): a
- * CreateMultipartUpload that was retried (its
- * RetryAttempts > 0, or it failed after a request went out) may have made
- * an upload whose answer was lost; the transfer lists the uploads of its
- * key (ListMultipartUploads, Prefix = key) and aborts those of exactly
- * that key initiated since the transfer began (server clock, from the
- * listing's Date, 2 s slack) that it does not use. This needs the
- * s3:ListBucketMultipartUploads permission; without it a warning is
- * logged and the transfer goes on.
+ * CreateMultipartUpload that was retried (RetryAttempts > 0, or it failed
+ * after a request went out) may have made an upload whose answer was
+ * lost; the transfer lists the uploads of its key (ListMultipartUploads,
+ * Prefix = key) and aborts those of exactly that key initiated since the
+ * transfer began (server clock, from the listing's Date, 2 s slack) that
+ * it does not use; so does a failed transfer whose own abort failed or
+ * whose parts met NoSuchUpload. This needs s3:ListBucketMultipartUploads;
+ * without it a warning is logged and the transfer goes on.
  *
  * Threads (s3transfer's max_concurrency): the parts of a multipart
  * transfer (UploadPart, ranged GET, UploadPartCopy) run on up to
