@@ -171,7 +171,7 @@ int awsc_typed_to_value(const awsc_shape *shape, const void *in,
 /* ---- value -> struct ---- */
 
 static int elem_from_value(const awsc_shape *s, const awsc_value *v,
-                           awsc_arena *a, void *p);
+                           awsc_arena *a, bool ref, void *p);
 
 /* Member `key` of s, looked for from member `from` on, then from the
  * start: a value's keys come mostly in model order (a parsed answer's
@@ -192,7 +192,7 @@ static const awsc_member *member_from(const awsc_shape *s, const char *key,
 }
 
 static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
-                       void *obj) {
+                       bool ref, void *obj) {
   if (v->type != AWSC_V_MAP)
     return 0;
   uint32_t next = 0; /* values mostly list members in model order */
@@ -211,14 +211,14 @@ static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
       void *sub = awsc_arena_calloc(a, 1, t->c_size ? t->c_size : 1);
       if (!sub)
         return AWSC_ENOMEM;
-      rc = struct_fill(t, &kv->value, a, sub);
+      rc = struct_fill(t, &kv->value, a, ref, sub);
       *(void **)f = sub;
       break;
     }
     case AWSC_SHAPE_LIST:
     case AWSC_SHAPE_MAP: {
       awsc_list l = {NULL, 0};
-      rc = elem_from_value(t, &kv->value, a, &l);
+      rc = elem_from_value(t, &kv->value, a, ref, &l);
       *(const void **)f = l.items;
       *(size_t *)((char *)obj + m->has_offset) = l.count;
       break;
@@ -226,10 +226,10 @@ static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
     case AWSC_SHAPE_STRING:
     case AWSC_SHAPE_DOCUMENT:
     case AWSC_SHAPE_BLOB:
-      rc = elem_from_value(t, &kv->value, a, f);
+      rc = elem_from_value(t, &kv->value, a, ref, f);
       break;
     default:
-      rc = elem_from_value(t, &kv->value, a, f);
+      rc = elem_from_value(t, &kv->value, a, ref, f);
       if (!rc && m->has_offset != UINT32_MAX)
         *(bool *)((char *)obj + m->has_offset) = true;
     }
@@ -254,10 +254,10 @@ static int64_t as_int(const awsc_value *v) {
 }
 
 static int elem_from_value(const awsc_shape *s, const awsc_value *v,
-                           awsc_arena *a, void *p) {
+                           awsc_arena *a, bool ref, void *p) {
   switch (s->type) {
   case AWSC_SHAPE_STRUCTURE:
-    return struct_fill(s, v, a, p);
+    return struct_fill(s, v, a, ref, p);
   case AWSC_SHAPE_LIST: {
     awsc_list *l = p;
     if (v->type != AWSC_V_LIST)
@@ -268,7 +268,7 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
       return AWSC_ENOMEM;
     for (size_t i = 0; i < v->u.list.n; i++) {
       int rc = elem_from_value(s->list_member->shape, &v->u.list.items[i], a,
-                               items + i * es);
+                               ref, items + i * es);
       if (rc)
         return rc;
     }
@@ -288,7 +288,7 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
       char *e = items + i * es;
       *(const char **)(e + s->map_key->offset) = v->u.map.items[i].key;
       int rc = elem_from_value(s->map_value->shape, &v->u.map.items[i].value, a,
-                               e + s->map_value->offset);
+                               ref, e + s->map_value->offset);
       if (rc)
         return rc;
     }
@@ -298,7 +298,9 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
   }
   case AWSC_SHAPE_STRING:
   case AWSC_SHAPE_DOCUMENT:
-    if (v->type == AWSC_V_STRING || v->type == AWSC_V_BLOB) {
+    if (v->type == AWSC_V_STRING && ref) {
+      *(const char **)p = v->u.s.p; /* NUL-terminated where it lives */
+    } else if (v->type == AWSC_V_STRING || v->type == AWSC_V_BLOB) {
       char *s2 = awsc_arena_strndup(a, v->u.s.p, v->u.s.n);
       if (!s2)
         return AWSC_ENOMEM;
@@ -330,15 +332,25 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
   return 0;
 }
 
-int awsc_typed_from_value(const awsc_shape *shape, const awsc_value *v,
-                          awsc_arena *arena, void **out) {
+static int from_value(const awsc_shape *shape, const awsc_value *v,
+                      awsc_arena *arena, bool ref, void **out) {
   void *obj = awsc_arena_calloc(arena, 1, shape->c_size ? shape->c_size : 1);
   if (!obj)
     return AWSC_ENOMEM;
-  int rc = struct_fill(shape, v, arena, obj);
+  int rc = struct_fill(shape, v, arena, ref, obj);
   if (!rc)
     *out = obj;
   return rc;
+}
+
+int awsc_typed_from_value(const awsc_shape *shape, const awsc_value *v,
+                          awsc_arena *arena, void **out) {
+  return from_value(shape, v, arena, false, out);
+}
+
+int awsc_typed_from_value_ref(const awsc_shape *shape, const awsc_value *v,
+                              awsc_arena *arena, void **out) {
+  return from_value(shape, v, arena, true, out);
 }
 
 /* ---- outputs: one arena, a header in front of the struct ---- */
@@ -381,7 +393,7 @@ int awsc_typed_output_make(void **output, const awsc_shape *os,
   char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
   if (!block)
     return AWSC_ENOMEM;
-  int rc = os ? struct_fill(os, v, arena, block + HEADER_SIZE) : 0;
+  int rc = os ? struct_fill(os, v, arena, false, block + HEADER_SIZE) : 0;
   if (rc)
     return rc;
   output_header *hdr = (output_header *)block;

@@ -63,5 +63,10 @@ int awsc_typed_to_value(const awsc_shape *shape, const void *in,
 /* Value -> struct of shape->c_size bytes allocated in arena. */
 int awsc_typed_from_value(const awsc_shape *shape, const awsc_value *v,
                           awsc_arena *arena, void **out);
+/* The same, with the struct's strings pointing into v's (NUL-terminated)
+ * strings instead of copies: for a v that lives at least as long as the
+ * struct (e.g. in the same arena). */
+int awsc_typed_from_value_ref(const awsc_shape *shape, const awsc_value *v,
+                              awsc_arena *arena, void **out);
 
 #endif

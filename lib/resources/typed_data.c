@@ -75,7 +75,7 @@ const void *awsc_rsrc_typed_data(awsc_resource *r, awsc_error *err) {
   void *out = NULL;
   int rc;
   if (r->data_typed) { /* a page's item: each member has its type already */
-    rc = awsc_typed_from_value(shape, &r->data, r->arena, &out);
+    rc = awsc_typed_from_value_ref(shape, &r->data, r->arena, &out);
   } else {
     /* The data were read shapeless (timestamps as ISO 8601 text): read
      * them again through the shape so that each member has its type. */
@@ -87,7 +87,7 @@ const void *awsc_rsrc_typed_data(awsc_resource *r, awsc_error *err) {
                                    AWSC_VJ_NO_VALIDATE, err);
     awsc_buf_free(&b);
     if (!rc)
-      rc = awsc_typed_from_value(shape, &v, r->arena, &out);
+      rc = awsc_typed_from_value_ref(shape, &v, r->arena, &out);
   }
   if (rc) {
     if (rc == AWSC_ENOMEM)
