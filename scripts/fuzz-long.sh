@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# scripts/fuzz-long.sh [TARGET...] - the long fuzzing run of docs/fuzzing.md.
+#
+# Builds the libFuzzer targets (clang, -Dfuzz=true, in build-fuzz/ unless
+# AWSC_FUZZ_BUILD_DIR says otherwise) and runs each one in turn (default:
+# all of them), niced, for FUZZ_RUNS executions (default 10 million),
+# starting from its corpus in tests/fuzz/corpus/<target> (read only: new
+# inputs go to a scratch directory, see below) with its dictionary when
+# there is one. FUZZ_MAX_TIME (seconds, default none) caps a target's run;
+# the execution count reached is reported either way.
+#
+# Prints one line per target, "TARGET runs=N seconds=S result=ok|FAIL",
+# and appends the same lines to $FUZZ_OUT/summary.txt. Logs and whatever a
+# target found (new corpus inputs; crash-*, leak-*, timeout-* files) stay
+# in $FUZZ_OUT/<target>/ (default: build-fuzz/fuzz-long/). Exit status 1
+# when any target crashed, leaked, hit a sanitizer report or a timeout.
+#
+# To keep what a run found that widens coverage (minimised, see
+# docs/fuzzing.md):
+#   build-fuzz/tests/fuzz/fuzz_T -merge=1 tests/fuzz/corpus/T \
+#       build-fuzz/fuzz-long/T/new
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUILD=${AWSC_FUZZ_BUILD_DIR:-build-fuzz}
+RUNS=${FUZZ_RUNS:-10000000}
+OUT=${FUZZ_OUT:-$BUILD/fuzz-long}
+ALL="json json_input json_output xml_output xml_diff eventstream endpoints
+     arn_url jmespath sigv4 ini credential_process"
+# the CLI's argument handling (tools/), when its target exists
+[ -f tools/fuzz_cli_args.c ] && ALL="$ALL cli_args"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$(echo $ALL)"
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+  CC=clang meson setup "$BUILD" -Dfuzz=true >&2
+fi
+exes=()
+for t in "${targets[@]}"; do exes+=("$(find "$BUILD" -name "fuzz_$t" -type f \
+  -perm -u+x -printf '%P\n' | head -n 1)"); done
+for i in "${!targets[@]}"; do
+  [ -n "${exes[$i]}" ] || exes[$i]=tests/fuzz/fuzz_${targets[$i]}
+done
+nice -n 10 ninja -C "$BUILD" "${exes[@]}" >&2
+
+mkdir -p "$OUT"
+status=0
+for i in "${!targets[@]}"; do
+  t=${targets[$i]} exe=$BUILD/${exes[$i]}
+  corpus=tests/fuzz/corpus/$t
+  [ "$t" = xml_diff ] && corpus=tests/fuzz/corpus/xml
+  dict=tests/fuzz/$t.dict
+  [ "$t" = xml_diff ] || [ "$t" = xml_output ] && dict=tests/fuzz/xml.dict
+  dir=$OUT/$t
+  rm -rf "$dir"
+  mkdir -p "$dir/new"
+  args=(-runs="$RUNS" -print_final_stats=1 -artifact_prefix="$dir/"
+        -timeout=10 -rss_limit_mb=2048)
+  [ -f "$dict" ] && args+=(-dict="$dict")
+  [ -n "${FUZZ_MAX_TIME:-}" ] && args+=(-max_total_time="$FUZZ_MAX_TIME")
+  rc=0
+  nice -n 10 "$exe" "${args[@]}" "$dir/new" "$corpus" >"$dir/log" 2>&1 ||
+    rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
+  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$dir/log" |
+    tail -n 1)
+  result=ok
+  if [ $rc -ne 0 ] || ls "$dir" | grep -qE '^(crash|leak|timeout|oom)-' ||
+    grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
+      "$dir/log"; then
+    result=FAIL status=1
+  fi
+  line="$t runs=${runs:-?} seconds=${secs:-?} result=$result"
+  echo "$line"
+  echo "$(date -u +%FT%TZ) $line" >>"$OUT/summary.txt"
+done
+exit $status
