@@ -9,7 +9,9 @@
 # there is one. FUZZ_MAX_TIME (seconds, default none) caps a target's run;
 # the execution count reached is reported either way.
 #
-# Prints one line per target, "TARGET runs=N seconds=S result=ok|FAIL",
+# Prints one line per target, "TARGET runs=N seconds=S exec/s=R
+# result=ok|FAIL|interrupted" (interrupted: stopped by a signal, nothing
+# found),
 # and appends the same lines to $FUZZ_OUT/summary.txt. Logs and whatever a
 # target found (new corpus inputs; crash-*, leak-*, timeout-* files) stay
 # in $FUZZ_OUT/<target>/ (default: build-fuzz/fuzz-long/). Exit status 1
@@ -27,8 +29,8 @@ RUNS=${FUZZ_RUNS:-10000000}
 OUT=${FUZZ_OUT:-$BUILD/fuzz-long}
 ALL="json json_input json_output xml_output xml_diff eventstream endpoints
      arn_url jmespath sigv4 ini credential_process"
-# the CLI's argument handling (tools/), when its target exists
-[ -f tools/fuzz_cli_args.c ] && ALL="$ALL cli_args"
+# the CLI's argument handling (tools/awsc_args.c), once its target lands
+[ -f tests/fuzz/fuzz_cli_args.c ] && ALL="$ALL cli_args"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$(echo $ALL)"
 
@@ -49,8 +51,11 @@ for i in "${!targets[@]}"; do
   t=${targets[$i]} exe=$BUILD/${exes[$i]}
   corpus=tests/fuzz/corpus/$t
   [ "$t" = xml_diff ] && corpus=tests/fuzz/corpus/xml
-  dict=tests/fuzz/$t.dict
-  [ "$t" = xml_diff ] || [ "$t" = xml_output ] && dict=tests/fuzz/xml.dict
+  case $t in
+    xml_diff | xml_output) dict=tests/fuzz/xml.dict ;;
+    json_*) dict=tests/fuzz/json.dict ;;
+    *) dict=tests/fuzz/$t.dict ;;
+  esac
   dir=$OUT/$t
   rm -rf "$dir"
   mkdir -p "$dir/new"
@@ -58,19 +63,23 @@ for i in "${!targets[@]}"; do
         -timeout=10 -rss_limit_mb=2048)
   [ -f "$dict" ] && args+=(-dict="$dict")
   [ -n "${FUZZ_MAX_TIME:-}" ] && args+=(-max_total_time="$FUZZ_MAX_TIME")
-  rc=0
+  rc=0 start=$SECONDS
   nice -n 10 "$exe" "${args[@]}" "$dir/new" "$corpus" >"$dir/log" 2>&1 ||
     rc=$?
+  secs=$((SECONDS - start))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
-  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$dir/log" |
-    tail -n 1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log" | tail -n 1)
   result=ok
-  if [ $rc -ne 0 ] || ls "$dir" | grep -qE '^(crash|leak|timeout|oom)-' ||
-    grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
+  if ls "$dir" | grep -qE '^(crash|leak|timeout|oom|slow-unit)-' ||
+    grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|check failed' \
       "$dir/log"; then
     result=FAIL status=1
+  elif [ $rc -ne 0 ] && grep -q 'run interrupted' "$dir/log"; then
+    result=interrupted # stopped by a signal, nothing found
+  elif [ $rc -ne 0 ]; then
+    result=FAIL status=1
   fi
-  line="$t runs=${runs:-?} seconds=${secs:-?} result=$result"
+  line="$t runs=${runs:-?} seconds=$secs exec/s=${rate:-?} result=$result"
   echo "$line"
   echo "$(date -u +%FT%TZ) $line" >>"$OUT/summary.txt"
 done
