@@ -28,7 +28,7 @@ BUILD=${AWSC_FUZZ_BUILD_DIR:-build-fuzz}
 RUNS=${FUZZ_RUNS:-10000000}
 OUT=${FUZZ_OUT:-$BUILD/fuzz-long}
 ALL="json json_input json_output xml_output xml_diff eventstream endpoints
-     arn_url jmespath sigv4 ini credential_process"
+     arn_url jmespath sigv4 pagination_token ini credential_process"
 # the CLI's argument handling (tools/awsc_args.c), once its target lands
 [ -f tests/fuzz/fuzz_cli_args.c ] && ALL="$ALL cli_args"
 targets=("$@")

@@ -339,3 +339,25 @@ for name, s in {
     "deep_escapes": b'["' + b'\\u0000' * 200 + b'"]',
 }.items():
     write("json", name, s)
+
+# ---- pagination_token: names byte (bit 0: three names), the token ----
+import base64  # noqa: E402
+
+
+def b64(s):
+    return base64.b64encode(s.encode()).decode()
+
+
+for name, (sel, tok) in {
+    "json_one": (0, b64('{"ContinuationToken": "abc"}')),
+    "json_truncate": (0, b64('{"ContinuationToken": "1/x", "boto_truncate_amount": 2}')),
+    "json_three": (1, b64('{"KeyMarker": "k", "VersionIdMarker": null, "Marker": 5}')),
+    "json_unknown_key": (0, b64('{"Other": 1}')),
+    "json_encoded_keys": (0, b64('{"ContinuationToken": "x", "boto_encoded_keys": [["ContinuationToken"]]}')),
+    "json_unicode": (0, b64('{"ContinuationToken": "\\u00e9\\ud83d\\ude00"}')),
+    "old_form": (1, "k___v___3"),
+    "old_form_two": (1, "k___v"),
+    "opaque": (0, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="),
+    "not_b64": (0, "abc"),
+}.items():
+    write("pagination_token", name, bytes([sel]) + tok.encode())
