@@ -30,7 +30,10 @@
 
 #define MAX_ITEMS 64
 
-static const char secret[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/* Control bytes in the secret: canonicalisation (dot segments, slash and
+ * white-space runs collapsed, escapes) can not assemble it from pieces of
+ * the input, so finding it in the output means the signer put it there. */
+static const char secret[] = "wJalrXUtnFEMI\x01K7MDENG\x02bPxRfiCYEXAMPLEKEY";
 
 static bool unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
