@@ -117,9 +117,10 @@ static void check_canonical(const char *creq, bool rooted) {
     const char *colon = memchr(h, ':', hn);
     FUZZ_CHECK(colon != NULL && colon > h);
     size_t nn = (size_t)(colon - h);
-    char low[256];
-    FUZZ_CHECK(nn < sizeof(low) && sigv4_lower_name(low, h, nn));
-    FUZZ_CHECK(memcmp(low, h, nn) == 0);
+    for (size_t k = 0; k < nn; k++) {
+      char low;
+      FUZZ_CHECK(sigv4_lower_name(&low, h + k, 1) && low == h[k]);
+    }
     if (nh)
       FUZZ_CHECK(cmp_bytes(names[nh - 1], name_n[nh - 1], h, nn) < 0);
     size_t vn = hn - nn - 1;
