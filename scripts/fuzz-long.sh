@@ -19,8 +19,8 @@
 #
 # To keep what a run found that widens coverage (minimised, see
 # docs/fuzzing.md):
-#   build-fuzz/tests/fuzz/fuzz_T -set_cover_merge=1 -use_counters=0 tests/fuzz/corpus/T \
-#       build-fuzz/fuzz-long/T/new
+#   build-fuzz/tests/fuzz/fuzz_T -set_cover_merge=1 -use_counters=0 \
+#       tests/fuzz/corpus/T build-fuzz/fuzz-long/T/new
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
