@@ -58,8 +58,48 @@ CONVENIENCES = {
          "awsc_s3_transfer_result *result, awsc_s3_object *r, const awsc_s3_copy_source *source, "
          "const struct awsc_s3_CopyObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
          "object.copy(source): awsc_s3_copy to this object."),
+        ("Bucket", "upload_fileobj",
+         "awsc_s3_transfer_result *result, awsc_s3_bucket *r, awsc_read_fn read, void *user_data, uint64_t size, "
+         "const char *key, const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, "
+         "awsc_error *err",
+         "bucket.upload_fileobj(fileobj, key): awsc_s3_upload_fileobj into this bucket."),
+        ("Bucket", "download_fileobj",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_bucket *r, const char *key, awsc_write_fn write, void *user_data, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, awsc_error *err",
+         "bucket.download_fileobj(key, fileobj): the object's bytes to write(), in order, each once (see "
+         "awsc_s3_object_get_to); *output (may be NULL) gets the GetObject output without its body."),
+        ("Object", "upload_fileobj",
+         "awsc_s3_transfer_result *result, awsc_s3_object *r, awsc_read_fn read, void *user_data, uint64_t size, "
+         "const struct awsc_s3_PutObjectRequest *extra_args, const awsc_s3_transfer_config *config, awsc_error *err",
+         "object.upload_fileobj(fileobj): awsc_s3_upload_fileobj to this object."),
+        ("Object", "download_fileobj",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_object *r, awsc_write_fn write, void *user_data, "
+         "const struct awsc_s3_GetObjectRequest *extra_args, awsc_error *err",
+         "object.download_fileobj(fileobj): as bucket.download_fileobj for this object."),
+        ("Object", "get_to",
+         "awsc_s3_GetObjectOutput **output, awsc_s3_object *r, const struct awsc_s3_GetObjectRequest *input, "
+         "const awsc_body_sink *sink, awsc_error *err",
+         "object.get() with a streaming body: GetObject of this object (bucket and key from the handle, the other "
+         "members from input, NULL = none) with the body streamed to sink (a file or a write callback, never held "
+         "whole); *output gets the rest of the answer (awsc_mem_free). A callback sink gets every byte once, in "
+         "order: after a retry the bytes it already has are skipped (the call fails if the object changed)."),
     ],
 }
+
+
+# The loads boto3 injects where the model has none (boto3/s3/inject.py):
+# Bucket (ListBuckets, its own entry) and ObjectSummary (HeadObject,
+# ContentLength as Size). Written by hand in lib/resources/s3_inject.c;
+# the registry points the runtime at them, and the typed header declares
+# a _load for these types as for modelled loads.
+CUSTOM_LOADS = {
+    "s3": [("Bucket", "awsc_rsrc_s3_bucket_load"),
+           ("ObjectSummary", "awsc_rsrc_s3_object_summary_load")],
+}
+
+
+def has_load(svc, rn, r):
+    return "load" in r or any(t == rn for t, _f in CUSTOM_LOADS.get(svc, []))
 
 
 def fail(msg):
@@ -103,13 +143,20 @@ class ResGen:
                 fail("%s generated twice" % name)
             seen[name] = 1
 
+    def batch_actions(self, coll):
+        """The batch actions of a collection's item type (boto3 offers them
+        on the collection: bucket.objects.filter(...).delete())."""
+        target = coll["resource"]["type"]
+        return sorted(self.res.get("resources", {}).get(target, {})
+                      .get("batchActions", {}))
+
     def typed_functions(self):
         for rn, r in self.types:
             p = "awsc_%s_%s" % (self.svc, self.cname[rn])
             yield p + "_new", None
             yield p + "_free", None
             yield p + "_as_resource", None
-            if "load" in r:
+            if has_load(self.svc, rn, r):
                 yield p + "_load", None
             if self.data_type(r):
                 yield p + "_data", None
@@ -123,6 +170,8 @@ class ResGen:
                 yield p + "_ref_" + gen.xform_name(a), None
             for a in r.get("hasMany", {}):
                 yield p + "_" + gen.xform_name(a), None
+                for b in self.batch_actions(r["hasMany"][a]):
+                    yield p + "_" + gen.xform_name(a) + "_" + gen.xform_name(b), None
             for a in r.get("waiters", {}):
                 yield p + "_wait_until_" + gen.xform_name(a), None
             for cr, name, _a, _d in CONVENIENCES.get(self.svc, []):
@@ -279,10 +328,12 @@ class ResGen:
                 fns.append(("const char *%s_%s(const %s *r)" % (t, gen.xform_name(i), t),
                             "  return awsc_rsrc_identifier_text((const awsc_resource *)r, %d);" % k,
                             "Identifier %s (borrowed, lives as long as r)." % i))
-            if "load" in r:
+            if has_load(self.svc, rn, r):
                 fns.append(("int %s_load(%s *r, awsc_error *err)" % (t, t),
                             "  return awsc_resource_load((awsc_resource *)r, err);",
-                            "(Re)load the data with %s." % r["load"]["request"]["operation"]))
+                            "(Re)load the data with %s." % (
+                                r["load"]["request"]["operation"] if "load" in r
+                                else "boto3's injected load")))
             dt = self.data_type(r)
             if dt:
                 fns.append(("const %s *%s_data(%s *r, awsc_error *err)" % (dt, t, t),
@@ -311,6 +362,12 @@ class ResGen:
                     "  return awsc_rsrc_collection_at(out, (awsc_resource *)r, %d, filter_json, opts, err);" % k,
                     "Collection %s of %s; see awsc_resource_collection_new." % (
                         a, r["hasMany"][a]["resource"]["type"])))
+                for b in self.batch_actions(r["hasMany"][a]):
+                    fns.append(("int %s_%s_%s(char **json_out, size_t *requests_out, %s *r, const char *filter_json, const awsc_collection_options *opts, const char *params_json, awsc_error *err)" % (
+                        t, gen.xform_name(a), gen.xform_name(b), t),
+                        "  return awsc_resource_batch_action_json(json_out, requests_out, (awsc_resource *)r, %s, filter_json, opts, %s, params_json, err);" % (s(a), s(b)),
+                        "Batch action %s over collection %s (%s.%s.filter(...).%s()); see awsc_resource_batch_action_json." % (
+                            b, a, cn, gen.xform_name(a), gen.xform_name(b))))
             for k, a in enumerate(sorted(r.get("waiters", {}))):
                 fns.append(("int %s_wait_until_%s(%s *r, const char *params_json, const awsc_waiter_config *config, awsc_error *err)" % (
                     t, gen.xform_name(a), t),
@@ -448,6 +505,22 @@ def registry(services):
     # without a comparison that is always false.
     out.append("static const awsc_rsrc_model *const MODELS[] = {%s};" % (
         ", ".join(["&" + x for x in syms] + ["NULL"])))
+    rows = []
+    for svc in services:
+        for t, fn in CUSTOM_LOADS.get(svc, []):
+            out.append("int %s(awsc_resource *r, awsc_error *err);" % fn)
+            rows.append("  {%s, %s, %s}," % (gen.c_string(svc), gen.c_string(t), fn))
+    out.append("static const struct {\n  const char *service, *type;\n"
+               "  int (*load)(awsc_resource *, awsc_error *);\n} LOADS[] = {")
+    out += rows + ["  {NULL, NULL, NULL},", "};"]
+    out.append("awsc_rsrc_load_fn awsc_rsrc_custom_load(const awsc_rsrc_model *m,")
+    out.append("                                        const awsc_rsrc_type *t) {")
+    out.append("  for (size_t i = 0; LOADS[i].service; i++)")
+    out.append("    if (strcmp(LOADS[i].service, m->service) == 0 &&")
+    out.append("        strcmp(LOADS[i].type, t->name) == 0)")
+    out.append("      return LOADS[i].load;")
+    out.append("  return NULL;")
+    out.append("}")
     out.append("const awsc_rsrc_model *awsc_rsrc_model_for(const char *service_id) {")
     out.append("  for (size_t i = 0; service_id && MODELS[i]; i++)")
     out.append("    if (strcmp(MODELS[i]->service_id, service_id) == 0)")

@@ -9,12 +9,16 @@
  *                  "Bucket": "b2", "Key": "k2"}'
  *
  * Prints {"Bucket":..,"Key":..,"Size":..,"Parts":..,"ETag":..}; errors as
- * one line on stderr in the same form as the CLI's other errors.
+ * one line on stderr in the same form as the CLI's other errors. SIGINT,
+ * SIGTERM and SIGHUP stop a transfer cleanly (awsc_signals.h).
  */
 #include "awsc_s3_extras.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "awsc_cli.h"
+#include "awsc_signals.h"
 
 static const char *const extras[] = {"upload_file", "download_file", "copy"};
 
@@ -33,32 +37,27 @@ int cli_s3_is_extra(const char *operation) {
   return 0;
 }
 
-int cli_s3_extras(awsc_client *client, const char *operation,
-                  const char *params) {
-  if (params && strcmp(params, "--help") == 0) {
-    for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++)
-      if (strcmp(operation, extras[i]) == 0)
-        printf("usage: awsc s3 %s\n"
-               "Config: multipart_threshold, multipart_chunksize, "
-               "max_concurrency, use_threads, num_download_attempts\n",
-               help[i]);
-    return 0;
-  }
+int cli_s3_extras_help(const char *operation) {
+  for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++)
+    if (strcmp(operation, extras[i]) == 0)
+      printf("usage: awsc s3 %s\n"
+             "Config: multipart_threshold, multipart_chunksize, "
+             "max_concurrency, use_threads, num_download_attempts\n",
+             help[i]);
+  return 0;
+}
+
+int cli_s3_extras(awsc_session *session, awsc_client *client,
+                  const char *operation, const char *params) {
   awsc_error err = AWSC_ERROR_INIT;
   char *out = NULL;
-  if (awsc_s3_transfer_json(&out, client, operation, params, NULL, &err) == 0) {
-    printf("%s\n", out);
-    awsc_mem_free(out);
-    return 0;
-  }
-  if (err.kind == AWSC_ERROR_SERVICE)
-    fprintf(stderr, "error: %s: %s (HTTP %d, RequestId: %s)\n",
-            err.service_code[0] ? err.service_code : "-", err.message,
-            err.http_status, err.request_id[0] ? err.request_id : "-");
-  else
-    fprintf(stderr, "error: %s: %s\n", awsc_error_kind_name(err.kind),
-            err.message);
-  return err.kind == AWSC_ERROR_SERVICE      ? 1
-         : err.kind == AWSC_ERROR_VALIDATION ? 2
-                                             : 3;
+  /* a signal stops the transfer at its next progress call: the library
+   * then removes its temporary file or aborts its upload */
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.progress = cli_signals_progress;
+  if (awsc_s3_transfer_json(&out, client, operation, params, &cfg, &err) != 0)
+    return cli_fail(session, &err);
+  printf("%s\n", out);
+  awsc_mem_free(out);
+  return 0;
 }

@@ -10,10 +10,14 @@
 /* Whether `operation` is one of the S3 extras. */
 int cli_s3_is_extra(const char *operation);
 
+/* Print the usage of one of them; returns 0. */
+int cli_s3_extras_help(const char *operation);
+
 /* Run it with the JSON parameters (NULL = {}); prints the JSON result on
  * stdout or one error line on stderr. Returns the exit status (0, 1
- * service error, 2 usage / validation, 3 other). */
-int cli_s3_extras(awsc_client *client, const char *operation,
-                  const char *params);
+ * service error, 2 invalid input, 3 other). The caller has started
+ * cli_signals_begin. */
+int cli_s3_extras(awsc_session *session, awsc_client *client,
+                  const char *operation, const char *params);
 
 #endif

@@ -55,13 +55,26 @@ typedef struct awsc_client_options {
   int max_attempts;           /* total attempts, first included */
   awsc_s3_addressing_style addressing_style; /* S3; DEFAULT = session's */
   awsc_checksum_trailers checksum_trailers;  /* S3 streamed uploads */
+  /* Version 2. A deadline for each call, in milliseconds, covering all its
+   * attempts and the back-off sleeps between them (botocore has none; the
+   * AWS SDKs' "API call timeout"). 0 = as configured: the setting
+   * total_timeout_ms (environment AWSC_TOTAL_TIMEOUT_MS, profile key
+   * total_timeout_ms), unset by default = no deadline; -1 = no deadline
+   * whatever is configured. When it passes, the attempt in flight is
+   * stopped (within about a second) and no further attempt is made; a back-off
+   * that would end past it ends the call at once instead of sleeping. The call
+   * then fails with AWSC_ETIMEOUT (kind timeout), a message naming the
+   * deadline, the attempts made and the last cause, and retry_attempts
+   * set. One call is one request with its retries: a managed transfer
+   * makes many, each with the whole deadline. */
+  long total_timeout_ms;
 } awsc_client_options;
 
-#define AWSC_CLIENT_OPTIONS_VERSION 1
+#define AWSC_CLIENT_OPTIONS_VERSION 2
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
   {                                                                            \
     AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,            \
-        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT             \
+        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0          \
   }
 
 /*
@@ -145,12 +158,14 @@ AWSC_API int awsc_call_json(char **json_out, awsc_client *client,
 /*
  * boto3's generate_presigned_url: a URL with which anyone can call
  * `operation` (e.g. "get_object", "put_object") with `params_json` until
- * it expires. expires_in is in seconds, 1..604800 (7 days); 0 means 3600
- * as in boto3. Headers the parameters produce (e.g. ContentType) are
- * signed and must be sent with the URL. The URL is signed with the
- * credentials the client has now (temporary credentials end the URL's
- * life when they expire). *url_out: free with awsc_mem_free.
- * Errors: AWSC_EVALIDATION (bad parameters, expiry out of range),
+ * it expires. expires_in is in seconds, at least 1; 0 means 3600 as in
+ * boto3; beyond 604800 (7 days, SigV4's limit) the URL is signed as
+ * botocore signs it and the service refuses it when used. Headers the
+ * parameters produce (e.g. ContentType) are signed and must be sent with
+ * the URL. The URL is signed with the credentials the client has now
+ * (temporary credentials end the URL's life when they expire). *url_out:
+ * free with awsc_mem_free.
+ * Errors: AWSC_EVALIDATION (bad parameters, negative expiry),
  * AWSC_ENOTFOUND (no such operation), AWSC_ECREDENTIALS.
  */
 AWSC_API int awsc_generate_presigned_url(char **url_out, awsc_client *client,

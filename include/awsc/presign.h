@@ -2,8 +2,9 @@
  * awsc/presign.h - presigned URLs with the parameters as the generated
  * request struct of the operation (boto3's generate_presigned_url with
  * typed Params). awsc_generate_presigned_url (awsc/client.h) is the same
- * with the parameters as JSON, for bindings and the CLI; both sign the
- * same request and give the same URL for the same parameters.
+ * with the parameters as JSON, and awsc_generate_presigned_url_json the
+ * whole boto3 call as one JSON object, for bindings and the CLI; all sign
+ * the same request and give the same URL for the same parameters.
  */
 #ifndef AWSC_PRESIGN_H
 #define AWSC_PRESIGN_H
@@ -22,8 +23,9 @@ typedef struct awsc_presign_options {
   /* AWSC_PRESIGN_OPTIONS_VERSION of the header compiled against;
    * 1..that of the library is accepted, anything else is AWSC_EINVAL. */
   int version;
-  /* Lifetime of the URL in seconds, 1..604800 (7 days; SigV4's limit)
-   * [3600, as boto3's ExpiresIn]. */
+  /* Lifetime of the URL in seconds, at least 1 [3600, as boto3's
+   * ExpiresIn]. Beyond 604800 (7 days, SigV4's limit) the URL is signed
+   * as botocore signs it, and the service refuses it when it is used. */
   int64_t expires_in;
 } awsc_presign_options;
 
@@ -45,13 +47,35 @@ typedef struct awsc_presign_options {
  * awsc_mem_free; NULL on failure.
  * Errors: AWSC_EINVAL (NULL argument, bad options version),
  * AWSC_ENOTFOUND (no such operation), AWSC_EVALIDATION (missing required
- * member, expires_in out of range), AWSC_EUNSUPPORTED (a client made from
+ * member, expires_in negative), AWSC_EUNSUPPORTED (a client made from
  * a model file: its structs have no C layout; use the JSON form),
  * AWSC_ECREDENTIALS.
  */
 AWSC_API int awsc_generate_presigned_url_typed(
     char **url_out, awsc_client *client, const char *operation,
     const void *input, const awsc_presign_options *options, awsc_error *err);
+
+/*
+ * boto3's generate_presigned_url call as one JSON object (the CLI's door):
+ *   {"ClientMethod": "get_object", "Params": {"Bucket": "b", "Key": "k"},
+ *    "ExpiresIn": 600}
+ * ClientMethod (required) names the operation as the model or boto3
+ * does; Params (absent or null: no parameters) are validated as for the
+ * call; ExpiresIn (absent or null: 3600) must be a positive integer:
+ * 0, negatives, fractions (1.5, 1e3) and strings are refused. Beyond
+ * 604800 (7 days) the URL is signed as botocore signs it and the service
+ * refuses it when used. Of duplicate members the last counts (as
+ * Python's json); any other member is refused. *url_out: free with
+ * awsc_mem_free; NULL on failure.
+ * Errors: AWSC_EINVAL (NULL argument), AWSC_EPARSE (call_json is not
+ * JSON; kind AWSC_ERROR_PARSE with http_status 0), AWSC_EVALIDATION (a
+ * member missing, unknown or invalid; the message names it),
+ * AWSC_ENOTFOUND (no such operation), AWSC_ECREDENTIALS.
+ */
+AWSC_API int awsc_generate_presigned_url_json(char **url_out,
+                                              awsc_client *client,
+                                              const char *call_json,
+                                              awsc_error *err);
 
 #ifdef __cplusplus
 }

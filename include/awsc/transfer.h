@@ -33,10 +33,33 @@
  * passes them (e.g. SSECustomerKey goes to every UploadPart, ContentType
  * only to CreateMultipartUpload). The struct is only read during the call.
  *
- * Integrity: every PutObject / UploadPart carries a Content-MD5 computed
+ * Integrity (docs/integrity.md says exactly what is and is not
+ * verifiable): every PutObject / UploadPart carries a Content-MD5 computed
  * from the bytes sent (one extra read of the part, in 256 KiB steps); with
  * ExtraArgs ChecksumAlgorithm CRC32, CRC32C or SHA256 the part checksums
  * are computed the same way and listed in CompleteMultipartUpload.
+ * Downloads ask for the object's checksum (ChecksumMode ENABLED) and
+ * verify it: a full-object one (CRC64NVME, CRC32C, CRC32, SHA1, SHA256,
+ * SHA512, MD5) as one GET's body passes, or over the complete file after
+ * ranged GETs; a composite one ("<b64>-<n>", multipart objects) part by
+ * part, fetching each part with GET ?partNumber= (after HeadObject
+ * ?partNumber=1 for the part size) and then the composite from the
+ * parts' checksums. Without a checksum, the ETag of a single-part object
+ * that is neither SSE-KMS nor SSE-C is its MD5: checked over the file
+ * (verify_etag_md5: on by default over http:// only). A GET that fails
+ * its checksum is fetched again; a whole-file check that fails fetches
+ * the whole object again; after num_download_attempts the download fails
+ * with AWSC_ECHECKSUM naming the object and the algorithm, the target
+ * untouched and the temporary file removed.
+ * Orphaned uploads (uploads and multipart copies): a
+ * CreateMultipartUpload that was retried (RetryAttempts > 0, or it failed
+ * after a request went out) may have made an upload whose answer was
+ * lost; the transfer lists the uploads of its key (ListMultipartUploads,
+ * Prefix = key) and aborts those of exactly that key initiated since the
+ * transfer began (server clock, from the listing's Date, 2 s slack) that
+ * it does not use; so does a failed transfer whose own abort failed or
+ * whose parts met NoSuchUpload. This needs s3:ListBucketMultipartUploads;
+ * without it a warning is logged and the transfer goes on.
  *
  * Threads (s3transfer's max_concurrency): the parts of a multipart
  * transfer (UploadPart, ranged GET, UploadPartCopy) run on up to
@@ -117,13 +140,27 @@ typedef struct awsc_s3_transfer_config {
   awsc_toggle content_md5;
   awsc_s3_progress_fn progress; /* optional */
   void *progress_user_data;
+  /* Version 2. Downloads verify the object's checksums [on]: its
+   * full-object checksum (CRC64NVME, CRC32C, CRC32, SHA1, SHA256, SHA512,
+   * MD5) over the whole file, a composite one ("<b64>-<n>") part by part
+   * (each part fetched with GET ?partNumber=). The requests carry
+   * ChecksumMode ENABLED. OFF: no check beyond what the client's
+   * response_checksum_validation does for each GET. */
+  awsc_toggle verify_checksums;
+  /* Version 2. Downloads check the ETag as the MD5 of the bytes when it
+   * is one (a single-part object: 32 hex digits, no "-N", neither SSE-KMS
+   * nor SSE-C) and no checksum is verified [DEFAULT: on when the
+   * client's endpoint is http://, off over https://, where TLS protects
+   * the wire; ON: always; OFF: never]. */
+  awsc_toggle verify_etag_md5;
 } awsc_s3_transfer_config;
 
-#define AWSC_S3_TRANSFER_CONFIG_VERSION 1
+#define AWSC_S3_TRANSFER_CONFIG_VERSION 2
 #define AWSC_S3_TRANSFER_CONFIG_INIT                                           \
   {                                                                            \
     AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, AWSC_TOGGLE_ON, 5,  \
-        AWSC_TOGGLE_DEFAULT, NULL, NULL                                        \
+        AWSC_TOGGLE_DEFAULT, NULL, NULL, AWSC_TOGGLE_DEFAULT,                  \
+        AWSC_TOGGLE_DEFAULT                                                    \
   }
 
 /* The source of a managed copy (boto3's CopySource dict). */
@@ -295,7 +332,8 @@ awsc_s3_copy_json(awsc_s3_transfer_result *result, awsc_client *client,
  *                    "Bucket", "Key", "ExtraArgs", "Config"}
  * "Config" (optional) holds TransferConfig fields: multipart_threshold,
  * multipart_chunksize, max_concurrency, use_threads (false: no threads),
- * num_download_attempts; they override `config` (NULL = defaults), whose
+ * num_download_attempts, verify_checksums, verify_etag_md5 (booleans, as
+ * the fields of that name); they override `config` (NULL = defaults), whose
  * progress callback is kept. On success *json_out is
  * {"Bucket", "Key", ["Filename",] "Size", "Parts", "ETag"[, "VersionId"]}
  * (free it with awsc_mem_free). Errors: AWSC_ENOTFOUND (no such transfer

@@ -52,6 +52,29 @@ static int resolve_client_endpoint(awsc_client *c, awsc_error *err) {
   return awsc_endpoint_default(&c->endpoint, c->svc, c->region, NULL, err);
 }
 
+/* The per-call deadline: the option (version 2 on), else the setting
+ * total_timeout_ms (lib/config/settings.c), else none. */
+static int client_total_timeout(awsc_client *c, awsc_session *session,
+                                const awsc_client_options *options,
+                                awsc_error *err) {
+  long opt = options->version >= 2 ? options->total_timeout_ms : 0;
+  if (opt < -1)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "Invalid total_timeout_ms %ld: expected a number of "
+                          "milliseconds >= 1, 0 (as configured) or -1 (none)",
+                          opt);
+  if (opt) {
+    c->total_timeout_ms = opt > 0 ? opt : 0;
+    return 0;
+  }
+  awsc_setting_value v;
+  int rc = awsc_setting_resolve(awsc_session_config(session),
+                                AWSC_SETTING_TOTAL_TIMEOUT_MS, NULL, &v, err);
+  if (!rc)
+    c->total_timeout_ms = v.text ? v.i : 0;
+  return rc;
+}
+
 int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                                 const awsc_service *svc,
                                 awsc_arena *model_arena,
@@ -99,6 +122,8 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                         : awsc_session_max_attempts(session);
   if (c->max_attempts <= 0)
     c->max_attempts = c->retry_mode == AWSC_RETRY_LEGACY ? 5 : 3;
+  if ((rc = client_total_timeout(c, session, options, err)))
+    goto fail;
   awsc_s3_addressing_style style =
       options->addressing_style != AWSC_S3_ADDRESSING_DEFAULT
           ? options->addressing_style

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "awsc/client.h"
+#include "awsc/paginator.h"
 #include "awsc/sigv4.h"
 #include "core/core.h"
 #include "endpoints/endpoints.h"
@@ -69,7 +70,8 @@ struct awsc_client {
   unsigned ep_cache_next;
   awsc_retry_mode retry_mode;
   int max_attempts;
-  int addressing; /* 0 auto, 1 path, 2 virtual */
+  long total_timeout_ms; /* per call, all attempts; 0 = no deadline */
+  int addressing;        /* 0 auto, 1 path, 2 virtual */
   int checksum_trailers;
   /* flexible checksums: true = "when_supported" (botocore's default since
    * 1.36), false = "when_required" */
@@ -148,6 +150,17 @@ struct awsc_call {
 };
 
 int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
+
+/* The next page of a paginator as the parsed value (typed by the
+ * operation's output shape: what the resource collections read, without
+ * JSON text in between). *page is borrowed, valid until the next call or
+ * awsc_paginator_free; NULL at the end. 0 or an error status. */
+int awsc_paginator_next_page_value(const awsc_value **page,
+                                   awsc_page_iterator *p, awsc_error *err);
+/* The page the last awsc_paginator_next_page_value gave, as
+ * awsc_paginator_next_page_json writes it. */
+int awsc_paginator_page_json(char **page_json, awsc_page_iterator *p,
+                             awsc_error *err);
 
 /* Where one call goes (endpoint.c); strings in the call's arena. */
 typedef struct awsc_call_target {

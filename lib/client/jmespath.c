@@ -27,12 +27,14 @@
  * Supported: identifiers (bare and "quoted"), @, a.b, [n] / [-n], a[] and
  * [] (flatten projections), a[*] / [*] and a.* / * (wildcard projections),
  * [?cond] filters, |, ||, &&, !, ( ), == != < <= > >=, `json` and 'raw'
- * literals, length(x), contains(subject, x), keys(obj), values(obj) (the
+ * literals, multi-select lists [a, b] and a.[b, c] (boto3's resource models
+ * use "[Versions,DeleteMarkers]|[]"), length(x), contains(subject, x),
+ * keys(obj), values(obj) (the
  * functions botocore-style waiters use, e.g. "contains(keys(DBClusters[0]),
  * 'PendingModifiedValues')").
- * Refused with a clear error: multi-select lists [a, b] and hashes {k: v},
- * slices [a:b:c], &expression references, every other function. None of
- * them is used by the shipped models.
+ * Refused with a clear error: multi-select hashes {k: v}, slices [a:b:c],
+ * &expression references, every other function. None of them is used by
+ * the shipped models.
  */
 #include <stdio.h>
 #include <string.h>
@@ -486,12 +488,33 @@ static node *identity(parser *p) {
   return mk(p, AWSC_JP_IDENTITY, NULL, NULL);
 }
 
+/* After '[' of a multi-select list: expression (',' expression)* ']'. */
+static node *multi_list(parser *p) {
+  node *first = NULL, **link = &first;
+  for (;;) {
+    node *item = expression(p, 0);
+    node *n = item ? mk(p, AWSC_JP_MULTI_LIST, item, NULL) : NULL;
+    if (!n)
+      return NULL;
+    *link = n;
+    link = &n->r;
+    if (cur_type(p) == T_RBRACKET) {
+      advance(p);
+      return first;
+    }
+    if (!match(p, T_COMMA))
+      return NULL;
+  }
+}
+
 static node *dot_rhs(parser *p, int rbp) {
   int t = cur_type(p);
   if (t == T_QUOTED || t == T_UNQUOTED || t == T_STAR)
     return expression(p, rbp);
-  if (t == T_LBRACKET)
-    return unsupported(p, cur(p), "multi-select lists");
+  if (t == T_LBRACKET) {
+    advance(p);
+    return multi_list(p);
+  }
   if (t == T_LBRACE)
     return unsupported(p, cur(p), "multi-select hashes");
   return fail_at(p, cur(p)->pos, "expected an identifier after '.', found %s",
@@ -584,7 +607,7 @@ static node *nud(parser *p, const tok *t) {
       r = projection_rhs(p, binding_power[T_STAR]);
       return r ? mk(p, AWSC_JP_PROJECT, identity(p), r) : NULL;
     }
-    return unsupported(p, t, "multi-select lists");
+    return multi_list(p);
   case T_LBRACE:
     return unsupported(p, t, "multi-select hashes");
   case T_EXPREF:

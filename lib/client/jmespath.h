@@ -8,8 +8,10 @@
  *   indexes, a[] flatten and a[].b projections, a[*] and a.* wildcard
  *   projections, a[?cond] filters, || && ! and ( ), == != < <= > >=,
  *   `json` literals and 'raw string' literals, pipes a | b, and the
- *   functions length(), contains(), keys() and values(). Anything else
- * (multi-select lists and hashes, slices, &expressions, other functions) is
+ *   functions length(), contains(), keys() and values(), and multi-select
+ *   lists [a, b] (boto3's S3 object_versions collection path is
+ *   "[Versions,DeleteMarkers]|[]"). Anything else
+ * (multi-select hashes, slices, &expressions, other functions) is
  * refused at compile time with an AWSC_EINVAL error naming the position, never
  * evaluated.
  *
@@ -72,7 +74,8 @@ typedef enum awsc_jp_node_type {
   AWSC_JP_OR,
   AWSC_JP_AND,
   AWSC_JP_NOT,
-  AWSC_JP_FUNC /* op(c) or op(c, r): awsc_jp_fn */
+  AWSC_JP_FUNC,      /* op(c) or op(c, r): awsc_jp_fn */
+  AWSC_JP_MULTI_LIST /* [l, ...]: l one item, r the next MULTI_LIST */
 } awsc_jp_node_type;
 
 typedef enum awsc_jp_cmp {

@@ -376,6 +376,21 @@ static int eval(evaluator *e, const node *n, const awsc_value *v,
     vl_finish(&l, out);
     return 0;
   }
+  case AWSC_JP_MULTI_LIST: {
+    if (v->type == AWSC_V_NULL) { /* as jmespath.py: null in, null out */
+      set_null(out);
+      return 0;
+    }
+    vlist l = {NULL, 0, 0};
+    for (const node *it = n; it; it = it->r) {
+      if ((rc = eval(e, it->l, v, &x)))
+        return rc;
+      if (vl_push(e->a, &l, &x))
+        return ev_oom(e);
+    }
+    vl_finish(&l, out);
+    return 0;
+  }
   case AWSC_JP_LITERAL:
     *out = n->lit;
     return 0;

@@ -706,6 +706,21 @@ int awsc_paginator_next_page_json(char **page_json, awsc_page_iterator *p,
   return to_json(&p->page, p->op->output, &p->meta, page_json, err);
 }
 
+int awsc_paginator_next_page_value(const awsc_value **page,
+                                   awsc_page_iterator *p, awsc_error *err) {
+  *page = NULL;
+  int rc = fetch_page(p, err);
+  if (rc <= 0)
+    return rc;
+  *page = &p->page;
+  return 0;
+}
+
+int awsc_paginator_page_json(char **page_json, awsc_page_iterator *p,
+                             awsc_error *err) {
+  return to_json(&p->page, p->op->output, &p->meta, page_json, err);
+}
+
 /* The items of the current page: the primary result key (ResultKeyIterator:
  * null = none) or item_expression (PageIterator.search: a non-list is one
  * item). */

@@ -13,10 +13,13 @@
  * Services' customisations come in only through the descriptor's hook
  * table (runtime/descriptor.h, code in lib/custom).
  */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "client/pipeline_internal.h"
+#include "http/http_internal.h"
 
 /* The streaming payload member of an output shape, or NULL. */
 static const awsc_member *streaming_output_member(const awsc_operation *op) {
@@ -123,6 +126,57 @@ static const char *make_url(awsc_arena *a, bool https, const char *host,
   return url;
 }
 
+/* ---- the deadline (total_timeout_ms) and the causes of retries ---- */
+
+/* Milliseconds left before the call's deadline; INT64_MAX without one. */
+static int64_t time_left_ms(const awsc_call_state *st) {
+  return st->deadline_ms ? st->deadline_ms - awsc_http_mono_ms() : INT64_MAX;
+}
+
+/* The transport calls this about once a second and on every byte moved:
+ * past the deadline it stops the attempt in flight (a stalled answer
+ * must not outlive the call). */
+static int deadline_progress(uint64_t sent, uint64_t received, void *ud) {
+  awsc_call_state *st = ud;
+  (void)sent;
+  (void)received;
+  if (awsc_http_mono_ms() < st->deadline_ms)
+    return 0;
+  st->deadline_hit = true;
+  return 1;
+}
+
+/* Why the attempt failed, in st->cause. Only failure paths come here;
+ * no secret can be in it: transport messages carry no query string and
+ * service messages are the service's own text. */
+static void note_cause(awsc_call_state *st, const char *fmt, ...)
+    AWSC_PRINTF(2, 3);
+static void note_cause(awsc_call_state *st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(st->cause, sizeof(st->cause), fmt, ap);
+  va_end(ap);
+}
+
+/* The call ends on its deadline: AWSC_ETIMEOUT naming the deadline, the
+ * attempts made and the last cause. `before_backoff`: the back-off before
+ * the next attempt would end past the deadline, so the call ends now. */
+static int fail_deadline(awsc_call_state *st, bool before_backoff) {
+  awsc_error_set(
+      st->err, AWSC_ETIMEOUT, AWSC_ERROR_TIMEOUT,
+      "%s: deadline of %ld ms (total_timeout_ms) %s after %d attempt%s; "
+      "last cause: %s",
+      st->op->name, st->c->total_timeout_ms,
+      before_backoff ? "would pass during the back-off" : "reached",
+      st->attempt, st->attempt == 1 ? "" : "s",
+      st->cause[0] ? st->cause : "none recorded");
+  if (st->err) {
+    st->err->retry_attempts = st->attempt > 0 ? st->attempt - 1 : 0;
+    st->err->http_status = st->resp.status;
+  }
+  return AWSC_ETIMEOUT;
+}
+
 /* What an attempt's outcome asks for next. */
 typedef enum next_step {
   NEXT_FINISH = 0, /* the call is over: rc says how */
@@ -225,20 +279,54 @@ static int step_send(awsc_call_state *st, const char *query) {
   hr.body = st->body;
   if (st->hooks && st->hooks->read_timeout_ms)
     hr.read_timeout_ms = st->hooks->read_timeout_ms(c, st->op, call->input);
+  if (st->deadline_ms) {
+    int64_t left = time_left_ms(st);
+    hr.progress = deadline_progress;
+    hr.progress_user_data = st;
+    /* the progress check stops the attempt (libcurl calls it at least
+     * once a second); a service's own read timeout is cut to what is
+     * left (0, the transport's default, is left alone: it may be
+     * shorter than the deadline, which must not lengthen it) */
+    if (hr.read_timeout_ms > left)
+      hr.read_timeout_ms = left > 0 ? (long)left : 1;
+  }
   if (st->stream_out && call->sink.kind != AWSC_SINK_MEMORY)
     hr.sink = call->sink;
   awsc_resp_checksum_init(&st->rcs, st->op, &st->resp);
-  if (st->validate && st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK)
-    awsc_resp_checksum_wrap(&st->rcs, &call->sink, &hr.sink);
+  if (st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK) {
+    /* transport -> checksum (the whole attempt) -> once -> caller */
+    awsc_body_sink once;
+    if (st->attempt == 1)
+      awsc_sink_once_init(&st->once, &call->sink);
+    awsc_sink_once_attempt(&st->once, &st->resp, &once);
+    hr.sink = once;
+    if (st->validate)
+      awsc_resp_checksum_wrap(&st->rcs, &once, &hr.sink);
+  }
   awsc_http_response_cleanup(&st->resp);
   awsc_error terr = AWSC_ERROR_INIT;
   st->terr = terr;
   int64_t t0 = awsc_time_now_ms();
   st->trc = awsc_transport_send(st->transport, &hr, &st->resp, &st->terr);
+  if (st->trc && hr.sink.kind == AWSC_SINK_CALLBACK && st->once.changed)
+    st->trc = awsc_error_set(&st->terr, AWSC_ECHECKSUM, AWSC_ERROR_NETWORK,
+                             "%s: the body broke off and the object changed "
+                             "before the retry (another ETag): stopped "
+                             "rather than join two objects",
+                             st->op->name);
   awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
            st->sr.method, st->tgt.host, st->tgt.path,
            st->trc ? st->trc : st->resp.status,
            (long long)(awsc_time_now_ms() - t0), st->attempt);
+  /* The libcurl transport counts in retry_attempts, even on success, the
+   * times it sent the request again by itself (curl_transport.c). */
+  if (st->terr.retry_attempts > 0)
+    awsc_log(c->logger, AWSC_LOG_INFO,
+             "%s: quiet resend: attempt %d went out %d more time%s on a "
+             "new connection (a reused connection was closed before any "
+             "answer arrived)",
+             st->op->name, st->attempt, st->terr.retry_attempts,
+             st->terr.retry_attempts == 1 ? "" : "s");
   return 0;
 }
 
@@ -300,12 +388,10 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
       (st->hooks->flags & AWSC_HOOK_RETRY_UNPARSABLE_2XX) &&
       st->attempt < c->max_attempts && quota_acquire(c, 5)) {
     /* a 200 cut short (S3 streams long answers): retry as botocore does
-     * with a 500 */
-    awsc_log(c->logger, AWSC_LOG_INFO,
-             "retrying %s: response could not be parsed (%s)", op->name,
-             perr.message);
-    c->sleep_ms(awsc_retry_delay_ms(c->retry_mode, st->attempt));
-    *next = NEXT_RETRY_NOW;
+     * with a 500 (invoke backs off and logs the cause) */
+    note_cause(st, "damaged answer: HTTP %d: %s", st->resp.status,
+               perr.message);
+    *next = NEXT_RETRY;
     return 0;
   }
   if (rc) {
@@ -388,11 +474,18 @@ static int step_on_failure(awsc_call_state *st, awsc_raw_response *raw,
   if (st->trc) {
     retryable = st->trc == AWSC_ENETWORK || st->trc == AWSC_ETIMEOUT;
     is_timeout = st->trc == AWSC_ETIMEOUT;
+    note_cause(st, "%s: %s", awsc_error_kind_name(st->terr.kind),
+               st->terr.message);
   } else {
     if (awsc_protocol_parse_error(c->svc, st->op, raw, st->a, &st->se))
       return awsc_call_oom(st);
     if (st->hooks && st->hooks->classify_error)
       st->hooks->classify_error(st->op, st->resp.status, &st->se);
+    const char *msg = st->se.message ? st->se.message : "";
+    note_cause(st, "HTTP %d%s %s%s%.120s", st->resp.status,
+               st->resp.status < 300 ? " with an error document" : "",
+               st->se.code ? st->se.code : "(no error code)", *msg ? ": " : "",
+               msg);
     if (st->resp.status >= 200 && st->resp.status < 300)
       st->resp.status = 500; /* an error document inside a 2xx */
     int s = st->resp.status;
@@ -434,6 +527,19 @@ static int attempt_once(awsc_call_state *st, next_step *next) {
     rc = step_send(st, query);
   if (rc)
     return rc;
+  if (st->trc && st->deadline_ms &&
+      (st->deadline_hit || time_left_ms(st) <= 0)) {
+    char prev[sizeof(st->cause)];
+    awsc_strlcpy(prev, st->cause, sizeof(prev));
+    if (st->deadline_hit)
+      note_cause(st, "attempt %d had no complete answer yet%s%.150s",
+                 st->attempt, prev[0] ? "; before it: " : "", prev);
+    else
+      note_cause(st, "attempt %d: %s: %.120s%s%.60s", st->attempt,
+                 awsc_error_kind_name(st->terr.kind), st->terr.message,
+                 prev[0] ? "; before it: " : "", prev);
+    return fail_deadline(st, false);
+  }
   awsc_http_response *r = &st->resp;
   awsc_raw_response raw = {r->status, r->headers, r->header_count, r->body,
                            r->body_len};
@@ -458,6 +564,9 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
   st.err = err;
   st.region = c->region;
   st.stream_out = streaming_output_member(call->op);
+  /* the deadline counts from the call's start: credentials included */
+  if (c->total_timeout_ms > 0)
+    st.deadline_ms = awsc_http_mono_ms() + c->total_timeout_ms;
 
   int rc = awsc_step_prepare(&st);
   if (!rc)
@@ -470,6 +579,10 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
   if (!rc)
     rc = step_credentials(&st);
   while (!rc) {
+    if (st.attempt > 0 && time_left_ms(&st) <= 0) {
+      rc = fail_deadline(&st, false);
+      break;
+    }
     st.attempt++;
     st.hl.n = st.base_headers;
     next_step next = NEXT_FINISH;
@@ -478,8 +591,13 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
       break;
     if (next == NEXT_RETRY) {
       long delay = awsc_retry_delay_ms(c->retry_mode, st.attempt);
-      awsc_log(c->logger, AWSC_LOG_INFO, "retrying %s in %ld ms (attempt %d)",
-               st.op->name, delay, st.attempt + 1);
+      if (delay >= time_left_ms(&st)) {
+        rc = fail_deadline(&st, true);
+        break;
+      }
+      awsc_log(c->logger, AWSC_LOG_INFO,
+               "retrying %s in %ld ms (attempt %d of %d): %s", st.op->name,
+               delay, st.attempt + 1, c->max_attempts, st.cause);
       c->sleep_ms(delay);
     }
   }

@@ -11,6 +11,7 @@
 #include "auth/aws_chunked.h"
 #include "client/client_internal.h"
 #include "client/resp_checksum.h"
+#include "client/sink_once.h"
 
 #define AWSC_USER_AGENT "awsc/" AWSC_VERSION_STRING
 #define STREAMING_TRAILER_HASH "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
@@ -64,9 +65,18 @@ typedef struct awsc_call_state {
   int attempt;
   awsc_http_response resp;
   awsc_resp_checksum rcs;
-  int trc;         /* the transport's status of this attempt */
-  awsc_error terr; /* and its details */
+  awsc_sink_once once; /* a callback sink gets each byte once */
+  int trc;             /* the transport's status of this attempt */
+  awsc_error terr;     /* and its details */
   awsc_service_error se;
+  /* the client's total_timeout_ms as a point on the monotonic clock
+   * (0: no deadline), and whether it stopped the attempt in flight */
+  int64_t deadline_ms;
+  bool deadline_hit;
+  /* why the last attempt failed ("HTTP 503 SlowDown: ...", "network:
+   * ...", "damaged answer: ..."), for the retry log and the deadline's
+   * message; filled on failure paths only */
+  char cause[200];
 } awsc_call_state;
 
 /* AWSC_ENOMEM with "out of memory" in the call's error. */

@@ -1,8 +1,11 @@
 /* generate_presigned_url: serialize as for a call, then sign the query. */
+#include <inttypes.h>
 #include <string.h>
 
+#include "awsc/presign.h"
 #include "client/client_internal.h"
 #include "client/presign_internal.h"
+#include "runtime/jtree.h"
 
 /* Split an x-www-form-urlencoded body into query parameters (query
  * protocol services carry their parameters in the body; a presigned URL
@@ -68,19 +71,170 @@ int awsc_generate_presigned_url(char **url_out, awsc_client *c,
   return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* The whole call as JSON: {"ClientMethod", "Params", "ExpiresIn"}. */
+
+/* The last member named `key` (Python's json keeps the last of
+ * duplicates), NULL when absent or JSON null (absent, as in the
+ * converter). */
+static const awsc_jnode *last_member(const awsc_jnode *obj, const char *key) {
+  size_t kl = strlen(key);
+  const awsc_jnode *found = NULL;
+  for (size_t i = 0; i < obj->count; i++) {
+    const awsc_jmember *m = &obj->members[i];
+    if (m->key_len == kl && memcmp(m->key, key, kl) == 0)
+      found = m->value;
+  }
+  return found && found->type != AWSC_J_NULL ? found : NULL;
+}
+
+/* As the converter's messages show a value and name its Python type. */
+static const char *shown(const awsc_jnode *n) {
+  return n->type == AWSC_J_ARRAY    ? "[...]"
+         : n->type == AWSC_J_OBJECT ? "{...}"
+         : n->type == AWSC_J_BOOL   ? (n->b ? "True" : "False")
+                                    : n->s;
+}
+
+static const char *py_type(const awsc_jnode *n) {
+  static const char *const names[] = {"NoneType", "bool", "int", "float",
+                                      "str",      "list", "dict"};
+  return n->type < sizeof(names) / sizeof(names[0]) ? names[n->type] : "?";
+}
+
+static int bad_type(awsc_error *err, const char *name, const awsc_jnode *n,
+                    const char *valid) {
+  return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                        "Invalid type for parameter %s, value: %.100s, type: "
+                        "%s, valid types: %s",
+                        name, shown(n), py_type(n), valid);
+}
+
+/* ExpiresIn: absent = 3600, else an integer of at least 1. JSON has one
+ * number type, so "int" is read from the text: 1.0 and 1e3 are floats to
+ * Python too; an integer too large for int64 is a range error. */
+static int call_expires(const awsc_jnode *n, int64_t *out, awsc_error *err) {
+  *out = 3600;
+  if (!n)
+    return 0;
+  bool integral = n->type == AWSC_J_INT ||
+                  (n->type == AWSC_J_DOUBLE && !strpbrk(n->s, ".eE"));
+  if (!integral)
+    return bad_type(err, "ExpiresIn", n, "int");
+  if (n->type != AWSC_J_INT || n->i < AWSC_SIGV4_MIN_EXPIRES)
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Invalid value for parameter ExpiresIn, value: "
+                          "%.40s, valid range: %s",
+                          n->s,
+                          n->type == AWSC_J_INT
+                              ? "a positive number of seconds"
+                              : "at most 9223372036854775807 seconds");
+  *out = n->i;
+  return 0;
+}
+
+/* The call's members, checked: ClientMethod a string, Params an object,
+ * nothing else. */
+static int call_members(const awsc_jnode *root, const char **method,
+                        int64_t *expires, awsc_error *err) {
+  static const char *const known[] = {"ClientMethod", "Params", "ExpiresIn"};
+  if (root->type != AWSC_J_OBJECT)
+    return bad_type(err, "generate_presigned_url", root, "dict");
+  for (size_t i = 0; i < root->count; i++) {
+    const awsc_jmember *m = &root->members[i];
+    size_t k = 0;
+    while (k < 3 && !(m->key_len == strlen(known[k]) &&
+                      memcmp(m->key, known[k], m->key_len) == 0))
+      k++;
+    if (k == 3)
+      return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                            "Unknown parameter in generate_presigned_url: "
+                            "\"%.100s\", must be one of: ClientMethod, "
+                            "Params, ExpiresIn",
+                            m->key);
+  }
+  const awsc_jnode *cm = last_member(root, "ClientMethod");
+  if (!cm)
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Missing required parameter in "
+                          "generate_presigned_url: \"ClientMethod\"");
+  if (cm->type != AWSC_J_STRING)
+    return bad_type(err, "ClientMethod", cm, "str");
+  *method = cm->s;
+  const awsc_jnode *p = last_member(root, "Params");
+  if (p && p->type != AWSC_J_OBJECT)
+    return bad_type(err, "Params", p, "dict");
+  return call_expires(last_member(root, "ExpiresIn"), expires, err);
+}
+
+/* awsc_value_from_json_fix hook: the operation's input is the call's
+ * Params member (absent: no parameters), so that the converter and the
+ * validator name parameters as botocore does ("Key", not "Params.Key"). */
+static int take_params(awsc_jnode *root, awsc_arena *tmp, void *unused,
+                       awsc_error *err) {
+  (void)tmp;
+  (void)unused;
+  (void)err;
+  const awsc_jnode *p = last_member(root, "Params");
+  if (p) {
+    *root = *p;
+  } else {
+    root->type = AWSC_J_OBJECT;
+    root->count = 0;
+  }
+  return 0;
+}
+
+int awsc_generate_presigned_url_json(char **url_out, awsc_client *c,
+                                     const char *call_json, awsc_error *err) {
+  if (!url_out || !c || !call_json)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_generate_presigned_url_json: NULL argument");
+  *url_out = NULL;
+  size_t len = strlen(call_json);
+  awsc_arena *a = awsc_arena_new(len < 4096 ? 8192 : len * 2);
+  if (!a)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  /* read twice: the members here, then Params again by the converter,
+   * whose shape is only known once ClientMethod is */
+  awsc_jnode *root = NULL;
+  const char *method = NULL;
+  int64_t expires = 0;
+  const awsc_operation *op = NULL;
+  int rc = awsc_jtree_parse(&root, a, call_json, len,
+                            AWSC_JPARSE_KEEP_SURROGATES, err);
+  if (!rc)
+    rc = call_members(root, &method, &expires, err);
+  if (!rc && !(op = awsc_service_find_operation(c->svc, method)))
+    rc = awsc_error_set(err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                        "Operation %.100s not found in service %s", method,
+                        c->svc->service_id ? c->svc->service_id : "?");
+  awsc_value in = {0};
+  if (!rc && op->input)
+    rc = awsc_value_from_json_fix(&in, a, op->input, call_json, len, 0,
+                                  take_params, NULL, err);
+  if (!rc)
+    rc = awsc_presign_value(url_out, c, op, op->input ? &in : NULL, a, expires,
+                            err);
+  awsc_arena_free(a);
+  return rc;
+}
+
 int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                        const awsc_value *input, awsc_arena *a,
                        int64_t expires_in, awsc_error *err) {
   *url_out = NULL;
   if (expires_in == 0)
     expires_in = 3600;
-  if (expires_in < AWSC_SIGV4_MIN_EXPIRES ||
-      expires_in > AWSC_SIGV4_MAX_EXPIRES)
+  /* only the lower bound: botocore signs any lifetime and leaves the
+   * 7-day limit to the service, which refuses the URL when it is used */
+  if (expires_in < AWSC_SIGV4_MIN_EXPIRES)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "ExpiresIn must be between %d and %d seconds, got "
-                          "%lld",
-                          AWSC_SIGV4_MIN_EXPIRES, AWSC_SIGV4_MAX_EXPIRES,
-                          (long long)expires_in);
+                          "Invalid value for parameter ExpiresIn, value: "
+                          "%" PRId64 ", valid range: a positive number of "
+                          "seconds",
+                          expires_in);
   awsc_credentials *creds = NULL;
   awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
   int rc = 0;
@@ -150,7 +304,7 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
       sq.headers = hs;
       sq.header_count = hn;
       sq.host = tgt.host;
-      sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD;
+      sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD | AWSC_SIGV4_ANY_EXPIRES;
       if (hk && (hk->flags & AWSC_HOOK_SIGV4_S3))
         sq.flags |= AWSC_SIGV4_S3;
       rc = awsc_sigv4_presign(&sig, &sp, &sq, err);

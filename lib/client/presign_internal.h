@@ -17,7 +17,8 @@
  * *url_out (awsc_mem_free) signed for `op` of the client's service with
  * `input` (NULL when the operation has none; lives in `a`, which the
  * request is built in too). expires_in as awsc_generate_presigned_url:
- * 0 = 3600, else 1..604800 (AWSC_EVALIDATION otherwise).
+ * 0 = 3600, else at least 1 (AWSC_EVALIDATION otherwise), also beyond
+ * SigV4's 604800, as botocore signs it.
  */
 int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                        const awsc_value *input, awsc_arena *a,

@@ -1,6 +1,8 @@
 /*
  * lib/client/resp_checksum.h - internal: checking a response body against
- * its x-amz-checksum-* header (response_checksum_validation).
+ * its x-amz-checksum-* header (response_checksum_validation), and the
+ * digests that check uses, which the managed downloads (lib/transfer)
+ * share to verify objects beyond one GET (ranges, parts, the ETag).
  *
  * Per call (storage on the pipeline's stack):
  *   awsc_resp_checksum_init(&rc, op, &resp);
@@ -21,14 +23,61 @@
 #include "core/core.h"
 #include "runtime/descriptor.h"
 
+/* The algorithms a response can be checked with, in the order a response
+ * carrying several is checked (botocore's, CRC64NVME first): S3's
+ * flexible checksums that awsc computes, then MD5 (x-amz-checksum-md5;
+ * also the digest of a single-part object's ETag). XXHASH* are not
+ * computed: an object that has only those is not checked. */
+enum {
+  AWSC_RDIG_CRC64NVME = 0,
+  AWSC_RDIG_CRC32C,
+  AWSC_RDIG_CRC32,
+  AWSC_RDIG_SHA1,
+  AWSC_RDIG_SHA256,
+  AWSC_RDIG_SHA512,
+  AWSC_RDIG_MD5,
+  AWSC_RDIG_COUNT
+};
+
+#define AWSC_RDIG_MAX_LEN 64 /* SHA-512 */
+/* base64 of the longest digest, a "-NNNNN" composite suffix and NUL */
+#define AWSC_RDIG_B64_MAX (AWSC_BASE64_LEN(AWSC_RDIG_MAX_LEN) + 8)
+
+typedef struct awsc_rdigest {
+  int alg;
+  union {
+    uint32_t crc;
+    uint64_t crc64;
+    awsc_sha256_ctx sha256;
+    awsc_md5_ctx md5;    /* MD5 */
+    uint64_t sha512[32]; /* SHA-512 or SHA-1 (OpenSSL contexts), size checked */
+  } h;
+} awsc_rdigest;
+
+/* "CRC64NVME", ... and "x-amz-checksum-crc64nvme", ... of an algorithm. */
+const char *awsc_rdigest_name(int alg);
+const char *awsc_rdigest_header(int alg);
+/* Bytes of the raw digest (4 for the CRC32s, 8 for CRC64NVME). */
+size_t awsc_rdigest_len(int alg);
+
+void awsc_rdigest_init(awsc_rdigest *d, int alg);
+void awsc_rdigest_update(awsc_rdigest *d, const void *data, size_t n);
+/* The raw digest (CRCs big-endian, as the headers carry them) into raw
+ * (AWSC_RDIG_MAX_LEN bytes); returns its length. */
+size_t awsc_rdigest_final(awsc_rdigest *d, uint8_t *raw);
+/* The same in base64 into out (AWSC_RDIG_B64_MAX bytes). */
+void awsc_rdigest_final_b64(awsc_rdigest *d, char *out);
+/* CRC-64/NVME of n bytes continuing from crc (0 to start). */
+uint64_t awsc_crc64nvme(uint64_t crc, const void *data, size_t n);
+
 typedef struct awsc_resp_checksum {
   const awsc_operation *op;
   const awsc_http_response *resp;
   awsc_body_sink user; /* the caller's callback sink (wrapped) */
   bool streamed;       /* the body passed through the wrapper */
   int state;           /* 0 undecided, 1 hashing, 2 nothing (more) to do */
-  char expected[96];
-  awsc_checksum sum;
+  char expected[AWSC_RDIG_B64_MAX];
+  awsc_rdigest sum;
 } awsc_resp_checksum;
 
 void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,

@@ -110,6 +110,13 @@ static const awsc_setting_def g_settings[AWSC_SETTING_COUNT] = {
                                                  "payload_signing_enabled",
                                                  AWSC_SETTING_BOOL, NULL, NULL,
                                                  0},
+    /* awsc's own: a deadline per call covering its retries (the client
+     * option total_timeout_ms); botocore has none, so no AWS_ variable
+     * and no default (unset = no deadline). */
+    [AWSC_SETTING_TOTAL_TIMEOUT_MS] = {"total_timeout_ms",
+                                       ENV1("AWSC_TOTAL_TIMEOUT_MS"),
+                                       "total_timeout_ms", NULL,
+                                       AWSC_SETTING_INT, NULL, NULL, 0},
 };
 
 const awsc_setting_def *awsc_setting_def_get(awsc_setting_id id) {

@@ -45,6 +45,12 @@ typedef struct exchange {
    * answer arrived: the peer had closed it while it sat in the pool. */
   bool stale_connection;
 
+  /* Times the request was handed to a connection (the prerequest
+   * callback runs once per send): more than one means it went out again
+   * without the caller asking, on libcurl's own "connection died,
+   * retrying a fresh connect" or on curl_send's stale-connection resend. */
+  int sends;
+
   /* Read timeout: silence is measured once the connection is ready. */
   bool io_started;
   int64_t last_activity_ms;

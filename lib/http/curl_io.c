@@ -304,6 +304,7 @@ int exchange_prereq_cb(void *ud, char *primary_ip, char *local_ip,
   /* The connection is up (new or reused): from now on the read timeout
    * measures silence; before this the connect timeout applies. */
   ex->io_started = true;
+  ex->sends++;
   touch(ex);
   return CURL_PREREQFUNC_OK;
 }

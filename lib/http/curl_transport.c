@@ -521,6 +521,12 @@ static int curl_send(awsc_transport *tp, const awsc_http_request *req,
   }
   if (!rc)
     rc = exchange_finish_sink(&ex, err);
+  /* Quiet resends are told to the caller, success or not, in
+   * err->retry_attempts (the pipeline logs them: a request that changes
+   * state may have reached the server twice). Only this count is written
+   * on success; a failure's err was filled above. */
+  if (err && ex.sends > 1)
+    err->retry_attempts = ex.sends - 1;
   exchange_close(&ex);
   if (e)
     pool_put(t, e);

@@ -175,7 +175,10 @@ static int struct_attrs(xstate *x, xframe *f, const awsc_xml_attr *attrs,
       continue;
     if ((rc = seen_test_set(c, f, mi)) < 0)
       return rc;
-    if ((rc = awsc_vb_key(c->b, m->name, f->ix->name_lens[mi])) != 0 ||
+    /* Member names are the descriptor's (static, or the run-time model's,
+     * which outlives its client's values): referenced, not copied, here
+     * and below. */
+    if ((rc = awsc_vb_key_ref(c->b, m->name, f->ix->name_lens[mi])) != 0 ||
         (rc = awsc_pscalar_put(c, &sc)) != 0)
       return rc;
   }
@@ -215,7 +218,7 @@ static int push_value(xstate *x, const awsc_shape *s, const awsc_member *m,
   case AWSC_SHAPE_STRUCTURE:
   case AWSC_SHAPE_LIST:
   case AWSC_SHAPE_MAP:
-    if (role == R_MEMBER && (rc = awsc_vb_key(c->b, m->name, key_len)) != 0)
+    if (role == R_MEMBER && (rc = awsc_vb_key_ref(c->b, m->name, key_len)) != 0)
       return rc;
     rc = s->type == AWSC_SHAPE_LIST ? awsc_vb_begin_list(c->b)
                                     : awsc_vb_begin_map(c->b);
@@ -325,7 +328,7 @@ static int start_in_struct(xstate *x, xframe *f, const char *rawname,
   }
   if (!flat)
     return push_value(x, ms, m, f->ix->name_lens[mi], R_MEMBER, attrs, na);
-  if ((rc = awsc_vb_key(c->b, m->name, f->ix->name_lens[mi])) != 0)
+  if ((rc = awsc_vb_key_ref(c->b, m->name, f->ix->name_lens[mi])) != 0)
     return rc;
   rc = ms->type == AWSC_SHAPE_LIST ? awsc_vb_begin_list(c->b)
                                    : awsc_vb_begin_map(c->b);
@@ -538,7 +541,7 @@ static int end_scalar(xstate *x, xframe *f, xframe *parent) {
   if (f->role == R_MEMBER) {
     if (rc > 0)
       return 0;
-    if ((rc = awsc_vb_key(c->b, f->member->name, f->key_len)) != 0)
+    if ((rc = awsc_vb_key_ref(c->b, f->member->name, f->key_len)) != 0)
       return rc;
     return awsc_pscalar_put(c, &sc);
   }

@@ -143,9 +143,13 @@ int awsc_resource_load(awsc_resource *r, awsc_error *err) {
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_resource_load: NULL argument");
   const awsc_rsrc_action *load = r->type->load;
-  if (!load)
+  if (!load) {
+    awsc_rsrc_load_fn custom = awsc_rsrc_custom_load(r->model, r->type);
+    if (custom)
+      return custom(r, err);
     return awsc_error_set(err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
                           "%s has no load method", r->type->name);
+  }
   awsc_arena *tmp = awsc_arena_new(0);
   if (!tmp)
     return oom(err);
@@ -163,7 +167,8 @@ int awsc_resource_load(awsc_resource *r, awsc_error *err) {
     rc = oom(err);
   if (!rc) {
     r->loaded = true;
-    r->typed = NULL; /* converted again on the next typed read */
+    r->data_typed = false; /* read from JSON text, without the shape */
+    r->typed = NULL;       /* converted again on the next typed read */
   }
   awsc_arena_free(tmp);
   return rc;
@@ -285,7 +290,9 @@ int awsc_rsrc_ref_item(awsc_resource **out, const awsc_rsrc_refvals *rv,
   if (!rc && d && d->type == AWSC_V_MAP) {
     rc = awsc_rv_copy(&r->data, r->arena, d);
     r->loaded = true;
+    r->data_typed = rv->typed;
   }
+  r->shape = rv->shape;
   if (rc == AWSC_ENOMEM)
     rc = oom(err);
   if (rc) {

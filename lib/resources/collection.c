@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "awsc/paginator.h"
+#include "client/client_internal.h"
 #include "resources/resource_internal.h"
 
 /* What a page arena keeps of its blocks for the next page. */
@@ -26,6 +27,8 @@ struct awsc_resource_collection {
   size_t next_item;
   int64_t limit;
   int64_t yielded;
+  bool shape_known;             /* item_shape looked up (once) */
+  const awsc_shape *item_shape; /* the items' resource shape */
 };
 
 static int oom(awsc_error *err) {
@@ -33,7 +36,7 @@ static int oom(awsc_error *err) {
 }
 
 /* A handle with the same type, identifiers and data as r. */
-static int clone(awsc_resource **out, awsc_resource *r) {
+static int clone_handle(awsc_resource **out, awsc_resource *r) {
   awsc_resource *c = NULL;
   int rc = awsc_rsrc_alloc(&c, r->client, r->model, r->type);
   for (size_t i = 0; !rc && i < r->type->n_identifiers; i++)
@@ -42,11 +45,13 @@ static int clone(awsc_resource **out, awsc_resource *r) {
   if (!rc && r->loaded) {
     rc = awsc_rv_copy(&c->data, c->arena, &r->data);
     c->loaded = true;
+    c->data_typed = r->data_typed;
   }
   if (rc) {
     awsc_resource_free(c);
     return rc;
   }
+  c->shape = r->shape;
   *out = c;
   return 0;
 }
@@ -79,7 +84,7 @@ static int open_collection(awsc_resource_collection **out, awsc_resource *r,
   c->desc = desc;
   c->limit = opts ? opts->limit : 0;
   c->page = awsc_arena_new(0);
-  int rc = c->page ? clone(&c->parent, r) : AWSC_ENOMEM;
+  int rc = c->page ? clone_handle(&c->parent, r) : AWSC_ENOMEM;
   if (rc) {
     awsc_resource_collection_free(c);
     return oom(err);
@@ -147,37 +152,76 @@ int awsc_rsrc_collection_at(awsc_resource_collection **out, awsc_resource *r,
 /* Fetch the next page into the page arena (the previous one is gone).
  * *text (may be NULL) receives the page's JSON for the caller; *got is
  * false at the end. */
-static int fetch_page(awsc_resource_collection *c, char **text, bool *got,
-                      awsc_error *err) {
+/* The next page's value: from the paginator as parsed (typed by the
+ * output shape, no JSON text in between; *typed), or the one call's
+ * answer read back from its JSON. *text (when wanted) the page as JSON. */
+static int next_page(awsc_resource_collection *c, awsc_value *v, bool *typed,
+                     char **text, bool *got, awsc_error *err) {
   char *json = NULL;
   int rc = 0;
   *got = false;
-  if (c->ended || (c->limit && c->yielded >= c->limit))
-    return 0;
   if (c->pager) {
-    rc = awsc_paginator_next_page_json(&json, c->pager, err);
-  } else if (!c->single_done) {
-    c->single_done = true;
-    rc = awsc_call_json(&json, c->parent->client, c->desc->request.operation,
-                        c->params_json, err);
+    const awsc_value *pv = NULL;
+    rc = awsc_paginator_next_page_value(&pv, c->pager, err);
+    if (rc || !pv)
+      return rc;
+    if (text && (rc = awsc_paginator_page_json(text, c->pager, err)) != 0)
+      return rc;
+    awsc_arena_reset(c->page, PAGE_KEEP_BYTES);
+    *v = *pv; /* borrowed from the paginator until its next page */
+    *typed = true;
+    *got = true;
+    return 0;
   }
-  if (rc || !json) {
-    c->ended = !rc;
+  if (c->single_done)
+    return 0;
+  c->single_done = true;
+  rc = awsc_call_json(&json, c->parent->client, c->desc->request.operation,
+                      c->params_json, err);
+  if (rc)
     return rc;
-  }
   awsc_arena_reset(c->page, PAGE_KEEP_BYTES);
-  memset(&c->rv, 0, sizeof c->rv);
-  c->next_item = 0;
-  rc = awsc_rv_parse(&c->page_v, c->page, json, strlen(json), err);
-  if (!rc)
-    rc = awsc_rsrc_ref_eval(&c->rv, c->page, c->parent, &c->desc->resource,
-                            NULL, &c->page_v, err);
-  if (!rc && c->limit && (int64_t)c->rv.n > c->limit - c->yielded)
-    c->rv.n = (size_t)(c->limit - c->yielded);
+  rc = awsc_rv_parse(v, c->page, json, strlen(json), err);
   if (rc || !text)
     awsc_mem_free(json);
   else
     *text = json;
+  *typed = false;
+  *got = !rc;
+  return rc;
+}
+
+static int fetch_page(awsc_resource_collection *c, char **text, bool *got,
+                      awsc_error *err) {
+  *got = false;
+  if (text)
+    *text = NULL;
+  if (c->ended || (c->limit && c->yielded >= c->limit))
+    return 0;
+  bool typed = false;
+  int rc = next_page(c, &c->page_v, &typed, text, got, err);
+  if (rc || !*got) {
+    c->ended = !rc;
+    return rc;
+  }
+  memset(&c->rv, 0, sizeof c->rv);
+  c->next_item = 0;
+  rc = awsc_rsrc_ref_eval(&c->rv, c->page, c->parent, &c->desc->resource, NULL,
+                          &c->page_v, err);
+  if (!rc && c->rv.type) {
+    if (!c->shape_known) { /* one search per collection, not per item */
+      c->item_shape = awsc_rsrc_shape(c->parent->client, c->rv.type);
+      c->shape_known = true;
+    }
+    c->rv.typed = typed;
+    c->rv.shape = c->item_shape;
+  }
+  if (!rc && c->limit && (int64_t)c->rv.n > c->limit - c->yielded)
+    c->rv.n = (size_t)(c->limit - c->yielded);
+  if (rc && text) {
+    awsc_mem_free(*text);
+    *text = NULL;
+  }
   *got = !rc;
   return rc;
 }

@@ -36,7 +36,7 @@ const awsc_rsrc_type *awsc_rsrc_type_find(const awsc_rsrc_model *m,
 
 int awsc_rsrc_alloc(awsc_resource **out, awsc_client *client,
                     const awsc_rsrc_model *model, const awsc_rsrc_type *type) {
-  awsc_arena *a = awsc_arena_new(1024);
+  awsc_arena *a = awsc_arena_new(2048);
   if (!a)
     return AWSC_ENOMEM;
   awsc_resource *r = awsc_arena_calloc(a, 1, sizeof *r);

@@ -24,7 +24,9 @@ struct awsc_resource {
   const char **id_text; /* the same as text, for the typed getters */
   awsc_value data;      /* MAP once loaded */
   bool loaded;
-  const void *typed; /* data as the shape's generated struct, or NULL */
+  bool data_typed; /* data read through the shape (a paginator's page) */
+  const awsc_shape *shape; /* the resource's shape, once found */
+  const void *typed;       /* data as the shape's generated struct, or NULL */
 };
 
 /* Entry points of the generated typed wrappers. */
@@ -51,6 +53,11 @@ awsc_client *awsc_rsrc_client(awsc_resource *r);
 /* The data as the generated struct of the resource's shape (loaded first
  * when needed), in the handle's arena: valid until the handle is freed. */
 const void *awsc_rsrc_typed_data(awsc_resource *r, awsc_error *err);
+/* The shape of resource type `type` in `client`'s service (its data's
+ * layout), NULL when the model has none. A search over the model: callers
+ * that make many handles of one type find it once. */
+const awsc_shape *awsc_rsrc_shape(const awsc_client *client,
+                                  const awsc_rsrc_type *type);
 int awsc_rsrc_null_handle(awsc_error *err);
 int awsc_rsrc_typed_resources(awsc_resource ***resources_out,
                               size_t *n_resources, awsc_resource *r,
@@ -93,7 +100,9 @@ typedef struct awsc_rsrc_refvals {
   awsc_value *vals;
   awsc_value data;
   bool plural;
-  size_t n; /* how many resources */
+  size_t n;                /* how many resources */
+  bool typed;              /* values read through the response's shape */
+  const awsc_shape *shape; /* the items' resource shape, NULL: unknown */
 } awsc_rsrc_refvals;
 int awsc_rsrc_ref_eval(awsc_rsrc_refvals *rv, awsc_arena *tmp,
                        awsc_resource *parent, const awsc_rsrc_ref *ref,

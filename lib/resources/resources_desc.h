@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awsc/resource.h"
+
 /* Where a request parameter or a resource identifier comes from (boto3's
  * "source"). */
 typedef enum awsc_rsrc_source {
@@ -114,6 +116,11 @@ typedef struct awsc_rsrc_model {
 /* The models built in (generated registry, resources_registry.c): the one
  * whose service id is `service_id`, or NULL. */
 const awsc_rsrc_model *awsc_rsrc_model_for(const char *service_id);
+/* The load boto3 injects for type t of model m (S3's Bucket and
+ * ObjectSummary), NULL when none (generated registry). */
+typedef int (*awsc_rsrc_load_fn)(awsc_resource *r, awsc_error *err);
+awsc_rsrc_load_fn awsc_rsrc_custom_load(const awsc_rsrc_model *m,
+                                        const awsc_rsrc_type *t);
 
 /* A resource type of a model by name ("ServiceResource" included). */
 const awsc_rsrc_type *awsc_rsrc_type_find(const awsc_rsrc_model *m,

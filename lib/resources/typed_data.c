@@ -31,12 +31,15 @@ static const awsc_shape *find_below(const awsc_shape *s, const char *name,
 
 /* The shape of a resource: the output of its load operation, else found
  * among the outputs of the service's operations (Bucket: ListBuckets). */
-static const awsc_shape *resource_shape(const awsc_resource *r) {
-  const awsc_service *svc = r->client->svc;
-  const char *name = r->type->shape;
-  if (r->type->load) {
+const awsc_shape *awsc_rsrc_shape(const awsc_client *client,
+                                  const awsc_rsrc_type *type) {
+  const awsc_service *svc = client->svc;
+  const char *name = type->shape;
+  if (!name)
+    return NULL;
+  if (type->load) {
     const awsc_operation *op =
-        awsc_service_find_operation(svc, r->type->load->request.operation);
+        awsc_service_find_operation(svc, type->load->request.operation);
     if (op && op->output && op->output->name &&
         strcmp(op->output->name, name) == 0)
       return op->output;
@@ -59,7 +62,9 @@ const void *awsc_rsrc_typed_data(awsc_resource *r, awsc_error *err) {
     return NULL;
   if (r->typed)
     return r->typed;
-  const awsc_shape *shape = r->type->shape ? resource_shape(r) : NULL;
+  if (!r->shape)
+    r->shape = awsc_rsrc_shape(r->client, r->type);
+  const awsc_shape *shape = r->shape;
   if (!shape || !shape->c_size) {
     awsc_error_set(err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
                    "%s: no generated struct for shape %s (a client of a "
@@ -67,18 +72,23 @@ const void *awsc_rsrc_typed_data(awsc_resource *r, awsc_error *err) {
                    r->type->name, r->type->shape ? r->type->shape : "-");
     return NULL;
   }
-  /* The data were read shapeless (timestamps as ISO 8601 text): read them
-   * again through the shape so that each member has its type. */
-  awsc_buf b = AWSC_BUF_INIT;
-  awsc_value v;
   void *out = NULL;
-  int rc = awsc_rv_to_json(&b, &r->data);
-  if (!rc)
-    rc = awsc_value_from_json_ex(&v, r->arena, shape, b.p, b.len,
-                                 AWSC_VJ_NO_VALIDATE, err);
-  awsc_buf_free(&b);
-  if (!rc)
-    rc = awsc_typed_from_value(shape, &v, r->arena, &out);
+  int rc;
+  if (r->data_typed) { /* a page's item: each member has its type already */
+    rc = awsc_typed_from_value(shape, &r->data, r->arena, &out);
+  } else {
+    /* The data were read shapeless (timestamps as ISO 8601 text): read
+     * them again through the shape so that each member has its type. */
+    awsc_buf b = AWSC_BUF_INIT;
+    awsc_value v;
+    rc = awsc_rv_to_json(&b, &r->data);
+    if (!rc)
+      rc = awsc_value_from_json_ex(&v, r->arena, shape, b.p, b.len,
+                                   AWSC_VJ_NO_VALIDATE, err);
+    awsc_buf_free(&b);
+    if (!rc)
+      rc = awsc_typed_from_value(shape, &v, r->arena, &out);
+  }
   if (rc) {
     if (rc == AWSC_ENOMEM)
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");

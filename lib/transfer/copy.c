@@ -183,28 +183,15 @@ static int copy_multipart(xfer *x, const awsc_s3_HeadObjectOutput *h,
     base->copy_source_if_match = etag;
   carry_properties(x, cin, h);
 
-  awsc_s3_CreateMultipartUploadOutput *cout = NULL;
-  if ((rc = awsc_s3_create_multipart_upload(&cout, x->client, cin, x->err)))
+  const char *upload_id = NULL;
+  if ((rc = xfer_create_upload(x, cin, &upload_id)))
     return rc;
-  const char *upload_id = cout->upload_id && *cout->upload_id
-                              ? awsc_arena_strdup(x->arena, cout->upload_id)
-                              : NULL;
-  bool no_id = !cout->upload_id || !*cout->upload_id;
-  awsc_mem_free(cout);
-  if (no_id)
-    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                          "CreateMultipartUpload answered without an "
-                          "UploadId");
-  if (!upload_id)
-    rc = awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory");
   mpc m = {base, upload_id, ps, parts, etags};
-  if (!rc)
-    rc = xfer_run_parts(x, n, copy_part, &m);
+  rc = xfer_run_parts(x, n, copy_part, &m);
   if (!rc)
     rc = xfer_complete(x, upload_id, parts, etags, n);
-  if (rc && upload_id)
-    xfer_abort(x, x->bucket, x->key, upload_id);
+  if (rc)
+    xfer_abort_mine(x, upload_id, rc);
   return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
- * Managed download (boto3's download_file): HeadObject for the size and
- * ETag, then GetObject (ranged at or above the multipart threshold) into a
- * temporary file next to the target, renamed over it once complete.
+ * Managed download (boto3's download_file): HeadObject for the size, ETag
+ * and checksum, then GetObject (ranged at or above the multipart
+ * threshold, by part number for a composite checksum) into a temporary
+ * file next to the target, renamed over it once complete and verified.
  *
  * Every GET carries If-Match with the HeadObject's ETag, so a replaced
  * object is a PreconditionFailed rather than a file stitched from two
@@ -12,16 +13,49 @@
  * request and the range is fetched again here (num_download_attempts).
  * The ranges of a multipart download go to xfer_run_parts' threads, each
  * writing its own stretch of the one temporary file.
+ *
+ * Integrity (docs/integrity.md): a GET whose answer carries a checksum is
+ * checked by the client as the body passes (a mismatch is AWSC_ECHECKSUM,
+ * retried here like a broken body). What no single answer can vouch for
+ * is checked here from the file: the object's full-object checksum over
+ * ranges and the ETag as the MD5 (dl_verify) by a digest made as the
+ * ranges arrive, in order (hash_forward), the composite checksum from
+ * its parts' checksums. A mismatch there fetches the whole object again,
+ * up to num_download_attempts times in all, then fails with
+ * AWSC_ECHECKSUM; the target is never touched.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "client/client_internal.h"
+#include "client/resp_checksum.h"
 #include "transfer/transfer_internal.h"
+
+/* The checksum member of a Head/GetObject output for an AWSC_RDIG_*. */
+#define CHECKSUM_OF(o, alg)                                                    \
+  ((alg) == AWSC_RDIG_CRC64NVME ? (o)->checksum_crc64_nvme                     \
+   : (alg) == AWSC_RDIG_CRC32C  ? (o)->checksum_crc32_c                        \
+   : (alg) == AWSC_RDIG_CRC32   ? (o)->checksum_crc32                          \
+   : (alg) == AWSC_RDIG_SHA1    ? (o)->checksum_sha1                           \
+   : (alg) == AWSC_RDIG_SHA256  ? (o)->checksum_sha256                         \
+   : (alg) == AWSC_RDIG_SHA512  ? (o)->checksum_sha512                         \
+                                : (o)->checksum_md5)
+
+/* What the whole download is checked against (from the HeadObject). */
+typedef struct dl_verify {
+  int alg;              /* AWSC_RDIG_* of the object's checksum, -1: none */
+  const char *expected; /* its value as S3 gives it ("<b64>[-N]") */
+  uint32_t composite;   /* N of a composite checksum, 0 full-object */
+  bool md5;             /* check the ETag as the MD5 of the bytes */
+  char etag_hex[33];
+} dl_verify;
 
 /* What every GET of a download shares. */
 typedef struct dl_job {
@@ -29,7 +63,26 @@ typedef struct dl_job {
   const char *tmp;
   const awsc_s3_GetObjectRequest *base;
   const char *etag;
-  uint64_t chunk; /* bytes per ranged GET */
+  uint64_t chunk;    /* bytes per ranged GET */
+  uint32_t n_ranges; /* ranged GETs (1: one plain GET) */
+  const char *mode;  /* ChecksumMode to send, or NULL */
+  const dl_verify *v;
+  uint64_t *part_off;   /* by part number: [n + 1] offsets, else NULL */
+  uint8_t *part_sum;    /* [n] raw digests of v->alg, by part */
+  atomic_bool whole_ok; /* one GET's answer carried v->expected */
+  bool quiet;           /* fetching again: progress counted already */
+  /* The whole-file digest (hash_alg >= 0), made in order as the ranges
+   * arrive (range_done): ranges [0, next_hash) are in `hd`; the thread
+   * that completes range next_hash hashes forward while the others keep
+   * downloading (one at a time: `hashing`; these under x->lock). */
+  int hash_alg;
+  awsc_rdigest hd;
+  uint8_t *hbuf; /* XFER_IO_SIZE, for the one hashing thread */
+  bool *range_done;
+  uint32_t next_hash;
+  bool hashing;
+  int hash_rc;
+  awsc_error hash_err;
 } dl_job;
 
 /* One GET in progress (one per thread). */
@@ -71,7 +124,7 @@ static int sink_write(const void *data, size_t len, void *ud) {
     d->pos += (uint64_t)w;
   }
   /* a GET restarted from its beginning counts its bytes once */
-  if (d->pos > d->counted) {
+  if (d->pos > d->counted && !d->job->quiet) {
     uint64_t more = d->pos - d->counted;
     d->counted = d->pos;
     if (xfer_progress_add(d->x, more, d->err)) {
@@ -93,10 +146,119 @@ static int changed(xfer *x, awsc_error *err, int http_status) {
   return AWSC_ESERVICE;
 }
 
-/* One GET of [start, start+len) (ranged or the whole object), retried
- * while its body arrives restarted or short. err is never NULL. */
-static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
-                     bool ranged, awsc_error *err) {
+/* Digest with `alg` of [start, start+len) of the temporary file, read
+ * back (from the page cache, as a rule) in XFER_IO_SIZE steps. */
+static int file_digest(xfer *x, const dl_job *job, int alg, uint64_t start,
+                       uint64_t len, uint8_t *raw, size_t *raw_len,
+                       awsc_error *err) {
+  uint8_t *buf = awsc_malloc(XFER_IO_SIZE);
+  if (!buf)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  awsc_rdigest dg;
+  awsc_rdigest_init(&dg, alg);
+  uint64_t done = 0;
+  int rc = 0;
+  while (done < len) {
+    size_t want =
+        len - done < XFER_IO_SIZE ? (size_t)(len - done) : XFER_IO_SIZE;
+    ssize_t got = pread(job->fd, buf, want, (off_t)(start + done));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      rc = awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
+                          "%s: cannot read %s back to verify it: %s", x->what,
+                          job->tmp, got < 0 ? strerror(errno) : "short file");
+      break;
+    }
+    awsc_rdigest_update(&dg, buf, (size_t)got);
+    done += (uint64_t)got;
+  }
+  awsc_free(buf);
+  if (!rc)
+    *raw_len = awsc_rdigest_final(&dg, raw);
+  return rc;
+}
+
+/* After a GET of part `pn` (1-based) answered `got` (its checksum of
+ * v->alg, or NULL): keep the part's digest for the composite check. The
+ * client checked `got` against the body when the answer had it. */
+static int keep_part_sum(xfer *x, const dl_job *job, uint32_t pn,
+                         const char *got, awsc_error *err) {
+  const dl_verify *v = job->v;
+  size_t n = awsc_rdigest_len(v->alg), have = 0;
+  uint8_t *slot = job->part_sum + (size_t)(pn - 1) * n;
+  if (got && !strchr(got, '-') && strlen(got) <= AWSC_BASE64_LEN(n) &&
+      awsc_base64_decode(got, strlen(got), slot, &have) == 0 && have == n)
+    return 0;
+  /* the answer had no checksum of the part: compute it */
+  uint64_t a = job->part_off[pn - 1], b = job->part_off[pn];
+  return file_digest(x, job, v->alg, a, b - a, slot, &have, err);
+}
+
+/* Add [start, start+len) of the file to the whole-file digest. */
+static int hash_range(xfer *x, dl_job *job, uint64_t start, uint64_t len) {
+  uint64_t done = 0;
+  while (done < len) {
+    size_t want =
+        len - done < XFER_IO_SIZE ? (size_t)(len - done) : XFER_IO_SIZE;
+    ssize_t got = pread(job->fd, job->hbuf, want, (off_t)(start + done));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      return awsc_error_set(&job->hash_err, AWSC_EIO, AWSC_ERROR_IO,
+                            "%s: cannot read %s back to verify it: %s", x->what,
+                            job->tmp, got < 0 ? strerror(errno) : "short file");
+    awsc_rdigest_update(&job->hd, job->hbuf, (size_t)got);
+    done += (uint64_t)got;
+  }
+  return 0;
+}
+
+/* Range i of n (`len` bytes each but the last) is in the file: hash
+ * every range from next_hash on that is, unless another thread is at it
+ * (which then sees range i when it gets there). */
+static void hash_forward(xfer *x, dl_job *job, uint32_t i, uint32_t n,
+                         uint64_t len) {
+  pthread_mutex_lock(&x->lock);
+  job->range_done[i] = true;
+  if (job->hashing) {
+    pthread_mutex_unlock(&x->lock);
+    return;
+  }
+  job->hashing = true;
+  while (job->next_hash < n && job->range_done[job->next_hash] &&
+         !job->hash_rc) {
+    uint64_t start = (uint64_t)job->next_hash * len;
+    uint64_t l = x->total - start < len ? x->total - start : len;
+    pthread_mutex_unlock(&x->lock);
+    int rc = hash_range(x, job, start, l);
+    pthread_mutex_lock(&x->lock);
+    job->hash_rc = rc;
+    job->next_hash++;
+  }
+  job->hashing = false;
+  pthread_mutex_unlock(&x->lock);
+}
+
+/* The error of a GET that kept failing its checksum, naming the object. */
+static int still_mismatched(xfer *x, uint64_t start, uint64_t len, int attempt,
+                            awsc_error *err) {
+  char why[sizeof(err->message)];
+  awsc_strlcpy(why, err->message, sizeof(why));
+  return awsc_error_set(err, AWSC_ECHECKSUM, AWSC_ERROR_PARSE,
+                        "%s: bytes %llu-%llu of s3://%s/%s failed their "
+                        "checksum %d times: %.300s",
+                        x->what, (unsigned long long)start,
+                        (unsigned long long)(start + len - 1), x->bucket,
+                        x->key, attempt, why);
+}
+
+/* One GET of [start, start+len): the whole object (!ranged), a Range, or
+ * part `pn` (> 0), retried while its body arrives restarted, short or
+ * failing its checksum. err is never NULL. */
+static int get_range(xfer *x, dl_job *job, uint64_t start, uint64_t len,
+                     bool ranged, uint32_t pn, awsc_error *err) {
   dl d;
   memset(&d, 0, sizeof(d));
   d.x = x;
@@ -113,8 +275,14 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
     awsc_s3_GetObjectRequest in = *job->base;
     if (job->etag)
       in.if_match = job->etag;
-    if (ranged)
+    if (job->mode && !in.checksum_mode)
+      in.checksum_mode = job->mode;
+    if (pn) {
+      in.part_number = (int32_t)pn;
+      in.has_part_number = true;
+    } else if (ranged) {
       in.range = range;
+    }
     awsc_body_sink sink;
     memset(&sink, 0, sizeof(sink));
     sink.kind = AWSC_SINK_CALLBACK;
@@ -137,6 +305,15 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
       if (rc == AWSC_ESERVICE &&
           strcmp(err->service_code, "PreconditionFailed") == 0)
         return changed(x, err, err->http_status);
+      if (rc == AWSC_ECHECKSUM && attempt < x->attempts) {
+        awsc_log(x->client->logger, AWSC_LOG_WARN,
+                 "%s: fetching bytes %llu-%llu of %s again: %s", x->what,
+                 (unsigned long long)start,
+                 (unsigned long long)(start + len - 1), x->key, err->message);
+        continue;
+      }
+      if (rc == AWSC_ECHECKSUM)
+        return still_mismatched(x, start, len, attempt, err);
       if (d.restarted && attempt < x->attempts)
         continue;
       if (d.restarted)
@@ -151,7 +328,17 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
     const awsc_response_metadata *meta = awsc_output_metadata(out);
     int status = meta ? meta->http_status : 200;
     bool other = job->etag && out->e_tag && strcmp(out->e_tag, job->etag) != 0;
+    const dl_verify *v = job->v;
+    if (!other && d.pos == len && v->alg >= 0) {
+      const char *got = CHECKSUM_OF(out, v->alg);
+      if (pn)
+        rc = keep_part_sum(x, job, pn, got, err);
+      else if (!ranged && got && job->mode && strcmp(got, v->expected) == 0)
+        atomic_store(&job->whole_ok, true);
+    }
     awsc_mem_free(out);
+    if (rc)
+      return rc;
     if (other) /* a server that ignores If-Match */
       return changed(x, err, status);
     if (d.pos == len)
@@ -168,10 +355,17 @@ static int get_range(xfer *x, const dl_job *job, uint64_t start, uint64_t len,
 
 /* Range i of a multipart download (any thread). */
 static int get_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
-  const dl_job *job = ctx;
+  dl_job *job = ctx;
+  if (job->part_off)
+    return get_range(x, job, job->part_off[i],
+                     job->part_off[i + 1] - job->part_off[i], false, i + 1,
+                     err);
   uint64_t off = (uint64_t)i * job->chunk;
   uint64_t len = x->total - off < job->chunk ? x->total - off : job->chunk;
-  return get_range(x, job, off, len, true, err);
+  int rc = get_range(x, job, off, len, true, 0, err);
+  if (!rc && job->hash_alg >= 0)
+    hash_forward(x, job, i, job->n_ranges, job->chunk);
+  return rc;
 }
 
 /* "TARGET.awsctmp.XXXXXXXX", created exclusively (0666 less the umask, as
@@ -189,7 +383,7 @@ static int open_temp(xfer *x, const char *target, char **path, int *fd) {
       r = (uint32_t)awsc_time_now_ms() * 2654435761u ^ (uint32_t)getpid() ^
           (atomic_fetch_add(&counter, 1) << 16);
     snprintf(p, n, "%s.awsctmp.%08x", target, r);
-    *fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    *fd = open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (*fd >= 0) {
       *path = p;
       return 0;
@@ -202,6 +396,195 @@ static int open_temp(xfer *x, const char *target, char **path, int *fd) {
                         strerror(errno));
 }
 
+/* The object's checksum from its HeadObject, and whether its ETag is the
+ * MD5 of its bytes (single part, not SSE-KMS, not SSE-C). */
+static void plan_verify(xfer *x, const awsc_s3_HeadObjectOutput *h,
+                        dl_verify *v) {
+  memset(v, 0, sizeof(*v));
+  v->alg = -1;
+  for (int alg = 0; x->verify_checksums && alg < AWSC_RDIG_COUNT; alg++) {
+    const char *c = CHECKSUM_OF(h, alg);
+    if (!c || !*c)
+      continue;
+    const char *dash = strchr(c, '-');
+    long n = dash ? strtol(dash + 1, NULL, 10) : 0;
+    if (dash && (n < 1 || n > XFER_MAX_PARTS))
+      continue; /* not a composite value S3 makes */
+    v->expected = awsc_arena_strdup(x->arena, c);
+    v->alg = v->expected ? alg : -1;
+    v->composite = (uint32_t)n;
+    break;
+  }
+  const char *e = h->e_tag ? h->e_tag : "";
+  size_t n = strlen(e);
+  if (n == 34 && e[0] == '"' && e[33] == '"') {
+    e++;
+    n = 32;
+  }
+  bool hex = n == 32;
+  for (size_t i = 0; hex && i < n; i++)
+    hex = awsc_hex_value((unsigned char)e[i]) >= 0;
+  bool kms = h->server_side_encryption &&
+             strncasecmp(h->server_side_encryption, "aws:kms", 7) == 0;
+  if (x->verify_etag_md5 && v->alg < 0 && hex && !kms &&
+      !h->sse_customer_algorithm) {
+    v->md5 = true;
+    for (size_t i = 0; i < 32; i++)
+      v->etag_hex[i] = (char)((e[i] >= 'A' && e[i] <= 'F') ? e[i] + 32 : e[i]);
+  }
+}
+
+/* A composite checksum is checked part by part: the parts' offsets from
+ * HeadObject ?partNumber= (part 1 gives the size every part but the last
+ * has, as uploads make them; otherwise each part is asked). */
+static int plan_parts(xfer *x, dl_job *job,
+                      const awsc_s3_HeadObjectRequest *hin, uint32_t n) {
+  job->part_off = awsc_arena_calloc(x->arena, (size_t)n + 1, sizeof(uint64_t));
+  job->part_sum = awsc_arena_calloc(x->arena, n, awsc_rdigest_len(job->v->alg));
+  if (!job->part_off || !job->part_sum)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  uint64_t size1 = 0;
+  bool uniform = true;
+  for (uint32_t pn = 1; pn <= n && (pn == 1 || !uniform); pn++) {
+    awsc_s3_HeadObjectRequest in = *hin;
+    in.part_number = (int32_t)pn;
+    in.has_part_number = true;
+    in.if_match = job->etag;
+    awsc_s3_HeadObjectOutput *h = NULL;
+    int rc = awsc_s3_head_object(&h, x->client, &in, x->err);
+    if (rc)
+      return rc == AWSC_ESERVICE &&
+                     strcmp(x->err->service_code, "PreconditionFailed") == 0
+                 ? changed(x, x->err, x->err->http_status)
+                 : rc;
+    uint64_t len = h->has_content_length && h->content_length > 0
+                       ? (uint64_t)h->content_length
+                       : 0;
+    int32_t count = h->has_parts_count ? h->parts_count : (int32_t)n;
+    awsc_mem_free(h);
+    if (count != (int32_t)n || !len)
+      return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                            "%s: part %u of s3://%s/%s: %d parts and %llu "
+                            "bytes do not fit its checksum's %u parts",
+                            x->what, pn, x->bucket, x->key, count,
+                            (unsigned long long)len, n);
+    if (pn == 1) {
+      size1 = len;
+      uniform = (uint64_t)(n - 1) * size1 < x->total &&
+                x->total <= (uint64_t)n * size1;
+    }
+    job->part_off[pn] = job->part_off[pn - 1] + len;
+  }
+  for (uint32_t pn = 2; uniform && pn <= n; pn++)
+    job->part_off[pn] = pn == n ? x->total : (uint64_t)pn * size1;
+  if (job->part_off[n] != x->total)
+    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
+                          "%s: the parts of s3://%s/%s add up to %llu bytes, "
+                          "not %llu",
+                          x->what, x->bucket, x->key,
+                          (unsigned long long)job->part_off[n],
+                          (unsigned long long)x->total);
+  return 0;
+}
+
+/* What no single answer vouched for, over the complete file: 0, or
+ * AWSC_ECHECKSUM (x->err names the object, the algorithm and both
+ * values). */
+static int verify_whole(xfer *x, dl_job *job, int round) {
+  const dl_verify *v = job->v;
+  uint8_t raw[AWSC_RDIG_MAX_LEN];
+  size_t n = 0;
+  char got[AWSC_RDIG_B64_MAX], want[AWSC_RDIG_B64_MAX];
+  if (v->alg >= 0 && v->composite) {
+    /* S3's composite: the checksum of the parts' raw checksums, "-N" */
+    awsc_rdigest dg;
+    awsc_rdigest_init(&dg, v->alg);
+    awsc_rdigest_update(&dg, job->part_sum,
+                        v->composite * awsc_rdigest_len(v->alg));
+    awsc_rdigest_final_b64(&dg, got);
+    size_t k = strlen(got);
+    snprintf(got + k, sizeof(got) - k, "-%u", v->composite);
+    awsc_strlcpy(want, v->expected, sizeof(want));
+  } else if (job->hash_alg >= 0) {
+    if (atomic_load(&job->whole_ok))
+      return 0; /* the one GET's answer carried it: checked on the way */
+    if (job->hash_rc) {
+      awsc_error_copy(x->err, &job->hash_err);
+      return job->hash_rc;
+    }
+    n = awsc_rdigest_final(&job->hd, raw);
+    if (v->alg >= 0)
+      awsc_base64_encode(raw, n, got);
+    else
+      awsc_hex_encode(raw, n, got);
+    awsc_strlcpy(want, v->alg >= 0 ? v->expected : v->etag_hex, sizeof(want));
+  } else {
+    return 0;
+  }
+  if (strcmp(got, want) == 0)
+    return 0;
+  return awsc_error_set(x->err, AWSC_ECHECKSUM, AWSC_ERROR_PARSE,
+                        "%s: the %s%s of s3://%s/%s did not match: expected "
+                        "%s, calculated %s (%d attempts)",
+                        x->what,
+                        v->alg >= 0 ? awsc_rdigest_name(v->alg) : "MD5",
+                        v->alg >= 0 ? " checksum" : " (ETag)", x->bucket,
+                        x->key, want, got, round);
+}
+
+/* Fetch every byte into the file: one GET, ranges or parts. */
+static int fetch(xfer *x, dl_job *job, uint32_t *ranges) {
+  if (job->part_off) {
+    *ranges = job->v->composite;
+    return xfer_run_parts(x, *ranges, get_part, job);
+  }
+  if (job->hash_alg >= 0) { /* a new round: a new digest */
+    awsc_rdigest_init(&job->hd, job->hash_alg);
+    memset(job->range_done, 0, job->n_ranges * sizeof(bool));
+    job->next_hash = 0;
+    job->hash_rc = 0;
+  }
+  if (x->total < x->threshold) {
+    *ranges = 0;
+    int rc = get_range(x, job, 0, x->total, false, 0, x->err);
+    if (!rc && job->hash_alg >= 0 && !atomic_load(&job->whole_ok))
+      hash_forward(x, job, 0, 1, x->total);
+    return rc;
+  }
+  *ranges = job->n_ranges;
+  return xfer_run_parts(x, *ranges, get_part, job);
+}
+
+/* Fetch and verify, the whole object again after a mismatch that no
+ * single GET could see (num_download_attempts in all). */
+static int fetch_verified(xfer *x, dl_job *job, uint32_t *ranges) {
+  for (int round = 1;; round++) {
+    atomic_store(&job->whole_ok, false);
+    int rc = fetch(x, job, ranges);
+    if (rc)
+      return rc; /* a GET's own checksum failures were retried in it */
+    rc = verify_whole(x, job, round);
+    if (rc != AWSC_ECHECKSUM || round >= x->attempts)
+      return rc;
+    awsc_log(x->client->logger, AWSC_LOG_WARN,
+             "%s: fetching s3://%s/%s again (%d of %d): %s", x->what, x->bucket,
+             x->key, round + 1, x->attempts, x->err->message);
+    job->quiet = true;
+  }
+}
+
+/* The in-order digest's storage: a flag per range in the arena, the read
+ * buffer on the heap (download() frees it). */
+static int hash_setup(xfer *x, dl_job *job) {
+  job->range_done = awsc_arena_calloc(x->arena, job->n_ranges, sizeof(bool));
+  job->hbuf = job->range_done ? awsc_malloc(XFER_IO_SIZE) : NULL;
+  if (!job->hbuf)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  return 0;
+}
+
 static int download(xfer *x, const char *filename) {
   awsc_s3_HeadObjectRequest *hin = NULL;
   awsc_s3_GetObjectRequest *gin = NULL;
@@ -209,6 +592,9 @@ static int download(xfer *x, const char *filename) {
   rc = rc ? rc : xfer_input(x, "GetObject", NULL, 0, true, (void **)&gin);
   if (rc)
     return rc;
+  const char *mode = x->verify_checksums ? "ENABLED" : NULL;
+  if (mode && !hin->checksum_mode)
+    hin->checksum_mode = mode;
   awsc_s3_HeadObjectOutput *h = NULL;
   if ((rc = awsc_s3_head_object(&h, x->client, hin, x->err)))
     return rc;
@@ -220,8 +606,10 @@ static int download(xfer *x, const char *filename) {
   const char *version =
       h->version_id ? awsc_arena_strdup(x->arena, h->version_id) : NULL;
   bool lost = (h->e_tag && *h->e_tag && !etag) || (h->version_id && !version);
+  dl_verify v;
+  plan_verify(x, h, &v);
   awsc_mem_free(h);
-  if (lost)
+  if (lost || (v.alg < 0 && v.expected))
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
 
@@ -230,18 +618,30 @@ static int download(xfer *x, const char *filename) {
   job.base = gin;
   job.etag = etag;
   job.chunk = x->chunksize;
-  char *tmp = NULL;
-  if ((rc = open_temp(x, filename, &tmp, &job.fd)))
+  job.mode = mode;
+  job.v = &v;
+  if (v.alg >= 0 && v.composite && (rc = plan_parts(x, &job, hin, v.composite)))
     return rc;
+  job.n_ranges =
+      x->total < x->threshold
+          ? 1
+          : (uint32_t)(x->total / job.chunk + (x->total % job.chunk != 0));
+  job.hash_alg = -1;
+  if (v.alg >= 0 && !v.composite)
+    job.hash_alg = v.alg;
+  else if (v.md5)
+    job.hash_alg = AWSC_RDIG_MD5;
+  if (job.hash_alg >= 0 && (rc = hash_setup(x, &job)))
+    return rc;
+  char *tmp = NULL;
+  if ((rc = open_temp(x, filename, &tmp, &job.fd))) {
+    awsc_free(job.hbuf);
+    return rc;
+  }
   job.tmp = tmp;
   uint32_t ranges = 0;
-  if (x->total < x->threshold) {
-    rc = get_range(x, &job, 0, x->total, false, x->err);
-  } else {
-    uint64_t cs = job.chunk;
-    ranges = (uint32_t)(x->total / cs + (x->total % cs != 0));
-    rc = xfer_run_parts(x, ranges, get_part, &job);
-  }
+  rc = fetch_verified(x, &job, &ranges);
+  awsc_free(job.hbuf);
   if (close(job.fd) != 0 && !rc)
     rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
                         tmp, strerror(errno));

@@ -99,7 +99,10 @@ typedef struct xfer {
   const char *alg_name; /* ChecksumAlgorithm as given, or NULL */
   awsc_s3_progress_fn progress;
   void *progress_ud;
-  int concurrency; /* threads for the parts of a multipart transfer */
+  bool verify_checksums; /* downloads: the object's checksums */
+  bool verify_etag_md5;  /* downloads: a single-part object's ETag */
+  int64_t start_ms;      /* local clock when the transfer began */
+  int concurrency;       /* threads for the parts of a multipart transfer */
   uint64_t total;
   awsc_s3_transfer_result *result;
   /* shared by the parts' threads */
@@ -214,9 +217,40 @@ int xfer_complete(xfer *x, const char *upload_id,
                   uint32_t n);
 
 /* Abort a multipart upload after a failure; the original error in x->err
- * is kept (the abort's own error is only logged). */
-void xfer_abort(xfer *x, const char *bucket, const char *key,
-                const char *upload_id);
+ * is kept (the abort's own error is only logged; returned: 0 = gone). Up to
+ * XFER_ABORT_ROUNDS calls (each with the client's retries) while the failure is
+ * transient; NoSuchUpload after a resend counts as done. */
+#define XFER_ABORT_ROUNDS 3
+/* A failure that a later call may not meet: network, timeout, damaged
+ * answer, 5xx, 429. */
+bool xfer_transient(int rc, const awsc_error *err);
+int xfer_abort(xfer *x, const char *bucket, const char *key,
+               const char *upload_id);
+
+/*
+ * Abort the multipart uploads of x->key other than `keep` (NULL: all)
+ * that were initiated since the transfer began: those a retried
+ * CreateMultipartUpload made when an earlier attempt's answer was lost.
+ * Found with ListMultipartUploads (Prefix = the key, exact key match,
+ * Initiated at or after the transfer's start in the server's clock, from
+ * the listing's Date, less XFER_STRAY_SLACK_MS). x->err is kept; what
+ * fails here is only logged.
+ */
+void xfer_abort_strays(xfer *x, const char *keep);
+/*
+ * CreateMultipartUpload of x->bucket/x->key with `in`: *upload_id (in
+ * x->arena) or a failure in x->err. A call that was retried, or failed
+ * after a request went out, is followed by xfer_abort_strays.
+ */
+int xfer_create_upload(xfer *x, const awsc_s3_CreateMultipartUploadRequest *in,
+                       const char **upload_id);
+/* After the failure rc of the multipart upload upload_id: abort it, and
+ * sweep (xfer_abort_strays) when that abort failed or rc is NoSuchUpload
+ * (the UploadId received is not the one the server made). */
+void xfer_abort_mine(xfer *x, const char *upload_id, int rc);
+#define XFER_STRAY_SLACK_MS 2000
+/* Without a Date in the listing's answer: the local clock, less this. */
+#define XFER_STRAY_NO_DATE_SLACK_MS (5 * 60 * 1000)
 
 /* "bucket/key[?versionId=v]" with the key percent-encoded as botocore
  * sends CopySource. Arena string or NULL. */

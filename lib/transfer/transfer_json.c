@@ -5,6 +5,7 @@
  * the result is one small JSON object.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "runtime/jtree.h"
@@ -37,8 +38,9 @@ static const op_spec ops[] = {
 };
 
 static const char *const config_names[] = {
-    "multipart_threshold", "multipart_chunksize", "max_concurrency",
-    "use_threads", "num_download_attempts"};
+    "multipart_threshold", "multipart_chunksize",   "max_concurrency",
+    "use_threads",         "num_download_attempts", "verify_checksums",
+    "verify_etag_md5"};
 
 static int invalid(awsc_error *err, const char *param, const char *types) {
   return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
@@ -128,10 +130,19 @@ static int apply_config_json(const awsc_jnode *c, awsc_s3_transfer_config *cfg,
     if (which == AWSC_ARRAY_LEN(config_names))
       return unknown(err, "Config", k, config_names,
                      AWSC_ARRAY_LEN(config_names));
-    if (which == 3) { /* use_threads: false = one part at a time */
-      if (v->type != AWSC_J_BOOL)
-        return invalid(err, "Config.use_threads", "bool");
-      cfg->use_threads = v->b ? AWSC_TOGGLE_ON : AWSC_TOGGLE_OFF;
+    if (which == 3 || which >= 5) { /* the switches */
+      if (v->type != AWSC_J_BOOL) {
+        char name[48];
+        snprintf(name, sizeof(name), "Config.%s", k);
+        return invalid(err, name, "bool");
+      }
+      awsc_toggle t = v->b ? AWSC_TOGGLE_ON : AWSC_TOGGLE_OFF;
+      if (which == 3) /* use_threads: false = one part at a time */
+        cfg->use_threads = t;
+      else if (which == 5)
+        cfg->verify_checksums = t;
+      else
+        cfg->verify_etag_md5 = t;
       continue;
     }
     if (v->type != AWSC_J_INT || v->i <= 0 || (which >= 2 && v->i > INT32_MAX))
@@ -267,7 +278,11 @@ int awsc_s3_transfer_json(char **json_out, awsc_client *client,
                           "download_file, copy)",
                           operation);
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
-  if (config)
+  /* a caller's version-1 struct ends before the version-2 fields */
+  if (config && config->version == 1) {
+    memcpy(&cfg, config, offsetof(awsc_s3_transfer_config, verify_checksums));
+    cfg.version = AWSC_S3_TRANSFER_CONFIG_VERSION;
+  } else if (config)
     cfg = *config;
   awsc_arena *a = awsc_arena_new(0);
   if (!a)

@@ -364,28 +364,16 @@ static int put_multipart(xfer *x, up_src *s) {
   rc = xfer_input(x, "CreateMultipartUpload", NULL, 0, true, (void **)&cin);
   if (rc)
     return rc;
-  awsc_s3_CreateMultipartUploadOutput *cout = NULL;
-  rc = awsc_s3_create_multipart_upload(&cout, x->client, cin, x->err);
-  if (rc)
+  if ((rc = xfer_create_upload(x, cin, &m.upload_id)))
     return rc;
-  m.upload_id =
-      cout->upload_id ? awsc_arena_strdup(x->arena, cout->upload_id) : NULL;
-  bool no_id = !cout->upload_id || !*cout->upload_id;
-  awsc_mem_free(cout);
-  if (no_id)
-    return awsc_error_set(x->err, AWSC_EPARSE, AWSC_ERROR_PARSE,
-                          "CreateMultipartUpload answered without an "
-                          "UploadId");
-  if (!m.upload_id)
-    rc = oom(x->err);
-  if (!rc && s->read)
+  if (s->read)
     rc = stream_parts(x, s, &m);
-  else if (!rc)
+  else
     rc = xfer_run_parts(x, m.n, file_part, &m);
   if (!rc)
     rc = xfer_complete(x, m.upload_id, m.parts, m.etags, m.n);
-  if (rc && m.upload_id)
-    xfer_abort(x, x->bucket, x->key, m.upload_id);
+  if (rc)
+    xfer_abort_mine(x, m.upload_id, rc);
   return rc;
 }
 

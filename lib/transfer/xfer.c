@@ -60,6 +60,9 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->attempts = 5;
   x->md5 = true;
   x->concurrency = XFER_DEFAULT_CONCURRENCY;
+  x->verify_checksums = true;
+  /* over TLS the wire is protected already; the MD5 costs ~1.5 s/GiB */
+  x->verify_etag_md5 = !x->client->endpoint.https;
   if (!c)
     return 0;
   /* a caller built against an older header (smaller version) is fine; a
@@ -88,6 +91,11 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     x->concurrency = 1;
   x->progress = c->progress;
   x->progress_ud = c->progress_user_data;
+  if (c->version >= 2) {
+    x->verify_checksums = c->verify_checksums != AWSC_TOGGLE_OFF;
+    if (c->verify_etag_md5 != AWSC_TOGGLE_DEFAULT)
+      x->verify_etag_md5 = c->verify_etag_md5 == AWSC_TOGGLE_ON;
+  }
   return 0;
 }
 
@@ -306,6 +314,7 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
   err = x->err;
   x->what = what;
   x->client = client;
+  x->start_ms = awsc_time_now_ms();
   x->bucket = bucket;
   x->key = key;
   x->result = result;
@@ -519,28 +528,46 @@ bool xfer_multipart_etag(const char *const *part_etags, size_t n, char *out,
   return true;
 }
 
-void xfer_abort(xfer *x, const char *bucket, const char *key,
-                const char *upload_id) {
+bool xfer_transient(int rc, const awsc_error *err) {
+  return rc == AWSC_ENETWORK || rc == AWSC_ETIMEOUT || rc == AWSC_EPARSE ||
+         (rc == AWSC_ESERVICE &&
+          (err->http_status >= 500 || err->http_status == 429));
+}
+
+int xfer_abort(xfer *x, const char *bucket, const char *key,
+               const char *upload_id) {
   static const xfer_arg abort_args[] = {{"RequestPayer", NULL},
                                         {"ExpectedBucketOwner", NULL}};
   awsc_error aerr = AWSC_ERROR_INIT;
   awsc_error *keep = x->err;
   awsc_s3_AbortMultipartUploadRequest *in = NULL;
   x->err = &aerr;
-  int rc = xfer_input(x, "AbortMultipartUpload", abort_args,
-                      AWSC_ARRAY_LEN(abort_args), false, (void **)&in);
-  if (!rc) {
+  int in_rc = xfer_input(x, "AbortMultipartUpload", abort_args,
+                         AWSC_ARRAY_LEN(abort_args), false, (void **)&in);
+  x->err = keep;
+  int rc = in_rc;
+  if (!in_rc) {
     in->bucket = bucket;
     in->key = key;
     in->upload_id = upload_id;
-    rc = awsc_s3_abort_multipart_upload(NULL, x->client, in, &aerr);
   }
-  x->err = keep;
+  /* an upload left behind is billed until someone notices: the abort gets
+   * a few rounds of the client's retries, not one */
+  for (int round = 0; !in_rc && round < XFER_ABORT_ROUNDS; round++) {
+    rc = awsc_s3_abort_multipart_upload(NULL, x->client, in, &aerr);
+    /* an abort whose answer was lost and was sent again finds it gone */
+    if (rc == AWSC_ESERVICE && strcmp(aerr.service_code, "NoSuchUpload") == 0 &&
+        (aerr.retry_attempts > 0 || round > 0))
+      rc = 0;
+    if (!rc || !xfer_transient(rc, &aerr))
+      break;
+  }
   if (rc)
     awsc_log(x->client->logger, AWSC_LOG_WARN,
              "%s: AbortMultipartUpload of %s failed (%s); the parts stay "
              "until a lifecycle rule or a later abort removes them",
              x->what, upload_id, aerr.message);
+  return rc;
 }
 
 const char *xfer_copy_source_header(awsc_arena *a, const char *bucket,

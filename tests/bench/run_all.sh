@@ -19,3 +19,6 @@ bash "$repo/tests/bench/size_and_build.sh"
 echo
 echo "== per-request client overhead, canned transport (vs botocore)"
 bash "$repo/tests/bench/run_request_bench.sh" "$build"
+echo
+echo "== resources: bucket.objects.all() over 10,000 keys, Object.load() x1000 (vs boto3)"
+bash "$repo/tests/bench/run_resources_bench.sh" "$build"

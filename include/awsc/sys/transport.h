@@ -60,8 +60,11 @@ typedef struct awsc_transport_vtable {
   /* Perform one exchange. On success returns 0 whatever the HTTP status
    * (4xx/5xx are not transport errors). On failure returns a negative
    * awsc_status (AWSC_ENETWORK, AWSC_ETIMEOUT, AWSC_ETLS, AWSC_EIO,
-   * AWSC_ECANCELLED, AWSC_EBODY...) and fills err. Must be safe to call
-   * from several threads at once. */
+   * AWSC_ECANCELLED, AWSC_EBODY...) and fills err. Whatever the result,
+   * a transport may set err->retry_attempts to the number of times it
+   * sent the request again on its own (a resend on a new connection after
+   * a reused one was found closed); the client logs them. Must be safe to
+   * call from several threads at once. */
   int (*send)(awsc_transport *transport, const awsc_http_request *request,
               awsc_http_response *response, awsc_error *err);
   void (*destroy)(awsc_transport *transport);

@@ -321,9 +321,17 @@ static void test_presign(void) {
   CHECK(url && strstr(url, "X-Amz-Signature=") != NULL);
   awsc_mem_free(url);
   url = NULL;
+  /* beyond 7 days signed as botocore signs it; below 1 s refused */
   CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
                                         "{\"Bucket\":\"b\",\"Key\":\"k\"}",
                                         604801, &err),
+            0);
+  CHECK(url && strstr(url, "X-Amz-Expires=604801&") != NULL);
+  awsc_mem_free(url);
+  url = NULL;
+  CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
+                                        "{\"Bucket\":\"b\",\"Key\":\"k\"}", -1,
+                                        &err),
             AWSC_EVALIDATION);
   CHECK(url == NULL);
   CHECK_INT(ft.n_sent, 0);

@@ -7,6 +7,8 @@
 
 static const fake_reply *replies;
 static size_t n_replies;
+static const fake_stream *streams;
+static size_t n_streams;
 static int sends;
 static char *methods[FAKE_MAX], *urls[FAKE_MAX], *bodies[FAKE_MAX];
 static int sleeps;
@@ -35,9 +37,16 @@ void fake_reset(const fake_reply *r, size_t n) {
   fake_cleanup();
   replies = r;
   n_replies = n;
+  streams = NULL;
+  n_streams = 0;
   sends = 0;
   sleeps = 0;
   slept_ms = 0;
+}
+
+void fake_streams(const fake_stream *s, size_t n) {
+  streams = s;
+  n_streams = n;
 }
 
 int fake_sends(void) {
@@ -79,14 +88,35 @@ static int fake_send(awsc_transport *t, const awsc_http_request *req,
   snprintf(rid, sizeof rid, "req-%d", i + 1);
   resp->status = r->status;
   int rc = awsc_http_response_add_header(resp, "x-amz-request-id", rid);
-  if (!rc && r->body && *r->body) {
+  fake_stream fs = {NULL, 0};
+  if ((size_t)i < n_streams)
+    fs = streams[i];
+  if (!rc && fs.etag)
+    rc = awsc_http_response_add_header(resp, "etag", fs.etag);
+  size_t len = r->body ? strlen(r->body) : 0;
+  if (fs.cut && fs.cut < len)
+    len = fs.cut;
+  bool to_sink = req->sink.kind == AWSC_SINK_CALLBACK && r->status >= 200 &&
+                 r->status < 300;
+  if (!rc && len) {
     rc = awsc_http_response_add_header(resp, "content-type", "text/xml");
-    rc = rc ? rc
-            : awsc_http_response_append_body(resp, r->body, strlen(r->body));
+    if (!rc && to_sink) {
+      int wrc = req->sink.write(r->body, len, req->sink.user_data);
+      if (wrc < 0)
+        return awsc_error_set(err, wrc, AWSC_ERROR_NETWORK,
+                              "fake transport: the sink stopped the body");
+      resp->bytes_received = len;
+    } else if (!rc) {
+      rc = awsc_http_response_append_body(resp, r->body, len);
+      resp->bytes_received = resp->body_len;
+    }
   }
   if (rc)
     return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  resp->bytes_received = resp->body_len;
+  if (fs.cut && fs.cut < (r->body ? strlen(r->body) : 0))
+    return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                          "fake transport: body broke off after %zu bytes",
+                          fs.cut);
   return 0;
 }
 

@@ -20,6 +20,15 @@ typedef struct fake_reply {
 /* Queue the replies the next requests get, in order (copied by pointer:
  * keep them alive). A request past the end fails with AWSC_ENETWORK. */
 void fake_reset(const fake_reply *replies, size_t n);
+/* Optional, after fake_reset: for reply i, an ETag header and, when
+ * cut > 0, a body that breaks off after `cut` bytes (the send then fails
+ * with AWSC_ENETWORK). A callback sink of the request gets a 2xx body as
+ * it would from the wire. */
+typedef struct fake_stream {
+  const char *etag;
+  size_t cut;
+} fake_stream;
+void fake_streams(const fake_stream *streams, size_t n);
 int fake_sends(void);
 const char *fake_method(int i);
 const char *fake_url(int i);

@@ -153,6 +153,23 @@ static void test_functions(void) {
   CHECK(is_error(eval("length(Missing)"), "got null"));
 }
 
+/* Multi-select lists, as jmespath.py evaluates them; boto3's S3
+ * object_versions collection reads its items with the last one. */
+static void test_multi_select_list(void) {
+  EXPECT("[Zero, T]", "[0,true]");
+  EXPECT("[Missing, Zero]", "[null,0]");
+  EXPECT("Obj.[r, p.s]", "[7,\"on\"]");
+  EXPECT("Missing.[a]", "null");
+  EXPECT("Contents[?Size < `3`].[Key, Size]", "[[\"a\",1],[\"b\",2]]");
+  EXPECT("[Contents[0].Tags, Contents[2].Tags] | []", "[\"x\",\"y\",\"z\"]");
+  CHECK_STR(eval_on("{\"Versions\":[{\"K\":1}],\"DeleteMarkers\":[{\"K\":2}]}",
+                    "[Versions,DeleteMarkers]|[]"),
+            "[{\"K\":1},{\"K\":2}]");
+  CHECK_STR(
+      eval_on("{\"Versions\":[{\"K\":1}]}", "[Versions,DeleteMarkers]|[]"),
+      "[{\"K\":1}]"); /* the flatten projection drops the null */
+}
+
 static void test_errors(void) {
   static const struct {
     const char *expr, *needle;
@@ -162,8 +179,9 @@ static void test_errors(void) {
       {"a[0:1]", "slices are not supported"},
       {"a[::2]", "slices are not supported"},
       {"{a: b}", "multi-select hashes are not supported"},
-      {"[a, b]", "multi-select lists are not supported"},
-      {"a.[b]", "multi-select lists are not supported"},
+      {"[a, b", "expected ','"},
+      {"[a b]", "expected ','"},
+      {"[]a", "unexpected"},
       {"sort(a)", "unknown or unsupported function sort()"},
       {"length(a, b)", "takes exactly 1 argument"},
       {"length()", "takes exactly 1 argument"},
@@ -402,6 +420,7 @@ int main(void) {
   RUN(test_projections);
   RUN(test_filters_comparisons);
   RUN(test_functions);
+  RUN(test_multi_select_list);
   RUN(test_errors);
   RUN(test_random_expressions);
   RUN(test_truthy_equal);

@@ -449,6 +449,24 @@ static void test_batch_delete(void) {
   CHECK_INT(awsc_resource_batch_action_json(NULL, NULL, b, "objects", NULL,
                                             NULL, "explode", NULL, &err),
             AWSC_ENOTFOUND);
+  /* the typed form: bucket.objects.filter(Prefix="k").page_size(2).delete() */
+  char *q1 = listing(0, 2, 1), *q2 = listing(2, 1, 0);
+  const fake_reply small[] = {
+      {200, q1}, {200, deleted}, {200, q2}, {200, deleted}};
+  fake_reset(small, 4);
+  awsc_collection_options opts = AWSC_COLLECTION_OPTIONS_INIT;
+  opts.page_size = 2;
+  nreq = 0;
+  CHECK_INT(awsc_s3_bucket_objects_delete(NULL, &nreq, (awsc_s3_bucket *)b,
+                                          "{\"Prefix\":\"k\"}", &opts, NULL,
+                                          &err),
+            0);
+  CHECK_INT(nreq, 2);
+  CHECK(strstr(fake_url(0), "max-keys=2") != NULL);
+  CHECK_INT(count(fake_body(1), "<Key>"), 2);
+  CHECK_INT(count(fake_body(3), "<Key>"), 1);
+  free(q1);
+  free(q2);
   awsc_resource_free(b);
   free(p1);
   free(p2);
@@ -597,6 +615,216 @@ static void test_s3_conveniences(void) {
   awsc_client_free(c);
 }
 
+/* bucket.object_versions: one ListObjectVersions page holds versions and
+ * delete markers; the collection yields both ("[Versions,DeleteMarkers]|[]"),
+ * each an ObjectVersion by bucket, key and version id. */
+static void test_object_versions(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  awsc_error err = AWSC_ERROR_INIT;
+  const fake_reply page[] = {
+      {200, "<ListVersionsResult xmlns=\"" S3_NS "\">"
+            "<Name>bkt</Name><IsTruncated>false</IsTruncated>"
+            "<Version><Key>a</Key><VersionId>v1</VersionId>"
+            "<IsLatest>true</IsLatest><Size>3</Size></Version>"
+            "<Version><Key>a</Key><VersionId>v0</VersionId>"
+            "<IsLatest>false</IsLatest><Size>2</Size></Version>"
+            "<DeleteMarker><Key>b</Key><VersionId>d1</VersionId>"
+            "<IsLatest>true</IsLatest></DeleteMarker>"
+            "</ListVersionsResult>"}};
+  fake_reset(page, 1);
+  awsc_s3_bucket *b = NULL;
+  CHECK_INT(awsc_s3_bucket_new(&b, c, "bkt", &err), 0);
+  awsc_resource_collection *col = NULL;
+  CHECK_INT(awsc_s3_bucket_object_versions(&col, b, NULL, NULL, &err), 0);
+  const char *want[][2] = {{"a", "v1"}, {"a", "v0"}, {"b", "d1"}};
+  int n = 0;
+  for (;;) {
+    awsc_resource *it = NULL;
+    int rc = awsc_resource_collection_next(&it, col, &err);
+    CHECK_INT(rc, 0);
+    if (rc) {
+      fprintf(stderr, "  %s\n", err.message);
+      break;
+    }
+    if (!it)
+      break;
+    CHECK_STR(awsc_resource_type(it), "ObjectVersion");
+    awsc_s3_object_version *v = (awsc_s3_object_version *)it;
+    if (n < 3) {
+      CHECK_STR(awsc_s3_object_version_object_key(v), want[n][0]);
+      CHECK_STR(awsc_s3_object_version_id(v), want[n][1]);
+    }
+    n++;
+    awsc_resource_free(it);
+  }
+  CHECK_INT(n, 3);
+  CHECK(strstr(fake_url(0), "versions") != NULL);
+  awsc_resource_collection_free(col);
+  awsc_s3_bucket_free(b);
+  awsc_client_free(c);
+}
+
+/* The loads boto3 injects: Bucket by its ListBuckets entry ({} when not
+ * listed), ObjectSummary by HeadObject with ContentLength as Size. */
+static void test_injected_loads(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  awsc_error err = AWSC_ERROR_INIT;
+  const fake_reply buckets[] = {
+      {200, "<ListAllMyBucketsResult xmlns=\"" S3_NS "\"><Buckets>"
+            "<Bucket><Name>other</Name>"
+            "<CreationDate>2020-01-01T00:00:00.000Z</CreationDate></Bucket>"
+            "<Bucket><Name>bkt</Name>"
+            "<CreationDate>2021-02-03T04:05:06.000Z</CreationDate></Bucket>"
+            "</Buckets></ListAllMyBucketsResult>"},
+      {200, "<ListAllMyBucketsResult xmlns=\"" S3_NS "\"><Buckets>"
+            "</Buckets></ListAllMyBucketsResult>"}};
+  fake_reset(buckets, 2);
+  awsc_s3_bucket *b = NULL, *gone = NULL;
+  CHECK_INT(awsc_s3_bucket_new(&b, c, "bkt", &err), 0);
+  CHECK_INT(awsc_s3_bucket_new(&gone, c, "gone", &err), 0);
+  const awsc_s3_Bucket *bd = awsc_s3_bucket_data(b, &err);
+  CHECK(bd != NULL);
+  CHECK(bd && bd->name && strcmp(bd->name, "bkt") == 0);
+  CHECK(bd && bd->has_creation_date);
+  CHECK_STR(fake_method(0), "GET");
+  char *json = NULL;
+  CHECK_INT(awsc_resource_attributes_json(&json, (awsc_resource *)gone, &err),
+            0);
+  CHECK_STR(json, "{}");
+  awsc_mem_free(json);
+  CHECK_INT(fake_sends(), 2);
+
+  const fake_reply head[] = {{200, NULL}};
+  const fake_stream etag[] = {{"\"e9\"", 0}};
+  fake_reset(head, 1);
+  fake_streams(etag, 1);
+  awsc_resource *sum = NULL;
+  CHECK_INT(awsc_resource_new(&sum, c, "ObjectSummary",
+                              "{\"BucketName\":\"bkt\",\"Key\":\"k\"}", &err),
+            0);
+  CHECK_INT(awsc_resource_load(sum, &err), 0);
+  CHECK_STR(fake_method(0), "HEAD");
+  CHECK(strstr(fake_url(0), "/bkt/k") != NULL);
+  json = NULL;
+  CHECK_INT(awsc_resource_attributes_json(&json, sum, &err), 0);
+  CHECK(json && strstr(json, "\"ETag\":\"\\\"e9\\\"\"") != NULL);
+  CHECK(json && !strstr(json, "ContentLength"));
+  awsc_mem_free(json);
+  awsc_resource_free(sum);
+  awsc_s3_bucket_free(gone);
+  awsc_s3_bucket_free(b);
+  awsc_client_free(c);
+}
+
+/* What a write callback collected. */
+typedef struct collect {
+  char buf[64];
+  size_t len;
+} collect;
+
+static int collect_write(const void *data, size_t len, void *ud) {
+  collect *c = ud;
+  if (c->len + len > sizeof(c->buf))
+    return AWSC_EIO;
+  memcpy(c->buf + c->len, data, len);
+  c->len += len;
+  return 0;
+}
+
+typedef struct reader {
+  const char *data;
+  size_t len, pos;
+} reader;
+
+static int64_t reader_read(void *buf, size_t size, void *ud) {
+  reader *r = ud;
+  size_t n = r->len - r->pos < size ? r->len - r->pos : size;
+  memcpy(buf, r->data + r->pos, n);
+  r->pos += n;
+  return (int64_t)n;
+}
+
+/* Object.get with a streaming body (get_to), download_fileobj and
+ * upload_fileobj: a body that breaks off is retried and the callback
+ * still gets every byte once, in order; a retry that finds another object
+ * (another ETag) fails instead of joining the two. */
+static void test_s3_streaming(void) {
+  awsc_client *c = fake_client("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_s3_object *o = NULL;
+  awsc_s3_bucket *b = NULL;
+  CHECK_INT(awsc_s3_object_new(&o, c, "bkt", "data.csv", &err), 0);
+  CHECK_INT(awsc_s3_bucket_new(&b, c, "bkt", &err), 0);
+  const char *body = "a,b\n1,2\n3,4\n";
+  const fake_reply broken[] = {{200, body}, {200, body}, {200, body}};
+  const fake_stream cuts[] = {{"\"e1\"", 5}, {"\"e1\"", 9}, {"\"e1\"", 0}};
+  fake_reset(broken, 3);
+  fake_streams(cuts, 3);
+  collect got = {{0}, 0};
+  awsc_body_sink sink = {AWSC_SINK_CALLBACK, NULL, collect_write, &got};
+  awsc_s3_GetObjectOutput *out = NULL;
+  int rc = awsc_s3_object_get_to(&out, o, NULL, &sink, &err);
+  CHECK_INT(rc, 0);
+  if (rc)
+    fprintf(stderr, "  %s\n", err.message);
+  CHECK_INT(fake_sends(), 3);
+  CHECK_INT((int)got.len, (int)strlen(body));
+  CHECK(got.len == strlen(body) && memcmp(got.buf, body, got.len) == 0);
+  CHECK(out != NULL && out->e_tag && strcmp(out->e_tag, "\"e1\"") == 0);
+  CHECK(strstr(fake_url(0), "/bkt/data.csv") != NULL);
+  awsc_mem_free(out);
+
+  const fake_reply changed[] = {{200, body}, {200, "other bytes"}};
+  const fake_stream other[] = {{"\"e1\"", 4}, {"\"e2\"", 0}};
+  fake_reset(changed, 2);
+  fake_streams(other, 2);
+  got.len = 0;
+  rc =
+      awsc_s3_object_download_fileobj(NULL, o, collect_write, &got, NULL, &err);
+  CHECK_INT(rc, AWSC_ECHECKSUM);
+  CHECK(strstr(err.message, "changed") != NULL);
+  CHECK_INT((int)got.len, 4); /* what came before the break, nothing else */
+
+  const fake_reply whole[] = {{200, body}};
+  fake_reset(whole, 1);
+  got.len = 0;
+  CHECK_INT(awsc_s3_bucket_download_fileobj(NULL, b, "k2", collect_write, &got,
+                                            NULL, &err),
+            0);
+  CHECK(strstr(fake_url(0), "/bkt/k2") != NULL);
+  CHECK(got.len == strlen(body));
+  CHECK_INT(awsc_s3_object_get_to(NULL, o, NULL, NULL, &err), AWSC_EINVAL);
+  CHECK_INT(awsc_s3_object_download_fileobj(NULL, o, NULL, NULL, NULL, &err),
+            AWSC_EINVAL);
+
+  const fake_reply ok[] = {{200, NULL}, {200, NULL}};
+  fake_reset(ok, 2);
+  reader rd = {"fileobj!", 8, 0};
+  awsc_s3_transfer_result res;
+  rc = awsc_s3_object_upload_fileobj(&res, o, reader_read, &rd, 8, NULL, NULL,
+                                     &err);
+  CHECK_INT(rc, 0);
+  CHECK_STR(fake_method(0), "PUT");
+  CHECK(res.size == 8);
+  rd.pos = 0;
+  CHECK_INT(awsc_s3_bucket_upload_fileobj(&res, b, reader_read, &rd, 8, "up2",
+                                          NULL, NULL, &err),
+            0);
+  CHECK(strstr(fake_url(1), "/bkt/up2") != NULL);
+  awsc_s3_bucket_free(b);
+  awsc_s3_object_free(o);
+  awsc_client_free(c);
+}
+
 /* One lifecycle: handle, load, action, reference, collection over two
  * pages. Returns the first failure. */
 static int lifecycle(awsc_client *s3, awsc_client *sns, const char *p1,
@@ -694,6 +922,9 @@ int main(void) {
   RUN(test_waiter);
   RUN(test_typed_equals_generic);
   RUN(test_s3_conveniences);
+  RUN(test_s3_streaming);
+  RUN(test_object_versions);
+  RUN(test_injected_loads);
   RUN(test_alloc_failures);
   fake_cleanup();
   return test_summary();

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "client/resp_checksum.h"
 #include "core/core.h"
 
 static const char *hdr(const awsc_http_request *r, const char *name) {
@@ -157,6 +158,16 @@ static int deliver(const awsc_http_request *r, awsc_http_response *resp,
   return 0;
 }
 
+/* Where part pn (1-based) of a multipart object lies. */
+static void part_range(const fs3_obj *o, int pn, size_t *off, size_t *len) {
+  size_t first = o->first_part ? o->first_part : o->part_size;
+  *off = pn == 1 ? 0 : first + (size_t)(pn - 2) * o->part_size;
+  size_t end = pn == 1 ? first : *off + o->part_size;
+  if (end > o->len || pn == o->n_parts)
+    end = o->len;
+  *len = end - *off;
+}
+
 /* A GET's answer; its body (a malloc'd copy in *out, *out_n bytes, to
  * break off after *stop) is delivered by the caller outside the lock. */
 static int on_get(fake_s3 *f, fs3_req *q, int seq, awsc_http_response *resp,
@@ -169,9 +180,19 @@ static int on_get(fake_s3 *f, fs3_req *q, int seq, awsc_http_response *resp,
     return error(resp, 412, "PreconditionFailed");
   uint64_t start = 0, end = o->len ? o->len - 1 : 0;
   bool ranged = q->h_range[0] != '\0';
+  int pn = q->part_number;
   if (ranged &&
       sscanf(q->h_range, "bytes=%" SCNu64 "-%" SCNu64, &start, &end) != 2)
     return error(resp, 400, "InvalidRange");
+  if (pn && (pn > (o->n_parts ? o->n_parts : 1)))
+    return error(resp, 416, "InvalidPartNumber");
+  if (pn && o->n_parts) {
+    size_t off, plen;
+    part_range(o, pn, &off, &plen);
+    ranged = true;
+    start = off;
+    end = off + plen - 1;
+  }
   if (end >= o->len)
     end = o->len ? o->len - 1 : 0;
   size_t n = o->len ? (size_t)(end - start + 1) : 0;
@@ -183,6 +204,19 @@ static int on_get(fake_s3 *f, fs3_req *q, int seq, awsc_http_response *resp,
   if (o->content_type[0])
     awsc_http_response_add_header(resp, "Content-Type", o->content_type);
   add_meta_headers(resp, o->meta);
+  if (o->sse_kms)
+    awsc_http_response_add_header(resp, "x-amz-server-side-encryption",
+                                  "aws:kms");
+  if (pn && o->n_parts) {
+    snprintf(v, sizeof(v), "%d", o->n_parts);
+    awsc_http_response_add_header(resp, "x-amz-mp-parts-count", v);
+  }
+  if (strcmp(q->h_checksum_mode, "ENABLED") == 0 && o->ck_header[0]) {
+    if (pn && o->n_parts && o->part_ck[pn][0])
+      awsc_http_response_add_header(resp, o->ck_header, o->part_ck[pn]);
+    else if (!q->h_range[0] && !(pn && o->n_parts))
+      awsc_http_response_add_header(resp, o->ck_header, o->ck_value);
+  }
   if (ranged) {
     snprintf(v, sizeof(v), "bytes %" PRIu64 "-%" PRIu64 "/%zu", start, end,
              o->len);
@@ -202,7 +236,62 @@ static int on_get(fake_s3 *f, fs3_req *q, int seq, awsc_http_response *resp,
   *out = malloc(n + 1);
   memcpy(*out, o->data + start, n);
   *out_n = n;
+  if (f->flip_next > 0 && n && (!f->flip_part || f->flip_part == pn)) {
+    f->flip_next--;
+    (*out)[n / 2] ^= 0x20;
+    q->flipped = true;
+  }
   return 0;
+}
+
+/* Whether the query has parameter `name` (with or without a value). */
+static bool has_param(const char *query, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = query; p && *p; p = strchr(p, '&'), p = p ? p + 1 : p)
+    if (strncmp(p, name, n) == 0 &&
+        (p[n] == '\0' || p[n] == '&' || p[n] == '='))
+      return true;
+  return false;
+}
+
+/* ListMultipartUploads (Prefix only), with a Date header as S3 has. */
+static int on_list_uploads(fake_s3 *f, fs3_req *q, awsc_http_response *resp) {
+  const char *pp = strstr(q->query, "prefix=");
+  char prefix[256] = "";
+  if (pp) {
+    awsc_buf b = AWSC_BUF_INIT;
+    const char *e = strchr(pp, '&');
+    awsc_uri_decode(&b, pp + 7, e ? (size_t)(e - pp - 7) : strlen(pp + 7),
+                    true);
+    cp(prefix, sizeof(prefix), b.p);
+    awsc_buf_free(&b);
+  }
+  char body[4096];
+  size_t o = (size_t)snprintf(body, sizeof(body),
+                              "<ListMultipartUploadsResult><Bucket>b</Bucket>"
+                              "<Prefix>%s</Prefix><IsTruncated>false"
+                              "</IsTruncated>",
+                              prefix);
+  for (int i = 0; i < f->n_up && o < sizeof(body); i++) {
+    fs3_upload *u = &f->up[i];
+    if (u->done || strncmp(u->key, prefix, strlen(prefix)) != 0)
+      continue;
+    char when[32];
+    awsc_time_format_iso8601(u->initiated_ms, true, when);
+    o += (size_t)snprintf(body + o, sizeof(body) - o,
+                          "<Upload><Key>%s</Key><UploadId>%s</UploadId>"
+                          "<Initiated>%s</Initiated></Upload>",
+                          u->key, u->id, when);
+  }
+  if (o < sizeof(body))
+    snprintf(body + o, sizeof(body) - o, "</ListMultipartUploadsResult>");
+  char date[64];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  awsc_http_response_add_header(resp, "Date", date);
+  return xml(resp, body);
 }
 
 static void parse_complete(fs3_req *q, const uint8_t *body, size_t len) {
@@ -333,9 +422,11 @@ static int on_put(fake_s3 *f, fs3_req *q, fs3_upload *u, const uint8_t *body,
 static void record(fs3_req *q, const awsc_http_request *r) {
   cp(q->method, sizeof(q->method), r->method);
   const char *p = strstr(r->url, "://");
-  p = p ? strchr(p + 3, '/') : NULL; /* /bucket/key?query */
-  p = p ? strchr(p + 1, '/') : NULL; /* /key?query */
+  p = p ? strchr(p + 3, '/') : NULL; /* /bucket[/key][?query] */
   const char *qm = p ? strchr(p, '?') : NULL;
+  p = p ? strchr(p + 1, '/') : NULL; /* /key?query */
+  if (p && qm && p > qm)
+    p = NULL; /* a bucket's subresource: no key */
   if (p) {
     awsc_buf b = AWSC_BUF_INIT;
     awsc_uri_decode(&b, p + 1, qm ? (size_t)(qm - p - 1) : strlen(p + 1),
@@ -365,6 +456,8 @@ static void record(fs3_req *q, const awsc_http_request *r) {
   cp(q->h_acl, sizeof(q->h_acl), hdr(r, "x-amz-acl"));
   cp(q->h_sse_c_key, sizeof(q->h_sse_c_key),
      hdr(r, "x-amz-server-side-encryption-customer-key"));
+  cp(q->h_checksum_mode, sizeof(q->h_checksum_mode),
+     hdr(r, "x-amz-checksum-mode"));
   size_t o = 0;
   for (size_t i = 0; i < r->header_count && o < sizeof(q->h_meta); i++)
     if (strncasecmp(r->headers[i].name, "x-amz-meta-", 11) == 0)
@@ -392,7 +485,7 @@ static void sleep_ms(int ms) {
 /* The answer to request number seq (1-based), under the lock. */
 static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
                   size_t len, awsc_http_response *resp, uint8_t **out,
-                  size_t *out_n, size_t *stop) {
+                  size_t *out_n, size_t *stop, bool *lost) {
   bool part =
       q->has_upload_id && q->part_number && strcmp(q->method, "PUT") == 0;
   if (f->fail_at == seq ||
@@ -400,6 +493,8 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
       (f->fail_range && strcmp(q->method, "GET") == 0 &&
        strcmp(q->h_range, f->fail_range) == 0))
     return error(resp, f->fail_status, f->fail_code);
+  if (strcmp(q->method, "GET") == 0 && has_param(q->query, "uploads"))
+    return on_list_uploads(f, q, resp);
   if (strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0)
     return on_get(f, q, seq, resp, out, out_n, stop);
   if (strcmp(q->method, "POST") == 0 && strncmp(q->query, "uploads", 7) == 0) {
@@ -408,11 +503,17 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
     cp(u->key, sizeof(u->key), q->key);
     cp(u->content_type, sizeof(u->content_type), q->h_content_type);
     cp(u->meta, sizeof(u->meta), q->h_meta);
+    u->initiated_ms = awsc_time_now_ms();
+    if (f->lose_create > 0) {
+      f->lose_create--;
+      *lost = true;
+      return 0;
+    }
     char x[512];
     snprintf(x, sizeof(x),
              "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>%s</Key>"
-             "<UploadId>%s</UploadId></InitiateMultipartUploadResult>",
-             q->key, u->id);
+             "<UploadId>%s%s</UploadId></InitiateMultipartUploadResult>",
+             q->key, f->damage_upload_id ? "X" : "", u->id);
     return xml(resp, x);
   }
   if (q->has_upload_id) {
@@ -422,6 +523,10 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
     if (strcmp(q->method, "POST") == 0)
       return on_complete(f, q, u, body, len, resp);
     if (strcmp(q->method, "DELETE") == 0) {
+      if (f->fail_abort > 0) {
+        f->fail_abort--;
+        return error(resp, 503, "SlowDown");
+      }
       u->done = true;
       f->aborts++;
       resp->status = 204;
@@ -473,8 +578,12 @@ static int fake_send(awsc_transport *t, const awsc_http_request *r,
   uint8_t *out = NULL;
   size_t out_n = 0, stop = (size_t)-1;
   pthread_mutex_lock(&f->lock);
-  int rc = answer(f, q, seq, body, len, resp, &out, &out_n, &stop);
+  bool lost = false;
+  int rc = answer(f, q, seq, body, len, resp, &out, &out_n, &stop, &lost);
   pthread_mutex_unlock(&f->lock);
+  if (lost)
+    rc = awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                        "fake: connection reset before the answer");
   if (!rc && out)
     rc = deliver(r, resp, out, out_n, stop, err);
   free(out);
@@ -532,5 +641,83 @@ int fs3_count(const fake_s3 *f, const char *method, const char *query_has) {
     if (strcmp(f->req[i].method, method) == 0 &&
         strstr(f->req[i].query, query_has))
       n++;
+  return n;
+}
+
+static void b64_digest(int alg, const void *p, size_t n, char *out) {
+  awsc_rdigest d;
+  awsc_rdigest_init(&d, alg);
+  awsc_rdigest_update(&d, p, n);
+  awsc_rdigest_final_b64(&d, out);
+}
+
+static int alg_of(const char *name) {
+  for (int a = 0; a < AWSC_RDIG_COUNT; a++)
+    if (strcmp(awsc_rdigest_name(a), name) == 0)
+      return a;
+  return -1;
+}
+
+void fs3_set_checksum(fake_s3 *f, const char *key, const char *alg) {
+  fs3_obj *o = fs3_get(f, key);
+  int a = alg_of(alg);
+  if (!o || a < 0)
+    return;
+  cp(o->ck_header, sizeof(o->ck_header), awsc_rdigest_header(a));
+  b64_digest(a, o->data, o->len, o->ck_value);
+}
+
+void fs3_set_parts(fake_s3 *f, const char *key, size_t part_size,
+                   const char *alg) {
+  fs3_obj *o = fs3_get(f, key);
+  if (!o || !part_size)
+    return;
+  size_t first = o->first_part ? o->first_part : part_size;
+  int n = o->len <= first
+              ? 1
+              : 1 + (int)((o->len - first + part_size - 1) / part_size);
+  if (n > FS3_MAX_PARTS)
+    return;
+  o->n_parts = n;
+  o->part_size = part_size;
+  int a = alg ? alg_of(alg) : -1;
+  awsc_md5_ctx md5;
+  awsc_md5_init(&md5);
+  awsc_rdigest all;
+  if (a >= 0)
+    awsc_rdigest_init(&all, a);
+  for (int i = 1; i <= n; i++) {
+    size_t off, len;
+    part_range(o, i, &off, &len);
+    uint8_t m[AWSC_MD5_LEN];
+    awsc_md5(o->data + off, len, m);
+    awsc_md5_update(&md5, m, sizeof(m));
+    if (a >= 0) {
+      awsc_rdigest d;
+      uint8_t raw[AWSC_RDIG_MAX_LEN];
+      awsc_rdigest_init(&d, a);
+      awsc_rdigest_update(&d, o->data + off, len);
+      size_t rn = awsc_rdigest_final(&d, raw);
+      awsc_base64_encode(raw, rn, o->part_ck[i]);
+      awsc_rdigest_update(&all, raw, rn);
+    }
+  }
+  uint8_t m[AWSC_MD5_LEN];
+  char hex[2 * AWSC_MD5_LEN + 1];
+  awsc_md5_final(&md5, m);
+  awsc_hex_encode(m, sizeof(m), hex);
+  snprintf(o->etag, sizeof(o->etag), "\"%s-%d\"", hex, n);
+  if (a >= 0) {
+    char b64[AWSC_RDIG_B64_MAX];
+    awsc_rdigest_final_b64(&all, b64);
+    cp(o->ck_header, sizeof(o->ck_header), awsc_rdigest_header(a));
+    snprintf(o->ck_value, sizeof(o->ck_value), "%s-%d", b64, n);
+  }
+}
+
+int fs3_open_uploads(const fake_s3 *f) {
+  int n = 0;
+  for (int i = 0; i < f->n_up; i++)
+    n += !f->up[i].done;
   return n;
 }

@@ -24,7 +24,7 @@
 
 #define FS3_MAX_REQ 256
 #define FS3_MAX_OBJ 8
-#define FS3_MAX_UPLOADS 4
+#define FS3_MAX_UPLOADS 8
 #define FS3_MAX_PARTS 32
 
 typedef struct fs3_req {
@@ -36,6 +36,7 @@ typedef struct fs3_req {
   int body_kind;          /* awsc_body_kind */
   uint64_t body_len;      /* bytes read from the body */
   int64_t content_length; /* body.content_length for FILE/CALLBACK */
+  bool flipped;           /* its answer's body had a byte flipped */
   char h_content_length[24];
   char h_content_md5[40];
   char h_checksum_crc32[16];
@@ -48,6 +49,7 @@ typedef struct fs3_req {
   char h_acl[32];
   char h_meta[128];          /* "name=value;" for each x-amz-meta-* */
   char h_sse_c_key[64];      /* x-amz-server-side-encryption-customer-key */
+  char h_checksum_mode[16];  /* x-amz-checksum-mode */
   char complete_etags[2048]; /* CompleteMultipartUpload: "e1,e2,..." */
   char complete_parts[256];  /* ...and its part numbers: "1,2,..." */
   int status;                /* what the fake answered (0: transport error) */
@@ -60,6 +62,15 @@ typedef struct fs3_obj {
   char etag[80]; /* with quotes */
   char content_type[64];
   char meta[128]; /* "name=value;" */
+  /* checksums, sent when asked with x-amz-checksum-mode: ENABLED (not
+   * with a Range, as S3) */
+  char ck_header[40]; /* "x-amz-checksum-crc32", ... or "" */
+  char ck_value[128]; /* full-object, or composite "<b64>-N" */
+  int n_parts;        /* a multipart object: GET/HEAD ?partNumber= */
+  size_t part_size;   /* every part's but the last (and the first...) */
+  size_t first_part;  /* ...when not 0: set before fs3_set_parts */
+  char part_ck[FS3_MAX_PARTS + 1][96]; /* composite: each part's checksum */
+  bool sse_kms; /* answers carry x-amz-server-side-encryption */
 } fs3_obj;
 
 typedef struct fs3_part {
@@ -73,6 +84,7 @@ typedef struct fs3_upload {
   char key[256];
   char content_type[64];
   char meta[128];
+  int64_t initiated_ms;              /* wall clock */
   fs3_part parts[FS3_MAX_PARTS + 1]; /* by part number */
   bool done;                         /* completed or aborted */
 } fs3_upload;
@@ -97,7 +109,13 @@ typedef struct fake_s3 {
   bool ignore_if_match;    /* a server that does not check If-Match */
   int fail_part;           /* UploadPart(Copy) of this part number and... */
   const char *fail_range;  /* ...a GET with this Range fail as fail_at */
-  int delay_ms; /* parts and ranged GETs take this long (outside the lock) */
+  int delay_ms;   /* parts and ranged GETs take this long (outside the lock) */
+  int flip_next;  /* the next this many GET bodies get one byte flipped */
+  int flip_part;  /* ...only GETs of this part number (0: any GET) */
+  int fail_abort; /* this many AbortMultipartUpload answer 503 first */
+  bool damage_upload_id; /* CreateMultipartUpload answers a wrong id */
+  int lose_create;       /* this many CreateMultipartUpload act, then the
+                            connection resets before the answer */
   /* concurrency seen */
   int in_flight, max_in_flight; /* requests inside send at once */
   int max_threads; /* most threads in the process during a request */
@@ -109,6 +127,16 @@ void fs3_cleanup(fake_s3 *f);
 void fs3_put(fake_s3 *f, const char *key, const void *data, size_t len,
              const char *content_type);
 fs3_obj *fs3_get(fake_s3 *f, const char *key);
+/* Give a stored object a full-object checksum ("CRC32", "CRC32C",
+ * "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5") of its bytes. */
+void fs3_set_checksum(fake_s3 *f, const char *key, const char *alg);
+/* Make a stored object a multipart one of parts of part_size bytes (the
+ * last shorter): S3's multipart ETag, and with alg (not NULL) a
+ * composite checksum and each part's. */
+void fs3_set_parts(fake_s3 *f, const char *key, size_t part_size,
+                   const char *alg);
+/* Uploads neither completed nor aborted. */
+int fs3_open_uploads(const fake_s3 *f);
 /* Threads of this process now (Linux /proc), 0 when unknown. */
 int fs3_threads_now(void);
 /* Requests with this method and an exact query prefix ("" = any). */

@@ -3,9 +3,11 @@
  * request struct, awsc/presign.h) gives the same URL as the JSON one for
  * the same parameters, credentials and second; S3 (parameters in the
  * path, query and signed headers) and SNS (query protocol: the form body
- * moves into the query); the same validation (expiry range, 0 = 3600,
+ * moves into the query); the same validation (expiry at least 1 and
+ * signed beyond 7 days as botocore does, 0 = 3600,
  * missing required member, unknown operation, options version); nothing
- * is sent; no leaks. Lives beside the transfer tests because it shares
+ * is sent; the whole call as JSON (awsc_generate_presigned_url_json);
+ * no leaks. Lives beside the transfer tests because it shares
  * their S3 client on the fake transport.
  */
 #include "awsc/presign.h"
@@ -140,29 +142,43 @@ static void test_validation(void) {
   get.bucket = "bkt";
   get.key = "k";
   awsc_presign_options po = AWSC_PRESIGN_OPTIONS_INIT;
-  /* expiry range: 1..604800 */
-  po.expires_in = 604801;
-  CHECK_INT(
-      awsc_generate_presigned_url_typed(&url, c, "get_object", &get, &po, &err),
-      AWSC_EVALIDATION);
-  CHECK(url == NULL);
-  char typed_msg[sizeof(err.message)];
-  awsc_strlcpy(typed_msg, err.message, sizeof(typed_msg));
-  CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
-                                        "{\"Bucket\": \"bkt\", \"Key\": \"k\"}",
-                                        604801, &err),
-            AWSC_EVALIDATION);
-  CHECK_STR(typed_msg, err.message);
+  /* expiry: at least 1; negative refused alike in both forms */
   po.expires_in = -5;
   CHECK_INT(
       awsc_generate_presigned_url_typed(&url, c, "get_object", &get, &po, &err),
       AWSC_EVALIDATION);
+  CHECK(url == NULL);
+  CHECK(strstr(err.message, "ExpiresIn") != NULL);
+  CHECK(strstr(err.message, "-5") != NULL);
+  char typed_msg[sizeof(err.message)];
+  awsc_strlcpy(typed_msg, err.message, sizeof(typed_msg));
+  CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
+                                        "{\"Bucket\": \"bkt\", \"Key\": \"k\"}",
+                                        -5, &err),
+            AWSC_EVALIDATION);
+  CHECK_STR(typed_msg, err.message);
+  CHECK(url == NULL);
+  /* beyond SigV4's 7 days: signed as botocore signs it (the service
+   * refuses the URL), in both forms, up to the largest int64 */
+  const int64_t long_lives[] = {604800, 604801, 31536000, INT64_MAX};
+  for (size_t i = 0; i < sizeof(long_lives) / sizeof(long_lives[0]); i++) {
+    char want[48];
+    snprintf(want, sizeof(want), "X-Amz-Expires=%lld&",
+             (long long)long_lives[i]);
+    po.expires_in = long_lives[i];
+    CHECK_INT(awsc_generate_presigned_url_typed(&url, c, "get_object", &get,
+                                                &po, &err),
+              0);
+    CHECK(url && strstr(url, want) != NULL);
+    awsc_mem_free(url);
+    CHECK_INT(awsc_generate_presigned_url(
+                  &url, c, "get_object",
+                  "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", long_lives[i], &err),
+              0);
+    CHECK(url && strstr(url, want) != NULL);
+    awsc_mem_free(url);
+  }
   po.expires_in = 604800;
-  CHECK_INT(
-      awsc_generate_presigned_url_typed(&url, c, "get_object", &get, &po, &err),
-      0);
-  CHECK(url && strstr(url, "X-Amz-Expires=604800") != NULL);
-  awsc_mem_free(url);
   /* NULL options: the defaults */
   CHECK_INT(
       awsc_generate_presigned_url_typed(&url, c, "GetObject", &get, NULL, &err),
@@ -220,6 +236,137 @@ static void test_validation(void) {
   fs3_cleanup(&fs);
 }
 
+/* The whole call as JSON: the same URL as the other forms; ExpiresIn a
+ * positive integer read from the parsed object only (a Key named
+ * "ExpiresIn" or "ClientMethod" is just a key); every bad value refused
+ * naming its member; nothing sent. */
+static void test_call_json(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  awsc_error err = AWSC_ERROR_INIT;
+  char *url = NULL, *want = NULL;
+  for (int attempt = 0; attempt < 5; attempt++) {
+    awsc_mem_free(want);
+    awsc_mem_free(url);
+    want = url = NULL;
+    CHECK_INT(awsc_generate_presigned_url(&want, c, "get_object",
+                                          "{\"Bucket\": \"b\", \"Key\": "
+                                          "\"ExpiresIn\"}",
+                                          600, &err),
+              0);
+    CHECK_INT(awsc_generate_presigned_url_json(
+                  &url, c,
+                  "{\"Params\": {\"Key\": \"ExpiresIn\", \"Bucket\": \"b\"}, "
+                  "\"ExpiresIn\": 600, \"ClientMethod\": \"get_object\"}",
+                  &err),
+              0);
+    if (want && url && strcmp(want, url) == 0)
+      break;
+  }
+  CHECK(want && url && strcmp(want, url) == 0);
+  CHECK(url && strstr(url, "/b/ExpiresIn?") != NULL);
+  CHECK(url && strstr(url, "X-Amz-Expires=600&") != NULL);
+  awsc_mem_free(want);
+  awsc_mem_free(url);
+
+  static const struct {
+    const char *json;
+    const char *expires; /* in the URL; NULL: refused */
+    const char *words;   /* in the message when refused */
+  } cases[] = {
+      {"{\"ClientMethod\": \"get_object\", \"Params\": {\"Bucket\": \"b\", "
+       "\"Key\": \"k\"}}",
+       "X-Amz-Expires=3600&", NULL},
+      {"{\"ClientMethod\": \"get_object\", \"Params\": {\"Bucket\": \"b\", "
+       "\"Key\": \"k\"}, \"ExpiresIn\": null}",
+       "X-Amz-Expires=3600&", NULL},
+      {"{\"ClientMethod\": \"GetObject\", \"Params\": {\"Bucket\": \"b\", "
+       "\"Key\": \"k\"}, \"ExpiresIn\": 1}",
+       "X-Amz-Expires=1&", NULL},
+      {"{\"ClientMethod\": \"get_object\", \"Params\": {\"Bucket\": \"b\", "
+       "\"Key\": \"k\"}, \"ExpiresIn\": 604801}",
+       "X-Amz-Expires=604801&", NULL},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 5, "
+       "\"ExpiresIn\": 7}",
+       "X-Amz-Expires=7&", NULL},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 0}", NULL,
+       "Invalid value for parameter ExpiresIn, value: 0"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": -1}", NULL,
+       "Invalid value for parameter ExpiresIn, value: -1"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": "
+       "99999999999999999999}",
+       NULL, "Invalid value for parameter ExpiresIn, value: 9999"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": \"abc\"}", NULL,
+       "Invalid type for parameter ExpiresIn, value: abc, type: str"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": \"600\"}", NULL,
+       "Invalid type for parameter ExpiresIn, value: 600, type: str"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 1e3}", NULL,
+       "Invalid type for parameter ExpiresIn, value: 1e3, type: float"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 1.5}", NULL,
+       "Invalid type for parameter ExpiresIn, value: 1.5, type: float"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 60.0}", NULL,
+       "Invalid type for parameter ExpiresIn, value: 60.0, type: float"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": true}", NULL,
+       "Invalid type for parameter ExpiresIn, value: True, type: bool"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": [1]}", NULL,
+       "Invalid type for parameter ExpiresIn"},
+      {"{\"Params\": {\"Bucket\": \"b\", \"Key\": \"ClientMethod\"}}", NULL,
+       "Missing required parameter in generate_presigned_url: "
+       "\"ClientMethod\""},
+      {"{\"ClientMethod\": 3}", NULL,
+       "Invalid type for parameter ClientMethod, value: 3, type: int"},
+      {"{\"ClientMethod\": \"get_objekt\"}", NULL,
+       "Operation get_objekt not found"},
+      {"{\"ClientMethod\": \"get_object\", \"Params\": [1]}", NULL,
+       "Invalid type for parameter Params, value: [...], type: list"},
+      {"{\"ClientMethod\": \"get_object\", \"HttpMethod\": \"PUT\"}", NULL,
+       "Unknown parameter in generate_presigned_url: \"HttpMethod\""},
+      {"{\"ClientMethod\": \"get_object\", \"Params\": {\"Bucket\": \"b\", "
+       "\"Key\": \"\"}}",
+       NULL, "Invalid length for parameter Key"},
+      {"{\"ClientMethod\": \"get_object\", \"Params\": {\"Bucket\": \"b\"}}",
+       NULL, "Missing required parameter in input: \"Key\""},
+      {"[\"get_object\"]", NULL,
+       "Invalid type for parameter generate_presigned_url, value: [...]"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    url = (char *)"unset";
+    awsc_error_clear(&err);
+    int rc = awsc_generate_presigned_url_json(&url, c, cases[i].json, &err);
+    if (cases[i].expires) {
+      CHECK_INT(rc, 0);
+      CHECK(url && strstr(url, cases[i].expires) != NULL);
+      awsc_mem_free(url);
+      continue;
+    }
+    CHECK_INT(rc, strstr(cases[i].words, "not found") ? AWSC_ENOTFOUND
+                                                      : AWSC_EVALIDATION);
+    CHECK_INT(err.kind, AWSC_ERROR_VALIDATION);
+    CHECK(url == NULL);
+    if (!strstr(err.message, cases[i].words))
+      fprintf(stderr, "case %zu: %s\n", i, err.message);
+    CHECK(strstr(err.message, cases[i].words) != NULL);
+  }
+  /* not JSON: a parse error with no HTTP status (the CLI's exit 2) */
+  const char *broken[] = {"", "{", "{\"ClientMethod\": \"get_object\",}",
+                          "{\"ClientMethod\": \"get_object\"} x"};
+  for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+    url = (char *)"unset";
+    CHECK_INT(awsc_generate_presigned_url_json(&url, c, broken[i], &err),
+              AWSC_EPARSE);
+    CHECK_INT(err.kind, AWSC_ERROR_PARSE);
+    CHECK_INT(err.http_status, 0);
+    CHECK(url == NULL);
+  }
+  CHECK_INT(awsc_generate_presigned_url_json(NULL, c, "{}", &err), AWSC_EINVAL);
+  CHECK_INT(awsc_generate_presigned_url_json(&url, c, NULL, &err), AWSC_EINVAL);
+  CHECK_INT(fs.n_req, 0);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
 /* A client whose model was read at run time has no struct layout: the
  * typed form says so instead of reading the struct blind. */
 static void test_model_client(void) {
@@ -261,6 +408,7 @@ int main(int argc, char **argv) {
   RUN(test_s3_same_url);
   RUN(test_sns_same_url);
   RUN(test_validation);
+  RUN(test_call_json);
   RUN(test_model_client);
   /* everything the library allocated is released */
   test_current_failed = 0;
