@@ -436,11 +436,18 @@ static int pick_value(awsc_json_field *f, awsc_json_type type,
   f->len = 0;
   f->type = type;
   if (t) {
-    f->value = awsc_strndup(t->p, t->n);
-    if (!f->value) {
+    /* All t->n bytes, embedded NULs ("\u0000") included: len must
+     * describe the block (strndup would stop at the first NUL and leave
+     * len past the end of the copy). */
+    char *v = t->n < SIZE_MAX ? awsc_malloc(t->n + 1) : NULL;
+    if (!v) {
       f->type = AWSC_JSON_ABSENT;
       return AWSC_ENOMEM;
     }
+    if (t->n)
+      memcpy(v, t->p, t->n);
+    v[t->n] = '\0';
+    f->value = v;
     f->len = t->n;
   }
   return AWSC_OK;

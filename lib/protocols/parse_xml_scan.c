@@ -596,12 +596,18 @@ static bool skip_misc(scan *s) {
   return false;
 }
 
+/* ASCII case-insensitive equality with lower-case `lit`. Only letters
+ * fold: or-ing 0x20 into any byte would take "\r" for "-" ("utf\r8"). */
 static bool ieq_n(const char *a, size_t n, const char *lit) {
   if (strlen(lit) != n)
     return false;
-  for (size_t i = 0; i < n; i++)
-    if ((char)(a[i] | 0x20) != lit[i] && a[i] != lit[i])
+  for (size_t i = 0; i < n; i++) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    if (c != lit[i])
       return false;
+  }
   return true;
 }
 
