@@ -68,13 +68,26 @@ typedef struct awsc_client_options {
    * set. One call is one request with its retries: a managed transfer
    * makes many, each with the whole deadline. */
   long total_timeout_ms;
+  /* Version 3. AWSC_TOGGLE_OFF: anonymous requests, botocore's
+   * Config(signature_version=UNSIGNED) and the AWS CLI's
+   * --no-sign-request: no credentials are looked up (a session without
+   * any works) and no request is signed (no Authorization, X-Amz-Date,
+   * X-Amz-Content-SHA256 or X-Amz-Security-Token); the service sees an
+   * anonymous caller (public-read objects, public buckets).
+   * awsc_generate_presigned_url then gives the plain URL, its query
+   * parameters without any X-Amz-* signature parameter, as botocore does.
+   * DEFAULT and ON: signed, except operations the model marks as needing
+   * no authentication (e.g. STS AssumeRoleWithWebIdentity). botocore has
+   * no configuration file or environment form of this, nor has awsc. */
+  awsc_toggle sign_requests;
 } awsc_client_options;
 
-#define AWSC_CLIENT_OPTIONS_VERSION 2
+#define AWSC_CLIENT_OPTIONS_VERSION 3
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
   {                                                                            \
     AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,            \
-        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0          \
+        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0,         \
+        AWSC_TOGGLE_DEFAULT                                                    \
   }
 
 /*

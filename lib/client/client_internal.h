@@ -71,7 +71,10 @@ struct awsc_client {
   awsc_retry_mode retry_mode;
   int max_attempts;
   long total_timeout_ms; /* per call, all attempts; 0 = no deadline */
-  int addressing;        /* 0 auto, 1 path, 2 virtual */
+  /* option sign_requests OFF: no credentials, no signature, presigned URLs
+   * plain */
+  bool unsigned_requests;
+  int addressing; /* 0 auto, 1 path, 2 virtual */
   int checksum_trailers;
   /* flexible checksums: true = "when_supported" (botocore's default since
    * 1.36), false = "when_required" */

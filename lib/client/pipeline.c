@@ -184,9 +184,11 @@ typedef enum next_step {
   NEXT_RETRY_NOW   /* try again at once (redirect, cut-short answer) */
 } next_step;
 
-/* Step: credentials (unless the operation is anonymous) and transport. */
+/* Step: credentials (unless the operation is anonymous, or the client
+ * signs nothing) and transport. */
 static int step_credentials(awsc_call_state *st) {
-  st->anonymous = (st->op->flags & AWSC_OF_NO_AUTH) != 0;
+  st->anonymous =
+      (st->op->flags & AWSC_OF_NO_AUTH) != 0 || st->c->unsigned_requests;
   if (!st->anonymous) {
     int rc = awsc_session_get_credentials(&st->creds, st->c->session, st->err);
     if (rc)

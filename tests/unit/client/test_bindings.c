@@ -1,0 +1,226 @@
+/*
+ * What language bindings lean on beyond the operations (issue 11 point
+ * 1), through a recording fake transport: anonymous (unsigned) clients,
+ * with presigned URLs as botocore gives them unsigned.
+ */
+#include <string.h>
+
+#include "awsc/awsc.h"
+#include "client/client_internal.h"
+#include "fake_transport.h"
+#include "test.h"
+
+static fake_transport ft;
+
+/* No credentials anywhere: no environment (IMDS switched off so that a
+ * lookup fails at once), no files. */
+static const char *env_no_creds(const char *name, void *ud) {
+  (void)ud;
+  if (strcmp(name, "AWS_EC2_METADATA_DISABLED") == 0)
+    return "true";
+  return NULL;
+}
+
+static awsc_session *session_without_credentials(void) {
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.region = "us-east-1";
+  so.transport = &ft.base;
+  so.getenv_fn = env_no_creds;
+  so.config_file = "/nonexistent/awsc-test/config";
+  so.credentials_file = "/nonexistent/awsc-test/credentials";
+  awsc_session *s = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  if (awsc_session_new(&s, &so, &err) != 0)
+    fprintf(stderr, "session: %s\n", err.message);
+  return s;
+}
+
+/* A client of `service`; sign is the option's value, version the
+ * struct's (3 = current). */
+static awsc_client *client_with(awsc_session *s, const char *service,
+                                awsc_toggle sign, int version,
+                                awsc_error *err) {
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.version = version;
+  co.sign_requests = sign;
+  awsc_client *c = NULL;
+  if (awsc_client_new(&c, s, service, &co, err) != 0)
+    return NULL;
+  return c;
+}
+
+/* Request i carries none of SigV4's headers. */
+static bool sent_unsigned(int i) {
+  static const char *const signing[] = {"Authorization", "X-Amz-Date",
+                                        "X-Amz-Content-SHA256",
+                                        "X-Amz-Security-Token"};
+  for (size_t k = 0; k < sizeof(signing) / sizeof(signing[0]); k++)
+    if (fake_sent_header(&ft, i, signing[k])) {
+      fprintf(stderr, "request %d carries %s\n", i, signing[k]);
+      return false;
+    }
+  return strstr(ft.sent[i].url, "X-Amz-") == NULL;
+}
+
+static void test_unsigned_calls_without_credentials(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  CHECK(s != NULL);
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_with(s, "s3", AWSC_TOGGLE_OFF, 3, &err);
+  CHECK(c != NULL);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  fake_reply_add(&ft, 200,
+                 "x-amz-request-id: R1\nContent-Type: text/plain\n"
+                 "Content-Length: 5\n",
+                 "hello");
+  fake_reply_add(&ft, 200, "x-amz-request-id: R2\nETag: \"e\"\n", "");
+  fake_reply_add(&ft, 200, "x-amz-request-id: R3\n",
+                 "<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount>"
+                 "<IsTruncated>false</IsTruncated></ListBucketResult>");
+  char *out = NULL;
+  CHECK_INT(awsc_call_json(&out, c, "get_object",
+                           "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", &err),
+            0);
+  CHECK(out && strstr(out, "\"RequestId\":\"R1\"") != NULL);
+  awsc_mem_free(out);
+  out = NULL;
+  CHECK_INT(awsc_call_json(&out, c, "put_object",
+                           "{\"Bucket\": \"bkt\", \"Key\": \"k\", "
+                           "\"Body\": \"data\"}",
+                           &err),
+            0);
+  awsc_mem_free(out);
+  out = NULL;
+  CHECK_INT(awsc_call_json(&out, c, "list_objects_v2",
+                           "{\"Bucket\": \"bkt\", \"Prefix\": \"p/\"}", &err),
+            0);
+  awsc_mem_free(out);
+  /* one request per call: no credential provider went to the network */
+  CHECK_INT(ft.n_sent, 3);
+  for (int i = 0; i < ft.n_sent; i++)
+    CHECK(sent_unsigned(i));
+  CHECK_STR(ft.sent[0].url, "https://bkt.s3.amazonaws.com/k");
+  CHECK_STR(ft.sent[1].method, "PUT");
+  CHECK(ft.sent[1].body_len == 4 && memcmp(ft.sent[1].body, "data", 4) == 0);
+  CHECK(strstr(ft.sent[2].url, "list-type=2") != NULL);
+  CHECK(strstr(ft.sent[2].url, "prefix=p%2F") != NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* A query protocol service: the form body goes as it is, unsigned. */
+static void test_unsigned_query_protocol(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_with(s, "sns", AWSC_TOGGLE_OFF, 3, &err);
+  CHECK(c != NULL);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  fake_reply_add(&ft, 200, "x-amzn-RequestId: R1\n",
+                 "<PublishResponse><PublishResult><MessageId>m-1</MessageId>"
+                 "</PublishResult><ResponseMetadata><RequestId>R1</RequestId>"
+                 "</ResponseMetadata></PublishResponse>");
+  char *out = NULL;
+  CHECK_INT(awsc_call_json(&out, c, "Publish",
+                           "{\"TopicArn\": \"arn:aws:sns:us-east-1:1:t\", "
+                           "\"Message\": \"hi\"}",
+                           &err),
+            0);
+  CHECK(out && strstr(out, "\"MessageId\":\"m-1\"") != NULL);
+  awsc_mem_free(out);
+  CHECK_INT(ft.n_sent, 1);
+  CHECK(sent_unsigned(0));
+  CHECK(strstr(ft.sent[0].body, "Action=Publish") != NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* The same session signing (the default, and a version-2 struct whose
+ * memory past its end says OFF): credentials are looked up and missing. */
+static void test_signed_needs_credentials(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  for (int v = 2; v <= 3; v++) {
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_client *c = client_with(
+        s, "s3", v == 2 ? AWSC_TOGGLE_OFF : AWSC_TOGGLE_DEFAULT, v, &err);
+    CHECK(c != NULL);
+    if (!c)
+      continue;
+    char *out = NULL;
+    CHECK_INT(awsc_call_json(&out, c, "get_object",
+                             "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", &err),
+              AWSC_ECREDENTIALS);
+    CHECK(out == NULL);
+    CHECK_INT(awsc_generate_presigned_url(
+                  &out, c, "get_object",
+                  "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", 60, &err),
+              AWSC_ECREDENTIALS);
+    awsc_client_free(c);
+  }
+  CHECK_INT(ft.n_sent, 0);
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK(client_with(s, "s3", (awsc_toggle)7, 3, &err) == NULL);
+  CHECK_INT(err.code, AWSC_EINVAL);
+  CHECK(strstr(err.message, "sign_requests") != NULL);
+  awsc_session_free(s);
+}
+
+/* The URLs botocore 1.43 gives with Config(signature_version=UNSIGNED). */
+static void test_unsigned_presign(void) {
+  static const struct {
+    const char *service, *endpoint, *op, *params, *url;
+  } cases[] = {
+      {"s3", NULL, "get_object",
+       "{\"Bucket\": \"bucket\", \"Key\": "
+       "\"a b/c~d+e\"}",
+       "https://bucket.s3.amazonaws.com/a%20b/c~d%2Be"},
+      {"s3", NULL, "get_object",
+       "{\"Bucket\": \"bucket\", \"Key\": \"k\", \"VersionId\": \"v 1\", "
+       "\"ResponseContentType\": \"text/plain\"}",
+       "https://bucket.s3.amazonaws.com/"
+       "k?versionId=v%201&response-content-type=text%2Fplain"},
+      {"s3", "http://127.0.0.1:9", "get_object",
+       "{\"Bucket\": \"bucket\", \"Key\": \"k\"}",
+       "http://127.0.0.1:9/bucket/k"},
+      {"sns", NULL, "publish",
+       "{\"TopicArn\": \"arn:aws:sns:us-east-1:1:t\", \"Message\": \"hi\"}",
+       "https://sns.us-east-1.amazonaws.com/"},
+  };
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+    co.sign_requests = AWSC_TOGGLE_OFF;
+    co.endpoint_url = cases[i].endpoint;
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_client *c = NULL;
+    CHECK_INT(awsc_client_new(&c, s, cases[i].service, &co, &err), 0);
+    if (!c)
+      continue;
+    char *url = NULL;
+    CHECK_INT(awsc_generate_presigned_url(&url, c, cases[i].op, cases[i].params,
+                                          3600, &err),
+              0);
+    CHECK_STR(url, cases[i].url);
+    awsc_mem_free(url);
+    awsc_client_free(c);
+  }
+  CHECK_INT(ft.n_sent, 0);
+  awsc_session_free(s);
+}
+
+int main(void) {
+  RUN(test_unsigned_calls_without_credentials);
+  RUN(test_unsigned_query_protocol);
+  RUN(test_signed_needs_credentials);
+  RUN(test_unsigned_presign);
+  return test_summary();
+}
