@@ -1,13 +1,15 @@
 /*
  * What language bindings lean on beyond the operations (issue 11 point
  * 1), through a recording fake transport: anonymous (unsigned) clients,
- * with presigned URLs as botocore gives them unsigned.
+ * with presigned URLs as botocore gives them unsigned; input timestamp
+ * strings read as botocore reads them.
  */
 #include <string.h>
 
 #include "awsc/awsc.h"
 #include "client/client_internal.h"
 #include "fake_transport.h"
+#include "runtime/timestamp.h"
 #include "test.h"
 
 static fake_transport ft;
@@ -217,10 +219,129 @@ static void test_unsigned_presign(void) {
   awsc_session_free(s);
 }
 
+/* Each accepted form with the instant botocore 1.43 (dateutil 2.8)
+ * gives it, and forms both refuse. */
+static void test_timestamp_forms(void) {
+  static const struct {
+    const char *text;
+    int64_t ms;
+  } good[] = {
+      {"2017-09-27", 1506470400000},
+      {" 2017-09-27 ", 1506470400000},
+      {"2017/09/27", 1506470400000},
+      {"2017-9-7", 1504742400000},
+      {"1970-01-01", 0},
+      {"2017-09-27T10", 1506506400000},
+      {"2017-09-27T10:00", 1506506400000},
+      {"2017-09-27 10:00", 1506506400000},
+      {"2017-09-27T1:00", 1506474000000},
+      {"2017-09-27T10:00:00", 1506506400000},
+      {"2017-09-27T10:00:00Z", 1506506400000},
+      {"2017-09-27T10:00:00z", 1506506400000},
+      {"2017-09-27T10:00:00.5", 1506506400500},
+      {"2017-09-27T10:00:00,5", 1506506400500},
+      {"2017-09-27T10:00:00.999999Z", 1506506400999},
+      {"2017-09-27T10:00:00.123456+05:30", 1506486600123},
+      {"2017-09-27T10:00:00+0530", 1506486600000},
+      {"2017-09-27T10:00:00+05", 1506488400000},
+      {"2017-09-27T10:00:00 +05:30", 1506486600000},
+      {"2017-09-27 10:00:00-0100", 1506510000000},
+      {"2017-09-27 10:00:00 UTC", 1506506400000},
+      {"2017-09-27 10:00:00 GMT", 1506506400000},
+      {"2017/9/7 10:00:00", 1504778400000},
+      {"1969-12-31T23:59:59Z", -1000},
+      {"1506470400", 1506470400000},
+      {"1506470400.25", 1506470400250},
+      {"+1506470400", 1506470400000},
+      {"-1", -1000},
+      {"Wed, 27 Sep 2017 10:00:00 GMT", 1506506400000},
+      {"27 Sep 2017 10:00:00 GMT", 1506506400000},
+      {"27 Sep 2017", 1506470400000},
+      {"Sep 27 2017", 1506470400000},
+      {"September 27, 2017", 1506470400000},
+      {"Wed 27 Sep 2017", 1506470400000},
+      {"Wed, 27 Sep 2017", 1506470400000},
+      {"Sep 27, 2017 10:30", 1506508200000},
+  };
+  static const char *const bad[] = {
+      "not a date",
+      "",
+      " ",
+      "2017-09-27Z",
+      "2017-09-27X",
+      "2017-13-01",
+      "2017-02-30",
+      "2017-09-27T25:00",
+      "2017-09-27T24:00:00",
+      "2017-09-27T10:00:60",
+      "2017-09-27T10:00:00Zjunk",
+      "2017-09-27Tjunk",
+      "2017-09-27T10:00:00+24:00",
+      "2017-09/27",
+      "27 Sepx 2017",
+      "+",
+  };
+  for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    int64_t ms = 42;
+    int rc = awsc_timestamp_parse_input(
+        (awsc_sv){good[i].text, strlen(good[i].text)}, &ms);
+    if (rc != 0 || ms != good[i].ms) {
+      fprintf(stderr, "\"%s\": rc %d, %lld ms, expected %lld\n", good[i].text,
+              rc, (long long)ms, (long long)good[i].ms);
+      CHECK(0);
+    }
+  }
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    int64_t ms = 42;
+    if (awsc_timestamp_parse_input((awsc_sv){bad[i], strlen(bad[i])}, &ms) !=
+        AWSC_EPARSE) {
+      fprintf(stderr, "\"%s\" accepted as %lld\n", bad[i], (long long)ms);
+      CHECK(0);
+    }
+  }
+}
+
+/* Through the JSON door: a date alone goes out as botocore sends it, and
+ * garbage is refused with the validator's words, nothing sent. */
+static void test_timestamp_json_input(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_with(s, "s3", AWSC_TOGGLE_OFF, 3, &err);
+  CHECK(c != NULL);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  fake_reply_add(&ft, 200, "x-amz-request-id: R1\n", "");
+  char *out = NULL;
+  CHECK_INT(awsc_call_json(&out, c, "put_object",
+                           "{\"Bucket\": \"bkt\", \"Key\": \"k\", \"Body\": "
+                           "\"x\", \"Expires\": \"2017-09-27\"}",
+                           &err),
+            0);
+  awsc_mem_free(out);
+  out = NULL;
+  CHECK_INT(ft.n_sent, 1);
+  CHECK_STR(fake_sent_header(&ft, 0, "Expires"),
+            "Wed, 27 Sep 2017 00:00:00 GMT");
+  CHECK_INT(awsc_call_json(&out, c, "put_object",
+                           "{\"Bucket\": \"bkt\", \"Key\": \"k\", \"Body\": "
+                           "\"x\", \"Expires\": \"2017-09-27T10:00:00X\"}",
+                           &err),
+            AWSC_EVALIDATION);
+  CHECK(strstr(err.message, "Invalid type for parameter Expires") != NULL);
+  CHECK_INT(ft.n_sent, 1);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 int main(void) {
   RUN(test_unsigned_calls_without_credentials);
   RUN(test_unsigned_query_protocol);
   RUN(test_signed_needs_credentials);
   RUN(test_unsigned_presign);
+  RUN(test_timestamp_forms);
+  RUN(test_timestamp_json_input);
   return test_summary();
 }
