@@ -162,11 +162,32 @@ AWSC_API int awsc_client_describe_operation(char **json_out,
  * RetryAttempts}; timestamps ISO 8601, blobs base64 (a streaming body is
  * read whole into "Body" as base64). Free it with awsc_mem_free.
  * Service errors return AWSC_ESERVICE with err filled (code, message,
- * HTTP status, request id, retry attempts).
+ * HTTP status, request id, retry attempts); the whole error answer
+ * (headers, the error document's other elements): awsc_call_json_response.
  */
 AWSC_API int awsc_call_json(char **json_out, awsc_client *client,
                             const char *operation, const char *json_in,
                             awsc_error *err);
+
+/*
+ * awsc_call_json, and when the service answers with an error (return
+ * AWSC_ESERVICE, err filled as by awsc_call_json) *json_out is that error
+ * as boto3's ClientError.response holds it, for bindings to raise their
+ * exception from and for callers that need the failed answer's headers:
+ *   {"Error": {"Code": "NoSuchKey", "Message": "...", "Type"?: "Sender",
+ *              ...the error document's other elements, as strings
+ *              (S3: "Key", "BucketName", "Resource"...)},
+ *    ...the modeled error's members ("QueueDoesNotExist" fields),
+ *    "ResponseMetadata": {"RequestId", "HostId"?, "HTTPStatusCode",
+ *                         "HTTPHeaders": {lower-case name: value, ...},
+ *                         "RetryAttempts"}}
+ * On success it is exactly awsc_call_json's answer; on any other failure
+ * *json_out is NULL. Either way a non-NULL *json_out is freed with
+ * awsc_mem_free.
+ */
+AWSC_API int awsc_call_json_response(char **json_out, awsc_client *client,
+                                     const char *operation, const char *json_in,
+                                     awsc_error *err);
 
 /*
  * boto3's generate_presigned_url: a URL with which anyone can call

@@ -145,9 +145,14 @@ struct awsc_call {
   bool copy_source_encoded;
   /* set by the S3 prepare-input hook: EncodingType=url was added */
   bool encoding_type_auto;
+  /* on AWSC_ESERVICE, fill service_error and meta (status, ids, the
+   * error answer's headers) too, in the arena: the error as boto3's
+   * ClientError.response gives it (awsc_call_json_response) */
+  bool keep_service_error;
   /* outputs */
   awsc_value output; /* MAP */
   awsc_response_metadata meta;
+  awsc_service_error service_error; /* see keep_service_error */
   /* the caller's workspace, or NULL: awsc_client_invoke takes one */
   awsc_call_ws *ws;
 };

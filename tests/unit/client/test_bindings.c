@@ -14,6 +14,10 @@
 
 static fake_transport ft;
 
+static void no_sleep(long ms) {
+  (void)ms;
+}
+
 /* No credentials anywhere: no environment (IMDS switched off so that a
  * lookup fails at once), no files. */
 static const char *env_no_creds(const char *name, void *ud) {
@@ -336,12 +340,176 @@ static void test_timestamp_json_input(void) {
   awsc_session_free(s);
 }
 
+/* boto3's e.response of a 404 NoSuchKey: the error document's elements
+ * beside Code and Message, and every header of the answer, lower-case. */
+static void test_error_response_headers(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_with(s, "s3", AWSC_TOGGLE_OFF, 3, &err);
+  CHECK(c != NULL);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  static const char headers[] =
+      "x-amz-request-id: REQ404\nx-amz-id-2: HOST404\n"
+      "Content-Type: application/xml\nX-Custom-Thing: custom value\n"
+      "Date: Sat, 05 Dec 2026 12:00:00 GMT\n";
+  static const char body[] =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey"
+      "</Code><Message>The specified key does not exist.</Message><Key>"
+      "missing.csv</Key><RequestId>REQ404</RequestId><HostId>HOST404"
+      "</HostId></Error>";
+  const char *params = "{\"Bucket\": \"bkt\", \"Key\": \"missing.csv\"}";
+  fake_reply_add(&ft, 404, headers, body);
+  fake_reply_add(&ft, 404, headers, body);
+  char *out = (char *)"unset";
+  /* the plain door: no document, err as always */
+  CHECK_INT(awsc_call_json(&out, c, "get_object", params, &err), AWSC_ESERVICE);
+  CHECK(out == NULL);
+  err = (awsc_error)AWSC_ERROR_INIT;
+  CHECK_INT(awsc_call_json_response(&out, c, "get_object", params, &err),
+            AWSC_ESERVICE);
+  CHECK_INT(err.http_status, 404);
+  CHECK_STR(err.service_code, "NoSuchKey");
+  CHECK_STR(err.request_id, "REQ404");
+  /* what botocore 1.43's parser gives for the same answer, plus the
+   * RetryAttempts its client adds */
+  CHECK_STR(out,
+            "{\"Error\":{\"Code\":\"NoSuchKey\",\"Message\":\"The specified "
+            "key does not exist.\",\"Key\":\"missing.csv\"},"
+            "\"ResponseMetadata\":{\"RequestId\":\"REQ404\",\"HostId\":"
+            "\"HOST404\",\"HTTPStatusCode\":404,\"HTTPHeaders\":{"
+            "\"x-amz-request-id\":\"REQ404\",\"x-amz-id-2\":\"HOST404\","
+            "\"content-type\":\"application/xml\",\"x-custom-thing\":"
+            "\"custom value\",\"date\":\"Sat, 05 Dec 2026 12:00:00 GMT\"},"
+            "\"RetryAttempts\":0}}");
+  awsc_mem_free(out);
+  /* success: the same answer as awsc_call_json */
+  fake_reply_add(&ft, 200, "x-amz-request-id: R1\nContent-Length: 2\n", "ok");
+  fake_reply_add(&ft, 200, "x-amz-request-id: R1\nContent-Length: 2\n", "ok");
+  char *plain = NULL;
+  out = NULL;
+  CHECK_INT(awsc_call_json_response(&out, c, "get_object", params, &err), 0);
+  CHECK_INT(awsc_call_json(&plain, c, "get_object", params, &err), 0);
+  CHECK(out && strstr(out, "\"Body\":\"b2s=\"") != NULL);
+  CHECK_STR(out, plain);
+  awsc_mem_free(out);
+  awsc_mem_free(plain);
+  /* failures that are not the service's: no document */
+  out = (char *)"unset";
+  CHECK_INT(
+      awsc_call_json_response(&out, c, "get_object", "{\"Bucket\": 1}", &err),
+      AWSC_EVALIDATION);
+  CHECK(out == NULL);
+  fake_error_add(&ft, AWSC_ENETWORK);
+  fake_error_add(&ft, AWSC_ENETWORK);
+  fake_error_add(&ft, AWSC_ENETWORK);
+  fake_error_add(&ft, AWSC_ENETWORK);
+  fake_error_add(&ft, AWSC_ENETWORK);
+  c->sleep_ms = no_sleep;
+  out = (char *)"unset";
+  CHECK_INT(awsc_call_json_response(&out, c, "get_object", params, &err),
+            AWSC_ENETWORK);
+  CHECK(out == NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* A JSON protocol's modeled error: its members at the top, as botocore's
+ * endpoint adds them; retries counted. */
+static void test_error_response_modeled(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_with(s, "sqs", AWSC_TOGGLE_OFF, 3, &err);
+  CHECK(c != NULL);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  c->sleep_ms = no_sleep;
+  fake_reply_add(&ft, 503, "x-amzn-RequestId: R1\n", "");
+  fake_reply_add(&ft, 400,
+                 "x-amzn-RequestId: R2\n"
+                 "Content-Type: application/x-amz-json-1.0\n",
+                 "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
+                 "\"message\":\"The specified queue does not exist.\"}");
+  char *out = NULL;
+  CHECK_INT(awsc_call_json_response(&out, c, "get_queue_url",
+                                    "{\"QueueName\": \"q\"}", &err),
+            AWSC_ESERVICE);
+  CHECK(out &&
+        strncmp(out, "{\"Error\":{\"Code\":\"QueueDoesNotExist\"", 36) == 0);
+  CHECK(out && strstr(out, "},\"message\":\"The specified queue does not "
+                           "exist.\",\"ResponseMetadata\":{") != NULL);
+  CHECK(out && strstr(out, "\"HTTPStatusCode\":400,\"HTTPHeaders\":{"
+                           "\"x-amzn-requestid\":\"R2\",") != NULL);
+  CHECK(out && strstr(out, "\"RetryAttempts\":1}}") != NULL);
+  awsc_mem_free(out);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* Every allocation of a call that ends in a service error failing in
+ * turn: AWSC_ENOMEM (no document) or the whole error, never a leak. */
+static void test_error_response_alloc_failures(void) {
+  fake_init(&ft);
+  awsc_session *s = session_without_credentials();
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = client_with(s, "s3", AWSC_TOGGLE_OFF, 3, &err);
+  CHECK(c != NULL);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  const char *params = "{\"Bucket\": \"bkt\", \"Key\": \"k\"}";
+  int64_t live = -1;
+  bool fired = true;
+  /* n = 0: a warm-up (what the client and session keep after a first
+   * call), then the baseline */
+  for (uint64_t n = 0; fired && n < 2000; n++) {
+    ft.n_sent = ft.n_replies = 0;
+    fake_reply_add(&ft, 404, "x-amz-request-id: R\nX-Custom: v\n",
+                   "<Error><Code>NoSuchKey</Code><Message>m</Message>"
+                   "<Key>k</Key></Error>");
+    char *out = NULL;
+    test_alloc_fail_at(n);
+    int rc = awsc_call_json_response(&out, c, "get_object", params, &err);
+    fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    /* (the fake transport drops a header it fails to add: not checked) */
+    if (rc == AWSC_ESERVICE)
+      CHECK(out && strncmp(out, "{\"Error\":{\"Code\":", 17) == 0);
+    else if (rc == AWSC_ENOMEM)
+      CHECK(out == NULL);
+    else
+      CHECK_INT(rc, AWSC_ENOMEM);
+    awsc_mem_free(out);
+    awsc_client_drop_idle(c);
+    if (n == 0) {
+      CHECK_INT(rc, AWSC_ESERVICE);
+      fired = true;
+      live = test_alloc_live();
+    }
+    CHECK_INT(test_alloc_live(), live);
+  }
+  CHECK(!fired);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 int main(void) {
+  test_alloc_install();
   RUN(test_unsigned_calls_without_credentials);
   RUN(test_unsigned_query_protocol);
   RUN(test_signed_needs_credentials);
   RUN(test_unsigned_presign);
   RUN(test_timestamp_forms);
   RUN(test_timestamp_json_input);
+  RUN(test_error_response_headers);
+  RUN(test_error_response_modeled);
+  RUN(test_error_response_alloc_failures);
   return test_summary();
 }
