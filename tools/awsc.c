@@ -24,8 +24,9 @@
 static void usage(FILE *f) {
   fprintf(f, "usage: awsc [--endpoint-url URL] [--region REGION] "
              "[--profile PROFILE]\n"
-             "            [--no-verify-ssl] [--debug] SERVICE OPERATION "
-             "[JSON-PARAMS]\n"
+             "            [--no-verify-ssl] [--no-sign-request] [--debug] "
+             "SERVICE\n"
+             "            OPERATION [JSON-PARAMS]\n"
              "       awsc SERVICE [OPERATION] --help\n"
              "       awsc --version\n"
              "Operations are named as in boto3 (list_objects_v2) or the API "
@@ -172,6 +173,9 @@ int main(int argc, char **argv) {
   so.profile = a.profile;
   if (a.no_verify_ssl)
     so.verify_ssl = AWSC_TOGGLE_OFF;
+  /* the AWS CLI's flag: no credentials looked up, nothing signed */
+  if (a.no_sign_request)
+    co.sign_requests = AWSC_TOGGLE_OFF;
   if (a.debug) {
     so.log_fn = log_stderr;
     so.log_level = AWSC_LOG_DEBUG;

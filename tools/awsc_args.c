@@ -25,6 +25,7 @@ enum {
   O_REGION,
   O_PROFILE,
   O_NO_VERIFY_SSL,
+  O_NO_SIGN_REQUEST,
   O_DEBUG,
   O_VERSION,
   O_HELP,
@@ -36,6 +37,7 @@ static const opt options[O_COUNT] = {
     [O_REGION] = {"--region", OPT_VALUE, "REGION"},
     [O_PROFILE] = {"--profile", OPT_VALUE, "PROFILE"},
     [O_NO_VERIFY_SSL] = {"--no-verify-ssl", OPT_FLAG, NULL},
+    [O_NO_SIGN_REQUEST] = {"--no-sign-request", OPT_FLAG, NULL},
     [O_DEBUG] = {"--debug", OPT_FLAG, NULL},
     [O_VERSION] = {"--version", OPT_FLAG, NULL},
     [O_HELP] = {"--help", OPT_FLAG, NULL},
@@ -136,6 +138,7 @@ int cli_args_parse(cli_args *out, int argc, char *const *argv) {
     }
   }
   out->no_verify_ssl = seen[O_NO_VERIFY_SSL];
+  out->no_sign_request = seen[O_NO_SIGN_REQUEST];
   out->debug = seen[O_DEBUG];
   out->service = pos[0];
   out->operation = pos[1];

@@ -34,6 +34,7 @@ typedef struct cli_args {
   const char *region;
   const char *profile;
   bool no_verify_ssl;
+  bool no_sign_request; /* anonymous: no credentials, nothing signed */
   bool debug;
   const char *service;
   const char *operation;

@@ -68,13 +68,26 @@ typedef struct awsc_client_options {
    * set. One call is one request with its retries: a managed transfer
    * makes many, each with the whole deadline. */
   long total_timeout_ms;
+  /* Version 3. AWSC_TOGGLE_OFF: anonymous requests, botocore's
+   * Config(signature_version=UNSIGNED) and the AWS CLI's
+   * --no-sign-request: no credentials are looked up (a session without
+   * any works) and no request is signed (no Authorization, X-Amz-Date,
+   * X-Amz-Content-SHA256 or X-Amz-Security-Token); the service sees an
+   * anonymous caller (public-read objects, public buckets).
+   * awsc_generate_presigned_url then gives the plain URL, its query
+   * parameters without any X-Amz-* signature parameter, as botocore does.
+   * DEFAULT and ON: signed, except operations the model marks as needing
+   * no authentication (e.g. STS AssumeRoleWithWebIdentity). botocore has
+   * no configuration file or environment form of this, nor has awsc. */
+  awsc_toggle sign_requests;
 } awsc_client_options;
 
-#define AWSC_CLIENT_OPTIONS_VERSION 2
+#define AWSC_CLIENT_OPTIONS_VERSION 3
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
   {                                                                            \
     AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,            \
-        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0          \
+        AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0,         \
+        AWSC_TOGGLE_DEFAULT                                                    \
   }
 
 /*
@@ -149,11 +162,32 @@ AWSC_API int awsc_client_describe_operation(char **json_out,
  * RetryAttempts}; timestamps ISO 8601, blobs base64 (a streaming body is
  * read whole into "Body" as base64). Free it with awsc_mem_free.
  * Service errors return AWSC_ESERVICE with err filled (code, message,
- * HTTP status, request id, retry attempts).
+ * HTTP status, request id, retry attempts); the whole error answer
+ * (headers, the error document's other elements): awsc_call_json_response.
  */
 AWSC_API int awsc_call_json(char **json_out, awsc_client *client,
                             const char *operation, const char *json_in,
                             awsc_error *err);
+
+/*
+ * awsc_call_json, and when the service answers with an error (return
+ * AWSC_ESERVICE, err filled as by awsc_call_json) *json_out is that error
+ * as boto3's ClientError.response holds it, for bindings to raise their
+ * exception from and for callers that need the failed answer's headers:
+ *   {"Error": {"Code": "NoSuchKey", "Message": "...", "Type"?: "Sender",
+ *              ...the error document's other elements, as strings
+ *              (S3: "Key", "BucketName", "Resource"...)},
+ *    ...the modeled error's members ("QueueDoesNotExist" fields),
+ *    "ResponseMetadata": {"RequestId", "HostId"?, "HTTPStatusCode",
+ *                         "HTTPHeaders": {lower-case name: value, ...},
+ *                         "RetryAttempts"}}
+ * On success it is exactly awsc_call_json's answer; on any other failure
+ * *json_out is NULL. Either way a non-NULL *json_out is freed with
+ * awsc_mem_free.
+ */
+AWSC_API int awsc_call_json_response(char **json_out, awsc_client *client,
+                                     const char *operation, const char *json_in,
+                                     awsc_error *err);
 
 /*
  * boto3's generate_presigned_url: a URL with which anyone can call

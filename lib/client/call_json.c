@@ -68,11 +68,62 @@ static int json_input_fix(awsc_jnode *root, awsc_arena *tmp, void *ud,
   return f->hooks->json_input(f->op, root, tmp, &f->encoded, err);
 }
 
-int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
-                   const char *json_in, awsc_error *err) {
+/* "key":value of a map's members, each after a ',', skipping `skip`
+ * names (NULL-terminated; NULL: none). Member shapes from `sh` (NULL:
+ * none, strings as they are). */
+static int members_json(awsc_buf *b, const awsc_value *map,
+                        const awsc_shape *sh, const char *const *skip) {
+  int rc = 0;
+  for (size_t i = 0; !rc && map->type == AWSC_V_MAP && i < map->u.map.n; i++) {
+    const awsc_kv *kv = &map->u.map.items[i];
+    bool skipped = false;
+    for (size_t k = 0; skip && skip[k]; k++)
+      if (strlen(skip[k]) == kv->key_len &&
+          memcmp(skip[k], kv->key, kv->key_len) == 0)
+        skipped = true;
+    if (skipped)
+      continue;
+    const awsc_member *m =
+        sh ? awsc_shape_find_member(sh, kv->key, kv->key_len) : NULL;
+    rc = awsc_buf_putc(b, ',');
+    rc = rc ? rc : awsc_json_put_string(b, kv->key, kv->key_len);
+    rc = rc ? rc : awsc_buf_putc(b, ':');
+    rc =
+        rc ? rc : awsc_value_to_json(b, &kv->value, m ? m->shape : NULL, false);
+  }
+  return rc;
+}
+
+/* boto3's ClientError.response: {"Error": {"Code", "Message", "Type"?,
+ * the error document's other elements}, the modeled error's members,
+ * "ResponseMetadata"}, as botocore's parsers build it. */
+static int error_json(awsc_buf *b, const awsc_call *call) {
+  static const char *const error_keys[] = {"Code", "Message", "Type", NULL};
+  static const char *const top_keys[] = {"Error", "ResponseMetadata", NULL};
+  const awsc_service_error *se = &call->service_error;
+  awsc_buf_reset(b);
+  int rc = awsc_buf_puts(b, "{\"Error\":{\"Code\":");
+  rc = rc ? rc : json_str(b, se->code ? se->code : "Unknown");
+  rc = rc ? rc : awsc_buf_puts(b, ",\"Message\":");
+  rc = rc ? rc : json_str(b, se->message ? se->message : "");
+  if (!rc && se->type) {
+    rc = awsc_buf_puts(b, ",\"Type\":");
+    rc = rc ? rc : json_str(b, se->type);
+  }
+  rc = rc ? rc : members_json(b, &se->details, NULL, error_keys);
+  rc = rc ? rc : awsc_buf_putc(b, '}');
+  rc = rc ? rc : members_json(b, &se->fields, se->shape, top_keys);
+  rc = rc ? rc : awsc_buf_putc(b, ',');
+  rc = rc ? rc : awsc_response_metadata_json(b, &call->meta);
+  return rc ? rc : awsc_buf_putc(b, '}');
+}
+
+static int call_json(char **json_out, awsc_client *c, const char *opname,
+                     const char *json_in, bool keep_error, awsc_error *err) {
   if (!c || !opname || !json_out)
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "awsc_call_json: NULL argument");
+    return awsc_error_set(
+        err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "%s: NULL argument",
+        keep_error ? "awsc_call_json_response" : "awsc_call_json");
   *json_out = NULL;
   const awsc_operation *op = awsc_service_find_operation(c->svc, opname);
   if (!op)
@@ -115,8 +166,17 @@ int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
   call.sink.kind = AWSC_SINK_MEMORY;
   call.copy_source_encoded = fix.encoded;
   call.ws = ws;
+  call.keep_service_error = keep_error;
   if (!rc)
     rc = awsc_client_invoke(c, &call, err);
+  if (rc == AWSC_ESERVICE && keep_error) {
+    /* the error stays the call's status; the document is extra */
+    awsc_buf *out = &ws->text;
+    if (error_json(out, &call) ||
+        !(*json_out = awsc_out_strndup(out->p, out->len)))
+      rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  }
   if (!rc) {
     awsc_buf *out = &ws->text;
     awsc_buf_reset(out);
@@ -142,4 +202,14 @@ int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
   awsc_client_ws_give(c, ws);
   awsc_arena_free(arena);
   return rc;
+}
+
+int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
+                   const char *json_in, awsc_error *err) {
+  return call_json(json_out, c, opname, json_in, false, err);
+}
+
+int awsc_call_json_response(char **json_out, awsc_client *c, const char *opname,
+                            const char *json_in, awsc_error *err) {
+  return call_json(json_out, c, opname, json_in, true, err);
 }

@@ -137,6 +137,15 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
                   : style == AWSC_S3_ADDRESSING_VIRTUAL ? 2
                                                         : 0;
   c->checksum_trailers = options->checksum_trailers;
+  /* read from version-3 structs only: older ones end before it */
+  awsc_toggle sign =
+      options->version >= 3 ? options->sign_requests : AWSC_TOGGLE_DEFAULT;
+  if (sign < AWSC_TOGGLE_OFF || sign > AWSC_TOGGLE_ON) {
+    rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "sign_requests must be 0, 1 or -1");
+    goto fail;
+  }
+  c->unsigned_requests = sign == AWSC_TOGGLE_OFF;
   /* request_checksum_calculation / response_checksum_validation (default
    * when_supported) and s3.payload_signing_enabled (unset: the operation
    * decides): lib/config/settings.c */

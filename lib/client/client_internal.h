@@ -71,7 +71,10 @@ struct awsc_client {
   awsc_retry_mode retry_mode;
   int max_attempts;
   long total_timeout_ms; /* per call, all attempts; 0 = no deadline */
-  int addressing;        /* 0 auto, 1 path, 2 virtual */
+  /* option sign_requests OFF: no credentials, no signature, presigned URLs
+   * plain */
+  bool unsigned_requests;
+  int addressing; /* 0 auto, 1 path, 2 virtual */
   int checksum_trailers;
   /* flexible checksums: true = "when_supported" (botocore's default since
    * 1.36), false = "when_required" */
@@ -142,9 +145,14 @@ struct awsc_call {
   bool copy_source_encoded;
   /* set by the S3 prepare-input hook: EncodingType=url was added */
   bool encoding_type_auto;
+  /* on AWSC_ESERVICE, fill service_error and meta (status, ids, the
+   * error answer's headers) too, in the arena: the error as boto3's
+   * ClientError.response gives it (awsc_call_json_response) */
+  bool keep_service_error;
   /* outputs */
   awsc_value output; /* MAP */
   awsc_response_metadata meta;
+  awsc_service_error service_error; /* see keep_service_error */
   /* the caller's workspace, or NULL: awsc_client_invoke takes one */
   awsc_call_ws *ws;
 };

@@ -184,9 +184,11 @@ typedef enum next_step {
   NEXT_RETRY_NOW   /* try again at once (redirect, cut-short answer) */
 } next_step;
 
-/* Step: credentials (unless the operation is anonymous) and transport. */
+/* Step: credentials (unless the operation is anonymous, or the client
+ * signs nothing) and transport. */
 static int step_credentials(awsc_call_state *st) {
-  st->anonymous = (st->op->flags & AWSC_OF_NO_AUTH) != 0;
+  st->anonymous =
+      (st->op->flags & AWSC_OF_NO_AUTH) != 0 || st->c->unsigned_requests;
   if (!st->anonymous) {
     int rc = awsc_session_get_credentials(&st->creds, st->c->session, st->err);
     if (rc)
@@ -549,9 +551,20 @@ static int attempt_once(awsc_call_state *st, next_step *next) {
   return step_on_failure(st, &raw, next);
 }
 
+/* A service error kept for the caller who asked (call->keep_service_error):
+ * the parsed error and the metadata of the answer that ended the call. */
+static int keep_service_error(awsc_call_state *st) {
+  awsc_http_response *r = &st->resp;
+  awsc_raw_response raw = {r->status, r->headers, r->header_count, r->body,
+                           r->body_len};
+  st->call->service_error = st->se;
+  return fill_metadata(st, &raw) ? awsc_call_oom(st) : AWSC_ESERVICE;
+}
+
 static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
                   awsc_error *err) {
   memset(&call->meta, 0, sizeof(call->meta));
+  memset(&call->service_error, 0, sizeof(call->service_error));
   call->output.type = AWSC_V_NULL;
   awsc_call_state st;
   memset(&st, 0, sizeof(st));
@@ -601,6 +614,8 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
       c->sleep_ms(delay);
     }
   }
+  if (rc == AWSC_ESERVICE && call->keep_service_error)
+    rc = keep_service_error(&st);
   if (st.chunked_live)
     awsc_aws_chunked_cleanup(&st.chunked);
   awsc_http_response_cleanup(&st.resp);

@@ -221,6 +221,102 @@ int awsc_generate_presigned_url_json(char **url_out, awsc_client *c,
   return rc;
 }
 
+/* The query parameters and headers a presigned URL carries, in `a`:
+ * query protocol services' form body moved into the query (unless the
+ * service keeps its body), and the headers the parameters produced minus
+ * the ones a plain HTTP client would not send (Content-Type of a body that
+ * moved into the query, X-Amz-Target). 0 or AWSC_ENOMEM. */
+static int presign_parts(awsc_client *c, const awsc_serialized_request *sr,
+                         awsc_arena *a, awsc_sigv4_param **qp, size_t *qn,
+                         awsc_http_header **hs, size_t *hn) {
+  const awsc_service_hooks *hk = c->svc->hooks;
+  bool keep_body = hk && (hk->flags & AWSC_HOOK_PRESIGN_KEEP_BODY);
+  *qp = NULL;
+  *qn = sr->query_count;
+  *hs = NULL;
+  *hn = 0;
+  if (!keep_body && sr->body && sr->body_len) {
+    int rc = form_to_params(a, sr->body, sr->body_len, qp, qn);
+    if (rc)
+      return rc;
+  } else if (*qn) {
+    if (!(*qp = awsc_arena_calloc(a, *qn, sizeof(**qp))))
+      return AWSC_ENOMEM;
+    for (size_t i = 0; i < *qn; i++) {
+      (*qp)[i].name = sr->query[i].name;
+      (*qp)[i].value = sr->query[i].value;
+    }
+  }
+  if (!sr->header_count)
+    return 0;
+  if (!(*hs = awsc_arena_calloc(a, sr->header_count, sizeof(**hs))))
+    return AWSC_ENOMEM;
+  for (size_t i = 0; i < sr->header_count; i++) {
+    if (!keep_body && (strcasecmp(sr->headers[i].name, "content-type") == 0 ||
+                       strcasecmp(sr->headers[i].name, "x-amz-target") == 0))
+      continue;
+    (*hs)[(*hn)++] = sr->headers[i];
+  }
+  return 0;
+}
+
+/* The query of an unsigned URL: botocore's request as prepared, without
+ * the signer. So only the parameters the operation puts in the query, as
+ * serialized: a query protocol service's form body (which the signer
+ * would move into the query) is not in it, as in botocore. */
+static int plain_query(awsc_buf *q, const awsc_serialized_request *sr) {
+  int rc = 0;
+  for (size_t i = 0; !rc && i < sr->query_count; i++) {
+    const awsc_http_header *p = &sr->query[i];
+    if (i)
+      rc = awsc_buf_putc(q, '&');
+    if (!rc)
+      rc = awsc_uri_encode(q, p->name, strlen(p->name), false);
+    if (!rc && p->value) {
+      rc = awsc_buf_putc(q, '=');
+      if (!rc)
+        rc = awsc_uri_encode(q, p->value, strlen(p->value), false);
+    }
+  }
+  return rc;
+}
+
+/* Sign the URL's query with the client's credentials (fetched here). */
+static int presign_sign(awsc_sigv4_result *sig, awsc_client *c,
+                        const awsc_serialized_request *sr,
+                        const awsc_call_target *tgt, awsc_sigv4_param *qp,
+                        size_t qn, awsc_http_header *hs, size_t hn,
+                        int64_t expires_in, awsc_error *err) {
+  awsc_credentials *creds = NULL;
+  int rc = awsc_session_get_credentials(&creds, c->session, err);
+  if (rc)
+    return rc;
+  awsc_sigv4_params sp = AWSC_SIGV4_PARAMS_INIT;
+  sp.access_key_id = awsc_credentials_access_key_id(creds);
+  sp.secret_access_key = awsc_credentials_secret_access_key(creds);
+  sp.session_token = awsc_credentials_session_token(creds);
+  sp.region = tgt->signing_region;
+  sp.service = tgt->signing_name;
+  sp.time_ms = awsc_time_now_ms() + c->clock_offset_ms;
+  sp.expires_s = expires_in;
+  sp.cache = c->sigv4_cache;
+  awsc_sigv4_request sq = AWSC_SIGV4_REQUEST_INIT;
+  sq.method = sr->method;
+  sq.path = tgt->path;
+  sq.query = qp;
+  sq.query_count = qn;
+  sq.headers = hs;
+  sq.header_count = hn;
+  sq.host = tgt->host;
+  sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD | AWSC_SIGV4_ANY_EXPIRES;
+  const awsc_service_hooks *hk = c->svc->hooks;
+  if (hk && (hk->flags & AWSC_HOOK_SIGV4_S3))
+    sq.flags |= AWSC_SIGV4_S3;
+  rc = awsc_sigv4_presign(sig, &sp, &sq, err);
+  awsc_credentials_free(creds);
+  return rc;
+}
+
 int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                        const awsc_value *input, awsc_arena *a,
                        int64_t expires_in, awsc_error *err) {
@@ -235,9 +331,6 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                           "%" PRId64 ", valid range: a positive number of "
                           "seconds",
                           expires_in);
-  awsc_credentials *creds = NULL;
-  awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
-  int rc = 0;
   awsc_call call;
   memset(&call, 0, sizeof(call));
   call.op = op;
@@ -245,75 +338,33 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
   call.arena = a;
   awsc_serialized_request sr;
   memset(&sr, 0, sizeof(sr));
-  if (!rc)
-    rc = awsc_protocol_serialize(c->svc, op, call.input, a, &sr, err);
+  int rc = awsc_protocol_serialize(c->svc, op, call.input, a, &sr, err);
   awsc_call_target tgt;
   memset(&tgt, 0, sizeof(tgt));
   if (!rc)
     rc = awsc_client_target(c, &call, &sr, NULL, -1, &tgt, err);
-  if (!rc)
-    rc = awsc_session_get_credentials(&creds, c->session, err);
-  if (!rc) {
-    awsc_sigv4_param *qp = NULL;
-    size_t qn = sr.query_count;
-    const awsc_service_hooks *hk = c->svc->hooks;
-    bool keep_body = hk && (hk->flags & AWSC_HOOK_PRESIGN_KEEP_BODY);
-    if (!keep_body && sr.body && sr.body_len) {
-      rc = form_to_params(a, sr.body, sr.body_len, &qp, &qn);
-    } else if (qn) {
-      qp = awsc_arena_calloc(a, qn, sizeof(*qp));
-      rc = qp ? 0 : AWSC_ENOMEM;
-      for (size_t i = 0; !rc && i < qn; i++) {
-        qp[i].name = sr.query[i].name;
-        qp[i].value = sr.query[i].value;
-      }
-    }
-    /* signed headers: what the parameters produced, minus the ones a
-     * plain HTTP client would not send (Content-Type/Length of a body
-     * that moved into the query) */
-    awsc_http_header *hs = NULL;
-    size_t hn = 0;
-    if (!rc && sr.header_count) {
-      hs = awsc_arena_calloc(a, sr.header_count, sizeof(*hs));
-      rc = hs ? 0 : AWSC_ENOMEM;
-      for (size_t i = 0; !rc && i < sr.header_count; i++) {
-        if (!keep_body &&
-            (strcasecmp(sr.headers[i].name, "content-type") == 0 ||
-             strcasecmp(sr.headers[i].name, "x-amz-target") == 0))
-          continue;
-        hs[hn++] = sr.headers[i];
-      }
-    }
-    if (rc) {
+  awsc_sigv4_param *qp = NULL;
+  awsc_http_header *hs = NULL;
+  size_t qn = 0, hn = 0;
+  if (!rc && (rc = presign_parts(c, &sr, a, &qp, &qn, &hs, &hn)))
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  awsc_sigv4_result sig = AWSC_SIGV4_RESULT_INIT;
+  awsc_buf plain = AWSC_BUF_INIT;
+  const char *query = NULL;
+  if (!rc && c->unsigned_requests) {
+    /* botocore's UNSIGNED: the request as prepared, no credentials */
+    if ((rc = plain_query(&plain, &sr)))
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-    } else {
-      awsc_sigv4_params sp = AWSC_SIGV4_PARAMS_INIT;
-      sp.access_key_id = awsc_credentials_access_key_id(creds);
-      sp.secret_access_key = awsc_credentials_secret_access_key(creds);
-      sp.session_token = awsc_credentials_session_token(creds);
-      sp.region = tgt.signing_region;
-      sp.service = tgt.signing_name;
-      sp.time_ms = awsc_time_now_ms() + c->clock_offset_ms;
-      sp.expires_s = expires_in;
-      sp.cache = c->sigv4_cache;
-      awsc_sigv4_request sq = AWSC_SIGV4_REQUEST_INIT;
-      sq.method = sr.method;
-      sq.path = tgt.path;
-      sq.query = qp;
-      sq.query_count = qn;
-      sq.headers = hs;
-      sq.header_count = hn;
-      sq.host = tgt.host;
-      sq.flags = AWSC_SIGV4_UNSIGNED_PAYLOAD | AWSC_SIGV4_ANY_EXPIRES;
-      if (hk && (hk->flags & AWSC_HOOK_SIGV4_S3))
-        sq.flags |= AWSC_SIGV4_S3;
-      rc = awsc_sigv4_presign(&sig, &sp, &sq, err);
-    }
+    query = plain.p;
+  } else if (!rc) {
+    rc = presign_sign(&sig, c, &sr, &tgt, qp, qn, hs, hn, expires_in, err);
+    query = sig.query;
   }
   if (!rc) {
     awsc_buf url = AWSC_BUF_INIT;
-    rc = awsc_buf_printf(&url, "%s://%s%s?%s", tgt.https ? "https" : "http",
-                         tgt.host, tgt.path, sig.query ? sig.query : "");
+    rc = awsc_buf_printf(&url, "%s://%s%s%s%s", tgt.https ? "https" : "http",
+                         tgt.host, tgt.path, query && *query ? "?" : "",
+                         query ? query : "");
     if (rc) {
       awsc_buf_free(&url);
       awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
@@ -323,7 +374,7 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                             "out of memory");
     }
   }
+  awsc_buf_free(&plain);
   awsc_sigv4_result_cleanup(&sig);
-  awsc_credentials_free(creds);
   return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/jtree.h"
+#include "runtime/timestamp.h"
 #include "runtime/validate.h"
 #include "runtime/value.h"
 
@@ -469,7 +470,7 @@ static int conv_scalar(conv *c, const awsc_jnode *n, const awsc_shape *sh,
     }
     if (n->type == AWSC_J_STRING) {
       int64_t ms;
-      if (awsc_time_parse_any((awsc_sv){n->s, n->n}, &ms) == 0) {
+      if (awsc_timestamp_parse_input((awsc_sv){n->s, n->n}, &ms) == 0) {
         out->type = AWSC_V_TIMESTAMP;
         out->u.i = ms;
         return 0;

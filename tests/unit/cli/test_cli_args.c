@@ -48,7 +48,14 @@ static void test_run(void) {
   CHECK_STR(a.params, "{}");
   CHECK_STR(a.region, "eu-north-1");
   CHECK_STR(a.endpoint_url, "http://h:1");
-  CHECK(!a.debug && !a.no_verify_ssl && !a.profile);
+  CHECK(!a.debug && !a.no_verify_ssl && !a.profile && !a.no_sign_request);
+  /* the AWS CLI's anonymous flag, anywhere */
+  CHECK_INT(parse(&a, "s3", "get_object", "--no-sign-request", "{}", NULL), -1);
+  CHECK(a.no_sign_request);
+  CHECK_STR(a.params, "{}");
+  CHECK_INT(parse(&a, "--no-sign-request=1", "s3", "list_buckets", NULL),
+            CLI_EXIT_USAGE);
+  CHECK_STR(a.message, "--no-sign-request takes no value");
   /* "--opt=--x" spells the value out */
   CHECK_INT(parse(&a, "--profile=--odd", "s3", "list_buckets", NULL), -1);
   CHECK_STR(a.profile, "--odd");
