@@ -27,6 +27,7 @@ static const char *const fixed_messages[] = {
     "--region needs a value (--region REGION)",
     "--profile needs a value (--profile PROFILE)",
     "--no-verify-ssl takes no value",
+    "--no-sign-request takes no value",
     "--debug takes no value",
     "--version takes no value",
     "--help takes no value",
