@@ -295,6 +295,9 @@ static int step_send(awsc_call_state *st, const char *query) {
   if (st->stream_out && call->sink.kind != AWSC_SINK_MEMORY)
     hr.sink = call->sink;
   awsc_resp_checksum_init(&st->rcs, st->op, &st->resp);
+  if (st->hooks && (st->hooks->flags & AWSC_HOOK_ETAG_MD5) && !st->tgt.https &&
+      call->sink.kind != AWSC_SINK_CALLBACK)
+    awsc_resp_checksum_allow_etag(&st->rcs);
   if (st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK) {
     /* transport -> checksum (the whole attempt) -> once -> caller */
     awsc_body_sink once;
@@ -407,7 +410,17 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
     return rc;
   if (st->validate && st->stream_out &&
       (rc = awsc_resp_checksum_verify(&st->rcs, &call->sink, st->resp.body,
-                                      st->resp.body_len, err)) != 0) {
+                                      st->resp.body_len, &perr)) != 0) {
+    /* a body held whole (memory, file) is fetched again, as a damaged
+     * answer; a callback's caller has had the bytes already */
+    if (rc == AWSC_ECHECKSUM && call->sink.kind != AWSC_SINK_CALLBACK &&
+        st->attempt < c->max_attempts && quota_acquire(c, 5)) {
+      note_cause(st, "damaged answer: HTTP %d: %s", st->resp.status,
+                 perr.message);
+      *next = NEXT_RETRY;
+      return 0;
+    }
+    awsc_error_copy(err, &perr);
     if (err) {
       err->http_status = st->resp.status;
       err->retry_attempts = st->attempt - 1;

@@ -273,6 +273,32 @@ void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,
   rc->resp = resp;
 }
 
+void awsc_resp_checksum_allow_etag(awsc_resp_checksum *rc) {
+  rc->etag_md5 = true;
+}
+
+/* The ETag of a whole, single-part object that is not SSE-KMS / SSE-C
+ * encrypted is its MD5 (docs/integrity.md): then its 32 hex digits. */
+static bool etag_is_md5(const awsc_http_response *resp, char hex[33]) {
+  const char *e = awsc_http_response_header(resp, "etag");
+  const char *sse =
+      awsc_http_response_header(resp, "x-amz-server-side-encryption");
+  if (resp->status != 200 || !e ||
+      awsc_http_response_header(resp, "x-amz-server-side-encryption-customer-"
+                                      "algorithm") ||
+      (sse && strncmp(sse, "aws:kms", 7) == 0))
+    return false;
+  if (*e == '"')
+    e++;
+  for (int i = 0; i < 32; i++) {
+    if (awsc_hex_value((unsigned char)e[i]) < 0)
+      return false;
+    hex[i] = (char)(e[i] >= 'A' && e[i] <= 'F' ? e[i] + 32 : e[i]);
+  }
+  hex[32] = '\0';
+  return e[32] == '\0' || (e[32] == '"' && e[33] == '\0');
+}
+
 static bool op_lists(const awsc_operation *op, const char *name) {
   for (uint32_t i = 0; i < op->response_checksum_algorithm_count; i++)
     if (strcasecmp(op->response_checksum_algorithms[i], name) == 0)
@@ -297,6 +323,13 @@ static void pick(awsc_resp_checksum *rc) {
     awsc_rdigest_init(&rc->sum, alg);
     rc->state = 1;
     return;
+  }
+  char hex[33];
+  if (rc->etag_md5 && !rc->streamed && etag_is_md5(rc->resp, hex)) {
+    memcpy(rc->expected, hex, sizeof(hex));
+    awsc_rdigest_init(&rc->sum, AWSC_RDIG_MD5);
+    rc->by_etag = true;
+    rc->state = 1;
   }
 }
 
@@ -323,7 +356,9 @@ static int mismatch(awsc_resp_checksum *rc, const char *got, awsc_error *err) {
   return awsc_error_set(err, AWSC_ECHECKSUM, AWSC_ERROR_PARSE,
                         "Expected checksum %s did not match calculated "
                         "checksum: %s (%s of the body of %s)",
-                        rc->expected, got, awsc_rdigest_name(rc->sum.alg),
+                        rc->expected, got,
+                        rc->by_etag ? "MD5 (ETag)"
+                                    : awsc_rdigest_name(rc->sum.alg),
                         rc->op->name);
 }
 
@@ -362,7 +397,13 @@ int awsc_resp_checksum_verify(awsc_resp_checksum *rc,
     }
   }
   char got[AWSC_RDIG_B64_MAX];
-  awsc_rdigest_final_b64(&rc->sum, got);
+  if (rc->by_etag) {
+    uint8_t raw[AWSC_MD5_LEN];
+    awsc_rdigest_final(&rc->sum, raw);
+    awsc_hex_encode(raw, sizeof(raw), got);
+  } else {
+    awsc_rdigest_final_b64(&rc->sum, got);
+  }
   rc->state = 2;
   return strcmp(got, rc->expected) == 0 ? 0 : mismatch(rc, got, err);
 }

@@ -78,10 +78,19 @@ typedef struct awsc_resp_checksum {
   int state;           /* 0 undecided, 1 hashing, 2 nothing (more) to do */
   char expected[AWSC_RDIG_B64_MAX];
   awsc_rdigest sum;
+  bool etag_md5; /* may fall back to the ETag as the body's MD5 */
+  bool by_etag;  /* expected is that ETag's hex digits */
 } awsc_resp_checksum;
 
 void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,
                              const awsc_http_response *resp);
+/* Allow the ETag fallback (AWSC_HOOK_ETAG_MD5 over http://) for a body
+ * held whole (memory or file; never for a callback sink, whose caller,
+ * e.g. the managed download, checks what it needs itself): when the
+ * answer has no checksum to check, is a 200 (the whole object) and its
+ * ETag is 32 hex digits without SSE-KMS or SSE-C, the body's MD5 must be
+ * that ETag. */
+void awsc_resp_checksum_allow_etag(awsc_resp_checksum *rc);
 void awsc_resp_checksum_wrap(awsc_resp_checksum *rc, const awsc_body_sink *user,
                              awsc_body_sink *out);
 /* 0 (checked, or nothing to check), AWSC_ECHECKSUM with the expected and

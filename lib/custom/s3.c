@@ -164,7 +164,8 @@ static bool s3_force_path_style(const awsc_operation *op) {
 const awsc_service_hooks awsc_s3_hooks = {
     .name = "s3",
     .flags = AWSC_HOOK_SIGV4_S3 | AWSC_HOOK_RETRY_UNPARSABLE_2XX |
-             AWSC_HOOK_S3_SETTINGS | AWSC_HOOK_PRESIGN_KEEP_BODY,
+             AWSC_HOOK_S3_SETTINGS | AWSC_HOOK_PRESIGN_KEEP_BODY |
+             AWSC_HOOK_ETAG_MD5,
     .default_region = "us-east-1",
     .prepare_input = awsc_custom_s3_prepare_input,
     .json_input = awsc_custom_s3_json_input,

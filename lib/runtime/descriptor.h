@@ -254,7 +254,11 @@ enum {
   /* the [s3] section of the profile (dual-stack, accelerate) applies */
   AWSC_HOOK_S3_SETTINGS = 1u << 2,
   /* presigned URLs keep a request body out of the query string */
-  AWSC_HOOK_PRESIGN_KEEP_BODY = 1u << 3
+  AWSC_HOOK_PRESIGN_KEEP_BODY = 1u << 3,
+  /* over plain HTTP, a whole body the client holds (memory or file) with
+   * no checksum to check is checked against an ETag that is its MD5
+   * (S3: single-part, not SSE-KMS / SSE-C; docs/integrity.md) */
+  AWSC_HOOK_ETAG_MD5 = 1u << 4
 };
 
 typedef struct awsc_service_hooks {

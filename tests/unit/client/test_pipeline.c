@@ -750,7 +750,7 @@ static void test_response_checksum_validation(void) {
   fake_init(&ft);
   fake_reply_add(&ft, 200, good, "hello world");
   fake_reply_add(&ft, 200, bad, "hello world");
-  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==-2\n", "hello world");
+  fake_reply_add(&ft, 200, good, "hello world");
   awsc_session *s;
   awsc_client *c = make("s3", "us-east-1", AWSC_RETRY_DEFAULT, &s);
   char *json = NULL;
@@ -759,10 +759,22 @@ static void test_response_checksum_validation(void) {
   CHECK_STR(fake_sent_header(&ft, 0, "x-amz-checksum-mode"), "ENABLED");
   awsc_mem_free(json);
   json = NULL;
+  /* a body held in memory is fetched again after a mismatch */
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  CHECK_INT(ft.n_sent, 3);
+  awsc_mem_free(json);
+  json = NULL;
+  /* ... and the mismatch reported when every attempt has it */
+  fake_init(&ft);
+  for (int i = 0; i < 8; i++)
+    fake_reply_add(&ft, 200, bad, "hello world");
   CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), AWSC_ECHECKSUM);
   CHECK(strstr(err.message, "AAAAAA==") && strstr(err.message, "DUoRhQ=="));
   CHECK(json == NULL);
+  CHECK(ft.n_sent > 1);
   /* a composite (multipart) checksum is not checked */
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==-2\n", "hello world");
   CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
   awsc_mem_free(json);
 
@@ -794,7 +806,8 @@ static void test_response_checksum_validation(void) {
     close(fd);
   fake_init(&ft);
   fake_reply_add(&ft, 200, good, "hello world");
-  fake_reply_add(&ft, 200, bad, "hello world");
+  for (int i = 0; i < 8; i++)
+    fake_reply_add(&ft, 200, bad, "hello world");
   awsc_body_sink fsink = {0};
   fsink.kind = AWSC_SINK_FILE;
   fsink.path = path;
@@ -806,6 +819,64 @@ static void test_response_checksum_validation(void) {
   done(c, s);
 }
 
+/* Over http://, a GetObject body held whole with no checksum header is
+ * checked against an ETag that is its MD5 (retried, then AWSC_ECHECKSUM);
+ * not over https://, not a multipart or SSE-KMS ETag. */
+static void test_etag_md5_over_http(void) {
+  /* MD5("hello world") */
+  static const char good[] = "etag: \"5eb63bbbe01eeed093cb22bb8f5acdc3\"\n";
+  static const char bad[] = "etag: \"00000000000000000000000000000000\"\n";
+  const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\"}";
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.endpoint_url = "http://127.0.0.1:9";
+  co.addressing_style = AWSC_S3_ADDRESSING_PATH;
+  awsc_client *c = client_on(s, "s3", &co);
+  CHECK(c != NULL);
+  awsc_error err = AWSC_ERROR_INIT;
+  char *json = NULL;
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, good, "hello world");
+  fake_reply_add(&ft, 200, bad, "hello world");
+  fake_reply_add(&ft, 200, good, "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  awsc_mem_free(json);
+  json = NULL;
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  CHECK_INT(ft.n_sent, 3);
+  awsc_mem_free(json);
+  json = NULL;
+  fake_init(&ft);
+  for (int i = 0; i < 8; i++)
+    fake_reply_add(&ft, 200, bad, "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), AWSC_ECHECKSUM);
+  CHECK(strstr(err.message, "MD5 (ETag)") != NULL);
+  CHECK(json == NULL);
+  /* a multipart ETag and an SSE-KMS object are not MD5s of the body */
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, "etag: \"00000000000000000000000000000000-2\"\n",
+                 "hello world");
+  fake_reply_add(&ft, 200,
+                 "etag: \"00000000000000000000000000000000\"\n"
+                 "x-amz-server-side-encryption: aws:kms\n",
+                 "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  awsc_mem_free(json);
+  json = NULL;
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  awsc_mem_free(json);
+  json = NULL;
+  awsc_client_free(c);
+  /* over https:// TLS guards the bytes: not checked */
+  co.endpoint_url = "https://127.0.0.1:9";
+  c = client_on(s, "s3", &co);
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, bad, "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  awsc_mem_free(json);
+  done(c, s);
+}
+
 static const char *env_when_required(const char *name, void *ud) {
   (void)ud;
   return strcmp(name, "AWS_RESPONSE_CHECKSUM_VALIDATION") == 0 ? "when_required"
@@ -814,8 +885,8 @@ static const char *env_when_required(const char *name, void *ud) {
 
 static void test_response_checksum_when_required(void) {
   fake_init(&ft);
-  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
-  fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
+  for (int i = 0; i < 9; i++)
+    fake_reply_add(&ft, 200, "x-amz-checksum-crc32: AAAAAA==\n", "hello world");
   awsc_session *s =
       session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, env_when_required);
   awsc_client *c = client_on(s, "s3", NULL);
@@ -1029,6 +1100,7 @@ int main(int argc, char **argv) {
   RUN(test_listing_url_decoding);
   RUN(test_response_checksum_validation);
   RUN(test_response_checksum_when_required);
+  RUN(test_etag_md5_over_http);
   RUN(test_endpoint_cache);
   RUN(test_put_object_payload_signing);
   RUN(test_sse_customer_key);
