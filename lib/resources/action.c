@@ -161,17 +161,22 @@ int awsc_resource_load(awsc_resource *r, awsc_error *err) {
                         &params, err);
   if (!rc)
     rc = awsc_rv_search(&data, tmp, load->path, &resp, err);
-  /* The old data stay in the handle's arena until it is freed: a reload
-   * is rare, and readers may hold pointers into the previous data. */
-  if (!rc && awsc_rv_copy(&r->data, r->arena, &data))
-    rc = oom(err);
-  if (!rc) {
-    r->loaded = true;
-    r->data_typed = false; /* read from JSON text, without the shape */
-    r->typed = NULL;       /* converted again on the next typed read */
-  }
+  if (!rc)
+    rc = awsc_rsrc_set_data(r, &data, err);
   awsc_arena_free(tmp);
   return rc;
+}
+
+int awsc_rsrc_set_data(awsc_resource *r, const awsc_value *data,
+                       awsc_error *err) {
+  /* The old data stay in the handle's arena until it is freed: a reload
+   * is rare, and readers may hold pointers into the previous data. */
+  if (awsc_rv_copy(&r->data, r->arena, data))
+    return oom(err);
+  r->loaded = true;
+  r->data_typed = false; /* read from JSON text, without the shape */
+  r->typed = NULL;       /* converted again on the next typed read */
+  return 0;
 }
 
 int awsc_resource_attributes_json(char **json_out, awsc_resource *r,

@@ -108,6 +108,10 @@ int awsc_rsrc_ref_eval(awsc_rsrc_refvals *rv, awsc_arena *tmp,
                        awsc_resource *parent, const awsc_rsrc_ref *ref,
                        const awsc_value *params, const awsc_value *resp,
                        awsc_error *err);
+/* A load's result as r's data (a copy; read shapeless from JSON text):
+ * what awsc_resource_load and the injected S3 loads end with. */
+int awsc_rsrc_set_data(awsc_resource *r, const awsc_value *data,
+                       awsc_error *err);
 /* Resource i of an evaluated reference, a new handle with its own copy of
  * its identifiers and data. */
 int awsc_rsrc_ref_item(awsc_resource **out, const awsc_rsrc_refvals *rv,

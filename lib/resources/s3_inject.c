@@ -140,46 +140,45 @@ static int get_to(awsc_s3_GetObjectOutput **output, awsc_client *client,
   return rc;
 }
 
-static int write_sink(awsc_body_sink *sink, awsc_write_fn write,
-                      void *user_data, awsc_error *err) {
+/* download_fileobj: GetObject of `key` in the handle's bucket (the
+ * handle's own key when NULL), the body to write(), in order, each once. */
+static int download_fileobj(awsc_s3_GetObjectOutput **output, awsc_resource *r,
+                            const char *key, awsc_write_fn write,
+                            void *user_data,
+                            const struct awsc_s3_GetObjectRequest *extra,
+                            awsc_error *err) {
+  if (output)
+    *output = NULL;
+  if (!r)
+    return null_handle(err);
   if (!write)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "download_fileobj: write callback is NULL");
-  memset(sink, 0, sizeof(*sink));
-  sink->kind = AWSC_SINK_CALLBACK;
-  sink->write = write;
-  sink->user_data = user_data;
-  return 0;
+  awsc_body_sink sink;
+  memset(&sink, 0, sizeof(sink));
+  sink.kind = AWSC_SINK_CALLBACK;
+  sink.write = write;
+  sink.user_data = user_data;
+  return get_to(output, awsc_rsrc_client(r), id(r, 0), key ? key : id(r, 1),
+                extra, &sink, err);
 }
 
 int awsc_s3_bucket_download_fileobj(
     awsc_s3_GetObjectOutput **output, awsc_s3_bucket *r, const char *key,
     awsc_write_fn write, void *user_data,
     const struct awsc_s3_GetObjectRequest *extra, awsc_error *err) {
-  awsc_body_sink sink;
-  if (output)
-    *output = NULL;
-  if (!r)
-    return null_handle(err);
-  int rc = write_sink(&sink, write, user_data, err);
-  return rc ? rc
-            : get_to(output, awsc_rsrc_client((awsc_resource *)r), id(r, 0),
-                     key, extra, &sink, err);
+  /* a NULL key stays NULL (a Bucket has no key identifier): the call
+   * refuses it as a missing Key */
+  return download_fileobj(output, (awsc_resource *)r, key, write, user_data,
+                          extra, err);
 }
 
 int awsc_s3_object_download_fileobj(
     awsc_s3_GetObjectOutput **output, awsc_s3_object *r, awsc_write_fn write,
     void *user_data, const struct awsc_s3_GetObjectRequest *extra,
     awsc_error *err) {
-  awsc_body_sink sink;
-  if (output)
-    *output = NULL;
-  if (!r)
-    return null_handle(err);
-  int rc = write_sink(&sink, write, user_data, err);
-  return rc ? rc
-            : get_to(output, awsc_rsrc_client((awsc_resource *)r), id(r, 0),
-                     id(r, 1), extra, &sink, err);
+  return download_fileobj(output, (awsc_resource *)r, NULL, write, user_data,
+                          extra, err);
 }
 
 int awsc_s3_object_get_to(awsc_s3_GetObjectOutput **output, awsc_s3_object *r,
@@ -194,17 +193,6 @@ int awsc_s3_object_get_to(awsc_s3_GetObjectOutput **output, awsc_s3_object *r,
                           "Object.get_to: sink is NULL");
   return get_to(output, awsc_rsrc_client((awsc_resource *)r), id(r, 0),
                 id(r, 1), input, sink, err);
-}
-
-/* New data for r (a copy of `data`, read shapeless from JSON text). */
-static int set_data(awsc_resource *r, const awsc_value *data, awsc_error *err) {
-  if (awsc_rv_copy(&r->data, r->arena, data))
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  r->loaded = true;
-  r->data_typed = false;
-  r->typed = NULL;
-  return 0;
 }
 
 /* boto3's bucket_load: ListBuckets and this bucket's entry; {} when it is
@@ -236,7 +224,7 @@ int awsc_rsrc_s3_bucket_load(awsc_resource *r, awsc_error *err) {
   if (rc)
     awsc_error_copy(err, &e);
   else
-    rc = set_data(r, &found, err);
+    rc = awsc_rsrc_set_data(r, &found, err);
   awsc_arena_free(tmp);
   return rc;
 }
@@ -267,7 +255,7 @@ int awsc_rsrc_s3_object_summary_load(awsc_resource *r, awsc_error *err) {
       resp.u.map.items[i].key_len = 4;
     }
   if (!rc)
-    rc = set_data(r, &resp, err);
+    rc = awsc_rsrc_set_data(r, &resp, err);
   awsc_arena_free(tmp);
   return rc;
 }
