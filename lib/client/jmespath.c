@@ -743,6 +743,36 @@ static node *expression(parser *p, int rbp) {
   return left;
 }
 
+/*
+ * How many times the result of n can hold one piece of its input, as an
+ * upper bound: a multi-select list adds its items' bounds, everything else
+ * multiplies its operands' (a projection repeats r's copies for each copy
+ * l yields). Values are shared, not copied, so evaluating "[@,@] | [@,@] |
+ * ..." is cheap, but whatever walks the result (a comparison, a projection,
+ * JSON output) walks every copy: 2^k of them after k stages. Saturates at
+ * limit + 1.
+ */
+static uint64_t dup_bound(const node *n, uint64_t limit) {
+  if (!n)
+    return 1;
+  uint64_t d;
+  if (n->type == AWSC_JP_MULTI_LIST) {
+    d = 0;
+    for (const node *it = n; it && d <= limit; it = it->r)
+      d += dup_bound(it->l, limit);
+    return d > limit ? limit + 1 : d;
+  }
+  d = 1;
+  const node *kids[3] = {n->l, n->r, n->c};
+  for (int i = 0; i < 3; i++) {
+    uint64_t k = dup_bound(kids[i], limit);
+    d = k > limit / d ? limit + 1 : d * k;
+    if (d > limit)
+      return limit + 1;
+  }
+  return d;
+}
+
 int awsc_jmespath_compile(awsc_jmespath **out, awsc_arena *arena,
                           const char *expr, awsc_error *err) {
   if (!out || !arena || !expr)
@@ -757,6 +787,11 @@ int awsc_jmespath_compile(awsc_jmespath **out, awsc_arena *arena,
     root = unexpected(&p, cur(&p));
   if (!root)
     return p.rc ? p.rc : AWSC_EINVAL;
+  if (dup_bound(root, AWSC_JMESPATH_MAX_COPIES) > AWSC_JMESPATH_MAX_COPIES)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "JMESPath \"%s\": multi-select lists repeat the "
+                          "input more than %d times",
+                          expr, AWSC_JMESPATH_MAX_COPIES);
   awsc_jmespath *e = awsc_arena_alloc(arena, sizeof(*e));
   char *text = awsc_arena_strdup(arena, expr);
   if (!e || !text)

@@ -29,6 +29,12 @@
 
 typedef struct awsc_jmespath awsc_jmespath;
 
+/* An expression whose result could hold one piece of its input more than
+ * this many times (multi-select lists in stages: "[@,@] | [@,@] | ...") is
+ * refused at compile time with AWSC_EINVAL: walking such a result takes
+ * time exponential in the expression. Model expressions stay below 4. */
+#define AWSC_JMESPATH_MAX_COPIES 256
+
 /* Compile `expr` into `arena` (the compiled form lives there).
  * Returns 0, AWSC_EINVAL (syntax error or unsupported syntax; err->message
  * says what and where) or AWSC_ENOMEM. */

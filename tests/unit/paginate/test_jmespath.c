@@ -170,6 +170,36 @@ static void test_multi_select_list(void) {
       "[{\"K\":1}]"); /* the flatten projection drops the null */
 }
 
+/* Multi-select lists in stages share their values, so evaluating them is
+ * cheap while the result doubles at each stage: whatever walks it (JSON
+ * output here, a comparison, a projection) would take 2^k steps. Such
+ * expressions are refused when compiled; up to the bound they work. */
+static void test_multi_select_bound(void) {
+  char expr[512];
+  size_t n = 0;
+  for (int i = 0; i < 8; i++) /* 2^8 = 256 copies: allowed */
+    n += (size_t)snprintf(expr + n, sizeof expr - n, "%s[@,@]", i ? "|" : "");
+  const char *r = eval_on("1", expr);
+  CHECK(strncmp(r, "ERROR", 5) != 0);
+  n += (size_t)snprintf(expr + n, sizeof expr - n, "|[@,@]"); /* 512 */
+  CHECK(is_error(eval_on("1", expr), "repeat the input more than 256 times"));
+  /* products through projections and sums across items are counted */
+  CHECK(is_error(eval("Contents[*].[@,@,@,@][*].[@,@,@,@][*].[@,@,@,@]"
+                      "[*].[@,@,@,@,@]"),
+                 "more than 256"));
+  EXPECT("Contents[*].[Key,[Key,Size]] | [0]", "[\"a\",[\"a\",1]]");
+  /* the 391-byte expression fuzz_jmespath found running for minutes */
+  static const char found[] =
+      "*[[],o[],[],ein,[],[],[_coKey],te,[],[Key],teNxCo[],[],[],[Key]]\t[]"
+      "[NxCoin,[],[],[Key],te,[],[Key],teNxCo[],[],[],[Key]]\t[][NxConno[],"
+      "[],[],[Key]]\t[][NxConntConno[],[],[*][Key]]\t[][NxConnt[],[],[Key],"
+      "tteN,[Key],te,[],[Key],teNxCo[],[],[],[Key]]\t[][NxCoin,[],[],[Key],"
+      "te,[],[Key],teNxCo[],[],[],[Key]]\t[][NxConno[],[],[],[Key]]\t[]["
+      "NxConntConno[],[],[*][Key]]\t[][NxConnt[],[],[Key],tteNxCxCos]";
+  r = eval(found);
+  CHECK(strncmp(r, "ERROR(-2): ", 11) == 0);
+}
+
 static void test_errors(void) {
   static const struct {
     const char *expr, *needle;
@@ -421,6 +451,7 @@ int main(void) {
   RUN(test_filters_comparisons);
   RUN(test_functions);
   RUN(test_multi_select_list);
+  RUN(test_multi_select_bound);
   RUN(test_errors);
   RUN(test_random_expressions);
   RUN(test_truthy_equal);
