@@ -178,6 +178,8 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
  * names even point at the members' own), so this is one compare each. */
 static const awsc_member *member_from(const awsc_shape *s, const char *key,
                                       size_t len, uint32_t from) {
+  if (from < s->member_count && s->members[from].name == key)
+    return &s->members[from];
   if (memchr(key, '\0', len))
     return NULL;
   for (uint32_t k = 0; k < s->member_count; k++) {
