@@ -60,7 +60,7 @@ for i in "${!targets[@]}"; do
   rm -rf "$dir"
   mkdir -p "$dir/new"
   args=(-runs="$RUNS" -print_final_stats=1 -artifact_prefix="$dir/"
-        -timeout=10 -rss_limit_mb=2048)
+        -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048)
   [ -f "$dict" ] && args+=(-dict="$dict")
   [ -n "${FUZZ_MAX_TIME:-}" ] && args+=(-max_total_time="$FUZZ_MAX_TIME")
   rc=0 start=$SECONDS
@@ -80,6 +80,15 @@ for i in "${!targets[@]}"; do
     result=FAIL status=1
   fi
   line="$t runs=${runs:-?} seconds=$secs exec/s=${rate:-?} result=$result"
+  # libFuzzer's timeout is wall-clock time: on a loaded machine a niced
+  # run can be starved past it. Each timeout input is run again alone
+  # and its CPU time said, so a real hang tells itself from starvation.
+  for f in "$dir"/timeout-*; do
+    [ -f "$f" ] || continue
+    cpu=$( { TIMEFORMAT=%U+%S; time timeout 120 "$exe" "$f" >/dev/null 2>&1; } \
+      2>&1 | tail -n 1)
+    line="$line; $(basename "$f") replayed alone in ${cpu}s CPU"
+  done
   echo "$line"
   echo "$(date -u +%FT%TZ) $line" >>"$OUT/summary.txt"
 done
