@@ -7,6 +7,7 @@
 # starting from its corpus in tests/fuzz/corpus/<target> (read only: new
 # inputs go to a scratch directory, see below) with its dictionary when
 # there is one. FUZZ_MAX_TIME (seconds, default none) caps a target's run;
+# FUZZ_TIMEOUT (seconds, default 10) is libFuzzer's per-input timeout;
 # the execution count reached is reported either way.
 #
 # Prints one line per target, "TARGET runs=N seconds=S exec/s=R
