@@ -34,7 +34,7 @@ class PageIterator(object):
                 report="Unknown PaginationConfig key(s): %s" % ", ".join(sorted(unknown)))
 
     def _new(self, item_expression=None):
-        from .client import dumps
+        from ._client import dumps
         c = _lib.PaginatorConfig()
         c.version = 1
         c.max_items = int(self._cfg.get("MaxItems") or 0)

@@ -12,7 +12,7 @@ from . import _errors
 from . import _lib
 from . import _model
 from . import exceptions as exc
-from .client import dumps, xform_name
+from ._client import dumps, xform_name
 
 
 def _fail(client, rc, err, what=""):

@@ -131,7 +131,7 @@ class Session(object):
                use_ssl=True, verify=None, endpoint_url=None,
                aws_access_key_id=None, aws_secret_access_key=None,
                aws_session_token=None, config=None):
-        from .client import client_class
+        from ._client import client_class
         kw = dict(self._kw)
         if aws_access_key_id is not None or aws_secret_access_key is not None:
             kw.update(access_key_id=aws_access_key_id,

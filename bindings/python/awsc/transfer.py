@@ -77,7 +77,7 @@ def _config(config, callback):
 
 
 def _run(client, operation, params, config, callback):
-    from .client import dumps
+    from ._client import dumps
     cfg, prog = _config(config, callback)
     out = ctypes.c_void_p()
     err = _lib.Error()
@@ -177,7 +177,7 @@ def _remaining_size(f):
 
 def upload_fileobj(client, Fileobj, Bucket, Key, ExtraArgs=None, Callback=None, Config=None,
                    _single=False):
-    from .client import dumps
+    from ._client import dumps
     f, size = _remaining_size(Fileobj)
     cfg, prog = _config(Config, Callback)
     if _single:

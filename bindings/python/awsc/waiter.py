@@ -12,7 +12,7 @@ class Waiter(object):
         self.name = name
 
     def wait(self, **kwargs):
-        from .client import dumps
+        from ._client import dumps
         cfg = kwargs.pop("WaiterConfig", None) or {}
         wc = _lib.WaiterConfig()
         wc.version = 1

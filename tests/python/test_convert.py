@@ -1,0 +1,280 @@
+"""Unit tests of the Python binding's conversions against canned answers
+(no AWS, no local servers): timestamps, blobs, nested lists and maps,
+streaming bodies, errors and their ResponseMetadata, validation and
+credential errors. Ends with "N passed, N failed"."""
+import base64
+import datetime
+import io
+import json
+import os
+import sys
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
+
+os.environ.update(AWS_ACCESS_KEY_ID="AKIDTEST", AWS_SECRET_ACCESS_KEY="secret",
+                  AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/nonexistent",
+                  AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+                  AWS_EC2_METADATA_DISABLED="true")
+
+import awsc  # noqa: E402
+from awsc import exceptions as exc  # noqa: E402
+from fakeserver import FakeServer  # noqa: E402
+
+UTC = datetime.timezone.utc
+srv = FakeServer()
+passed = failed = 0
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        fn()
+        passed += 1
+        print("ok   %s" % name)
+    except Exception:
+        failed += 1
+        print("FAIL %s" % name)
+        traceback.print_exc(file=sys.stdout)
+
+
+def s3():
+    return awsc.client("s3", endpoint_url=srv.url,
+                       config=awsc.Config(retries={"max_attempts": 0}))
+
+
+LIST_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+<Name>b</Name><Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
+<IsTruncated>false</IsTruncated>
+<Contents><Key>p/a.csv</Key><LastModified>2024-05-01T10:00:00.123Z</LastModified>
+<ETag>&quot;abc&quot;</ETag><Size>12</Size><StorageClass>STANDARD</StorageClass></Contents>
+<Contents><Key>p/b.csv</Key><LastModified>2023-12-31T23:59:59.000Z</LastModified>
+<ETag>&quot;def&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>
+</ListBucketResult>"""
+
+
+def t_timestamps_in_lists():
+    srv.route("GET", lambda p, b: p.startswith("/b") and "list-type=2" in p,
+              200, {"Content-Type": "application/xml", "x-amz-request-id": "RID1"}, LIST_XML)
+    r = s3().list_objects_v2(Bucket="b", Prefix="p/", MaxKeys=2)
+    c = r["Contents"]
+    assert [o["Key"] for o in c] == ["p/a.csv", "p/b.csv"], c
+    assert c[0]["LastModified"] == datetime.datetime(2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC)
+    assert c[1]["LastModified"] == datetime.datetime(2023, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert c[0]["LastModified"].utcoffset() == datetime.timedelta(0)
+    assert isinstance(c[0]["Size"], int) and c[1]["Size"] == 0
+    assert r["IsTruncated"] is False and r["KeyCount"] == 2
+    md = r["ResponseMetadata"]
+    assert md["RequestId"] == "RID1" and md["HTTPStatusCode"] == 200, md
+    assert md["HTTPHeaders"]["x-amz-request-id"] == "RID1"
+    assert md["RetryAttempts"] == 0
+
+
+def t_streaming_body_binary():
+    data = bytes(range(256)) * 40 + b"\nline2\r\nline3"
+    srv.route("GET", "/b/bin", 200, {"Content-Type": "application/octet-stream",
+                                     "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT",
+                                     "ETag": '"x"', "x-amz-meta-owner": "me"}, data)
+    r = s3().get_object(Bucket="b", Key="bin")
+    assert r["ContentLength"] == len(data)
+    assert r["LastModified"] == datetime.datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
+    assert r["Metadata"] == {"owner": "me"}
+    body = r["Body"]
+    assert body.read(10) == data[:10]
+    rest = b"".join(body.iter_chunks(1000))
+    assert rest == data[10:]
+    assert body.read() == b""
+    r2 = s3().get_object(Bucket="b", Key="bin")
+    lines = list(r2["Body"].iter_lines())
+    assert lines == data.splitlines(), lines[-3:]
+    r3 = s3().get_object(Bucket="b", Key="bin")
+    assert b"".join(r3["Body"]) == data
+    r3["Body"].close()
+
+
+def t_pandas_read_csv():
+    try:
+        import pandas as pd
+    except ImportError:
+        print("skip pandas read_csv: pandas is not installed (python3-pandas)")
+        return
+    srv.route("GET", "/b/t.csv", 200, {"Content-Type": "text/csv"}, b"a,b\n1,x\n2,y\n")
+    df = pd.read_csv(s3().get_object(Bucket="b", Key="t.csv")["Body"])
+    assert list(df.columns) == ["a", "b"] and df["a"].sum() == 3
+
+
+def t_input_conversions():
+    srv.route("PUT", "/b/up", 200, {"ETag": '"e"'}, b"")
+    c = s3()
+    n = len(srv.requests)
+    c.put_object(Bucket="b", Key="up", Body=b"text body \xc3\xa9",
+                 Expires=datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
+                 Metadata={"k": "v"})
+    m, p, h, body = srv.requests[n]
+    assert m == "PUT" and body == "text body \u00e9".encode(), body
+    assert h.get("Expires") == "Wed, 02 Jan 2030 03:04:05 GMT", h.get("Expires")
+    assert h.get("x-amz-meta-k") == "v"
+    c.put_object(Bucket="b", Key="up", Body=io.BytesIO(b"from a file"))
+    assert srv.requests[-1][3] == b"from a file"
+
+
+def t_binary_put_object():
+    srv.route("PUT", "/b/png", 200, {"ETag": '"p"'}, b"")
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    r = s3().put_object(Bucket="b", Key="png", Body=data, ContentType="image/png")
+    assert r["ETag"] == '"p"', r
+    m, p, h, body = srv.requests[-1]
+    assert body == data and h.get("Content-Type") == "image/png"
+
+
+def t_service_error():
+    err = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code>'
+           b'<Message>The specified key does not exist.</Message><Key>gone</Key>'
+           b'<RequestId>RID2</RequestId></Error>')
+    srv.route("GET", "/b/gone", 404, {"Content-Type": "application/xml",
+                                      "x-amz-request-id": "RID2", "x-amz-id-2": "HID"}, err)
+    c = s3()
+    try:
+        c.get_object(Bucket="b", Key="gone")
+        raise AssertionError("no error")
+    except c.exceptions.NoSuchKey as e:
+        assert isinstance(e, exc.ClientError)
+        assert e.response["Error"]["Code"] == "NoSuchKey"
+        assert e.response["Error"]["Message"] == "The specified key does not exist."
+        assert e.response["Error"]["Key"] == "gone"
+        md = e.response["ResponseMetadata"]
+        assert md["HTTPStatusCode"] == 404 and md["RequestId"] == "RID2"
+        assert md["HTTPHeaders"]["x-amz-id-2"] == "HID"
+        assert e.operation_name == "GetObject"
+        assert str(e) == ("An error occurred (NoSuchKey) when calling the GetObject "
+                          "operation: The specified key does not exist.")
+
+
+def t_head_404_code():
+    srv.route("HEAD", "/b/nohead", 404, {"x-amz-request-id": "RID3"}, b"")
+    c = s3()
+    try:
+        c.head_object(Bucket="b", Key="nohead")
+        raise AssertionError("no error")
+    except exc.ClientError as e:
+        assert e.response["Error"]["Code"] == "404", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def t_param_validation():
+    c = s3()
+    for kwargs in ({"Bucket": "b"}, {"Bucket": "b", "Key": 5}, {"Bucket": "b", "Key": "k", "Nope": 1}):
+        try:
+            c.get_object(**kwargs)
+            raise AssertionError("accepted %r" % kwargs)
+        except exc.ParamValidationError as e:
+            assert "Parameter validation failed" in str(e)
+    try:
+        c.get_object("positional")
+        raise AssertionError("positional accepted")
+    except TypeError:
+        pass
+
+
+def t_no_credentials():
+    saved = {k: os.environ.pop(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    try:
+        c = awsc.Session().client("s3", endpoint_url=srv.url)
+        try:
+            c.list_buckets()
+            raise AssertionError("no error")
+        except exc.NoCredentialsError as e:
+            assert str(e) == "Unable to locate credentials"
+        # anonymous clients need none
+        srv.route("GET", lambda p, b: p == "/", 200, {"Content-Type": "application/xml"},
+                  b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")
+        anon = awsc.Session().client("s3", endpoint_url=srv.url,
+                                     config=awsc.Config(signature_version=awsc.UNSIGNED))
+        anon.list_buckets()
+        assert "Authorization" not in srv.requests[-1][2]
+    finally:
+        os.environ.update(saved)
+
+
+SQS_MSG = {"Messages": [{"MessageId": "m1", "ReceiptHandle": "rh", "MD5OfBody": "5d41402abc4b2a76b9719d911017c592",
+                         "Body": "hello", "Attributes": {"SentTimestamp": "1700000000000"},
+                         "MD5OfMessageAttributes": None,
+                         "MessageAttributes": {"bin": {"DataType": "Binary",
+                                                       "BinaryValue": base64.b64encode(b"\x00\x01\xff").decode()},
+                                               "n": {"DataType": "Number", "StringValue": "3"}}}]}
+
+
+def t_sqs_blob_and_maps():
+    msg = json.loads(json.dumps(SQS_MSG))
+    del msg["Messages"][0]["MD5OfMessageAttributes"]
+    del msg["Messages"][0]["MessageAttributes"]["bin"]
+    srv.route("POST", lambda p, b: b"ReceiveMessage" in b or b"QueueUrl" in b, 200,
+              {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "SQSRID"},
+              json.dumps(msg).encode())
+    c = awsc.client("sqs", endpoint_url=srv.url)
+    r = c.receive_message(QueueUrl=srv.url + "/123/q", MessageAttributeNames=["All"])
+    m = r["Messages"][0]
+    assert m["Body"] == "hello" and m["Attributes"]["SentTimestamp"] == "1700000000000"
+    assert m["MessageAttributes"]["n"] == {"DataType": "Number", "StringValue": "3"}, m
+    assert r["ResponseMetadata"]["RequestId"] == "SQSRID"
+
+
+def t_model_blob_converter():
+    from awsc import _model
+    m = _model.load("sqs")
+    conv = m._converter("MessageAttributeValue")
+    v = conv({"DataType": "Binary", "BinaryValue": base64.b64encode(b"\x00\xff").decode(),
+              "BinaryListValues": [base64.b64encode(b"a").decode()]})
+    assert v["BinaryValue"] == b"\x00\xff" and v["BinaryListValues"] == [b"a"], v
+    assert m._converter("String") is None
+    s3m = _model.load("s3")
+    conv, streaming = s3m.output_info("GetObject")
+    assert streaming == "Body"
+    conv, streaming = s3m.output_info("ListBuckets")
+    out = conv({"Buckets": [{"Name": "x", "CreationDate": "2020-02-29T00:00:00Z"}]})
+    assert out["Buckets"][0]["CreationDate"] == datetime.datetime(2020, 2, 29, tzinfo=UTC)
+    assert _model.format_timestamp(datetime.datetime(2020, 1, 1, 5, 0, 0, 250000,
+                                                     tzinfo=datetime.timezone(datetime.timedelta(hours=2)))) \
+        == "2020-01-01T03:00:00.250Z"
+
+
+def t_sns_query_error():
+    err = (b'<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error>'
+           b'<Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message>'
+           b'</Error><RequestId>SNSRID</RequestId></ErrorResponse>')
+    srv.route("POST", lambda p, b: b"Action=Publish" in b, 404, {"Content-Type": "text/xml"}, err)
+    c = awsc.client("sns", endpoint_url=srv.url)
+    try:
+        c.publish(TopicArn="arn:aws:sns:us-east-1:123:nope", Message="m")
+        raise AssertionError("no error")
+    except c.exceptions.NotFoundException as e:
+        assert e.response["Error"]["Code"] == "NotFound"
+        assert e.response["Error"]["Type"] == "Sender"
+        assert e.response["ResponseMetadata"]["RequestId"] == "SNSRID"
+
+
+def t_client_surface():
+    c = s3()
+    assert c.can_paginate("list_objects_v2") and not c.can_paginate("get_object")
+    assert "object_exists" in c.waiter_names
+    assert c.meta.region_name == "us-east-1" and c.meta.endpoint_url == srv.url
+    assert "GetObject" in c.meta.service_model.operation_names
+    assert c.get_object.__doc__ and "Bucket" in c.get_object.__doc__
+    url = c.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"}, ExpiresIn=60)
+    assert url.startswith(srv.url + "/b/k?") and "X-Amz-Expires=60" in url and "X-Amz-Signature=" in url
+    try:
+        c.get_paginator("get_object")
+        raise AssertionError("no error")
+    except exc.OperationNotPageableError:
+        pass
+
+
+for name, fn in list(globals().items()):
+    if name.startswith("t_") and callable(fn):
+        check(name[2:], fn)
+srv.close()
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
