@@ -318,6 +318,10 @@ class BaseClient(object):
         return self._convert_output(operation_name, json.loads(raw))
 
     def _convert_output(self, operation_name, resp):
+        md = resp.get("ResponseMetadata")
+        if md is not None and "HostId" not in md and \
+                "x-amz-request-id" in md.get("HTTPHeaders", ()):
+            md["HostId"] = ""  # botocore: always there beside x-amz-request-id
         if self._model is None:
             return resp
         conv, streaming = self._model.output_info(operation_name)

@@ -15,7 +15,12 @@ def service_error_response(e):
     """The ClientError.response dict of a service error."""
     if e.body:
         try:
-            return json.loads(e.body)
+            resp = json.loads(e.body)
+            md = resp.get("ResponseMetadata")
+            if md is not None and "HostId" not in md and \
+                    "x-amz-request-id" in md.get("HTTPHeaders", ()):
+                md["HostId"] = ""  # botocore: always there beside x-amz-request-id
+            return resp
         except ValueError:
             pass
     return {"Error": {"Code": e.service_code, "Message": e.message},
