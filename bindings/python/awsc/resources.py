@@ -293,6 +293,25 @@ def _make_subresource(name, hdef):
     return sub
 
 
+def _make_constructor(rname, ident_names):
+    def ctor(self, *args, **kwargs):
+        ids = dict(zip(ident_names, args))
+        for k, v in kwargs.items():
+            ids[k[0].upper() + k[1:] if k not in ident_names else k] = v
+        missing = [n for n in ident_names if n not in ids]
+        if missing:
+            raise ValueError("Required parameter %s not set" % xform_name(missing[0]))
+        out = ctypes.c_void_p()
+        err = _lib.Error()
+        rc = _lib.lib.awsc_resource_new(ctypes.byref(out), self._client._c, rname.encode(),
+                                        dumps(ids).encode(), ctypes.byref(err))
+        if rc:
+            raise _fail(self._client, rc, err, rname)
+        return wrap(self._client, out.value)
+    ctor.__name__ = rname
+    return ctor
+
+
 def _make_reference(name):
     return property(lambda self: self._reference(name, None))
 
@@ -348,6 +367,15 @@ def _resource_class(client, service, rmodel, type_name):
             attrs[xform_name(name)] = _make_reference(name)
         else:
             attrs[name] = _make_subresource(name, hdef)
+    if type_name == "ServiceResource":
+        # boto3 gives the service resource a constructor for every
+        # resource type it does not name in `has`, all identifiers as
+        # arguments (s3.Object(bucket, key)): awsc_resource_new
+        named = {h["resource"]["type"] for h in d.get("has", {}).values()}
+        for rname, rdef in rmodel["resources"].items():
+            if rname not in named and rname not in attrs:
+                attrs[rname] = _make_constructor(rname, [i["name"] for i in
+                                                         rdef.get("identifiers", [])])
     for name, cdef in d.get("hasMany", {}).items():
         rtype = cdef["resource"]["type"]
         batch = {xform_name(b): b for b in rmodel["resources"].get(rtype, {}).get("batchActions", {})}
