@@ -272,6 +272,77 @@ def t_client_surface():
         pass
 
 
+def t_session_profiles():
+    import tempfile
+    d = tempfile.mkdtemp()
+    cfg = os.path.join(d, "config")
+    cred = os.path.join(d, "credentials")
+    open(cfg, "w").write("[profile p1]\nregion = eu-west-3\n")
+    open(cred, "w").write("[p1]\naws_access_key_id = AKIDPROFILE1\naws_secret_access_key = s1\n")
+    old = {k: os.environ.get(k) for k in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+                                          "AWS_DEFAULT_REGION")}
+    os.environ["AWS_CONFIG_FILE"], os.environ["AWS_SHARED_CREDENTIALS_FILE"] = cfg, cred
+    del os.environ["AWS_DEFAULT_REGION"]  # the environment would win over the profile
+    try:
+        s = awsc.Session(profile_name="p1")
+        assert s.region_name == "eu-west-3" and s.profile_name == "p1"
+        assert "p1" in s.available_profiles
+        assert s.get_credentials().access_key == "AKIDPROFILE1"
+        srv.route("GET", lambda p, b: p == "/", 200, {"Content-Type": "application/xml"},
+                  b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")
+        s.client("s3", endpoint_url=srv.url).list_buckets()
+        auth = srv.requests[-1][2].get("Authorization", "")
+        assert "Credential=AKIDPROFILE1/" in auth and "/eu-west-3/s3/" in auth, auth
+        try:
+            awsc.Session(profile_name="nope")
+            raise AssertionError("no error")
+        except exc.ProfileNotFound as e:
+            assert "nope" in str(e)
+        # explicit keys on the client win over the profile
+        s.client("s3", endpoint_url=srv.url, aws_access_key_id="AKIDEXPLICIT",
+                 aws_secret_access_key="x").list_buckets()
+        assert "Credential=AKIDEXPLICIT/" in srv.requests[-1][2].get("Authorization", "")
+    finally:
+        for k, v in old.items():
+            os.environ[k] = v
+
+
+def t_events():
+    from awsc.config import UNSIGNED
+    srv.route("GET", "/b/ev", 200, {"Content-Type": "text/plain"}, b"ev")
+    c = s3()
+    seen = []
+
+    def before(params, **kw):
+        seen.append(("before-call", dict(params)))
+
+    def after(parsed, **kw):
+        seen.append(("after-call", parsed["ResponseMetadata"]["HTTPStatusCode"]))
+
+    def provide(params, **kw):
+        params["Key"] = "ev"
+        return params
+    c.meta.events.register("provide-client-params.s3.GetObject", provide)
+    c.meta.events.register("before-call.s3.GetObject", before)
+    c.meta.events.register("after-call.s3.*", after)
+    assert c.get_object(Bucket="b", Key="other")["Body"].read() == b"ev"
+    assert seen == [("before-call", {"Bucket": "b", "Key": "ev"}), ("after-call", 200)], seen
+
+    def disable_signing(**kw):
+        return UNSIGNED
+    c.meta.events.register("choose-signer.s3.*", disable_signing)
+    c.get_object(Bucket="b", Key="ev")
+    assert "Authorization" not in srv.requests[-1][2]
+    c.meta.events.unregister("choose-signer.s3.*", disable_signing)
+    c.get_object(Bucket="b", Key="ev")
+    assert "Authorization" in srv.requests[-1][2]
+    try:
+        c.meta.events.register("before-sign.s3.PutObject", before)
+        raise AssertionError("before-sign accepted without the C hooks")
+    except exc.UnsupportedFeature:
+        pass
+
+
 for name, fn in list(globals().items()):
     if name.startswith("t_") and callable(fn):
         check(name[2:], fn)
