@@ -36,7 +36,8 @@ class FakeServer(object):
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(rbody)))
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(rbody)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(rbody)
