@@ -14,7 +14,6 @@ import ctypes.util
 import glob
 import os
 import subprocess
-import threading
 
 c_char_p = ctypes.c_char_p
 c_int = ctypes.c_int
@@ -337,21 +336,6 @@ class CallFailed(Exception):
 def check(rc, err, body=None):
     if rc != 0:
         raise CallFailed(rc, err, body)
-
-
-# Errors in callbacks (Python exceptions can not cross C frames) are kept here
-# per thread and re-raised once the C call returns.
-_cb_state = threading.local()
-
-
-def stash_exception(e):
-    _cb_state.exc = e
-
-
-def pop_exception():
-    e = getattr(_cb_state, "exc", None)
-    _cb_state.exc = None
-    return e
 
 
 def new_session(**kw):
