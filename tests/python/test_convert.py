@@ -343,6 +343,27 @@ def t_events():
         pass
 
 
+def t_real_botocore_bases():
+    try:
+        import botocore.exceptions as real
+    except ImportError:
+        print("skip real botocore bases: no botocore installed")
+        return
+    if getattr(__import__("botocore"), "_AWSC_DROPIN", False):
+        assert real.ClientError is exc.ClientError
+        return
+    for name in ("ClientError", "ParamValidationError", "NoCredentialsError", "BotoCoreError",
+                 "WaiterError", "EndpointConnectionError"):
+        assert issubclass(getattr(exc, name), getattr(real, name)), name
+    srv.route("GET", "/b/gone2", 404, {"Content-Type": "application/xml"},
+              b"<Error><Code>NoSuchKey</Code><Message>m</Message></Error>")
+    try:
+        s3().get_object(Bucket="b", Key="gone2")
+        raise AssertionError("no error")
+    except real.ClientError as e:
+        assert e.response["Error"]["Code"] == "NoSuchKey"
+
+
 for name, fn in list(globals().items()):
     if name.startswith("t_") and callable(fn):
         check(name[2:], fn)

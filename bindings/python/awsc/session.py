@@ -142,7 +142,9 @@ class Session(object):
         sign = True
         retry_mode = max_attempts = addressing = None
         if config is not None:
-            if config.signature_version is UNSIGNED:
+            sv = config.signature_version
+            # botocore's own UNSIGNED too (import awsc as boto3 beside botocore)
+            if sv is UNSIGNED or type(sv).__name__ == "UNSIGNED":
                 sign = False
             region_name = region_name or config.region_name
             retries = config.retries or {}
@@ -152,7 +154,7 @@ class Session(object):
             elif retries.get("max_attempts") is not None:
                 max_attempts = retries["max_attempts"] + 1
             addressing = (config.s3 or {}).get("addressing_style")
-            user = config._user_provided_options
+            user = getattr(config, "_user_provided_options", {})
             if "connect_timeout" in user:
                 kw["connect_timeout"] = config.connect_timeout
             if "read_timeout" in user:

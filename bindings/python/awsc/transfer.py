@@ -68,6 +68,11 @@ class _Progress(object):
 
 
 def _config(config, callback):
+    if config is not None and not isinstance(config, TransferConfig):
+        # boto3's own TransferConfig (import awsc as boto3 beside boto3)
+        config = TransferConfig(**{k: getattr(config, k) for k in (
+            "multipart_threshold", "max_concurrency", "multipart_chunksize",
+            "num_download_attempts", "use_threads") if hasattr(config, k)})
     cfg = (config or TransferConfig())._c_config()
     prog = None
     if callback is not None:

@@ -4,7 +4,7 @@ import botocore
 import seedlib as S
 
 S.need_sns()
-if "+awsc" not in boto3.__version__:
+if not hasattr(boto3, "libawsc_version") and "+awsc" not in boto3.__version__:
     # This botocore (1.29) speaks SQS's query protocol; the local emulator
     # answers SQS in JSON 1.0 only (and routes form posts to SNS).
     import botocore.session
