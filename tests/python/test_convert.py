@@ -364,6 +364,26 @@ def t_real_botocore_bases():
         assert e.response["Error"]["Code"] == "NoSuchKey"
 
 
+def t_threads():
+    import threading
+    srv.route("GET", "/b/th", 200, {"Content-Type": "text/plain"}, b"t" * 4096)
+    c = s3()
+    errors = []
+
+    def work():
+        try:
+            for _ in range(25):
+                assert c.get_object(Bucket="b", Key="th")["Body"].read() == b"t" * 4096
+        except Exception as e:  # reported below
+            errors.append(e)
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors, errors
+
+
 for name, fn in list(globals().items()):
     if name.startswith("t_") and callable(fn):
         check(name[2:], fn)
