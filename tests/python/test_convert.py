@@ -384,6 +384,15 @@ def t_threads():
     assert not errors, errors
 
 
+def t_large_body():
+    data = os.urandom(700 * 1024)  # above the size decoded apart (_lib.call)
+    srv.route("GET", "/b/large", 200, {"Content-Type": "application/octet-stream",
+                                       "x-amz-meta-body": "not the body"}, data)
+    r = s3().get_object(Bucket="b", Key="large")
+    assert r["Body"].read() == data and r["ContentLength"] == len(data)
+    assert r["Metadata"] == {"body": "not the body"}
+
+
 for name, fn in list(globals().items()):
     if name.startswith("t_") and callable(fn):
         check(name[2:], fn)

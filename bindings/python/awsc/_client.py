@@ -311,10 +311,13 @@ class BaseClient(object):
         return resp
 
     def _call_text(self, operation_name, text):
+        streaming = self._model.output_info(operation_name)[1] if self._model else None
         try:
-            raw = _lib.call(self._c, operation_name.encode(), text.encode("utf-8"))
+            raw = _lib.call(self._c, operation_name.encode(), text.encode("utf-8"), streaming)
         except _lib.CallFailed as e:
             raise _errors.translate(e, operation_name, self.meta.endpoint_url, self.exceptions)
+        if isinstance(raw, dict):  # a large body, decoded apart by _lib.call
+            return self._convert_output(operation_name, raw)
         return self._convert_output(operation_name, json.loads(raw))
 
     def _convert_output(self, operation_name, resp):
@@ -327,7 +330,10 @@ class BaseClient(object):
         conv, streaming = self._model.output_info(operation_name)
         if streaming:
             body = resp.get(streaming)
-            data = base64.b64decode(body) if body else b""
+            if isinstance(body, bytes):  # _lib.call decoded it already
+                data = body
+            else:
+                data = base64.b64decode(body) if body else b""
             resp[streaming] = StreamingBody.from_bytes(data)
         if conv is not None:
             conv(resp)

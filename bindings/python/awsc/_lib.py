@@ -11,6 +11,8 @@ libdir for awsc, then ctypes.util.find_library("awsc") (ldconfig).
 """
 import ctypes
 import ctypes.util
+import base64
+import json
 import glob
 import os
 import subprocess
@@ -396,13 +398,52 @@ def json_out_call(fn, *args):
     return text
 
 
-def call(client, operation, params_json):
-    """awsc_call_json_response: (JSON text of the answer) or CallFailed with
-    the error answer's JSON in .body."""
+_libc = ctypes.CDLL(None)
+_libc.strstr.restype = c_void_p
+_libc.strstr.argtypes = [c_void_p, c_char_p]
+_libc.strchr.restype = c_void_p
+_libc.strchr.argtypes = [c_void_p, c_int]
+_libc.strlen.restype = c_size_t
+_libc.strlen.argtypes = [c_void_p]
+
+
+def call(client, operation, params_json, body_member=None, big=256 * 1024):
+    """awsc_call_json_response: the JSON text of the answer (bytes), or
+    CallFailed with the error answer's JSON in .body.
+
+    With body_member (an output's streaming member) and an answer of more
+    than `big` bytes: the answer parsed as a dict whose body member is
+    already bytes, decoded straight from the library's buffer (no copy of
+    the whole answer, no str of its base64). Goes away with the C binary
+    response bodies."""
     out = c_void_p()
     err = Error()
     rc = lib.awsc_call_json_response(ctypes.byref(out), client, operation, params_json,
                                      ctypes.byref(err))
-    text = take_bytes(out.value)
-    check(rc, err, text)
-    return text
+    if rc or not body_member or not out.value:
+        text = take_bytes(out.value)
+        check(rc, err, text)
+        return text
+    try:
+        p = out.value
+        n = _libc.strlen(p)
+        if n <= big:
+            return ctypes.string_at(p, n)
+        key = b'"' + body_member.encode() + b'":"'
+        at = _libc.strstr(p, key)
+        end = _libc.strchr(at + len(key), ord('"')) if at else None  # base64 has no quote
+        if not at or not end:
+            return ctypes.string_at(p, n)
+        start = at + len(key)
+        rest = ctypes.string_at(p, at - p) + key[:-1] + b"null" + ctypes.string_at(end + 1)
+        try:
+            resp = json.loads(rest)
+        except ValueError:
+            resp = None
+        if not isinstance(resp, dict) or resp.get(body_member, 0) is not None:
+            return ctypes.string_at(p, n)  # a nested key of that name: parse it all
+        resp[body_member] = base64.b64decode(
+            memoryview((ctypes.c_char * (end - start)).from_address(start)))
+        return resp
+    finally:
+        mem_free(out.value)
