@@ -4,7 +4,6 @@ JSON face (awsc_call_json_response) with conversions at the edge."""
 import base64
 import ctypes
 import datetime
-import io
 import json
 import re
 

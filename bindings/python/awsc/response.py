@@ -19,9 +19,6 @@ class StreamingBody(io.IOBase):
     def from_bytes(cls, data):
         return cls(io.BytesIO(data), len(data))
 
-    def __del__(self):
-        pass
-
     def set_socket_timeout(self, timeout):
         """No socket to tune: the body has arrived already."""
 

@@ -1,6 +1,5 @@
 """botocore's Waiter over awsc_client_wait."""
 import ctypes
-import json
 
 from . import _lib
 from . import exceptions as exc

@@ -22,6 +22,6 @@ except ClientError as e:
     S.record_error("delete deleted", e)
 try:
     s3.create_bucket(Bucket="Bad_Name!")
-except Exception as e:
+except Exception:
     S.record("bad name refused", True)
 S.done()
