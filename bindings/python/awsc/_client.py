@@ -418,11 +418,11 @@ class BaseClient(object):
 
     def generate_presigned_post(self, Bucket, Key, Fields=None, Conditions=None,
                                 ExpiresIn=3600):
-        if _lib.has_presigned_post:
-            raise exc.UnsupportedFeature(feature="generate_presigned_post",
-                                         reason="binding not written yet")
-        raise exc.UnsupportedFeature(feature="generate_presigned_post",
-                                     reason="awsc_generate_presigned_post is not in the C API yet")
+        raise exc.UnsupportedFeature(
+            feature="generate_presigned_post",
+            reason="awsc_generate_presigned_post_json is %s" % (
+                "in this libawsc but not bound yet" if _lib.has_presigned_post
+                else "not in this libawsc yet"))
 
     # -- S3 managed transfers (boto3's injected methods) ----------------------
 

@@ -275,11 +275,15 @@ for _name, (_res, _args) in _PROTOS.items():
     _f.restype = _res
     _f.argtypes = _args
 
-# Feature flags for the C pieces bindings are waiting for (issue 11 point 1):
-# the classes above switch to them when the library has them.
-has_hooks = hasattr(lib, "awsc_client_add_hook")
+# Feature flags for the C pieces bindings are waiting for (issue 11 point 1),
+# by the names they have on the branches that add them (not on main yet):
+# request/response hooks, binary request and unencoded response bodies
+# for the generic call, presigned POST, and the pull-style body reader
+# (name not known yet).
+has_hooks = hasattr(lib, "awsc_client_hook_add")
+has_call_body = hasattr(lib, "awsc_call_json_body")
+has_presigned_post = hasattr(lib, "awsc_generate_presigned_post_json")
 has_body_reader = hasattr(lib, "awsc_call_json_reader")
-has_presigned_post = hasattr(lib, "awsc_generate_presigned_post")
 
 version = lib.awsc_version().decode()
 if lib.awsc_global_init() != 0:
