@@ -270,6 +270,19 @@ def t_client_surface():
         raise AssertionError("no error")
     except exc.OperationNotPageableError:
         pass
+    sess = awsc.Session()
+    assert {"s3", "sns", "sqs", "sts"} <= set(sess.get_available_services())
+    assert "s3" in sess.get_available_resources() and "sts" not in sess.get_available_resources()
+    try:
+        sess.client("no-such-service", region_name="us-east-1")
+        raise AssertionError("no error")
+    except exc.UnknownServiceError as e:
+        assert "Valid service names are: " in str(e) and "s3" in str(e)
+    try:
+        sess.resource("sts", region_name="us-east-1")
+        raise AssertionError("no error")
+    except exc.ResourceNotExistsError:
+        pass
 
 
 def t_session_profiles():

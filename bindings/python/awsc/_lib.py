@@ -451,3 +451,29 @@ def call(client, operation, params_json, body_member=None, big=256 * 1024):
         return resp
     finally:
         mem_free(out.value)
+
+
+_builtin = None
+
+
+def builtin_services():
+    """The services built into this libawsc (-Dservices=...), from the list
+    awsc_client_new gives when asked for one that is not (there is no
+    listing call)."""
+    global _builtin
+    if _builtin is None:
+        names = []
+        try:
+            sess = new_session(access_key_id="x", secret_access_key="x", region="us-east-1")
+        except CallFailed:
+            sess = None
+        if sess:
+            try:
+                new_client(sess, "-awsc-none-")
+            except CallFailed as e:
+                _, sep, tail = e.message.partition("are: ")
+                if sep:
+                    names = [n.strip() for n in tail.split(",") if n.strip()]
+            lib.awsc_session_free(sess)
+        _builtin = names
+    return _builtin

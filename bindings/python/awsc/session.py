@@ -110,22 +110,13 @@ class Session(object):
             _lib.lib.awsc_credentials_free(out)
 
     def get_available_services(self):
-        import glob
-        import os
-        names = set()
-        for root in _model.model_roots():
-            for p in glob.glob(os.path.join(root, "*", "*", "service-2.json")):
-                names.add(p.split(os.sep)[-3])
-        return sorted(names)
+        """The services built into libawsc."""
+        return sorted(_lib.builtin_services())
 
     def get_available_resources(self):
-        import glob
-        import os
-        names = set()
-        for root in _model.model_roots():
-            for p in glob.glob(os.path.join(root, "*", "*", "resources-1.json")):
-                names.add(p.split(os.sep)[-3])
-        return sorted(names)
+        """The built-in services that have a resource model."""
+        return sorted(s for s in _lib.builtin_services()
+                      if _model.find_model_file(s, "resources-1.json"))
 
     def client(self, service_name, region_name=None, api_version=None,
                use_ssl=True, verify=None, endpoint_url=None,
@@ -176,8 +167,9 @@ class Session(object):
             handle = _lib.new_client(cs.handle, service_name, **client_kwargs)
         except _lib.CallFailed as e:
             if e.status == _lib.ENOTFOUND:
-                raise exc.UnknownServiceError(service_name=service_name,
-                                              known_service_names=e.message)
+                raise exc.UnknownServiceError(
+                    service_name=service_name,
+                    known_service_names=", ".join(_lib.builtin_services()) or e.message)
             raise _errors.translate(e)
         model = _model.load(service_name)
         try:
