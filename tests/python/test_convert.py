@@ -406,6 +406,37 @@ def t_large_body():
     assert r["Metadata"] == {"body": "not the body"}
 
 
+def t_resources_fake():
+    srv.route("GET", lambda p, b: p.startswith("/rb?"), 200,
+              {"Content-Type": "application/xml"}, LIST_XML.replace(b"<Name>b</Name>", b"<Name>rb</Name>"))
+    srv.route("HEAD", "/rb/p/a.csv", 200, {"Content-Length": "12", "Content-Type": "text/csv",
+                                           "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT",
+                                           "ETag": '"abc"'}, b"")
+    srv.route("GET", "/rb/p/a.csv", 200, {"Content-Type": "text/csv"}, b"a,b\n1,2\n3,4\n")
+    r = awsc.resource("s3", endpoint_url=srv.url)
+    b = r.Bucket("rb")
+    assert b.name == "rb" and repr(b) == "s3.Bucket(name='rb')"
+    objs = list(b.objects.filter(Prefix="p/"))
+    assert [o.key for o in objs] == ["p/a.csv", "p/b.csv"], objs
+    assert objs[0].size == 12 and objs[0].last_modified.year == 2024
+    assert [o.key for o in b.objects.filter(Prefix="p/").limit(1)] == ["p/a.csv"]
+    o = r.Object("rb", "p/a.csv")
+    assert o.content_length == 12 and o.content_type == "text/csv"
+    assert o.last_modified == datetime.datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert o.get()["Body"].read() == b"a,b\n1,2\n3,4\n"
+    assert o.Bucket() == b and b.Object("p/a.csv") == o
+    srv.route("GET", lambda p, b: p.startswith("/rb-missing?"), 404,
+              {"Content-Type": "application/xml"},
+              b"<Error><Code>NoSuchBucket</Code><Message>no bucket</Message></Error>")
+    try:
+        list(r.Bucket("rb-missing").objects.all())
+        raise AssertionError("no error")
+    except exc.ClientError as e:
+        assert e.response["Error"] == {"Code": "NoSuchBucket", "Message": "no bucket"}, e.response
+        assert e.operation_name == "ListObjects", e.operation_name
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
 for name, fn in list(globals().items()):
     if name.startswith("t_") and callable(fn):
         check(name[2:], fn)

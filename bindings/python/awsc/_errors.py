@@ -1,5 +1,6 @@
 """C failures (_lib.CallFailed) -> boto3's exception types."""
 import json
+import re
 
 from . import _lib
 from . import exceptions as exc
@@ -23,8 +24,16 @@ def service_error_response(e):
             return resp
         except ValueError:
             pass
-    return {"Error": {"Code": e.service_code, "Message": e.message},
+    m = _C_MESSAGE.match(e.message)
+    return {"Error": {"Code": e.service_code, "Message": m.group(3) if m else e.message},
             "ResponseMetadata": _metadata(e)}
+
+
+# awsc_error.message of a service error: botocore's text around the
+# service's own message (calls without the JSON error answer: paginators,
+# waiters, transfers, resources)
+_C_MESSAGE = re.compile(r"^An error occurred \((.*?)\) when calling the (\w+) operation"
+                        r"(?: \(reached max retries: \d+\))?: (.*)$", re.S)
 
 
 _S3_HEAD_ERRORS = {"HeadObject": "NoSuchKey", "HeadBucket": "NoSuchBucket"}
@@ -35,6 +44,9 @@ def translate(e, operation_name="", endpoint_url="", exceptions=None):
     st = e.status
     if st == _lib.ESERVICE:
         resp = service_error_response(e)
+        m = None if e.body else _C_MESSAGE.match(e.message)
+        if m:
+            operation_name = m.group(2)  # the request that failed, by its model name
         if operation_name in _S3_HEAD_ERRORS and e.http_status in (301, 400, 403, 404):
             # A HEAD answer has no body: botocore's code is the status
             # ("404"), and `e.response['Error']['Code'] == '404'` is the
