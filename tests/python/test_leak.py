@@ -1,6 +1,8 @@
 """Leak test of the Python binding: 10,000 calls (successes with bodies and
-timestamps, service errors, paginators, resource handles) against a canned
+timestamps, service errors, paginators, resource handles, transfers with
+callbacks) against a canned
 server; the process's RSS must stay flat. Ends with "N passed, N failed"."""
+import io
 import os
 import sys
 import time
@@ -40,12 +42,14 @@ srv.route("GET", "/b/missing", 404, {"Content-Type": "application/xml"},
 srv.route("HEAD", "/b/obj", 200, {"Content-Length": "1024", "ETag": '"e"',
                                   "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"}, b"")
 
+srv.route("PUT", "/b/up", 200, {"ETag": '"900150983cd24fb0d6963f7d28e17f72"'}, b"")
 s3 = awsc.client("s3", endpoint_url=srv.url)
+seen = []
 res = awsc.resource("s3", endpoint_url=srv.url)
 
 
 def one(i):
-    k = i % 5
+    k = i % 7
     if k == 0:
         s3.get_object(Bucket="b", Key="obj")["Body"].read()
     elif k == 1:
@@ -58,9 +62,14 @@ def one(i):
     elif k == 3:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket="b"):
             page["KeyCount"]
-    else:
+    elif k == 4:
         obj = res.Bucket("b").Object("obj")
         obj.content_length
+    elif k == 5:  # a transfer with a read callback and a progress callback
+        s3.upload_fileobj(io.BytesIO(b"abc"), "b", "up", Callback=seen.append)
+        seen.clear()
+    else:
+        s3.get_paginator("list_objects_v2").paginate(Bucket="b").build_full_result()
 
 
 for i in range(1000):  # warm-up: caches, pools, connections
