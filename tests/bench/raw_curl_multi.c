@@ -240,11 +240,10 @@ int main(int argc, char **argv) {
   const char *endpoint = NULL, *bucket = NULL, *key = NULL, *api = "socket";
   bench b;
   memset(&b, 0, sizeof(b));
-  b.signer = (raw_signer){"AKIAIOSFODNN7EXAMPLE",
-                          "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                          "us-east-1",
-                          "",
-                          {0}};
+  b.signer =
+      (raw_signer){.access_key = "AKIAIOSFODNN7EXAMPLE",
+                   .secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                   .region = "us-east-1"};
   b.size = 1024;
   b.timeout_ms = -1;
   long n = 10000, inflight = 64, warmup = -1;

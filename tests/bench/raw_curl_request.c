@@ -136,11 +136,9 @@ static void usage(void) {
 
 int main(int argc, char **argv) {
   const char *endpoint = NULL, *bucket = NULL, *key = NULL, *op = "get";
-  raw_signer signer = {"AKIAIOSFODNN7EXAMPLE",
-                       "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                       "us-east-1",
-                       "",
-                       {0}};
+  raw_signer signer = {.access_key = "AKIAIOSFODNN7EXAMPLE",
+                       .secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                       .region = "us-east-1"};
   long n = 2000, warmup = 50, size = 1024;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
