@@ -27,7 +27,10 @@
 #   system, all its threads; each client warms up first (one request per
 #   connection) and times N requests after. The machine has 2 cores, so the
 #   server and the client share them: requests/s are a loopback figure,
-#   compare them within one run.
+#   compare them within one run. On a machine shared with other work the
+#   scheduler shares CPU per thread, so a one-thread client gets less of it
+#   than a 64-thread one and its requests/s says more about that share than
+#   about the client; "requests per CPU s" (1 / CPU per request) does not.
 # Env: N (10000), BOTO3_N (10000), PASSES (3), SKIP_BOTO3=1.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -145,16 +148,17 @@ if [ "${SKIP_BOTO3:-0}" != 1 ]; then
 fi
 
 echo
-echo "| client | requests/s | CPU µs/request | peak RSS MiB | conns (client) | peak open | accepted |"
-echo "|---|---|---|---|---|---|---|"
+echo "| client | requests/s | CPU µs/request | requests per CPU s | peak RSS MiB | conns (client) | peak open | accepted |"
+echo "|---|---|---|---|---|---|---|---|"
 for key in "${rows[@]}"; do
   if [ -z "${results[$key]:-}" ]; then
-    echo "| ${labels[$key]} | not built (include/awsc/loop.h not on this branch) | | | | | |"
+    echo "| ${labels[$key]} | not built (include/awsc/loop.h not on this branch) | | | | | | |"
     continue
   fi
   # the pass with the median requests/s
   line=$(sort -g <<<"${results[$key]%$'\n'}" | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}')
   read -r rps cpu rss conns peak acc <<<"$line"
-  printf '| %s | %s | %s | %.1f | %s | %s | %s |\n' "${labels[$key]}" "$rps" "$cpu" \
+  printf '| %s | %s | %s | %.0f | %.1f | %s | %s | %s |\n' "${labels[$key]}" "$rps" \
+    "$cpu" "$(awk -v c="$cpu" 'BEGIN{print 1e6/c}')" \
     "$(awk -v k="$rss" 'BEGIN{print k/1024}')" "$conns" "$peak" "$acc"
 done
