@@ -4,8 +4,9 @@
  * and GET of any path-style /bucket/key with the same fixed bytes, keeps
  * connections alive and holds thousands of them on one thread (epoll,
  * level-triggered). A real S3 server (Ceph RGW spends ~1.2 ms CPU per
- * request here) would hide the client's own cost; this one spends a few
- * microseconds. SigV4 headers are accepted unchecked.
+ * request here) would hide the client's own cost; this one spends about
+ * 20 us, mostly in recv/send/epoll system calls (3,000 connections held
+ * at once in a test). SigV4 headers are accepted unchecked.
  *
  * Listens on 127.0.0.1 only. Stops by itself: after --max-seconds
  * (default 900), when the process that started it exits (PR_SET_PDEATHSIG)
