@@ -50,6 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+port_dump='' port_fast='' # set by start_server
 start_server() { # name extra-args... -> sets port_<name>
   local name=$1
   shift
