@@ -24,4 +24,14 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                        const awsc_value *input, awsc_arena *a,
                        int64_t expires_in, awsc_error *err);
 
+/* awsc_s3_generate_presigned_post and awsc_generate_presigned_post_json
+ * at a given time (ms since the epoch): the tests' fixed clock. */
+int awsc_presign_post_at(char **json_out, awsc_client *c, const char *bucket,
+                         const char *key, const char *fields_json,
+                         const char *conditions_json, int64_t expires_in,
+                         int64_t now_ms, awsc_error *err);
+int awsc_presign_post_json_at(char **json_out, awsc_client *c,
+                              const char *call_json, int64_t now_ms,
+                              awsc_error *err);
+
 #endif
