@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "awsc/awsc.h"
+#include "awsc/s3.h"
 #include "client/client_internal.h"
 #include "fake_transport.h"
 #include "test.h"
@@ -224,6 +225,16 @@ static void test_before_call_replace_and_answer(void) {
   awsc_mem_free(out);
   CHECK_INT(ft.n_sent, sent_before);
   CHECK_INT(answered, 1);
+  awsc_s3_PutObjectRequest in;
+  memset(&in, 0, sizeof(in));
+  in.bucket = "bkt";
+  in.key = "k";
+  awsc_s3_PutObjectOutput *typed = NULL;
+  CHECK_INT(awsc_s3_put_object(&typed, c, &in, &err), 0);
+  CHECK(typed && typed->e_tag && strcmp(typed->e_tag, "\"cached\"") == 0);
+  awsc_mem_free(typed);
+  CHECK_INT(ft.n_sent, sent_before);
+  CHECK_INT(answered, 2);
   CHECK_INT(awsc_client_hook_remove(c, id, &err), 0);
   awsc_client_free(c);
 }
