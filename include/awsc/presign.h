@@ -100,8 +100,10 @@ AWSC_API int awsc_generate_presigned_url_json(char **url_out,
  * negatives too (the policy has expired: the server refuses the upload),
  * as long as the expiration falls within the years 1970..9999. The URL
  * addresses the bucket as the client does (virtual-hosted, or path-style
- * for a custom endpoint). An unsigned client (sign_requests OFF) gives
- * the fields without policy and signature, as botocore's UNSIGNED.
+ * for a custom endpoint) on the region's host, as awsc's presigned URLs
+ * (botocore uses the global s3.amazonaws.com for virtual-hosted buckets;
+ * the fields and signature are the same). An unsigned client (sign_requests
+ * OFF) gives the fields without policy and signature, as botocore's UNSIGNED.
  * *json_out: free with awsc_mem_free; NULL on failure.
  * Errors: AWSC_EINVAL (NULL argument), AWSC_EPARSE (fields_json or
  * conditions_json not JSON), AWSC_EVALIDATION (not an object of strings /

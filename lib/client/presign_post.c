@@ -5,7 +5,8 @@
  *
  * What botocore does, and so what this does, byte for byte:
  *   url     CreateBucket's URL for the bucket (virtual-hosted or path
- *           style, as the client addresses buckets);
+ *           style, as the client addresses buckets), on the region's host
+ *           as awsc's presigned URLs (botocore: s3.amazonaws.com);
  *   policy  base64 of Python's json.dumps of {"expiration", "conditions"}
  *           (", " and ": " separators, non-ASCII as \uXXXX): the caller's
  *           conditions, then {"bucket"}, then {"key"} or, for a key ending
@@ -177,31 +178,9 @@ typedef struct post_in {
   int64_t now_ms;
 } post_in;
 
-/* botocore's S3 presigning puts a virtual-hosted bucket on the global
- * endpoint (its handler sets the region builtin to "aws-global") in the
- * aws partition, unless the bucket is no host label (dots included), is
- * an ARN, path-style or dual-stack is asked, or us-east-1 is configured
- * regional; it still signs for the client's region. The region to
- * resolve with, or NULL for the client's. */
-static const char *presign_region(const awsc_client *c, const char *bucket) {
-  const char *r = c->region;
-  size_t n = strlen(bucket);
-  bool label = n >= 1 && n <= 63 && bucket[0] != '-' && bucket[n - 1] != '-';
-  for (size_t i = 0; label && i < n; i++)
-    label = (bucket[i] >= 'a' && bucket[i] <= 'z') ||
-            (bucket[i] >= 'A' && bucket[i] <= 'Z') ||
-            (bucket[i] >= '0' && bucket[i] <= '9') || bucket[i] == '-';
-  bool other_partition =
-      strncmp(r, "cn-", 3) == 0 || strncmp(r, "us-gov-", 7) == 0 ||
-      strncmp(r, "us-iso", 6) == 0 || strncmp(r, "eu-iso", 6) == 0;
-  bool regional = strcmp(r, "us-east-1") == 0 && !c->ep.s3_global;
-  if (!label || other_partition || regional || c->endpoint_given ||
-      c->ep.force_path || c->ep.dualstack || c->ep.accelerate || c->ep.fips)
-    return NULL;
-  return "aws-global";
-}
-
-/* The URL botocore gives: CreateBucket's for the bucket. */
+/* The URL: CreateBucket's for the bucket, as botocore's, except that
+ * it is regional as awsc's presigned URLs are (botocore puts a
+ * virtual-hosted bucket on the global s3.amazonaws.com when presigning). */
 static int post_url(awsc_client *c, const char *bucket, awsc_arena *a,
                     awsc_buf *url, awsc_call_target *tgt, awsc_error *err) {
   const awsc_operation *op =
@@ -227,11 +206,8 @@ static int post_url(awsc_client *c, const char *bucket, awsc_arena *a,
   awsc_serialized_request sr;
   memset(&sr, 0, sizeof(sr));
   int rc = awsc_protocol_serialize(c->svc, op, &in, a, &sr, err);
-  const char *region = presign_region(c, bucket);
   if (!rc)
-    rc = awsc_client_target(c, &call, &sr, region, -1, tgt, err);
-  if (!rc && region)
-    tgt->signing_region = c->region;
+    rc = awsc_client_target(c, &call, &sr, NULL, -1, tgt, err);
   if (!rc && awsc_buf_printf(url, "%s://%s%s", tgt->https ? "https" : "http",
                              tgt->host, tgt->path))
     rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
