@@ -523,6 +523,58 @@ static void test_refusals(void) {
   awsc_client_free(c);
 }
 
+/* Every allocation of one call failing in turn (n = 0: a warm-up, then
+ * the baseline): 0 or AWSC_ENOMEM, no output on failure, never a leak. */
+static void alloc_loop(awsc_client *c, const char *op,
+                       const awsc_call_body_options *o, bool get) {
+  int64_t live = -1;
+  bool fired = true;
+  for (uint64_t n = 0; fired && n < 3000; n++) {
+    char *json = NULL;
+    void *body = NULL;
+    size_t len = 0;
+    awsc_error err = AWSC_ERROR_INIT;
+    test_alloc_fail_at(n);
+    int rc = awsc_call_json_body(&json, &body, &len, c, op, put_k, o, &err);
+    fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    if (rc == 0) {
+      CHECK(json != NULL);
+      if (get)
+        CHECK(body && len == sizeof(all_bytes) &&
+              memcmp(body, all_bytes, len) == 0);
+    } else {
+      CHECK_INT(rc, AWSC_ENOMEM);
+      CHECK(json == NULL && body == NULL && len == 0);
+    }
+    awsc_mem_free(json);
+    awsc_mem_free(body);
+    awsc_client_drop_idle(c);
+    if (n == 0) {
+      CHECK_INT(rc, 0);
+      fired = true;
+      live = test_alloc_live();
+    }
+    CHECK_INT(test_alloc_live(), live);
+  }
+  CHECK(!fired);
+}
+
+static void test_alloc_failures(void) {
+  awsc_client *c = s3_client();
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  fill_all_bytes();
+  awsc_call_body_options o = AWSC_CALL_BODY_OPTIONS_INIT;
+  o.request_body.kind = AWSC_BODY_MEMORY;
+  o.request_body.data = all_bytes;
+  o.request_body.len = sizeof(all_bytes);
+  alloc_loop(c, "put_object", &o, false);
+  alloc_loop(c, "get_object", NULL, true);
+  awsc_client_free(c);
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_memory_round_trip);
@@ -530,6 +582,7 @@ int main(void) {
   RUN(test_callback_body_and_sink);
   RUN(test_blob_payload);
   RUN(test_refusals);
+  RUN(test_alloc_failures);
   awsc_session_free(sess);
   return test_summary();
 }

@@ -4,7 +4,12 @@
  * stops the call, removal, per-operation hooks, the bucket-name check
  * switch, and no allocation for hooks on a client without any.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "awsc/awsc.h"
 #include "awsc/s3.h"
@@ -514,6 +519,108 @@ static void test_no_hooks_no_allocation(void) {
   awsc_client_free(c);
 }
 
+/* ---- threads: calls on several threads while hooks come and go ---- */
+
+static atomic_int hook_runs, marked_requests, plain_requests, callers_done;
+
+static int mt_send(awsc_transport *t, const awsc_http_request *req,
+                   awsc_http_response *resp, awsc_error *err) {
+  (void)t;
+  (void)err;
+  bool marked = false;
+  for (size_t i = 0; i < req->header_count; i++)
+    marked = marked || strcasecmp(req->headers[i].name, "x-hooked") == 0;
+  atomic_fetch_add(marked ? &marked_requests : &plain_requests, 1);
+  resp->status = 200;
+  return awsc_http_response_add_header(resp, "x-amz-request-id", "T");
+}
+
+static void mt_destroy(awsc_transport *t) {
+  (void)t;
+}
+
+static const awsc_transport_vtable mt_vtable = {mt_send, mt_destroy};
+
+static int mark(awsc_hook_context *ctx, void *ud) {
+  (void)ud;
+  atomic_fetch_add(&hook_runs, 1);
+  return awsc_hook_header_set(ctx, "x-hooked", "1");
+}
+
+enum { MT_THREADS = 4, MT_CALLS = 300 };
+
+static void *mt_caller(void *arg) {
+  awsc_client *c = arg;
+  intptr_t failures = 0;
+  for (int i = 0; i < MT_CALLS; i++) {
+    char *out = NULL;
+    if (awsc_call_json(&out, c, "head_object",
+                       "{\"Bucket\": \"bkt\", \"Key\": \"k\"}", NULL) != 0)
+      failures++;
+    awsc_mem_free(out);
+  }
+  atomic_fetch_add(&callers_done, 1);
+  return (void *)failures;
+}
+
+static void test_threads_add_remove(void) {
+  awsc_transport mt = {&mt_vtable, NULL};
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "us-east-1";
+  so.transport = &mt;
+  so.getenv_fn = env_none;
+  so.config_file = "/nonexistent/awsc-test/config";
+  so.credentials_file = "/nonexistent/awsc-test/credentials";
+  awsc_session *s = NULL;
+  awsc_client *c = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
+  CHECK_INT(awsc_client_new(&c, s, "s3", NULL, &err), 0);
+  if (!c) {
+    awsc_session_free(s);
+    return;
+  }
+  pthread_t th[MT_THREADS];
+  for (int i = 0; i < MT_THREADS; i++)
+    CHECK_INT(pthread_create(&th[i], NULL, mt_caller, c), 0);
+  /* add and remove until the callers are done (at least 50 times) */
+  int adds = 0, removes = 0;
+  struct timespec pause = {0, 100000};
+  while (adds < 50 || atomic_load(&callers_done) < MT_THREADS) {
+    int id = 0;
+    if (awsc_client_hook_add(&id, c, AWSC_HOOK_BEFORE_SIGN, NULL, mark, NULL,
+                             &err) == 0)
+      adds++;
+    nanosleep(&pause, NULL);
+    if (awsc_client_hook_remove(c, id, &err) == 0)
+      removes++;
+    nanosleep(&pause, NULL);
+  }
+  intptr_t failures = 0;
+  for (int i = 0; i < MT_THREADS; i++) {
+    void *r = NULL;
+    pthread_join(th[i], &r);
+    failures += (intptr_t)r;
+  }
+  CHECK_INT(removes, adds);
+  CHECK_INT(failures, 0);
+  /* both kinds went out: the hook was there for some calls only */
+  CHECK(atomic_load(&marked_requests) > 0);
+  CHECK(atomic_load(&plain_requests) > 0);
+  /* every hook run put its header on exactly one request */
+  CHECK_INT(atomic_load(&hook_runs), atomic_load(&marked_requests));
+  CHECK_INT(atomic_load(&marked_requests) + atomic_load(&plain_requests),
+            MT_THREADS * MT_CALLS);
+  printf("%d calls on %d threads while a hook was added and removed %d "
+         "times: %d went out with it\n",
+         MT_THREADS * MT_CALLS, MT_THREADS, adds,
+         atomic_load(&marked_requests));
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 int main(void) {
   test_alloc_install();
   RUN(test_before_sign_headers_signed);
@@ -523,6 +630,7 @@ int main(void) {
   RUN(test_hook_errors);
   RUN(test_bucket_name_check_switch);
   RUN(test_no_hooks_no_allocation);
+  RUN(test_threads_add_remove);
   awsc_session_free(sess);
   return test_summary();
 }
