@@ -248,15 +248,15 @@ AWSC_API int awsc_call_json_body(char **json_out, void **body_out,
 /*
  * boto3's generate_presigned_url: a URL with which anyone can call
  * `operation` (e.g. "get_object", "put_object") with `params_json` until
- * it expires. expires_in is in seconds, at least 1; 0 means 3600 as in
- * boto3; beyond 604800 (7 days, SigV4's limit) the URL is signed as
- * botocore signs it and the service refuses it when used. Headers the
+ * it expires. expires_in is in seconds; 0 means 3600 (boto3's default);
+ * negatives and values beyond 604800 (7 days, SigV4's limit) are signed
+ * as botocore signs them and the service refuses the URL when used. Headers the
  * parameters produce (e.g. ContentType) are signed and must be sent with
  * the URL. The URL is signed with the credentials the client has now
  * (temporary credentials end the URL's life when they expire). *url_out:
  * free with awsc_mem_free.
- * Errors: AWSC_EVALIDATION (bad parameters, negative expiry),
- * AWSC_ENOTFOUND (no such operation), AWSC_ECREDENTIALS.
+ * Errors: AWSC_EVALIDATION (bad parameters), AWSC_ENOTFOUND (no such
+ * operation), AWSC_ECREDENTIALS.
  */
 AWSC_API int awsc_generate_presigned_url(char **url_out, awsc_client *client,
                                          const char *operation,

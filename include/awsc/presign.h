@@ -23,9 +23,9 @@ typedef struct awsc_presign_options {
   /* AWSC_PRESIGN_OPTIONS_VERSION of the header compiled against;
    * 1..that of the library is accepted, anything else is AWSC_EINVAL. */
   int version;
-  /* Lifetime of the URL in seconds, at least 1 [3600, as boto3's
-   * ExpiresIn]. Beyond 604800 (7 days, SigV4's limit) the URL is signed
-   * as botocore signs it, and the service refuses it when it is used. */
+  /* Lifetime of the URL in seconds [0 = 3600, as boto3's ExpiresIn].
+   * Negatives and values beyond 604800 (7 days, SigV4's limit) are signed
+   * as botocore signs them, and the service refuses the URL when used. */
   int64_t expires_in;
 } awsc_presign_options;
 
@@ -47,7 +47,7 @@ typedef struct awsc_presign_options {
  * awsc_mem_free; NULL on failure.
  * Errors: AWSC_EINVAL (NULL argument, bad options version),
  * AWSC_ENOTFOUND (no such operation), AWSC_EVALIDATION (missing required
- * member, expires_in negative), AWSC_EUNSUPPORTED (a client made from
+ * member), AWSC_EUNSUPPORTED (a client made from
  * a model file: its structs have no C layout; use the JSON form),
  * AWSC_ECREDENTIALS.
  */
@@ -61,10 +61,10 @@ AWSC_API int awsc_generate_presigned_url_typed(
  *    "ExpiresIn": 600}
  * ClientMethod (required) names the operation as the model or boto3
  * does; Params (absent or null: no parameters) are validated as for the
- * call; ExpiresIn (absent or null: 3600) must be a positive integer:
- * 0, negatives, fractions (1.5, 1e3) and strings are refused. Beyond
- * 604800 (7 days) the URL is signed as botocore signs it and the service
- * refuses it when used. Of duplicate members the last counts (as
+ * call; ExpiresIn (absent or null: 3600) must be an integer: fractions
+ * (1.5, 1e3) and strings are refused. 0, negatives and values beyond
+ * 604800 (7 days) are signed as botocore signs them and the service
+ * refuses the URL when used. Of duplicate members the last counts (as
  * Python's json); any other member is refused. *url_out: free with
  * awsc_mem_free; NULL on failure.
  * Errors: AWSC_EINVAL (NULL argument), AWSC_EPARSE (call_json is not

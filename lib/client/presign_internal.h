@@ -16,9 +16,9 @@
 /*
  * *url_out (awsc_mem_free) signed for `op` of the client's service with
  * `input` (NULL when the operation has none; lives in `a`, which the
- * request is built in too). expires_in as awsc_generate_presigned_url:
- * 0 = 3600, else at least 1 (AWSC_EVALIDATION otherwise), also beyond
- * SigV4's 604800, as botocore signs it.
+ * request is built in too). expires_in is signed as given, 0, negatives
+ * and beyond SigV4's 604800 too, as botocore signs it (the public forms
+ * turn their "default" into 3600 first).
  */
 int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                        const awsc_value *input, awsc_arena *a,

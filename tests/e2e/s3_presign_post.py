@@ -2,6 +2,8 @@
 """generate_presigned_post end to end: an HTML-form-style multipart upload
 with curl to the local S3 server (Ceph RGW), then the object read back;
 uploads that break a condition of the policy are refused by the server.
+Also presigned URLs with lifetimes SigV4 does not allow (0, negative),
+signed as botocore signs them and refused by the server.
 
 Usage: s3_presign_post.py BUILD_DIR
 Skips (exit 77, reason printed) without AWSC_E2E_S3_ENDPOINT or curl.
@@ -151,6 +153,29 @@ def main():
         ok("plain key, no conditions: uploaded and read back")
     else:
         bad("plain key upload", "HTTP %d %s" % (status, body[:300]))
+
+    # presigned URLs with a lifetime SigV4 does not allow are signed as
+    # botocore signs them; the server judges them
+    for expires, want in ((600, 200), (-1, 403), (0, 403)):
+        p = subprocess.run(
+            [AWSC, "s3", "generate_presigned_url", json.dumps(
+                {"ClientMethod": "get_object", "ExpiresIn": expires,
+                 "Params": {"Bucket": BUCKET, "Key": "exact.txt"}})],
+            capture_output=True, text=True, env=ENV)
+        url = p.stdout.strip()
+        if expires == 0:
+            time.sleep(1.1)  # X-Amz-Expires=0: over once a second passed
+        code = subprocess.run(["curl", "-s", "-o", os.devnull, "-w",
+                               "%{http_code}", url],
+                              capture_output=True, text=True).stdout
+        if p.returncode == 0 and ("X-Amz-Expires=%d&" % expires) in url \
+                and code == str(want):
+            ok("presigned GET with ExpiresIn %d: signed, server says %s"
+               % (expires, code))
+        else:
+            bad("presigned GET with ExpiresIn %d" % expires,
+                "exit %d, HTTP %s, %s" % (p.returncode, code,
+                                          (p.stderr or url)[:200]))
 
     for key in ("up/hello.txt", "exact.txt"):
         try:
