@@ -21,7 +21,7 @@ PKGS=(
   build-essential pkg-config meson ninja-build
   libcurl4-openssl-dev libssl-dev libyajl-dev libexpat1-dev
   python3 clang libclang-rt-14-dev clang-format valgrind
-  curl ca-certificates python3-botocore python3-boto3 awscli
+  curl ca-certificates python3-botocore python3-boto3 python3-pandas awscli
   ceph-mon ceph-osd radosgw
 )
 

@@ -7,6 +7,7 @@
 # starting from its corpus in tests/fuzz/corpus/<target> (read only: new
 # inputs go to a scratch directory, see below) with its dictionary when
 # there is one. FUZZ_MAX_TIME (seconds, default none) caps a target's run;
+# FUZZ_TIMEOUT (seconds, default 10) is libFuzzer's per-input timeout;
 # the execution count reached is reported either way.
 #
 # Prints one line per target, "TARGET runs=N seconds=S exec/s=R
@@ -60,7 +61,7 @@ for i in "${!targets[@]}"; do
   rm -rf "$dir"
   mkdir -p "$dir/new"
   args=(-runs="$RUNS" -print_final_stats=1 -artifact_prefix="$dir/"
-        -timeout=10 -rss_limit_mb=2048)
+        -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048)
   [ -f "$dict" ] && args+=(-dict="$dict")
   [ -n "${FUZZ_MAX_TIME:-}" ] && args+=(-max_total_time="$FUZZ_MAX_TIME")
   rc=0 start=$SECONDS
@@ -80,6 +81,15 @@ for i in "${!targets[@]}"; do
     result=FAIL status=1
   fi
   line="$t runs=${runs:-?} seconds=$secs exec/s=${rate:-?} result=$result"
+  # libFuzzer's timeout is wall-clock time: on a loaded machine a niced
+  # run can be starved past it. Each timeout input is run again alone
+  # and its CPU time said, so a real hang tells itself from starvation.
+  for f in "$dir"/timeout-*; do
+    [ -f "$f" ] || continue
+    cpu=$( { TIMEFORMAT=%U+%S; time timeout 120 "$exe" "$f" >/dev/null 2>&1; } \
+      2>&1 | tail -n 1)
+    line="$line; $(basename "$f") replayed alone in ${cpu}s CPU"
+  done
   echo "$line"
   echo "$(date -u +%FT%TZ) $line" >>"$OUT/summary.txt"
 done

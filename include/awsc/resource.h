@@ -16,7 +16,11 @@
  * through an out-parameter is the caller's and is released with its
  * _free (awsc_resource_free, awsc_resource_collection_free); handles are
  * independent of the handle or collection that produced them (each holds
- * its own copy of its identifiers and data and a reference to the client).
+ * its identifiers and data and a reference to the client). A handle from
+ * a collection shares its page's parsed response with the page's other
+ * handles instead of copying its part: a page stays in memory while a
+ * handle made from it lives (keep only what you need from a long
+ * listing, or free the handles as you go).
  * Strings returned through char ** are freed with awsc_mem_free. Arrays of
  * handles (awsc_resource **) are freed with awsc_resource_array_free,
  * which frees the handles too. A handle is not thread-safe (its data is
@@ -133,7 +137,8 @@ typedef struct awsc_collection_options {
  * bucket.objects.filter(Prefix=...), topic.subscriptions). `filter_json`
  * adds request parameters (NULL = all). Nothing is sent until the first
  * _next call; pages are fetched as needed through the client's paginator
- * when the operation has one, and only the current page is kept.
+ * when the operation has one, and only the current page is kept (and the
+ * pages of handles still alive: see Lifetimes above).
  * `opts` may be NULL. *out is the caller's: awsc_resource_collection_free.
  * Errors: AWSC_ENOTFOUND, AWSC_EINVAL (bad options), AWSC_EVALIDATION.
  */

@@ -169,6 +169,12 @@ int awsc_client_invoke(awsc_client *client, awsc_call *call, awsc_error *err);
  * awsc_paginator_free; NULL at the end. 0 or an error status. */
 int awsc_paginator_next_page_value(const awsc_value **page,
                                    awsc_page_iterator *p, awsc_error *err);
+/* The same, the page's arena handed over: *arena (NULL at the end) holds
+ * *page and is the caller's to free (awsc_arena_free); the paginator keeps
+ * nothing of it but the pointer awsc_paginator_page_json reads, so that
+ * call is valid while the arena lives. */
+int awsc_paginator_take_page(awsc_value *page, awsc_arena **arena,
+                             awsc_page_iterator *p, awsc_error *err);
 /* The page the last awsc_paginator_next_page_value gave, as
  * awsc_paginator_next_page_json writes it. */
 int awsc_paginator_page_json(char **page_json, awsc_page_iterator *p,

@@ -716,6 +716,20 @@ int awsc_paginator_next_page_value(const awsc_value **page,
   return 0;
 }
 
+int awsc_paginator_take_page(awsc_value *page, awsc_arena **arena,
+                             awsc_page_iterator *p, awsc_error *err) {
+  *arena = NULL;
+  memset(page, 0, sizeof(*page));
+  int rc = fetch_page(p, err);
+  if (rc <= 0)
+    return rc;
+  *page = p->page;
+  *arena = p->page_arena;
+  p->page_arena = NULL; /* p->page stays, for awsc_paginator_page_json */
+  p->items_ready = false;
+  return 0;
+}
+
 int awsc_paginator_page_json(char **page_json, awsc_page_iterator *p,
                              awsc_error *err) {
   return to_json(&p->page, p->op->output, &p->meta, page_json, err);

@@ -174,10 +174,17 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
                            awsc_arena *a, bool ref, void *p);
 
 /* Member `key` of s, looked for from member `from` on, then from the
- * start: a value's keys come mostly in model order (a parsed answer's
- * names even point at the members' own), so this is one compare each. */
+ * start: a value's keys come mostly in model order, and a parsed answer's
+ * names point at the members' own, so pointers are compared first (one
+ * compare each, mostly) and the names only for keys from elsewhere. */
 static const awsc_member *member_from(const awsc_shape *s, const char *key,
                                       size_t len, uint32_t from) {
+  for (uint32_t k = 0; k < s->member_count; k++) {
+    uint32_t j =
+        from + k < s->member_count ? from + k : from + k - s->member_count;
+    if (s->members[j].name == key)
+      return &s->members[j];
+  }
   if (memchr(key, '\0', len))
     return NULL;
   for (uint32_t k = 0; k < s->member_count; k++) {

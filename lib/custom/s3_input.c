@@ -126,9 +126,12 @@ static int encoding_type(awsc_call *call, const awsc_value *in, awsc_arena *a,
 static void unquote_plus(awsc_value *v) {
   if (!v || v->type != AWSC_V_STRING)
     return;
-  char *s = (char *)v->u.s.p; /* the call's arena */
-  size_t o = 0;
-  for (size_t i = 0; i < v->u.s.n; i++) {
+  char *s = (char *)v->u.s.p; /* the call's arena, NUL-terminated */
+  /* most keys hold neither: nothing to rewrite before the first one */
+  size_t o = strcspn(s, "+%");
+  if (o >= v->u.s.n)
+    return;
+  for (size_t i = o; i < v->u.s.n; i++) {
     char ch = s[i];
     int hi, lo;
     if (ch == '+') {

@@ -258,7 +258,7 @@ static void xerr_reset(xerr *x, awsc_arena *arena) {
 /* 0 when the body is XML (fields and details filled), else nonzero. */
 static int xml_error_fields(awsc_arena *arena, const awsc_raw_response *r,
                             xerr *x, awsc_value *details) {
-  static const awsc_xml_handler h = {xe_start, xe_text, xe_end};
+  static const awsc_xml_handler h = {xe_start, xe_text, xe_end, NULL};
   memset(x, 0, sizeof(*x));
   xerr_reset(x, arena);
   int rc = !x->db ? AWSC_ENOMEM : awsc_vb_begin_map(x->db);

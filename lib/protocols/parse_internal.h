@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "protocols/protocol.h"
 
@@ -92,14 +93,8 @@ static inline int awsc_pindex_find(const awsc_pindex *ix, const char *p,
     const awsc_pslot *sl = &ix->slots[i];
     if (!sl->name)
       return -1;
-    if (sl->len == n) {
-      const char *w = sl->name;
-      size_t k = 0;
-      while (k < n && w[k] == p[k])
-        k++;
-      if (k == n)
-        return sl->member;
-    }
+    if (sl->len == n && memcmp(sl->name, p, n) == 0)
+      return sl->member;
     i = (i + 1) & ix->mask;
   }
 }
@@ -253,6 +248,12 @@ typedef struct awsc_xml_handler {
                const awsc_xml_attr *attrs, size_t n_attrs);
   int (*text)(void *ud, const char *p, size_t n, bool stable);
   int (*end)(void *ud);
+  /* Optional (NULL: start, text, end): an element without attributes
+   * whose content is character data alone (n == 0: empty), in one call,
+   * meaning exactly start, text (when n > 0) and end. The scanner uses it
+   * for "<Name>text</Name>", most of what AWS sends; expat never does. */
+  int (*leaf)(void *ud, const char *name, size_t len, const char *p, size_t n,
+              bool stable);
 } awsc_xml_handler;
 
 /* The fast scanner (parse_xml_scan.c): well-formed UTF-8 documents

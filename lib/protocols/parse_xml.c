@@ -596,6 +596,71 @@ static int x_end_impl(void *ud) {
   return 0;
 }
 
+/* A scalar member of the open structure given whole ("<Size>12</Size>"):
+ * what start, text and end would do for it, without a frame. 1 when the
+ * element is something else (the caller takes the general way). */
+static int leaf_member(xstate *x, xframe *f, const char *rawname, size_t rawlen,
+                       const char *p, size_t n) {
+  awsc_pctx *c = x->c;
+  const char *name = rawname;
+  size_t nl = rawlen;
+  int mi = awsc_pindex_find(f->ix, name, nl);
+  if (mi < 0) {
+    nl = local_len(rawname, rawlen, &name);
+    if (nl == rawlen || (mi = awsc_pindex_find(f->ix, name, nl)) < 0)
+      return 1; /* skipped, or a union's unknown member */
+  }
+  const awsc_member *m = &f->shape->members[mi];
+  const awsc_shape *ms = m->shape;
+  if (!ms || ms->type == AWSC_SHAPE_STRUCTURE || ms->type == AWSC_SHAPE_LIST ||
+      ms->type == AWSC_SHAPE_MAP || ms->type == AWSC_SHAPE_DOCUMENT)
+    return 1;
+  int rc;
+  if (f->open_flat >= 0) {
+    if ((rc = awsc_vb_end(c->b)) != 0)
+      return rc;
+    f->open_flat = -1;
+  }
+  if ((rc = seen_test_set(c, f, mi)) != 0)
+    return rc < 0 ? rc : 0; /* first occurrence wins */
+  awsc_pscalar sc;
+  rc = awsc_pscalar_from_text(c, ms, p, n, AWSC_PSRC_XML, &sc);
+  if (rc < 0)
+    return rc;
+  if (rc == AWSC_PSCALAR_BAD)
+    return awsc_pscalar_bad(c, m->name, ms, p, n);
+  if (rc > 0)
+    return 0;
+  if ((rc = awsc_vb_key_ref(c->b, m->name, f->ix->name_lens[mi])) != 0)
+    return rc;
+  return awsc_pscalar_put(c, &sc);
+}
+
+static int x_start(void *ud, const char *name, size_t len,
+                   const awsc_xml_attr *attrs, size_t na);
+static int x_text(void *ud, const char *p, size_t n, bool stable);
+static int x_end(void *ud);
+
+static int x_leaf(void *ud, const char *name, size_t len, const char *p,
+                  size_t n, bool stable) {
+  xstate *x = ud;
+  if (x->skip) /* start and end would cancel out */
+    return 0;
+  xframe *f = &x->st[x->depth - 1];
+  if (f->kind == F_STRUCT) {
+    int rc = leaf_member(x, f, name, len, p, n);
+    if (rc <= 0) {
+      if (rc)
+        x->failed = rc;
+      return rc;
+    }
+  }
+  int rc = x_start(ud, name, len, NULL, 0);
+  if (rc == 0 && n > 0)
+    rc = x_text(ud, p, n, stable);
+  return rc ? rc : x_end(ud);
+}
+
 /* The handlers remember their own failures, so a tokenizer's refusal
  * is never mistaken for ours (or the other way round). */
 static int x_start(void *ud, const char *name, size_t len,
@@ -620,7 +685,7 @@ static int x_end(void *ud) {
   return rc;
 }
 
-static const awsc_xml_handler engine = {x_start, x_text, x_end};
+static const awsc_xml_handler engine = {x_start, x_text, x_end, x_leaf};
 
 /* ------------------------------------------------------------------ */
 /* expat                                                                */
@@ -792,7 +857,8 @@ int awsc_parse_xml_struct_with(awsc_pctx *c, const awsc_shape *shape,
                : awsc_xml_expat(body, len, &engine, &x, c->err);
     } else if (rc == AWSC_EPARSE && !x.failed) {
       /* Malformed: expat words the error (where and what). */
-      static const awsc_xml_handler noop = {noop_start, noop_text, noop_end};
+      static const awsc_xml_handler noop = {noop_start, noop_text, noop_end,
+                                            NULL};
       if (awsc_xml_expat(body, len, &noop, NULL, c->err) == 0)
         awsc_perr(c, "invalid XML in response");
     }

@@ -269,7 +269,7 @@ static int decode_ref(const char *p, size_t n, size_t *i, char **o) {
 }
 
 /* Text p[0..n) with references and/or CRs, decoded into s->tbuf. */
-static int text_slow(scan *s, const char *p, size_t n, bool refs) {
+static int text_decode(scan *s, const char *p, size_t n, bool refs) {
   awsc_buf_reset(&s->tbuf);
   if (awsc_buf_reserve(&s->tbuf, n + 1) != AWSC_OK)
     return AWSC_ENOMEM;
@@ -301,7 +301,12 @@ static int text_slow(scan *s, const char *p, size_t n, bool refs) {
   }
   s->tbuf.len = (size_t)(o - s->tbuf.p);
   s->tbuf.p[s->tbuf.len] = '\0';
-  return s->h->text(s->ud, s->tbuf.p, s->tbuf.len, false);
+  return 0;
+}
+
+static int text_slow(scan *s, const char *p, size_t n, bool refs) {
+  int rc = text_decode(s, p, n, refs);
+  return rc ? rc : s->h->text(s->ud, s->tbuf.p, s->tbuf.len, false);
 }
 
 /* "]]>" may not appear in character data (XML 1.0 [14]); only
@@ -486,6 +491,33 @@ static int dups_sorted(const attr_list *t) {
   return rc;
 }
 
+/* s->i just past the '>' of start tag `name` (no attributes): when the
+ * content is character data up to "</name>", hand the element to the
+ * leaf handler whole and return 1 (s->i past the end tag), else 0 with
+ * nothing consumed. The checks are emit_text's and end_tag's. */
+static int try_leaf(scan *s, const char *name, size_t nl) {
+  const char *tp = s->p + s->i, *e = s->p + s->n;
+  const char *lt = memchr(tp, '<', (size_t)(e - tp));
+  if (!lt || (size_t)(e - lt) < nl + 3 || lt[1] != '/' ||
+      memcmp(lt + 2, name, nl) != 0 || lt[2 + nl] != '>')
+    return 0;
+  size_t tn = (size_t)(lt - tp);
+  if (s->has_cdata_end && has_cdata_end(tp, tn))
+    return AWSC_EPARSE;
+  int rc;
+  if (!memchr(tp, '&', tn) && (!s->has_cr || !memchr(tp, '\r', tn))) {
+    rc = s->h->leaf(s->ud, name, nl, tp, tn, true);
+  } else {
+    rc = text_decode(s, tp, tn, true);
+    if (rc == 0)
+      rc = s->h->leaf(s->ud, name, nl, s->tbuf.p, s->tbuf.len, false);
+  }
+  if (rc)
+    return rc < 0 ? rc : AWSC_EPARSE;
+  s->i = (size_t)(lt - s->p) + nl + 3;
+  return 1;
+}
+
 /* s->i at '<' of a start tag. */
 static int start_tag(scan *s) {
   s->i++;
@@ -511,6 +543,11 @@ static int start_tag(scan *s) {
     char ch = s->p[s->i];
     if (ch == '>') {
       s->i++;
+      if (t.n == 0 && s->h->leaf && s->depth > 0) {
+        int lr = try_leaf(s, name, nl);
+        if (lr != 0)
+          return lr > 0 ? 0 : lr;
+      }
       break;
     }
     if (ch == '/') {

@@ -280,11 +280,19 @@ int awsc_rsrc_ref_item(awsc_resource **out, const awsc_rsrc_refvals *rv,
   if (awsc_rsrc_alloc(&r, parent->client, parent->model, rv->type))
     return oom(err);
   int rc = 0;
+  /* a collection's page is shared, not copied (string values there are
+   * NUL-terminated: they serve as the identifiers' text) */
+  r->page = awsc_rsrc_page_ref(rv->page);
   for (size_t k = 0; !rc && k < ref->n_identifiers; k++) {
     const awsc_value *v = item_at(&rv->vals[k], i, rv->plural);
     long at = id_index(rv->type, ref->identifiers[k].target);
     if (at < 0)
       continue;
+    if (v && r->page && v->type == AWSC_V_STRING) {
+      r->ids[at] = *v;
+      r->id_text[at] = v->u.s.p;
+      continue;
+    }
     rc = v ? awsc_rsrc_set_id(r, (size_t)at, v) : AWSC_EVALIDATION;
     if (rc == AWSC_EVALIDATION)
       rc = awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
@@ -293,7 +301,10 @@ int awsc_rsrc_ref_item(awsc_resource **out, const awsc_rsrc_refvals *rv,
   }
   const awsc_value *d = item_at(&rv->data, i, rv->plural);
   if (!rc && d && d->type == AWSC_V_MAP) {
-    rc = awsc_rv_copy(&r->data, r->arena, d);
+    if (r->page)
+      r->data = *d;
+    else
+      rc = awsc_rv_copy(&r->data, r->arena, d);
     r->loaded = true;
     r->data_typed = rv->typed;
   }

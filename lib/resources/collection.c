@@ -2,17 +2,17 @@
  * lib/resources/collection.c - collections (boto3's hasMany) and batch
  * actions. A collection pages through the client's paginator when the
  * operation has one (one call otherwise) and keeps only the current page:
- * its parsed response lives in a page arena emptied before the next page,
- * and each item becomes a handle of its own only when asked for.
+ * its parsed response, in an arena of its own (the paginator hands it
+ * over), dropped when the next page comes. Each item becomes a handle
+ * only when asked for, and the handles share the page (a reference each)
+ * rather than copy their part: a page outlives the collection's use of it
+ * while a handle made from it lives.
  */
 #include <string.h>
 
 #include "awsc/paginator.h"
 #include "client/client_internal.h"
 #include "resources/resource_internal.h"
-
-/* What a page arena keeps of its blocks for the next page. */
-#define PAGE_KEEP_BYTES (256u * 1024u)
 
 struct awsc_resource_collection {
   awsc_resource *parent; /* a copy: the caller may free the original */
@@ -21,7 +21,7 @@ struct awsc_resource_collection {
   char *params_json;
   bool single_done;
   bool ended;
-  awsc_arena *page; /* the current page, emptied for each page */
+  awsc_rsrc_page *page; /* the current page (a reference), or NULL */
   awsc_value page_v;
   awsc_rsrc_refvals rv;
   size_t next_item;
@@ -62,7 +62,7 @@ void awsc_resource_collection_free(awsc_resource_collection *c) {
   awsc_paginator_free(c->pager);
   awsc_resource_free(c->parent);
   awsc_free(c->params_json);
-  awsc_arena_free(c->page);
+  awsc_rsrc_page_unref(c->page);
   awsc_free(c);
 }
 
@@ -83,9 +83,10 @@ static int open_collection(awsc_resource_collection **out, awsc_resource *r,
     return oom(err);
   c->desc = desc;
   c->limit = opts ? opts->limit : 0;
-  c->page = awsc_arena_new(0);
-  int rc = c->page ? clone_handle(&c->parent, r) : AWSC_ENOMEM;
+  awsc_arena *tmp = awsc_arena_new(0);
+  int rc = tmp ? clone_handle(&c->parent, r) : AWSC_ENOMEM;
   if (rc) {
+    awsc_arena_free(tmp);
     awsc_resource_collection_free(c);
     return oom(err);
   }
@@ -93,7 +94,7 @@ static int open_collection(awsc_resource_collection **out, awsc_resource *r,
    * the paginator (or by the one call, for an operation without one). */
   awsc_value params;
   awsc_buf b = AWSC_BUF_INIT;
-  rc = awsc_rsrc_request_params(&params, c->page, &desc->request, c->parent, 0,
+  rc = awsc_rsrc_request_params(&params, tmp, &desc->request, c->parent, 0,
                                 filter_json, err);
   if (!rc && awsc_rv_to_json(&b, &params))
     rc = oom(err);
@@ -111,7 +112,7 @@ static int open_collection(awsc_resource_collection **out, awsc_resource *r,
     rc = awsc_paginator_new(&c->pager, c->parent->client,
                             desc->request.operation, c->params_json, &cfg, err);
   }
-  awsc_arena_reset(c->page, PAGE_KEEP_BYTES);
+  awsc_arena_free(tmp);
   if (rc) {
     awsc_resource_collection_free(c);
     return rc;
@@ -149,46 +150,50 @@ int awsc_rsrc_collection_at(awsc_resource_collection **out, awsc_resource *r,
                          err);
 }
 
-/* Fetch the next page into the page arena (the previous one is gone).
- * *text (may be NULL) receives the page's JSON for the caller; *got is
- * false at the end. */
-/* The next page's value: from the paginator as parsed (typed by the
- * output shape, no JSON text in between; *typed), or the one call's
- * answer read back from its JSON. *text (when wanted) the page as JSON. */
+/* The next page into c->page (the previous one dropped): from the
+ * paginator as parsed (typed by the output shape, no JSON text in between;
+ * *typed), or the one call's answer read back from its JSON. *text (when
+ * wanted) the page as JSON; *got is false at the end. */
 static int next_page(awsc_resource_collection *c, awsc_value *v, bool *typed,
                      char **text, bool *got, awsc_error *err) {
   char *json = NULL;
+  awsc_arena *a = NULL;
   int rc = 0;
   *got = false;
+  awsc_rsrc_page_unref(c->page);
+  c->page = NULL;
   if (c->pager) {
-    const awsc_value *pv = NULL;
-    rc = awsc_paginator_next_page_value(&pv, c->pager, err);
-    if (rc || !pv)
-      return rc;
-    if (text && (rc = awsc_paginator_page_json(text, c->pager, err)) != 0)
-      return rc;
-    awsc_arena_reset(c->page, PAGE_KEEP_BYTES);
-    *v = *pv; /* borrowed from the paginator until its next page */
+    rc = awsc_paginator_take_page(v, &a, c->pager, err);
+    if (!rc && a && text)
+      rc = awsc_paginator_page_json(text, c->pager, err);
     *typed = true;
-    *got = true;
-    return 0;
+  } else if (!c->single_done) {
+    c->single_done = true;
+    rc = awsc_call_json(&json, c->parent->client, c->desc->request.operation,
+                        c->params_json, err);
+    if (!rc && !(a = awsc_arena_new(0)))
+      rc = oom(err);
+    if (!rc)
+      rc = awsc_rv_parse(v, a, json, strlen(json), err);
+    if (rc || !text)
+      awsc_mem_free(json);
+    else
+      *text = json;
+    *typed = false;
   }
-  if (c->single_done)
-    return 0;
-  c->single_done = true;
-  rc = awsc_call_json(&json, c->parent->client, c->desc->request.operation,
-                      c->params_json, err);
-  if (rc)
+  if (rc || !a) {
+    awsc_arena_free(a);
     return rc;
-  awsc_arena_reset(c->page, PAGE_KEEP_BYTES);
-  rc = awsc_rv_parse(v, c->page, json, strlen(json), err);
-  if (rc || !text)
-    awsc_mem_free(json);
-  else
-    *text = json;
-  *typed = false;
-  *got = !rc;
-  return rc;
+  }
+  if (!(c->page = awsc_rsrc_page_new(a))) { /* a is freed */
+    if (text) {
+      awsc_mem_free(*text);
+      *text = NULL;
+    }
+    return oom(err);
+  }
+  *got = true;
+  return 0;
 }
 
 static int fetch_page(awsc_resource_collection *c, char **text, bool *got,
@@ -200,14 +205,15 @@ static int fetch_page(awsc_resource_collection *c, char **text, bool *got,
     return 0;
   bool typed = false;
   int rc = next_page(c, &c->page_v, &typed, text, got, err);
+  memset(&c->rv, 0, sizeof c->rv); /* the old page may be gone */
+  c->next_item = 0;
   if (rc || !*got) {
     c->ended = !rc;
     return rc;
   }
-  memset(&c->rv, 0, sizeof c->rv);
-  c->next_item = 0;
-  rc = awsc_rsrc_ref_eval(&c->rv, c->page, c->parent, &c->desc->resource, NULL,
-                          &c->page_v, err);
+  rc = awsc_rsrc_ref_eval(&c->rv, c->page->arena, c->parent, &c->desc->resource,
+                          NULL, &c->page_v, err);
+  c->rv.page = c->page;
   if (!rc && c->rv.type) {
     if (!c->shape_known) { /* one search per collection, not per item */
       c->item_shape = awsc_rsrc_shape(c->parent->client, c->rv.type);

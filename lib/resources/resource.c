@@ -57,9 +57,32 @@ int awsc_rsrc_alloc(awsc_resource **out, awsc_client *client,
   return 0;
 }
 
+awsc_rsrc_page *awsc_rsrc_page_new(awsc_arena *arena) {
+  awsc_rsrc_page *p = awsc_arena_alloc(arena, sizeof *p);
+  if (!p) {
+    awsc_arena_free(arena);
+    return NULL;
+  }
+  atomic_init(&p->refs, 1);
+  p->arena = arena;
+  return p;
+}
+
+awsc_rsrc_page *awsc_rsrc_page_ref(awsc_rsrc_page *p) {
+  if (p)
+    atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+  return p;
+}
+
+void awsc_rsrc_page_unref(awsc_rsrc_page *p) {
+  if (p && atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
+    awsc_arena_free(p->arena); /* p lives in it */
+}
+
 void awsc_resource_free(awsc_resource *r) {
   if (!r)
     return;
+  awsc_rsrc_page_unref(r->page);
   awsc_client_free(r->client);
   awsc_arena_free(r->arena); /* r itself lives in it */
 }

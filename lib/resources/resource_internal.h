@@ -6,6 +6,7 @@
 #ifndef AWSC_RESOURCE_INTERNAL_H
 #define AWSC_RESOURCE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "awsc/resource.h"
@@ -13,13 +14,27 @@
 #include "resources/resources_desc.h"
 #include "runtime/value.h"
 
-/* A handle: {descriptor, client reference, identifiers, data}. Everything
- * it holds lives in its own arena, so it outlives whatever produced it. */
+/* A collection's page (its parsed response in its own arena), shared by
+ * the handles made from its items: their identifiers and data point into
+ * it instead of being copied. Freed with the last reference. */
+typedef struct awsc_rsrc_page {
+  _Atomic size_t refs;
+  awsc_arena *arena; /* the page itself lives in it */
+} awsc_rsrc_page;
+/* A page over `arena` (taken: freed with the page; also on failure). */
+awsc_rsrc_page *awsc_rsrc_page_new(awsc_arena *arena);
+awsc_rsrc_page *awsc_rsrc_page_ref(awsc_rsrc_page *p);
+void awsc_rsrc_page_unref(awsc_rsrc_page *p);
+
+/* A handle: {descriptor, client reference, identifiers, data}. What it
+ * holds lives in its own arena or in the page it came from (a reference),
+ * so it outlives whatever produced it. */
 struct awsc_resource {
   const awsc_rsrc_model *model;
   const awsc_rsrc_type *type;
   awsc_client *client; /* a reference */
   awsc_arena *arena;
+  awsc_rsrc_page *page; /* a reference, or NULL: where ids/data may point */
   awsc_value *ids;      /* type->n_identifiers values (STRING or INT) */
   const char **id_text; /* the same as text, for the typed getters */
   awsc_value data;      /* MAP once loaded */
@@ -103,6 +118,8 @@ typedef struct awsc_rsrc_refvals {
   size_t n;                /* how many resources */
   bool typed;              /* values read through the response's shape */
   const awsc_shape *shape; /* the items' resource shape, NULL: unknown */
+  awsc_rsrc_page *page;    /* where the values live when the handles may
+                              share it (a collection's page), else NULL */
 } awsc_rsrc_refvals;
 int awsc_rsrc_ref_eval(awsc_rsrc_refvals *rv, awsc_arena *tmp,
                        awsc_resource *parent, const awsc_rsrc_ref *ref,

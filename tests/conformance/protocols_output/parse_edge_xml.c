@@ -54,7 +54,7 @@ static int r_end(void *ud) {
   r->in_text = false;
   return awsc_buf_puts(&r->out, "\n>");
 }
-static const awsc_xml_handler rec_h = {r_start, r_text, r_end};
+static const awsc_xml_handler rec_h = {r_start, r_text, r_end, NULL};
 
 /* 0 ok, 1 declined, -1 refused */
 static int run_scan(const char *p, size_t n, awsc_buf *events) {

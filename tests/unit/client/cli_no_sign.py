@@ -12,8 +12,10 @@ header and no X-Amz-* query parameter, and generate_presigned_url prints
 the plain URL botocore gives with signature_version=UNSIGNED.
 Ends with "N passed, N failed".
 """
+import atexit
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,7 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     home = tempfile.mkdtemp(prefix="awsc-cli-no-sign-")
+    atexit.register(shutil.rmtree, home, True)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": home,

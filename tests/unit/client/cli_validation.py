@@ -9,9 +9,11 @@ JSON` against a local listener that counts connections. The CLI must exit
 line holding the case's words, and the listener must see no connection:
 nothing left the client.
 """
+import atexit
 import json
 import os
 import socket
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +41,7 @@ def main():
 
     threading.Thread(target=accept, daemon=True).start()
     home = tempfile.mkdtemp(prefix="awsc-cli-validation-")
+    atexit.register(shutil.rmtree, home, True)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": home,

@@ -358,6 +358,29 @@ static void test_collection_pages(void) {
   /* the model's ListObjects pages by marker (the last key) */
   CHECK(strstr(fake_url(1), "marker=k00001") != NULL);
   awsc_resource_collection_free(col);
+  /* handles share their page: kept past the next pages and past the
+   * collection, each still has its identifiers and data */
+  fake_reset(pages, 3);
+  CHECK_INT(awsc_s3_bucket_objects(&col, b, NULL, NULL, &err), 0);
+  awsc_resource *kept[6] = {NULL};
+  int nk = 0;
+  while (nk < 6 && awsc_resource_collection_next(&kept[nk], col, &err) == 0 &&
+         kept[nk])
+    nk++;
+  CHECK_INT(nk, 6);
+  awsc_resource_collection_free(col);
+  for (int i = nk - 1; i >= 0; i--) { /* page 3 first, page 1 last */
+    char want[16];
+    snprintf(want, sizeof want, "k%05d", i);
+    awsc_s3_object_summary *s = (awsc_s3_object_summary *)kept[i];
+    CHECK_STR(awsc_s3_object_summary_key(s), want);
+    const awsc_s3_Object *so = awsc_s3_object_summary_data(s, &err);
+    CHECK(so && so->key && strcmp(so->key, want) == 0 && so->size == i);
+    if (i % 2 == 0) { /* a page goes with its last handle */
+      awsc_resource_free(kept[i + 1]);
+      awsc_resource_free(kept[i]);
+    }
+  }
   /* pages(): the raw page JSON */
   fake_reset(pages, 3);
   CHECK_INT(awsc_resource_collection_new(&col, awsc_s3_bucket_as_resource(b),

@@ -28,7 +28,7 @@ static int t_end(void *ud) {
   (void)ud;
   return 0;
 }
-static const awsc_xml_handler text_h = {t_start, t_text, t_end};
+static const awsc_xml_handler text_h = {t_start, t_text, t_end, NULL};
 
 /* The scanner's return code on doc; its text (if accepted) in out. */
 static int scan(const char *doc, char *out, size_t cap) {
@@ -147,7 +147,7 @@ static int a_start(void *ud, const char *n, size_t l, const awsc_xml_attr *a,
   }
   return 0;
 }
-static const awsc_xml_handler attrs_h = {a_start, t_text, t_end};
+static const awsc_xml_handler attrs_h = {a_start, t_text, t_end, NULL};
 
 /* Well-formed XML has no attribute limit; the scanner refused an
  * element with more than 32 (found reviewing the scanner for

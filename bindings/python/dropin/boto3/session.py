@@ -1,0 +1,1 @@
+from awsc.session import Session  # noqa: F401

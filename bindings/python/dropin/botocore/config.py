@@ -1,0 +1,1 @@
+from awsc.config import Config  # noqa: F401

@@ -1,0 +1,1 @@
+from awsc.session import Credentials  # noqa: F401

@@ -1,0 +1,1 @@
+from awsc.paginate import PageIterator, Paginator  # noqa: F401

@@ -1,0 +1,1 @@
+from awsc.response import StreamingBody  # noqa: F401

@@ -1,0 +1,1 @@
+from awsc.waiter import Waiter  # noqa: F401

@@ -1,0 +1,140 @@
+"""Per-call CPU of the Python binding against boto3 (issue 11 point 4).
+
+Both run the same boto3 code (`import boto3`), once with Debian's boto3 and
+once with the awsc drop-in first on the path, each in its own process,
+against the same canned HTTP server in a third process; the CPU time of the
+client process (time.process_time: its threads, not the server's) is
+divided by the calls made (the least of three rounds). Cases: head_object, get_object of 1 KiB read
+whole, list_objects_v2 of a 1000-key page, SQS send_message.
+
+    python3 tests/bench/bench_python.py [--calls N]
+
+Needs a built tree (build/lib/libawsc.so or AWSC_LIBRARY) and Debian's
+python3-boto3. Prints one line per case and client, then the ratios.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+PY = os.environ.get("AWSC_PY_REAL_PYTHON", "/usr/bin/python3")
+
+
+def serve():
+    sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+    from fakeserver import FakeServer
+    srv = FakeServer(record=False)
+    lm = "Wed, 01 May 2024 10:00:00 GMT"
+    body = (b"0123456789abcdef" * 64)[:1024]
+    listing = (b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult '
+               b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix>'
+               b'<KeyCount>1000</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>'
+               + b"".join(b"<Contents><Key>data/part-%05d.csv</Key><LastModified>"
+                          b"2024-05-01T10:00:00.000Z</LastModified><ETag>&quot;"
+                          b"d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>%d</Size>"
+                          b"<StorageClass>STANDARD</StorageClass></Contents>" % (i, i * 17)
+                          for i in range(1000))
+               + b"</ListBucketResult>")
+    srv.route("HEAD", "/b/obj", 200, {"ETag": '"e"', "Last-Modified": lm,
+                                      "Content-Type": "text/plain", "Content-Length": "1024",
+                                      "x-amz-request-id": "R"}, b"")
+    srv.route("GET", "/b/obj", 200, {"ETag": '"e"', "Last-Modified": lm,
+                                     "Content-Type": "text/plain", "x-amz-request-id": "R"}, body)
+    srv.route("GET", lambda p, b: p.startswith("/b?") or p.startswith("/b/?"), 200,
+              {"Content-Type": "application/xml", "x-amz-request-id": "R"}, listing)
+
+    def sqs(path, req):
+        if req.startswith(b"{"):  # JSON 1.0 (awsc's newer SQS model)
+            msg = json.loads(req)["MessageBody"]
+            return json.dumps({"MessageId": "m-1", "MD5OfMessageBody":
+                               hashlib.md5(msg.encode()).hexdigest()}).encode()
+        msg = urllib.parse.parse_qs(req.decode())["MessageBody"][0]  # query (botocore 1.29)
+        return ("<SendMessageResponse><SendMessageResult><MessageId>m-1</MessageId>"
+                "<MD5OfMessageBody>%s</MD5OfMessageBody></SendMessageResult><ResponseMetadata>"
+                "<RequestId>R</RequestId></ResponseMetadata></SendMessageResponse>"
+                % hashlib.md5(msg.encode()).hexdigest()).encode()
+    srv.route("POST", lambda p, b: b"SendMessage" in b or b"MessageBody" in b, 200,
+              {"Content-Type": "application/x-amz-json-1.0"}, sqs)
+    print(srv.url, flush=True)
+    sys.stdin.read()  # until the parent closes it
+
+
+def client_run(url, calls):
+    import boto3
+    kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="AKIDBENCH",
+              aws_secret_access_key="secret")
+    s3 = boto3.client("s3", **kw)
+    sqs = boto3.client("sqs", **kw)
+    queue = url + "/123456789012/bench"
+    cases = [
+        ("head_object", lambda: s3.head_object(Bucket="b", Key="obj"), calls),
+        ("get_object 1 KiB", lambda: s3.get_object(Bucket="b", Key="obj")["Body"].read(), calls),
+        ("list_objects_v2 1000 keys", lambda: s3.list_objects_v2(Bucket="b")["Contents"],
+         max(calls // 20, 20)),
+        ("send_message", lambda: sqs.send_message(QueueUrl=queue, MessageBody="hello"), calls),
+    ]
+    out = {}
+    for name, fn, n in cases:
+        for _ in range(min(50, n)):
+            fn()
+        best = None
+        for _ in range(3):  # the least of three rounds: the machine is shared
+            c0, t0 = time.process_time(), time.time()
+            for _ in range(n):
+                fn()
+            r = {"cpu_us": (time.process_time() - c0) / n * 1e6,
+                 "wall_us": (time.time() - t0) / n * 1e6, "calls": n}
+            if best is None or r["cpu_us"] < best["cpu_us"]:
+                best = r
+        out[name] = best
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+def main():
+    calls = 1000
+    if "--calls" in sys.argv:
+        calls = int(sys.argv[sys.argv.index("--calls") + 1])
+    srv = subprocess.Popen([PY, __file__, "--serve"], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    url = srv.stdout.readline().strip()
+    env0 = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env0["AWS_CONFIG_FILE"] = env0["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent"
+    results = {}
+    try:
+        for label, path in (("awsc", os.pathsep.join([os.path.join(ROOT, "bindings", "python", "dropin"),
+                                                      os.path.join(ROOT, "bindings", "python")])),
+                            ("boto3", "")):
+            env = dict(env0)
+            if path:
+                env["PYTHONPATH"] = path
+            p = subprocess.run([PY, __file__, "--client", url, str(calls)], env=env,
+                               capture_output=True, text=True)
+            line = [x for x in p.stdout.splitlines() if x.startswith("RESULT ")]
+            if p.returncode or not line:
+                print("%s run failed:\n%s" % (label, p.stdout + p.stderr))
+                return 1
+            results[label] = json.loads(line[0][7:])
+    finally:
+        srv.stdin.close()
+        srv.wait()
+    print("%-28s %12s %12s %8s" % ("case (per call)", "awsc CPU", "boto3 CPU", "ratio"))
+    for case in results["awsc"]:
+        a, b = results["awsc"][case], results["boto3"][case]
+        print("%-28s %9.1f us %9.1f us %7.1fx   (wall %0.f / %0.f us, %d calls)"
+              % (case, a["cpu_us"], b["cpu_us"], b["cpu_us"] / a["cpu_us"],
+                 a["wall_us"], b["wall_us"], a["calls"]))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        serve()
+    elif len(sys.argv) > 1 and sys.argv[1] == "--client":
+        client_run(sys.argv[2], int(sys.argv[3]))
+    else:
+        sys.exit(main())

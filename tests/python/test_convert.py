@@ -1,0 +1,445 @@
+"""Unit tests of the Python binding's conversions against canned answers
+(no AWS, no local servers): timestamps, blobs, nested lists and maps,
+streaming bodies, errors and their ResponseMetadata, validation and
+credential errors. Ends with "N passed, N failed"."""
+import base64
+import datetime
+import io
+import json
+import os
+import sys
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
+
+os.environ.update(AWS_ACCESS_KEY_ID="AKIDTEST", AWS_SECRET_ACCESS_KEY="secret",
+                  AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/nonexistent",
+                  AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+                  AWS_EC2_METADATA_DISABLED="true")
+
+import awsc  # noqa: E402
+from awsc import exceptions as exc  # noqa: E402
+from fakeserver import FakeServer  # noqa: E402
+
+UTC = datetime.timezone.utc
+srv = FakeServer()
+passed = failed = 0
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        fn()
+        passed += 1
+        print("ok   %s" % name)
+    except Exception:
+        failed += 1
+        print("FAIL %s" % name)
+        traceback.print_exc(file=sys.stdout)
+
+
+def s3():
+    return awsc.client("s3", endpoint_url=srv.url,
+                       config=awsc.Config(retries={"max_attempts": 0}))
+
+
+LIST_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+<Name>b</Name><Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
+<IsTruncated>false</IsTruncated>
+<Contents><Key>p/a.csv</Key><LastModified>2024-05-01T10:00:00.123Z</LastModified>
+<ETag>&quot;abc&quot;</ETag><Size>12</Size><StorageClass>STANDARD</StorageClass></Contents>
+<Contents><Key>p/b.csv</Key><LastModified>2023-12-31T23:59:59.000Z</LastModified>
+<ETag>&quot;def&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>
+</ListBucketResult>"""
+
+
+def t_timestamps_in_lists():
+    srv.route("GET", lambda p, b: p.startswith("/b") and "list-type=2" in p,
+              200, {"Content-Type": "application/xml", "x-amz-request-id": "RID1"}, LIST_XML)
+    r = s3().list_objects_v2(Bucket="b", Prefix="p/", MaxKeys=2)
+    c = r["Contents"]
+    assert [o["Key"] for o in c] == ["p/a.csv", "p/b.csv"], c
+    assert c[0]["LastModified"] == datetime.datetime(2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC)
+    assert c[1]["LastModified"] == datetime.datetime(2023, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert c[0]["LastModified"].utcoffset() == datetime.timedelta(0)
+    assert isinstance(c[0]["Size"], int) and c[1]["Size"] == 0
+    assert r["IsTruncated"] is False and r["KeyCount"] == 2
+    md = r["ResponseMetadata"]
+    assert md["RequestId"] == "RID1" and md["HTTPStatusCode"] == 200, md
+    assert md["HTTPHeaders"]["x-amz-request-id"] == "RID1"
+    assert md["RetryAttempts"] == 0
+
+
+def t_streaming_body_binary():
+    data = bytes(range(256)) * 40 + b"\nline2\r\nline3"
+    srv.route("GET", "/b/bin", 200, {"Content-Type": "application/octet-stream",
+                                     "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT",
+                                     "ETag": '"x"', "x-amz-meta-owner": "me"}, data)
+    r = s3().get_object(Bucket="b", Key="bin")
+    assert r["ContentLength"] == len(data)
+    assert r["LastModified"] == datetime.datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
+    assert r["Metadata"] == {"owner": "me"}
+    body = r["Body"]
+    assert body.read(10) == data[:10]
+    rest = b"".join(body.iter_chunks(1000))
+    assert rest == data[10:]
+    assert body.read() == b""
+    r2 = s3().get_object(Bucket="b", Key="bin")
+    lines = list(r2["Body"].iter_lines())
+    assert lines == data.splitlines(), lines[-3:]
+    r3 = s3().get_object(Bucket="b", Key="bin")
+    assert b"".join(r3["Body"]) == data
+    r3["Body"].close()
+
+
+def t_pandas_read_csv():
+    try:
+        import pandas as pd
+    except ImportError:
+        print("skip pandas read_csv: pandas is not installed (python3-pandas)")
+        return
+    srv.route("GET", "/b/t.csv", 200, {"Content-Type": "text/csv"}, b"a,b\n1,x\n2,y\n")
+    df = pd.read_csv(s3().get_object(Bucket="b", Key="t.csv")["Body"])
+    assert list(df.columns) == ["a", "b"] and df["a"].sum() == 3
+
+
+def t_input_conversions():
+    srv.route("PUT", "/b/up", 200, {"ETag": '"e"'}, b"")
+    c = s3()
+    n = len(srv.requests)
+    c.put_object(Bucket="b", Key="up", Body=b"text body \xc3\xa9",
+                 Expires=datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
+                 Metadata={"k": "v"})
+    m, p, h, body = srv.requests[n]
+    assert m == "PUT" and body == "text body \u00e9".encode(), body
+    assert h.get("Expires") == "Wed, 02 Jan 2030 03:04:05 GMT", h.get("Expires")
+    assert h.get("x-amz-meta-k") == "v"
+    c.put_object(Bucket="b", Key="up", Body=io.BytesIO(b"from a file"))
+    assert srv.requests[-1][3] == b"from a file"
+
+
+def t_binary_put_object():
+    srv.route("PUT", "/b/png", 200, {"ETag": '"p"'}, b"")
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    r = s3().put_object(Bucket="b", Key="png", Body=data, ContentType="image/png")
+    assert r["ETag"] == '"p"', r
+    m, p, h, body = srv.requests[-1]
+    assert body == data and h.get("Content-Type") == "image/png"
+
+
+def t_service_error():
+    err = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code>'
+           b'<Message>The specified key does not exist.</Message><Key>gone</Key>'
+           b'<RequestId>RID2</RequestId></Error>')
+    srv.route("GET", "/b/gone", 404, {"Content-Type": "application/xml",
+                                      "x-amz-request-id": "RID2", "x-amz-id-2": "HID"}, err)
+    c = s3()
+    try:
+        c.get_object(Bucket="b", Key="gone")
+        raise AssertionError("no error")
+    except c.exceptions.NoSuchKey as e:
+        assert isinstance(e, exc.ClientError)
+        assert e.response["Error"]["Code"] == "NoSuchKey"
+        assert e.response["Error"]["Message"] == "The specified key does not exist."
+        assert e.response["Error"]["Key"] == "gone"
+        md = e.response["ResponseMetadata"]
+        assert md["HTTPStatusCode"] == 404 and md["RequestId"] == "RID2"
+        assert md["HTTPHeaders"]["x-amz-id-2"] == "HID"
+        assert e.operation_name == "GetObject"
+        assert str(e) == ("An error occurred (NoSuchKey) when calling the GetObject "
+                          "operation: The specified key does not exist.")
+
+
+def t_head_404_code():
+    srv.route("HEAD", "/b/nohead", 404, {"x-amz-request-id": "RID3"}, b"")
+    c = s3()
+    try:
+        c.head_object(Bucket="b", Key="nohead")
+        raise AssertionError("no error")
+    except exc.ClientError as e:
+        assert e.response["Error"]["Code"] == "404", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def t_param_validation():
+    c = s3()
+    for kwargs in ({"Bucket": "b"}, {"Bucket": "b", "Key": 5}, {"Bucket": "b", "Key": "k", "Nope": 1}):
+        try:
+            c.get_object(**kwargs)
+            raise AssertionError("accepted %r" % kwargs)
+        except exc.ParamValidationError as e:
+            assert "Parameter validation failed" in str(e)
+    try:
+        c.get_object("positional")
+        raise AssertionError("positional accepted")
+    except TypeError:
+        pass
+
+
+def t_no_credentials():
+    saved = {k: os.environ.pop(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    try:
+        c = awsc.Session().client("s3", endpoint_url=srv.url)
+        try:
+            c.list_buckets()
+            raise AssertionError("no error")
+        except exc.NoCredentialsError as e:
+            assert str(e) == "Unable to locate credentials"
+        # anonymous clients need none
+        srv.route("GET", lambda p, b: p == "/", 200, {"Content-Type": "application/xml"},
+                  b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")
+        anon = awsc.Session().client("s3", endpoint_url=srv.url,
+                                     config=awsc.Config(signature_version=awsc.UNSIGNED))
+        anon.list_buckets()
+        assert "Authorization" not in srv.requests[-1][2]
+    finally:
+        os.environ.update(saved)
+
+
+SQS_MSG = {"Messages": [{"MessageId": "m1", "ReceiptHandle": "rh", "MD5OfBody": "5d41402abc4b2a76b9719d911017c592",
+                         "Body": "hello", "Attributes": {"SentTimestamp": "1700000000000"},
+                         "MD5OfMessageAttributes": None,
+                         "MessageAttributes": {"bin": {"DataType": "Binary",
+                                                       "BinaryValue": base64.b64encode(b"\x00\x01\xff").decode()},
+                                               "n": {"DataType": "Number", "StringValue": "3"}}}]}
+
+
+def t_sqs_blob_and_maps():
+    msg = json.loads(json.dumps(SQS_MSG))
+    del msg["Messages"][0]["MD5OfMessageAttributes"]
+    del msg["Messages"][0]["MessageAttributes"]["bin"]
+    srv.route("POST", lambda p, b: b"ReceiveMessage" in b or b"QueueUrl" in b, 200,
+              {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "SQSRID"},
+              json.dumps(msg).encode())
+    c = awsc.client("sqs", endpoint_url=srv.url)
+    r = c.receive_message(QueueUrl=srv.url + "/123/q", MessageAttributeNames=["All"])
+    m = r["Messages"][0]
+    assert m["Body"] == "hello" and m["Attributes"]["SentTimestamp"] == "1700000000000"
+    assert m["MessageAttributes"]["n"] == {"DataType": "Number", "StringValue": "3"}, m
+    assert r["ResponseMetadata"]["RequestId"] == "SQSRID"
+
+
+def t_model_blob_converter():
+    from awsc import _model
+    m = _model.load("sqs")
+    conv = m._converter("MessageAttributeValue")
+    v = conv({"DataType": "Binary", "BinaryValue": base64.b64encode(b"\x00\xff").decode(),
+              "BinaryListValues": [base64.b64encode(b"a").decode()]})
+    assert v["BinaryValue"] == b"\x00\xff" and v["BinaryListValues"] == [b"a"], v
+    assert m._converter("String") is None
+    s3m = _model.load("s3")
+    conv, streaming = s3m.output_info("GetObject")
+    assert streaming == "Body"
+    conv, streaming = s3m.output_info("ListBuckets")
+    out = conv({"Buckets": [{"Name": "x", "CreationDate": "2020-02-29T00:00:00Z"}]})
+    assert out["Buckets"][0]["CreationDate"] == datetime.datetime(2020, 2, 29, tzinfo=UTC)
+    assert _model.format_timestamp(datetime.datetime(2020, 1, 1, 5, 0, 0, 250000,
+                                                     tzinfo=datetime.timezone(datetime.timedelta(hours=2)))) \
+        == "2020-01-01T03:00:00.250Z"
+
+
+def t_sns_query_error():
+    err = (b'<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error>'
+           b'<Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message>'
+           b'</Error><RequestId>SNSRID</RequestId></ErrorResponse>')
+    srv.route("POST", lambda p, b: b"Action=Publish" in b, 404, {"Content-Type": "text/xml"}, err)
+    c = awsc.client("sns", endpoint_url=srv.url)
+    try:
+        c.publish(TopicArn="arn:aws:sns:us-east-1:123:nope", Message="m")
+        raise AssertionError("no error")
+    except c.exceptions.NotFoundException as e:
+        assert e.response["Error"]["Code"] == "NotFound"
+        assert e.response["Error"]["Type"] == "Sender"
+        assert e.response["ResponseMetadata"]["RequestId"] == "SNSRID"
+
+
+def t_client_surface():
+    c = s3()
+    assert c.can_paginate("list_objects_v2") and not c.can_paginate("get_object")
+    assert "object_exists" in c.waiter_names
+    assert c.meta.region_name == "us-east-1" and c.meta.endpoint_url == srv.url
+    assert "GetObject" in c.meta.service_model.operation_names
+    assert c.get_object.__doc__ and "Bucket" in c.get_object.__doc__
+    url = c.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"}, ExpiresIn=60)
+    assert url.startswith(srv.url + "/b/k?") and "X-Amz-Expires=60" in url and "X-Amz-Signature=" in url
+    try:
+        c.get_paginator("get_object")
+        raise AssertionError("no error")
+    except exc.OperationNotPageableError:
+        pass
+    sess = awsc.Session()
+    assert {"s3", "sns", "sqs", "sts"} <= set(sess.get_available_services())
+    assert "s3" in sess.get_available_resources() and "sts" not in sess.get_available_resources()
+    try:
+        sess.client("no-such-service", region_name="us-east-1")
+        raise AssertionError("no error")
+    except exc.UnknownServiceError as e:
+        assert "Valid service names are: " in str(e) and "s3" in str(e)
+    try:
+        sess.resource("sts", region_name="us-east-1")
+        raise AssertionError("no error")
+    except exc.ResourceNotExistsError:
+        pass
+
+
+def t_session_profiles():
+    import tempfile
+    d = tempfile.mkdtemp()
+    cfg = os.path.join(d, "config")
+    cred = os.path.join(d, "credentials")
+    open(cfg, "w").write("[profile p1]\nregion = eu-west-3\n")
+    open(cred, "w").write("[p1]\naws_access_key_id = AKIDPROFILE1\naws_secret_access_key = s1\n")
+    old = {k: os.environ.get(k) for k in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+                                          "AWS_DEFAULT_REGION")}
+    os.environ["AWS_CONFIG_FILE"], os.environ["AWS_SHARED_CREDENTIALS_FILE"] = cfg, cred
+    del os.environ["AWS_DEFAULT_REGION"]  # the environment would win over the profile
+    try:
+        s = awsc.Session(profile_name="p1")
+        assert s.region_name == "eu-west-3" and s.profile_name == "p1"
+        assert "p1" in s.available_profiles
+        assert s.get_credentials().access_key == "AKIDPROFILE1"
+        srv.route("GET", lambda p, b: p == "/", 200, {"Content-Type": "application/xml"},
+                  b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")
+        s.client("s3", endpoint_url=srv.url).list_buckets()
+        auth = srv.requests[-1][2].get("Authorization", "")
+        assert "Credential=AKIDPROFILE1/" in auth and "/eu-west-3/s3/" in auth, auth
+        try:
+            awsc.Session(profile_name="nope")
+            raise AssertionError("no error")
+        except exc.ProfileNotFound as e:
+            assert "nope" in str(e)
+        # explicit keys on the client win over the profile
+        s.client("s3", endpoint_url=srv.url, aws_access_key_id="AKIDEXPLICIT",
+                 aws_secret_access_key="x").list_buckets()
+        assert "Credential=AKIDEXPLICIT/" in srv.requests[-1][2].get("Authorization", "")
+    finally:
+        for k, v in old.items():
+            os.environ[k] = v
+
+
+def t_events():
+    from awsc.config import UNSIGNED
+    srv.route("GET", "/b/ev", 200, {"Content-Type": "text/plain"}, b"ev")
+    c = s3()
+    seen = []
+
+    def before(params, **kw):
+        seen.append(("before-call", dict(params)))
+
+    def after(parsed, **kw):
+        seen.append(("after-call", parsed["ResponseMetadata"]["HTTPStatusCode"]))
+
+    def provide(params, **kw):
+        params["Key"] = "ev"
+        return params
+    c.meta.events.register("provide-client-params.s3.GetObject", provide)
+    c.meta.events.register("before-call.s3.GetObject", before)
+    c.meta.events.register("after-call.s3.*", after)
+    assert c.get_object(Bucket="b", Key="other")["Body"].read() == b"ev"
+    assert seen == [("before-call", {"Bucket": "b", "Key": "ev"}), ("after-call", 200)], seen
+
+    def disable_signing(**kw):
+        return UNSIGNED
+    c.meta.events.register("choose-signer.s3.*", disable_signing)
+    c.get_object(Bucket="b", Key="ev")
+    assert "Authorization" not in srv.requests[-1][2]
+    c.meta.events.unregister("choose-signer.s3.*", disable_signing)
+    c.get_object(Bucket="b", Key="ev")
+    assert "Authorization" in srv.requests[-1][2]
+    try:
+        c.meta.events.register("before-sign.s3.PutObject", before)
+        raise AssertionError("before-sign accepted without the C hooks")
+    except exc.UnsupportedFeature:
+        pass
+
+
+def t_real_botocore_bases():
+    try:
+        import botocore.exceptions as real
+    except ImportError:
+        print("skip real botocore bases: no botocore installed")
+        return
+    if getattr(__import__("botocore"), "_AWSC_DROPIN", False):
+        assert real.ClientError is exc.ClientError
+        return
+    for name in ("ClientError", "ParamValidationError", "NoCredentialsError", "BotoCoreError",
+                 "WaiterError", "EndpointConnectionError"):
+        assert issubclass(getattr(exc, name), getattr(real, name)), name
+    srv.route("GET", "/b/gone2", 404, {"Content-Type": "application/xml"},
+              b"<Error><Code>NoSuchKey</Code><Message>m</Message></Error>")
+    try:
+        s3().get_object(Bucket="b", Key="gone2")
+        raise AssertionError("no error")
+    except real.ClientError as e:
+        assert e.response["Error"]["Code"] == "NoSuchKey"
+
+
+def t_threads():
+    import threading
+    srv.route("GET", "/b/th", 200, {"Content-Type": "text/plain"}, b"t" * 4096)
+    c = s3()
+    errors = []
+
+    def work():
+        try:
+            for _ in range(25):
+                assert c.get_object(Bucket="b", Key="th")["Body"].read() == b"t" * 4096
+        except Exception as e:  # reported below
+            errors.append(e)
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors, errors
+
+
+def t_large_body():
+    data = os.urandom(700 * 1024)  # above the size decoded apart (_lib.call)
+    srv.route("GET", "/b/large", 200, {"Content-Type": "application/octet-stream",
+                                       "x-amz-meta-body": "not the body"}, data)
+    r = s3().get_object(Bucket="b", Key="large")
+    assert r["Body"].read() == data and r["ContentLength"] == len(data)
+    assert r["Metadata"] == {"body": "not the body"}
+
+
+def t_resources_fake():
+    srv.route("GET", lambda p, b: p.startswith("/rb?"), 200,
+              {"Content-Type": "application/xml"}, LIST_XML.replace(b"<Name>b</Name>", b"<Name>rb</Name>"))
+    srv.route("HEAD", "/rb/p/a.csv", 200, {"Content-Length": "12", "Content-Type": "text/csv",
+                                           "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT",
+                                           "ETag": '"abc"'}, b"")
+    srv.route("GET", "/rb/p/a.csv", 200, {"Content-Type": "text/csv"}, b"a,b\n1,2\n3,4\n")
+    r = awsc.resource("s3", endpoint_url=srv.url)
+    b = r.Bucket("rb")
+    assert b.name == "rb" and repr(b) == "s3.Bucket(name='rb')"
+    objs = list(b.objects.filter(Prefix="p/"))
+    assert [o.key for o in objs] == ["p/a.csv", "p/b.csv"], objs
+    assert objs[0].size == 12 and objs[0].last_modified.year == 2024
+    assert [o.key for o in b.objects.filter(Prefix="p/").limit(1)] == ["p/a.csv"]
+    o = r.Object("rb", "p/a.csv")
+    assert o.content_length == 12 and o.content_type == "text/csv"
+    assert o.last_modified == datetime.datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert o.get()["Body"].read() == b"a,b\n1,2\n3,4\n"
+    assert o.Bucket() == b and b.Object("p/a.csv") == o
+    srv.route("GET", lambda p, b: p.startswith("/rb-missing?"), 404,
+              {"Content-Type": "application/xml"},
+              b"<Error><Code>NoSuchBucket</Code><Message>no bucket</Message></Error>")
+    try:
+        list(r.Bucket("rb-missing").objects.all())
+        raise AssertionError("no error")
+    except exc.ClientError as e:
+        assert e.response["Error"] == {"Code": "NoSuchBucket", "Message": "no bucket"}, e.response
+        assert e.operation_name == "ListObjects", e.operation_name
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+for name, fn in list(globals().items()):
+    if name.startswith("t_") and callable(fn):
+        check(name[2:], fn)
+srv.close()
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
