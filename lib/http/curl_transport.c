@@ -32,36 +32,6 @@
 #define DEFAULT_MAX_CONNECTIONS 10
 #define DEFAULT_EXPECT_THRESHOLD ((int64_t)1 << 20)
 
-typedef struct pool_entry {
-  CURL *easy;
-  CURLM *multi; /* owns the entry's connection cache */
-  struct pool_entry *next;
-} pool_entry;
-
-typedef struct curl_transport {
-  awsc_transport base; /* first: the public handle points here */
-  long connect_timeout_ms;
-  long read_timeout_ms;
-  int verify_ssl;
-  char *ca_bundle;
-  char *proxy;
-  char *no_proxy;
-  int max_connections;
-  int64_t expect_threshold; /* -1 = never */
-  struct curl_slist *resolve;
-
-  CURLSH *share;
-  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-  int share_locks_ready; /* how many of share_locks are initialised */
-  pthread_mutex_t pool_lock;
-  bool pool_lock_ready;
-  pool_entry *idle; /* LIFO: the warmest connection first */
-  int idle_count;
-
-  _Atomic uint64_t requests;
-  _Atomic uint64_t connections_opened;
-} curl_transport;
-
 static const awsc_transport_vtable curl_vtable;
 
 /* ---- SIGPIPE ----
@@ -71,13 +41,8 @@ static const awsc_transport_vtable curl_vtable;
  * SIGPIPE. So for the duration of a call that may write to a socket the
  * calling thread blocks SIGPIPE and discards one it caused (the libpq
  * approach): no process-wide state changes. */
-typedef struct sigpipe_guard {
-  sigset_t old;
-  bool active;
-  bool was_pending;
-} sigpipe_guard;
 
-static void sigpipe_block(sigpipe_guard *g) {
+void awsc_sigpipe_block(sigpipe_guard *g) {
   sigset_t set, pending;
   sigemptyset(&set);
   sigaddset(&set, SIGPIPE);
@@ -87,7 +52,7 @@ static void sigpipe_block(sigpipe_guard *g) {
     g->was_pending = sigismember(&pending, SIGPIPE) == 1;
 }
 
-static void sigpipe_restore(sigpipe_guard *g) {
+void awsc_sigpipe_restore(sigpipe_guard *g) {
   if (!g->active)
     return;
   sigset_t set, pending;
@@ -175,7 +140,7 @@ static void pool_put(curl_transport *t, pool_entry *e) {
 }
 
 /* ---- errors ---- */
-static int map_curl_code(CURLcode c) {
+int awsc_curl_map_code(CURLcode c) {
   switch (c) {
   case CURLE_OPERATION_TIMEDOUT:
     return AWSC_ETIMEOUT;
@@ -215,8 +180,8 @@ static int map_curl_code(CURLcode c) {
   }
 }
 
-static int fail_exchange(const exchange *ex, CURLcode code, const char *text,
-                         awsc_error *err) {
+int awsc_curl_fail_exchange(const exchange *ex, CURLcode code, const char *text,
+                            awsc_error *err) {
   char host[256], clean[300];
   awsc_http_url_host(host, sizeof(host), ex->req->url);
   int status;
@@ -229,7 +194,7 @@ static int fail_exchange(const exchange *ex, CURLcode code, const char *text,
              "the request body had to be sent again (the connection was lost "
              "or the server asked for it) but it can not be rewound");
   } else {
-    status = map_curl_code(code);
+    status = awsc_curl_map_code(code);
     awsc_http_scrub_query(clean, sizeof(clean),
                           text && *text ? text : curl_easy_strerror(code));
   }
@@ -261,9 +226,9 @@ static int add_line(struct curl_slist **list, awsc_buf *line) {
  * must compute from the body itself (a hand-set Content-Length that
  * disagrees with the bytes sent desynchronises keep-alive connections),
  * plus the suppression of curl's own defaults. */
-static int build_headers(const curl_transport *t, const exchange *ex,
-                         bool upload, struct curl_slist **out,
-                         awsc_error *err) {
+int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
+                            bool upload, struct curl_slist **out,
+                            awsc_error *err) {
   const awsc_http_request *req = ex->req;
   awsc_buf line = AWSC_BUF_INIT;
   bool has_expect = false, has_accept = false;
@@ -304,7 +269,7 @@ static bool method_is(const awsc_http_request *r, const char *m) {
   return strcmp(r->method, m) == 0;
 }
 
-static bool wants_upload(const exchange *ex) {
+bool awsc_curl_wants_upload(const exchange *ex) {
   const awsc_http_request *r = ex->req;
   return !ex->head && (r->body.kind != AWSC_BODY_NONE || method_is(r, "PUT") ||
                        method_is(r, "POST") || method_is(r, "PATCH"));
@@ -316,9 +281,9 @@ static bool wants_upload(const exchange *ex) {
       c = curl_easy_setopt(easy, opt, val);                                    \
   } while (0)
 
-static CURLcode configure(const curl_transport *t, CURL *easy, exchange *ex,
-                          bool upload, struct curl_slist *headers,
-                          char *errbuf) {
+CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
+                             bool upload, struct curl_slist *headers,
+                             char *errbuf) {
   const awsc_http_request *req = ex->req;
   CURLcode c = CURLE_OK;
   long connect_ms =
@@ -463,7 +428,7 @@ static int perform(curl_transport *t, pool_entry *e, exchange *ex, char *errbuf,
         mc != CURLM_OK ? curl_multi_strerror(mc)
                        : "transfer ended without a result");
   if (result != CURLE_OK || ex->abort_status)
-    return fail_exchange(ex, result, errbuf, err);
+    return awsc_curl_fail_exchange(ex, result, errbuf, err);
   atomic_fetch_add(&t->requests, 1);
   return AWSC_OK;
 }
@@ -489,19 +454,19 @@ static int curl_send(awsc_transport *tp, const awsc_http_request *req,
   struct curl_slist *headers = NULL;
   pool_entry *e = NULL;
   sigpipe_guard guard;
-  sigpipe_block(&guard);
+  awsc_sigpipe_block(&guard);
 
   int rc = exchange_open_body(&ex, err);
-  bool upload = wants_upload(&ex);
+  bool upload = awsc_curl_wants_upload(&ex);
   if (!rc)
-    rc = build_headers(t, &ex, upload, &headers, err);
+    rc = awsc_curl_build_headers(t, &ex, upload, &headers, err);
   if (!rc && !(e = pool_get(t)))
     rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                         "out of memory creating a curl handle");
   if (!rc) {
-    CURLcode c = configure(t, e->easy, &ex, upload, headers, errbuf);
+    CURLcode c = awsc_curl_configure(t, e->easy, &ex, upload, headers, errbuf);
     if (c != CURLE_OK)
-      rc = fail_exchange(&ex, c, NULL, err);
+      rc = awsc_curl_fail_exchange(&ex, c, NULL, err);
   }
   if (!rc) {
     awsc_error first;
@@ -531,7 +496,7 @@ static int curl_send(awsc_transport *tp, const awsc_http_request *req,
   if (e)
     pool_put(t, e);
   curl_slist_free_all(headers);
-  sigpipe_restore(&guard);
+  awsc_sigpipe_restore(&guard);
   return rc;
 }
 
@@ -539,7 +504,7 @@ static int curl_send(awsc_transport *tp, const awsc_http_request *req,
 static void curl_destroy(awsc_transport *tp) {
   curl_transport *t = tp->impl;
   sigpipe_guard guard;
-  sigpipe_block(&guard);
+  awsc_sigpipe_block(&guard);
   while (t->idle) {
     pool_entry *e = t->idle;
     t->idle = e->next;
@@ -547,7 +512,7 @@ static void curl_destroy(awsc_transport *tp) {
   }
   if (t->share)
     curl_share_cleanup(t->share);
-  sigpipe_restore(&guard);
+  awsc_sigpipe_restore(&guard);
   for (int i = 0; i < t->share_locks_ready; i++)
     pthread_mutex_destroy(&t->share_locks[i]);
   if (t->pool_lock_ready)
@@ -677,4 +642,8 @@ int awsc_transport_curl_stats(awsc_transport_stats *stats,
   stats->requests = atomic_load(&t->requests);
   stats->connections_opened = atomic_load(&t->connections_opened);
   return AWSC_OK;
+}
+
+bool awsc_transport_is_curl(const awsc_transport *transport) {
+  return transport && transport->vtable == &curl_vtable;
 }
