@@ -170,7 +170,7 @@ int awsc_body_reader_open(awsc_body_reader **reader_out, char **meta_json_out,
     int n = awsc_loop_run_once(br->loop, -1, err);
     rc = n < 0 ? n : 0;
   }
-  if (!rc && br->done && br->status) {
+  if (!rc && !br->meta_json && br->done && br->status) {
     rc = br->status;
     awsc_error_copy(err, &br->err);
   }

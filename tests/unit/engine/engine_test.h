@@ -12,7 +12,7 @@ extern es_server *srv;
 
 /* A session on srv; max_attempts 0 = the default. NULL on failure. */
 awsc_session *et_session(int max_attempts);
-/* An S3 client on it whose back-off sleep is counted (never expected). */
+/* An S3 client on it. */
 awsc_client *et_client(awsc_session *s);
 /* Monotonic seconds. */
 double et_now(void);

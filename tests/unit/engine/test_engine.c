@@ -15,8 +15,7 @@
 #include "engine_test.h"
 #include "test.h"
 
-es_server *srv;
-static int sleeps;
+static int sleeps; /* the client's back-off sleeps (never expected) */
 
 static void count_sleep(long ms) {
   (void)ms;
@@ -29,38 +28,12 @@ static const char *env_none(const char *name, void *ud) {
   return NULL;
 }
 
-awsc_session *et_session(int max_attempts) {
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.getenv_fn = env_none;
-  so.retry_mode = AWSC_RETRY_STANDARD;
-  so.max_attempts = max_attempts;
-  so.read_timeout_ms = 10000;
-  so.addressing_style = AWSC_S3_ADDRESSING_PATH;
-  so.endpoint_url = es_url(srv);
-  awsc_error err = AWSC_ERROR_INIT;
-  awsc_session *s = NULL;
-  if (awsc_session_new(&s, &so, &err) != 0)
-    fprintf(stderr, "session: %s\n", err.message);
-  return s;
-}
-
-awsc_client *et_client(awsc_session *s) {
-  awsc_error err = AWSC_ERROR_INIT;
-  awsc_client *c = NULL;
-  if (s && awsc_client_new(&c, s, "s3", NULL, &err) != 0)
-    fprintf(stderr, "client: %s\n", err.message);
+/* A client of et_session's whose sleeps are counted. */
+static awsc_client *counted_client(awsc_session *s) {
+  awsc_client *c = et_client(s);
   if (c)
     c->sleep_ms = count_sleep;
   return c;
-}
-
-double et_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- completion records ---- */
@@ -117,7 +90,7 @@ static void results_free(result *r, int n) {
 
 static void test_hundred_in_flight(void) {
   awsc_session *s = et_session(0);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   awsc_loop *loop = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
@@ -156,7 +129,7 @@ static void test_hundred_in_flight(void) {
 
 static void test_retry_on_timer(void) {
   awsc_session *s = et_session(3);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   awsc_loop *loop = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
@@ -195,7 +168,7 @@ static void test_retry_on_timer(void) {
 
 static void test_cancel_one_and_all(void) {
   awsc_session *s = et_session(0);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   awsc_loop *loop = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
@@ -241,7 +214,7 @@ static void test_cancel_one_and_all(void) {
 
 static void test_errors_through_callback(void) {
   awsc_session *s = et_session(0);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   awsc_loop *loop = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
@@ -297,7 +270,7 @@ static void test_connection_refused(void) {
   awsc_error err = AWSC_ERROR_INIT;
   awsc_session *s = NULL;
   CHECK_INT(awsc_session_new(&s, &so, &err), 0);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   awsc_loop *loop = NULL;
   CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
   result r;
@@ -314,7 +287,7 @@ static void test_connection_refused(void) {
 
 static void test_free_with_calls_in_flight(void) {
   awsc_session *s = et_session(0);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   awsc_loop *loop = NULL;
   awsc_error err = AWSC_ERROR_INIT;
   CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
@@ -376,7 +349,7 @@ static int app_timer(awsc_loop *loop, long ms, void *ud) {
 
 static void test_socket_and_timer_hooks(void) {
   awsc_session *s = et_session(3);
-  awsc_client *c = et_client(s);
+  awsc_client *c = counted_client(s);
   static app_loop app;
   memset(&app, 0, sizeof(app));
   app.timer_ms = -1;
