@@ -158,6 +158,21 @@ AWSC_API int awsc_call_json_async(awsc_request **request_out, awsc_loop *loop,
                                   const char *json_in, awsc_json_done_fn done,
                                   void *user_data, awsc_error *err);
 
+/*
+ * Completion of a typed asynchronous call (the generated
+ * awsc_<service>_<operation>_async functions, e.g. awsc_s3_head_object_async,
+ * which take the same input struct as the blocking form plus the loop,
+ * the callback and its user data, and return as awsc_call_json_async).
+ * status is 0 or what the blocking form would have returned. output (NULL
+ * on failure) is the operation's output struct (cast it to
+ * awsc_s3_HeadObjectOutput * and the like), the callback's: free it with
+ * awsc_mem_free; its metadata through awsc_output_metadata. A streaming
+ * body is in the output, in memory. err is borrowed for the callback's
+ * duration. The input struct is read before the start function returns.
+ */
+typedef void (*awsc_typed_done_fn)(int status, void *output,
+                                   const awsc_error *err, void *user_data);
+
 /* Cancel one call: it completes with AWSC_ECANCELLED at the loop's next
  * step (a transfer in flight is stopped and its connection closed; a
  * back-off timer is stopped). A call already completing is left alone.

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "client/pipeline_async.h"
+#include "client/typed.h"
+#include "client/typed_async.h"
 #include "runtime/jtree.h"
 
 /* call_json.c: ,"ResponseMetadata":{...} */
@@ -22,6 +24,7 @@ int awsc_response_metadata_json(awsc_buf *b, const awsc_response_metadata *m);
 
 static void attempt(awsc_request *r);
 static void backoff_fired(awsc_loop_timer *t);
+static void deadline_fired(awsc_loop_timer *t);
 
 void awsc_request_release(awsc_request *r) {
   if (!r)
@@ -38,6 +41,7 @@ void awsc_request_release(awsc_request *r) {
 static void finish(awsc_request *r, int rc) {
   r->finishing = true;
   awsc_loop_timer_stop(r->loop, &r->timer);
+  awsc_loop_timer_stop(r->loop, &r->deadline);
   if (r->begun)
     rc = awsc_pipe_end(&r->st, rc);
   r->begun = false;
@@ -108,6 +112,21 @@ static void attempt(awsc_request *r) {
   }
 }
 
+/* total_timeout_ms: the attempt in flight is stopped when the deadline
+ * passes (a silent server included); the outcome then ends the call with
+ * the deadline's error, as the blocking driver's progress check does. A
+ * back-off never outlives the deadline (the outcome refuses it). */
+static void deadline_fired(awsc_loop_timer *t) {
+  awsc_request *r = REQUEST_OF(t, deadline);
+  if (r->finishing || !r->xfer.running)
+    return;
+  awsc_loop_xfer_abort(&r->xfer);
+  r->st.deadline_hit = true;
+  awsc_error_set(&r->st.terr, AWSC_ETIMEOUT, AWSC_ERROR_TIMEOUT,
+                 "deadline reached during the attempt");
+  on_sent(r, AWSC_ETIMEOUT);
+}
+
 static void cancel_op(awsc_loop_op *op) {
   awsc_request *r = REQUEST_OF(op, op);
   if (r->finishing)
@@ -172,11 +191,10 @@ static int parse_input(awsc_request *r, const char *json_in) {
   return rc;
 }
 
-int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,
-                       const char *opname, const char *json_in,
-                       const awsc_body_sink *sink,
-                       awsc_request_complete_fn complete, void *user_data,
-                       awsc_error *err) {
+int awsc_request_new(awsc_request **out, awsc_loop *loop, awsc_client *c,
+                     const awsc_body_sink *sink,
+                     awsc_request_complete_fn complete, void *user_data,
+                     awsc_error *err) {
   *out = NULL;
   awsc_request *r = awsc_calloc(1, sizeof(*r));
   if (!r)
@@ -201,22 +219,40 @@ int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,
   r->call.sink = *sink;
   awsc_loop_op_add(loop, &r->op);
   *out = r;
+  return 0;
+}
+
+void awsc_request_go(awsc_request *r, int rc) {
+  if (!rc) {
+    r->begun = true;
+    rc = awsc_pipe_begin(&r->st, r->c, &r->call, r->ws, &r->err);
+  }
+  if (!rc && r->c->total_timeout_ms > 0)
+    awsc_loop_timer_arm(r->loop, &r->deadline, r->c->total_timeout_ms,
+                        deadline_fired);
+  if (rc)
+    finish_later(r, rc);
+  else
+    attempt(r);
+}
+
+int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,
+                       const char *opname, const char *json_in,
+                       const awsc_body_sink *sink,
+                       awsc_request_complete_fn complete, void *user_data,
+                       awsc_error *err) {
+  int rc = awsc_request_new(out, loop, c, sink, complete, user_data, err);
+  if (rc)
+    return rc;
+  awsc_request *r = *out;
   r->call.op = awsc_service_find_operation(c->svc, opname);
-  int rc;
   if (!r->call.op)
     rc = awsc_error_set(&r->err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                         "Operation %s not found in service %s", opname,
                         c->svc->service_id ? c->svc->service_id : "?");
   else
     rc = parse_input(r, json_in);
-  if (!rc) {
-    r->begun = true;
-    rc = awsc_pipe_begin(&r->st, c, &r->call, r->ws, &r->err);
-  }
-  if (rc)
-    finish_later(r, rc);
-  else
-    attempt(r);
+  awsc_request_go(r, rc);
   return 0;
 }
 
@@ -295,6 +331,67 @@ int awsc_call_json_async(awsc_request **request_out, awsc_loop *loop,
   if (rc)
     return rc;
   r->done = done;
+  if (request_out)
+    *request_out = r;
+  return 0;
+}
+
+/* The typed door's completion: the output struct in the call's arena,
+ * which the output then owns. */
+static void typed_complete(awsc_request *r, int rc) {
+  void *out = NULL;
+  if (!rc) {
+    rc = awsc_typed_output_make(&out, r->typed_op->output, &r->call.output,
+                                &r->call.meta, r->arena);
+    if (rc)
+      awsc_error_set(&r->err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+    else
+      r->arena = NULL; /* the output's now */
+  }
+  if (!rc) {
+    awsc_error clean = AWSC_ERROR_INIT;
+    r->err = clean;
+  }
+  r->typed_done(rc, out, &r->err, r->user_data);
+  awsc_request_release(r);
+}
+
+int awsc_invoke_typed_async(awsc_request **request_out, awsc_loop *loop,
+                            awsc_client *c, const awsc_service *svc,
+                            const awsc_operation *op, const void *input,
+                            awsc_typed_done_fn done, void *user_data,
+                            awsc_error *err) {
+  if (request_out)
+    *request_out = NULL;
+  if (!loop || !c || !done)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "%s: NULL argument", op->name);
+  if (c->svc != svc && (!c->svc->service_id || !svc->service_id ||
+                        strcmp(c->svc->service_id, svc->service_id) != 0))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "%s is an operation of %s, called with a %s client",
+                          op->name, svc->service_id ? svc->service_id : "?",
+                          c->svc->service_id ? c->svc->service_id : "?");
+  awsc_body_sink mem;
+  memset(&mem, 0, sizeof(mem));
+  mem.kind = AWSC_SINK_MEMORY;
+  awsc_request *r = NULL;
+  int rc = awsc_request_new(&r, loop, c, &mem, typed_complete, user_data, err);
+  if (rc)
+    return rc;
+  r->typed_op = op;
+  r->typed_done = done;
+  /* the client's own descriptor of the operation (same service model) */
+  r->call.op =
+      c->svc == svc ? op : awsc_service_find_operation(c->svc, op->name);
+  if (!r->call.op)
+    rc = awsc_error_set(&r->err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
+                        "operation %s not in the client's model", op->name);
+  else if (op->input) {
+    rc = awsc_typed_to_value(op->input, input, r->arena, &r->in, &r->err);
+    r->call.input = &r->in;
+  }
+  awsc_request_go(r, rc);
   if (request_out)
     *request_out = r;
   return 0;

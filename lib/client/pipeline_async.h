@@ -29,15 +29,30 @@ struct awsc_request {
   awsc_error err;
   awsc_http_request hr;
   awsc_loop_xfer xfer;
-  awsc_loop_timer timer; /* back-off, deferred start failure, completion */
-  int rc;                /* the status a deferred completion reports */
-  bool begun;            /* awsc_pipe_begin ran: awsc_pipe_end is due */
-  bool finishing;        /* completion scheduled or under way */
+  awsc_loop_timer timer;    /* back-off, deferred start failure, completion */
+  awsc_loop_timer deadline; /* the client's total_timeout_ms */
+  int rc;                   /* the status a deferred completion reports */
+  bool begun;               /* awsc_pipe_begin ran: awsc_pipe_end is due */
+  bool finishing;           /* completion scheduled or under way */
   awsc_request_complete_fn complete;
   awsc_json_done_fn done; /* JSON door */
+  /* typed door: the generated descriptor (its shapes carry the C layout)
+   * and the callback */
+  const awsc_operation *typed_op;
+  awsc_typed_done_fn typed_done;
   void *user_data;
 };
 
+/* A call on the loop, not started: its arena, workspace and the sink;
+ * the caller sets call.op and call.input, then awsc_request_go. 0 or a
+ * status (nothing made). */
+int awsc_request_new(awsc_request **out, awsc_loop *loop, awsc_client *c,
+                     const awsc_body_sink *sink,
+                     awsc_request_complete_fn complete, void *user_data,
+                     awsc_error *err);
+/* Start it: rc nonzero (r->err filled) completes it with rc at the loop's
+ * next step; 0 runs the build steps and the first attempt. */
+void awsc_request_go(awsc_request *r, int rc);
 /* Start operation `opname` with JSON parameters on the loop; `sink` is
  * where a streaming output payload goes. On 0 the call is in flight and
  * `complete` will run from the loop; otherwise nothing was started (err

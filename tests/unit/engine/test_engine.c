@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "awsc/awsc.h"
+#include "awsc/s3.h"
 #include "client/client_internal.h"
 #include "engine_server.h"
 #include "engine_test.h"
@@ -413,6 +414,98 @@ static void test_socket_and_timer_hooks(void) {
   awsc_session_free(s);
 }
 
+/* ---- the typed door and the deadline ---- */
+
+typedef struct typed_result {
+  int done, status;
+  void *output;
+  char code[64];
+} typed_result;
+
+static void on_typed(int status, void *output, const awsc_error *err,
+                     void *ud) {
+  typed_result *t = ud;
+  if (starting)
+    early++;
+  t->done++;
+  t->status = status;
+  t->output = output;
+  snprintf(t->code, sizeof(t->code), "%s", err ? err->service_code : "");
+}
+
+static void test_typed_async(void) {
+  awsc_session *s = et_session(3);
+  awsc_client *c = counted_client(s);
+  awsc_loop *loop = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
+  typed_result t[3];
+  memset(t, 0, sizeof(t));
+  awsc_s3_HeadObjectRequest head;
+  memset(&head, 0, sizeof(head));
+  head.bucket = "b";
+  head.key = "503once-typed";
+  awsc_s3_GetObjectRequest get;
+  memset(&get, 0, sizeof(get));
+  get.bucket = "b";
+  get.key = "ok-typed";
+  awsc_s3_HeadObjectRequest gone = head;
+  gone.key = "404-typed";
+  starting = 1;
+  CHECK_INT(
+      awsc_s3_head_object_async(NULL, loop, c, &head, on_typed, &t[0], &err),
+      0);
+  CHECK_INT(
+      awsc_s3_get_object_async(NULL, loop, c, &get, on_typed, &t[1], &err), 0);
+  CHECK_INT(
+      awsc_s3_head_object_async(NULL, loop, c, &gone, on_typed, &t[2], &err),
+      0);
+  starting = 0;
+  CHECK_INT(awsc_loop_run(loop, &err), 0);
+  CHECK_INT(early, 0);
+  CHECK_INT(t[0].status, 0);
+  awsc_s3_HeadObjectOutput *ho = t[0].output;
+  CHECK(ho && ho->has_content_length && ho->content_length == 5);
+  const awsc_response_metadata *md = ho ? awsc_output_metadata(ho) : NULL;
+  CHECK(md && md->retry_attempts == 1 && md->http_status == 200);
+  awsc_s3_GetObjectOutput *go = t[1].output;
+  CHECK_INT(t[1].status, 0);
+  CHECK(go && go->body.len == 5 && memcmp(go->body.data, "hello", 5) == 0);
+  CHECK_INT(t[2].status, AWSC_ESERVICE);
+  CHECK(t[2].output == NULL);
+  CHECK_STR(t[2].code, "NoSuchKey"); /* HEAD 404, named by the S3 hook */
+  CHECK_INT(sleeps, 0);
+  awsc_mem_free(t[0].output);
+  awsc_mem_free(t[1].output);
+  awsc_loop_free(loop);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static void test_deadline_on_the_loop(void) {
+  awsc_session *s = et_session(0);
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.total_timeout_ms = 300;
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_client *c = NULL;
+  CHECK_INT(awsc_client_new(&c, s, "s3", &co, &err), 0);
+  awsc_loop *loop = NULL;
+  CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
+  result r;
+  memset(&r, 0, sizeof(r));
+  double t0 = et_now();
+  CHECK_INT(start_get(loop, c, "hang-deadline", &r, NULL), 0);
+  CHECK_INT(awsc_loop_run(loop, &err), 0);
+  double dt = et_now() - t0;
+  CHECK_INT(r.done, 1);
+  CHECK_INT(r.status, AWSC_ETIMEOUT);
+  printf("  a silent server, total_timeout_ms 300: ended after %.2f s\n", dt);
+  CHECK(dt >= 0.29 && dt < 1.5);
+  awsc_loop_free(loop);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 int main(void) {
   srv = es_start();
   if (!srv) {
@@ -426,6 +519,8 @@ int main(void) {
   RUN(test_connection_refused);
   RUN(test_free_with_calls_in_flight);
   RUN(test_socket_and_timer_hooks);
+  RUN(test_typed_async);
+  RUN(test_deadline_on_the_loop);
   es_stop(srv);
   return test_summary();
 }
