@@ -81,9 +81,10 @@ int exchange_prereq_cb(void *ud, char *primary_ip, char *local_ip,
                        int primary_port, int local_port);
 
 /* ---- the transport (curl_transport.c), shared with the loop (loop.c) ---- */
+/* A pooled private loop of the blocking send; its multi handle owns the
+ * entry's connections. */
 typedef struct pool_entry {
-  CURL *easy;
-  CURLM *multi; /* owns the entry's connection cache */
+  struct awsc_loop *loop;
   struct pool_entry *next;
 } pool_entry;
 

@@ -50,6 +50,7 @@ struct awsc_loop {
   awsc_loop_xfer *pauses; /* pause changes asked from inside callbacks */
   int64_t curl_due_ms;    /* hooked: libcurl's timer, -1 = none */
   int64_t reported_due;   /* hooked: what the timer hook was told, -1 none */
+  size_t n_xfers;         /* transfers running */
 };
 
 /* ---- timers ---- */
@@ -216,6 +217,7 @@ static void unqueue_pause(awsc_loop *l, awsc_loop_xfer *x) {
  * free x). */
 static void xfer_complete(awsc_loop *l, awsc_loop_xfer *x, int rc) {
   x->running = false;
+  l->n_xfers--;
   unqueue_pause(l, x);
   awsc_loop_timer_stop(l, &x->timer);
   if (x->impl) {
@@ -319,6 +321,7 @@ static void blocking_send_fired(awsc_loop_timer *t) {
       (awsc_loop_xfer *)((char *)t - offsetof(awsc_loop_xfer, timer));
   int rc = awsc_transport_send(x->transport, &x->req, x->resp, x->err);
   x->running = false;
+  x->loop->n_xfers--;
   x->done(x, rc);
 }
 
@@ -392,8 +395,10 @@ int awsc_loop_xfer_start(awsc_loop *l, awsc_loop_xfer *x,
   } else {
     awsc_loop_timer_arm(l, &x->timer, 0, blocking_send_fired);
   }
-  if (!rc)
+  if (!rc) {
     x->running = true;
+    l->n_xfers++;
+  }
   report_timer(l);
   return rc;
 }
@@ -403,6 +408,7 @@ void awsc_loop_xfer_abort(awsc_loop_xfer *x) {
     return;
   awsc_loop *l = x->loop;
   x->running = false;
+  l->n_xfers--;
   awsc_loop_timer_stop(l, &x->timer);
   unqueue_pause(l, x);
   if (x->impl) {
@@ -498,15 +504,11 @@ static int pass(awsc_loop *l, awsc_error *err) {
   return n + drain(l);
 }
 
-int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
-  if (!l || l->hooked)
-    return awsc_error_set(
-        err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "awsc_loop_run_once: %s",
-        l ? "the loop is driven through its hooks" : "NULL loop");
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+/* A pass, then, if nothing happened and there is something to wait for,
+ * a wait of at most timeout_ms (-1: long) and another pass. */
+static int run_step(awsc_loop *l, long timeout_ms, awsc_error *err) {
   int rc = pass(l, err);
-  if (rc == 0 && l->n_ops > 0 && timeout_ms != 0) {
+  if (rc == 0 && (l->n_ops > 0 || l->n_xfers > 0) && timeout_ms != 0) {
     long wait = timeout_ms < 0 ? POLL_CAP_MS : timeout_ms;
     long ct = -1;
     if (curl_multi_timeout(l->multi, &ct) == CURLM_OK && ct >= 0 && ct < wait)
@@ -521,8 +523,50 @@ int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
       mc = curl_multi_poll(l->multi, NULL, 0, (int)wait, NULL);
     rc = mc != CURLM_OK ? multi_failed(mc, err) : pass(l, err);
   }
+  return rc;
+}
+
+int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
+  if (!l || l->hooked)
+    return awsc_error_set(
+        err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "awsc_loop_run_once: %s",
+        l ? "the loop is driven through its hooks" : "NULL loop");
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  int rc = run_step(l, timeout_ms, err);
   awsc_sigpipe_restore(&g);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
+}
+
+typedef struct sync_xfer {
+  awsc_loop_xfer x; /* first */
+  bool done;
+  int rc;
+} sync_xfer;
+
+static void sync_done(awsc_loop_xfer *x, int rc) {
+  sync_xfer *w = (sync_xfer *)(void *)x;
+  w->done = true;
+  w->rc = rc;
+}
+
+int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
+                            const awsc_http_request *req,
+                            awsc_http_response *resp, awsc_error *err) {
+  sync_xfer w;
+  memset(&w, 0, sizeof(w));
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  int rc = awsc_loop_xfer_start(l, &w.x, transport, req, resp, err, sync_done);
+  while (!rc && !w.done) {
+    int s = run_step(l, -1, err);
+    if (s < 0) {
+      awsc_loop_xfer_abort(&w.x);
+      rc = s;
+    }
+  }
+  awsc_sigpipe_restore(&g);
+  return rc ? rc : w.rc;
 }
 
 int awsc_loop_run(awsc_loop *l, awsc_error *err) {

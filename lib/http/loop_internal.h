@@ -78,4 +78,11 @@ void awsc_loop_xfer_abort(awsc_loop_xfer *x);
  * it. */
 void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause);
 
+/* The blocking transport's send (curl_transport.c): one exchange on
+ * loop `l`, run to its end (the loop waits for it alone). Returns as
+ * awsc_transport_send's vtable send. */
+int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
+                            const awsc_http_request *req,
+                            awsc_http_response *resp, awsc_error *err);
+
 #endif /* AWSC_HTTP_LOOP_INTERNAL_H */
