@@ -1,7 +1,9 @@
 /*
- * lib/http/curl_transport.c - the libcurl transport: a pool of easy
- * handles, each driven by its own multi handle, sharing DNS and TLS
- * sessions through one share handle.
+ * lib/http/curl_transport.c - the libcurl transport: a pool of private
+ * awsc_loops (loop.c), each with its own multi handle and connections,
+ * sharing DNS and TLS sessions through one share handle. A blocking send
+ * is one transfer of the asynchronous engine run to its end on a loop
+ * taken from the pool (awsc_loop_send_blocking).
  *
  * Why connections are not shared through CURL_LOCK_DATA_CONNECT: libcurl
  * says "it is not supported to share connections between multiple
@@ -12,7 +14,7 @@
  * the most recently used entry first, so sequential requests ride one
  * connection and N concurrent callers use about N connections.
  *
- * Why a multi handle per entry rather than curl_easy_perform: the easy
+ * Why a loop (multi handle) per entry rather than curl_easy_perform: the easy
  * interface wakes up at most once a second when the socket is silent, so
  * a read timeout below a second would fire late; driving the transfer
  * ourselves lets it fire on time.
