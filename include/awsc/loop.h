@@ -90,10 +90,9 @@ AWSC_API int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
                            awsc_error *err);
 /*
  * Free a loop. Calls still in flight are cancelled: their completion
- * callbacks run from inside this function with AWSC_ECANCELLED; readers
- * still open must be closed before (their calls are cancelled too, and a
- * later read gives AWSC_ECANCELLED... but the reader itself stays the
- * caller's to close). NULL is a no-op.
+ * callbacks run from inside this function with AWSC_ECANCELLED. A body
+ * reader opened on the loop stays the caller's to close; its reads then
+ * give what was buffered, then AWSC_ECANCELLED. NULL is a no-op.
  */
 AWSC_API void awsc_loop_free(awsc_loop *loop);
 
@@ -187,11 +186,13 @@ typedef struct awsc_body_reader awsc_body_reader;
 typedef struct awsc_body_reader_options {
   int version; /* AWSC_BODY_READER_OPTIONS_VERSION */
   /* The transfer is paused when this many bytes wait unread, and resumed
-   * when reads have drained them below half; default 1 MiB. Memory held
-   * is about this plus one network read. */
+   * when a read wants more than is there; default 1 MiB. Memory held is
+   * about this plus what libcurl reads in one step before the pause
+   * takes effect (measured: up to about 1 MiB more over loopback). */
   size_t buffer_bytes;
   /* The loop to drive (NULL: a private loop made and freed by the
-   * reader). With a shared loop, other calls progress during reads. */
+   * reader). With a shared loop, other calls progress during reads. Not
+   * a loop with hooks (AWSC_EINVAL): the reader runs its loop itself. */
   awsc_loop *loop;
 } awsc_body_reader_options;
 

@@ -38,9 +38,13 @@ static int reserve(awsc_body_reader *br, size_t n) {
   br->start = 0;
   if (br->len + n <= br->cap)
     return 0;
+  /* doubling up to the pause threshold; past it (bytes libcurl had read
+   * before the pause took effect) only what is needed */
   size_t cap = br->cap ? br->cap : 64 * 1024;
-  while (cap < br->len + n)
+  while (cap < br->len + n && cap < br->high)
     cap *= 2;
+  if (cap < br->len + n)
+    cap = br->len + n + 64 * 1024;
   char *p = awsc_realloc(br->buf, cap);
   if (!p)
     return AWSC_ENOMEM;
@@ -130,6 +134,11 @@ static int check_open(awsc_body_reader **reader_out, char **meta_json_out,
                           "awsc_body_reader_options.version is %d, expected "
                           "%d (use AWSC_BODY_READER_OPTIONS_INIT)",
                           o->version, AWSC_BODY_READER_OPTIONS_VERSION);
+  if (o && awsc_loop_is_hooked(o->loop))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_open: the reader runs its loop "
+                          "while it waits; a loop driven through hooks can "
+                          "not be");
   const awsc_operation *op = awsc_service_find_operation(c->svc, opname);
   if (op && !has_streaming_output(op))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,

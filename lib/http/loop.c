@@ -24,6 +24,7 @@
 #define DEFAULT_LOOP_CONNECTIONS 64L
 #define IDLE_EASY_MAX 64
 #define POLL_CAP_MS 60000L
+#define PROGRESS_TICK_MS 1000L
 
 typedef struct awsc_xfer_impl {
   struct awsc_xfer_impl *next_idle;
@@ -149,6 +150,10 @@ void awsc_loop_op_remove(awsc_loop *l, awsc_loop_op *op) {
     op->next->prev = op->prev;
   op->linked = false;
   l->n_ops--;
+}
+
+bool awsc_loop_is_hooked(const awsc_loop *l) {
+  return l && l->hooked;
 }
 
 size_t awsc_loop_pending(const awsc_loop *l) {
@@ -510,6 +515,11 @@ static int run_step(awsc_loop *l, long timeout_ms, awsc_error *err) {
   int rc = pass(l, err);
   if (rc == 0 && (l->n_ops > 0 || l->n_xfers > 0) && timeout_ms != 0) {
     long wait = timeout_ms < 0 ? POLL_CAP_MS : timeout_ms;
+    /* libcurl calls a transfer's progress callback (the blocking path's
+     * deadline check) only when driven: a silent transfer is looked at
+     * at least once a second, as curl_easy_perform does */
+    if (l->n_xfers > 0 && wait > PROGRESS_TICK_MS)
+      wait = PROGRESS_TICK_MS;
     long ct = -1;
     if (curl_multi_timeout(l->multi, &ct) == CURLM_OK && ct >= 0 && ct < wait)
       wait = ct;

@@ -78,6 +78,9 @@ void awsc_loop_xfer_abort(awsc_loop_xfer *x);
  * it. */
 void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause);
 
+/* Whether the loop is driven through its hooks (run_once refused). */
+bool awsc_loop_is_hooked(const awsc_loop *loop);
+
 /* The blocking transport's send (curl_transport.c): one exchange on
  * loop `l`, run to its end (the loop waits for it alone). Returns as
  * awsc_transport_send's vtable send. */

@@ -501,6 +501,18 @@ static void test_deadline_on_the_loop(void) {
   CHECK_INT(r.status, AWSC_ETIMEOUT);
   printf("  a silent server, total_timeout_ms 300: ended after %.2f s\n", dt);
   CHECK(dt >= 0.29 && dt < 1.5);
+  /* the blocking form on the same engine: its deadline (a progress
+   * check) stops the silent attempt within about a second */
+  char *json = NULL;
+  awsc_error berr = AWSC_ERROR_INIT;
+  t0 = et_now();
+  CHECK_INT(awsc_call_json(&json, c, "GetObject",
+                           "{\"Bucket\":\"b\",\"Key\":\"hang-deadline2\"}",
+                           &berr),
+            AWSC_ETIMEOUT);
+  dt = et_now() - t0;
+  printf("  the same, blocking: ended after %.2f s\n", dt);
+  CHECK(dt >= 0.29 && dt < 1.6);
   awsc_loop_free(loop);
   awsc_client_free(c);
   awsc_session_free(s);

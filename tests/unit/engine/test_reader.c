@@ -114,7 +114,7 @@ static void test_64mib_in_1000_byte_pieces(void) {
   printf("  64 MiB in 1000-byte reads: %.2f s (%.0f MiB/s), peak library "
          "memory %.2f MiB above the start\n",
          dt, 64 / dt, (double)peak / (1 << 20));
-  /* the buffer (1 MiB) and a network read or two, not the body */
+  /* the buffer (1 MiB) and what one loop step reads, not the body */
   CHECK(peak < (int64_t)4 << 20);
 out:
   awsc_body_reader_close(rd);
