@@ -18,6 +18,9 @@
  * awsc_loop_socket_action, awsc_loop_timeout, awsc_request_cancel's
  * next loop step, or awsc_loop_free. Clients, sessions and transports
  * stay thread-safe: several loops on several threads may share them.
+ * From inside a callback of a loop, calls may be started on it and
+ * cancelled, but the loop must not be run or freed, nor a reader on it
+ * read (no re-entrancy).
  *
  * Completion: the callback is called exactly once per call started
  * successfully, always from the loop, never from inside the function
