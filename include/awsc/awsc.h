@@ -7,6 +7,7 @@
 #include "awsc/common.h"
 #include "awsc/credentials.h"
 #include "awsc/hooks.h"
+#include "awsc/loop.h"
 #include "awsc/paginator.h"
 #include "awsc/presign.h"
 #include "awsc/resource.h"

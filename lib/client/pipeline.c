@@ -264,9 +264,11 @@ static int step_sign(awsc_call_state *st, const char **query) {
   return 0;
 }
 
-/* Step: send one attempt. The transport's status lands in st->trc (its
- * details in st->terr); the return value is for failures before that. */
-static int step_send(awsc_call_state *st, const char *query) {
+/* Step: the request of one attempt, in *out (its strings in the call's
+ * arena, its sink state in st): what the transport sends, now (blocking)
+ * or on a loop. */
+static int step_request(awsc_call_state *st, const char *query,
+                        awsc_http_request *out) {
   awsc_client *c = st->c;
   awsc_call *call = st->call;
   const char *url =
@@ -312,9 +314,17 @@ static int step_send(awsc_call_state *st, const char *query) {
   awsc_http_response_cleanup(&st->resp);
   awsc_error terr = AWSC_ERROR_INIT;
   st->terr = terr;
-  int64_t t0 = awsc_time_now_ms();
-  st->trc = awsc_transport_send(st->transport, &hr, &st->resp, &st->terr);
-  if (st->trc && hr.sink.kind == AWSC_SINK_CALLBACK && st->once.changed)
+  st->sent_ms = awsc_time_now_ms();
+  st->callback_sink = hr.sink.kind == AWSC_SINK_CALLBACK;
+  *out = hr;
+  return 0;
+}
+
+/* Step: the transport is done with the attempt; its status is in st->trc
+ * (its details in st->terr). */
+static void step_sent(awsc_call_state *st) {
+  awsc_client *c = st->c;
+  if (st->trc && st->callback_sink && st->once.changed)
     st->trc = awsc_error_set(&st->terr, AWSC_ECHECKSUM, AWSC_ERROR_NETWORK,
                              "%s: the body broke off and the object changed "
                              "before the retry (another ETag): stopped "
@@ -323,7 +333,7 @@ static int step_send(awsc_call_state *st, const char *query) {
   awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
            st->sr.method, st->tgt.host, st->tgt.path,
            st->trc ? st->trc : st->resp.status,
-           (long long)(awsc_time_now_ms() - t0), st->attempt);
+           (long long)(awsc_time_now_ms() - st->sent_ms), st->attempt);
   /* The libcurl transport counts in retry_attempts, even on success, the
    * times it sent the request again by itself (curl_transport.c). */
   if (st->terr.retry_attempts > 0)
@@ -333,7 +343,6 @@ static int step_send(awsc_call_state *st, const char *query) {
              "answer arrived)",
              st->op->name, st->attempt, st->terr.retry_attempts,
              st->terr.retry_attempts == 1 ? "" : "s");
-  return 0;
 }
 
 /* A streamed output payload kept in memory becomes the payload member,
@@ -535,16 +544,9 @@ static int step_on_failure(awsc_call_state *st, awsc_raw_response *raw,
   return AWSC_ESERVICE;
 }
 
-/* One attempt: sign, send, then on success or on failure. */
-static int attempt_once(awsc_call_state *st, next_step *next) {
-  const char *query;
-  int rc = st->hook.set ? awsc_hooks_before_sign(st) : 0;
-  if (!rc)
-    rc = step_sign(st, &query);
-  if (!rc)
-    rc = step_send(st, query);
-  if (rc)
-    return rc;
+/* After the transport: on success or on failure. */
+static int attempt_outcome(awsc_call_state *st, next_step *next) {
+  step_sent(st);
   if (st->trc && st->deadline_ms &&
       (st->deadline_hit || time_left_ms(st) <= 0)) {
     char prev[sizeof(st->cause)];
@@ -577,83 +579,129 @@ static int keep_service_error(awsc_call_state *st) {
   return fill_metadata(st, &raw) ? awsc_call_oom(st) : AWSC_ESERVICE;
 }
 
-static int run_call(awsc_call_state *st0) {
-  awsc_call_state st = *st0;
-  awsc_client *c = st.c;
-  awsc_call *call = st.call;
-  st.stream_out = streaming_output_member(call->op);
-  /* the deadline counts from the call's start: credentials included */
-  if (c->total_timeout_ms > 0)
-    st.deadline_ms = awsc_http_mono_ms() + c->total_timeout_ms;
-
-  int rc = awsc_step_prepare(&st);
-  if (!rc)
-    rc = awsc_step_serialize(&st);
-  if (rc)
-    return rc;
-  rc = awsc_step_checksum(&st);
-  if (!rc)
-    rc = awsc_step_payload_hash(&st);
-  if (!rc)
-    rc = step_credentials(&st);
-  while (!rc) {
-    if (st.attempt > 0 && time_left_ms(&st) <= 0) {
-      rc = fail_deadline(&st, false);
-      break;
-    }
-    st.attempt++;
-    st.hl.n = st.base_headers;
-    next_step next = NEXT_FINISH;
-    rc = attempt_once(&st, &next);
-    if (rc || next == NEXT_FINISH)
-      break;
-    if (next == NEXT_RETRY) {
-      long delay = awsc_retry_delay_ms(c->retry_mode, st.attempt);
-      if (delay >= time_left_ms(&st)) {
-        rc = fail_deadline(&st, true);
-        break;
-      }
-      awsc_log(c->logger, AWSC_LOG_INFO,
-               "retrying %s in %ld ms (attempt %d of %d): %s", st.op->name,
-               delay, st.attempt + 1, c->max_attempts, st.cause);
-      c->sleep_ms(delay);
-    }
-  }
-  if (rc == AWSC_ESERVICE && call->keep_service_error)
-    rc = keep_service_error(&st);
-  if (st.hook.set)
-    rc = awsc_hooks_after_call(&st, rc);
-  if (st.chunked_live)
-    awsc_aws_chunked_cleanup(&st.chunked);
-  awsc_http_response_cleanup(&st.resp);
-  awsc_credentials_free(st.creds);
-  return rc;
-}
-
-static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
-                  awsc_error *err) {
+int awsc_pipe_begin(awsc_call_state *st, awsc_client *c, awsc_call *call,
+                    awsc_call_ws *ws, awsc_error *err) {
   memset(&call->meta, 0, sizeof(call->meta));
   memset(&call->service_error, 0, sizeof(call->service_error));
   call->output.type = AWSC_V_NULL;
-  awsc_call_state st;
-  memset(&st, 0, sizeof(st));
-  st.c = c;
-  st.call = call;
-  st.ws = ws;
-  st.op = call->op;
-  st.hooks = c->svc->hooks;
-  st.a = call->arena;
-  st.err = err;
-  st.region = c->region;
-  if (!atomic_load(&c->hook_reg))
-    return run_call(&st);
-  /* the caller's hooks (hooks.c): the set current now serves the call */
-  st.hook.set = awsc_hooks_acquire(c);
-  int rc = st.hook.set ? awsc_hooks_before_call(&st) : 0;
-  if (!rc && !st.hook.answered)
-    rc = run_call(&st);
-  awsc_hooks_release(st.hook.set);
+  memset(st, 0, sizeof(*st));
+  st->c = c;
+  st->call = call;
+  st->ws = ws;
+  st->op = call->op;
+  st->hooks = c->svc->hooks;
+  st->a = call->arena;
+  st->err = err;
+  st->region = c->region;
+  st->stream_out = streaming_output_member(call->op);
+  if (atomic_load(&c->hook_reg)) {
+    /* the caller's hooks (hooks.c): the set current now serves the call,
+     * released by awsc_pipe_end; a before-call hook may answer it (then
+     * st->hook.answered: nothing is sent) */
+    st->hook.set = awsc_hooks_acquire(c);
+    int hrc = st->hook.set ? awsc_hooks_before_call(st) : 0;
+    if (hrc || st->hook.answered)
+      return hrc;
+  }
+  /* the deadline counts from the call's start: credentials included */
+  if (c->total_timeout_ms > 0)
+    st->deadline_ms = awsc_http_mono_ms() + c->total_timeout_ms;
+  int rc = awsc_step_prepare(st);
+  if (!rc)
+    rc = awsc_step_serialize(st);
+  if (rc)
+    return rc;
+  rc = awsc_step_checksum(st);
+  if (!rc)
+    rc = awsc_step_payload_hash(st);
+  if (!rc)
+    rc = step_credentials(st);
   return rc;
+}
+
+int awsc_pipe_attempt_request(awsc_call_state *st, awsc_http_request *hr) {
+  if (st->attempt > 0 && time_left_ms(st) <= 0)
+    return fail_deadline(st, false);
+  st->attempt++;
+  st->hl.n = st->base_headers;
+  const char *query;
+  int rc = st->hook.set ? awsc_hooks_before_sign(st) : 0;
+  if (!rc)
+    rc = step_sign(st, &query);
+  return rc ? rc : step_request(st, query, hr);
+}
+
+int awsc_pipe_attempt_outcome(awsc_call_state *st, long *delay_ms) {
+  next_step next = NEXT_FINISH;
+  *delay_ms = -1;
+  int rc = attempt_outcome(st, &next);
+  if (rc || next == NEXT_FINISH)
+    return rc;
+  if (next == NEXT_RETRY_NOW) {
+    *delay_ms = 0;
+    return 0;
+  }
+  long delay = awsc_retry_delay_ms(st->c->retry_mode, st->attempt);
+  if (delay >= time_left_ms(st))
+    return fail_deadline(st, true);
+  awsc_log(st->c->logger, AWSC_LOG_INFO,
+           "retrying %s in %ld ms (attempt %d of %d): %s", st->op->name, delay,
+           st->attempt + 1, st->c->max_attempts, st->cause);
+  st->backoff = true;
+  *delay_ms = delay;
+  return 0;
+}
+
+int awsc_pipe_headers_output(awsc_call_state *st) {
+  awsc_http_response *r = &st->resp;
+  awsc_raw_response raw = {r->status, r->headers, r->header_count, NULL, 0};
+  awsc_error perr = AWSC_ERROR_INIT;
+  int rc = awsc_protocol_parse_output_ws(
+      st->c->svc, st->op, &raw, st->a, st->ws->proto, &st->call->output, &perr);
+  if (rc) {
+    awsc_error_copy(st->err, &perr);
+    return rc;
+  }
+  return fill_metadata(st, &raw) ? awsc_call_oom(st) : 0;
+}
+
+int awsc_pipe_end(awsc_call_state *st, int rc) {
+  if (rc == AWSC_ESERVICE && st->call && st->call->keep_service_error)
+    rc = keep_service_error(st);
+  if (st->hook.set && !st->hook.answered)
+    rc = awsc_hooks_after_call(st, rc);
+  awsc_hooks_release(st->hook.set);
+  st->hook.set = NULL;
+  if (st->chunked_live)
+    awsc_aws_chunked_cleanup(&st->chunked);
+  st->chunked_live = false;
+  awsc_http_response_cleanup(&st->resp);
+  awsc_credentials_free(st->creds);
+  st->creds = NULL;
+  return rc;
+}
+
+/* The blocking driver: the steps in a loop on the caller's stack, the
+ * transport's blocking send, the back-off slept. */
+static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
+                  awsc_error *err) {
+  awsc_call_state st;
+  int rc = awsc_pipe_begin(&st, c, call, ws, err);
+  while (!rc && !st.hook.answered) {
+    awsc_http_request hr;
+    rc = awsc_pipe_attempt_request(&st, &hr);
+    if (rc)
+      break;
+    st.trc = awsc_transport_send(st.transport, &hr, &st.resp, &st.terr);
+    long delay;
+    st.backoff = false;
+    rc = awsc_pipe_attempt_outcome(&st, &delay);
+    if (rc || delay < 0)
+      break;
+    if (st.backoff)
+      c->sleep_ms(delay);
+  }
+  return awsc_pipe_end(&st, rc);
 }
 
 int awsc_client_invoke(awsc_client *c, awsc_call *call, awsc_error *err) {

@@ -80,6 +80,12 @@ typedef struct awsc_call_state {
   char cause[200];
   /* the caller's hooks for this call (hooks.c); hook.set NULL: none */
   awsc_hook_call hook;
+  /* when the attempt's request was handed to the transport (for the log),
+   * and whether its body goes to a callback sink */
+  int64_t sent_ms;
+  bool callback_sink;
+  /* the outcome asks for a back-off (not an immediate retry) */
+  bool backoff;
 } awsc_call_state;
 
 /* AWSC_ENOMEM with "out of memory" in the call's error. */
@@ -91,5 +97,28 @@ int awsc_step_prepare(awsc_call_state *st);
 int awsc_step_serialize(awsc_call_state *st);
 int awsc_step_checksum(awsc_call_state *st);
 int awsc_step_payload_hash(awsc_call_state *st);
+
+/* The pipeline as a state machine (pipeline.c), driven by the blocking
+ * invoke and by the asynchronous engine (pipeline_async.c):
+ *   awsc_pipe_begin, then per attempt awsc_pipe_attempt_request -> the
+ *   transport fills st->trc, st->resp, st->terr -> awsc_pipe_attempt_outcome,
+ *   then awsc_pipe_end (always, whatever came before). */
+/* Start the call: the build steps and credentials. 0 or a status. */
+int awsc_pipe_begin(awsc_call_state *st, awsc_client *c, awsc_call *call,
+                    awsc_call_ws *ws, awsc_error *err);
+/* The deadline, then sign the next attempt and fill *hr (strings in the
+ * call's arena, sink state in st: valid until the next attempt). */
+int awsc_pipe_attempt_request(awsc_call_state *st, awsc_http_request *hr);
+/* The attempt's outcome: a status (the call ends), or 0 with *delay_ms -1
+ * (the call ends well), 0 (try again now) or the back-off before the next
+ * attempt (st->backoff set). */
+int awsc_pipe_attempt_outcome(awsc_call_state *st, long *delay_ms);
+/* A 2xx answer's headers have arrived (its streamed body is under way):
+ * parse the output's non-body members into call->output and fill
+ * call->meta from them. 0 or a status with st->err filled. */
+int awsc_pipe_headers_output(awsc_call_state *st);
+/* End the call: the kept service error, release what the steps hold.
+ * Returns the call's final status. */
+int awsc_pipe_end(awsc_call_state *st, int rc);
 
 #endif

@@ -6,6 +6,9 @@
 #ifndef AWSC_HTTP_CURL_INTERNAL_H
 #define AWSC_HTTP_CURL_INTERNAL_H
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <curl/curl.h>
@@ -76,5 +79,65 @@ int exchange_xferinfo_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow,
                          curl_off_t ultotal, curl_off_t ulnow);
 int exchange_prereq_cb(void *ud, char *primary_ip, char *local_ip,
                        int primary_port, int local_port);
+
+/* ---- the transport (curl_transport.c), shared with the loop (loop.c) ---- */
+/* A pooled private loop of the blocking send; its multi handle owns the
+ * entry's connections. */
+typedef struct pool_entry {
+  struct awsc_loop *loop;
+  struct pool_entry *next;
+} pool_entry;
+
+typedef struct curl_transport {
+  awsc_transport base; /* first: the public handle points here */
+  long connect_timeout_ms;
+  long read_timeout_ms;
+  int verify_ssl;
+  char *ca_bundle;
+  char *proxy;
+  char *no_proxy;
+  int max_connections;
+  int64_t expect_threshold; /* -1 = never */
+  struct curl_slist *resolve;
+
+  CURLSH *share;
+  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+  int share_locks_ready; /* how many of share_locks are initialised */
+  pthread_mutex_t pool_lock;
+  bool pool_lock_ready;
+  pool_entry *idle; /* LIFO: the warmest connection first */
+  int idle_count;
+
+  _Atomic uint64_t requests;
+  _Atomic uint64_t connections_opened;
+} curl_transport;
+
+typedef struct sigpipe_guard {
+  sigset_t old;
+  bool active;
+  bool was_pending;
+} sigpipe_guard;
+
+/* Whether transport is the libcurl one (its impl is a curl_transport). */
+bool awsc_transport_is_curl(const awsc_transport *transport);
+/* Block SIGPIPE on this thread for a stretch that may write to sockets,
+ * and restore (discarding a SIGPIPE raised meanwhile). */
+void awsc_sigpipe_block(sigpipe_guard *g);
+void awsc_sigpipe_restore(sigpipe_guard *g);
+/* The request's headers as a curl list (*out, the caller's). */
+int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
+                            bool upload, struct curl_slist **out,
+                            awsc_error *err);
+/* Whether the request sends a body (curl's upload mode). */
+bool awsc_curl_wants_upload(const exchange *ex);
+/* Set every option of one exchange on an easy handle. */
+CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
+                             bool upload, struct curl_slist *headers,
+                             char *errbuf);
+/* A libcurl result as an awsc status. */
+int awsc_curl_map_code(CURLcode c);
+/* Fill err for a failed exchange (the abort reason first); the status. */
+int awsc_curl_fail_exchange(const exchange *ex, CURLcode code, const char *text,
+                            awsc_error *err);
 
 #endif /* AWSC_HTTP_CURL_INTERNAL_H */

@@ -1,7 +1,9 @@
 /*
- * lib/http/curl_transport.c - the libcurl transport: a pool of easy
- * handles, each driven by its own multi handle, sharing DNS and TLS
- * sessions through one share handle.
+ * lib/http/curl_transport.c - the libcurl transport: a pool of private
+ * awsc_loops (loop.c), each with its own multi handle and connections,
+ * sharing DNS and TLS sessions through one share handle. A blocking send
+ * is one transfer of the asynchronous engine run to its end on a loop
+ * taken from the pool (awsc_loop_send_blocking).
  *
  * Why connections are not shared through CURL_LOCK_DATA_CONNECT: libcurl
  * says "it is not supported to share connections between multiple
@@ -12,7 +14,7 @@
  * the most recently used entry first, so sequential requests ride one
  * connection and N concurrent callers use about N connections.
  *
- * Why a multi handle per entry rather than curl_easy_perform: the easy
+ * Why a loop (multi handle) per entry rather than curl_easy_perform: the easy
  * interface wakes up at most once a second when the socket is silent, so
  * a read timeout below a second would fire late; driving the transfer
  * ourselves lets it fire on time.
@@ -26,41 +28,12 @@
 #include <time.h>
 
 #include "http/curl_internal.h"
+#include "http/loop_internal.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 60000L
 #define DEFAULT_READ_TIMEOUT_MS 60000L
 #define DEFAULT_MAX_CONNECTIONS 10
 #define DEFAULT_EXPECT_THRESHOLD ((int64_t)1 << 20)
-
-typedef struct pool_entry {
-  CURL *easy;
-  CURLM *multi; /* owns the entry's connection cache */
-  struct pool_entry *next;
-} pool_entry;
-
-typedef struct curl_transport {
-  awsc_transport base; /* first: the public handle points here */
-  long connect_timeout_ms;
-  long read_timeout_ms;
-  int verify_ssl;
-  char *ca_bundle;
-  char *proxy;
-  char *no_proxy;
-  int max_connections;
-  int64_t expect_threshold; /* -1 = never */
-  struct curl_slist *resolve;
-
-  CURLSH *share;
-  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-  int share_locks_ready; /* how many of share_locks are initialised */
-  pthread_mutex_t pool_lock;
-  bool pool_lock_ready;
-  pool_entry *idle; /* LIFO: the warmest connection first */
-  int idle_count;
-
-  _Atomic uint64_t requests;
-  _Atomic uint64_t connections_opened;
-} curl_transport;
 
 static const awsc_transport_vtable curl_vtable;
 
@@ -71,13 +44,8 @@ static const awsc_transport_vtable curl_vtable;
  * SIGPIPE. So for the duration of a call that may write to a socket the
  * calling thread blocks SIGPIPE and discards one it caused (the libpq
  * approach): no process-wide state changes. */
-typedef struct sigpipe_guard {
-  sigset_t old;
-  bool active;
-  bool was_pending;
-} sigpipe_guard;
 
-static void sigpipe_block(sigpipe_guard *g) {
+void awsc_sigpipe_block(sigpipe_guard *g) {
   sigset_t set, pending;
   sigemptyset(&set);
   sigaddset(&set, SIGPIPE);
@@ -87,7 +55,7 @@ static void sigpipe_block(sigpipe_guard *g) {
     g->was_pending = sigismember(&pending, SIGPIPE) == 1;
 }
 
-static void sigpipe_restore(sigpipe_guard *g) {
+void awsc_sigpipe_restore(sigpipe_guard *g) {
   if (!g->active)
     return;
   sigset_t set, pending;
@@ -119,14 +87,11 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud) {
     pthread_mutex_unlock(&t->share_locks[data]);
 }
 
-/* ---- the pool ---- */
+/* ---- the pool: private loops, each with its own connections ---- */
 static void entry_free(pool_entry *e) {
   if (!e)
     return;
-  if (e->multi)
-    curl_multi_cleanup(e->multi); /* closes the entry's connections */
-  if (e->easy)
-    curl_easy_cleanup(e->easy);
+  awsc_loop_free(e->loop); /* closes the entry's connections */
   awsc_free(e);
 }
 
@@ -140,28 +105,22 @@ static pool_entry *pool_get(curl_transport *t) {
   pthread_mutex_unlock(&t->pool_lock);
   if (e)
     return e;
-  /* None idle: make one. More callers than max_connections get a handle
+  /* None idle: make one. More callers than max_connections get a loop
    * each (like botocore's non-blocking pool); the extras are dropped when
    * they come back. */
   e = awsc_calloc(1, sizeof(*e));
   if (!e)
     return NULL;
-  e->easy = curl_easy_init();
-  e->multi = curl_multi_init();
-  if (!e->easy || !e->multi ||
-      curl_easy_setopt(e->easy, CURLOPT_SHARE, t->share) != CURLE_OK ||
-      curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS,
-                        (long)t->max_connections) != CURLM_OK) {
-    entry_free(e);
+  awsc_loop_options o = AWSC_LOOP_OPTIONS_INIT;
+  o.max_connections = t->max_connections;
+  if (awsc_loop_new(&e->loop, &o, NULL) != 0) {
+    awsc_free(e);
     return NULL;
   }
   return e;
 }
 
 static void pool_put(curl_transport *t, pool_entry *e) {
-  /* Forget the request's options (and pointers into the caller's stack,
-   * such as the error buffer); connections and the share stay. */
-  curl_easy_reset(e->easy);
   pthread_mutex_lock(&t->pool_lock);
   bool keep = t->idle_count < t->max_connections;
   if (keep) {
@@ -175,7 +134,7 @@ static void pool_put(curl_transport *t, pool_entry *e) {
 }
 
 /* ---- errors ---- */
-static int map_curl_code(CURLcode c) {
+int awsc_curl_map_code(CURLcode c) {
   switch (c) {
   case CURLE_OPERATION_TIMEDOUT:
     return AWSC_ETIMEOUT;
@@ -215,8 +174,8 @@ static int map_curl_code(CURLcode c) {
   }
 }
 
-static int fail_exchange(const exchange *ex, CURLcode code, const char *text,
-                         awsc_error *err) {
+int awsc_curl_fail_exchange(const exchange *ex, CURLcode code, const char *text,
+                            awsc_error *err) {
   char host[256], clean[300];
   awsc_http_url_host(host, sizeof(host), ex->req->url);
   int status;
@@ -229,7 +188,7 @@ static int fail_exchange(const exchange *ex, CURLcode code, const char *text,
              "the request body had to be sent again (the connection was lost "
              "or the server asked for it) but it can not be rewound");
   } else {
-    status = map_curl_code(code);
+    status = awsc_curl_map_code(code);
     awsc_http_scrub_query(clean, sizeof(clean),
                           text && *text ? text : curl_easy_strerror(code));
   }
@@ -261,9 +220,9 @@ static int add_line(struct curl_slist **list, awsc_buf *line) {
  * must compute from the body itself (a hand-set Content-Length that
  * disagrees with the bytes sent desynchronises keep-alive connections),
  * plus the suppression of curl's own defaults. */
-static int build_headers(const curl_transport *t, const exchange *ex,
-                         bool upload, struct curl_slist **out,
-                         awsc_error *err) {
+int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
+                            bool upload, struct curl_slist **out,
+                            awsc_error *err) {
   const awsc_http_request *req = ex->req;
   awsc_buf line = AWSC_BUF_INIT;
   bool has_expect = false, has_accept = false;
@@ -304,7 +263,7 @@ static bool method_is(const awsc_http_request *r, const char *m) {
   return strcmp(r->method, m) == 0;
 }
 
-static bool wants_upload(const exchange *ex) {
+bool awsc_curl_wants_upload(const exchange *ex) {
   const awsc_http_request *r = ex->req;
   return !ex->head && (r->body.kind != AWSC_BODY_NONE || method_is(r, "PUT") ||
                        method_is(r, "POST") || method_is(r, "PATCH"));
@@ -316,9 +275,9 @@ static bool wants_upload(const exchange *ex) {
       c = curl_easy_setopt(easy, opt, val);                                    \
   } while (0)
 
-static CURLcode configure(const curl_transport *t, CURL *easy, exchange *ex,
-                          bool upload, struct curl_slist *headers,
-                          char *errbuf) {
+CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
+                             bool upload, struct curl_slist *headers,
+                             char *errbuf) {
   const awsc_http_request *req = ex->req;
   CURLcode c = CURLE_OK;
   long connect_ms =
@@ -385,153 +344,18 @@ static CURLcode configure(const curl_transport *t, CURL *easy, exchange *ex,
 
 #undef SETOPT
 
-/* Run the transfer to its end, enforcing the read timeout (maximum
- * silence once the connection is ready). */
-static int perform(curl_transport *t, pool_entry *e, exchange *ex, char *errbuf,
-                   awsc_error *err) {
-  const awsc_http_request *req = ex->req;
-  long read_ms =
-      req->read_timeout_ms ? req->read_timeout_ms : t->read_timeout_ms;
-  CURLMcode mc = curl_multi_add_handle(e->multi, e->easy);
-  if (mc != CURLM_OK)
-    return awsc_error_set(
-        err, mc == CURLM_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK,
-        AWSC_ERROR_INTERNAL, "curl_multi_add_handle: %s",
-        curl_multi_strerror(mc));
-  CURLcode result = CURLE_OK;
-  bool done = false, timed_out = false;
-  while (!done) {
-    int running = 0;
-    mc = curl_multi_perform(e->multi, &running);
-    if (mc != CURLM_OK)
-      break;
-    CURLMsg *msg;
-    int left;
-    while ((msg = curl_multi_info_read(e->multi, &left)) != NULL) {
-      if (msg->msg == CURLMSG_DONE && msg->easy_handle == e->easy) {
-        result = msg->data.result;
-        done = true;
-      }
-    }
-    if (done || running == 0)
-      break;
-    int wait_ms = 1000;
-    if (ex->io_started && read_ms > 0) {
-      int64_t left_ms = ex->last_activity_ms + read_ms - awsc_http_mono_ms();
-      if (left_ms <= 0) {
-        timed_out = true;
-        break;
-      }
-      if (left_ms < wait_ms)
-        wait_ms = (int)left_ms;
-    }
-    mc = curl_multi_poll(e->multi, NULL, 0, wait_ms, NULL);
-    if (mc != CURLM_OK)
-      break;
-  }
-  /* Removing an unfinished transfer closes its connection, so a late
-   * answer can never be read as the reply to a later request. */
-  curl_multi_remove_handle(e->multi, e->easy);
-
-  long conns = 0, code = 0;
-  if (curl_easy_getinfo(e->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK &&
-      conns > 0)
-    atomic_fetch_add(&t->connections_opened, (uint64_t)conns);
-  if (curl_easy_getinfo(e->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK &&
-      code > 0)
-    ex->resp->status = (int)code;
-  ex->stale_connection =
-      done && conns == 0 && !ex->abort_status && ex->resp->status == 0 &&
-      ex->resp->header_count == 0 && ex->resp->bytes_received == 0 &&
-      (result == CURLE_SEND_ERROR || result == CURLE_RECV_ERROR ||
-       result == CURLE_GOT_NOTHING);
-
-  if (timed_out && !ex->abort_status) {
-    char host[256];
-    awsc_http_url_host(host, sizeof(host), req->url);
-    awsc_error_set(err, AWSC_ETIMEOUT, AWSC_ERROR_TIMEOUT,
-                   "%s %s: no data for %ld ms (read timeout)", req->method,
-                   host, read_ms);
-    if (err)
-      err->http_status = ex->resp->status;
-    return AWSC_ETIMEOUT;
-  }
-  if (!done)
-    return awsc_error_set(
-        err, mc == CURLM_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK,
-        AWSC_ERROR_NETWORK, "curl multi: %s",
-        mc != CURLM_OK ? curl_multi_strerror(mc)
-                       : "transfer ended without a result");
-  if (result != CURLE_OK || ex->abort_status)
-    return fail_exchange(ex, result, errbuf, err);
-  atomic_fetch_add(&t->requests, 1);
-  return AWSC_OK;
-}
-
-/* Put the body back at its start for a second attempt; false if it can
- * not be (a pipe, a callback without rewind). */
-static bool rewind_body(exchange *ex) {
-  if (ex->body_sent == 0)
-    return true;
-  return exchange_seek_cb(ex, 0, SEEK_SET) == CURL_SEEKFUNC_OK;
-}
-
+/* One exchange: one request on a private loop from the pool (the
+ * asynchronous engine's transfer, run to its end: loop.c), so the
+ * blocking and the asynchronous paths send the same way. */
 static int curl_send(awsc_transport *tp, const awsc_http_request *req,
                      awsc_http_response *resp, awsc_error *err) {
   curl_transport *t = tp->impl;
-  exchange ex;
-  memset(&ex, 0, sizeof(ex));
-  ex.req = req;
-  ex.resp = resp;
-  ex.head = method_is(req, "HEAD");
-  char errbuf[CURL_ERROR_SIZE];
-  errbuf[0] = '\0';
-  struct curl_slist *headers = NULL;
-  pool_entry *e = NULL;
-  sigpipe_guard guard;
-  sigpipe_block(&guard);
-
-  int rc = exchange_open_body(&ex, err);
-  bool upload = wants_upload(&ex);
-  if (!rc)
-    rc = build_headers(t, &ex, upload, &headers, err);
-  if (!rc && !(e = pool_get(t)))
-    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                        "out of memory creating a curl handle");
-  if (!rc) {
-    CURLcode c = configure(t, e->easy, &ex, upload, headers, errbuf);
-    if (c != CURLE_OK)
-      rc = fail_exchange(&ex, c, NULL, err);
-  }
-  if (!rc) {
-    awsc_error first;
-    rc = perform(t, e, &ex, errbuf, &first);
-    if (rc && ex.stale_connection && rewind_body(&ex)) {
-      /* A pooled connection the server had already closed (idle timeout,
-       * restart) is an artefact of pooling, not a failure of the request:
-       * nothing of an answer arrived, so it is sent once more on a new
-       * connection, as libcurl itself does when the break shows up as a
-       * receive error. */
-      errbuf[0] = '\0';
-      ex.io_started = false;
-      rc = perform(t, e, &ex, errbuf, err);
-    } else if (rc) {
-      awsc_error_copy(err, &first);
-    }
-  }
-  if (!rc)
-    rc = exchange_finish_sink(&ex, err);
-  /* Quiet resends are told to the caller, success or not, in
-   * err->retry_attempts (the pipeline logs them: a request that changes
-   * state may have reached the server twice). Only this count is written
-   * on success; a failure's err was filled above. */
-  if (err && ex.sends > 1)
-    err->retry_attempts = ex.sends - 1;
-  exchange_close(&ex);
-  if (e)
-    pool_put(t, e);
-  curl_slist_free_all(headers);
-  sigpipe_restore(&guard);
+  pool_entry *e = pool_get(t);
+  if (!e)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory creating a curl handle");
+  int rc = awsc_loop_send_blocking(e->loop, tp, req, resp, err);
+  pool_put(t, e);
   return rc;
 }
 
@@ -539,7 +363,7 @@ static int curl_send(awsc_transport *tp, const awsc_http_request *req,
 static void curl_destroy(awsc_transport *tp) {
   curl_transport *t = tp->impl;
   sigpipe_guard guard;
-  sigpipe_block(&guard);
+  awsc_sigpipe_block(&guard);
   while (t->idle) {
     pool_entry *e = t->idle;
     t->idle = e->next;
@@ -547,7 +371,7 @@ static void curl_destroy(awsc_transport *tp) {
   }
   if (t->share)
     curl_share_cleanup(t->share);
-  sigpipe_restore(&guard);
+  awsc_sigpipe_restore(&guard);
   for (int i = 0; i < t->share_locks_ready; i++)
     pthread_mutex_destroy(&t->share_locks[i]);
   if (t->pool_lock_ready)
@@ -677,4 +501,8 @@ int awsc_transport_curl_stats(awsc_transport_stats *stats,
   stats->requests = atomic_load(&t->requests);
   stats->connections_opened = atomic_load(&t->connections_opened);
   return AWSC_OK;
+}
+
+bool awsc_transport_is_curl(const awsc_transport *transport) {
+  return transport && transport->vtable == &curl_vtable;
 }

@@ -39,6 +39,9 @@ void awsc_http_scrub_query(char *dst, size_t dst_size, const char *src);
 /* "host[:port]" of an absolute URL (no userinfo, path or query). */
 void awsc_http_url_host(char *dst, size_t dst_size, const char *url);
 
+/* The request checks of awsc_transport_send (the loop makes them too). */
+int awsc_http_check_request(const awsc_http_request *r, awsc_error *err);
+
 /* Monotonic clock in milliseconds, for timeouts. */
 int64_t awsc_http_mono_ms(void);
 

@@ -251,7 +251,7 @@ int64_t awsc_http_mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int check_request(const awsc_http_request *r, awsc_error *err) {
+int awsc_http_check_request(const awsc_http_request *r, awsc_error *err) {
   if (!is_token(r->method))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "HTTP method missing or not a token");
@@ -328,7 +328,7 @@ int awsc_transport_send(awsc_transport *transport,
       !request || !response)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_transport_send: NULL argument");
-  int rc = check_request(request, err);
+  int rc = awsc_http_check_request(request, err);
   if (rc)
     return rc;
   rc = transport->vtable->send(transport, request, response, err);

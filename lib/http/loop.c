@@ -1,0 +1,748 @@
+/*
+ * lib/http/loop.c - awsc_loop: many HTTP exchanges on one thread over one
+ * curl multi handle, one-shot timers, and the two ways of driving them
+ * (the loop's own run/run_once on curl_multi_poll, or the application's
+ * event loop through socket and timer hooks, curl_multi_socket_action).
+ *
+ * The loop owns its connections (the multi handle's cache) and a pool of
+ * easy handles reused from exchange to exchange; DNS and TLS sessions are
+ * shared with the transport's other users through its share handle. The
+ * exchange itself (callbacks, headers, body) is the blocking transport's
+ * (curl_io.c, curl_transport.c), so both paths send the same bytes.
+ *
+ * Transports other than libcurl have no multi handle: their blocking
+ * send runs from a zero-delay timer, so even then a completion is never
+ * reported from inside the call that started the exchange.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "http/curl_internal.h"
+#include "http/loop_internal.h"
+
+#define DEFAULT_LOOP_CONNECTIONS 64L
+#define IDLE_EASY_MAX 64
+#define POLL_CAP_MS 60000L
+#define PROGRESS_TICK_MS 1000L
+
+typedef struct awsc_xfer_impl {
+  struct awsc_xfer_impl *next_idle;
+  CURL *easy;
+  exchange ex;
+  struct curl_slist *headers;
+  curl_transport *t;
+  awsc_loop_xfer *x;
+  long read_ms;
+  bool stale_retried;
+  char errbuf[CURL_ERROR_SIZE];
+} awsc_xfer_impl;
+
+struct awsc_loop {
+  CURLM *multi;
+  awsc_loop_options opt;
+  bool hooked;
+  bool in_curl;            /* inside a libcurl call (its callbacks may run) */
+  awsc_loop_timer *timers; /* sorted by due_ms, earliest first */
+  awsc_loop_op *ops;
+  size_t n_ops;
+  awsc_xfer_impl *idle;
+  int n_idle;
+  awsc_loop_xfer *pauses; /* pause changes asked from inside callbacks */
+  int64_t curl_due_ms;    /* hooked: libcurl's timer, -1 = none */
+  int64_t reported_due;   /* hooked: what the timer hook was told, -1 none */
+  size_t n_xfers;         /* transfers running */
+};
+
+/* ---- timers ---- */
+
+void awsc_loop_timer_stop(awsc_loop *l, awsc_loop_timer *t) {
+  if (!t->armed)
+    return;
+  if (t->prev)
+    t->prev->next = t->next;
+  else
+    l->timers = t->next;
+  if (t->next)
+    t->next->prev = t->prev;
+  t->prev = t->next = NULL;
+  t->armed = false;
+}
+
+static void report_timer(awsc_loop *l);
+
+void awsc_loop_timer_arm(awsc_loop *l, awsc_loop_timer *t, long delay_ms,
+                         awsc_loop_timer_cb fire) {
+  awsc_loop_timer_stop(l, t);
+  t->fire = fire;
+  t->due_ms = awsc_http_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
+  /* most timers are later than all the others (same delays): look for
+   * the place from the end */
+  awsc_loop_timer *after = l->timers;
+  while (after && after->next)
+    after = after->next;
+  while (after && after->due_ms > t->due_ms)
+    after = after->prev;
+  t->prev = after;
+  t->next = after ? after->next : l->timers;
+  if (t->next)
+    t->next->prev = t;
+  if (after)
+    after->next = t;
+  else
+    l->timers = t;
+  t->armed = true;
+  report_timer(l);
+}
+
+/* Fire the timers due by now; how many fired. */
+static int fire_due(awsc_loop *l) {
+  int64_t now = awsc_http_mono_ms();
+  int n = 0;
+  while (l->timers && l->timers->due_ms <= now) {
+    awsc_loop_timer *t = l->timers;
+    awsc_loop_timer_stop(l, t);
+    t->fire(t);
+    n++;
+  }
+  return n;
+}
+
+/* Hooked loops: tell the application when to call awsc_loop_timeout
+ * (the earlier of libcurl's timer and the loop's own). */
+static void report_timer(awsc_loop *l) {
+  if (!l->hooked)
+    return;
+  int64_t due = l->curl_due_ms;
+  if (l->timers && (due < 0 || l->timers->due_ms < due))
+    due = l->timers->due_ms;
+  if (due == l->reported_due)
+    return;
+  l->reported_due = due;
+  long ms = -1;
+  if (due >= 0) {
+    int64_t left = due - awsc_http_mono_ms();
+    ms = left <= 0 ? 0 : (left > LONG_MAX ? LONG_MAX : (long)left);
+  }
+  l->opt.timer_hook(l, ms, l->opt.hook_user_data);
+}
+
+/* ---- calls in flight ---- */
+
+void awsc_loop_op_add(awsc_loop *l, awsc_loop_op *op) {
+  op->prev = NULL;
+  op->next = l->ops;
+  if (l->ops)
+    l->ops->prev = op;
+  l->ops = op;
+  op->linked = true;
+  l->n_ops++;
+}
+
+void awsc_loop_op_remove(awsc_loop *l, awsc_loop_op *op) {
+  if (!op->linked)
+    return;
+  if (op->prev)
+    op->prev->next = op->next;
+  else
+    l->ops = op->next;
+  if (op->next)
+    op->next->prev = op->prev;
+  op->linked = false;
+  l->n_ops--;
+}
+
+bool awsc_loop_is_hooked(const awsc_loop *l) {
+  return l && l->hooked;
+}
+
+size_t awsc_loop_pending(const awsc_loop *l) {
+  return l ? l->n_ops : 0;
+}
+
+void awsc_loop_cancel_all(awsc_loop *l) {
+  if (!l)
+    return;
+  /* cancel only defers: the list does not change under us */
+  for (awsc_loop_op *op = l->ops; op; op = op->next)
+    op->cancel(op);
+}
+
+/* ---- easy handles ---- */
+
+static awsc_xfer_impl *impl_take(awsc_loop *l) {
+  awsc_xfer_impl *im = l->idle;
+  if (im) {
+    l->idle = im->next_idle;
+    l->n_idle--;
+    return im;
+  }
+  im = awsc_calloc(1, sizeof(*im));
+  if (im && !(im->easy = curl_easy_init())) {
+    awsc_free(im);
+    im = NULL;
+  }
+  return im;
+}
+
+static void impl_give(awsc_loop *l, awsc_xfer_impl *im) {
+  exchange_close(&im->ex);
+  curl_slist_free_all(im->headers);
+  im->headers = NULL;
+  im->x = NULL;
+  curl_easy_reset(im->easy);
+  if (l->n_idle >= IDLE_EASY_MAX) {
+    curl_easy_cleanup(im->easy);
+    awsc_free(im);
+    return;
+  }
+  im->next_idle = l->idle;
+  l->idle = im;
+  l->n_idle++;
+}
+
+/* ---- transfers ---- */
+
+static void read_timer_fired(awsc_loop_timer *t);
+
+/* Off the list of pauses to apply (the transfer is ending). */
+static void unqueue_pause(awsc_loop *l, awsc_loop_xfer *x) {
+  if (!x->pause_queued)
+    return;
+  awsc_loop_xfer **pp = &l->pauses;
+  while (*pp && *pp != x)
+    pp = &(*pp)->pause_next;
+  if (*pp)
+    *pp = x->pause_next;
+  x->pause_queued = false;
+}
+
+/* The end of an exchange: the response as awsc_transport_send leaves it,
+ * the handle back to the pool, then the caller's callback (last: it may
+ * free x). */
+static void xfer_complete(awsc_loop *l, awsc_loop_xfer *x, int rc) {
+  x->running = false;
+  l->n_xfers--;
+  unqueue_pause(l, x);
+  awsc_loop_timer_stop(l, &x->timer);
+  if (x->impl) {
+    impl_give(l, x->impl);
+    x->impl = NULL;
+  }
+  if (rc) {
+    int status = x->resp->status;
+    awsc_http_response_cleanup(x->resp);
+    if (x->err && status && !x->err->http_status)
+      x->err->http_status = status;
+  }
+  x->done(x, rc);
+}
+
+static int add_to_multi(awsc_loop *l, awsc_xfer_impl *im) {
+  CURLMcode mc = curl_multi_add_handle(l->multi, im->easy);
+  if (mc != CURLM_OK)
+    return awsc_error_set(
+        im->x->err, mc == CURLM_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK,
+        AWSC_ERROR_INTERNAL, "curl_multi_add_handle: %s",
+        curl_multi_strerror(mc));
+  awsc_loop_timer_arm(l, &im->x->timer, im->read_ms, read_timer_fired);
+  return 0;
+}
+
+/* libcurl says the exchange is over (result), as perform() in
+ * curl_transport.c reads it: counters, the status, a stale pooled
+ * connection sent again once. */
+static void xfer_done(awsc_loop *l, awsc_xfer_impl *im, CURLcode result) {
+  awsc_loop_xfer *x = im->x;
+  exchange *ex = &im->ex;
+  curl_multi_remove_handle(l->multi, im->easy);
+  long conns = 0, code = 0;
+  if (curl_easy_getinfo(im->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK &&
+      conns > 0)
+    atomic_fetch_add(&im->t->connections_opened, (uint64_t)conns);
+  if (curl_easy_getinfo(im->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK &&
+      code > 0)
+    x->resp->status = (int)code;
+  int rc = 0;
+  if (result != CURLE_OK || ex->abort_status) {
+    bool stale = conns == 0 && !ex->abort_status && x->resp->status == 0 &&
+                 x->resp->header_count == 0 && x->resp->bytes_received == 0 &&
+                 (result == CURLE_SEND_ERROR || result == CURLE_RECV_ERROR ||
+                  result == CURLE_GOT_NOTHING);
+    if (stale && !im->stale_retried &&
+        (ex->body_sent == 0 ||
+         exchange_seek_cb(ex, 0, SEEK_SET) == CURL_SEEKFUNC_OK)) {
+      /* as curl_send: a pooled connection the server had closed */
+      im->stale_retried = true;
+      im->errbuf[0] = '\0';
+      ex->io_started = false;
+      int arc = add_to_multi(l, im);
+      if (arc == 0)
+        return;
+      xfer_complete(l, x, arc);
+      return;
+    }
+    rc = awsc_curl_fail_exchange(ex, result, im->errbuf, x->err);
+  } else {
+    atomic_fetch_add(&im->t->requests, 1);
+    rc = exchange_finish_sink(ex, x->err);
+  }
+  if (x->err && ex->sends > 1)
+    x->err->retry_attempts = ex->sends - 1;
+  xfer_complete(l, x, rc);
+}
+
+/* The read timeout (maximum silence once the connection is up), checked
+ * lazily: the timer is re-armed for what is left after activity. */
+static void read_timer_fired(awsc_loop_timer *t) {
+  awsc_loop_xfer *x =
+      (awsc_loop_xfer *)((char *)t - offsetof(awsc_loop_xfer, timer));
+  awsc_xfer_impl *im = x->impl;
+  awsc_loop *l = x->loop;
+  if (!im || !x->running)
+    return;
+  int64_t left = im->read_ms;
+  if (im->ex.io_started && !x->paused)
+    left = im->ex.last_activity_ms + im->read_ms - awsc_http_mono_ms();
+  if (left > 0) {
+    awsc_loop_timer_arm(l, t, (long)left, read_timer_fired);
+    return;
+  }
+  /* removing an unfinished transfer closes its connection */
+  curl_multi_remove_handle(l->multi, im->easy);
+  char host[256];
+  awsc_http_url_host(host, sizeof(host), x->req.url);
+  awsc_error_set(x->err, AWSC_ETIMEOUT, AWSC_ERROR_TIMEOUT,
+                 "%s %s: no data for %ld ms (read timeout)", x->req.method,
+                 host, im->read_ms);
+  if (x->err)
+    x->err->http_status = x->resp->status;
+  xfer_complete(l, x, AWSC_ETIMEOUT);
+}
+
+/* A transport without a multi handle: its blocking send, from the loop. */
+static void blocking_send_fired(awsc_loop_timer *t) {
+  awsc_loop_xfer *x =
+      (awsc_loop_xfer *)((char *)t - offsetof(awsc_loop_xfer, timer));
+  int rc = awsc_transport_send(x->transport, &x->req, x->resp, x->err);
+  x->running = false;
+  x->loop->n_xfers--;
+  x->done(x, rc);
+}
+
+static int start_curl(awsc_loop *l, awsc_loop_xfer *x) {
+  curl_transport *t = x->transport->impl;
+  awsc_xfer_impl *im = impl_take(l);
+  if (!im)
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory creating a curl handle");
+  im->x = x;
+  im->t = t;
+  im->stale_retried = false;
+  im->errbuf[0] = '\0';
+  memset(&im->ex, 0, sizeof(im->ex));
+  im->ex.req = &x->req;
+  im->ex.resp = x->resp;
+  im->ex.head = strcmp(x->req.method, "HEAD") == 0;
+  im->read_ms =
+      x->req.read_timeout_ms ? x->req.read_timeout_ms : t->read_timeout_ms;
+  x->impl = im;
+  int rc = exchange_open_body(&im->ex, x->err);
+  bool upload = awsc_curl_wants_upload(&im->ex);
+  if (!rc)
+    rc = awsc_curl_build_headers(t, &im->ex, upload, &im->headers, x->err);
+  if (!rc) {
+    CURLcode c = curl_easy_setopt(im->easy, CURLOPT_SHARE, t->share);
+    if (c == CURLE_OK)
+      c = awsc_curl_configure(t, im->easy, &im->ex, upload, im->headers,
+                              im->errbuf);
+    if (c == CURLE_OK)
+      c = curl_easy_setopt(im->easy, CURLOPT_PRIVATE, im);
+    if (c != CURLE_OK)
+      rc = awsc_curl_fail_exchange(&im->ex, c, NULL, x->err);
+  }
+  if (!rc)
+    rc = add_to_multi(l, im);
+  if (rc) {
+    impl_give(l, im);
+    x->impl = NULL;
+  }
+  return rc;
+}
+
+int awsc_loop_xfer_start(awsc_loop *l, awsc_loop_xfer *x,
+                         awsc_transport *transport,
+                         const awsc_http_request *req, awsc_http_response *resp,
+                         awsc_error *err, awsc_loop_xfer_cb done) {
+  memset(resp, 0, sizeof(*resp));
+  awsc_loop_timer tm = {0};
+  x->timer = tm;
+  x->loop = l;
+  x->transport = transport;
+  x->req = *req;
+  x->resp = resp;
+  x->err = err;
+  x->done = done;
+  x->impl = NULL;
+  x->paused = x->pause_queued = false;
+  x->pause_next = NULL;
+  if (!transport || !transport->vtable || !transport->vtable->send)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "no transport");
+  int rc = awsc_http_check_request(req, err);
+  if (rc)
+    return rc;
+  if (awsc_transport_is_curl(transport)) {
+    sigpipe_guard g;
+    awsc_sigpipe_block(&g);
+    rc = start_curl(l, x);
+    awsc_sigpipe_restore(&g);
+  } else {
+    awsc_loop_timer_arm(l, &x->timer, 0, blocking_send_fired);
+  }
+  if (!rc) {
+    x->running = true;
+    l->n_xfers++;
+  }
+  report_timer(l);
+  return rc;
+}
+
+void awsc_loop_xfer_abort(awsc_loop_xfer *x) {
+  if (!x->running)
+    return;
+  awsc_loop *l = x->loop;
+  x->running = false;
+  l->n_xfers--;
+  awsc_loop_timer_stop(l, &x->timer);
+  unqueue_pause(l, x);
+  if (x->impl) {
+    sigpipe_guard g;
+    awsc_sigpipe_block(&g);
+    curl_multi_remove_handle(l->multi, x->impl->easy);
+    impl_give(l, x->impl);
+    awsc_sigpipe_restore(&g);
+    x->impl = NULL;
+  }
+  awsc_http_response_cleanup(x->resp);
+  report_timer(l);
+}
+
+/* Apply the pause changes asked for, with libcurl's callbacks (which a
+ * resume may run at once) seeing in_curl: a pause asked from there is
+ * queued, never applied re-entrantly. */
+static void apply_pauses(awsc_loop *l) {
+  while (l->pauses) {
+    awsc_loop_xfer *x = l->pauses;
+    l->pauses = x->pause_next;
+    x->pause_queued = false;
+    if (!x->impl || !x->running)
+      continue;
+    if (!x->paused)
+      x->impl->ex.last_activity_ms = awsc_http_mono_ms();
+    l->in_curl = true;
+    curl_easy_pause(x->impl->easy, x->paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+    l->in_curl = false;
+  }
+}
+
+void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause) {
+  if (!x->running || !x->impl || x->paused == pause)
+    return;
+  awsc_loop *l = x->loop;
+  x->paused = pause;
+  if (!x->pause_queued) {
+    x->pause_queued = true;
+    x->pause_next = l->pauses;
+    l->pauses = x;
+  }
+  if (l->in_curl)
+    return;
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  apply_pauses(l);
+  awsc_sigpipe_restore(&g);
+  report_timer(l);
+}
+
+/* ---- driving ---- */
+
+/* Pauses asked from callbacks, then the finished exchanges. */
+static int drain(awsc_loop *l) {
+  int n = 0;
+  for (;;) {
+    apply_pauses(l);
+    CURLMsg *m;
+    int left;
+    if (!(m = curl_multi_info_read(l->multi, &left)))
+      break;
+    if (m->msg != CURLMSG_DONE)
+      continue;
+    char *priv = NULL;
+    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+    awsc_xfer_impl *im = (awsc_xfer_impl *)(void *)priv;
+    CURLcode result = m->data.result;
+    if (im && im->x) {
+      xfer_done(l, im, result);
+      n++;
+    }
+  }
+  return n;
+}
+
+static int multi_failed(CURLMcode mc, awsc_error *err) {
+  return awsc_error_set(
+      err, mc == CURLM_OUT_OF_MEMORY ? AWSC_ENOMEM : AWSC_ENETWORK,
+      AWSC_ERROR_NETWORK, "curl multi: %s", curl_multi_strerror(mc));
+}
+
+/* One pass without waiting: due timers, libcurl's work, completions. How
+ * much happened, or a negative status. */
+static int pass(awsc_loop *l, awsc_error *err) {
+  int n = fire_due(l);
+  int running = 0;
+  l->in_curl = true;
+  CURLMcode mc = curl_multi_perform(l->multi, &running);
+  l->in_curl = false;
+  if (mc != CURLM_OK)
+    return multi_failed(mc, err);
+  return n + drain(l);
+}
+
+/* A pass, then, if nothing happened and there is something to wait for,
+ * a wait of at most timeout_ms (-1: long) and another pass. */
+static int run_step(awsc_loop *l, long timeout_ms, awsc_error *err) {
+  int rc = pass(l, err);
+  if (rc == 0 && (l->n_ops > 0 || l->n_xfers > 0) && timeout_ms != 0) {
+    long wait = timeout_ms < 0 ? POLL_CAP_MS : timeout_ms;
+    /* libcurl calls a transfer's progress callback (the blocking path's
+     * deadline check) only when driven: a silent transfer is looked at
+     * at least once a second, as curl_easy_perform does */
+    if (l->n_xfers > 0 && wait > PROGRESS_TICK_MS)
+      wait = PROGRESS_TICK_MS;
+    long ct = -1;
+    if (curl_multi_timeout(l->multi, &ct) == CURLM_OK && ct >= 0 && ct < wait)
+      wait = ct;
+    if (l->timers) {
+      int64_t left = l->timers->due_ms - awsc_http_mono_ms();
+      if (left < wait)
+        wait = left > 0 ? (long)left : 0;
+    }
+    CURLMcode mc = CURLM_OK;
+    if (wait > 0)
+      mc = curl_multi_poll(l->multi, NULL, 0, (int)wait, NULL);
+    rc = mc != CURLM_OK ? multi_failed(mc, err) : pass(l, err);
+  }
+  return rc;
+}
+
+int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
+  if (!l || l->hooked)
+    return awsc_error_set(
+        err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "awsc_loop_run_once: %s",
+        l ? "the loop is driven through its hooks" : "NULL loop");
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  int rc = run_step(l, timeout_ms, err);
+  awsc_sigpipe_restore(&g);
+  return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
+}
+
+typedef struct sync_xfer {
+  awsc_loop_xfer x; /* first */
+  bool done;
+  int rc;
+} sync_xfer;
+
+static void sync_done(awsc_loop_xfer *x, int rc) {
+  sync_xfer *w = (sync_xfer *)(void *)x;
+  w->done = true;
+  w->rc = rc;
+}
+
+int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
+                            const awsc_http_request *req,
+                            awsc_http_response *resp, awsc_error *err) {
+  sync_xfer w;
+  memset(&w, 0, sizeof(w));
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  int rc = awsc_loop_xfer_start(l, &w.x, transport, req, resp, err, sync_done);
+  while (!rc && !w.done) {
+    int s = run_step(l, -1, err);
+    if (s < 0) {
+      awsc_loop_xfer_abort(&w.x);
+      rc = s;
+    }
+  }
+  awsc_sigpipe_restore(&g);
+  return rc ? rc : w.rc;
+}
+
+int awsc_loop_run(awsc_loop *l, awsc_error *err) {
+  for (;;) {
+    int rc = awsc_loop_run_once(l, -1, err);
+    if (rc <= 0)
+      return rc;
+  }
+}
+
+int awsc_loop_socket_action(awsc_loop *l, int fd, int events, awsc_error *err) {
+  if (!l || !l->hooked)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_loop_socket_action: a loop without hooks");
+  int mask = ((events & AWSC_LOOP_IN) ? CURL_CSELECT_IN : 0) |
+             ((events & AWSC_LOOP_OUT) ? CURL_CSELECT_OUT : 0);
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  int running = 0;
+  l->in_curl = true;
+  CURLMcode mc = curl_multi_socket_action(l->multi, fd, mask, &running);
+  l->in_curl = false;
+  int rc = mc != CURLM_OK ? multi_failed(mc, err) : 0;
+  drain(l);
+  fire_due(l);
+  awsc_sigpipe_restore(&g);
+  report_timer(l);
+  return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
+}
+
+int awsc_loop_timeout(awsc_loop *l, awsc_error *err) {
+  if (!l || !l->hooked)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_loop_timeout: a loop without hooks");
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  l->reported_due = -1; /* that timer is spent */
+  int rc = 0;
+  if (l->curl_due_ms >= 0 && l->curl_due_ms <= awsc_http_mono_ms()) {
+    l->curl_due_ms = -1;
+    int running = 0;
+    l->in_curl = true;
+    CURLMcode mc =
+        curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    l->in_curl = false;
+    if (mc != CURLM_OK)
+      rc = multi_failed(mc, err);
+  }
+  drain(l);
+  fire_due(l);
+  drain(l);
+  awsc_sigpipe_restore(&g);
+  report_timer(l);
+  return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
+}
+
+int awsc_loop_assign(awsc_loop *l, int fd, void *socket_data) {
+  if (!l || !l->hooked)
+    return AWSC_EINVAL;
+  return curl_multi_assign(l->multi, fd, socket_data) == CURLM_OK ? AWSC_OK
+                                                                  : AWSC_EINVAL;
+}
+
+/* ---- hooks as libcurl calls them ---- */
+
+static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
+                     void *socketp) {
+  awsc_loop *l = userp;
+  (void)easy;
+  int events = what == CURL_POLL_REMOVE
+                   ? AWSC_LOOP_REMOVE
+                   : ((what & CURL_POLL_IN) ? AWSC_LOOP_IN : 0) |
+                         ((what & CURL_POLL_OUT) ? AWSC_LOOP_OUT : 0);
+  l->opt.socket_hook(l, (int)s, events, socketp, l->opt.hook_user_data);
+  return 0;
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
+  awsc_loop *l = userp;
+  (void)multi;
+  l->curl_due_ms = timeout_ms < 0 ? -1 : awsc_http_mono_ms() + timeout_ms;
+  /* told to the application when the loop's call returns (report_timer):
+   * libcurl must not be re-entered from its own callback */
+  return 0;
+}
+
+/* ---- lifetime ---- */
+
+int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
+                  awsc_error *err) {
+  static const awsc_loop_options defaults = AWSC_LOOP_OPTIONS_INIT;
+  const awsc_loop_options *o = options ? options : &defaults;
+  if (!out)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_loop_new: out is NULL");
+  *out = NULL;
+  if (!AWSC_VERSION_OK(o->version, AWSC_LOOP_OPTIONS_VERSION))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_loop_options.version is %d, expected %d "
+                          "(use AWSC_LOOP_OPTIONS_INIT)",
+                          o->version, AWSC_LOOP_OPTIONS_VERSION);
+  if (!o->socket_hook != !o->timer_hook || o->max_connections < 0)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_loop_options: give both hooks or neither, "
+                          "and max_connections >= 0");
+  int rc = awsc_global_init();
+  if (rc)
+    return awsc_error_set(err, rc, awsc_http_status_kind(rc),
+                          "awsc global initialisation failed: %s",
+                          awsc_strerror(rc));
+  awsc_loop *l = awsc_calloc(1, sizeof(*l));
+  if (!l || !(l->multi = curl_multi_init())) {
+    awsc_free(l);
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory creating a loop");
+  }
+  l->opt = *o;
+  l->hooked = o->socket_hook != NULL;
+  l->curl_due_ms = -1;
+  l->reported_due = -1;
+  long maxc =
+      o->max_connections ? o->max_connections : DEFAULT_LOOP_CONNECTIONS;
+  CURLMcode mc = curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, maxc);
+  if (mc == CURLM_OK && l->hooked) {
+    mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    if (mc == CURLM_OK)
+      mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
+    if (mc == CURLM_OK)
+      mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+    if (mc == CURLM_OK)
+      mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
+  }
+  if (mc != CURLM_OK) {
+    curl_multi_cleanup(l->multi);
+    awsc_free(l);
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
+                          "curl_multi_setopt: %s", curl_multi_strerror(mc));
+  }
+  *out = l;
+  return AWSC_OK;
+}
+
+void awsc_loop_free(awsc_loop *l) {
+  if (!l)
+    return;
+  sigpipe_guard g;
+  awsc_sigpipe_block(&g);
+  /* every call completes (cancelled) from here, in the order its
+   * cancellation timer fires */
+  awsc_loop_cancel_all(l);
+  while (l->n_ops && l->timers) {
+    awsc_loop_timer *t = l->timers;
+    awsc_loop_timer_stop(l, t);
+    t->fire(t);
+  }
+  while (l->timers)
+    awsc_loop_timer_stop(l, l->timers);
+  while (l->idle) {
+    awsc_xfer_impl *im = l->idle;
+    l->idle = im->next_idle;
+    curl_easy_cleanup(im->easy);
+    awsc_free(im);
+  }
+  curl_multi_cleanup(l->multi);
+  awsc_sigpipe_restore(&g);
+  if (l->hooked && l->reported_due >= 0)
+    l->opt.timer_hook(l, -1, l->opt.hook_user_data);
+  awsc_free(l);
+}

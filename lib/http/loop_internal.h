@@ -1,0 +1,91 @@
+/*
+ * lib/http/loop_internal.h - internal: what the client layer's
+ * asynchronous calls use of an awsc_loop (loop.c): timers, calls in
+ * flight (for cancel-all and run) and transfers. Everything here is
+ * embedded in the caller's own object: the loop allocates nothing per
+ * call but, for the libcurl transport, an easy handle it then reuses.
+ */
+#ifndef AWSC_HTTP_LOOP_INTERNAL_H
+#define AWSC_HTTP_LOOP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "awsc/loop.h"
+#include "http/http_internal.h"
+
+/* A one-shot timer on the loop's monotonic clock. */
+typedef struct awsc_loop_timer awsc_loop_timer;
+typedef void (*awsc_loop_timer_cb)(awsc_loop_timer *timer);
+struct awsc_loop_timer {
+  awsc_loop_timer *prev, *next; /* the loop's list, sorted by due_ms */
+  int64_t due_ms;
+  awsc_loop_timer_cb fire;
+  bool armed;
+};
+
+/* Fire `fire` after delay_ms (0: at the loop's next step); re-arming an
+ * armed timer moves it. */
+void awsc_loop_timer_arm(awsc_loop *loop, awsc_loop_timer *t, long delay_ms,
+                         awsc_loop_timer_cb fire);
+/* Disarm (no-op when not armed). */
+void awsc_loop_timer_stop(awsc_loop *loop, awsc_loop_timer *t);
+
+/* A call in flight, counted by awsc_loop_pending and reached by
+ * awsc_loop_cancel_all. */
+typedef struct awsc_loop_op awsc_loop_op;
+struct awsc_loop_op {
+  awsc_loop_op *prev, *next;
+  void (*cancel)(awsc_loop_op *op);
+  bool linked;
+};
+void awsc_loop_op_add(awsc_loop *loop, awsc_loop_op *op);
+void awsc_loop_op_remove(awsc_loop *loop, awsc_loop_op *op);
+
+/* One HTTP exchange on the loop. */
+typedef struct awsc_loop_xfer awsc_loop_xfer;
+/* The exchange is over: rc as awsc_transport_send returns it (the
+ * response filled on 0; on failure released, err filled). The callback
+ * may start another transfer on the same struct, or free it. */
+typedef void (*awsc_loop_xfer_cb)(awsc_loop_xfer *x, int rc);
+struct awsc_loop_xfer {
+  awsc_loop *loop;
+  awsc_transport *transport;
+  awsc_http_request req; /* a copy; its strings are the caller's */
+  awsc_http_response *resp;
+  awsc_error *err;
+  awsc_loop_xfer_cb done;
+  struct awsc_xfer_impl *impl; /* libcurl: the easy handle and its state */
+  awsc_loop_timer timer;       /* read timeout, or the deferred send */
+  awsc_loop_xfer *pause_next;  /* the loop's list of pauses to apply */
+  bool running;
+  bool paused;
+  bool pause_queued;
+};
+
+/* Start sending req (copied; its strings, headers and body must live
+ * until `done`) into *resp (zeroed first). Returns 0 (done will be
+ * called from the loop) or a status with err filled (it will not). */
+int awsc_loop_xfer_start(awsc_loop *loop, awsc_loop_xfer *x,
+                         awsc_transport *transport,
+                         const awsc_http_request *req, awsc_http_response *resp,
+                         awsc_error *err, awsc_loop_xfer_cb done);
+/* Stop a transfer in flight without calling done; its connection is
+ * closed and *resp released. No-op when not running. */
+void awsc_loop_xfer_abort(awsc_loop_xfer *x);
+/* Pause or resume receiving (from inside a write callback too: the pause
+ * is applied when libcurl returns). Transports other than libcurl ignore
+ * it. */
+void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause);
+
+/* Whether the loop is driven through its hooks (run_once refused). */
+bool awsc_loop_is_hooked(const awsc_loop *loop);
+
+/* The blocking transport's send (curl_transport.c): one exchange on
+ * loop `l`, run to its end (the loop waits for it alone). Returns as
+ * awsc_transport_send's vtable send. */
+int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
+                            const awsc_http_request *req,
+                            awsc_http_response *resp, awsc_error *err);
+
+#endif /* AWSC_HTTP_LOOP_INTERNAL_H */

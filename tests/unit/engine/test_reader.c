@@ -1,0 +1,319 @@
+/*
+ * The pull-style body reader against engine_server.c: a 64 MiB body read
+ * in 1000-byte pieces with the library's memory flat (an allocator of the
+ * test's own counts live bytes and their peak), every byte checked; an
+ * error mid-body; a body cut once and resumed by the retry (each byte
+ * once); closing early; a service error at open; a reader sharing a loop
+ * with other calls.
+ */
+#include <stdatomic.h>
+
+#include "awsc/awsc.h"
+#include "client/client_internal.h"
+#include "engine_test.h"
+#include "test.h"
+
+/* ---- an allocator that counts live bytes ---- */
+
+static _Atomic int64_t live_bytes, peak_bytes, live_blocks;
+
+typedef union hdr {
+  size_t size;
+  max_align_t align;
+} hdr;
+
+static void note(int64_t delta) {
+  int64_t now = atomic_fetch_add(&live_bytes, delta) + delta;
+  int64_t p = atomic_load(&peak_bytes);
+  while (now > p && !atomic_compare_exchange_weak(&peak_bytes, &p, now)) {
+  }
+}
+
+static void *c_malloc(size_t n, void *ud) {
+  (void)ud;
+  hdr *h = malloc(sizeof(hdr) + n);
+  if (!h)
+    return NULL;
+  h->size = n;
+  note((int64_t)n);
+  atomic_fetch_add(&live_blocks, 1);
+  return h + 1;
+}
+
+static void c_free(void *p, void *ud) {
+  (void)ud;
+  if (!p)
+    return;
+  hdr *h = (hdr *)p - 1;
+  note(-(int64_t)h->size);
+  atomic_fetch_sub(&live_blocks, 1);
+  free(h);
+}
+
+static void *c_realloc(void *p, size_t n, void *ud) {
+  if (!p)
+    return c_malloc(n, ud);
+  hdr *h = (hdr *)p - 1;
+  size_t old = h->size;
+  hdr *nh = realloc(h, sizeof(hdr) + n);
+  if (!nh)
+    return NULL;
+  nh->size = n;
+  note((int64_t)n - (int64_t)old);
+  return nh + 1;
+}
+
+/* ---- tests ---- */
+
+#define BIG ((uint64_t)64 << 20)
+
+static awsc_client *client_of(awsc_session **s, int attempts) {
+  *s = et_session(attempts);
+  return et_client(*s);
+}
+
+static void test_64mib_in_1000_byte_pieces(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 0);
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  char params[128];
+  snprintf(params, sizeof(params), "{\"Bucket\":\"b\",\"Key\":\"big-%llu\"}",
+           (unsigned long long)BIG);
+  int64_t base = atomic_load(&live_bytes);
+  atomic_store(&peak_bytes, base);
+  double t0 = et_now();
+  CHECK_INT(
+      awsc_body_reader_open(&rd, &meta, c, "GetObject", params, NULL, &err), 0);
+  if (!rd) {
+    fprintf(stderr, "open: %s\n", err.message);
+    goto out;
+  }
+  CHECK(meta && strstr(meta, "\"ContentLength\":67108864"));
+  CHECK(meta && strstr(meta, "\"ETag\":\"\\\"v1\\\"\""));
+  CHECK(meta && strstr(meta, "\"HTTPStatusCode\":200"));
+  CHECK(meta && !strstr(meta, "\"Body\""));
+  char piece[1000];
+  uint64_t total = 0, wrong = 0, short_reads = 0;
+  int64_t n;
+  while ((n = awsc_body_reader_read(rd, piece, sizeof(piece), &err)) > 0) {
+    for (int64_t i = 0; i < n; i++)
+      wrong += (unsigned char)piece[i] != (total + (uint64_t)i) % 251;
+    if (n < (int64_t)sizeof(piece) && total + (uint64_t)n < BIG)
+      short_reads++;
+    total += (uint64_t)n;
+  }
+  CHECK_INT(n, 0);
+  CHECK_INT(total, BIG);
+  CHECK_INT(wrong, 0);
+  CHECK_INT(short_reads, 0); /* n bytes every time but the last */
+  CHECK_INT(awsc_body_reader_read(rd, piece, sizeof(piece), &err), 0);
+  double dt = et_now() - t0;
+  int64_t peak = atomic_load(&peak_bytes) - base;
+  printf("  64 MiB in 1000-byte reads: %.2f s (%.0f MiB/s), peak library "
+         "memory %.2f MiB above the start\n",
+         dt, 64 / dt, (double)peak / (1 << 20));
+  /* the buffer (1 MiB) and what one loop step reads, not the body */
+  CHECK(peak < (int64_t)4 << 20);
+out:
+  awsc_body_reader_close(rd);
+  awsc_mem_free(meta);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static void test_error_mid_body(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 1); /* no retry: the break is the end */
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject",
+                                  "{\"Bucket\":\"b\",\"Key\":\"cut-2000000\"}",
+                                  NULL, &err),
+            0);
+  char piece[4096];
+  uint64_t total = 0;
+  int64_t n = 0;
+  while (rd && (n = awsc_body_reader_read(rd, piece, sizeof(piece), &err)) > 0)
+    total += (uint64_t)n;
+  CHECK_INT(total, 1000000); /* what came before the break */
+  CHECK(n < 0);
+  CHECK(n == AWSC_ENETWORK || n == AWSC_EIO);
+  CHECK(err.message[0] != '\0');
+  /* the error stays */
+  awsc_error again = AWSC_ERROR_INIT;
+  CHECK_INT(rd ? awsc_body_reader_read(rd, piece, sizeof(piece), &again) : 0,
+            n);
+  awsc_body_reader_close(rd);
+  awsc_mem_free(meta);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static void test_cut_once_resumed(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 3);
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  CHECK_INT(awsc_body_reader_open(
+                &rd, &meta, c, "GetObject",
+                "{\"Bucket\":\"b\",\"Key\":\"cutonce-3000000\"}", NULL, &err),
+            0);
+  char piece[777];
+  uint64_t total = 0, wrong = 0;
+  int64_t n = 0;
+  while (rd &&
+         (n = awsc_body_reader_read(rd, piece, sizeof(piece), &err)) > 0) {
+    for (int64_t i = 0; i < n; i++)
+      wrong += (unsigned char)piece[i] != (total + (uint64_t)i) % 251;
+    total += (uint64_t)n;
+  }
+  CHECK_INT(n, 0);
+  CHECK_INT(total, 3000000);
+  CHECK_INT(wrong, 0);
+  CHECK_INT(es_path_count(srv, "/b/cutonce-3000000"), 2);
+  awsc_body_reader_close(rd);
+  awsc_mem_free(meta);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* Open a 64 MiB body, read 10000 bytes, close. */
+static void open_read_close(awsc_client *c) {
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  awsc_body_reader_options o = AWSC_BODY_READER_OPTIONS_INIT;
+  o.buffer_bytes = 64 * 1024;
+  CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject",
+                                  "{\"Bucket\":\"b\",\"Key\":\"big-67108864\"}",
+                                  &o, &err),
+            0);
+  char piece[10000];
+  CHECK_INT(rd ? awsc_body_reader_read(rd, piece, sizeof(piece), &err) : 0,
+            10000);
+  awsc_body_reader_close(rd);
+  awsc_mem_free(meta);
+}
+
+/* Wait (up to a second) for the server to count a send broken off. */
+static int wait_broken(int before) {
+  for (int i = 0; i < 100 && es_broken_sends(srv) == before; i++) {
+    struct timespec ts = {0, 10 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  return es_broken_sends(srv);
+}
+
+static void test_close_early(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 0);
+  /* the first round leaves what the session keeps (its DNS cache); a
+   * second must give back all it took */
+  int broken = es_broken_sends(srv);
+  open_read_close(c);
+  /* the server sees the connection go away in the middle of its send */
+  CHECK_INT(wait_broken(broken), broken + 1);
+  awsc_client_drop_idle(c);
+  broken = es_broken_sends(srv);
+  int64_t blocks = atomic_load(&live_blocks);
+  open_read_close(c);
+  CHECK_INT(wait_broken(broken), broken + 1);
+  awsc_client_drop_idle(c);
+  CHECK_INT(atomic_load(&live_blocks), blocks);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static void test_open_errors(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 0);
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject",
+                                  "{\"Bucket\":\"b\",\"Key\":\"404-r\"}", NULL,
+                                  &err),
+            AWSC_ESERVICE);
+  CHECK(rd == NULL && meta == NULL);
+  CHECK_STR(err.service_code, "NoSuchKey");
+  CHECK_INT(err.http_status, 404);
+  CHECK_INT(
+      awsc_body_reader_open(&rd, &meta, c, "ListBuckets", NULL, NULL, &err),
+      AWSC_EINVAL);
+  CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject", "{\"Key\":1}",
+                                  NULL, &err),
+            AWSC_EVALIDATION);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+static int others_done;
+static void other_done(int status, char *json, const awsc_error *err,
+                       void *ud) {
+  (void)err;
+  (void)ud;
+  others_done += status == 0;
+  awsc_mem_free(json);
+}
+
+static void test_shared_loop(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 0);
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_loop *loop = NULL;
+  CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
+  others_done = 0;
+  for (int i = 0; i < 10; i++) {
+    char params[96];
+    snprintf(params, sizeof(params),
+             "{\"Bucket\":\"b\",\"Key\":\"slow-50-shared%d\"}", i);
+    CHECK_INT(awsc_call_json_async(NULL, loop, c, "GetObject", params,
+                                   other_done, NULL, &err),
+              0);
+  }
+  awsc_body_reader_options o = AWSC_BODY_READER_OPTIONS_INIT;
+  o.loop = loop;
+  o.buffer_bytes = 256 * 1024;
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject",
+                                  "{\"Bucket\":\"b\",\"Key\":\"big-8000000\"}",
+                                  &o, &err),
+            0);
+  char piece[65536];
+  uint64_t total = 0;
+  int64_t n;
+  while (rd && (n = awsc_body_reader_read(rd, piece, sizeof(piece), &err)) > 0)
+    total += (uint64_t)n;
+  CHECK_INT(total, 8000000);
+  awsc_body_reader_close(rd);
+  awsc_mem_free(meta);
+  CHECK_INT(awsc_loop_run(loop, &err), 0);
+  CHECK_INT(others_done, 10);
+  awsc_loop_free(loop);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+int main(void) {
+  static const awsc_allocator counting = {c_malloc, c_realloc, c_free, NULL};
+  if (awsc_set_allocator(&counting) != 0)
+    return 1;
+  srv = es_start();
+  if (!srv) {
+    fprintf(stderr, "cannot start the test server on 127.0.0.1\n");
+    return 1;
+  }
+  RUN(test_64mib_in_1000_byte_pieces);
+  RUN(test_error_mid_body);
+  RUN(test_cut_once_resumed);
+  RUN(test_close_early);
+  RUN(test_open_errors);
+  RUN(test_shared_loop);
+  es_stop(srv);
+  return test_summary();
+}
