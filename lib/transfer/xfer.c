@@ -58,7 +58,7 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->threshold = 8 * XFER_MIB;
   x->chunksize = 8 * XFER_MIB;
   x->attempts = 5;
-  x->md5 = true;
+  x->md5 = false; /* a CRC32 guards the parts (xfer_upload_checksums) */
   x->concurrency = XFER_DEFAULT_CONCURRENCY;
   x->verify_checksums = true;
   /* over TLS the wire is protected already; the MD5 costs ~1.5 s/GiB */
@@ -82,7 +82,7 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     x->chunksize = c->multipart_chunksize;
   if (c->num_download_attempts)
     x->attempts = c->num_download_attempts;
-  x->md5 = c->content_md5 != AWSC_TOGGLE_OFF;
+  x->md5 = c->content_md5 == AWSC_TOGGLE_ON;
   if (c->max_concurrency)
     x->concurrency = c->max_concurrency < XFER_MAX_THREADS ? c->max_concurrency
                                                            : XFER_MAX_THREADS;
@@ -406,6 +406,17 @@ uint64_t xfer_part_size(uint64_t chunksize, uint64_t size) {
   return ps;
 }
 
+void xfer_upload_checksums(xfer *x) {
+  const awsc_client *c = x->client;
+  if (x->alg == XFER_ALG_NONE && c->checksum_when_supported) {
+    x->alg = XFER_ALG_CRC32;
+    x->alg_name = "CRC32";
+  }
+  x->alg_trailer = x->alg != XFER_ALG_NONE && c->checksum_trailers >= 0 &&
+                   (c->endpoint.https ||
+                    c->checksum_trailers == AWSC_CHECKSUM_TRAILERS_ALSO_HTTP);
+}
+
 void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg) {
   memset(h, 0, sizeof(*h));
   h->md5_on = md5;
@@ -459,7 +470,7 @@ int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   xfer_hasher h;
-  xfer_hasher_init(&h, x->md5, x->alg);
+  xfer_hasher_init(&h, x->md5, x->alg_trailer ? XFER_ALG_NONE : x->alg);
   uint64_t done = 0;
   int rc = 0;
   while (!rc && done < len) {
