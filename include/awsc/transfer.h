@@ -36,7 +36,7 @@
  * Integrity (docs/integrity.md says exactly what is and is not
  * verifiable): as botocore >= 1.36 / s3transfer >= 0.11, every PutObject /
  * UploadPart carries a flexible checksum: ExtraArgs ChecksumAlgorithm
- * (CRC32, CRC32C, SHA256), else CRC32 unless the
+ * (CRC32, CRC32C, CRC64NVME, SHA1, SHA256), else CRC32 unless the
  * client's request_checksum_calculation is when_required; the algorithm
  * is named on CreateMultipartUpload and the part checksums are listed in
  * CompleteMultipartUpload. Over TLS a file's checksum goes in an

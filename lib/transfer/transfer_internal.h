@@ -30,6 +30,7 @@
 
 #include "awsc/s3.h"
 
+#include "auth/checksum.h"
 #include "awsc/transfer.h"
 #include "core/core.h"
 #include "runtime/value.h"
@@ -54,7 +55,9 @@ typedef enum xfer_alg {
   XFER_ALG_NONE = 0,
   XFER_ALG_CRC32,
   XFER_ALG_CRC32C,
-  XFER_ALG_SHA256
+  XFER_ALG_SHA256,
+  XFER_ALG_CRC64NVME,
+  XFER_ALG_SHA1
 } xfer_alg;
 
 /* The flexible checksum member of any struct that has the three. */
@@ -66,27 +69,32 @@ typedef enum xfer_alg {
       (s)->checksum_crc32_c = (v);                                             \
     else if ((alg) == XFER_ALG_SHA256)                                         \
       (s)->checksum_sha256 = (v);                                              \
+    else if ((alg) == XFER_ALG_CRC64NVME)                                      \
+      (s)->checksum_crc64_nvme = (v);                                          \
+    else if ((alg) == XFER_ALG_SHA1)                                           \
+      (s)->checksum_sha1 = (v);                                                \
   } while (0)
 /* ...and the value of that member. */
 #define GET_CHECKSUM(s, alg)                                                   \
-  ((alg) == XFER_ALG_CRC32    ? (s)->checksum_crc32                            \
-   : (alg) == XFER_ALG_CRC32C ? (s)->checksum_crc32_c                          \
-   : (alg) == XFER_ALG_SHA256 ? (s)->checksum_sha256                           \
-                              : NULL)
+  ((alg) == XFER_ALG_CRC32       ? (s)->checksum_crc32                         \
+   : (alg) == XFER_ALG_CRC32C    ? (s)->checksum_crc32_c                       \
+   : (alg) == XFER_ALG_SHA256    ? (s)->checksum_sha256                        \
+   : (alg) == XFER_ALG_CRC64NVME ? (s)->checksum_crc64_nvme                    \
+   : (alg) == XFER_ALG_SHA1      ? (s)->checksum_sha1                          \
+                                 : NULL)
 
 /* Content-MD5 and flexible checksum of one stretch of bytes, base64. */
 typedef struct xfer_digest {
   char md5[32];
-  char checksum[48];
+  char checksum[AWSC_CKSUM_B64_MAX];
 } xfer_digest;
 
-/* Incremental form of the above. */
+/* Incremental form of the above (the checksums are lib/auth's). */
 typedef struct xfer_hasher {
   bool md5_on;
   xfer_alg alg;
   awsc_md5_ctx md5;
-  awsc_sha256_ctx sha;
-  uint32_t crc;
+  awsc_checksum ck;
 } xfer_hasher;
 
 typedef struct xfer {

@@ -178,7 +178,9 @@ static int typed_extra(xfer *x, const awsc_shape *in, const void *typed,
   return rc;
 }
 
-static const char *const algs[] = {NULL, "CRC32", "CRC32C", "SHA256"};
+/* By xfer_alg. */
+static const char *const algs[] = {NULL,     "CRC32",     "CRC32C",
+                                   "SHA256", "CRC64NVME", "SHA1"};
 
 /*
  * JSON ExtraArgs, validated as the main operation's input: the text
@@ -296,7 +298,8 @@ static int parse_args(xfer *x, const char *main_op, const char *copy_source,
     if (x->alg == XFER_ALG_NONE)
       return awsc_error_set(x->err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
                             "ChecksumAlgorithm %s is not supported by "
-                            "managed transfers (CRC32, CRC32C, SHA256)",
+                            "managed transfers (CRC32, CRC32C, CRC64NVME, "
+                            "SHA1, SHA256)",
                             alg);
     x->alg_name = alg;
   }
@@ -423,26 +426,15 @@ void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg) {
   h->alg = alg;
   if (md5)
     awsc_md5_init(&h->md5);
-  if (alg == XFER_ALG_SHA256)
-    awsc_sha256_init(&h->sha);
+  if (alg != XFER_ALG_NONE)
+    awsc_checksum_init(&h->ck, awsc_checksum_find(algs[alg]));
 }
 
 void xfer_hasher_update(xfer_hasher *h, const void *p, size_t n) {
   if (h->md5_on)
     awsc_md5_update(&h->md5, p, n);
-  switch (h->alg) {
-  case XFER_ALG_CRC32:
-    h->crc = awsc_crc32(h->crc, p, n);
-    break;
-  case XFER_ALG_CRC32C:
-    h->crc = awsc_crc32c(h->crc, p, n);
-    break;
-  case XFER_ALG_SHA256:
-    awsc_sha256_update(&h->sha, p, n);
-    break;
-  case XFER_ALG_NONE:
-    break;
-  }
+  if (h->alg != XFER_ALG_NONE)
+    awsc_checksum_update(&h->ck, p, n);
 }
 
 void xfer_hasher_final(xfer_hasher *h, xfer_digest *d) {
@@ -452,15 +444,8 @@ void xfer_hasher_final(xfer_hasher *h, xfer_digest *d) {
     awsc_md5_final(&h->md5, m);
     awsc_base64_encode(m, sizeof(m), d->md5);
   }
-  uint8_t s[AWSC_SHA256_LEN];
-  if (h->alg == XFER_ALG_SHA256) {
-    awsc_sha256_final(&h->sha, s);
-    awsc_base64_encode(s, sizeof(s), d->checksum);
-  } else if (h->alg != XFER_ALG_NONE) {
-    uint8_t c[4] = {(uint8_t)(h->crc >> 24), (uint8_t)(h->crc >> 16),
-                    (uint8_t)(h->crc >> 8), (uint8_t)h->crc};
-    awsc_base64_encode(c, sizeof(c), d->checksum);
-  }
+  if (h->alg != XFER_ALG_NONE)
+    awsc_checksum_final_b64(&h->ck, d->checksum);
 }
 
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,

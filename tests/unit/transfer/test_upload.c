@@ -257,9 +257,9 @@ static void test_extra_args_rejected(void) {
   rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", "[]", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK_STR(err.message, "extra_args must be a JSON object");
-  rc =
-      awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
-                               "{\"ChecksumAlgorithm\": \"SHA1\"}", NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
+                                "{\"ChecksumAlgorithm\": \"XXHASH64\"}", NULL,
+                                &err);
   CHECK_INT(rc, AWSC_EUNSUPPORTED);
   /* and none of it was sent */
   CHECK_INT(fs.n_req, 0);
@@ -499,6 +499,54 @@ static void test_md5_when_asked(void) {
   CHECK(fs.req[5].h_checksum_crc32c[0] && fs.req[6].h_checksum_crc32c[0]);
   CHECK_STR(fs.req[5].h_checksum_crc32, "");
   CHECK(strchr(fs.req[7].complete_checksums, ',') != NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+/* CRC64NVME (S3's default for new objects) like the others: computed per
+ * part, checked by the fake, listed in the completion; in a trailer over
+ * TLS. */
+static void test_crc64nvme(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("c64.bin", 9 * MIB, 14);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  awsc_error err = AWSC_ERROR_INIT;
+  const char *ea = "{\"ChecksumAlgorithm\": \"CRC64NVME\"}";
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "c64", ea, NULL, &err), 0);
+  CHECK_INT(fs.n_req, 4);
+  CHECK_STR(fs.req[0].h_create_algorithm, "CRC64NVME");
+  char want[64] = "";
+  for (int i = 1; i <= 2; i++) {
+    fs3_req *q = part_req(i);
+    CHECK(q && q->status == 200 && q->h_checksum_crc64[0]);
+    CHECK(q && strcmp(q->h_sdk_algorithm, "CRC64NVME") == 0);
+    size_t off = (size_t)(i - 1) * 8 * MIB, len = i == 1 ? 8 * MIB : MIB;
+    uint64_t crc = awsc_crc64nvme(0, bytes + off, len);
+    uint8_t be[8];
+    char one[16];
+    for (int k = 0; k < 8; k++)
+      be[k] = (uint8_t)(crc >> (56 - 8 * k));
+    awsc_base64_encode(be, 8, one);
+    if (q)
+      CHECK_STR(q->h_checksum_crc64, one);
+    snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+             i > 1 ? "," : "", one);
+  }
+  CHECK_STR(fs.req[3].complete_checksums, want);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  c = client_with("https://s3.fake", 0, false, &s);
+  CHECK(c != NULL);
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "c64", ea, NULL, &err), 0);
+  CHECK_STR(fs.req[5].h_trailer, "x-amz-checksum-crc64nvme");
+  CHECK_STR(fs.req[7].complete_checksums, want);
+  free(bytes);
   awsc_client_free(c);
   awsc_session_free(s);
   fs3_cleanup(&fs);
@@ -804,6 +852,7 @@ int main(int argc, char **argv) {
   RUN(test_checksum_algorithm);
   RUN(test_checksum_trailer);
   RUN(test_md5_when_asked);
+  RUN(test_crc64nvme);
   RUN(test_upload_fileobj);
   RUN(test_progress_and_cancel);
   RUN(test_part_size);
