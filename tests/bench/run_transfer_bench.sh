@@ -11,6 +11,11 @@
 #      AWSC_BENCH_DIR        where the files go            [$TMPDIR or /tmp]
 #      AWSC_BENCH_CONFIG     awsc's "Config" JSON          [{}]
 #      AWSC_BENCH_EXTRA      awsc's upload "ExtraArgs"     [{}]
+#      AWSC_BENCH_AFTER_DELETE  a command run after each object is deleted,
+#                            e.g. for the local Ceph RGW, whose in-memory
+#                            store keeps deleted data until garbage
+#                            collection (2 h by default) and fills up:
+#        "CEPH_CONF=.servers/rgw/ceph.conf radosgw-admin gc process --include-all"
 #      AWSC_E2E_S3_ENDPOINT, AWSC_E2E_ACCESS_KEY_ID, AWSC_E2E_SECRET_ACCESS_KEY,
 #      AWSC_E2E_REGION: the server, as scripts/test.sh sets them from
 #      scripts/rgw-up.sh's output (needed; the bucket awsc-bench is made).
@@ -84,6 +89,10 @@ ratio() { # what a b
     'BEGIN {printf "  %s: throughput %.2fx curl, CPU %.2fx curl\n", t, wb / wa, ca / cb}'
 }
 
+after_delete() {
+  [ -z "${AWSC_BENCH_AFTER_DELETE:-}" ] || bash -c "$AWSC_BENCH_AFTER_DELETE" >/dev/null 2>&1
+}
+
 # get CMD_LABEL FILE_OUT CMD...: measure a download into $work/dl, check it
 get() {
   local out=$1
@@ -109,6 +118,7 @@ for mib in $sizes; do
       "{\"Bucket\": \"$bucket\", \"Key\": \"one\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
     ds+=("$work/ds.$i")
     "${scurl[@]}" -X DELETE "$ep/$bucket/one" -o /dev/null
+    after_delete
     measure "$work/ua.$i" "$awsc" --endpoint-url "$ep" s3 upload_file \
       "{\"Filename\": \"$src\", \"Bucket\": \"$bucket\", \"Key\": \"multi\", \"ExtraArgs\": $extra, \"Config\": $config}" || exit 1
     ua+=("$work/ua.$i")
@@ -116,6 +126,7 @@ for mib in $sizes; do
       "{\"Bucket\": \"$bucket\", \"Key\": \"multi\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
     da+=("$work/da.$i")
     "${scurl[@]}" -X DELETE "$ep/$bucket/multi" -o /dev/null
+    after_delete
   done
   row "upload   curl" "$mib" "${uc[@]}"
   row "upload   awsc" "$mib" "${ua[@]}"
