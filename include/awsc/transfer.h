@@ -34,10 +34,16 @@
  * only to CreateMultipartUpload). The struct is only read during the call.
  *
  * Integrity (docs/integrity.md says exactly what is and is not
- * verifiable): every PutObject / UploadPart carries a Content-MD5 computed
- * from the bytes sent (one extra read of the part, in 256 KiB steps); with
- * ExtraArgs ChecksumAlgorithm CRC32, CRC32C or SHA256 the part checksums
- * are computed the same way and listed in CompleteMultipartUpload.
+ * verifiable): as botocore >= 1.36 / s3transfer >= 0.11, every PutObject /
+ * UploadPart carries a flexible checksum: ExtraArgs ChecksumAlgorithm
+ * (CRC32, CRC32C, CRC64NVME, SHA1, SHA256), else CRC32 unless the
+ * client's request_checksum_calculation is when_required; the algorithm
+ * is named on CreateMultipartUpload and the part checksums are listed in
+ * CompleteMultipartUpload. Over TLS a file's checksum goes in an
+ * aws-chunked trailer computed as the body is sent; over http (or with
+ * checksum trailers off) it is computed beforehand (one extra read of the
+ * part, in 256 KiB steps, from the page cache) and sent as a header.
+ * Content-MD5 only with content_md5 ON.
  * Downloads ask for the object's checksum (ChecksumMode ENABLED) and
  * verify it: a full-object one (CRC64NVME, CRC32C, CRC32, SHA1, SHA256,
  * SHA512, MD5) as one GET's body passes, or over the complete file after
@@ -136,7 +142,8 @@ typedef struct awsc_s3_transfer_config {
   /* GET attempts per range when the body arrives incomplete or is
    * restarted by a retry [5]. */
   int num_download_attempts;
-  /* Content-MD5 on every PutObject / UploadPart [on]. */
+  /* Content-MD5 on every PutObject / UploadPart [DEFAULT: off, the
+   * flexible checksum protects the body; ON: also a Content-MD5]. */
   awsc_toggle content_md5;
   awsc_s3_progress_fn progress; /* optional */
   void *progress_user_data;

@@ -21,6 +21,7 @@ static const struct {
     [AWSC_CKSUM_CRC32C] = {"CRC32C", "x-amz-checksum-crc32c", 4},
     [AWSC_CKSUM_SHA256] = {"SHA256", "x-amz-checksum-sha256", AWSC_SHA256_LEN},
     [AWSC_CKSUM_SHA1] = {"SHA1", "x-amz-checksum-sha1", SHA_DIGEST_LENGTH},
+    [AWSC_CKSUM_CRC64NVME] = {"CRC64NVME", "x-amz-checksum-crc64nvme", 8},
 };
 
 int awsc_checksum_find(const char *name) {
@@ -49,6 +50,9 @@ void awsc_checksum_init(awsc_checksum *c, int alg) {
   case AWSC_CKSUM_SHA1:
     SHA1_Init((SHA_CTX *)c->h.sha1);
     break;
+  case AWSC_CKSUM_CRC64NVME:
+    c->h.crc64 = 0;
+    break;
   default:
     c->h.crc = 0;
   }
@@ -68,6 +72,9 @@ void awsc_checksum_update(awsc_checksum *c, const void *p, size_t n) {
   case AWSC_CKSUM_SHA1:
     SHA1_Update((SHA_CTX *)c->h.sha1, p, n);
     break;
+  case AWSC_CKSUM_CRC64NVME:
+    c->h.crc64 = awsc_crc64nvme(c->h.crc64, p, n);
+    break;
   }
 }
 
@@ -80,6 +87,10 @@ size_t awsc_checksum_final_b64(awsc_checksum *c, char *out) {
   case AWSC_CKSUM_SHA1:
     SHA1_Final(d, (SHA_CTX *)c->h.sha1);
     break;
+  case AWSC_CKSUM_CRC64NVME: /* big-endian, as the header carries it */
+    for (int i = 0; i < 8; i++)
+      d[i] = (uint8_t)(c->h.crc64 >> (56 - 8 * i));
+    break;
   default: /* big-endian, as the x-amz-checksum-crc32 header */
     d[0] = (uint8_t)(c->h.crc >> 24);
     d[1] = (uint8_t)(c->h.crc >> 16);
@@ -90,33 +101,17 @@ size_t awsc_checksum_final_b64(awsc_checksum *c, char *out) {
 }
 int awsc_checksum_header(awsc_arena *a, const char *algorithm, const void *body,
                          size_t len, const char **name, const char **value) {
-  uint8_t digest[AWSC_SHA256_LEN];
-  size_t dlen;
-  const char *hname;
-  if (!body)
-    body = "";
-  if (strcasecmp(algorithm, "CRC32") == 0 ||
-      strcasecmp(algorithm, "CRC32C") == 0) {
-    bool c = strcasecmp(algorithm, "CRC32C") == 0;
-    uint32_t crc = c ? awsc_crc32c(0, body, len) : awsc_crc32(0, body, len);
-    digest[0] = (uint8_t)(crc >> 24);
-    digest[1] = (uint8_t)(crc >> 16);
-    digest[2] = (uint8_t)(crc >> 8);
-    digest[3] = (uint8_t)crc;
-    dlen = 4;
-    hname = c ? "x-amz-checksum-crc32c" : "x-amz-checksum-crc32";
-  } else if (strcasecmp(algorithm, "SHA256") == 0) {
-    awsc_sha256(body, len, digest);
-    dlen = AWSC_SHA256_LEN;
-    hname = "x-amz-checksum-sha256";
-  } else {
+  int alg = awsc_checksum_find(algorithm);
+  if (alg < 0)
     return AWSC_EUNSUPPORTED;
-  }
-  char *b64 = awsc_arena_alloc(a, AWSC_BASE64_LEN(dlen) + 1);
+  awsc_checksum c;
+  awsc_checksum_init(&c, alg);
+  awsc_checksum_update(&c, body ? body : "", body ? len : 0);
+  char *b64 = awsc_arena_alloc(a, AWSC_CKSUM_B64_MAX);
   if (!b64)
     return AWSC_ENOMEM;
-  awsc_base64_encode(digest, dlen, b64);
-  *name = hname;
+  awsc_checksum_final_b64(&c, b64);
+  *name = algs[alg].header;
   *value = b64;
   return 0;
 }

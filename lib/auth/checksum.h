@@ -17,6 +17,7 @@ enum {
   AWSC_CKSUM_CRC32C,
   AWSC_CKSUM_SHA256,
   AWSC_CKSUM_SHA1,
+  AWSC_CKSUM_CRC64NVME,
   AWSC_CKSUM_COUNT
 };
 
@@ -27,18 +28,19 @@ typedef struct awsc_checksum {
   int alg;
   union {
     uint32_t crc;
+    uint64_t crc64;
     awsc_sha256_ctx sha256;
     uint64_t sha1[16]; /* >= sizeof(SHA_CTX) (96 bytes), checked in .c */
   } h;
 } awsc_checksum;
 
-/* The algorithm named "CRC32", "CRC32C", "SHA256" or "SHA1" (any case),
- * or -1. */
+/* The algorithm named "CRC32", "CRC32C", "SHA256", "SHA1" or "CRC64NVME"
+ * (any case), or -1. */
 int awsc_checksum_find(const char *name);
 /* "CRC32"... and "x-amz-checksum-crc32"... of an algorithm id. */
 const char *awsc_checksum_name(int alg);
 const char *awsc_checksum_header_name(int alg);
-/* Bytes of the digest (4 for the CRCs). */
+/* Bytes of the digest (4 for the CRC32s, 8 for CRC64NVME). */
 size_t awsc_checksum_digest_len(int alg);
 
 void awsc_checksum_init(awsc_checksum *c, int alg);
@@ -47,10 +49,18 @@ void awsc_checksum_update(awsc_checksum *c, const void *data, size_t n);
  * out (AWSC_CKSUM_B64_MAX bytes); returns its length. */
 size_t awsc_checksum_final_b64(awsc_checksum *c, char *out);
 
-/* Checksum header for a body with the named algorithm ("CRC32", "CRC32C",
- * "SHA256"; case-insensitive): name "x-amz-checksum-crc32" and base64
- * value, both in the arena. AWSC_EUNSUPPORTED for other algorithms. */
+/* Checksum header for a body with the named algorithm (any of the
+ * above, case-insensitive): name "x-amz-checksum-crc32" and base64 value,
+ * both in the arena. AWSC_EUNSUPPORTED for other algorithms. */
 int awsc_checksum_header(awsc_arena *a, const char *algorithm, const void *body,
                          size_t len, const char **name, const char **value);
+
+/* CRC-64/NVME of n bytes continuing from crc (0 to start): carry-less
+ * multiply folding when the CPU has it (checksum_crc64.c), else tables. */
+uint64_t awsc_crc64nvme(uint64_t crc, const void *data, size_t n);
+/* The table code alone, and which path awsc_crc64nvme takes
+ * ("vpclmulqdq", "pclmul" or "table"): for tests and benchmarks. */
+uint64_t awsc_crc64nvme_sw(uint64_t crc, const void *data, size_t n);
+const char *awsc_crc64nvme_impl(void);
 
 #endif

@@ -67,8 +67,7 @@ void awsc_rdigest_update(awsc_rdigest *d, const void *data, size_t n);
 size_t awsc_rdigest_final(awsc_rdigest *d, uint8_t *raw);
 /* The same in base64 into out (AWSC_RDIG_B64_MAX bytes). */
 void awsc_rdigest_final_b64(awsc_rdigest *d, char *out);
-/* CRC-64/NVME of n bytes continuing from crc (0 to start). */
-uint64_t awsc_crc64nvme(uint64_t crc, const void *data, size_t n);
+/* awsc_crc64nvme is in auth/checksum.h. */
 
 typedef struct awsc_resp_checksum {
   const awsc_operation *op;

@@ -134,11 +134,7 @@ static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
     return rc;
   const awsc_s3_CopyPartResult *r = out->copy_part_result;
   const char *e = r && r->e_tag && *r->e_tag ? r->e_tag : NULL;
-  const char *ck = !r                          ? NULL
-                   : x->alg == XFER_ALG_CRC32  ? r->checksum_crc32
-                   : x->alg == XFER_ALG_CRC32C ? r->checksum_crc32_c
-                   : x->alg == XFER_ALG_SHA256 ? r->checksum_sha256
-                                               : NULL;
+  const char *ck = r ? GET_CHECKSUM(r, x->alg) : NULL;
   /* the output dies below: what is kept moves into the arena */
   const char *e_copy = xfer_strdup(x, e);
   const char *ck_copy = xfer_strdup(x, ck);

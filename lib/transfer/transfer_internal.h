@@ -30,6 +30,7 @@
 
 #include "awsc/s3.h"
 
+#include "auth/checksum.h"
 #include "awsc/transfer.h"
 #include "core/core.h"
 #include "runtime/value.h"
@@ -54,7 +55,9 @@ typedef enum xfer_alg {
   XFER_ALG_NONE = 0,
   XFER_ALG_CRC32,
   XFER_ALG_CRC32C,
-  XFER_ALG_SHA256
+  XFER_ALG_SHA256,
+  XFER_ALG_CRC64NVME,
+  XFER_ALG_SHA1
 } xfer_alg;
 
 /* The flexible checksum member of any struct that has the three. */
@@ -66,21 +69,32 @@ typedef enum xfer_alg {
       (s)->checksum_crc32_c = (v);                                             \
     else if ((alg) == XFER_ALG_SHA256)                                         \
       (s)->checksum_sha256 = (v);                                              \
+    else if ((alg) == XFER_ALG_CRC64NVME)                                      \
+      (s)->checksum_crc64_nvme = (v);                                          \
+    else if ((alg) == XFER_ALG_SHA1)                                           \
+      (s)->checksum_sha1 = (v);                                                \
   } while (0)
+/* ...and the value of that member. */
+#define GET_CHECKSUM(s, alg)                                                   \
+  ((alg) == XFER_ALG_CRC32       ? (s)->checksum_crc32                         \
+   : (alg) == XFER_ALG_CRC32C    ? (s)->checksum_crc32_c                       \
+   : (alg) == XFER_ALG_SHA256    ? (s)->checksum_sha256                        \
+   : (alg) == XFER_ALG_CRC64NVME ? (s)->checksum_crc64_nvme                    \
+   : (alg) == XFER_ALG_SHA1      ? (s)->checksum_sha1                          \
+                                 : NULL)
 
 /* Content-MD5 and flexible checksum of one stretch of bytes, base64. */
 typedef struct xfer_digest {
   char md5[32];
-  char checksum[48];
+  char checksum[AWSC_CKSUM_B64_MAX];
 } xfer_digest;
 
-/* Incremental form of the above. */
+/* Incremental form of the above (the checksums are lib/auth's). */
 typedef struct xfer_hasher {
   bool md5_on;
   xfer_alg alg;
   awsc_md5_ctx md5;
-  awsc_sha256_ctx sha;
-  uint32_t crc;
+  awsc_checksum ck;
 } xfer_hasher;
 
 typedef struct xfer {
@@ -94,9 +108,12 @@ typedef struct xfer {
   /* configuration, defaults applied */
   uint64_t threshold, chunksize;
   int attempts;
-  bool md5;
-  xfer_alg alg;
-  const char *alg_name; /* ChecksumAlgorithm as given, or NULL */
+  bool md5;             /* Content-MD5 (content_md5 ON only) */
+  xfer_alg alg;         /* flexible checksum of uploads, or NONE */
+  const char *alg_name; /* ChecksumAlgorithm as given (or defaulted), NULL */
+  /* uploads: the engine sends file bodies' checksums in an aws-chunked
+   * trailer (TLS), so the transfer does not compute them beforehand */
+  bool alg_trailer;
   awsc_s3_progress_fn progress;
   void *progress_ud;
   bool verify_checksums; /* downloads: the object's checksums */
@@ -192,12 +209,23 @@ int xfer_threads_start(pthread_t *threads, int want, void *(*fn)(void *),
                        void *arg);
 void xfer_threads_join(pthread_t *threads, int n);
 
+/*
+ * The integrity of an upload's requests, as botocore >= 1.36 and
+ * s3transfer >= 0.11: ChecksumAlgorithm as given, else CRC32 unless the
+ * client's request_checksum_calculation is when_required; Content-MD5
+ * only when the config turns it ON. Sets x->alg, x->alg_name and
+ * x->alg_trailer (the engine puts a streamed body's checksum in a trailer:
+ * TLS, or trailers forced over http, and not switched off).
+ */
+void xfer_upload_checksums(xfer *x);
+
 void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg);
 void xfer_hasher_update(xfer_hasher *h, const void *p, size_t n);
 void xfer_hasher_final(xfer_hasher *h, xfer_digest *d);
 /* Digest of `len` bytes of fd from `offset` (pread, XFER_IO_SIZE steps
- * through a buffer of its own). AWSC_EIO with err filled when the file is
- * short, AWSC_ENOMEM. */
+ * through a buffer of its own): the MD5 when x->md5, the checksum unless
+ * it goes in a trailer. AWSC_EIO with err filled when the file is short,
+ * AWSC_ENOMEM. */
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
                    uint64_t len, xfer_digest *d, awsc_error *err);
 

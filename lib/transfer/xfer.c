@@ -58,7 +58,7 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->threshold = 8 * XFER_MIB;
   x->chunksize = 8 * XFER_MIB;
   x->attempts = 5;
-  x->md5 = true;
+  x->md5 = false; /* a CRC32 guards the parts (xfer_upload_checksums) */
   x->concurrency = XFER_DEFAULT_CONCURRENCY;
   x->verify_checksums = true;
   /* over TLS the wire is protected already; the MD5 costs ~1.5 s/GiB */
@@ -82,7 +82,7 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     x->chunksize = c->multipart_chunksize;
   if (c->num_download_attempts)
     x->attempts = c->num_download_attempts;
-  x->md5 = c->content_md5 != AWSC_TOGGLE_OFF;
+  x->md5 = c->content_md5 == AWSC_TOGGLE_ON;
   if (c->max_concurrency)
     x->concurrency = c->max_concurrency < XFER_MAX_THREADS ? c->max_concurrency
                                                            : XFER_MAX_THREADS;
@@ -178,7 +178,9 @@ static int typed_extra(xfer *x, const awsc_shape *in, const void *typed,
   return rc;
 }
 
-static const char *const algs[] = {NULL, "CRC32", "CRC32C", "SHA256"};
+/* By xfer_alg. */
+static const char *const algs[] = {NULL,     "CRC32",     "CRC32C",
+                                   "SHA256", "CRC64NVME", "SHA1"};
 
 /*
  * JSON ExtraArgs, validated as the main operation's input: the text
@@ -296,7 +298,8 @@ static int parse_args(xfer *x, const char *main_op, const char *copy_source,
     if (x->alg == XFER_ALG_NONE)
       return awsc_error_set(x->err, AWSC_EUNSUPPORTED, AWSC_ERROR_VALIDATION,
                             "ChecksumAlgorithm %s is not supported by "
-                            "managed transfers (CRC32, CRC32C, SHA256)",
+                            "managed transfers (CRC32, CRC32C, CRC64NVME, "
+                            "SHA1, SHA256)",
                             alg);
     x->alg_name = alg;
   }
@@ -406,32 +409,32 @@ uint64_t xfer_part_size(uint64_t chunksize, uint64_t size) {
   return ps;
 }
 
+void xfer_upload_checksums(xfer *x) {
+  const awsc_client *c = x->client;
+  if (x->alg == XFER_ALG_NONE && c->checksum_when_supported) {
+    x->alg = XFER_ALG_CRC32;
+    x->alg_name = "CRC32";
+  }
+  x->alg_trailer = x->alg != XFER_ALG_NONE && c->checksum_trailers >= 0 &&
+                   (c->endpoint.https ||
+                    c->checksum_trailers == AWSC_CHECKSUM_TRAILERS_ALSO_HTTP);
+}
+
 void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg) {
   memset(h, 0, sizeof(*h));
   h->md5_on = md5;
   h->alg = alg;
   if (md5)
     awsc_md5_init(&h->md5);
-  if (alg == XFER_ALG_SHA256)
-    awsc_sha256_init(&h->sha);
+  if (alg != XFER_ALG_NONE)
+    awsc_checksum_init(&h->ck, awsc_checksum_find(algs[alg]));
 }
 
 void xfer_hasher_update(xfer_hasher *h, const void *p, size_t n) {
   if (h->md5_on)
     awsc_md5_update(&h->md5, p, n);
-  switch (h->alg) {
-  case XFER_ALG_CRC32:
-    h->crc = awsc_crc32(h->crc, p, n);
-    break;
-  case XFER_ALG_CRC32C:
-    h->crc = awsc_crc32c(h->crc, p, n);
-    break;
-  case XFER_ALG_SHA256:
-    awsc_sha256_update(&h->sha, p, n);
-    break;
-  case XFER_ALG_NONE:
-    break;
-  }
+  if (h->alg != XFER_ALG_NONE)
+    awsc_checksum_update(&h->ck, p, n);
 }
 
 void xfer_hasher_final(xfer_hasher *h, xfer_digest *d) {
@@ -441,15 +444,8 @@ void xfer_hasher_final(xfer_hasher *h, xfer_digest *d) {
     awsc_md5_final(&h->md5, m);
     awsc_base64_encode(m, sizeof(m), d->md5);
   }
-  uint8_t s[AWSC_SHA256_LEN];
-  if (h->alg == XFER_ALG_SHA256) {
-    awsc_sha256_final(&h->sha, s);
-    awsc_base64_encode(s, sizeof(s), d->checksum);
-  } else if (h->alg != XFER_ALG_NONE) {
-    uint8_t c[4] = {(uint8_t)(h->crc >> 24), (uint8_t)(h->crc >> 16),
-                    (uint8_t)(h->crc >> 8), (uint8_t)h->crc};
-    awsc_base64_encode(c, sizeof(c), d->checksum);
-  }
+  if (h->alg != XFER_ALG_NONE)
+    awsc_checksum_final_b64(&h->ck, d->checksum);
 }
 
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
@@ -459,7 +455,7 @@ int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   xfer_hasher h;
-  xfer_hasher_init(&h, x->md5, x->alg);
+  xfer_hasher_init(&h, x->md5, x->alg_trailer ? XFER_ALG_NONE : x->alg);
   uint64_t done = 0;
   int rc = 0;
   while (!rc && done < len) {

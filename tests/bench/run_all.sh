@@ -22,3 +22,10 @@ bash "$repo/tests/bench/run_request_bench.sh" "$build"
 echo
 echo "== resources: bucket.objects.all() over 10,000 keys, Object.load() x1000 (vs boto3)"
 bash "$repo/tests/bench/run_resources_bench.sh" "$build"
+echo
+echo "== upload_file / download_file of 1 GiB vs curl (needs a server: AWSC_E2E_S3_ENDPOINT)"
+if [ -n "${AWSC_E2E_S3_ENDPOINT:-}" ]; then
+  bash "$repo/tests/bench/run_transfer_bench.sh" "$build"
+else
+  echo "skipped: AWSC_E2E_S3_ENDPOINT is not set (see docs/performance.md, Transfers)"
+fi

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,49 @@ static uint8_t *read_body(const awsc_http_request *r, size_t *len) {
     }
   }
   return p;
+}
+
+/*
+ * An aws-chunked body with a trailer (x-amz-trailer), decoded in place:
+ * "<hex>\r\n<bytes>\r\n"... "0\r\n<name>:<value>\r\n\r\n". The trailer's
+ * checksum lands in the request's header field, as if sent as a header.
+ * false when the framing is wrong.
+ */
+static bool decode_chunked(fs3_req *q, uint8_t *body, size_t *len) {
+  size_t in = 0, out = 0, n = *len;
+  for (;;) {
+    char *end;
+    unsigned long sz = strtoul((const char *)body + in, &end, 16);
+    const uint8_t *crlf = memchr(body + in, '\n', n - in);
+    if (!crlf || (const uint8_t *)end > crlf)
+      return false;
+    in = (size_t)(crlf - body) + 1;
+    if (sz == 0)
+      break;
+    if (in + sz + 2 > n)
+      return false;
+    memmove(body + out, body + in, sz);
+    out += sz;
+    in += sz + 2;
+  }
+  char trailer[160];
+  size_t tl = n - in < sizeof(trailer) - 1 ? n - in : sizeof(trailer) - 1;
+  memcpy(trailer, body + in, tl);
+  trailer[tl] = '\0';
+  char *colon = strchr(trailer, ':');
+  char *eol = colon ? strstr(colon, "\r\n") : NULL;
+  if (!eol)
+    return false;
+  *colon = '\0';
+  *eol = '\0';
+  if (strcasecmp(trailer, "x-amz-checksum-crc32") == 0)
+    cp(q->h_checksum_crc32, sizeof(q->h_checksum_crc32), colon + 1);
+  else if (strcasecmp(trailer, "x-amz-checksum-crc32c") == 0)
+    cp(q->h_checksum_crc32c, sizeof(q->h_checksum_crc32c), colon + 1);
+  else if (strcasecmp(trailer, "x-amz-checksum-crc64nvme") == 0)
+    cp(q->h_checksum_crc64, sizeof(q->h_checksum_crc64), colon + 1);
+  *len = out;
+  return true;
 }
 
 static void add_meta_headers(awsc_http_response *resp, const char *meta) {
@@ -315,7 +359,52 @@ static void parse_complete(fs3_req *q, const uint8_t *body, size_t len) {
       break;
     p = e;
   }
+  o = 0;
+  for (char *p = strstr(text, "<Checksum"); p; p = strstr(p, "<Checksum")) {
+    p = strchr(p, '>');
+    char *e = p ? strstr(p, "</Checksum") : NULL;
+    if (!e)
+      break;
+    p++;
+    o += (size_t)snprintf(q->complete_checksums + o,
+                          sizeof(q->complete_checksums) - o, "%s%.*s",
+                          o ? "," : "", (int)(e - p), p);
+    if (o >= sizeof(q->complete_checksums))
+      break;
+    p = e;
+  }
   free(text);
+}
+
+/* The flexible checksum header of a request, checked against the body as
+ * S3 does: 0, or the header's name when it does not match. */
+static const char *bad_checksum(const fs3_req *q, const uint8_t *body,
+                                size_t len) {
+  static const struct {
+    int alg;
+    const char *name;
+    size_t off;
+  } h[] = {
+      {AWSC_RDIG_CRC32, "x-amz-checksum-crc32",
+       offsetof(fs3_req, h_checksum_crc32)},
+      {AWSC_RDIG_CRC32C, "x-amz-checksum-crc32c",
+       offsetof(fs3_req, h_checksum_crc32c)},
+      {AWSC_RDIG_CRC64NVME, "x-amz-checksum-crc64nvme",
+       offsetof(fs3_req, h_checksum_crc64)},
+  };
+  for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+    const char *want = (const char *)q + h[i].off;
+    if (!want[0])
+      continue;
+    awsc_rdigest d;
+    char b64[AWSC_RDIG_B64_MAX];
+    awsc_rdigest_init(&d, h[i].alg);
+    awsc_rdigest_update(&d, body, len);
+    awsc_rdigest_final_b64(&d, b64);
+    if (strcmp(b64, want) != 0)
+      return h[i].name;
+  }
+  return NULL;
 }
 
 static int on_complete(fake_s3 *f, fs3_req *q, fs3_upload *u,
@@ -364,6 +453,8 @@ static int on_put(fake_s3 *f, fs3_req *q, fs3_upload *u, const uint8_t *body,
     if (strcmp(b64, q->h_content_md5) != 0)
       return error(resp, 400, "BadDigest");
   }
+  if (bad_checksum(q, body, len))
+    return error(resp, 400, "BadDigest");
   const uint8_t *src = body;
   size_t n = len;
   if (q->h_copy_source[0]) { /* CopyObject / UploadPartCopy */
@@ -416,6 +507,16 @@ static int on_put(fake_s3 *f, fs3_req *q, fs3_upload *u, const uint8_t *body,
   }
   resp->status = 200;
   awsc_http_response_add_header(resp, "ETag", etag);
+  /* S3 echoes the checksum it checked */
+  if (q->h_checksum_crc32[0])
+    awsc_http_response_add_header(resp, "x-amz-checksum-crc32",
+                                  q->h_checksum_crc32);
+  if (q->h_checksum_crc32c[0])
+    awsc_http_response_add_header(resp, "x-amz-checksum-crc32c",
+                                  q->h_checksum_crc32c);
+  if (q->h_checksum_crc64[0])
+    awsc_http_response_add_header(resp, "x-amz-checksum-crc64nvme",
+                                  q->h_checksum_crc64);
   return 0;
 }
 
@@ -445,6 +546,15 @@ static void record(fs3_req *q, const awsc_http_request *r) {
   cp(q->h_content_md5, sizeof(q->h_content_md5), hdr(r, "Content-MD5"));
   cp(q->h_checksum_crc32, sizeof(q->h_checksum_crc32),
      hdr(r, "x-amz-checksum-crc32"));
+  cp(q->h_checksum_crc32c, sizeof(q->h_checksum_crc32c),
+     hdr(r, "x-amz-checksum-crc32c"));
+  cp(q->h_checksum_crc64, sizeof(q->h_checksum_crc64),
+     hdr(r, "x-amz-checksum-crc64nvme"));
+  cp(q->h_sdk_algorithm, sizeof(q->h_sdk_algorithm),
+     hdr(r, "x-amz-sdk-checksum-algorithm"));
+  cp(q->h_create_algorithm, sizeof(q->h_create_algorithm),
+     hdr(r, "x-amz-checksum-algorithm"));
+  cp(q->h_trailer, sizeof(q->h_trailer), hdr(r, "x-amz-trailer"));
   cp(q->h_range, sizeof(q->h_range), hdr(r, "Range"));
   cp(q->h_if_match, sizeof(q->h_if_match), hdr(r, "If-Match"));
   cp(q->h_copy_source, sizeof(q->h_copy_source), hdr(r, "x-amz-copy-source"));
@@ -565,6 +675,8 @@ static int fake_send(awsc_transport *t, const awsc_http_request *r,
   record(q, r);
   size_t len = 0;
   uint8_t *body = read_body(r, &len);
+  if (body && q->h_trailer[0] && !decode_chunked(q, body, &len))
+    len = 0; /* damaged framing: the checksum will not match */
   q->body_len = len;
   /* a scripted failure answers at once (its fields are set before the
    * transfer starts): tests of "nothing new starts after a failure" then

@@ -4,7 +4,9 @@
  * complete, abort, part copies), PutObject, CopyObject, HeadObject and
  * GetObject with Range and If-Match. Request bodies are read the way the
  * real transport reads them (FILE from path + offset, MEMORY, CALLBACK)
- * and Content-MD5 is checked; response bodies go to the request's sink.
+ * and Content-MD5 and the x-amz-checksum-crc32 / -crc32c / -crc64nvme
+ * headers are checked (BadDigest) and the checksum echoed, as S3 does;
+ * response bodies go to the request's sink.
  * Every request is recorded; failures can be injected.
  *
  * Thread-safe as a transport must be: the state is under `lock`, while
@@ -40,6 +42,11 @@ typedef struct fs3_req {
   char h_content_length[24];
   char h_content_md5[40];
   char h_checksum_crc32[16];
+  char h_checksum_crc32c[16];
+  char h_checksum_crc64[24];   /* x-amz-checksum-crc64nvme */
+  char h_sdk_algorithm[16];    /* x-amz-sdk-checksum-algorithm */
+  char h_create_algorithm[16]; /* x-amz-checksum-algorithm (create) */
+  char h_trailer[32];          /* x-amz-trailer */
   char h_range[64];
   char h_if_match[80];
   char h_copy_source[256];
@@ -47,12 +54,13 @@ typedef struct fs3_req {
   char h_copy_if_match[80];
   char h_content_type[64];
   char h_acl[32];
-  char h_meta[128];          /* "name=value;" for each x-amz-meta-* */
-  char h_sse_c_key[64];      /* x-amz-server-side-encryption-customer-key */
-  char h_checksum_mode[16];  /* x-amz-checksum-mode */
-  char complete_etags[2048]; /* CompleteMultipartUpload: "e1,e2,..." */
-  char complete_parts[256];  /* ...and its part numbers: "1,2,..." */
-  int status;                /* what the fake answered (0: transport error) */
+  char h_meta[128];              /* "name=value;" for each x-amz-meta-* */
+  char h_sse_c_key[64];          /* x-amz-server-side-encryption-customer-key */
+  char h_checksum_mode[16];      /* x-amz-checksum-mode */
+  char complete_etags[2048];     /* CompleteMultipartUpload: "e1,e2,..." */
+  char complete_parts[256];      /* ...and its part numbers: "1,2,..." */
+  char complete_checksums[1024]; /* ...and <Checksum*> values: "c1,c2,..." */
+  int status; /* what the fake answered (0: transport error) */
 } fs3_req;
 
 typedef struct fs3_obj {

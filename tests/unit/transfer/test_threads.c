@@ -44,6 +44,7 @@ static void upload_9_parts(awsc_client *c, const char *path, int conc,
   cfg.multipart_threshold = 5 * MIB;
   cfg.multipart_chunksize = 5 * MIB;
   cfg.max_concurrency = conc;
+  cfg.content_md5 = AWSC_TOGGLE_ON; /* both digests, in one pass */
   prog pr;
   memset(&pr, 0, sizeof(pr));
   cfg.progress = prog_fn;

@@ -35,6 +35,7 @@ static void test_multipart_sequence(void) {
   CHECK_STR(q->h_content_type, "text/csv");
   CHECK_STR(q->h_acl, "public-read");
   CHECK_STR(q->h_meta, "owner=qa;run=7;");
+  CHECK_STR(q->h_create_algorithm, "CRC32"); /* as s3transfer */
   /* 2-4: three parts, 8 + 8 + 4 MiB, streamed from the file (on three
    * threads: in any order) */
   const uint64_t lens[] = {8 * MIB, 8 * MIB, 4 * MIB};
@@ -51,7 +52,12 @@ static void test_multipart_sequence(void) {
     CHECK_INT(q->content_length, (int64_t)lens[i]);
     CHECK_INT(q->body_len, lens[i]);
     CHECK_INT(atoll(q->h_content_length), (long long)lens[i]);
-    CHECK(q->h_content_md5[0] != '\0'); /* the fake checked it */
+    /* a CRC32 rather than a Content-MD5, in a header over http (the fake
+     * checked it) */
+    CHECK_STR(q->h_content_md5, "");
+    CHECK(q->h_checksum_crc32[0] != '\0');
+    CHECK_STR(q->h_sdk_algorithm, "CRC32");
+    CHECK_STR(q->h_trailer, "");
     CHECK_INT(q->status, 200);
     /* ContentType, ACL, Metadata belong to the create only */
     CHECK_STR(q->h_acl, "");
@@ -78,6 +84,10 @@ static void test_multipart_sequence(void) {
   }
   got[o] = '\0';
   CHECK_STR(got, want);
+  /* ...and the parts' CRC32s, in order */
+  snprintf(want, sizeof(want), "%s,%s,%s", part_req(1)->h_checksum_crc32,
+           part_req(2)->h_checksum_crc32, part_req(3)->h_checksum_crc32);
+  CHECK_STR(q->complete_checksums, want);
   /* the object and the result */
   fs3_obj *obj = fs3_get(&fs, "dir/big.bin");
   size_t n;
@@ -128,7 +138,8 @@ static void test_single_put(void) {
   CHECK_STR(q->query, "");
   CHECK_INT(q->body_kind, AWSC_BODY_FILE);
   CHECK_INT(q->body_len, MIB);
-  CHECK(q->h_content_md5[0] != '\0');
+  CHECK_STR(q->h_content_md5, "");
+  CHECK(q->h_checksum_crc32[0] != '\0');
   CHECK_STR(q->h_content_type, "text/csv");
   CHECK_STR(q->h_acl, "public-read");
   CHECK_STR(q->h_meta, "owner=qa;run=7;");
@@ -246,9 +257,9 @@ static void test_extra_args_rejected(void) {
   rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x", "[]", NULL, &err);
   CHECK_INT(rc, AWSC_EVALIDATION);
   CHECK_STR(err.message, "extra_args must be a JSON object");
-  rc =
-      awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
-                               "{\"ChecksumAlgorithm\": \"SHA1\"}", NULL, &err);
+  rc = awsc_s3_upload_file_json(NULL, c, path, "bkt", "x",
+                                "{\"ChecksumAlgorithm\": \"XXHASH64\"}", NULL,
+                                &err);
   CHECK_INT(rc, AWSC_EUNSUPPORTED);
   /* and none of it was sent */
   CHECK_INT(fs.n_req, 0);
@@ -344,6 +355,197 @@ static void test_checksum_algorithm(void) {
                                      NULL),
             0);
   CHECK_STR(fs.req[0].h_checksum_crc32, want);
+  free(bytes);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+/* A client on the fake at `endpoint` with these trailers and, when
+ * `when_required`, request_checksum_calculation = when_required. */
+static const char *env_when_required(const char *name, void *ud) {
+  (void)ud;
+  return strcmp(name, "AWS_REQUEST_CHECKSUM_CALCULATION") == 0 ? "when_required"
+                                                               : NULL;
+}
+
+static awsc_client *client_with(const char *endpoint, int trailers,
+                                bool when_required, awsc_session **s) {
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "us-east-1";
+  so.transport = &fs.base;
+  so.getenv_fn = when_required ? env_when_required : env_none;
+  *s = NULL;
+  if (awsc_session_new(s, &so, NULL) != 0)
+    return NULL;
+  awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  co.endpoint_url = endpoint;
+  co.addressing_style = AWSC_S3_ADDRESSING_PATH;
+  co.checksum_trailers = (awsc_checksum_trailers)trailers;
+  awsc_client *c = NULL;
+  if (awsc_client_new(&c, *s, "s3", &co, NULL) != 0) {
+    awsc_session_free(*s);
+    return NULL;
+  }
+  c->sleep_ms = no_sleep;
+  return c;
+}
+
+/* The CRC32 of part n (1-based, 8 MiB parts) of a file, base64. */
+static void part_crc(const uint8_t *bytes, size_t n_bytes, int n, char *out) {
+  size_t off = (size_t)(n - 1) * 8 * MIB;
+  size_t len = n_bytes - off < 8 * MIB ? n_bytes - off : 8 * MIB;
+  uint32_t crc = awsc_crc32(0, bytes + off, len);
+  uint8_t be[4] = {(uint8_t)(crc >> 24), (uint8_t)(crc >> 16),
+                   (uint8_t)(crc >> 8), (uint8_t)crc};
+  awsc_base64_encode(be, 4, out);
+}
+
+/* Over TLS the engine sends each part's CRC32 in an aws-chunked trailer
+ * (one read of the file, nothing computed beforehand) and the checksums
+ * listed in CompleteMultipartUpload are those the server answered. */
+static void test_checksum_trailer(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = client_with("https://s3.fake", 0, false, &s);
+  CHECK(c != NULL);
+  const char *path = make_file("tr.bin", 20 * MIB, 11);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "tr", NULL, NULL, &err),
+            0);
+  CHECK_INT(fs.n_req, 5);
+  char want[128] = "", one[16];
+  for (int i = 1; i <= 3; i++) {
+    fs3_req *q = part_req(i);
+    CHECK(q != NULL);
+    if (!q)
+      continue;
+    CHECK_STR(q->h_trailer, "x-amz-checksum-crc32");
+    CHECK_STR(q->h_content_md5, "");
+    CHECK_INT(q->status, 200);
+    part_crc(bytes, n, i, one);
+    CHECK_STR(q->h_checksum_crc32, one); /* from the trailer */
+    snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+             i > 1 ? "," : "", one);
+  }
+  CHECK_STR(fs.req[4].complete_checksums, want);
+  fs3_obj *obj = fs3_get(&fs, "tr");
+  CHECK(obj && obj->len == n && memcmp(obj->data, bytes, n) == 0);
+  /* a single PutObject too */
+  path = make_file("tr1.bin", MIB, 12);
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "tr1", NULL, NULL, &err),
+            0);
+  CHECK_STR(fs.req[5].h_trailer, "x-amz-checksum-crc32");
+  CHECK_INT(fs.req[5].status, 200);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  /* trailers off (servers without them): computed beforehand, a header */
+  c = client_with("https://s3.fake", AWSC_CHECKSUM_TRAILERS_NEVER, false, &s);
+  CHECK(c != NULL);
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "tr1", NULL, NULL, &err),
+            0);
+  CHECK_STR(fs.req[6].h_trailer, "");
+  part_crc(fs3_get(&fs, "tr1")->data, MIB, 1, one);
+  CHECK_STR(fs.req[6].h_checksum_crc32, one);
+  free(bytes);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+/* Content-MD5 only when asked for (content_md5 ON, then beside the
+ * CRC32); request_checksum_calculation when_required: no checksum at all
+ * unless ChecksumAlgorithm asks (botocore >= 1.36). */
+static void test_md5_when_asked(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("m5.bin", 9 * MIB, 13);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.content_md5 = AWSC_TOGGLE_ON;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "m5", NULL, &cfg, &err),
+            0);
+  for (int i = 1; i <= 2; i++) {
+    fs3_req *q = part_req(i);
+    CHECK(q && q->h_content_md5[0] && q->h_checksum_crc32[0]);
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+
+  fs3_init(&fs);
+  c = client_with("http://s3.fake", 0, true, &s);
+  CHECK(c != NULL);
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "m5", NULL, NULL, &err),
+            0);
+  CHECK_INT(fs.n_req, 4);
+  for (int i = 0; i < fs.n_req; i++) {
+    CHECK_STR(fs.req[i].h_content_md5, "");
+    CHECK_STR(fs.req[i].h_checksum_crc32, "");
+    CHECK_STR(fs.req[i].h_create_algorithm, "");
+  }
+  CHECK_STR(fs.req[3].complete_checksums, "");
+  /* ...unless asked */
+  CHECK_INT(awsc_s3_upload_file_json(NULL, c, path, "bkt", "m5",
+                                     "{\"ChecksumAlgorithm\": \"CRC32C\"}",
+                                     NULL, &err),
+            0);
+  CHECK_STR(fs.req[4].h_create_algorithm, "CRC32C");
+  CHECK(fs.req[5].h_checksum_crc32c[0] && fs.req[6].h_checksum_crc32c[0]);
+  CHECK_STR(fs.req[5].h_checksum_crc32, "");
+  CHECK(strchr(fs.req[7].complete_checksums, ',') != NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+}
+
+/* CRC64NVME (S3's default for new objects) like the others: computed per
+ * part, checked by the fake, listed in the completion; in a trailer over
+ * TLS. */
+static void test_crc64nvme(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  const char *path = make_file("c64.bin", 9 * MIB, 14);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  awsc_error err = AWSC_ERROR_INIT;
+  const char *ea = "{\"ChecksumAlgorithm\": \"CRC64NVME\"}";
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "c64", ea, NULL, &err), 0);
+  CHECK_INT(fs.n_req, 4);
+  CHECK_STR(fs.req[0].h_create_algorithm, "CRC64NVME");
+  char want[64] = "";
+  for (int i = 1; i <= 2; i++) {
+    fs3_req *q = part_req(i);
+    CHECK(q && q->status == 200 && q->h_checksum_crc64[0]);
+    CHECK(q && strcmp(q->h_sdk_algorithm, "CRC64NVME") == 0);
+    size_t off = (size_t)(i - 1) * 8 * MIB, len = i == 1 ? 8 * MIB : MIB;
+    uint64_t crc = awsc_crc64nvme(0, bytes + off, len);
+    uint8_t be[8];
+    char one[16];
+    for (int k = 0; k < 8; k++)
+      be[k] = (uint8_t)(crc >> (56 - 8 * k));
+    awsc_base64_encode(be, 8, one);
+    if (q)
+      CHECK_STR(q->h_checksum_crc64, one);
+    snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+             i > 1 ? "," : "", one);
+  }
+  CHECK_STR(fs.req[3].complete_checksums, want);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  c = client_with("https://s3.fake", 0, false, &s);
+  CHECK(c != NULL);
+  CHECK_INT(
+      awsc_s3_upload_file_json(NULL, c, path, "bkt", "c64", ea, NULL, &err), 0);
+  CHECK_STR(fs.req[5].h_trailer, "x-amz-checksum-crc64nvme");
+  CHECK_STR(fs.req[7].complete_checksums, want);
   free(bytes);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -648,6 +850,9 @@ int main(int argc, char **argv) {
   RUN(test_bad_arguments);
   RUN(test_args_per_request);
   RUN(test_checksum_algorithm);
+  RUN(test_checksum_trailer);
+  RUN(test_md5_when_asked);
+  RUN(test_crc64nvme);
   RUN(test_upload_fileobj);
   RUN(test_progress_and_cancel);
   RUN(test_part_size);

@@ -1,0 +1,141 @@
+#!/bin/bash
+# Managed transfers against a real S3 server, side by side with curl in the
+# same run: `awsc s3 upload_file` / `download_file` (default TransferConfig:
+# 8 MiB parts, 10 in flight) against one `curl -T` PUT / one `curl -o` GET
+# of the same object (curl's SigV4, UNSIGNED-PAYLOAD, no checksum).
+#
+#   tests/bench/run_transfer_bench.sh [BUILD_DIR]        (default: build)
+#
+# Env: AWSC_BENCH_SIZES_MIB  object sizes, MiB            [1024]
+#      AWSC_BENCH_RUNS       runs of each, median printed [3]
+#      AWSC_BENCH_DIR        where the files go            [$TMPDIR or /tmp]
+#      AWSC_BENCH_CONFIG     awsc's "Config" JSON          [{}]
+#      AWSC_BENCH_EXTRA      awsc's upload "ExtraArgs"     [{}]
+#      AWSC_BENCH_AFTER_DELETE  a command run after each object is deleted,
+#                            e.g. for the local Ceph RGW, whose in-memory
+#                            store keeps deleted data until garbage
+#                            collection (2 h by default) and fills up:
+#        "CEPH_CONF=.servers/rgw/ceph.conf radosgw-admin gc process --include-all"
+#      AWSC_E2E_S3_ENDPOINT, AWSC_E2E_ACCESS_KEY_ID, AWSC_E2E_SECRET_ACCESS_KEY,
+#      AWSC_E2E_REGION: the server, as scripts/test.sh sets them from
+#      scripts/rgw-up.sh's output (needed; the bucket awsc-bench is made).
+# Rows: curl's PUT and GET of one single-part object; awsc's upload_file
+# (multipart, a CRC32 per part) and download_file of its object; and
+# awsc's download_file of curl's single-part object, whose ETag is its MD5
+# (checked by default over http when no checksum is offered).
+# Per row: wall seconds, MiB/s, client CPU (user + system) seconds per GiB
+# and peak RSS (GNU time's %M), each the median of the runs; the ratio
+# lines compare awsc with curl (throughput: > 1 = awsc faster; CPU: < 1 =
+# awsc cheaper). The machine is shared: compare ratios, not absolutes.
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$repo/build}
+awsc=$build/tools/awsc
+ep=${AWSC_E2E_S3_ENDPOINT:?set AWSC_E2E_S3_ENDPOINT (scripts/rgw-up.sh prints it)}
+ak=${AWSC_E2E_ACCESS_KEY_ID:?}
+sk=${AWSC_E2E_SECRET_ACCESS_KEY:?}
+region=${AWSC_E2E_REGION:-us-east-1}
+sizes=${AWSC_BENCH_SIZES_MIB:-1024}
+runs=${AWSC_BENCH_RUNS:-3}
+work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-bench.$$
+config=${AWSC_BENCH_CONFIG:-\{\}}
+extra=${AWSC_BENCH_EXTRA:-\{\}}
+bucket=awsc-bench
+[ -x "$awsc" ] || { echo "no $awsc: build first" >&2; exit 1; }
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_REGION=$region
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+scurl=(curl -sS --fail --aws-sigv4 "aws:amz:$region:s3" --user "$ak:$sk"
+  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+"${scurl[@]}" -X PUT "$ep/$bucket" -o /dev/null 2>/dev/null || true
+
+# measure OUT CMD...: "wall user sys maxrss_kib" into OUT
+measure() {
+  local out=$1
+  shift
+  /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" >/dev/null || {
+    echo "failed: $*" >&2
+    return 1
+  }
+}
+
+# median of the runs' field F (1 wall, 2 user+sys, 3 rss KiB) of files
+median() {
+  local f=$1
+  shift
+  for m in "$@"; do
+    awk -v f="$f" '{print f == 1 ? $1 : f == 2 ? $2 + $3 : $4}' "$m"
+  done | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+
+row() { # label size_mib files...
+  local label=$1 mib=$2
+  shift 2
+  local wall cpu rss
+  wall=$(median 1 "$@")
+  cpu=$(median 2 "$@")
+  rss=$(median 3 "$@")
+  awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v m="$mib" \
+    'BEGIN {printf "  %-22s %7.2f s %8.1f MiB/s %6.2f CPU s/GiB %7.1f MiB peak\n",
+            l, w, m / w, c * 1024 / m, r / 1024}'
+  echo "$wall $cpu $rss" >"$work/row.$label"
+}
+
+ratio() { # what a b
+  read -r wa ca _ <"$work/row.$2"
+  read -r wb cb _ <"$work/row.$3"
+  awk -v t="$1" -v wa="$wa" -v wb="$wb" -v ca="$ca" -v cb="$cb" \
+    'BEGIN {printf "  %s: throughput %.2fx curl, CPU %.2fx curl\n", t, wb / wa, ca / cb}'
+}
+
+after_delete() {
+  [ -z "${AWSC_BENCH_AFTER_DELETE:-}" ] || bash -c "$AWSC_BENCH_AFTER_DELETE" >/dev/null 2>&1
+}
+
+# get CMD_LABEL FILE_OUT CMD...: measure a download into $work/dl, check it
+get() {
+  local out=$1
+  shift
+  rm -f "$work/dl"
+  measure "$out" "$@" || return 1
+  cmp -s "$src" "$work/dl" || { echo "download differs: $*" >&2; return 1; }
+  rm -f "$work/dl"
+}
+
+for mib in $sizes; do
+  src=$work/src.$mib
+  head -c $((mib << 20)) /dev/urandom >"$src"
+  echo "== $mib MiB object, $runs runs each, median (awsc Config $config)"
+  uc=() ua=() dc=() da=() ds=()
+  for i in $(seq "$runs"); do
+    # one object at a time on the server (RGW's store is in memory)
+    measure "$work/uc.$i" "${scurl[@]}" -T "$src" "$ep/$bucket/one" || exit 1
+    uc+=("$work/uc.$i")
+    get "$work/dc.$i" "${scurl[@]}" -o "$work/dl" "$ep/$bucket/one" || exit 1
+    dc+=("$work/dc.$i")
+    get "$work/ds.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
+      "{\"Bucket\": \"$bucket\", \"Key\": \"one\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
+    ds+=("$work/ds.$i")
+    "${scurl[@]}" -X DELETE "$ep/$bucket/one" -o /dev/null
+    after_delete
+    measure "$work/ua.$i" "$awsc" --endpoint-url "$ep" s3 upload_file \
+      "{\"Filename\": \"$src\", \"Bucket\": \"$bucket\", \"Key\": \"multi\", \"ExtraArgs\": $extra, \"Config\": $config}" || exit 1
+    ua+=("$work/ua.$i")
+    get "$work/da.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
+      "{\"Bucket\": \"$bucket\", \"Key\": \"multi\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
+    da+=("$work/da.$i")
+    "${scurl[@]}" -X DELETE "$ep/$bucket/multi" -o /dev/null
+    after_delete
+  done
+  row "upload   curl" "$mib" "${uc[@]}"
+  row "upload   awsc" "$mib" "${ua[@]}"
+  row "download curl" "$mib" "${dc[@]}"
+  row "download awsc" "$mib" "${da[@]}"
+  row "download awsc 1-part" "$mib" "${ds[@]}"
+  ratio upload "upload   awsc" "upload   curl"
+  ratio download "download awsc" "download curl"
+  ratio "download of curl's single-part object (ETag MD5 checked)" \
+    "download awsc 1-part" "download curl"
+  rm -f "$src"
+done
