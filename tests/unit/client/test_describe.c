@@ -318,11 +318,57 @@ static void test_whole_service(void) {
   }
 }
 
+/* Every allocation of the descriptions failed in turn: AWSC_ENOMEM and
+ * nothing leaked, or the whole answer. */
+static void test_out_of_memory(void) {
+  awsc_client *c = client_of("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  static const char *const ops[] = {"GetObject", NULL};
+  for (size_t o = 0; o < 2; o++) {
+    uint64_t k = 1;
+    for (; k < 10000; k++) {
+      int64_t live = test_alloc_live();
+      char *json = NULL;
+      test_alloc_fail_at(k);
+      int rc = awsc_client_describe_shapes_json(&json, c, ops[o], NULL);
+      int fired = test_alloc_failure_fired();
+      test_alloc_fail_at(0);
+      CHECK(rc == 0 || rc == AWSC_ENOMEM);
+      CHECK(rc == 0 || json == NULL);
+      awsc_mem_free(json);
+      CHECK_INT((long)test_alloc_live(), (long)live);
+      if (!fired) {
+        CHECK_INT(rc, 0);
+        break;
+      }
+    }
+    CHECK(k > 2 && k < 10000);
+  }
+  uint64_t k = 1;
+  for (; k < 100; k++) {
+    char *json = NULL;
+    test_alloc_fail_at(k);
+    int rc = awsc_service_names_json(&json, NULL);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    CHECK(fired ? rc == AWSC_ENOMEM && !json : rc == 0 && json);
+    awsc_mem_free(json);
+    if (!fired)
+      break;
+  }
+  CHECK(k > 1 && k < 100);
+  awsc_client_free(c);
+}
+
 int main(void) {
+  test_alloc_install();
   RUN(test_service_names);
   RUN(test_s3_get_object);
   RUN(test_s3_list_objects_v2);
   RUN(test_sqs_send_message);
   RUN(test_whole_service);
+  RUN(test_out_of_memory);
   return test_summary();
 }

@@ -240,7 +240,32 @@ static void test_s3_details(void) {
   awsc_client_free(c);
 }
 
+/* Every allocation of the description failed in turn. */
+static void test_out_of_memory(void) {
+  awsc_client *c = client_of("s3");
+  CHECK(c != NULL);
+  if (!c)
+    return;
+  uint64_t k = 1;
+  for (; k < 10000; k++) {
+    int64_t live = test_alloc_live();
+    char *json = NULL;
+    test_alloc_fail_at(k);
+    int rc = awsc_resource_describe_json(&json, c, NULL, NULL);
+    int fired = test_alloc_failure_fired();
+    test_alloc_fail_at(0);
+    CHECK(fired ? rc == AWSC_ENOMEM && !json : rc == 0 && json);
+    awsc_mem_free(json);
+    CHECK_INT((long)test_alloc_live(), (long)live);
+    if (!fired)
+      break;
+  }
+  CHECK(k > 2 && k < 10000);
+  awsc_client_free(c);
+}
+
 int main(int argc, char **argv) {
+  test_alloc_install();
   for (int i = 1; i < argc; i++)
     for (size_t k = 0; k < 3; k++) {
       size_t n = strlen(services[k]);
@@ -249,5 +274,6 @@ int main(int argc, char **argv) {
     }
   RUN(test_models);
   RUN(test_s3_details);
+  RUN(test_out_of_memory);
   return test_summary();
 }
