@@ -5,6 +5,7 @@
  *   awsc SERVICE [OPERATION] --help
  *   awsc s3 generate_presigned_url '{"ClientMethod": "get_object",
  *        "Params": {...}, "ExpiresIn": 3600}'
+ *   awsc s3 generate_presigned_post '{"Bucket": "b", "Key": "k", ...}'
  *
  * Prints the boto3-shaped JSON response (ResponseMetadata included). On
  * failure prints one line "error: ..." to stderr and exits 1 (service
@@ -102,7 +103,7 @@ static int list_operations(awsc_session *s, awsc_client *client,
   }
   printf("Also: generate_presigned_url");
   if (strcmp(service, "s3") == 0)
-    printf(", upload_file, download_file, copy");
+    printf(", generate_presigned_post, upload_file, download_file, copy");
   printf("\n");
   awsc_mem_free(json);
   return 0;
@@ -117,6 +118,16 @@ static int describe_operation(awsc_session *s, awsc_client *client,
            "ExpiresIn: a positive integer [3600]; beyond 604800 (7 days) "
            "the URL is signed\n"
            "but the service refuses it.\n");
+    return 0;
+  }
+  if (strcmp(operation, "generate_presigned_post") == 0) {
+    printf("usage: awsc s3 generate_presigned_post '{\"Bucket\": BUCKET, "
+           "\"Key\": KEY,\n"
+           "         \"Fields\": {...}, \"Conditions\": [...], "
+           "\"ExpiresIn\": SECONDS}'\n"
+           "Prints {\"url\", \"fields\"} for an HTML-form POST upload; a "
+           "Key ending in\n"
+           "${filename} takes the uploaded file's name.\n");
     return 0;
   }
   awsc_error err = AWSC_ERROR_INIT;
@@ -136,6 +147,9 @@ static int run(awsc_session *s, awsc_client *client, const cli_args *a) {
   if (strcmp(a->operation, "generate_presigned_url") == 0) {
     rc = awsc_generate_presigned_url_json(&out, client,
                                           a->params ? a->params : "{}", &err);
+  } else if (strcmp(a->operation, "generate_presigned_post") == 0) {
+    rc = awsc_generate_presigned_post_json(&out, client,
+                                           a->params ? a->params : "{}", &err);
   } else if (!awsc_client_has_operation(client, a->operation)) {
     fprintf(stderr, "error: validation: %s has no operation %.100s\n",
             a->service, a->operation);

@@ -6,6 +6,7 @@
 #include "awsc/client.h"
 #include "awsc/common.h"
 #include "awsc/credentials.h"
+#include "awsc/hooks.h"
 #include "awsc/paginator.h"
 #include "awsc/presign.h"
 #include "awsc/resource.h"

@@ -236,17 +236,73 @@ AWSC_API int awsc_call_json_response(char **json_out, awsc_client *client,
                                      awsc_error *err);
 
 /*
+ * The payload of awsc_call_json_body: where the request's comes from and
+ * where the response's goes. "The payload" is the operation's blob
+ * payload member, streaming or not: S3 PutObject / UploadPart "Body" in,
+ * GetObject "Body" out, a rest-json service's blob payload (Lambda's
+ * Invoke "Payload"). It is never in the JSON then, in either direction,
+ * and always raw bytes (any byte, NULs included), never base64.
+ */
+typedef struct awsc_call_body_options {
+  int version; /* AWSC_CALL_BODY_OPTIONS_VERSION */
+  /* The request's payload: AWSC_BODY_MEMORY (borrowed for the call),
+   * AWSC_BODY_FILE or AWSC_BODY_CALLBACK as awsc/body.h says (a callback
+   * body is retried only when it can rewind). AWSC_BODY_NONE: none (the
+   * JSON may still give the member as a string, as awsc_call_json). Given
+   * for an operation without a blob payload, or with the member in the
+   * JSON too: AWSC_EVALIDATION. */
+  awsc_body_source request_body;
+  /* The response's payload: AWSC_SINK_MEMORY (default) into *body_out,
+   * AWSC_SINK_FILE (created or truncated; only on success) or
+   * AWSC_SINK_CALLBACK (pieces as they arrive for a streaming payload,
+   * one piece for a non-streaming one; a retry after a cut never gives
+   * the same byte twice). An error answer's body never goes there. */
+  awsc_body_sink response_sink;
+  /* AWSC_TOGGLE_ON: on AWSC_ESERVICE, *json_out is the error document as
+   * awsc_call_json_response gives it. */
+  awsc_toggle error_response;
+} awsc_call_body_options;
+
+#define AWSC_CALL_BODY_OPTIONS_VERSION 1
+#define AWSC_CALL_BODY_OPTIONS_INIT                                            \
+  {                                                                            \
+    AWSC_CALL_BODY_OPTIONS_VERSION,                                            \
+        {AWSC_BODY_NONE, NULL, 0, NULL, 0, NULL, NULL, NULL, 0},               \
+        {AWSC_SINK_MEMORY, NULL, NULL, NULL}, AWSC_TOGGLE_DEFAULT              \
+  }
+
+/*
+ * awsc_call_json with the payload outside the JSON (options NULL = all
+ * defaults: no request payload, response payload into *body_out). On
+ * success *json_out is awsc_call_json's answer without the payload
+ * member, and, for an operation whose output has a blob payload and a
+ * MEMORY sink, *body_out / *body_len_out are the payload's bytes
+ * (*body_out non-NULL even when empty, NUL-terminated after its length
+ * for convenience; free it with awsc_mem_free). body_out may be NULL:
+ * the payload is then dropped. Otherwise *body_out is NULL and
+ * *body_len_out 0. Errors as awsc_call_json, plus AWSC_EINVAL for a bad
+ * options struct (version, kinds, a FILE without path, a CALLBACK without
+ * function), AWSC_EIO when the sink file can not be written, and a
+ * callback's own negative status.
+ */
+AWSC_API int awsc_call_json_body(char **json_out, void **body_out,
+                                 size_t *body_len_out, awsc_client *client,
+                                 const char *operation, const char *json_in,
+                                 const awsc_call_body_options *options,
+                                 awsc_error *err);
+
+/*
  * boto3's generate_presigned_url: a URL with which anyone can call
  * `operation` (e.g. "get_object", "put_object") with `params_json` until
- * it expires. expires_in is in seconds, at least 1; 0 means 3600 as in
- * boto3; beyond 604800 (7 days, SigV4's limit) the URL is signed as
- * botocore signs it and the service refuses it when used. Headers the
+ * it expires. expires_in is in seconds; 0 means 3600 (boto3's default);
+ * negatives and values beyond 604800 (7 days, SigV4's limit) are signed
+ * as botocore signs them and the service refuses the URL when used. Headers the
  * parameters produce (e.g. ContentType) are signed and must be sent with
  * the URL. The URL is signed with the credentials the client has now
  * (temporary credentials end the URL's life when they expire). *url_out:
  * free with awsc_mem_free.
- * Errors: AWSC_EVALIDATION (bad parameters, negative expiry),
- * AWSC_ENOTFOUND (no such operation), AWSC_ECREDENTIALS.
+ * Errors: AWSC_EVALIDATION (bad parameters), AWSC_ENOTFOUND (no such
+ * operation), AWSC_ECREDENTIALS.
  */
 AWSC_API int awsc_generate_presigned_url(char **url_out, awsc_client *client,
                                          const char *operation,

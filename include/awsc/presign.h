@@ -23,9 +23,9 @@ typedef struct awsc_presign_options {
   /* AWSC_PRESIGN_OPTIONS_VERSION of the header compiled against;
    * 1..that of the library is accepted, anything else is AWSC_EINVAL. */
   int version;
-  /* Lifetime of the URL in seconds, at least 1 [3600, as boto3's
-   * ExpiresIn]. Beyond 604800 (7 days, SigV4's limit) the URL is signed
-   * as botocore signs it, and the service refuses it when it is used. */
+  /* Lifetime of the URL in seconds [0 = 3600, as boto3's ExpiresIn].
+   * Negatives and values beyond 604800 (7 days, SigV4's limit) are signed
+   * as botocore signs them, and the service refuses the URL when used. */
   int64_t expires_in;
 } awsc_presign_options;
 
@@ -47,7 +47,7 @@ typedef struct awsc_presign_options {
  * awsc_mem_free; NULL on failure.
  * Errors: AWSC_EINVAL (NULL argument, bad options version),
  * AWSC_ENOTFOUND (no such operation), AWSC_EVALIDATION (missing required
- * member, expires_in negative), AWSC_EUNSUPPORTED (a client made from
+ * member), AWSC_EUNSUPPORTED (a client made from
  * a model file: its structs have no C layout; use the JSON form),
  * AWSC_ECREDENTIALS.
  */
@@ -61,10 +61,10 @@ AWSC_API int awsc_generate_presigned_url_typed(
  *    "ExpiresIn": 600}
  * ClientMethod (required) names the operation as the model or boto3
  * does; Params (absent or null: no parameters) are validated as for the
- * call; ExpiresIn (absent or null: 3600) must be a positive integer:
- * 0, negatives, fractions (1.5, 1e3) and strings are refused. Beyond
- * 604800 (7 days) the URL is signed as botocore signs it and the service
- * refuses it when used. Of duplicate members the last counts (as
+ * call; ExpiresIn (absent or null: 3600) must be an integer: fractions
+ * (1.5, 1e3) and strings are refused. 0, negatives and values beyond
+ * 604800 (7 days) are signed as botocore signs them and the service
+ * refuses the URL when used. Of duplicate members the last counts (as
  * Python's json); any other member is refused. *url_out: free with
  * awsc_mem_free; NULL on failure.
  * Errors: AWSC_EINVAL (NULL argument), AWSC_EPARSE (call_json is not
@@ -76,6 +76,59 @@ AWSC_API int awsc_generate_presigned_url_json(char **url_out,
                                               awsc_client *client,
                                               const char *call_json,
                                               awsc_error *err);
+
+/*
+ * boto3's S3 generate_presigned_post: what an HTML form (or curl -F) needs
+ * to upload one object with a POST, without credentials, until it
+ * expires. *json_out is {"url": "...", "fields": {"name": "value", ...}}:
+ * post to the URL a multipart/form-data body with every field, then the
+ * file as the last part ("file"). As botocore (SigV4):
+ *   - fields: the caller's `fields_json` (NULL or a JSON object of
+ *     strings, e.g. {"acl": "public-read", "Content-Type": "text/html"}),
+ *     then "key", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
+ *     "x-amz-security-token" (temporary credentials), "policy" (base64 of
+ *     the policy document) and "x-amz-signature";
+ *   - the policy's conditions: the caller's `conditions_json` (NULL or a
+ *     JSON array: {"acl": "public-read"}, ["starts-with", "$key", "u/"],
+ *     ["content-length-range", 1, 1048576]), then {"bucket": bucket},
+ *     then {"key": key}, or, for a key ending in "${filename}",
+ *     ["starts-with", "$key", the key before it] (the server puts the
+ *     uploaded file's name there), then the signature's own fields.
+ *     A field the caller gives is not made a condition by itself, nor a
+ *     condition a field (as in botocore): give both.
+ * expires_in in seconds: 0 = 3600; any other value is signed as given,
+ * negatives too (the policy has expired: the server refuses the upload),
+ * as long as the expiration falls within the years 1970..9999. The URL
+ * addresses the bucket as the client does (virtual-hosted, or path-style
+ * for a custom endpoint) on the region's host, as awsc's presigned URLs
+ * (botocore uses the global s3.amazonaws.com for virtual-hosted buckets;
+ * the fields and signature are the same). An unsigned client (sign_requests
+ * OFF) gives the fields without policy and signature, as botocore's UNSIGNED.
+ * *json_out: free with awsc_mem_free; NULL on failure.
+ * Errors: AWSC_EINVAL (NULL argument), AWSC_EPARSE (fields_json or
+ * conditions_json not JSON), AWSC_EVALIDATION (not an object of strings /
+ * a list of objects and lists, expiry out of range), AWSC_EUNSUPPORTED (not
+ * an S3 client), AWSC_ECREDENTIALS.
+ */
+AWSC_API int awsc_s3_generate_presigned_post(
+    char **json_out, awsc_client *client, const char *bucket, const char *key,
+    const char *fields_json, const char *conditions_json, int64_t expires_in,
+    awsc_error *err);
+
+/*
+ * The same as one JSON object, boto3's call (the CLI's and bindings'
+ * door):
+ *   {"Bucket": "b", "Key": "u/${filename}", "Fields": {...},
+ *    "Conditions": [...], "ExpiresIn": 600}
+ * Bucket and Key required strings; Fields, Conditions, ExpiresIn (an
+ * integer) optional, null = absent; any other member is refused
+ * (AWSC_EVALIDATION naming it). Result and errors as
+ * awsc_s3_generate_presigned_post.
+ */
+AWSC_API int awsc_generate_presigned_post_json(char **json_out,
+                                               awsc_client *client,
+                                               const char *call_json,
+                                               awsc_error *err);
 
 #ifdef __cplusplus
 }

@@ -84,8 +84,9 @@ enum {
    * (canonical_request / string_to_sign) for tests and debugging. They
    * can contain the session token: never log them. */
   AWSC_SIGV4_DEBUG = 1u << 7,
-  /* awsc_sigv4_presign: sign any expires_s >= 1, also beyond 604800 (as
-   * botocore does: the service, not the signer, refuses such a URL). */
+  /* awsc_sigv4_presign: sign any expires_s, also 0, negatives and beyond
+   * 604800 (as botocore does: the service, not the signer, refuses such
+   * a URL). */
   AWSC_SIGV4_ANY_EXPIRES = 1u << 8,
   /* What S3 needs: no normalization, single encoding, content header. */
   AWSC_SIGV4_S3 = AWSC_SIGV4_NO_NORMALIZE_PATH | AWSC_SIGV4_NO_DOUBLE_ENCODE |
@@ -239,7 +240,7 @@ AWSC_API int awsc_sigv4_sign_headers(awsc_sigv4_result *out,
 /*
  * Presign a request (signature in the query string, for a URL that anyone
  * can use until it expires). params->expires_s must be 1..604800 (any
- * value >= 1 with AWSC_SIGV4_ANY_EXPIRES), else AWSC_EVALIDATION. The
+ * value with AWSC_SIGV4_ANY_EXPIRES), else AWSC_EVALIDATION. The
  * URL to hand out is scheme://host + encoded path + "?" + out->query;
  * the headers that were signed (at least Host) must be sent as given. The
  * session token is signed (X-Amz-Security-Token) unless

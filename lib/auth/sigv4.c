@@ -599,9 +599,9 @@ static int sign(awsc_sigv4_result *out, const awsc_sigv4_params *p,
   if (!p)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "sigv4: signing params are NULL");
-  if (presign && (p->expires_s < AWSC_SIGV4_MIN_EXPIRES ||
-                  (p->expires_s > AWSC_SIGV4_MAX_EXPIRES &&
-                   !(r->flags & AWSC_SIGV4_ANY_EXPIRES))))
+  if (presign && !(r->flags & AWSC_SIGV4_ANY_EXPIRES) &&
+      (p->expires_s < AWSC_SIGV4_MIN_EXPIRES ||
+       p->expires_s > AWSC_SIGV4_MAX_EXPIRES))
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "sigv4: presigned URL expiry must be between %d "
                           "and %d seconds (7 days), got %" PRId64,

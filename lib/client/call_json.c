@@ -1,7 +1,10 @@
 /* The generic door: boto3-shaped JSON in, boto3-shaped JSON out. */
+#include <stdatomic.h>
 #include <string.h>
 
+#include "client/call_body.h"
 #include "client/client_internal.h"
+#include "client/hooks_internal.h"
 #include "runtime/jtree.h"
 
 static int json_str(awsc_buf *b, const char *s) {
@@ -55,17 +58,23 @@ int awsc_response_metadata_json(awsc_buf *b, const awsc_response_metadata *m) {
   return rc;
 }
 
-/* The service's JSON-input hook, as an awsc_jtree_fix_fn. */
+/* The service's JSON-input hook, and the request payload's place when
+ * it comes from a body source (call_body.c), as an awsc_jtree_fix_fn. */
 typedef struct json_fix {
   const awsc_operation *op;
   const awsc_service_hooks *hooks;
+  const awsc_member *payload; /* NULL: the JSON gives it, if anything */
   bool encoded;
 } json_fix;
 
 static int json_input_fix(awsc_jnode *root, awsc_arena *tmp, void *ud,
                           awsc_error *err) {
   json_fix *f = ud;
-  return f->hooks->json_input(f->op, root, tmp, &f->encoded, err);
+  int rc =
+      f->payload ? awsc_call_body_placeholder(root, tmp, f->payload, err) : 0;
+  if (!rc && f->hooks && f->hooks->json_input)
+    rc = f->hooks->json_input(f->op, root, tmp, &f->encoded, err);
+  return rc;
 }
 
 /* "key":value of a map's members, each after a ',', skipping `skip`
@@ -118,8 +127,70 @@ static int error_json(awsc_buf *b, const awsc_call *call) {
   return rc ? rc : awsc_buf_putc(b, '}');
 }
 
-static int call_json(char **json_out, awsc_client *c, const char *opname,
-                     const char *json_in, bool keep_error, awsc_error *err) {
+/* The output as boto3 prints it, ResponseMetadata spliced in before the
+ * closing brace; *json_out the caller's copy. */
+static int output_json(char **json_out, awsc_buf *out, const awsc_call *call,
+                       awsc_error *err) {
+  awsc_buf_reset(out);
+  const awsc_operation *op = call->op;
+  int rc = (op->output && call->output.type == AWSC_V_MAP)
+               ? awsc_value_to_json(out, &call->output, op->output, false)
+               : awsc_buf_puts(out, "{}");
+  if (!rc && out->len >= 2 && out->p[out->len - 1] == '}') {
+    out->len--;
+    out->p[out->len] = '\0';
+    if (out->len > 1)
+      rc = awsc_buf_putc(out, ',');
+    rc = rc ? rc : awsc_response_metadata_json(out, &call->meta);
+    rc = rc ? rc : awsc_buf_putc(out, '}');
+  }
+  char *s = rc ? NULL : awsc_out_strndup(out->p, out->len);
+  if (rc || !s)
+    return awsc_error_set(err, rc ? rc : AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  *json_out = s;
+  return 0;
+}
+
+/* The parameters: the caller's JSON (after PROVIDE_CLIENT_PARAMS hooks),
+ * validated into `in`, with the request payload from a body source. */
+static int input_value(awsc_value *in, awsc_client *c, const awsc_operation *op,
+                       const char *json_in, const awsc_call_payload *pl,
+                       awsc_arena *arena, awsc_call_ws *ws, bool *encoded,
+                       awsc_error *err) {
+  int rc = 0;
+  json_fix fix = {op, c->svc->hooks, NULL, false};
+  const char *text = (json_in && *json_in) ? json_in : "{}";
+  if (pl && pl->source && !(fix.payload = awsc_call_blob_payload(op->input)))
+    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Operation %s has no blob payload to take a "
+                          "request body",
+                          op->name);
+  if (atomic_load(&c->hook_reg))
+    rc = awsc_hooks_provide_params(c, op, &text, arena, err);
+  if (!rc && op->input) {
+    bool hook = (fix.hooks && fix.hooks->json_input) || fix.payload;
+    awsc_arena *tmp = awsc_proto_ws_arena(ws->proto);
+    rc = tmp ? awsc_value_from_json_tmp(in, arena, tmp, op->input, text,
+                                        strlen(text), 0,
+                                        hook ? json_input_fix : NULL, &fix, err)
+             : awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                              "out of memory");
+    if (!rc && fix.payload)
+      rc = awsc_call_body_attach(in, arena, fix.payload, pl->source, err);
+  } else if (!rc) {
+    awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(text));
+    if (!awsc_sv_eq_cstr(t, "{}") && !awsc_sv_eq_cstr(t, "null"))
+      rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
+                          "Operation %s takes no parameters", op->name);
+  }
+  *encoded = fix.encoded;
+  return rc;
+}
+
+int awsc_call_json_run(char **json_out, awsc_client *c, const char *opname,
+                       const char *json_in, bool keep_error,
+                       const awsc_call_payload *pl, awsc_error *err) {
   if (!c || !opname || !json_out)
     return awsc_error_set(
         err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "%s: NULL argument",
@@ -140,31 +211,19 @@ static int call_json(char **json_out, awsc_client *c, const char *opname,
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   }
-  int rc = 0;
   awsc_value in = {0};
-  json_fix fix = {op, c->svc->hooks, false};
-  const char *text = (json_in && *json_in) ? json_in : "{}";
-  if (op->input) {
-    bool hook = fix.hooks && fix.hooks->json_input;
-    awsc_arena *tmp = awsc_proto_ws_arena(ws->proto);
-    rc = tmp ? awsc_value_from_json_tmp(&in, arena, tmp, op->input, text,
-                                        strlen(text), 0,
-                                        hook ? json_input_fix : NULL, &fix, err)
-             : awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                              "out of memory");
-  } else {
-    awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(text));
-    if (!awsc_sv_eq_cstr(t, "{}") && !awsc_sv_eq_cstr(t, "null"))
-      rc = awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "Operation %s takes no parameters", op->name);
-  }
+  bool encoded = false;
+  int rc = input_value(&in, c, op, json_in, pl, arena, ws, &encoded, err);
   awsc_call call;
   memset(&call, 0, sizeof(call));
   call.op = op;
   call.input = op->input ? &in : NULL;
   call.arena = arena;
   call.sink.kind = AWSC_SINK_MEMORY;
-  call.copy_source_encoded = fix.encoded;
+  const awsc_member *out_pm = pl ? awsc_call_blob_payload(op->output) : NULL;
+  if (out_pm)
+    call.sink = *pl->sink; /* streaming payloads: the pipeline's sink */
+  call.copy_source_encoded = encoded;
   call.ws = ws;
   call.keep_service_error = keep_error;
   if (!rc)
@@ -177,27 +236,15 @@ static int call_json(char **json_out, awsc_client *c, const char *opname,
       rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   }
+  if (!rc && out_pm)
+    rc = awsc_call_body_deliver(&call, out_pm, pl, err);
   if (!rc) {
-    awsc_buf *out = &ws->text;
-    awsc_buf_reset(out);
-    if (op->output && call.output.type == AWSC_V_MAP)
-      rc = awsc_value_to_json(out, &call.output, op->output, false);
-    else
-      rc = awsc_buf_puts(out, "{}");
-    /* splice the metadata in before the closing brace */
-    if (!rc && out->len >= 2 && out->p[out->len - 1] == '}') {
-      out->len--;
-      out->p[out->len] = '\0';
-      if (out->len > 1)
-        rc = awsc_buf_putc(out, ',');
-      rc = rc ? rc : awsc_response_metadata_json(out, &call.meta);
-      rc = rc ? rc : awsc_buf_putc(out, '}');
+    rc = output_json(json_out, &ws->text, &call, err);
+    if (rc && pl && pl->body_out && *pl->body_out) {
+      awsc_mem_free(*pl->body_out);
+      *pl->body_out = NULL;
+      *pl->body_len_out = 0;
     }
-    char *s = rc ? NULL : awsc_out_strndup(out->p, out->len);
-    if (rc || !s)
-      rc = awsc_error_set(err, rc ? rc : AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-    *json_out = s;
   }
   awsc_client_ws_give(c, ws);
   awsc_arena_free(arena);
@@ -206,10 +253,10 @@ static int call_json(char **json_out, awsc_client *c, const char *opname,
 
 int awsc_call_json(char **json_out, awsc_client *c, const char *opname,
                    const char *json_in, awsc_error *err) {
-  return call_json(json_out, c, opname, json_in, false, err);
+  return awsc_call_json_run(json_out, c, opname, json_in, false, NULL, err);
 }
 
 int awsc_call_json_response(char **json_out, awsc_client *c, const char *opname,
                             const char *json_in, awsc_error *err) {
-  return call_json(json_out, c, opname, json_in, true, err);
+  return awsc_call_json_run(json_out, c, opname, json_in, true, NULL, err);
 }

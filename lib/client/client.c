@@ -6,6 +6,7 @@
 
 #include "auth/sigv4_internal.h"
 #include "client/client_internal.h"
+#include "client/hooks_internal.h"
 #include "config/settings.h"
 
 /* Idle workspaces and arenas a client keeps: about the number of threads
@@ -389,6 +390,7 @@ void awsc_client_free(awsc_client *c) {
   /* idle workspaces first: their parse indexes point into the model */
   awsc_client_drop_idle(c);
   pthread_mutex_destroy(&c->ws_lock);
+  awsc_hooks_client_free(c);
   /* outputs still held keep their arenas (and the pool) alive */
   awsc_arena_pool_free(c->arena_pool);
   awsc_sigv4_cache_free(c->sigv4_cache);

@@ -100,6 +100,10 @@ struct awsc_client {
   pthread_mutex_t ws_lock;
   struct awsc_call_ws *ws_idle;
   unsigned ws_idle_n;
+  /* the caller's hooks (hooks.c); NULL until the first is registered */
+  struct awsc_hook_reg *_Atomic hook_reg;
+  /* awsc_client_set_check(AWSC_CHECK_BUCKET_NAME, AWSC_TOGGLE_OFF) */
+  _Atomic bool skip_bucket_check;
 };
 
 /* What one call needs besides its arena and keeps for the next one: a

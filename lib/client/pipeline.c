@@ -14,6 +14,7 @@
  * table (runtime/descriptor.h, code in lib/custom).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -537,7 +538,9 @@ static int step_on_failure(awsc_call_state *st, awsc_raw_response *raw,
 /* One attempt: sign, send, then on success or on failure. */
 static int attempt_once(awsc_call_state *st, next_step *next) {
   const char *query;
-  int rc = step_sign(st, &query);
+  int rc = st->hook.set ? awsc_hooks_before_sign(st) : 0;
+  if (!rc)
+    rc = step_sign(st, &query);
   if (!rc)
     rc = step_send(st, query);
   if (rc)
@@ -574,21 +577,10 @@ static int keep_service_error(awsc_call_state *st) {
   return fill_metadata(st, &raw) ? awsc_call_oom(st) : AWSC_ESERVICE;
 }
 
-static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
-                  awsc_error *err) {
-  memset(&call->meta, 0, sizeof(call->meta));
-  memset(&call->service_error, 0, sizeof(call->service_error));
-  call->output.type = AWSC_V_NULL;
-  awsc_call_state st;
-  memset(&st, 0, sizeof(st));
-  st.c = c;
-  st.call = call;
-  st.ws = ws;
-  st.op = call->op;
-  st.hooks = c->svc->hooks;
-  st.a = call->arena;
-  st.err = err;
-  st.region = c->region;
+static int run_call(awsc_call_state *st0) {
+  awsc_call_state st = *st0;
+  awsc_client *c = st.c;
+  awsc_call *call = st.call;
   st.stream_out = streaming_output_member(call->op);
   /* the deadline counts from the call's start: credentials included */
   if (c->total_timeout_ms > 0)
@@ -629,10 +621,38 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
   }
   if (rc == AWSC_ESERVICE && call->keep_service_error)
     rc = keep_service_error(&st);
+  if (st.hook.set)
+    rc = awsc_hooks_after_call(&st, rc);
   if (st.chunked_live)
     awsc_aws_chunked_cleanup(&st.chunked);
   awsc_http_response_cleanup(&st.resp);
   awsc_credentials_free(st.creds);
+  return rc;
+}
+
+static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
+                  awsc_error *err) {
+  memset(&call->meta, 0, sizeof(call->meta));
+  memset(&call->service_error, 0, sizeof(call->service_error));
+  call->output.type = AWSC_V_NULL;
+  awsc_call_state st;
+  memset(&st, 0, sizeof(st));
+  st.c = c;
+  st.call = call;
+  st.ws = ws;
+  st.op = call->op;
+  st.hooks = c->svc->hooks;
+  st.a = call->arena;
+  st.err = err;
+  st.region = c->region;
+  if (!atomic_load(&c->hook_reg))
+    return run_call(&st);
+  /* the caller's hooks (hooks.c): the set current now serves the call */
+  st.hook.set = awsc_hooks_acquire(c);
+  int rc = st.hook.set ? awsc_hooks_before_call(&st) : 0;
+  if (!rc && !st.hook.answered)
+    rc = run_call(&st);
+  awsc_hooks_release(st.hook.set);
   return rc;
 }
 

@@ -10,6 +10,7 @@
 
 #include "auth/aws_chunked.h"
 #include "client/client_internal.h"
+#include "client/hooks_internal.h"
 #include "client/resp_checksum.h"
 #include "client/sink_once.h"
 
@@ -77,6 +78,8 @@ typedef struct awsc_call_state {
    * ...", "damaged answer: ..."), for the retry log and the deadline's
    * message; filled on failure paths only */
   char cause[200];
+  /* the caller's hooks for this call (hooks.c); hook.set NULL: none */
+  awsc_hook_call hook;
 } awsc_call_state;
 
 /* AWSC_ENOMEM with "out of memory" in the call's error. */

@@ -1,5 +1,4 @@
 /* generate_presigned_url: serialize as for a call, then sign the query. */
-#include <inttypes.h>
 #include <string.h>
 
 #include "awsc/presign.h"
@@ -66,7 +65,7 @@ int awsc_generate_presigned_url(char **url_out, awsc_client *c,
     rc = awsc_value_from_json(&in, a, op->input, text, strlen(text), err);
   if (!rc)
     rc = awsc_presign_value(url_out, c, op, op->input ? &in : NULL, a,
-                            expires_in, err);
+                            expires_in ? expires_in : 3600, err);
   awsc_arena_free(a);
   return rc;
 }
@@ -110,9 +109,10 @@ static int bad_type(awsc_error *err, const char *name, const awsc_jnode *n,
                         name, shown(n), py_type(n), valid);
 }
 
-/* ExpiresIn: absent = 3600, else an integer of at least 1. JSON has one
- * number type, so "int" is read from the text: 1.0 and 1e3 are floats to
- * Python too; an integer too large for int64 is a range error. */
+/* ExpiresIn: absent = 3600, else any integer, 0 and negatives too (as
+ * botocore signs them; the service refuses the URL). JSON has one number
+ * type, so "int" is read from the text: 1.0 and 1e3 are floats to Python
+ * too; an integer too large for int64 is a range error. */
 static int call_expires(const awsc_jnode *n, int64_t *out, awsc_error *err) {
   *out = 3600;
   if (!n)
@@ -121,14 +121,12 @@ static int call_expires(const awsc_jnode *n, int64_t *out, awsc_error *err) {
                   (n->type == AWSC_J_DOUBLE && !strpbrk(n->s, ".eE"));
   if (!integral)
     return bad_type(err, "ExpiresIn", n, "int");
-  if (n->type != AWSC_J_INT || n->i < AWSC_SIGV4_MIN_EXPIRES)
+  if (n->type != AWSC_J_INT)
     return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
                           "Invalid value for parameter ExpiresIn, value: "
-                          "%.40s, valid range: %s",
-                          n->s,
-                          n->type == AWSC_J_INT
-                              ? "a positive number of seconds"
-                              : "at most 9223372036854775807 seconds");
+                          "%.40s, valid range: -9223372036854775808 to "
+                          "9223372036854775807 seconds",
+                          n->s);
   *out = n->i;
   return 0;
 }
@@ -321,16 +319,8 @@ int awsc_presign_value(char **url_out, awsc_client *c, const awsc_operation *op,
                        const awsc_value *input, awsc_arena *a,
                        int64_t expires_in, awsc_error *err) {
   *url_out = NULL;
-  if (expires_in == 0)
-    expires_in = 3600;
-  /* only the lower bound: botocore signs any lifetime and leaves the
-   * 7-day limit to the service, which refuses the URL when it is used */
-  if (expires_in < AWSC_SIGV4_MIN_EXPIRES)
-    return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
-                          "Invalid value for parameter ExpiresIn, value: "
-                          "%" PRId64 ", valid range: a positive number of "
-                          "seconds",
-                          expires_in);
+  /* no bound: botocore signs any lifetime, 0 and negatives included, and
+   * leaves it to the service, which refuses the URL when it is used */
   awsc_call call;
   memset(&call, 0, sizeof(call));
   call.op = op;

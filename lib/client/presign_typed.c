@@ -45,8 +45,9 @@ int awsc_generate_presigned_url_typed(char **url_out, awsc_client *c,
   if (op->input)
     rc = awsc_typed_to_value(op->input, input, a, &in, err);
   if (!rc)
-    rc = awsc_presign_value(url_out, c, op, op->input ? &in : NULL, a,
-                            options ? options->expires_in : 0, err);
+    rc = awsc_presign_value(
+        url_out, c, op, op->input ? &in : NULL, a,
+        (options && options->expires_in) ? options->expires_in : 3600, err);
   awsc_arena_free(a);
   return rc;
 }

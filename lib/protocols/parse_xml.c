@@ -278,19 +278,29 @@ static int emit_unknown_union(xstate *x, xframe *f, const char *name,
   return awsc_vb_end(c->b);
 }
 
+/* The member of structure frame f an element names (-1: none); *name
+ * and *n the name without its prefix. Most names carry no prefix: the
+ * raw name is tried first. */
+static int struct_member(const xframe *f, const char *rawname, size_t rawlen,
+                         const char **name, size_t *n) {
+  *name = rawname;
+  *n = rawlen;
+  int mi = awsc_pindex_find(f->ix, rawname, rawlen);
+  if (mi < 0) {
+    *n = local_len(rawname, rawlen, name);
+    if (*n != rawlen)
+      mi = awsc_pindex_find(f->ix, *name, *n);
+  }
+  return mi;
+}
+
 static int start_in_struct(xstate *x, xframe *f, const char *rawname,
                            size_t rawlen, const awsc_xml_attr *attrs,
                            size_t na) {
   awsc_pctx *c = x->c;
-  /* Most names carry no prefix: try the raw name first. */
-  const char *name = rawname;
-  size_t n = rawlen;
-  int mi = awsc_pindex_find(f->ix, name, n);
-  if (mi < 0) {
-    n = local_len(rawname, rawlen, &name);
-    if (n != rawlen)
-      mi = awsc_pindex_find(f->ix, name, n);
-  }
+  const char *name;
+  size_t n;
+  int mi = struct_member(f, rawname, rawlen, &name, &n);
   int rc;
   if (mi < 0) {
     x->skip = 1;
@@ -602,14 +612,11 @@ static int x_end_impl(void *ud) {
 static int leaf_member(xstate *x, xframe *f, const char *rawname, size_t rawlen,
                        const char *p, size_t n) {
   awsc_pctx *c = x->c;
-  const char *name = rawname;
-  size_t nl = rawlen;
-  int mi = awsc_pindex_find(f->ix, name, nl);
-  if (mi < 0) {
-    nl = local_len(rawname, rawlen, &name);
-    if (nl == rawlen || (mi = awsc_pindex_find(f->ix, name, nl)) < 0)
-      return 1; /* skipped, or a union's unknown member */
-  }
+  const char *name;
+  size_t nl;
+  int mi = struct_member(f, rawname, rawlen, &name, &nl);
+  if (mi < 0)
+    return 1; /* skipped, or a union's unknown member */
   const awsc_member *m = &f->shape->members[mi];
   const awsc_shape *ms = m->shape;
   if (!ms || ms->type == AWSC_SHAPE_STRUCTURE || ms->type == AWSC_SHAPE_LIST ||

@@ -6,8 +6,8 @@ usage: cli_test.py AWSC_CLI
 Checks what tools/awsc promises: the exit statuses (0 ok, 1 service
 error, 2 invalid user input, 3 anything else) with their one-line
 messages; a missing option value named as such; generate_presigned_url's
-ExpiresIn read from the parsed JSON (a positive integer; 0, negatives,
-fractions, 1e3 and strings refused naming it; beyond 7 days signed);
+ExpiresIn read from the parsed JSON (an integer; fractions, 1e3 and
+strings refused naming it; 0, negatives and beyond 7 days signed);
 SIGTERM and SIGINT during download_file (single GET and ranged parts on
 threads, a trickling and a stalled server) end the command by the signal
 and leave neither the target nor its FILE.awsctmp.XXXXXXXX behind.
@@ -279,9 +279,13 @@ def test_presign(r):
         '{"ClientMethod": "head_object", "Params": {"Bucket": "b", '
         '"Key": "ClientMethod"}}'], 0)
     r.check("Key named ClientMethod: URL", "/b/ClientMethod?" in out, out)
-    for bad, words in (("0", "Invalid value for parameter ExpiresIn"),
-                       ("-5", "Invalid value for parameter ExpiresIn"),
-                       ('"abc"', "Invalid type for parameter ExpiresIn"),
+    # 0 and negatives are signed, as botocore signs them
+    for odd in ("0", "-5"):
+        out = r.expect(f"ExpiresIn {odd}", ["s3", "generate_presigned_url",
+                                            presign(odd)], 0)
+        r.check(f"ExpiresIn {odd}: signed as given",
+                f"X-Amz-Expires={odd}&" in out, out)
+    for bad, words in (('"abc"', "Invalid type for parameter ExpiresIn"),
                        ('"600"', "Invalid type for parameter ExpiresIn"),
                        ("1.5", "Invalid type for parameter ExpiresIn"),
                        ("1e3", "Invalid type for parameter ExpiresIn"),

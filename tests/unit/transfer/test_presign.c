@@ -142,22 +142,19 @@ static void test_validation(void) {
   get.bucket = "bkt";
   get.key = "k";
   awsc_presign_options po = AWSC_PRESIGN_OPTIONS_INIT;
-  /* expiry: at least 1; negative refused alike in both forms */
+  /* below 1 s: signed as botocore signs it, alike in both forms */
   po.expires_in = -5;
   CHECK_INT(
       awsc_generate_presigned_url_typed(&url, c, "get_object", &get, &po, &err),
-      AWSC_EVALIDATION);
-  CHECK(url == NULL);
-  CHECK(strstr(err.message, "ExpiresIn") != NULL);
-  CHECK(strstr(err.message, "-5") != NULL);
-  char typed_msg[sizeof(err.message)];
-  awsc_strlcpy(typed_msg, err.message, sizeof(typed_msg));
+      0);
+  CHECK(url && strstr(url, "X-Amz-Expires=-5&") != NULL);
+  awsc_mem_free(url);
   CHECK_INT(awsc_generate_presigned_url(&url, c, "get_object",
                                         "{\"Bucket\": \"bkt\", \"Key\": \"k\"}",
                                         -5, &err),
-            AWSC_EVALIDATION);
-  CHECK_STR(typed_msg, err.message);
-  CHECK(url == NULL);
+            0);
+  CHECK(url && strstr(url, "X-Amz-Expires=-5&") != NULL);
+  awsc_mem_free(url);
   /* beyond SigV4's 7 days: signed as botocore signs it (the service
    * refuses the URL), in both forms, up to the largest int64 */
   const int64_t long_lives[] = {604800, 604801, 31536000, INT64_MAX};
@@ -290,10 +287,10 @@ static void test_call_json(void) {
       {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 5, "
        "\"ExpiresIn\": 7}",
        "X-Amz-Expires=7&", NULL},
-      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 0}", NULL,
-       "Invalid value for parameter ExpiresIn, value: 0"},
-      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": -1}", NULL,
-       "Invalid value for parameter ExpiresIn, value: -1"},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": 0}",
+       "X-Amz-Expires=0&", NULL},
+      {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": -1}",
+       "X-Amz-Expires=-1&", NULL},
       {"{\"ClientMethod\": \"list_buckets\", \"ExpiresIn\": "
        "99999999999999999999}",
        NULL, "Invalid value for parameter ExpiresIn, value: 9999"},
