@@ -1,6 +1,7 @@
-"""Installs the awsc package and, beside it, the service models it reads
-(output types, modeled errors, resource and waiter names) copied from the
-tree's models/ directory, so that an installed awsc needs no checkout. The
+"""Installs the awsc package and, beside it, the service models whose
+documentation it reads for docstrings (service-2.json: the C library
+describes everything else: types, errors, waiters, resources) copied from
+the tree's models/ directory, so that an installed awsc needs no checkout. The
 library itself (libawsc.so) is found at run time: $AWSC_LIBRARY,
 pkg-config, ldconfig (docs/python.md)."""
 import glob
@@ -14,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # the tree's models/, or AWSC_MODELS_SRC when building from a copy
 MODELS = os.environ.get("AWSC_MODELS_SRC") or \
     os.path.normpath(os.path.join(HERE, "..", "..", "models"))
-WANTED = ("service-2.json", "resources-1.json", "waiters-2.json")
+WANTED = ("service-2.json",)
 
 
 class BuildWithModels(build_py):

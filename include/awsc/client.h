@@ -105,6 +105,14 @@ AWSC_API int awsc_client_new(awsc_client **out, awsc_session *session,
                              awsc_error *err);
 
 /*
+ * The services built into the library (-Dservices=..., default s3, sns,
+ * sqs, sts), the names awsc_client_new takes, as a JSON array
+ * (["s3","sns","sqs","sts"]). *json_out: free with awsc_mem_free.
+ * Errors: AWSC_EINVAL (json_out NULL), AWSC_ENOMEM.
+ */
+AWSC_API int awsc_service_names_json(char **json_out, awsc_error *err);
+
+/*
  * Create a client from a botocore service model file (service-2.json) at
  * run time: any service, no code generation. Errors as awsc_client_new,
  * plus AWSC_EIO / AWSC_EPARSE for the file.
@@ -151,6 +159,44 @@ AWSC_API int awsc_client_describe_operation(char **json_out,
                                             const awsc_client *client,
                                             const char *operation,
                                             awsc_error *err);
+
+/*
+ * The shape trees of one operation (its name as the model's or boto3's),
+ * or of every operation when `operation` is NULL, for bindings that
+ * convert values (which strings are timestamps, which are blobs, where a
+ * streaming body is), with the service's metadata and waiter names (the
+ * model's: the names awsc_client_wait takes). One JSON object:
+ *   {"Metadata": {"Protocol": "rest-xml", "ServiceId": "S3",
+ *                 "ApiVersion": "2006-03-01", "SigningName": "s3",
+ *                 "EndpointPrefix": "s3", "JsonVersion"?, "TargetPrefix"?},
+ *    "Waiters": ["BucketExists", ...],
+ *    "Operations": {"GetObject": {"Input": "GetObjectRequest",
+ *                                 "Output": "GetObjectOutput",
+ *                                 "Errors": ["NoSuchKey", ...]}},
+ *    "Shapes": {"GetObjectOutput": {"Type": "structure",
+ *                 "Members": {"Body": "StreamingBody", ...},
+ *                 "Required"?: [...], "Streaming"?: ["Body"],
+ *                 "JSONValue"?: [...], "Payload"?: "Body", "Union"?: true,
+ *                 "Error"?: {"Code", "HTTPStatusCode"?, "Fault":
+ *                            "client" | "server"}},
+ *               "StreamingBody": {"Type": "blob", "Streaming": true},
+ *               "ObjectList": {"Type": "list", "Member": "Object"},
+ *               "Metadata": {"Type": "map", "Key": "MetadataKey",
+ *                            "Value": "MetadataValue"}, ...}}
+ * "Input" / "Output" are absent when the operation has none. "Shapes"
+ * holds every shape reachable from the operations' inputs, outputs and
+ * errors, each once by name (recursive shapes refer to themselves by
+ * name). Types: structure, list, map, string, integer, long, boolean,
+ * float, double, timestamp, blob, document; shape flags "Streaming",
+ * "EventStream", "Sensitive" appear only when true. Member names are the
+ * model's (boto3's keys), never wire names.
+ * *json_out: free with awsc_mem_free. Errors: AWSC_EINVAL, AWSC_ENOTFOUND
+ * (no such operation), AWSC_ENOMEM.
+ */
+AWSC_API int awsc_client_describe_shapes_json(char **json_out,
+                                              const awsc_client *client,
+                                              const char *operation,
+                                              awsc_error *err);
 
 /*
  * Call an operation with boto3-shaped JSON parameters (NULL or "" = {}).

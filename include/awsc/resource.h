@@ -190,6 +190,40 @@ AWSC_API int awsc_resource_wait(awsc_resource *r, const char *name,
                                 const awsc_waiter_config *config,
                                 awsc_error *err);
 
+/*
+ * The resource model of the client's service, for bindings that build
+ * their resource classes from it (no resources-1.json read): resource
+ * `resource_name` ("Bucket", "ServiceResource"), or every resource when
+ * NULL (the service resource first). One JSON object:
+ *   {"Service": "s3", "Resources": {"Bucket": {
+ *     "Identifiers": [{"Name": "Name", "MemberName"?: "Name"}],
+ *     "Shape"?: "Bucket", "Load"?: "HeadBucket" (its load operation),
+ *     "Attributes": {"Name": "string", "CreationDate": "timestamp"},
+ *     "Actions": {"Create": {"Operation": "CreateBucket",
+ *                            "Resource"?: "Bucket", "Plural"?: false}},
+ *     "BatchActions": {"Delete": {"Operation": "DeleteObjects"}},
+ *     "Has": {"Object": {"Inputs": ["Key"], "NeedsData": false,
+ *                        "Resource": "Object", "Plural": false}},
+ *     "HasMany": {"Objects": {"Operation": "ListObjects",
+ *                             "Resource": "ObjectSummary",
+ *                             "Paginated": true,
+ *                             "BatchActions": ["Delete"]}},
+ *     "Waiters": {"Exists": {"Waiter": "BucketExists"}}}}}
+ * Names are the model's, in its order. "Attributes" are the members of
+ * the resource's shape with their types (those of
+ * awsc_client_describe_shapes_json), {} when it has no shape.
+ * "Resource" / "Plural" say what an action or reference returns ("Plural":
+ * a list of them); absent when it returns none. "Inputs": the identifiers
+ * the caller gives (bucket.Object(key)); "NeedsData": the reference reads
+ * the parent's data (a property in boto3). "HasMany"'s "BatchActions" are
+ * those of the items' type.
+ * *json_out: free with awsc_mem_free. Errors: AWSC_EINVAL, AWSC_ENOTFOUND
+ * (no resource model for the service, or no such resource), AWSC_ENOMEM.
+ */
+AWSC_API int awsc_resource_describe_json(char **json_out, awsc_client *client,
+                                         const char *resource_name,
+                                         awsc_error *err);
+
 /* Release a handle (and its client reference); NULL is a no-op. */
 AWSC_API void awsc_resource_free(awsc_resource *r);
 

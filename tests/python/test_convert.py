@@ -224,13 +224,17 @@ def t_sqs_blob_and_maps():
 
 def t_model_blob_converter():
     from awsc import _model
-    m = _model.load("sqs")
+    m = _model.load("sqs", awsc.client("sqs", endpoint_url=srv.url)._c)
     conv = m._converter("MessageAttributeValue")
     v = conv({"DataType": "Binary", "BinaryValue": base64.b64encode(b"\x00\xff").decode(),
               "BinaryListValues": [base64.b64encode(b"a").decode()]})
     assert v["BinaryValue"] == b"\x00\xff" and v["BinaryListValues"] == [b"a"], v
     assert m._converter("String") is None
-    s3m = _model.load("s3")
+    s3m = _model.load("s3", s3()._c)
+    assert s3m.streaming_input_member("PutObject") == "Body"
+    assert s3m.streaming_input_member("GetObject") is None
+    assert s3m.error_codes()["NoSuchKey"] == "NoSuchKey"
+    assert s3m.metadata["serviceId"] == "S3" and s3m.metadata["protocol"] == "rest-xml"
     conv, streaming = s3m.output_info("GetObject")
     assert streaming == "Body"
     conv, streaming = s3m.output_info("ListBuckets")

@@ -3,7 +3,8 @@
 # bindings/python, with Debian's setuptools and wheel (--system-site-packages,
 # --no-build-isolation, --no-index: nothing fetched), and the installed
 # package works from outside the tree: it finds libawsc through
-# AWSC_LIBRARY and its models in the installed copy.
+# AWSC_LIBRARY and the documentation of its operations in the installed
+# copy of the service models.
 # Usage: test_install.sh SOURCE_ROOT PYTHON. Ends with "N passed, N failed".
 set -u
 root=$1 py=$2
@@ -28,11 +29,12 @@ fi
 out=$(cd "$tmp" && env -u PYTHONPATH "$tmp/venv/bin/python" - <<'PY' 2>&1
 import os, awsc
 assert awsc.__file__.startswith(os.environ["VIRTUAL_ENV"] if "VIRTUAL_ENV" in os.environ else "/"), awsc.__file__
-from awsc import _model
-m = _model.load("s3")
-assert m is not None and "/site-packages/awsc/models/" in m.path, m and m.path
 c = awsc.client("s3", region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key="B")
-assert c.get_object.__doc__ and c.can_paginate("list_objects_v2")
+m = c._model  # types from the C library, documentation from the installed copy
+assert m is not None and m.path and "/site-packages/awsc/models/" in m.path, m and m.path
+assert c.get_object.__doc__ and "Retrieves" in c.get_object.__doc__, c.get_object.__doc__[:200]
+assert c.can_paginate("list_objects_v2")
+assert awsc.Session().get_available_resources() == ["s3", "sns", "sqs"]
 print("installed", awsc.__file__, "lib", awsc.libawsc_path)
 PY
 )

@@ -382,14 +382,7 @@ class BaseClient(object):
 
     @property
     def waiter_names(self):
-        if self._waiter_model is None:
-            path = _model.find_model_file(self._service, "waiters-2.json")
-            data = {}
-            if path:
-                with open(path, "rb") as f:
-                    data = json.load(f).get("waiters", {})
-            self._waiter_model = data
-        return sorted(xform_name(n) for n in self._waiter_model)
+        return sorted(xform_name(n) for n in (self._model.waiters if self._model else ()))
 
     def get_waiter(self, waiter_name):
         from .waiter import Waiter

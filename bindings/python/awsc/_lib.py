@@ -235,6 +235,8 @@ _PROTOS = {
     "awsc_client_service_id": (c_char_p, [c_void_p]),
     "awsc_client_list_operations": (c_int, [POINTER(c_void_p), c_void_p, POINTER(Error)]),
     "awsc_client_describe_operation": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, POINTER(Error)]),
+    "awsc_client_describe_shapes_json": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, POINTER(Error)]),
+    "awsc_service_names_json": (c_int, [POINTER(c_void_p), POINTER(Error)]),
     "awsc_call_json_response": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, c_char_p, POINTER(Error)]),
     "awsc_generate_presigned_url": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, c_char_p, c_int64, POINTER(Error)]),
     # paginator.h
@@ -268,6 +270,7 @@ _PROTOS = {
     "awsc_resource_batch_action_json": (c_int, [POINTER(c_void_p), POINTER(c_size_t), c_void_p, c_char_p, c_char_p, POINTER(CollectionOptions), c_char_p, c_char_p, POINTER(Error)]),
     "awsc_resource_wait": (c_int, [c_void_p, c_char_p, c_char_p, POINTER(WaiterConfig), POINTER(Error)]),
     "awsc_resource_free": (None, [c_void_p]),
+    "awsc_resource_describe_json": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, POINTER(Error)]),
 }
 
 for _name, (_res, _args) in _PROTOS.items():
@@ -457,23 +460,38 @@ _builtin = None
 
 
 def builtin_services():
-    """The services built into this libawsc (-Dservices=...), from the list
-    awsc_client_new gives when asked for one that is not (there is no
-    listing call)."""
+    """The services built into this libawsc (-Dservices=...)."""
     global _builtin
     if _builtin is None:
-        names = []
-        try:
-            sess = new_session(access_key_id="x", secret_access_key="x", region="us-east-1")
-        except CallFailed:
-            sess = None
-        if sess:
-            try:
-                new_client(sess, "-awsc-none-")
-            except CallFailed as e:
-                _, sep, tail = e.message.partition("are: ")
-                if sep:
-                    names = [n.strip() for n in tail.split(",") if n.strip()]
-            lib.awsc_session_free(sess)
-        _builtin = names
+        _builtin = json.loads(json_out_call(lib.awsc_service_names_json))
     return _builtin
+
+
+_with_resources = None
+
+
+def resource_services():
+    """The built-in services that have a resource model: those whose
+    client describes a ServiceResource (a client of each, made once
+    with a throwaway session; nothing is sent)."""
+    global _with_resources
+    if _with_resources is None:
+        names = []
+        sess = new_session(access_key_id="x", secret_access_key="x", region="us-east-1")
+        try:
+            for s in builtin_services():
+                try:
+                    c = new_client(sess, s)
+                except CallFailed:
+                    continue
+                try:
+                    json_out_call(lib.awsc_resource_describe_json, c, b"ServiceResource")
+                    names.append(s)
+                except CallFailed:
+                    pass
+                finally:
+                    lib.awsc_client_free(c)
+        finally:
+            lib.awsc_session_free(sess)
+        _with_resources = names
+    return _with_resources

@@ -1,12 +1,15 @@
-"""Service models, read from the botocore JSON files the C library was
-generated from (models/<service>/<version>/service-2.json in the tree, or the
-copy installed with this package).
+"""Service models as the C library describes them
+(awsc_client_describe_shapes_json): the types of every shape of the
+operations (which output members are timestamps and blobs: the generic
+JSON call gives them as ISO 8601 and base64 text, and Python users expect
+datetime and bytes; where a streaming body is), the modeled errors (for
+client.exceptions), the service's metadata and its waiter names.
 
-The C library does the requests, validation, signing and parsing; Python
-needs the model only to know which output members are timestamps and blobs
-(the generic JSON call gives them as ISO 8601 and base64 text, and Python
-users expect datetime and bytes), which errors are modeled (for
-client.exceptions), and the documentation for docstrings.
+Only the documentation (docstrings) still comes from the botocore JSON
+files the C library was generated from (models/<service>/<version>/
+service-2.json in the tree, or the copy installed with this package): the
+C library does not carry it. Without the file, docstrings list the
+parameters only and everything else works the same.
 """
 import base64
 import datetime
@@ -14,6 +17,8 @@ import glob
 import json
 import os
 import re
+
+from . import _lib
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 UTC = datetime.timezone.utc
@@ -94,40 +99,47 @@ def strip_html(doc):
 
 
 class ServiceModel(object):
-    def __init__(self, service, path):
+    def __init__(self, service, c_client):
         self.service = service
-        self.path = path
-        with open(path, "rb") as f:
-            data = json.load(f)
-        self.metadata = data.get("metadata", {})
-        self.shapes = data.get("shapes", {})
-        self.operations = data.get("operations", {})
+        desc = json.loads(_lib.json_out_call(_lib.lib.awsc_client_describe_shapes_json,
+                                             c_client, None))
+        md = desc.get("Metadata", {})
+        # botocore's metadata keys, for client.meta.service_model
+        self.metadata = {k: md[c] for k, c in (
+            ("serviceId", "ServiceId"), ("apiVersion", "ApiVersion"),
+            ("protocol", "Protocol"), ("signingName", "SigningName"),
+            ("endpointPrefix", "EndpointPrefix"), ("jsonVersion", "JsonVersion"),
+            ("targetPrefix", "TargetPrefix")) if c in md}
+        self.shapes = desc.get("Shapes", {})
+        self.operations = desc.get("Operations", {})
+        self.waiters = desc.get("Waiters", [])
+        self.path = find_model_file(service)  # documentation only
+        self._docs = None
         self._needs = self._needs_conversion()
         self._conv_cache = {}
         self._out_cache = {}
+
+    def _children(self, sh):
+        t = sh.get("Type")
+        if t == "structure":
+            return list(sh.get("Members", {}).values())
+        if t == "list":
+            return [sh["Member"]]
+        if t == "map":
+            return [sh["Value"]]
+        return []
 
     # Which shapes hold a timestamp or a blob somewhere below them (a fixed
     # point, since shapes may be recursive).
     def _needs_conversion(self):
         needs = {}
         for name, sh in self.shapes.items():
-            needs[name] = sh.get("type") in ("timestamp", "blob")
+            needs[name] = sh.get("Type") in ("timestamp", "blob")
         changed = True
         while changed:
             changed = False
             for name, sh in self.shapes.items():
-                if needs[name]:
-                    continue
-                t = sh.get("type")
-                if t == "structure":
-                    v = any(needs.get(m["shape"]) for m in sh.get("members", {}).values())
-                elif t == "list":
-                    v = needs.get(sh["member"]["shape"], False)
-                elif t == "map":
-                    v = needs.get(sh["value"]["shape"], False)
-                else:
-                    v = False
-                if v:
+                if not needs[name] and any(needs.get(c) for c in self._children(sh)):
                     needs[name] = True
                     changed = True
         return needs
@@ -140,7 +152,7 @@ class ServiceModel(object):
         if name in self._conv_cache:
             return self._conv_cache[name]
         sh = self.shapes[name]
-        t = sh["type"]
+        t = sh["Type"]
         if t == "timestamp":
             fn = lambda v: parse_timestamp(v) if isinstance(v, str) else v
         elif t == "blob":
@@ -150,11 +162,8 @@ class ServiceModel(object):
             cell = []
             self._conv_cache[name] = lambda v: cell[0](v)
             if t == "structure":
-                members = {}
-                for mname, m in sh.get("members", {}).items():
-                    if self._needs.get(m["shape"]):
-                        members[mname] = m["shape"]
-                convs = [(k, self._converter(s)) for k, s in members.items()]
+                convs = [(k, self._converter(s)) for k, s in sh.get("Members", {}).items()
+                         if self._needs.get(s)]
 
                 def fn(v, convs=convs):
                     if isinstance(v, dict):
@@ -163,10 +172,10 @@ class ServiceModel(object):
                                 v[k] = c(v[k])
                     return v
             elif t == "list":
-                inner = self._converter(sh["member"]["shape"])
+                inner = self._converter(sh["Member"])
                 fn = lambda v: [inner(x) if x is not None else x for x in v] if isinstance(v, list) else v
             else:
-                inner = self._converter(sh["value"]["shape"])
+                inner = self._converter(sh["Value"])
 
                 def fn(v):
                     if isinstance(v, dict):
@@ -178,27 +187,29 @@ class ServiceModel(object):
         self._conv_cache[name] = fn
         return fn
 
+    def _streaming_payload(self, shape_name):
+        """The streaming blob payload member of a structure, or None."""
+        sh = self.shapes.get(shape_name) if shape_name else None
+        payload = sh.get("Payload") if sh else None
+        if not payload or payload not in sh.get("Streaming", ()):
+            return None
+        target = self.shapes.get(sh["Members"][payload], {})
+        return payload if target.get("Type") == "blob" else None
+
     def output_info(self, op_name):
         """(converter or None, streaming member name or None) of an
         operation's output."""
         info = self._out_cache.get(op_name)
         if info is not None:
             return info
-        op = self.operations.get(op_name, {})
-        out = op.get("output", {}).get("shape")
+        out = self.operations.get(op_name, {}).get("Output")
         conv, streaming = None, None
         if out:
-            sh = self.shapes[out]
-            payload = sh.get("payload")
-            if payload:
-                pm = sh["members"][payload]
-                psh = self.shapes[pm["shape"]]
-                if psh.get("type") == "blob" and (psh.get("streaming") or pm.get("streaming")):
-                    streaming = payload
+            streaming = self._streaming_payload(out)
             if streaming:
                 # the body is handled apart; convert the rest
-                rest = [(k, self._converter(m["shape"])) for k, m in sh["members"].items()
-                        if k != streaming and self._needs.get(m["shape"])]
+                rest = [(k, self._converter(s)) for k, s in self.shapes[out]["Members"].items()
+                        if k != streaming and self._needs.get(s)]
 
                 def conv(v, rest=rest):
                     for k, c in rest:
@@ -214,52 +225,45 @@ class ServiceModel(object):
         return info
 
     def input_shape(self, op_name):
-        op = self.operations.get(op_name, {})
-        name = op.get("input", {}).get("shape")
+        name = self.operations.get(op_name, {}).get("Input")
         return self.shapes.get(name) if name else None
 
     def streaming_input_member(self, op_name):
-        sh = self.input_shape(op_name)
-        if not sh or not sh.get("payload"):
-            return None
-        m = sh["members"].get(sh["payload"])
-        if m and self.shapes[m["shape"]].get("type") == "blob":
-            return sh["payload"]
-        return None
+        return self._streaming_payload(self.operations.get(op_name, {}).get("Input"))
 
     def error_codes(self):
         """{exception class name: error code} of the modeled errors."""
-        out = {}
-        for name, sh in self.shapes.items():
-            if sh.get("exception"):
-                code = sh.get("error", {}).get("code") or name
-                out[name] = code
-        return out
+        return {name: sh["Error"]["Code"] for name, sh in self.shapes.items()
+                if "Error" in sh}
+
+    def _documentation(self):
+        if self._docs is None:
+            self._docs = {}
+            if self.path:
+                with open(self.path, "rb") as f:
+                    data = json.load(f)
+                self._docs = {"operations": data.get("operations", {}),
+                              "shapes": data.get("shapes", {})}
+        return self._docs
 
     def documentation(self, op_name):
-        return strip_html(self.operations.get(op_name, {}).get("documentation", ""))
+        ops = self._documentation().get("operations", {})
+        return strip_html(ops.get(op_name, {}).get("documentation", ""))
 
     def shape_doc(self, shape_name):
-        return strip_html(self.shapes.get(shape_name, {}).get("documentation", ""))
+        shapes = self._documentation().get("shapes", {})
+        return strip_html(shapes.get(shape_name, {}).get("documentation", ""))
 
 
 _models = {}
 
 
-def load(service):
-    """The ServiceModel of a client name ("s3"), or None when no model file
-    is found (then timestamps and blobs stay as the C library's text)."""
-    if service in _models:
-        return _models[service]
-    path = find_model_file(service)
-    m = ServiceModel(service, path) if path else None
-    _models[service] = m
+def load(service, c_client):
+    """The ServiceModel of a built-in service ("s3"), described by the C
+    library through `c_client` (a client of that service; the built-in
+    descriptors are static, so one description serves every client)."""
+    m = _models.get(service)
+    if m is None:
+        m = ServiceModel(service, c_client)
+        _models[service] = m
     return m
-
-
-def load_resource_model(service):
-    path = find_model_file(service, "resources-1.json")
-    if not path:
-        return None
-    with open(path, "rb") as f:
-        return json.load(f)

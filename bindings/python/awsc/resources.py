@@ -1,16 +1,15 @@
 """boto3.resource(...) over the C resource layer's generic face
 (awsc/resource.h). All resource behaviour (identifiers, loads, parameters
 filled from identifiers and data, references, collections through the
-paginators, batch actions, waiters) is the C runtime's; Python reads the
-resource model only for the *names* to expose (boto3's snake_case
-attributes and actions, CamelCase sub-resources), since the C face has no
-introspection call yet."""
+paginators, batch actions, waiters) is the C runtime's; Python takes the
+*names* to expose (boto3's snake_case attributes and actions, CamelCase
+sub-resources) from the C description of the resource model
+(awsc_resource_describe_json): no resources-1.json is read."""
 import ctypes
 import json
 
 from . import _errors
 from . import _lib
-from . import _model
 from . import exceptions as exc
 from ._client import dumps, xform_name
 
@@ -260,16 +259,9 @@ class CollectionManager(ResourceCollection):
     pass
 
 
-def _returns_list(resource_def):
-    if "[]" in (resource_def.get("path") or ""):
-        return True
-    return any("[]" in (i.get("path") or "") for i in resource_def.get("identifiers", []))
-
-
 def _make_action(name, op_name, adef):
-    rdef = adef.get("resource")
-    returns_resource = rdef is not None
-    returns_list = bool(rdef) and _returns_list(rdef)
+    returns_resource = "Resource" in adef
+    returns_list = bool(adef.get("Plural"))
 
     def action(self, *args, **kwargs):
         if args:
@@ -280,8 +272,7 @@ def _make_action(name, op_name, adef):
 
 
 def _make_subresource(name, hdef):
-    inputs = [i["target"] for i in hdef["resource"].get("identifiers", [])
-              if i.get("source") == "input"]
+    inputs = list(hdef.get("Inputs", ()))
 
     def sub(self, *args, **kwargs):
         if len(args) != len(inputs):
@@ -343,27 +334,24 @@ def _resource_class(client, service, rmodel, type_name):
     key = (service, type_name)
     if key in _classes:
         return _classes[key]
-    d = rmodel["service"] if type_name == "ServiceResource" else rmodel["resources"][type_name]
+    resources = rmodel["Resources"]
+    d = resources[type_name]
     attrs = {"_TYPE": type_name, "_SERVICE": service,
-             "_IDENT_NAMES": tuple(i["name"] for i in d.get("identifiers", [])),
-             "_SHAPE": d.get("shape"), "_HAS_LOAD": "load" in d}
+             "_IDENT_NAMES": tuple(i["Name"] for i in d.get("Identifiers", [])),
+             "_SHAPE": d.get("Shape"), "_HAS_LOAD": "Load" in d}
     ident_py = set()
-    for i in d.get("identifiers", []):
-        py = i.get("memberName") and xform_name(i["name"]) or xform_name(i["name"])
-        attrs[py] = _make_identifier(i["name"])
+    for i in d.get("Identifiers", []):
+        py = xform_name(i["Name"])
+        attrs[py] = _make_identifier(i["Name"])
         ident_py.add(py)
-    model = client._model
-    if d.get("shape") and model is not None:
-        for member in model.shapes.get(d["shape"], {}).get("members", {}):
-            py = xform_name(member)
-            if py not in ident_py:
-                attrs[py] = _make_attribute(member)
-    for name, adef in d.get("actions", {}).items():
-        attrs[xform_name(name)] = _make_action(name, adef["request"]["operation"], adef)
-    for name, hdef in d.get("has", {}).items():
-        data_required = any(i.get("source") == "data"
-                            for i in hdef["resource"].get("identifiers", []))
-        if data_required:
+    for member in d.get("Attributes", {}):
+        py = xform_name(member)
+        if py not in ident_py:
+            attrs[py] = _make_attribute(member)
+    for name, adef in d.get("Actions", {}).items():
+        attrs[xform_name(name)] = _make_action(name, adef["Operation"], adef)
+    for name, hdef in d.get("Has", {}).items():
+        if hdef.get("NeedsData"):
             attrs[xform_name(name)] = _make_reference(name)
         else:
             attrs[name] = _make_subresource(name, hdef)
@@ -371,16 +359,15 @@ def _resource_class(client, service, rmodel, type_name):
         # boto3 gives the service resource a constructor for every
         # resource type it does not name in `has`, all identifiers as
         # arguments (s3.Object(bucket, key)): awsc_resource_new
-        named = {h["resource"]["type"] for h in d.get("has", {}).values()}
-        for rname, rdef in rmodel["resources"].items():
-            if rname not in named and rname not in attrs:
-                attrs[rname] = _make_constructor(rname, [i["name"] for i in
-                                                         rdef.get("identifiers", [])])
-    for name, cdef in d.get("hasMany", {}).items():
-        rtype = cdef["resource"]["type"]
-        batch = {xform_name(b): b for b in rmodel["resources"].get(rtype, {}).get("batchActions", {})}
+        named = {h.get("Resource") for h in d.get("Has", {}).values()}
+        for rname, rdef in resources.items():
+            if rname != "ServiceResource" and rname not in named and rname not in attrs:
+                attrs[rname] = _make_constructor(rname, [i["Name"] for i in
+                                                         rdef.get("Identifiers", [])])
+    for name, cdef in d.get("HasMany", {}).items():
+        batch = {xform_name(b): b for b in cdef.get("BatchActions", ())}
         attrs[xform_name(name)] = _make_collection(name, batch)
-    for name in d.get("waiters", {}):
+    for name in d.get("Waiters", {}):
         attrs["wait_until_" + xform_name(name)] = _make_waiter(name)
     for name, fn in _S3_INJECT.get((service, type_name), {}).items():
         attrs[name] = fn
@@ -392,9 +379,13 @@ def _resource_class(client, service, rmodel, type_name):
 _rmodels = {}
 
 
-def _rmodel(service):
+def _rmodel(client):
+    """The C description of the client's resource model (one per service:
+    the built-in descriptors are static)."""
+    service = client._service
     if service not in _rmodels:
-        _rmodels[service] = _model.load_resource_model(service)
+        _rmodels[service] = json.loads(_lib.json_out_call(
+            _lib.lib.awsc_resource_describe_json, client._c, None))
     return _rmodels[service]
 
 
@@ -402,7 +393,7 @@ def wrap(client, handle):
     """A Python resource over a C handle (the object owns it)."""
     service = client._service
     type_name = _lib.lib.awsc_resource_type(handle).decode()
-    cls = _resource_class(client, service, _rmodel(service), type_name)
+    cls = _resource_class(client, service, _rmodel(client), type_name)
     return cls(client, handle)
 
 

@@ -115,8 +115,7 @@ class Session(object):
 
     def get_available_resources(self):
         """The built-in services that have a resource model."""
-        return sorted(s for s in _lib.builtin_services()
-                      if _model.find_model_file(s, "resources-1.json"))
+        return sorted(_lib.resource_services())
 
     def client(self, service_name, region_name=None, api_version=None,
                use_ssl=True, verify=None, endpoint_url=None,
@@ -171,8 +170,8 @@ class Session(object):
                     service_name=service_name,
                     known_service_names=", ".join(_lib.builtin_services()) or e.message)
             raise _errors.translate(e)
-        model = _model.load(service_name)
         try:
+            model = _model.load(service_name, handle)
             cls = client_class(service_name, handle, model)
         except BaseException:
             _lib.lib.awsc_client_free(handle)
