@@ -22,7 +22,7 @@ PKGS=(
   libcurl4-openssl-dev libssl-dev libyajl-dev libexpat1-dev
   python3 clang libclang-rt-14-dev clang-format valgrind
   curl ca-certificates python3-botocore python3-boto3 python3-pandas awscli
-  python3-venv python3-setuptools python3-wheel
+  python3-venv python3-setuptools python3-wheel libuv1-dev
   ceph-mon ceph-osd radosgw
 )
 
