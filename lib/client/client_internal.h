@@ -175,6 +175,10 @@ int awsc_paginator_next_page_value(const awsc_value **page,
  * call is valid while the arena lives. */
 int awsc_paginator_take_page(awsc_value *page, awsc_arena **arena,
                              awsc_page_iterator *p, awsc_error *err);
+/* Give back a page arena taken with awsc_paginator_take_page once the
+ * caller is done with it (the paginator empties it and reuses it for a
+ * later page; p may be NULL: the arena is freed). */
+void awsc_paginator_recycle_arena(awsc_page_iterator *p, awsc_arena *a);
 /* The page the last awsc_paginator_next_page_value gave, as
  * awsc_paginator_next_page_json writes it. */
 int awsc_paginator_page_json(char **page_json, awsc_page_iterator *p,

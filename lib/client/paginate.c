@@ -54,6 +54,7 @@ struct awsc_page_iterator {
   awsc_value non_agg; /* MAP in arena, from the first page */
   /* the current page */
   awsc_arena *page_arena;
+  awsc_arena *spare_arena; /* a page arena emptied for the next page */
   awsc_value page;
   awsc_response_metadata meta;
   awsc_value items; /* LIST being walked by next_item */
@@ -197,8 +198,29 @@ static int fail(awsc_page_iterator *p, int rc, const awsc_error *e,
   return rc;
 }
 
+/* What a page arena keeps of its blocks for the next page: a 1000-item
+ * page takes about 1 MiB. Freeing it and allocating the next one afresh
+ * made malloc give the heap top back to the system and fault it in again
+ * for every page, which cost more than parsing the page. */
+#define PAGE_KEEP_BYTES (2u * 1024u * 1024u)
+
+void awsc_paginator_recycle_arena(awsc_page_iterator *p, awsc_arena *a) {
+  if (!a)
+    return;
+  if (p && a != p->page_arena) { /* a taken page: nothing may point there */
+    memset(&p->page, 0, sizeof(p->page));
+    p->items_ready = false;
+  }
+  if (p && !p->spare_arena) {
+    awsc_arena_reset(a, PAGE_KEEP_BYTES);
+    p->spare_arena = a;
+  } else {
+    awsc_arena_free(a);
+  }
+}
+
 static void drop_page(awsc_page_iterator *p) {
-  awsc_arena_free(p->page_arena);
+  awsc_paginator_recycle_arena(p, p->page_arena);
   p->page_arena = NULL;
   memset(&p->page, 0, sizeof(p->page));
   memset(&p->meta, 0, sizeof(p->meta));
@@ -428,7 +450,8 @@ static int fetch_page(awsc_page_iterator *p, awsc_error *err) {
   if (p->done)
     return 0;
   awsc_error e = AWSC_ERROR_INIT;
-  awsc_arena *a = awsc_arena_new(16 * 1024);
+  awsc_arena *a = p->spare_arena ? p->spare_arena : awsc_arena_new(16 * 1024);
+  p->spare_arena = NULL;
   if (!a)
     return fail(p, oom(&e), &e, err);
   awsc_call call;
@@ -841,6 +864,7 @@ void awsc_paginator_free(awsc_page_iterator *p) {
   if (!p)
     return;
   drop_page(p);
+  awsc_arena_free(p->spare_arena);
   free_texts(p->kw_text, p->ntok);
   free_texts(p->next_token, p->ntok);
   free_texts(p->prev_token, p->ntok);

@@ -160,7 +160,11 @@ static int next_page(awsc_resource_collection *c, awsc_value *v, bool *typed,
   awsc_arena *a = NULL;
   int rc = 0;
   *got = false;
-  awsc_rsrc_page_unref(c->page);
+  /* no handle holds the old page: its arena serves the next one */
+  if (c->page && awsc_rsrc_page_sole(c->page))
+    awsc_paginator_recycle_arena(c->pager, c->page->arena);
+  else
+    awsc_rsrc_page_unref(c->page);
   c->page = NULL;
   if (c->pager) {
     rc = awsc_paginator_take_page(v, &a, c->pager, err);

@@ -74,6 +74,10 @@ awsc_rsrc_page *awsc_rsrc_page_ref(awsc_rsrc_page *p) {
   return p;
 }
 
+bool awsc_rsrc_page_sole(awsc_rsrc_page *p) {
+  return atomic_load_explicit(&p->refs, memory_order_acquire) == 1;
+}
+
 void awsc_rsrc_page_unref(awsc_rsrc_page *p) {
   if (p && atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
     awsc_arena_free(p->arena); /* p lives in it */

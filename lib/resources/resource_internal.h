@@ -25,6 +25,9 @@ typedef struct awsc_rsrc_page {
 awsc_rsrc_page *awsc_rsrc_page_new(awsc_arena *arena);
 awsc_rsrc_page *awsc_rsrc_page_ref(awsc_rsrc_page *p);
 void awsc_rsrc_page_unref(awsc_rsrc_page *p);
+/* True when the caller's reference is the only one (no handle holds the
+ * page, and none can take one but through the caller). */
+bool awsc_rsrc_page_sole(awsc_rsrc_page *p);
 
 /* A handle: {descriptor, client reference, identifiers, data}. What it
  * holds lives in its own arena or in the page it came from (a reference),
