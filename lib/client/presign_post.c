@@ -25,6 +25,7 @@
 
 #include "awsc/presign.h"
 #include "client/client_internal.h"
+#include "client/pipeline_internal.h"
 #include "client/presign_internal.h"
 #include "runtime/jtree.h"
 
@@ -138,10 +139,8 @@ static int py_pair(awsc_buf *b, const char *name, const char *value) {
 
 /* ---- the fields, an ordered dict ---- */
 
-typedef struct field_list {
-  awsc_http_header *items;
-  size_t n, cap;
-} field_list;
+/* The ordered list is a header list (name/value pairs in the arena). */
+typedef awsc_hdr_list field_list;
 
 /* Set name to value: in place when present (a Python dict keeps the
  * first position), else at the end. Strings must outlive the list. */
@@ -152,23 +151,8 @@ static int field_set(awsc_arena *a, field_list *l, const char *name,
       l->items[i].value = value;
       return 0;
     }
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    awsc_http_header *n = awsc_arena_alloc(a, cap * sizeof(*n));
-    if (!n)
-      return AWSC_ENOMEM;
-    if (l->n)
-      memcpy(n, l->items, l->n * sizeof(*n));
-    l->items = n;
-    l->cap = cap;
-  }
-  l->items[l->n].name = name;
-  l->items[l->n].value = value;
-  l->n++;
-  return 0;
+  return awsc_hdr_push(a, l, name, value);
 }
-
-/* ---- the post ---- */
 
 typedef struct post_in {
   const char *bucket, *key;
