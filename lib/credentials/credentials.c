@@ -593,3 +593,14 @@ void awsc_creds_first_line(const char *text, size_t len, char *out,
   }
   out[o] = '\0';
 }
+
+int awsc_creds_parse_expiration(const char *text, size_t len,
+                                const char *provider, int64_t *out,
+                                awsc_error *err) {
+  if (!awsc_time_parse_iso8601((awsc_sv){text, len}, out) && *out > 0)
+    return 0;
+  char shown[48];
+  awsc_creds_first_line(text, len, shown, sizeof(shown));
+  return awsc_creds_error(err, provider,
+                          "Expiration '%s' is not an ISO 8601 time", shown);
+}

@@ -237,4 +237,11 @@ bool awsc_creds_is_true(const char *value);
 void awsc_creds_first_line(const char *text, size_t len, char *out,
                            size_t out_size);
 
+/* A provider answer's "Expiration" (ISO 8601, after 1970) into *out;
+ * otherwise awsc_creds_error naming the provider and quoting the value's
+ * first line. */
+int awsc_creds_parse_expiration(const char *text, size_t len,
+                                const char *provider, int64_t *out,
+                                awsc_error *err);
+
 #endif

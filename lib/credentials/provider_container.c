@@ -329,16 +329,10 @@ static int container_get(awsc_credentials_provider *p, awsc_credentials **out,
     }
   }
   int64_t expiration = 0;
-  if (awsc_time_parse_iso8601(
-          (awsc_sv){f[F_EXPIRATION].value, f[F_EXPIRATION].len}, &expiration) ||
-      expiration <= 0) {
-    char shown[48];
-    awsc_creds_first_line(f[F_EXPIRATION].value, f[F_EXPIRATION].len, shown,
-                          sizeof(shown));
-    rc = awsc_creds_error(err, PNAME, "Expiration '%s' is not an ISO 8601 time",
-                          shown);
+  rc = awsc_creds_parse_expiration(f[F_EXPIRATION].value, f[F_EXPIRATION].len,
+                                   PNAME, &expiration, err);
+  if (rc)
     goto done;
-  }
   rc = awsc_credentials_new(out, f[F_AKID].value, f[F_SECRET].value,
                             f[F_TOKEN].value, expiration, PNAME);
   if (rc) {

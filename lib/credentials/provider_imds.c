@@ -338,16 +338,10 @@ static int parse_role_credentials(const imds_impl *m, const char *role,
     }
   }
   int64_t expiration = 0;
-  if (awsc_time_parse_iso8601(
-          (awsc_sv){f[F_EXPIRATION].value, f[F_EXPIRATION].len}, &expiration) ||
-      expiration <= 0) {
-    char shown[48];
-    awsc_creds_first_line(f[F_EXPIRATION].value, f[F_EXPIRATION].len, shown,
-                          sizeof(shown));
-    rc = awsc_creds_error(err, PNAME, "Expiration '%s' is not an ISO 8601 time",
-                          shown);
+  rc = awsc_creds_parse_expiration(f[F_EXPIRATION].value, f[F_EXPIRATION].len,
+                                   PNAME, &expiration, err);
+  if (rc)
     goto done;
-  }
   /* botocore's static stability (_evaluate_expiration): when IMDS hands
    * out credentials that are about to expire (it does during an outage of
    * the credential service), pretend they last a little longer so callers

@@ -124,6 +124,24 @@ static void test_snapshot_oom(void) {
 
 /* ---- wrappers and static ---- */
 
+/* The Expiration of the container and IMDS providers' answers. */
+static void test_parse_expiration(void) {
+  int64_t ms = 0;
+  awsc_error err = AWSC_ERROR_INIT;
+  const char *ok = "2030-01-02T03:04:05Z";
+  CHECK_INT(awsc_creds_parse_expiration(ok, strlen(ok), "p", &ms, &err), 0);
+  CHECK(ms == 1893553445000LL);
+  const char *bad = "soon\nsecond line";
+  CHECK_INT(awsc_creds_parse_expiration(bad, strlen(bad), "p", &ms, &err),
+            AWSC_ECREDENTIALS);
+  CHECK_STR(err.message,
+            "Error when retrieving credentials from p: Expiration 'soon' is "
+            "not an ISO 8601 time");
+  const char *epoch = "1970-01-01T00:00:00Z";
+  CHECK_INT(awsc_creds_parse_expiration(epoch, strlen(epoch), "p", &ms, &err),
+            AWSC_ECREDENTIALS);
+}
+
 static void test_provider_wrappers(void) {
   awsc_credentials *c = NULL;
   awsc_error err = AWSC_ERROR_INIT;
@@ -544,6 +562,7 @@ int main(void) {
   RUN(test_snapshot_basics);
   RUN(test_snapshot_invalid);
   RUN(test_snapshot_oom);
+  RUN(test_parse_expiration);
   RUN(test_provider_wrappers);
   RUN(test_chain_order);
   RUN(test_chain_error_stops);
