@@ -224,6 +224,22 @@ class ServiceModel(object):
         self._out_cache[op_name] = info
         return info
 
+    def _blob_payload(self, shape_name):
+        """The blob payload member of a structure (streaming or not), or None."""
+        sh = self.shapes.get(shape_name) if shape_name else None
+        payload = sh.get("Payload") if sh else None
+        if not payload:
+            return None
+        target = self.shapes.get(sh["Members"][payload], {})
+        return payload if target.get("Type") == "blob" else None
+
+    def payload_info(self, op_name):
+        """(input blob payload member, output blob payload member, output
+        streaming payload member): what goes beside the JSON."""
+        o = self.operations.get(op_name, {})
+        return (self._blob_payload(o.get("Input")), self._blob_payload(o.get("Output")),
+                self._streaming_payload(o.get("Output")))
+
     def input_shape(self, op_name):
         name = self.operations.get(op_name, {}).get("Input")
         return self.shapes.get(name) if name else None
