@@ -58,9 +58,39 @@ def _json_default(o):
     raise TypeError("Invalid type for parameter: %r (%s)" % (o, type(o).__name__))
 
 
+try:
+    # json's C encoder made once (json.dumps makes one per call: a few
+    # microseconds of a call's ~15 in Python); no circular-reference check
+    # (a cycle ends in RecursionError instead of ValueError)
+    _c_encode = json.encoder.c_make_encoder(
+        None, _json_default, json.encoder.encode_basestring, None, ":", ",",
+        False, False, True)
+except (AttributeError, TypeError):
+    _c_encode = None
+
+
 def dumps(params):
+    if _c_encode is not None and type(params) is dict:
+        return "".join(_c_encode(params, 0))
     return json.dumps(params, default=_json_default, separators=(",", ":"),
                       ensure_ascii=False)
+
+
+_scan = json.decoder.JSONDecoder().scan_once
+
+
+def loads(text):
+    """The C library's JSON text (bytes, UTF-8, no surrounding white space)
+    -> Python objects, with json's C scanner alone (json.loads adds an
+    encoding guess and two white-space matches)."""
+    s = text.decode("utf-8")
+    try:
+        obj, end = _scan(s, 0)
+    except StopIteration:
+        return json.loads(s)
+    if end != len(s):
+        return json.loads(s)  # trailing text: json's own error or answer
+    return obj
 
 
 class ClientExceptions(object):
@@ -334,14 +364,14 @@ class BaseClient(object):
                 resp = self._reader_call(op, text, streaming)
             elif in_payload is not None or out_payload is not None:
                 raw, data = _lib.call_body(self._c, op, text, payload, out_payload is not None)
-                resp = json.loads(raw)
+                resp = loads(raw)
                 if out_payload is not None:
                     resp[out_payload] = StreamingBody.from_bytes(data or b"") \
                         if streaming else (data or b"")
                 resp = self._convert_output(operation_name, resp)
             else:
                 resp = self._convert_output(operation_name,
-                                            json.loads(_lib.call(self._c, op, text)))
+                                            loads(_lib.call(self._c, op, text)))
         except _lib.CallFailed as e:
             if st is not None and st.exc is not None:
                 raise st.exc
@@ -378,10 +408,10 @@ class BaseClient(object):
             # for them (the read-only operation; an error again is the
             # common case, an answer is returned as it is)
             raw, data = _lib.call_body(self._c, op, text, None, True)
-            resp = json.loads(raw)
+            resp = loads(raw)
             resp[streaming] = StreamingBody.from_bytes(data or b"")
             return self._convert_output(op.decode(), resp)
-        resp = json.loads(meta)
+        resp = loads(meta)
         resp[streaming] = StreamingBody.from_reader(reader, resp.get("ContentLength"))
         return self._convert_output(op.decode(), resp)
 

@@ -36,7 +36,9 @@ class ReaderStream(object):
             first = self._read(want) if want > 0 else b""
             if len(first) < want:
                 return first
-            more = self._read(self._ALL_PIECE)
+            # the end, with a piece of one byte (a piece of _ALL_PIECE would
+            # be a 1 MiB bytes allocated for nothing on every small body)
+            more = self._read(1)
             if not more:
                 return first
             pieces = [first, more]
