@@ -351,7 +351,7 @@ class BaseClient(object):
             payload = api_params.pop(in_payload)
         try:
             text = dumps(api_params).encode("utf-8")
-        except _Binary as b:
+        except _Binary:
             raise exc.UnsupportedFeature(
                 feature="%s with a binary (non-UTF-8) blob parameter outside the payload"
                 % operation_name,
