@@ -544,6 +544,18 @@ def t_presigned_post():
         pass
 
 
+def t_date_alone_timestamp():
+    srv.route("HEAD", "/b/dated", 200, {"Content-Length": "1", "ETag": '"e"'}, b"")
+    s3().head_object(Bucket="b", Key="dated", IfModifiedSince="2017-09-27")
+    h = {k.lower(): v for k, v in srv.requests[-1][2].items()}
+    assert h.get("if-modified-since") == "Wed, 27 Sep 2017 00:00:00 GMT", h
+    try:
+        s3().head_object(Bucket="b", Key="dated", IfModifiedSince="not a date")
+        raise AssertionError("no error")
+    except exc.ParamValidationError:
+        pass
+
+
 def t_lazy_docstrings():
     import subprocess
     prog = ("import inspect, awsc\n"
