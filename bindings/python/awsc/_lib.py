@@ -1,9 +1,10 @@
 """The one module that talks to libawsc (ctypes, ABI mode: nothing to compile).
 
 Everything above this module deals in Python objects; everything here deals in
-the C API of include/awsc/*.h.  When the C library grows (request hooks,
-binary bodies, a pull-style body reader), the new functions are declared here
-and the classes above use them.
+the C API of include/awsc/*.h: the generic JSON call and its payload form
+(awsc_call_json_body), the pull-style body reader, the request/response
+hooks, presigning, paginators, waiters, transfers and resources. Every C
+function used is declared in _PROTOS with its argument types.
 
 The library is found, in this order: $AWSC_LIBRARY (a path to libawsc.so*),
 the build tree this package sits in (build/lib/libawsc.so*), pkg-config's
