@@ -627,9 +627,10 @@ class _OwnLoop(object):
 
 
 def _thread_loop():
-    if getattr(_tls, "in_hook", 0):
+    t = _tls.__dict__  # one look-up of the thread's dict (getattr twice: 0.7 us)
+    if t.get("in_hook"):
         return _OwnLoop()
-    lp = getattr(_tls, "loop", None)
+    lp = t.get("loop")
     if lp is None:
         lp = _tls.loop = _Loop()
     return lp
