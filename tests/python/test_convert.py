@@ -428,6 +428,18 @@ def t_hook_before_call_answers():
     r = c.head_object(Bucket="b", Key="nothing-sent")
     assert r["ContentType"] == "text/x-answered" and r["ContentLength"] == 3, r
     assert len(srv.requests) == n, "a request was sent"
+    # the handler's own object is returned, as botocore returns it (a
+    # streaming output too: its body is what the handler gave)
+    body = io.BytesIO(b"from the handler")
+    answer_get = {"ContentType": "text/plain", "Body": body}
+    c.meta.events.register("before-call.s3.GetObject", lambda **kw: (None, answer_get))
+    seen = []
+    c.meta.events.register("after-call.s3.GetObject",
+                           lambda http_response, parsed, **kw: seen.append((http_response, parsed)))
+    r = c.get_object(Bucket="b", Key="nothing-sent")
+    assert r is answer_get and r["Body"].read() == b"from the handler", r
+    assert len(seen) == 1 and seen[0][1] is answer_get and seen[0][0].status_code == 200, seen
+    assert len(srv.requests) == n, "a request was sent"
 
 
 def t_hook_exception_raised():

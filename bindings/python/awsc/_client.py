@@ -388,6 +388,14 @@ class BaseClient(object):
             raise err
         except TypeError as e:  # a payload of a type the C body can not take
             raise exc.ParamValidationError(report=str(e))
+        if st is not None and st.answer is not None:
+            body = resp.get(streaming) if streaming is not None else None
+            if hasattr(body, "close"):
+                body.close()
+            if events.after_call:
+                st.http = st.answer_http
+                self._after_call(operation_name, st, st.answer)
+            return st.answer  # a before-call handler's answer, as botocore returns it
         if st is not None and events.after_call:
             self._after_call(operation_name, st, resp)
         return resp

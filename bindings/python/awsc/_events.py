@@ -172,6 +172,8 @@ class CallState(threading.local):
         self.http = None
         self.exc = None
         self.provided = False  # provide-client-params ran in Python already
+        self.answer = None     # what a before-call handler answered
+        self.answer_http = None  # and its http_response
 
 
 class HierarchicalEmitter(object):
@@ -310,6 +312,8 @@ class HierarchicalEmitter(object):
         st.http = None
         st.exc = None
         st.provided = False
+        st.answer = None
+        st.answer_http = None
         return st
 
     def _model(self, op):
@@ -378,9 +382,18 @@ class HierarchicalEmitter(object):
         if r is None:
             return 0
         parsed = r[1] if isinstance(r, tuple) and len(r) == 2 else r
+        # the C call is answered (nothing sent) with what JSON can carry;
+        # the call then returns the handler's own object, as botocore does
+        # (a Body the handler gave stays what it is)
+        st.answer = parsed
+        st.answer_http = r[0] if isinstance(r, tuple) and len(r) == 2 else None
         from ._client import dumps
-        rc = lib.awsc_hook_set_response_json(ctx, dumps(parsed or {}).encode("utf-8"))
-        if rc:
+        try:
+            text = dumps({k: v for k, v in (parsed or {}).items()
+                          if not hasattr(v, "read")})
+        except (TypeError, ValueError):
+            text = "{}"
+        if lib.awsc_hook_set_response_json(ctx, text.encode("utf-8")):
             raise exc.ParamValidationError(report="before-call answer is not JSON")
         return 0
 
