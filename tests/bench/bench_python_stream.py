@@ -90,7 +90,7 @@ def read_once(s3, name, chunk):
         _lib.check(rc, err)
         n = meta.get("ContentLength", 0)
     elif name == "c-reader":
-        meta, reader = _lib.open_reader(s3._c, b"GetObject", params)
+        meta, reader = _lib.open_reader(s3._c, b"GetObject", params, s3._owner.loops, s3)
         buf = ctypes.create_string_buffer(chunk)
         err = _lib.Error()
         rd = _lib.lib.awsc_body_reader_read

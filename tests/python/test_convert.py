@@ -522,6 +522,27 @@ def t_streaming_reader():
     b.close()
 
 
+def t_sessions_dropped_between_bodies():
+    # each session's body readers run on loops of that session, freed
+    # before it (a loop's easy handles point at the session's transport)
+    import gc
+    srv.route("GET", "/b/sess", 200, {"Content-Type": "text/plain"}, b"s" * 3000)
+    for i in range(60):
+        sess = awsc.Session(aws_access_key_id="AKID%d" % i, aws_secret_access_key="x",
+                            region_name="us-east-1")
+        c = sess.client("s3", endpoint_url=srv.url)
+        assert c.get_object(Bucket="b", Key="sess")["Body"].read() == b"s" * 3000
+        half = c.get_object(Bucket="b", Key="sess")["Body"]
+        assert half.read(10) == b"s" * 10
+        del c, sess
+        if i % 2:
+            del half
+        gc.collect()
+        if not i % 2:
+            assert half.read(5) == b"s" * 5  # its client and session still alive
+            del half
+
+
 def t_streaming_cut_short():
     # Content-Length says more than arrives: the read fails mid-body
     srv.route("GET", "/b/short", 200, {"Content-Type": "text/plain", "Content-Length": "100000"},

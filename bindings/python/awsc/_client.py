@@ -414,7 +414,7 @@ class BaseClient(object):
         """A streaming answer (get_object): its metadata now, the body through
         the C pull-style reader as the caller reads it."""
         try:
-            meta, reader = _lib.open_reader(self._c, op, text)
+            meta, reader = _lib.open_reader(self._c, op, text, self._owner.loops, self)
         except _lib.CallFailed as e:
             if e.status != _lib.ESERVICE:
                 raise

@@ -590,12 +590,11 @@ def call_body(client, operation, params_json, payload=None, has_payload=True):
 
 
 class _Loop(object):
-    """An awsc_loop for the body readers a thread opens: a private loop per
-    reader would be a new curl multi handle, and a new connection, per
-    call. The readers hold it (freed with the last of them); its lock
-    serialises the loop's use when a body is read on another thread than
-    the one that opened it (loop.h: "or under the application's own
-    lock")."""
+    """An awsc_loop for the body readers one thread opens on one C session:
+    a private loop per reader would be a new curl multi handle, and a new
+    connection, per call. Its lock serialises the loop's use when a body is
+    read on another thread than the one that opened it (loop.h: "or under
+    the application's own lock")."""
 
     __slots__ = ("handle", "lock")
 
@@ -606,13 +605,14 @@ class _Loop(object):
         self.handle = h.value
         self.lock = threading.Lock()
 
+    def free(self):
+        with self.lock:
+            h, self.handle = self.handle, None
+            if h:
+                lib.awsc_loop_free(h)
+
     def __del__(self):
-        h, self.handle = self.handle, None
-        if h:
-            lib.awsc_loop_free(h)
-
-
-_tls = threading.local()
+        self.free()
 
 
 class _OwnLoop(object):
@@ -626,25 +626,48 @@ class _OwnLoop(object):
         self.lock = threading.Lock()
 
 
-def _thread_loop():
-    t = _tls.__dict__  # one look-up of the thread's dict (getattr twice: 0.7 us)
-    if t.get("in_hook"):
-        return _OwnLoop()
-    lp = t.get("loop")
-    if lp is None:
-        lp = _tls.loop = _Loop()
-    return lp
+_tls = threading.local()  # in_hook: this thread is inside a hook
+
+
+class LoopSet(object):
+    """The loops of one C session, one per thread, owned by the Python
+    object that owns the session and freed before it: a loop keeps easy
+    handles that point at the session's transport (its curl share), so a
+    loop must not outlive the session it served."""
+
+    def __init__(self):
+        self._loops = {}  # thread ident -> _Loop
+        self._lock = threading.Lock()
+
+    def get(self):
+        if _tls.__dict__.get("in_hook"):
+            return _OwnLoop()
+        me = threading.get_ident()
+        lp = self._loops.get(me)
+        if lp is None:
+            with self._lock:
+                lp = self._loops.get(me)
+                if lp is None:
+                    lp = self._loops[me] = _Loop()
+        return lp
+
+    def free_all(self):
+        with self._lock:
+            loops, self._loops = list(self._loops.values()), {}
+        for lp in loops:
+            lp.free()
 
 
 class BodyReader(object):
     """An awsc_body_reader: the body of a streaming answer, read in pieces
     of the caller's size (raw stream of StreamingBody)."""
 
-    __slots__ = ("_r", "_err", "_loop", "closed", "__weakref__")
+    __slots__ = ("_r", "_err", "_loop", "_keep", "closed", "__weakref__")
 
-    def __init__(self, handle, loop):
+    def __init__(self, handle, loop, keep):
         self._r = handle
         self._loop = loop
+        self._keep = keep  # the Python client: its C client and session outlive the call
         self._err = Error()
         self.closed = False
 
@@ -694,11 +717,13 @@ class BodyReader(object):
         self.close()
 
 
-def open_reader(client, operation, params_json, buffer_bytes=0):
-    """awsc_body_reader_open: (the answer's JSON without its payload, a
-    BodyReader). Failures before the body raise CallFailed; a service
-    error's JSON is not given by the reader (only its awsc_error)."""
-    loop = _thread_loop()
+def open_reader(client, operation, params_json, loops, keep, buffer_bytes=0):
+    """awsc_body_reader_open on the calling thread's loop of `loops` (the
+    LoopSet of the client's session): (the answer's JSON without its
+    payload, a BodyReader that keeps `keep` alive). Failures before the body
+    raise CallFailed; a service error's JSON is not given by the reader
+    (only its awsc_error)."""
+    loop = loops.get()
     opts = BodyReaderOptions()
     opts.version = 1
     opts.buffer_bytes = buffer_bytes
@@ -711,7 +736,7 @@ def open_reader(client, operation, params_json, buffer_bytes=0):
                                        params_json, ctypes.byref(opts), ctypes.byref(err))
     text = take_bytes(meta.value)
     check(rc, err)
-    return text, BodyReader(r.value, loop)
+    return text, BodyReader(r.value, loop, keep)
 
 
 _builtin = None
