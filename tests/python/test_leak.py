@@ -1,7 +1,8 @@
 """Leak test of the Python binding: 10,000 calls (successes with bodies and
 timestamps, service errors, paginators, resource handles, transfers with
-callbacks) against a canned
-server; the process's RSS must stay flat. Ends with "N passed, N failed"."""
+callbacks, binary payloads through hooks, bodies closed early or dropped
+unread, presigned POSTs) against a canned server; the process's RSS must
+stay flat. Ends with "N passed, N failed"."""
 import io
 import os
 import sys
@@ -46,10 +47,31 @@ srv.route("PUT", "/b/up", 200, {"ETag": '"900150983cd24fb0d6963f7d28e17f72"'}, b
 s3 = awsc.client("s3", endpoint_url=srv.url)
 seen = []
 res = awsc.resource("s3", endpoint_url=srv.url)
+hooked = awsc.client("s3", endpoint_url=srv.url)
+hooked.meta.events.register("before-sign.s3.PutObject",
+                            lambda request, **kw: request.headers.__setitem__("x-amz-meta-h", "1"))
+hooked.meta.events.register("after-call.s3.PutObject",
+                            lambda http_response, **kw: http_response.status_code)
+blob = bytes(range(256)) * 8
 
 
 def one(i):
-    k = i % 7
+    k = i % 11
+    if k == 7:  # a binary payload, through hooks
+        hooked.put_object(Bucket="b", Key="up", Body=blob)
+        return
+    if k == 8:  # a body closed before its end, or dropped unread
+        b = s3.get_object(Bucket="b", Key="obj")["Body"]
+        if i % 2:
+            b.read(10)
+            b.close()
+        return
+    if k == 9:
+        s3.generate_presigned_post("b", "k", Conditions=[["content-length-range", 1, 10]])
+        return
+    if k == 10:
+        s3.put_object(Bucket="b", Key="up", Body=io.BytesIO(blob))
+        return
     if k == 0:
         s3.get_object(Bucket="b", Key="obj")["Body"].read()
     elif k == 1:

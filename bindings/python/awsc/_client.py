@@ -8,6 +8,7 @@ import json
 import re
 
 from . import _errors
+from . import _events
 from . import _lib
 from . import _model
 from . import exceptions as exc
@@ -57,9 +58,39 @@ def _json_default(o):
     raise TypeError("Invalid type for parameter: %r (%s)" % (o, type(o).__name__))
 
 
+try:
+    # json's C encoder made once (json.dumps makes one per call: a few
+    # microseconds of a call's ~15 in Python); no circular-reference check
+    # (a cycle ends in RecursionError instead of ValueError)
+    _c_encode = json.encoder.c_make_encoder(
+        None, _json_default, json.encoder.encode_basestring, None, ":", ",",
+        False, False, True)
+except (AttributeError, TypeError):
+    _c_encode = None
+
+
 def dumps(params):
+    if _c_encode is not None and type(params) is dict:
+        return "".join(_c_encode(params, 0))
     return json.dumps(params, default=_json_default, separators=(",", ":"),
                       ensure_ascii=False)
+
+
+_scan = json.decoder.JSONDecoder().scan_once
+
+
+def loads(text):
+    """The C library's JSON text (bytes, UTF-8, no surrounding white space)
+    -> Python objects, with json's C scanner alone (json.loads adds an
+    encoding guess and two white-space matches)."""
+    s = text.decode("utf-8")
+    try:
+        obj, end = _scan(s, 0)
+    except StopIteration:
+        return json.loads(s)
+    if end != len(s):
+        return json.loads(s)  # trailing text: json's own error or answer
+    return obj
 
 
 class ClientExceptions(object):
@@ -99,65 +130,6 @@ def exceptions_for(service, model):
     return ce
 
 
-class HierarchicalEmitter(object):
-    """client.meta.events: register / unregister handlers for the events the
-    binding can raise without the C hooks: provide-client-params and
-    before-parameter-build (the parameters), before-call (the parameters,
-    nothing sent yet), after-call (the parsed response), and choose-signer
-    with botocore.handlers.disable_signing (the client becomes unsigned).
-    before-sign and the raw after-call need the C request/response hooks
-    (_lib.has_hooks) and are refused until the library has them."""
-
-    _SUPPORTED = ("provide-client-params", "before-parameter-build",
-                  "before-call", "after-call", "choose-signer")
-
-    def __init__(self, client):
-        self._client = client
-        self._handlers = []  # (event pattern, handler, unique_id)
-
-    def register(self, event_name, handler, unique_id=None,
-                 unique_id_uses_count=False):
-        base = event_name.split(".")[0]
-        if base not in self._SUPPORTED:
-            raise exc.UnsupportedFeature(
-                feature="event %r" % event_name,
-                reason="needs the C request/response hooks (issue 11)")
-        if base == "choose-signer" and getattr(handler, "__name__", "") == "disable_signing":
-            self._client._set_signing(False)
-        self._handlers.append((event_name, handler, unique_id))
-
-    register_first = register
-    register_last = register
-
-    def unregister(self, event_name, handler=None, unique_id=None,
-                   unique_id_uses_count=False):
-        keep = []
-        for ev, h, uid in self._handlers:
-            if ev == event_name and (h == handler or (unique_id and uid == unique_id)):
-                if ev.startswith("choose-signer") and getattr(h, "__name__", "") == "disable_signing":
-                    self._client._set_signing(True)
-                continue
-            keep.append((ev, h, uid))
-        self._handlers = keep
-
-    def _matches(self, pattern, event):
-        p = pattern.split(".")
-        e = event.split(".")
-        if len(p) > len(e):
-            return False
-        return all(a == "*" or a == b for a, b in zip(p, e))
-
-    def emit(self, event_name, **kwargs):
-        out = []
-        for ev, h, _ in list(self._handlers):
-            if self._matches(ev, event_name):
-                out.append((h, h(event_name=event_name, **kwargs)))
-        return out
-
-    def active(self):
-        return bool(self._handlers)
-
-
 class ClientMeta(object):
     def __init__(self, client, service, model, region_name, endpoint_url, config):
         self.service_model = _ServiceModelView(service, model)
@@ -166,7 +138,7 @@ class ClientMeta(object):
         self.config = config
         self.partition = "aws"
         self.method_to_api_mapping = {}
-        self.events = HierarchicalEmitter(client)
+        self.events = _events.HierarchicalEmitter(client)
 
 
 class _ServiceModelView(object):
@@ -192,6 +164,72 @@ def _operation_doc(model, op_name, desc):
     if desc.get("Output"):
         lines.append(":rtype: dict with %s" % ", ".join(desc["Output"]))
     return "\n".join(lines).strip()
+
+
+class _LazyDoc(str):
+    """A docstring made when first read (botocore's LazyLoadedDocstring):
+    the documentation is in the model file, read only then, not at client
+    creation. An empty str to anything that does not ask for its text."""
+
+    def __new__(cls, make):
+        self = str.__new__(cls)
+        self._make = make
+        self._text = None
+        return self
+
+    def _get(self):
+        if self._text is None:
+            self._text = self._make()
+        return self._text
+
+    def __str__(self):
+        return self._get()
+
+    __repr__ = __str__
+
+    def expandtabs(self, tabsize=8):
+        return self._get().expandtabs(tabsize)
+
+    def __len__(self):
+        return len(self._get())
+
+    def __bool__(self):
+        return True
+
+    def __contains__(self, x):
+        return x in self._get()
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __getitem__(self, i):
+        return self._get()[i]
+
+    def __add__(self, other):
+        return self._get() + other
+
+    def __radd__(self, other):
+        return other + self._get()
+
+    def __eq__(self, other):
+        return self._get() == other
+
+    def __ne__(self, other):
+        return self._get() != other
+
+    def __hash__(self):
+        return hash(self._get())
+
+    def __format__(self, spec):
+        return format(self._get(), spec)
+
+    def __getattribute__(self, name):
+        # str's methods (split, strip, splitlines...) on the text, not on
+        # the empty str this is
+        if name in ("_make", "_text", "_get", "expandtabs", "__class__") or \
+                not hasattr(str, name) or name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(self._get(), name)
 
 
 def _make_method(py_name, op_name):
@@ -221,7 +259,7 @@ def client_class(service, c_client, model):
                                              c_client, py.encode()))
         op = desc["Name"]
         meth = _make_method(py, op)
-        meth.__doc__ = _operation_doc(model, op, desc)
+        meth.__doc__ = _LazyDoc(lambda op=op, desc=desc: _operation_doc(model, op, desc))
         attrs[py] = meth
         mapping[py] = op
     cls_name = (model.metadata.get("serviceId", service) if model else service).replace(" ", "")
@@ -229,17 +267,6 @@ def client_class(service, c_client, model):
     cls._PY_TO_OP = mapping
     _class_cache[key] = cls
     return cls
-
-
-_S3_UPLOAD_ARGS = (
-    "ACL", "CacheControl", "ChecksumAlgorithm", "ContentDisposition",
-    "ContentEncoding", "ContentLanguage", "ContentType", "ExpectedBucketOwner",
-    "Expires", "GrantFullControl", "GrantRead", "GrantReadACP", "GrantWriteACP",
-    "Metadata", "ObjectLockLegalHoldStatus", "ObjectLockMode",
-    "ObjectLockRetainUntilDate", "RequestPayer", "ServerSideEncryption",
-    "StorageClass", "SSECustomerAlgorithm", "SSECustomerKey",
-    "SSECustomerKeyMD5", "SSEKMSKeyId", "SSEKMSEncryptionContext", "Tagging",
-    "WebsiteRedirectLocation")
 
 
 class BaseClient(object):
@@ -261,6 +288,8 @@ class BaseClient(object):
         self.exceptions = exceptions_for(service, model)
         self._paginator_model = None
         self._waiter_model = None
+        self._payload_cache = {}
+        self._bucket_check = True
 
     def __del__(self):
         c = getattr(self, "_c", None)
@@ -278,96 +307,155 @@ class BaseClient(object):
         kw = dict(self._client_kwargs)
         kw["sign"] = signed
         new = _lib.new_client(self._c_session, self._service, **kw)
+        if not self._bucket_check:
+            self._c_set_bucket_check(new, False)
+        self.meta.events.reinstall(new)
         old, self._c = self._c, new
         _lib.lib.awsc_client_free(old)
         self._client_kwargs = kw
+
+    def _c_set_bucket_check(self, c, on):
+        err = _lib.Error()
+        _lib.check(_lib.lib.awsc_client_set_check(
+            c, _lib.CHECK_BUCKET_NAME, _lib.TOGGLE_DEFAULT if on else _lib.TOGGLE_OFF,
+            ctypes.byref(err)), err)
+
+    def _set_bucket_check(self, on):
+        """botocore.handlers.validate_bucket_name registered (on) or
+        unregistered (off): the C library's own bucket-name check."""
+        if self._service != "s3":
+            return
+        self._c_set_bucket_check(self._c, on)
+        self._bucket_check = on
 
     # -- calls --------------------------------------------------------------
 
     def _make_api_call(self, operation_name, api_params):
         events = self.meta.events
-        if events.active():
-            sid = self.meta.service_model.service_id.replace(" ", "-").lower()
-            for _, r in events.emit("provide-client-params.%s.%s" % (sid, operation_name),
-                                    params=api_params, model=None, context={}):
-                if r is not None:
-                    api_params = r
-            events.emit("before-parameter-build.%s.%s" % (sid, operation_name),
-                        params=api_params, model=None, context={})
-            events.emit("before-call.%s.%s" % (sid, operation_name), model=None,
-                        params=api_params, request_signer=None, context={})
+        st = None
+        if events.any_c or events.py_active or events.provide_params:
+            st = events.begin_call()
+            if events.py_active:
+                sid = self.meta.service_model.service_id.replace(" ", "-").lower()
+                events.emit("before-parameter-build.%s.%s" % (sid, operation_name),
+                            params=api_params, model=events._model(operation_name),
+                            context=st.context)
+        in_payload, out_payload, streaming, stamps = self._payload_info(operation_name)
+        for k in stamps:
+            v = api_params.get(k)
+            if isinstance(v, str):
+                w = _model.widen_timestamp(v)
+                if w is not v:
+                    api_params = dict(api_params)
+                    api_params[k] = w
+        if streaming is not None and events.provide_params:
+            # the C body reader's call takes no PROVIDE_CLIENT_PARAMS hook
+            # (JSON door only): botocore's handling, on the dict
+            api_params = events.provide_client_params(operation_name, api_params, st.context)
+        payload = None
+        if in_payload is not None and api_params.get(in_payload) is not None:
+            api_params = dict(api_params)
+            payload = api_params.pop(in_payload)
         try:
-            text = dumps(api_params)
-        except _Binary as b:
-            return self._binary_call(operation_name, api_params, b)
+            text = dumps(api_params).encode("utf-8")
+        except _Binary:
+            raise exc.UnsupportedFeature(
+                feature="%s with a binary (non-UTF-8) blob parameter outside the payload"
+                % operation_name,
+                reason="the C generic call takes non-payload blobs as JSON text")
         except TypeError as e:
             raise exc.ParamValidationError(report=str(e))
-        resp = self._call_text(operation_name, text)
-        if events.active():
-            events.emit("after-call.%s.%s" % (self.meta.service_model.service_id.replace(" ", "-").lower(),
-                                              operation_name),
-                        http_response=None, parsed=resp, model=None, context={})
+        op = operation_name.encode()
+        try:
+            if streaming is not None and payload is None:
+                resp = self._reader_call(op, text, streaming)
+            elif in_payload is not None or out_payload is not None:
+                raw, data = _lib.call_body(self._c, op, text, payload, out_payload is not None)
+                resp = loads(raw)
+                if out_payload is not None:
+                    resp[out_payload] = StreamingBody.from_bytes(data or b"") \
+                        if streaming else (data or b"")
+                resp = self._convert_output(operation_name, resp)
+            else:
+                resp = self._convert_output(operation_name,
+                                            loads(_lib.call(self._c, op, text)))
+        except _lib.CallFailed as e:
+            if st is not None and st.exc is not None:
+                raise st.exc
+            err = _errors.translate(e, operation_name, self.meta.endpoint_url, self.exceptions)
+            if st is not None and events.after_call and isinstance(err, exc.ClientError):
+                self._after_call(operation_name, st, err.response)
+            raise err
+        except TypeError as e:  # a payload of a type the C body can not take
+            raise exc.ParamValidationError(report=str(e))
+        if st is not None and st.answer is not None:
+            body = resp.get(streaming) if streaming is not None else None
+            if hasattr(body, "close"):
+                body.close()
+            if events.after_call:
+                st.http = st.answer_http
+                self._after_call(operation_name, st, st.answer)
+            return st.answer  # a before-call handler's answer, as botocore returns it
+        if st is not None and events.after_call:
+            self._after_call(operation_name, st, resp)
         return resp
 
-    def _call_text(self, operation_name, text):
-        streaming = self._model.output_info(operation_name)[1] if self._model else None
+    def _after_call(self, operation_name, st, parsed):
+        events = self.meta.events
+        http = st.http or _events.AWSResponse(
+            parsed.get("ResponseMetadata", {}).get("HTTPStatusCode", 200),
+            _events.HTTPHeaders(parsed.get("ResponseMetadata", {}).get("HTTPHeaders", {}).items()),
+            b"")
+        sid = self.meta.service_model.service_id.replace(" ", "-").lower()
+        events.emit("after-call.%s.%s" % (sid, operation_name), http_response=http,
+                    parsed=parsed, model=events._model(operation_name), context=st.context)
+
+    def _reader_call(self, op, text, streaming):
+        """A streaming answer (get_object): its metadata now, the body through
+        the C pull-style reader as the caller reads it."""
         try:
-            raw = _lib.call(self._c, operation_name.encode(), text.encode("utf-8"), streaming)
+            meta, reader = _lib.open_reader(self._c, op, text, self._owner.loops, self)
         except _lib.CallFailed as e:
-            raise _errors.translate(e, operation_name, self.meta.endpoint_url, self.exceptions)
-        if isinstance(raw, dict):  # a large body, decoded apart by _lib.call
-            return self._convert_output(operation_name, raw)
-        return self._convert_output(operation_name, json.loads(raw))
+            if e.status != _lib.ESERVICE:
+                raise
+            # The reader gives the service error's code and message but not
+            # the answer's headers and other elements: the call once more
+            # for them (the read-only operation; an error again is the
+            # common case, an answer is returned as it is)
+            raw, data = _lib.call_body(self._c, op, text, None, True)
+            resp = loads(raw)
+            resp[streaming] = StreamingBody.from_bytes(data or b"")
+            return self._convert_output(op.decode(), resp)
+        resp = loads(meta)
+        resp[streaming] = StreamingBody.from_reader(reader, resp.get("ContentLength"))
+        return self._convert_output(op.decode(), resp)
+
+    def _payload_info(self, operation_name):
+        info = self._payload_cache.get(operation_name)
+        if info is None:
+            info = (self._model.payload_info(operation_name) +
+                    (self._model.input_timestamps(operation_name),)) \
+                if self._model else (None, None, None, ())
+            self._payload_cache[operation_name] = info
+        return info
 
     def _convert_output(self, operation_name, resp):
         md = resp.get("ResponseMetadata")
         if md is not None and "HostId" not in md and \
                 "x-amz-request-id" in md.get("HTTPHeaders", ()):
-            md["HostId"] = ""  # botocore: always there beside x-amz-request-id
+            md["HostId"] = md["HTTPHeaders"].get("x-amz-id-2", "")
         if self._model is None:
             return resp
         conv, streaming = self._model.output_info(operation_name)
-        if streaming:
+        if streaming is not None:
             body = resp.get(streaming)
-            if isinstance(body, bytes):  # _lib.call decoded it already
-                data = body
-            else:
-                data = base64.b64decode(body) if body else b""
-            resp[streaming] = StreamingBody.from_bytes(data)
+            if isinstance(body, str):  # a JSON answer's body (resources): base64
+                resp[streaming] = StreamingBody.from_bytes(base64.b64decode(body))
+            elif body is None and streaming in resp:
+                resp[streaming] = StreamingBody.from_bytes(b"")
         if conv is not None:
             conv(resp)
         return resp
-
-    def _binary_call(self, operation_name, params, b):
-        """A blob parameter that is not UTF-8 text. S3 PutObject goes through
-        the C transfer API (one PutObject streamed from memory); anything
-        else waits for the C binary request bodies."""
-        if self._service == "s3" and operation_name == "PutObject":
-            body = params.get("Body")
-            if hasattr(body, "read"):
-                body = b.data
-            extra = {}
-            for k, v in params.items():
-                if k in ("Bucket", "Key", "Body", "ContentLength", "ContentMD5"):
-                    continue
-                if k not in _S3_UPLOAD_ARGS:
-                    raise exc.UnsupportedFeature(
-                        feature="put_object with a binary Body and %s" % k,
-                        reason="binary request bodies beside JSON parameters are "
-                               "not in the C API yet")
-                extra[k] = v
-            from . import transfer
-            r = transfer.upload_bytes(self, bytes(body), params["Bucket"], params["Key"], extra)
-            out = {"ResponseMetadata": {"RequestId": "", "HostId": "",
-                                        "HTTPStatusCode": 200, "HTTPHeaders": {},
-                                        "RetryAttempts": 0},
-                   "ETag": r["ETag"]}
-            if r.get("VersionId"):
-                out["VersionId"] = r["VersionId"]
-            return out
-        raise exc.UnsupportedFeature(
-            feature="%s with a binary (non-UTF-8) blob parameter" % operation_name,
-            reason="the C generic call takes blobs as JSON text")
 
     # -- paginators, waiters, presigning ---------------------------------
 
@@ -411,11 +499,18 @@ class BaseClient(object):
 
     def generate_presigned_post(self, Bucket, Key, Fields=None, Conditions=None,
                                 ExpiresIn=3600):
-        raise exc.UnsupportedFeature(
-            feature="generate_presigned_post",
-            reason="awsc_generate_presigned_post_json is %s" % (
-                "in this libawsc but not bound yet" if _lib.has_presigned_post
-                else "not in this libawsc yet"))
+        self._s3_only("generate_presigned_post")
+        call = {"Bucket": Bucket, "Key": Key, "Fields": Fields,
+                "Conditions": Conditions, "ExpiresIn": ExpiresIn}
+        try:
+            text = dumps(call)
+        except (TypeError, _Binary) as e:
+            raise exc.ParamValidationError(report=str(e))
+        try:
+            return json.loads(_lib.json_out_call(_lib.lib.awsc_generate_presigned_post_json,
+                                                 self._c, text.encode("utf-8")))
+        except _lib.CallFailed as e:
+            raise _errors.translate(e, "PutObject", self.meta.endpoint_url, self.exceptions)
 
     # -- S3 managed transfers (boto3's injected methods) ----------------------
 

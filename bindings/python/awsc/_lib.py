@@ -1,9 +1,10 @@
 """The one module that talks to libawsc (ctypes, ABI mode: nothing to compile).
 
 Everything above this module deals in Python objects; everything here deals in
-the C API of include/awsc/*.h.  When the C library grows (request hooks,
-binary bodies, a pull-style body reader), the new functions are declared here
-and the classes above pick them up through the `has_*` feature flags.
+the C API of include/awsc/*.h: the generic JSON call and its payload form
+(awsc_call_json_body), the pull-style body reader, the request/response
+hooks, presigning, paginators, waiters, transfers and resources. Every C
+function used is declared in _PROTOS with its argument types.
 
 The library is found, in this order: $AWSC_LIBRARY (a path to libawsc.so*),
 the build tree this package sits in (build/lib/libawsc.so*), pkg-config's
@@ -11,11 +12,12 @@ libdir for awsc, then ctypes.util.find_library("awsc") (ldconfig).
 """
 import ctypes
 import ctypes.util
-import base64
 import json
 import glob
 import os
 import subprocess
+import sys
+import threading
 
 c_char_p = ctypes.c_char_p
 c_int = ctypes.c_int
@@ -71,6 +73,7 @@ LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 GETENV_FN = ctypes.CFUNCTYPE(c_char_p, c_char_p, c_void_p)
 READ_FN = ctypes.CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)
+REWIND_FN = ctypes.CFUNCTYPE(c_int, c_void_p)
 S3_PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
 
 
@@ -159,6 +162,55 @@ class TransferResult(ctypes.Structure):
         ("e_tag", ctypes.c_char * 128),
         ("version_id", ctypes.c_char * 256),
     ]
+
+
+class BodySource(ctypes.Structure):
+    """awsc_body_source (body.h)."""
+    _fields_ = [
+        ("kind", c_int),
+        ("data", c_void_p),
+        ("len", c_size_t),
+        ("path", c_char_p),
+        ("offset", c_uint64),
+        ("read", READ_FN),
+        ("rewind", REWIND_FN),
+        ("user_data", c_void_p),
+        ("content_length", c_int64),
+    ]
+
+
+class BodySink(ctypes.Structure):
+    """awsc_body_sink (body.h)."""
+    _fields_ = [
+        ("kind", c_int),
+        ("path", c_char_p),
+        ("write", WRITE_FN),
+        ("user_data", c_void_p),
+    ]
+
+
+class CallBodyOptions(ctypes.Structure):
+    """awsc_call_body_options, version 1 (client.h)."""
+    _fields_ = [
+        ("version", c_int),
+        ("request_body", BodySource),
+        ("response_sink", BodySink),
+        ("error_response", c_int),
+    ]
+
+
+class BodyReaderOptions(ctypes.Structure):
+    """awsc_body_reader_options, version 1 (loop.h)."""
+    _fields_ = [("version", c_int), ("buffer_bytes", c_size_t), ("loop", c_void_p)]
+
+
+BODY_NONE, BODY_MEMORY, BODY_FILE, BODY_CALLBACK = 0, 1, 2, 3
+SINK_MEMORY, SINK_FILE, SINK_CALLBACK = 0, 1, 2
+
+# awsc_hook_event (hooks.h)
+HOOK_PROVIDE_CLIENT_PARAMS, HOOK_BEFORE_CALL, HOOK_BEFORE_SIGN, HOOK_AFTER_CALL = 1, 2, 3, 4
+CHECK_BUCKET_NAME = 1
+HOOK_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p)
 
 
 class CollectionOptions(ctypes.Structure):
@@ -271,22 +323,43 @@ _PROTOS = {
     "awsc_resource_wait": (c_int, [c_void_p, c_char_p, c_char_p, POINTER(WaiterConfig), POINTER(Error)]),
     "awsc_resource_free": (None, [c_void_p]),
     "awsc_resource_describe_json": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, POINTER(Error)]),
+    # client.h: the payload beside the JSON
+    "awsc_call_json_body": (c_int, [POINTER(c_void_p), POINTER(c_void_p), POINTER(c_size_t), c_void_p,
+                                    c_char_p, c_char_p, POINTER(CallBodyOptions), POINTER(Error)]),
+    # presign.h
+    "awsc_generate_presigned_post_json": (c_int, [POINTER(c_void_p), c_void_p, c_char_p, POINTER(Error)]),
+    # loop.h: the pull-style body reader
+    "awsc_loop_new": (c_int, [POINTER(c_void_p), c_void_p, POINTER(Error)]),
+    "awsc_loop_free": (None, [c_void_p]),
+    "awsc_body_reader_open": (c_int, [POINTER(c_void_p), POINTER(c_void_p), c_void_p, c_char_p, c_char_p,
+                                      POINTER(BodyReaderOptions), POINTER(Error)]),
+    "awsc_body_reader_read": (c_int64, [c_void_p, c_void_p, c_size_t, POINTER(Error)]),
+    "awsc_body_reader_close": (None, [c_void_p]),
+    # hooks.h
+    "awsc_client_hook_add": (c_int, [POINTER(c_int), c_void_p, c_int, c_char_p, HOOK_FN, c_void_p,
+                                     POINTER(Error)]),
+    "awsc_client_hook_remove": (c_int, [c_void_p, c_int, POINTER(Error)]),
+    "awsc_client_set_check": (c_int, [c_void_p, c_int, c_int, POINTER(Error)]),
+    "awsc_hook_event_type": (c_int, [c_void_p]),
+    "awsc_hook_operation": (c_char_p, [c_void_p]),
+    "awsc_hook_set_error": (None, [c_void_p, c_char_p]),
+    "awsc_hook_params_json": (c_char_p, [c_void_p]),
+    "awsc_hook_set_params_json": (c_int, [c_void_p, c_char_p]),
+    "awsc_hook_set_response_json": (c_int, [c_void_p, c_char_p]),
+    "awsc_hook_request_method": (c_char_p, [c_void_p]),
+    "awsc_hook_request_url": (c_char_p, [c_void_p]),
+    "awsc_hook_header_count": (c_size_t, [c_void_p]),
+    "awsc_hook_header": (c_int, [POINTER(c_char_p), POINTER(c_char_p), c_void_p, c_size_t]),
+    "awsc_hook_header_get": (c_char_p, [c_void_p, c_char_p]),
+    "awsc_hook_header_set": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "awsc_hook_http_status": (c_int, [c_void_p]),
+    "awsc_hook_body": (c_int, [POINTER(c_void_p), POINTER(c_size_t), c_void_p]),
 }
 
 for _name, (_res, _args) in _PROTOS.items():
     _f = getattr(lib, _name)
     _f.restype = _res
     _f.argtypes = _args
-
-# Feature flags for the C pieces bindings are waiting for (issue 11 point 1),
-# by the names they have on the branches that add them (not on main yet):
-# request/response hooks, binary request and unencoded response bodies
-# for the generic call, presigned POST, and the pull-style body reader
-# (name not known yet).
-has_hooks = hasattr(lib, "awsc_client_hook_add")
-has_call_body = hasattr(lib, "awsc_call_json_body")
-has_presigned_post = hasattr(lib, "awsc_generate_presigned_post_json")
-has_body_reader = hasattr(lib, "awsc_call_json_reader")
 
 version = lib.awsc_version().decode()
 if lib.awsc_global_init() != 0:
@@ -405,55 +478,265 @@ def json_out_call(fn, *args):
     return text
 
 
-_libc = ctypes.CDLL(None)
-_libc.strstr.restype = c_void_p
-_libc.strstr.argtypes = [c_void_p, c_char_p]
-_libc.strchr.restype = c_void_p
-_libc.strchr.argtypes = [c_void_p, c_int]
-_libc.strlen.restype = c_size_t
-_libc.strlen.argtypes = [c_void_p]
-
-
-def call(client, operation, params_json, body_member=None, big=256 * 1024):
+def call(client, operation, params_json):
     """awsc_call_json_response: the JSON text of the answer (bytes), or
-    CallFailed with the error answer's JSON in .body.
-
-    With body_member (an output's streaming member) and an answer of more
-    than `big` bytes: the answer parsed as a dict whose body member is
-    already bytes, decoded straight from the library's buffer (no copy of
-    the whole answer, no str of its base64). Goes away with the C binary
-    response bodies."""
+    CallFailed with the error answer's JSON in .body."""
     out = c_void_p()
     err = Error()
     rc = lib.awsc_call_json_response(ctypes.byref(out), client, operation, params_json,
                                      ctypes.byref(err))
-    if rc or not body_member or not out.value:
-        text = take_bytes(out.value)
-        check(rc, err, text)
-        return text
-    try:
-        p = out.value
-        n = _libc.strlen(p)
-        if n <= big:
-            return ctypes.string_at(p, n)
-        key = b'"' + body_member.encode() + b'":"'
-        at = _libc.strstr(p, key)
-        end = _libc.strchr(at + len(key), ord('"')) if at else None  # base64 has no quote
-        if not at or not end:
-            return ctypes.string_at(p, n)
-        start = at + len(key)
-        rest = ctypes.string_at(p, at - p) + key[:-1] + b"null" + ctypes.string_at(end + 1)
+    text = take_bytes(out.value)
+    if rc:
+        raise CallFailed(rc, err, text)
+    return text
+
+
+# Bytes made empty and filled in place: a body piece is read by the C
+# library straight into the bytes object handed to Python (no copy through
+# a bytearray or ctypes buffer). CPython's bytes keep their data at a fixed
+# offset (sys.getsizeof(b"") - 1); the object is not seen by anyone else
+# before it is filled.
+_new_bytes = ctypes.pythonapi.PyBytes_FromStringAndSize
+_new_bytes.restype = ctypes.py_object
+_new_bytes.argtypes = [c_void_p, ctypes.c_ssize_t]
+_BYTES_DATA = sys.getsizeof(b"") - 1
+_inplace_ok = sys.implementation.name == "cpython"
+
+
+def _payload_source(opts, body):
+    """Fill opts.request_body from a Python payload: bytes-like in memory
+    (borrowed for the call), str as UTF-8, a file object through a read
+    callback (rewound for a retry when it can seek). Returns what must
+    stay alive for the call."""
+    src = opts.request_body
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        data = bytes(body) if not isinstance(body, bytes) else body
+        src.kind = BODY_MEMORY
+        src.data = ctypes.cast(c_char_p(data), c_void_p)
+        src.len = len(data)
+        return data
+    if hasattr(body, "read"):
+        start = None
+        length = -1
         try:
-            resp = json.loads(rest)
-        except ValueError:
-            resp = None
-        if not isinstance(resp, dict) or resp.get(body_member, 0) is not None:
-            return ctypes.string_at(p, n)  # a nested key of that name: parse it all
-        resp[body_member] = base64.b64decode(
-            memoryview((ctypes.c_char * (end - start)).from_address(start)))
-        return resp
-    finally:
-        mem_free(out.value)
+            if body.seekable():
+                start = body.tell()
+                body.seek(0, 2)
+                length = body.tell() - start
+                body.seek(start)
+        except (AttributeError, OSError, ValueError):
+            start = None
+        state = {"exc": None}
+
+        def read(buf, size, ud):
+            try:
+                data = body.read(size)
+                if isinstance(data, str):
+                    data = data.encode("utf-8")
+                n = len(data)
+                if n:
+                    ctypes.memmove(buf, data, n)
+                return n
+            except Exception as e:  # noqa: BLE001 - raised again after the call
+                state["exc"] = e
+                return EIO
+
+        def rewind(ud):
+            try:
+                body.seek(start)
+                return 0
+            except Exception:  # noqa: BLE001
+                return -1
+        src.kind = BODY_CALLBACK
+        src.read = READ_FN(read)
+        if start is not None:
+            src.rewind = REWIND_FN(rewind)
+        src.content_length = length
+        return (src.read, src.rewind, state)
+    raise TypeError("Invalid type for parameter Body, value: %r, type: %s, valid types: "
+                    "<class 'bytes'>, <class 'bytearray'>, file-like object"
+                    % (body, type(body)))
+
+
+def call_body(client, operation, params_json, payload=None, has_payload=True):
+    """awsc_call_json_body: (the JSON text of the answer without its
+    payload member, the payload's bytes or None). `payload` is the
+    request's payload (bytes, str, file object) or None. A service error
+    raises CallFailed with the error answer's JSON."""
+    opts = CallBodyOptions()
+    opts.version = 1
+    opts.error_response = TOGGLE_ON
+    keep = _payload_source(opts, payload) if payload is not None else None
+    out = c_void_p()
+    body = c_void_p()
+    blen = c_size_t()
+    err = Error()
+    rc = lib.awsc_call_json_body(ctypes.byref(out), ctypes.byref(body) if has_payload else None,
+                                 ctypes.byref(blen), client, operation, params_json,
+                                 ctypes.byref(opts), ctypes.byref(err))
+    text = take_bytes(out.value)
+    data = None
+    if body.value:
+        try:
+            data = ctypes.string_at(body.value, blen.value)
+        finally:
+            mem_free(body.value)
+    if isinstance(keep, tuple) and keep[2]["exc"] is not None:
+        raise keep[2]["exc"]
+    check(rc, err, text)
+    return text, data
+
+
+class _Loop(object):
+    """An awsc_loop for the body readers one thread opens on one C session:
+    a private loop per reader would be a new curl multi handle, and a new
+    connection, per call. Its lock serialises the loop's use when a body is
+    read on another thread than the one that opened it (loop.h: "or under
+    the application's own lock")."""
+
+    __slots__ = ("handle", "lock")
+
+    def __init__(self):
+        h = c_void_p()
+        err = Error()
+        check(lib.awsc_loop_new(ctypes.byref(h), None, ctypes.byref(err)), err)
+        self.handle = h.value
+        self.lock = threading.Lock()
+
+    def free(self):
+        with self.lock:
+            h, self.handle = self.handle, None
+            if h:
+                lib.awsc_loop_free(h)
+
+    def __del__(self):
+        self.free()
+
+
+class _OwnLoop(object):
+    """No shared loop: the reader makes and frees its own (a reader opened
+    from inside a hook, which runs inside the thread's loop)."""
+
+    __slots__ = ("handle", "lock")
+
+    def __init__(self):
+        self.handle = None
+        self.lock = threading.Lock()
+
+
+_tls = threading.local()  # in_hook: this thread is inside a hook
+
+
+class LoopSet(object):
+    """The loops of one C session, one per thread, owned by the Python
+    object that owns the session and freed before it: a loop keeps easy
+    handles that point at the session's transport (its curl share), so a
+    loop must not outlive the session it served."""
+
+    def __init__(self):
+        self._loops = {}  # thread ident -> _Loop
+        self._lock = threading.Lock()
+
+    def get(self):
+        if _tls.__dict__.get("in_hook"):
+            return _OwnLoop()
+        me = threading.get_ident()
+        lp = self._loops.get(me)
+        if lp is None:
+            with self._lock:
+                lp = self._loops.get(me)
+                if lp is None:
+                    lp = self._loops[me] = _Loop()
+        return lp
+
+    def free_all(self):
+        with self._lock:
+            loops, self._loops = list(self._loops.values()), {}
+        for lp in loops:
+            lp.free()
+
+
+class BodyReader(object):
+    """An awsc_body_reader: the body of a streaming answer, read in pieces
+    of the caller's size (raw stream of StreamingBody)."""
+
+    __slots__ = ("_r", "_err", "_loop", "_keep", "closed", "__weakref__")
+
+    def __init__(self, handle, loop, keep):
+        self._r = handle
+        self._loop = loop
+        self._keep = keep  # the Python client: its C client and session outlive the call
+        self._err = Error()
+        self.closed = False
+
+    def read(self, n):
+        """Up to n bytes (fewer only at the end), b"" at the end."""
+        if self._r is None:
+            raise ValueError("I/O operation on closed file.")
+        if n <= 0:
+            return b""
+        with self._loop.lock:
+            if _inplace_ok:
+                buf = _new_bytes(None, n)
+                got = lib.awsc_body_reader_read(self._r, id(buf) + _BYTES_DATA, n,
+                                                ctypes.byref(self._err))
+            else:
+                cbuf = ctypes.create_string_buffer(n)
+                got = lib.awsc_body_reader_read(self._r, cbuf, n, ctypes.byref(self._err))
+                buf = cbuf.raw
+        if got < 0:
+            raise CallFailed(int(got), self._err)
+        if got < n:
+            return buf[:got]
+        return buf
+
+    def readinto(self, b):
+        if self._r is None:
+            raise ValueError("I/O operation on closed file.")
+        m = memoryview(b).cast("B")
+        n = len(m)
+        if n == 0:
+            return 0
+        cbuf = (ctypes.c_char * n).from_buffer(m)
+        with self._loop.lock:
+            got = lib.awsc_body_reader_read(self._r, cbuf, n, ctypes.byref(self._err))
+        if got < 0:
+            raise CallFailed(int(got), self._err)
+        return got
+
+    def close(self):
+        r, self._r = self._r, None
+        self.closed = True
+        if r:
+            with self._loop.lock:
+                lib.awsc_body_reader_close(r)
+
+    def __del__(self):
+        self.close()
+
+
+def open_reader(client, operation, params_json, loops, keep, buffer_bytes=0):
+    """awsc_body_reader_open on the calling thread's loop of `loops` (the
+    LoopSet of the client's session): (the answer's JSON without its
+    payload, a BodyReader that keeps `keep` alive). Failures before the body
+    raise CallFailed; a service error's JSON is not given by the reader
+    (only its awsc_error)."""
+    loop = loops.get()
+    opts = BodyReaderOptions()
+    opts.version = 1
+    opts.buffer_bytes = buffer_bytes
+    opts.loop = loop.handle
+    r = c_void_p()
+    meta = c_void_p()
+    err = Error()
+    with loop.lock:
+        rc = lib.awsc_body_reader_open(ctypes.byref(r), ctypes.byref(meta), client, operation,
+                                       params_json, ctypes.byref(opts), ctypes.byref(err))
+    text = take_bytes(meta.value)
+    check(rc, err)
+    return text, BodyReader(r.value, loop, keep)
 
 
 _builtin = None

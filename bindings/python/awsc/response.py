@@ -1,10 +1,75 @@
-"""botocore.response.StreamingBody over what the C library gives today: the
-whole body in memory (the generic JSON call reads it whole) or a file.  When
-the C pull-style body reader lands (_lib.has_body_reader), a reader-backed raw
-stream slots in behind the same class."""
+"""botocore.response.StreamingBody, over the C pull-style body reader
+(awsc_body_reader_*: get_object's body is read in the caller's pieces as it
+arrives, never held whole) or over bytes already in memory (a body a hook
+answered, or a non-streaming payload)."""
 import io
 
-from .exceptions import IncompleteReadError
+from . import _lib
+from .exceptions import IncompleteReadError, ResponseStreamingError
+
+
+class ReaderStream(object):
+    """The raw stream of a StreamingBody over a _lib.BodyReader."""
+
+    _ALL_PIECE = 1 << 20
+
+    def __init__(self, reader, content_length=None):
+        self._reader = reader
+        self._left = content_length  # bytes still expected, when known
+        self._pos = 0
+
+    def _read(self, n):
+        try:
+            data = self._reader.read(n)
+        except _lib.CallFailed as e:
+            raise ResponseStreamingError(error=e.message or "the body failed")
+        self._pos += len(data)
+        return data
+
+    def read(self, amt=None):
+        if amt is not None and amt >= 0:
+            return self._read(amt)
+        if self._left is not None:
+            # the whole rest in one piece of its known size (one copy), then
+            # the end of the body checked
+            want = self._left - self._pos
+            first = self._read(want) if want > 0 else b""
+            if len(first) < want:
+                return first
+            # the end, with a piece of one byte (a piece of _ALL_PIECE would
+            # be a 1 MiB bytes allocated for nothing on every small body)
+            more = self._read(1)
+            if not more:
+                return first
+            pieces = [first, more]
+        else:
+            pieces = []
+        while True:
+            piece = self._read(self._ALL_PIECE)
+            if not piece:
+                return b"".join(pieces)
+            pieces.append(piece)
+
+    def readinto(self, b):
+        try:
+            n = self._reader.readinto(b)
+        except _lib.CallFailed as e:
+            raise ResponseStreamingError(error=e.message or "the body failed")
+        self._pos += n
+        return n
+
+    def readlines(self):
+        return io.BytesIO(self.read()).readlines()
+
+    def tell(self):
+        return self._pos
+
+    def close(self):
+        self._reader.close()
+
+    @property
+    def closed(self):
+        return self._reader.closed
 
 
 class StreamingBody(io.IOBase):
@@ -18,6 +83,10 @@ class StreamingBody(io.IOBase):
     @classmethod
     def from_bytes(cls, data):
         return cls(io.BytesIO(data), len(data))
+
+    @classmethod
+    def from_reader(cls, reader, content_length=None):
+        return cls(ReaderStream(reader, content_length), content_length)
 
     def set_socket_timeout(self, timeout):
         """No socket to tune: the body has arrived already."""
@@ -33,9 +102,10 @@ class StreamingBody(io.IOBase):
         return chunk
 
     def readinto(self, b):
-        data = self.read(len(b))
-        n = len(data)
-        b[:n] = data
+        n = self._raw_stream.readinto(b)
+        self._amount_read += n
+        if n == 0 and len(b):
+            self._verify_content_length()
         return n
 
     def readlines(self):

@@ -23,12 +23,15 @@ class Credentials(object):
 
 
 class _CSession(object):
-    """Owns one awsc_session handle."""
+    """Owns one awsc_session handle, and the loops the body readers use on
+    it (freed first: they hold easy handles on the session's transport)."""
 
     def __init__(self, handle):
         self.handle = handle
+        self.loops = _lib.LoopSet()
 
     def __del__(self):
+        self.loops.free_all()
         if self.handle:
             _lib.lib.awsc_session_free(self.handle)
             self.handle = None

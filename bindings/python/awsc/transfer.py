@@ -47,7 +47,13 @@ class TransferConfig(object):
 
 class _Progress(object):
     """Turns the C progress (bytes done so far) into boto3's Callback(bytes
-    since the last call)."""
+    since the last call).
+
+    Today the C side is the `progress` function of awsc_s3_transfer_config.
+    When the C transfer API's own progress callback and cancel land (the
+    transfers moving onto the async engine, and their _json forms), this
+    class is the one place to bind them: self.fn becomes that callback's
+    type, and a nonzero return (an exception in Callback) cancels."""
 
     def __init__(self, callback):
         self.callback = callback
@@ -180,14 +186,10 @@ def _remaining_size(f):
     return io.BytesIO(data), len(data)
 
 
-def upload_fileobj(client, Fileobj, Bucket, Key, ExtraArgs=None, Callback=None, Config=None,
-                   _single=False):
+def upload_fileobj(client, Fileobj, Bucket, Key, ExtraArgs=None, Callback=None, Config=None):
     from ._client import dumps
     f, size = _remaining_size(Fileobj)
     cfg, prog = _config(Config, Callback)
-    if _single:
-        cfg.multipart_threshold = max(size + 1, 5 * MB)
-        cfg.max_concurrency = 1
     reader = _Reader(f)
     res = _lib.TransferResult()
     err = _lib.Error()
@@ -205,17 +207,6 @@ def upload_fileobj(client, Fileobj, Bucket, Key, ExtraArgs=None, Callback=None, 
     if res.version_id:
         out["VersionId"] = res.version_id.decode()
     return out
-
-
-def upload_bytes(client, data, Bucket, Key, ExtraArgs):
-    """put_object with a binary Body (one PutObject through the transfer
-    API, until the C generic call takes binary bodies)."""
-    import io
-    try:
-        return upload_fileobj(client, io.BytesIO(data), Bucket, Key, ExtraArgs or None, None,
-                              None, _single=True)
-    except exc.S3UploadFailedError as e:
-        raise e.__cause__ or e
 
 
 def download_fileobj(client, Bucket, Key, Fileobj, ExtraArgs=None, Callback=None, Config=None):

@@ -1,5 +1,7 @@
-"""botocore.handlers.disable_signing: registered on choose-signer, it makes
-the awsc client unsigned (C option sign_requests OFF)."""
+"""botocore.handlers: disable_signing (registered on choose-signer, it makes
+the awsc client unsigned: C option sign_requests OFF) and
+validate_bucket_name (unregistered from before-parameter-build.s3, it turns
+the C library's bucket-name check off: awsc_client_set_check)."""
 from awsc.config import UNSIGNED
 
 
@@ -8,6 +10,5 @@ def disable_signing(**kwargs):
 
 
 def validate_bucket_name(params, **kwargs):
-    """botocore's client-side bucket-name check, for code that unregisters
-    it by name: the check itself runs in the C library (turning it off
-    needs the C hooks, docs/python.md)."""
+    """botocore's client-side bucket-name check, for code that registers or
+    unregisters it by name: the check itself runs in the C library."""
