@@ -113,6 +113,9 @@ typedef struct curl_transport {
   /* Never 0 and never reused (an address may be): a kept easy handle
    * configured for this transport says so with it. */
   uint64_t id;
+  /* A proxy was given or is in the environment (it may speak TLS even
+   * for http:// URLs; loop.c then blocks SIGPIPE). */
+  bool proxy_possible;
 } curl_transport;
 
 typedef struct sigpipe_guard {

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -522,6 +523,14 @@ int awsc_transport_curl_new(awsc_transport **out,
   atomic_init(&t->requests, 0);
   atomic_init(&t->connections_opened, 0);
 
+  static const char *const proxy_env[] = {"http_proxy",  "HTTP_PROXY",
+                                          "https_proxy", "HTTPS_PROXY",
+                                          "all_proxy",   "ALL_PROXY"};
+  t->proxy_possible = o->proxy != NULL;
+  for (size_t i = 0; i < sizeof(proxy_env) / sizeof(*proxy_env); i++) {
+    const char *v = getenv(proxy_env[i]);
+    t->proxy_possible |= v && *v;
+  }
   bool ok = dup_opt(&t->ca_bundle, o->ca_bundle) &&
             dup_opt(&t->proxy, o->proxy) && dup_opt(&t->no_proxy, o->no_proxy);
   for (const char *const *r = o->resolve; ok && r && *r; r++) {

@@ -61,6 +61,10 @@ struct awsc_loop {
   int64_t curl_due_ms;    /* hooked: libcurl's timer, -1 = none */
   int64_t reported_due;   /* hooked: what the timer hook was told, -1 none */
   size_t n_xfers;         /* transfers running */
+  size_t peak_xfers;      /* most running at once: the idle handles kept */
+  int guard_depth;        /* nested stretches that may write to sockets */
+  sigpipe_guard guard;    /* SIGPIPE blocked for the outermost one */
+  bool guard_needed;      /* TLS or a caller's callback may raise SIGPIPE */
   /* Loops the application runs itself watch their sockets with epoll and
    * curl_multi_socket_action: each wake-up costs what happened, not what
    * is in flight (curl_multi_poll and curl_multi_perform look at every
@@ -68,6 +72,45 @@ struct awsc_loop {
    * (hooked loops, the blocking send's one-transfer loops, no epoll). */
   int epfd;
 };
+
+/* ---- SIGPIPE ----
+ * libcurl writes to plain sockets with MSG_NOSIGNAL; only a TLS library's
+ * write (or close_notify) to a socket the peer closed, or a caller's own
+ * callback run inside a send, can raise SIGPIPE. So the signal is blocked
+ * (curl_transport.c: awsc_sigpipe_block) only once the loop may hold a
+ * TLS connection or has run a request with callbacks, and once for the
+ * outermost
+ * stretch that may touch sockets (a call started from a completion inside
+ * run_once is covered by it): each block and restore costs four system
+ * calls, a tenth of a small request's own. */
+static void guard_enter(awsc_loop *l) {
+  l->guard_depth++;
+  if (l->guard_needed && !l->guard.active)
+    awsc_sigpipe_block(&l->guard);
+}
+
+static void guard_exit(awsc_loop *l) {
+  if (--l->guard_depth == 0 && l->guard.active) {
+    awsc_sigpipe_restore(&l->guard);
+    l->guard.active = false;
+  }
+}
+
+/* Whether a request may put TLS on the loop's connections (an https URL,
+ * any proxy: given or from the environment, which libcurl reads) or runs
+ * the caller's code inside a send (body, sink or progress callbacks);
+ * from then on the loop blocks SIGPIPE. */
+static void note_tls(awsc_loop *l, const awsc_transport *transport,
+                     const awsc_http_request *req) {
+  if (l->guard_needed)
+    return;
+  const curl_transport *t =
+      awsc_transport_is_curl(transport) ? transport->impl : NULL;
+  l->guard_needed = strncmp(req->url, "http:", 5) != 0 || !t ||
+                    t->proxy_possible || req->progress ||
+                    req->body.kind == AWSC_BODY_CALLBACK ||
+                    req->sink.kind == AWSC_SINK_CALLBACK;
+}
 
 /* ---- timers ---- */
 
@@ -213,7 +256,10 @@ static void impl_free(awsc_xfer_impl *im) {
 static void impl_give(awsc_loop *l, awsc_xfer_impl *im) {
   exchange_close(&im->ex);
   im->x = NULL;
-  if (l->n_idle >= IDLE_EASY_MAX) {
+  /* as many kept as were ever running at once (at least IDLE_EASY_MAX):
+   * a loop with many calls in flight would otherwise free and make a
+   * handle for most of them */
+  if ((size_t)l->n_idle >= l->peak_xfers && l->n_idle >= IDLE_EASY_MAX) {
     impl_free(im);
     return;
   }
@@ -424,16 +470,17 @@ int awsc_loop_xfer_start(awsc_loop *l, awsc_loop_xfer *x,
   if (rc)
     return rc;
   if (awsc_transport_is_curl(transport)) {
-    sigpipe_guard g;
-    awsc_sigpipe_block(&g);
+    note_tls(l, transport, req);
+    guard_enter(l);
     rc = start_curl(l, x);
-    awsc_sigpipe_restore(&g);
+    guard_exit(l);
   } else {
     awsc_loop_timer_arm(l, &x->timer, 0, blocking_send_fired);
   }
   if (!rc) {
     x->running = true;
-    l->n_xfers++;
+    if (++l->n_xfers > l->peak_xfers)
+      l->peak_xfers = l->n_xfers;
   }
   report_timer(l);
   return rc;
@@ -448,11 +495,10 @@ void awsc_loop_xfer_abort(awsc_loop_xfer *x) {
   awsc_loop_timer_stop(l, &x->timer);
   unqueue_pause(l, x);
   if (x->impl) {
-    sigpipe_guard g;
-    awsc_sigpipe_block(&g);
+    guard_enter(l);
     curl_multi_remove_handle(l->multi, x->impl->easy);
     impl_give(l, x->impl);
-    awsc_sigpipe_restore(&g);
+    guard_exit(l);
     x->impl = NULL;
   }
   awsc_http_response_cleanup(x->resp);
@@ -489,10 +535,9 @@ void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause) {
   }
   if (l->in_curl)
     return;
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   apply_pauses(l);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   report_timer(l);
 }
 
@@ -662,8 +707,7 @@ int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
     return awsc_error_set(
         err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "awsc_loop_run_once: %s",
         l ? "the loop is driven through its hooks" : "NULL loop");
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   int rc;
 #ifdef HAVE_EPOLL
   if (l->epfd >= 0)
@@ -671,7 +715,7 @@ int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
   else
 #endif
     rc = run_step(l, timeout_ms, err);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
 }
 
@@ -692,8 +736,9 @@ int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
                             awsc_http_response *resp, awsc_error *err) {
   sync_xfer w;
   memset(&w, 0, sizeof(w));
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  if (req && req->url && transport)
+    note_tls(l, transport, req);
+  guard_enter(l);
   int rc = awsc_loop_xfer_start(l, &w.x, transport, req, resp, err, sync_done);
   while (!rc && !w.done) {
     int s;
@@ -708,7 +753,7 @@ int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
       rc = s;
     }
   }
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   return rc ? rc : w.rc;
 }
 
@@ -726,8 +771,7 @@ int awsc_loop_socket_action(awsc_loop *l, int fd, int events, awsc_error *err) {
                           "awsc_loop_socket_action: a loop without hooks");
   int mask = ((events & AWSC_LOOP_IN) ? CURL_CSELECT_IN : 0) |
              ((events & AWSC_LOOP_OUT) ? CURL_CSELECT_OUT : 0);
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   int running = 0;
   l->in_curl = true;
   CURLMcode mc = curl_multi_socket_action(l->multi, fd, mask, &running);
@@ -735,7 +779,7 @@ int awsc_loop_socket_action(awsc_loop *l, int fd, int events, awsc_error *err) {
   int rc = mc != CURLM_OK ? multi_failed(mc, err) : 0;
   drain(l);
   fire_due(l);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   report_timer(l);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
 }
@@ -744,8 +788,7 @@ int awsc_loop_timeout(awsc_loop *l, awsc_error *err) {
   if (!l || !l->hooked)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_loop_timeout: a loop without hooks");
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   l->reported_due = -1; /* that timer is spent */
   int rc = 0;
   if (l->curl_due_ms >= 0 && l->curl_due_ms <= awsc_http_mono_ms()) {
@@ -761,7 +804,7 @@ int awsc_loop_timeout(awsc_loop *l, awsc_error *err) {
   drain(l);
   fire_due(l);
   drain(l);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   report_timer(l);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
 }
@@ -886,8 +929,7 @@ int awsc_loop_new_single(awsc_loop **out, const awsc_loop_options *options,
 void awsc_loop_free(awsc_loop *l) {
   if (!l)
     return;
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   /* every call completes (cancelled) from here, in the order its
    * cancellation timer fires */
   awsc_loop_cancel_all(l);
@@ -906,7 +948,7 @@ void awsc_loop_free(awsc_loop *l) {
   curl_multi_cleanup(l->multi);
   if (l->epfd >= 0)
     close(l->epfd);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   if (l->hooked && l->reported_due >= 0)
     l->opt.timer_hook(l, -1, l->opt.hook_user_data);
   awsc_free(l);
