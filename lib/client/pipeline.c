@@ -63,23 +63,11 @@ static int keep_headers(awsc_arena *a, const awsc_http_response *r,
   awsc_http_header *h = awsc_arena_alloc(a, r->header_count * sizeof(*h));
   if (!h)
     return AWSC_ENOMEM;
-  /* the text in one block: two arena allocations per header cost more
-   * than the copying */
-  size_t total = 0;
-  for (size_t i = 0; i < r->header_count; i++)
-    total += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
-  char *text = awsc_arena_alloc(a, total);
-  if (!text)
-    return AWSC_ENOMEM;
   for (size_t i = 0; i < r->header_count; i++) {
-    size_t n = strlen(r->headers[i].name) + 1;
-    memcpy(text, r->headers[i].name, n);
-    h[i].name = text;
-    text += n;
-    n = strlen(r->headers[i].value) + 1;
-    memcpy(text, r->headers[i].value, n);
-    h[i].value = text;
-    text += n;
+    h[i].name = awsc_arena_strdup(a, r->headers[i].name);
+    h[i].value = awsc_arena_strdup(a, r->headers[i].value);
+    if (!h[i].name || !h[i].value)
+      return AWSC_ENOMEM;
   }
   meta->headers = h;
   meta->header_count = r->header_count;
