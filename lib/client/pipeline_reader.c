@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "client/pipeline_async.h"
+#include "http/loop_internal.h"
 
 #define DEFAULT_BUFFER_BYTES ((size_t)1 << 20)
 
@@ -165,7 +166,7 @@ int awsc_body_reader_open(awsc_body_reader **reader_out, char **meta_json_out,
   br->loop = o ? o->loop : NULL;
   if (!br->loop) {
     br->own_loop = true;
-    rc = awsc_loop_new(&br->loop, NULL, err);
+    rc = awsc_loop_new_single(&br->loop, NULL, err);
   }
   awsc_body_sink sink;
   memset(&sink, 0, sizeof(sink));

@@ -142,16 +142,48 @@ void awsc_resp_checksum_allow_etag(awsc_resp_checksum *rc) {
   rc->etag_md5 = true;
 }
 
+/* The response headers pick looks at, found in one pass over them (a
+ * lookup per algorithm and header walked them about ten times). */
+typedef struct seen_headers {
+  const char *sum[AWSC_RDIG_COUNT];
+  const char *etag;
+  const char *sse;
+  bool sse_c;
+} seen_headers;
+
+static const char *set_once(const char *have, const char *v) {
+  return have ? have : v;
+}
+
+static void scan_headers(const awsc_http_response *resp, seen_headers *h) {
+  static const char sum_prefix[] = "x-amz-checksum-";
+  static const size_t sum_len = sizeof(sum_prefix) - 1;
+  memset(h, 0, sizeof(*h));
+  for (size_t i = 0; i < resp->header_count; i++) {
+    const char *n = resp->headers[i].name, *v = resp->headers[i].value;
+    if ((*n | 0x20) == 'e') {
+      if (strcasecmp(n, "etag") == 0)
+        h->etag = set_once(h->etag, v);
+    } else if (strncasecmp(n, sum_prefix, sum_len) == 0) {
+      for (int alg = 0; alg < AWSC_RDIG_COUNT; alg++)
+        if (strcasecmp(n, rdig[alg].header) == 0)
+          h->sum[alg] = set_once(h->sum[alg], v);
+    } else if (strncasecmp(n, "x-amz-server-side-encryption", 28) == 0) {
+      if (n[28] == '\0')
+        h->sse = set_once(h->sse, v);
+      else if (strcasecmp(n + 28, "-customer-algorithm") == 0)
+        h->sse_c = true;
+    }
+  }
+}
+
 /* The ETag of a whole, single-part object that is not SSE-KMS / SSE-C
  * encrypted is its MD5 (docs/integrity.md): then its 32 hex digits. */
-static bool etag_is_md5(const awsc_http_response *resp, char hex[33]) {
-  const char *e = awsc_http_response_header(resp, "etag");
-  const char *sse =
-      awsc_http_response_header(resp, "x-amz-server-side-encryption");
-  if (resp->status != 200 || !e ||
-      awsc_http_response_header(resp, "x-amz-server-side-encryption-customer-"
-                                      "algorithm") ||
-      (sse && strncmp(sse, "aws:kms", 7) == 0))
+static bool etag_is_md5(const awsc_http_response *resp, const seen_headers *h,
+                        char hex[33]) {
+  const char *e = h->etag;
+  if (resp->status != 200 || !e || h->sse_c ||
+      (h->sse && strncmp(h->sse, "aws:kms", 7) == 0))
     return false;
   if (*e == '"')
     e++;
@@ -175,22 +207,25 @@ static bool op_lists(const awsc_operation *op, const char *name) {
  * and the response carries, not composite); state 2 when none. */
 static void pick(awsc_resp_checksum *rc) {
   rc->state = 2;
+  seen_headers h;
+  scan_headers(rc->resp, &h);
   for (int alg = 0; alg < AWSC_RDIG_COUNT; alg++) {
-    if (!op_lists(rc->op, awsc_rdigest_name(alg)))
-      continue;
-    const char *v =
-        awsc_http_response_header(rc->resp, awsc_rdigest_header(alg));
-    if (!v || !*v)
+    const char *v = h.sum[alg];
+    if (!v || !*v || !op_lists(rc->op, awsc_rdigest_name(alg)))
       continue;
     if (strchr(v, '-'))
       return; /* composite (multipart): not a checksum of these bytes */
-    snprintf(rc->expected, sizeof(rc->expected), "%s", v);
+    size_t n = strlen(v);
+    if (n >= sizeof(rc->expected))
+      n = sizeof(rc->expected) - 1;
+    memcpy(rc->expected, v, n);
+    rc->expected[n] = '\0';
     awsc_rdigest_init(&rc->sum, alg);
     rc->state = 1;
     return;
   }
   char hex[33];
-  if (rc->etag_md5 && !rc->streamed && etag_is_md5(rc->resp, hex)) {
+  if (rc->etag_md5 && !rc->streamed && etag_is_md5(rc->resp, &h, hex)) {
     memcpy(rc->expected, hex, sizeof(hex));
     awsc_rdigest_init(&rc->sum, AWSC_RDIG_MD5);
     rc->by_etag = true;

@@ -42,6 +42,20 @@ static bool member_present(const awsc_member *m, const void *obj) {
   }
 }
 
+/* path[plen..] = "." (unless at the start) + name, cut to the buffer as
+ * snprintf would (this runs for every member given, on every call). */
+static void path_append(char *path, size_t cap, size_t plen, const char *name,
+                        size_t nlen) {
+  if (plen + 1 >= cap)
+    return;
+  if (plen)
+    path[plen++] = '.';
+  if (nlen > cap - plen - 1)
+    nlen = cap - plen - 1;
+  memcpy(path + plen, name, nlen);
+  path[plen + nlen] = '\0';
+}
+
 static int struct_to_value(to_ctx *x, const awsc_shape *s, const void *obj) {
   int rc = awsc_vb_begin_map(x->vb);
   size_t plen = strlen(x->path);
@@ -49,9 +63,9 @@ static int struct_to_value(to_ctx *x, const awsc_shape *s, const void *obj) {
     const awsc_member *m = &s->members[i];
     if (!member_present(m, obj))
       continue; /* required ones: awsc_value_validate says which */
-    snprintf(x->path + plen, sizeof(x->path) - plen, "%s%s", plen ? "." : "",
-             m->name);
-    rc = awsc_vb_key_ref(x->vb, m->name, strlen(m->name));
+    size_t nlen = strlen(m->name);
+    path_append(x->path, sizeof(x->path), plen, m->name, nlen);
+    rc = awsc_vb_key_ref(x->vb, m->name, nlen);
     if (rc)
       break;
     const void *f = (const char *)obj + m->offset;

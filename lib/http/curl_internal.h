@@ -110,6 +110,12 @@ typedef struct curl_transport {
 
   _Atomic uint64_t requests;
   _Atomic uint64_t connections_opened;
+  /* Never 0 and never reused (an address may be): a kept easy handle
+   * configured for this transport says so with it. */
+  uint64_t id;
+  /* A proxy was given or is in the environment (it may speak TLS even
+   * for http:// URLs; loop.c then blocks SIGPIPE). */
+  bool proxy_possible;
 } curl_transport;
 
 typedef struct sigpipe_guard {
@@ -124,16 +130,29 @@ bool awsc_transport_is_curl(const awsc_transport *transport);
  * and restore (discarding a SIGPIPE raised meanwhile). */
 void awsc_sigpipe_block(sigpipe_guard *g);
 void awsc_sigpipe_restore(sigpipe_guard *g);
-/* The request's headers as a curl list (*out, the caller's). */
+/* Storage for a handle's header list, kept and reused from exchange to
+ * exchange (grows, never shrinks). */
+typedef struct curl_hdr_store {
+  struct curl_slist *nodes;
+  size_t cap_nodes;
+  char *text;
+  size_t cap_text;
+} curl_hdr_store;
+void awsc_curl_hdr_store_free(curl_hdr_store *st);
+/* The request's headers as a curl list (*out, in st: valid until st is
+ * used again or freed). */
 int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
-                            bool upload, struct curl_slist **out,
-                            awsc_error *err);
+                            bool upload, curl_hdr_store *st,
+                            struct curl_slist **out, awsc_error *err);
 /* Whether the request sends a body (curl's upload mode). */
 bool awsc_curl_wants_upload(const exchange *ex);
-/* Set every option of one exchange on an easy handle. */
+/* The options of a handle that do not change from exchange to exchange
+ * (transport t, callbacks on ex, the error buffer). */
+CURLcode awsc_curl_configure_handle(const curl_transport *t, CURL *easy,
+                                    exchange *ex, char *errbuf);
+/* The options of one exchange, on a handle configured for its transport. */
 CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
-                             bool upload, struct curl_slist *headers,
-                             char *errbuf);
+                             bool upload, struct curl_slist *headers);
 /* A libcurl result as an awsc status. */
 int awsc_curl_map_code(CURLcode c);
 /* Fill err for a failed exchange (the abort reason first); the status. */

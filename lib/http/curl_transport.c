@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -113,7 +114,7 @@ static pool_entry *pool_get(curl_transport *t) {
     return NULL;
   awsc_loop_options o = AWSC_LOOP_OPTIONS_INIT;
   o.max_connections = t->max_connections;
-  if (awsc_loop_new(&e->loop, &o, NULL) != 0) {
+  if (awsc_loop_new_single(&e->loop, &o, NULL) != 0) {
     awsc_free(e);
     return NULL;
   }
@@ -207,55 +208,104 @@ static bool name_is(const char *a, const char *b) {
   return strcasecmp(a, b) == 0;
 }
 
-static int add_line(struct curl_slist **list, awsc_buf *line) {
-  struct curl_slist *l = curl_slist_append(*list, line->p);
-  awsc_buf_reset(line);
-  if (!l)
-    return AWSC_ENOMEM;
-  *list = l;
-  return AWSC_OK;
+/* Whether a caller's header is one libcurl must compute from the body
+ * itself (a hand-set Content-Length that disagrees with the bytes sent
+ * desynchronises keep-alive connections). */
+static bool is_framing(const char *name) {
+  char c = (char)(*name | 0x20);
+  return (c == 'c' && name_is(name, "Content-Length")) ||
+         (c == 't' && name_is(name, "Transfer-Encoding"));
 }
 
-/* The caller's headers in order, minus the framing headers that libcurl
- * must compute from the body itself (a hand-set Content-Length that
- * disagrees with the bytes sent desynchronises keep-alive connections),
- * plus the suppression of curl's own defaults. */
+/* Make room for n lines and len bytes of text; the store only grows, so
+ * a handle kept from request to request allocates nothing once warm. */
+static bool store_reserve(curl_hdr_store *st, size_t n, size_t len) {
+  if (n > st->cap_nodes) {
+    size_t cap = n < 16 ? 16 : n * 2;
+    struct curl_slist *p = awsc_realloc(st->nodes, cap * sizeof(*p));
+    if (!p)
+      return false;
+    st->nodes = p;
+    st->cap_nodes = cap;
+  }
+  if (len > st->cap_text) {
+    size_t cap = len < 1024 ? 1024 : len * 2;
+    char *p = awsc_realloc(st->text, cap);
+    if (!p)
+      return false;
+    st->text = p;
+    st->cap_text = cap;
+  }
+  return true;
+}
+
+/* One line "a" + "b" + "c" at *pos, linked after the previous node. */
+static void store_line(curl_hdr_store *st, size_t *n, size_t *pos,
+                       const char *a, const char *b, const char *c) {
+  char *line = st->text + *pos;
+  char *w = line;
+  for (const char *parts[3] = {a, b, c}, **p = parts; p < parts + 3; p++) {
+    size_t k = strlen(*p);
+    memcpy(w, *p, k);
+    w += k;
+  }
+  *w++ = '\0';
+  *pos += (size_t)(w - line);
+  st->nodes[*n].data = line;
+  st->nodes[*n].next = NULL;
+  if (*n > 0)
+    st->nodes[*n - 1].next = &st->nodes[*n];
+  (*n)++;
+}
+
+void awsc_curl_hdr_store_free(curl_hdr_store *st) {
+  awsc_free(st->nodes);
+  awsc_free(st->text);
+  memset(st, 0, sizeof(*st));
+}
+
+/* The caller's headers in order, minus the framing headers, plus the
+ * suppression of curl's own defaults. The list is built by hand in st
+ * (libcurl only reads a CURLOPT_HTTPHEADER list, never frees it): no
+ * allocation per line, no formatting. */
 int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
-                            bool upload, struct curl_slist **out,
-                            awsc_error *err) {
+                            bool upload, curl_hdr_store *st,
+                            struct curl_slist **out, awsc_error *err) {
   const awsc_http_request *req = ex->req;
-  awsc_buf line = AWSC_BUF_INIT;
   bool has_expect = false, has_accept = false;
-  int rc = AWSC_OK;
-  for (size_t i = 0; i < req->header_count && !rc; i++) {
+  size_t lines = 2, len = sizeof("Expect: 100-continue") + sizeof("Accept:");
+  for (size_t i = 0; i < req->header_count; i++) {
     const awsc_http_header *h = &req->headers[i];
-    if (name_is(h->name, "Content-Length") ||
-        name_is(h->name, "Transfer-Encoding"))
+    lines++;
+    len += strlen(h->name) + strlen(h->value) + 3;
+  }
+  if (!store_reserve(st, lines, len))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory building request headers");
+  size_t n = 0, pos = 0;
+  for (size_t i = 0; i < req->header_count; i++) {
+    const awsc_http_header *h = &req->headers[i];
+    if (is_framing(h->name))
       continue;
-    has_expect |= name_is(h->name, "Expect");
-    has_accept |= name_is(h->name, "Accept");
+    char c = (char)(*h->name | 0x20);
+    has_expect |= c == 'e' && name_is(h->name, "Expect");
+    has_accept |= c == 'a' && name_is(h->name, "Accept");
     /* "Name;" is libcurl's spelling of a header with an empty value;
      * "Name:" would remove the header. */
     if (*h->value)
-      rc = awsc_buf_printf(&line, "%s: %s", h->name, h->value);
+      store_line(st, &n, &pos, h->name, ": ", h->value);
     else
-      rc = awsc_buf_printf(&line, "%s;", h->name);
-    if (!rc)
-      rc = add_line(out, &line);
+      store_line(st, &n, &pos, h->name, ";", "");
   }
-  if (!rc && !has_accept)
-    rc = awsc_buf_puts(&line, "Accept:") ? AWSC_ENOMEM : add_line(out, &line);
-  if (!rc && !has_expect) {
+  if (!has_accept)
+    store_line(st, &n, &pos, "Accept:", "", "");
+  if (!has_expect) {
     bool expect = upload && t->expect_threshold >= 0 && ex->body_len >= 0 &&
                   ex->body_len >= t->expect_threshold;
-    rc = awsc_buf_puts(&line, expect ? "Expect: 100-continue" : "Expect:");
-    if (!rc)
-      rc = add_line(out, &line);
+    store_line(st, &n, &pos, expect ? "Expect: 100-continue" : "Expect:", "",
+               "");
   }
-  awsc_buf_free(&line);
-  if (rc)
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory building request headers");
+  *out = n ? st->nodes : NULL;
   return AWSC_OK;
 }
 
@@ -275,16 +325,16 @@ bool awsc_curl_wants_upload(const exchange *ex) {
       c = curl_easy_setopt(easy, opt, val);                                    \
   } while (0)
 
-CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
-                             bool upload, struct curl_slist *headers,
-                             char *errbuf) {
-  const awsc_http_request *req = ex->req;
+/* The options that stay the same from exchange to exchange on a handle
+ * kept by a loop (set once per handle and transport: libcurl keeps them
+ * across transfers, and re-setting every option each time cost about as
+ * much as a tenth of a small request). ex stays at the same address. */
+CURLcode awsc_curl_configure_handle(const curl_transport *t, CURL *easy,
+                                    exchange *ex, char *errbuf) {
   CURLcode c = CURLE_OK;
-  long connect_ms =
-      req->connect_timeout_ms ? req->connect_timeout_ms : t->connect_timeout_ms;
+  SETOPT(CURLOPT_SHARE, t->share);
   SETOPT(CURLOPT_ERRORBUFFER, errbuf);
   SETOPT(CURLOPT_NOSIGNAL, 1L);
-  SETOPT(CURLOPT_URL, req->url);
   SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
   SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   /* The signer encoded the path; "/../" in an S3 key is data. */
@@ -293,7 +343,6 @@ CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
   SETOPT(CURLOPT_HTTP_CONTENT_DECODING, 0L);
   SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
   SETOPT(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-  SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
   if (t->verify_ssl < 0) {
     SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
@@ -307,23 +356,6 @@ CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
     SETOPT(CURLOPT_NOPROXY, t->no_proxy);
   if (t->resolve)
     SETOPT(CURLOPT_RESOLVE, t->resolve);
-  SETOPT(CURLOPT_HTTPHEADER, headers);
-
-  /* Method. Bodies always go the PUT way (UPLOAD with the method name
-   * replaced): curl's POST mode would add its own Content-Type. */
-  if (ex->head) {
-    SETOPT(CURLOPT_NOBODY, 1L);
-  } else if (upload) {
-    SETOPT(CURLOPT_UPLOAD, 1L);
-    SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)ex->body_len);
-    if (!method_is(req, "PUT"))
-      SETOPT(CURLOPT_CUSTOMREQUEST, req->method);
-  } else if (method_is(req, "GET")) {
-    SETOPT(CURLOPT_HTTPGET, 1L);
-  } else {
-    SETOPT(CURLOPT_CUSTOMREQUEST, req->method);
-  }
-
   SETOPT(CURLOPT_READFUNCTION, exchange_read_cb);
   SETOPT(CURLOPT_READDATA, ex);
   SETOPT(CURLOPT_SEEKFUNCTION, exchange_seek_cb);
@@ -334,11 +366,43 @@ CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
   SETOPT(CURLOPT_WRITEDATA, ex);
   SETOPT(CURLOPT_PREREQFUNCTION, exchange_prereq_cb);
   SETOPT(CURLOPT_PREREQDATA, ex);
-  if (req->progress) {
-    SETOPT(CURLOPT_XFERINFOFUNCTION, exchange_xferinfo_cb);
-    SETOPT(CURLOPT_XFERINFODATA, ex);
-    SETOPT(CURLOPT_NOPROGRESS, 0L);
+  SETOPT(CURLOPT_XFERINFOFUNCTION, exchange_xferinfo_cb);
+  SETOPT(CURLOPT_XFERINFODATA, ex);
+  return c;
+}
+
+/* What changes with each exchange. Every option set here is set on every
+ * exchange (to its default when unused), so nothing of the previous
+ * exchange on the handle carries over. */
+CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
+                             bool upload, struct curl_slist *headers) {
+  const awsc_http_request *req = ex->req;
+  CURLcode c = CURLE_OK;
+  long connect_ms =
+      req->connect_timeout_ms ? req->connect_timeout_ms : t->connect_timeout_ms;
+  SETOPT(CURLOPT_URL, req->url);
+  SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  SETOPT(CURLOPT_HTTPHEADER, headers);
+
+  /* Method. Bodies always go the PUT way (UPLOAD with the method name
+   * replaced): curl's POST mode would add its own Content-Type. HTTPGET
+   * first clears what the previous exchange set (upload, no body). */
+  const char *custom = NULL;
+  SETOPT(CURLOPT_HTTPGET, 1L);
+  if (ex->head) {
+    SETOPT(CURLOPT_NOBODY, 1L);
+  } else if (upload) {
+    SETOPT(CURLOPT_UPLOAD, 1L);
+    SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)ex->body_len);
+    if (!method_is(req, "PUT"))
+      custom = req->method;
+  } else if (!method_is(req, "GET")) {
+    custom = req->method;
   }
+  if (!upload)
+    SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
+  SETOPT(CURLOPT_CUSTOMREQUEST, custom);
+  SETOPT(CURLOPT_NOPROGRESS, req->progress ? 0L : 1L);
   return c;
 }
 
@@ -452,9 +516,21 @@ int awsc_transport_curl_new(awsc_transport **out,
   t->expect_threshold = o->expect_continue_threshold
                             ? o->expect_continue_threshold
                             : DEFAULT_EXPECT_THRESHOLD;
+  /* the one counter shared by all transports: ids only tell a kept
+   * handle's configuration apart (loop.c) */
+  static _Atomic uint64_t last_id;
+  t->id = atomic_fetch_add(&last_id, 1) + 1;
   atomic_init(&t->requests, 0);
   atomic_init(&t->connections_opened, 0);
 
+  static const char *const proxy_env[] = {"http_proxy",  "HTTP_PROXY",
+                                          "https_proxy", "HTTPS_PROXY",
+                                          "all_proxy",   "ALL_PROXY"};
+  t->proxy_possible = o->proxy != NULL;
+  for (size_t i = 0; i < sizeof(proxy_env) / sizeof(*proxy_env); i++) {
+    const char *v = getenv(proxy_env[i]);
+    t->proxy_possible |= v && *v;
+  }
   bool ok = dup_opt(&t->ca_bundle, o->ca_bundle) &&
             dup_opt(&t->proxy, o->proxy) && dup_opt(&t->no_proxy, o->no_proxy);
   for (const char *const *r = o->resolve; ok && r && *r; r++) {

@@ -14,9 +14,15 @@
  * send runs from a zero-delay timer, so even then a completion is never
  * reported from inside the call that started the exchange.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#define HAVE_EPOLL 1
+#endif
 
 #include "http/curl_internal.h"
 #include "http/loop_internal.h"
@@ -25,12 +31,14 @@
 #define IDLE_EASY_MAX 64
 #define POLL_CAP_MS 60000L
 #define PROGRESS_TICK_MS 1000L
+#define EPOLL_BATCH 64
 
 typedef struct awsc_xfer_impl {
   struct awsc_xfer_impl *next_idle;
   CURL *easy;
   exchange ex;
-  struct curl_slist *headers;
+  curl_hdr_store hdrs; /* the header list, kept with the handle */
+  uint64_t configured; /* id of the transport the handle is set up for */
   curl_transport *t;
   awsc_loop_xfer *x;
   long read_ms;
@@ -44,6 +52,7 @@ struct awsc_loop {
   bool hooked;
   bool in_curl;            /* inside a libcurl call (its callbacks may run) */
   awsc_loop_timer *timers; /* sorted by due_ms, earliest first */
+  awsc_loop_timer *timers_tail; /* the latest: where most arms land */
   awsc_loop_op *ops;
   size_t n_ops;
   awsc_xfer_impl *idle;
@@ -52,7 +61,56 @@ struct awsc_loop {
   int64_t curl_due_ms;    /* hooked: libcurl's timer, -1 = none */
   int64_t reported_due;   /* hooked: what the timer hook was told, -1 none */
   size_t n_xfers;         /* transfers running */
+  size_t peak_xfers;      /* most running at once: the idle handles kept */
+  int guard_depth;        /* nested stretches that may write to sockets */
+  sigpipe_guard guard;    /* SIGPIPE blocked for the outermost one */
+  bool guard_needed;      /* TLS or a caller's callback may raise SIGPIPE */
+  /* Loops the application runs itself watch their sockets with epoll and
+   * curl_multi_socket_action: each wake-up costs what happened, not what
+   * is in flight (curl_multi_poll and curl_multi_perform look at every
+   * transfer, perform even polls each one's socket). -1: the poll way
+   * (hooked loops, the blocking send's one-transfer loops, no epoll). */
+  int epfd;
 };
+
+/* ---- SIGPIPE ----
+ * libcurl writes to plain sockets with MSG_NOSIGNAL; only a TLS library's
+ * write (or close_notify) to a socket the peer closed, or a caller's own
+ * callback run inside a send, can raise SIGPIPE. So the signal is blocked
+ * (curl_transport.c: awsc_sigpipe_block) only once the loop may hold a
+ * TLS connection or has run a request with callbacks, and once for the
+ * outermost
+ * stretch that may touch sockets (a call started from a completion inside
+ * run_once is covered by it): each block and restore costs four system
+ * calls, a tenth of a small request's own. */
+static void guard_enter(awsc_loop *l) {
+  l->guard_depth++;
+  if (l->guard_needed && !l->guard.active)
+    awsc_sigpipe_block(&l->guard);
+}
+
+static void guard_exit(awsc_loop *l) {
+  if (--l->guard_depth == 0 && l->guard.active) {
+    awsc_sigpipe_restore(&l->guard);
+    l->guard.active = false;
+  }
+}
+
+/* Whether a request may put TLS on the loop's connections (an https URL,
+ * any proxy: given or from the environment, which libcurl reads) or runs
+ * the caller's code inside a send (body, sink or progress callbacks);
+ * from then on the loop blocks SIGPIPE. */
+static void note_tls(awsc_loop *l, const awsc_transport *transport,
+                     const awsc_http_request *req) {
+  if (l->guard_needed)
+    return;
+  const curl_transport *t =
+      awsc_transport_is_curl(transport) ? transport->impl : NULL;
+  l->guard_needed = strncmp(req->url, "http:", 5) != 0 || !t ||
+                    t->proxy_possible || req->progress ||
+                    req->body.kind == AWSC_BODY_CALLBACK ||
+                    req->sink.kind == AWSC_SINK_CALLBACK;
+}
 
 /* ---- timers ---- */
 
@@ -65,6 +123,8 @@ void awsc_loop_timer_stop(awsc_loop *l, awsc_loop_timer *t) {
     l->timers = t->next;
   if (t->next)
     t->next->prev = t->prev;
+  else
+    l->timers_tail = t->prev;
   t->prev = t->next = NULL;
   t->armed = false;
 }
@@ -77,16 +137,16 @@ void awsc_loop_timer_arm(awsc_loop *l, awsc_loop_timer *t, long delay_ms,
   t->fire = fire;
   t->due_ms = awsc_http_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
   /* most timers are later than all the others (same delays): look for
-   * the place from the end */
-  awsc_loop_timer *after = l->timers;
-  while (after && after->next)
-    after = after->next;
+   * the place from the end, so arming is O(1) however many are armed */
+  awsc_loop_timer *after = l->timers_tail;
   while (after && after->due_ms > t->due_ms)
     after = after->prev;
   t->prev = after;
   t->next = after ? after->next : l->timers;
   if (t->next)
     t->next->prev = t;
+  else
+    l->timers_tail = t;
   if (after)
     after->next = t;
   else
@@ -185,15 +245,22 @@ static awsc_xfer_impl *impl_take(awsc_loop *l) {
   return im;
 }
 
+static void impl_free(awsc_xfer_impl *im) {
+  curl_easy_cleanup(im->easy);
+  awsc_curl_hdr_store_free(&im->hdrs);
+  awsc_free(im);
+}
+
+/* Back to the idle list with its options kept (start_curl sets what
+ * changes from exchange to exchange). */
 static void impl_give(awsc_loop *l, awsc_xfer_impl *im) {
   exchange_close(&im->ex);
-  curl_slist_free_all(im->headers);
-  im->headers = NULL;
   im->x = NULL;
-  curl_easy_reset(im->easy);
-  if (l->n_idle >= IDLE_EASY_MAX) {
-    curl_easy_cleanup(im->easy);
-    awsc_free(im);
+  /* as many kept as were ever running at once (at least IDLE_EASY_MAX):
+   * a loop with many calls in flight would otherwise free and make a
+   * handle for most of them */
+  if ((size_t)l->n_idle >= l->peak_xfers && l->n_idle >= IDLE_EASY_MAX) {
+    impl_free(im);
     return;
   }
   im->next_idle = l->idle;
@@ -349,15 +416,25 @@ static int start_curl(awsc_loop *l, awsc_loop_xfer *x) {
   x->impl = im;
   int rc = exchange_open_body(&im->ex, x->err);
   bool upload = awsc_curl_wants_upload(&im->ex);
+  struct curl_slist *headers = NULL;
   if (!rc)
-    rc = awsc_curl_build_headers(t, &im->ex, upload, &im->headers, x->err);
+    rc = awsc_curl_build_headers(t, &im->ex, upload, &im->hdrs, &headers,
+                                 x->err);
   if (!rc) {
-    CURLcode c = curl_easy_setopt(im->easy, CURLOPT_SHARE, t->share);
+    CURLcode c = CURLE_OK;
+    if (im->configured != t->id) {
+      /* first use, or another transport's options: start from scratch */
+      if (im->configured)
+        curl_easy_reset(im->easy);
+      im->configured = 0;
+      c = awsc_curl_configure_handle(t, im->easy, &im->ex, im->errbuf);
+      if (c == CURLE_OK)
+        c = curl_easy_setopt(im->easy, CURLOPT_PRIVATE, im);
+      if (c == CURLE_OK)
+        im->configured = t->id;
+    }
     if (c == CURLE_OK)
-      c = awsc_curl_configure(t, im->easy, &im->ex, upload, im->headers,
-                              im->errbuf);
-    if (c == CURLE_OK)
-      c = curl_easy_setopt(im->easy, CURLOPT_PRIVATE, im);
+      c = awsc_curl_configure(t, im->easy, &im->ex, upload, headers);
     if (c != CURLE_OK)
       rc = awsc_curl_fail_exchange(&im->ex, c, NULL, x->err);
   }
@@ -393,16 +470,17 @@ int awsc_loop_xfer_start(awsc_loop *l, awsc_loop_xfer *x,
   if (rc)
     return rc;
   if (awsc_transport_is_curl(transport)) {
-    sigpipe_guard g;
-    awsc_sigpipe_block(&g);
+    note_tls(l, transport, req);
+    guard_enter(l);
     rc = start_curl(l, x);
-    awsc_sigpipe_restore(&g);
+    guard_exit(l);
   } else {
     awsc_loop_timer_arm(l, &x->timer, 0, blocking_send_fired);
   }
   if (!rc) {
     x->running = true;
-    l->n_xfers++;
+    if (++l->n_xfers > l->peak_xfers)
+      l->peak_xfers = l->n_xfers;
   }
   report_timer(l);
   return rc;
@@ -417,11 +495,10 @@ void awsc_loop_xfer_abort(awsc_loop_xfer *x) {
   awsc_loop_timer_stop(l, &x->timer);
   unqueue_pause(l, x);
   if (x->impl) {
-    sigpipe_guard g;
-    awsc_sigpipe_block(&g);
+    guard_enter(l);
     curl_multi_remove_handle(l->multi, x->impl->easy);
     impl_give(l, x->impl);
-    awsc_sigpipe_restore(&g);
+    guard_exit(l);
     x->impl = NULL;
   }
   awsc_http_response_cleanup(x->resp);
@@ -458,10 +535,9 @@ void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause) {
   }
   if (l->in_curl)
     return;
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   apply_pauses(l);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   report_timer(l);
 }
 
@@ -536,15 +612,110 @@ static int run_step(awsc_loop *l, long timeout_ms, awsc_error *err) {
   return rc;
 }
 
+#ifdef HAVE_EPOLL
+/* libcurl's socket interest, as epoll registrations (socketp marks a
+ * socket registered; libcurl forgets it on CURL_POLL_REMOVE). */
+static int epoll_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
+                           void *socketp) {
+  awsc_loop *l = userp;
+  (void)easy;
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(l->epfd, EPOLL_CTL_DEL, s, NULL);
+    return 0;
+  }
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) |
+              ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.data.fd = s;
+  int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (epoll_ctl(l->epfd, op, s, &ev) != 0) {
+    /* a descriptor number reused behind libcurl's back, either way */
+    op = errno == EEXIST ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(l->epfd, op, s, &ev) != 0)
+      return -1;
+  }
+  if (!socketp)
+    curl_multi_assign(l->multi, s, l);
+  return 0;
+}
+
+/* libcurl's own timer, if due. How many transfers it finished is drain's. */
+static CURLMcode curl_timer_if_due(awsc_loop *l) {
+  if (l->curl_due_ms < 0 || l->curl_due_ms > awsc_http_mono_ms())
+    return CURLM_OK;
+  l->curl_due_ms = -1;
+  int running = 0;
+  l->in_curl = true;
+  CURLMcode mc =
+      curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  l->in_curl = false;
+  return mc;
+}
+
+/* How long an epoll loop may sleep: the earlier of timeout_ms (-1: long),
+ * libcurl's timer and the loop's first timer. */
+static long epoll_wait_ms(const awsc_loop *l, long timeout_ms) {
+  long wait = timeout_ms < 0 ? POLL_CAP_MS : timeout_ms;
+  int64_t now = awsc_http_mono_ms();
+  int64_t due = l->curl_due_ms;
+  if (l->timers && (due < 0 || l->timers->due_ms < due))
+    due = l->timers->due_ms;
+  if (due >= 0 && due - now < wait)
+    wait = due > now ? (long)(due - now) : 0;
+  return wait;
+}
+
+/* run_step for a loop on epoll: due timers and libcurl's work without
+ * waiting; if nothing happened, one wait and the sockets that woke. */
+static int run_step_epoll(awsc_loop *l, long timeout_ms, awsc_error *err) {
+  int n = fire_due(l);
+  CURLMcode mc = curl_timer_if_due(l);
+  if (mc != CURLM_OK)
+    return multi_failed(mc, err);
+  n += drain(l);
+  if (n > 0 || (l->n_ops == 0 && l->n_xfers == 0) || timeout_ms == 0)
+    return n;
+  struct epoll_event ev[EPOLL_BATCH];
+  long wait = epoll_wait_ms(l, timeout_ms);
+  int got = epoll_wait(l->epfd, ev, EPOLL_BATCH,
+                       wait > INT_MAX ? INT_MAX : (int)wait);
+  if (got < 0 && errno != EINTR)
+    return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
+                          "epoll_wait failed (errno %d)", errno);
+  for (int i = 0; i < got; i++) {
+    int mask = ((ev[i].events & (EPOLLIN | EPOLLHUP)) ? CURL_CSELECT_IN : 0) |
+               ((ev[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+               ((ev[i].events & EPOLLERR) ? CURL_CSELECT_ERR : 0);
+    int running = 0;
+    l->in_curl = true;
+    mc = curl_multi_socket_action(l->multi, ev[i].data.fd, mask, &running);
+    l->in_curl = false;
+    if (mc != CURLM_OK)
+      return multi_failed(mc, err);
+  }
+  mc = curl_timer_if_due(l);
+  if (mc != CURLM_OK)
+    return multi_failed(mc, err);
+  n = drain(l);
+  return n + fire_due(l);
+}
+#endif
+
 int awsc_loop_run_once(awsc_loop *l, long timeout_ms, awsc_error *err) {
   if (!l || l->hooked)
     return awsc_error_set(
         err, AWSC_EINVAL, AWSC_ERROR_VALIDATION, "awsc_loop_run_once: %s",
         l ? "the loop is driven through its hooks" : "NULL loop");
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
-  int rc = run_step(l, timeout_ms, err);
-  awsc_sigpipe_restore(&g);
+  guard_enter(l);
+  int rc;
+#ifdef HAVE_EPOLL
+  if (l->epfd >= 0)
+    rc = run_step_epoll(l, timeout_ms, err);
+  else
+#endif
+    rc = run_step(l, timeout_ms, err);
+  guard_exit(l);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
 }
 
@@ -565,17 +736,24 @@ int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
                             awsc_http_response *resp, awsc_error *err) {
   sync_xfer w;
   memset(&w, 0, sizeof(w));
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  if (req && req->url && transport)
+    note_tls(l, transport, req);
+  guard_enter(l);
   int rc = awsc_loop_xfer_start(l, &w.x, transport, req, resp, err, sync_done);
   while (!rc && !w.done) {
-    int s = run_step(l, -1, err);
+    int s;
+#ifdef HAVE_EPOLL
+    if (l->epfd >= 0)
+      s = run_step_epoll(l, -1, err);
+    else
+#endif
+      s = run_step(l, -1, err);
     if (s < 0) {
       awsc_loop_xfer_abort(&w.x);
       rc = s;
     }
   }
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   return rc ? rc : w.rc;
 }
 
@@ -593,8 +771,7 @@ int awsc_loop_socket_action(awsc_loop *l, int fd, int events, awsc_error *err) {
                           "awsc_loop_socket_action: a loop without hooks");
   int mask = ((events & AWSC_LOOP_IN) ? CURL_CSELECT_IN : 0) |
              ((events & AWSC_LOOP_OUT) ? CURL_CSELECT_OUT : 0);
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   int running = 0;
   l->in_curl = true;
   CURLMcode mc = curl_multi_socket_action(l->multi, fd, mask, &running);
@@ -602,7 +779,7 @@ int awsc_loop_socket_action(awsc_loop *l, int fd, int events, awsc_error *err) {
   int rc = mc != CURLM_OK ? multi_failed(mc, err) : 0;
   drain(l);
   fire_due(l);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   report_timer(l);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
 }
@@ -611,8 +788,7 @@ int awsc_loop_timeout(awsc_loop *l, awsc_error *err) {
   if (!l || !l->hooked)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_loop_timeout: a loop without hooks");
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   l->reported_due = -1; /* that timer is spent */
   int rc = 0;
   if (l->curl_due_ms >= 0 && l->curl_due_ms <= awsc_http_mono_ms()) {
@@ -628,7 +804,7 @@ int awsc_loop_timeout(awsc_loop *l, awsc_error *err) {
   drain(l);
   fire_due(l);
   drain(l);
-  awsc_sigpipe_restore(&g);
+  guard_exit(l);
   report_timer(l);
   return rc < 0 ? rc : (int)(l->n_ops > INT_MAX ? INT_MAX : l->n_ops);
 }
@@ -665,8 +841,8 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
 
 /* ---- lifetime ---- */
 
-int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
-                  awsc_error *err) {
+static int loop_new(awsc_loop **out, const awsc_loop_options *options,
+                    bool epoll_ok, awsc_error *err) {
   static const awsc_loop_options defaults = AWSC_LOOP_OPTIONS_INIT;
   const awsc_loop_options *o = options ? options : &defaults;
   if (!out)
@@ -697,6 +873,14 @@ int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
   l->hooked = o->socket_hook != NULL;
   l->curl_due_ms = -1;
   l->reported_due = -1;
+  l->epfd = -1;
+#ifdef HAVE_EPOLL
+  /* without epoll (out of descriptors) the loop runs the poll way */
+  if (epoll_ok && !l->hooked)
+    l->epfd = epoll_create1(EPOLL_CLOEXEC);
+#else
+  (void)epoll_ok;
+#endif
   long maxc =
       o->max_connections ? o->max_connections : DEFAULT_LOOP_CONNECTIONS;
   CURLMcode mc = curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, maxc);
@@ -709,8 +893,21 @@ int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
     if (mc == CURLM_OK)
       mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
   }
+#ifdef HAVE_EPOLL
+  if (mc == CURLM_OK && l->epfd >= 0) {
+    mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, epoll_socket_cb);
+    if (mc == CURLM_OK)
+      mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
+    if (mc == CURLM_OK)
+      mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+    if (mc == CURLM_OK)
+      mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
+  }
+#endif
   if (mc != CURLM_OK) {
     curl_multi_cleanup(l->multi);
+    if (l->epfd >= 0)
+      close(l->epfd);
     awsc_free(l);
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_INTERNAL,
                           "curl_multi_setopt: %s", curl_multi_strerror(mc));
@@ -719,11 +916,20 @@ int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
   return AWSC_OK;
 }
 
+int awsc_loop_new(awsc_loop **out, const awsc_loop_options *options,
+                  awsc_error *err) {
+  return loop_new(out, options, true, err);
+}
+
+int awsc_loop_new_single(awsc_loop **out, const awsc_loop_options *options,
+                         awsc_error *err) {
+  return loop_new(out, options, false, err);
+}
+
 void awsc_loop_free(awsc_loop *l) {
   if (!l)
     return;
-  sigpipe_guard g;
-  awsc_sigpipe_block(&g);
+  guard_enter(l);
   /* every call completes (cancelled) from here, in the order its
    * cancellation timer fires */
   awsc_loop_cancel_all(l);
@@ -737,11 +943,12 @@ void awsc_loop_free(awsc_loop *l) {
   while (l->idle) {
     awsc_xfer_impl *im = l->idle;
     l->idle = im->next_idle;
-    curl_easy_cleanup(im->easy);
-    awsc_free(im);
+    impl_free(im);
   }
   curl_multi_cleanup(l->multi);
-  awsc_sigpipe_restore(&g);
+  if (l->epfd >= 0)
+    close(l->epfd);
+  guard_exit(l);
   if (l->hooked && l->reported_due >= 0)
     l->opt.timer_hook(l, -1, l->opt.hook_user_data);
   awsc_free(l);

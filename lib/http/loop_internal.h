@@ -78,6 +78,12 @@ void awsc_loop_xfer_abort(awsc_loop_xfer *x);
  * it. */
 void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause);
 
+/* awsc_loop_new for a loop that runs one transfer at a time (the
+ * blocking send's): it waits with curl_multi_poll, which costs fewer
+ * system calls for one transfer than epoll registrations do. */
+int awsc_loop_new_single(awsc_loop **out, const awsc_loop_options *options,
+                         awsc_error *err);
+
 /* Whether the loop is driven through its hooks (run_once refused). */
 bool awsc_loop_is_hooked(const awsc_loop *loop);
 

@@ -8,17 +8,73 @@
 
 #include "http/http_internal.h"
 
-/* Capacities of the growable parts of a response. Kept out of the public
- * struct so that the layout can change; created on the first append. */
+/* Capacities of the growable parts of a response, and the storage of its
+ * headers. Kept out of the public struct so that the layout can change;
+ * created on the first append (one allocation for a small response:
+ * header names and values go into `text`, further blocks only when it is
+ * full, the header array into `inline_headers` up to its size). */
+#define INLINE_TEXT 1536
+#define INLINE_HEADERS 24
+
+typedef struct text_block {
+  struct text_block *next;
+  size_t used, cap;
+  char data[];
+} text_block;
+
 typedef struct response_store {
   size_t header_cap;
   size_t body_cap;
+  size_t text_used;
+  text_block *more; /* newest first */
+  awsc_http_header inline_headers[INLINE_HEADERS];
+  char text[INLINE_TEXT];
 } response_store;
 
 static response_store *store_of(awsc_http_response *resp) {
-  if (!resp->internal_)
-    resp->internal_ = awsc_calloc(1, sizeof(response_store));
+  if (!resp->internal_) {
+    response_store *st = awsc_malloc(sizeof(*st));
+    if (!st)
+      return NULL;
+    st->header_cap = 0;
+    st->body_cap = 0;
+    st->text_used = 0;
+    st->more = NULL;
+    resp->internal_ = st;
+  }
   return resp->internal_;
+}
+
+/* n bytes for header text, valid until the headers are cleared. */
+static char *text_alloc(response_store *st, size_t n) {
+  if (n <= INLINE_TEXT - st->text_used) {
+    char *p = st->text + st->text_used;
+    st->text_used += n;
+    return p;
+  }
+  text_block *b = st->more;
+  if (!b || n > b->cap - b->used) {
+    size_t cap = n > 4096 ? n : 4096;
+    b = awsc_malloc(sizeof(*b) + cap);
+    if (!b)
+      return NULL;
+    b->next = st->more;
+    b->used = 0;
+    b->cap = cap;
+    st->more = b;
+  }
+  char *p = b->data + b->used;
+  b->used += n;
+  return p;
+}
+
+static void text_reset(response_store *st) {
+  while (st->more) {
+    text_block *b = st->more;
+    st->more = b->next;
+    awsc_free(b);
+  }
+  st->text_used = 0;
 }
 
 static char ascii_lower(char c) {
@@ -69,15 +125,26 @@ int awsc_http_response_add_header_n(awsc_http_response *resp, const char *name,
   response_store *st = store_of(resp);
   if (!st)
     return AWSC_ENOMEM;
+  if (!resp->headers) {
+    resp->headers = st->inline_headers;
+    st->header_cap = INLINE_HEADERS;
+  }
   if (resp->header_count == st->header_cap) {
-    size_t cap = st->header_cap ? st->header_cap * 2 : 16;
-    awsc_http_header *h = awsc_realloc(resp->headers, cap * sizeof(*h));
+    size_t cap = st->header_cap * 2;
+    awsc_http_header *h;
+    if (resp->headers == st->inline_headers) {
+      h = awsc_malloc(cap * sizeof(*h));
+      if (h)
+        memcpy(h, st->inline_headers, sizeof(st->inline_headers));
+    } else {
+      h = awsc_realloc(resp->headers, cap * sizeof(*h));
+    }
     if (!h)
       return AWSC_ENOMEM;
     resp->headers = h;
     st->header_cap = cap;
   }
-  char *block = awsc_malloc(name_len + value_len + 2);
+  char *block = text_alloc(st, name_len + value_len + 2);
   if (!block)
     return AWSC_ENOMEM;
   for (size_t i = 0; i < name_len; i++)
@@ -97,14 +164,19 @@ int awsc_http_response_fold_header(awsc_http_response *resp, const char *text,
   trim(&text, &len);
   if (resp->header_count == 0 || len == 0)
     return AWSC_OK;
+  response_store *st = store_of(resp);
+  if (!st)
+    return AWSC_ENOMEM;
   awsc_http_header *h = &resp->headers[resp->header_count - 1];
   size_t name_len = strlen(h->name), value_len = strlen(h->value);
   size_t sep = value_len ? 1 : 0;
-  char *block =
-      awsc_realloc((char *)h->name, name_len + 1 + value_len + sep + len + 1);
+  /* a new copy (the old one stays in the store until the headers go) */
+  char *block = text_alloc(st, name_len + 1 + value_len + sep + len + 1);
   if (!block)
     return AWSC_ENOMEM;
+  memcpy(block, h->name, name_len + 1);
   char *value = block + name_len + 1;
+  memcpy(value, h->value, value_len);
   if (sep)
     value[value_len] = ' ';
   memcpy(value + value_len + sep, text, len);
@@ -115,9 +187,9 @@ int awsc_http_response_fold_header(awsc_http_response *resp, const char *text,
 }
 
 void awsc_http_response_clear_headers(awsc_http_response *resp) {
-  for (size_t i = 0; i < resp->header_count; i++)
-    awsc_free((char *)resp->headers[i].name);
   resp->header_count = 0;
+  if (resp->internal_)
+    text_reset(resp->internal_);
 }
 
 int awsc_http_response_add_header(awsc_http_response *resp, const char *name,
@@ -158,10 +230,16 @@ int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
 void awsc_http_response_cleanup(awsc_http_response *resp) {
   if (!resp)
     return;
-  awsc_http_response_clear_headers(resp);
-  awsc_free(resp->headers);
+  response_store *st = resp->internal_;
+  if (st) {
+    text_reset(st);
+    if (resp->headers != st->inline_headers)
+      awsc_free(resp->headers);
+  } else {
+    awsc_free(resp->headers);
+  }
   awsc_free(resp->body);
-  awsc_free(resp->internal_);
+  awsc_free(st);
   memset(resp, 0, sizeof(*resp));
 }
 

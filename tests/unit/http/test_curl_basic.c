@@ -157,6 +157,57 @@ static void test_methods(void) {
   }
 }
 
+/* A pooled handle keeps its constant options from exchange to exchange
+ * and sets only what changes: nothing of one exchange (method, upload
+ * size, progress callback) may leak into the next on the same handle. */
+static int reuse_progress_calls;
+static int count_progress(uint64_t up, uint64_t down, void *ud) {
+  (void)up;
+  (void)down;
+  (void)ud;
+  reuse_progress_calls++;
+  return 0;
+}
+
+static void test_handle_reuse_resets(void) {
+  ts_response sr = {.status = 200, .body = "body!"};
+  ts_set_response(srv, &sr);
+  char u[256];
+  url(u, sizeof(u), "/reuse");
+  static const struct {
+    const char *method;
+    const char *body;
+    bool progress;
+  } seq[] = {{"PUT", "twelve bytes", true}, {"GET", NULL, false},
+             {"HEAD", NULL, false},         {"DELETE", NULL, false},
+             {"GET", NULL, false},          {"POST", "x", false},
+             {"HEAD", NULL, false},         {"GET", NULL, false}};
+  for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+    awsc_http_request r = tu_request(seq[i].method, u);
+    if (seq[i].body) {
+      r.body.kind = AWSC_BODY_MEMORY;
+      r.body.data = seq[i].body;
+      r.body.len = strlen(seq[i].body);
+    }
+    if (seq[i].progress)
+      r.progress = count_progress;
+    reuse_progress_calls = 0;
+    awsc_http_response resp;
+    CHECK_INT(send_ok(&r, &resp), 0);
+    bool head = strcmp(seq[i].method, "HEAD") == 0;
+    CHECK_INT(resp.body_len, head ? 0 : 5);
+    CHECK_INT(reuse_progress_calls > 0, seq[i].progress);
+    ts_request q;
+    CHECK_INT(ts_last_request(srv, &q), 0);
+    CHECK_STR(q.method, seq[i].method);
+    CHECK_STR(q.body ? q.body : "", seq[i].body ? seq[i].body : "");
+    if (!seq[i].body && strcmp(seq[i].method, "POST") != 0)
+      CHECK(ts_request_header(&q, "Content-Length") == NULL);
+    ts_request_free(&q);
+    awsc_http_response_cleanup(&resp);
+  }
+}
+
 static void test_post_body(void) {
   ts_response sr = {.status = 200, .body = "<Ok/>"};
   ts_set_response(srv, &sr);
@@ -694,6 +745,7 @@ int main(void) {
   RUN(test_path_as_is);
   RUN(test_headers_exact);
   RUN(test_methods);
+  RUN(test_handle_reuse_resets);
   RUN(test_post_body);
   RUN(test_head);
   RUN(test_expect_continue);

@@ -378,7 +378,15 @@ static void test_sigpipe_absorbed(void) {
   r.body.user_data = &raised;
   r.body.content_length = 8;
   awsc_http_response resp;
-  CHECK_INT(awsc_transport_send(tp, &r, &resp, NULL), 0);
+  /* a fresh transport, plain http: the first request with a callback
+   * must be covered even though plain sockets need no guard */
+  awsc_transport *fresh = NULL;
+  CHECK_INT(awsc_transport_curl_new(&fresh, NULL, NULL), 0);
+  awsc_http_request plain = tu_request("GET", u);
+  CHECK_INT(awsc_transport_send(fresh, &plain, &resp, NULL), 0);
+  awsc_http_response_cleanup(&resp);
+  CHECK_INT(awsc_transport_send(fresh, &r, &resp, NULL), 0);
+  awsc_transport_free(fresh);
   CHECK(raised);
   CHECK(!sigpipe_blocked());
   sigset_t pending;
