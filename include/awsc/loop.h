@@ -18,6 +18,9 @@
  * awsc_loop_socket_action, awsc_loop_timeout, awsc_request_cancel's
  * next loop step, or awsc_loop_free. Clients, sessions and transports
  * stay thread-safe: several loops on several threads may share them.
+ * A loop may outlive the clients and sessions whose calls it ran (its
+ * idle connections keep what they need of the session's transport until
+ * the loop is freed or reuses them).
  * From inside a callback of a loop, calls may be started on it and
  * cancelled, but the loop must not be run or freed, nor a reader on it
  * read (no re-entrancy).

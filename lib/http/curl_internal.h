@@ -110,13 +110,19 @@ typedef struct curl_transport {
 
   _Atomic uint64_t requests;
   _Atomic uint64_t connections_opened;
-  /* Never 0 and never reused (an address may be): a kept easy handle
-   * configured for this transport says so with it. */
-  uint64_t id;
+  /* References: the owner's (dropped by awsc_transport_free) and one per
+   * easy handle set up for this transport (its options and curl share),
+   * kept in any awsc_loop's idle list. A loop may outlive the session
+   * whose calls it ran: the share is cleaned up with the last one. */
+  _Atomic int refs;
   /* A proxy was given or is in the environment (it may speak TLS even
    * for http:// URLs; loop.c then blocks SIGPIPE). */
   bool proxy_possible;
 } curl_transport;
+
+/* Take / drop a reference on t (any thread); the last drop frees it. */
+void awsc_curl_transport_hold(curl_transport *t);
+void awsc_curl_transport_drop(curl_transport *t);
 
 typedef struct sigpipe_guard {
   sigset_t old;

@@ -424,18 +424,15 @@ static int curl_send(awsc_transport *tp, const awsc_http_request *req,
 }
 
 /* ---- lifetime ---- */
-static void curl_destroy(awsc_transport *tp) {
-  curl_transport *t = tp->impl;
-  sigpipe_guard guard;
-  awsc_sigpipe_block(&guard);
-  while (t->idle) {
-    pool_entry *e = t->idle;
-    t->idle = e->next;
-    entry_free(e);
-  }
-  if (t->share)
+
+/* What is left once no easy handle uses the transport. */
+static void curl_final_free(curl_transport *t) {
+  if (t->share) {
+    sigpipe_guard guard;
+    awsc_sigpipe_block(&guard);
     curl_share_cleanup(t->share);
-  awsc_sigpipe_restore(&guard);
+    awsc_sigpipe_restore(&guard);
+  }
   for (int i = 0; i < t->share_locks_ready; i++)
     pthread_mutex_destroy(&t->share_locks[i]);
   if (t->pool_lock_ready)
@@ -445,6 +442,31 @@ static void curl_destroy(awsc_transport *tp) {
   awsc_free(t->proxy);
   awsc_free(t->no_proxy);
   awsc_free(t);
+}
+
+void awsc_curl_transport_hold(curl_transport *t) {
+  atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+}
+
+void awsc_curl_transport_drop(curl_transport *t) {
+  if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+    curl_final_free(t);
+}
+
+/* The owner lets go: the pool's loops (and their handles' references)
+ * go now; handles kept by the application's loops keep the rest until
+ * they are freed or set up for another transport. */
+static void curl_destroy(awsc_transport *tp) {
+  curl_transport *t = tp->impl;
+  sigpipe_guard guard;
+  awsc_sigpipe_block(&guard);
+  while (t->idle) {
+    pool_entry *e = t->idle;
+    t->idle = e->next;
+    entry_free(e);
+  }
+  awsc_sigpipe_restore(&guard);
+  awsc_curl_transport_drop(t);
 }
 
 static const awsc_transport_vtable curl_vtable = {curl_send, curl_destroy};
@@ -516,10 +538,7 @@ int awsc_transport_curl_new(awsc_transport **out,
   t->expect_threshold = o->expect_continue_threshold
                             ? o->expect_continue_threshold
                             : DEFAULT_EXPECT_THRESHOLD;
-  /* the one counter shared by all transports: ids only tell a kept
-   * handle's configuration apart (loop.c) */
-  static _Atomic uint64_t last_id;
-  t->id = atomic_fetch_add(&last_id, 1) + 1;
+  atomic_init(&t->refs, 1);
   atomic_init(&t->requests, 0);
   atomic_init(&t->connections_opened, 0);
 

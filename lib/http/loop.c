@@ -38,7 +38,9 @@ typedef struct awsc_xfer_impl {
   CURL *easy;
   exchange ex;
   curl_hdr_store hdrs; /* the header list, kept with the handle */
-  uint64_t configured; /* id of the transport the handle is set up for */
+  /* the transport the handle is set up for (its options, its curl
+   * share), referenced while it is */
+  curl_transport *configured;
   curl_transport *t;
   awsc_loop_xfer *x;
   long read_ms;
@@ -246,9 +248,31 @@ static awsc_xfer_impl *impl_take(awsc_loop *l) {
 }
 
 static void impl_free(awsc_xfer_impl *im) {
-  curl_easy_cleanup(im->easy);
+  curl_easy_cleanup(im->easy); /* leaves the share first */
+  if (im->configured)
+    awsc_curl_transport_drop(im->configured);
   awsc_curl_hdr_store_free(&im->hdrs);
   awsc_free(im);
+}
+
+/* Set the handle up for transport t from scratch (first use, or another
+ * transport's handle): out of the old share and its reference dropped,
+ * then t's options, share and reference. */
+static CURLcode impl_configure(awsc_xfer_impl *im, curl_transport *t) {
+  if (im->configured) {
+    curl_easy_setopt(im->easy, CURLOPT_SHARE, NULL);
+    curl_easy_reset(im->easy);
+    awsc_curl_transport_drop(im->configured);
+    im->configured = NULL;
+  }
+  CURLcode c = awsc_curl_configure_handle(t, im->easy, &im->ex, im->errbuf);
+  if (c == CURLE_OK)
+    c = curl_easy_setopt(im->easy, CURLOPT_PRIVATE, im);
+  if (c == CURLE_OK) {
+    awsc_curl_transport_hold(t);
+    im->configured = t;
+  }
+  return c;
 }
 
 /* Back to the idle list with its options kept (start_curl sets what
@@ -422,17 +446,8 @@ static int start_curl(awsc_loop *l, awsc_loop_xfer *x) {
                                  x->err);
   if (!rc) {
     CURLcode c = CURLE_OK;
-    if (im->configured != t->id) {
-      /* first use, or another transport's options: start from scratch */
-      if (im->configured)
-        curl_easy_reset(im->easy);
-      im->configured = 0;
-      c = awsc_curl_configure_handle(t, im->easy, &im->ex, im->errbuf);
-      if (c == CURLE_OK)
-        c = curl_easy_setopt(im->easy, CURLOPT_PRIVATE, im);
-      if (c == CURLE_OK)
-        im->configured = t->id;
-    }
+    if (im->configured != t)
+      c = impl_configure(im, t);
     if (c == CURLE_OK)
       c = awsc_curl_configure(t, im->easy, &im->ex, upload, headers);
     if (c != CURLE_OK)

@@ -128,6 +128,32 @@ static void test_hundred_in_flight(void) {
   awsc_session_free(s);
 }
 
+/* A loop outlives the sessions and clients whose calls it ran: its idle
+ * connections must not keep pointers into a freed session (its curl
+ * share), whether the next call comes from another session or the loop
+ * is freed last (the Python binding frees sessions in any order). */
+static void test_loop_outlives_sessions(void) {
+  awsc_loop *loop = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
+  for (int round = 0; round < 3; round++) {
+    awsc_session *s = et_session(0);
+    awsc_client *c = et_client(s);
+    CHECK(c != NULL);
+    result r[4];
+    memset(r, 0, sizeof(r));
+    for (int i = 0; i < 4; i++)
+      CHECK_INT(start_get(loop, c, "ok-outlives", &r[i], NULL), 0);
+    CHECK_INT(awsc_loop_run(loop, &err), 0);
+    for (int i = 0; i < 4; i++)
+      CHECK(r[i].done == 1 && r[i].status == 0);
+    results_free(r, 4);
+    awsc_client_free(c);
+    awsc_session_free(s);
+  }
+  awsc_loop_free(loop);
+}
+
 static void test_retry_on_timer(void) {
   awsc_session *s = et_session(3);
   awsc_client *c = counted_client(s);
@@ -525,6 +551,7 @@ int main(void) {
     return 1;
   }
   RUN(test_hundred_in_flight);
+  RUN(test_loop_outlives_sessions);
   RUN(test_retry_on_timer);
   RUN(test_cancel_one_and_all);
   RUN(test_errors_through_callback);
