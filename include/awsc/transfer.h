@@ -121,6 +121,48 @@ struct awsc_s3_CopyObjectRequest;
 typedef int (*awsc_s3_progress_fn)(uint64_t bytes_done, uint64_t total,
                                    void *user_data);
 
+/*
+ * A transfer's control: stop it from any thread, and keep what a paused
+ * or failed multipart upload needs to be resumed. Make one with
+ * awsc_s3_transfer_control_new, put it in the config's `control` (version
+ * 3), and keep it alive until the transfer's call has returned; it may
+ * serve one transfer after the other (each call clears its cancel and
+ * pause requests and its resume token as it starts).
+ */
+typedef struct awsc_s3_transfer_control awsc_s3_transfer_control;
+
+/* *out is the caller's: free it with awsc_s3_transfer_control_free.
+ * AWSC_EINVAL (out NULL) or AWSC_ENOMEM. */
+AWSC_API int awsc_s3_transfer_control_new(awsc_s3_transfer_control **out,
+                                          awsc_error *err);
+/* NULL is a no-op. Not while a transfer uses it. */
+AWSC_API void awsc_s3_transfer_control_free(awsc_s3_transfer_control *c);
+/*
+ * Stop the transfer (thread-safe, async-signal-safe: one atomic store).
+ * The requests in flight are cancelled (seen within 100 ms) and the call
+ * returns AWSC_ECANCELLED; a multipart upload is aborted, a download's
+ * temporary file removed, as after any failure. NULL is a no-op.
+ */
+AWSC_API void awsc_s3_transfer_cancel(awsc_s3_transfer_control *c);
+/*
+ * Pause a multipart upload (thread-safe, async-signal-safe): as cancel,
+ * but the upload is not aborted: the parts done stay on the server and
+ * awsc_s3_transfer_resume_token gives what resumes it. The call returns
+ * AWSC_ECANCELLED (message "... paused"). Other transfers (downloads,
+ * copies, single PutObjects) take it as a cancel.
+ */
+AWSC_API void awsc_s3_transfer_pause(awsc_s3_transfer_control *c);
+/*
+ * The resume token of the last multipart upload (upload_file only) under
+ * this control that was paused, or that failed with `resumable` ON: a
+ * NUL-terminated string to store as it is (JSON text: the bucket, key,
+ * upload id, part size, the file's size and modification time, and each
+ * finished part's number, ETag and checksum). NULL when there is none.
+ * Borrowed: valid until the control is freed or serves another transfer.
+ */
+AWSC_API const char *
+awsc_s3_transfer_resume_token(const awsc_s3_transfer_control *c);
+
 /* boto3's TransferConfig. Zero means the default given in brackets. */
 typedef struct awsc_s3_transfer_config {
   /* AWSC_S3_TRANSFER_CONFIG_VERSION of the header compiled against;
@@ -160,14 +202,28 @@ typedef struct awsc_s3_transfer_config {
    * client's endpoint is http://, off over https://, where TLS protects
    * the wire; ON: always; OFF: never]. */
   awsc_toggle verify_etag_md5;
+  /* Version 3. Cancel, pause and the resume token (NULL: none). */
+  awsc_s3_transfer_control *control;
+  /* Version 3. upload_file: a multipart upload that fails keeps its
+   * upload (not aborted) and leaves a resume token in `control` [OFF:
+   * aborted as s3transfer does]. A pause always keeps it. */
+  awsc_toggle resumable;
+  /* Version 3. upload_file: resume the upload this token (from
+   * awsc_s3_transfer_resume_token) describes instead of starting one. The
+   * file must have the size and modification time it had; the parts the
+   * server still lists (ListParts) with the token's ETags are not sent
+   * again, the others are, then CompleteMultipartUpload. A token of
+   * another bucket, key or file, or an upload gone, is AWSC_EINVAL /
+   * the service's NoSuchUpload. NULL: a new upload. */
+  const char *resume_token;
 } awsc_s3_transfer_config;
 
-#define AWSC_S3_TRANSFER_CONFIG_VERSION 2
+#define AWSC_S3_TRANSFER_CONFIG_VERSION 3
 #define AWSC_S3_TRANSFER_CONFIG_INIT                                           \
   {                                                                            \
     AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, AWSC_TOGGLE_ON, 5,  \
         AWSC_TOGGLE_DEFAULT, NULL, NULL, AWSC_TOGGLE_DEFAULT,                  \
-        AWSC_TOGGLE_DEFAULT                                                    \
+        AWSC_TOGGLE_DEFAULT, NULL, AWSC_TOGGLE_DEFAULT, NULL                   \
   }
 
 /* The source of a managed copy (boto3's CopySource dict). */

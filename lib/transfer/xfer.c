@@ -96,6 +96,15 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     if (c->verify_etag_md5 != AWSC_TOGGLE_DEFAULT)
       x->verify_etag_md5 = c->verify_etag_md5 == AWSC_TOGGLE_ON;
   }
+  if (c->version >= 3) {
+    x->control = c->control;
+    x->resumable = c->resumable == AWSC_TOGGLE_ON;
+    x->resume_token = c->resume_token;
+    if (x->control) {
+      xfer_control_reset(x->control);
+      x->cancel = &x->control->stop;
+    }
+  }
   return 0;
 }
 
