@@ -584,6 +584,195 @@ static void test_transfers_at_once(void) {
   CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
 }
 
+/* A cancel from another thread while parts are in flight: AWSC_ECANCELLED,
+ * the upload aborted, nothing completed. */
+typedef struct canceller {
+  awsc_s3_transfer_control *ctl;
+  int after_ms;
+} canceller;
+
+static void *cancel_later(void *arg) {
+  canceller *k = arg;
+  struct timespec ts = {0, (long)k->after_ms * 1000000L};
+  nanosleep(&ts, NULL);
+  awsc_s3_transfer_cancel(k->ctl);
+  return NULL;
+}
+
+static void test_cancel_from_thread(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client_http(&s);
+  const char *path = make_file("cancel.bin", 42 * MIB, 50);
+  awsc_s3_transfer_control *ctl = NULL;
+  CHECK_INT(awsc_s3_transfer_control_new(&ctl, NULL), 0);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 2;
+  cfg.control = ctl;
+  fs3_init(&fs);
+  fs.delay_ms = 40; /* 9 parts, 2 at a time: about 200 ms */
+  canceller k = {ctl, 60};
+  pthread_t t;
+  pthread_create(&t, NULL, cancel_later, &k);
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc =
+      awsc_s3_upload_file(NULL, c, path, "bkt", "cancel", NULL, &cfg, &err);
+  pthread_join(t, NULL);
+  CHECK_INT(rc, AWSC_ECANCELLED);
+  CHECK_STR(err.message, "upload_file cancelled");
+  CHECK_INT(fs.aborts, 1);
+  CHECK_INT(fs3_open_uploads(&fs), 0);
+  CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
+  CHECK(fs3_count(&fs, "PUT", "partNumber=") < 9);
+  CHECK(awsc_s3_transfer_resume_token(ctl) == NULL); /* aborted: none */
+  fs3_cleanup(&fs);
+  /* the control serves the next transfer afresh */
+  fs3_init(&fs);
+  CHECK_INT(
+      awsc_s3_upload_file(NULL, c, path, "bkt", "cancel", NULL, &cfg, &err), 0);
+  fs3_cleanup(&fs);
+  awsc_s3_transfer_control_free(ctl);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+/* Pause after 3 parts (from the progress callback), then resume with the
+ * token: the upload is kept (no abort), the resume asks ListParts, sends
+ * only the 6 missing parts and completes with all 9; the object is the
+ * file. */
+typedef struct pauser {
+  awsc_s3_transfer_control *ctl;
+  int at, calls;
+} pauser;
+
+static int pause_at(uint64_t done, uint64_t total, void *ud) {
+  pauser *p = ud;
+  (void)done, (void)total;
+  if (++p->calls == p->at)
+    awsc_s3_transfer_pause(p->ctl);
+  return 0;
+}
+
+static void test_pause_resume(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client_http(&s);
+  const char *path = make_file("pause.bin", 42 * MIB, 51);
+  awsc_s3_transfer_control *ctl = NULL;
+  CHECK_INT(awsc_s3_transfer_control_new(&ctl, NULL), 0);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 1;
+  cfg.control = ctl;
+  pauser pz = {ctl, 3, 0};
+  cfg.progress = pause_at;
+  cfg.progress_user_data = &pz;
+  fs3_init(&fs);
+  awsc_error err = AWSC_ERROR_INIT;
+  int rc =
+      awsc_s3_upload_file(NULL, c, path, "bkt", "paused", NULL, &cfg, &err);
+  CHECK_INT(rc, AWSC_ECANCELLED);
+  CHECK(strstr(err.message, "paused") != NULL);
+  CHECK_INT(fs.aborts, 0);
+  CHECK_INT(fs3_open_uploads(&fs), 1);
+  CHECK_INT(fs3_count(&fs, "PUT", "partNumber="), 3);
+  const char *tok = awsc_s3_transfer_resume_token(ctl);
+  CHECK(tok && strstr(tok, "\"upload_id\":\"UP1\"") &&
+        strstr(tok, "\"parts\":[[1,"));
+  char *saved = tok ? strdup(tok) : NULL;
+  /* a token for another key is refused, nothing sent */
+  cfg.resume_token = saved;
+  cfg.progress = NULL;
+  int before = fs.n_req;
+  CHECK_INT(
+      awsc_s3_upload_file(NULL, c, path, "bkt", "other", NULL, &cfg, &err),
+      AWSC_EINVAL);
+  CHECK(strstr(err.message, "another bucket or key") != NULL);
+  CHECK_INT(fs.n_req, before);
+  /* resume: ListParts, the 6 missing parts, complete */
+  prog pr;
+  memset(&pr, 0, sizeof(pr));
+  cfg.progress = prog_fn;
+  cfg.progress_user_data = &pr;
+  cfg.max_concurrency = 4;
+  awsc_s3_transfer_result r;
+  rc = awsc_s3_upload_file(&r, c, path, "bkt", "paused", NULL, &cfg, &err);
+  CHECK_INT(rc, 0);
+  if (rc)
+    fprintf(stderr, "resume: %s\n", err.message);
+  CHECK_INT(fs3_count(&fs, "PUT", "partNumber="), 9); /* 3 + 6 */
+  CHECK_INT(fs3_count(&fs, "POST", "uploads"), 1);    /* no new upload */
+  CHECK(fs3_count(&fs, "GET", "uploadId=UP1") == 1);  /* ListParts */
+  CHECK_STR(fs.req[fs.n_req - 1].complete_parts, "1,2,3,4,5,6,7,8,9");
+  CHECK_INT(r.parts, 9);
+  prog_check(&pr, 42 * MIB);
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  fs3_obj *o = fs3_get(&fs, "paused");
+  CHECK(o && o->len == n && memcmp(o->data, bytes, n) == 0);
+  free(bytes);
+  CHECK_INT(fs3_open_uploads(&fs), 0);
+  /* the file changed since: refused */
+  make_file("pause.bin", 42 * MIB, 52);
+  CHECK_INT(
+      awsc_s3_upload_file(NULL, c, path, "bkt", "paused", NULL, &cfg, &err),
+      AWSC_EINVAL);
+  fs3_cleanup(&fs);
+  free(saved);
+  awsc_s3_transfer_control_free(ctl);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live);
+}
+
+/* resumable ON: a failing part keeps the upload and leaves a token of the
+ * parts done; resuming sends the rest. */
+static void test_resumable_failure(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client_http(&s);
+  const char *path = make_file("rfail.bin", 42 * MIB, 53);
+  awsc_s3_transfer_control *ctl = NULL;
+  CHECK_INT(awsc_s3_transfer_control_new(&ctl, NULL), 0);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 1;
+  cfg.control = ctl;
+  cfg.resumable = AWSC_TOGGLE_ON;
+  fs3_init(&fs);
+  fs.fail_part = 5;
+  fs.fail_status = 403;
+  fs.fail_code = "AccessDenied";
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "rf", NULL, &cfg, &err),
+            AWSC_ESERVICE);
+  CHECK_INT(fs.aborts, 0);
+  const char *tok = awsc_s3_transfer_resume_token(ctl);
+  char *saved = tok ? strdup(tok) : NULL;
+  CHECK(saved && strstr(saved, "[4,") && !strstr(saved, "[5,"));
+  fs.fail_part = 0;
+  cfg.resume_token = saved;
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "rf", NULL, &cfg, &err),
+            0);
+  CHECK_INT(fs3_count(&fs, "PUT", "partNumber="), 10); /* 4 + failed 5 + 5 */
+  size_t n;
+  uint8_t *bytes = slurp(path, &n);
+  fs3_obj *o = fs3_get(&fs, "rf");
+  CHECK(o && o->len == n && memcmp(o->data, bytes, n) == 0);
+  free(bytes);
+  fs3_cleanup(&fs);
+  free(saved);
+  awsc_s3_transfer_control_free(ctl);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  CHECK_INT(test_alloc_live(), live);
+}
+
 /* Every allocation failing in turn with threads (upload of 3 parts,
  * download of 3 ranges, copy of 3 parts): an error with a message or a
  * success, a started upload aborted or completed, never a temporary file
@@ -667,6 +856,9 @@ int main(void) {
   RUN(test_download_failure_threads);
   RUN(test_copy_threads);
   RUN(test_transfers_at_once);
+  RUN(test_cancel_from_thread);
+  RUN(test_pause_resume);
+  RUN(test_resumable_failure);
   RUN(test_allocation_failures_threads);
   fs3_http_stop(srv);
   dir_teardown();
