@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "awsc/sys/transport.h"
@@ -33,6 +34,7 @@ struct fs3_http {
   int fds[MAX_CONN];
   int n;
   atomic_bool stopping;
+  atomic_int busy; /* requests being read or answered */
 };
 
 typedef struct conn {
@@ -217,8 +219,16 @@ static int serve_one(conn *c) {
 
 static void *conn_main(void *arg) {
   conn *c = arg;
-  while (!atomic_load(&c->h->stopping) && serve_one(c) == 0)
-    ;
+  for (;;) {
+    struct pollfd p = {c->fd, POLLIN, 0};
+    if (!c->have && poll(&p, 1, -1) <= 0)
+      break;
+    atomic_fetch_add(&c->h->busy, 1);
+    int rc = atomic_load(&c->h->stopping) ? -1 : serve_one(c);
+    atomic_fetch_sub(&c->h->busy, 1);
+    if (rc)
+      break;
+  }
   shutdown(c->fd, SHUT_RDWR);
   free(c);
   return NULL;
@@ -282,6 +292,15 @@ fs3_http *fs3_http_start(fake_s3 *f) {
 
 const char *fs3_http_url(const fs3_http *h) {
   return h->url;
+}
+
+void fs3_http_idle(fs3_http *h) {
+  int quiet = 0;
+  for (int i = 0; i < 1000 && quiet < 5; i++) {
+    quiet = atomic_load(&h->busy) ? 0 : quiet + 1;
+    struct timespec ts = {0, 10 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
 }
 
 void fs3_http_stop(fs3_http *h) {

@@ -17,6 +17,11 @@ typedef struct fs3_http fs3_http;
 fs3_http *fs3_http_start(fake_s3 *f);
 /* "http://127.0.0.1:PORT" */
 const char *fs3_http_url(const fs3_http *h);
+/* Wait (up to 10 s) until no request has been inside the server for 50
+ * ms: a request whose client went away (a cancelled part) may still be
+ * answered after the transfer returned, and the fake's state must not be
+ * reset under it. */
+void fs3_http_idle(fs3_http *h);
 /* Stop accepting, close the connections, join the threads. */
 void fs3_http_stop(fs3_http *h);
 

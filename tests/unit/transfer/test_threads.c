@@ -21,6 +21,19 @@
 
 static fs3_http *srv;
 
+/* The fake's state is reset only when the server is idle (fake_http.h). */
+static void fake_init(void) {
+  if (srv)
+    fs3_http_idle(srv);
+  fs3_init(&fs);
+}
+
+static void fake_cleanup(void) {
+  if (srv)
+    fs3_http_idle(srv);
+  fs3_cleanup(&fs);
+}
+
 static awsc_client *make_client_http(awsc_session **s) {
   return make_client_url("s3", s, fs3_http_url(srv));
 }
@@ -49,7 +62,7 @@ typedef struct run_out {
 
 static void upload_9_parts(awsc_client *c, const char *path, int conc,
                            run_out *o) {
-  fs3_init(&fs);
+  fake_init();
   fs.delay_ms = 20; /* long enough for the parts to overlap */
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
   cfg.multipart_threshold = 5 * MIB;
@@ -85,7 +98,7 @@ static void upload_9_parts(awsc_client *c, const char *path, int conc,
   fs3_obj *obj = fs3_get(&fs, "nine");
   CHECK(obj && obj->len == n && memcmp(obj->data, bytes, n) == 0);
   free(bytes);
-  fs3_cleanup(&fs);
+  fake_cleanup();
 }
 
 /* One thread or eight: the same object, ETag and part list; eight really
@@ -114,12 +127,12 @@ static void test_threads_same_result(void) {
   CHECK(eight.max_in_flight > 1 && eight.max_in_flight <= 8);
   printf("     8 in flight: %d requests in flight at most\n",
          eight.max_in_flight);
-  fs3_init(&fs);
+  fake_init();
   path = make_file("one.bin", MIB, 31);
   CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "one", NULL, NULL, NULL),
             0);
   CHECK_INT(fs.max_in_flight, 1);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   awsc_client_free(c);
   awsc_session_free(s);
   CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
@@ -137,7 +150,7 @@ static void test_failed_part_threads(void) {
   cfg.multipart_chunksize = 5 * MIB;
   cfg.max_concurrency = 8;
   for (int round = 0; round < 2; round++) {
-    fs3_init(&fs);
+    fake_init();
     fs.delay_ms = 5;
     fs.fail_part = 3;
     fs.fail_status = 403;
@@ -161,7 +174,7 @@ static void test_failed_part_threads(void) {
       CHECK_INT(sent, 3);
     if (round == 1)
       CHECK_INT(fs.max_in_flight, 1);
-    fs3_cleanup(&fs);
+    fake_cleanup();
   }
   awsc_client_free(c);
   awsc_session_free(s);
@@ -210,7 +223,7 @@ static void test_fileobj_threads(void) {
   memset(&pr, 0, sizeof(pr));
   cfg.progress = prog_fn;
   cfg.progress_user_data = &pr;
-  fs3_init(&fs);
+  fake_init();
   fs.delay_ms = 20;
   seq_src m;
   memset(&m, 0, sizeof(m));
@@ -235,10 +248,10 @@ static void test_fileobj_threads(void) {
   CHECK(obj && obj->len == len && memcmp(obj->data, data, len) == 0);
   char etag[128];
   awsc_strlcpy(etag, r.e_tag, sizeof(etag));
-  fs3_cleanup(&fs);
+  fake_cleanup();
 
   /* the same with one thread: the same ETag */
-  fs3_init(&fs);
+  fake_init();
   memset(&m, 0, sizeof(m));
   m.p = data;
   m.len = len;
@@ -250,11 +263,11 @@ static void test_fileobj_threads(void) {
             0);
   CHECK_STR(r.e_tag, etag);
   CHECK_INT(fs.max_in_flight, 1);
-  fs3_cleanup(&fs);
+  fake_cleanup();
 
   /* a failing part: aborted, and the reading stops (4 buffers: the source
    * is not read to its end) */
-  fs3_init(&fs);
+  fake_init();
   fs.delay_ms = 50;
   fs.fail_part = 2;
   fs.fail_status = 403;
@@ -271,10 +284,10 @@ static void test_fileobj_threads(void) {
   CHECK_INT(fs.aborts, 1);
   CHECK(m.pos < len);
   CHECK(!m.overlapped && !m.other_thread);
-  fs3_cleanup(&fs);
+  fake_cleanup();
 
   /* a source that ends early, with threads: AWSC_EBODY and an abort */
-  fs3_init(&fs);
+  fake_init();
   memset(&m, 0, sizeof(m));
   m.p = data;
   m.len = 7 * MIB;
@@ -284,7 +297,7 @@ static void test_fileobj_threads(void) {
             AWSC_EBODY);
   CHECK(strstr(err.message, "ended after 7340032 of 44040192 bytes") != NULL);
   CHECK_INT(fs.aborts, 1);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   free(data);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -300,7 +313,7 @@ static void test_json_concurrency(void) {
   const char *configs[] = {"\"max_concurrency\": 3",
                            "\"max_concurrency\": 8, \"use_threads\": false"};
   for (int i = 0; i < 2; i++) {
-    fs3_init(&fs);
+    fake_init();
     fs.delay_ms = 20;
     char params[512];
     snprintf(params, sizeof(params),
@@ -317,7 +330,7 @@ static void test_json_concurrency(void) {
       CHECK(fs.max_in_flight > 1 && fs.max_in_flight <= 3);
     else
       CHECK_INT(fs.max_in_flight, 1);
-    fs3_cleanup(&fs);
+    fake_cleanup();
   }
   awsc_client_free(c);
   awsc_session_free(s);
@@ -345,7 +358,7 @@ static void test_download_threads(void) {
   snprintf(target, sizeof(target), "%s/dl.out", dir);
   const int concs[] = {1, 8};
   for (int k = 0; k < 2; k++) {
-    fs3_init(&fs);
+    fake_init();
     fs3_put(&fs, "obj", data, len, NULL);
     fs.delay_ms = 10;
     awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
@@ -386,7 +399,7 @@ static void test_download_threads(void) {
              fs.max_in_flight);
     }
     unlink(target);
-    fs3_cleanup(&fs);
+    fake_cleanup();
   }
   free(data);
   awsc_client_free(c);
@@ -418,7 +431,7 @@ static void test_download_failure_threads(void) {
   cfg.multipart_chunksize = MIB;
   cfg.max_concurrency = 8;
   for (int round = 0; round < 2; round++) {
-    fs3_init(&fs);
+    fake_init();
     fs3_put(&fs, "obj", data, len, NULL);
     fs.delay_ms = 20; /* waves of 8 ranges 20 ms apart */
     prog pr;
@@ -451,7 +464,7 @@ static void test_download_failure_threads(void) {
     }
     /* nothing started after the failure was known */
     CHECK(fs3_count(&fs, "GET", "") < 20);
-    fs3_cleanup(&fs);
+    fake_cleanup();
   }
   unlink(target);
   free(data);
@@ -473,7 +486,7 @@ static void test_copy_threads(void) {
   char etag[128] = "", parts[256] = "";
   const int concs[] = {1, 8};
   for (int k = 0; k < 2; k++) {
-    fs3_init(&fs);
+    fake_init();
     fs3_put(&fs, "src", data, len, "text/csv");
     fs.delay_ms = 20;
     awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
@@ -508,10 +521,10 @@ static void test_copy_threads(void) {
       CHECK(strncmp(q->complete_etags, parts, sizeof(parts) - 1) == 0);
       CHECK(fs.max_in_flight > 1 && fs.max_in_flight <= 8);
     }
-    fs3_cleanup(&fs);
+    fake_cleanup();
   }
   /* a failing part copy */
-  fs3_init(&fs);
+  fake_init();
   fs3_put(&fs, "src", data, len, NULL);
   fs.delay_ms = 5;
   fs.fail_part = 4;
@@ -528,7 +541,7 @@ static void test_copy_threads(void) {
   CHECK_INT(fs.aborts, 1);
   CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
   CHECK(fs3_get(&fs, "dst") == NULL);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   free(data);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -559,7 +572,7 @@ static void test_transfers_at_once(void) {
   awsc_session *s;
   awsc_client *c = make_client_http(&s);
   const char *path = make_file("many.bin", 16 * MIB, 43); /* 4 parts */
-  fs3_init(&fs);
+  fake_init();
   job jobs[3];
   pthread_t t[3];
   for (int i = 0; i < 3; i++) {
@@ -578,7 +591,7 @@ static void test_transfers_at_once(void) {
     CHECK(o && o->len == n && memcmp(o->data, bytes, n) == 0);
   }
   free(bytes);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   awsc_client_free(c);
   awsc_session_free(s);
   CHECK_INT(test_alloc_live(), live); /* failures included: nothing leaked */
@@ -611,7 +624,7 @@ static void test_cancel_from_thread(void) {
   cfg.multipart_chunksize = 5 * MIB;
   cfg.max_concurrency = 2;
   cfg.control = ctl;
-  fs3_init(&fs);
+  fake_init();
   fs.delay_ms = 40; /* 9 parts, 2 at a time: about 200 ms */
   canceller k = {ctl, 60};
   pthread_t t;
@@ -627,12 +640,12 @@ static void test_cancel_from_thread(void) {
   CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
   CHECK(fs3_count(&fs, "PUT", "partNumber=") < 9);
   CHECK(awsc_s3_transfer_resume_token(ctl) == NULL); /* aborted: none */
-  fs3_cleanup(&fs);
+  fake_cleanup();
   /* the control serves the next transfer afresh */
-  fs3_init(&fs);
+  fake_init();
   CHECK_INT(
       awsc_s3_upload_file(NULL, c, path, "bkt", "cancel", NULL, &cfg, &err), 0);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   awsc_s3_transfer_control_free(ctl);
   awsc_client_free(c);
   awsc_session_free(s);
@@ -671,7 +684,7 @@ static void test_pause_resume(void) {
   pauser pz = {ctl, 3, 0};
   cfg.progress = pause_at;
   cfg.progress_user_data = &pz;
-  fs3_init(&fs);
+  fake_init();
   awsc_error err = AWSC_ERROR_INIT;
   int rc =
       awsc_s3_upload_file(NULL, c, path, "bkt", "paused", NULL, &cfg, &err);
@@ -721,7 +734,7 @@ static void test_pause_resume(void) {
   CHECK_INT(
       awsc_s3_upload_file(NULL, c, path, "bkt", "paused", NULL, &cfg, &err),
       AWSC_EINVAL);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   free(saved);
   awsc_s3_transfer_control_free(ctl);
   awsc_client_free(c);
@@ -744,7 +757,7 @@ static void test_resumable_failure(void) {
   cfg.max_concurrency = 1;
   cfg.control = ctl;
   cfg.resumable = AWSC_TOGGLE_ON;
-  fs3_init(&fs);
+  fake_init();
   fs.fail_part = 5;
   fs.fail_status = 403;
   fs.fail_code = "AccessDenied";
@@ -765,7 +778,7 @@ static void test_resumable_failure(void) {
   fs3_obj *o = fs3_get(&fs, "rf");
   CHECK(o && o->len == n && memcmp(o->data, bytes, n) == 0);
   free(bytes);
-  fs3_cleanup(&fs);
+  fake_cleanup();
   free(saved);
   awsc_s3_transfer_control_free(ctl);
   awsc_client_free(c);
