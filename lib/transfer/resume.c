@@ -5,7 +5,8 @@
  *
  * The token is JSON text the caller stores as it is:
  *   {"awsc_resume":1,"bucket":..,"key":..,"upload_id":..,
- *    "part_size":N,"size":N,"mtime_ns":N,"parts":[[n,"etag","checksum"],..]}
+ *    "part_size":N,"size":N,"mtime_ns":N,"checksum_algorithm":"CRC32",
+ *    "parts":[[n,"etag","checksum"],..]}
  * A resume checks it against the call (bucket, key) and the file (size
  * and modification time: a changed file would make a different object),
  * then asks the server which parts it has (ListParts, every page): a part
@@ -50,8 +51,10 @@ int xfer_resume_token_make(xfer *x, const xfer_upload_plan *p) {
   if (rc >= 0)
     rc = awsc_buf_printf(&b,
                          ",\"part_size\":%" PRIu64 ",\"size\":%" PRIu64
-                         ",\"mtime_ns\":%" PRId64 ",\"parts\":[",
+                         ",\"mtime_ns\":%" PRId64 ",\"checksum_algorithm\":",
                          p->part_size, x->total, p->mtime_ns);
+  rc = rc < 0 ? rc : put_str(&b, x->alg_name ? x->alg_name : "");
+  rc = rc < 0 ? rc : awsc_buf_puts(&b, ",\"parts\":[");
   bool first = true;
   for (uint32_t i = 0; rc >= 0 && i < p->n; i++) {
     if (!p->etags[i])
@@ -175,6 +178,9 @@ int xfer_resume_load(xfer *x, xfer_upload_plan *p) {
     return bad_token(x, "it is for another bucket or key");
   if ((uint64_t)sz->i != x->total || mt->i != p->mtime_ns)
     return bad_token(x, "the file changed since the upload was paused");
+  const char *alg = awsc_jtree_get_str(t, "checksum_algorithm");
+  if (!alg || strcmp(alg, x->alg_name ? x->alg_name : "") != 0)
+    return bad_token(x, "it was made with another ChecksumAlgorithm");
   if (ps->i < (int64_t)XFER_MIN_PART || ps->i > (int64_t)XFER_MAX_PART ||
       x->total / (uint64_t)ps->i >= XFER_MAX_PARTS + 1)
     return bad_token(x, "its part size does not fit the file");
