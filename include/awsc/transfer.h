@@ -93,7 +93,9 @@
  *
  * Memory stays bounded whatever the object size: for files the parts
  * stream from and to the file (a 256 KiB I/O buffer per part being
- * hashed), the part list (about 200 bytes a part), and for
+ * hashed; a download gathers each range's bytes into 256 KiB writes,
+ * one buffer per range in flight), the part list (about 200 bytes a
+ * part), and for
  * upload_fileobj min(max_concurrency, parts) part buffers (80 MiB with
  * the defaults: 10 x 8 MiB).
  */

@@ -7,7 +7,11 @@
  * Every GET carries If-Match with the HeadObject's ETag, so a replaced
  * object is a PreconditionFailed rather than a file stitched from two
  * versions. Bytes go to the file with pwrite at their offset through a
- * callback sink that knows how many bytes its range holds: the engine
+ * callback sink that knows how many bytes its range holds, gathered into
+ * writes of XFER_IO_SIZE (a buffer per range in flight: libcurl hands
+ * over 16 KiB at a time, and one pwrite per piece cost 0.3-0.5 CPU s/GiB
+ * more, measured on the loop), written out when full and when the GET
+ * ends (before the range is checked or hashed): the engine
  * retries a GET whose body broke off by sending it again from its start,
  * which the sink sees as more bytes than the range has; it then stops the
  * request and the range is fetched again here (num_download_attempts).
@@ -73,6 +77,7 @@ typedef struct dl_job {
   atomic_bool whole_ok; /* one GET's answer carried v->expected */
   bool quiet;           /* fetching again: progress counted already */
   bool single;          /* one plain GET of the whole object */
+  uint8_t *wbufs;       /* XFER_IO_SIZE per part in flight (dl.wbuf) */
   /* The whole-file digest (hash_alg >= 0), made in order as the ranges
    * arrive (range_done): ranges [0, next_hash) are in `hd`; the thread
    * that completes range next_hash hashes forward while the others keep
@@ -99,7 +104,32 @@ typedef struct dl {
   bool cancelled;      /* by the progress callback */
   bool stopped;        /* because another range failed */
   int io_errno;
+  /* bytes accepted but not yet written: [pos - held, pos) of the range,
+   * gathered into one pwrite of up to XFER_IO_SIZE (the slot's buffer) */
+  uint8_t *wbuf;
+  size_t held;
 } dl;
+
+/* Write what the GET's buffer holds at its place in the file. */
+static int flush_held(dl *d) {
+  const uint8_t *p = d->wbuf;
+  size_t left = d->held;
+  uint64_t at = d->start + d->pos - d->held;
+  while (left) {
+    ssize_t w = pwrite(d->job->fd, p, left, (off_t)at);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      d->io_errno = w < 0 ? errno : EIO;
+      return AWSC_EIO;
+    }
+    p += w;
+    at += (uint64_t)w;
+    left -= (size_t)w;
+  }
+  d->held = 0;
+  return 0;
+}
 
 static int sink_write(const void *data, size_t len, void *ud) {
   dl *d = ud;
@@ -111,19 +141,17 @@ static int sink_write(const void *data, size_t len, void *ud) {
     d->restarted = true;
     return AWSC_EIO;
   }
-  const char *p = data;
+  const uint8_t *p = data;
   size_t left = len;
   while (left) {
-    ssize_t w = pwrite(d->job->fd, p, left, (off_t)(d->start + d->pos));
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      d->io_errno = w < 0 ? errno : EIO;
+    size_t take = XFER_IO_SIZE - d->held < left ? XFER_IO_SIZE - d->held : left;
+    memcpy(d->wbuf + d->held, p, take);
+    d->held += take;
+    d->pos += take;
+    p += take;
+    left -= take;
+    if (d->held == XFER_IO_SIZE && flush_held(d))
       return AWSC_EIO;
-    }
-    p += w;
-    left -= (size_t)w;
-    d->pos += (uint64_t)w;
   }
   /* a GET restarted from its beginning counts its bytes once */
   if (d->pos > d->counted && !d->job->quiet) {
@@ -351,6 +379,9 @@ static void get_done(int status, void *output, const awsc_error *err,
   if (status) {
     awsc_error_copy(&s->err, err);
     rc = get_failed(x, g, status, &s->err);
+  } else if (flush_held(&g->d)) {
+    rc = awsc_error_set(&s->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
+                        g->job->tmp, strerror(g->d.io_errno));
   } else {
     rc = got_answer(x, g, output, &s->err);
   }
@@ -385,6 +416,7 @@ static int send_get(xfer *x, xfer_slot *s) {
   d->err = &s->err;
   d->start = g->start;
   d->len = g->len;
+  d->wbuf = job->wbufs + (size_t)s->k * XFER_IO_SIZE;
   awsc_s3_GetObjectRequest in = *job->base;
   if (job->etag)
     in.if_match = job->etag;
@@ -697,15 +729,26 @@ static int download(xfer *x, const char *filename) {
     job.hash_alg = AWSC_RDIG_MD5;
   if (job.hash_alg >= 0 && (rc = hash_setup(x, &job)))
     return rc;
+  uint32_t most = job.part_off ? v.composite : job.n_ranges;
+  size_t slots =
+      (uint64_t)x->concurrency < most ? (size_t)x->concurrency : (size_t)most;
+  job.wbufs = awsc_malloc((slots ? slots : 1) * XFER_IO_SIZE);
+  if (!job.wbufs) {
+    awsc_free(job.hbuf);
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  }
   char *tmp = NULL;
   if ((rc = open_temp(x, filename, &tmp, &job.fd))) {
     awsc_free(job.hbuf);
+    awsc_free(job.wbufs);
     return rc;
   }
   job.tmp = tmp;
   uint32_t ranges = 0;
   rc = fetch_verified(x, &job, &ranges);
   awsc_free(job.hbuf);
+  awsc_free(job.wbufs);
   if (close(job.fd) != 0 && !rc)
     rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
                         tmp, strerror(errno));

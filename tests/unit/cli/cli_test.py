@@ -321,13 +321,15 @@ def interrupted_download(r, name, key, sig, config, max_exit_s):
                           "us-east-1", "s3", "download_file", params],
                          env=r.env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    # mid-download: the temporary file exists and has bytes in it
+    # mid-download: the temporary file exists (its bytes may still be
+    # gathered in memory: the download writes 256 KiB at a time), and the
+    # first body bytes have had time to arrive
     deadline = time.monotonic() + 20
     started = False
     while time.monotonic() < deadline and p.poll() is None:
-        tmp = temp_files(d)
-        if tmp and os.path.getsize(os.path.join(d, tmp[0])) > 0:
+        if temp_files(d):
             started = True
+            time.sleep(0.3)
             break
         time.sleep(0.02)
     r.check(name + ": download started", started,
