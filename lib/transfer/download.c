@@ -79,12 +79,13 @@ typedef struct dl_job {
   bool single;          /* one plain GET of the whole object */
   uint8_t *wbufs;       /* XFER_IO_SIZE per part in flight (dl.wbuf) */
   /* The whole-file digest (hash_alg >= 0), made in order as the ranges
-   * arrive (range_done): ranges [0, next_hash) are in `hd`; the thread
-   * that completes range next_hash hashes forward while the others keep
-   * downloading (one at a time: `hashing`; these under x->lock). */
+   * arrive (range_done): ranges [0, next_hash) are in `hd`; the GET
+   * that completes range next_hash hashes forward, on the loop, between
+   * the other GETs' network events (`hashing` guards against re-entry;
+   * these under x->lock). */
   int hash_alg;
   awsc_rdigest hd;
-  uint8_t *hbuf; /* XFER_IO_SIZE, for the one hashing thread */
+  uint8_t *hbuf; /* XFER_IO_SIZE, for the hashing */
   bool *range_done;
   uint32_t next_hash;
   bool hashing;
@@ -92,7 +93,7 @@ typedef struct dl_job {
   awsc_error hash_err;
 } dl_job;
 
-/* One GET in progress (one per thread). */
+/* One GET in progress (one per part in flight). */
 typedef struct dl {
   xfer *x;
   const dl_job *job;
@@ -246,8 +247,8 @@ static int hash_range(xfer *x, dl_job *job, uint64_t start, uint64_t len) {
 }
 
 /* Range i of n (`len` bytes each but the last) is in the file: hash
- * every range from next_hash on that is, unless another thread is at it
- * (which then sees range i when it gets there). */
+ * every range from next_hash on that is, unless the hashing is already
+ * under way (it then sees range i when it gets there). */
 static void hash_forward(xfer *x, dl_job *job, uint32_t i, uint32_t n,
                          uint64_t len) {
   pthread_mutex_lock(&x->lock);
