@@ -26,7 +26,8 @@ static void usage(FILE *f) {
   fprintf(f, "usage: awsc [--endpoint-url URL] [--region REGION] "
              "[--profile PROFILE]\n"
              "            [--no-verify-ssl] [--no-sign-request] [--debug] "
-             "SERVICE\n"
+             "[--no-progress]\n"
+             "            SERVICE"
              "            OPERATION [JSON-PARAMS]\n"
              "       awsc SERVICE [OPERATION] --help\n"
              "       awsc --version\n"
@@ -34,7 +35,10 @@ static void usage(FILE *f) {
              "(ListObjectsV2);\n"
              "JSON-PARAMS is one argument holding a JSON object. Options may "
              "also follow\n"
-             "the operation; --opt=value works too.\n"
+             "the operation; --opt=value works too. Transfers (s3 upload_file, "
+             "download_file,\n"
+             "copy) draw a progress bar on stderr when it is a terminal; "
+             "--no-progress: none.\n"
              "Exit status: 0 success, 1 the service answered with an error,\n"
              "  2 invalid input (unknown option, missing option value, "
              "malformed JSON,\n"
@@ -218,7 +222,8 @@ int main(int argc, char **argv) {
   else if (a.action == CLI_DESCRIBE_OP)
     status = describe_operation(session, client, a.operation);
   else if (transfer)
-    status = cli_s3_extras(session, client, a.operation, a.params);
+    status =
+        cli_s3_extras(session, client, a.operation, a.params, !a.no_progress);
   else
     status = run(session, client, &a);
   if (transfer)

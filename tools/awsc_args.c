@@ -27,6 +27,7 @@ enum {
   O_NO_VERIFY_SSL,
   O_NO_SIGN_REQUEST,
   O_DEBUG,
+  O_NO_PROGRESS,
   O_VERSION,
   O_HELP,
   O_COUNT
@@ -39,6 +40,7 @@ static const opt options[O_COUNT] = {
     [O_NO_VERIFY_SSL] = {"--no-verify-ssl", OPT_FLAG, NULL},
     [O_NO_SIGN_REQUEST] = {"--no-sign-request", OPT_FLAG, NULL},
     [O_DEBUG] = {"--debug", OPT_FLAG, NULL},
+    [O_NO_PROGRESS] = {"--no-progress", OPT_FLAG, NULL},
     [O_VERSION] = {"--version", OPT_FLAG, NULL},
     [O_HELP] = {"--help", OPT_FLAG, NULL},
 };
@@ -140,6 +142,7 @@ int cli_args_parse(cli_args *out, int argc, char *const *argv) {
   out->no_verify_ssl = seen[O_NO_VERIFY_SSL];
   out->no_sign_request = seen[O_NO_SIGN_REQUEST];
   out->debug = seen[O_DEBUG];
+  out->no_progress = seen[O_NO_PROGRESS];
   out->service = pos[0];
   out->operation = pos[1];
   out->params = pos[2];

@@ -36,6 +36,7 @@ typedef struct cli_args {
   bool no_verify_ssl;
   bool no_sign_request; /* anonymous: no credentials, nothing signed */
   bool debug;
+  bool no_progress; /* transfers: no progress bar on stderr */
   const char *service;
   const char *operation;
   const char *params; /* the JSON parameters as given */

@@ -14,10 +14,11 @@ int cli_s3_is_extra(const char *operation);
 int cli_s3_extras_help(const char *operation);
 
 /* Run it with the JSON parameters (NULL = {}); prints the JSON result on
- * stdout or one error line on stderr. Returns the exit status (0, 1
- * service error, 2 invalid input, 3 other). The caller has started
- * cli_signals_begin. */
+ * stdout or one error line on stderr. With `progress` and stderr a
+ * terminal, a progress bar is drawn on stderr as the bytes move (and
+ * ended with a newline). Returns the exit status (0, 1 service error, 2
+ * invalid input, 3 other). The caller has started cli_signals_begin. */
 int cli_s3_extras(awsc_session *session, awsc_client *client,
-                  const char *operation, const char *params);
+                  const char *operation, const char *params, int progress);
 
 #endif

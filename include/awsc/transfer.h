@@ -67,28 +67,37 @@
  * whose parts met NoSuchUpload. This needs s3:ListBucketMultipartUploads;
  * without it a warning is logged and the transfer goes on.
  *
- * Threads (s3transfer's max_concurrency): the parts of a multipart
- * transfer (UploadPart, ranged GET, UploadPartCopy) run on up to
- * max_concurrency threads at once [10], the calling thread among them.
- * The threads are made by the call for that transfer, have every signal
- * blocked and are joined before it returns: nothing runs after the call.
- * Below the multipart threshold, or with max_concurrency 1 or use_threads
- * off, everything happens on the calling thread and no thread is made.
- * The first failing part decides the error returned; no part starts after
- * it, the parts in flight finish (a download's ranges in flight stop at
- * their next chunk of data), then the upload is aborted or the temporary
- * file removed as above. The
- * result does not depend on the number of threads: the same object, ETag
- * and part list (CompleteMultipartUpload lists the parts in order). With
- * the curl transport each part in flight uses a connection of its own
- * (max_concurrency connections; the transport keeps up to its
- * max_connections idle ones for the next transfer). Several transfers may
- * run at once on different threads with the same client.
+ * Parts in flight (s3transfer's max_concurrency): the parts of a
+ * multipart transfer (UploadPart, ranged GET, UploadPartCopy) run as up
+ * to max_concurrency concurrent requests [10] on one awsc_loop (the
+ * asynchronous engine, awsc/loop.h) that the call makes for the transfer
+ * and runs on the calling thread: no thread is made, every callback
+ * (progress, upload_fileobj's read) runs on the calling thread, and
+ * nothing runs after the call returns. With max_concurrency 1 or
+ * use_threads off, one part at a time. The first failing part decides
+ * the error returned; no part starts after it, the requests of the parts
+ * in flight are cancelled, then the upload is aborted or the temporary
+ * file removed as above. The result does not depend on the number of
+ * parts in flight: the same object, ETag and part list
+ * (CompleteMultipartUpload lists the parts in order). With the curl
+ * transport each part in flight uses a connection of the transfer's loop
+ * (opened for the transfer, closed when it ends); with another transport
+ * (whose send blocks) the parts go one after the other. Several
+ * transfers may run at once on different threads with the same client.
  *
- * Memory stays bounded whatever the object size: a 256 KiB I/O buffer
- * per part being hashed for files, the part list (about 200 bytes a
- * part), and for upload_fileobj min(max_concurrency, parts) part buffers
- * (80 MiB with the defaults: 10 x 8 MiB).
+ * Cancel, pause and resume: a control (awsc_s3_transfer_control, below)
+ * stops a transfer from any thread; a paused multipart upload_file keeps
+ * its upload on the server and leaves a resume token, which a later call
+ * (config resume_token) completes, sending only the parts the server
+ * does not list (ListParts).
+ *
+ * Memory stays bounded whatever the object size: for files the parts
+ * stream from and to the file (a 256 KiB I/O buffer per part being
+ * hashed; a download gathers each range's bytes into 256 KiB writes,
+ * one buffer per range in flight), the part list (about 200 bytes a
+ * part), and for
+ * upload_fileobj min(max_concurrency, parts) part buffers (80 MiB with
+ * the defaults: 10 x 8 MiB).
  */
 #ifndef AWSC_TRANSFER_H
 #define AWSC_TRANSFER_H
@@ -111,15 +120,60 @@ struct awsc_s3_CopyObjectRequest;
 
 /*
  * Progress: bytes transferred so far and the object's size. Called after
- * each part for uploads and copies and as data arrives for downloads,
- * from whichever of the transfer's threads did the bytes, but one call at
- * a time (the calls are serialized) and `bytes_done` never goes down; the
- * last call has bytes_done == total. Return nonzero to cancel: no call
+ * each part for uploads and copies and as data arrives for downloads, on
+ * the calling thread (the transfer's loop), one call at a time;
+ * `bytes_done` never goes down and the last call has bytes_done ==
+ * total. boto3's Callback takes the increment: keep the previous
+ * bytes_done and pass the difference. A resumed upload starts from the
+ * bytes of the parts already there. Return nonzero to cancel: no call
  * follows, the transfer stops (a multipart upload is aborted, a
- * download's temporary file is removed) and returns AWSC_ECANCELLED.
+ * download's temporary file is removed) and returns AWSC_ECANCELLED. The
+ * callback may call awsc_s3_transfer_pause / _cancel on the control.
  */
 typedef int (*awsc_s3_progress_fn)(uint64_t bytes_done, uint64_t total,
                                    void *user_data);
+
+/*
+ * A transfer's control: stop it from any thread, and keep what a paused
+ * or failed multipart upload needs to be resumed. Make one with
+ * awsc_s3_transfer_control_new, put it in the config's `control` (version
+ * 3), and keep it alive until the transfer's call has returned; it may
+ * serve one transfer after the other (each call clears its cancel and
+ * pause requests and its resume token as it starts).
+ */
+typedef struct awsc_s3_transfer_control awsc_s3_transfer_control;
+
+/* *out is the caller's: free it with awsc_s3_transfer_control_free.
+ * AWSC_EINVAL (out NULL) or AWSC_ENOMEM. */
+AWSC_API int awsc_s3_transfer_control_new(awsc_s3_transfer_control **out,
+                                          awsc_error *err);
+/* NULL is a no-op. Not while a transfer uses it. */
+AWSC_API void awsc_s3_transfer_control_free(awsc_s3_transfer_control *c);
+/*
+ * Stop the transfer (thread-safe, async-signal-safe: one atomic store).
+ * The requests in flight are cancelled (seen within 100 ms) and the call
+ * returns AWSC_ECANCELLED; a multipart upload is aborted, a download's
+ * temporary file removed, as after any failure. NULL is a no-op.
+ */
+AWSC_API void awsc_s3_transfer_cancel(awsc_s3_transfer_control *c);
+/*
+ * Pause a multipart upload (thread-safe, async-signal-safe): as cancel,
+ * but the upload is not aborted: the parts done stay on the server and
+ * awsc_s3_transfer_resume_token gives what resumes it. The call returns
+ * AWSC_ECANCELLED (message "... paused"). Other transfers (downloads,
+ * copies, single PutObjects) take it as a cancel.
+ */
+AWSC_API void awsc_s3_transfer_pause(awsc_s3_transfer_control *c);
+/*
+ * The resume token of the last multipart upload (upload_file only) under
+ * this control that was paused, or that failed with `resumable` ON: a
+ * NUL-terminated string to store as it is (JSON text: the bucket, key,
+ * upload id, part size, the file's size and modification time, and each
+ * finished part's number, ETag and checksum). NULL when there is none.
+ * Borrowed: valid until the control is freed or serves another transfer.
+ */
+AWSC_API const char *
+awsc_s3_transfer_resume_token(const awsc_s3_transfer_control *c);
 
 /* boto3's TransferConfig. Zero means the default given in brackets. */
 typedef struct awsc_s3_transfer_config {
@@ -132,12 +186,13 @@ typedef struct awsc_s3_transfer_config {
    * and doubled until the object fits in 10000 parts; downloads use it as
    * given for the size of each ranged GET. */
   uint64_t multipart_chunksize;
-  /* Parts in flight at once, each on a thread [10] (the calling thread
-   * is one of them; more than 256 is taken as 256). 1: one part after
-   * the other on the calling thread. */
+  /* Parts in flight at once, as concurrent requests on the calling
+   * thread [10] (more than 256 is taken as 256). 1: one part after the
+   * other. */
   int max_concurrency;
-  /* boto3's use_threads: DEFAULT or ON = threads as max_concurrency says
-   * [on]; OFF = no thread (as max_concurrency 1). */
+  /* boto3's use_threads: DEFAULT or ON = parts in flight as
+   * max_concurrency says [on]; OFF = one at a time (as max_concurrency
+   * 1). No thread is made either way. */
   awsc_toggle use_threads;
   /* GET attempts per range when the body arrives incomplete or is
    * restarted by a retry [5]. */
@@ -160,14 +215,28 @@ typedef struct awsc_s3_transfer_config {
    * client's endpoint is http://, off over https://, where TLS protects
    * the wire; ON: always; OFF: never]. */
   awsc_toggle verify_etag_md5;
+  /* Version 3. Cancel, pause and the resume token (NULL: none). */
+  awsc_s3_transfer_control *control;
+  /* Version 3. upload_file: a multipart upload that fails keeps its
+   * upload (not aborted) and leaves a resume token in `control` [OFF:
+   * aborted as s3transfer does]. A pause always keeps it. */
+  awsc_toggle resumable;
+  /* Version 3. upload_file: resume the upload this token (from
+   * awsc_s3_transfer_resume_token) describes instead of starting one. The
+   * file must have the size and modification time it had; the parts the
+   * server still lists (ListParts) with the token's ETags are not sent
+   * again, the others are, then CompleteMultipartUpload. A token of
+   * another bucket, key or file, or an upload gone, is AWSC_EINVAL /
+   * the service's NoSuchUpload. NULL: a new upload. */
+  const char *resume_token;
 } awsc_s3_transfer_config;
 
-#define AWSC_S3_TRANSFER_CONFIG_VERSION 2
+#define AWSC_S3_TRANSFER_CONFIG_VERSION 3
 #define AWSC_S3_TRANSFER_CONFIG_INIT                                           \
   {                                                                            \
     AWSC_S3_TRANSFER_CONFIG_VERSION, 8388608, 8388608, 10, AWSC_TOGGLE_ON, 5,  \
         AWSC_TOGGLE_DEFAULT, NULL, NULL, AWSC_TOGGLE_DEFAULT,                  \
-        AWSC_TOGGLE_DEFAULT                                                    \
+        AWSC_TOGGLE_DEFAULT, NULL, AWSC_TOGGLE_DEFAULT, NULL                   \
   }
 
 /* The source of a managed copy (boto3's CopySource dict). */
@@ -243,10 +312,11 @@ AWSC_API int awsc_s3_upload_file_json(awsc_s3_transfer_result *result,
  * one call at a time, in order, never after the call returns. Each part
  * is read into a buffer of the part size before it is sent (so that it
  * can be hashed and retried); below the multipart threshold that is the
- * whole object. The parts read are sent by the transfer's threads while
- * the next ones are read, with at most min(max_concurrency, parts)
- * buffers: memory is max_concurrency x part size at most (10 x 8 MiB =
- * 80 MiB with the defaults), and reading waits for a buffer to be sent.
+ * whole object. A part is read when it starts, in order, into a buffer
+ * of its slot (at most min(max_concurrency, parts) buffers: memory is
+ * max_concurrency x part size at most, 10 x 8 MiB = 80 MiB with the
+ * defaults); the other parts' requests wait while it is read. A pause is
+ * a cancel here (a stream cannot be resumed).
  * After a failure nothing more is read. A read that ends early or returns
  * a negative status fails the upload (AWSC_EBODY or that status).
  * Otherwise as awsc_s3_upload_file.
@@ -338,10 +408,11 @@ awsc_s3_copy_json(awsc_s3_transfer_result *result, awsc_client *client,
  *   "copy"          {"CopySource": {"Bucket", "Key", "VersionId"},
  *                    "Bucket", "Key", "ExtraArgs", "Config"}
  * "Config" (optional) holds TransferConfig fields: multipart_threshold,
- * multipart_chunksize, max_concurrency, use_threads (false: no threads),
- * num_download_attempts, verify_checksums, verify_etag_md5 (booleans, as
- * the fields of that name); they override `config` (NULL = defaults), whose
- * progress callback is kept. On success *json_out is
+ * multipart_chunksize, max_concurrency, use_threads (false: one part at
+ * a time), num_download_attempts, verify_checksums, verify_etag_md5,
+ * resumable (booleans, as the fields of that name), resume_token (a
+ * string); they override `config` (NULL = defaults), whose progress
+ * callback and control are kept. On success *json_out is
  * {"Bucket", "Key", ["Filename",] "Size", "Parts", "ETag"[, "VersionId"]}
  * (free it with awsc_mem_free). Errors: AWSC_ENOTFOUND (no such transfer
  * operation), AWSC_EVALIDATION (missing, unknown or mistyped parameter),

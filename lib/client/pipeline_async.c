@@ -362,6 +362,16 @@ int awsc_invoke_typed_async(awsc_request **request_out, awsc_loop *loop,
                             const awsc_operation *op, const void *input,
                             awsc_typed_done_fn done, void *user_data,
                             awsc_error *err) {
+  return awsc_invoke_typed_async_ex(request_out, loop, c, svc, op, input, NULL,
+                                    0, done, user_data, err);
+}
+
+int awsc_invoke_typed_async_ex(awsc_request **request_out, awsc_loop *loop,
+                               awsc_client *c, const awsc_service *svc,
+                               const awsc_operation *op, const void *input,
+                               const awsc_body_sink *sink, unsigned flags,
+                               awsc_typed_done_fn done, void *user_data,
+                               awsc_error *err) {
   if (request_out)
     *request_out = NULL;
   if (!loop || !c || !done)
@@ -377,9 +387,11 @@ int awsc_invoke_typed_async(awsc_request **request_out, awsc_loop *loop,
   memset(&mem, 0, sizeof(mem));
   mem.kind = AWSC_SINK_MEMORY;
   awsc_request *r = NULL;
-  int rc = awsc_request_new(&r, loop, c, &mem, typed_complete, user_data, err);
+  int rc = awsc_request_new(&r, loop, c, sink ? sink : &mem, typed_complete,
+                            user_data, err);
   if (rc)
     return rc;
+  r->call.copy_source_encoded = (flags & AWSC_TYPED_COPY_SOURCE_ENCODED) != 0;
   r->typed_op = op;
   r->typed_done = done;
   /* the client's own descriptor of the operation (same service model) */

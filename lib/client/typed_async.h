@@ -18,4 +18,14 @@ int awsc_invoke_typed_async(awsc_request **request, awsc_loop *loop,
                             awsc_typed_done_fn done, void *user_data,
                             awsc_error *err);
 
+/* The same with a sink for a streaming output payload (NULL: memory, in
+ * the output) and awsc_invoke_typed_ex's flags (client/typed.h), for the
+ * managed transfers' parts. */
+int awsc_invoke_typed_async_ex(awsc_request **request, awsc_loop *loop,
+                               awsc_client *client, const awsc_service *svc,
+                               const awsc_operation *op, const void *input,
+                               const awsc_body_sink *sink, unsigned flags,
+                               awsc_typed_done_fn done, void *user_data,
+                               awsc_error *err);
+
 #endif

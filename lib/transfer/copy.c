@@ -3,8 +3,8 @@
  * ETag, then one CopyObject below the multipart threshold, or
  * CreateMultipartUpload + UploadPartCopy per range (each with
  * CopySourceIfMatch, so a source replaced mid-copy fails the copy) +
- * CompleteMultipartUpload, aborting on any failure. The part copies go
- * to xfer_run_parts' threads.
+ * CompleteMultipartUpload, aborting on any failure. The part copies run
+ * as concurrent requests on xfer_run_parts' loop.
  */
 #include <stdio.h>
 #include <string.h>
@@ -114,31 +114,22 @@ typedef struct mpc {
   const char **etags;           /* [n] */
 } mpc;
 
-/* Part i (0-based) of a multipart copy; writes only parts[i], etags[i].
- * Any thread. */
-static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
-  const mpc *m = ctx;
+/* A part's range text, kept until its request ends. */
+typedef struct copy_slot {
+  char range[64];
+} copy_slot;
+
+/* Keep the ETag and checksum of part i from its UploadPartCopy answer. */
+static int keep_part(xfer *x, const mpc *m, uint32_t i,
+                     const awsc_s3_UploadPartCopyOutput *out, awsc_error *err) {
   uint64_t off = (uint64_t)i * m->part_size;
   uint64_t len = x->total - off < m->part_size ? x->total - off : m->part_size;
-  char range[64];
-  snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)off,
-           (unsigned long long)(off + len - 1));
-  awsc_s3_UploadPartCopyRequest in = *m->base;
-  in.upload_id = m->upload_id;
-  in.part_number = (int32_t)(i + 1);
-  in.has_part_number = true;
-  in.copy_source_range = range;
-  awsc_s3_UploadPartCopyOutput *out = NULL;
-  int rc = invoke_copy(x, "UploadPartCopy", &in, (void **)&out, err);
-  if (rc)
-    return rc;
   const awsc_s3_CopyPartResult *r = out->copy_part_result;
   const char *e = r && r->e_tag && *r->e_tag ? r->e_tag : NULL;
   const char *ck = r ? GET_CHECKSUM(r, x->alg) : NULL;
-  /* the output dies below: what is kept moves into the arena */
+  /* the output dies after this: what is kept moves into the arena */
   const char *e_copy = xfer_strdup(x, e);
   const char *ck_copy = xfer_strdup(x, ck);
-  awsc_mem_free(out);
   if (!e)
     return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "UploadPartCopy of part %u of %s answered without "
@@ -154,6 +145,37 @@ static int copy_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
   SET_CHECKSUM(p, x->alg, ck_copy);
   m->etags[i] = e_copy;
   return xfer_progress_add(x, len, err);
+}
+
+/* UploadPartCopy of a slot's part ended (on the loop). */
+static void part_copied(int status, void *output, const awsc_error *err,
+                        void *ud) {
+  xfer_slot *s = ud;
+  s->req = NULL;
+  int rc = status;
+  if (rc)
+    awsc_error_copy(&s->err, err);
+  else
+    rc = keep_part(s->x, s->ctx, s->i, output, &s->err);
+  awsc_mem_free(output);
+  xfer_slot_done(s, rc);
+}
+
+/* Start the UploadPartCopy of part s->i (0-based). */
+static int copy_part(xfer *x, void *ctx, xfer_slot *s) {
+  const mpc *m = ctx;
+  copy_slot *cs = s->state;
+  uint64_t off = (uint64_t)s->i * m->part_size;
+  uint64_t len = x->total - off < m->part_size ? x->total - off : m->part_size;
+  snprintf(cs->range, sizeof(cs->range), "bytes=%llu-%llu",
+           (unsigned long long)off, (unsigned long long)(off + len - 1));
+  awsc_s3_UploadPartCopyRequest in = *m->base;
+  in.upload_id = m->upload_id;
+  in.part_number = (int32_t)(s->i + 1);
+  in.has_part_number = true;
+  in.copy_source_range = cs->range;
+  return xfer_start_typed(x, s, "UploadPartCopy", &in, NULL,
+                          AWSC_TYPED_COPY_SOURCE_ENCODED, part_copied);
 }
 
 static int copy_multipart(xfer *x, const awsc_s3_HeadObjectOutput *h,
@@ -183,7 +205,7 @@ static int copy_multipart(xfer *x, const awsc_s3_HeadObjectOutput *h,
   if ((rc = xfer_create_upload(x, cin, &upload_id)))
     return rc;
   mpc m = {base, upload_id, ps, parts, etags};
-  rc = xfer_run_parts(x, n, copy_part, &m);
+  rc = xfer_run_parts(x, n, copy_part, &m, sizeof(copy_slot));
   if (!rc)
     rc = xfer_complete(x, upload_id, parts, etags, n);
   if (rc)

@@ -7,12 +7,17 @@
  * Every GET carries If-Match with the HeadObject's ETag, so a replaced
  * object is a PreconditionFailed rather than a file stitched from two
  * versions. Bytes go to the file with pwrite at their offset through a
- * callback sink that knows how many bytes its range holds: the engine
+ * callback sink that knows how many bytes its range holds, gathered into
+ * writes of XFER_IO_SIZE (a buffer per range in flight: libcurl hands
+ * over 16 KiB at a time, and one pwrite per piece cost 0.3-0.5 CPU s/GiB
+ * more, measured on the loop), written out when full and when the GET
+ * ends (before the range is checked or hashed): the engine
  * retries a GET whose body broke off by sending it again from its start,
  * which the sink sees as more bytes than the range has; it then stops the
  * request and the range is fetched again here (num_download_attempts).
- * The ranges of a multipart download go to xfer_run_parts' threads, each
- * writing its own stretch of the one temporary file.
+ * The ranges of a multipart download are concurrent GETs on
+ * xfer_run_parts' loop, each writing its own stretch of the one
+ * temporary file.
  *
  * Integrity (docs/integrity.md): a GET whose answer carries a checksum is
  * checked by the client as the body passes (a mismatch is AWSC_ECHECKSUM,
@@ -71,13 +76,16 @@ typedef struct dl_job {
   uint8_t *part_sum;    /* [n] raw digests of v->alg, by part */
   atomic_bool whole_ok; /* one GET's answer carried v->expected */
   bool quiet;           /* fetching again: progress counted already */
+  bool single;          /* one plain GET of the whole object */
+  uint8_t *wbufs;       /* XFER_IO_SIZE per part in flight (dl.wbuf) */
   /* The whole-file digest (hash_alg >= 0), made in order as the ranges
-   * arrive (range_done): ranges [0, next_hash) are in `hd`; the thread
-   * that completes range next_hash hashes forward while the others keep
-   * downloading (one at a time: `hashing`; these under x->lock). */
+   * arrive (range_done): ranges [0, next_hash) are in `hd`; the GET
+   * that completes range next_hash hashes forward, on the loop, between
+   * the other GETs' network events (`hashing` guards against re-entry;
+   * these under x->lock). */
   int hash_alg;
   awsc_rdigest hd;
-  uint8_t *hbuf; /* XFER_IO_SIZE, for the one hashing thread */
+  uint8_t *hbuf; /* XFER_IO_SIZE, for the hashing */
   bool *range_done;
   uint32_t next_hash;
   bool hashing;
@@ -85,7 +93,7 @@ typedef struct dl_job {
   awsc_error hash_err;
 } dl_job;
 
-/* One GET in progress (one per thread). */
+/* One GET in progress (one per part in flight). */
 typedef struct dl {
   xfer *x;
   const dl_job *job;
@@ -97,7 +105,32 @@ typedef struct dl {
   bool cancelled;      /* by the progress callback */
   bool stopped;        /* because another range failed */
   int io_errno;
+  /* bytes accepted but not yet written: [pos - held, pos) of the range,
+   * gathered into one pwrite of up to XFER_IO_SIZE (the slot's buffer) */
+  uint8_t *wbuf;
+  size_t held;
 } dl;
+
+/* Write what the GET's buffer holds at its place in the file. */
+static int flush_held(dl *d) {
+  const uint8_t *p = d->wbuf;
+  size_t left = d->held;
+  uint64_t at = d->start + d->pos - d->held;
+  while (left) {
+    ssize_t w = pwrite(d->job->fd, p, left, (off_t)at);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      d->io_errno = w < 0 ? errno : EIO;
+      return AWSC_EIO;
+    }
+    p += w;
+    at += (uint64_t)w;
+    left -= (size_t)w;
+  }
+  d->held = 0;
+  return 0;
+}
 
 static int sink_write(const void *data, size_t len, void *ud) {
   dl *d = ud;
@@ -109,19 +142,17 @@ static int sink_write(const void *data, size_t len, void *ud) {
     d->restarted = true;
     return AWSC_EIO;
   }
-  const char *p = data;
+  const uint8_t *p = data;
   size_t left = len;
   while (left) {
-    ssize_t w = pwrite(d->job->fd, p, left, (off_t)(d->start + d->pos));
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      d->io_errno = w < 0 ? errno : EIO;
+    size_t take = XFER_IO_SIZE - d->held < left ? XFER_IO_SIZE - d->held : left;
+    memcpy(d->wbuf + d->held, p, take);
+    d->held += take;
+    d->pos += take;
+    p += take;
+    left -= take;
+    if (d->held == XFER_IO_SIZE && flush_held(d))
       return AWSC_EIO;
-    }
-    p += w;
-    left -= (size_t)w;
-    d->pos += (uint64_t)w;
   }
   /* a GET restarted from its beginning counts its bytes once */
   if (d->pos > d->counted && !d->job->quiet) {
@@ -216,8 +247,8 @@ static int hash_range(xfer *x, dl_job *job, uint64_t start, uint64_t len) {
 }
 
 /* Range i of n (`len` bytes each but the last) is in the file: hash
- * every range from next_hash on that is, unless another thread is at it
- * (which then sees range i when it gets there). */
+ * every range from next_hash on that is, unless the hashing is already
+ * under way (it then sees range i when it gets there). */
 static void hash_forward(xfer *x, dl_job *job, uint32_t i, uint32_t n,
                          uint64_t len) {
   pthread_mutex_lock(&x->lock);
@@ -254,118 +285,185 @@ static int still_mismatched(xfer *x, uint64_t start, uint64_t len, int attempt,
                         x->key, attempt, why);
 }
 
-/* One GET of [start, start+len): the whole object (!ranged), a Range, or
- * part `pn` (> 0), retried while its body arrives restarted, short or
- * failing its checksum. err is never NULL. */
-static int get_range(xfer *x, dl_job *job, uint64_t start, uint64_t len,
-                     bool ranged, uint32_t pn, awsc_error *err) {
+/* A slot's GET: the range, its attempt and the sink's state. */
+typedef struct dl_slot {
   dl d;
-  memset(&d, 0, sizeof(d));
-  d.x = x;
-  d.job = job;
-  d.err = err;
+  dl_job *job;
+  uint64_t start, len;
+  bool ranged;
+  uint32_t pn;
+  int attempt;
   char range[64];
-  snprintf(range, sizeof(range), "bytes=%llu-%llu", (unsigned long long)start,
-           (unsigned long long)(start + len - 1));
-  for (int attempt = 1;; attempt++) {
-    d.start = start;
-    d.len = len;
-    d.pos = 0;
-    d.restarted = false;
-    awsc_s3_GetObjectRequest in = *job->base;
-    if (job->etag)
-      in.if_match = job->etag;
-    if (job->mode && !in.checksum_mode)
-      in.checksum_mode = job->mode;
-    if (pn) {
-      in.part_number = (int32_t)pn;
-      in.has_part_number = true;
-    } else if (ranged) {
-      in.range = range;
-    }
-    awsc_body_sink sink;
-    memset(&sink, 0, sizeof(sink));
-    sink.kind = AWSC_SINK_CALLBACK;
-    sink.write = sink_write;
-    sink.user_data = &d;
-    awsc_s3_GetObjectOutput *out = NULL;
-    int rc = awsc_s3_get_object_to(&out, x->client, &in, &sink, err);
-    if (rc) {
-      if (d.cancelled) /* err now holds the transport's words */
-        return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
-                              "%s cancelled by the progress callback", x->what);
-      if (d.stopped) /* not the transfer's error: another range's is */
-        return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
-                              "%s: stopped after another range failed",
-                              x->what);
-      if (d.io_errno)
-        return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO,
-                              "cannot write %s: %s", job->tmp,
-                              strerror(d.io_errno));
-      if (rc == AWSC_ESERVICE &&
-          strcmp(err->service_code, "PreconditionFailed") == 0)
-        return changed(x, err, err->http_status);
-      if (rc == AWSC_ECHECKSUM && attempt < x->attempts) {
-        awsc_log(x->client->logger, AWSC_LOG_WARN,
-                 "%s: fetching bytes %llu-%llu of %s again: %s", x->what,
-                 (unsigned long long)start,
-                 (unsigned long long)(start + len - 1), x->key, err->message);
-        continue;
-      }
-      if (rc == AWSC_ECHECKSUM)
-        return still_mismatched(x, start, len, attempt, err);
-      if (d.restarted && attempt < x->attempts)
-        continue;
-      if (d.restarted)
-        return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_NETWORK,
-                              "%s: bytes %llu-%llu of %s kept breaking off "
-                              "(%d attempts)",
-                              x->what, (unsigned long long)start,
-                              (unsigned long long)(start + len - 1), x->key,
-                              attempt);
-      return rc;
-    }
-    const awsc_response_metadata *meta = awsc_output_metadata(out);
-    int status = meta ? meta->http_status : 200;
-    bool other = job->etag && out->e_tag && strcmp(out->e_tag, job->etag) != 0;
-    const dl_verify *v = job->v;
-    if (!other && d.pos == len && v->alg >= 0) {
-      const char *got = CHECKSUM_OF(out, v->alg);
-      if (pn)
-        rc = keep_part_sum(x, job, pn, got, err);
-      else if (!ranged && got && job->mode && strcmp(got, v->expected) == 0)
-        atomic_store(&job->whole_ok, true);
-    }
-    awsc_mem_free(out);
-    if (rc)
-      return rc;
-    if (other) /* a server that ignores If-Match */
-      return changed(x, err, status);
-    if (d.pos == len)
-      return 0;
-    if (attempt >= x->attempts)
-      return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_NETWORK,
-                            "%s: got %llu of the %llu bytes at %llu of %s "
-                            "(%d attempts)",
-                            x->what, (unsigned long long)d.pos,
-                            (unsigned long long)len, (unsigned long long)start,
-                            x->key, attempt);
+} dl_slot;
+
+static int send_get(xfer *x, xfer_slot *s);
+
+/* What a failed GET of the slot's range means: > 0 fetch it again, else
+ * the range's failure (err filled). */
+static int get_failed(xfer *x, dl_slot *g, int rc, awsc_error *err) {
+  dl *d = &g->d;
+  if (d->cancelled) /* err now holds the transport's words */
+    return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
+                          "%s cancelled by the progress callback", x->what);
+  if (d->stopped) /* not the transfer's error: another range's is */
+    return awsc_error_set(err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
+                          "%s: stopped after another range failed", x->what);
+  if (d->io_errno)
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
+                          g->job->tmp, strerror(d->io_errno));
+  if (rc == AWSC_ESERVICE &&
+      strcmp(err->service_code, "PreconditionFailed") == 0)
+    return changed(x, err, err->http_status);
+  uint64_t a = g->start, b = g->start + g->len - 1;
+  if (rc == AWSC_ECHECKSUM && g->attempt < x->attempts) {
+    awsc_log(x->client->logger, AWSC_LOG_WARN,
+             "%s: fetching bytes %llu-%llu of %s again: %s", x->what,
+             (unsigned long long)a, (unsigned long long)b, x->key,
+             err->message);
+    return 1;
   }
+  if (rc == AWSC_ECHECKSUM)
+    return still_mismatched(x, g->start, g->len, g->attempt, err);
+  if (d->restarted && g->attempt < x->attempts)
+    return 1;
+  if (d->restarted)
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_NETWORK,
+                          "%s: bytes %llu-%llu of %s kept breaking off "
+                          "(%d attempts)",
+                          x->what, (unsigned long long)a, (unsigned long long)b,
+                          x->key, g->attempt);
+  return rc;
 }
 
-/* Range i of a multipart download (any thread). */
-static int get_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
+/* A GET of the slot's range answered: 0 the range is in the file, > 0
+ * fetch it again, else its failure (err filled). */
+static int got_answer(xfer *x, dl_slot *g, const awsc_s3_GetObjectOutput *out,
+                      awsc_error *err) {
+  dl_job *job = g->job;
+  const awsc_response_metadata *meta = awsc_output_metadata(out);
+  int status = meta ? meta->http_status : 200;
+  bool other = job->etag && out->e_tag && strcmp(out->e_tag, job->etag) != 0;
+  const dl_verify *v = job->v;
+  int rc = 0;
+  if (!other && g->d.pos == g->len && v->alg >= 0) {
+    const char *got = CHECKSUM_OF(out, v->alg);
+    if (g->pn)
+      rc = keep_part_sum(x, job, g->pn, got, err);
+    else if (!g->ranged && got && job->mode && strcmp(got, v->expected) == 0)
+      atomic_store(&job->whole_ok, true);
+  }
+  if (rc)
+    return rc;
+  if (other) /* a server that ignores If-Match */
+    return changed(x, err, status);
+  if (g->d.pos == g->len)
+    return 0;
+  if (g->attempt >= x->attempts)
+    return awsc_error_set(err, AWSC_EIO, AWSC_ERROR_NETWORK,
+                          "%s: got %llu of the %llu bytes at %llu of %s "
+                          "(%d attempts)",
+                          x->what, (unsigned long long)g->d.pos,
+                          (unsigned long long)g->len,
+                          (unsigned long long)g->start, x->key, g->attempt);
+  return 1;
+}
+
+/* A GET of a slot's range ended (on the loop): the range is done, failed
+ * or fetched again (a body restarted, short or failing its checksum). */
+static void get_done(int status, void *output, const awsc_error *err,
+                     void *ud) {
+  xfer_slot *s = ud;
+  xfer *x = s->x;
+  dl_slot *g = s->state;
+  s->req = NULL;
+  int rc;
+  if (status) {
+    awsc_error_copy(&s->err, err);
+    rc = get_failed(x, g, status, &s->err);
+  } else if (flush_held(&g->d)) {
+    rc = awsc_error_set(&s->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
+                        g->job->tmp, strerror(g->d.io_errno));
+  } else {
+    rc = got_answer(x, g, output, &s->err);
+  }
+  awsc_mem_free(output);
+  if (rc > 0 && !xfer_failed(x)) {
+    g->attempt++;
+    rc = send_get(x, s);
+    if (!rc)
+      return;
+  }
+  if (rc > 0) /* the transfer failed meanwhile: this range is moot */
+    rc = awsc_error_set(&s->err, AWSC_ECANCELLED, AWSC_ERROR_INTERNAL,
+                        "%s: stopped after another range failed", x->what);
+  if (!rc && !g->pn && g->job->hash_alg >= 0) {
+    if (g->ranged)
+      hash_forward(x, g->job, s->i, g->job->n_ranges, g->job->chunk);
+    else if (!atomic_load(&g->job->whole_ok))
+      hash_forward(x, g->job, 0, 1, x->total);
+  }
+  xfer_slot_done(s, rc);
+}
+
+/* Send one GET of the slot's range: the whole object (!ranged), a Range,
+ * or part `pn` (> 0). */
+static int send_get(xfer *x, xfer_slot *s) {
+  dl_slot *g = s->state;
+  dl_job *job = g->job;
+  dl *d = &g->d;
+  memset(d, 0, sizeof(*d));
+  d->x = x;
+  d->job = job;
+  d->err = &s->err;
+  d->start = g->start;
+  d->len = g->len;
+  d->wbuf = job->wbufs + (size_t)s->k * XFER_IO_SIZE;
+  awsc_s3_GetObjectRequest in = *job->base;
+  if (job->etag)
+    in.if_match = job->etag;
+  if (job->mode && !in.checksum_mode)
+    in.checksum_mode = job->mode;
+  if (g->pn) {
+    in.part_number = (int32_t)g->pn;
+    in.has_part_number = true;
+  } else if (g->ranged) {
+    in.range = g->range;
+  }
+  awsc_body_sink sink;
+  memset(&sink, 0, sizeof(sink));
+  sink.kind = AWSC_SINK_CALLBACK;
+  sink.write = sink_write;
+  sink.user_data = d;
+  return xfer_start_typed(x, s, "GetObject", &in, &sink, 0, get_done);
+}
+
+/* Start range s->i: a part by number, a Range, or (job->n_ranges 0) the
+ * one plain GET of the whole object. */
+static int get_part(xfer *x, void *ctx, xfer_slot *s) {
   dl_job *job = ctx;
-  if (job->part_off)
-    return get_range(x, job, job->part_off[i],
-                     job->part_off[i + 1] - job->part_off[i], false, i + 1,
-                     err);
-  uint64_t off = (uint64_t)i * job->chunk;
-  uint64_t len = x->total - off < job->chunk ? x->total - off : job->chunk;
-  int rc = get_range(x, job, off, len, true, 0, err);
-  if (!rc && job->hash_alg >= 0)
-    hash_forward(x, job, i, job->n_ranges, job->chunk);
-  return rc;
+  dl_slot *g = s->state;
+  uint32_t i = s->i;
+  g->job = job;
+  g->attempt = 1;
+  g->pn = 0;
+  g->ranged = false;
+  if (job->part_off) {
+    g->pn = i + 1;
+    g->start = job->part_off[i];
+    g->len = job->part_off[i + 1] - job->part_off[i];
+  } else if (!job->single) {
+    g->ranged = true;
+    g->start = (uint64_t)i * job->chunk;
+    g->len =
+        x->total - g->start < job->chunk ? x->total - g->start : job->chunk;
+  } else {
+    g->start = 0;
+    g->len = x->total;
+  }
+  snprintf(g->range, sizeof(g->range), "bytes=%llu-%llu",
+           (unsigned long long)g->start,
+           (unsigned long long)(g->start + g->len - 1));
+  return send_get(x, s);
 }
 
 /* "TARGET.awsctmp.XXXXXXXX", created exclusively (0666 less the umask, as
@@ -535,9 +633,10 @@ static int verify_whole(xfer *x, dl_job *job, int round) {
 
 /* Fetch every byte into the file: one GET, ranges or parts. */
 static int fetch(xfer *x, dl_job *job, uint32_t *ranges) {
+  job->single = false;
   if (job->part_off) {
     *ranges = job->v->composite;
-    return xfer_run_parts(x, *ranges, get_part, job);
+    return xfer_run_parts(x, *ranges, get_part, job, sizeof(dl_slot));
   }
   if (job->hash_alg >= 0) { /* a new round: a new digest */
     awsc_rdigest_init(&job->hd, job->hash_alg);
@@ -547,13 +646,11 @@ static int fetch(xfer *x, dl_job *job, uint32_t *ranges) {
   }
   if (x->total < x->threshold) {
     *ranges = 0;
-    int rc = get_range(x, job, 0, x->total, false, 0, x->err);
-    if (!rc && job->hash_alg >= 0 && !atomic_load(&job->whole_ok))
-      hash_forward(x, job, 0, 1, x->total);
-    return rc;
+    job->single = true;
+    return xfer_run_parts(x, 1, get_part, job, sizeof(dl_slot));
   }
   *ranges = job->n_ranges;
-  return xfer_run_parts(x, *ranges, get_part, job);
+  return xfer_run_parts(x, *ranges, get_part, job, sizeof(dl_slot));
 }
 
 /* Fetch and verify, the whole object again after a mismatch that no
@@ -633,15 +730,26 @@ static int download(xfer *x, const char *filename) {
     job.hash_alg = AWSC_RDIG_MD5;
   if (job.hash_alg >= 0 && (rc = hash_setup(x, &job)))
     return rc;
+  uint32_t most = job.part_off ? v.composite : job.n_ranges;
+  size_t slots =
+      (uint64_t)x->concurrency < most ? (size_t)x->concurrency : (size_t)most;
+  job.wbufs = awsc_malloc((slots ? slots : 1) * XFER_IO_SIZE);
+  if (!job.wbufs) {
+    awsc_free(job.hbuf);
+    return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  }
   char *tmp = NULL;
   if ((rc = open_temp(x, filename, &tmp, &job.fd))) {
     awsc_free(job.hbuf);
+    awsc_free(job.wbufs);
     return rc;
   }
   job.tmp = tmp;
   uint32_t ranges = 0;
   rc = fetch_verified(x, &job, &ranges);
   awsc_free(job.hbuf);
+  awsc_free(job.wbufs);
   if (close(job.fd) != 0 && !rc)
     rc = awsc_error_set(x->err, AWSC_EIO, AWSC_ERROR_IO, "cannot write %s: %s",
                         tmp, strerror(errno));

@@ -11,14 +11,15 @@
  *
  * Parts are planned up front and each one is done by a function of its
  * index that writes only its own slots (parts[i], etags[i]); a multipart
- * transfer hands the indices to up to max_concurrency threads (the
- * caller's among them) through an atomic counter (xfer_run_parts). What
- * the parts share goes through x->lock: the first failure (copied into
- * the caller's awsc_error; each part works with its own), the byte count
- * and the progress callback (called under the lock: one call at a time,
- * never going down), and strings kept in the arena. After the first
- * failure no part is started; those in flight finish (a download's stop
- * at their next chunk of body).
+ * transfer runs up to max_concurrency of them at once as requests on one
+ * awsc_loop on the calling thread (xfer_run_parts, parts.c): a part's
+ * start function sends its request on x->loop and its completion calls
+ * xfer_slot_done. The first failure (copied into the caller's
+ * awsc_error; each part works with its own) stops the handing out of
+ * parts and cancels the requests in flight. x->lock guards the failure,
+ * the byte count and the progress callback, and strings kept in the
+ * arena: everything runs on the calling thread now, but a cancel may be
+ * asked from another.
  */
 #ifndef AWSC_TRANSFER_INTERNAL_H
 #define AWSC_TRANSFER_INTERNAL_H
@@ -28,12 +29,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "awsc/loop.h"
 #include "awsc/s3.h"
 
 #include "auth/checksum.h"
 #include "awsc/transfer.h"
 #include "core/core.h"
+#include "runtime/descriptor.h"
 #include "runtime/value.h"
+#include "transfer/control.h"
 
 #define XFER_MIB ((uint64_t)1 << 20)
 #define XFER_MIN_PART (5 * XFER_MIB)
@@ -42,6 +46,7 @@
 #define XFER_IO_SIZE (256 * 1024)
 #define XFER_DEFAULT_CONCURRENCY 10 /* s3transfer's max_concurrency */
 #define XFER_MAX_THREADS 256        /* a larger max_concurrency is cut */
+#define XFER_CANCEL_POLL_MS 100     /* a cancel flag is seen this late */
 
 /* An ExtraArgs name as one request takes it: `from` in ExtraArgs becomes
  * member `to` of the request (NULL = same name). */
@@ -116,10 +121,15 @@ typedef struct xfer {
   bool alg_trailer;
   awsc_s3_progress_fn progress;
   void *progress_ud;
-  bool verify_checksums; /* downloads: the object's checksums */
-  bool verify_etag_md5;  /* downloads: a single-part object's ETag */
-  int64_t start_ms;      /* local clock when the transfer began */
-  int concurrency;       /* threads for the parts of a multipart transfer */
+  bool verify_checksums;    /* downloads: the object's checksums */
+  bool verify_etag_md5;     /* downloads: a single-part object's ETag */
+  int64_t start_ms;         /* local clock when the transfer began */
+  int concurrency;          /* parts in flight of a multipart transfer */
+  awsc_loop *loop;          /* the parts' loop, while xfer_run_parts runs */
+  const atomic_int *cancel; /* set from any thread: stop, or NULL */
+  awsc_s3_transfer_control *control; /* the config's, or NULL */
+  bool resumable;                    /* a failed multipart upload is kept */
+  const char *resume_token;          /* upload_file: resume this upload */
   uint64_t total;
   awsc_s3_transfer_result *result;
   /* shared by the parts' threads */
@@ -193,21 +203,50 @@ static inline bool xfer_failed(xfer *x) {
  * NULL for NULL or out of memory. */
 const char *xfer_strdup(xfer *x, const char *s);
 
-/* One part of a multipart transfer: i is 0-based; err is the part's own
- * (never x->err); only the part's own slots may be written. */
-typedef int (*xfer_part_fn)(xfer *x, void *ctx, uint32_t i, awsc_error *err);
+/* Whether a cancel or pause was asked (x->cancel), a pause, and record
+ * it as the failure (AWSC_ECANCELLED). */
+bool xfer_cancel_asked(const xfer *x);
+bool xfer_pause_asked(const xfer *x);
+int xfer_cancelled(xfer *x, awsc_error *err);
+
+/* One part in flight of a multipart transfer (xfer_run_parts). */
+typedef struct xfer_run xfer_run;
+typedef struct xfer_slot {
+  xfer_run *run;
+  xfer *x;
+  void *ctx;  /* xfer_run_parts' */
+  int k;      /* the slot's number, 0 .. parts in flight - 1 */
+  uint32_t i; /* the part (0-based) */
+  bool busy;
+  awsc_request *req; /* the part's request in flight (for cancel), or NULL */
+  awsc_error err;    /* the part's own error (never x->err) */
+  void *state;       /* state_size bytes of the kind's, zeroed once: kept
+                        from part to part of the slot */
+} xfer_slot;
+/* Start part s->i on x->loop: 0 when a request is in flight (its
+ * completion ends with xfer_slot_done), else a failure (s->err filled). */
+typedef int (*xfer_part_start_fn)(xfer *x, void *ctx, xfer_slot *s);
+/* The part of slot s is over: rc 0, or a failure with s->err filled
+ * (the first one becomes the transfer's; the others' requests are then
+ * cancelled). Starts the next part in the slot. */
+void xfer_slot_done(xfer_slot *s, int rc);
 /*
- * Run fn for every i in [0, n) on min(x->concurrency, n) threads: the
- * caller's plus new ones (none when that is 1; fewer when pthread_create
- * fails), which are joined before this returns. 0, or the first failure
- * (x->err filled as xfer_fail says).
+ * Run every part in [0, n) with up to x->concurrency in flight on a loop
+ * of this call's (x->loop meanwhile), on the calling thread. 0, or the
+ * first failure (x->err filled as xfer_fail says).
  */
-int xfer_run_parts(xfer *x, uint32_t n, xfer_part_fn fn, void *ctx);
-/* Start up to `want` threads running fn(arg) with every signal blocked
- * (signals stay with the caller's threads); how many started. */
-int xfer_threads_start(pthread_t *threads, int want, void *(*fn)(void *),
-                       void *arg);
-void xfer_threads_join(pthread_t *threads, int n);
+int xfer_run_parts(xfer *x, uint32_t n, xfer_part_start_fn start, void *ctx,
+                   size_t state_size);
+/* The S3 service's generated descriptor of `operation` (the typed
+ * structs' layout), or NULL when S3 is not built in. */
+const awsc_operation *xfer_s3_op(const char *operation,
+                                 const awsc_service **svc);
+/* Start the typed S3 `operation` on x->loop for slot s (its request goes
+ * into s->req), with a sink for a streaming output (NULL: none) and
+ * awsc_invoke_typed_ex's flags. */
+int xfer_start_typed(xfer *x, xfer_slot *s, const char *operation,
+                     const void *in, const awsc_body_sink *sink, unsigned flags,
+                     awsc_typed_done_fn done);
 
 /*
  * The integrity of an upload's requests, as botocore >= 1.36 and
@@ -279,6 +318,24 @@ void xfer_abort_mine(xfer *x, const char *upload_id, int rc);
 #define XFER_STRAY_SLACK_MS 2000
 /* Without a Date in the listing's answer: the local clock, less this. */
 #define XFER_STRAY_NO_DATE_SLACK_MS (5 * 60 * 1000)
+
+/* A multipart upload's plan and outcome as a resume token holds it. */
+typedef struct xfer_upload_plan {
+  const char *upload_id;
+  uint64_t part_size;
+  uint32_t n;
+  int64_t mtime_ns;             /* the file's modification time */
+  awsc_s3_CompletedPart *parts; /* [n] */
+  const char **etags;           /* [n]: NULL = the part is not done */
+} xfer_upload_plan;
+/* The resume token of the plan's done parts into x->control (nothing
+ * without one). 0 or AWSC_ENOMEM (logged; the upload is kept anyway). */
+int xfer_resume_token_make(xfer *x, const xfer_upload_plan *p);
+/* Plan a resumed upload from x->resume_token for the file of x->total
+ * bytes and p->mtime_ns: p's upload id, part size, n, and the parts the
+ * server lists as the token has them (etags[i] set), in x->arena.
+ * AWSC_EINVAL (a token that does not fit), or ListParts' failure. */
+int xfer_resume_load(xfer *x, xfer_upload_plan *p);
 
 /* "bucket/key[?versionId=v]" with the key percent-encoded as botocore
  * sends CopySource. Arena string or NULL. */

@@ -38,9 +38,11 @@ static const op_spec ops[] = {
 };
 
 static const char *const config_names[] = {
-    "multipart_threshold", "multipart_chunksize",   "max_concurrency",
-    "use_threads",         "num_download_attempts", "verify_checksums",
-    "verify_etag_md5"};
+    "multipart_threshold",   "multipart_chunksize",
+    "max_concurrency",       "use_threads",
+    "num_download_attempts", "verify_checksums",
+    "verify_etag_md5",       "resumable",
+    "resume_token"};
 
 static int invalid(awsc_error *err, const char *param, const char *types) {
   return awsc_error_set(err, AWSC_EVALIDATION, AWSC_ERROR_VALIDATION,
@@ -130,6 +132,12 @@ static int apply_config_json(const awsc_jnode *c, awsc_s3_transfer_config *cfg,
     if (which == AWSC_ARRAY_LEN(config_names))
       return unknown(err, "Config", k, config_names,
                      AWSC_ARRAY_LEN(config_names));
+    if (which == 8) { /* resume_token: a string (lives in the tree) */
+      if (v->type != AWSC_J_STRING)
+        return invalid(err, "Config.resume_token", "str");
+      cfg->resume_token = v->s;
+      continue;
+    }
     if (which == 3 || which >= 5) { /* the switches */
       if (v->type != AWSC_J_BOOL) {
         char name[48];
@@ -141,8 +149,10 @@ static int apply_config_json(const awsc_jnode *c, awsc_s3_transfer_config *cfg,
         cfg->use_threads = t;
       else if (which == 5)
         cfg->verify_checksums = t;
-      else
+      else if (which == 6)
         cfg->verify_etag_md5 = t;
+      else
+        cfg->resumable = t;
       continue;
     }
     if (v->type != AWSC_J_INT || v->i <= 0 || (which >= 2 && v->i > INT32_MAX))
@@ -278,9 +288,12 @@ int awsc_s3_transfer_json(char **json_out, awsc_client *client,
                           "download_file, copy)",
                           operation);
   awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
-  /* a caller's version-1 struct ends before the version-2 fields */
+  /* a caller's older struct ends before the later versions' fields */
   if (config && config->version == 1) {
     memcpy(&cfg, config, offsetof(awsc_s3_transfer_config, verify_checksums));
+    cfg.version = AWSC_S3_TRANSFER_CONFIG_VERSION;
+  } else if (config && config->version == 2) {
+    memcpy(&cfg, config, offsetof(awsc_s3_transfer_config, control));
     cfg.version = AWSC_S3_TRANSFER_CONFIG_VERSION;
   } else if (config)
     cfg = *config;

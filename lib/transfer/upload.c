@@ -5,17 +5,18 @@
  *
  * A file is never read into memory: each request streams its stretch of
  * the file (AWSC_BODY_FILE with offset and length), so its parts are
- * independent and go to xfer_run_parts' threads as they are. Each request
- * carries a CRC32 (or the ChecksumAlgorithm asked for; xfer_upload_checksums)
- * rather than a Content-MD5 (about 25 times cheaper here): over TLS the
- * engine sends it in an aws-chunked trailer computed as the body is sent
- * (one read of the file), and the part's checksum for
- * CompleteMultipartUpload comes back in the answer; over plain http it is
- * computed beforehand in XFER_IO_SIZE steps and goes in a header (a second
- * read of the part, from the page cache). A stream (upload_fileobj)
- * can be read only once, in order, so each part is read into a buffer
- * (which also lets the engine retry the request) on the calling thread,
- * and the threads send the buffers (stream_parts).
+ * independent and run as concurrent requests on xfer_run_parts' loop.
+ * Each request carries a CRC32 (or the ChecksumAlgorithm asked for;
+ * xfer_upload_checksums) rather than a Content-MD5 (about 25 times
+ * cheaper here): over TLS the engine sends it in an aws-chunked trailer
+ * computed as the body is sent (one read of the file), and the part's
+ * checksum for CompleteMultipartUpload comes back in the answer; over
+ * plain http it is computed beforehand in XFER_IO_SIZE steps and goes in
+ * a header (a second read of the part, from the page cache). A stream
+ * (upload_fileobj) can be read only once, in order: a part is read into
+ * its slot's buffer (which also lets the engine retry the request) when
+ * the part starts, and parts start in order, so memory is parts in
+ * flight x part size.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/client_internal.h"
 #include "transfer/transfer_internal.h"
 
 /* Where the bytes come from. */
@@ -33,6 +35,7 @@ typedef struct up_src {
   void *read_ud;
   uint64_t read_pos; /* bytes taken from the stream so far */
   uint8_t *buf;      /* stream below the threshold: the whole object */
+  int64_t mtime_ns;  /* file: its modification time (resume tokens) */
 } up_src;
 
 /* s3transfer's UploadSubmissionTask.UPLOAD_PART_ARGS. */
@@ -131,275 +134,213 @@ static int put_single(xfer *x, up_src *s) {
 
 /* The plan and the outcome of a multipart upload. */
 typedef struct mpu {
-  const up_src *src;
-  const char *upload_id;
-  uint64_t part_size;
-  uint32_t n;
-  awsc_s3_CompletedPart *parts; /* [n], filled by upload_part */
-  const char **etags;           /* [n] */
+  up_src *src;
+  xfer_upload_plan p; /* parts[i] / etags[i] filled by the part's request */
+  uint32_t *todo;     /* the parts to send (a resumed upload's), or NULL */
   const awsc_s3_UploadPartRequest *base;
+  uint8_t **bufs; /* a stream's part buffers, one per slot, or NULL */
+  size_t buf_size;
 } mpu;
 
-static uint64_t part_len(const xfer *x, const mpu *m, uint32_t i) {
-  uint64_t off = (uint64_t)i * m->part_size;
-  return x->total - off < m->part_size ? x->total - off : m->part_size;
+/* The part (0-based) the slot's run index s->i stands for. */
+static uint32_t part_of(const mpu *m, const xfer_slot *s) {
+  return m->todo ? m->todo[s->i] : s->i;
 }
 
-/* Part i (0-based) from `data` (a stream's part) or the file: writes only
- * m->parts[i] / m->etags[i]. Any thread. */
-static int upload_part(xfer *x, const mpu *m, uint32_t i, const uint8_t *data,
-                       awsc_error *err) {
-  uint64_t off = (uint64_t)i * m->part_size;
-  uint64_t len = part_len(x, m, i);
+static uint64_t part_len(const xfer *x, const mpu *m, uint32_t i) {
+  uint64_t off = (uint64_t)i * m->p.part_size;
+  return x->total - off < m->p.part_size ? x->total - off : m->p.part_size;
+}
+
+/* What a slot's UploadPart request uses until it ends: its body (a
+ * stretch of the file, or the slot's buffer holding a stream's part) and
+ * digests. */
+typedef struct up_slot {
   awsc_body_source body;
   xfer_digest d;
-  int rc = part_body(x, m->src, data, off, len, &body, &d, err);
-  if (rc)
-    return rc;
-  awsc_s3_UploadPartRequest in = *m->base;
-  in.upload_id = m->upload_id;
-  in.part_number = (int32_t)(i + 1);
-  in.has_part_number = true;
-  in.content_length = (int64_t)len;
-  in.has_content_length = true;
-  in.body_source = &body;
-  if (d.md5[0])
-    in.content_md5 = d.md5;
-  if (d.checksum[0])
-    SET_CHECKSUM(&in, x->alg, d.checksum);
-  if (!in.checksum_algorithm)
-    in.checksum_algorithm = x->alg_name;
-  awsc_s3_UploadPartOutput *out = NULL;
-  rc = awsc_s3_upload_part(&out, x->client, &in, err);
-  if (rc)
-    return rc;
-  awsc_s3_CompletedPart *p = &m->parts[i];
+} up_slot;
+
+/* UploadPart of a slot's part ended (on the loop): keep its ETag and
+ * checksum (writes only m->p.parts[i] / m->p.etags[i]). */
+static int keep_part(xfer *x, mpu *m, uint32_t i, const up_slot *u,
+                     const awsc_s3_UploadPartOutput *out, awsc_error *err) {
+  awsc_s3_CompletedPart *p = &m->p.parts[i];
   p->part_number = (int32_t)(i + 1);
   p->has_part_number = true;
   p->e_tag = xfer_strdup(x, out->e_tag);
   /* a trailer's checksum is known from the answer (s3transfer takes it
    * from there); a server that does not echo it gets none listed */
-  const char *sum = d.checksum[0] ? d.checksum : GET_CHECKSUM(out, x->alg);
+  const char *sum =
+      u->d.checksum[0] ? u->d.checksum : GET_CHECKSUM(out, x->alg);
   bool has_sum = sum && *sum;
   const char *ck = has_sum ? xfer_strdup(x, sum) : NULL;
   SET_CHECKSUM(p, x->alg, ck);
-  bool no_etag = !out->e_tag || !*out->e_tag;
-  awsc_mem_free(out);
-  if (no_etag)
+  if (!out->e_tag || !*out->e_tag)
     return awsc_error_set(err, AWSC_EPARSE, AWSC_ERROR_PARSE,
                           "UploadPart of part %u of %s answered without an "
                           "ETag",
                           i + 1, x->key);
   if (!p->e_tag || (has_sum && !ck))
     return oom(err);
-  m->etags[i] = p->e_tag;
-  return xfer_progress_add(x, len, err);
+  m->p.etags[i] = p->e_tag;
+  return xfer_progress_add(x, part_len(x, m, i), err);
 }
 
-static int file_part(xfer *x, void *ctx, uint32_t i, awsc_error *err) {
-  return upload_part(x, ctx, i, NULL, err);
+static void part_uploaded(int status, void *output, const awsc_error *err,
+                          void *ud) {
+  xfer_slot *s = ud;
+  s->req = NULL;
+  int rc = status;
+  if (rc)
+    awsc_error_copy(&s->err, err);
+  else
+    rc = keep_part(s->x, s->ctx, part_of(s->ctx, s), s->state, output, &s->err);
+  awsc_mem_free(output);
+  xfer_slot_done(s, rc);
 }
 
-/*
- * The parts of a stream. The stream is read on the calling thread, part
- * after part into free part buffers, and the parts read are sent by
- * min(max_concurrency, parts) threads: at most that many buffers exist
- * (s3transfer's bounded queue of upload chunks), the reading waits for
- * one to come back, and after a failure nothing more is read.
- */
-typedef struct stream_q {
-  xfer *x;
-  up_src *s;
-  const mpu *m;
-  size_t buf_size;
-  pthread_cond_t can_read; /* a buffer came back, or a failure */
-  pthread_cond_t can_send; /* a part was read, or the reading ended */
-  int nbuf;
-  uint8_t **bufs; /* [nbuf], allocated when first needed */
-  int *free_bufs; /* stack of indices into bufs */
-  int n_free;
-  uint32_t *ready; /* FIFO of read parts: part index, buffer index */
-  int *ready_buf;
-  int ready_head, ready_count;
-  bool reading_done;
-} stream_q;
-
-static void *stream_worker(void *arg) {
-  stream_q *q = arg;
-  xfer *x = q->x;
-  pthread_mutex_lock(&x->lock);
-  for (;;) {
-    while (!q->ready_count && !q->reading_done && !xfer_failed(x))
-      pthread_cond_wait(&q->can_send, &x->lock);
-    if (xfer_failed(x) || !q->ready_count)
-      break;
-    uint32_t part = q->ready[q->ready_head];
-    int b = q->ready_buf[q->ready_head];
-    q->ready_head = (q->ready_head + 1) % q->nbuf;
-    q->ready_count--;
-    pthread_mutex_unlock(&x->lock);
-    awsc_error err = AWSC_ERROR_INIT;
-    int rc = upload_part(x, q->m, part, q->bufs[b], &err);
+/* Start the UploadPart of part s->i (0-based). A stream's part is read
+ * first (parts start in order, so the stream is read in order) into the
+ * slot's buffer: parts in flight x part size of memory at most. */
+static int upload_part(xfer *x, void *ctx, xfer_slot *s) {
+  mpu *m = ctx;
+  up_slot *u = s->state;
+  uint32_t i = part_of(m, s);
+  uint64_t off = (uint64_t)i * m->p.part_size;
+  uint64_t len = part_len(x, m, i);
+  const uint8_t *data = NULL;
+  if (m->src->read) {
+    uint8_t **buf = &m->bufs[s->k];
+    if (!*buf && !(*buf = awsc_malloc(m->buf_size)))
+      return awsc_error_set(&s->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                            "out of memory (part buffer of %zu bytes)",
+                            m->buf_size);
+    int rc = read_stream(x, m->src, *buf, len, &s->err);
     if (rc)
-      xfer_fail(x, rc, &err);
-    pthread_mutex_lock(&x->lock);
-    q->free_bufs[q->n_free++] = b;
-    pthread_cond_signal(&q->can_read);
+      return rc;
+    data = *buf;
   }
-  pthread_mutex_unlock(&x->lock);
-  return NULL;
-}
-
-/* Read the parts and hand them to the threads (the calling thread). */
-static void stream_read_parts(stream_q *q) {
-  xfer *x = q->x;
-  for (uint32_t i = 0; i < q->m->n; i++) {
-    pthread_mutex_lock(&x->lock);
-    while (!q->n_free && !xfer_failed(x))
-      pthread_cond_wait(&q->can_read, &x->lock);
-    int b = xfer_failed(x) ? -1 : q->free_bufs[--q->n_free];
-    pthread_mutex_unlock(&x->lock);
-    if (b < 0)
-      return;
-    awsc_error err = AWSC_ERROR_INIT;
-    int rc = 0;
-    if (!q->bufs[b] && !(q->bufs[b] = awsc_malloc(q->buf_size)))
-      rc = awsc_error_set(&err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory (part buffer of %zu bytes)",
-                          q->buf_size);
-    rc = rc ? rc : read_stream(x, q->s, q->bufs[b], part_len(x, q->m, i), &err);
-    if (rc) {
-      xfer_fail(x, rc, &err);
-      pthread_mutex_lock(&x->lock);
-      pthread_cond_broadcast(&q->can_send);
-      pthread_mutex_unlock(&x->lock);
-      return;
-    }
-    pthread_mutex_lock(&x->lock);
-    int tail = (q->ready_head + q->ready_count) % q->nbuf;
-    q->ready[tail] = i;
-    q->ready_buf[tail] = b;
-    q->ready_count++;
-    pthread_cond_signal(&q->can_send);
-    pthread_mutex_unlock(&x->lock);
-  }
-}
-
-static int stream_parts(xfer *x, up_src *s, const mpu *m) {
-  stream_q q;
-  memset(&q, 0, sizeof(q));
-  q.x = x;
-  q.s = s;
-  q.m = m;
-  q.buf_size =
-      m->part_size < x->total ? (size_t)m->part_size : (size_t)x->total + 1;
-  int want = x->concurrency < (int64_t)m->n ? x->concurrency : (int)m->n;
-  if (want <= 1) { /* one buffer, read and send in turn */
-    uint8_t *buf = awsc_malloc(q.buf_size);
-    int rc = buf ? 0
-                 : awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                                  "out of memory (part buffer of %zu bytes)",
-                                  q.buf_size);
-    for (uint32_t i = 0; !rc && i < m->n; i++) {
-      rc = read_stream(x, s, buf, part_len(x, m, i), x->err);
-      rc = rc ? rc : upload_part(x, m, i, buf, x->err);
-    }
-    awsc_free(buf);
-    return rc;
-  }
-  q.nbuf = want;
-  q.bufs = awsc_calloc((size_t)want, sizeof(*q.bufs));
-  q.free_bufs = awsc_calloc((size_t)want, sizeof(*q.free_bufs));
-  q.ready = awsc_calloc((size_t)want, sizeof(*q.ready));
-  q.ready_buf = awsc_calloc((size_t)want, sizeof(*q.ready_buf));
-  bool conds = false;
-  int rc = 0;
-  if (!q.bufs || !q.free_bufs || !q.ready || !q.ready_buf) {
-    rc = oom(x->err);
-  } else if (pthread_cond_init(&q.can_read, NULL) != 0) {
-    rc = oom(x->err);
-  } else if (pthread_cond_init(&q.can_send, NULL) != 0) {
-    pthread_cond_destroy(&q.can_read);
-    rc = oom(x->err);
-  } else {
-    conds = true;
-  }
-  pthread_t threads[XFER_MAX_THREADS];
-  int started = 0;
-  if (!rc) {
-    for (int b = 0; b < want; b++)
-      q.free_bufs[q.n_free++] = b;
-    started = xfer_threads_start(threads, want, stream_worker, &q);
-  }
-  if (started) {
-    stream_read_parts(&q);
-    pthread_mutex_lock(&x->lock);
-    q.reading_done = true;
-    pthread_cond_broadcast(&q.can_send);
-    pthread_mutex_unlock(&x->lock);
-    xfer_threads_join(threads, started);
-    rc = xfer_failed(x) ? x->rc : 0;
-  }
-  if (conds) {
-    pthread_cond_destroy(&q.can_read);
-    pthread_cond_destroy(&q.can_send);
-  }
-  for (int b = 0; q.bufs && b < want; b++)
-    awsc_free(q.bufs[b]);
-  awsc_free(q.bufs);
-  awsc_free(q.free_bufs);
-  awsc_free(q.ready);
-  awsc_free(q.ready_buf);
-  if (!rc && !started) { /* no thread could start: the plain way */
-    x->concurrency = 1;
-    return stream_parts(x, s, m);
-  }
-  return rc;
-}
-
-static int put_multipart(xfer *x, up_src *s) {
-  mpu m;
-  memset(&m, 0, sizeof(m));
-  m.src = s;
-  m.part_size = xfer_part_size(x->chunksize, x->total);
-  m.n = (uint32_t)(x->total / m.part_size + (x->total % m.part_size != 0));
-  if (m.n == 0)
-    m.n = 1; /* an empty object (threshold 0 is not possible, but cheap) */
-  m.parts = awsc_arena_calloc(x->arena, m.n, sizeof(*m.parts));
-  m.etags = awsc_arena_calloc(x->arena, m.n, sizeof(*m.etags));
-  if (!m.parts || !m.etags)
-    return oom(x->err);
-  awsc_s3_UploadPartRequest *base = NULL;
-  int rc = xfer_input(x, "UploadPart", part_args, AWSC_ARRAY_LEN(part_args),
-                      false, (void **)&base);
-  m.base = base;
+  int rc = part_body(x, m->src, data, off, len, &u->body, &u->d, &s->err);
   if (rc)
     return rc;
+  awsc_s3_UploadPartRequest in = *m->base;
+  in.upload_id = m->p.upload_id;
+  in.part_number = (int32_t)(i + 1);
+  in.has_part_number = true;
+  in.content_length = (int64_t)len;
+  in.has_content_length = true;
+  in.body_source = &u->body;
+  if (u->d.md5[0])
+    in.content_md5 = u->d.md5;
+  if (u->d.checksum[0])
+    SET_CHECKSUM(&in, x->alg, u->d.checksum);
+  if (!in.checksum_algorithm)
+    in.checksum_algorithm = x->alg_name;
+  return awsc_s3_upload_part_async(&s->req, x->loop, x->client, &in,
+                                   part_uploaded, s, &s->err);
+}
 
+/* A new upload: its plan and CreateMultipartUpload. */
+static int start_upload(xfer *x, mpu *m) {
+  xfer_upload_plan *p = &m->p;
+  p->part_size = xfer_part_size(x->chunksize, x->total);
+  p->n = (uint32_t)(x->total / p->part_size + (x->total % p->part_size != 0));
+  if (p->n == 0)
+    p->n = 1; /* an empty object (threshold 0 is not possible, but cheap) */
+  p->parts = awsc_arena_calloc(x->arena, p->n, sizeof(*p->parts));
+  p->etags = awsc_arena_calloc(x->arena, p->n, sizeof(*p->etags));
+  if (!p->parts || !p->etags)
+    return oom(x->err);
   awsc_s3_CreateMultipartUploadRequest *cin = NULL;
-  rc = xfer_input(x, "CreateMultipartUpload", NULL, 0, true, (void **)&cin);
+  int rc = xfer_input(x, "CreateMultipartUpload", NULL, 0, true, (void **)&cin);
   if (rc)
     return rc;
   /* s3transfer names the default algorithm on the create too: S3 then
    * expects (and keeps) a checksum for every part */
   if (!cin->checksum_algorithm)
     cin->checksum_algorithm = x->alg_name;
-  if ((rc = xfer_create_upload(x, cin, &m.upload_id)))
-    return rc;
-  if (s->read)
-    rc = stream_parts(x, s, &m);
-  else
-    rc = xfer_run_parts(x, m.n, file_part, &m);
-  if (!rc)
-    rc = xfer_complete(x, m.upload_id, m.parts, m.etags, m.n);
+  return xfer_create_upload(x, cin, &p->upload_id);
+}
+
+/* A resumed upload: the plan from the token, the parts left to send, and
+ * the bytes already there counted as done. */
+static int resume_upload(xfer *x, mpu *m, uint32_t *n_todo) {
+  int rc = xfer_resume_load(x, &m->p);
   if (rc)
-    xfer_abort_mine(x, m.upload_id, rc);
+    return rc;
+  m->todo = awsc_arena_calloc(x->arena, m->p.n, sizeof(*m->todo));
+  if (!m->todo)
+    return oom(x->err);
+  *n_todo = 0;
+  for (uint32_t i = 0; i < m->p.n; i++) {
+    if (!m->p.etags[i])
+      m->todo[(*n_todo)++] = i;
+    else
+      x->done += part_len(x, m, i);
+  }
+  awsc_log(x->client->logger, AWSC_LOG_INFO,
+           "%s: resuming upload %s of %s: %u of %u parts to send", x->what,
+           m->p.upload_id, x->key, *n_todo, m->p.n);
+  return 0;
+}
+
+/* After the failure rc: abort the upload, or keep it for a resume (a
+ * pause, or any failure when resumable) with a token in the control. */
+static void after_failure(xfer *x, mpu *m, int rc) {
+  bool keep = !m->src->read && x->control &&
+              (xfer_pause_asked(x) || (x->resumable && !xfer_cancel_asked(x)));
+  if (keep && rc == AWSC_ESERVICE &&
+      strcmp(x->err->service_code, "NoSuchUpload") == 0)
+    keep = false;
+  if (keep) {
+    xfer_resume_token_make(x, &m->p);
+    return;
+  }
+  xfer_abort_mine(x, m->p.upload_id, rc);
+}
+
+static int put_multipart(xfer *x, up_src *s) {
+  mpu m;
+  memset(&m, 0, sizeof(m));
+  m.src = s;
+  m.p.mtime_ns = s->mtime_ns;
+  awsc_s3_UploadPartRequest *base = NULL;
+  int rc = xfer_input(x, "UploadPart", part_args, AWSC_ARRAY_LEN(part_args),
+                      false, (void **)&base);
+  m.base = base;
+  if (rc)
+    return rc;
+  uint32_t n_todo = 0;
+  if (x->resume_token && !s->read) {
+    rc = resume_upload(x, &m, &n_todo);
+  } else {
+    rc = start_upload(x, &m);
+    n_todo = m.p.n;
+  }
+  if (rc)
+    return rc;
+  if (s->read) {
+    m.buf_size =
+        m.p.part_size < x->total ? (size_t)m.p.part_size : (size_t)x->total + 1;
+    m.bufs = awsc_calloc(XFER_MAX_THREADS, sizeof(*m.bufs));
+    if (!m.bufs)
+      rc = oom(x->err);
+  }
+  if (!rc)
+    rc = xfer_run_parts(x, n_todo, upload_part, &m, sizeof(up_slot));
+  for (int b = 0; m.bufs && b < XFER_MAX_THREADS; b++)
+    awsc_free(m.bufs[b]);
+  awsc_free(m.bufs);
+  if (!rc)
+    rc = xfer_complete(x, m.p.upload_id, m.p.parts, m.p.etags, m.p.n);
+  if (rc)
+    after_failure(x, &m, rc);
   return rc;
 }
 
 static int upload(xfer *x, up_src *s) {
   xfer_upload_checksums(x);
-  if (x->total >= x->threshold)
+  if (x->total >= x->threshold || (x->resume_token && !s->read))
     return put_multipart(x, s);
   if (s->read) {
     s->buf = awsc_malloc(x->total ? (size_t)x->total : 1);
@@ -435,6 +376,7 @@ static int upload_file(awsc_s3_transfer_result *result, awsc_client *client,
                         "%s is not a regular file", filename);
   } else {
     x.total = (uint64_t)st.st_size;
+    s.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     rc = upload(&x, &s);
   }
   if (s.fd >= 0)

@@ -96,6 +96,13 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
     if (c->verify_etag_md5 != AWSC_TOGGLE_DEFAULT)
       x->verify_etag_md5 = c->verify_etag_md5 == AWSC_TOGGLE_ON;
   }
+  if (c->version >= 3) {
+    x->control = c->control;
+    x->resumable = c->resumable == AWSC_TOGGLE_ON;
+    x->resume_token = c->resume_token;
+    if (x->control)
+      x->cancel = &x->control->stop;
+  }
   return 0;
 }
 
@@ -340,6 +347,14 @@ int xfer_begin(xfer *x, awsc_client *client, const char *what,
     xfer_end(x);
     return oom(x);
   }
+  /* the token may be the control's own, which the reset frees */
+  if (x->resume_token &&
+      !(x->resume_token = awsc_arena_strdup(x->arena, x->resume_token))) {
+    xfer_end(x);
+    return oom(x);
+  }
+  if (x->control)
+    xfer_control_reset(x->control);
   rc = parse_args(x, main_op, copy_source, extra, allowed, n_allowed);
   if (rc)
     xfer_end(x);

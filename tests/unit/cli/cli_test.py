@@ -10,8 +10,9 @@ ExpiresIn read from the parsed JSON (an integer; fractions, 1e3 and
 strings refused naming it; 0, negatives and beyond 7 days signed);
 SIGTERM and SIGINT during download_file (single GET and ranged parts on
 threads, a trickling and a stalled server) end the command by the signal
-and leave neither the target nor its FILE.awsctmp.XXXXXXXX behind.
-Ends with "N passed, N failed".
+and leave neither the target nor its FILE.awsctmp.XXXXXXXX behind; the
+transfers' progress bar on stderr only when it is a terminal, and
+--no-progress. Ends with "N passed, N failed".
 """
 import http.server
 import os
@@ -320,13 +321,15 @@ def interrupted_download(r, name, key, sig, config, max_exit_s):
                           "us-east-1", "s3", "download_file", params],
                          env=r.env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    # mid-download: the temporary file exists and has bytes in it
+    # mid-download: the temporary file exists (its bytes may still be
+    # gathered in memory: the download writes 256 KiB at a time), and the
+    # first body bytes have had time to arrive
     deadline = time.monotonic() + 20
     started = False
     while time.monotonic() < deadline and p.poll() is None:
-        tmp = temp_files(d)
-        if tmp and os.path.getsize(os.path.join(d, tmp[0])) > 0:
+        if temp_files(d):
             started = True
+            time.sleep(0.3)
             break
         time.sleep(0.02)
     r.check(name + ": download started", started,
@@ -380,6 +383,50 @@ def test_signals(r):
             os.listdir(d))
 
 
+def run_tty(r, *args):
+    """Run the CLI with stderr on a pseudo-terminal: (status, stderr)."""
+    import pty
+    master, slave = pty.openpty()
+    argv = [r.cli, "--endpoint-url", r.endpoint, "--region", "us-east-1"]
+    p = subprocess.Popen(argv + list(args), env=r.env,
+                         stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return p.wait(timeout=60), out.decode("utf-8", "replace")
+
+
+def test_progress(r):
+    d = r.tempdir("awsc-cli-progress-")
+    target = os.path.join(d, "small.bin")
+    params = '{"Bucket": "b", "Key": "small", "Filename": "%s"}' % target
+    # stderr not a terminal: no bar, nothing on stderr
+    rc, out, err = r.run("s3", "download_file", params)
+    r.check("not a tty: no progress bar", rc == 0 and err == "",
+            f"exit {rc}, stderr {err!r}")
+    r.expect("--no-progress accepted",
+             ["--no-progress", "s3", "download_file", params], 0,
+             stdout_words=['"Size":65536'])
+    r.check("--no-progress in the usage",
+            "--no-progress" in r.run("--help", endpoint=False)[1])
+    # a terminal: the bar, ending at 100% and a newline
+    rc, err = run_tty(r, "s3", "download_file", params)
+    r.check("tty: a progress bar on stderr",
+            rc == 0 and "100%" in err and "[####" in err and
+            err.endswith("\n"), f"exit {rc}, stderr {err!r}")
+    rc, err = run_tty(r, "--no-progress", "s3", "download_file", params)
+    r.check("tty with --no-progress: no bar", rc == 0 and err == "",
+            f"exit {rc}, stderr {err!r}")
+
+
 def main():
     cli = sys.argv[1]
     server = Server(("127.0.0.1", 0), FakeS3)
@@ -387,7 +434,7 @@ def main():
     r = Runner(cli, server.server_address[1])
     try:
         for t in (test_exit_statuses, test_missing_values, test_presign,
-                  test_signals):
+                  test_signals, test_progress):
             before = r.failed
             t(r)
             print(("ok   " if r.failed == before else "FAIL ") + t.__name__,

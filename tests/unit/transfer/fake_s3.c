@@ -407,6 +407,28 @@ static const char *bad_checksum(const fs3_req *q, const uint8_t *body,
   return NULL;
 }
 
+/* ListParts: every part uploaded so far (one page). */
+static int on_list_parts(fs3_upload *u, awsc_http_response *resp) {
+  char body[8192];
+  size_t o = (size_t)snprintf(body, sizeof(body),
+                              "<ListPartsResult><Bucket>b</Bucket><Key>%s"
+                              "</Key><UploadId>%s</UploadId><IsTruncated>"
+                              "false</IsTruncated>",
+                              u->key, u->id);
+  for (int pn = 1; pn <= FS3_MAX_PARTS && o < sizeof(body); pn++) {
+    const fs3_part *p = &u->parts[pn];
+    if (!p->etag[0])
+      continue;
+    o += (size_t)snprintf(body + o, sizeof(body) - o,
+                          "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag>"
+                          "<Size>%zu</Size></Part>",
+                          pn, p->etag, p->len);
+  }
+  if (o < sizeof(body))
+    snprintf(body + o, sizeof(body) - o, "</ListPartsResult>");
+  return xml(resp, body);
+}
+
 static int on_complete(fake_s3 *f, fs3_req *q, fs3_upload *u,
                        const uint8_t *body, size_t len,
                        awsc_http_response *resp) {
@@ -605,7 +627,8 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
     return error(resp, f->fail_status, f->fail_code);
   if (strcmp(q->method, "GET") == 0 && has_param(q->query, "uploads"))
     return on_list_uploads(f, q, resp);
-  if (strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0)
+  if ((strcmp(q->method, "GET") == 0 && !q->has_upload_id) ||
+      strcmp(q->method, "HEAD") == 0)
     return on_get(f, q, seq, resp, out, out_n, stop);
   if (strcmp(q->method, "POST") == 0 && strncmp(q->query, "uploads", 7) == 0) {
     fs3_upload *u = &f->up[f->n_up];
@@ -632,6 +655,8 @@ static int answer(fake_s3 *f, fs3_req *q, int seq, const uint8_t *body,
       return error(resp, 404, "NoSuchUpload");
     if (strcmp(q->method, "POST") == 0)
       return on_complete(f, q, u, body, len, resp);
+    if (strcmp(q->method, "GET") == 0)
+      return on_list_parts(u, resp);
     if (strcmp(q->method, "DELETE") == 0) {
       if (f->fail_abort > 0) {
         f->fail_abort--;

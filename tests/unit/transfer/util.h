@@ -6,6 +6,7 @@
 #define AWSC_TEST_TRANSFER_UTIL_H
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,12 +36,16 @@ static inline const char *env_none(const char *name, void *ud) {
   return NULL;
 }
 
-static inline awsc_client *make_client(const char *service, awsc_session **s) {
+/* A client on the fake S3: through its transport (url NULL), or over
+ * HTTP at url (fake_http.h) on the libcurl transport. */
+static inline awsc_client *make_client_url(const char *service,
+                                           awsc_session **s, const char *url) {
   awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
   so.access_key_id = "AKIDEXAMPLE";
   so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   so.region = "us-east-1";
-  so.transport = &fs.base;
+  if (!url)
+    so.transport = &fs.base;
   so.getenv_fn = env_none;
   awsc_error err = AWSC_ERROR_INIT;
   *s = NULL;
@@ -49,7 +54,7 @@ static inline awsc_client *make_client(const char *service, awsc_session **s) {
     return NULL;
   }
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
-  co.endpoint_url = "http://s3.fake";
+  co.endpoint_url = url ? url : "http://s3.fake";
   co.addressing_style = AWSC_S3_ADDRESSING_PATH;
   awsc_client *c = NULL;
   if (awsc_client_new(&c, *s, service, &co, &err) != 0) {
@@ -59,6 +64,10 @@ static inline awsc_client *make_client(const char *service, awsc_session **s) {
   }
   c->sleep_ms = no_sleep;
   return c;
+}
+
+static inline awsc_client *make_client(const char *service, awsc_session **s) {
+  return make_client_url(service, s, NULL);
 }
 
 /* The UploadPart / UploadPartCopy of part number n, wherever threads put
@@ -87,13 +96,19 @@ typedef struct prog {
   int calls;
   bool overlapped, went_down, total_changed;
   uint64_t last, total;
-  int cancel_at; /* return 1 on this call (0: never) */
+  int cancel_at;          /* return 1 on this call (0: never) */
+  pthread_t first_thread; /* of the first call */
+  bool off_thread;        /* a later call came on another thread */
 } prog;
 
 static inline int prog_fn(uint64_t done, uint64_t total, void *ud) {
   prog *p = ud;
   if (atomic_fetch_add(&p->inside, 1) != 0)
     p->overlapped = true;
+  if (!p->calls)
+    p->first_thread = pthread_self();
+  else if (!pthread_equal(p->first_thread, pthread_self()))
+    p->off_thread = true;
   if (done <= p->last)
     p->went_down = true;
   if (p->total && total != p->total)
@@ -110,6 +125,7 @@ static inline int prog_fn(uint64_t done, uint64_t total, void *ud) {
 
 static inline void prog_check(const prog *p, uint64_t total) {
   CHECK(!p->overlapped);
+  CHECK(!p->off_thread); /* the loop's: the calling thread */
   CHECK(!p->went_down);
   CHECK(!p->total_changed);
   CHECK_INT(p->last, total);
