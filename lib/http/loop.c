@@ -899,18 +899,15 @@ static int loop_new(awsc_loop **out, const awsc_loop_options *options,
   long maxc =
       o->max_connections ? o->max_connections : DEFAULT_LOOP_CONNECTIONS;
   CURLMcode mc = curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, maxc);
-  if (mc == CURLM_OK && l->hooked) {
-    mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    if (mc == CURLM_OK)
-      mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
-    if (mc == CURLM_OK)
-      mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-    if (mc == CURLM_OK)
-      mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
-  }
+  /* libcurl's socket interest goes to the application's hooks, or to the
+   * loop's epoll set; neither: the poll way (curl_multi_poll) */
+  curl_socket_callback sockets = l->hooked ? socket_cb : NULL;
 #ifdef HAVE_EPOLL
-  if (mc == CURLM_OK && l->epfd >= 0) {
-    mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, epoll_socket_cb);
+  if (l->epfd >= 0)
+    sockets = epoll_socket_cb;
+#endif
+  if (mc == CURLM_OK && sockets) {
+    mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, sockets);
     if (mc == CURLM_OK)
       mc = curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
     if (mc == CURLM_OK)
@@ -918,7 +915,6 @@ static int loop_new(awsc_loop **out, const awsc_loop_options *options,
     if (mc == CURLM_OK)
       mc = curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
   }
-#endif
   if (mc != CURLM_OK) {
     curl_multi_cleanup(l->multi);
     if (l->epfd >= 0)
