@@ -3,7 +3,8 @@
  * system (client.meta.events.register) gives them, for language bindings
  * and C programs that need to see or change a call on its way:
  *
- *   AWSC_HOOK_PROVIDE_CLIENT_PARAMS  JSON door only (awsc_call_json*):
+ *   AWSC_HOOK_PROVIDE_CLIENT_PARAMS  JSON doors only (awsc_call_json*,
+ *       awsc_call_json_async, awsc_body_reader_open):
  *       the caller's parameters as JSON, before they are validated; the
  *       hook may replace them (botocore's provide-client-params).
  *   AWSC_HOOK_BEFORE_CALL  every call (typed and JSON doors): the

@@ -214,7 +214,11 @@ typedef struct awsc_body_reader_options {
  * included); free it with awsc_mem_free. The body is then read with
  * awsc_body_reader_read. *reader_out: close with awsc_body_reader_close.
  * A service error, validation error or transport failure before the body
- * returns that status (as awsc_call_json) and no reader.
+ * returns that status (as awsc_call_json) and no reader; on a service
+ * error (AWSC_ESERVICE) *meta_json_out is the error document as
+ * awsc_call_json_response gives it (Error, ResponseMetadata with the
+ * headers), the caller's to free; otherwise NULL. The client's
+ * PROVIDE_CLIENT_PARAMS hooks run on json_in, as on the JSON door.
  * AWSC_EINVAL: the operation has no streaming output payload.
  */
 AWSC_API int awsc_body_reader_open(awsc_body_reader **reader_out,

@@ -22,6 +22,10 @@ int awsc_call_json_run(char **json_out, awsc_client *c, const char *opname,
                        const char *json_in, bool keep_error,
                        const awsc_call_payload *payload, awsc_error *err);
 
+/* boto3's ClientError.response of a call that kept its service error
+ * (call->keep_service_error) as JSON into b (reset first). */
+int awsc_call_error_json(awsc_buf *b, const awsc_call *call);
+
 /* The blob payload member of a structure (streaming or not), or NULL. */
 const awsc_member *awsc_call_blob_payload(const awsc_shape *sh);
 

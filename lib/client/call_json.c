@@ -106,7 +106,7 @@ static int members_json(awsc_buf *b, const awsc_value *map,
 /* boto3's ClientError.response: {"Error": {"Code", "Message", "Type"?,
  * the error document's other elements}, the modeled error's members,
  * "ResponseMetadata"}, as botocore's parsers build it. */
-static int error_json(awsc_buf *b, const awsc_call *call) {
+int awsc_call_error_json(awsc_buf *b, const awsc_call *call) {
   static const char *const error_keys[] = {"Code", "Message", "Type", NULL};
   static const char *const top_keys[] = {"Error", "ResponseMetadata", NULL};
   const awsc_service_error *se = &call->service_error;
@@ -231,7 +231,7 @@ int awsc_call_json_run(char **json_out, awsc_client *c, const char *opname,
   if (rc == AWSC_ESERVICE && keep_error) {
     /* the error stays the call's status; the document is extra */
     awsc_buf *out = &ws->text;
-    if (error_json(out, &call) ||
+    if (awsc_call_error_json(out, &call) ||
         !(*json_out = awsc_out_strndup(out->p, out->len)))
       rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");

@@ -8,9 +8,11 @@
  * Every completion goes through the request's timer or a transfer's
  * end, so it runs from the loop, never from inside the start call.
  */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "client/hooks_internal.h"
 #include "client/pipeline_async.h"
 #include "client/typed.h"
 #include "client/typed_async.h"
@@ -171,6 +173,12 @@ static int parse_input(awsc_request *r, const char *json_in) {
   const awsc_operation *op = r->call.op;
   const char *text = (json_in && *json_in) ? json_in : "{}";
   json_fix fix = {op, r->c->svc->hooks, false};
+  /* the JSON door's PROVIDE_CLIENT_PARAMS hooks, as the blocking door */
+  if (atomic_load(&r->c->hook_reg)) {
+    int rc = awsc_hooks_provide_params(r->c, op, &text, r->arena, &r->err);
+    if (rc)
+      return rc;
+  }
   if (!op->input) {
     awsc_sv t = awsc_sv_trim(awsc_sv_from_cstr(text));
     if (!awsc_sv_eq_cstr(t, "{}") && !awsc_sv_eq_cstr(t, "null"))

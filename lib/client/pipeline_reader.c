@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "client/call_body.h"
 #include "client/pipeline_async.h"
 #include "http/loop_internal.h"
 
@@ -27,6 +28,7 @@ struct awsc_body_reader {
   int status;
   awsc_error err;
   char *meta_json; /* until handed to the caller by open */
+  bool error_doc;  /* meta_json is a service error's document */
 };
 
 /* Room for n more bytes: the waiting bytes moved to the front, the
@@ -90,7 +92,15 @@ static void reader_complete(awsc_request *r, int rc) {
   br->done = true;
   br->status = rc;
   br->paused = false;
-  if (rc)
+  if (rc == AWSC_ESERVICE && !br->headers_ready) {
+    /* the error document for open's caller, as awsc_call_json_response */
+    br->err = r->err;
+    br->error_doc = true;
+    if (awsc_call_error_json(&r->ws->text, &r->call) ||
+        !(br->meta_json = awsc_out_strndup(r->ws->text.p, r->ws->text.len)))
+      br->status = awsc_error_set(&br->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                                  "out of memory");
+  } else if (rc)
     br->err = r->err;
   else if (!br->headers_ready) {
     /* an empty body: the metadata from the finished call */
@@ -176,13 +186,23 @@ int awsc_body_reader_open(awsc_body_reader **reader_out, char **meta_json_out,
   if (!rc)
     rc = awsc_request_start(&br->r, br->loop, c, opname, json_in, &sink,
                             reader_complete, br, err);
+  /* its answer is parsed in the loop, after this: an error's document is
+   * kept for the caller */
+  if (!rc)
+    br->r->call.keep_service_error = true;
   while (!rc && !br->headers_ready && !br->done) {
     int n = awsc_loop_run_once(br->loop, -1, err);
     rc = n < 0 ? n : 0;
   }
-  if (!rc && !br->meta_json && br->done && br->status) {
+  /* a failure before the body (a body cut short after its first bytes is
+   * the reads' to report) */
+  if (!rc && br->done && br->status && (!br->meta_json || br->error_doc)) {
     rc = br->status;
     awsc_error_copy(err, &br->err);
+    if (rc == AWSC_ESERVICE) { /* the error document, if made */
+      *meta_json_out = br->meta_json;
+      br->meta_json = NULL;
+    }
   }
   if (!rc && !br->meta_json)
     rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");

@@ -137,6 +137,7 @@ def t_service_error():
     srv.route("GET", "/b/gone", 404, {"Content-Type": "application/xml",
                                       "x-amz-request-id": "RID2", "x-amz-id-2": "HID"}, err)
     c = s3()
+    sent = len(srv.requests)
     try:
         c.get_object(Bucket="b", Key="gone")
         raise AssertionError("no error")
@@ -151,6 +152,8 @@ def t_service_error():
         assert e.operation_name == "GetObject"
         assert str(e) == ("An error occurred (NoSuchKey) when calling the GetObject "
                           "operation: The specified key does not exist.")
+    # the reader's open gave the error document: sent once, not again
+    assert len(srv.requests) - sent == 1, srv.requests[sent:]
 
 
 def t_head_404_code():

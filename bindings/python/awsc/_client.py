@@ -348,10 +348,6 @@ class BaseClient(object):
                 if w is not v:
                     api_params = dict(api_params)
                     api_params[k] = w
-        if streaming is not None and events.provide_params:
-            # the C body reader's call takes no PROVIDE_CLIENT_PARAMS hook
-            # (JSON door only): botocore's handling, on the dict
-            api_params = events.provide_client_params(operation_name, api_params, st.context)
         payload = None
         if in_payload is not None and api_params.get(in_payload) is not None:
             api_params = dict(api_params)
@@ -416,12 +412,11 @@ class BaseClient(object):
         try:
             meta, reader = _lib.open_reader(self._c, op, text, self._owner.loops, self)
         except _lib.CallFailed as e:
-            if e.status != _lib.ESERVICE:
-                raise
-            # The reader gives the service error's code and message but not
-            # the answer's headers and other elements: the call once more
-            # for them (the read-only operation; an error again is the
-            # common case, an answer is returned as it is)
+            if e.status != _lib.ESERVICE or e.body:
+                raise  # a service error carries its document (e.body)
+            # no document (out of memory making it): the call once more
+            # for the answer's headers and elements (the read-only
+            # operation; an answer this time is returned as it is)
             raw, data = _lib.call_body(self._c, op, text, None, True)
             resp = loads(raw)
             resp[streaming] = StreamingBody.from_bytes(data or b"")

@@ -171,7 +171,6 @@ class CallState(threading.local):
         self.headers = None
         self.http = None
         self.exc = None
-        self.provided = False  # provide-client-params ran in Python already
         self.answer = None     # what a before-call handler answered
         self.answer_http = None  # and its http_response
 
@@ -260,16 +259,6 @@ class HierarchicalEmitter(object):
         self.after_call = _lib.HOOK_AFTER_CALL in want
         self.provide_params = _lib.HOOK_PROVIDE_CLIENT_PARAMS in want
 
-    def provide_client_params(self, op, params, context):
-        """provide-client-params run here on the caller's dict, for the calls
-        the C hook does not see (the pull-style body reader's)."""
-        self._state.provided = True
-        event = self._event("provide-client-params", op)
-        for _, r in self.emit(event, params=params, model=self._model(op), context=context):
-            if r is not None:
-                return r
-        return params
-
     def _add_c_hook(self, c, ev):
         fn = _lib.HOOK_FN(lambda ctx, ud, ev=ev: self._c_hook(ev, ctx))
         hid = ctypes.c_int()
@@ -311,7 +300,6 @@ class HierarchicalEmitter(object):
         st.headers = None
         st.http = None
         st.exc = None
-        st.provided = False
         st.answer = None
         st.answer_http = None
         return st
@@ -353,7 +341,7 @@ class HierarchicalEmitter(object):
 
     def _provide_params(self, ctx, op, st):
         event = self._event("provide-client-params", op)
-        if st.provided or not any(_matches(ev, event) for ev, _, _ in self._handlers):
+        if not any(_matches(ev, event) for ev, _, _ in self._handlers):
             return 0
         text = lib.awsc_hook_params_json(ctx)
         params = json.loads(text) if text else {}

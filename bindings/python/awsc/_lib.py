@@ -721,8 +721,7 @@ def open_reader(client, operation, params_json, loops, keep, buffer_bytes=0):
     """awsc_body_reader_open on the calling thread's loop of `loops` (the
     LoopSet of the client's session): (the answer's JSON without its
     payload, a BodyReader that keeps `keep` alive). Failures before the body
-    raise CallFailed; a service error's JSON is not given by the reader
-    (only its awsc_error)."""
+    raise CallFailed, a service error with its error document in .body."""
     loop = loops.get()
     opts = BodyReaderOptions()
     opts.version = 1
@@ -735,7 +734,7 @@ def open_reader(client, operation, params_json, loops, keep, buffer_bytes=0):
         rc = lib.awsc_body_reader_open(ctypes.byref(r), ctypes.byref(meta), client, operation,
                                        params_json, ctypes.byref(opts), ctypes.byref(err))
     text = take_bytes(meta.value)
-    check(rc, err)
+    check(rc, err, text)
     return text, BodyReader(r.value, loop, keep)
 
 

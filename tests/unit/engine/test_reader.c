@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 
 #include "awsc/awsc.h"
+#include "awsc/hooks.h"
 #include "client/client_internal.h"
 #include "engine_test.h"
 #include "test.h"
@@ -238,7 +239,13 @@ static void test_open_errors(void) {
                                   "{\"Bucket\":\"b\",\"Key\":\"404-r\"}", NULL,
                                   &err),
             AWSC_ESERVICE);
-  CHECK(rd == NULL && meta == NULL);
+  /* no reader; the error document, as awsc_call_json_response gives it */
+  CHECK(rd == NULL && meta != NULL);
+  CHECK(meta && strstr(meta, "{\"Error\":{\"Code\":\"NoSuchKey\""));
+  CHECK(meta && strstr(meta, "\"HTTPStatusCode\":404"));
+  CHECK(meta && strstr(meta, "\"HTTPHeaders\":{"));
+  awsc_mem_free(meta);
+  meta = NULL;
   CHECK_STR(err.service_code, "NoSuchKey");
   CHECK_INT(err.http_status, 404);
   CHECK_INT(
@@ -247,6 +254,45 @@ static void test_open_errors(void) {
   CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject", "{\"Key\":1}",
                                   NULL, &err),
             AWSC_EVALIDATION);
+  CHECK(rd == NULL && meta == NULL);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
+/* PROVIDE_CLIENT_PARAMS runs on the reader's door (the JSON door): the
+ * hook turns a key that does not exist into one that does. */
+static int fix_key(awsc_hook_context *ctx, void *ud) {
+  (*(int *)ud)++;
+  const char *p = awsc_hook_params_json(ctx);
+  if (!p || !strstr(p, "404-r"))
+    return 1;
+  return awsc_hook_set_params_json(ctx, "{\"Bucket\":\"b\",\"Key\":"
+                                        "\"big-100\"}");
+}
+
+static void test_provide_params_hook(void) {
+  awsc_session *s;
+  awsc_client *c = client_of(&s, 0);
+  awsc_error err = AWSC_ERROR_INIT;
+  int runs = 0;
+  CHECK_INT(awsc_client_hook_add(NULL, c, AWSC_HOOK_PROVIDE_CLIENT_PARAMS,
+                                 "GetObject", fix_key, &runs, &err),
+            0);
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject",
+                                  "{\"Bucket\":\"b\",\"Key\":\"404-r\"}", NULL,
+                                  &err),
+            0);
+  CHECK_INT(runs, 1);
+  CHECK(meta && strstr(meta, "\"ContentLength\":100"));
+  char buf[256];
+  int64_t got = 0, n;
+  while (rd && (n = awsc_body_reader_read(rd, buf, sizeof(buf), &err)) > 0)
+    got += n;
+  CHECK(got == 100);
+  awsc_body_reader_close(rd);
+  awsc_mem_free(meta);
   awsc_client_free(c);
   awsc_session_free(s);
 }
@@ -313,6 +359,7 @@ int main(void) {
   RUN(test_cut_once_resumed);
   RUN(test_close_early);
   RUN(test_open_errors);
+  RUN(test_provide_params_hook);
   RUN(test_shared_loop);
   es_stop(srv);
   return test_summary();
