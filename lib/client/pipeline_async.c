@@ -105,6 +105,7 @@ static void attempt(awsc_request *r) {
   }
   awsc_error terr = AWSC_ERROR_INIT;
   st->terr = terr;
+  r->xfer.sink_ours = r->sink_ours;
   rc = awsc_loop_xfer_start(r->loop, &r->xfer, st->transport, &r->hr, &st->resp,
                             &st->terr, xfer_done);
   if (rc) {
@@ -247,13 +248,14 @@ void awsc_request_go(awsc_request *r, int rc) {
 
 int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,
                        const char *opname, const char *json_in,
-                       const awsc_body_sink *sink,
+                       const awsc_body_sink *sink, bool sink_ours,
                        awsc_request_complete_fn complete, void *user_data,
                        awsc_error *err) {
   int rc = awsc_request_new(out, loop, c, sink, complete, user_data, err);
   if (rc)
     return rc;
   awsc_request *r = *out;
+  r->sink_ours = sink_ours;
   r->call.op = awsc_service_find_operation(c->svc, opname);
   if (!r->call.op)
     rc = awsc_error_set(&r->err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
@@ -335,7 +337,7 @@ int awsc_call_json_async(awsc_request **request_out, awsc_loop *loop,
   memset(&mem, 0, sizeof(mem));
   mem.kind = AWSC_SINK_MEMORY;
   awsc_request *r = NULL;
-  int rc = awsc_request_start(&r, loop, client, operation, json_in, &mem,
+  int rc = awsc_request_start(&r, loop, client, operation, json_in, &mem, false,
                               json_complete, user_data, err);
   if (rc)
     return rc;

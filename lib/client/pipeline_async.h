@@ -32,8 +32,9 @@ struct awsc_request {
   awsc_loop_timer timer;    /* back-off, deferred start failure, completion */
   awsc_loop_timer deadline; /* the client's total_timeout_ms */
   int rc;                   /* the status a deferred completion reports */
-  bool begun;               /* awsc_pipe_begin ran: awsc_pipe_end is due */
-  bool finishing;           /* completion scheduled or under way */
+  bool sink_ours; /* the sink runs no caller code (awsc_loop_xfer's) */
+  bool begun;     /* awsc_pipe_begin ran: awsc_pipe_end is due */
+  bool finishing; /* completion scheduled or under way */
   awsc_request_complete_fn complete;
   awsc_json_done_fn done; /* JSON door */
   /* typed door: the generated descriptor (its shapes carry the C layout)
@@ -54,12 +55,13 @@ int awsc_request_new(awsc_request **out, awsc_loop *loop, awsc_client *c,
  * next step; 0 runs the build steps and the first attempt. */
 void awsc_request_go(awsc_request *r, int rc);
 /* Start operation `opname` with JSON parameters on the loop; `sink` is
- * where a streaming output payload goes. On 0 the call is in flight and
+ * where a streaming output payload goes (sink_ours: a callback of the
+ * library's own, which runs no caller code). On 0 the call is in flight and
  * `complete` will run from the loop; otherwise nothing was started (err
  * filled). */
 int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,
                        const char *opname, const char *json_in,
-                       const awsc_body_sink *sink,
+                       const awsc_body_sink *sink, bool sink_ours,
                        awsc_request_complete_fn complete, void *user_data,
                        awsc_error *err);
 /* End the call now, from outside libcurl: the transfer stopped, timers

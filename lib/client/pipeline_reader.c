@@ -184,7 +184,7 @@ int awsc_body_reader_open(awsc_body_reader **reader_out, char **meta_json_out,
   sink.write = reader_write;
   sink.user_data = br;
   if (!rc)
-    rc = awsc_request_start(&br->r, br->loop, c, opname, json_in, &sink,
+    rc = awsc_request_start(&br->r, br->loop, c, opname, json_in, &sink, true,
                             reader_complete, br, err);
   /* its answer is parsed in the loop, after this: an error's document is
    * kept for the caller */

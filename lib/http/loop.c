@@ -103,7 +103,7 @@ static void guard_exit(awsc_loop *l) {
  * the caller's code inside a send (body, sink or progress callbacks);
  * from then on the loop blocks SIGPIPE. */
 static void note_tls(awsc_loop *l, const awsc_transport *transport,
-                     const awsc_http_request *req) {
+                     const awsc_http_request *req, bool sink_ours) {
   if (l->guard_needed)
     return;
   const curl_transport *t =
@@ -111,7 +111,7 @@ static void note_tls(awsc_loop *l, const awsc_transport *transport,
   l->guard_needed = strncmp(req->url, "http:", 5) != 0 || !t ||
                     t->proxy_possible || req->progress ||
                     req->body.kind == AWSC_BODY_CALLBACK ||
-                    req->sink.kind == AWSC_SINK_CALLBACK;
+                    (req->sink.kind == AWSC_SINK_CALLBACK && !sink_ours);
 }
 
 /* ---- timers ---- */
@@ -485,7 +485,7 @@ int awsc_loop_xfer_start(awsc_loop *l, awsc_loop_xfer *x,
   if (rc)
     return rc;
   if (awsc_transport_is_curl(transport)) {
-    note_tls(l, transport, req);
+    note_tls(l, transport, req, x->sink_ours);
     guard_enter(l);
     rc = start_curl(l, x);
     guard_exit(l);
@@ -752,7 +752,7 @@ int awsc_loop_send_blocking(awsc_loop *l, awsc_transport *transport,
   sync_xfer w;
   memset(&w, 0, sizeof(w));
   if (req && req->url && transport)
-    note_tls(l, transport, req);
+    note_tls(l, transport, req, false);
   guard_enter(l);
   int rc = awsc_loop_xfer_start(l, &w.x, transport, req, resp, err, sync_done);
   while (!rc && !w.done) {

@@ -61,6 +61,10 @@ struct awsc_loop_xfer {
   bool running;
   bool paused;
   bool pause_queued;
+  /* Set by the starter: a callback sink of the library's own (the body
+   * reader's buffer), which runs no caller code, so it does not make the
+   * loop block SIGPIPE. */
+  bool sink_ours;
 };
 
 /* Start sending req (copied; its strings, headers and body must live
