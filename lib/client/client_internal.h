@@ -246,4 +246,9 @@ const char *awsc_builtin_service_names(void);
 /* models/partitions.json as built in (minified; NULL when absent). */
 const char *awsc_builtin_partitions(size_t *len);
 
+/* The introspection documents (describe.c, resources/describe.c): hand
+ * the finished buffer to the caller (*json_out), or, when rc says the
+ * writing failed or the copy can not be made, free it and report it. */
+int awsc_describe_finish(char **json_out, awsc_buf *b, int rc, awsc_error *err);
+
 #endif

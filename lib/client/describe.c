@@ -21,6 +21,18 @@ static int put_str(awsc_buf *b, const char *s) {
   return awsc_json_put_string(b, s, strlen(s));
 }
 
+int awsc_describe_finish(char **json_out, awsc_buf *b, int rc,
+                         awsc_error *err) {
+  if (rc) {
+    awsc_buf_free(b);
+    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
+  }
+  if (!(*json_out = awsc_out_from_buf(b)))
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  return 0;
+}
+
 int awsc_client_list_operations(char **json_out, const awsc_client *c,
                                 awsc_error *err) {
   if (!c || !json_out)
@@ -35,14 +47,7 @@ int awsc_client_list_operations(char **json_out, const awsc_client *c,
     rc = rc ? rc : put_str(&b, op->py_name);
   }
   rc = rc ? rc : awsc_buf_putc(&b, ']');
-  if (rc) {
-    awsc_buf_free(&b);
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  }
-  if (!(*json_out = awsc_out_from_buf(&b)))
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  return 0;
+  return awsc_describe_finish(json_out, &b, rc, err);
 }
 
 int awsc_client_describe_operation(char **json_out, const awsc_client *c,
@@ -110,26 +115,7 @@ int awsc_client_describe_operation(char **json_out, const awsc_client *c,
     rc = rc ? rc : put_str(&b, out->members[i].name);
   }
   rc = rc ? rc : awsc_buf_puts(&b, "]}");
-  if (rc) {
-    awsc_buf_free(&b);
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  }
-  if (!(*json_out = awsc_out_from_buf(&b)))
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  return 0;
-}
-
-/* Hand a finished buffer to the caller, or report why it could not be. */
-static int finish(char **json_out, awsc_buf *b, int rc, awsc_error *err) {
-  if (rc) {
-    awsc_buf_free(b);
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  }
-  if (!(*json_out = awsc_out_from_buf(b)))
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  return 0;
+  return awsc_describe_finish(json_out, &b, rc, err);
 }
 
 int awsc_service_names_json(char **json_out, awsc_error *err) {
@@ -156,7 +142,7 @@ int awsc_service_names_json(char **json_out, awsc_error *err) {
     p += n;
   }
   rc = rc ? rc : awsc_buf_putc(&b, ']');
-  return finish(json_out, &b, rc, err);
+  return awsc_describe_finish(json_out, &b, rc, err);
 }
 
 /* The shapes reachable from some operations, each once by name, in the
@@ -397,5 +383,5 @@ int awsc_client_describe_shapes_json(char **json_out, const awsc_client *c,
   }
   rc = rc ? rc : awsc_buf_puts(&b, "}}");
   set_free(&s);
-  return finish(json_out, &b, rc, err);
+  return awsc_describe_finish(json_out, &b, rc, err);
 }

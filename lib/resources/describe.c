@@ -211,12 +211,5 @@ int awsc_resource_describe_json(char **json_out, awsc_client *client,
     }
   }
   rc = rc ? rc : awsc_buf_puts(&b, "}}");
-  if (rc) {
-    awsc_buf_free(&b);
-    return awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");
-  }
-  if (!(*json_out = awsc_out_from_buf(&b)))
-    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
-                          "out of memory");
-  return 0;
+  return awsc_describe_finish(json_out, &b, rc, err);
 }
