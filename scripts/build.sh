@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# scripts/build.sh [main|asan|all] - configure (when needed) and build awsc.
+# scripts/build.sh [main|asan|tsan|all] - configure (when needed) and build awsc.
 #   main (default)  build/       warnings are errors
 #   asan            build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer
-#   all             both
+#   tsan            build-tsan/  ThreadSanitizer; only the library and the
+#                                tests of the meson suite `tsan` (the
+#                                threads tests) are built
+#   all             main and asan
 # A build dir is set up on first use; when it exists but its options differ
 # from the wanted ones (e.g. set up by hand without -Dwerror=true) it is
 # reconfigured, so that the build always checks what CI checks.
-# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR (other dirs), AWSC_MESON_ARGS
+# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR, AWSC_TSAN_BUILD_DIR (other dirs), AWSC_MESON_ARGS
 # (extra `meson setup` arguments, e.g. -Dfuzz=true; -Dname=value ones
 # are checked like the others).
 set -euo pipefail
@@ -15,8 +18,9 @@ cd "$AWSC_REPO"
 
 log() { echo "build: $*" >&2; }
 
-# setup_and_build DIR OPTION=VALUE...
-setup_and_build() {
+# setup_dir DIR OPTION=VALUE...: meson setup, or reconfigure when the options
+# differ
+setup_dir() {
   local dir=$1 extra=()
   shift
   read -r -a extra <<<"${AWSC_MESON_ARGS:-}"
@@ -31,8 +35,25 @@ setup_and_build() {
     log "meson setup --reconfigure $dir ${args[*]} ${extra[*]} (options differed)"
     meson setup --reconfigure "$dir" "${args[@]}" "${extra[@]}" >&2
   fi
-  log "ninja -C $dir"
-  ninja -C "$dir" >&2
+}
+
+# setup_and_build DIR OPTION=VALUE...
+setup_and_build() {
+  setup_dir "$@"
+  log "ninja -C $1"
+  ninja -C "$1" >&2
+}
+
+# suite_targets DIR SUITE: the executables of a meson test suite, as ninja
+# targets (paths relative to DIR)
+suite_targets() {
+  meson introspect --tests "$1" | python3 -c '
+import json, os, sys
+d = os.path.realpath(sys.argv[1])
+paths = {os.path.relpath(t["cmd"][0], d) for t in json.load(sys.stdin)
+         if sys.argv[2] in t["suite"] or any(s.endswith(":" + sys.argv[2]) for s in t["suite"])}
+print(" ".join(sorted(paths)))
+' "$1" "$2"
 }
 
 # options_match DIR OPTION=VALUE...: the configured build has those values
@@ -55,9 +76,20 @@ sys.exit(0 if all(have.get(k) == v for k, v in want.items()) else 1)
 
 what=${1:-main}
 case $what in
-  main | asan | all) ;;
-  *) echo "usage: scripts/build.sh [main|asan|all]" >&2; exit 2 ;;
+  main | asan | tsan | all) ;;
+  *) echo "usage: scripts/build.sh [main|asan|tsan|all]" >&2; exit 2 ;;
 esac
+if [ "$what" = tsan ]; then
+  # The threads tests under ThreadSanitizer: the rest of the tree is not
+  # built, which keeps this step to the library and a few test programs.
+  dir=${AWSC_TSAN_BUILD_DIR:-build-tsan}
+  setup_dir "$dir" werror=true b_sanitize=thread b_lundef=false
+  read -r -a targets <<<"$(suite_targets "$dir" tsan)"
+  [ "${#targets[@]}" -gt 0 ] || { log "no tests in the meson suite tsan"; exit 1; }
+  log "ninja -C $dir ${targets[*]}"
+  ninja -C "$dir" "${targets[@]}" >&2
+  exit 0
+fi
 if [ "$what" != asan ]; then
   setup_and_build "${AWSC_BUILD_DIR:-build}" werror=true
 fi

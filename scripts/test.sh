@@ -8,6 +8,8 @@
 #     and stops again only what it started itself
 #  4. meson test -C build          every suite but install
 #  5. meson test -C build-asan     the unit suite under ASan + UBSan
+#     meson test -C build-tsan     the suite tsan (threads tests) under TSan;
+#                                  only those tests are built there
 #  6. meson test -C build          the install suite (tests/install)
 #  7. prints the skipped cases with their reasons, the step timings, and as
 #     its very last line "N passed, N failed" (", N skipped" when there are
@@ -19,7 +21,8 @@
 # AWSC_E2E_S3_ENDPOINT / AWSC_E2E_SNS_ENDPOINT (e.g. to test against AWS with
 # your own AWSC_E2E_* keys) are used as they are and no server is started.
 #
-# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR (default build, build-asan),
+# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR, AWSC_TSAN_BUILD_DIR (default
+#      build, build-asan, build-tsan),
 #      AWSC_SKIP_DEPS=1 (do not run deps.sh), AWSC_NO_SERVERS=1 (never start
 #      servers: the e2e tests skip), AWSC_TEST_ARGS (extra `meson test` args).
 set -uo pipefail
@@ -28,7 +31,8 @@ cd "$AWSC_REPO" || exit 1
 
 BUILD=${AWSC_BUILD_DIR:-build}
 ASAN=${AWSC_ASAN_BUILD_DIR:-build-asan}
-export AWSC_BUILD_DIR=$BUILD AWSC_ASAN_BUILD_DIR=$ASAN # for build.sh
+TSAN=${AWSC_TSAN_BUILD_DIR:-build-tsan}
+export AWSC_BUILD_DIR=$BUILD AWSC_ASAN_BUILD_DIR=$ASAN AWSC_TSAN_BUILD_DIR=$TSAN # for build.sh
 read -r -a TEST_ARGS <<<"${AWSC_TEST_ARGS:-}"
 
 say() { echo "test.sh: $*" >&2; }
@@ -157,6 +161,17 @@ if [ "$ASAN_OK" = 1 ]; then
     run_meson_test "$ASAN" testlog --suite unit --timeout-multiplier 3
 fi
 step_done "unit tests $ASAN/"
+
+# ThreadSanitizer: a race report makes the test fail (exit code 66)
+if bash scripts/build.sh tsan; then
+  step_done "build $TSAN/"
+  say "meson test -C $TSAN --suite tsan (ThreadSanitizer)"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    run_meson_test "$TSAN" testlog --no-rebuild --suite tsan --timeout-multiplier 3
+else
+  note_failure "build of $TSAN/ (TSan)"
+fi
+step_done "tsan tests $TSAN/"
 
 if [ "$MAIN_OK" = 1 ]; then
   say "meson test -C $BUILD --suite install"

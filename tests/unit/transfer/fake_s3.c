@@ -772,12 +772,25 @@ fs3_obj *fs3_get(fake_s3 *f, const char *key) {
   return NULL;
 }
 
+/* A transfer that failed or was cancelled returns while the server may
+ * still be taking in a request it started (its connection closed under
+ * it): wait until none is in flight, so that the count is final and the
+ * log is not read while a connection thread writes it. */
 int fs3_count(const fake_s3 *f, const char *method, const char *query_has) {
+  fake_s3 *m = (fake_s3 *)f;
+  for (int waited = 0;; waited++) {
+    pthread_mutex_lock(&m->lock);
+    if (m->in_flight == 0 || waited == 5000)
+      break;
+    pthread_mutex_unlock(&m->lock);
+    sleep_ms(1);
+  }
   int n = 0;
-  for (int i = 0; i < f->n_req; i++)
-    if (strcmp(f->req[i].method, method) == 0 &&
-        strstr(f->req[i].query, query_has))
+  for (int i = 0; i < m->n_req; i++)
+    if (strcmp(m->req[i].method, method) == 0 &&
+        strstr(m->req[i].query, query_has))
       n++;
+  pthread_mutex_unlock(&m->lock);
   return n;
 }
 
