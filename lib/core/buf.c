@@ -27,6 +27,18 @@ int awsc_buf_reserve(awsc_buf *b, size_t extra) {
   return AWSC_OK;
 }
 
+void *awsc_grow_array(void *cur, const void *inline_store, size_t used,
+                      size_t new_cap, size_t elem) {
+  if (elem && new_cap > SIZE_MAX / elem)
+    return NULL;
+  if (cur != inline_store)
+    return awsc_realloc(cur, new_cap * elem);
+  void *p = awsc_malloc(new_cap * elem);
+  if (p && used)
+    memcpy(p, cur, used * elem);
+  return p;
+}
+
 int awsc_buf_append(awsc_buf *b, const void *data, size_t n) {
   int rc = awsc_buf_reserve(b, n);
   if (rc)

@@ -28,6 +28,12 @@ void *awsc_realloc(void *ptr, size_t size);
 void awsc_free(void *ptr);
 char *awsc_strdup(const char *s);            /* NULL in -> NULL out */
 char *awsc_strndup(const char *s, size_t n); /* always NUL-terminates */
+/* Grows an array whose first storage is the owner's inline array
+ * (`inline_store`): the first growth copies the `used` elements into a new
+ * heap block of `new_cap` elements, later ones realloc it. NULL when out of
+ * memory or on overflow; the old storage is then unchanged. (buf.c) */
+void *awsc_grow_array(void *cur, const void *inline_store, size_t used,
+                      size_t new_cap, size_t elem);
 /* Whether awsc_set_allocator installed hooks (lib/http/http_init.c then
  * routes libcurl's allocations through them too). */
 bool awsc_allocator_is_custom(void);

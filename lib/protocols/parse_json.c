@@ -136,14 +136,7 @@ static int push(jstate *x, uint8_t kind, const awsc_shape *shape,
     if (x->cap >= JSON_MAX_DEPTH)
       return awsc_perr(x->c, "JSON nesting deeper than %d", JSON_MAX_DEPTH);
     uint32_t cap = x->cap * 2;
-    jframe *n;
-    if (x->st == x->inline_st) {
-      n = awsc_malloc(cap * sizeof(*n));
-      if (n)
-        memcpy(n, x->st, x->depth * sizeof(*n));
-    } else {
-      n = awsc_realloc(x->st, cap * sizeof(*n));
-    }
+    jframe *n = awsc_grow_array(x->st, x->inline_st, x->depth, cap, sizeof(*n));
     if (!n)
       return AWSC_ENOMEM;
     x->st = n;

@@ -87,14 +87,7 @@ static int push(xstate *x, xframe **out) {
     if (x->cap >= XML_MAX_DEPTH)
       return awsc_perr(x->c, "XML nesting deeper than %d", XML_MAX_DEPTH);
     uint32_t cap = x->cap * 2;
-    xframe *n;
-    if (x->st == x->inline_st) {
-      n = awsc_malloc(cap * sizeof(*n));
-      if (n)
-        memcpy(n, x->st, x->depth * sizeof(*n));
-    } else {
-      n = awsc_realloc(x->st, cap * sizeof(*n));
-    }
+    xframe *n = awsc_grow_array(x->st, x->inline_st, x->depth, cap, sizeof(*n));
     if (!n)
       return AWSC_ENOMEM;
     x->st = n;

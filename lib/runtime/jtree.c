@@ -56,14 +56,8 @@ static int push(jbuilder *j, const char *key, size_t key_len,
                 awsc_jnode *value) {
   if (j->top == j->cap) {
     size_t cap = j->cap < 64 ? 64 : j->cap * 2;
-    awsc_jmember *s;
-    if (j->stack == j->inline_stack) {
-      s = awsc_malloc(cap * sizeof *s);
-      if (s)
-        memcpy(s, j->stack, j->top * sizeof *s);
-    } else {
-      s = awsc_realloc(j->stack, cap * sizeof *s);
-    }
+    awsc_jmember *s =
+        awsc_grow_array(j->stack, j->inline_stack, j->top, cap, sizeof *s);
     if (!s)
       return nomem(j);
     j->stack = s;
