@@ -546,6 +546,58 @@ def t_sessions_dropped_between_bodies():
             del half
 
 
+def t_streaming_mixed_reads():
+    # small reads come from one C read ahead (response.ReaderStream), large
+    # ones straight from the reader: any mix gives the bytes in order, n
+    # bytes per read(n) but at the end, and tell() counts what was handed
+    # out. The server is a thread of this process: the C read releases
+    # the GIL while it waits (ctypes.CDLL), or no byte would ever come.
+    import random
+    rnd = random.Random(11)
+    data = bytes(rnd.getrandbits(8) for _ in range(700001))
+    srv.route("GET", "/b/mixed", 200, {"Content-Type": "application/octet-stream"}, data)
+    c = s3()
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    got = []
+    pos = 0
+    while True:
+        kind = rnd.randrange(4)
+        if kind == 0:
+            n = rnd.randrange(1, 3000)
+            piece = b.read(n)
+            assert len(piece) == min(n, len(data) - pos), (n, len(piece), pos)
+        elif kind == 1:
+            n = rnd.randrange(16000, 200000)
+            piece = b.read(n)
+            assert len(piece) == min(n, len(data) - pos), (n, len(piece), pos)
+        elif kind == 2:
+            buf = bytearray(rnd.randrange(1, 50000))
+            k = b.readinto(buf)
+            assert 0 <= k <= len(buf)
+            piece = bytes(buf[:k])
+        else:
+            piece = b.read(0)
+            assert piece == b""
+            continue
+        if not piece:
+            break
+        got.append(piece)
+        pos += len(piece)
+        assert b.tell() == pos, (b.tell(), pos)
+    assert b"".join(got) == data
+    assert b.read() == b"" and b.read(10) == b""
+    # the default iter_chunks (1 KiB) and iter_lines over the read-ahead
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    chunks = list(b.iter_chunks())
+    assert b"".join(chunks) == data and all(len(x) == 1024 for x in chunks[:-1])
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    assert b.read(10) == data[:10] and b.read() == data[10:]
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    assert b.read(10) == data[:10]
+    b.close()
+    assert b.closed
+
+
 def t_streaming_cut_short():
     # Content-Length says more than arrives: the read fails mid-body
     srv.route("GET", "/b/short", 200, {"Content-Type": "text/plain", "Content-Length": "100000"},
