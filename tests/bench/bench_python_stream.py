@@ -10,8 +10,11 @@ server (issue 11 point 4: >= 0.9x, memory flat).
 16 MiB object read size/16 MiB times, which shows the client's own cost per
 byte where RGW on a shared machine bounds the throughput first.
 
-Cases, each in its own process (its peak RSS is its own), best of
---rounds by wall time:
+Cases, each in its own process (its peak RSS is its own), run in turn in
+each of --rounds rounds, the order rotated from one round to the next (on
+a shared machine the server's speed drifts: no case always runs first or
+last); the best and the median of the rounds by wall time are shown, and
+each round's python / c-reader ratio (the two ran one after the other):
   c-sink     the C library alone: awsc_call_json_body GetObject with the
              body to a file sink (in /dev/shm, removed after each read): no
              Python in the transfer
@@ -170,9 +173,13 @@ def main():
 
 def measure(size, chunk, rounds, times, real):
     s3 = ensure_object(size) if real else None
-    best = {}
-    for _ in range(rounds):
-        for name in ("c-sink", "c-reader", "python"):
+    names = ("c-sink", "c-reader", "python")
+    runs = {n: [] for n in names}
+    per_round = []
+    for rnd in range(rounds):
+        order = names[rnd % 3:] + names[:rnd % 3]
+        got = {}
+        for name in order:
             p = subprocess.run([PY, __file__, "--case", name, str(chunk), str(times)],
                                capture_output=True, text=True)
             line = [x for x in p.stdout.splitlines() if x.startswith("RESULT ")]
@@ -183,17 +190,27 @@ def measure(size, chunk, rounds, times, real):
             if r["bytes"] != size * times:
                 print("%s read %d bytes of %d" % (name, r["bytes"], size * times))
                 return 1
-            if name not in best or r["wall"] < best[name]["wall"]:
-                best[name] = r
-    print("object %d MiB read %d time(s) (%s), chunk %d KiB, best of %d rounds"
+            runs[name].append(r)
+            got[name] = r
+        per_round.append(got["c-reader"]["wall"] / got["python"]["wall"])
+    print("object %d MiB read %d time(s) (%s), chunk %d KiB, %d rounds"
           % (size >> 20, times, "local S3" if real else "fast_s3_server", chunk >> 10, rounds))
-    for name, r in best.items():
-        print("%-9s %8.0f MiB/s  wall %6.2f s  cpu %6.2f s  peak RSS %6.1f MiB"
-              % (name, size * times / r["wall"] / (1 << 20), r["wall"], r["cpu"],
-                 r["maxrss_mib"]))
-    print("python / c-sink   throughput %.2fx" % (best["c-sink"]["wall"] / best["python"]["wall"]))
-    print("python / c-reader throughput %.2fx" % (best["c-reader"]["wall"] / best["python"]["wall"]))
-    print("python / c-sink   CPU %.2fx" % (best["python"]["cpu"] / best["c-sink"]["cpu"]))
+    best = {n: min(runs[n], key=lambda r: r["wall"]) for n in names}
+    med = {n: sorted(runs[n], key=lambda r: r["wall"])[(rounds - 1) // 2] for n in names}
+    mib = size * times / float(1 << 20)
+    for name in names:
+        b, m = best[name], med[name]
+        print("%-9s best %5.0f MiB/s (wall %6.2f s, cpu %5.2f s)  median %5.0f MiB/s  "
+              "cpu %5.2f-%5.2f s  peak RSS %5.1f MiB"
+              % (name, mib / b["wall"], b["wall"], b["cpu"], mib / m["wall"],
+                 min(r["cpu"] for r in runs[name]), max(r["cpu"] for r in runs[name]),
+                 max(r["maxrss_mib"] for r in runs[name])))
+    for other in ("c-sink", "c-reader"):
+        print("python / %-8s throughput %.2fx best, %.2fx median"
+              % (other, best[other]["wall"] / best["python"]["wall"],
+                 med[other]["wall"] / med["python"]["wall"]))
+    print("python / c-reader by round: %s" % " ".join("%.2fx" % x for x in per_round))
+    print("python / c-sink   CPU %.2fx (best rounds)" % (best["python"]["cpu"] / best["c-sink"]["cpu"]))
     if real and "--keep" not in sys.argv:
         s3.delete_object(Bucket=BUCKET, Key=KEY)
         s3.delete_bucket(Bucket=BUCKET)

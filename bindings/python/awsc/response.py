@@ -75,9 +75,23 @@ class ReaderStream(object):
                 return b""
             return self._read(amt)
         if self._left is not None:
+            want = self._left - self._pos
+            if 0 <= want < self._SMALL and not self._ahead:
+                # a small rest and the end in one C read (one byte more
+                # than is left: the read returns at the end of the body,
+                # its checks done)
+                data = self._c_read(want + 1)
+                self._pos += len(data)
+                if len(data) <= want:
+                    return data
+                pieces = [data]  # more than Content-Length said
+                while True:
+                    piece = self._read(self._ALL_PIECE)
+                    if not piece:
+                        return b"".join(pieces)
+                    pieces.append(piece)
             # the whole rest in one piece of its known size (one copy), then
             # the end of the body checked
-            want = self._left - self._pos
             first = self._read(want) if want > 0 else b""
             if len(first) < want:
                 return first
