@@ -637,6 +637,12 @@ def t_date_alone_timestamp():
     s3().head_object(Bucket="b", Key="dated", IfModifiedSince="2017-09-27")
     h = {k.lower(): v for k, v in srv.requests[-1][2].items()}
     assert h.get("if-modified-since") == "Wed, 27 Sep 2017 00:00:00 GMT", h
+    # botocore's other text forms, read by the C library (the binding
+    # passes the text as it is)
+    for text in ("Sep 27 2017", "2017/9/27", "27 Sep 2017 00:00:00 GMT"):
+        s3().head_object(Bucket="b", Key="dated", IfModifiedSince=text)
+        h = {k.lower(): v for k, v in srv.requests[-1][2].items()}
+        assert h.get("if-modified-since") == "Wed, 27 Sep 2017 00:00:00 GMT", (text, h)
     try:
         s3().head_object(Bucket="b", Key="dated", IfModifiedSince="not a date")
         raise AssertionError("no error")
