@@ -5,6 +5,7 @@ server (issue 11 point 4: >= 0.9x, memory flat).
     AWSC_E2E_S3_ENDPOINT=... AWSC_E2E_ACCESS_KEY_ID=... \
     AWSC_E2E_SECRET_ACCESS_KEY=... python3 tests/bench/bench_python_stream.py \
         [--size-mib 1024] [--chunk-kib 1024] [--rounds 3] [--keep] [--fast]
+        [--paired]
 
 --fast: against build/tests/bench/fast_s3_server instead (no RGW needed): a
 16 MiB object read size/16 MiB times, which shows the client's own cost per
@@ -23,7 +24,14 @@ each round's python / c-reader ratio (the two ran one after the other):
   python     s3.get_object(...)['Body'].iter_chunks(chunk) of the binding
              (the body read through the same reader, each chunk a new bytes)
 Prints MiB/s, CPU seconds and peak RSS per case, then python / c-sink and
-python / c-reader. The object is uploaded once (upload_file) and deleted
+python / c-reader.
+
+--paired: c-reader and python read the object at the same time, in two
+processes started together, in each of --rounds rounds: both see the same
+server and machine load at every moment, so the ratio of their throughputs
+shows what the client adds, where one case after the other mostly shows
+how the server's speed drifted between the two runs (+-25 % from one
+12-second run to the next on this shared machine). The object is uploaded once (upload_file) and deleted
 at the end unless --keep. Exit 77 with the reason when no server is set.
 """
 import json
@@ -164,11 +172,57 @@ def main():
               "scripts/rgw-up.sh), and no --fast")
         return 77
     try:
+        if "--paired" in sys.argv:
+            return measure_paired(size, chunk, rounds, times, srv is None)
         return measure(size, chunk, rounds, times, srv is None)
     finally:
         if srv is not None:
             srv.terminate()
             srv.wait()
+
+
+def run_case(name, chunk, times):
+    return subprocess.Popen([PY, __file__, "--case", name, str(chunk), str(times)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def result_of(name, p, want):
+    out, errtext = p.communicate()
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")]
+    if p.returncode or not line:
+        raise RuntimeError("%s failed:\n%s" % (name, out + errtext))
+    r = json.loads(line[0][7:])
+    if r["bytes"] != want:
+        raise RuntimeError("%s read %d bytes of %d" % (name, r["bytes"], want))
+    return r
+
+
+def measure_paired(size, chunk, rounds, times, real):
+    s3 = ensure_object(size) if real else None
+    mib = size * times / float(1 << 20)
+    ratios = []
+    print("object %d MiB read %d time(s) (%s), chunk %d KiB, c-reader and python at the "
+          "same time, %d rounds" % (size >> 20, times, "local S3" if real else "fast_s3_server",
+                                    chunk >> 10, rounds))
+    for _ in range(rounds):
+        procs = [(n, run_case(n, chunk, times)) for n in ("c-reader", "python")]
+        try:
+            r = {n: result_of(n, p, size * times) for n, p in procs}
+        except RuntimeError as e:
+            print(e)
+            return 1
+        ratios.append(r["c-reader"]["wall"] / r["python"]["wall"])
+        print("c-reader %5.0f MiB/s cpu %5.2f s RSS %5.1f MiB | python %5.0f MiB/s cpu %5.2f s "
+              "RSS %5.1f MiB | python / c-reader %.2fx"
+              % (mib / r["c-reader"]["wall"], r["c-reader"]["cpu"], r["c-reader"]["maxrss_mib"],
+                 mib / r["python"]["wall"], r["python"]["cpu"], r["python"]["maxrss_mib"],
+                 ratios[-1]))
+    print("python / c-reader throughput, read together: %.2fx-%.2fx, median %.2fx"
+          % (min(ratios), max(ratios), sorted(ratios)[(len(ratios) - 1) // 2]))
+    if real and "--keep" not in sys.argv:
+        s3.delete_object(Bucket=BUCKET, Key=KEY)
+        s3.delete_bucket(Bucket=BUCKET)
+    return 0
 
 
 def measure(size, chunk, rounds, times, real):
