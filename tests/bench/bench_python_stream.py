@@ -26,10 +26,10 @@ each round's python / c-reader ratio (the two ran one after the other):
 Prints MiB/s, CPU seconds and peak RSS per case, then python / c-sink and
 python / c-reader.
 
---paired: c-reader and python read the object at the same time, in two
-processes started together, in each of --rounds rounds: both see the same
-server and machine load at every moment, so the ratio of their throughputs
-shows what the client adds, where one case after the other mostly shows
+--paired: the three cases read the object at the same time, in three
+processes started together, in each of --rounds rounds: all see the same
+server and machine load at every moment, so the ratios of their
+throughputs show what each client adds, where one case after the other mostly shows
 how the server's speed drifted between the two runs (+-25 % from one
 12-second run to the next on this shared machine). The object is uploaded once (upload_file) and deleted
 at the end unless --keep. Exit 77 with the reason when no server is set.
@@ -200,25 +200,28 @@ def result_of(name, p, want):
 def measure_paired(size, chunk, rounds, times, real):
     s3 = ensure_object(size) if real else None
     mib = size * times / float(1 << 20)
-    ratios = []
-    print("object %d MiB read %d time(s) (%s), chunk %d KiB, c-reader and python at the "
-          "same time, %d rounds" % (size >> 20, times, "local S3" if real else "fast_s3_server",
-                                    chunk >> 10, rounds))
+    names = ("c-sink", "c-reader", "python")
+    ratios = {"c-sink": [], "c-reader": []}
+    print("object %d MiB read %d time(s) (%s), chunk %d KiB, the three cases at the same "
+          "time, %d rounds" % (size >> 20, times, "local S3" if real else "fast_s3_server",
+                               chunk >> 10, rounds))
     for _ in range(rounds):
-        procs = [(n, run_case(n, chunk, times)) for n in ("c-reader", "python")]
+        procs = [(n, run_case(n, chunk, times)) for n in names]
         try:
             r = {n: result_of(n, p, size * times) for n, p in procs}
         except RuntimeError as e:
             print(e)
             return 1
-        ratios.append(r["c-reader"]["wall"] / r["python"]["wall"])
-        print("c-reader %5.0f MiB/s cpu %5.2f s RSS %5.1f MiB | python %5.0f MiB/s cpu %5.2f s "
-              "RSS %5.1f MiB | python / c-reader %.2fx"
-              % (mib / r["c-reader"]["wall"], r["c-reader"]["cpu"], r["c-reader"]["maxrss_mib"],
-                 mib / r["python"]["wall"], r["python"]["cpu"], r["python"]["maxrss_mib"],
-                 ratios[-1]))
-    print("python / c-reader throughput, read together: %.2fx-%.2fx, median %.2fx"
-          % (min(ratios), max(ratios), sorted(ratios)[(len(ratios) - 1) // 2]))
+        for other in ratios:
+            ratios[other].append(r[other]["wall"] / r["python"]["wall"])
+        print(" | ".join("%s %4.0f MiB/s cpu %4.2f s RSS %4.1f MiB"
+                         % (n, mib / r[n]["wall"], r[n]["cpu"], r[n]["maxrss_mib"])
+                         for n in names)
+              + " | python / c-sink %.2fx, / c-reader %.2fx"
+              % (ratios["c-sink"][-1], ratios["c-reader"][-1]))
+    for other, xs in ratios.items():
+        print("python / %-8s throughput, read together: %.2fx-%.2fx, median %.2fx"
+              % (other, min(xs), max(xs), sorted(xs)[(len(xs) - 1) // 2]))
     if real and "--keep" not in sys.argv:
         s3.delete_object(Bucket=BUCKET, Key=KEY)
         s3.delete_bucket(Bucket=BUCKET)
