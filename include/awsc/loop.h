@@ -240,6 +240,16 @@ AWSC_API int awsc_body_reader_open(awsc_body_reader **reader_out,
  */
 AWSC_API int64_t awsc_body_reader_read(awsc_body_reader *reader, void *buf,
                                        size_t n, awsc_error *err);
+/*
+ * As awsc_body_reader_read, but waits only for `least` bytes (fewer only
+ * at the end of the body) and also takes what has arrived beyond them, up
+ * to n, without waiting for more: a binding that reads ahead for small
+ * reads (least = the caller's read, n = its read-ahead) adds no wait.
+ * least 0 is taken as 1; AWSC_EINVAL when least > n.
+ */
+AWSC_API int64_t awsc_body_reader_read_some(awsc_body_reader *reader, void *buf,
+                                            size_t least, size_t n,
+                                            awsc_error *err);
 /* Close the reader; an unfinished body is abandoned (the transfer stopped,
  * its connection closed). NULL is a no-op. */
 AWSC_API void awsc_body_reader_close(awsc_body_reader *reader);

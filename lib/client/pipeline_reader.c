@@ -259,12 +259,10 @@ int awsc_body_reader_open(awsc_body_reader **reader_out, char **meta_json_out,
   return 0;
 }
 
-int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
-                              awsc_error *err) {
-  if (!br || (!buf && n))
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "awsc_body_reader_read: NULL argument");
-  /* the bytes waiting first, then the rest straight from libcurl */
+/* At least `least` bytes (fewer only at the end), up to n: what waits
+ * first, then the rest straight from libcurl until `least` is there. */
+static int64_t read_span(awsc_body_reader *br, char *buf, size_t least,
+                         size_t n, awsc_error *err) {
   size_t take = br->len < n ? br->len : n;
   if (take) {
     memcpy(buf, br->buf + br->start, take);
@@ -274,11 +272,11 @@ int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
       br->start = 0;
   }
   int rc = 0;
-  if (take < n && !br->done) {
-    br->dst = (char *)buf + take;
+  if (take < least && !br->done) {
+    br->dst = buf + take;
     br->dst_want = n - take;
     br->dst_got = 0;
-    while (br->dst_got < br->dst_want && !br->done) {
+    while (take + br->dst_got < least && !br->done) {
       if (br->paused && br->r) {
         br->paused = false;
         awsc_loop_xfer_pause(&br->r->xfer, false);
@@ -302,4 +300,24 @@ int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
     return br->status;
   }
   return 0;
+}
+
+int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
+                              awsc_error *err) {
+  if (!br || (!buf && n))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_read: NULL argument");
+  return read_span(br, buf, n, n, err);
+}
+
+int64_t awsc_body_reader_read_some(awsc_body_reader *br, void *buf,
+                                   size_t least, size_t n, awsc_error *err) {
+  if (!br || (!buf && n))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_read_some: NULL argument");
+  if (least > n)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_read_some: least %zu > n %zu",
+                          least, n);
+  return read_span(br, buf, least || !n ? least : 1, n, err);
 }

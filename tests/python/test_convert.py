@@ -598,6 +598,48 @@ def t_streaming_mixed_reads():
     assert b.closed
 
 
+def t_streaming_small_reads_do_not_wait():
+    # a server that sends 1000 bytes of a 200000-byte body and stalls: a
+    # small read returns its bytes at once, as botocore's (the read ahead
+    # takes what has arrived, awsc_body_reader_read_some, and never waits
+    # for its full 256 KiB)
+    import socket
+    import threading
+    import time
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    gone = threading.Event()
+
+    def serve():
+        conn, _ = ls.accept()
+        req = b""
+        while b"\r\n\r\n" not in req:
+            req += conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\nETag: \"s\"\r\n\r\n"
+                     + b"q" * 1000)
+        gone.wait(20)
+        conn.close()
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    try:
+        c = awsc.client("s3", endpoint_url="http://127.0.0.1:%d" % ls.getsockname()[1],
+                        region_name="us-east-1", aws_access_key_id="AKID",
+                        aws_secret_access_key="secret",
+                        config=awsc.Config(retries={"max_attempts": 0}, read_timeout=10))
+        b = c.get_object(Bucket="b", Key="stall")["Body"]
+        t0 = time.time()
+        assert b.read(10) == b"q" * 10
+        assert b"".join(b.read(100) for _ in range(9)) == b"q" * 900
+        assert b.read(90) == b"q" * 90 and b.tell() == 1000
+        assert time.time() - t0 < 5, "a small read waited for more than it asked"
+        b.close()
+    finally:
+        gone.set()
+        th.join()
+        ls.close()
+
+
 def t_streaming_cut_short():
     # Content-Length says more than arrives: the read fails mid-body
     srv.route("GET", "/b/short", 200, {"Content-Type": "text/plain", "Content-Length": "100000"},

@@ -334,6 +334,8 @@ _PROTOS = {
     "awsc_body_reader_open": (c_int, [POINTER(c_void_p), POINTER(c_void_p), c_void_p, c_char_p, c_char_p,
                                       POINTER(BodyReaderOptions), POINTER(Error)]),
     "awsc_body_reader_read": (c_int64, [c_void_p, c_void_p, c_size_t, POINTER(Error)]),
+    "awsc_body_reader_read_some": (c_int64, [c_void_p, c_void_p, c_size_t, c_size_t,
+                                             POINTER(Error)]),
     "awsc_body_reader_close": (None, [c_void_p]),
     # hooks.h
     "awsc_client_hook_add": (c_int, [POINTER(c_int), c_void_p, c_int, c_char_p, HOOK_FN, c_void_p,
@@ -709,6 +711,25 @@ class BodyReader(object):
         if got < n:
             return buf[:got]
         return buf
+
+    def read_some(self, least, n):
+        """At least `least` bytes (fewer only at the end) and up to n, what
+        has arrived beyond `least` without waiting for more: (a bytes
+        object of n bytes, how many of them were read)."""
+        if self._r is None:
+            raise ValueError("I/O operation on closed file.")
+        with self._loop.lock:
+            if _inplace_ok:
+                buf = _new_bytes(None, n)
+                got = lib.awsc_body_reader_read_some(self._r, id(buf) + _BYTES_DATA, least, n,
+                                                     self._err_ref)
+            else:
+                cbuf = ctypes.create_string_buffer(n)
+                got = lib.awsc_body_reader_read_some(self._r, cbuf, least, n, self._err_ref)
+                buf = cbuf.raw
+            if got < 0:
+                raise CallFailed(int(got), self._err)
+        return buf, got
 
     def readinto(self, b):
         if self._r is None:

@@ -6,10 +6,18 @@
  * once); closing early; a service error at open; a reader sharing a loop
  * with other calls; reads larger than the reader's buffer (the bytes go
  * straight into the caller's); a BEFORE_CALL hook's answer read as the
- * body, through the reader and through awsc_call_json_body's sinks.
+ * body, through the reader and through awsc_call_json_body's sinks;
+ * awsc_body_reader_read_some returning what has arrived without waiting
+ * for the rest (against a server of this file that sends part of a body
+ * and stalls).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "awsc/awsc.h"
@@ -494,6 +502,111 @@ static void test_hook_answer_body(void) {
   awsc_session_free(s);
 }
 
+/* ---- a server that sends 1000 bytes of a 200000-byte body and stalls
+ * until the client goes away ---- */
+
+static void *stall_serve(void *ud) {
+  int ls = *(int *)ud;
+  int fd = accept(ls, NULL, NULL);
+  if (fd < 0)
+    return NULL;
+  char req[4096];
+  size_t len = 0;
+  while (len < sizeof(req) - 1) { /* the request's head */
+    ssize_t r = recv(fd, req + len, sizeof(req) - 1 - len, 0);
+    if (r <= 0)
+      break;
+    len += (size_t)r;
+    req[len] = '\0';
+    if (strstr(req, "\r\n\r\n"))
+      break;
+  }
+  static const char head[] = "HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n"
+                             "ETag: \"stall\"\r\n\r\n";
+  char part[1000];
+  memset(part, 'p', sizeof(part));
+  if (send(fd, head, sizeof(head) - 1, MSG_NOSIGNAL) > 0 &&
+      send(fd, part, sizeof(part), MSG_NOSIGNAL) > 0) {
+    struct pollfd pf = {fd, POLLIN, 0};
+    char sink[256];
+    while (poll(&pf, 1, 10000) > 0 && recv(fd, sink, sizeof(sink), 0) > 0) {
+    }
+  }
+  close(fd);
+  return NULL;
+}
+
+static const char *no_env(const char *name, void *ud) {
+  (void)name;
+  (void)ud;
+  return NULL;
+}
+
+static void test_read_some(void) {
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t sl = sizeof(sa);
+  if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+      listen(ls, 1) != 0 || getsockname(ls, (struct sockaddr *)&sa, &sl)) {
+    CHECK(!"listening socket");
+    if (ls >= 0)
+      close(ls);
+    return;
+  }
+  pthread_t th;
+  CHECK_INT(pthread_create(&th, NULL, stall_serve, &ls), 0);
+  char url[64];
+  snprintf(url, sizeof(url), "http://127.0.0.1:%d", ntohs(sa.sin_port));
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "secret";
+  so.region = "us-east-1";
+  so.getenv_fn = no_env;
+  so.max_attempts = 1;
+  so.read_timeout_ms = 20000;
+  so.addressing_style = AWSC_S3_ADDRESSING_PATH;
+  so.endpoint_url = url;
+  awsc_error err = AWSC_ERROR_INIT;
+  awsc_session *s = NULL;
+  awsc_client *c = NULL;
+  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
+  if (s)
+    CHECK_INT(awsc_client_new(&c, s, "s3", NULL, &err), 0);
+  awsc_body_reader *rd = NULL;
+  char *meta = NULL;
+  if (c)
+    CHECK_INT(awsc_body_reader_open(&rd, &meta, c, "GetObject",
+                                    "{\"Bucket\":\"b\",\"Key\":\"k\"}", NULL,
+                                    &err),
+              0);
+  char buf[4096];
+  if (rd) {
+    CHECK_INT(awsc_body_reader_read_some(rd, buf, 10, 5, &err), AWSC_EINVAL);
+    /* 1000 bytes are there and no more will come: at least 10 asked, up
+     * to 4096 taken, and it returns (awsc_body_reader_read of 4096 would
+     * wait for the read timeout) */
+    double t0 = et_now();
+    int64_t got = 0, n;
+    while (got < 1000 && (n = awsc_body_reader_read_some(
+                              rd, buf, 10, sizeof(buf), &err)) > 0) {
+      CHECK(n >= 10 || got + n == 1000);
+      got += n;
+    }
+    CHECK_INT(got, 1000);
+    CHECK(memchr(buf, 'p', 1) != NULL);
+    CHECK(et_now() - t0 < 5.0);
+  }
+  awsc_body_reader_close(rd); /* the server sees the connection go */
+  awsc_mem_free(meta);
+  awsc_client_free(c);
+  awsc_session_free(s);
+  pthread_join(th, NULL);
+  close(ls);
+}
+
 int main(void) {
   static const awsc_allocator counting = {c_malloc, c_realloc, c_free, NULL};
   if (awsc_set_allocator(&counting) != 0)
@@ -512,6 +625,7 @@ int main(void) {
   RUN(test_shared_loop);
   RUN(test_large_reads);
   RUN(test_hook_answer_body);
+  RUN(test_read_some);
   es_stop(srv);
   return test_summary();
 }
