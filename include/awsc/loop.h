@@ -194,7 +194,9 @@ typedef struct awsc_body_reader_options {
   /* The transfer is paused when this many bytes wait unread, and resumed
    * when a read wants more than is there; default 1 MiB. Memory held is
    * about this plus what libcurl reads in one step before the pause
-   * takes effect (measured: up to about 1 MiB more over loopback). */
+   * takes effect (measured: up to about 2 MiB more over loopback),
+   * whatever the size of the reads: while a read waits, the bytes go
+   * straight into its buffer. */
   size_t buffer_bytes;
   /* The loop to drive (NULL: a private loop made and freed by the
    * reader). With a shared loop, other calls progress during reads. Not
@@ -218,7 +220,10 @@ typedef struct awsc_body_reader_options {
  * error (AWSC_ESERVICE) *meta_json_out is the error document as
  * awsc_call_json_response gives it (Error, ResponseMetadata with the
  * headers), the caller's to free; otherwise NULL. The client's
- * PROVIDE_CLIENT_PARAMS hooks run on json_in, as on the JSON door.
+ * PROVIDE_CLIENT_PARAMS hooks run on json_in, as on the JSON door. A call
+ * a BEFORE_CALL hook answers (awsc_hook_set_response_json) sends nothing:
+ * the answer is the metadata, and its payload member, if it has one (a
+ * string's bytes), is the body the reads give.
  * AWSC_EINVAL: the operation has no streaming output payload.
  */
 AWSC_API int awsc_body_reader_open(awsc_body_reader **reader_out,
@@ -235,6 +240,16 @@ AWSC_API int awsc_body_reader_open(awsc_body_reader **reader_out,
  */
 AWSC_API int64_t awsc_body_reader_read(awsc_body_reader *reader, void *buf,
                                        size_t n, awsc_error *err);
+/*
+ * As awsc_body_reader_read, but waits only for `least` bytes (fewer only
+ * at the end of the body) and also takes what has arrived beyond them, up
+ * to n, without waiting for more: a binding that reads ahead for small
+ * reads (least = the caller's read, n = its read-ahead) adds no wait.
+ * least 0 is taken as 1; AWSC_EINVAL when least > n.
+ */
+AWSC_API int64_t awsc_body_reader_read_some(awsc_body_reader *reader, void *buf,
+                                            size_t least, size_t n,
+                                            awsc_error *err);
 /* Close the reader; an unfinished body is abandoned (the transfer stopped,
  * its connection closed). NULL is a no-op. */
 AWSC_API void awsc_body_reader_close(awsc_body_reader *reader);

@@ -113,8 +113,12 @@ int awsc_call_body_deliver(awsc_call *call, const awsc_member *pm,
   size_t n = (v && (v->type == AWSC_V_BLOB || v->type == AWSC_V_STRING))
                  ? v->u.s.n
                  : 0;
-  bool streamed =
-      (pm->flags & AWSC_MF_STREAMING) || (pm->shape->flags & AWSC_SF_STREAMING);
+  /* a streamed payload went to a file or callback sink already and is
+   * not in the output; when it is there, the answer never came through
+   * the sink (a BEFORE_CALL hook gave it) and is delivered here */
+  bool streamed = ((pm->flags & AWSC_MF_STREAMING) ||
+                   (pm->shape->flags & AWSC_SF_STREAMING)) &&
+                  !v;
   int rc = 0;
   if (pl->sink->kind == AWSC_SINK_MEMORY && pl->body_out) {
     char *copy = awsc_out_strndup(p, n);

@@ -6,6 +6,11 @@
  * pieces. When the buffer holds buffer_bytes the transfer is paused
  * (curl_easy_pause), and resumed when a read wants more than is there,
  * so a body of any size costs about buffer_bytes of memory.
+ *
+ * While a read waits, the bytes arriving go straight into the caller's
+ * buffer (one copy from libcurl's, not two); the reader's own buffer
+ * holds only what arrives outside a read (with the headers, or past the
+ * end of the caller's buffer in one loop step).
  */
 #include <string.h>
 
@@ -22,6 +27,8 @@ struct awsc_body_reader {
   char *buf; /* bytes [start, start + len) wait to be read */
   size_t cap, start, len;
   size_t high; /* pause at this many bytes waiting */
+  char *dst;   /* a read waiting: its buffer, filled [0, dst_got) */
+  size_t dst_want, dst_got;
   bool paused;
   bool headers_ready; /* the first body byte arrived (metadata known) */
   bool done;          /* the call is over: status says how */
@@ -41,13 +48,19 @@ static int reserve(awsc_body_reader *br, size_t n) {
   br->start = 0;
   if (br->len + n <= br->cap)
     return 0;
-  /* doubling up to the pause threshold; past it (bytes libcurl had read
-   * before the pause took effect) only what is needed */
-  size_t cap = br->cap ? br->cap : 64 * 1024;
+  /* from the first piece's size (a small body is one piece) doubling up
+   * to the pause threshold; past it (bytes libcurl had read before the
+   * pause took effect: up to a few MiB in one loop step over loopback) by
+   * a quarter, so that those bytes cost a few reallocations, not one per
+   * piece */
+  size_t cap = br->cap ? br->cap : (n + 4095) & ~(size_t)4095;
   while (cap < br->len + n && cap < br->high)
     cap *= 2;
-  if (cap < br->len + n)
-    cap = br->len + n + 64 * 1024;
+  if (cap < br->len + n) {
+    cap += cap / 4;
+    if (cap < br->len + n)
+      cap = br->len + n;
+  }
   char *p = awsc_realloc(br->buf, cap);
   if (!p)
     return AWSC_ENOMEM;
@@ -76,6 +89,16 @@ static int reader_write(const void *data, size_t len, void *ud) {
     if (rc)
       return rc;
   }
+  if (br->dst && br->dst_got < br->dst_want) {
+    size_t room = br->dst_want - br->dst_got;
+    size_t k = len < room ? len : room;
+    memcpy(br->dst + br->dst_got, data, k);
+    br->dst_got += k;
+    data = (const char *)data + k;
+    len -= k;
+    if (!len)
+      return 0;
+  }
   if (reserve(br, len))
     return AWSC_ENOMEM;
   memcpy(br->buf + br->start + br->len, data, len);
@@ -84,6 +107,23 @@ static int reader_write(const void *data, size_t len, void *ud) {
     br->paused = true;
     awsc_loop_xfer_pause(&br->r->xfer, true);
   }
+  return 0;
+}
+
+/* The payload member of an output that did not come through the sink (a
+ * BEFORE_CALL hook's answer: awsc_hook_set_response_json) into the buffer.
+ * A streamed answer never has it: the parser leaves it to the sink. */
+static int answer_body(awsc_body_reader *br, awsc_request *r) {
+  const awsc_value *v =
+      r->call.output.type == AWSC_V_MAP
+          ? awsc_value_get(&r->call.output, r->st.stream_out->name)
+          : NULL;
+  if (!v || (v->type != AWSC_V_BLOB && v->type != AWSC_V_STRING) || !v->u.s.n)
+    return 0;
+  if (reserve(br, v->u.s.n))
+    return AWSC_ENOMEM;
+  memcpy(br->buf + br->start + br->len, v->u.s.p, v->u.s.n);
+  br->len += v->u.s.n;
   return 0;
 }
 
@@ -103,9 +143,12 @@ static void reader_complete(awsc_request *r, int rc) {
   } else if (rc)
     br->err = r->err;
   else if (!br->headers_ready) {
-    /* an empty body: the metadata from the finished call */
+    /* an empty body, or an answer a BEFORE_CALL hook gave (nothing was
+     * sent): the metadata from the finished call, and the answer's
+     * payload, if it has one, becomes the body to read */
     br->headers_ready = true;
-    if (awsc_request_output_json(r, r->st.stream_out->name, &br->meta_json))
+    if (awsc_request_output_json(r, r->st.stream_out->name, &br->meta_json) ||
+        answer_body(br, r))
       br->status = awsc_error_set(&br->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                                   "out of memory");
   }
@@ -216,21 +259,10 @@ int awsc_body_reader_open(awsc_body_reader **reader_out, char **meta_json_out,
   return 0;
 }
 
-int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
-                              awsc_error *err) {
-  if (!br || (!buf && n))
-    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                          "awsc_body_reader_read: NULL argument");
-  while (br->len < n && !br->done) {
-    if (br->paused && br->r) {
-      br->paused = false;
-      awsc_loop_xfer_pause(&br->r->xfer, false);
-      continue; /* resuming may have delivered bytes already */
-    }
-    int rc = awsc_loop_run_once(br->loop, -1, err);
-    if (rc < 0)
-      return rc;
-  }
+/* At least `least` bytes (fewer only at the end), up to n: what waits
+ * first, then the rest straight from libcurl until `least` is there. */
+static int64_t read_span(awsc_body_reader *br, char *buf, size_t least,
+                         size_t n, awsc_error *err) {
   size_t take = br->len < n ? br->len : n;
   if (take) {
     memcpy(buf, br->buf + br->start, take);
@@ -238,11 +270,54 @@ int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
     br->len -= take;
     if (!br->len)
       br->start = 0;
-    return (int64_t)take;
   }
+  int rc = 0;
+  if (take < least && !br->done) {
+    br->dst = buf + take;
+    br->dst_want = n - take;
+    br->dst_got = 0;
+    while (take + br->dst_got < least && !br->done) {
+      if (br->paused && br->r) {
+        br->paused = false;
+        awsc_loop_xfer_pause(&br->r->xfer, false);
+        continue; /* resuming may have delivered bytes already */
+      }
+      int st = awsc_loop_run_once(br->loop, -1, err);
+      if (st < 0) {
+        rc = st;
+        break;
+      }
+    }
+    take += br->dst_got;
+    br->dst = NULL;
+  }
+  if (take) /* a loop failure is reported by the next read */
+    return (int64_t)take;
+  if (rc)
+    return rc;
   if (br->status) {
     awsc_error_copy(err, &br->err);
     return br->status;
   }
   return 0;
+}
+
+int64_t awsc_body_reader_read(awsc_body_reader *br, void *buf, size_t n,
+                              awsc_error *err) {
+  if (!br || (!buf && n))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_read: NULL argument");
+  return read_span(br, buf, n, n, err);
+}
+
+int64_t awsc_body_reader_read_some(awsc_body_reader *br, void *buf,
+                                   size_t least, size_t n, awsc_error *err) {
+  if (!br || (!buf && n))
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_read_some: NULL argument");
+  if (least > n)
+    return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                          "awsc_body_reader_read_some: least %zu > n %zu",
+                          least, n);
+  return read_span(br, buf, least || !n ? least : 1, n, err);
 }

@@ -146,6 +146,7 @@ def split_run(url):
         t_conv = cpu(lambda: c._convert_output(op, _client.loads(raw)), n) - t_loads
         print("%-16s %9.1f %9.1f %9.1f %7.1f %7.1f %9.1f %7dB"
               % (name, t_whole, t_c, t_py, t_dumps, t_loads, t_conv, len(raw)))
+    get_split(s3, cpu)
     libc = ctypes.CDLL(None)
     cmp_t = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p)
     d = {}
@@ -165,6 +166,49 @@ def split_run(url):
         libc.qsort(arr, 20000, 4, fn)
         best = min(best, (time.process_time() - c0) / count[0] * 1e9)
     print("a ctypes callback with two strings, setting a dict item: %.0f ns" % best)
+
+
+def get_split(s3, cpu):
+    """get_object of 1 KiB read whole, in parts: the whole call; the
+    reader's C door alone (awsc_body_reader_open, one read to the end,
+    close, the ctypes arguments made once); and the blocking door into
+    memory (awsc_call_json_body) for comparison."""
+    import ctypes
+    from awsc import _lib
+    lib = _lib.lib
+    params = json.dumps({"Bucket": "b", "Key": "obj"}).encode()
+    loop = s3._owner.loops.get()
+    opts = _lib.BodyReaderOptions()
+    opts.version = 1
+    opts.loop = loop.handle
+    r, meta, err = ctypes.c_void_p(), ctypes.c_void_p(), _lib.Error()
+    buf = ctypes.create_string_buffer(4096)
+
+    def door():
+        rc = lib.awsc_body_reader_open(ctypes.byref(r), ctypes.byref(meta), s3._c, b"GetObject",
+                                       params, ctypes.byref(opts), ctypes.byref(err))
+        assert rc == 0, err.message
+        assert lib.awsc_body_reader_read(r, buf, 4096, ctypes.byref(err)) == 1024
+        lib.awsc_body_reader_close(r)
+        lib.awsc_mem_free(meta)
+    body, blen = ctypes.c_void_p(), ctypes.c_size_t()
+    copts = _lib.CallBodyOptions()
+    copts.version = 1
+
+    def blocking():
+        rc = lib.awsc_call_json_body(ctypes.byref(meta), ctypes.byref(body), ctypes.byref(blen),
+                                     s3._c, b"GetObject", params, ctypes.byref(copts),
+                                     ctypes.byref(err))
+        assert rc == 0 and blen.value == 1024, err.message
+        lib.awsc_mem_free(meta)
+        lib.awsc_mem_free(body)
+    whole = lambda: s3.get_object(Bucket="b", Key="obj")["Body"].read()
+    for f in (whole, door, blocking):
+        for _ in range(200):
+            f()
+    print("get_object 1 KiB (us CPU): whole %.1f, the reader's C door %.1f, "
+          "awsc_call_json_body into memory %.1f"
+          % (cpu(whole, 1000), cpu(door, 1000), cpu(blocking, 1000)))
 
 
 def main():

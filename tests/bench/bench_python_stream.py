@@ -5,13 +5,17 @@ server (issue 11 point 4: >= 0.9x, memory flat).
     AWSC_E2E_S3_ENDPOINT=... AWSC_E2E_ACCESS_KEY_ID=... \
     AWSC_E2E_SECRET_ACCESS_KEY=... python3 tests/bench/bench_python_stream.py \
         [--size-mib 1024] [--chunk-kib 1024] [--rounds 3] [--keep] [--fast]
+        [--paired]
 
 --fast: against build/tests/bench/fast_s3_server instead (no RGW needed): a
 16 MiB object read size/16 MiB times, which shows the client's own cost per
 byte where RGW on a shared machine bounds the throughput first.
 
-Cases, each in its own process (its peak RSS is its own), best of
---rounds by wall time:
+Cases, each in its own process (its peak RSS is its own), run in turn in
+each of --rounds rounds, the order rotated from one round to the next (on
+a shared machine the server's speed drifts: no case always runs first or
+last); the best and the median of the rounds by wall time are shown, and
+each round's python / c-reader ratio (the two ran one after the other):
   c-sink     the C library alone: awsc_call_json_body GetObject with the
              body to a file sink (in /dev/shm, removed after each read): no
              Python in the transfer
@@ -20,7 +24,14 @@ Cases, each in its own process (its peak RSS is its own), best of
   python     s3.get_object(...)['Body'].iter_chunks(chunk) of the binding
              (the body read through the same reader, each chunk a new bytes)
 Prints MiB/s, CPU seconds and peak RSS per case, then python / c-sink and
-python / c-reader. The object is uploaded once (upload_file) and deleted
+python / c-reader.
+
+--paired: the three cases read the object at the same time, in three
+processes started together, in each of --rounds rounds: all see the same
+server and machine load at every moment, so the ratios of their
+throughputs show what each client adds, where one case after the other mostly shows
+how the server's speed drifted between the two runs (+-25 % from one
+12-second run to the next on this shared machine). The object is uploaded once (upload_file) and deleted
 at the end unless --keep. Exit 77 with the reason when no server is set.
 """
 import json
@@ -161,6 +172,8 @@ def main():
               "scripts/rgw-up.sh), and no --fast")
         return 77
     try:
+        if "--paired" in sys.argv:
+            return measure_paired(size, chunk, rounds, times, srv is None)
         return measure(size, chunk, rounds, times, srv is None)
     finally:
         if srv is not None:
@@ -168,11 +181,62 @@ def main():
             srv.wait()
 
 
+def run_case(name, chunk, times):
+    return subprocess.Popen([PY, __file__, "--case", name, str(chunk), str(times)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def result_of(name, p, want):
+    out, errtext = p.communicate()
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")]
+    if p.returncode or not line:
+        raise RuntimeError("%s failed:\n%s" % (name, out + errtext))
+    r = json.loads(line[0][7:])
+    if r["bytes"] != want:
+        raise RuntimeError("%s read %d bytes of %d" % (name, r["bytes"], want))
+    return r
+
+
+def measure_paired(size, chunk, rounds, times, real):
+    s3 = ensure_object(size) if real else None
+    mib = size * times / float(1 << 20)
+    names = ("c-sink", "c-reader", "python")
+    ratios = {"c-sink": [], "c-reader": []}
+    print("object %d MiB read %d time(s) (%s), chunk %d KiB, the three cases at the same "
+          "time, %d rounds" % (size >> 20, times, "local S3" if real else "fast_s3_server",
+                               chunk >> 10, rounds))
+    for _ in range(rounds):
+        procs = [(n, run_case(n, chunk, times)) for n in names]
+        try:
+            r = {n: result_of(n, p, size * times) for n, p in procs}
+        except RuntimeError as e:
+            print(e)
+            return 1
+        for other in ratios:
+            ratios[other].append(r[other]["wall"] / r["python"]["wall"])
+        print(" | ".join("%s %4.0f MiB/s cpu %4.2f s RSS %4.1f MiB"
+                         % (n, mib / r[n]["wall"], r[n]["cpu"], r[n]["maxrss_mib"])
+                         for n in names)
+              + " | python / c-sink %.2fx, / c-reader %.2fx"
+              % (ratios["c-sink"][-1], ratios["c-reader"][-1]))
+    for other, xs in ratios.items():
+        print("python / %-8s throughput, read together: %.2fx-%.2fx, median %.2fx"
+              % (other, min(xs), max(xs), sorted(xs)[(len(xs) - 1) // 2]))
+    if real and "--keep" not in sys.argv:
+        s3.delete_object(Bucket=BUCKET, Key=KEY)
+        s3.delete_bucket(Bucket=BUCKET)
+    return 0
+
+
 def measure(size, chunk, rounds, times, real):
     s3 = ensure_object(size) if real else None
-    best = {}
-    for _ in range(rounds):
-        for name in ("c-sink", "c-reader", "python"):
+    names = ("c-sink", "c-reader", "python")
+    runs = {n: [] for n in names}
+    per_round = []
+    for rnd in range(rounds):
+        order = names[rnd % 3:] + names[:rnd % 3]
+        got = {}
+        for name in order:
             p = subprocess.run([PY, __file__, "--case", name, str(chunk), str(times)],
                                capture_output=True, text=True)
             line = [x for x in p.stdout.splitlines() if x.startswith("RESULT ")]
@@ -183,17 +247,27 @@ def measure(size, chunk, rounds, times, real):
             if r["bytes"] != size * times:
                 print("%s read %d bytes of %d" % (name, r["bytes"], size * times))
                 return 1
-            if name not in best or r["wall"] < best[name]["wall"]:
-                best[name] = r
-    print("object %d MiB read %d time(s) (%s), chunk %d KiB, best of %d rounds"
+            runs[name].append(r)
+            got[name] = r
+        per_round.append(got["c-reader"]["wall"] / got["python"]["wall"])
+    print("object %d MiB read %d time(s) (%s), chunk %d KiB, %d rounds"
           % (size >> 20, times, "local S3" if real else "fast_s3_server", chunk >> 10, rounds))
-    for name, r in best.items():
-        print("%-9s %8.0f MiB/s  wall %6.2f s  cpu %6.2f s  peak RSS %6.1f MiB"
-              % (name, size * times / r["wall"] / (1 << 20), r["wall"], r["cpu"],
-                 r["maxrss_mib"]))
-    print("python / c-sink   throughput %.2fx" % (best["c-sink"]["wall"] / best["python"]["wall"]))
-    print("python / c-reader throughput %.2fx" % (best["c-reader"]["wall"] / best["python"]["wall"]))
-    print("python / c-sink   CPU %.2fx" % (best["python"]["cpu"] / best["c-sink"]["cpu"]))
+    best = {n: min(runs[n], key=lambda r: r["wall"]) for n in names}
+    med = {n: sorted(runs[n], key=lambda r: r["wall"])[(rounds - 1) // 2] for n in names}
+    mib = size * times / float(1 << 20)
+    for name in names:
+        b, m = best[name], med[name]
+        print("%-9s best %5.0f MiB/s (wall %6.2f s, cpu %5.2f s)  median %5.0f MiB/s  "
+              "cpu %5.2f-%5.2f s  peak RSS %5.1f MiB"
+              % (name, mib / b["wall"], b["wall"], b["cpu"], mib / m["wall"],
+                 min(r["cpu"] for r in runs[name]), max(r["cpu"] for r in runs[name]),
+                 max(r["maxrss_mib"] for r in runs[name])))
+    for other in ("c-sink", "c-reader"):
+        print("python / %-8s throughput %.2fx best, %.2fx median"
+              % (other, best[other]["wall"] / best["python"]["wall"],
+                 med[other]["wall"] / med["python"]["wall"]))
+    print("python / c-reader by round: %s" % " ".join("%.2fx" % x for x in per_round))
+    print("python / c-sink   CPU %.2fx (best rounds)" % (best["python"]["cpu"] / best["c-sink"]["cpu"]))
     if real and "--keep" not in sys.argv:
         s3.delete_object(Bucket=BUCKET, Key=KEY)
         s3.delete_bucket(Bucket=BUCKET)

@@ -546,6 +546,100 @@ def t_sessions_dropped_between_bodies():
             del half
 
 
+def t_streaming_mixed_reads():
+    # small reads come from one C read ahead (response.ReaderStream), large
+    # ones straight from the reader: any mix gives the bytes in order, n
+    # bytes per read(n) but at the end, and tell() counts what was handed
+    # out. The server is a thread of this process: the C read releases
+    # the GIL while it waits (ctypes.CDLL), or no byte would ever come.
+    import random
+    rnd = random.Random(11)
+    data = bytes(rnd.getrandbits(8) for _ in range(700001))
+    srv.route("GET", "/b/mixed", 200, {"Content-Type": "application/octet-stream"}, data)
+    c = s3()
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    got = []
+    pos = 0
+    while True:
+        kind = rnd.randrange(4)
+        if kind == 0:
+            n = rnd.randrange(1, 3000)
+            piece = b.read(n)
+            assert len(piece) == min(n, len(data) - pos), (n, len(piece), pos)
+        elif kind == 1:
+            n = rnd.randrange(16000, 200000)
+            piece = b.read(n)
+            assert len(piece) == min(n, len(data) - pos), (n, len(piece), pos)
+        elif kind == 2:
+            buf = bytearray(rnd.randrange(1, 50000))
+            k = b.readinto(buf)
+            assert 0 <= k <= len(buf)
+            piece = bytes(buf[:k])
+        else:
+            piece = b.read(0)
+            assert piece == b""
+            continue
+        if not piece:
+            break
+        got.append(piece)
+        pos += len(piece)
+        assert b.tell() == pos, (b.tell(), pos)
+    assert b"".join(got) == data
+    assert b.read() == b"" and b.read(10) == b""
+    # the default iter_chunks (1 KiB) and iter_lines over the read-ahead
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    chunks = list(b.iter_chunks())
+    assert b"".join(chunks) == data and all(len(x) == 1024 for x in chunks[:-1])
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    assert b.read(10) == data[:10] and b.read() == data[10:]
+    b = c.get_object(Bucket="b", Key="mixed")["Body"]
+    assert b.read(10) == data[:10]
+    b.close()
+    assert b.closed
+
+
+def t_streaming_small_reads_do_not_wait():
+    # a server that sends 1000 bytes of a 200000-byte body and stalls: a
+    # small read returns its bytes at once, as botocore's (the read ahead
+    # takes what has arrived, awsc_body_reader_read_some, and never waits
+    # for its full 256 KiB)
+    import socket
+    import threading
+    import time
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    gone = threading.Event()
+
+    def serve():
+        conn, _ = ls.accept()
+        req = b""
+        while b"\r\n\r\n" not in req:
+            req += conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\nETag: \"s\"\r\n\r\n"
+                     + b"q" * 1000)
+        gone.wait(20)
+        conn.close()
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    try:
+        c = awsc.client("s3", endpoint_url="http://127.0.0.1:%d" % ls.getsockname()[1],
+                        region_name="us-east-1", aws_access_key_id="AKID",
+                        aws_secret_access_key="secret",
+                        config=awsc.Config(retries={"max_attempts": 0}, read_timeout=10))
+        b = c.get_object(Bucket="b", Key="stall")["Body"]
+        t0 = time.time()
+        assert b.read(10) == b"q" * 10
+        assert b"".join(b.read(100) for _ in range(9)) == b"q" * 900
+        assert b.read(90) == b"q" * 90 and b.tell() == 1000
+        assert time.time() - t0 < 5, "a small read waited for more than it asked"
+        b.close()
+    finally:
+        gone.set()
+        th.join()
+        ls.close()
+
+
 def t_streaming_cut_short():
     # Content-Length says more than arrives: the read fails mid-body
     srv.route("GET", "/b/short", 200, {"Content-Type": "text/plain", "Content-Length": "100000"},
@@ -585,6 +679,12 @@ def t_date_alone_timestamp():
     s3().head_object(Bucket="b", Key="dated", IfModifiedSince="2017-09-27")
     h = {k.lower(): v for k, v in srv.requests[-1][2].items()}
     assert h.get("if-modified-since") == "Wed, 27 Sep 2017 00:00:00 GMT", h
+    # botocore's other text forms, read by the C library (the binding
+    # passes the text as it is)
+    for text in ("Sep 27 2017", "2017/9/27", "27 Sep 2017 00:00:00 GMT"):
+        s3().head_object(Bucket="b", Key="dated", IfModifiedSince=text)
+        h = {k.lower(): v for k, v in srv.requests[-1][2].items()}
+        assert h.get("if-modified-since") == "Wed, 27 Sep 2017 00:00:00 GMT", (text, h)
     try:
         s3().head_object(Bucket="b", Key="dated", IfModifiedSince="not a date")
         raise AssertionError("no error")

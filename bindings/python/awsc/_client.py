@@ -340,14 +340,9 @@ class BaseClient(object):
                 events.emit("before-parameter-build.%s.%s" % (sid, operation_name),
                             params=api_params, model=events._model(operation_name),
                             context=st.context)
-        in_payload, out_payload, streaming, stamps = self._payload_info(operation_name)
-        for k in stamps:
-            v = api_params.get(k)
-            if isinstance(v, str):
-                w = _model.widen_timestamp(v)
-                if w is not v:
-                    api_params = dict(api_params)
-                    api_params[k] = w
+        # timestamp text (a date alone, RFC 822...) is read by the C
+        # library as botocore reads it (lib/runtime/timestamp.c)
+        in_payload, out_payload, streaming = self._payload_info(operation_name)
         payload = None
         if in_payload is not None and api_params.get(in_payload) is not None:
             api_params = dict(api_params)
@@ -428,9 +423,8 @@ class BaseClient(object):
     def _payload_info(self, operation_name):
         info = self._payload_cache.get(operation_name)
         if info is None:
-            info = (self._model.payload_info(operation_name) +
-                    (self._model.input_timestamps(operation_name),)) \
-                if self._model else (None, None, None, ())
+            info = self._model.payload_info(operation_name) \
+                if self._model else (None, None, None)
             self._payload_cache[operation_name] = info
         return info
 

@@ -334,6 +334,8 @@ _PROTOS = {
     "awsc_body_reader_open": (c_int, [POINTER(c_void_p), POINTER(c_void_p), c_void_p, c_char_p, c_char_p,
                                       POINTER(BodyReaderOptions), POINTER(Error)]),
     "awsc_body_reader_read": (c_int64, [c_void_p, c_void_p, c_size_t, POINTER(Error)]),
+    "awsc_body_reader_read_some": (c_int64, [c_void_p, c_void_p, c_size_t, c_size_t,
+                                             POINTER(Error)]),
     "awsc_body_reader_close": (None, [c_void_p]),
     # hooks.h
     "awsc_client_hook_add": (c_int, [POINTER(c_int), c_void_p, c_int, c_char_p, HOOK_FN, c_void_p,
@@ -596,7 +598,7 @@ class _Loop(object):
     read on another thread than the one that opened it (loop.h: "or under
     the application's own lock")."""
 
-    __slots__ = ("handle", "lock")
+    __slots__ = ("handle", "lock", "err", "err_ref", "open_args")
 
     def __init__(self):
         h = c_void_p()
@@ -604,6 +606,12 @@ class _Loop(object):
         check(lib.awsc_loop_new(ctypes.byref(h), None, ctypes.byref(err)), err)
         self.handle = h.value
         self.lock = threading.Lock()
+        # what every open and read on this loop passes, made once: they
+        # run under the lock, and a failure's details are copied out
+        # (CallFailed) before the lock is let go
+        self.err = err
+        self.err_ref = ctypes.byref(err)
+        self.open_args = _open_args(h.value)
 
     def free(self):
         with self.lock:
@@ -619,11 +627,23 @@ class _OwnLoop(object):
     """No shared loop: the reader makes and frees its own (a reader opened
     from inside a hook, which runs inside the thread's loop)."""
 
-    __slots__ = ("handle", "lock")
+    __slots__ = ("handle", "lock", "err", "err_ref", "open_args")
 
     def __init__(self):
         self.handle = None
         self.lock = threading.Lock()
+        self.err = Error()
+        self.err_ref = ctypes.byref(self.err)
+        self.open_args = _open_args(None)
+
+
+def _open_args(loop_handle):
+    """awsc_body_reader_open's out-parameters and options for a loop."""
+    opts = BodyReaderOptions()
+    opts.version = 1
+    opts.loop = loop_handle
+    r, meta = c_void_p(), c_void_p()
+    return r, meta, ctypes.byref(r), ctypes.byref(meta), ctypes.byref(opts), opts
 
 
 _tls = threading.local()  # in_hook: this thread is inside a hook
@@ -662,13 +682,14 @@ class BodyReader(object):
     """An awsc_body_reader: the body of a streaming answer, read in pieces
     of the caller's size (raw stream of StreamingBody)."""
 
-    __slots__ = ("_r", "_err", "_loop", "_keep", "closed", "__weakref__")
+    __slots__ = ("_r", "_err", "_err_ref", "_loop", "_keep", "closed", "__weakref__")
 
     def __init__(self, handle, loop, keep):
         self._r = handle
         self._loop = loop
         self._keep = keep  # the Python client: its C client and session outlive the call
-        self._err = Error()
+        self._err = loop.err  # the loop's: reads run under its lock
+        self._err_ref = loop.err_ref
         self.closed = False
 
     def read(self, n):
@@ -680,17 +701,35 @@ class BodyReader(object):
         with self._loop.lock:
             if _inplace_ok:
                 buf = _new_bytes(None, n)
-                got = lib.awsc_body_reader_read(self._r, id(buf) + _BYTES_DATA, n,
-                                                ctypes.byref(self._err))
+                got = lib.awsc_body_reader_read(self._r, id(buf) + _BYTES_DATA, n, self._err_ref)
             else:
                 cbuf = ctypes.create_string_buffer(n)
-                got = lib.awsc_body_reader_read(self._r, cbuf, n, ctypes.byref(self._err))
+                got = lib.awsc_body_reader_read(self._r, cbuf, n, self._err_ref)
                 buf = cbuf.raw
-        if got < 0:
-            raise CallFailed(int(got), self._err)
+            if got < 0:
+                raise CallFailed(int(got), self._err)
         if got < n:
             return buf[:got]
         return buf
+
+    def read_some(self, least, n):
+        """At least `least` bytes (fewer only at the end) and up to n, what
+        has arrived beyond `least` without waiting for more: (a bytes
+        object of n bytes, how many of them were read)."""
+        if self._r is None:
+            raise ValueError("I/O operation on closed file.")
+        with self._loop.lock:
+            if _inplace_ok:
+                buf = _new_bytes(None, n)
+                got = lib.awsc_body_reader_read_some(self._r, id(buf) + _BYTES_DATA, least, n,
+                                                     self._err_ref)
+            else:
+                cbuf = ctypes.create_string_buffer(n)
+                got = lib.awsc_body_reader_read_some(self._r, cbuf, least, n, self._err_ref)
+                buf = cbuf.raw
+            if got < 0:
+                raise CallFailed(int(got), self._err)
+        return buf, got
 
     def readinto(self, b):
         if self._r is None:
@@ -701,9 +740,9 @@ class BodyReader(object):
             return 0
         cbuf = (ctypes.c_char * n).from_buffer(m)
         with self._loop.lock:
-            got = lib.awsc_body_reader_read(self._r, cbuf, n, ctypes.byref(self._err))
-        if got < 0:
-            raise CallFailed(int(got), self._err)
+            got = lib.awsc_body_reader_read(self._r, cbuf, n, self._err_ref)
+            if got < 0:
+                raise CallFailed(int(got), self._err)
         return got
 
     def close(self):
@@ -723,19 +762,14 @@ def open_reader(client, operation, params_json, loops, keep, buffer_bytes=0):
     payload, a BodyReader that keeps `keep` alive). Failures before the body
     raise CallFailed, a service error with its error document in .body."""
     loop = loops.get()
-    opts = BodyReaderOptions()
-    opts.version = 1
-    opts.buffer_bytes = buffer_bytes
-    opts.loop = loop.handle
-    r = c_void_p()
-    meta = c_void_p()
-    err = Error()
+    r, meta, r_ref, meta_ref, opts_ref, opts = loop.open_args
     with loop.lock:
-        rc = lib.awsc_body_reader_open(ctypes.byref(r), ctypes.byref(meta), client, operation,
-                                       params_json, ctypes.byref(opts), ctypes.byref(err))
-    text = take_bytes(meta.value)
-    check(rc, err, text)
-    return text, BodyReader(r.value, loop, keep)
+        opts.buffer_bytes = buffer_bytes
+        rc = lib.awsc_body_reader_open(r_ref, meta_ref, client, operation, params_json,
+                                       opts_ref, loop.err_ref)
+        text = take_bytes(meta.value)
+        check(rc, loop.err, text)
+        return text, BodyReader(r.value, loop, keep)
 
 
 _builtin = None

@@ -71,17 +71,6 @@ def parse_timestamp(s):
                              micro, tzinfo=UTC)
 
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
-
-
-def widen_timestamp(v):
-    """A timestamp parameter given as text the C library refuses and
-    botocore takes: a date alone ("2017-09-27") is its midnight UTC."""
-    if isinstance(v, str) and _DATE_ONLY.match(v):
-        return v + "T00:00:00Z"
-    return v
-
-
 def format_timestamp(d):
     """datetime / date -> the ISO 8601 text the C library takes (naive
     datetimes are taken as UTC, as botocore's serializer does)."""
@@ -257,12 +246,6 @@ class ServiceModel(object):
         o = self.operations.get(op_name, {})
         return (self._blob_payload(o.get("Input")), self._blob_payload(o.get("Output")),
                 self._streaming_payload(o.get("Output")))
-
-    def input_timestamps(self, op_name):
-        """The top-level timestamp members of an operation's input."""
-        sh = self.input_shape(op_name) or {}
-        return tuple(k for k, t in sh.get("Members", {}).items()
-                     if self.shapes.get(t, {}).get("Type") == "timestamp")
 
     def input_shape(self, op_name):
         name = self.operations.get(op_name, {}).get("Input")
