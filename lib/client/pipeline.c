@@ -298,7 +298,8 @@ static int step_request(awsc_call_state *st, const char *query,
   if (st->stream_out && call->sink.kind != AWSC_SINK_MEMORY)
     hr.sink = call->sink;
   awsc_resp_checksum_init(&st->rcs, st->op, &st->resp);
-  if (st->hooks && (st->hooks->flags & AWSC_HOOK_ETAG_MD5) && !st->tgt.https &&
+  if (c->verify_etag_md5 && st->hooks &&
+      (st->hooks->flags & AWSC_HOOK_ETAG_MD5) &&
       call->sink.kind != AWSC_SINK_CALLBACK)
     awsc_resp_checksum_allow_etag(&st->rcs);
   if (st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK) {
