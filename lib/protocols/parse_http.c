@@ -94,7 +94,7 @@ static bool is_day_name(const char *p, size_t n) {
 static int put_header_list(awsc_pctx *c, const awsc_member *m, const char *v) {
   const awsc_shape *item =
       m->shape->list_member ? m->shape->list_member->shape : NULL;
-  int rc = awsc_vb_key(c->b, m->name, strlen(m->name));
+  int rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
   if (rc == 0)
     rc = awsc_vb_begin_list(c->b);
   if (rc != 0)
@@ -141,7 +141,7 @@ static int put_header(awsc_pctx *c, const awsc_member *m, const char *v) {
     char *json = awsc_arena_strndup(c->arena, c->scratch.p, c->scratch.len);
     if (!json)
       return AWSC_ENOMEM;
-    if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+    if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
       return rc;
     return awsc_parse_json_document(c, json, strlen(json));
   }
@@ -149,7 +149,7 @@ static int put_header(awsc_pctx *c, const awsc_member *m, const char *v) {
   int rc = awsc_pscalar_from_text(c, s, v, strlen(v), AWSC_PSRC_HEADER, &sc);
   if (rc != 0)
     return rc < 0 ? rc : 0;
-  if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+  if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
     return rc;
   return awsc_pscalar_put(c, &sc);
 }
@@ -160,7 +160,7 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
   size_t plen = strlen(prefix);
   const awsc_shape *vs =
       m->shape && m->shape->map_value ? m->shape->map_value->shape : NULL;
-  int rc = awsc_vb_key(c->b, m->name, strlen(m->name));
+  int rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
   if (rc == 0)
     rc = awsc_vb_begin_map(c->b);
   if (rc != 0)
@@ -189,46 +189,59 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
   return awsc_vb_end(c->b);
 }
 
-/* Up to this many response headers, their name lengths are taken once
- * so that a member's lookup compares only names of its own length
- * (GetObject has 41 header members, a response a dozen headers). */
-#define LEN_FILTER_MAX 64
-
-/* awsc_presp_header with the header name lengths at hand. */
-static const char *header_by_len(const awsc_raw_response *r, const size_t *lens,
-                                 const char *name) {
-  size_t n = strlen(name);
-  for (size_t i = 0; i < r->header_count; i++)
-    if (lens[i] == n && name_ieq(r->headers[i].name, name))
-      return r->headers[i].value ? r->headers[i].value : "";
-  return NULL;
-}
+/* Members looked up per response header through the shape's index
+ * (parse.c, kept in the caller's workspace between calls): one pass over
+ * the dozen headers of a response, not a search among them for each
+ * header member (GetObjectOutput has 41). The output keeps model order.
+ * Up to this many members are marked on the stack; a bigger shape (none
+ * in the AWS models has a tenth of it) marks in the scratch arena. */
+#define HIT_STACK_MAX 256
 
 int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
                             const awsc_raw_response *r) {
   if (!shape || shape->type != AWSC_SHAPE_STRUCTURE)
     return 0;
-  size_t lens[LEN_FILTER_MAX];
-  bool by_len = r->header_count <= LEN_FILTER_MAX;
-  for (size_t i = 0; by_len && i < r->header_count; i++)
-    lens[i] = r->headers[i].name ? strlen(r->headers[i].name) : SIZE_MAX;
-  for (uint32_t i = 0; i < shape->member_count; i++) {
-    const awsc_member *m = &shape->members[i];
+  const awsc_pindex *ix = awsc_pindex_get(c, shape);
+  if (!ix)
+    return AWSC_ENOMEM;
+  if (ix->http_count == 0)
+    return 0;
+  /* hit[member]: 1 + the index of its header (the first one wins) */
+  uint32_t stack_hit[HIT_STACK_MAX];
+  uint32_t *hit = stack_hit;
+  if (shape->member_count > HIT_STACK_MAX) {
+    awsc_arena *t = awsc_pctx_tmp(c);
+    hit = t ? awsc_arena_alloc(t, shape->member_count * sizeof(*hit)) : NULL;
+    if (!hit)
+      return AWSC_ENOMEM;
+  }
+  for (uint32_t k = 0; k < ix->http_count; k++)
+    hit[ix->http[k]] = 0;
+  for (size_t i = 0; i < r->header_count; i++) {
+    const char *name = r->headers[i].name;
+    if (!name)
+      continue;
+    int mi = awsc_pindex_find_header(ix, name, strlen(name));
+    if (mi >= 0 && !hit[mi])
+      hit[mi] = (uint32_t)i + 1;
+  }
+  for (uint32_t k = 0; k < ix->http_count; k++) {
+    const awsc_member *m = &shape->members[ix->http[k]];
     int rc = 0;
     switch (m->location) {
     case AWSC_LOC_HEADER: {
-      const char *wire = awsc_member_wire_name(m);
-      const char *v =
-          by_len ? header_by_len(r, lens, wire) : awsc_presp_header(r, wire);
-      if (v)
-        rc = put_header(c, m, v);
+      uint32_t h = hit[ix->http[k]];
+      if (h) {
+        const char *v = r->headers[h - 1].value;
+        rc = put_header(c, m, v ? v : "");
+      }
       break;
     }
     case AWSC_LOC_HEADERS:
       rc = put_header_map(c, m, r);
       break;
     case AWSC_LOC_STATUS_CODE:
-      rc = awsc_vb_key(c->b, m->name, strlen(m->name));
+      rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
       if (rc == 0)
         rc = awsc_vb_int(c->b, r->status);
       break;
