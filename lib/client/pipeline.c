@@ -384,10 +384,12 @@ static int body_into_output(awsc_call_state *st) {
     const awsc_kv *kv = &call->output.u.map.items[i];
     if (strcmp(kv->key, st->stream_out->name) == 0)
       continue;
-    awsc_vb_key(vb, kv->key, kv->key_len);
+    /* the keys are the model's names or live in st->a already: referenced,
+     * so that the typed output finds its members by address (typed.c) */
+    awsc_vb_key_ref(vb, kv->key, kv->key_len);
     awsc_vb_value(vb, &kv->value);
   }
-  awsc_vb_key(vb, st->stream_out->name, strlen(st->stream_out->name));
+  awsc_vb_key_ref(vb, st->stream_out->name, strlen(st->stream_out->name));
   awsc_vb_blob(vb, st->resp.body ? st->resp.body : "", st->resp.body_len);
   awsc_vb_end(vb);
   return awsc_vb_finish(vb, &call->output);
