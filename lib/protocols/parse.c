@@ -166,8 +166,9 @@ static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
   while (size < nh * 2 + 2)
     size <<= 1;
   ix->http = awsc_arena_calloc(c->idx, nh ? nh : 1, sizeof(uint16_t));
+  ix->other = awsc_arena_calloc(c->idx, nh ? nh : 1, sizeof(uint16_t));
   ix->hslots = awsc_arena_calloc(c->idx, size, sizeof(awsc_pslot));
-  if (!ix->http || !ix->hslots)
+  if (!ix->http || !ix->other || !ix->hslots)
     return false;
   ix->hmask = size - 1;
   for (uint32_t i = 0; i < n; i++) {
@@ -175,8 +176,10 @@ static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
     if (!is_http(m))
       continue;
     ix->http[ix->http_count++] = (uint16_t)i;
-    if (m->location != AWSC_LOC_HEADER)
+    if (m->location != AWSC_LOC_HEADER) {
+      ix->other[ix->other_count++] = (uint16_t)i;
       continue;
+    }
     const char *w = awsc_member_wire_name(m);
     size_t len = strlen(w);
     if (len > UINT16_MAX || awsc_pindex_find_header(ix, w, len) >= 0)

@@ -192,10 +192,54 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
 /* Members looked up per response header through the shape's index
  * (parse.c, kept in the caller's workspace between calls): one pass over
  * the dozen headers of a response, not a search among them for each
- * header member (GetObjectOutput has 41). The output keeps model order.
- * Up to this many members are marked on the stack; a bigger shape (none
- * in the AWS models has a tenth of it) marks in the scratch arena. */
-#define HIT_STACK_MAX 256
+ * header member (GetObjectOutput has 41). The output keeps model order:
+ * the members found are kept sorted and merged with the header maps and
+ * the status code. Up to this many headers are handled on the stack. */
+#define HITS_STACK_MAX 64
+
+typedef struct http_hit {
+  uint32_t member;
+  uint32_t header;
+} http_hit;
+
+/* Insert (member, header) in hits[0..*n) sorted by member; a member
+ * already there keeps its first header. */
+static void hit_insert(http_hit *hits, size_t *n, uint32_t member,
+                       uint32_t header) {
+  size_t i = *n;
+  while (i > 0 && hits[i - 1].member > member) {
+    hits[i] = hits[i - 1];
+    i--;
+  }
+  if (i > 0 && hits[i - 1].member == member) {
+    memmove(&hits[i], &hits[i + 1], (*n - i) * sizeof(*hits));
+    return;
+  }
+  hits[i].member = member;
+  hits[i].header = header;
+  (*n)++;
+}
+
+static int put_http_member(awsc_pctx *c, const awsc_member *m,
+                           const awsc_raw_response *r, const char *v) {
+  int rc = 0;
+  switch (m->location) {
+  case AWSC_LOC_HEADER:
+    rc = put_header(c, m, v ? v : "");
+    break;
+  case AWSC_LOC_HEADERS:
+    rc = put_header_map(c, m, r);
+    break;
+  case AWSC_LOC_STATUS_CODE:
+    rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
+    if (rc == 0)
+      rc = awsc_vb_int(c->b, r->status);
+    break;
+  default:
+    break;
+  }
+  return rc;
+}
 
 int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
                             const awsc_raw_response *r) {
@@ -206,47 +250,34 @@ int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
     return AWSC_ENOMEM;
   if (ix->http_count == 0)
     return 0;
-  /* hit[member]: 1 + the index of its header (the first one wins) */
-  uint32_t stack_hit[HIT_STACK_MAX];
-  uint32_t *hit = stack_hit;
-  if (shape->member_count > HIT_STACK_MAX) {
+  http_hit stack_hits[HITS_STACK_MAX];
+  http_hit *hits = stack_hits;
+  if (r->header_count > HITS_STACK_MAX) {
     awsc_arena *t = awsc_pctx_tmp(c);
-    hit = t ? awsc_arena_alloc(t, shape->member_count * sizeof(*hit)) : NULL;
-    if (!hit)
+    hits = t ? awsc_arena_alloc(t, r->header_count * sizeof(*hits)) : NULL;
+    if (!hits)
       return AWSC_ENOMEM;
   }
-  for (uint32_t k = 0; k < ix->http_count; k++)
-    hit[ix->http[k]] = 0;
-  for (size_t i = 0; i < r->header_count; i++) {
-    const char *name = r->headers[i].name;
-    if (!name)
-      continue;
-    int mi = awsc_pindex_find_header(ix, name, strlen(name));
-    if (mi >= 0 && !hit[mi])
-      hit[mi] = (uint32_t)i + 1;
-  }
-  for (uint32_t k = 0; k < ix->http_count; k++) {
-    const awsc_member *m = &shape->members[ix->http[k]];
-    int rc = 0;
-    switch (m->location) {
-    case AWSC_LOC_HEADER: {
-      uint32_t h = hit[ix->http[k]];
-      if (h) {
-        const char *v = r->headers[h - 1].value;
-        rc = put_header(c, m, v ? v : "");
-      }
-      break;
+  size_t nh = 0;
+  if (ix->http_count > ix->other_count)
+    for (size_t i = 0; i < r->header_count; i++) {
+      const char *name = r->headers[i].name;
+      if (!name)
+        continue;
+      int mi = awsc_pindex_find_header(ix, name, strlen(name));
+      if (mi >= 0)
+        hit_insert(hits, &nh, (uint32_t)mi, (uint32_t)i);
     }
-    case AWSC_LOC_HEADERS:
-      rc = put_header_map(c, m, r);
-      break;
-    case AWSC_LOC_STATUS_CODE:
-      rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
-      if (rc == 0)
-        rc = awsc_vb_int(c->b, r->status);
-      break;
-    default:
-      break;
+  size_t h = 0, o = 0;
+  while (h < nh || o < ix->other_count) {
+    int rc;
+    if (o == ix->other_count || (h < nh && hits[h].member < ix->other[o])) {
+      rc = put_http_member(c, &shape->members[hits[h].member], r,
+                           r->headers[hits[h].header].value);
+      h++;
+    } else {
+      rc = put_http_member(c, &shape->members[ix->other[o]], r, NULL);
+      o++;
     }
     if (rc != 0)
       return rc;

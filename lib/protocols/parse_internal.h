@@ -42,6 +42,8 @@ typedef struct awsc_pindex {
    * instead of every member looked for among them (parse_http.c). */
   uint16_t *http;
   uint16_t http_count;
+  uint16_t other_count; /* of them not headers (maps, status code) */
+  uint16_t *other;      /* those, in model order */
   uint32_t hmask;
   awsc_pslot *hslots;
 } awsc_pindex;
