@@ -80,14 +80,23 @@ typedef struct awsc_client_options {
    * no authentication (e.g. STS AssumeRoleWithWebIdentity). botocore has
    * no configuration file or environment form of this, nor has awsc. */
   awsc_toggle sign_requests;
+  /* Version 4. S3 GetObject: when the answer carries no checksum, check
+   * the body against an ETag that is its MD5 (a whole single-part object,
+   * not SSE-KMS or SSE-C; docs/integrity.md); also the default of
+   * awsc_s3_transfer_config.verify_etag_md5. botocore makes no such
+   * check. DEFAULT = as configured: the setting verify_etag_md5
+   * (environment AWSC_VERIFY_ETAG_MD5, profile key verify_etag_md5,
+   * "true" or "false"), off when unset; ON / OFF whatever is
+   * configured. Costs one MD5 of the body (about 1.6 CPU s per GiB). */
+  awsc_toggle verify_etag_md5;
 } awsc_client_options;
 
-#define AWSC_CLIENT_OPTIONS_VERSION 3
+#define AWSC_CLIENT_OPTIONS_VERSION 4
 #define AWSC_CLIENT_OPTIONS_INIT                                               \
   {                                                                            \
     AWSC_CLIENT_OPTIONS_VERSION, NULL, NULL, AWSC_RETRY_DEFAULT, 0,            \
         AWSC_S3_ADDRESSING_DEFAULT, AWSC_CHECKSUM_TRAILERS_DEFAULT, 0,         \
-        AWSC_TOGGLE_DEFAULT                                                    \
+        AWSC_TOGGLE_DEFAULT, AWSC_TOGGLE_DEFAULT                               \
   }
 
 /*

@@ -52,7 +52,7 @@
  * ?partNumber=1 for the part size) and then the composite from the
  * parts' checksums. Without a checksum, the ETag of a single-part object
  * that is neither SSE-KMS nor SSE-C is its MD5: checked over the file
- * (verify_etag_md5: on by default over http:// only). A GET that fails
+ * (verify_etag_md5: off by default, as botocore). A GET that fails
  * its checksum is fetched again; a whole-file check that fails fetches
  * the whole object again; after num_download_attempts the download fails
  * with AWSC_ECHECKSUM naming the object and the algorithm, the target
@@ -211,9 +211,9 @@ typedef struct awsc_s3_transfer_config {
   awsc_toggle verify_checksums;
   /* Version 2. Downloads check the ETag as the MD5 of the bytes when it
    * is one (a single-part object: 32 hex digits, no "-N", neither SSE-KMS
-   * nor SSE-C) and no checksum is verified [DEFAULT: on when the
-   * client's endpoint is http://, off over https://, where TLS protects
-   * the wire; ON: always; OFF: never]. */
+   * nor SSE-C) and no checksum is verified [DEFAULT: as the client's
+   * verify_etag_md5 (awsc/client.h; off unless configured, as botocore);
+   * ON: always; OFF: never]. */
   awsc_toggle verify_etag_md5;
   /* Version 3. Cancel, pause and the resume token (NULL: none). */
   awsc_s3_transfer_control *control;

@@ -157,6 +157,17 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   c->validate_when_supported =
       awsc_setting_choice(cfg, AWSC_SETTING_RESPONSE_CHECKSUM_VALIDATION) !=
       AWSC_SETTING_WHEN_REQUIRED;
+  awsc_toggle etag =
+      options->version >= 4 ? options->verify_etag_md5 : AWSC_TOGGLE_DEFAULT;
+  if (etag < AWSC_TOGGLE_OFF || etag > AWSC_TOGGLE_ON) {
+    rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "verify_etag_md5 must be 0, 1 or -1");
+    goto fail;
+  }
+  c->verify_etag_md5 =
+      etag == AWSC_TOGGLE_DEFAULT
+          ? awsc_setting_bool(cfg, AWSC_SETTING_VERIFY_ETAG_MD5)
+          : etag == AWSC_TOGGLE_ON;
   const char *psign =
       awsc_setting_string(cfg, AWSC_SETTING_S3_PAYLOAD_SIGNING_ENABLED);
   c->s3_payload_signing = !psign ? 0 : strcasecmp(psign, "true") == 0 ? 1 : -1;

@@ -81,6 +81,9 @@ struct awsc_client {
   bool checksum_when_supported;
   /* response_checksum_validation: true = "when_supported" (default) */
   bool validate_when_supported;
+  /* verify_etag_md5 (option or setting, default off): a GetObject body
+   * without a checksum is checked against an ETag that is its MD5 */
+  bool verify_etag_md5;
   /* s3.payload_signing_enabled: 1 true, -1 false, 0 not set (botocore:
    * unsigned over TLS when a checksum header is there) */
   int s3_payload_signing;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client/pipeline_internal.h"
 #include "http/http_internal.h"
@@ -54,21 +55,45 @@ static void fill_service_error(awsc_error *err, const awsc_operation *op,
 }
 
 /* Copy response headers into the arena for the metadata. */
+/* The response headers into the output's arena, names and values in one
+ * block (one allocation, not two per header); request and host id point
+ * into the copies ("" when absent; the request id may also come from the
+ * body: awsc_protocol_request_id). */
 static int keep_headers(awsc_arena *a, const awsc_http_response *r,
                         awsc_response_metadata *meta) {
   meta->header_count = 0;
   meta->headers = NULL;
+  meta->request_id = NULL;
+  meta->host_id = "";
   if (!r->header_count)
     return 0;
+  size_t total = 0;
+  for (size_t i = 0; i < r->header_count; i++)
+    total += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
   awsc_http_header *h = awsc_arena_alloc(a, r->header_count * sizeof(*h));
-  if (!h)
+  char *text = awsc_arena_alloc(a, total);
+  if (!h || !text)
     return AWSC_ENOMEM;
+  const char *rid_amzn = NULL, *rid_amz = NULL;
   for (size_t i = 0; i < r->header_count; i++) {
-    h[i].name = awsc_arena_strdup(a, r->headers[i].name);
-    h[i].value = awsc_arena_strdup(a, r->headers[i].value);
-    if (!h[i].name || !h[i].value)
-      return AWSC_ENOMEM;
+    size_t nl = strlen(r->headers[i].name);
+    size_t vl = strlen(r->headers[i].value);
+    memcpy(text, r->headers[i].name, nl + 1);
+    h[i].name = text;
+    text += nl + 1;
+    memcpy(text, r->headers[i].value, vl + 1);
+    h[i].value = text;
+    text += vl + 1;
+    if (nl == 16 && !rid_amzn && strcasecmp(h[i].name, "x-amzn-requestid") == 0)
+      rid_amzn = h[i].value;
+    else if (nl == 16 && !rid_amz &&
+             strcasecmp(h[i].name, "x-amz-request-id") == 0)
+      rid_amz = h[i].value;
+    else if (nl == 10 && !*meta->host_id &&
+             strcasecmp(h[i].name, "x-amz-id-2") == 0)
+      meta->host_id = h[i].value;
   }
+  meta->request_id = rid_amzn ? rid_amzn : rid_amz;
   meta->headers = h;
   meta->header_count = r->header_count;
   return 0;
@@ -298,7 +323,8 @@ static int step_request(awsc_call_state *st, const char *query,
   if (st->stream_out && call->sink.kind != AWSC_SINK_MEMORY)
     hr.sink = call->sink;
   awsc_resp_checksum_init(&st->rcs, st->op, &st->resp);
-  if (st->hooks && (st->hooks->flags & AWSC_HOOK_ETAG_MD5) && !st->tgt.https &&
+  if (c->verify_etag_md5 && st->hooks &&
+      (st->hooks->flags & AWSC_HOOK_ETAG_MD5) &&
       call->sink.kind != AWSC_SINK_CALLBACK)
     awsc_resp_checksum_allow_etag(&st->rcs);
   if (st->stream_out && call->sink.kind == AWSC_SINK_CALLBACK) {
@@ -358,10 +384,12 @@ static int body_into_output(awsc_call_state *st) {
     const awsc_kv *kv = &call->output.u.map.items[i];
     if (strcmp(kv->key, st->stream_out->name) == 0)
       continue;
-    awsc_vb_key(vb, kv->key, kv->key_len);
+    /* the keys are the model's names or live in st->a already: referenced,
+     * so that the typed output finds its members by address (typed.c) */
+    awsc_vb_key_ref(vb, kv->key, kv->key_len);
     awsc_vb_value(vb, &kv->value);
   }
-  awsc_vb_key(vb, st->stream_out->name, strlen(st->stream_out->name));
+  awsc_vb_key_ref(vb, st->stream_out->name, strlen(st->stream_out->name));
   awsc_vb_blob(vb, st->resp.body ? st->resp.body : "", st->resp.body_len);
   awsc_vb_end(vb);
   return awsc_vb_finish(vb, &call->output);
@@ -373,12 +401,13 @@ static int fill_metadata(awsc_call_state *st, awsc_raw_response *raw) {
   awsc_arena *a = st->a;
   call->meta.http_status = st->resp.status;
   call->meta.retry_attempts = st->attempt - 1;
-  const char *rid = awsc_protocol_request_id(st->c->svc, raw, a);
-  call->meta.request_id = rid ? rid : "";
-  const char *hid = awsc_http_response_header(&st->resp, "x-amz-id-2");
-  call->meta.host_id = hid ? awsc_arena_strdup(a, hid) : "";
-  if (!call->meta.host_id || keep_headers(a, &st->resp, &call->meta))
+  if (keep_headers(a, &st->resp, &call->meta))
     return AWSC_ENOMEM;
+  if (!call->meta.request_id) {
+    /* not in a header: the body's (query protocols), else "" */
+    const char *rid = awsc_protocol_request_id(st->c->svc, raw, a);
+    call->meta.request_id = rid ? rid : "";
+  }
   return 0;
 }
 

@@ -117,6 +117,14 @@ static const awsc_setting_def g_settings[AWSC_SETTING_COUNT] = {
                                        ENV1("AWSC_TOTAL_TIMEOUT_MS"),
                                        "total_timeout_ms", NULL,
                                        AWSC_SETTING_INT, NULL, NULL, 0},
+    /* awsc's own: check a GetObject body against an ETag that is its MD5
+     * when no checksum came with it (docs/integrity.md). Off by default as
+     * botocore, which has no such check; tests that corrupt bytes on a
+     * server without checksums turn it on. */
+    [AWSC_SETTING_VERIFY_ETAG_MD5] = {"verify_etag_md5",
+                                      ENV1("AWSC_VERIFY_ETAG_MD5"),
+                                      "verify_etag_md5", NULL,
+                                      AWSC_SETTING_BOOL, "false", NULL, 0},
 };
 
 const awsc_setting_def *awsc_setting_def_get(awsc_setting_id id) {

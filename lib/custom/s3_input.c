@@ -172,11 +172,9 @@ void awsc_custom_s3_decode_listing(const awsc_call *call, awsc_value *out) {
 /* botocore's sse_md5: SSE-C keys are given raw; the header carries them
  * base64-encoded, with the MD5 of the key, unless the caller gave the MD5
  * (then the key is taken as already encoded). */
-static int sse_customer_key(const char *prefix, const awsc_value *in,
-                            awsc_arena *a, const awsc_value **out) {
-  char kname[48], mname[48];
-  snprintf(kname, sizeof(kname), "%sKey", prefix);
-  snprintf(mname, sizeof(mname), "%sKeyMD5", prefix);
+static int sse_customer_key(const char *kname, const char *mname,
+                            const awsc_value *in, awsc_arena *a,
+                            const awsc_value **out) {
   const awsc_value *k = awsc_value_get(in, kname);
   if (!k || (k->type != AWSC_V_STRING && k->type != AWSC_V_BLOB) ||
       awsc_value_get(in, mname))
@@ -298,8 +296,9 @@ int awsc_custom_s3_prepare_input(awsc_client *c, awsc_call *call,
   if (!rc)
     rc = encoding_type(call, *out, a, out);
   if (!rc)
-    rc = sse_customer_key("SSECustomer", *out, a, out);
+    rc = sse_customer_key("SSECustomerKey", "SSECustomerKeyMD5", *out, a, out);
   if (!rc)
-    rc = sse_customer_key("CopySourceSSECustomer", *out, a, out);
+    rc = sse_customer_key("CopySourceSSECustomerKey",
+                          "CopySourceSSECustomerKeyMD5", *out, a, out);
   return rc ? awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory") : 0;
 }

@@ -64,9 +64,13 @@ struct awsc_loop {
   int64_t reported_due;   /* hooked: what the timer hook was told, -1 none */
   size_t n_xfers;         /* transfers running */
   size_t peak_xfers;      /* most running at once: the idle handles kept */
-  int guard_depth;        /* nested stretches that may write to sockets */
-  sigpipe_guard guard;    /* SIGPIPE blocked for the outermost one */
-  bool guard_needed;      /* TLS or a caller's callback may raise SIGPIPE */
+  /* spare call blocks (awsc_loop_spare_*), linked through their first
+   * pointer, all of spare_size bytes */
+  void *spare;
+  size_t n_spare, spare_size;
+  int guard_depth;     /* nested stretches that may write to sockets */
+  sigpipe_guard guard; /* SIGPIPE blocked for the outermost one */
+  bool guard_needed;   /* TLS or a caller's callback may raise SIGPIPE */
   /* Loops the application runs itself watch their sockets with epoll and
    * curl_multi_socket_action: each wake-up costs what happened, not what
    * is in flight (curl_multi_poll and curl_multi_perform look at every
@@ -228,6 +232,31 @@ void awsc_loop_cancel_all(awsc_loop *l) {
   /* cancel only defers: the list does not change under us */
   for (awsc_loop_op *op = l->ops; op; op = op->next)
     op->cancel(op);
+}
+
+/* ---- spare call blocks ---- */
+
+void *awsc_loop_spare_take(awsc_loop *l, size_t size) {
+  void *b = l->spare;
+  if (!b || size != l->spare_size)
+    return NULL;
+  memcpy(&l->spare, b, sizeof(void *));
+  l->n_spare--;
+  return b;
+}
+
+bool awsc_loop_spare_give(awsc_loop *l, void *block, size_t size) {
+  if (size < sizeof(void *) || (l->n_spare && size != l->spare_size))
+    return false;
+  /* as many as were ever in flight at once (at least IDLE_EASY_MAX), as
+   * the idle handles */
+  if (l->n_spare >= l->peak_xfers && l->n_spare >= IDLE_EASY_MAX)
+    return false;
+  memcpy(block, &l->spare, sizeof(void *));
+  l->spare = block;
+  l->spare_size = size;
+  l->n_spare++;
+  return true;
 }
 
 /* ---- easy handles ---- */
@@ -955,6 +984,11 @@ void awsc_loop_free(awsc_loop *l) {
     awsc_xfer_impl *im = l->idle;
     l->idle = im->next_idle;
     impl_free(im);
+  }
+  while (l->spare) {
+    void *b = l->spare;
+    memcpy(&l->spare, b, sizeof(void *));
+    awsc_free(b);
   }
   curl_multi_cleanup(l->multi);
   if (l->epfd >= 0)

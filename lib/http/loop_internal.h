@@ -42,6 +42,16 @@ struct awsc_loop_op {
 void awsc_loop_op_add(awsc_loop *loop, awsc_loop_op *op);
 void awsc_loop_op_remove(awsc_loop *loop, awsc_loop_op *op);
 
+/* Spare blocks for the calls' own state (one size per loop, the
+ * asynchronous call's): a call ending gives its block back, the next one
+ * takes it, so calls in flight cost no heap allocation once the loop has
+ * seen as many at once. take: a block of `size` bytes whose contents are
+ * the last call's (zero them as needed), or NULL (none spare, or another
+ * size: allocate). give: false when the loop keeps no more (free it
+ * then); the loop frees what it keeps when it is freed. */
+void *awsc_loop_spare_take(awsc_loop *loop, size_t size);
+bool awsc_loop_spare_give(awsc_loop *loop, void *block, size_t size);
+
 /* One HTTP exchange on the loop. */
 typedef struct awsc_loop_xfer awsc_loop_xfer;
 /* The exchange is over: rc as awsc_transport_send returns it (the

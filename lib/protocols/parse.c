@@ -149,6 +149,57 @@ static bool in_body(const awsc_member *m) {
          m->location != AWSC_LOC_STATUS_CODE;
 }
 
+static bool is_http(const awsc_member *m) {
+  return m->location == AWSC_LOC_HEADER || m->location == AWSC_LOC_HEADERS ||
+         m->location == AWSC_LOC_STATUS_CODE;
+}
+
+/* The HTTP-bound members of s and its header names, lower-cased (the
+ * first member wins a duplicated name, as a lookup in model order did). */
+static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
+                             const awsc_shape *s) {
+  uint32_t n = s->member_count < INT16_MAX ? s->member_count : INT16_MAX;
+  uint32_t nh = 0;
+  for (uint32_t i = 0; i < n; i++)
+    nh += is_http(&s->members[i]);
+  uint32_t size = 4;
+  while (size < nh * 2 + 2)
+    size <<= 1;
+  ix->http = awsc_arena_calloc(c->idx, nh ? nh : 1, sizeof(uint16_t));
+  ix->other = awsc_arena_calloc(c->idx, nh ? nh : 1, sizeof(uint16_t));
+  ix->hslots = awsc_arena_calloc(c->idx, size, sizeof(awsc_pslot));
+  if (!ix->http || !ix->other || !ix->hslots)
+    return false;
+  ix->hmask = size - 1;
+  for (uint32_t i = 0; i < n; i++) {
+    const awsc_member *m = &s->members[i];
+    if (!is_http(m))
+      continue;
+    ix->http[ix->http_count++] = (uint16_t)i;
+    if (m->location != AWSC_LOC_HEADER) {
+      ix->other[ix->other_count++] = (uint16_t)i;
+      continue;
+    }
+    const char *w = awsc_member_wire_name(m);
+    size_t len = strlen(w);
+    if (len > UINT16_MAX || awsc_pindex_find_header(ix, w, len) >= 0)
+      continue;
+    char *lw = awsc_arena_alloc(c->idx, len + 1);
+    if (!lw)
+      return false;
+    for (size_t k = 0; k < len; k++)
+      lw[k] = (char)awsc_pascii_lower((unsigned char)w[k]);
+    lw[len] = '\0';
+    uint32_t h = (uint32_t)awsc_pindex_header_hash(lw, len) & ix->hmask;
+    while (ix->hslots[h].name)
+      h = (h + 1) & ix->hmask;
+    ix->hslots[h].name = lw;
+    ix->hslots[h].len = (uint16_t)len;
+    ix->hslots[h].member = (int16_t)i;
+  }
+  return true;
+}
+
 static void add_name(awsc_pindex *ix, const char *w, int member) {
   size_t len = strlen(w);
   /* the first member wins a duplicated wire name */
@@ -226,7 +277,7 @@ static const awsc_pindex *build_index(awsc_pctx *c, const awsc_shape *s) {
         add_name(ix, m->name, (int)i);
     }
   }
-  return ix;
+  return build_http_index(c, ix, s) ? ix : NULL;
 }
 
 static inline uint32_t ptr_hash(const void *p) {
@@ -302,7 +353,7 @@ static int parse_payload(awsc_pctx *c, const awsc_service *svc,
      * botocore would give b""). */
     if (r->body_len == 0)
       return 0;
-    if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+    if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
       return rc;
     return ps->type == AWSC_SHAPE_BLOB
                ? awsc_vb_blob(c->b, r->body, r->body_len)
@@ -310,7 +361,7 @@ static int parse_payload(awsc_pctx *c, const awsc_service *svc,
   }
   if (body_blank(r->body, r->body_len))
     return 0;
-  if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+  if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
     return rc;
   if (ps->type == AWSC_SHAPE_DOCUMENT)
     return awsc_parse_json_document(c, r->body, r->body_len);

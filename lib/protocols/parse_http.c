@@ -94,7 +94,7 @@ static bool is_day_name(const char *p, size_t n) {
 static int put_header_list(awsc_pctx *c, const awsc_member *m, const char *v) {
   const awsc_shape *item =
       m->shape->list_member ? m->shape->list_member->shape : NULL;
-  int rc = awsc_vb_key(c->b, m->name, strlen(m->name));
+  int rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
   if (rc == 0)
     rc = awsc_vb_begin_list(c->b);
   if (rc != 0)
@@ -141,7 +141,7 @@ static int put_header(awsc_pctx *c, const awsc_member *m, const char *v) {
     char *json = awsc_arena_strndup(c->arena, c->scratch.p, c->scratch.len);
     if (!json)
       return AWSC_ENOMEM;
-    if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+    if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
       return rc;
     return awsc_parse_json_document(c, json, strlen(json));
   }
@@ -149,7 +149,7 @@ static int put_header(awsc_pctx *c, const awsc_member *m, const char *v) {
   int rc = awsc_pscalar_from_text(c, s, v, strlen(v), AWSC_PSRC_HEADER, &sc);
   if (rc != 0)
     return rc < 0 ? rc : 0;
-  if ((rc = awsc_vb_key(c->b, m->name, strlen(m->name))) != 0)
+  if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
     return rc;
   return awsc_pscalar_put(c, &sc);
 }
@@ -160,7 +160,7 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
   size_t plen = strlen(prefix);
   const awsc_shape *vs =
       m->shape && m->shape->map_value ? m->shape->map_value->shape : NULL;
-  int rc = awsc_vb_key(c->b, m->name, strlen(m->name));
+  int rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
   if (rc == 0)
     rc = awsc_vb_begin_map(c->b);
   if (rc != 0)
@@ -189,51 +189,95 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
   return awsc_vb_end(c->b);
 }
 
-/* Up to this many response headers, their name lengths are taken once
- * so that a member's lookup compares only names of its own length
- * (GetObject has 41 header members, a response a dozen headers). */
-#define LEN_FILTER_MAX 64
+/* Members looked up per response header through the shape's index
+ * (parse.c, kept in the caller's workspace between calls): one pass over
+ * the dozen headers of a response, not a search among them for each
+ * header member (GetObjectOutput has 41). The output keeps model order:
+ * the members found are kept sorted and merged with the header maps and
+ * the status code. Up to this many headers are handled on the stack. */
+#define HITS_STACK_MAX 64
 
-/* awsc_presp_header with the header name lengths at hand. */
-static const char *header_by_len(const awsc_raw_response *r, const size_t *lens,
-                                 const char *name) {
-  size_t n = strlen(name);
-  for (size_t i = 0; i < r->header_count; i++)
-    if (lens[i] == n && name_ieq(r->headers[i].name, name))
-      return r->headers[i].value ? r->headers[i].value : "";
-  return NULL;
+typedef struct http_hit {
+  uint32_t member;
+  uint32_t header;
+} http_hit;
+
+/* Insert (member, header) in hits[0..*n) sorted by member; a member
+ * already there keeps its first header. */
+static void hit_insert(http_hit *hits, size_t *n, uint32_t member,
+                       uint32_t header) {
+  size_t i = *n;
+  while (i > 0 && hits[i - 1].member > member) {
+    hits[i] = hits[i - 1];
+    i--;
+  }
+  if (i > 0 && hits[i - 1].member == member) {
+    memmove(&hits[i], &hits[i + 1], (*n - i) * sizeof(*hits));
+    return;
+  }
+  hits[i].member = member;
+  hits[i].header = header;
+  (*n)++;
+}
+
+static int put_http_member(awsc_pctx *c, const awsc_member *m,
+                           const awsc_raw_response *r, const char *v) {
+  int rc = 0;
+  switch (m->location) {
+  case AWSC_LOC_HEADER:
+    rc = put_header(c, m, v ? v : "");
+    break;
+  case AWSC_LOC_HEADERS:
+    rc = put_header_map(c, m, r);
+    break;
+  case AWSC_LOC_STATUS_CODE:
+    rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name));
+    if (rc == 0)
+      rc = awsc_vb_int(c->b, r->status);
+    break;
+  default:
+    break;
+  }
+  return rc;
 }
 
 int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
                             const awsc_raw_response *r) {
   if (!shape || shape->type != AWSC_SHAPE_STRUCTURE)
     return 0;
-  size_t lens[LEN_FILTER_MAX];
-  bool by_len = r->header_count <= LEN_FILTER_MAX;
-  for (size_t i = 0; by_len && i < r->header_count; i++)
-    lens[i] = r->headers[i].name ? strlen(r->headers[i].name) : SIZE_MAX;
-  for (uint32_t i = 0; i < shape->member_count; i++) {
-    const awsc_member *m = &shape->members[i];
-    int rc = 0;
-    switch (m->location) {
-    case AWSC_LOC_HEADER: {
-      const char *wire = awsc_member_wire_name(m);
-      const char *v =
-          by_len ? header_by_len(r, lens, wire) : awsc_presp_header(r, wire);
-      if (v)
-        rc = put_header(c, m, v);
-      break;
+  const awsc_pindex *ix = awsc_pindex_get(c, shape);
+  if (!ix)
+    return AWSC_ENOMEM;
+  if (ix->http_count == 0)
+    return 0;
+  http_hit stack_hits[HITS_STACK_MAX];
+  http_hit *hits = stack_hits;
+  if (r->header_count > HITS_STACK_MAX) {
+    awsc_arena *t = awsc_pctx_tmp(c);
+    hits = t ? awsc_arena_alloc(t, r->header_count * sizeof(*hits)) : NULL;
+    if (!hits)
+      return AWSC_ENOMEM;
+  }
+  size_t nh = 0;
+  if (ix->http_count > ix->other_count)
+    for (size_t i = 0; i < r->header_count; i++) {
+      const char *name = r->headers[i].name;
+      if (!name)
+        continue;
+      int mi = awsc_pindex_find_header(ix, name, strlen(name));
+      if (mi >= 0)
+        hit_insert(hits, &nh, (uint32_t)mi, (uint32_t)i);
     }
-    case AWSC_LOC_HEADERS:
-      rc = put_header_map(c, m, r);
-      break;
-    case AWSC_LOC_STATUS_CODE:
-      rc = awsc_vb_key(c->b, m->name, strlen(m->name));
-      if (rc == 0)
-        rc = awsc_vb_int(c->b, r->status);
-      break;
-    default:
-      break;
+  size_t h = 0, o = 0;
+  while (h < nh || o < ix->other_count) {
+    int rc;
+    if (o == ix->other_count || (h < nh && hits[h].member < ix->other[o])) {
+      rc = put_http_member(c, &shape->members[hits[h].member], r,
+                           r->headers[hits[h].header].value);
+      h++;
+    } else {
+      rc = put_http_member(c, &shape->members[ix->other[o]], r, NULL);
+      o++;
     }
     if (rc != 0)
       return rc;

@@ -36,6 +36,16 @@ typedef struct awsc_pindex {
   uint16_t *attrs;     /* members that are xml attributes */
   uint16_t attr_count;
   bool is_union;
+  /* HTTP-bound members (header, header map, status code) in model
+   * order, and the header members by lower-cased header name (hslots,
+   * hmask + 1 of them): a response's headers are looked up once each
+   * instead of every member looked for among them (parse_http.c). */
+  uint16_t *http;
+  uint16_t http_count;
+  uint16_t other_count; /* of them not headers (maps, status code) */
+  uint16_t *other;      /* those, in model order */
+  uint32_t hmask;
+  awsc_pslot *hslots;
 } awsc_pindex;
 
 /* Parse context: one per awsc_protocol_parse_* call. */
@@ -96,6 +106,40 @@ static inline int awsc_pindex_find(const awsc_pindex *ix, const char *p,
     if (sl->len == n && memcmp(sl->name, p, n) == 0)
       return sl->member;
     i = (i + 1) & ix->mask;
+  }
+}
+
+/* Header member for a response header name of any case, or -1
+ * (ix->hslots hold lower-case names). */
+static inline unsigned char awsc_pascii_lower(unsigned char ch) {
+  return (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+}
+
+static inline int awsc_pindex_header_hash(const char *p, size_t n) {
+  uint32_t h = (uint32_t)n * 0x9E3779B1u;
+  if (n) {
+    h ^= (uint32_t)awsc_pascii_lower((unsigned char)p[0]) * 0x85EBCA77u;
+    h ^= (uint32_t)awsc_pascii_lower((unsigned char)p[n - 1]) * 0xC2B2AE3Du;
+    h ^= (uint32_t)awsc_pascii_lower((unsigned char)p[n >> 1]) * 0x27D4EB2Fu;
+  }
+  return (int)((h ^ (h >> 15)) & 0x7fffffff);
+}
+
+static inline int awsc_pindex_find_header(const awsc_pindex *ix, const char *p,
+                                          size_t n) {
+  uint32_t i = (uint32_t)awsc_pindex_header_hash(p, n) & ix->hmask;
+  for (;;) {
+    const awsc_pslot *sl = &ix->hslots[i];
+    if (!sl->name)
+      return -1;
+    if (sl->len == n) {
+      size_t k = 0;
+      while (k < n && awsc_pascii_lower((unsigned char)p[k]) == sl->name[k])
+        k++;
+      if (k == n)
+        return sl->member;
+    }
+    i = (i + 1) & ix->hmask;
   }
 }
 

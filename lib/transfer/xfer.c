@@ -61,8 +61,9 @@ static int apply_config(xfer *x, const awsc_s3_transfer_config *c) {
   x->md5 = false; /* a CRC32 guards the parts (xfer_upload_checksums) */
   x->concurrency = XFER_DEFAULT_CONCURRENCY;
   x->verify_checksums = true;
-  /* over TLS the wire is protected already; the MD5 costs ~1.5 s/GiB */
-  x->verify_etag_md5 = !x->client->endpoint.https;
+  /* the client's verify_etag_md5 (off by default, as botocore): the MD5
+   * costs ~1.6 s/GiB */
+  x->verify_etag_md5 = x->client->verify_etag_md5;
   if (!c)
     return 0;
   /* a caller built against an older header (smaller version) is fine; a

@@ -189,6 +189,9 @@ int main(int argc, char **argv) {
   tco.max_connections = threads > 10 ? (int)threads : 10;
   awsc_transport *transport = NULL;
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+  /* version 3 (no field of 4 is set): run_ab_bench.sh runs this binary
+   * with an older libawsc too, which refuses a newer struct */
+  co.version = 3;
   co.endpoint_url = endpoint;
   co.addressing_style = AWSC_S3_ADDRESSING_PATH;
   awsc_session *session = NULL;

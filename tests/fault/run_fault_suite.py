@@ -129,6 +129,9 @@ class Suite:
             "AWS_ACCESS_KEY_ID": self.ak, "AWS_SECRET_ACCESS_KEY": self.sk,
             "AWS_REGION": self.region, "AWS_EC2_METADATA_DISABLED": "true",
             "AWSC_TOTAL_TIMEOUT_MS": str(self.args.deadline_ms),
+            # RGW keeps no checksums: the ETag MD5 (off by default, as
+            # botocore) is what catches a flipped byte there
+            "AWSC_VERIFY_ETAG_MD5": "true",
         })
         for k in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL",
                   "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):

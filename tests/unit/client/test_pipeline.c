@@ -820,22 +820,64 @@ static void test_response_checksum_validation(void) {
   done(c, s);
 }
 
-/* Over http://, a GetObject body held whole with no checksum header is
- * checked against an ETag that is its MD5 (retried, then AWSC_ECHECKSUM);
- * not over https://, not a multipart or SSE-KMS ETag. */
-static void test_etag_md5_over_http(void) {
+/* The environment of a session with AWSC_VERIFY_ETAG_MD5=true. */
+static const char *env_etag_on(const char *name, void *ud) {
+  (void)ud;
+  return strcmp(name, "AWSC_VERIFY_ETAG_MD5") == 0 ? "true" : NULL;
+}
+
+/* The ETag-MD5 check (verify_etag_md5) is off by default, as botocore;
+ * once asked for (setting or client option), a GetObject body held whole
+ * with no checksum header is checked against an ETag that is its MD5
+ * (retried, then AWSC_ECHECKSUM), over http:// and https:// alike; never a
+ * multipart or SSE-KMS ETag; a FILE sink that is no regular file
+ * (/dev/null) is not read back. */
+static void test_etag_md5_opt_in(void) {
   /* MD5("hello world") */
   static const char good[] = "etag: \"5eb63bbbe01eeed093cb22bb8f5acdc3\"\n";
   static const char bad[] = "etag: \"00000000000000000000000000000000\"\n";
   const char *kb = "{\"Bucket\":\"b\",\"Key\":\"k\"}";
-  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
+  awsc_error err = AWSC_ERROR_INIT;
+  char *json = NULL;
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
   co.endpoint_url = "http://127.0.0.1:9";
   co.addressing_style = AWSC_S3_ADDRESSING_PATH;
+
+  /* default: not checked, one request */
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
   awsc_client *c = client_on(s, "s3", &co);
+  CHECK(c != NULL && !c->verify_etag_md5);
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, bad, "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  CHECK_INT(ft.n_sent, 1);
+  awsc_mem_free(json);
+  json = NULL;
+  done(c, s);
+
+  /* the setting (environment): checked, the bad answer sent again */
+  s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, env_etag_on);
+  c = client_on(s, "s3", &co);
+  CHECK(c != NULL && c->verify_etag_md5);
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, bad, "hello world");
+  fake_reply_add(&ft, 200, good, "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
+  CHECK_INT(ft.n_sent, 2);
+  awsc_mem_free(json);
+  json = NULL;
+  awsc_client_free(c);
+  /* the option OFF wins over the setting */
+  co.verify_etag_md5 = AWSC_TOGGLE_OFF;
+  c = client_on(s, "s3", &co);
+  CHECK(c != NULL && !c->verify_etag_md5);
+  done(c, s);
+
+  /* the option ON */
+  co.verify_etag_md5 = AWSC_TOGGLE_ON;
+  s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
+  c = client_on(s, "s3", &co);
   CHECK(c != NULL);
-  awsc_error err = AWSC_ERROR_INIT;
-  char *json = NULL;
   fake_init(&ft);
   fake_reply_add(&ft, 200, good, "hello world");
   fake_reply_add(&ft, 200, bad, "hello world");
@@ -867,14 +909,29 @@ static void test_etag_md5_over_http(void) {
   CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
   awsc_mem_free(json);
   json = NULL;
+  /* a FILE sink to /dev/null: written, not read back, not failed */
+  awsc_s3_GetObjectRequest gi = {0};
+  gi.bucket = "b";
+  gi.key = "k";
+  awsc_body_sink dn = {0};
+  dn.kind = AWSC_SINK_FILE;
+  dn.path = "/dev/null";
+  awsc_s3_GetObjectOutput *out = NULL;
+  fake_init(&ft);
+  fake_reply_add(&ft, 200, good, "hello world");
+  CHECK_INT(awsc_s3_get_object_to(&out, c, &gi, &dn, &err), 0);
+  CHECK_INT(ft.n_sent, 1);
+  awsc_mem_free(out);
+  out = NULL;
   awsc_client_free(c);
-  /* over https:// TLS guards the bytes: not checked */
+  /* asked for, it is checked over https:// too */
   co.endpoint_url = "https://127.0.0.1:9";
   c = client_on(s, "s3", &co);
   fake_init(&ft);
-  fake_reply_add(&ft, 200, bad, "hello world");
-  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), 0);
-  awsc_mem_free(json);
+  for (int i = 0; i < 8; i++)
+    fake_reply_add(&ft, 200, bad, "hello world");
+  CHECK_INT(awsc_call_json(&json, c, "get_object", kb, &err), AWSC_ECHECKSUM);
+  CHECK(json == NULL);
   done(c, s);
 }
 
@@ -1101,7 +1158,7 @@ int main(int argc, char **argv) {
   RUN(test_listing_url_decoding);
   RUN(test_response_checksum_validation);
   RUN(test_response_checksum_when_required);
-  RUN(test_etag_md5_over_http);
+  RUN(test_etag_md5_opt_in);
   RUN(test_endpoint_cache);
   RUN(test_put_object_payload_signing);
   RUN(test_sse_customer_key);

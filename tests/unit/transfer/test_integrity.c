@@ -167,19 +167,25 @@ static void test_full_object_ranged(void) {
   unlink(target);
 }
 
-/* No checksum: the ETag is the MD5 of a single-part object. On by
- * default over http://, off over https:// unless asked for. */
+/* No checksum: the ETag is the MD5 of a single-part object. Checked when
+ * asked for (verify_etag_md5 ON, or the client's verify_etag_md5); off by
+ * default, as botocore, over http:// and https://. */
 static void test_etag_md5(void) {
   fs3_init(&fs);
   awsc_session *s;
   awsc_client *c = make_client("s3", &s); /* http:// */
   snprintf(target, sizeof(target), "%s/md5.out", dir);
-  awsc_s3_transfer_config ranged = AWSC_S3_TRANSFER_CONFIG_INIT;
+  awsc_s3_transfer_config one = AWSC_S3_TRANSFER_CONFIG_INIT;
+  one.verify_etag_md5 = AWSC_TOGGLE_ON;
+  awsc_s3_transfer_config ranged = one;
   ranged.multipart_threshold = MIB;
   ranged.multipart_chunksize = MIB;
   put_obj("m", 2 * MIB + 1, 3, NULL);
   awsc_error err = AWSC_ERROR_INIT;
-  const awsc_s3_transfer_config *cfgs[] = {NULL, &ranged};
+  /* by default the flipped byte is not seen */
+  CHECK_INT(download(c, "m", 1, NULL, &err), 0);
+  CHECK(!same_as(target, fs3_get(&fs, "m")));
+  const awsc_s3_transfer_config *cfgs[] = {&one, &ranged};
   for (int k = 0; k < 2; k++) {
     CHECK_INT(download(c, "m", 1, cfgs[k], &err), 0);
     CHECK(same_as(target, fs3_get(&fs, "m")));
@@ -192,19 +198,22 @@ static void test_etag_md5(void) {
     CHECK(still_old());
     CHECK_INT(dir_count(".awsctmp."), 0);
   }
-  /* switched off: the flipped byte is not seen */
+  /* the client's verify_etag_md5 is the default; OFF switches it off */
+  c->verify_etag_md5 = true;
+  CHECK_INT(download(c, "m", 1000, NULL, &err), AWSC_ECHECKSUM);
+  CHECK(still_old());
   awsc_s3_transfer_config off = AWSC_S3_TRANSFER_CONFIG_INIT;
   off.verify_etag_md5 = AWSC_TOGGLE_OFF;
   CHECK_INT(download(c, "m", 1, &off, &err), 0);
   CHECK(!same_as(target, fs3_get(&fs, "m")));
   /* SSE-KMS: the ETag is not the MD5, nothing to check against */
   fs3_get(&fs, "m")->sse_kms = true;
-  CHECK_INT(download(c, "m", 1, NULL, &err), 0);
+  CHECK_INT(download(c, "m", 1, &one, &err), 0);
   CHECK(!same_as(target, fs3_get(&fs, "m")));
   fs3_get(&fs, "m")->sse_kms = false;
   awsc_client_free(c);
   awsc_session_free(s);
-  /* over https:// the default is off (TLS guards the wire); ON forces */
+  /* over https:// too the default is off; ON checks */
   c = client_at("https://s3.fake", &s);
   CHECK(c != NULL);
   CHECK_INT(download(c, "m", 1, NULL, &err), 0);
