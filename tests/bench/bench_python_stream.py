@@ -86,8 +86,8 @@ def read_once(s3, name, chunk):
         opts = _lib.CallBodyOptions()
         opts.version = 1
         opts.response_sink.kind = _lib.SINK_FILE
-        # a file in tmpfs: a FILE sink's body is checked (ETag MD5) by
-        # reading the file back, so /dev/null would fail the check
+        # a file in tmpfs, written as a download to a file is (the ETag-MD5
+        # check that would read it back is off by default, as in botocore)
         sink = os.path.join("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),
                             "awsc-pystream-%d" % os.getpid())
         opts.response_sink.path = sink.encode()
