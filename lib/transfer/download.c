@@ -9,12 +9,13 @@
  * versions. Bytes go to the file with pwrite at their offset through a
  * callback sink that knows how many bytes its range holds, gathered into
  * writes of DL_GATHER (a buffer per range in flight: libcurl hands over
- * up to 64 KiB at a time, and one pwrite per 16 KiB piece cost 0.3-0.5
- * CPU s/GiB more, measured on the loop), written out when full and when the GET
- * ends (before the range is checked or hashed): the engine
- * retries a GET whose body broke off by sending it again from its start,
- * which the sink sees as more bytes than the range has; it then stops the
- * request and the range is fetched again here (num_download_attempts).
+ * up to 64 KiB at a time, often less, and one pwrite per 16 KiB piece
+ * cost 0.3-0.5 CPU s/GiB more, measured on the loop), written out when
+ * full and when the GET ends (before the range is checked or hashed): the
+ * engine retries a GET whose body broke off by sending it again from its
+ * start, which the sink sees as more bytes than the range has; it then
+ * stops the request and the range is fetched again here
+ * (num_download_attempts).
  * The ranges of a multipart download are concurrent GETs on
  * xfer_run_parts' loop, each writing its own stretch of the one
  * temporary file.
@@ -45,12 +46,13 @@
 
 /* Bytes gathered per pwrite. On the test VM (docs/performance.md) the
  * kernel's copy into the page cache (copy_folio_from_iter_atomic) costs
- * far more for 256 KiB writes than for 64-128 KiB ones: a 1 GiB download
- * took 1.7-2.0 CPU s with 256 KiB, 1.0-1.2 s with 64 KiB, 1.3-1.5 s with
- * 16 KiB in the same interleaved runs. Larger writes make ext4 use larger
- * page-cache folios; the likely cause is that those come from memory the
- * hypervisor has yet to back. */
-#define DL_GATHER ((size_t)128 * 1024)
+ * more the larger the writes: a 1 GiB download took 1.7-2.0 CPU s with
+ * 256 KiB writes, 1.0-1.2 s with 64 KiB, 1.3-1.5 s with 16 KiB, and a
+ * 4 GiB one 1.3-1.4 CPU s/GiB with 64 KiB, 1.8 with 128 KiB, 1.5 with
+ * 32 KiB (interleaved runs). Larger writes make ext4 use larger page-cache
+ * folios; the likely cause is that those come from memory the hypervisor
+ * has yet to back. */
+#define DL_GATHER ((size_t)64 * 1024)
 
 /* The checksum member of a Head/GetObject output for an AWSC_RDIG_*. */
 #define CHECKSUM_OF(o, alg)                                                    \
