@@ -374,15 +374,16 @@ CURLcode awsc_curl_configure_handle(const curl_transport *t, CURL *easy,
 
 /* Large bodies (a transfer's parts) move through larger libcurl buffers:
  * on this paravirtualized test VM every system call is expensive, and a
- * 1 GiB upload_file took 0.05-0.1 CPU s less with a 128 KiB upload buffer
- * than with the 64 KiB default (a 2 MiB one cost 0.3 s more: the copies no
- * longer stay in the CPU cache), a download_file 0.15-0.2 s less with a
- * 64 KiB receive buffer than with 16 KiB (libcurl polls the socket after
- * every recv: a quarter of both calls; docs/performance.md). Small
- * requests keep the defaults, and so does a streamed answer of unknown
- * size: a body reader's memory bound counts what one loop step receives
- * (up to 100 buffers), so only a ranged GET of at least a MiB, as a
- * transfer's parts are, gets the larger receive buffer. A handle keeps
+ * 1 GiB upload_file took 0-0.1 CPU s less with a 128 KiB upload buffer
+ * than with the 64 KiB default (a 2 MiB one cost 0.3 s more, probably as
+ * the copies no longer stay in the CPU cache), a download_file about
+ * 0.15 s less with a 64 KiB receive buffer than with 16 KiB (libcurl polls
+ * the socket after every recv: a quarter of both calls;
+ * docs/performance.md). Small requests keep the defaults, and so does a
+ * streamed answer of unknown size: a body reader's memory bound counts
+ * what one loop step receives (up to 100 buffers), so only a ranged GET
+ * of at least a MiB, as a transfer's parts are, gets the larger receive
+ * buffer. A handle keeps
  * its sizes between exchanges; setting UPLOAD_BUFFERSIZE frees libcurl's
  * buffer, so both are set only when they change. */
 #define UPLOAD_BUFFER_LARGE (128L * 1024)
