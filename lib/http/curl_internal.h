@@ -23,6 +23,12 @@ typedef enum exchange_dest {
   DEST_CALLBACK
 } exchange_dest;
 
+/* libcurl's buffer sizes on a handle; 0 = libcurl's default. */
+typedef struct curl_buf_sizes {
+  long upload; /* CURLOPT_UPLOAD_BUFFERSIZE */
+  long recv;   /* CURLOPT_BUFFERSIZE */
+} curl_buf_sizes;
+
 typedef struct exchange {
   const awsc_http_request *req;
   awsc_http_response *resp;
@@ -32,6 +38,9 @@ typedef struct exchange {
   int64_t body_len;   /* bytes to send; -1 = unknown (chunked) */
   uint64_t body_sent; /* bytes handed to libcurl since the last rewind */
   FILE *in;           /* FILE source */
+  /* The buffer sizes the handle has (awsc_curl_configure): kept from
+   * exchange to exchange on a handle, set only when they change. */
+  curl_buf_sizes bufs;
 
   /* response body */
   exchange_dest dest;

@@ -8,13 +8,14 @@
  * object is a PreconditionFailed rather than a file stitched from two
  * versions. Bytes go to the file with pwrite at their offset through a
  * callback sink that knows how many bytes its range holds, gathered into
- * writes of XFER_IO_SIZE (a buffer per range in flight: libcurl hands
- * over 16 KiB at a time, and one pwrite per piece cost 0.3-0.5 CPU s/GiB
- * more, measured on the loop), written out when full and when the GET
- * ends (before the range is checked or hashed): the engine
- * retries a GET whose body broke off by sending it again from its start,
- * which the sink sees as more bytes than the range has; it then stops the
- * request and the range is fetched again here (num_download_attempts).
+ * writes of DL_GATHER (a buffer per range in flight: libcurl hands over
+ * up to 64 KiB at a time, often less, and one pwrite per 16 KiB piece
+ * cost 0.3-0.5 CPU s/GiB more, measured on the loop), written out when
+ * full and when the GET ends (before the range is checked or hashed): the
+ * engine retries a GET whose body broke off by sending it again from its
+ * start, which the sink sees as more bytes than the range has; it then
+ * stops the request and the range is fetched again here
+ * (num_download_attempts).
  * The ranges of a multipart download are concurrent GETs on
  * xfer_run_parts' loop, each writing its own stretch of the one
  * temporary file.
@@ -42,6 +43,16 @@
 #include "client/client_internal.h"
 #include "client/resp_checksum.h"
 #include "transfer/transfer_internal.h"
+
+/* Bytes gathered per pwrite. On the test VM (docs/performance.md) the
+ * kernel's copy into the page cache (copy_folio_from_iter_atomic) costs
+ * more the larger the writes: a 1 GiB download took 1.7-2.0 CPU s with
+ * 256 KiB writes, 1.0-1.2 s with 64 KiB, 1.3-1.5 s with 16 KiB, and a
+ * 4 GiB one 1.3-1.4 CPU s/GiB with 64 KiB, 1.8 with 128 KiB, 1.5 with
+ * 32 KiB (interleaved runs). Larger writes make ext4 use larger page-cache
+ * folios; the likely cause is that those come from memory the hypervisor
+ * has yet to back. */
+#define DL_GATHER ((size_t)64 * 1024)
 
 /* The checksum member of a Head/GetObject output for an AWSC_RDIG_*. */
 #define CHECKSUM_OF(o, alg)                                                    \
@@ -77,7 +88,7 @@ typedef struct dl_job {
   atomic_bool whole_ok; /* one GET's answer carried v->expected */
   bool quiet;           /* fetching again: progress counted already */
   bool single;          /* one plain GET of the whole object */
-  uint8_t *wbufs;       /* XFER_IO_SIZE per part in flight (dl.wbuf) */
+  uint8_t *wbufs;       /* DL_GATHER per part in flight (dl.wbuf) */
   /* The whole-file digest (hash_alg >= 0), made in order as the ranges
    * arrive (range_done): ranges [0, next_hash) are in `hd`; the GET
    * that completes range next_hash hashes forward, on the loop, between
@@ -106,7 +117,7 @@ typedef struct dl {
   bool stopped;        /* because another range failed */
   int io_errno;
   /* bytes accepted but not yet written: [pos - held, pos) of the range,
-   * gathered into one pwrite of up to XFER_IO_SIZE (the slot's buffer) */
+   * gathered into one pwrite of up to DL_GATHER (the slot's buffer) */
   uint8_t *wbuf;
   size_t held;
 } dl;
@@ -145,13 +156,13 @@ static int sink_write(const void *data, size_t len, void *ud) {
   const uint8_t *p = data;
   size_t left = len;
   while (left) {
-    size_t take = XFER_IO_SIZE - d->held < left ? XFER_IO_SIZE - d->held : left;
+    size_t take = DL_GATHER - d->held < left ? DL_GATHER - d->held : left;
     memcpy(d->wbuf + d->held, p, take);
     d->held += take;
     d->pos += take;
     p += take;
     left -= take;
-    if (d->held == XFER_IO_SIZE && flush_held(d))
+    if (d->held == DL_GATHER && flush_held(d))
       return AWSC_EIO;
   }
   /* a GET restarted from its beginning counts its bytes once */
@@ -417,7 +428,7 @@ static int send_get(xfer *x, xfer_slot *s) {
   d->err = &s->err;
   d->start = g->start;
   d->len = g->len;
-  d->wbuf = job->wbufs + (size_t)s->k * XFER_IO_SIZE;
+  d->wbuf = job->wbufs + (size_t)s->k * DL_GATHER;
   awsc_s3_GetObjectRequest in = *job->base;
   if (job->etag)
     in.if_match = job->etag;
@@ -733,7 +744,7 @@ static int download(xfer *x, const char *filename) {
   uint32_t most = job.part_off ? v.composite : job.n_ranges;
   size_t slots =
       (uint64_t)x->concurrency < most ? (size_t)x->concurrency : (size_t)most;
-  job.wbufs = awsc_malloc((slots ? slots : 1) * XFER_IO_SIZE);
+  job.wbufs = awsc_malloc((slots ? slots : 1) * DL_GATHER);
   if (!job.wbufs) {
     awsc_free(job.hbuf);
     return awsc_error_set(x->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,

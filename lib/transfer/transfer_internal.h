@@ -261,12 +261,14 @@ void xfer_upload_checksums(xfer *x);
 void xfer_hasher_init(xfer_hasher *h, bool md5, xfer_alg alg);
 void xfer_hasher_update(xfer_hasher *h, const void *p, size_t n);
 void xfer_hasher_final(xfer_hasher *h, xfer_digest *d);
-/* Digest of `len` bytes of fd from `offset` (pread, XFER_IO_SIZE steps
- * through a buffer of its own): the MD5 when x->md5, the checksum unless
- * it goes in a trailer. AWSC_EIO with err filled when the file is short,
- * AWSC_ENOMEM. */
+/* Digest of `len` bytes of fd from `offset` (pread in XFER_IO_SIZE
+ * steps through *buf, allocated here at the first call and kept for the
+ * next ones: the caller frees it): the MD5 when x->md5, the checksum
+ * unless it goes in a trailer. AWSC_EIO with err filled when the file is
+ * short, AWSC_ENOMEM. */
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
-                   uint64_t len, xfer_digest *d, awsc_error *err);
+                   uint64_t len, uint8_t **buf, xfer_digest *d,
+                   awsc_error *err);
 
 /* Fill x->result (when given). */
 void xfer_result(xfer *x, uint64_t size, uint32_t parts, const char *e_tag,

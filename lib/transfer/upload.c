@@ -36,6 +36,7 @@ typedef struct up_src {
   uint64_t read_pos; /* bytes taken from the stream so far */
   uint8_t *buf;      /* stream below the threshold: the whole object */
   int64_t mtime_ns;  /* file: its modification time (resume tokens) */
+  uint8_t *rbuf;     /* file: the checksum pass's buffer (xfer_digest_fd) */
 } up_src;
 
 /* s3transfer's UploadSubmissionTask.UPLOAD_PART_ARGS. */
@@ -77,9 +78,9 @@ static int read_stream(xfer *x, up_src *s, uint8_t *buf, uint64_t len,
 
 /* Body and digests of the stretch [off, off+len): from `data` (the part
  * already read from a stream) or else from the file. */
-static int part_body(xfer *x, const up_src *s, const uint8_t *data,
-                     uint64_t off, uint64_t len, awsc_body_source *body,
-                     xfer_digest *d, awsc_error *err) {
+static int part_body(xfer *x, up_src *s, const uint8_t *data, uint64_t off,
+                     uint64_t len, awsc_body_source *body, xfer_digest *d,
+                     awsc_error *err) {
   memset(body, 0, sizeof(*body));
   memset(d, 0, sizeof(*d));
   if (data) {
@@ -93,7 +94,7 @@ static int part_body(xfer *x, const up_src *s, const uint8_t *data,
     return 0;
   }
   if (x->md5 || (x->alg && !x->alg_trailer)) {
-    int rc = xfer_digest_fd(x, s->fd, s->path, off, len, d, err);
+    int rc = xfer_digest_fd(x, s->fd, s->path, off, len, &s->rbuf, d, err);
     if (rc)
       return rc;
   }
@@ -382,6 +383,7 @@ static int upload_file(awsc_s3_transfer_result *result, awsc_client *client,
   if (s.fd >= 0)
     close(s.fd);
   awsc_free(s.buf);
+  awsc_free(s.rbuf);
   xfer_end(&x);
   return rc;
 }

@@ -465,9 +465,9 @@ void xfer_hasher_final(xfer_hasher *h, xfer_digest *d) {
 }
 
 int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
-                   uint64_t len, xfer_digest *d, awsc_error *err) {
-  uint8_t *buf = awsc_malloc(XFER_IO_SIZE);
-  if (!buf)
+                   uint64_t len, uint8_t **buf, xfer_digest *d,
+                   awsc_error *err) {
+  if (!*buf && !(*buf = awsc_malloc(XFER_IO_SIZE)))
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   xfer_hasher h;
@@ -477,7 +477,7 @@ int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
   while (!rc && done < len) {
     size_t want =
         len - done < XFER_IO_SIZE ? (size_t)(len - done) : XFER_IO_SIZE;
-    ssize_t got = pread(fd, buf, want, (off_t)(offset + done));
+    ssize_t got = pread(fd, *buf, want, (off_t)(offset + done));
     if (got < 0 && errno == EINTR)
       continue;
     if (got <= 0) {
@@ -487,10 +487,9 @@ int xfer_digest_fd(xfer *x, int fd, const char *path, uint64_t offset,
           got < 0 ? strerror(errno) : "the file is shorter than it was");
       break;
     }
-    xfer_hasher_update(&h, buf, (size_t)got);
+    xfer_hasher_update(&h, *buf, (size_t)got);
     done += (uint64_t)got;
   }
-  awsc_free(buf);
   if (!rc)
     xfer_hasher_final(&h, d);
   return rc;
