@@ -30,25 +30,14 @@ command -v valgrind >/dev/null || {
 }
 
 tmp=$(mktemp -d)
-srv=
+. "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
 cleanup() {
-  [ -n "$srv" ] && kill "$srv" 2>/dev/null
-  wait 2>/dev/null || true
+  stop_fast_servers
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$bench/fast_s3_server" --port-file "$tmp/port" --max-seconds 1800 \
-  >/dev/null 2>"$tmp/server.log" &
-srv=$!
-for _ in $(seq 100); do
-  [ -s "$tmp/port" ] && break
-  sleep 0.05
-done
-[ -s "$tmp/port" ] || {
-  echo "callgrind_small: fast_s3_server did not start" >&2
-  exit 1
-}
-ep="http://127.0.0.1:$(cat "$tmp/port")"
+start_fast_server "$bench" "$tmp/server" 1800 || exit 1
+ep="http://127.0.0.1:$FAST_SERVER_PORT"
 
 profile() { # program function op n -> callgrind file
   local out=$tmp/$1.$3.$4

@@ -42,10 +42,9 @@ for p in fast_s3_server raw_curl_request bench_small; do
 done
 
 tmp=$(mktemp -d)
-pids=()
+. "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_fast_servers
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -54,19 +53,8 @@ port_dump='' port_fast='' # set by start_server
 start_server() { # name extra-args... -> sets port_<name>
   local name=$1
   shift
-  "$bench/fast_s3_server" --port-file "$tmp/$name.port" --max-seconds 1200 "$@" \
-    >/dev/null 2>"$tmp/$name.log" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    [ -s "$tmp/$name.port" ] && break
-    sleep 0.05
-  done
-  [ -s "$tmp/$name.port" ] || {
-    echo "run_small_bench: fast_s3_server did not start" >&2
-    cat "$tmp/$name.log" >&2
-    exit 1
-  }
-  printf -v "port_$name" '%s' "$(cat "$tmp/$name.port")"
+  start_fast_server "$bench" "$tmp/$name" 1200 "$@" || exit 1
+  printf -v "port_$name" '%s' "$FAST_SERVER_PORT"
 }
 
 # ---- 2. the same request on the wire ----
