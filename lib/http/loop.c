@@ -618,6 +618,20 @@ static int multi_failed(CURLMcode mc, awsc_error *err) {
       AWSC_ERROR_NETWORK, "curl multi: %s", curl_multi_strerror(mc));
 }
 
+/* libcurl's own timer, if due (epoll and hooked loops, which follow it
+ * through curl_due_ms). How many transfers it finished is drain's. */
+static CURLMcode curl_timer_if_due(awsc_loop *l) {
+  if (l->curl_due_ms < 0 || l->curl_due_ms > awsc_http_mono_ms())
+    return CURLM_OK;
+  l->curl_due_ms = -1;
+  int running = 0;
+  l->in_curl = true;
+  CURLMcode mc =
+      curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  l->in_curl = false;
+  return mc;
+}
+
 /* One pass without waiting: due timers, libcurl's work, completions. How
  * much happened, or a negative status. */
 static int pass(awsc_loop *l, awsc_error *err) {
@@ -684,19 +698,6 @@ static int epoll_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
   if (!socketp)
     curl_multi_assign(l->multi, s, l);
   return 0;
-}
-
-/* libcurl's own timer, if due. How many transfers it finished is drain's. */
-static CURLMcode curl_timer_if_due(awsc_loop *l) {
-  if (l->curl_due_ms < 0 || l->curl_due_ms > awsc_http_mono_ms())
-    return CURLM_OK;
-  l->curl_due_ms = -1;
-  int running = 0;
-  l->in_curl = true;
-  CURLMcode mc =
-      curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-  l->in_curl = false;
-  return mc;
 }
 
 /* How long an epoll loop may sleep: the earlier of timeout_ms (-1: long),
@@ -836,17 +837,8 @@ int awsc_loop_timeout(awsc_loop *l, awsc_error *err) {
                           "awsc_loop_timeout: a loop without hooks");
   guard_enter(l);
   l->reported_due = -1; /* that timer is spent */
-  int rc = 0;
-  if (l->curl_due_ms >= 0 && l->curl_due_ms <= awsc_http_mono_ms()) {
-    l->curl_due_ms = -1;
-    int running = 0;
-    l->in_curl = true;
-    CURLMcode mc =
-        curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    l->in_curl = false;
-    if (mc != CURLM_OK)
-      rc = multi_failed(mc, err);
-  }
+  CURLMcode mc = curl_timer_if_due(l);
+  int rc = mc != CURLM_OK ? multi_failed(mc, err) : 0;
   drain(l);
   fire_due(l);
   drain(l);
