@@ -137,6 +137,18 @@ class WaiterConfig(ctypes.Structure):
     _fields_ = [("version", c_int), ("delay_s", c_int), ("max_attempts", c_int)]
 
 
+def read_into(fileobj, buf, size):
+    """A body READ_FN's work: up to size bytes of fileobj (str read as
+    UTF-8) copied into the C buffer; how many (0 at the end)."""
+    data = fileobj.read(size)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    n = len(data)
+    if n:
+        ctypes.memmove(buf, data, n)
+    return n
+
+
 class TransferConfig(ctypes.Structure):
     """awsc_s3_transfer_config, version 2 (transfer.h)."""
     _fields_ = [
@@ -534,13 +546,7 @@ def _payload_source(opts, body):
 
         def read(buf, size, ud):
             try:
-                data = body.read(size)
-                if isinstance(data, str):
-                    data = data.encode("utf-8")
-                n = len(data)
-                if n:
-                    ctypes.memmove(buf, data, n)
-                return n
+                return read_into(body, buf, size)
             except Exception as e:  # noqa: BLE001 - raised again after the call
                 state["exc"] = e
                 return EIO

@@ -158,13 +158,7 @@ class _Reader(object):
 
     def _read(self, buf, size, ud):
         try:
-            data = self.f.read(size)
-            if isinstance(data, str):
-                data = data.encode("utf-8")
-            n = len(data)
-            if n:
-                ctypes.memmove(buf, data, n)
-            return n
+            return _lib.read_into(self.f, buf, size)
         except BaseException as e:
             self.exc = e
             return _lib.ECANCELLED
