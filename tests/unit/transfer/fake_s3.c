@@ -776,15 +776,24 @@ fs3_obj *fs3_get(fake_s3 *f, const char *key) {
  * still be taking in a request it started (its connection closed under
  * it): wait until none is in flight, so that the count is final and the
  * log is not read while a connection thread writes it. */
-int fs3_count(const fake_s3 *f, const char *method, const char *query_has) {
-  fake_s3 *m = (fake_s3 *)f;
+static void settle_locked(fake_s3 *m) {
   for (int waited = 0;; waited++) {
     pthread_mutex_lock(&m->lock);
     if (m->in_flight == 0 || waited == 5000)
-      break;
+      return;
     pthread_mutex_unlock(&m->lock);
     sleep_ms(1);
   }
+}
+
+void fs3_settle(fake_s3 *f) {
+  settle_locked(f);
+  pthread_mutex_unlock(&f->lock);
+}
+
+int fs3_count(const fake_s3 *f, const char *method, const char *query_has) {
+  fake_s3 *m = (fake_s3 *)f;
+  settle_locked(m);
   int n = 0;
   for (int i = 0; i < m->n_req; i++)
     if (strcmp(m->req[i].method, method) == 0 &&

@@ -148,6 +148,10 @@ int fs3_open_uploads(const fake_s3 *f);
 /* Threads of this process now (Linux /proc), 0 when unknown. */
 int fs3_threads_now(void);
 /* Requests with this method and an exact query prefix ("" = any). */
+/* Waits (up to 5 s) until no request is being served: a failed or
+ * cancelled transfer returns while a connection thread may still record a
+ * request it was sent; read the log directly only after this. */
+void fs3_settle(fake_s3 *f);
 int fs3_count(const fake_s3 *f, const char *method, const char *query_has);
 
 #endif

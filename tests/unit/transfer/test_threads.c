@@ -164,6 +164,7 @@ static void test_failed_part_threads(void) {
     CHECK_STR(err.service_code, "AccessDenied");
     CHECK_INT(err.http_status, 403);
     CHECK_INT(fs.aborts, 1);
+    fs3_settle(&fs);
     CHECK_STR(fs.req[fs.n_req - 1].method, "DELETE");
     CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
     CHECK(fs3_get(&fs, "fail8") == NULL);
