@@ -137,6 +137,7 @@ static int serve_one(conn *c) {
     if (!fill(c))
       return -1;
   *end = '\0';
+  fs3_stamp_arrival();
   size_t head_len = (size_t)(end - c->buf) + 4;
   char method[16], path[4096];
   if (sscanf(c->buf, "%15s %4095s", method, path) != 2)

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,6 +598,13 @@ static void record(fs3_req *q, const awsc_http_request *r) {
                             r->headers[i].name + 11, r->headers[i].value);
 }
 
+static atomic_uint_fast64_t arrivals;
+static _Thread_local uint64_t arrival_here;
+
+void fs3_stamp_arrival(void) {
+  arrival_here = atomic_fetch_add(&arrivals, 1) + 1;
+}
+
 int fs3_threads_now(void) {
   DIR *d = opendir("/proc/self/task");
   int n = 0;
@@ -688,6 +696,8 @@ static int fake_send(awsc_transport *t, const awsc_http_request *r,
   int seq = ++f->n_req;
   fs3_req *q = &f->req[seq - 1];
   memset(q, 0, sizeof(*q));
+  q->arrival = arrival_here;
+  arrival_here = 0;
   if (++f->in_flight > f->max_in_flight)
     f->max_in_flight = f->in_flight;
   int threads = fs3_threads_now();

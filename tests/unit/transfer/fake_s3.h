@@ -61,6 +61,10 @@ typedef struct fs3_req {
   char complete_parts[256];      /* ...and its part numbers: "1,2,..." */
   char complete_checksums[1024]; /* ...and <Checksum*> values: "c1,c2,..." */
   int status; /* what the fake answered (0: transport error) */
+  /* the order the request's head reached the HTTP server in (1, 2, ...;
+   * 0 when it came another way): the order the client sent in, where
+   * the log's order is the order the bodies were read in */
+  uint64_t arrival;
 } fs3_req;
 
 typedef struct fs3_obj {
@@ -147,6 +151,9 @@ void fs3_set_parts(fake_s3 *f, const char *key, size_t part_size,
 int fs3_open_uploads(const fake_s3 *f);
 /* Threads of this process now (Linux /proc), 0 when unknown. */
 int fs3_threads_now(void);
+/* The HTTP server (fake_http.c) calls this on a connection thread as soon
+ * as a request's head is in; that thread's next request gets the stamp. */
+void fs3_stamp_arrival(void);
 /* Requests with this method and an exact query prefix ("" = any). */
 /* Waits (up to 5 s) until no request is being served: a failed or
  * cancelled transfer returns while a connection thread may still record a
