@@ -82,16 +82,18 @@ static bool s3_error_in_200(const awsc_operation *op,
   const awsc_shape *out = op->output;
   if (!out)
     return false;
-  for (uint32_t i = 0; i < out->member_count; i++)
-    if (out->members[i].shape &&
-        (out->members[i].shape->flags & AWSC_SF_EVENTSTREAM))
-      return false;
+  /* a blob or string payload first: it is one test, where the event
+   * stream check walks every member (GetObjectOutput has 43) */
   if (out->payload_index >= 0 &&
       (uint32_t)out->payload_index < out->member_count) {
     const awsc_shape *ps = out->members[out->payload_index].shape;
     if (ps && (ps->type == AWSC_SHAPE_BLOB || ps->type == AWSC_SHAPE_STRING))
       return false;
   }
+  for (uint32_t i = 0; i < out->member_count; i++)
+    if (out->members[i].shape &&
+        (out->members[i].shape->flags & AWSC_SF_EVENTSTREAM))
+      return false;
   const char *name;
   size_t len;
   if (!root_name(resp->body, resp->body_len, &name, &len))

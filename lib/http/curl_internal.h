@@ -97,6 +97,12 @@ typedef struct pool_entry {
   struct pool_entry *next;
 } pool_entry;
 
+/* Transfer loops a transport keeps between transfers: a program that
+ * runs transfers one after another (the common case) reuses one; two
+ * cover a second thread's. Each holds up to its transfer's parts in
+ * flight of idle connections and their easy handles. */
+#define CURL_XFER_LOOPS_KEPT 2
+
 typedef struct curl_transport {
   awsc_transport base; /* first: the public handle points here */
   long connect_timeout_ms;
@@ -116,6 +122,10 @@ typedef struct curl_transport {
   bool pool_lock_ready;
   pool_entry *idle; /* LIFO: the warmest connection first */
   int idle_count;
+  /* loops kept for transfers (awsc_transport_loop_take), each with the
+   * connections its last transfer left open; under pool_lock */
+  struct awsc_loop *xfer_loops[CURL_XFER_LOOPS_KEPT];
+  int n_xfer_loops;
 
   _Atomic uint64_t requests;
   _Atomic uint64_t connections_opened;

@@ -134,6 +134,37 @@ static void pool_put(curl_transport *t, pool_entry *e) {
     entry_free(e);
 }
 
+/* ---- loops for transfers (loop_internal.h) ---- */
+int awsc_transport_loop_take(awsc_transport *tp, awsc_loop **out,
+                             awsc_error *err) {
+  *out = NULL;
+  if (tp && awsc_transport_is_curl(tp)) {
+    curl_transport *t = tp->impl;
+    pthread_mutex_lock(&t->pool_lock);
+    if (t->n_xfer_loops > 0)
+      *out = t->xfer_loops[--t->n_xfer_loops];
+    pthread_mutex_unlock(&t->pool_lock);
+    if (*out)
+      return 0;
+  }
+  return awsc_loop_new(out, NULL, err);
+}
+
+void awsc_transport_loop_give(awsc_transport *tp, awsc_loop *l) {
+  if (!l)
+    return;
+  if (tp && awsc_transport_is_curl(tp) && awsc_loop_is_quiet(l)) {
+    curl_transport *t = tp->impl;
+    pthread_mutex_lock(&t->pool_lock);
+    if (t->n_xfer_loops < CURL_XFER_LOOPS_KEPT) {
+      t->xfer_loops[t->n_xfer_loops++] = l;
+      l = NULL;
+    }
+    pthread_mutex_unlock(&t->pool_lock);
+  }
+  awsc_loop_free(l);
+}
+
 /* ---- errors ---- */
 int awsc_curl_map_code(CURLcode c) {
   switch (c) {
@@ -520,6 +551,8 @@ static void curl_destroy(awsc_transport *tp) {
     t->idle = e->next;
     entry_free(e);
   }
+  while (t->n_xfer_loops > 0)
+    awsc_loop_free(t->xfer_loops[--t->n_xfer_loops]);
   awsc_sigpipe_restore(&guard);
   awsc_curl_transport_drop(t);
 }

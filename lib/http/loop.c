@@ -218,6 +218,11 @@ void awsc_loop_op_remove(awsc_loop *l, awsc_loop_op *op) {
   l->n_ops--;
 }
 
+bool awsc_loop_is_quiet(const awsc_loop *l) {
+  return l && !l->hooked && l->n_xfers == 0 && l->n_ops == 0 && !l->timers &&
+         !l->pauses;
+}
+
 bool awsc_loop_is_hooked(const awsc_loop *l) {
   return l && l->hooked;
 }

@@ -101,6 +101,21 @@ int awsc_loop_new_single(awsc_loop **out, const awsc_loop_options *options,
 /* Whether the loop is driven through its hooks (run_once refused). */
 bool awsc_loop_is_hooked(const awsc_loop *loop);
 
+/* Whether nothing is left on the loop (no exchange, timer or operation):
+ * then it may be kept and run again by another caller. */
+bool awsc_loop_is_quiet(const awsc_loop *loop);
+
+/* A loop for a caller that runs many exchanges at once on its thread (a
+ * managed transfer's parts): one the transport kept, with the
+ * connections an earlier caller left open (so a run of transfers does
+ * not connect anew for each), or a new one. Give it back with
+ * awsc_transport_loop_give (any thread, once nothing runs on it); the
+ * transport keeps a few and frees the rest. Transports other than
+ * libcurl's get a new loop each time. */
+int awsc_transport_loop_take(awsc_transport *transport, awsc_loop **out,
+                             awsc_error *err);
+void awsc_transport_loop_give(awsc_transport *transport, awsc_loop *loop);
+
 /* The blocking transport's send (curl_transport.c): one exchange on
  * loop `l`, run to its end (the loop waits for it alone). Returns as
  * awsc_transport_send's vtable send. */

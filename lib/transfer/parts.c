@@ -17,6 +17,8 @@
 #include "client/client_internal.h"
 #include "client/typed.h"
 #include "client/typed_async.h"
+#include "http/loop_internal.h"
+#include "session/session_internal.h"
 #include "transfer/transfer_internal.h"
 
 /* The first failure becomes the transfer's; x->lock held. */
@@ -141,13 +143,16 @@ int xfer_run_parts(xfer *x, uint32_t n, xfer_part_start_fn start, void *ctx,
   uint8_t *states =
       state_size ? awsc_calloc((size_t)want, state_size) : (uint8_t *)NULL;
   awsc_loop *loop = NULL;
+  awsc_transport *transport = NULL;
   awsc_error lerr = AWSC_ERROR_INIT;
   int rc = 0;
   if (!run.slots || (state_size && !states))
     rc = awsc_error_set(&lerr, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                         "out of memory");
   else
-    rc = awsc_loop_new(&loop, NULL, &lerr);
+    rc = awsc_session_get_transport(x->client->session, &transport, &lerr);
+  if (!rc)
+    rc = awsc_transport_loop_take(transport, &loop, &lerr);
   if (rc) {
     awsc_free(run.slots);
     awsc_free(states);
@@ -177,7 +182,10 @@ int xfer_run_parts(xfer *x, uint32_t n, xfer_part_start_fn start, void *ctx,
       cancel_all(&run);
     }
   }
-  awsc_loop_free(loop); /* anything left (a loop failure) is cancelled */
+  /* back to the transport with its connections, for the next transfer;
+   * a loop with anything left (a loop failure) is freed, which cancels
+   * it */
+  awsc_transport_loop_give(transport, loop);
   x->loop = NULL;
   awsc_free(run.slots);
   awsc_free(states);

@@ -865,6 +865,45 @@ static void test_allocation_failures_threads(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
+/* Transfers one after another on one client reuse the connections the
+ * first opened: the transport keeps the loop (and its connections) that
+ * ran a transfer's parts for the next transfer. */
+static void test_connections_reused(void) {
+  int64_t live = test_alloc_live();
+  awsc_session *s;
+  awsc_client *c = make_client_http(&s);
+  const char *path = make_file("reuse.bin", 20 * MIB, 33);
+  const char *back = make_file("reuse.out", 0, 34);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = 5 * MIB;
+  cfg.multipart_chunksize = 5 * MIB;
+  cfg.max_concurrency = 4;
+  awsc_transport *t = awsc_session_transport(s);
+  awsc_transport_stats st0, st1, st2;
+  fake_init();
+  CHECK_INT(awsc_transport_curl_stats(&st0, t), 0);
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "r1", NULL, &cfg, &err),
+            0);
+  CHECK_INT(awsc_transport_curl_stats(&st1, t), 0);
+  uint64_t first = st1.connections_opened - st0.connections_opened;
+  CHECK(first >= 1 && first <= 5); /* 4 parts in flight, 1 blocking call */
+  for (int i = 0; i < 3; i++) {
+    CHECK_INT(awsc_s3_upload_file(NULL, c, path, "bkt", "r2", NULL, &cfg, &err),
+              0);
+    CHECK_INT(
+        awsc_s3_download_file(NULL, c, "bkt", "r2", back, NULL, &cfg, &err), 0);
+  }
+  CHECK_INT(awsc_transport_curl_stats(&st2, t), 0);
+  /* 3 uploads and 3 downloads of 4 parts each: no new connection */
+  CHECK_INT((int64_t)(st2.connections_opened - st1.connections_opened), 0);
+  CHECK(st2.requests - st1.requests >= 3 * (4 + 2) + 3 * 4);
+  fake_cleanup();
+  awsc_client_free(c);
+  awsc_session_free(s); /* frees the kept loop: nothing leaked */
+  CHECK_INT(test_alloc_live(), live);
+}
+
 int main(void) {
   test_alloc_install();
   dir_setup();
@@ -885,6 +924,7 @@ int main(void) {
   RUN(test_pause_resume);
   RUN(test_resumable_failure);
   RUN(test_allocation_failures_threads);
+  RUN(test_connections_reused);
   fs3_http_stop(srv);
   dir_teardown();
   test_current_failed = 0;
