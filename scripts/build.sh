@@ -84,6 +84,9 @@ if [ "$what" = tsan ]; then
   # built, which keeps this step to the library and a few test programs.
   dir=${AWSC_TSAN_BUILD_DIR:-build-tsan}
   setup_dir "$dir" werror=true b_sanitize=thread b_lundef=false
+  # regenerate first when a meson.build changed, so that the introspected
+  # test list is the current one
+  ninja -C "$dir" build.ninja >&2
   read -r -a targets <<<"$(suite_targets "$dir" tsan)"
   [ "${#targets[@]}" -gt 0 ] || { log "no tests in the meson suite tsan"; exit 1; }
   log "ninja -C $dir ${targets[*]}"

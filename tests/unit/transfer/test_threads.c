@@ -904,7 +904,37 @@ static void test_connections_reused(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
-int main(void) {
+static const struct {
+  const char *name;
+  void (*fn)(void);
+} tests[] = {
+    {"test_threads_same_result", test_threads_same_result},
+    {"test_failed_part_threads", test_failed_part_threads},
+    {"test_fileobj_threads", test_fileobj_threads},
+    {"test_json_concurrency", test_json_concurrency},
+    {"test_download_threads", test_download_threads},
+    {"test_download_failure_threads", test_download_failure_threads},
+    {"test_copy_threads", test_copy_threads},
+    {"test_transfers_at_once", test_transfers_at_once},
+    {"test_cancel_from_thread", test_cancel_from_thread},
+    {"test_pause_resume", test_pause_resume},
+    {"test_resumable_failure", test_resumable_failure},
+    {"test_allocation_failures_threads", test_allocation_failures_threads},
+    {"test_connections_reused", test_connections_reused},
+};
+
+/* With arguments, only the tests named (the TSan run picks the ones that
+ * share a client between threads and are small enough for it). */
+static bool selected(int argc, char **argv, const char *name) {
+  if (argc < 2)
+    return true;
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], name) == 0)
+      return true;
+  return false;
+}
+
+int main(int argc, char **argv) {
   test_alloc_install();
   dir_setup();
   srv = fs3_http_start(&fs);
@@ -912,19 +942,19 @@ int main(void) {
     fprintf(stderr, "cannot start the fake S3's HTTP server\n");
     return 1;
   }
-  RUN(test_threads_same_result);
-  RUN(test_failed_part_threads);
-  RUN(test_fileobj_threads);
-  RUN(test_json_concurrency);
-  RUN(test_download_threads);
-  RUN(test_download_failure_threads);
-  RUN(test_copy_threads);
-  RUN(test_transfers_at_once);
-  RUN(test_cancel_from_thread);
-  RUN(test_pause_resume);
-  RUN(test_resumable_failure);
-  RUN(test_allocation_failures_threads);
-  RUN(test_connections_reused);
+  if (argc > 1)
+    printf("     only the tests named on the command line\n");
+  for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+    if (selected(argc, argv, tests[i].name)) {
+      test_current_failed = 0;
+      tests[i].fn();
+      if (test_current_failed)
+        test_failed++;
+      else
+        test_passed++;
+      printf("%s %s\n", test_current_failed ? "FAIL" : "ok  ", tests[i].name);
+      fflush(stdout);
+    }
   fs3_http_stop(srv);
   dir_teardown();
   test_current_failed = 0;
