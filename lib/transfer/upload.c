@@ -200,6 +200,25 @@ static void part_uploaded(int status, void *output, const awsc_error *err,
   xfer_slot_done(s, rc);
 }
 
+/* Ask the kernel to start reading the part after this one (the stretch
+ * from `off`) while this one is hashed and sent: on a file not in the page
+ * cache the checksum pass of each part otherwise waits for the disk with
+ * the loop, and every part in flight, stopped. Advice only: a failure
+ * changes nothing. */
+static void prefetch_next(const xfer *x, const mpu *m, uint64_t off) {
+#ifdef POSIX_FADV_WILLNEED
+  if (off >= x->total)
+    return;
+  uint64_t len =
+      x->total - off < m->p.part_size ? x->total - off : m->p.part_size;
+  (void)posix_fadvise(m->src->fd, (off_t)off, (off_t)len, POSIX_FADV_WILLNEED);
+#else
+  (void)x;
+  (void)m;
+  (void)off;
+#endif
+}
+
 /* Start the UploadPart of part s->i (0-based). A stream's part is read
  * first (parts start in order, so the stream is read in order) into the
  * slot's buffer: parts in flight x part size of memory at most. */
@@ -221,6 +240,8 @@ static int upload_part(xfer *x, void *ctx, xfer_slot *s) {
       return rc;
     data = *buf;
   }
+  if (!data)
+    prefetch_next(x, m, off + len);
   int rc = part_body(x, m->src, data, off, len, &u->body, &u->d, &s->err);
   if (rc)
     return rc;

@@ -26,7 +26,10 @@
 #             'mpu:{"max_concurrency":4}'); no spaces in JSON
 # A variant "NAME@LIBDIR" runs awsc with LD_LIBRARY_PATH=LIBDIR (another
 # build of libawsc, as run_transfer_ab.sh takes it).
-# Env: UP_SIZE_MIB (1024), UP_PASSES (3), UP_PART_MIB (8),
+# Env: UP_COLD (unset; 1: before every run, drop the source file's pages,
+#      and only those, from the page cache: `dd iflag=nocache count=0`, so
+#      the upload reads from the disk; other files' pages are untouched),
+#      UP_SIZE_MIB (1024), UP_PASSES (3), UP_PART_MIB (8),
 #      UP_CURL_PARALLEL (10), AWSC_BENCH_SERVER_MATCH (a string in the
 #      server processes' command lines, e.g. the path of RGW's ceph.conf;
 #      unset: no server CPU), AWSC_BENCH_DIR, AWSC_BENCH_CONFIG,
@@ -134,6 +137,14 @@ run() {
   local envs=()
   [ -n "$lib" ] && envs+=("LD_LIBRARY_PATH=$lib")
   [ "$name" = mpu-nock ] && envs+=("AWS_REQUEST_CHECKSUM_CALCULATION=when_required")
+  if [ -n "${UP_COLD:-}" ]; then
+    local f
+    for f in "$src" "$work"/parts/p.*; do
+      [ -e "$f" ] || continue
+      sync "$f"
+      dd if="$f" iflag=nocache count=0 status=none
+    done
+  fi
   s0=$(server_ticks)
   env "${envs[@]}" /usr/bin/time -o "$work/t" -f "%e %U %S %M" "${cmd[@]}" >/dev/null ||
     { echo "failed: $v" >&2; exit 1; }
@@ -150,7 +161,7 @@ run() {
   del
 }
 
-echo "== $mib MiB, $passes passes, parts $part_mib MiB for curl-mpu ($parallel in flight); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $mib MiB${UP_COLD:+, source not in the page cache}, $passes passes, parts $part_mib MiB for curl-mpu ($parallel in flight); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for p in $(seq "$passes"); do
   echo "pass $p (load $(cut -d' ' -f1-3 /proc/loadavg))"
   for v in $variants; do
