@@ -118,9 +118,10 @@ curl_mpu() {
 export -f curl_mpu
 export work ep bucket parallel
 
-# run VARIANT: one measured upload of $src to key "prof", then its deletion
+# run VARIANT KEY: one measured upload of $src to the object "prof", then
+# its deletion; the figures go to files named after KEY
 run() {
-  local v=$1 name=${1%%@*} lib="" s0 s1 cmd cfg=$config
+  local v=$1 key=$2 name=${1%%@*} lib="" s0 s1 cmd cfg=$config
   [[ "$v" == *@* ]] && lib=${v#*@}
   case $name in
   curl) cmd=("${scurl[@]}" -T "$src" "$ep/$bucket/prof") ;;
@@ -156,22 +157,25 @@ run() {
     -v srv="$srv" -v r="$rss" -v m="$mib" 'BEGIN {
       printf "  %-28s %6.2f s %7.1f MiB/s client %5.2f s server %5.2f s rss %5.1f MiB\n",
         l, w, m / w, c, srv, r / 1024}'
-  echo "$wall $u $s $srv" >>"$work/r.$v"
-  echo "$wall $u $s $srv" >"$work/last.$v"
+  echo "$wall $u $s $srv" >>"$work/r.$key"
+  echo "$wall $u $s $srv" >"$work/last.$key"
   del
 }
 
 echo "== $mib MiB${UP_COLD:+, source not in the page cache}, $passes passes, parts $part_mib MiB for curl-mpu ($parallel in flight); load $(cut -d' ' -f1-3 /proc/loadavg)"
 for p in $(seq "$passes"); do
   echo "pass $p (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  k=0
   for v in $variants; do
-    run "$v"
+    k=$((k + 1))
+    run "$v" "v$k"
+    [ "$v" = curl ] && cp "$work/last.v$k" "$work/last.curl"
     if [ "$v" != curl ] && [ -e "$work/last.curl" ]; then
       read -r cw cu cs _ <"$work/last.curl"
-      read -r w u s _ <"$work/last.$v"
+      read -r w u s _ <"$work/last.v$k"
       awk -v cw="$cw" -v cc="$(awk -v a="$cu" -v b="$cs" 'BEGIN {print a + b}')" \
         -v w="$w" -v c="$(awk -v a="$u" -v b="$s" 'BEGIN {print a + b}')" \
-        'BEGIN {print cw / w, c / cc}' >>"$work/q.$v"
+        'BEGIN {print cw / w, c / cc}' >>"$work/q.v$k"
     fi
   done
 done
@@ -180,16 +184,18 @@ med() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 echo "== medians over $passes passes, $mib MiB (load now $(cut -d' ' -f1-3 /proc/loadavg))"
 printf "  %-28s %8s %8s %12s %12s %12s  %s\n" variant wall MiB/s "client s/GiB" \
   "server s/GiB" "total s/GiB" "vs curl in the same pass: throughput, client CPU"
+k=0
 for v in $variants; do
-  f=$work/r.$v
+  k=$((k + 1))
+  f=$work/r.v$k
   w=$(awk '{print $1}' "$f" | med)
   c=$(awk '{print $2 + $3}' "$f" | med)
   s=$(awk '{print $4}' "$f" | med)
   t=$(awk '{print $2 + $3 + $4}' "$f" | med)
   q=""
-  if [ -e "$work/q.$v" ]; then
-    q=$(printf "%.2fx, %.2fx" "$(awk '{print $1}' "$work/q.$v" | med)" \
-      "$(awk '{print $2}' "$work/q.$v" | med)")
+  if [ -e "$work/q.v$k" ]; then
+    q=$(printf "%.2fx, %.2fx" "$(awk '{print $1}' "$work/q.v$k" | med)" \
+      "$(awk '{print $2}' "$work/q.v$k" | med)")
   fi
   awk -v l="$v" -v w="$w" -v c="$c" -v s="$s" -v t="$t" -v m="$mib" -v q="$q" 'BEGIN {
     g = 1024 / m
