@@ -54,7 +54,7 @@ variants=${UP_VARIANTS:-curl curl-mpu single mpu mpu-nock}
 config=${AWSC_BENCH_CONFIG:-\{\}}
 match=${AWSC_BENCH_SERVER_MATCH:-}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-prof.$$
-bucket=awsc-bench
+bucket="awsc-bench"
 hz=$(getconf CLK_TCK)
 [ -x "$awsc" ] || { echo "no $awsc: build first" >&2; exit 1; }
 mkdir -p "$work/parts"
