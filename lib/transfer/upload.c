@@ -200,6 +200,27 @@ static void part_uploaded(int status, void *output, const awsc_error *err,
   xfer_slot_done(s, rc);
 }
 
+/* Before a part's checksum pass, ask the kernel to start reading the part
+ * after it (the stretch from `off`): on a file not in the page cache the
+ * pass otherwise reads every part cold, with the loop waiting on the disk
+ * (1 GiB measured: 1.8-2.4 client CPU s without, 1.1-1.4 with;
+ * docs/performance.md). Without the pass (a trailer, or no checksum) the
+ * advice only cost CPU (0.85-1.0 s against 0.63-0.68), so it is not
+ * given. Advice only: a failure changes nothing. */
+static void prefetch_next(const xfer *x, const mpu *m, uint64_t off) {
+#ifdef POSIX_FADV_WILLNEED
+  if (off >= x->total)
+    return;
+  uint64_t len =
+      x->total - off < m->p.part_size ? x->total - off : m->p.part_size;
+  (void)posix_fadvise(m->src->fd, (off_t)off, (off_t)len, POSIX_FADV_WILLNEED);
+#else
+  (void)x;
+  (void)m;
+  (void)off;
+#endif
+}
+
 /* Start the UploadPart of part s->i (0-based). A stream's part is read
  * first (parts start in order, so the stream is read in order) into the
  * slot's buffer: parts in flight x part size of memory at most. */
@@ -221,6 +242,8 @@ static int upload_part(xfer *x, void *ctx, xfer_slot *s) {
       return rc;
     data = *buf;
   }
+  if (!data && (x->md5 || (x->alg && !x->alg_trailer)))
+    prefetch_next(x, m, off + len);
   int rc = part_body(x, m->src, data, off, len, &u->body, &u->d, &s->err);
   if (rc)
     return rc;
