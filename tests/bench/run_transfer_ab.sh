@@ -31,19 +31,14 @@ passes=${AB_PASSES:-3}
 what=${AB_WHAT:-upload download}
 config=${AWSC_BENCH_CONFIG:-\{\}}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-ab.$$
-bucket=awsc-bench
+bucket="awsc-bench"
 [ -e "$before/libawsc.so.0" ] || {
   echo "run_transfer_ab: no libawsc.so.0 in $before" >&2
   exit 1
 }
-[ -x "$awsc" ] || { echo "no $awsc: build first" >&2; exit 1; }
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
-export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_REGION=$region
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-scurl=(curl -sS --fail --aws-sigv4 "aws:amz:$region:s3" --user "$ak:$sk"
-  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
-"${scurl[@]}" -X PUT "$ep/$bucket" -o /dev/null 2>/dev/null || true
+# shellcheck source=tests/bench/transfer_env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
+transfer_env_setup
 src=$work/src
 head -c $((mib << 20)) /dev/urandom >"$src"
 

@@ -41,15 +41,10 @@ runs=${AWSC_BENCH_RUNS:-3}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-bench.$$
 config=${AWSC_BENCH_CONFIG:-\{\}}
 extra=${AWSC_BENCH_EXTRA:-\{\}}
-bucket=awsc-bench
-[ -x "$awsc" ] || { echo "no $awsc: build first" >&2; exit 1; }
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
-export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_REGION=$region
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-scurl=(curl -sS --fail --aws-sigv4 "aws:amz:$region:s3" --user "$ak:$sk"
-  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
-"${scurl[@]}" -X PUT "$ep/$bucket" -o /dev/null 2>/dev/null || true
+bucket="awsc-bench"
+# shellcheck source=tests/bench/transfer_env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
+transfer_env_setup
 
 # measure OUT CMD...: "wall user sys maxrss_kib" into OUT
 measure() {

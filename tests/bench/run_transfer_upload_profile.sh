@@ -56,14 +56,10 @@ match=${AWSC_BENCH_SERVER_MATCH:-}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-prof.$$
 bucket="awsc-bench"
 hz=$(getconf CLK_TCK)
-[ -x "$awsc" ] || { echo "no $awsc: build first" >&2; exit 1; }
+# shellcheck source=tests/bench/transfer_env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
+transfer_env_setup
 mkdir -p "$work/parts"
-trap 'rm -rf "$work"' EXIT
-export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_REGION=$region
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-scurl=(curl -sS --fail --aws-sigv4 "aws:amz:$region:s3" --user "$ak:$sk"
-  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
-"${scurl[@]}" -X PUT "$ep/$bucket" -o /dev/null 2>/dev/null || true
 src=$work/src
 head -c $((mib << 20)) /dev/urandom >"$src"
 if [[ " $variants " == *" curl-mpu"* ]]; then
