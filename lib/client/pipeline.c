@@ -281,10 +281,15 @@ static int step_sign(awsc_call_state *st, const char **query) {
   int rc = awsc_sigv4_sign_headers(sig, &sp, &sq, st->err);
   if (rc)
     return rc;
-  for (size_t i = 0; i < sig->header_count; i++)
-    if (awsc_hdr_push(st->a, &st->hl, sig->headers[i].name,
-                      sig->headers[i].value))
+  /* copied into the call's arena: the signature's buffers are the
+   * workspace's, which an asynchronous call gives back while its request
+   * is in flight (pipeline_async.c) */
+  for (size_t i = 0; i < sig->header_count; i++) {
+    const char *name = awsc_arena_strdup(st->a, sig->headers[i].name);
+    const char *value = awsc_arena_strdup(st->a, sig->headers[i].value);
+    if (!name || !value || awsc_hdr_push(st->a, &st->hl, name, value))
       return awsc_call_oom(st);
+  }
   *query = sig->query ? sig->query : "";
   return 0;
 }

@@ -58,8 +58,32 @@ static awsc_request *request_block(awsc_loop *loop) {
 
 /* The call is over: the pipeline's end, off the loop's list, the kind's
  * completion (which releases r). */
+/* The call's workspace (signing buffers, the protocol's parse indexes
+ * and scratch) is needed to build, sign and read the answer, not while
+ * the request is in flight: it goes back to the client once the attempt
+ * is handed to the loop and one is taken again when the attempt is over.
+ * So calls in flight share a few warm workspaces instead of holding one
+ * each (at 256 in flight that was megabytes touched in turn). */
+int awsc_request_ws_hold(awsc_request *r) {
+  if (!r->ws && !(r->ws = awsc_client_ws_take(r->c)))
+    return awsc_error_set(&r->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  r->call.ws = r->st.ws = r->ws;
+  return 0;
+}
+
+static void ws_drop(awsc_request *r) {
+  if (!r->ws)
+    return;
+  awsc_client_ws_give(r->c, r->ws);
+  r->ws = r->call.ws = r->st.ws = NULL;
+}
+
 static void finish(awsc_request *r, int rc) {
   r->finishing = true;
+  int hrc = awsc_request_ws_hold(r);
+  if (hrc && !rc)
+    rc = hrc;
   awsc_loop_timer_stop(r->loop, &r->timer);
   awsc_loop_timer_stop(r->loop, &r->deadline);
   if (r->begun)
@@ -85,6 +109,10 @@ static void finish_later(awsc_request *r, int rc) {
  * awsc_transport_send's. */
 static void on_sent(awsc_request *r, int trc) {
   awsc_call_state *st = &r->st;
+  if (awsc_request_ws_hold(r)) { /* r->err (st->err) says why */
+    finish(r, AWSC_ENOMEM);
+    return;
+  }
   st->trc = trc;
   st->backoff = false;
   long delay = -1;
@@ -116,7 +144,9 @@ static void start_failed_fired(awsc_loop_timer *t) {
 /* Sign the next attempt and hand it to the loop. */
 static void attempt(awsc_request *r) {
   awsc_call_state *st = &r->st;
-  int rc = awsc_pipe_attempt_request(st, &r->hr);
+  int rc = awsc_request_ws_hold(r);
+  if (!rc)
+    rc = awsc_pipe_attempt_request(st, &r->hr);
   if (rc) {
     finish_later(r, rc);
     return;
@@ -126,6 +156,8 @@ static void attempt(awsc_request *r) {
   r->xfer.sink_ours = r->sink_ours;
   rc = awsc_loop_xfer_start(r->loop, &r->xfer, st->transport, &r->hr, &st->resp,
                             &st->terr, xfer_done);
+  if (!rc)
+    ws_drop(r);
   if (rc) {
     /* as a transport's failure: the outcome decides, from the loop */
     r->rc = rc;

@@ -68,6 +68,11 @@ int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,
  * stopped, `complete` called with AWSC_ECANCELLED. No-op when the call is
  * already completing. */
 void awsc_request_abort_now(awsc_request *r);
+/* The call's workspace, taken again from the client if the call gave it
+ * back while its request was in flight (pipeline_async.c); before any
+ * pipeline step that reads the answer in flight. 0 or AWSC_ENOMEM (r->err
+ * filled). */
+int awsc_request_ws_hold(awsc_request *r);
 /* Free what the call holds (its arena, workspace, client reference) and
  * the call itself. */
 void awsc_request_release(awsc_request *r);

@@ -73,7 +73,9 @@ static int reserve(awsc_body_reader *br, size_t n) {
 static int headers_arrived(awsc_body_reader *br) {
   awsc_request *r = br->r;
   br->headers_ready = true;
-  int rc = awsc_pipe_headers_output(&r->st);
+  int rc = awsc_request_ws_hold(r);
+  if (!rc)
+    rc = awsc_pipe_headers_output(&r->st);
   if (!rc &&
       awsc_request_output_json(r, r->st.stream_out->name, &br->meta_json))
     rc = awsc_error_set(&r->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
