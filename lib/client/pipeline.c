@@ -281,14 +281,21 @@ static int step_sign(awsc_call_state *st, const char **query) {
   int rc = awsc_sigv4_sign_headers(sig, &sp, &sq, st->err);
   if (rc)
     return rc;
-  /* copied into the call's arena: the signature's buffers are the
-   * workspace's, which an asynchronous call gives back while its request
-   * is in flight (pipeline_async.c) */
+  /* the values copied into the call's arena, in one block: the
+   * signature's buffers are the workspace's, which an asynchronous call
+   * gives back while its request is in flight (pipeline_async.c); the
+   * names are the signer's string literals */
+  size_t len[AWSC_SIGV4_MAX_OUT_HEADERS], total = 0;
+  for (size_t i = 0; i < sig->header_count; i++)
+    total += len[i] = strlen(sig->headers[i].value) + 1;
+  char *p = total ? awsc_arena_alloc(st->a, total) : NULL;
+  if (total && !p)
+    return awsc_call_oom(st);
   for (size_t i = 0; i < sig->header_count; i++) {
-    const char *name = awsc_arena_strdup(st->a, sig->headers[i].name);
-    const char *value = awsc_arena_strdup(st->a, sig->headers[i].value);
-    if (!name || !value || awsc_hdr_push(st->a, &st->hl, name, value))
+    memcpy(p, sig->headers[i].value, len[i]);
+    if (awsc_hdr_push(st->a, &st->hl, sig->headers[i].name, p))
       return awsc_call_oom(st);
+    p += len[i];
   }
   *query = sig->query ? sig->query : "";
   return 0;
