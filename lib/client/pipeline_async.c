@@ -56,8 +56,6 @@ static awsc_request *request_block(awsc_loop *loop) {
   return r;
 }
 
-/* The call is over: the pipeline's end, off the loop's list, the kind's
- * completion (which releases r). */
 /* The call's workspace (signing buffers, the protocol's parse indexes
  * and scratch) is needed to build, sign and read the answer, not while
  * the request is in flight: it goes back to the client once the attempt
@@ -79,6 +77,8 @@ static void ws_drop(awsc_request *r) {
   r->ws = r->call.ws = r->st.ws = NULL;
 }
 
+/* The call is over: the pipeline's end, off the loop's list, the kind's
+ * completion (which releases r). */
 static void finish(awsc_request *r, int rc) {
   r->finishing = true;
   int hrc = awsc_request_ws_hold(r);
@@ -156,13 +156,13 @@ static void attempt(awsc_request *r) {
   r->xfer.sink_ours = r->sink_ours;
   rc = awsc_loop_xfer_start(r->loop, &r->xfer, st->transport, &r->hr, &st->resp,
                             &st->terr, xfer_done);
-  if (!rc)
-    ws_drop(r);
   if (rc) {
     /* as a transport's failure: the outcome decides, from the loop */
     r->rc = rc;
     awsc_loop_timer_arm(r->loop, &r->timer, 0, start_failed_fired);
+    return;
   }
+  ws_drop(r); /* in flight: taken again for the answer (on_sent) */
 }
 
 /* total_timeout_ms: the attempt in flight is stopped when the deadline
