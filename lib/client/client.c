@@ -20,6 +20,14 @@
 #define WS_KEEP_TEXT (32 * 1024)
 #define WS_KEEP_SIGV4 (16 * 1024)
 
+/* An awsc_toggle option: AWSC_TOGGLE_OFF (-1), _DEFAULT (0) or _ON (1). */
+static int check_toggle(awsc_toggle v, const char *name, awsc_error *err) {
+  if (v >= AWSC_TOGGLE_OFF && v <= AWSC_TOGGLE_ON)
+    return 0;
+  return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
+                        "%s must be 0, 1 or -1", name);
+}
+
 static void default_sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   while (nanosleep(&ts, &ts) != 0)
@@ -141,11 +149,8 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
   /* read from version-3 structs only: older ones end before it */
   awsc_toggle sign =
       options->version >= 3 ? options->sign_requests : AWSC_TOGGLE_DEFAULT;
-  if (sign < AWSC_TOGGLE_OFF || sign > AWSC_TOGGLE_ON) {
-    rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                        "sign_requests must be 0, 1 or -1");
+  if ((rc = check_toggle(sign, "sign_requests", err)))
     goto fail;
-  }
   c->unsigned_requests = sign == AWSC_TOGGLE_OFF;
   /* request_checksum_calculation / response_checksum_validation (default
    * when_supported) and s3.payload_signing_enabled (unset: the operation
@@ -159,11 +164,8 @@ int awsc_client_new_for_service(awsc_client **out, awsc_session *session,
       AWSC_SETTING_WHEN_REQUIRED;
   awsc_toggle etag =
       options->version >= 4 ? options->verify_etag_md5 : AWSC_TOGGLE_DEFAULT;
-  if (etag < AWSC_TOGGLE_OFF || etag > AWSC_TOGGLE_ON) {
-    rc = awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
-                        "verify_etag_md5 must be 0, 1 or -1");
+  if ((rc = check_toggle(etag, "verify_etag_md5", err)))
     goto fail;
-  }
   c->verify_etag_md5 =
       etag == AWSC_TOGGLE_DEFAULT
           ? awsc_setting_bool(cfg, AWSC_SETTING_VERIFY_ETAG_MD5)

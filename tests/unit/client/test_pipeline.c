@@ -826,6 +826,36 @@ static const char *env_etag_on(const char *name, void *ud) {
   return strcmp(name, "AWSC_VERIFY_ETAG_MD5") == 0 ? "true" : NULL;
 }
 
+/* The client's awsc_toggle options take -1, 0 and 1; anything else is
+ * refused with the option's name. */
+static void test_toggle_options(void) {
+  awsc_session *s = session_on_fake("us-east-1", AWSC_RETRY_DEFAULT, NULL);
+  static const awsc_toggle ok[] = {AWSC_TOGGLE_OFF, AWSC_TOGGLE_DEFAULT,
+                                   AWSC_TOGGLE_ON};
+  for (int which = 0; which < 2; which++) {
+    const char *name = which ? "verify_etag_md5" : "sign_requests";
+    for (int i = 0; i < 3; i++) {
+      awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+      *(which ? &co.verify_etag_md5 : &co.sign_requests) = ok[i];
+      awsc_client *c = client_on(s, "s3", &co);
+      CHECK(c != NULL);
+      awsc_client_free(c);
+    }
+    static const int bad[] = {-2, 2};
+    for (int i = 0; i < 2; i++) {
+      awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
+      *(which ? &co.verify_etag_md5 : &co.sign_requests) = (awsc_toggle)bad[i];
+      awsc_error err = AWSC_ERROR_INIT;
+      awsc_client *c = NULL;
+      CHECK_INT(awsc_client_new(&c, s, "s3", &co, &err), AWSC_EINVAL);
+      CHECK(c == NULL);
+      CHECK(strstr(err.message, name) != NULL);
+      awsc_client_free(c);
+    }
+  }
+  awsc_session_free(s);
+}
+
 /* The ETag-MD5 check (verify_etag_md5) is off by default, as botocore;
  * once asked for (setting or client option), a GetObject body held whole
  * with no checksum header is checked against an ETag that is its MD5
@@ -1159,6 +1189,7 @@ int main(int argc, char **argv) {
   RUN(test_response_checksum_validation);
   RUN(test_response_checksum_when_required);
   RUN(test_etag_md5_opt_in);
+  RUN(test_toggle_options);
   RUN(test_endpoint_cache);
   RUN(test_put_object_payload_signing);
   RUN(test_sse_customer_key);
