@@ -154,6 +154,19 @@ static bool is_http(const awsc_member *m) {
          m->location == AWSC_LOC_STATUS_CODE;
 }
 
+/* Name -> member into an open-addressed table of mask + 1 slots (a free
+ * one is there: the tables are sized at least twice their names), at the
+ * first free slot from the name's hash. */
+static void slot_put(awsc_pslot *slots, uint32_t mask, int hash,
+                     const char *name, size_t len, int member) {
+  uint32_t h = (uint32_t)hash & mask;
+  while (slots[h].name)
+    h = (h + 1) & mask;
+  slots[h].name = name;
+  slots[h].len = (uint16_t)len;
+  slots[h].member = (int16_t)member;
+}
+
 /* The HTTP-bound members of s and its header names, lower-cased (the
  * first member wins a duplicated name, as a lookup in model order did). */
 static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
@@ -190,12 +203,8 @@ static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
     for (size_t k = 0; k < len; k++)
       lw[k] = (char)awsc_pascii_lower((unsigned char)w[k]);
     lw[len] = '\0';
-    uint32_t h = (uint32_t)awsc_pindex_header_hash(lw, len) & ix->hmask;
-    while (ix->hslots[h].name)
-      h = (h + 1) & ix->hmask;
-    ix->hslots[h].name = lw;
-    ix->hslots[h].len = (uint16_t)len;
-    ix->hslots[h].member = (int16_t)i;
+    slot_put(ix->hslots, ix->hmask, awsc_pindex_header_hash(lw, len), lw, len,
+             (int)i);
   }
   return true;
 }
@@ -205,12 +214,7 @@ static void add_name(awsc_pindex *ix, const char *w, int member) {
   /* the first member wins a duplicated wire name */
   if (len > UINT16_MAX || awsc_pindex_find(ix, w, len) >= 0)
     return;
-  uint32_t h = (uint32_t)awsc_pindex_hash(w, len) & ix->mask;
-  while (ix->slots[h].name)
-    h = (h + 1) & ix->mask;
-  ix->slots[h].name = w;
-  ix->slots[h].len = (uint16_t)len;
-  ix->slots[h].member = (int16_t)member;
+  slot_put(ix->slots, ix->mask, awsc_pindex_hash(w, len), w, len, member);
 }
 
 /*
