@@ -22,16 +22,11 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 before=${1:?usage: run_transfer_ab.sh BEFORE_LIB_DIR [BUILD_DIR]}
 build=${2:-$repo/build}
 awsc=$build/tools/awsc
-ep=${AWSC_E2E_S3_ENDPOINT:?set AWSC_E2E_S3_ENDPOINT}
-ak=${AWSC_E2E_ACCESS_KEY_ID:?}
-sk=${AWSC_E2E_SECRET_ACCESS_KEY:?}
-region=${AWSC_E2E_REGION:-us-east-1}
 mib=${AB_SIZE_MIB:-1024}
 passes=${AB_PASSES:-3}
 what=${AB_WHAT:-upload download}
 config=${AWSC_BENCH_CONFIG:-\{\}}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-ab.$$
-bucket="awsc-bench"
 [ -e "$before/libawsc.so.0" ] || {
   echo "run_transfer_ab: no libawsc.so.0 in $before" >&2
   exit 1

@@ -32,16 +32,11 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 awsc=$build/tools/awsc
-ep=${AWSC_E2E_S3_ENDPOINT:?set AWSC_E2E_S3_ENDPOINT (scripts/rgw-up.sh prints it)}
-ak=${AWSC_E2E_ACCESS_KEY_ID:?}
-sk=${AWSC_E2E_SECRET_ACCESS_KEY:?}
-region=${AWSC_E2E_REGION:-us-east-1}
 sizes=${AWSC_BENCH_SIZES_MIB:-1024}
 runs=${AWSC_BENCH_RUNS:-3}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-bench.$$
 config=${AWSC_BENCH_CONFIG:-\{\}}
 extra=${AWSC_BENCH_EXTRA:-\{\}}
-bucket="awsc-bench"
 # shellcheck source=tests/bench/transfer_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
 transfer_env_setup

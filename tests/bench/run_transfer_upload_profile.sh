@@ -42,10 +42,6 @@ set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 awsc=$build/tools/awsc
-ep=${AWSC_E2E_S3_ENDPOINT:?set AWSC_E2E_S3_ENDPOINT}
-ak=${AWSC_E2E_ACCESS_KEY_ID:?}
-sk=${AWSC_E2E_SECRET_ACCESS_KEY:?}
-region=${AWSC_E2E_REGION:-us-east-1}
 mib=${UP_SIZE_MIB:-1024}
 passes=${UP_PASSES:-3}
 part_mib=${UP_PART_MIB:-8}
@@ -54,7 +50,6 @@ variants=${UP_VARIANTS:-curl curl-mpu single mpu mpu-nock}
 config=${AWSC_BENCH_CONFIG:-\{\}}
 match=${AWSC_BENCH_SERVER_MATCH:-}
 work=${AWSC_BENCH_DIR:-${TMPDIR:-/tmp}}/awsc-xfer-prof.$$
-bucket="awsc-bench"
 hz=$(getconf CLK_TCK)
 # shellcheck source=tests/bench/transfer_env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
