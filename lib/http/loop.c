@@ -984,11 +984,8 @@ void awsc_loop_free(awsc_loop *l) {
     l->idle = im->next_idle;
     impl_free(im);
   }
-  while (l->spare) {
-    void *b = l->spare;
-    memcpy(&l->spare, b, sizeof(void *));
+  for (void *b; (b = awsc_loop_spare_take(l, l->spare_size)) != NULL;)
     awsc_free(b);
-  }
   curl_multi_cleanup(l->multi);
   if (l->epfd >= 0)
     close(l->epfd);
