@@ -350,8 +350,7 @@ static int step_request(awsc_call_state *st, const char *query,
       awsc_resp_checksum_wrap(&st->rcs, &once, &hr.sink);
   }
   awsc_http_response_cleanup(&st->resp);
-  awsc_error terr = AWSC_ERROR_INIT;
-  st->terr = terr;
+  awsc_error_reset(&st->terr);
   st->sent_ms = awsc_time_now_ms();
   st->callback_sink = hr.sink.kind == AWSC_SINK_CALLBACK;
   *out = hr;
@@ -625,7 +624,10 @@ int awsc_pipe_begin(awsc_call_state *st, awsc_client *c, awsc_call *call,
   memset(&call->meta, 0, sizeof(call->meta));
   memset(&call->service_error, 0, sizeof(call->service_error));
   call->output.type = AWSC_V_NULL;
-  memset(st, 0, sizeof(*st));
+  /* the tail from rcs on is set where it is used (see the struct) */
+  memset(st, 0, offsetof(awsc_call_state, rcs));
+  awsc_error_reset(&st->terr);
+  st->cause[0] = '\0';
   st->c = c;
   st->call = call;
   st->ws = ws;

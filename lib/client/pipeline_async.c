@@ -49,9 +49,11 @@ static awsc_request *request_block(awsc_loop *loop) {
   awsc_request *r = awsc_loop_spare_take(loop, sizeof(*r));
   if (!r)
     return awsc_calloc(1, sizeof(*r));
+  /* st is awsc_pipe_begin's to set and err awsc_request_new's (both
+   * write only what they need: the block may be cold) */
+  size_t tail = offsetof(awsc_request, err) + sizeof(r->err);
   memset(r, 0, offsetof(awsc_request, st));
-  memset((char *)r + offsetof(awsc_request, st) + sizeof(r->st), 0,
-         sizeof(*r) - offsetof(awsc_request, st) - sizeof(r->st));
+  memset((char *)r + tail, 0, sizeof(*r) - tail);
   r->st.attempt = 0;
   return r;
 }
@@ -151,8 +153,7 @@ static void attempt(awsc_request *r) {
     finish_later(r, rc);
     return;
   }
-  awsc_error terr = AWSC_ERROR_INIT;
-  st->terr = terr;
+  awsc_error_reset(&st->terr);
   r->xfer.sink_ours = r->sink_ours;
   rc = awsc_loop_xfer_start(r->loop, &r->xfer, st->transport, &r->hr, &st->resp,
                             &st->terr, xfer_done);
@@ -271,8 +272,7 @@ int awsc_request_new(awsc_request **out, awsc_loop *loop, awsc_client *c,
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                           "out of memory");
   }
-  awsc_error e0 = AWSC_ERROR_INIT;
-  r->err = e0;
+  awsc_error_reset(&r->err);
   r->call.arena = r->arena;
   r->call.ws = r->ws;
   r->call.sink = *sink;
@@ -366,10 +366,8 @@ static void json_complete(awsc_request *r, int rc) {
   if (!rc && awsc_request_output_json(r, NULL, &json))
     rc = awsc_error_set(&r->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
                         "out of memory");
-  if (!rc) {
-    awsc_error clean = AWSC_ERROR_INIT;
-    r->err = clean;
-  }
+  if (!rc)
+    awsc_error_reset(&r->err);
   r->done(rc, json, &r->err, r->user_data);
   awsc_request_release(r);
 }
@@ -409,10 +407,8 @@ static void typed_complete(awsc_request *r, int rc) {
     else
       r->arena = NULL; /* the output's now */
   }
-  if (!rc) {
-    awsc_error clean = AWSC_ERROR_INIT;
-    r->err = clean;
-  }
+  if (!rc)
+    awsc_error_reset(&r->err);
   r->typed_done(rc, out, &r->err, r->user_data);
   awsc_request_release(r);
 }

@@ -25,8 +25,8 @@ struct awsc_request {
   awsc_call_ws *ws;
   awsc_call call;
   awsc_call_state st;
+  awsc_error err; /* right after st: request_block zeroes neither */
   awsc_value in;
-  awsc_error err;
   awsc_http_request hr;
   awsc_loop_xfer xfer;
   awsc_loop_timer timer;    /* back-off, deferred start failure, completion */

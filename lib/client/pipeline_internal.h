@@ -49,8 +49,7 @@ typedef struct awsc_call_state {
   bool streaming_in;
   awsc_hdr_list hl;
   size_t base_headers; /* headers before signing (each attempt restarts) */
-  /* checksum and payload hash */
-  awsc_aws_chunked chunked;
+  /* checksum and payload hash (the aws-chunked state is in the tail) */
   bool chunked_live;
   const char *payload_hash;
   bool unsigned_body;
@@ -65,19 +64,12 @@ typedef struct awsc_call_state {
   bool redirected;
   int attempt;
   awsc_http_response resp;
-  awsc_resp_checksum rcs;
-  awsc_sink_once once; /* a callback sink gets each byte once */
-  int trc;             /* the transport's status of this attempt */
-  awsc_error terr;     /* and its details */
+  int trc; /* the transport's status of this attempt (details: terr) */
   awsc_service_error se;
   /* the client's total_timeout_ms as a point on the monotonic clock
    * (0: no deadline), and whether it stopped the attempt in flight */
   int64_t deadline_ms;
   bool deadline_hit;
-  /* why the last attempt failed ("HTTP 503 SlowDown: ...", "network:
-   * ...", "damaged answer: ..."), for the retry log and the deadline's
-   * message; filled on failure paths only */
-  char cause[200];
   /* the caller's hooks for this call (hooks.c); hook.set NULL: none */
   awsc_hook_call hook;
   /* when the attempt's request was handed to the transport (for the log),
@@ -86,6 +78,18 @@ typedef struct awsc_call_state {
   bool callback_sink;
   /* the outcome asks for a back-off (not an immediate retry) */
   bool backoff;
+  /* The tail, 3.3 KB of the struct's 4: awsc_pipe_begin zeroes what is
+   * above rcs only (an asynchronous call's state lives in its call
+   * block, cold with many calls in flight), so each member below is set
+   * where it starts to matter. */
+  awsc_resp_checksum rcs;   /* each attempt: awsc_resp_checksum_init */
+  awsc_sink_once once;      /* a callback sink's first attempt: init */
+  awsc_aws_chunked chunked; /* valid while chunked_live */
+  awsc_error terr;          /* reset at the start and at each attempt */
+  /* why the last attempt failed ("HTTP 503 SlowDown: ...", "network:
+   * ...", "damaged answer: ..."), for the retry log and the deadline's
+   * message; "" at the start, filled on failure paths only */
+  char cause[200];
 } awsc_call_state;
 
 /* AWSC_ENOMEM with "out of memory" in the call's error. */

@@ -19,6 +19,7 @@
 #include "client/resp_checksum.h"
 
 #include <openssl/sha.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -134,7 +135,7 @@ void awsc_rdigest_final_b64(awsc_rdigest *d, char *out) {
 
 void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,
                              const awsc_http_response *resp) {
-  memset(rc, 0, sizeof(*rc));
+  memset(rc, 0, offsetof(awsc_resp_checksum, expected));
   rc->op = op;
   rc->resp = resp;
 }

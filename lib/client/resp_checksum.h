@@ -75,10 +75,12 @@ typedef struct awsc_resp_checksum {
   awsc_body_sink user; /* the caller's callback sink (wrapped) */
   bool streamed;       /* the body passed through the wrapper */
   int state;           /* 0 undecided, 1 hashing, 2 nothing (more) to do */
+  bool etag_md5;       /* may fall back to the ETag as the body's MD5 */
+  bool by_etag;        /* expected is that ETag's hex digits */
+  /* set by pick() before state 1, read only in state 1 (init leaves
+   * them: 300 bytes written per attempt for nothing) */
   char expected[AWSC_RDIG_B64_MAX];
   awsc_rdigest sum;
-  bool etag_md5; /* may fall back to the ETag as the body's MD5 */
-  bool by_etag;  /* expected is that ETag's hex digits */
 } awsc_resp_checksum;
 
 void awsc_resp_checksum_init(awsc_resp_checksum *rc, const awsc_operation *op,

@@ -125,6 +125,20 @@ int awsc_error_set(awsc_error *err, int code, awsc_error_kind kind,
                    const char *fmt, ...) AWSC_PRINTF(4, 5);
 /* Copy src into dst (either may be NULL). */
 void awsc_error_copy(awsc_error *dst, const awsc_error *src);
+/* *err reads as AWSC_ERROR_INIT afterwards (no code, every string empty)
+ * but only its numbers and each string's first byte are written: the call
+ * path resets an error or two per call, and the whole struct is 976 bytes
+ * (16 cache lines, cold in a call block not used for a while). */
+static inline void awsc_error_reset(awsc_error *err) {
+  err->code = 0;
+  err->kind = AWSC_ERROR_NONE;
+  err->http_status = 0;
+  err->retry_attempts = 0;
+  err->service_code[0] = '\0';
+  err->message[0] = '\0';
+  err->request_id[0] = '\0';
+  err->host_id[0] = '\0';
+}
 /* Bounded string copy into a fixed field; always NUL-terminates. */
 void awsc_strlcpy(char *dst, const char *src, size_t dst_size);
 

@@ -23,7 +23,7 @@ void exchange_abort(exchange *ex, int status, const char *fmt, ...) {
 }
 
 static void touch(exchange *ex) {
-  ex->last_activity_ms = awsc_http_mono_ms();
+  ex->last_activity_ms = awsc_http_coarse_ms();
 }
 
 int exchange_open_body(exchange *ex, awsc_error *err) {

@@ -44,5 +44,10 @@ int awsc_http_check_request(const awsc_http_request *r, awsc_error *err);
 
 /* Monotonic clock in milliseconds, for timeouts. */
 int64_t awsc_http_mono_ms(void);
+/* The same clock as of the kernel's last tick (CLOCK_MONOTONIC_COARSE:
+ * up to a tick, 1-10 ms, behind; a quarter of the cost), for the read
+ * timeout's activity stamps, taken for every header line and body piece
+ * and compared only with each other. */
+int64_t awsc_http_coarse_ms(void);
 
 #endif /* AWSC_HTTP_INTERNAL_H */

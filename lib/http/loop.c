@@ -428,7 +428,7 @@ static void read_timer_fired(awsc_loop_timer *t) {
     return;
   int64_t left = im->read_ms;
   if (im->ex.io_started && !x->paused)
-    left = im->ex.last_activity_ms + im->read_ms - awsc_http_mono_ms();
+    left = im->ex.last_activity_ms + im->read_ms - awsc_http_coarse_ms();
   if (left > 0) {
     awsc_loop_timer_arm(l, t, (long)left, read_timer_fired);
     return;
@@ -567,7 +567,7 @@ static void apply_pauses(awsc_loop *l) {
     if (!x->impl || !x->running)
       continue;
     if (!x->paused)
-      x->impl->ex.last_activity_ms = awsc_http_mono_ms();
+      x->impl->ex.last_activity_ms = awsc_http_coarse_ms();
     l->in_curl = true;
     curl_easy_pause(x->impl->easy, x->paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
     l->in_curl = false;

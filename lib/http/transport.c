@@ -330,6 +330,15 @@ int64_t awsc_http_mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t awsc_http_coarse_ms(void) {
+#ifdef CLOCK_MONOTONIC_COARSE
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+  return awsc_http_mono_ms();
+}
+
 int awsc_http_check_request(const awsc_http_request *r, awsc_error *err) {
   if (!is_token(r->method))
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
