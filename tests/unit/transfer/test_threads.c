@@ -179,9 +179,15 @@ static void test_failed_part_threads(void) {
     CHECK_INT(fs3_count(&fs, "POST", "uploadId="), 0);
     CHECK(fs3_get(&fs, "fail8") == NULL);
     int sent = fs3_count(&fs, "PUT", "partNumber=");
-    if (round == 0)
-      CHECK(sent >= 3 && sent <= 9);
-    else
+    if (round == 0) {
+      /* the failing part, and at most the 9 parts there are: a part
+       * still on its way when the failure arrives is cut off by the
+       * abort and never read whole, so never logged (the bound was 3,
+       * which failed once under load: parts 1 and 2 cut off) */
+      if (sent < 1 || sent > 9)
+        fprintf(stderr, "  parts logged: %d\n", sent);
+      CHECK(sent >= 1 && sent <= 9);
+    } else
       CHECK_INT(sent, 3);
     if (round == 1)
       CHECK_INT(fs.max_in_flight, 1);
