@@ -383,27 +383,44 @@ static void step_sent(awsc_call_state *st) {
 }
 
 /* A streamed output payload kept in memory becomes the payload member,
- * as a blob. */
+ * as a blob: the response's body buffer itself, which the call's arena
+ * takes over (no copy: a 1 KiB GET's body was 16 cache lines copied, a
+ * large one twice its size at the peak), added to the parsed members in
+ * one new array. The keys are the model's names or live in st->a
+ * already: referenced, so that the typed output finds its members by
+ * address (typed.c). */
 static int body_into_output(awsc_call_state *st) {
   awsc_call *call = st->call;
-  awsc_value_builder vbs;
-  awsc_vb_init(&vbs, st->a);
-  awsc_value_builder *vb = &vbs;
-  awsc_vb_begin_map(vb);
-  for (size_t i = 0;
-       call->output.type == AWSC_V_MAP && i < call->output.u.map.n; i++) {
-    const awsc_kv *kv = &call->output.u.map.items[i];
-    if (strcmp(kv->key, st->stream_out->name) == 0)
-      continue;
-    /* the keys are the model's names or live in st->a already: referenced,
-     * so that the typed output finds its members by address (typed.c) */
-    awsc_vb_key_ref(vb, kv->key, kv->key_len);
-    awsc_vb_value(vb, &kv->value);
+  const awsc_value *o = &call->output;
+  size_t n = o->type == AWSC_V_MAP ? o->u.map.n : 0;
+  awsc_kv *items = awsc_arena_alloc(st->a, (n + 1) * sizeof(*items));
+  if (!items)
+    return AWSC_ENOMEM;
+  /* still seen through st->resp (after-call hooks read it there) */
+  size_t len = st->resp.body_len;
+  char *body = awsc_http_response_take_body(&st->resp);
+  if (body && awsc_arena_adopt(st->a, body)) {
+    awsc_free(body);
+    st->resp.body = NULL;
+    st->resp.body_len = 0;
+    return AWSC_ENOMEM;
   }
-  awsc_vb_key_ref(vb, st->stream_out->name, strlen(st->stream_out->name));
-  awsc_vb_blob(vb, st->resp.body ? st->resp.body : "", st->resp.body_len);
-  awsc_vb_end(vb);
-  return awsc_vb_finish(vb, &call->output);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(o->u.map.items[i].key, st->stream_out->name) != 0)
+      items[k++] = o->u.map.items[i];
+  awsc_kv *kv = &items[k++];
+  memset(kv, 0, sizeof(*kv));
+  kv->key = st->stream_out->name;
+  kv->key_len = strlen(kv->key);
+  kv->value.type = AWSC_V_BLOB;
+  kv->value.u.s.p = body ? body : "";
+  kv->value.u.s.n = body ? len : 0;
+  memset(&call->output, 0, sizeof(call->output));
+  call->output.type = AWSC_V_MAP;
+  call->output.u.map.items = items;
+  call->output.u.map.n = k;
+  return 0;
 }
 
 /* The response metadata of a successful call. */

@@ -42,8 +42,16 @@ typedef struct arena_block {
   size_t size;
 } arena_block;
 
+/* A heap block the arena frees with itself (awsc_arena_adopt); the node
+ * lives in the arena. */
+typedef struct adopted {
+  struct adopted *next;
+  void *p;
+} adopted;
+
 struct awsc_arena {
   arena_block *blocks; /* extra blocks in use, newest first */
+  adopted *adopted;    /* heap blocks freed at reset and free */
   arena_block *spare;  /* regular blocks kept by a reset, to use again */
   unsigned char *cur;
   unsigned char *end;
@@ -91,6 +99,7 @@ awsc_arena *awsc_arena_new(size_t block_size) {
   if (!a)
     return NULL;
   a->blocks = NULL;
+  a->adopted = NULL;
   a->spare = NULL;
   a->block_size = block_size;
   a->used = 0;
@@ -198,9 +207,27 @@ static void free_chain(arena_block *b) {
   }
 }
 
+int awsc_arena_adopt(awsc_arena *a, void *p) {
+  adopted *n = awsc_arena_alloc(a, sizeof(*n));
+  if (!n)
+    return AWSC_ENOMEM;
+  n->p = p;
+  n->next = a->adopted;
+  a->adopted = n;
+  return 0;
+}
+
+/* Free the adopted blocks (their nodes go with the arena's memory). */
+static void free_adopted(awsc_arena *a) {
+  for (adopted *n = a->adopted; n; n = n->next)
+    awsc_free(n->p);
+  a->adopted = NULL;
+}
+
 void awsc_arena_reset(awsc_arena *a, size_t keep_bytes) {
   if (!a)
     return;
+  free_adopted(a);
   /* regular blocks (spare ones first) stay spares while they fit in
    * keep_bytes; large ones and the rest are freed */
   size_t kept = 0;
@@ -238,6 +265,7 @@ void awsc_arena_reset(awsc_arena *a, size_t keep_bytes) {
 }
 
 static void arena_destroy(awsc_arena *a) {
+  free_adopted(a);
   free_chain(a->blocks);
   free_chain(a->spare);
   awsc_free(a);

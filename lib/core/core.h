@@ -98,6 +98,10 @@ void *awsc_arena_calloc(awsc_arena *a, size_t count, size_t size);
 char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t n);
 char *awsc_arena_strdup(awsc_arena *a, const char *s);
 size_t awsc_arena_used(const awsc_arena *a);
+/* The arena takes p (from awsc_malloc) and awsc_free's it when it is reset
+ * or freed: a buffer filled elsewhere becomes part of an output without a
+ * copy. 0, or AWSC_ENOMEM (p not taken: the caller still owns it). */
+int awsc_arena_adopt(awsc_arena *a, void *p);
 /* Free the arena; one from a pool goes back to it instead. */
 void awsc_arena_free(awsc_arena *a);
 /* Empty the arena for reuse: everything allocated from it is gone; its

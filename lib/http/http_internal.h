@@ -42,6 +42,12 @@ void awsc_http_url_host(char *dst, size_t dst_size, const char *url);
 /* The request checks of awsc_transport_send (the loop makes them too). */
 int awsc_http_check_request(const awsc_http_request *r, awsc_error *err);
 
+/* The response's body buffer (NUL-terminated, from awsc_malloc; NULL when
+ * none or already taken), now the caller's to free; the response still
+ * shows it (resp->body, body_len) while the caller keeps it, and no
+ * longer frees it. */
+char *awsc_http_response_take_body(awsc_http_response *resp);
+
 /* Monotonic clock in milliseconds, for timeouts. */
 int64_t awsc_http_mono_ms(void);
 /* The same clock as of the kernel's last tick (CLOCK_MONOTONIC_COARSE:

@@ -26,6 +26,7 @@ typedef struct response_store {
   size_t header_cap;
   size_t body_cap;
   size_t text_used;
+  bool body_given;  /* body is the taker's (take_body), still seen here */
   text_block *more; /* newest first */
   awsc_http_header inline_headers[INLINE_HEADERS];
   char text[INLINE_TEXT];
@@ -39,6 +40,7 @@ static response_store *store_of(awsc_http_response *resp) {
     st->header_cap = 0;
     st->body_cap = 0;
     st->text_used = 0;
+    st->body_given = false;
     st->more = NULL;
     resp->internal_ = st;
   }
@@ -201,6 +203,30 @@ int awsc_http_response_add_header(awsc_http_response *resp, const char *name,
                                          strlen(value));
 }
 
+/* The first body buffer: the answer's Content-Length when it is given and
+ * at most BODY_PRESIZE_MAX (a small object's body arrives in one buffer
+ * instead of growing 256, 512, 1024, 2048 with a copy each time), else 256
+ * bytes grown by doubling: a large or untrue length is not taken on
+ * trust for one allocation. The headers are all in by the first byte of
+ * the body. */
+#define BODY_PRESIZE_MAX ((size_t)1 << 24)
+static size_t first_body_cap(const awsc_http_response *resp) {
+  const char *v = awsc_http_response_header(resp, "content-length");
+  size_t n = 0;
+  for (; v && *v >= '0' && *v <= '9' && n <= BODY_PRESIZE_MAX; v++)
+    n = n * 10 + (size_t)(*v - '0');
+  return v && *v == '\0' && n > 0 && n < BODY_PRESIZE_MAX ? n + 1 : 256;
+}
+
+char *awsc_http_response_take_body(awsc_http_response *resp) {
+  response_store *st = resp->internal_;
+  if (!resp->body || !st || st->body_given)
+    return NULL;
+  st->body_given = true;
+  st->body_cap = 0;
+  return resp->body;
+}
+
 int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
                                    size_t len) {
   if (!resp || (!data && len))
@@ -208,11 +234,17 @@ int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
   response_store *st = store_of(resp);
   if (!st)
     return AWSC_ENOMEM;
+  if (st->body_given) {
+    /* the given body stays its taker's: this one starts afresh */
+    st->body_given = false;
+    resp->body = NULL;
+    resp->body_len = 0;
+  }
   if (len >= SIZE_MAX - resp->body_len)
     return AWSC_ENOMEM;
   size_t need = resp->body_len + len + 1;
   if (!resp->body || need > st->body_cap) {
-    size_t cap = st->body_cap ? st->body_cap : 256;
+    size_t cap = st->body_cap ? st->body_cap : first_body_cap(resp);
     while (cap < need)
       cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
     char *p = awsc_realloc(resp->body, cap);
@@ -239,7 +271,8 @@ void awsc_http_response_cleanup(awsc_http_response *resp) {
   } else {
     awsc_free(resp->headers);
   }
-  awsc_free(resp->body);
+  if (!st || !st->body_given)
+    awsc_free(resp->body);
   awsc_free(st);
   memset(resp, 0, sizeof(*resp));
 }

@@ -221,6 +221,33 @@ static void test_arena_reset(void) {
   CHECK_INT(test_alloc_live(), live0);
 }
 
+/* Adopted heap blocks are freed with the arena: at a reset (a pooled
+ * arena's return included) and at its free, each once. */
+static void test_arena_adopt(void) {
+  int64_t live0 = test_alloc_live();
+  awsc_arena *a = awsc_arena_new(256);
+  CHECK(a != NULL);
+  for (int i = 0; i < 3; i++) {
+    char *p = awsc_malloc(1000);
+    CHECK(p != NULL);
+    CHECK_INT(awsc_arena_adopt(a, p), 0);
+  }
+  CHECK_INT(test_alloc_live() - live0, 4);
+  awsc_arena_reset(a, 0);
+  CHECK_INT(test_alloc_live() - live0, 1); /* the arena only */
+  awsc_arena_reset(a, 0);                  /* nothing freed twice */
+  CHECK_INT(awsc_arena_adopt(a, awsc_malloc(10)), 0);
+  awsc_arena_free(a);
+  CHECK_INT(test_alloc_live(), live0);
+  awsc_arena_pool *pool = awsc_arena_pool_new(1024, 2, 0);
+  awsc_arena *b = awsc_arena_pool_get(pool);
+  CHECK(b && awsc_arena_adopt(b, awsc_malloc(10)) == 0);
+  awsc_arena_free(b);                      /* back to the pool: reset */
+  CHECK_INT(test_alloc_live() - live0, 2); /* the pool and b */
+  awsc_arena_pool_free(pool);
+  CHECK_INT(test_alloc_live(), live0);
+}
+
 static void test_arena_pool(void) {
   int64_t live0 = test_alloc_live();
   awsc_arena_pool *p = awsc_arena_pool_new(1024, 2, 0);
@@ -271,6 +298,7 @@ int main(void) {
   RUN(test_fail_nth_arena);
   RUN(test_fail_nth_arena_pool);
   RUN(test_arena_reset);
+  RUN(test_arena_adopt);
   RUN(test_arena_pool);
   RUN(test_fail_nth_strings);
   RUN(test_fail_nth_log);
