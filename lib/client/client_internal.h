@@ -135,7 +135,9 @@ awsc_arena *awsc_client_arena(awsc_client *c);
 void awsc_client_drop_idle(awsc_client *c);
 
 /* A copy of MAP `in` with member `key` set to *value (added when
- * absent), in the arena (pipeline_build.c). */
+ * absent), in the arena (pipeline_build.c). Shallow: the copy shares
+ * in's keys and values, and `key` itself (a model name or a literal), so
+ * both must outlive it. */
 int awsc_value_with_member(awsc_arena *a, const awsc_value *in, const char *key,
                            const awsc_value *value, const awsc_value **out);
 

@@ -423,13 +423,27 @@ static int body_into_output(awsc_call_state *st) {
   return 0;
 }
 
-/* The response metadata of a successful call. */
+/* The response's headers copied into the call's metadata first, and the
+ * parse pointed at that copy (raw->headers_kept): the output's header
+ * members then reference it instead of copying each value a second
+ * time. 0 or AWSC_ENOMEM. */
+static int keep_headers_first(awsc_call_state *st, awsc_raw_response *raw) {
+  if (keep_headers(st->a, &st->resp, &st->call->meta))
+    return AWSC_ENOMEM;
+  raw->headers = st->call->meta.headers;
+  raw->header_count = st->call->meta.header_count;
+  raw->headers_kept = true;
+  return 0;
+}
+
+/* The response metadata of a successful call (its headers kept already
+ * when raw->headers_kept). */
 static int fill_metadata(awsc_call_state *st, awsc_raw_response *raw) {
   awsc_call *call = st->call;
   awsc_arena *a = st->a;
   call->meta.http_status = st->resp.status;
   call->meta.retry_attempts = st->attempt - 1;
-  if (keep_headers(a, &st->resp, &call->meta))
+  if (!raw->headers_kept && keep_headers(a, &st->resp, &call->meta))
     return AWSC_ENOMEM;
   if (!call->meta.request_id) {
     /* not in a header: the body's (query protocols), else "" */
@@ -453,6 +467,8 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
     raw->body = NULL;
     raw->body_len = 0;
   }
+  if (keep_headers_first(st, raw))
+    return awsc_call_oom(st);
   awsc_error perr = AWSC_ERROR_INIT;
   int rc = awsc_protocol_parse_output_ws(c->svc, op, raw, st->a, st->ws->proto,
                                          &call->output, &perr);
@@ -618,8 +634,8 @@ static int attempt_outcome(awsc_call_state *st, next_step *next) {
     return fail_deadline(st, false);
   }
   awsc_http_response *r = &st->resp;
-  awsc_raw_response raw = {r->status, r->headers, r->header_count, r->body,
-                           r->body_len};
+  awsc_raw_response raw = {r->status, r->headers,  r->header_count,
+                           r->body,   r->body_len, false};
   if (!st->trc && r->status >= 200 && r->status < 300 &&
       !awsc_protocol_is_error_in_200(st->c->svc, st->op, &raw))
     return step_on_success(st, &raw, next);
@@ -630,8 +646,8 @@ static int attempt_outcome(awsc_call_state *st, next_step *next) {
  * the parsed error and the metadata of the answer that ended the call. */
 static int keep_service_error(awsc_call_state *st) {
   awsc_http_response *r = &st->resp;
-  awsc_raw_response raw = {r->status, r->headers, r->header_count, r->body,
-                           r->body_len};
+  awsc_raw_response raw = {r->status, r->headers,  r->header_count,
+                           r->body,   r->body_len, false};
   st->call->service_error = st->se;
   return fill_metadata(st, &raw) ? awsc_call_oom(st) : AWSC_ESERVICE;
 }
@@ -714,7 +730,10 @@ int awsc_pipe_attempt_outcome(awsc_call_state *st, long *delay_ms) {
 
 int awsc_pipe_headers_output(awsc_call_state *st) {
   awsc_http_response *r = &st->resp;
-  awsc_raw_response raw = {r->status, r->headers, r->header_count, NULL, 0};
+  awsc_raw_response raw = {r->status, r->headers, r->header_count,
+                           NULL,      0,          false};
+  if (keep_headers_first(st, &raw))
+    return awsc_call_oom(st);
   awsc_error perr = AWSC_ERROR_INIT;
   int rc = awsc_protocol_parse_output_ws(
       st->c->svc, st->op, &raw, st->a, st->ws->proto, &st->call->output, &perr);

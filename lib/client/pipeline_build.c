@@ -39,40 +39,39 @@ int awsc_call_oom(awsc_call_state *st) {
                         "out of memory");
 }
 
-/* A copy of MAP `in` with member `key` set to the string `value` (added
- * when absent). */
+/* A copy of MAP `in` with member `key` set to `value` (added when
+ * absent): one array in the arena, the members' keys and values shared
+ * with `in` (which every caller keeps for the call) rather than copied:
+ * a GET adds ChecksumMode this way on every call. */
 int awsc_value_with_member(awsc_arena *a, const awsc_value *in, const char *key,
                            const awsc_value *value, const awsc_value **out) {
-  awsc_value_builder *vb = awsc_vb_new(a);
-  if (!vb)
+  size_t n = in->type == AWSC_V_MAP ? in->u.map.n : 0;
+  awsc_value *v = awsc_arena_alloc(a, sizeof(*v) + (n + 1) * sizeof(awsc_kv));
+  if (!v)
     return AWSC_ENOMEM;
-  int rc = awsc_vb_begin_map(vb);
-  size_t kl = strlen(key);
+  awsc_kv *items = (awsc_kv *)(void *)(v + 1);
+  size_t kl = strlen(key), k = 0;
   bool replaced = false;
-  for (size_t i = 0; !rc && i < in->u.map.n; i++) {
-    const awsc_kv *kv = &in->u.map.items[i];
-    rc = awsc_vb_key(vb, kv->key, kv->key_len);
-    bool same = kv->key_len == kl && memcmp(kv->key, key, kl) == 0;
-    if (!rc)
-      rc = awsc_vb_value(vb, same ? value : &kv->value);
-    replaced = replaced || same;
+  for (size_t i = 0; i < n; i++) {
+    items[k] = in->u.map.items[i];
+    if (items[k].key_len == kl && memcmp(items[k].key, key, kl) == 0) {
+      items[k].value = *value;
+      replaced = true;
+    }
+    k++;
   }
-  if (!rc && !replaced) {
-    rc = awsc_vb_key(vb, key, kl);
-    if (!rc)
-      rc = awsc_vb_value(vb, value);
+  if (!replaced) {
+    items[k].key = key;
+    items[k].key_len = kl;
+    items[k].value = *value;
+    k++;
   }
-  if (!rc)
-    rc = awsc_vb_end(vb);
-  awsc_value *v = awsc_arena_alloc(a, sizeof(*v));
-  if (!rc && !v)
-    rc = AWSC_ENOMEM;
-  if (!rc)
-    rc = awsc_vb_finish(vb, v);
-  awsc_vb_free(vb);
-  if (!rc)
-    *out = v;
-  return rc;
+  memset(v, 0, sizeof(*v));
+  v->type = AWSC_V_MAP;
+  v->u.map.items = items;
+  v->u.map.n = k;
+  *out = v;
+  return 0;
 }
 
 /* Step: prepare. The service's prepare-input hook, then response checksum

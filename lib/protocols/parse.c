@@ -471,6 +471,7 @@ int awsc_parse_output_with_ws(const awsc_service *svc, const awsc_operation *op,
                         svc->protocol != AWSC_PROTO_REST_JSON,
                     ws);
   c.xml_tokenizer = tokenizer;
+  c.headers_kept = resp->headers_kept;
   int rc = awsc_vb_begin_map(b);
   if (rc == 0 && op->output && op->output->type == AWSC_SHAPE_STRUCTURE)
     rc = parse_output_body(&c, svc, op, resp);

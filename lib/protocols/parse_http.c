@@ -91,6 +91,19 @@ static bool is_day_name(const char *p, size_t n) {
   return false;
 }
 
+/* A scalar read from header text v (n bytes): referenced when the text
+ * outlives the output (c->headers_kept) and the scalar is a string that
+ * ends where v does (so it is NUL-terminated), else put as a copy. */
+static int put_header_scalar(awsc_pctx *c, const awsc_pscalar *sc,
+                             const char *v, size_t n) {
+  if (c->headers_kept && sc->type == AWSC_V_STRING) {
+    uintptr_t p = (uintptr_t)sc->u.s.p, b = (uintptr_t)v;
+    if (p >= b && p + sc->u.s.n == b + n)
+      return awsc_vb_string_ref(c->b, sc->u.s.p, sc->u.s.n);
+  }
+  return awsc_pscalar_put(c, sc);
+}
+
 static int put_header_list(awsc_pctx *c, const awsc_member *m, const char *v) {
   const awsc_shape *item =
       m->shape->list_member ? m->shape->list_member->shape : NULL;
@@ -146,12 +159,13 @@ static int put_header(awsc_pctx *c, const awsc_member *m, const char *v) {
     return awsc_parse_json_document(c, json, strlen(json));
   }
   awsc_pscalar sc;
-  int rc = awsc_pscalar_from_text(c, s, v, strlen(v), AWSC_PSRC_HEADER, &sc);
+  size_t vn = strlen(v);
+  int rc = awsc_pscalar_from_text(c, s, v, vn, AWSC_PSRC_HEADER, &sc);
   if (rc != 0)
     return rc < 0 ? rc : 0;
   if ((rc = awsc_vb_key_ref(c->b, m->name, strlen(m->name))) != 0)
     return rc;
-  return awsc_pscalar_put(c, &sc);
+  return put_header_scalar(c, &sc, v, vn);
 }
 
 static int put_header_map(awsc_pctx *c, const awsc_member *m,
@@ -170,9 +184,10 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
     if (!name || !has_iprefix(name, prefix, plen))
       continue;
     const char *v = r->headers[i].value ? r->headers[i].value : "";
-    awsc_pscalar sc = {AWSC_V_STRING, {.s = {v, strlen(v)}}};
+    size_t vn = strlen(v);
+    awsc_pscalar sc = {AWSC_V_STRING, {.s = {v, vn}}};
     if (vs && vs->type != AWSC_SHAPE_STRING) {
-      rc = awsc_pscalar_from_text(c, vs, v, strlen(v), AWSC_PSRC_HEADER, &sc);
+      rc = awsc_pscalar_from_text(c, vs, v, vn, AWSC_PSRC_HEADER, &sc);
       if (rc < 0)
         return rc;
       if (rc > 0)
@@ -182,8 +197,9 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
      * reach us lower-cased (awsc_raw_response), so S3's x-amz-meta-*
      * keys come out lower-case. */
     const char *key = name + plen;
-    if ((rc = awsc_vb_key(c->b, key, strlen(key))) != 0 ||
-        (rc = awsc_pscalar_put(c, &sc)) != 0)
+    int kr = c->headers_kept ? awsc_vb_key_ref(c->b, key, strlen(key))
+                             : awsc_vb_key(c->b, key, strlen(key));
+    if ((rc = kr) != 0 || (rc = put_header_scalar(c, &sc, v, vn)) != 0)
       return rc;
   }
   return awsc_vb_end(c->b);

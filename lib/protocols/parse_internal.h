@@ -70,6 +70,7 @@ typedef struct awsc_pctx {
    * cache are borrowed from it and given back by awsc_pctx_cleanup */
   awsc_proto_ws *ws;
   bool cache_borrowed;
+  bool headers_kept; /* the response's awsc_raw_response.headers_kept */
 } awsc_pctx;
 
 void awsc_pctx_init(awsc_pctx *c, const awsc_service *svc, awsc_arena *arena,

@@ -76,6 +76,10 @@ typedef struct awsc_raw_response {
   size_t header_count;
   const char *body;
   size_t body_len;
+  /* the header names and values live in the output's arena as long as
+   * the output does (the call's metadata copy): the parser references
+   * header text instead of copying it */
+  bool headers_kept;
 } awsc_raw_response;
 
 /* A parsed service error. */

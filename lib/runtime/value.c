@@ -240,6 +240,12 @@ int awsc_vb_blob_ref(awsc_value_builder *b, const void *p, size_t n) {
   return vb_scalar(b, &v);
 }
 
+/* A string borrowed for the life of the value (NUL-terminated at n). */
+int awsc_vb_string_ref(awsc_value_builder *b, const char *p, size_t n) {
+  awsc_value v = {.type = AWSC_V_STRING, .u.s = {p, n}};
+  return vb_scalar(b, &v);
+}
+
 int awsc_vb_value(awsc_value_builder *b, const awsc_value *v) {
   if (!b || !v)
     return AWSC_EINVAL;

@@ -125,6 +125,8 @@ int awsc_vb_stream(awsc_value_builder *b, void *stream);
 int awsc_vb_key_ref(awsc_value_builder *b, const char *key, size_t len);
 /* A BLOB that borrows (p, n) instead of copying it. */
 int awsc_vb_blob_ref(awsc_value_builder *b, const void *p, size_t n);
+/* A string borrowed the same way; p[n] must be its terminating NUL. */
+int awsc_vb_string_ref(awsc_value_builder *b, const char *p, size_t n);
 int awsc_vb_finish(awsc_value_builder *b, awsc_value *out);
 
 /*

@@ -162,7 +162,8 @@ int main(int argc, char **argv) {
       {"x-amz-bucket-region", "us-east-1"},
       {"content-type", "application/xml"},
       {"server", "AmazonS3"}};
-  awsc_raw_response resp = {200, hdrs, AWSC_ARRAY_LEN(hdrs), page.p, page.len};
+  awsc_raw_response resp = {200,    hdrs,     AWSC_ARRAY_LEN(hdrs),
+                            page.p, page.len, false};
 
   /* Check once that the parse is complete. */
   awsc_arena *a = awsc_arena_new(0);

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fix_crcs(body, n);
   static const awsc_http_header hdr[] = {
       {"Content-Type", "application/vnd.amazon.eventstream"}};
-  awsc_raw_response resp = {200, hdr, 1, (const char *)body, n};
+  awsc_raw_response resp = {200, hdr, 1, (const char *)body, n, false};
   awsc_arena *arena = awsc_arena_new(0);
   FUZZ_CHECK(arena != NULL);
   awsc_value out;

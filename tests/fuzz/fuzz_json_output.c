@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const awsc_http_header hdr[] = {
       {"Content-Type", "application/x-amz-json-1.0"},
       {"x-amzn-RequestId", "00000000-0000-0000-0000-000000000000"}};
-  awsc_raw_response resp = {error_answer ? 400 : 200, hdr, 2,
-                            (const char *)data + 1, size - 1};
+  awsc_raw_response resp = {error_answer ? 400 : 200, hdr,      2,
+                            (const char *)data + 1,   size - 1, false};
   awsc_arena *arena = awsc_arena_new(0);
   FUZZ_CHECK(arena != NULL);
   if (error_answer) {

@@ -60,8 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const awsc_http_header hdr[] = {
       {"Content-Type", "application/xml"},
       {"x-amz-request-id", "0123456789ABCDEF"}};
-  awsc_raw_response resp = {error_answer ? 404 : 200, hdr, 2,
-                            (const char *)data + 1, size - 1};
+  awsc_raw_response resp = {error_answer ? 404 : 200, hdr,      2,
+                            (const char *)data + 1,   size - 1, false};
   if (error_answer) {
     awsc_arena *arena = awsc_arena_new(0);
     FUZZ_CHECK(arena != NULL);

@@ -29,7 +29,7 @@ bool load_model(model *m, const char *meta, const char *shapes,
 
 bool parse_ok(model *m, int status, const awsc_http_header *h, size_t nh,
               const char *body, const char *want_json, int tokenizer) {
-  awsc_raw_response r = {status, h, nh, body, body ? strlen(body) : 0};
+  awsc_raw_response r = {status, h, nh, body, body ? strlen(body) : 0, false};
   awsc_arena *a = awsc_arena_new(0);
   awsc_value out;
   awsc_error err = AWSC_ERROR_INIT;
@@ -51,7 +51,7 @@ bool parse_ok(model *m, int status, const awsc_http_header *h, size_t nh,
 }
 
 int parse_rc(model *m, const char *body, awsc_error *err) {
-  awsc_raw_response r = {200, NULL, 0, body, strlen(body)};
+  awsc_raw_response r = {200, NULL, 0, body, strlen(body), false};
   awsc_arena *a = awsc_arena_new(0);
   awsc_value out;
   int rc = awsc_protocol_parse_output(m->svc, &m->svc->operations[0], &r, a,

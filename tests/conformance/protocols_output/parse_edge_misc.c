@@ -82,7 +82,7 @@ static const char *err_op(const char *name, const char *method) {
 static bool get_error(model *m, int status, const awsc_http_header *h,
                       size_t nh, const char *body, awsc_arena *a,
                       awsc_service_error *se) {
-  awsc_raw_response r = {status, h, nh, body, body ? strlen(body) : 0};
+  awsc_raw_response r = {status, h, nh, body, body ? strlen(body) : 0, false};
   return awsc_protocol_parse_error(m->svc, &m->svc->operations[0], &r, a, se) ==
          0;
 }
@@ -143,14 +143,17 @@ static void test_errors_xml(void) {
 
   /* S3 errors inside a 200 */
   const awsc_operation *op = &m.svc->operations[0];
-  awsc_raw_response r200 = {200, NULL, 0,
+  awsc_raw_response r200 = {200,
+                            NULL,
+                            0,
                             "<?xml version=\"1.0\"?>\n<!-- x --><Error><Code>"
                             "InternalError</Code></Error>",
-                            0};
+                            0,
+                            false};
   r200.body_len = strlen(r200.body);
   CHECK(awsc_protocol_is_error_in_200(m.svc, op, &r200));
   awsc_raw_response ok200 = {200, NULL, 0, "<CompleteMultipartUploadResult/>",
-                             32};
+                             32,  false};
   CHECK(!awsc_protocol_is_error_in_200(m.svc, op, &ok200));
   r200.status = 201;
   CHECK(!awsc_protocol_is_error_in_200(m.svc, op, &r200));
@@ -304,7 +307,7 @@ static void test_event_stream_damage(void) {
   awsc_arena *a = awsc_arena_new(0);
   awsc_value out;
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_raw_response r = {200, NULL, 0, (const char *)msg, total};
+  awsc_raw_response r = {200, NULL, 0, (const char *)msg, total, false};
   CHECK(awsc_protocol_parse_output(m.svc, &m.svc->operations[0], &r, a, &out,
                                    &err) == 0);
   const awsc_value *list = awsc_value_get(&out, "P");
@@ -345,10 +348,10 @@ static void test_allocation_failures(void) {
   awsc_http_header h[] = {{"x-amz-meta-a", "b"},
                           {"x-list", "a, \"b\""},
                           {"x-json", "eyJrIjpbMSx0cnVlXX0="}};
-  awsc_raw_response r = {200, h, 3, doc, strlen(doc)};
+  awsc_raw_response r = {200, h, 3, doc, strlen(doc), false};
   const char *edoc = "<Error><Code>NoSuchKey</Code><Message>m</Message>"
                      "<Key>k</Key></Error>";
-  awsc_raw_response er = {404, h, 3, edoc, strlen(edoc)};
+  awsc_raw_response er = {404, h, 3, edoc, strlen(edoc), false};
   static const int toks[] = {AWSC_XML_AUTO, AWSC_XML_EXPAT};
   for (size_t t = 0; t < 2; t++) {
     int completed = 0;

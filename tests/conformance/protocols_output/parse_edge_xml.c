@@ -382,7 +382,7 @@ static void test_query_wrapper(void) {
   CHECK(parse_ok(&m, 200, NULL, 0, body,
                  "{\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\"}",
                  AWSC_XML_AUTO));
-  awsc_raw_response r = {200, NULL, 0, body, strlen(body)};
+  awsc_raw_response r = {200, NULL, 0, body, strlen(body), false};
   awsc_arena *a = awsc_arena_new(0);
   CHECK_STR(awsc_protocol_request_id(m.svc, &r, a), "rid-1");
   awsc_http_header h[] = {{"x-amzn-requestid", "hdr-id"}};
@@ -447,7 +447,7 @@ static void test_allocations_per_parse(void) {
   static const int toks[] = {AWSC_XML_SCAN, AWSC_XML_EXPAT};
   for (size_t t = 0; t < 2; t++) {
     awsc_arena *a = awsc_arena_new(4 << 20);
-    awsc_raw_response r = {200, NULL, 0, doc.p, doc.len};
+    awsc_raw_response r = {200, NULL, 0, doc.p, doc.len, false};
     awsc_value out;
     uint64_t before = test_alloc_count();
     CHECK(awsc_parse_output_with(m.svc, &m.svc->operations[0], &r, a, &out,

@@ -103,7 +103,7 @@ static void run_fixture(const char *dir, const char *kind, const char *file) {
     goto done;
   }
   bool is_error = strcmp(kind, "errors") == 0;
-  awsc_raw_response resp = {is_error ? 400 : 200, NULL, 0, body, blen};
+  awsc_raw_response resp = {is_error ? 400 : 200, NULL, 0, body, blen, false};
   awsc_value_builder *b = awsc_vb_new(arena);
   awsc_value got;
   int rc = awsc_vb_begin_map(b);

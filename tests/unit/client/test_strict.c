@@ -159,7 +159,7 @@ static int parse_json_body(const awsc_service *svc, const char *body,
                            awsc_error *err) {
   awsc_arena *a = awsc_arena_new(0);
   awsc_value out;
-  awsc_raw_response r = {200, NULL, 0, body, strlen(body)};
+  awsc_raw_response r = {200, NULL, 0, body, strlen(body), false};
   int rc =
       a ? awsc_protocol_parse_output(svc, &svc->operations[0], &r, a, &out, err)
         : AWSC_ENOMEM;

@@ -210,8 +210,8 @@ static void test_response_path(void) {
   };
   awsc_http_header hdrs[] = {{"content-type", "application/x-amz-json-1.0"}};
   for (size_t i = 0; i < AWSC_ARRAY_LEN(cases); i++) {
-    awsc_raw_response resp = {200, hdrs, 1, cases[i].body,
-                              strlen(cases[i].body)};
+    awsc_raw_response resp = {
+        200, hdrs, 1, cases[i].body, strlen(cases[i].body), false};
     awsc_arena *a = awsc_arena_new(0);
     awsc_value out;
     awsc_error e = AWSC_ERROR_INIT;

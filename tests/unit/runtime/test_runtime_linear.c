@@ -106,7 +106,7 @@ static double run_xml(size_t n, const void *ud, int *rc) {
   }
   awsc_value out;
   awsc_error err = AWSC_ERROR_INIT;
-  awsc_raw_response r = {200, NULL, 0, s, len};
+  awsc_raw_response r = {200, NULL, 0, s, len, false};
   clock_t t0 = clock();
   *rc = awsc_parse_output_with(s3, op, &r, a, &out, &err, c->tokenizer);
   double secs = cpu_s(t0);
