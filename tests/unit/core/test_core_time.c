@@ -200,6 +200,11 @@ static void test_parse_rfc1123_bad(void) {
       "Sun, 29 Feb 2015 12:36:00 GMT",
       "Sun, 30 Aug 2015 12:36 GMT",
       "Sun, 30 Aug 2015 25:36:00 GMT",
+      "Sun, 3a Aug 2015 12:36:00 GMT", /* the fixed-position form's */
+      "Sun, 30 Aug 2015 12:36:0x GMT", /* length, each field bad */
+      "Sun, 30 Aug 2015 12:60:00 GMT",
+      "Sun; 30 Aug 2015 12:36:00 GMT",
+      "Sun, 30 Aug 2015 12:36:00 GMS",
       "Sun, 30 Aug 2015 12:36:00 GMTx",
       "Sun, 30 Aug 2015 12:36:00 PST",
       "Sun, 30 Aug 15 12:36:00 GMT",
@@ -212,6 +217,23 @@ static void test_parse_rfc1123_bad(void) {
     if (parse_http(bad[i]) != INT64_MIN)
       fprintf(stderr, "accepted bad HTTP date \"%s\"\n", bad[i]);
     CHECK(parse_http(bad[i]) == INT64_MIN);
+  }
+}
+
+/* The fixed-position path (names in their usual case) and the general
+ * one (any case, padding) agree over many instants. */
+static void test_parse_rfc1123_paths_agree(void) {
+  for (int i = 0; i < 2000; i++) {
+    int64_t t = (int64_t)(rnd64() % UINT64_C(253402300799)) * 1000;
+    char http[40], lower[40], padded[48];
+    awsc_time_format_rfc1123(t, http);
+    for (size_t k = 0; k < sizeof(lower); k++)
+      lower[k] =
+          (char)((http[k] >= 'A' && http[k] <= 'Z') ? http[k] + 32 : http[k]);
+    snprintf(padded, sizeof(padded), "  %s ", http);
+    CHECK(parse_http(http) == t);
+    CHECK(parse_http(lower) == t);
+    CHECK(parse_http(padded) == t);
   }
 }
 
@@ -282,6 +304,7 @@ int main(void) {
   RUN(test_parse_iso8601_bad);
   RUN(test_parse_rfc1123);
   RUN(test_parse_rfc1123_bad);
+  RUN(test_parse_rfc1123_paths_agree);
   RUN(test_parse_epoch);
   RUN(test_parse_any);
   RUN(test_roundtrip);
