@@ -284,6 +284,11 @@ int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
       if (mi >= 0)
         hit_insert(hits, &nh, (uint32_t)mi, (uint32_t)i);
     }
+  /* the members found, the header maps and the status code (a body's
+   * members may follow and grow it further) */
+  int rr = awsc_vb_reserve(c->b, nh + ix->other_count);
+  if (rr)
+    return rr;
   size_t h = 0, o = 0;
   while (h < nh || o < ix->other_count) {
     int rc;

@@ -48,6 +48,28 @@ static int vb_fail(awsc_value_builder *b, int rc) {
   return rc;
 }
 
+/* Grow the open frame f to hold `cap` items. */
+static int vb_grow(awsc_value_builder *b, vb_frame *f, size_t cap) {
+  size_t elem = f->is_map ? sizeof(awsc_kv) : sizeof(awsc_value);
+  void *items = awsc_arena_alloc(b->arena, cap * elem);
+  if (!items)
+    return vb_fail(b, AWSC_ENOMEM);
+  if (f->n)
+    memcpy(items, f->items, f->n * elem);
+  f->items = items;
+  f->cap = cap;
+  return 0;
+}
+
+int awsc_vb_reserve(awsc_value_builder *b, size_t more) {
+  if (!b)
+    return AWSC_EINVAL;
+  if (b->rc || b->depth == 0)
+    return b->rc;
+  vb_frame *f = &b->stack[b->depth - 1];
+  return f->cap - f->n >= more ? 0 : vb_grow(b, f, f->n + more);
+}
+
 /* Append `v` to the open container (or make it the root). */
 static int vb_add(awsc_value_builder *b, const awsc_value *v) {
   if (b->rc)
@@ -62,17 +84,8 @@ static int vb_add(awsc_value_builder *b, const awsc_value *v) {
   vb_frame *f = &b->stack[b->depth - 1];
   if (f->is_map && !f->has_key)
     return vb_fail(b, AWSC_EINVAL);
-  size_t elem = f->is_map ? sizeof(awsc_kv) : sizeof(awsc_value);
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 4;
-    void *items = awsc_arena_alloc(b->arena, cap * elem);
-    if (!items)
-      return vb_fail(b, AWSC_ENOMEM);
-    if (f->n)
-      memcpy(items, f->items, f->n * elem);
-    f->items = items;
-    f->cap = cap;
-  }
+  if (f->n == f->cap && vb_grow(b, f, f->cap ? f->cap * 2 : 4))
+    return b->rc;
   if (f->is_map) {
     awsc_kv *kv = &((awsc_kv *)f->items)[f->n];
     kv->key = f->key;

@@ -105,6 +105,10 @@ void awsc_vb_init(awsc_value_builder *b, awsc_arena *arena);
 awsc_value_builder *awsc_vb_new(awsc_arena *arena);
 void awsc_vb_free(awsc_value_builder *b);
 int awsc_vb_begin_map(awsc_value_builder *b);
+/* Room for `more` items in the open container beyond those it has, in
+ * one allocation (a caller that knows the count saves the growth by
+ * doubling and its copies). 0, or the builder's failure. */
+int awsc_vb_reserve(awsc_value_builder *b, size_t more);
 int awsc_vb_begin_list(awsc_value_builder *b);
 int awsc_vb_end(awsc_value_builder *b);
 int awsc_vb_key(awsc_value_builder *b, const char *key, size_t len);
