@@ -42,15 +42,15 @@ void awsc_request_release(awsc_request *r) {
 }
 
 /* A call's block: a spare one of the loop's, or a new one. Everything is
- * zeroed but the pipeline state (st: 4 KB of the 5.8), which
- * awsc_pipe_begin sets in full before anything reads it; until then only
- * st.attempt is read (cancel_op), so it is zeroed here. */
+ * zeroed but the pipeline state (st, 4 KB of the 5.8: awsc_pipe_begin
+ * sets what is read before anything reads it) and err (reset by
+ * awsc_request_new); until awsc_pipe_begin only st.attempt is read
+ * (cancel_op), so it is zeroed here. */
 static awsc_request *request_block(awsc_loop *loop) {
   awsc_request *r = awsc_loop_spare_take(loop, sizeof(*r));
   if (!r)
     return awsc_calloc(1, sizeof(*r));
-  /* st is awsc_pipe_begin's to set and err awsc_request_new's (both
-   * write only what they need: the block may be cold) */
+  /* both write only what they need: the block may be cold */
   size_t tail = offsetof(awsc_request, err) + sizeof(r->err);
   memset(r, 0, offsetof(awsc_request, st));
   memset((char *)r + tail, 0, sizeof(*r) - tail);
