@@ -157,23 +157,33 @@ static const char *set_once(const char *have, const char *v) {
   return have ? have : v;
 }
 
+/* The names are lower-case (awsc_http_response), so exact compares do:
+ * a case-blind strncasecmp of two prefixes for every header was most of
+ * this function's cost on every GET. */
 static void scan_headers(const awsc_http_response *resp, seen_headers *h) {
-  static const char sum_prefix[] = "x-amz-checksum-";
-  static const size_t sum_len = sizeof(sum_prefix) - 1;
+  static const char amz[] = "x-amz-";
+  static const char sum[] = "checksum-";
+  static const char sse[] = "server-side-encryption";
   memset(h, 0, sizeof(*h));
   for (size_t i = 0; i < resp->header_count; i++) {
     const char *n = resp->headers[i].name, *v = resp->headers[i].value;
-    if ((*n | 0x20) == 'e') {
-      if (strcasecmp(n, "etag") == 0)
+    if (n[0] == 'e') {
+      if (strcmp(n, "etag") == 0)
         h->etag = set_once(h->etag, v);
-    } else if (strncasecmp(n, sum_prefix, sum_len) == 0) {
+      continue;
+    }
+    if (n[0] != 'x' || strncmp(n, amz, sizeof(amz) - 1) != 0)
+      continue;
+    const char *r = n + sizeof(amz) - 1;
+    if (strncmp(r, sum, sizeof(sum) - 1) == 0) {
       for (int alg = 0; alg < AWSC_RDIG_COUNT; alg++)
-        if (strcasecmp(n, rdig[alg].header) == 0)
+        if (strcmp(n, rdig[alg].header) == 0)
           h->sum[alg] = set_once(h->sum[alg], v);
-    } else if (strncasecmp(n, "x-amz-server-side-encryption", 28) == 0) {
-      if (n[28] == '\0')
+    } else if (strncmp(r, sse, sizeof(sse) - 1) == 0) {
+      r += sizeof(sse) - 1;
+      if (*r == '\0')
         h->sse = set_once(h->sse, v);
-      else if (strcasecmp(n + 28, "-customer-algorithm") == 0)
+      else if (strcmp(r, "-customer-algorithm") == 0)
         h->sse_c = true;
     }
   }
