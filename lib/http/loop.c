@@ -21,6 +21,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #define HAVE_EPOLL 1
 #endif
 
@@ -77,7 +78,22 @@ struct awsc_loop {
    * transfer, perform even polls each one's socket). -1: the poll way
    * (hooked loops, the blocking send's one-transfer loops, no epoll). */
   int epfd;
+  /* epoll loops: the connection sockets, by descriptor (epoll_socket_cb) */
+  struct sock_state *socks;
+  int n_socks;
 };
+
+#ifdef HAVE_EPOLL
+/* What an epoll loop knows of a connection socket libcurl opened through
+ * open_socket_cb (and so closes through close_socket_cb): what the epoll
+ * set has for it (EPOLLIN/EPOLLOUT, 0: not in the set) and whether
+ * libcurl still watches it (no CURL_POLL_REMOVE since). */
+typedef struct sock_state {
+  uint8_t ours;
+  uint8_t wanted;
+  uint16_t in_set;
+} sock_state;
+#endif
 
 /* ---- SIGPIPE ----
  * libcurl writes to plain sockets with MSG_NOSIGNAL; only a TLS library's
@@ -292,7 +308,14 @@ static void impl_free(awsc_xfer_impl *im) {
 /* Set the handle up for transport t from scratch (first use, or another
  * transport's handle): out of the old share and its reference dropped,
  * then t's options, share and reference. */
-static CURLcode impl_configure(awsc_xfer_impl *im, curl_transport *t) {
+#ifdef HAVE_EPOLL
+static curl_socket_t open_socket_cb(void *clientp, curlsocktype purpose,
+                                    struct curl_sockaddr *address);
+static int close_socket_cb(void *clientp, curl_socket_t s);
+#endif
+
+static CURLcode impl_configure(awsc_loop *l, awsc_xfer_impl *im,
+                               curl_transport *t) {
   if (im->configured) {
     curl_easy_setopt(im->easy, CURLOPT_SHARE, NULL);
     curl_easy_reset(im->easy);
@@ -302,6 +325,27 @@ static CURLcode impl_configure(awsc_xfer_impl *im, curl_transport *t) {
   CURLcode c = awsc_curl_configure_handle(t, im->easy, &im->ex, im->errbuf);
   if (c == CURLE_OK)
     c = curl_easy_setopt(im->easy, CURLOPT_PRIVATE, im);
+#ifdef HAVE_EPOLL
+  /* the epoll set keeps a connection's socket between its transfers
+   * (epoll_socket_cb): the loop must see each of its sockets open and
+   * close, so that a descriptor number used again is not taken for one
+   * still in the set (libcurl gives a connection the callbacks of the
+   * handle that opened it, and closes it with them) */
+  if (l->epfd >= 0) {
+    if (c == CURLE_OK)
+      c = curl_easy_setopt(im->easy, CURLOPT_OPENSOCKETFUNCTION,
+                           open_socket_cb);
+    if (c == CURLE_OK)
+      c = curl_easy_setopt(im->easy, CURLOPT_OPENSOCKETDATA, l);
+    if (c == CURLE_OK)
+      c = curl_easy_setopt(im->easy, CURLOPT_CLOSESOCKETFUNCTION,
+                           close_socket_cb);
+    if (c == CURLE_OK)
+      c = curl_easy_setopt(im->easy, CURLOPT_CLOSESOCKETDATA, l);
+  }
+#else
+  (void)l;
+#endif
   if (c == CURLE_OK) {
     awsc_curl_transport_hold(t);
     im->configured = t;
@@ -483,7 +527,7 @@ static int start_curl(awsc_loop *l, awsc_loop_xfer *x) {
   if (!rc) {
     CURLcode c = CURLE_OK;
     if (im->configured != t)
-      c = impl_configure(im, t);
+      c = impl_configure(l, im, t);
     if (c == CURLE_OK)
       c = awsc_curl_configure(t, im->easy, &im->ex, upload, headers);
     if (c != CURLE_OK)
@@ -678,31 +722,130 @@ static int run_step(awsc_loop *l, long timeout_ms, awsc_error *err) {
 }
 
 #ifdef HAVE_EPOLL
-/* libcurl's socket interest, as epoll registrations (socketp marks a
- * socket registered; libcurl forgets it on CURL_POLL_REMOVE). */
+/* The state of descriptor s if the loop has one (grow: make room). */
+static sock_state *sock_slot(awsc_loop *l, curl_socket_t s, bool grow) {
+  if (s < 0)
+    return NULL;
+  if (s >= l->n_socks) {
+    if (!grow || s >= INT_MAX / 2)
+      return NULL;
+    int n = l->n_socks ? l->n_socks : 64;
+    while (n <= s)
+      n *= 2;
+    sock_state *p = awsc_realloc(l->socks, (size_t)n * sizeof(*p));
+    if (!p)
+      return NULL;
+    memset(p + l->n_socks, 0, (size_t)(n - l->n_socks) * sizeof(*p));
+    l->socks = p;
+    l->n_socks = n;
+  }
+  return &l->socks[s];
+}
+
+/* libcurl opens a connection's socket as it would itself, and the loop
+ * notes it as one it will see closed (without room to note it, the
+ * socket is handled as any other: out of the set on CURL_POLL_REMOVE). */
+static curl_socket_t open_socket_cb(void *clientp, curlsocktype purpose,
+                                    struct curl_sockaddr *address) {
+  awsc_loop *l = clientp;
+  (void)purpose;
+  curl_socket_t s =
+      socket(address->family, address->socktype, address->protocol);
+  sock_state *st = s != CURL_SOCKET_BAD ? sock_slot(l, s, true) : NULL;
+  if (st) {
+    memset(st, 0, sizeof(*st));
+    st->ours = 1;
+  }
+  return s;
+}
+
+/* A connection's socket closes: out of the epoll set first (a copy of
+ * the descriptor, as a forked child holds, would keep it there), then
+ * its number is free for any socket. */
+static int close_socket_cb(void *clientp, curl_socket_t s) {
+  awsc_loop *l = clientp;
+  sock_state *st = sock_slot(l, s, false);
+  if (st && st->ours) {
+    if (st->in_set)
+      epoll_ctl(l->epfd, EPOLL_CTL_DEL, s, NULL);
+    memset(st, 0, sizeof(*st));
+  }
+  return close(s);
+}
+
+/* Add, change or (op DEL) remove s in the epoll set; a number reused
+ * behind the loop's back is added or changed the other way. */
+static int epoll_set(awsc_loop *l, int op, curl_socket_t s, uint32_t events) {
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.events = events;
+  ev.data.fd = s;
+  if (epoll_ctl(l->epfd, op, s, &ev) == 0 || op == EPOLL_CTL_DEL)
+    return 0;
+  op = errno == EEXIST ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  return epoll_ctl(l->epfd, op, s, &ev);
+}
+
+/* libcurl's socket interest, as epoll registrations. A connection's
+ * socket (sock_state.ours) stays in the set when libcurl stops watching
+ * it for reading (CURL_POLL_REMOVE at the end of each transfer on a kept
+ * connection) and is taken out only if it wakes the loop while
+ * unwatched (run_step_epoll: a server closing an idle connection): the
+ * next transfer on the connection asks for the same reading, and the two
+ * epoll_ctl calls a request (out at the end, in at the next) are saved.
+ * Writing interest is never kept (a writable socket always wakes).
+ * Other sockets (the threaded resolver's) are added and removed as
+ * libcurl says (socketp marks one in the set; libcurl forgets it on
+ * CURL_POLL_REMOVE). */
 static int epoll_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
                            void *socketp) {
   awsc_loop *l = userp;
   (void)easy;
+  sock_state *st = sock_slot(l, s, false);
+  if (st && !st->ours)
+    st = NULL;
   if (what == CURL_POLL_REMOVE) {
+    if (st) {
+      st->wanted = 0;
+      if (st->in_set == EPOLLIN || !st->in_set)
+        return 0;
+      st->in_set = 0;
+    }
     epoll_ctl(l->epfd, EPOLL_CTL_DEL, s, NULL);
     return 0;
   }
-  struct epoll_event ev;
-  memset(&ev, 0, sizeof(ev));
-  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) |
-              ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
-  ev.data.fd = s;
-  int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  if (epoll_ctl(l->epfd, op, s, &ev) != 0) {
-    /* a descriptor number reused behind libcurl's back, either way */
-    op = errno == EEXIST ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    if (epoll_ctl(l->epfd, op, s, &ev) != 0)
+  uint32_t events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) |
+                    ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  if (st) {
+    st->wanted = 1;
+    if (st->in_set == events)
+      return 0;
+    if (epoll_set(l, st->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, events)) {
+      st->in_set = 0;
       return -1;
+    }
+    st->in_set = (uint16_t)events;
+    return 0;
   }
+  if (epoll_set(l, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, events))
+    return -1;
   if (!socketp)
     curl_multi_assign(l->multi, s, l);
   return 0;
+}
+
+/* Whether an event on fd is for libcurl; a kept socket libcurl no longer
+ * watches leaves the set instead (level-triggered, it would wake the
+ * loop again at once: a closed idle connection's EPOLLIN/EPOLLHUP). */
+static bool event_wanted(awsc_loop *l, int fd) {
+  sock_state *st = sock_slot(l, fd, false);
+  if (!st || !st->ours || st->wanted)
+    return true;
+  if (st->in_set) {
+    epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+    st->in_set = 0;
+  }
+  return false;
 }
 
 /* How long an epoll loop may sleep: the earlier of timeout_ms (-1: long),
@@ -736,6 +879,8 @@ static int run_step_epoll(awsc_loop *l, long timeout_ms, awsc_error *err) {
     return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
                           "epoll_wait failed (errno %d)", errno);
   for (int i = 0; i < got; i++) {
+    if (!event_wanted(l, ev[i].data.fd))
+      continue;
     int mask = ((ev[i].events & (EPOLLIN | EPOLLHUP)) ? CURL_CSELECT_IN : 0) |
                ((ev[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
                ((ev[i].events & EPOLLERR) ? CURL_CSELECT_ERR : 0);
@@ -986,9 +1131,10 @@ void awsc_loop_free(awsc_loop *l) {
   }
   for (void *b; (b = awsc_loop_spare_take(l, l->spare_size)) != NULL;)
     awsc_free(b);
-  curl_multi_cleanup(l->multi);
+  curl_multi_cleanup(l->multi); /* closes through close_socket_cb */
   if (l->epfd >= 0)
     close(l->epfd);
+  awsc_free(l->socks);
   guard_exit(l);
   if (l->hooked && l->reported_due >= 0)
     l->opt.timer_hook(l, -1, l->opt.hook_user_data);

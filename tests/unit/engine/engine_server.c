@@ -155,6 +155,15 @@ static int answer(es_server *s, int fd, const char *method, const char *path) {
       return -1;
     return head ? 0 : send_all(fd, "hello", 5);
   }
+  if (strncmp(key, "drop-", 5) == 0) {
+    /* answered on a kept-alive connection, which then closes while the
+     * client holds it idle */
+    if (send_head(fd, 200, "OK", 5, "ETag: \"v1\"\r\n") ||
+        (!head && send_all(fd, "hello", 5)))
+      return -1;
+    sleep_ms(atoi(key + 5));
+    return -1;
+  }
   if (strncmp(key, "503once-", 8) == 0) {
     if (seen == 1)
       return send_error(fd, 503, "SlowDown", head);

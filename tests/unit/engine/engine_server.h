@@ -5,6 +5,8 @@
  * in path-style addressing, "/bucket/KEY"):
  *   ok-*          200, body "hello" (ETag "v1")
  *   slow-MS-*     200 after MS milliseconds
+ *   drop-MS-*     200 at once, then the connection closed MS milliseconds
+ *                 later (a server dropping an idle kept-alive connection)
  *   503once-*     503 SlowDown the first time this path is asked, then 200
  *   503always-*   503 SlowDown every time
  *   404-*         404 NoSuchKey

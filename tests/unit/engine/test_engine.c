@@ -154,6 +154,61 @@ static void test_loop_outlives_sessions(void) {
   awsc_loop_free(loop);
 }
 
+/* A kept connection the server closes while the loop holds it idle: the
+ * loop's epoll set keeps an idle connection's socket (loop.c,
+ * epoll_socket_cb), so the end of file there must take it out of the set
+ * rather than wake the loop again and again while another call waits;
+ * the next calls open a connection in its place (whose descriptor number
+ * may be the dropped one's) and succeed. */
+static void test_idle_connection_dropped(void) {
+  awsc_session *s = et_session(0);
+  awsc_client *c = counted_client(s);
+  awsc_loop *loop = NULL;
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
+  result r[5];
+  memset(r, 0, sizeof(r));
+  int accepted = es_accepted(srv);
+  CHECK_INT(start_get(loop, c, "drop-50-idle", &r[0], NULL), 0);
+  CHECK_INT(start_get(loop, c, "slow-400-idle", &r[1], NULL), 0);
+  int steps = 0;
+  while (awsc_loop_run_once(loop, -1, &err) > 0 && steps < 100000)
+    steps++;
+  CHECK(r[0].done == 1 && r[0].status == 0);
+  CHECK(r[1].done == 1 && r[1].status == 0);
+  /* a handful of wake-ups (answers, the end of file), not a busy loop
+   * over the dropped socket for 350 ms */
+  printf("  %d loop steps while the dropped connection sat idle\n", steps);
+  CHECK(steps < 50);
+  CHECK(es_accepted(srv) - accepted >= 2);
+  /* the same while the loop does not run, on a loop of its own: libcurl
+   * finds the connection dead when it next looks, closes it while it is
+   * still in the set (close_socket_cb) and opens a new one on the same
+   * descriptor number (the lowest free), which must be watched anew */
+  awsc_loop_free(loop);
+  CHECK_INT(awsc_loop_new(&loop, NULL, &err), 0);
+  CHECK_INT(start_get(loop, c, "drop-10-idle", &r[2], NULL), 0);
+  CHECK_INT(awsc_loop_run(loop, &err), 0);
+  CHECK(r[2].done == 1 && r[2].status == 0);
+  struct timespec pause = {0, 150 * 1000 * 1000};
+  nanosleep(&pause, NULL);
+  for (int i = 3; i < 5; i++) {
+    CHECK_INT(
+        start_get(loop, c, i == 3 ? "ok-idle-a" : "ok-idle-b", &r[i], NULL), 0);
+    double t0 = et_now();
+    while (awsc_loop_run_once(loop, 1000, &err) > 0 && et_now() - t0 < 5.0) {
+    }
+    CHECK(r[i].done == 1 && r[i].status == 0 && r[i].json &&
+          strstr(r[i].json, "\"HTTPStatusCode\":200"));
+    CHECK(et_now() - t0 < 2.0);
+  }
+  CHECK_INT(sleeps, 0);
+  results_free(r, 5);
+  awsc_loop_free(loop);
+  awsc_client_free(c);
+  awsc_session_free(s);
+}
+
 static void test_retry_on_timer(void) {
   awsc_session *s = et_session(3);
   awsc_client *c = counted_client(s);
@@ -552,6 +607,7 @@ int main(void) {
   }
   RUN(test_hundred_in_flight);
   RUN(test_loop_outlives_sessions);
+  RUN(test_idle_connection_dropped);
   RUN(test_retry_on_timer);
   RUN(test_cancel_one_and_all);
   RUN(test_errors_through_callback);
