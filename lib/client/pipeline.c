@@ -351,7 +351,10 @@ static int step_request(awsc_call_state *st, const char *query,
   }
   awsc_http_response_cleanup(&st->resp);
   awsc_error_reset(&st->terr);
-  st->sent_ms = awsc_time_now_ms();
+  /* for the debug log's time of the exchange only (two clock reads a
+   * call otherwise) */
+  st->sent_ms =
+      awsc_log_enabled(c->logger, AWSC_LOG_DEBUG) ? awsc_time_now_ms() : 0;
   st->callback_sink = hr.sink.kind == AWSC_SINK_CALLBACK;
   *out = hr;
   return 0;
@@ -367,10 +370,11 @@ static void step_sent(awsc_call_state *st) {
                              "before the retry (another ETag): stopped "
                              "rather than join two objects",
                              st->op->name);
-  awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
-           st->sr.method, st->tgt.host, st->tgt.path,
-           st->trc ? st->trc : st->resp.status,
-           (long long)(awsc_time_now_ms() - st->sent_ms), st->attempt);
+  if (st->sent_ms && awsc_log_enabled(c->logger, AWSC_LOG_DEBUG))
+    awsc_log(c->logger, AWSC_LOG_DEBUG, "%s %s%s -> %d (%lld ms, attempt %d)",
+             st->sr.method, st->tgt.host, st->tgt.path,
+             st->trc ? st->trc : st->resp.status,
+             (long long)(awsc_time_now_ms() - st->sent_ms), st->attempt);
   /* The libcurl transport counts in retry_attempts, even on success, the
    * times it sent the request again by itself (curl_transport.c). */
   if (st->terr.retry_attempts > 0)
