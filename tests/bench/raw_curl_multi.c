@@ -16,6 +16,13 @@
  *   --warmup    requests before timing (default K: opens the connections)
  *   --api poll  drive the multi handle with curl_multi_poll +
  *               curl_multi_perform instead (for comparison)
+ *   --epoll keep (default) a connection's socket stays in the epoll set
+ *               between its transfers, as awsc's loop keeps it (loop.c):
+ *               taken out only when it wakes the loop unwatched or is
+ *               closed; plain: out at every CURL_POLL_REMOVE and in again
+ *               at the next transfer, libcurl's documented pattern (two
+ *               epoll_ctl a request when the client is ahead of the
+ *               server: about 20 % more CPU here, docs/performance.md)
  *
  * Output, one line: "raw-multi inflight K requests N wall_s S req_per_s R
  * user_s U sys_s Y us_cpu_per_request C maxrss_kb M connections O" -
@@ -30,7 +37,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -57,6 +66,12 @@ typedef struct bench {
   long started, done, total; /* requests */
   long connects;
   int failed;
+  int keep; /* --epoll keep */
+  /* --epoll keep: by descriptor, the events in the epoll set (0: not in
+   * it) and whether libcurl watches the socket */
+  unsigned *in_set;
+  unsigned char *wanted; /* 2: libcurl watches it, 1: opened, unwatched */
+  int n_fds;
 } bench;
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
@@ -139,18 +154,60 @@ static void harvest(bench *b) {
   }
 }
 
+/* Room in --epoll keep's tables for descriptor s (1), or none (0). */
+static int fd_slot(bench *b, curl_socket_t s) {
+  if (s < 0)
+    return 0;
+  if (s >= b->n_fds) {
+    int n = b->n_fds ? b->n_fds : 1024;
+    while (n <= s)
+      n *= 2;
+    unsigned *in = realloc(b->in_set, (size_t)n * sizeof(*in));
+    if (in)
+      b->in_set = in;
+    unsigned char *w = realloc(b->wanted, (size_t)n);
+    if (w)
+      b->wanted = w;
+    if (!in || !w)
+      return 0;
+    memset(in + b->n_fds, 0, (size_t)(n - b->n_fds) * sizeof(*in));
+    memset(w + b->n_fds, 0, (size_t)(n - b->n_fds));
+    b->n_fds = n;
+  }
+  return 1;
+}
+
 static int on_socket(CURL *e, curl_socket_t s, int what, void *ud,
                      void *sockp) {
   bench *b = ud;
   (void)e;
   struct epoll_event ev = {0, {.fd = s}};
+  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) |
+              (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  /* only the connections' sockets (on_open), not the resolver's */
+  if (b->keep && s >= 0 && s < b->n_fds && b->wanted[s]) {
+    if (what == CURL_POLL_REMOVE) {
+      b->wanted[s] = 1;
+      if (b->in_set[s] == EPOLLIN || !b->in_set[s])
+        return 0;
+      epoll_ctl(b->epfd, EPOLL_CTL_DEL, s, NULL);
+      b->in_set[s] = 0;
+      return 0;
+    }
+    b->wanted[s] = 2;
+    if (b->in_set[s] == ev.events)
+      return 0;
+    if (epoll_ctl(b->epfd, b->in_set[s] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s,
+                  &ev))
+      return -1;
+    b->in_set[s] = ev.events;
+    return 0;
+  }
   if (what == CURL_POLL_REMOVE) {
     epoll_ctl(b->epfd, EPOLL_CTL_DEL, s, NULL);
     curl_multi_assign(b->multi, s, NULL);
     return 0;
   }
-  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) |
-              (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
   /* sockp marks a socket already in the epoll set. */
   if (sockp)
     return epoll_ctl(b->epfd, EPOLL_CTL_MOD, s, &ev) ? -1 : 0;
@@ -158,6 +215,31 @@ static int on_socket(CURL *e, curl_socket_t s, int what, void *ud,
     return -1;
   curl_multi_assign(b->multi, s, b);
   return 0;
+}
+
+/* --epoll keep: a connection's socket, opened as libcurl would, noted as
+ * one on_close will see closed. */
+static curl_socket_t on_open(void *ud, curlsocktype purpose,
+                             struct curl_sockaddr *a) {
+  bench *b = ud;
+  (void)purpose;
+  curl_socket_t s = socket(a->family, a->socktype, a->protocol);
+  if (s != CURL_SOCKET_BAD && fd_slot(b, s)) {
+    b->in_set[s] = 0;
+    b->wanted[s] = 1;
+  }
+  return s;
+}
+
+/* --epoll keep: a socket closes (out of the set with it; its number is
+ * free again). */
+static int on_close(void *ud, curl_socket_t s) {
+  bench *b = ud;
+  if (s >= 0 && s < b->n_fds) {
+    b->in_set[s] = 0;
+    b->wanted[s] = 0;
+  }
+  return close(s);
 }
 
 static int on_timer(CURLM *m, long timeout_ms, void *ud) {
@@ -188,6 +270,13 @@ static void run_socket(bench *b) {
       curl_multi_socket_action(b->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     } else {
       for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        if (b->keep && fd < b->n_fds && b->wanted[fd] == 1) {
+          /* kept, unwatched, and woke: a closing idle connection */
+          epoll_ctl(b->epfd, EPOLL_CTL_DEL, fd, NULL);
+          b->in_set[fd] = 0;
+          continue;
+        }
         int flags =
             (evs[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
             (evs[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
@@ -237,12 +326,14 @@ static double now_s(void) {
 static void usage(void) {
   fprintf(stderr, "usage: raw_curl_multi --endpoint http://127.0.0.1:PORT "
                   "--bucket B --key K [-n N] [--inflight K] [--warmup W] "
-                  "[--api socket|poll] [--access-key ID --secret-key SECRET] "
+                  "[--api socket|poll] [--epoll keep|plain] "
+                  "[--access-key ID --secret-key SECRET] "
                   "[--region R] [--size BYTES]\n");
 }
 
 int main(int argc, char **argv) {
   const char *endpoint = NULL, *bucket = NULL, *key = NULL, *api = "socket";
+  const char *epoll_mode = "keep";
   bench b;
   memset(&b, 0, sizeof(b));
   b.signer =
@@ -273,6 +364,8 @@ int main(int argc, char **argv) {
       warmup = atol(v);
     else if (strcmp(a, "--api") == 0)
       api = v;
+    else if (strcmp(a, "--epoll") == 0)
+      epoll_mode = v;
     else if (strcmp(a, "--size") == 0)
       b.size = atol(v);
     else if (strcmp(a, "--access-key") == 0)
@@ -287,11 +380,13 @@ int main(int argc, char **argv) {
     }
   }
   int use_poll = strcmp(api, "poll") == 0;
+  b.keep = !use_poll && strcmp(epoll_mode, "keep") == 0;
   if (warmup < 0)
     warmup = inflight;
   if (!endpoint || !bucket || !key || n < 1 || inflight < 1 ||
       inflight > 10000 || strncmp(endpoint, "http://", 7) != 0 ||
-      (!use_poll && strcmp(api, "socket") != 0)) {
+      (!use_poll && strcmp(api, "socket") != 0) ||
+      (strcmp(epoll_mode, "keep") != 0 && strcmp(epoll_mode, "plain") != 0)) {
     usage();
     return 2;
   }
@@ -330,6 +425,12 @@ int main(int argc, char **argv) {
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &xs[i]);
     curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)&xs[i]);
+    if (b.keep) {
+      curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
+      curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &b);
+      curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close);
+      curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, &b);
+    }
   }
 
   b.total = warmup;
@@ -360,7 +461,9 @@ int main(int argc, char **argv) {
     free(xs[i].body);
   }
   free(xs);
-  curl_multi_cleanup(b.multi);
+  curl_multi_cleanup(b.multi); /* closes through on_close */
+  free(b.in_set);
+  free(b.wanted);
   curl_global_cleanup();
   return b.failed ? 1 : 0;
 }

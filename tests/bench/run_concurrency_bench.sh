@@ -7,7 +7,11 @@
 #
 # Rows (each: requests/s, client CPU per request, peak RSS, connections):
 #   raw curl multi, 64 and 256 in flight on one thread (raw_curl_multi:
-#     the limit, signed like raw_curl_request);
+#     the limit, signed like raw_curl_request; its sockets stay in the
+#     epoll set between transfers, as awsc's loop keeps them);
+#   the same with libcurl's documented epoll pattern (--epoll plain: out
+#     at each CURL_POLL_REMOVE, in again at the next transfer), for
+#     comparison;
 #   awsc async, 64 and 256 in flight: the slot for the asynchronous engine.
 #     It runs $BUILD/tests/bench/bench_concurrency_async if that program
 #     exists (same options and output fields as raw_curl_multi, first word
@@ -96,6 +100,9 @@ add_c_row() { # key label command...
 for k in 64 256; do
   add_c_row "raw$k" "raw curl multi, $k in flight, 1 thread" \
     "$bench/raw_curl_multi" "${common[@]}" -n "$N" --inflight "$k"
+  add_c_row "rawplain$k" "raw curl multi, plain epoll, $k in flight" \
+    "$bench/raw_curl_multi" "${common[@]}" -n "$N" --inflight "$k" \
+    --epoll plain
   if [ -x "$bench/bench_concurrency_async" ]; then
     add_c_row "async$k" "awsc async, $k in flight, 1 thread" \
       "$bench/bench_concurrency_async" "${common[@]}" -n "$N" --inflight "$k"
