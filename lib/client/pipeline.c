@@ -473,9 +473,20 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
   }
   if (keep_headers_first(st, raw))
     return awsc_call_oom(st);
+  /* a streaming blob or string held in memory goes into the output whole
+   * (body_into_output, which replaces what the parser would make of it):
+   * the parser is not given the body to copy first */
+  awsc_raw_response parsed = *raw;
+  const awsc_shape *ps = st->stream_out ? st->stream_out->shape : NULL;
+  if (ps && call->sink.kind == AWSC_SINK_MEMORY &&
+      !(ps->flags & AWSC_SF_EVENTSTREAM) &&
+      (ps->type == AWSC_SHAPE_BLOB || ps->type == AWSC_SHAPE_STRING)) {
+    parsed.body = NULL;
+    parsed.body_len = 0;
+  }
   awsc_error perr = AWSC_ERROR_INIT;
-  int rc = awsc_protocol_parse_output_ws(c->svc, op, raw, st->a, st->ws->proto,
-                                         &call->output, &perr);
+  int rc = awsc_protocol_parse_output_ws(c->svc, op, &parsed, st->a,
+                                         st->ws->proto, &call->output, &perr);
   if (rc == AWSC_EPARSE && st->hooks &&
       (st->hooks->flags & AWSC_HOOK_RETRY_UNPARSABLE_2XX) &&
       st->attempt < c->max_attempts && quota_acquire(c, 5)) {
