@@ -344,37 +344,27 @@ static bool http_zone(cursor *c, int64_t *off) {
   return zone_offset(c, off);
 }
 
-/* n decimal digits at p, or -1. */
-static int fixed_digits(const char *p, int n) {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (p[i] < '0' || p[i] > '9')
-      return -1;
-    v = v * 10 + (p[i] - '0');
-  }
-  return v;
-}
-
 /* The form servers send (RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994
  * 08:49:37 GMT", names in their usual case), read by position: every
  * Last-Modified of every S3 answer comes here, and the general parser's
  * case-blind name searches cost it about 900 instructions. false: not
  * this exact form (the general parser decides). */
 static bool imf_fixdate(const char *p, size_t n, int64_t *out_ms) {
-  if (n != 29 || p[3] != ',' || p[4] != ' ' || p[7] != ' ' || p[11] != ' ' ||
-      p[16] != ' ' || p[19] != ':' || p[22] != ':' || p[25] != ' ' ||
-      memcmp(p + 26, "GMT", 3) != 0)
+  if (n != 29 || memcmp(p + 25, " GMT", 4) != 0)
     return false;
-  int wd = 0, mo = 0;
+  int wd = 0, mo = 0, d, y, h, mi, se;
   while (wd < 7 && memcmp(p, wday_names[wd], 3) != 0)
     wd++;
   while (mo < 12 && memcmp(p + 8, month_names[mo], 3) != 0)
     mo++;
-  int d = fixed_digits(p + 5, 2), y = fixed_digits(p + 12, 4);
-  int h = fixed_digits(p + 17, 2), mi = fixed_digits(p + 20, 2);
-  int se = fixed_digits(p + 23, 2);
-  return wd < 7 && mo < 12 && d >= 0 && y >= 0 && h >= 0 && mi >= 0 &&
-         se >= 0 && make_ms(y, mo + 1, d, h, mi, se, 0, 0, out_ms);
+  cursor c = {p + 3, p + 25};
+  if (wd == 7 || mo == 12 || !eat(&c, ',') || !eat(&c, ' ') ||
+      !digits(&c, 2, &d) || !eat(&c, ' '))
+    return false;
+  c.p += 3; /* the month, matched above */
+  return eat(&c, ' ') && digits(&c, 4, &y) && eat(&c, ' ') &&
+         hms(&c, &h, &mi, &se) &&
+         make_ms(y, mo + 1, d, h, mi, se, 0, 0, out_ms);
 }
 
 int awsc_time_parse_rfc1123(awsc_sv s, int64_t *out_ms) {
