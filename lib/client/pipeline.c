@@ -59,6 +59,52 @@ static void fill_service_error(awsc_error *err, const awsc_operation *op,
  * block (one allocation, not two per header); request and host id point
  * into the copies ("" when absent; the request id may also come from the
  * body: awsc_protocol_request_id). */
+/* The request ids and host id among kept headers (names lowercased by the
+ * transport's store; compared without case for hand-set ones). */
+static void note_ids(awsc_response_metadata *meta, const awsc_http_header *h,
+                     size_t n) {
+  const char *rid_amzn = NULL, *rid_amz = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const char *name = h[i].name;
+    if ((name[0] | 0x20) != 'x')
+      continue;
+    if (!rid_amzn && strcasecmp(name, "x-amzn-requestid") == 0)
+      rid_amzn = h[i].value;
+    else if (!rid_amz && strcasecmp(name, "x-amz-request-id") == 0)
+      rid_amz = h[i].value;
+    else if (!*meta->host_id && strcasecmp(name, "x-amz-id-2") == 0)
+      meta->host_id = h[i].value;
+  }
+  meta->request_id = rid_amzn ? rid_amzn : rid_amz;
+}
+
+/* The headers' text in one block of the store: one copy, the pointers
+ * rebased; false (nothing kept) when some header lies outside it. */
+static bool keep_header_block(awsc_arena *a, const awsc_http_response *r,
+                              awsc_http_header *h, int *rc) {
+  const char *base;
+  size_t len;
+  if (!awsc_http_response_header_text(r, &base, &len))
+    return false;
+  uintptr_t b = (uintptr_t)base;
+  for (size_t i = 0; i < r->header_count; i++)
+    if ((uintptr_t)r->headers[i].name - b >= len ||
+        (uintptr_t)r->headers[i].value - b >= len)
+      return false;
+  char *text = awsc_arena_alloc(a, len);
+  if (!text) {
+    *rc = AWSC_ENOMEM;
+    return true;
+  }
+  memcpy(text, base, len);
+  for (size_t i = 0; i < r->header_count; i++) {
+    h[i].name = text + ((uintptr_t)r->headers[i].name - b);
+    h[i].value = text + ((uintptr_t)r->headers[i].value - b);
+  }
+  *rc = 0;
+  return true;
+}
+
 static int keep_headers(awsc_arena *a, const awsc_http_response *r,
                         awsc_response_metadata *meta) {
   meta->header_count = 0;
@@ -67,33 +113,28 @@ static int keep_headers(awsc_arena *a, const awsc_http_response *r,
   meta->host_id = "";
   if (!r->header_count)
     return 0;
-  size_t total = 0;
-  for (size_t i = 0; i < r->header_count; i++)
-    total += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
   awsc_http_header *h = awsc_arena_alloc(a, r->header_count * sizeof(*h));
-  char *text = awsc_arena_alloc(a, total);
-  if (!h || !text)
+  if (!h)
     return AWSC_ENOMEM;
-  const char *rid_amzn = NULL, *rid_amz = NULL;
-  for (size_t i = 0; i < r->header_count; i++) {
-    size_t nl = strlen(r->headers[i].name);
-    size_t vl = strlen(r->headers[i].value);
-    memcpy(text, r->headers[i].name, nl + 1);
-    h[i].name = text;
-    text += nl + 1;
-    memcpy(text, r->headers[i].value, vl + 1);
-    h[i].value = text;
-    text += vl + 1;
-    if (nl == 16 && !rid_amzn && strcasecmp(h[i].name, "x-amzn-requestid") == 0)
-      rid_amzn = h[i].value;
-    else if (nl == 16 && !rid_amz &&
-             strcasecmp(h[i].name, "x-amz-request-id") == 0)
-      rid_amz = h[i].value;
-    else if (nl == 10 && !*meta->host_id &&
-             strcasecmp(h[i].name, "x-amz-id-2") == 0)
-      meta->host_id = h[i].value;
+  int rc;
+  if (!keep_header_block(a, r, h, &rc)) {
+    size_t total = 0;
+    for (size_t i = 0; i < r->header_count; i++)
+      total += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
+    char *text = awsc_arena_alloc(a, total);
+    if (!text)
+      return AWSC_ENOMEM;
+    for (size_t i = 0; i < r->header_count; i++) {
+      size_t nl = strlen(r->headers[i].name) + 1;
+      size_t vl = strlen(r->headers[i].value) + 1;
+      h[i].name = memcpy(text, r->headers[i].name, nl);
+      h[i].value = memcpy(text + nl, r->headers[i].value, vl);
+      text += nl + vl;
+    }
+  } else if (rc) {
+    return rc;
   }
-  meta->request_id = rid_amzn ? rid_amzn : rid_amz;
+  note_ids(meta, h, r->header_count);
   meta->headers = h;
   meta->header_count = r->header_count;
   return 0;

@@ -187,31 +187,6 @@ int awsc_typed_to_value(const awsc_shape *shape, const void *in,
 static int elem_from_value(const awsc_shape *s, const awsc_value *v,
                            awsc_arena *a, bool ref, void *p);
 
-/* Member `key` of s, looked for from member `from` on, then from the
- * start: a value's keys come mostly in model order, and a parsed answer's
- * names point at the members' own, so pointers are compared first (one
- * compare each, mostly) and the names only for keys from elsewhere. */
-static const awsc_member *member_from(const awsc_shape *s, const char *key,
-                                      size_t len, uint32_t from) {
-  for (uint32_t k = 0; k < s->member_count; k++) {
-    uint32_t j =
-        from + k < s->member_count ? from + k : from + k - s->member_count;
-    if (s->members[j].name == key)
-      return &s->members[j];
-  }
-  if (memchr(key, '\0', len))
-    return NULL;
-  for (uint32_t k = 0; k < s->member_count; k++) {
-    uint32_t j =
-        from + k < s->member_count ? from + k : from + k - s->member_count;
-    const char *n = s->members[j].name;
-    if (n == key ||
-        (n[0] == key[0] && strncmp(n, key, len) == 0 && n[len] == '\0'))
-      return &s->members[j];
-  }
-  return NULL;
-}
-
 static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
                        bool ref, void *obj) {
   if (v->type != AWSC_V_MAP)
@@ -219,9 +194,8 @@ static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
   uint32_t next = 0; /* values mostly list members in model order */
   for (size_t i = 0; i < v->u.map.n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
-    const awsc_member *m = member_from(s, kv->key, kv->key_len, next);
-    if (m)
-      next = (uint32_t)(m - s->members) + 1;
+    const awsc_member *m =
+        awsc_shape_find_member_hint(s, kv->key, kv->key_len, &next);
     if (!m || kv->value.type == AWSC_V_NULL)
       continue;
     void *f = (char *)obj + m->offset;

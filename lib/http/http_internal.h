@@ -48,6 +48,15 @@ int awsc_http_check_request(const awsc_http_request *r, awsc_error *err);
  * longer frees it. */
 char *awsc_http_response_take_body(awsc_http_response *resp);
 
+/* The text all of the response's header names and values lie in, when
+ * it is one block (the store's first: up to 1.5 KB of headers, the usual
+ * case), so that a caller can keep them with one copy and rebase the
+ * pointers; false when there is no such block (headers spread over more,
+ * or set by hand). Each header's name and value still need checking to
+ * lie in it (awsc_http_response_add_header_n always puts them there). */
+bool awsc_http_response_header_text(const awsc_http_response *resp,
+                                    const char **text, size_t *len);
+
 /* Monotonic clock in milliseconds, for timeouts. */
 int64_t awsc_http_mono_ms(void);
 /* The same clock as of the kernel's last tick (CLOCK_MONOTONIC_COARSE:

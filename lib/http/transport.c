@@ -3,9 +3,11 @@
  * interface: argument checks in front of every send, and the response
  * storage that every transport fills the same way.
  */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
+#include "http/curl_internal.h"
 #include "http/http_internal.h"
 
 /* Capacities of the growable parts of a response, and the storage of its
@@ -83,6 +85,25 @@ static char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
+/* n bytes of src lowercased (ASCII letters only) into dst, eight at a
+ * time: a byte is upper case when its low seven bits reach 'A' but not
+ * past 'Z' and its top bit is clear; 0x20 is then or-ed in. */
+static void lower_copy(char *dst, const char *src, size_t n) {
+  const uint64_t ones7 = 0x7f7f7f7f7f7f7f7full, tops = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, src + i, 8);
+    uint64_t low7 = x & ones7;
+    uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3full; /* top bit: >= 'A' */
+    uint64_t past_z = low7 + 0x2525252525252525ull; /* top bit: > 'Z' */
+    x |= ((from_a & ~past_z & ~x & tops) >> 2);
+    memcpy(dst + i, &x, 8);
+  }
+  for (; i < n; i++)
+    dst[i] = ascii_lower(src[i]);
+}
+
 static bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -97,21 +118,29 @@ static void trim(const char **p, size_t *n) {
 }
 
 /* RFC 9110 token characters (letters, digits, !#$%&'*+-.^_`|~): what a
- * method or header name may contain. A bit per byte value: every header
- * name of every request goes through it. */
-static bool is_tchar(unsigned char c) {
-  static const uint64_t tchar[4] = {0x3ff6cfa00000000ull, 0x57ffffffc7fffffeull,
-                                    0, 0};
-  return (tchar[c >> 6] >> (c & 63)) & 1;
-}
+ * method or header name may contain. A byte per byte value, made from a
+ * bit per byte value: every header name of every request goes through it. */
+#define TCHAR(c)                                                               \
+  ((c) < 64    ? (0x3ff6cfa00000000ull >> (c)) & 1                             \
+   : (c) < 128 ? (0x57ffffffc7fffffeull >> ((c)-64)) & 1                       \
+               : 0)
+#define TCHAR4(c) TCHAR(c), TCHAR(c + 1), TCHAR(c + 2), TCHAR(c + 3)
+#define TCHAR16(c) TCHAR4(c), TCHAR4(c + 4), TCHAR4(c + 8), TCHAR4(c + 12)
+#define TCHAR64(c) TCHAR16(c), TCHAR16(c + 16), TCHAR16(c + 32), TCHAR16(c + 48)
+static const unsigned char tchar[256] = {TCHAR64(0), TCHAR64(64), TCHAR64(128),
+                                         TCHAR64(192)};
+#undef TCHAR64
+#undef TCHAR16
+#undef TCHAR4
+#undef TCHAR
 
 static bool is_token(const char *s) {
-  if (!s || !*s)
+  if (!s)
     return false;
-  for (; *s; s++)
-    if (!is_tchar((unsigned char)*s))
-      return false;
-  return true;
+  const unsigned char *p = (const unsigned char *)s;
+  while (tchar[*p]) /* NUL is no token character */
+    p++;
+  return *p == '\0' && p != (const unsigned char *)s;
 }
 
 /* A value may hold anything but line breaks (they would let a caller's
@@ -150,8 +179,7 @@ int awsc_http_response_add_header_n(awsc_http_response *resp, const char *name,
   char *block = text_alloc(st, name_len + value_len + 2);
   if (!block)
     return AWSC_ENOMEM;
-  for (size_t i = 0; i < name_len; i++)
-    block[i] = ascii_lower(name[i]);
+  lower_copy(block, name, name_len);
   block[name_len] = '\0';
   if (value_len)
     memcpy(block + name_len + 1, value, value_len);
@@ -216,6 +244,16 @@ static size_t first_body_cap(const awsc_http_response *resp) {
   for (; v && *v >= '0' && *v <= '9' && n <= BODY_PRESIZE_MAX; v++)
     n = n * 10 + (size_t)(*v - '0');
   return v && *v == '\0' && n > 0 && n < BODY_PRESIZE_MAX ? n + 1 : 256;
+}
+
+bool awsc_http_response_header_text(const awsc_http_response *resp,
+                                    const char **text, size_t *len) {
+  const response_store *st = resp->internal_;
+  if (!st || st->more)
+    return false;
+  *text = st->text;
+  *len = st->text_used;
+  return true;
 }
 
 char *awsc_http_response_take_body(awsc_http_response *resp) {
@@ -449,7 +487,11 @@ int awsc_transport_send(awsc_transport *transport,
       !request || !response)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
                           "awsc_transport_send: NULL argument");
-  int rc = awsc_http_check_request(request, err);
+  /* libcurl's transport makes these checks where it starts every
+   * transfer (the loop's, for its direct callers too): not twice */
+  int rc = awsc_transport_is_curl(transport)
+               ? 0
+               : awsc_http_check_request(request, err);
   if (rc)
     return rc;
   rc = transport->vtable->send(transport, request, response, err);

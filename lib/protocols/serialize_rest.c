@@ -185,11 +185,13 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
     return ser_oom(c);
   awsc_buf hb = awsc_pws_take(c->ws, AWSC_PWS_BODY);
   int rc = 0;
+  uint32_t hint = 0;
   for (size_t i = 0; i < cnt && !rc; i++) {
     const awsc_kv *kv = &input->u.map.items[i];
     if (kv->value.type == AWSC_V_NULL)
       continue;
-    const awsc_member *m = awsc_shape_find_member(sh, kv->key, kv->key_len);
+    const awsc_member *m =
+        awsc_shape_find_member_hint(sh, kv->key, kv->key_len, &hint);
     if (!m) {
       rc = ser_fail(c, AWSC_EVALIDATION, "Unknown parameter in input: \"%s\"",
                     kv->key);

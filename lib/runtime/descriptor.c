@@ -60,6 +60,35 @@ const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
   return NULL;
 }
 
+const awsc_member *awsc_shape_find_member_hint(const awsc_shape *shape,
+                                               const char *name, size_t len,
+                                               uint32_t *hint) {
+  uint32_t n = shape ? shape->member_count : 0;
+  if (!n || !name)
+    return NULL;
+  uint32_t i = *hint < n ? *hint : 0;
+  for (uint32_t k = 0; k < n; k++, i++) {
+    if (i == n)
+      i = 0;
+    if (shape->members[i].name == name) {
+      *hint = i + 1;
+      return &shape->members[i];
+    }
+  }
+  if (!len || memchr(name, '\0', len))
+    return NULL; /* i is back at the start member */
+  for (uint32_t k = 0; k < n; k++, i++) {
+    if (i == n)
+      i = 0;
+    const char *m = shape->members[i].name;
+    if (m[0] == name[0] && strncmp(m, name, len) == 0 && m[len] == '\0') {
+      *hint = i + 1;
+      return &shape->members[i];
+    }
+  }
+  return NULL;
+}
+
 const awsc_member *awsc_shape_find_member_by_wire_name(const awsc_shape *shape,
                                                        const char *name,
                                                        size_t len) {

@@ -350,6 +350,13 @@ const awsc_operation *awsc_service_find_operation(const awsc_service *svc,
 const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
                                           const char *name, size_t len);
 /* Member by wire name (awsc_member_wire_name); NULL if none. */
+/* The same, looked for from member *hint on (then from the start), and
+ * *hint set past the one found: a value's keys come mostly in model
+ * order. A key that is a member's own name pointer (the typed door's
+ * keys, a parsed answer's) is found by address, one compare a member. */
+const awsc_member *awsc_shape_find_member_hint(const awsc_shape *shape,
+                                               const char *name, size_t len,
+                                               uint32_t *hint);
 const awsc_member *awsc_shape_find_member_by_wire_name(const awsc_shape *shape,
                                                        const char *name,
                                                        size_t len);

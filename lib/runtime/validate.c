@@ -235,27 +235,7 @@ static int member(vctx *x, const awsc_member *m, const awsc_value *v) {
  * for each member before it. */
 static const awsc_member *find(const awsc_shape *sh, const awsc_kv *kv,
                                uint32_t *hint) {
-  uint32_t i = *hint < sh->member_count ? *hint : 0;
-  /* the typed door borrows the member names: their addresses say */
-  for (uint32_t k = 0; k < sh->member_count; k++, i++) {
-    if (i == sh->member_count)
-      i = 0;
-    if (sh->members[i].name == kv->key) {
-      *hint = i + 1;
-      return &sh->members[i];
-    }
-  }
-  for (uint32_t k = 0; k < sh->member_count; k++, i++) {
-    if (i == sh->member_count)
-      i = 0;
-    const char *n = sh->members[i].name;
-    if (n[0] == kv->key[0] && strncmp(n, kv->key, kv->key_len) == 0 &&
-        n[kv->key_len] == '\0' && !memchr(kv->key, '\0', kv->key_len)) {
-      *hint = i + 1;
-      return &sh->members[i];
-    }
-  }
-  return NULL;
+  return awsc_shape_find_member_hint(sh, kv->key, kv->key_len, hint);
 }
 
 static int missing(vctx *x, const awsc_shape *sh, const awsc_value *v,
