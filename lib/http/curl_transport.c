@@ -270,16 +270,19 @@ static bool store_reserve(curl_hdr_store *st, size_t n, size_t len) {
   return true;
 }
 
-/* One line "a" + "b" + "c" at *pos, linked after the previous node. */
+/* One line: name (nl bytes), then sep, then value (vl bytes), at *pos,
+ * linked after the previous node. */
 static void store_line(curl_hdr_store *st, size_t *n, size_t *pos,
-                       const char *a, const char *b, const char *c) {
+                       const char *name, size_t nl, const char *sep,
+                       const char *value, size_t vl) {
   char *line = st->text + *pos;
   char *w = line;
-  for (const char *parts[3] = {a, b, c}, **p = parts; p < parts + 3; p++) {
-    size_t k = strlen(*p);
-    memcpy(w, *p, k);
-    w += k;
-  }
+  memcpy(w, name, nl);
+  w += nl;
+  while (*sep)
+    *w++ = *sep++;
+  memcpy(w, value, vl);
+  w += vl;
   *w++ = '\0';
   *pos += (size_t)(w - line);
   st->nodes[*n].data = line;
@@ -287,6 +290,11 @@ static void store_line(curl_hdr_store *st, size_t *n, size_t *pos,
   if (*n > 0)
     st->nodes[*n - 1].next = &st->nodes[*n];
   (*n)++;
+}
+
+static void store_fixed(curl_hdr_store *st, size_t *n, size_t *pos,
+                        const char *line) {
+  store_line(st, n, pos, line, strlen(line), "", "", 0);
 }
 
 void awsc_curl_hdr_store_free(curl_hdr_store *st) {
@@ -304,11 +312,19 @@ int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
                             struct curl_slist **out, awsc_error *err) {
   const awsc_http_request *req = ex->req;
   bool has_expect = false, has_accept = false;
+  /* the lengths of the first headers, measured once */
+  enum { KEPT_LENS = 32 };
+  size_t nlen[KEPT_LENS], vlen[KEPT_LENS];
   size_t lines = 2, len = sizeof("Expect: 100-continue") + sizeof("Accept:");
   for (size_t i = 0; i < req->header_count; i++) {
     const awsc_http_header *h = &req->headers[i];
+    size_t nl = strlen(h->name), vl = strlen(h->value);
+    if (i < KEPT_LENS) {
+      nlen[i] = nl;
+      vlen[i] = vl;
+    }
     lines++;
-    len += strlen(h->name) + strlen(h->value) + 3;
+    len += nl + vl + 3;
   }
   if (!store_reserve(st, lines, len))
     return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
@@ -321,20 +337,18 @@ int awsc_curl_build_headers(const curl_transport *t, const exchange *ex,
     char c = (char)(*h->name | 0x20);
     has_expect |= c == 'e' && name_is(h->name, "Expect");
     has_accept |= c == 'a' && name_is(h->name, "Accept");
+    size_t nl = i < KEPT_LENS ? nlen[i] : strlen(h->name);
+    size_t vl = i < KEPT_LENS ? vlen[i] : strlen(h->value);
     /* "Name;" is libcurl's spelling of a header with an empty value;
      * "Name:" would remove the header. */
-    if (*h->value)
-      store_line(st, &n, &pos, h->name, ": ", h->value);
-    else
-      store_line(st, &n, &pos, h->name, ";", "");
+    store_line(st, &n, &pos, h->name, nl, vl ? ": " : ";", h->value, vl);
   }
   if (!has_accept)
-    store_line(st, &n, &pos, "Accept:", "", "");
+    store_fixed(st, &n, &pos, "Accept:");
   if (!has_expect) {
     bool expect = upload && t->expect_threshold >= 0 && ex->body_len >= 0 &&
                   ex->body_len >= t->expect_threshold;
-    store_line(st, &n, &pos, expect ? "Expect: 100-continue" : "Expect:", "",
-               "");
+    store_fixed(st, &n, &pos, expect ? "Expect: 100-continue" : "Expect:");
   }
   *out = n ? st->nodes : NULL;
   return AWSC_OK;

@@ -47,6 +47,30 @@ static void test_hex_roundtrip(void) {
   CHECK(ok);
 }
 
+/* Lower-case digits exactly as printf writes them, for every byte value
+ * at every position of inputs of 0-80 bytes (whole 16-byte blocks and
+ * the tail). */
+static void test_hex_exact(void) {
+  uint8_t in[80];
+  char hex[161], want[161];
+  int bad = 0;
+  for (int v = 0; v < 256; v++) {
+    for (size_t n = 0; n <= sizeof(in); n++) {
+      for (size_t i = 0; i < n; i++)
+        in[i] = (uint8_t)(i * 37 + (size_t)v * 11);
+      if (n)
+        in[(size_t)v % n] = (uint8_t)v;
+      for (size_t i = 0; i < n; i++)
+        snprintf(want + 2 * i, 3, "%02x", in[i]);
+      want[2 * n] = '\0';
+      awsc_hex_encode(in, n, hex);
+      if (strcmp(hex, want) != 0)
+        bad++;
+    }
+  }
+  CHECK_INT(bad, 0);
+}
+
 static void test_base64_rfc4648(void) {
   static const char *const vec[][2] = {
       {"", ""},
@@ -191,6 +215,7 @@ int main(void) {
   RUN(test_hex);
   RUN(test_hex_bad);
   RUN(test_hex_roundtrip);
+  RUN(test_hex_exact);
   RUN(test_base64_rfc4648);
   RUN(test_base64_bad);
   RUN(test_base64_roundtrip);
