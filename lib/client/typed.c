@@ -293,8 +293,8 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
   }
   case AWSC_SHAPE_STRING:
   case AWSC_SHAPE_DOCUMENT:
-    if (v->type == AWSC_V_STRING && ref) {
-      *(const char **)p = v->u.s.p; /* NUL-terminated where it lives */
+    if (v->type == AWSC_V_STRING && ref && v->u.s.p[v->u.s.n] == '\0') {
+      *(const char **)p = v->u.s.p; /* lives as long as the value */
     } else if (v->type == AWSC_V_STRING || v->type == AWSC_V_BLOB) {
       char *s2 = awsc_arena_strndup(a, v->u.s.p, v->u.s.n);
       if (!s2)
@@ -388,7 +388,8 @@ int awsc_typed_output_make(void **output, const awsc_shape *os,
   char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
   if (!block)
     return AWSC_ENOMEM;
-  int rc = os ? struct_fill(os, v, arena, false, block + HEADER_SIZE) : 0;
+  /* the value's strings live in this arena (or are static): referenced */
+  int rc = os ? struct_fill(os, v, arena, true, block + HEADER_SIZE) : 0;
   if (rc)
     return rc;
   output_header *hdr = (output_header *)block;

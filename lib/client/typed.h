@@ -29,7 +29,9 @@ int awsc_invoke_typed_ex(void **output, awsc_client *client,
 
 /* A typed output in `arena`: the output header (arena, metadata) and the
  * struct of shape `os` (NULL: awsc_empty) filled from `v`, in one block.
- * On success the output owns the arena (awsc_mem_free frees it). */
+ * On success the output owns the arena (awsc_mem_free frees it). `v` must
+ * live in that arena (its strings and blobs are referenced, not copied;
+ * static text is fine too). */
 int awsc_typed_output_make(void **output, const awsc_shape *os,
                            const awsc_value *v,
                            const awsc_response_metadata *meta,

@@ -47,8 +47,8 @@ static int grow(ser_ctx *c, awsc_http_header **arr, size_t n, size_t *cap) {
   return 0;
 }
 
-int ser_set_header(ser_ctx *c, const char *name, const char *value,
-                   size_t value_len) {
+static int set_header(ser_ctx *c, const char *name, bool copy_name,
+                      const char *value, size_t value_len) {
   awsc_serialized_request *o = c->out;
   const char *v = awsc_arena_memdup0(c->arena, value ? value : "", value_len);
   if (!v)
@@ -61,13 +61,23 @@ int ser_set_header(ser_ctx *c, const char *name, const char *value,
   }
   if (grow(c, &o->headers, o->header_count, &c->header_cap))
     return AWSC_ENOMEM;
-  const char *n = awsc_arena_strdup(c->arena, name);
+  const char *n = copy_name ? awsc_arena_strdup(c->arena, name) : name;
   if (!n)
     return ser_oom(c);
   o->headers[o->header_count].name = n;
   o->headers[o->header_count].value = v;
   o->header_count++;
   return 0;
+}
+
+int ser_set_header(ser_ctx *c, const char *name, const char *value,
+                   size_t value_len) {
+  return set_header(c, name, false, value, value_len);
+}
+
+int ser_set_header_copy(ser_ctx *c, const char *name, const char *value,
+                        size_t value_len) {
+  return set_header(c, name, true, value, value_len);
 }
 
 const char *ser_get_header(const ser_ctx *c, const char *name) {

@@ -22,9 +22,13 @@ typedef struct ser_ctx {
 } ser_ctx;
 
 /* Set header `name` (replacing an earlier one of the exact same name, as
- * botocore's dict does); name and value are copied into the arena. */
+ * botocore's dict does); the value is copied into the arena, the name is
+ * referenced: it must outlive the request (a literal or the model's). */
 int ser_set_header(ser_ctx *c, const char *name, const char *value,
                    size_t value_len);
+/* The same with the name copied too (a name built in a buffer). */
+int ser_set_header_copy(ser_ctx *c, const char *name, const char *value,
+                        size_t value_len);
 /* Find a header set so far (ASCII case-insensitive); NULL if none. */
 const char *ser_get_header(const ser_ctx *c, const char *name);
 /* Append a query pair (value NULL = bare key). Copies into the arena. */

@@ -241,7 +241,7 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
           rc = AWSC_ENOMEM;
           break;
         }
-        rc = ser_set_header(c, hb.p, p, n);
+        rc = ser_set_header_copy(c, hb.p, p, n);
       }
       break;
     default:

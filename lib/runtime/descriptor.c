@@ -60,33 +60,43 @@ const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
   return NULL;
 }
 
+/* Index of the member whose name is `name` itself, from `from` on and
+ * then from the start; n if none. */
+static uint32_t member_by_address(const awsc_member *ms, uint32_t n,
+                                  uint32_t from, const char *name) {
+  for (uint32_t i = from; i < n; i++)
+    if (ms[i].name == name)
+      return i;
+  for (uint32_t i = 0; i < from; i++)
+    if (ms[i].name == name)
+      return i;
+  return n;
+}
+
 const awsc_member *awsc_shape_find_member_hint(const awsc_shape *shape,
                                                const char *name, size_t len,
                                                uint32_t *hint) {
   uint32_t n = shape ? shape->member_count : 0;
   if (!n || !name)
     return NULL;
-  uint32_t i = *hint < n ? *hint : 0;
-  for (uint32_t k = 0; k < n; k++, i++) {
-    if (i == n)
-      i = 0;
-    if (shape->members[i].name == name) {
-      *hint = i + 1;
-      return &shape->members[i];
+  const awsc_member *ms = shape->members;
+  uint32_t from = *hint < n ? *hint : 0;
+  uint32_t i = member_by_address(ms, n, from, name);
+  if (i == n) {
+    if (!len || memchr(name, '\0', len))
+      return NULL;
+    for (uint32_t k = 0, j = from; k < n; k++, j = j + 1 == n ? 0 : j + 1) {
+      const char *m = ms[j].name;
+      if (m[0] == name[0] && strncmp(m, name, len) == 0 && m[len] == '\0') {
+        i = j;
+        break;
+      }
     }
-  }
-  if (!len || memchr(name, '\0', len))
-    return NULL; /* i is back at the start member */
-  for (uint32_t k = 0; k < n; k++, i++) {
     if (i == n)
-      i = 0;
-    const char *m = shape->members[i].name;
-    if (m[0] == name[0] && strncmp(m, name, len) == 0 && m[len] == '\0') {
-      *hint = i + 1;
-      return &shape->members[i];
-    }
+      return NULL;
   }
-  return NULL;
+  *hint = i + 1;
+  return &ms[i];
 }
 
 const awsc_member *awsc_shape_find_member_by_wire_name(const awsc_shape *shape,
