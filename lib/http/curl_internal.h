@@ -23,10 +23,17 @@ typedef enum exchange_dest {
   DEST_CALLBACK
 } exchange_dest;
 
-/* libcurl's buffer sizes on a handle; 0 = libcurl's default. */
+/* Per-exchange options a handle already has, so that an exchange like the
+ * one before it on the handle sets none of them again; all zero (nothing
+ * known) for a new or reset handle. */
+enum { KEPT_UNKNOWN = 0, KEPT_GET, KEPT_HEAD };
 typedef struct curl_buf_sizes {
-  long upload; /* CURLOPT_UPLOAD_BUFFERSIZE */
-  long recv;   /* CURLOPT_BUFFERSIZE */
+  long upload;     /* CURLOPT_UPLOAD_BUFFERSIZE; 0 = libcurl's default */
+  long recv;       /* CURLOPT_BUFFERSIZE; 0 = libcurl's default */
+  long connect_ms; /* CURLOPT_CONNECTTIMEOUT_MS, when connect_known */
+  uint8_t method;  /* KEPT_GET / KEPT_HEAD: a plain GET / HEAD is set */
+  bool connect_known;
+  uint8_t noprogress; /* CURLOPT_NOPROGRESS + 1; 0 = not known */
 } curl_buf_sizes;
 
 typedef struct exchange {

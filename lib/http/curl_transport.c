@@ -470,6 +470,16 @@ static void set_buffers(CURL *easy, exchange *ex, bool upload, CURLcode *c) {
   }
 }
 
+/* KEPT_GET / KEPT_HEAD for a plain GET / HEAD (no body, no other method),
+ * else KEPT_UNKNOWN. */
+static uint8_t plain_kind(const exchange *ex, bool upload) {
+  if (upload)
+    return KEPT_UNKNOWN;
+  if (ex->head)
+    return KEPT_HEAD;
+  return method_is(ex->req, "GET") ? KEPT_GET : KEPT_UNKNOWN;
+}
+
 /* What changes with each exchange. Every option set here is set on every
  * exchange (to its default when unused), so nothing of the previous
  * exchange on the handle carries over. */
@@ -479,30 +489,45 @@ CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
   CURLcode c = CURLE_OK;
   long connect_ms =
       req->connect_timeout_ms ? req->connect_timeout_ms : t->connect_timeout_ms;
+  curl_buf_sizes *k = &ex->bufs;
   SETOPT(CURLOPT_URL, req->url);
-  SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  if (!k->connect_known || k->connect_ms != connect_ms) {
+    SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    k->connect_ms = connect_ms;
+    k->connect_known = c == CURLE_OK;
+  }
   SETOPT(CURLOPT_HTTPHEADER, headers);
 
   /* Method. Bodies always go the PUT way (UPLOAD with the method name
    * replaced): curl's POST mode would add its own Content-Type. HTTPGET
-   * first clears what the previous exchange set (upload, no body). */
-  const char *custom = NULL;
-  SETOPT(CURLOPT_HTTPGET, 1L);
-  if (ex->head) {
-    SETOPT(CURLOPT_NOBODY, 1L);
-  } else if (upload) {
-    SETOPT(CURLOPT_UPLOAD, 1L);
-    SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)ex->body_len);
-    if (!method_is(req, "PUT"))
+   * first clears what the previous exchange set (upload, no body); a
+   * plain GET or HEAD after the same on the handle has nothing to clear
+   * or set. */
+  uint8_t plain = plain_kind(ex, upload);
+  if (plain == KEPT_UNKNOWN || plain != k->method) {
+    const char *custom = NULL;
+    SETOPT(CURLOPT_HTTPGET, 1L);
+    if (ex->head) {
+      SETOPT(CURLOPT_NOBODY, 1L);
+    } else if (upload) {
+      SETOPT(CURLOPT_UPLOAD, 1L);
+      SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)ex->body_len);
+      if (!method_is(req, "PUT"))
+        custom = req->method;
+    } else if (!method_is(req, "GET")) {
       custom = req->method;
-  } else if (!method_is(req, "GET")) {
-    custom = req->method;
+    }
+    if (!upload)
+      SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
+    SETOPT(CURLOPT_CUSTOMREQUEST, custom);
+    k->method = c == CURLE_OK ? plain : KEPT_UNKNOWN;
   }
-  if (!upload)
-    SETOPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
-  SETOPT(CURLOPT_CUSTOMREQUEST, custom);
   set_buffers(easy, ex, upload, &c);
-  SETOPT(CURLOPT_NOPROGRESS, req->progress ? 0L : 1L);
+  uint8_t noprogress = req->progress ? 1 : 2;
+  if (k->noprogress != noprogress) {
+    SETOPT(CURLOPT_NOPROGRESS, req->progress ? 0L : 1L);
+    k->noprogress = c == CURLE_OK ? noprogress : 0;
+  }
   return c;
 }
 

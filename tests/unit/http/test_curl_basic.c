@@ -178,10 +178,26 @@ static void test_handle_reuse_resets(void) {
     const char *method;
     const char *body;
     bool progress;
-  } seq[] = {{"PUT", "twelve bytes", true}, {"GET", NULL, false},
-             {"HEAD", NULL, false},         {"DELETE", NULL, false},
-             {"GET", NULL, false},          {"POST", "x", false},
-             {"HEAD", NULL, false},         {"GET", NULL, false}};
+  } seq[] = {{"PUT", "twelve bytes", true},
+             {"GET", NULL, false},
+             {"HEAD", NULL, false},
+             {"DELETE", NULL, false},
+             {"GET", NULL, false},
+             {"POST", "x", false},
+             {"HEAD", NULL, false},
+             {"GET", NULL, false},
+             /* the same again: options kept, none set */
+             {"GET", NULL, false},
+             {"HEAD", NULL, false},
+             {"HEAD", NULL, false},
+             {"GET", NULL, true},
+             {"GET", NULL, false},
+             {"HEAD", NULL, true},
+             {"HEAD", NULL, false},
+             {"PUT", "twelve bytes", false},
+             {"GET", NULL, false},
+             {"PATCH", NULL, false},
+             {"HEAD", NULL, false}};
   for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
     awsc_http_request r = tu_request(seq[i].method, u);
     if (seq[i].body) {
@@ -201,8 +217,15 @@ static void test_handle_reuse_resets(void) {
     CHECK_INT(ts_last_request(srv, &q), 0);
     CHECK_STR(q.method, seq[i].method);
     CHECK_STR(q.body ? q.body : "", seq[i].body ? seq[i].body : "");
-    if (!seq[i].body && strcmp(seq[i].method, "POST") != 0)
-      CHECK(ts_request_header(&q, "Content-Length") == NULL);
+    /* (POST, PUT and PATCH always go with a body, empty or not) */
+    if (!seq[i].body && strcmp(seq[i].method, "POST") != 0 &&
+        strcmp(seq[i].method, "PATCH") != 0) {
+      const char *cl = ts_request_header(&q, "Content-Length");
+      if (cl)
+        fprintf(stderr, "  step %zu %s: Content-Length %s\n", i, seq[i].method,
+                cl);
+      CHECK(cl == NULL);
+    }
     ts_request_free(&q);
     awsc_http_response_cleanup(&resp);
   }
