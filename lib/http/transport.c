@@ -29,6 +29,7 @@ typedef struct response_store {
   size_t body_cap;
   size_t text_used;
   bool body_given;  /* body is the taker's (take_body), still seen here */
+  size_t length_at; /* 1 + index of the first content-length header; 0 */
   text_block *more; /* newest first */
   awsc_http_header inline_headers[INLINE_HEADERS];
   char text[INLINE_TEXT];
@@ -43,6 +44,7 @@ static response_store *store_of(awsc_http_response *resp) {
     st->body_cap = 0;
     st->text_used = 0;
     st->body_given = false;
+    st->length_at = 0;
     st->more = NULL;
     resp->internal_ = st;
   }
@@ -108,7 +110,11 @@ static bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static void trim(const char **p, size_t *n) {
+/* Header text without the white space around it (mostly none, or one
+ * space before a value: looked at before looping). */
+static inline void trim(const char **p, size_t *n) {
+  if (*n == 0 || (!is_space((*p)[0]) && !is_space((*p)[*n - 1])))
+    return;
   while (*n > 0 && is_space(**p)) {
     (*p)++;
     (*n)--;
@@ -181,6 +187,9 @@ int awsc_http_response_add_header_n(awsc_http_response *resp, const char *name,
     return AWSC_ENOMEM;
   lower_copy(block, name, name_len);
   block[name_len] = '\0';
+  if (name_len == 14 && !st->length_at &&
+      memcmp(block, "content-length", 14) == 0)
+    st->length_at = resp->header_count + 1;
   if (value_len)
     memcpy(block + name_len + 1, value, value_len);
   block[name_len + 1 + value_len] = '\0';
@@ -219,8 +228,10 @@ int awsc_http_response_fold_header(awsc_http_response *resp, const char *text,
 
 void awsc_http_response_clear_headers(awsc_http_response *resp) {
   resp->header_count = 0;
-  if (resp->internal_)
+  if (resp->internal_) {
     text_reset(resp->internal_);
+    ((response_store *)resp->internal_)->length_at = 0;
+  }
 }
 
 int awsc_http_response_add_header(awsc_http_response *resp, const char *name,
@@ -238,8 +249,12 @@ int awsc_http_response_add_header(awsc_http_response *resp, const char *name,
  * trust for one allocation. The headers are all in by the first byte of
  * the body. */
 #define BODY_PRESIZE_MAX ((size_t)1 << 24)
-static size_t first_body_cap(const awsc_http_response *resp) {
-  const char *v = awsc_http_response_header(resp, "content-length");
+static size_t first_body_cap(const awsc_http_response *resp,
+                             const response_store *st) {
+  /* noted as the headers came (awsc_http_response_add_header_n) */
+  const char *v = st->length_at && st->length_at <= resp->header_count
+                      ? resp->headers[st->length_at - 1].value
+                      : NULL;
   size_t n = 0;
   for (; v && *v >= '0' && *v <= '9' && n <= BODY_PRESIZE_MAX; v++)
     n = n * 10 + (size_t)(*v - '0');
@@ -282,7 +297,7 @@ int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
     return AWSC_ENOMEM;
   size_t need = resp->body_len + len + 1;
   if (!resp->body || need > st->body_cap) {
-    size_t cap = st->body_cap ? st->body_cap : first_body_cap(resp);
+    size_t cap = st->body_cap ? st->body_cap : first_body_cap(resp, st);
     while (cap < need)
       cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
     char *p = awsc_realloc(resp->body, cap);

@@ -112,6 +112,68 @@ static void test_response_name_lowercase(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
+/* The first body buffer is sized from the first Content-Length header
+ * (one allocation for the whole body), also when other headers come
+ * before it, from the final response's after a 100 Continue's were
+ * cleared (and not from the cleared ones), and not from a later repeat
+ * of the header. Allocator calls (allocations
+ * and growths) while 3,000 bytes are appended are counted by failing the
+ * k-th one: the first k that does not fire is one past their number. */
+static bool body_fill_fails_at(const char *const *names,
+                               const char *const *values, size_t n,
+                               bool clear_after, uint64_t k) {
+  awsc_http_response r;
+  memset(&r, 0, sizeof(r));
+  for (size_t i = 0; i < n; i++)
+    CHECK_INT(awsc_http_response_add_header(&r, names[i], values[i]), 0);
+  if (clear_after) { /* a final response after an interim one */
+    awsc_http_response_clear_headers(&r);
+    CHECK_INT(awsc_http_response_add_header(&r, "Content-Length", "3000"), 0);
+  }
+  char piece[100];
+  memset(piece, 'b', sizeof(piece));
+  test_alloc_fail_at(k);
+  int rc = 0;
+  for (int i = 0; i < 30 && !rc; i++)
+    rc = awsc_http_response_append_body(&r, piece, sizeof(piece));
+  bool fired = test_alloc_failure_fired();
+  test_alloc_fail_at(0);
+  CHECK(fired ? rc == AWSC_ENOMEM : rc == 0 && r.body_len == 3000);
+  awsc_http_response_cleanup(&r);
+  return fired;
+}
+
+static uint64_t body_fill_calls(const char *const *names,
+                                const char *const *values, size_t n,
+                                bool clear_after) {
+  uint64_t k = 1;
+  while (k < 20 && body_fill_fails_at(names, values, n, clear_after, k))
+    k++;
+  return k - 1;
+}
+
+static void test_response_body_presize(void) {
+  int64_t live = test_alloc_live();
+  const char *names[] = {"Date", "Content-Length", "content-length"};
+  const char *values[] = {"x", "3000", "10"};
+  const char *small_first[] = {"10", "3000"};
+  uint64_t sized = body_fill_calls(names, values, 2, false);
+  uint64_t unsized = body_fill_calls(names, values, 1, false);
+  const char *interim[] = {"x", "60"};
+  uint64_t cleared = body_fill_calls(names, interim, 2, true);
+  uint64_t repeat = body_fill_calls(names + 1, small_first, 2, false);
+  if (sized != 1 || unsized < 3 || cleared != 1 || repeat < 2)
+    printf("  allocator calls: sized %llu, unsized %llu, cleared %llu, "
+           "small first %llu\n",
+           (unsigned long long)sized, (unsigned long long)unsized,
+           (unsigned long long)cleared, (unsigned long long)repeat);
+  CHECK_INT(sized, 1); /* the body buffer, once */
+  CHECK(unsized >= 3); /* 256 bytes, then doubled up to 4,096 */
+  CHECK_INT(cleared, 1);
+  CHECK(repeat >= 2); /* 11 bytes first, then grown */
+  CHECK_INT(test_alloc_live(), live);
+}
+
 static void test_response_fold_and_clear(void) {
   int64_t live = test_alloc_live();
   awsc_http_response r;
@@ -435,6 +497,7 @@ int main(void) {
   test_alloc_install();
   RUN(test_response_headers);
   RUN(test_response_name_lowercase);
+  RUN(test_response_body_presize);
   RUN(test_response_fold_and_clear);
   RUN(test_response_body);
   RUN(test_response_oom);
