@@ -451,9 +451,12 @@ static int body_into_output(awsc_call_state *st) {
     return AWSC_ENOMEM;
   }
   size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(o->u.map.items[i].key, st->stream_out->name) != 0)
+  const char *name = st->stream_out->name; /* parsed keys are its address */
+  for (size_t i = 0; i < n; i++) {
+    const char *key = o->u.map.items[i].key;
+    if (key != name && strcmp(key, name) != 0)
       items[k++] = o->u.map.items[i];
+  }
   awsc_kv *kv = &items[k++];
   memset(kv, 0, sizeof(*kv));
   kv->key = st->stream_out->name;
@@ -498,6 +501,23 @@ static int fill_metadata(awsc_call_state *st, awsc_raw_response *raw) {
   return 0;
 }
 
+/* *dst = *src for an error on the stack that was only reset
+ * (awsc_error_reset) and perhaps set since: numbers and strings, none of
+ * the bytes past a string's end (stack left-overs) copied. */
+static void error_take(awsc_error *dst, const awsc_error *src) {
+  if (!dst)
+    return;
+  awsc_error_clear(dst);
+  dst->code = src->code;
+  dst->kind = src->kind;
+  dst->http_status = src->http_status;
+  dst->retry_attempts = src->retry_attempts;
+  awsc_strlcpy(dst->service_code, src->service_code, sizeof(dst->service_code));
+  awsc_strlcpy(dst->message, src->message, sizeof(dst->message));
+  awsc_strlcpy(dst->request_id, src->request_id, sizeof(dst->request_id));
+  awsc_strlcpy(dst->host_id, src->host_id, sizeof(dst->host_id));
+}
+
 /* Step: on success (a 2xx that is no error document): parse, check,
  * hand over. *next is NEXT_RETRY_NOW (after its own back-off) when the
  * service retries answers cut short. */
@@ -525,7 +545,8 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
     parsed.body = NULL;
     parsed.body_len = 0;
   }
-  awsc_error perr = AWSC_ERROR_INIT;
+  awsc_error perr; /* its numbers and first bytes: see error_take */
+  awsc_error_reset(&perr);
   int rc = awsc_protocol_parse_output_ws(c->svc, op, &parsed, st->a,
                                          st->ws->proto, &call->output, &perr);
   if (rc == AWSC_EPARSE && st->hooks &&
@@ -539,7 +560,7 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
     return 0;
   }
   if (rc) {
-    awsc_error_copy(err, &perr);
+    error_take(err, &perr);
     if (err)
       err->http_status = st->resp.status;
     return rc;
@@ -559,7 +580,7 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
       *next = NEXT_RETRY;
       return 0;
     }
-    awsc_error_copy(err, &perr);
+    error_take(err, &perr);
     if (err) {
       err->http_status = st->resp.status;
       err->retry_attempts = st->attempt - 1;
@@ -790,11 +811,12 @@ int awsc_pipe_headers_output(awsc_call_state *st) {
                            NULL,      0,          false};
   if (keep_headers_first(st, &raw))
     return awsc_call_oom(st);
-  awsc_error perr = AWSC_ERROR_INIT;
+  awsc_error perr; /* its numbers and first bytes: see error_take */
+  awsc_error_reset(&perr);
   int rc = awsc_protocol_parse_output_ws(
       st->c->svc, st->op, &raw, st->a, st->ws->proto, &st->call->output, &perr);
   if (rc) {
-    awsc_error_copy(st->err, &perr);
+    error_take(st->err, &perr);
     return rc;
   }
   return fill_metadata(st, &raw) ? awsc_call_oom(st) : 0;
