@@ -451,11 +451,12 @@ static int body_into_output(awsc_call_state *st) {
     return AWSC_ENOMEM;
   }
   size_t k = 0;
-  const char *name = st->stream_out->name; /* parsed keys are its address */
+  const char *name = st->stream_out->name;
+  size_t nlen = strlen(name);
   for (size_t i = 0; i < n; i++) {
-    const char *key = o->u.map.items[i].key;
-    if (key != name && strcmp(key, name) != 0)
-      items[k++] = o->u.map.items[i];
+    const awsc_kv *e = &o->u.map.items[i];
+    if (e->key != name && (e->key_len != nlen || memcmp(e->key, name, nlen)))
+      items[k++] = *e;
   }
   awsc_kv *kv = &items[k++];
   memset(kv, 0, sizeof(*kv));

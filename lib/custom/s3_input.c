@@ -103,6 +103,8 @@ static const listing_keys listings[] = {
 };
 
 static const listing_keys *listing_of(const awsc_operation *op) {
+  if (op->name[0] != 'L') /* every call of every operation asks */
+    return NULL;
   for (size_t i = 0; i < sizeof(listings) / sizeof(listings[0]); i++)
     if (strcmp(op->name, listings[i].op) == 0)
       return &listings[i];
