@@ -25,7 +25,12 @@
 # Figures: CPU time (getrusage user + system) of the client process over
 # its timed requests only (each program measures its own loop after a
 # warm-up of 50 calls that opens the connection); the server's CPU is not
-# in them. Env: N (2000), PASSES (5), OPS ("head get"), N_RGW (300).
+# in them. Env: N (2000), PASSES (5), OPS ("head get"), N_RGW (300),
+# BUSY=1: keep the other core busy with a spin loop for the whole run.
+# On an otherwise idle virtual machine every request's sleep in poll
+# costs both programs the same ~26 us more (seen here: 35-49 us a request
+# idle, 13-14 us busy), which dilutes the ratio; BUSY=1 measures without
+# it (docs/performance.md, fourth round).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
@@ -43,11 +48,19 @@ done
 
 tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
+spin_pid=''
 cleanup() {
+  [ -z "$spin_pid" ] || kill "$spin_pid" 2>/dev/null || true
   stop_fast_servers
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+if [ "${BUSY:-0}" = 1 ]; then
+  # stops with the run (cleanup), and by itself after 20 minutes
+  timeout 1200 sh -c 'while :; do :; done' &
+  spin_pid=$!
+  echo "== BUSY=1: a spin loop keeps the other core busy (pid $spin_pid)"
+fi
 
 port_dump='' port_fast='' # set by start_server
 start_server() { # name extra-args... -> sets port_<name>
