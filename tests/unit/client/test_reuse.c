@@ -210,8 +210,15 @@ static void test_output_outlives_client(void) {
     return;
   awsc_s3_GetObjectOutput *outs[3] = {NULL, NULL, NULL};
   for (int i = 0; i < 3; i++) {
+    /* each answer its own header values: an output's strings are its own
+     * (they reference its arena, not the client's reused buffers) */
+    char headers[256];
+    snprintf(headers, sizeof(headers),
+             "x-amz-request-id: RID%d\nx-amz-id-2: HID%d\nETag: \"e%d\"\n"
+             "Content-Type: text/t%d\n",
+             i, i, i, i);
     fake_init(&ft);
-    fake_reply_add(&ft, 200, get_headers, get_body);
+    fake_reply_add(&ft, 200, headers, get_body);
     awsc_s3_GetObjectRequest in;
     memset(&in, 0, sizeof(in));
     in.bucket = "bucket";
@@ -223,9 +230,16 @@ static void test_output_outlives_client(void) {
   awsc_session_free(s);
   CHECK(test_alloc_live() > 0);
   for (int i = 0; i < 3; i += 2) {
+    char want[32];
     CHECK(outs[i] && outs[i]->body.len == strlen(get_body));
-    CHECK_STR(outs[i]->e_tag, "\"abc\"");
-    CHECK_STR(awsc_output_metadata(outs[i])->host_id, "HID1");
+    snprintf(want, sizeof(want), "\"e%d\"", i);
+    CHECK_STR(outs[i]->e_tag, want);
+    snprintf(want, sizeof(want), "text/t%d", i);
+    CHECK_STR(outs[i]->content_type, want);
+    snprintf(want, sizeof(want), "HID%d", i);
+    CHECK_STR(awsc_output_metadata(outs[i])->host_id, want);
+    snprintf(want, sizeof(want), "RID%d", i);
+    CHECK_STR(awsc_output_metadata(outs[i])->request_id, want);
     awsc_mem_free(outs[i]);
   }
 }
