@@ -149,7 +149,7 @@ static bool payload_hash_ok(const char *s, size_t n) {
     return false;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (!sigv4_unreserved[c] || c == '.' || c == '~')
+    if (!awsc_uri_unreserved[c] || c == '.' || c == '~')
       return false;
   }
   return true;
@@ -159,7 +159,7 @@ static bool method_ok(const char *m) {
   if (!*m)
     return false;
   for (; *m; m++)
-    if (!sigv4_unreserved[(unsigned char)*m])
+    if (!awsc_uri_unreserved[(unsigned char)*m])
       return false;
   return true;
 }
@@ -186,7 +186,7 @@ static const char *presign_param_conflict(const char *name, bool token) {
  * all of it: "versionId", "max-keys", "1000") is copied as is. */
 static int encode_param(awsc_buf *b, const char *s, size_t n) {
   size_t plain = 0;
-  while (plain < n && sigv4_unreserved[(unsigned char)s[plain]])
+  while (plain < n && awsc_uri_unreserved[(unsigned char)s[plain]])
     plain++;
   int rc = awsc_buf_append(b, s, plain);
   if (rc == 0 && plain < n)

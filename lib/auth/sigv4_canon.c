@@ -230,7 +230,7 @@ void sigv4_sort_query(sigv4_qp *q, size_t n) {
 
 static bool all_unreserved_or_slash(const char *p, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (!sigv4_unreserved[(unsigned char)p[i]] && p[i] != '/')
+    if (!awsc_uri_unreserved[(unsigned char)p[i]] && p[i] != '/')
       return false;
   return true;
 }

@@ -68,9 +68,6 @@ int sigv4_signing_key(awsc_sigv4_cache *cache, sigv4_key_slot *l1,
  * service bytes. */
 size_t sigv4_write_scope(char *dst, const sigv4_scope *scope);
 
-/* 1 for the RFC 3986 unreserved characters A-Z a-z 0-9 - _ . ~ */
-extern const uint8_t sigv4_unreserved[256];
-
 /* ---- canonicalization (sigv4_canon.c) ---- */
 
 /* How the signer treats an input header. */

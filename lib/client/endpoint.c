@@ -347,10 +347,7 @@ static int strip_bucket(awsc_arena *a, const awsc_operation *op,
     return 0;
   const char *p = path + 1;
   for (const unsigned char *b = (const unsigned char *)bucket; *b; b++) {
-    bool keep = (*b >= 'A' && *b <= 'Z') || (*b >= 'a' && *b <= 'z') ||
-                (*b >= '0' && *b <= '9') || *b == '-' || *b == '_' ||
-                *b == '.' || *b == '~';
-    if (keep) {
+    if (awsc_uri_unreserved[*b]) {
       if (*p++ != (char)*b)
         return 0;
     } else {

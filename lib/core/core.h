@@ -216,6 +216,11 @@ int awsc_base64_decode(const char *in, size_t n, uint8_t *out, size_t *out_len);
  * A-Z a-z 0-9 - _ . ~ kept, everything else %XX upper-case; '/' kept when
  * keep_slash. Appends to b. */
 int awsc_uri_encode(awsc_buf *b, const char *s, size_t n, bool keep_slash);
+/* The same into w (room for 3 * n bytes, not NUL-terminated); returns
+ * the end of what it wrote. */
+char *awsc_uri_encode_to(char *w, const char *s, size_t n, bool keep_slash);
+/* 1 for the RFC 3986 unreserved characters A-Z a-z 0-9 - _ . ~ */
+extern const uint8_t awsc_uri_unreserved[256];
 /* Percent-decode (and '+' -> ' ' when plus_is_space) appending to b.
  * Returns 0 or AWSC_EPARSE for a bad escape. */
 int awsc_uri_decode(awsc_buf *b, const char *s, size_t n, bool plus_is_space);

@@ -147,9 +147,31 @@ int awsc_base64_decode(const char *in, size_t n, uint8_t *out,
   return AWSC_OK;
 }
 
-static bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+const uint8_t awsc_uri_unreserved[256] = {
+    ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+char *awsc_uri_encode_to(char *w, const char *s, size_t n, bool keep_slash) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (awsc_uri_unreserved[c] || (c == '/' && keep_slash)) {
+      *w++ = (char)c;
+    } else {
+      *w++ = '%';
+      *w++ = hex_upper[c >> 4];
+      *w++ = hex_upper[c & 15];
+    }
+  }
+  return w;
 }
 
 int awsc_uri_encode(awsc_buf *b, const char *s, size_t n, bool keep_slash) {
@@ -159,17 +181,7 @@ int awsc_uri_encode(awsc_buf *b, const char *s, size_t n, bool keep_slash) {
   int rc = awsc_buf_reserve(b, 3 * n);
   if (rc)
     return rc;
-  char *o = b->p + b->len;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (is_unreserved(c) || (c == '/' && keep_slash)) {
-      *o++ = (char)c;
-    } else {
-      *o++ = '%';
-      *o++ = hex_upper[c >> 4];
-      *o++ = hex_upper[c & 15];
-    }
-  }
+  char *o = awsc_uri_encode_to(b->p + b->len, s, n, keep_slash);
   *o = '\0';
   b->len = (size_t)(o - b->p);
   return AWSC_OK;

@@ -23,7 +23,7 @@ static bool is_hex(unsigned char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 static bool is_unreserved(unsigned char c) {
-  return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+  return awsc_uri_unreserved[c];
 }
 
 /* ---- IP addresses ---- */

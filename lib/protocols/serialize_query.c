@@ -21,9 +21,7 @@ static int form_encode(awsc_buf *b, const char *s, size_t n) {
     return AWSC_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     unsigned char ch = (unsigned char)s[i];
-    bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
-                ch == '-' || ch == '~';
+    bool keep = awsc_uri_unreserved[ch];
     int rc;
     if (keep)
       rc = awsc_buf_putc(b, (char)ch);

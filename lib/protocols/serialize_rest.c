@@ -7,7 +7,8 @@
 #include "runtime/jtree.h"
 
 typedef struct label {
-  const char *name;  /* wire name used in the template */
+  const char *name; /* wire name used in the template */
+  size_t name_len;
   const char *value; /* unencoded text */
   size_t len;
 } label;
@@ -202,6 +203,7 @@ static int partition(ser_ctx *c, const awsc_value *input, rest_parts *parts) {
     case AWSC_LOC_URI: {
       label *l = &parts->labels[parts->n_labels];
       l->name = wire;
+      l->name_len = strlen(wire);
       if (!(rc = uri_text(c, &kv->value, m, &l->value, &l->len)))
         parts->n_labels++;
       break;
@@ -333,34 +335,12 @@ static int set_path_and_literal_query(ser_ctx *c, char *uri, size_t len,
   return rc;
 }
 
-static bool uri_unreserved(unsigned char ch) {
-  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-         (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
-         ch == '~';
-}
-
-/* awsc_uri_encode into w (3 * n bytes at most); returns the end. */
-static char *uri_encode_to(char *w, const char *s, size_t n, bool keep_slash) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)s[i];
-    if (uri_unreserved(ch) || (ch == '/' && keep_slash)) {
-      *w++ = (char)ch;
-    } else {
-      *w++ = '%';
-      *w++ = hex[ch >> 4];
-      *w++ = hex[ch & 15];
-    }
-  }
-  return w;
-}
-
 /* The label of the template named open[1..nl], or NULL. */
 static const label *find_label(const rest_parts *parts, const char *name,
                                size_t nl) {
   const label *l = NULL;
   for (size_t i = 0; i < parts->n_labels; i++)
-    if (strlen(parts->labels[i].name) == nl &&
+    if (parts->labels[i].name_len == nl &&
         memcmp(parts->labels[i].name, name, nl) == 0)
       l = &parts->labels[i];
   return l;
@@ -418,7 +398,7 @@ static int render_uri(ser_ctx *c, const rest_parts *parts) {
       if (!pass && l->len > (SIZE_MAX - bound) / 3)
         return ser_oom(c);
       if (pass)
-        w = uri_encode_to(w, l->value, l->len, greedy);
+        w = awsc_uri_encode_to(w, l->value, l->len, greedy);
       else
         bound += 3 * l->len;
       t = close + 1;
