@@ -87,23 +87,33 @@ static char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-/* n bytes of src lowercased (ASCII letters only) into dst, eight at a
- * time: a byte is upper case when its low seven bits reach 'A' but not
- * past 'Z' and its top bit is clear; 0x20 is then or-ed in. */
-static void lower_copy(char *dst, const char *src, size_t n) {
+/* Eight bytes of src lowercased (ASCII letters only) into dst: a byte is
+ * upper case when its low seven bits reach 'A' but not past 'Z' and its
+ * top bit is clear; 0x20 is then or-ed in. */
+static void lower8(char *dst, const char *src) {
   const uint64_t ones7 = 0x7f7f7f7f7f7f7f7full, tops = 0x8080808080808080ull;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    memcpy(&x, src + i, 8);
-    uint64_t low7 = x & ones7;
-    uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3full; /* top bit: >= 'A' */
-    uint64_t past_z = low7 + 0x2525252525252525ull; /* top bit: > 'Z' */
-    x |= ((from_a & ~past_z & ~x & tops) >> 2);
-    memcpy(dst + i, &x, 8);
+  uint64_t x;
+  memcpy(&x, src, 8);
+  uint64_t low7 = x & ones7;
+  uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3full; /* top bit: >= 'A' */
+  uint64_t past_z = low7 + 0x2525252525252525ull; /* top bit: > 'Z' */
+  x |= ((from_a & ~past_z & ~x & tops) >> 2);
+  memcpy(dst, &x, 8);
+}
+
+/* n bytes of src lowercased into dst, eight at a time; a tail of fewer
+ * than eight is done as the last eight again (the same bytes come out). */
+static void lower_copy(char *dst, const char *src, size_t n) {
+  if (n < 8) {
+    for (size_t i = 0; i < n; i++)
+      dst[i] = ascii_lower(src[i]);
+    return;
   }
-  for (; i < n; i++)
-    dst[i] = ascii_lower(src[i]);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    lower8(dst + i, src + i);
+  if (i < n)
+    lower8(dst + n - 8, src + n - 8);
 }
 
 static bool is_space(char c) {
