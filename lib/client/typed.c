@@ -61,6 +61,11 @@ static int struct_to_value(to_ctx *x, const awsc_shape *s, const void *obj) {
   size_t plen = strlen(x->path);
   for (uint32_t i = 0; !rc && i < s->member_count; i++) {
     const awsc_member *m = &s->members[i];
+    /* A member without a has_ field is a pointer (structure, string,
+     * document) or an awsc_blob (data first), absent when NULL: known
+     * without reading its shape, which most members of a call are */
+    if (m->has_offset == UINT32_MAX && !FIELD(obj, m->offset, const void *))
+      continue;
     if (!member_present(m, obj))
       continue; /* required ones: awsc_value_validate says which */
     size_t nlen = strlen(m->name);
