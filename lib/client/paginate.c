@@ -176,10 +176,7 @@ static int build_input(awsc_page_iterator *p, awsc_arena *a, awsc_value *in,
     items[k].value = p->limit;
     k++;
   }
-  memset(in, 0, sizeof(*in));
-  in->type = AWSC_V_MAP;
-  in->u.map.items = items;
-  in->u.map.n = k;
+  awsc_value_set_map(in, items, k);
   return 0;
 }
 

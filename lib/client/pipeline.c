@@ -465,10 +465,7 @@ static int body_into_output(awsc_call_state *st) {
   kv->value.type = AWSC_V_BLOB;
   kv->value.u.s.p = body ? body : "";
   kv->value.u.s.n = body ? len : 0;
-  memset(&call->output, 0, sizeof(call->output));
-  call->output.type = AWSC_V_MAP;
-  call->output.u.map.items = items;
-  call->output.u.map.n = k;
+  awsc_value_set_map(&call->output, items, k);
   return 0;
 }
 

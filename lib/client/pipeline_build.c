@@ -66,10 +66,7 @@ int awsc_value_with_member(awsc_arena *a, const awsc_value *in, const char *key,
     items[k].value = *value;
     k++;
   }
-  memset(v, 0, sizeof(*v));
-  v->type = AWSC_V_MAP;
-  v->u.map.items = items;
-  v->u.map.n = k;
+  awsc_value_set_map(v, items, k);
   *out = v;
   return 0;
 }

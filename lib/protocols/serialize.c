@@ -242,9 +242,7 @@ static int fill_idempotency(ser_ctx *c, const awsc_value **input) {
     items[k].value.u.s.n = 36;
     k++;
   }
-  v->type = AWSC_V_MAP;
-  v->u.map.items = items;
-  v->u.map.n = k;
+  awsc_value_set_map(v, items, k);
   *input = v;
   return 0;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/core.h"
 #include "runtime/descriptor.h"
@@ -59,6 +60,15 @@ struct awsc_kv {
   size_t key_len;
   awsc_value value;
 };
+
+/* *v = a MAP value over items[0..n) (the array is referenced, not
+ * copied): how a step that rebuilds an input or output map hands it on. */
+static inline void awsc_value_set_map(awsc_value *v, awsc_kv *items, size_t n) {
+  memset(v, 0, sizeof(*v));
+  v->type = AWSC_V_MAP;
+  v->u.map.items = items;
+  v->u.map.n = n;
+}
 
 /* Lookup in a MAP value by key; NULL when absent or v is not a map. */
 const awsc_value *awsc_value_get(const awsc_value *v, const char *key);
