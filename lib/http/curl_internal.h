@@ -27,14 +27,14 @@ typedef enum exchange_dest {
  * one before it on the handle sets none of them again; all zero (nothing
  * known) for a new or reset handle. */
 enum { KEPT_UNKNOWN = 0, KEPT_GET, KEPT_HEAD };
-typedef struct curl_buf_sizes {
+typedef struct curl_kept_opts {
   long upload;     /* CURLOPT_UPLOAD_BUFFERSIZE; 0 = libcurl's default */
   long recv;       /* CURLOPT_BUFFERSIZE; 0 = libcurl's default */
   long connect_ms; /* CURLOPT_CONNECTTIMEOUT_MS, when connect_known */
   uint8_t method;  /* KEPT_GET / KEPT_HEAD: a plain GET / HEAD is set */
   bool connect_known;
   uint8_t noprogress; /* CURLOPT_NOPROGRESS + 1; 0 = not known */
-} curl_buf_sizes;
+} curl_kept_opts;
 
 typedef struct exchange {
   const awsc_http_request *req;
@@ -45,9 +45,9 @@ typedef struct exchange {
   int64_t body_len;   /* bytes to send; -1 = unknown (chunked) */
   uint64_t body_sent; /* bytes handed to libcurl since the last rewind */
   FILE *in;           /* FILE source */
-  /* The buffer sizes the handle has (awsc_curl_configure): kept from
-   * exchange to exchange on a handle, set only when they change. */
-  curl_buf_sizes bufs;
+  /* The per-exchange options the handle has (awsc_curl_configure): kept
+   * from exchange to exchange on a handle, set only when they change. */
+  curl_kept_opts kept;
 
   /* response body */
   exchange_dest dest;

@@ -413,7 +413,7 @@ CURLcode awsc_curl_configure_handle(const curl_transport *t, CURL *easy,
   SETOPT(CURLOPT_PREREQDATA, ex);
   SETOPT(CURLOPT_XFERINFOFUNCTION, exchange_xferinfo_cb);
   SETOPT(CURLOPT_XFERINFODATA, ex);
-  memset(&ex->bufs, 0, sizeof(ex->bufs)); /* as a new or reset handle */
+  memset(&ex->kept, 0, sizeof(ex->kept)); /* as a new or reset handle */
   return c;
 }
 
@@ -458,15 +458,15 @@ static void set_buffers(CURL *easy, exchange *ex, bool upload, CURLcode *c) {
                       large_range(req)
                   ? RECV_BUFFER_LARGE
                   : 0;
-  if (*c == CURLE_OK && up != ex->bufs.upload) {
+  if (*c == CURLE_OK && up != ex->kept.upload) {
     *c = curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE,
                           up ? up : UPLOAD_BUFFER_DEFAULT);
-    ex->bufs.upload = up;
+    ex->kept.upload = up;
   }
-  if (*c == CURLE_OK && recv != ex->bufs.recv) {
+  if (*c == CURLE_OK && recv != ex->kept.recv) {
     *c = curl_easy_setopt(easy, CURLOPT_BUFFERSIZE,
                           recv ? recv : RECV_BUFFER_DEFAULT);
-    ex->bufs.recv = recv;
+    ex->kept.recv = recv;
   }
 }
 
@@ -480,16 +480,17 @@ static uint8_t plain_kind(const exchange *ex, bool upload) {
   return method_is(ex->req, "GET") ? KEPT_GET : KEPT_UNKNOWN;
 }
 
-/* What changes with each exchange. Every option set here is set on every
- * exchange (to its default when unused), so nothing of the previous
- * exchange on the handle carries over. */
+/* What changes with each exchange. Every option here has this exchange's
+ * value (its default when unused) afterwards, so nothing of the previous
+ * exchange on the handle carries over; those the handle already has
+ * (ex->kept) are not set again. */
 CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
                              bool upload, struct curl_slist *headers) {
   const awsc_http_request *req = ex->req;
   CURLcode c = CURLE_OK;
   long connect_ms =
       req->connect_timeout_ms ? req->connect_timeout_ms : t->connect_timeout_ms;
-  curl_buf_sizes *k = &ex->bufs;
+  curl_kept_opts *k = &ex->kept;
   SETOPT(CURLOPT_URL, req->url);
   if (!k->connect_known || k->connect_ms != connect_ms) {
     SETOPT(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);

@@ -509,9 +509,9 @@ static int start_curl(awsc_loop *l, awsc_loop_xfer *x) {
   im->t = t;
   im->stale_retried = false;
   im->errbuf[0] = '\0';
-  curl_buf_sizes bufs = im->ex.bufs; /* the handle's, kept */
+  curl_kept_opts kept = im->ex.kept; /* the handle's */
   memset(&im->ex, 0, sizeof(im->ex));
-  im->ex.bufs = bufs;
+  im->ex.kept = kept;
   im->ex.req = &x->req;
   im->ex.resp = x->resp;
   im->ex.head = strcmp(x->req.method, "HEAD") == 0;
