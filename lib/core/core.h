@@ -127,7 +127,8 @@ void awsc_arena_pool_free(awsc_arena_pool *p);
  * the other fields; returns code so callers can `return awsc_error_set(..)`. */
 int awsc_error_set(awsc_error *err, int code, awsc_error_kind kind,
                    const char *fmt, ...) AWSC_PRINTF(4, 5);
-/* Copy src into dst (either may be NULL). */
+/* Copy src into dst (either may be NULL): its numbers and strings, none
+ * of the bytes after a string's end (src may be one only reset). */
 void awsc_error_copy(awsc_error *dst, const awsc_error *src);
 /* *err reads as AWSC_ERROR_INIT afterwards (no code, every string empty)
  * but only its numbers and each string's first byte are written: the call

@@ -106,8 +106,19 @@ void awsc_error_copy(awsc_error *dst, const awsc_error *src) {
     awsc_error_clear(dst);
     return;
   }
-  if (dst != src)
-    memcpy(dst, src, sizeof(*dst));
+  if (dst == src)
+    return;
+  /* field by field: src may have been only reset (awsc_error_reset), its
+   * bytes past each string's end left-overs that must not be copied */
+  awsc_error_clear(dst);
+  dst->code = src->code;
+  dst->kind = src->kind;
+  dst->http_status = src->http_status;
+  dst->retry_attempts = src->retry_attempts;
+  awsc_strlcpy(dst->service_code, src->service_code, sizeof(dst->service_code));
+  awsc_strlcpy(dst->message, src->message, sizeof(dst->message));
+  awsc_strlcpy(dst->request_id, src->request_id, sizeof(dst->request_id));
+  awsc_strlcpy(dst->host_id, src->host_id, sizeof(dst->host_id));
 }
 
 void awsc_strlcpy(char *dst, const char *src, size_t dst_size) {

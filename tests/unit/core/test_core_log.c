@@ -235,6 +235,25 @@ static void test_error_clear_copy(void) {
   CHECK_INT(b.http_status, 503);
   CHECK_STR(b.request_id, "req-1");
   CHECK_STR(b.message, "boom");
+  /* a source only reset (stack left-overs past each string's end): the
+   * copy holds its numbers and strings and nothing of the rest */
+  awsc_error r;
+  memset(&r, 'S', sizeof(r));
+  awsc_error_reset(&r);
+  r.retry_attempts = 2;
+  awsc_strlcpy(r.message, "short", sizeof(r.message));
+  memset(&b, 'X', sizeof(b));
+  awsc_error_copy(&b, &r);
+  CHECK_INT(b.code, 0);
+  CHECK_INT(b.retry_attempts, 2);
+  CHECK_STR(b.message, "short");
+  CHECK_STR(b.service_code, "");
+  bool clean = true;
+  for (size_t i = strlen(b.message); i < sizeof(b.message); i++)
+    clean = clean && b.message[i] == '\0';
+  for (size_t i = 0; i < sizeof(b.host_id); i++)
+    clean = clean && b.host_id[i] == '\0';
+  CHECK(clean);
   awsc_error_copy(&b, NULL);
   CHECK_INT(b.code, 0);
   CHECK_STR(b.message, "");
