@@ -54,11 +54,6 @@ static void fill_service_error(awsc_error *err, const awsc_operation *op,
     awsc_strlcpy(err->host_id, se->host_id, sizeof(err->host_id));
 }
 
-/* Copy response headers into the arena for the metadata. */
-/* The response headers into the output's arena, names and values in one
- * block (one allocation, not two per header); request and host id point
- * into the copies ("" when absent; the request id may also come from the
- * body: awsc_protocol_request_id). */
 /* The request ids and host id among kept headers (names lowercased by the
  * transport's store; compared without case for hand-set ones). */
 static void note_ids(awsc_response_metadata *meta, const awsc_http_header *h,
@@ -105,6 +100,10 @@ static bool keep_header_block(awsc_arena *a, const awsc_http_response *r,
   return true;
 }
 
+/* The response headers into the output's arena for the metadata, names
+ * and values in one block (one allocation, not two per header); request
+ * and host id point into the copies ("" when absent; the request id may
+ * also come from the body: awsc_protocol_request_id). */
 static int keep_headers(awsc_arena *a, const awsc_http_response *r,
                         awsc_response_metadata *meta) {
   meta->header_count = 0;
@@ -460,8 +459,8 @@ static int body_into_output(awsc_call_state *st) {
   }
   awsc_kv *kv = &items[k++];
   memset(kv, 0, sizeof(*kv));
-  kv->key = st->stream_out->name;
-  kv->key_len = strlen(kv->key);
+  kv->key = name;
+  kv->key_len = nlen;
   kv->value.type = AWSC_V_BLOB;
   kv->value.u.s.p = body ? body : "";
   kv->value.u.s.n = body ? len : 0;
