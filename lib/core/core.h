@@ -220,6 +220,9 @@ int awsc_uri_encode(awsc_buf *b, const char *s, size_t n, bool keep_slash);
 /* The same into w (room for 3 * n bytes, not NUL-terminated); returns
  * the end of what it wrote. */
 char *awsc_uri_encode_to(char *w, const char *s, size_t n, bool keep_slash);
+/* 1 for the RFC 9110 token characters (letters, digits,
+ * !#$%&'*+-.^_`|~): what a method or header name may contain. */
+extern const uint8_t awsc_token_char[256];
 /* 1 for the RFC 3986 unreserved characters A-Z a-z 0-9 - _ . ~ */
 extern const uint8_t awsc_uri_unreserved[256];
 /* Percent-decode (and '+' -> ' ' when plus_is_space) appending to b.

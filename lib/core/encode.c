@@ -160,6 +160,22 @@ const uint8_t awsc_uri_unreserved[256] = {
     ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
+/* RFC 9110 token characters, a byte per byte value made from a bit per
+ * byte value (every header name of every request is checked with it). */
+#define TCHAR(c)                                                               \
+  ((c) < 64    ? (0x3ff6cfa00000000ull >> (c)) & 1                             \
+   : (c) < 128 ? (0x57ffffffc7fffffeull >> ((c)-64)) & 1                       \
+               : 0)
+#define TCHAR4(c) TCHAR(c), TCHAR(c + 1), TCHAR(c + 2), TCHAR(c + 3)
+#define TCHAR16(c) TCHAR4(c), TCHAR4(c + 4), TCHAR4(c + 8), TCHAR4(c + 12)
+#define TCHAR64(c) TCHAR16(c), TCHAR16(c + 16), TCHAR16(c + 32), TCHAR16(c + 48)
+const uint8_t awsc_token_char[256] = {TCHAR64(0), TCHAR64(64), TCHAR64(128),
+                                      TCHAR64(192)};
+#undef TCHAR64
+#undef TCHAR16
+#undef TCHAR4
+#undef TCHAR
+
 char *awsc_uri_encode_to(char *w, const char *s, size_t n, bool keep_slash) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];

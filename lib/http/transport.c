@@ -133,28 +133,11 @@ static inline void trim(const char **p, size_t *n) {
     (*n)--;
 }
 
-/* RFC 9110 token characters (letters, digits, !#$%&'*+-.^_`|~): what a
- * method or header name may contain. A byte per byte value, made from a
- * bit per byte value: every header name of every request goes through it. */
-#define TCHAR(c)                                                               \
-  ((c) < 64    ? (0x3ff6cfa00000000ull >> (c)) & 1                             \
-   : (c) < 128 ? (0x57ffffffc7fffffeull >> ((c)-64)) & 1                       \
-               : 0)
-#define TCHAR4(c) TCHAR(c), TCHAR(c + 1), TCHAR(c + 2), TCHAR(c + 3)
-#define TCHAR16(c) TCHAR4(c), TCHAR4(c + 4), TCHAR4(c + 8), TCHAR4(c + 12)
-#define TCHAR64(c) TCHAR16(c), TCHAR16(c + 16), TCHAR16(c + 32), TCHAR16(c + 48)
-static const unsigned char tchar[256] = {TCHAR64(0), TCHAR64(64), TCHAR64(128),
-                                         TCHAR64(192)};
-#undef TCHAR64
-#undef TCHAR16
-#undef TCHAR4
-#undef TCHAR
-
 static bool is_token(const char *s) {
   if (!s)
     return false;
   const unsigned char *p = (const unsigned char *)s;
-  while (tchar[*p]) /* NUL is no token character */
+  while (awsc_token_char[*p]) /* NUL is no token character */
     p++;
   return *p == '\0' && p != (const unsigned char *)s;
 }

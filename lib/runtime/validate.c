@@ -172,14 +172,6 @@ static int header_value(vctx *x, const awsc_value *v) {
   return 0;
 }
 
-/* RFC 9110 token characters: what a header name may hold. */
-static bool tchar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-      (c >= '0' && c <= '9'))
-    return true;
-  return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* A prefix-header map (x-amz-meta-*): each key becomes a header name. */
 static int header_map(vctx *x, const awsc_value *v) {
   if (v->type != AWSC_V_MAP)
@@ -187,7 +179,8 @@ static int header_map(vctx *x, const awsc_value *v) {
   for (size_t i = 0; i < v->u.map.n; i++) {
     const awsc_kv *kv = &v->u.map.items[i];
     for (size_t k = 0; k <= kv->key_len; k++)
-      if (k == kv->key_len ? k == 0 : !tchar((unsigned char)kv->key[k])) {
+      if (k == kv->key_len ? k == 0
+                           : !awsc_token_char[(unsigned char)kv->key[k]]) {
         size_t mark = push(x, " (key: ", 7);
         push(x, kv->key, kv->key_len);
         push(x, ")", 1);
