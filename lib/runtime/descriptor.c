@@ -46,18 +46,27 @@ const awsc_operation *awsc_service_find_operation(const awsc_service *svc,
   return NULL;
 }
 
+/* Index of the member named name[0..len), looked for from `from` on and
+ * then from the start; n if none. */
+static uint32_t member_by_name(const awsc_member *ms, uint32_t n, uint32_t from,
+                               const char *name, size_t len) {
+  for (uint32_t k = 0, j = from; k < n; k++, j = j + 1 == n ? 0 : j + 1) {
+    const char *m = ms[j].name;
+    /* memchr: a name with a NUL inside must not read past m */
+    if (m[0] == name[0] && strncmp(m, name, len) == 0 &&
+        !memchr(name, '\0', len) && m[len] == '\0')
+      return j;
+  }
+  return n;
+}
+
 const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
                                           const char *name, size_t len) {
   if (!shape || !name || !len)
     return NULL;
-  for (uint32_t i = 0; i < shape->member_count; i++) {
-    const char *n = shape->members[i].name;
-    /* memchr: a name with a NUL inside must not read past n */
-    if (n[0] == name[0] && strncmp(n, name, len) == 0 &&
-        !memchr(name, '\0', len) && n[len] == '\0')
-      return &shape->members[i];
-  }
-  return NULL;
+  uint32_t i =
+      member_by_name(shape->members, shape->member_count, 0, name, len);
+  return i < shape->member_count ? &shape->members[i] : NULL;
 }
 
 /* Index of the member whose name is `name` itself, from `from` on and
@@ -82,19 +91,10 @@ const awsc_member *awsc_shape_find_member_hint(const awsc_shape *shape,
   const awsc_member *ms = shape->members;
   uint32_t from = *hint < n ? *hint : 0;
   uint32_t i = member_by_address(ms, n, from, name);
-  if (i == n) {
-    if (!len || memchr(name, '\0', len))
-      return NULL;
-    for (uint32_t k = 0, j = from; k < n; k++, j = j + 1 == n ? 0 : j + 1) {
-      const char *m = ms[j].name;
-      if (m[0] == name[0] && strncmp(m, name, len) == 0 && m[len] == '\0') {
-        i = j;
-        break;
-      }
-    }
-    if (i == n)
-      return NULL;
-  }
+  if (i == n && len)
+    i = member_by_name(ms, n, from, name, len);
+  if (i == n)
+    return NULL;
   *hint = i + 1;
   return &ms[i];
 }
