@@ -158,7 +158,13 @@ struct awsc_call {
    * error answer's headers) too, in the arena: the error as boto3's
    * ClientError.response gives it (awsc_call_json_response) */
   bool keep_service_error;
+  /* the typed door's output struct (op->output->c_size bytes in the
+   * arena), or NULL: when the answer allows, the pipeline writes it
+   * directly (awsc_parse_http_typed) and sets typed_filled; output is
+   * then left empty */
+  void *typed_out;
   /* outputs */
+  bool typed_filled;
   awsc_value output; /* MAP */
   awsc_response_metadata meta;
   awsc_service_error service_error; /* see keep_service_error */

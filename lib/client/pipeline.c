@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "awsc/types.h"
 #include "client/pipeline_internal.h"
 #include "http/http_internal.h"
 
@@ -433,22 +434,29 @@ static void step_sent(awsc_call_state *st) {
  * one new array. The keys are the model's names or live in st->a
  * already: referenced, so that the typed output finds its members by
  * address (typed.c). */
+/* The response's body, now the call arena's (NULL: none), and its length. */
+static int take_body(awsc_call_state *st, char **body, size_t *len) {
+  /* still seen through st->resp (after-call hooks read it there) */
+  *len = st->resp.body_len;
+  *body = awsc_http_response_take_body(&st->resp);
+  if (*body && awsc_arena_adopt(st->a, *body)) {
+    awsc_free(*body);
+    st->resp.body = NULL;
+    st->resp.body_len = 0;
+    return AWSC_ENOMEM;
+  }
+  return 0;
+}
+
 static int body_into_output(awsc_call_state *st) {
   awsc_call *call = st->call;
   const awsc_value *o = &call->output;
   size_t n = o->type == AWSC_V_MAP ? o->u.map.n : 0;
   awsc_kv *items = awsc_arena_alloc(st->a, (n + 1) * sizeof(*items));
-  if (!items)
+  char *body;
+  size_t len;
+  if (!items || take_body(st, &body, &len))
     return AWSC_ENOMEM;
-  /* still seen through st->resp (after-call hooks read it there) */
-  size_t len = st->resp.body_len;
-  char *body = awsc_http_response_take_body(&st->resp);
-  if (body && awsc_arena_adopt(st->a, body)) {
-    awsc_free(body);
-    st->resp.body = NULL;
-    st->resp.body_len = 0;
-    return AWSC_ENOMEM;
-  }
   size_t k = 0;
   const char *name = st->stream_out->name;
   size_t nlen = strlen(name);
@@ -466,6 +474,39 @@ static int body_into_output(awsc_call_state *st) {
   kv->value.u.s.n = body ? len : 0;
   awsc_value_set_map(&call->output, items, k);
   return 0;
+}
+
+/* The same for an output the typed door filled directly: the payload
+ * member's field, as typed.c would fill it from that blob. */
+static int body_into_typed(awsc_call_state *st) {
+  const awsc_member *m = st->stream_out;
+  char *body;
+  size_t len;
+  if (take_body(st, &body, &len))
+    return AWSC_ENOMEM;
+  char *f = (char *)st->call->typed_out + m->offset;
+  if (m->shape->type == AWSC_SHAPE_BLOB) {
+    awsc_blob *b = (awsc_blob *)(void *)f;
+    b->data = body ? body : "";
+    b->len = body ? len : 0;
+    return 0;
+  }
+  /* a string payload: a copy that ends at its length */
+  char *s = awsc_arena_strndup(st->a, body ? body : "", body ? len : 0);
+  if (!s)
+    return AWSC_ENOMEM;
+  *(const char **)(void *)f = s;
+  return 0;
+}
+
+/* Whether the typed door's output may be filled without the value tree:
+ * a typed call whose service hook (if any) has nothing to do after the
+ * parse. */
+static bool typed_direct_wanted(const awsc_call_state *st) {
+  const awsc_service_hooks *hk = st->hooks;
+  return st->call->typed_out &&
+         !(hk && hk->after_parse &&
+           (!hk->after_parse_wanted || hk->after_parse_wanted(st->call)));
 }
 
 /* The response's headers copied into the call's metadata first, and the
@@ -527,8 +568,14 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
   }
   awsc_error perr; /* reset, not zeroed: 976 bytes (awsc_error_copy) */
   awsc_error_reset(&perr);
-  int rc = awsc_protocol_parse_output_ws(c->svc, op, &parsed, st->a,
-                                         st->ws->proto, &call->output, &perr);
+  int rc = typed_direct_wanted(st)
+               ? awsc_parse_http_typed(c->svc, op->output, &parsed, st->a,
+                                       st->ws->proto, call->typed_out, &perr)
+               : 1;
+  call->typed_filled = rc == 0;
+  if (rc > 0)
+    rc = awsc_protocol_parse_output_ws(c->svc, op, &parsed, st->a,
+                                       st->ws->proto, &call->output, &perr);
   if (rc == AWSC_EPARSE && st->hooks &&
       (st->hooks->flags & AWSC_HOOK_RETRY_UNPARSABLE_2XX) &&
       st->attempt < c->max_attempts && quota_acquire(c, 5)) {
@@ -545,7 +592,7 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
       err->http_status = st->resp.status;
     return rc;
   }
-  if (st->hooks && st->hooks->after_parse &&
+  if (!call->typed_filled && st->hooks && st->hooks->after_parse &&
       (rc = st->hooks->after_parse(c, call, &call->output, err)) != 0)
     return rc;
   if (st->validate && st->stream_out &&
@@ -568,7 +615,7 @@ static int step_on_success(awsc_call_state *st, awsc_raw_response *raw,
     return rc;
   }
   if (st->stream_out && call->sink.kind == AWSC_SINK_MEMORY &&
-      body_into_output(st))
+      (call->typed_filled ? body_into_typed(st) : body_into_output(st)))
     return awsc_call_oom(st);
   if (fill_metadata(st, raw))
     return awsc_call_oom(st);
@@ -714,6 +761,7 @@ int awsc_pipe_begin(awsc_call_state *st, awsc_client *c, awsc_call *call,
   memset(&call->meta, 0, sizeof(call->meta));
   memset(&call->service_error, 0, sizeof(call->service_error));
   call->output.type = AWSC_V_NULL;
+  call->typed_filled = false;
   /* the tail from rcs on is set where it is used (see the struct) */
   memset(st, 0, offsetof(awsc_call_state, rcs));
   awsc_error_reset(&st->terr);

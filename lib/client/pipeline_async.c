@@ -400,8 +400,15 @@ int awsc_call_json_async(awsc_request **request_out, awsc_loop *loop,
 static void typed_complete(awsc_request *r, int rc) {
   void *out = NULL;
   if (!rc) {
-    rc = awsc_typed_output_make(&out, r->typed_op->output, &r->call.output,
-                                &r->call.meta, r->arena);
+    /* filled by the pipeline already (typed_filled), or from the value */
+    const awsc_shape *os = r->typed_op->output;
+    void *obj = r->call.typed_out ? r->call.typed_out
+                                  : awsc_typed_output_alloc(os, r->arena);
+    rc = !obj
+             ? AWSC_ENOMEM
+             : awsc_typed_output_finish(
+                   &out, obj, os, r->call.typed_filled ? NULL : &r->call.output,
+                   &r->call.meta, r->arena);
     if (rc)
       awsc_error_set(&r->err, rc, AWSC_ERROR_INTERNAL, "out of memory");
     else
@@ -456,7 +463,13 @@ int awsc_invoke_typed_async_ex(awsc_request **request_out, awsc_loop *loop,
   if (!r->call.op)
     rc = awsc_error_set(&r->err, AWSC_ENOTFOUND, AWSC_ERROR_VALIDATION,
                         "operation %s not in the client's model", op->name);
-  else if (op->input) {
+  /* the output struct, which the pipeline may fill itself when the model
+   * is the client's (the struct's layout is op's) */
+  else if (r->call.op == op &&
+           !(r->call.typed_out = awsc_typed_output_alloc(op->output, r->arena)))
+    rc = awsc_error_set(&r->err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                        "out of memory");
+  if (!rc && r->call.op && op->input) {
     rc = awsc_typed_to_value(op->input, input, r->arena, &r->in, &r->err);
     r->call.input = &r->in;
   }

@@ -239,20 +239,6 @@ static int struct_fill(const awsc_shape *s, const awsc_value *v, awsc_arena *a,
   return 0;
 }
 
-static int64_t as_int(const awsc_value *v) {
-  switch (v->type) {
-  case AWSC_V_INT:
-  case AWSC_V_TIMESTAMP:
-    return v->u.i;
-  case AWSC_V_DOUBLE:
-    return (int64_t)v->u.d;
-  case AWSC_V_BOOL:
-    return v->u.b;
-  default:
-    return 0;
-  }
-}
-
 static int elem_from_value(const awsc_shape *s, const awsc_value *v,
                            awsc_arena *a, bool ref, void *p) {
   switch (s->type) {
@@ -308,18 +294,13 @@ static int elem_from_value(const awsc_shape *s, const awsc_value *v,
     }
     return 0;
   case AWSC_SHAPE_INTEGER:
-    *(int32_t *)p = (int32_t)as_int(v);
-    return 0;
   case AWSC_SHAPE_LONG:
   case AWSC_SHAPE_TIMESTAMP:
-    *(int64_t *)p = as_int(v);
-    return 0;
   case AWSC_SHAPE_BOOLEAN:
-    *(bool *)p = v->type == AWSC_V_BOOL ? v->u.b : as_int(v) != 0;
-    return 0;
   case AWSC_SHAPE_FLOAT:
   case AWSC_SHAPE_DOUBLE:
-    *(double *)p = v->type == AWSC_V_DOUBLE ? v->u.d : (double)as_int(v);
+    awsc_typed_put_number(s->type, p, v->type, v->u.i, v->u.d,
+                          v->type == AWSC_V_BOOL && v->u.b);
     return 0;
   case AWSC_SHAPE_BLOB:
     if (v->type == AWSC_V_BLOB || v->type == AWSC_V_STRING) {
@@ -385,26 +366,38 @@ const awsc_response_metadata *awsc_output_metadata(const void *output) {
              : NULL;
 }
 
+void *awsc_typed_output_alloc(const awsc_shape *os, awsc_arena *arena) {
+  size_t sz = os && os->c_size ? os->c_size : sizeof(awsc_empty);
+  char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
+  return block ? block + HEADER_SIZE : NULL;
+}
+
+int awsc_typed_output_finish(void **output, void *obj, const awsc_shape *os,
+                             const awsc_value *v,
+                             const awsc_response_metadata *meta,
+                             awsc_arena *arena) {
+  /* the value's strings live in this arena (or are static): referenced */
+  int rc = os && v ? struct_fill(os, v, arena, true, obj) : 0;
+  if (rc)
+    return rc;
+  output_header *hdr = (output_header *)((char *)obj - HEADER_SIZE);
+  hdr->arena = arena;
+  hdr->meta = *meta;
+  awsc_out_tag *t = output_tag(obj);
+  t->free_fn = output_free;
+  t->magic = AWSC_OUT_MAGIC_OUTPUT;
+  *output = obj;
+  return 0;
+}
+
 int awsc_typed_output_make(void **output, const awsc_shape *os,
                            const awsc_value *v,
                            const awsc_response_metadata *meta,
                            awsc_arena *arena) {
-  size_t sz = os && os->c_size ? os->c_size : sizeof(awsc_empty);
-  char *block = awsc_arena_calloc(arena, 1, HEADER_SIZE + sz);
-  if (!block)
+  void *obj = awsc_typed_output_alloc(os, arena);
+  if (!obj)
     return AWSC_ENOMEM;
-  /* the value's strings live in this arena (or are static): referenced */
-  int rc = os ? struct_fill(os, v, arena, true, block + HEADER_SIZE) : 0;
-  if (rc)
-    return rc;
-  output_header *hdr = (output_header *)block;
-  hdr->arena = arena;
-  hdr->meta = *meta;
-  awsc_out_tag *t = output_tag(block + HEADER_SIZE);
-  t->free_fn = output_free;
-  t->magic = AWSC_OUT_MAGIC_OUTPUT;
-  *output = block + HEADER_SIZE;
-  return 0;
+  return awsc_typed_output_finish(output, obj, os, v, meta, arena);
 }
 
 int awsc_invoke_typed(void **output, awsc_client *c, const awsc_service *svc,
@@ -450,13 +443,20 @@ int awsc_invoke_typed_ex(void **output, awsc_client *c, const awsc_service *svc,
   if (sink)
     call.sink = *sink;
   call.copy_source_encoded = (flags & AWSC_TYPED_COPY_SOURCE_ENCODED) != 0;
+  /* header and struct in one block (awsc_mem_free finds the arena just
+   * before the pointer it is given), which the pipeline may fill itself
+   * when the model is the client's (the struct's layout is op's) */
+  void *obj = NULL;
+  if (!rc && output && (!(obj = awsc_typed_output_alloc(op->output, arena))))
+    rc = awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL, "out of memory");
+  if (cop == op)
+    call.typed_out = obj;
   if (!rc)
     rc = awsc_client_invoke(c, &call, err);
   if (!rc && output) {
-    /* header and struct in one block: awsc_mem_free finds the arena just
-     * before the pointer it is given */
-    rc = awsc_typed_output_make(output, op->output, &call.output, &call.meta,
-                                arena);
+    rc = awsc_typed_output_finish(output, obj, op->output,
+                                  call.typed_filled ? NULL : &call.output,
+                                  &call.meta, arena);
     if (!rc)
       return 0;
     awsc_error_set(err, rc, AWSC_ERROR_INTERNAL, "out of memory");

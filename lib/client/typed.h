@@ -37,6 +37,17 @@ int awsc_typed_output_make(void **output, const awsc_shape *os,
                            const awsc_response_metadata *meta,
                            awsc_arena *arena);
 
+/* The same in two steps, for a call that may fill the struct itself
+ * (awsc_call.typed_out): the zeroed struct of shape `os` (NULL:
+ * awsc_empty) behind its output header in `arena`, or NULL (out of
+ * memory); then the header completed, and the struct filled from `v`
+ * unless v is NULL (filled already). */
+void *awsc_typed_output_alloc(const awsc_shape *os, awsc_arena *arena);
+int awsc_typed_output_finish(void **output, void *obj, const awsc_shape *os,
+                             const awsc_value *v,
+                             const awsc_response_metadata *meta,
+                             awsc_arena *arena);
+
 /* The typed paginators' runtime (lib/client/paginate.c): `op` is the
  * generated descriptor, whose input and output shapes carry the C
  * layout. */

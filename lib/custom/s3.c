@@ -39,6 +39,10 @@ static int s3_after_parse(awsc_client *c, awsc_call *call, awsc_value *out,
   return 0;
 }
 
+static bool s3_after_parse_wanted(const awsc_call *call) {
+  return call->encoding_type_auto;
+}
+
 /* Local name of the root element, skipping BOM, declaration, comments
  * and PIs; false when there is none. */
 static bool root_name(const char *p, size_t n, const char **name, size_t *len) {
@@ -173,6 +177,7 @@ const awsc_service_hooks awsc_s3_hooks = {
     .json_input = awsc_custom_s3_json_input,
     .unsigned_payload = s3_unsigned_payload,
     .after_parse = s3_after_parse,
+    .after_parse_wanted = s3_after_parse_wanted,
     .error_in_200 = s3_error_in_200,
     .classify_error = s3_classify_error,
     .redirect_region = s3_redirect_region,

@@ -167,6 +167,60 @@ static void slot_put(awsc_pslot *slots, uint32_t mask, int hash,
   slots[h].member = (int16_t)member;
 }
 
+/* A scalar the typed door writes from header text (awsc_parse_http_typed). */
+static bool typed_scalar(const awsc_shape *t) {
+  if (!t)
+    return false;
+  switch (t->type) {
+  case AWSC_SHAPE_STRING:
+  case AWSC_SHAPE_BLOB:
+  case AWSC_SHAPE_INTEGER:
+  case AWSC_SHAPE_LONG:
+  case AWSC_SHAPE_BOOLEAN:
+  case AWSC_SHAPE_FLOAT:
+  case AWSC_SHAPE_DOUBLE:
+  case AWSC_SHAPE_TIMESTAMP:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* Whether member i of s is one the typed door writes directly: see
+ * awsc_pindex.typed_direct. */
+static bool typed_direct_member(const awsc_shape *s, uint32_t i) {
+  const awsc_member *m = &s->members[i];
+  const awsc_shape *t = m->shape;
+  if (!t)
+    return false;
+  switch (m->location) {
+  case AWSC_LOC_HEADER:
+    return typed_scalar(t) && !(m->flags & AWSC_MF_JSONVALUE);
+  case AWSC_LOC_HEADERS:
+    return t->type == AWSC_SHAPE_MAP && t->map_key && t->map_value &&
+           typed_scalar(t->map_value->shape) && m->has_offset != UINT32_MAX;
+  case AWSC_LOC_STATUS_CODE:
+    return t->type == AWSC_SHAPE_INTEGER || t->type == AWSC_SHAPE_LONG;
+  case AWSC_LOC_BODY:
+    /* the streamed payload: the pipeline hands the body over */
+    return s->payload_index >= 0 && (uint32_t)s->payload_index == i &&
+           ((m->flags & AWSC_MF_STREAMING) || (t->flags & AWSC_SF_STREAMING)) &&
+           !(t->flags & AWSC_SF_EVENTSTREAM) &&
+           (t->type == AWSC_SHAPE_BLOB || t->type == AWSC_SHAPE_STRING);
+  default:
+    return false;
+  }
+}
+
+static bool typed_direct_shape(const awsc_shape *s) {
+  if (!s->c_size || s->member_count > AWSC_TYPED_DIRECT_MAX)
+    return false;
+  for (uint32_t i = 0; i < s->member_count; i++)
+    if (!typed_direct_member(s, i))
+      return false;
+  return true;
+}
+
 /* The HTTP-bound members of s and its header names, lower-cased (the
  * first member wins a duplicated name, as a lookup in model order did). */
 static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
@@ -184,6 +238,7 @@ static bool build_http_index(awsc_pctx *c, awsc_pindex *ix,
   if (!ix->http || !ix->other || !ix->hslots)
     return false;
   ix->hmask = size - 1;
+  ix->typed_direct = typed_direct_shape(s);
   for (uint32_t i = 0; i < n; i++) {
     const awsc_member *m = &s->members[i];
     if (!is_http(m))

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "awsc/types.h"
 #include "protocols/parse_internal.h"
+#include "runtime/jtree.h"
 
 /* ------------------------------------------------------------------ */
 /* HTTP-bound members                                                   */
@@ -168,6 +170,42 @@ static int put_header(awsc_pctx *c, const awsc_member *m, const char *v) {
   return put_header_scalar(c, &sc, v, vn);
 }
 
+/* One entry of a header-prefix map (S3's x-amz-meta-*). */
+typedef struct map_entry {
+  const char *key; /* the rest of the header name, as botocore */
+  const char *v;   /* the header's value, vn bytes */
+  size_t vn;
+  awsc_pscalar sc; /* v as the map's value shape (strings: v itself) */
+} map_entry;
+
+/* The next entry of the map with this prefix and value shape vs, from
+ * header *i on (entries whose value is not of that type are skipped): 1
+ * with *i past it, 0 at the end, or a negative AWSC_E*. */
+static int map_entry_next(awsc_pctx *c, const awsc_raw_response *r,
+                          const char *prefix, size_t plen, const awsc_shape *vs,
+                          size_t *i, map_entry *e) {
+  while (*i < r->header_count) {
+    const awsc_http_header *h = &r->headers[(*i)++];
+    if (!h->name || !has_iprefix(h->name, prefix, plen))
+      continue;
+    e->key = h->name + plen;
+    e->v = h->value ? h->value : "";
+    e->vn = strlen(e->v);
+    e->sc.type = AWSC_V_STRING;
+    e->sc.u.s.p = e->v;
+    e->sc.u.s.n = e->vn;
+    if (!vs || vs->type == AWSC_SHAPE_STRING)
+      return 1;
+    int rc =
+        awsc_pscalar_from_text(c, vs, e->v, e->vn, AWSC_PSRC_HEADER, &e->sc);
+    if (rc < 0)
+      return rc;
+    if (rc == 0)
+      return 1;
+  }
+  return 0;
+}
+
 static int put_header_map(awsc_pctx *c, const awsc_member *m,
                           const awsc_raw_response *r) {
   const char *prefix = m->location_name ? m->location_name : "";
@@ -179,30 +217,17 @@ static int put_header_map(awsc_pctx *c, const awsc_member *m,
     rc = awsc_vb_begin_map(c->b);
   if (rc != 0)
     return rc;
-  for (size_t i = 0; i < r->header_count; i++) {
-    const char *name = r->headers[i].name;
-    if (!name || !has_iprefix(name, prefix, plen))
-      continue;
-    const char *v = r->headers[i].value ? r->headers[i].value : "";
-    size_t vn = strlen(v);
-    awsc_pscalar sc = {AWSC_V_STRING, {.s = {v, vn}}};
-    if (vs && vs->type != AWSC_SHAPE_STRING) {
-      rc = awsc_pscalar_from_text(c, vs, v, vn, AWSC_PSRC_HEADER, &sc);
-      if (rc < 0)
-        return rc;
-      if (rc > 0)
-        continue;
-    }
-    /* The key is the rest of the header name, as botocore; header names
-     * reach us lower-cased (awsc_raw_response), so S3's x-amz-meta-*
-     * keys come out lower-case. */
-    const char *key = name + plen;
-    int kr = c->headers_kept ? awsc_vb_key_ref(c->b, key, strlen(key))
-                             : awsc_vb_key(c->b, key, strlen(key));
-    if ((rc = kr) != 0 || (rc = put_header_scalar(c, &sc, v, vn)) != 0)
+  size_t i = 0;
+  map_entry e;
+  while ((rc = map_entry_next(c, r, prefix, plen, vs, &i, &e)) > 0) {
+    /* header names reach us lower-cased (awsc_raw_response), so S3's
+     * x-amz-meta-* keys come out lower-case */
+    int kr = c->headers_kept ? awsc_vb_key_ref(c->b, e.key, strlen(e.key))
+                             : awsc_vb_key(c->b, e.key, strlen(e.key));
+    if ((rc = kr) != 0 || (rc = put_header_scalar(c, &e.sc, e.v, e.vn)) != 0)
       return rc;
   }
-  return awsc_vb_end(c->b);
+  return rc < 0 ? rc : awsc_vb_end(c->b);
 }
 
 /* Members looked up per response header through the shape's index
@@ -304,4 +329,156 @@ int awsc_parse_http_members(awsc_pctx *c, const awsc_shape *shape,
       return rc;
   }
   return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The typed door's direct way (awsc_parse_http_typed)                 */
+
+/* The scalar sc read as shape t from header text v (vn bytes, NUL after)
+ * into the C field f, as typed.c writes the value the other way makes of
+ * it: a string that ends where v does is referenced when the headers are
+ * kept, any other string or blob is copied into the arena. */
+static int typed_put(awsc_pctx *c, const awsc_shape *t, const awsc_pscalar *sc,
+                     const char *v, size_t vn, void *f) {
+  switch (t->type) {
+  case AWSC_SHAPE_STRING:
+  case AWSC_SHAPE_BLOB: {
+    if (sc->type != AWSC_V_STRING && sc->type != AWSC_V_BLOB)
+      return 0;
+    const char *p = sc->u.s.p;
+    size_t n = sc->u.s.n;
+    uintptr_t pp = (uintptr_t)p, vp = (uintptr_t)v;
+    if (!(c->headers_kept && sc->type == AWSC_V_STRING && pp >= vp &&
+          pp + n == vp + vn) &&
+        !(p = awsc_arena_memdup0(c->arena, p, n)))
+      return AWSC_ENOMEM;
+    if (t->type == AWSC_SHAPE_BLOB) {
+      awsc_blob *b = f;
+      b->data = p;
+      b->len = n;
+    } else {
+      *(const char **)f = p;
+    }
+    return 0;
+  }
+  default:
+    awsc_typed_put_number(t->type, f, sc->type, sc->u.i, sc->u.d,
+                          sc->type == AWSC_V_BOOL && sc->u.b);
+    return 0;
+  }
+}
+
+/* A member's field, and its has_ flag for the kinds that have one. */
+static int typed_member_put(awsc_pctx *c, const awsc_member *m,
+                            const awsc_pscalar *sc, const char *v, size_t vn,
+                            char *obj) {
+  int rc = typed_put(c, m->shape, sc, v, vn, obj + m->offset);
+  if (!rc && m->shape->type != AWSC_SHAPE_STRING &&
+      m->shape->type != AWSC_SHAPE_BLOB && m->has_offset != UINT32_MAX)
+    *(bool *)(obj + m->has_offset) = true;
+  return rc;
+}
+
+/* A header member: dropped when its text is blank or not of its type. */
+static int typed_header(awsc_pctx *c, const awsc_member *m, const char *v,
+                        char *obj) {
+  size_t vn = strlen(v);
+  awsc_pscalar sc;
+  int rc = awsc_pscalar_from_text(c, m->shape, v, vn, AWSC_PSRC_HEADER, &sc);
+  if (rc != 0)
+    return rc < 0 ? rc : 0;
+  return typed_member_put(c, m, &sc, v, vn, obj);
+}
+
+/* A header-prefix map (S3's x-amz-meta-*): its entries in header order,
+ * keyed by the rest of the header name; an empty map is still there. */
+static int typed_header_map(awsc_pctx *c, const awsc_member *m,
+                            const awsc_raw_response *r, char *obj) {
+  const char *prefix = m->location_name ? m->location_name : "";
+  size_t plen = strlen(prefix);
+  const awsc_shape *ms = m->shape;
+  const awsc_shape *vs = ms->map_value->shape;
+  size_t n = 0;
+  for (size_t i = 0; i < r->header_count; i++)
+    n += r->headers[i].name && has_iprefix(r->headers[i].name, prefix, plen);
+  size_t es = ms->c_size ? ms->c_size : 2 * sizeof(void *);
+  char *items = awsc_arena_calloc(c->arena, n ? n : 1, es);
+  if (!items)
+    return AWSC_ENOMEM;
+  size_t k = 0, i = 0;
+  map_entry e;
+  int rc = 0;
+  while (k < n && (rc = map_entry_next(c, r, prefix, plen, vs, &i, &e)) > 0) {
+    char *item = items + k * es;
+    const char *key = e.key;
+    if (!c->headers_kept && !(key = awsc_arena_strdup(c->arena, key)))
+      return AWSC_ENOMEM;
+    *(const char **)(item + ms->map_key->offset) = key;
+    rc = typed_put(c, vs, &e.sc, e.v, e.vn, item + ms->map_value->offset);
+    if (rc)
+      return rc;
+    k++;
+  }
+  if (rc < 0)
+    return rc;
+  *(const void **)(obj + m->offset) = items;
+  *(size_t *)(obj + m->has_offset) = k;
+  return 0;
+}
+
+static int typed_fill(awsc_pctx *c, const awsc_pindex *ix, const awsc_shape *s,
+                      const awsc_raw_response *r, char *obj) {
+  memset(obj, 0, s->c_size);
+  int rc = 0;
+  if (ix->http_count > ix->other_count) {
+    /* the first header for a member wins, as awsc_parse_http_members'
+     * hits keep it */
+    uint64_t seen[AWSC_TYPED_DIRECT_MAX / 64] = {0};
+    for (size_t i = 0; i < r->header_count && !rc; i++) {
+      const char *name = r->headers[i].name;
+      if (!name)
+        continue;
+      int mi = awsc_pindex_find_header(ix, name, strlen(name));
+      if (mi < 0 || (seen[mi >> 6] >> (mi & 63)) & 1u)
+        continue;
+      seen[mi >> 6] |= (uint64_t)1 << (mi & 63);
+      const char *v = r->headers[i].value ? r->headers[i].value : "";
+      rc = typed_header(c, &s->members[mi], v, obj);
+    }
+  }
+  for (size_t o = 0; o < ix->other_count && !rc; o++) {
+    const awsc_member *m = &s->members[ix->other[o]];
+    if (m->location == AWSC_LOC_HEADERS) {
+      rc = typed_header_map(c, m, r, obj);
+    } else if (m->location == AWSC_LOC_STATUS_CODE) {
+      awsc_pscalar sc = {AWSC_V_INT, {.i = r->status}};
+      rc = typed_member_put(c, m, &sc, "", 0, obj);
+    }
+  }
+  return rc;
+}
+
+int awsc_parse_http_typed(const awsc_service *svc, const awsc_shape *shape,
+                          const awsc_raw_response *resp, awsc_arena *arena,
+                          awsc_proto_ws *ws, void *obj, awsc_error *err) {
+  if (!svc || !shape || !resp || !arena || !obj ||
+      shape->type != AWSC_SHAPE_STRUCTURE || !shape->c_size ||
+      (svc->protocol != AWSC_PROTO_REST_XML &&
+       svc->protocol != AWSC_PROTO_REST_JSON))
+    return 1;
+  awsc_pctx c;
+  /* xml as awsc_parse_output_with_ws has it: the workspace's indexes
+   * are kept for one kind */
+  awsc_pctx_init_ws(&c, svc, arena, NULL, err,
+                    svc->protocol == AWSC_PROTO_REST_XML, ws);
+  c.headers_kept = resp->headers_kept;
+  const awsc_pindex *ix = awsc_pindex_get(&c, shape);
+  int rc = !ix                 ? AWSC_ENOMEM
+           : !ix->typed_direct ? 1
+                               : typed_fill(&c, ix, shape, resp, obj);
+  awsc_pctx_cleanup(&c);
+  if (rc == AWSC_ENOMEM)
+    return awsc_error_set(err, AWSC_ENOMEM, AWSC_ERROR_INTERNAL,
+                          "out of memory");
+  return rc;
 }

@@ -28,6 +28,10 @@ typedef struct awsc_pslot {
   int16_t member;
 } awsc_pslot;
 
+/* Most members an output filled directly by the typed door may have (a
+ * bit each on the stack: the first header for a member wins). */
+#define AWSC_TYPED_DIRECT_MAX 512
+
 typedef struct awsc_pindex {
   const awsc_shape *shape;
   uint32_t mask; /* slots - 1 (power of two) */
@@ -46,6 +50,11 @@ typedef struct awsc_pindex {
   uint16_t *other;      /* those, in model order */
   uint32_t hmask;
   awsc_pslot *hslots;
+  /* the typed door may fill the shape's C struct straight from the HTTP
+   * message (awsc_parse_http_typed): it has a typed layout, and its
+   * members are all header scalars, header maps of scalars, the status
+   * code or a streamed payload */
+  bool typed_direct;
 } awsc_pindex;
 
 /* Parse context: one per awsc_protocol_parse_* call. */

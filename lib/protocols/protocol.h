@@ -112,6 +112,20 @@ int awsc_protocol_parse_output_ws(const awsc_service *svc,
                                   awsc_arena *arena, awsc_proto_ws *ws,
                                   awsc_value *out, awsc_error *err);
 
+/* The typed door's direct way for a 2xx answer (rest protocols): an
+ * output shape whose members are all HTTP-bound (header scalars, header
+ * maps, the status code) or a streamed payload is written straight into
+ * its C struct `obj` (shape->c_size bytes, zeroed here first; the
+ * payload is left to the caller), without the value tree that
+ * awsc_protocol_parse_output builds and typed.c reads: the same fields,
+ * conversions and references (a string that ends where its header's
+ * value does is referenced when resp->headers_kept, else copied into
+ * `arena`). Returns 1 when the shape is not one of these (nothing
+ * written: parse it the value way), 0, or AWSC_ENOMEM. */
+int awsc_parse_http_typed(const awsc_service *svc, const awsc_shape *shape,
+                          const awsc_raw_response *resp, awsc_arena *arena,
+                          awsc_proto_ws *ws, void *obj, awsc_error *err);
+
 /* Parse a non-2xx response (or an S3 error-in-200, see below) into *out
  * (code, message, ids, modeled shape and its fields). Bodies that can't
  * be parsed give code = the HTTP status as a number ("404": botocore

@@ -288,6 +288,10 @@ typedef struct awsc_service_hooks {
    * call's arena). Nonzero fails the call with err set. */
   int (*after_parse)(struct awsc_client *c, struct awsc_call *call,
                      struct awsc_value *output, awsc_error *err);
+  /* Whether after_parse has anything to do for this call (NULL: always).
+   * A call it has nothing for may skip the output value altogether (the
+   * typed door's direct way, awsc_parse_http_typed). */
+  bool (*after_parse_wanted)(const struct awsc_call *call);
   /* Error in 200: whether a 2xx answer is in fact an error document. */
   bool (*error_in_200)(const struct awsc_operation *op,
                        const struct awsc_raw_response *resp);

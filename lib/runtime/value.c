@@ -320,3 +320,29 @@ const char *awsc_shape_valid_types(uint8_t shape_type) {
     return "str, int, bool, float, list, dict";
   }
 }
+
+bool awsc_typed_put_number(uint8_t st, void *f, uint8_t vt, int64_t i, double d,
+                           bool b) {
+  int64_t n = vt == AWSC_V_INT || vt == AWSC_V_TIMESTAMP ? i
+              : vt == AWSC_V_DOUBLE                      ? (int64_t)d
+              : vt == AWSC_V_BOOL                        ? b
+                                                         : 0;
+  switch (st) {
+  case AWSC_SHAPE_INTEGER:
+    *(int32_t *)f = (int32_t)n;
+    return true;
+  case AWSC_SHAPE_LONG:
+  case AWSC_SHAPE_TIMESTAMP:
+    *(int64_t *)f = n;
+    return true;
+  case AWSC_SHAPE_BOOLEAN:
+    *(bool *)f = vt == AWSC_V_BOOL ? b : n != 0;
+    return true;
+  case AWSC_SHAPE_FLOAT:
+  case AWSC_SHAPE_DOUBLE:
+    *(double *)f = vt == AWSC_V_DOUBLE ? d : (double)n;
+    return true;
+  default:
+    return false;
+  }
+}

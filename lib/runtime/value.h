@@ -240,4 +240,14 @@ static inline void awsc_param_path_pop(awsc_param_path *p, size_t mark) {
 /* The path without a leading '.', or "input" when empty. */
 const char *awsc_param_path_name(const awsc_param_path *p);
 
+/* A number (value type vt: AWSC_V_INT, AWSC_V_TIMESTAMP, AWSC_V_DOUBLE or
+ * AWSC_V_BOOL, with i, d or b its payload; any other type reads as 0)
+ * into the C field f of a typed struct member of shape type st: INTEGER
+ * as int32_t, LONG and TIMESTAMP as int64_t, BOOLEAN as bool, FLOAT and
+ * DOUBLE as double. False (nothing written) for any other shape type.
+ * The typed layout's one rule for numbers, from a parsed value (typed.c)
+ * or straight from a header (parse_http.c). */
+bool awsc_typed_put_number(uint8_t st, void *f, uint8_t vt, int64_t i, double d,
+                           bool b);
+
 #endif
