@@ -2,7 +2,6 @@
  * lib/protocols/parse_http.c - members bound to the HTTP message (rest
  * protocols): headers, header-prefix maps, the status code.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -34,10 +33,12 @@ const char *awsc_presp_header(const awsc_raw_response *r, const char *name) {
   return NULL;
 }
 
+/* Whether s starts with prefix (plen bytes), ASCII case folded: run for
+ * every header of an answer whose output has a header map. */
 static bool has_iprefix(const char *s, const char *prefix, size_t plen) {
   for (size_t i = 0; i < plen; i++) {
-    if (!s[i] ||
-        tolower((unsigned char)s[i]) != tolower((unsigned char)prefix[i]))
+    if (s[i] != prefix[i] && ascii_lower((unsigned char)s[i]) !=
+                                 ascii_lower((unsigned char)prefix[i]))
       return false;
   }
   return true;
