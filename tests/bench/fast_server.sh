@@ -35,7 +35,20 @@ start_fast_server() {
   FAST_SERVER_PORT=$(cat "$base.port")
 }
 
-# stop_fast_servers: stops every server start_fast_server started.
+# start_busy_if_asked: with BUSY=1 in the environment, a spin loop keeps
+# the other core busy for the run (stopped by stop_fast_servers, and by
+# itself after 20 minutes). On an otherwise idle virtual machine every
+# request's sleep in poll costs each client the same ~26 us more, which
+# dilutes a ratio between two clients (docs/performance.md, fourth round).
+start_busy_if_asked() {
+  [ "${BUSY:-0}" = 1 ] || return 0
+  timeout 1200 sh -c 'while :; do :; done' &
+  FAST_SERVER_PIDS+=($!)
+  echo "== BUSY=1: a spin loop keeps the other core busy (pid $!)"
+}
+
+# stop_fast_servers: stops every server start_fast_server started, and
+# the spin loop of start_busy_if_asked.
 stop_fast_servers() {
   local p
   for p in "${FAST_SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

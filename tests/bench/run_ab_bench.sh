@@ -14,7 +14,8 @@
 # flight, of the requests/s ratios).
 # Env: PASSES (7), N_SMALL (3000 per run, bench_small / raw_curl_request),
 # N_MULTI (10000 per run, bench_concurrency_async / raw_curl_multi),
-# INFLIGHT ("64 256").
+# INFLIGHT ("64 256"), BUSY=1 (the other core kept busy: fast_server.sh's
+# start_busy_if_asked).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 before=${1:?usage: run_ab_bench.sh BEFORE_LIB_DIR [BUILD_DIR]}
@@ -43,6 +44,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+start_busy_if_asked
 start_fast_server "$bench" "$tmp/server" 1800 || exit 1
 c=(--endpoint "http://127.0.0.1:$FAST_SERVER_PORT" --bucket bench-bucket
   --key small/object-1k)

@@ -48,19 +48,12 @@ done
 
 tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-spin_pid=''
 cleanup() {
-  [ -z "$spin_pid" ] || kill "$spin_pid" 2>/dev/null || true
   stop_fast_servers
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-if [ "${BUSY:-0}" = 1 ]; then
-  # stops with the run (cleanup), and by itself after 20 minutes
-  timeout 1200 sh -c 'while :; do :; done' &
-  spin_pid=$!
-  echo "== BUSY=1: a spin loop keeps the other core busy (pid $spin_pid)"
-fi
+start_busy_if_asked
 
 port_dump='' port_fast='' # set by start_server
 start_server() { # name extra-args... -> sets port_<name>
