@@ -427,13 +427,6 @@ static void step_sent(awsc_call_state *st) {
              st->terr.retry_attempts == 1 ? "" : "s");
 }
 
-/* A streamed output payload kept in memory becomes the payload member,
- * as a blob: the response's body buffer itself, which the call's arena
- * takes over (no copy: a 1 KiB GET's body was 16 cache lines copied, a
- * large one twice its size at the peak), added to the parsed members in
- * one new array. The keys are the model's names or live in st->a
- * already: referenced, so that the typed output finds its members by
- * address (typed.c). */
 /* The response's body, now the call arena's (NULL: none), and its length. */
 static int take_body(awsc_call_state *st, char **body, size_t *len) {
   /* still seen through st->resp (after-call hooks read it there) */
@@ -448,6 +441,13 @@ static int take_body(awsc_call_state *st, char **body, size_t *len) {
   return 0;
 }
 
+/* A streamed output payload kept in memory becomes the payload member,
+ * as a blob: the response's body buffer itself, which the call's arena
+ * takes over (no copy: a 1 KiB GET's body was 16 cache lines copied, a
+ * large one twice its size at the peak), added to the parsed members in
+ * one new array. The keys are the model's names or live in st->a
+ * already: referenced, so that the typed output finds its members by
+ * address (typed.c). */
 static int body_into_output(awsc_call_state *st) {
   awsc_call *call = st->call;
   const awsc_value *o = &call->output;
