@@ -23,9 +23,11 @@
  *                      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS  (same name)
  *   addressing_style   -                               s3 = addressing_style
  *   connect/read timeout, verify_ssl, proxy: options only (botocore has
- *   no environment or file setting for them; libcurl itself honours
- *   https_proxy / HTTPS_PROXY, http_proxy (lower case only), ALL_PROXY and
- *   NO_PROXY of the process environment when no proxy option is given).
+ *   no environment or file setting for them). Without a proxy option the
+ *   process environment's https_proxy / HTTPS_PROXY, http_proxy (lower
+ *   case only), all_proxy / ALL_PROXY and no_proxy / NO_PROXY apply, by
+ *   libcurl's rules, read once when the session's transport is made (as
+ *   botocore reads them when a client is made).
  *
  * Profile values come from the config file's [default] / [profile NAME]
  * merged under the credentials file's [NAME] (the credentials file wins),

@@ -34,6 +34,8 @@ typedef struct curl_kept_opts {
   uint8_t method;  /* KEPT_GET / KEPT_HEAD: a plain GET / HEAD is set */
   bool connect_known;
   uint8_t noprogress; /* CURLOPT_NOPROGRESS + 1; 0 = not known */
+  uint8_t proxy_for;  /* CURLOPT_PROXY from the environment for: 0 = not
+                         set, 1 = http, 2 = https URLs */
 } curl_kept_opts;
 
 typedef struct exchange {
@@ -118,6 +120,13 @@ typedef struct curl_transport {
   char *ca_bundle;
   char *proxy;
   char *no_proxy;
+  /* Without a proxy option: the environment's proxy for http and for
+   * https URLs and its no_proxy list, read once when the transport is made
+   * (as botocore reads them when a client is made) by libcurl's rules
+   * (env_proxy_init), NULL where none; every handle then has them set, so
+   * libcurl does not read five variables of the environment a request. */
+  char *env_proxy[2]; /* [0] http, [1] https */
+  char *env_no_proxy;
   int max_connections;
   int64_t expect_threshold; /* -1 = never */
   struct curl_slist *resolve;

@@ -394,11 +394,15 @@ CURLcode awsc_curl_configure_handle(const curl_transport *t, CURL *easy,
   }
   if (t->ca_bundle)
     SETOPT(CURLOPT_CAINFO, t->ca_bundle);
-  /* Unset, libcurl reads http_proxy/https_proxy/no_proxy itself. */
+  /* The given proxy, or the environment's as read when the transport
+   * was made (set per URL scheme by awsc_curl_configure): never unset,
+   * where libcurl would read the environment again for every request.
+   * "" is no proxy and an empty no_proxy list. */
   if (t->proxy)
     SETOPT(CURLOPT_PROXY, t->proxy);
-  if (t->no_proxy)
-    SETOPT(CURLOPT_NOPROXY, t->no_proxy);
+  SETOPT(CURLOPT_NOPROXY, t->no_proxy       ? t->no_proxy
+                          : t->env_no_proxy ? t->env_no_proxy
+                                            : "");
   if (t->resolve)
     SETOPT(CURLOPT_RESOLVE, t->resolve);
   SETOPT(CURLOPT_READFUNCTION, exchange_read_cb);
@@ -523,6 +527,16 @@ CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
     SETOPT(CURLOPT_CUSTOMREQUEST, custom);
     k->method = c == CURLE_OK ? plain : KEPT_UNKNOWN;
   }
+  if (!t->proxy) {
+    /* the environment's proxy for the URL's scheme ("https" or "http",
+     * the only ones allowed), "" for none */
+    uint8_t scheme = strncmp(req->url, "https:", 6) == 0 ? 2 : 1;
+    if (k->proxy_for != scheme) {
+      const char *p = t->env_proxy[scheme - 1];
+      SETOPT(CURLOPT_PROXY, p ? p : "");
+      k->proxy_for = c == CURLE_OK ? scheme : 0;
+    }
+  }
   set_buffers(easy, ex, upload, &c);
   uint8_t noprogress = req->progress ? 1 : 2;
   if (k->noprogress != noprogress) {
@@ -567,6 +581,9 @@ static void curl_final_free(curl_transport *t) {
   awsc_free(t->ca_bundle);
   awsc_free(t->proxy);
   awsc_free(t->no_proxy);
+  awsc_free(t->env_proxy[0]);
+  awsc_free(t->env_proxy[1]);
+  awsc_free(t->env_no_proxy);
   awsc_free(t);
 }
 
@@ -633,6 +650,33 @@ static bool dup_opt(char **dst, const char *src) {
   return *dst != NULL;
 }
 
+/* The first of the environment variables names[0..n) that is set and not
+ * empty (libcurl's curl_getenv), copied into *out, or NULL. */
+static bool env_first(char **out, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const char *v = getenv(names[i]);
+    if (v && *v)
+      return dup_opt(out, v);
+  }
+  return true;
+}
+
+/* Without a proxy option, the environment's proxies as libcurl 7.88
+ * reads them for each request (url.c, detect_proxy and the no_proxy
+ * lookup): http_proxy only in lower case (the upper case one could be
+ * set by a CGI request's Proxy: header), https_proxy or HTTPS_PROXY,
+ * then all_proxy or ALL_PROXY for either; no_proxy or NO_PROXY. */
+static bool env_proxy_init(curl_transport *t) {
+  static const char *const http[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
+  static const char *const https[] = {"https_proxy", "HTTPS_PROXY", "all_proxy",
+                                      "ALL_PROXY"};
+  static const char *const none[] = {"no_proxy", "NO_PROXY"};
+  if (!t->no_proxy && !env_first(&t->env_no_proxy, none, 2))
+    return false;
+  return t->proxy || (env_first(&t->env_proxy[0], http, 3) &&
+                      env_first(&t->env_proxy[1], https, 4));
+}
+
 int awsc_transport_curl_new(awsc_transport **out,
                             const awsc_curl_options *options, awsc_error *err) {
   static const awsc_curl_options defaults = AWSC_CURL_OPTIONS_INIT;
@@ -670,16 +714,10 @@ int awsc_transport_curl_new(awsc_transport **out,
   atomic_init(&t->requests, 0);
   atomic_init(&t->connections_opened, 0);
 
-  static const char *const proxy_env[] = {"http_proxy",  "HTTP_PROXY",
-                                          "https_proxy", "HTTPS_PROXY",
-                                          "all_proxy",   "ALL_PROXY"};
-  t->proxy_possible = o->proxy != NULL;
-  for (size_t i = 0; i < sizeof(proxy_env) / sizeof(*proxy_env); i++) {
-    const char *v = getenv(proxy_env[i]);
-    t->proxy_possible |= v && *v;
-  }
   bool ok = dup_opt(&t->ca_bundle, o->ca_bundle) &&
-            dup_opt(&t->proxy, o->proxy) && dup_opt(&t->no_proxy, o->no_proxy);
+            dup_opt(&t->proxy, o->proxy) &&
+            dup_opt(&t->no_proxy, o->no_proxy) && env_proxy_init(t);
+  t->proxy_possible = t->proxy || t->env_proxy[0] || t->env_proxy[1];
   for (const char *const *r = o->resolve; ok && r && *r; r++) {
     struct curl_slist *l = curl_slist_append(t->resolve, *r);
     if (l)

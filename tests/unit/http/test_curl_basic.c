@@ -732,6 +732,63 @@ static void test_proxy(void) {
   awsc_transport_free(t2);
 }
 
+/* GET url on t: the target the test server saw (the absolute URL when
+ * the request went through it as a proxy, else the path), into out. */
+static void target_of(awsc_transport *t, const char *url, char *out,
+                      size_t cap) {
+  awsc_http_request r = tu_request("GET", url);
+  awsc_http_response resp;
+  awsc_error err = AWSC_ERROR_INIT;
+  out[0] = '\0';
+  CHECK_INT(awsc_transport_send(t, &r, &resp, &err), 0);
+  if (resp.body)
+    snprintf(out, cap, "%s", resp.body);
+  awsc_http_response_cleanup(&resp);
+}
+
+/* Without a proxy option the environment's proxy settings apply, by
+ * libcurl's rules, as they were when the transport was made: http_proxy
+ * (never HTTP_PROXY for http URLs), then all_proxy; no_proxy names go
+ * direct. */
+static void test_proxy_from_env(void) {
+  ts_response sr = {.status = 200, .echo_target = 1};
+  ts_set_response(srv, &sr);
+  char proxy[128], entry[128], direct[256], got[512];
+  snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", ts_port(srv));
+  snprintf(entry, sizeof(entry), "direct.test:%d:127.0.0.1", ts_port(srv));
+  snprintf(direct, sizeof(direct), "http://direct.test:%d/k", ts_port(srv));
+  const char *resolve[] = {entry, NULL};
+  awsc_curl_options o = AWSC_CURL_OPTIONS_INIT;
+  o.resolve = resolve;
+
+  setenv("http_proxy", proxy, 1);
+  setenv("no_proxy", "direct.test", 1);
+  awsc_transport *t = NULL;
+  CHECK_INT(awsc_transport_curl_new(&t, &o, NULL), 0);
+  /* changed afterwards: the transport keeps what it read */
+  setenv("http_proxy", "http://127.0.0.1:1", 1);
+  unsetenv("no_proxy");
+  target_of(t, "http://bucket.proxied.test/k?x=1", got, sizeof(got));
+  CHECK_STR(got, "http://bucket.proxied.test/k?x=1");
+  target_of(t, direct, got, sizeof(got));
+  CHECK_STR(got, "/k");
+  awsc_transport_free(t);
+  tu_clear_proxy_env();
+
+  /* HTTP_PROXY is not read for http URLs (libcurl's rule); all_proxy is */
+  setenv("HTTP_PROXY", "http://127.0.0.1:1", 1);
+  CHECK_INT(awsc_transport_curl_new(&t, &o, NULL), 0);
+  target_of(t, direct, got, sizeof(got));
+  CHECK_STR(got, "/k");
+  awsc_transport_free(t);
+  setenv("all_proxy", proxy, 1);
+  CHECK_INT(awsc_transport_curl_new(&t, &o, NULL), 0);
+  target_of(t, direct, got, sizeof(got));
+  CHECK_STR(got, direct);
+  awsc_transport_free(t);
+  tu_clear_proxy_env();
+}
+
 /* The CA bundle option reaches libcurl: a missing file fails the TLS
  * set-up with AWSC_ETLS. */
 static void test_ca_bundle(void) {
@@ -782,6 +839,7 @@ int main(void) {
   RUN(test_resolve);
   RUN(test_no_redirect);
   RUN(test_proxy);
+  RUN(test_proxy_from_env);
   RUN(test_ca_bundle);
   awsc_transport_free(tp);
   ts_stop(srv);
