@@ -2,6 +2,9 @@
 # scripts/build.sh [main|asan|tsan|all] - configure (when needed) and build awsc.
 #   main (default)  build/       warnings are errors
 #   asan            build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer
+#   release         build-release/  profile-guided (trained by
+#                                tests/bench/pgo_train.sh): the build the
+#                                benchmarks' figures are for
 #   tsan            build-tsan/  ThreadSanitizer; only the library and the
 #                                tests of the meson suite `tsan` (the
 #                                threads tests) are built
@@ -9,7 +12,8 @@
 # A build dir is set up on first use; when it exists but its options differ
 # from the wanted ones (e.g. set up by hand without -Dwerror=true) it is
 # reconfigured, so that the build always checks what CI checks.
-# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR, AWSC_TSAN_BUILD_DIR (other dirs), AWSC_MESON_ARGS
+# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR, AWSC_TSAN_BUILD_DIR,
+# AWSC_RELEASE_BUILD_DIR (other dirs), AWSC_MESON_ARGS
 # (extra `meson setup` arguments, e.g. -Dfuzz=true; -Dname=value ones
 # are checked like the others).
 set -euo pipefail
@@ -56,6 +60,22 @@ print(" ".join(sorted(paths)))
 ' "$1" "$2"
 }
 
+# release_targets DIR: the library, the CLI and the benchmark programs, as
+# ninja targets (the release build is for measuring and shipping; its test
+# programs are not trained and not built)
+release_targets() {
+  meson introspect --targets "$1" | python3 -c '
+import json, os, sys
+d = os.path.realpath(sys.argv[1])
+for t in json.load(sys.stdin):
+    where = os.path.dirname(t["defined_in"])
+    if t["type"] in ("executable", "shared library") and (
+            where.endswith(("/lib", "/tools", "/tests/bench"))):
+        for f in t["filename"]:
+            print(os.path.relpath(f, d))
+' "$1"
+}
+
 # options_match DIR OPTION=VALUE...: the configured build has those values
 # (as `meson introspect` prints them: booleans true/false, lists joined by ",").
 options_match() {
@@ -76,9 +96,31 @@ sys.exit(0 if all(have.get(k) == v for k, v in want.items()) else 1)
 
 what=${1:-main}
 case $what in
-  main | asan | tsan | all) ;;
-  *) echo "usage: scripts/build.sh [main|asan|tsan|all]" >&2; exit 2 ;;
+  main | asan | tsan | all | release) ;;
+  *) echo "usage: scripts/build.sh [main|asan|tsan|all|release]" >&2; exit 2 ;;
 esac
+if [ "$what" = release ]; then
+  # Profile-guided: built instrumented, trained on a mix of calls
+  # (tests/bench/pgo_train.sh), built again with the profile: the library,
+  # the CLI and the benchmark programs (release_targets). Objects the
+  # training never ran have no profile, which is expected:
+  # -Wno-missing-profile.
+  # (b_pgo is switched with `meson configure`: `meson setup --reconfigure
+  # -Db_pgo=...` leaves it as it was with this meson)
+  dir=${AWSC_RELEASE_BUILD_DIR:-build-release}
+  setup_dir "$dir" werror=true c_args=-Wno-missing-profile
+  meson configure "$dir" -Db_pgo=generate >&2
+  ninja -C "$dir" build.ninja >&2
+  read -r -a targets <<<"$(release_targets "$dir" | tr '\n' ' ')"
+  find "$dir" -name '*.gcda' -delete
+  log "ninja -C $dir (instrumented) ${targets[*]}"
+  ninja -C "$dir" "${targets[@]}" >&2
+  tests/bench/pgo_train.sh "$dir"
+  meson configure "$dir" -Db_pgo=use >&2
+  log "ninja -C $dir (with the profile)"
+  ninja -C "$dir" "${targets[@]}" >&2
+  exit 0
+fi
 if [ "$what" = tsan ]; then
   # The threads tests under ThreadSanitizer: the rest of the tree is not
   # built, which keeps this step to the library and a few test programs.

@@ -10,6 +10,8 @@
 #  5. meson test -C build-asan     the unit suite under ASan + UBSan
 #     meson test -C build-tsan     the suite tsan (threads tests) under TSan;
 #                                  only those tests are built there
+#     scripts/build.sh release     the profile-guided build-release/
+#                                  (built, trained, built again)
 #  6. meson test -C build          the install suite (tests/install)
 #  7. prints the skipped cases with their reasons, the step timings, and as
 #     its very last line "N passed, N failed" (", N skipped" when there are
@@ -21,8 +23,9 @@
 # AWSC_E2E_S3_ENDPOINT / AWSC_E2E_SNS_ENDPOINT (e.g. to test against AWS with
 # your own AWSC_E2E_* keys) are used as they are and no server is started.
 #
-# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR, AWSC_TSAN_BUILD_DIR (default
-#      build, build-asan, build-tsan),
+# Env: AWSC_BUILD_DIR, AWSC_ASAN_BUILD_DIR, AWSC_TSAN_BUILD_DIR,
+#      AWSC_RELEASE_BUILD_DIR (default build, build-asan, build-tsan,
+#      build-release),
 #      AWSC_SKIP_DEPS=1 (do not run deps.sh), AWSC_NO_SERVERS=1 (never start
 #      servers: the e2e tests skip), AWSC_TEST_ARGS (extra `meson test` args).
 set -uo pipefail
@@ -32,7 +35,9 @@ cd "$AWSC_REPO" || exit 1
 BUILD=${AWSC_BUILD_DIR:-build}
 ASAN=${AWSC_ASAN_BUILD_DIR:-build-asan}
 TSAN=${AWSC_TSAN_BUILD_DIR:-build-tsan}
-export AWSC_BUILD_DIR=$BUILD AWSC_ASAN_BUILD_DIR=$ASAN AWSC_TSAN_BUILD_DIR=$TSAN # for build.sh
+RELEASE=${AWSC_RELEASE_BUILD_DIR:-build-release}
+export AWSC_BUILD_DIR=$BUILD AWSC_ASAN_BUILD_DIR=$ASAN AWSC_TSAN_BUILD_DIR=$TSAN \
+  AWSC_RELEASE_BUILD_DIR=$RELEASE # for build.sh
 read -r -a TEST_ARGS <<<"${AWSC_TEST_ARGS:-}"
 
 say() { echo "test.sh: $*" >&2; }
@@ -172,6 +177,15 @@ else
   note_failure "build of $TSAN/ (TSan)"
 fi
 step_done "tsan tests $TSAN/"
+
+# The profile-guided release build (the benchmarks' build): that it builds
+# with warnings as errors and that its training run works
+if bash scripts/build.sh release; then
+  say "release build ($RELEASE/, profile-guided) done"
+else
+  note_failure "release build of $RELEASE/ (profile-guided)"
+fi
+step_done "build $RELEASE/"
 
 if [ "$MAIN_OK" = 1 ]; then
   say "meson test -C $BUILD --suite install"

@@ -183,7 +183,7 @@ static int push_struct(xstate *x, const awsc_shape *s, uint8_t role,
   const awsc_pindex *ix = awsc_pindex_get(x->c, s);
   if (!ix)
     return AWSC_ENOMEM;
-  xframe *f;
+  xframe *f = NULL;
   int rc = push(x, &f);
   if (rc)
     return rc;
