@@ -3,8 +3,8 @@
 #   main (default)  build/       warnings are errors
 #   asan            build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer
 #   release         build-release/  profile-guided (trained by
-#                                tests/bench/pgo_train.sh): the build the
-#                                benchmarks' figures are for
+#                                tests/bench/pgo_train.sh) and link-time
+#                                optimised: the build to ship and measure
 #   tsan            build-tsan/  ThreadSanitizer; only the library and the
 #                                tests of the meson suite `tsan` (the
 #                                threads tests) are built
@@ -100,16 +100,16 @@ case $what in
   *) echo "usage: scripts/build.sh [main|asan|tsan|all|release]" >&2; exit 2 ;;
 esac
 if [ "$what" = release ]; then
-  # Profile-guided: built instrumented, trained on a mix of calls
-  # (tests/bench/pgo_train.sh), built again with the profile: the library,
-  # the CLI and the benchmark programs (release_targets). Objects the
-  # training never ran have no profile, which is expected:
-  # -Wno-missing-profile.
-  # (b_pgo is switched with `meson configure`: `meson setup --reconfigure
-  # -Db_pgo=...` leaves it as it was with this meson)
+  # Profile-guided and link-time optimised (b_lto): built instrumented,
+  # trained on a mix of calls (tests/bench/pgo_train.sh), built again with
+  # the profile: the library, the CLI and the benchmark programs
+  # (release_targets). Objects the training never ran have no profile,
+  # which is expected: -Wno-missing-profile.
+  # (the b_ options are set with `meson configure`: `meson setup
+  # --reconfigure -Db_...` leaves them as they were with this meson)
   dir=${AWSC_RELEASE_BUILD_DIR:-build-release}
   setup_dir "$dir" werror=true c_args=-Wno-missing-profile
-  meson configure "$dir" -Db_pgo=generate >&2
+  meson configure "$dir" -Db_lto=true -Db_pgo=generate >&2
   ninja -C "$dir" build.ninja >&2
   read -r -a targets <<<"$(release_targets "$dir" | tr '\n' ' ')"
   find "$dir" -name '*.gcda' -delete
