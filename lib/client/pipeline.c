@@ -113,6 +113,13 @@ static int keep_headers(awsc_arena *a, const awsc_http_response *r,
   meta->host_id = "";
   if (!r->header_count)
     return 0;
+  if (awsc_http_response_in_arena(r, a)) {
+    /* in the arena already (awsc_http_response_use_arena) */
+    note_ids(meta, r->headers, r->header_count);
+    meta->headers = r->headers;
+    meta->header_count = r->header_count;
+    return 0;
+  }
   awsc_http_header *h = awsc_arena_alloc(a, r->header_count * sizeof(*h));
   if (!h)
     return AWSC_ENOMEM;
@@ -391,6 +398,10 @@ static int step_request(awsc_call_state *st, const char *query,
       awsc_resp_checksum_wrap(&st->rcs, &once, &hr.sink);
   }
   awsc_http_response_cleanup(&st->resp);
+  /* the answer's headers and a small body straight into the call's arena,
+   * where the output keeps them (keep_headers, take_body); without room
+   * there, the response's own allocations */
+  (void)awsc_http_response_use_arena(&st->resp, st->a);
   awsc_error_reset(&st->terr);
   /* for the debug log's time of the exchange only (two clock reads a
    * call otherwise) */
@@ -431,8 +442,9 @@ static void step_sent(awsc_call_state *st) {
 static int take_body(awsc_call_state *st, char **body, size_t *len) {
   /* still seen through st->resp (after-call hooks read it there) */
   *len = st->resp.body_len;
-  *body = awsc_http_response_take_body(&st->resp);
-  if (*body && awsc_arena_adopt(st->a, *body)) {
+  bool in_arena;
+  *body = awsc_http_response_take_body(&st->resp, &in_arena);
+  if (*body && !in_arena && awsc_arena_adopt(st->a, *body)) {
     awsc_free(*body);
     st->resp.body = NULL;
     st->resp.body_len = 0;
@@ -877,7 +889,8 @@ static int invoke(awsc_client *c, awsc_call *call, awsc_call_ws *ws,
     rc = awsc_pipe_attempt_request(&st, &hr);
     if (rc)
       break;
-    st.trc = awsc_transport_send(st.transport, &hr, &st.resp, &st.terr);
+    /* the response's storage set up in the call's arena is kept */
+    st.trc = awsc_transport_send_kept(st.transport, &hr, &st.resp, &st.terr);
     long delay;
     st.backoff = false;
     rc = awsc_pipe_attempt_outcome(&st, &delay);

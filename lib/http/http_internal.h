@@ -43,10 +43,35 @@ void awsc_http_url_host(char *dst, size_t dst_size, const char *url);
 int awsc_http_check_request(const awsc_http_request *r, awsc_error *err);
 
 /* The response's body buffer (NUL-terminated, from awsc_malloc; NULL when
- * none or already taken), now the caller's to free; the response still
- * shows it (resp->body, body_len) while the caller keeps it, and no
- * longer frees it. */
-char *awsc_http_response_take_body(awsc_http_response *resp);
+ * none or already taken), now the caller's to free (unless *in_arena:
+ * then it is the response's arena's, see awsc_http_response_use_arena);
+ * the response still shows it (resp->body, body_len) while the caller
+ * keeps it, and no longer frees it. */
+char *awsc_http_response_take_body(awsc_http_response *resp, bool *in_arena);
+
+/* Allocate the response's storage from arena a (a zeroed response,
+ * nothing added yet): the store itself, the header names and values, a
+ * grown header array, and a body whose Content-Length was given, up to 64
+ * KiB. They then live as long as a does and are not freed by
+ * awsc_http_response_cleanup (a body that outgrows its announced length
+ * moves to a buffer of its own, freed as usual), and the headers need no
+ * copy to outlive the response (awsc_http_response_in_arena). A taken
+ * body in the arena is reported by take_body's *in_arena: not the
+ * taker's to free. 0, AWSC_ENOMEM, or AWSC_EINVAL when the response has
+ * storage already. */
+int awsc_http_response_use_arena(awsc_http_response *resp, awsc_arena *a);
+/* awsc_transport_send for a response whose storage is set up already
+ * (zeroed, or prepared by awsc_http_response_use_arena): its public fields
+ * are zeroed, its storage kept. */
+int awsc_transport_send_kept(awsc_transport *transport,
+                             const awsc_http_request *request,
+                             awsc_http_response *response, awsc_error *err);
+/* The public fields of a response zeroed, its storage (NULL, or what
+ * awsc_http_response_use_arena set up) kept. */
+void awsc_http_response_reset_kept(awsc_http_response *resp);
+/* Whether the response's headers (array, names, values) live in arena a. */
+bool awsc_http_response_in_arena(const awsc_http_response *resp,
+                                 const awsc_arena *a);
 
 /* The text all of the response's header names and values lie in, when
  * it is one block (the store's first: up to 1.5 KB of headers, the usual

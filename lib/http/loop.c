@@ -546,7 +546,8 @@ int awsc_loop_xfer_start(awsc_loop *l, awsc_loop_xfer *x,
                          awsc_transport *transport,
                          const awsc_http_request *req, awsc_http_response *resp,
                          awsc_error *err, awsc_loop_xfer_cb done) {
-  memset(resp, 0, sizeof(*resp));
+  /* zeroed but for storage set up by awsc_http_response_use_arena */
+  awsc_http_response_reset_kept(resp);
   awsc_loop_timer tm = {0};
   x->timer = tm;
   x->loop = l;

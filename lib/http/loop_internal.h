@@ -78,7 +78,9 @@ struct awsc_loop_xfer {
 };
 
 /* Start sending req (copied; its strings, headers and body must live
- * until `done`) into *resp (zeroed first). Returns 0 (done will be
+ * until `done`) into *resp: zeroed, or with storage set up by
+ * awsc_http_response_use_arena, which is kept (its public fields are
+ * zeroed here). Returns 0 (done will be
  * called from the loop) or a status with err filled (it will not). */
 int awsc_loop_xfer_start(awsc_loop *loop, awsc_loop_xfer *x,
                          awsc_transport *transport,

@@ -31,6 +31,12 @@ typedef struct response_store {
   bool body_given;  /* body is the taker's (take_body), still seen here */
   size_t length_at; /* 1 + index of the first content-length header; 0 */
   text_block *more; /* newest first */
+  /* awsc_http_response_use_arena: the store, the header text, a grown
+   * header array (arena_headers) and a presized first body (arena_body)
+   * are allocated from arena, and never freed here */
+  awsc_arena *arena;
+  awsc_http_header *arena_headers;
+  char *arena_body;
   awsc_http_header inline_headers[INLINE_HEADERS];
   char text[INLINE_TEXT];
 } response_store;
@@ -46,18 +52,45 @@ static response_store *store_of(awsc_http_response *resp) {
     st->body_given = false;
     st->length_at = 0;
     st->more = NULL;
+    st->arena = NULL;
+    st->arena_headers = NULL;
+    st->arena_body = NULL;
     resp->internal_ = st;
   }
   return resp->internal_;
 }
 
-/* n bytes for header text, valid until the headers are cleared. */
+int awsc_http_response_use_arena(awsc_http_response *resp, awsc_arena *a) {
+  if (resp->internal_)
+    return AWSC_EINVAL;
+  response_store *st = awsc_arena_alloc(a, sizeof(*st));
+  if (!st)
+    return AWSC_ENOMEM;
+  /* the fields; the arrays are written before they are read */
+  memset(st, 0, offsetof(response_store, inline_headers));
+  st->arena = a;
+  resp->internal_ = st;
+  return AWSC_OK;
+}
+
+bool awsc_http_response_in_arena(const awsc_http_response *resp,
+                                 const awsc_arena *a) {
+  const response_store *st = resp->internal_;
+  return st && st->arena == a &&
+         (!resp->header_count || resp->headers == st->inline_headers ||
+          resp->headers == st->arena_headers);
+}
+
+/* n bytes for header text, valid until the headers are cleared (in an
+ * arena's store: as long as the arena). */
 static char *text_alloc(response_store *st, size_t n) {
   if (n <= INLINE_TEXT - st->text_used) {
     char *p = st->text + st->text_used;
     st->text_used += n;
     return p;
   }
+  if (st->arena)
+    return awsc_arena_alloc(st->arena, n);
   text_block *b = st->more;
   if (!b || n > b->cap - b->used) {
     size_t cap = n > 4096 ? n : 4096;
@@ -163,7 +196,13 @@ int awsc_http_response_add_header_n(awsc_http_response *resp, const char *name,
   if (resp->header_count == st->header_cap) {
     size_t cap = st->header_cap * 2;
     awsc_http_header *h;
-    if (resp->headers == st->inline_headers) {
+    if (st->arena) {
+      /* the old array stays in the arena */
+      h = awsc_arena_alloc(st->arena, cap * sizeof(*h));
+      if (h)
+        memcpy(h, resp->headers, resp->header_count * sizeof(*h));
+      st->arena_headers = h;
+    } else if (resp->headers == st->inline_headers) {
       h = awsc_malloc(cap * sizeof(*h));
       if (h)
         memcpy(h, st->inline_headers, sizeof(st->inline_headers));
@@ -242,8 +281,12 @@ int awsc_http_response_add_header(awsc_http_response *resp, const char *name,
  * trust for one allocation. The headers are all in by the first byte of
  * the body. */
 #define BODY_PRESIZE_MAX ((size_t)1 << 24)
+/* A presized body up to this size goes into the response's arena, when it
+ * has one (awsc_http_response_use_arena): a small object's body costs no
+ * allocation of its own. */
+#define BODY_ARENA_MAX ((size_t)64 * 1024)
 static size_t first_body_cap(const awsc_http_response *resp,
-                             const response_store *st) {
+                             const response_store *st, bool *presized) {
   /* noted as the headers came (awsc_http_response_add_header_n) */
   const char *v = st->length_at && st->length_at <= resp->header_count
                       ? resp->headers[st->length_at - 1].value
@@ -251,25 +294,28 @@ static size_t first_body_cap(const awsc_http_response *resp,
   size_t n = 0;
   for (; v && *v >= '0' && *v <= '9' && n <= BODY_PRESIZE_MAX; v++)
     n = n * 10 + (size_t)(*v - '0');
-  return v && *v == '\0' && n > 0 && n < BODY_PRESIZE_MAX ? n + 1 : 256;
+  *presized = v && *v == '\0' && n > 0 && n < BODY_PRESIZE_MAX;
+  return *presized ? n + 1 : 256;
 }
 
 bool awsc_http_response_header_text(const awsc_http_response *resp,
                                     const char **text, size_t *len) {
   const response_store *st = resp->internal_;
-  if (!st || st->more)
+  if (!st || st->more || st->arena)
     return false;
   *text = st->text;
   *len = st->text_used;
   return true;
 }
 
-char *awsc_http_response_take_body(awsc_http_response *resp) {
+char *awsc_http_response_take_body(awsc_http_response *resp, bool *in_arena) {
   response_store *st = resp->internal_;
+  *in_arena = false;
   if (!resp->body || !st || st->body_given)
     return NULL;
   st->body_given = true;
   st->body_cap = 0;
+  *in_arena = resp->body == st->arena_body;
   return resp->body;
 }
 
@@ -283,6 +329,7 @@ int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
   if (st->body_given) {
     /* the given body stays its taker's: this one starts afresh */
     st->body_given = false;
+    st->arena_body = NULL;
     resp->body = NULL;
     resp->body_len = 0;
   }
@@ -290,10 +337,27 @@ int awsc_http_response_append_body(awsc_http_response *resp, const void *data,
     return AWSC_ENOMEM;
   size_t need = resp->body_len + len + 1;
   if (!resp->body || need > st->body_cap) {
-    size_t cap = st->body_cap ? st->body_cap : first_body_cap(resp, st);
+    bool presized = false;
+    size_t cap =
+        st->body_cap ? st->body_cap : first_body_cap(resp, st, &presized);
+    bool grew = cap < need;
     while (cap < need)
       cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
-    char *p = awsc_realloc(resp->body, cap);
+    char *p;
+    if (st->arena && presized && !grew && !resp->body &&
+        cap <= BODY_ARENA_MAX) {
+      /* the whole announced body in one piece of the arena */
+      p = st->arena_body = awsc_arena_alloc(st->arena, cap);
+    } else if (resp->body && resp->body == st->arena_body) {
+      /* more than announced: on in a buffer of its own */
+      p = awsc_malloc(cap);
+      if (p) {
+        memcpy(p, resp->body, resp->body_len);
+        st->arena_body = NULL;
+      }
+    } else {
+      p = awsc_realloc(resp->body, cap);
+    }
     if (!p)
       return AWSC_ENOMEM;
     resp->body = p;
@@ -312,14 +376,16 @@ void awsc_http_response_cleanup(awsc_http_response *resp) {
   response_store *st = resp->internal_;
   if (st) {
     text_reset(st);
-    if (resp->headers != st->inline_headers)
+    if (resp->headers != st->inline_headers &&
+        (!st->arena || resp->headers != st->arena_headers))
       awsc_free(resp->headers);
   } else {
     awsc_free(resp->headers);
   }
-  if (!st || !st->body_given)
+  if (!st || (!st->body_given && (!st->arena || resp->body != st->arena_body)))
     awsc_free(resp->body);
-  awsc_free(st);
+  if (st && !st->arena)
+    awsc_free(st);
   memset(resp, 0, sizeof(*resp));
 }
 
@@ -486,11 +552,25 @@ int awsc_http_check_request(const awsc_http_request *r, awsc_error *err) {
   return AWSC_OK;
 }
 
+/* The public fields of a response zeroed; its storage kept (NULL, or
+ * what awsc_http_response_use_arena set up). */
+void awsc_http_response_reset_kept(awsc_http_response *resp) {
+  void *keep = resp->internal_;
+  memset(resp, 0, sizeof(*resp));
+  resp->internal_ = keep;
+}
+
 int awsc_transport_send(awsc_transport *transport,
                         const awsc_http_request *request,
                         awsc_http_response *response, awsc_error *err) {
   if (response)
     memset(response, 0, sizeof(*response));
+  return awsc_transport_send_kept(transport, request, response, err);
+}
+
+int awsc_transport_send_kept(awsc_transport *transport,
+                             const awsc_http_request *request,
+                             awsc_http_response *response, awsc_error *err) {
   if (!transport || !transport->vtable || !transport->vtable->send ||
       !request || !response)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,

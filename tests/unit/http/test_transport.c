@@ -214,6 +214,73 @@ static void test_response_body(void) {
   CHECK_INT(test_alloc_live(), live);
 }
 
+/* A response whose storage is in an arena (awsc_http_response_use_arena,
+ * the pipeline's): its headers and an announced body cost no allocation
+ * of their own and outlive the response; a body longer than announced,
+ * and a header array a transport set itself, are the response's as
+ * usual. ASan checks that nothing of the arena is freed here. */
+static void test_response_in_arena(void) {
+  int64_t live = test_alloc_live();
+  awsc_arena *a = awsc_arena_new(0);
+  CHECK(a != NULL);
+  if (!a)
+    return;
+  uint64_t calls = test_alloc_count();
+  awsc_http_response r;
+  memset(&r, 0, sizeof(r));
+  CHECK_INT(awsc_http_response_use_arena(&r, a), 0);
+  CHECK_INT(awsc_http_response_use_arena(&r, a), AWSC_EINVAL);
+  awsc_http_response_reset_kept(&r); /* as a send starts: storage kept */
+  char name[16];
+  for (int i = 0; i < 40; i++) { /* past the inline array: grown in a */
+    snprintf(name, sizeof(name), "X-H%d", i);
+    CHECK_INT(awsc_http_response_add_header_n(&r, name, strlen(name), " v ", 3),
+              0);
+  }
+  CHECK_INT(awsc_http_response_add_header_n(&r, "Content-Length", 14, "5", 1),
+            0);
+  CHECK_INT(awsc_http_response_append_body(&r, "he", 2), 0);
+  CHECK_INT(awsc_http_response_append_body(&r, "llo", 3), 0);
+  CHECK_INT(test_alloc_count() - calls, 0); /* all of it in the arena */
+  CHECK(awsc_http_response_in_arena(&r, a));
+  const awsc_http_header *kept = r.headers;
+  size_t n = r.header_count;
+  bool in_arena = false;
+  char *body = awsc_http_response_take_body(&r, &in_arena);
+  CHECK(in_arena && body && strcmp(body, "hello") == 0);
+  awsc_http_response_cleanup(&r);
+  /* the headers and the body are still there, in the arena */
+  CHECK_INT(n, 41);
+  CHECK_STR(kept[39].name, "x-h39");
+  CHECK_STR(kept[39].value, "v");
+  CHECK_STR(body, "hello");
+
+  /* more than announced: the body moves to a buffer of its own */
+  memset(&r, 0, sizeof(r));
+  CHECK_INT(awsc_http_response_use_arena(&r, a), 0);
+  CHECK_INT(awsc_http_response_add_header_n(&r, "content-length", 14, "2", 1),
+            0);
+  CHECK_INT(awsc_http_response_append_body(&r, "ab", 2), 0);
+  CHECK_INT(awsc_http_response_append_body(&r, "cdef", 4), 0);
+  CHECK_STR(r.body, "abcdef");
+  body = awsc_http_response_take_body(&r, &in_arena);
+  CHECK(!in_arena && body && strcmp(body, "abcdef") == 0);
+  awsc_http_response_cleanup(&r);
+  awsc_free(body); /* the taker's */
+
+  /* a header array set by a transport itself is not the arena's */
+  memset(&r, 0, sizeof(r));
+  CHECK_INT(awsc_http_response_use_arena(&r, a), 0);
+  r.headers = awsc_malloc(sizeof(*r.headers));
+  r.headers[0].name = "n";
+  r.headers[0].value = "v";
+  r.header_count = 1;
+  CHECK(!awsc_http_response_in_arena(&r, a));
+  awsc_http_response_cleanup(&r); /* frees it */
+  awsc_arena_free(a);
+  CHECK_INT(test_alloc_live(), live);
+}
+
 /* Every allocation of the response builders may fail; each failure is
  * reported and leaves nothing behind. */
 static void test_response_oom(void) {
@@ -500,6 +567,7 @@ int main(void) {
   RUN(test_response_body_presize);
   RUN(test_response_fold_and_clear);
   RUN(test_response_body);
+  RUN(test_response_in_arena);
   RUN(test_response_oom);
   RUN(test_send_checks);
   RUN(test_send_passes_through);
