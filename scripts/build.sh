@@ -22,8 +22,8 @@ cd "$AWSC_REPO"
 
 log() { echo "build: $*" >&2; }
 
-# setup_dir DIR OPTION=VALUE...: meson setup, or reconfigure when the options
-# differ
+# setup_dir DIR OPTION=VALUE...: meson setup, or meson configure when the
+# options differ
 setup_dir() {
   local dir=$1 extra=()
   shift
@@ -36,8 +36,16 @@ setup_dir() {
     log "meson setup $dir ${args[*]} ${extra[*]}"
     meson setup "$dir" "${args[@]}" "${extra[@]}" >&2
   elif ! options_match "$dir" "${want[@]}"; then
-    log "meson setup --reconfigure $dir ${args[*]} ${extra[*]} (options differed)"
-    meson setup --reconfigure "$dir" "${args[@]}" "${extra[@]}" >&2
+    # `meson configure`, not `meson setup --reconfigure`: with this meson
+    # (1.0.1) the latter leaves base options (b_sanitize, b_lto, ...) as
+    # they were; a directory still off after it is set up again from
+    # scratch
+    log "meson configure $dir ${args[*]} ${extra[*]} (options differed)"
+    meson configure "$dir" "${args[@]}" "${extra[@]}" >&2
+    if ! options_match "$dir" "${want[@]}"; then
+      log "meson setup --wipe $dir ${args[*]} ${extra[*]} (options still differed)"
+      meson setup --wipe "$dir" "${args[@]}" "${extra[@]}" >&2
+    fi
   fi
 }
 
