@@ -560,17 +560,10 @@ void awsc_http_response_reset_kept(awsc_http_response *resp) {
   resp->internal_ = keep;
 }
 
-int awsc_transport_send(awsc_transport *transport,
-                        const awsc_http_request *request,
-                        awsc_http_response *response, awsc_error *err) {
-  if (response)
-    memset(response, 0, sizeof(*response));
-  return awsc_transport_send_kept(transport, request, response, err);
-}
-
-int awsc_transport_send_kept(awsc_transport *transport,
-                             const awsc_http_request *request,
-                             awsc_http_response *response, awsc_error *err) {
+/* The send of both doors, the response's public fields zeroed already. */
+static int send_zeroed(awsc_transport *transport,
+                       const awsc_http_request *request,
+                       awsc_http_response *response, awsc_error *err) {
   if (!transport || !transport->vtable || !transport->vtable->send ||
       !request || !response)
     return awsc_error_set(err, AWSC_EINVAL, AWSC_ERROR_VALIDATION,
@@ -595,6 +588,22 @@ int awsc_transport_send_kept(awsc_transport *transport,
                           "transport returned a positive status %d", rc);
   }
   return rc;
+}
+
+int awsc_transport_send(awsc_transport *transport,
+                        const awsc_http_request *request,
+                        awsc_http_response *response, awsc_error *err) {
+  if (response)
+    memset(response, 0, sizeof(*response));
+  return send_zeroed(transport, request, response, err);
+}
+
+int awsc_transport_send_kept(awsc_transport *transport,
+                             const awsc_http_request *request,
+                             awsc_http_response *response, awsc_error *err) {
+  if (response)
+    awsc_http_response_reset_kept(response);
+  return send_zeroed(transport, request, response, err);
 }
 
 void awsc_transport_free(awsc_transport *transport) {
