@@ -34,8 +34,8 @@ typedef struct curl_kept_opts {
   uint8_t method;  /* KEPT_GET / KEPT_HEAD: a plain GET / HEAD is set */
   bool connect_known;
   uint8_t noprogress; /* CURLOPT_NOPROGRESS + 1; 0 = not known */
-  uint8_t proxy_for;  /* CURLOPT_PROXY from the environment for: 0 = not
-                         set, 1 = http, 2 = https URLs */
+  uint8_t proxy_for;  /* CURLOPT_PROXY set for: 0 = not known, 1 = http,
+                         2 = https URLs */
 } curl_kept_opts;
 
 typedef struct exchange {
@@ -118,15 +118,13 @@ typedef struct curl_transport {
   long read_timeout_ms;
   int verify_ssl;
   char *ca_bundle;
-  char *proxy;
-  char *no_proxy;
-  /* Without a proxy option: the environment's proxy for http and for
-   * https URLs and its no_proxy list, read once when the transport is made
-   * (as botocore reads them when a client is made) by libcurl's rules
-   * (env_proxy_init), NULL where none; every handle then has them set, so
+  /* The proxy for http and for https URLs and the no_proxy list: the
+   * options, or else the environment's, read once when the transport is
+   * made (as botocore reads them when a client is made) by libcurl's
+   * rules (proxy_init); NULL where none. Every handle has them set, so
    * libcurl does not read five variables of the environment a request. */
-  char *env_proxy[2]; /* [0] http, [1] https */
-  char *env_no_proxy;
+  char *proxy[2]; /* [0] http, [1] https */
+  char *no_proxy;
   int max_connections;
   int64_t expect_threshold; /* -1 = never */
   struct curl_slist *resolve;

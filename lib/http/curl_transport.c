@@ -394,15 +394,10 @@ CURLcode awsc_curl_configure_handle(const curl_transport *t, CURL *easy,
   }
   if (t->ca_bundle)
     SETOPT(CURLOPT_CAINFO, t->ca_bundle);
-  /* The given proxy, or the environment's as read when the transport
-   * was made (set per URL scheme by awsc_curl_configure): never unset,
-   * where libcurl would read the environment again for every request.
-   * "" is no proxy and an empty no_proxy list. */
-  if (t->proxy)
-    SETOPT(CURLOPT_PROXY, t->proxy);
-  SETOPT(CURLOPT_NOPROXY, t->no_proxy       ? t->no_proxy
-                          : t->env_no_proxy ? t->env_no_proxy
-                                            : "");
+  /* The transport's no_proxy list (and, per URL scheme, its proxy:
+   * awsc_curl_configure): never unset, where libcurl would read the
+   * environment again for every request. "" is an empty list. */
+  SETOPT(CURLOPT_NOPROXY, t->no_proxy ? t->no_proxy : "");
   if (t->resolve)
     SETOPT(CURLOPT_RESOLVE, t->resolve);
   SETOPT(CURLOPT_READFUNCTION, exchange_read_cb);
@@ -527,15 +522,13 @@ CURLcode awsc_curl_configure(const curl_transport *t, CURL *easy, exchange *ex,
     SETOPT(CURLOPT_CUSTOMREQUEST, custom);
     k->method = c == CURLE_OK ? plain : KEPT_UNKNOWN;
   }
-  if (!t->proxy) {
-    /* the environment's proxy for the URL's scheme ("https" or "http",
-     * the only ones allowed), "" for none */
-    uint8_t scheme = strncmp(req->url, "https:", 6) == 0 ? 2 : 1;
-    if (k->proxy_for != scheme) {
-      const char *p = t->env_proxy[scheme - 1];
-      SETOPT(CURLOPT_PROXY, p ? p : "");
-      k->proxy_for = c == CURLE_OK ? scheme : 0;
-    }
+  /* the proxy for the URL's scheme ("https" or "http", the only ones
+   * allowed), "" for none */
+  uint8_t scheme = strncmp(req->url, "https:", 6) == 0 ? 2 : 1;
+  if (k->proxy_for != scheme) {
+    const char *p = t->proxy[scheme - 1];
+    SETOPT(CURLOPT_PROXY, p ? p : "");
+    k->proxy_for = c == CURLE_OK ? scheme : 0;
   }
   set_buffers(easy, ex, upload, &c);
   uint8_t noprogress = req->progress ? 1 : 2;
@@ -579,11 +572,9 @@ static void curl_final_free(curl_transport *t) {
     pthread_mutex_destroy(&t->pool_lock);
   curl_slist_free_all(t->resolve);
   awsc_free(t->ca_bundle);
-  awsc_free(t->proxy);
+  awsc_free(t->proxy[0]);
+  awsc_free(t->proxy[1]);
   awsc_free(t->no_proxy);
-  awsc_free(t->env_proxy[0]);
-  awsc_free(t->env_proxy[1]);
-  awsc_free(t->env_no_proxy);
   awsc_free(t);
 }
 
@@ -661,20 +652,23 @@ static bool env_first(char **out, const char *const *names, size_t n) {
   return true;
 }
 
-/* Without a proxy option, the environment's proxies as libcurl 7.88
- * reads them for each request (url.c, detect_proxy and the no_proxy
- * lookup): http_proxy only in lower case (the upper case one could be
- * set by a CGI request's Proxy: header), https_proxy or HTTPS_PROXY,
- * then all_proxy or ALL_PROXY for either; no_proxy or NO_PROXY. */
-static bool env_proxy_init(curl_transport *t) {
+/* The proxies and the no_proxy list: the options', else the
+ * environment's as libcurl 7.88 reads them for each request (url.c,
+ * detect_proxy and the no_proxy lookup): http_proxy only in lower case
+ * (the upper case one could be set by a CGI request's Proxy: header),
+ * https_proxy or HTTPS_PROXY, then all_proxy or ALL_PROXY for either;
+ * no_proxy or NO_PROXY. */
+static bool proxy_init(curl_transport *t, const awsc_curl_options *o) {
   static const char *const http[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
   static const char *const https[] = {"https_proxy", "HTTPS_PROXY", "all_proxy",
                                       "ALL_PROXY"};
   static const char *const none[] = {"no_proxy", "NO_PROXY"};
-  if (!t->no_proxy && !env_first(&t->env_no_proxy, none, 2))
+  if (!(o->no_proxy ? dup_opt(&t->no_proxy, o->no_proxy)
+                    : env_first(&t->no_proxy, none, 2)))
     return false;
-  return t->proxy || (env_first(&t->env_proxy[0], http, 3) &&
-                      env_first(&t->env_proxy[1], https, 4));
+  if (o->proxy)
+    return dup_opt(&t->proxy[0], o->proxy) && dup_opt(&t->proxy[1], o->proxy);
+  return env_first(&t->proxy[0], http, 3) && env_first(&t->proxy[1], https, 4);
 }
 
 int awsc_transport_curl_new(awsc_transport **out,
@@ -714,10 +708,8 @@ int awsc_transport_curl_new(awsc_transport **out,
   atomic_init(&t->requests, 0);
   atomic_init(&t->connections_opened, 0);
 
-  bool ok = dup_opt(&t->ca_bundle, o->ca_bundle) &&
-            dup_opt(&t->proxy, o->proxy) &&
-            dup_opt(&t->no_proxy, o->no_proxy) && env_proxy_init(t);
-  t->proxy_possible = t->proxy || t->env_proxy[0] || t->env_proxy[1];
+  bool ok = dup_opt(&t->ca_bundle, o->ca_bundle) && proxy_init(t, o);
+  t->proxy_possible = t->proxy[0] || t->proxy[1];
   for (const char *const *r = o->resolve; ok && r && *r; r++) {
     struct curl_slist *l = curl_slist_append(t->resolve, *r);
     if (l)
