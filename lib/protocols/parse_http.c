@@ -12,16 +12,10 @@
 /* ------------------------------------------------------------------ */
 /* HTTP-bound members                                                   */
 
-/* ASCII case folding inline: header lookups run for every header member
- * of every response (41 for GetObject), so no locale calls here. */
-static inline unsigned char ascii_lower(unsigned char ch) {
-  return (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-}
-
 static bool name_ieq(const char *a, const char *b) {
   for (; *a && *b; a++, b++)
-    if (*a != *b &&
-        ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
+    if (*a != *b && awsc_pascii_lower((unsigned char)*a) !=
+                        awsc_pascii_lower((unsigned char)*b))
       return false;
   return *a == *b;
 }
@@ -37,8 +31,8 @@ const char *awsc_presp_header(const awsc_raw_response *r, const char *name) {
  * every header of an answer whose output has a header map. */
 static bool has_iprefix(const char *s, const char *prefix, size_t plen) {
   for (size_t i = 0; i < plen; i++) {
-    if (s[i] != prefix[i] && ascii_lower((unsigned char)s[i]) !=
-                                 ascii_lower((unsigned char)prefix[i]))
+    if (s[i] != prefix[i] && awsc_pascii_lower((unsigned char)s[i]) !=
+                                 awsc_pascii_lower((unsigned char)prefix[i]))
       return false;
   }
   return true;

@@ -119,8 +119,8 @@ static inline int awsc_pindex_find(const awsc_pindex *ix, const char *p,
   }
 }
 
-/* Header member for a response header name of any case, or -1
- * (ix->hslots hold lower-case names). */
+/* ASCII case folding, inline and without locale: header names of every
+ * response go through it. */
 static inline unsigned char awsc_pascii_lower(unsigned char ch) {
   return (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 }
@@ -135,6 +135,8 @@ static inline int awsc_pindex_header_hash(const char *p, size_t n) {
   return (int)((h ^ (h >> 15)) & 0x7fffffff);
 }
 
+/* Header member for a response header name of any case, or -1
+ * (ix->hslots hold lower-case names). */
 static inline int awsc_pindex_find_header(const awsc_pindex *ix, const char *p,
                                           size_t n) {
   uint32_t i = (uint32_t)awsc_pindex_header_hash(p, n) & ix->hmask;

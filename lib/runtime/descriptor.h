@@ -353,7 +353,6 @@ const awsc_operation *awsc_service_find_operation(const awsc_service *svc,
 /* Member of a structure by model name / by wire name; NULL if none. */
 const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
                                           const char *name, size_t len);
-/* Member by wire name (awsc_member_wire_name); NULL if none. */
 /* The same, looked for from member *hint on (then from the start), and
  * *hint set past the one found: a value's keys come mostly in model
  * order. A key that is a member's own name pointer (the typed door's
@@ -361,6 +360,7 @@ const awsc_member *awsc_shape_find_member(const awsc_shape *shape,
 const awsc_member *awsc_shape_find_member_hint(const awsc_shape *shape,
                                                const char *name, size_t len,
                                                uint32_t *hint);
+/* Member by wire name (awsc_member_wire_name); NULL if none. */
 const awsc_member *awsc_shape_find_member_by_wire_name(const awsc_shape *shape,
                                                        const char *name,
                                                        size_t len);
