@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client/client_internal.h"
 #include "core/core.h"
 
 static int fake_send(awsc_transport *t, const awsc_http_request *req,
@@ -132,4 +133,41 @@ const char *fake_sent_header(fake_transport *f, int i, const char *name) {
     h = e + 1;
   }
   return NULL;
+}
+
+static void no_sleep(long ms) {
+  (void)ms;
+}
+
+static const char *env_none(const char *name, void *ud) {
+  (void)name;
+  (void)ud;
+  return NULL;
+}
+
+awsc_client *fake_client_new(awsc_transport *t, const char *service,
+                             awsc_session **s) {
+  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
+  so.access_key_id = "AKIDEXAMPLE";
+  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  so.region = "us-east-1";
+  so.transport = t;
+  so.getenv_fn = env_none;
+  so.config_file = "/nonexistent/awsc-test/config";
+  so.credentials_file = "/nonexistent/awsc-test/credentials";
+  awsc_error err = AWSC_ERROR_INIT;
+  *s = NULL;
+  if (awsc_session_new(s, &so, &err) != 0) {
+    fprintf(stderr, "session: %s\n", err.message);
+    return NULL;
+  }
+  awsc_client *c = NULL;
+  if (awsc_client_new(&c, *s, service, NULL, &err) != 0) {
+    fprintf(stderr, "%s client: %s\n", service, err.message);
+    awsc_session_free(*s);
+    *s = NULL;
+    return NULL;
+  }
+  c->sleep_ms = no_sleep;
+  return c;
 }

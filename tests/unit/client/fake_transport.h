@@ -3,6 +3,8 @@
 #ifndef AWSC_FAKE_TRANSPORT_H
 #define AWSC_FAKE_TRANSPORT_H
 
+#include "awsc/client.h"
+#include "awsc/session.h"
 #include "awsc/sys/transport.h"
 
 #define FAKE_MAX 16
@@ -38,5 +40,12 @@ void fake_reply_add(fake_transport *f, int status, const char *headers,
 void fake_error_add(fake_transport *f, int error);
 /* Header value of request i as sent, or NULL. Static buffer. */
 const char *fake_sent_header(fake_transport *f, int i, const char *name);
+
+/* A client of `service` on transport t, hermetic: the example keys,
+ * us-east-1, no environment, config and credentials files that do not
+ * exist, retries without sleeping. *s gets its session (free both);
+ * NULL (the reason on stderr, nothing left) when either can not be made. */
+awsc_client *fake_client_new(awsc_transport *t, const char *service,
+                             awsc_session **s);
 
 #endif

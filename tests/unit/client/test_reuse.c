@@ -20,43 +20,6 @@ static fake_transport ft;
  * not add, which the checks of the output would take for a bug. */
 static bool check_content = true;
 
-static void no_sleep(long ms) {
-  (void)ms;
-}
-
-static const char *env_none(const char *name, void *ud) {
-  (void)name;
-  (void)ud;
-  return NULL;
-}
-
-static awsc_client *make_on(awsc_transport *t, const char *service,
-                            awsc_session **s) {
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.transport = t;
-  so.getenv_fn = env_none;
-  so.config_file = "/nonexistent/awsc-test/config";
-  so.credentials_file = "/nonexistent/awsc-test/credentials";
-  awsc_error err = AWSC_ERROR_INIT;
-  *s = NULL;
-  if (awsc_session_new(s, &so, &err) != 0) {
-    fprintf(stderr, "session: %s\n", err.message);
-    return NULL;
-  }
-  awsc_client *c = NULL;
-  if (awsc_client_new(&c, *s, service, NULL, &err) != 0) {
-    fprintf(stderr, "client: %s\n", err.message);
-    awsc_session_free(*s);
-    *s = NULL;
-    return NULL;
-  }
-  c->sleep_ms = no_sleep;
-  return c;
-}
-
 static const char get_headers[] =
     "x-amz-request-id: RID1\nx-amz-id-2: HID1\nETag: \"abc\"\n"
     "Content-Type: text/plain\nLast-Modified: Wed, 12 Oct 2009 17:50:00 GMT\n";
@@ -175,7 +138,7 @@ static int get_k(awsc_client *c) {
  * bucket into a heap buffer; the JSON door also returns a new string. */
 static void test_warm_calls_allocate_little(void) {
   awsc_session *s;
-  awsc_client *c = make_on(&ft.base, "s3", &s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;
@@ -189,7 +152,7 @@ static void test_warm_calls_allocate_little(void) {
   awsc_client_free(c);
   awsc_session_free(s);
 
-  c = make_on(&ft.base, "sqs", &s);
+  c = fake_client_new(&ft.base, "sqs", &s);
   CHECK(c != NULL);
   if (!c)
     return;
@@ -204,7 +167,7 @@ static void test_warm_calls_allocate_little(void) {
  * gone; freeing it last releases everything (main checks live == 0). */
 static void test_output_outlives_client(void) {
   awsc_session *s;
-  awsc_client *c = make_on(&ft.base, "s3", &s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;
@@ -292,7 +255,7 @@ static void *work(void *arg) {
 static void test_threads_share_client(void) {
   awsc_transport canned = {&canned_vtable, NULL};
   awsc_session *s;
-  awsc_client *c = make_on(&canned, "s3", &s);
+  awsc_client *c = fake_client_new(&canned, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;
@@ -325,7 +288,7 @@ static int json_then_get(awsc_client *c) {
  * call works. */
 static void torture(const char *name, int (*call)(awsc_client *), bool cold) {
   awsc_session *s;
-  awsc_client *c = make_on(&ft.base, "s3", &s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;

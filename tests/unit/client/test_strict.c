@@ -17,36 +17,6 @@
 
 static fake_transport ft;
 
-static void no_sleep(long ms) {
-  (void)ms;
-}
-
-static const char *env_none(const char *name, void *ud) {
-  (void)name;
-  (void)ud;
-  return NULL;
-}
-
-static awsc_client *make(awsc_session **s) {
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.transport = &ft.base;
-  so.getenv_fn = env_none;
-  so.config_file = "/nonexistent/awsc-test/config";
-  so.credentials_file = "/nonexistent/awsc-test/credentials";
-  awsc_error err = AWSC_ERROR_INIT;
-  awsc_client *c = NULL;
-  if (awsc_session_new(s, &so, &err) != 0 ||
-      awsc_client_new(&c, *s, "s3", NULL, &err) != 0) {
-    fprintf(stderr, "client: %s\n", err.message);
-    return NULL;
-  }
-  c->sleep_ms = no_sleep;
-  return c;
-}
-
 /* A ListObjectsV2 page with one member's text replaced by `bad`. */
 static void page(char *out, size_t cap, const char *max_keys,
                  const char *truncated, const char *size,
@@ -87,7 +57,7 @@ static void damaged_always(awsc_client *c, const char *body,
 
 static void test_damaged_values_fail(void) {
   awsc_session *s = NULL;
-  awsc_client *c = make(&s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;
@@ -108,7 +78,7 @@ static void test_damaged_values_fail(void) {
 /* One damaged answer, then a good one: the retry recovers. */
 static void test_damaged_then_good(void) {
   awsc_session *s = NULL;
-  awsc_client *c = make(&s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;

@@ -289,29 +289,14 @@ static void test_direct_declines(void) {
  * a typed GetObject filled the direct way. */
 static fake_transport ft;
 
-static const char *env_none(const char *name, void *ud) {
-  (void)name;
-  (void)ud;
-  return NULL;
-}
-
 static void test_typed_call(void) {
   fake_init(&ft);
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.transport = &ft.base;
-  so.getenv_fn = env_none;
   awsc_session *s = NULL;
-  awsc_client *c = NULL;
-  awsc_error err = AWSC_ERROR_INIT;
-  CHECK_INT(awsc_session_new(&s, &so, &err), 0);
-  CHECK_INT(awsc_client_new(&c, s, "s3", NULL, &err), 0);
-  if (!c) {
-    awsc_session_free(s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
+  CHECK(c != NULL);
+  if (!c)
     return;
-  }
+  awsc_error err = AWSC_ERROR_INIT;
   fake_reply_add(&ft, 200,
                  "x-amz-request-id: REQ1\ncontent-length: 11\n"
                  "content-type: text/plain\n"

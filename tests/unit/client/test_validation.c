@@ -23,36 +23,6 @@ static fake_transport ft;
 static int cases_run;
 static int faces_run;
 
-static void no_sleep(long ms) {
-  (void)ms;
-}
-
-static const char *env_none(const char *name, void *ud) {
-  (void)name;
-  (void)ud;
-  return NULL;
-}
-
-static awsc_client *make(const char *service, awsc_session **s) {
-  awsc_session_options so = AWSC_SESSION_OPTIONS_INIT;
-  so.access_key_id = "AKIDEXAMPLE";
-  so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  so.region = "us-east-1";
-  so.transport = &ft.base;
-  so.getenv_fn = env_none;
-  so.config_file = "/nonexistent/awsc-test/config";
-  so.credentials_file = "/nonexistent/awsc-test/credentials";
-  awsc_error err = AWSC_ERROR_INIT;
-  awsc_client *c = NULL;
-  if (awsc_session_new(s, &so, &err) != 0 ||
-      awsc_client_new(&c, *s, service, NULL, &err) != 0) {
-    fprintf(stderr, "%s: %s\n", service, err.message);
-    return NULL;
-  }
-  c->sleep_ms = no_sleep;
-  return c;
-}
-
 /* The text of the next "input" value from *pos on: the case's JSON as
  * written, lone surrogate escapes and all (a parsed-and-printed copy
  * would have lost them). Returns its length, 0 when there is none. */
@@ -180,7 +150,8 @@ static void test_bad_inputs(void) {
   const awsc_jnode *cases = root ? awsc_jtree_get(root, "cases") : NULL;
   CHECK(cases && cases->count >= 100);
   awsc_session *s3s = NULL, *sqss = NULL;
-  awsc_client *s3 = make("s3", &s3s), *sqs = make("sqs", &sqss);
+  awsc_client *s3 = fake_client_new(&ft.base, "s3", &s3s),
+              *sqs = fake_client_new(&ft.base, "sqs", &sqss);
   CHECK(s3 && sqs);
   const char *pos = text;
   for (size_t i = 0; cases && s3 && sqs && i < cases->count; i++) {
@@ -213,7 +184,7 @@ static void test_bad_inputs(void) {
 /* The two data-loss cases of the issue, spelled as a C caller would. */
 static void test_typed_empty_key(void) {
   awsc_session *s = NULL;
-  awsc_client *c = make("s3", &s);
+  awsc_client *c = fake_client_new(&ft.base, "s3", &s);
   CHECK(c != NULL);
   if (!c)
     return;
