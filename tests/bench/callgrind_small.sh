@@ -29,13 +29,8 @@ command -v valgrind >/dev/null || {
   exit 1
 }
 
-tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-cleanup() {
-  stop_fast_servers
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+fast_server_tmp
 start_fast_server "$bench" "$tmp/server" 1800 || exit 1
 ep="http://127.0.0.1:$FAST_SERVER_PORT"
 

@@ -3,7 +3,7 @@
 # 127.0.0.1, wait for its port and stop it, instead of a copy in each.
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-#   trap 'stop_fast_servers; rm -rf "$tmp"' EXIT
+#   fast_server_tmp
 #   start_fast_server "$bench" "$tmp/server" 1800 || exit 1
 #   ep="http://127.0.0.1:$FAST_SERVER_PORT"
 #
@@ -12,6 +12,13 @@
 
 FAST_SERVER_PIDS=()
 FAST_SERVER_PORT=
+
+# fast_server_tmp: a temporary directory in $tmp for the run's files,
+# removed on exit after the servers are stopped (an EXIT trap).
+fast_server_tmp() {
+  tmp=$(mktemp -d)
+  trap 'stop_fast_servers; rm -rf "$tmp"' EXIT
+}
 
 # start_fast_server BENCH_DIR BASE MAX_SECONDS [server args...]: starts the
 # server with its port file at BASE.port and its stderr at BASE.log, waits

@@ -17,13 +17,8 @@ set -euo pipefail
 build=${1:?usage: pgo_train.sh BUILD_DIR}
 bench=$build/tests/bench
 N=${N:-4000}
-tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-cleanup() {
-  stop_fast_servers
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+fast_server_tmp
 start_fast_server "$bench" "$tmp/server" 300 || exit 1
 c=(--endpoint "http://127.0.0.1:$FAST_SERVER_PORT" --bucket bench-bucket
   --key small/object-1k)

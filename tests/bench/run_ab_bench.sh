@@ -37,13 +37,8 @@ for p in fast_s3_server raw_curl_request bench_small raw_curl_multi \
   }
 done
 
-tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-cleanup() {
-  stop_fast_servers
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+fast_server_tmp
 start_busy_if_asked
 start_fast_server "$bench" "$tmp/server" 1800 || exit 1
 c=(--endpoint "http://127.0.0.1:$FAST_SERVER_PORT" --bucket bench-bucket

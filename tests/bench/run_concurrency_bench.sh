@@ -50,13 +50,8 @@ for p in fast_s3_server raw_curl_multi bench_small; do
   }
 done
 
-tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-cleanup() {
-  stop_fast_servers
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+fast_server_tmp
 start_fast_server "$bench" "$tmp/server" 1800 || exit 1
 ep="http://127.0.0.1:$FAST_SERVER_PORT"
 common=(--endpoint "$ep" --bucket bench-bucket --key small/object-1k)

@@ -46,13 +46,8 @@ for p in fast_s3_server raw_curl_request bench_small; do
   }
 done
 
-tmp=$(mktemp -d)
 . "$(dirname "${BASH_SOURCE[0]}")/fast_server.sh"
-cleanup() {
-  stop_fast_servers
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+fast_server_tmp
 start_busy_if_asked
 
 port_dump='' port_fast='' # set by start_server
