@@ -9,8 +9,7 @@
  * versions. Bytes go to the file with pwrite at their offset through a
  * callback sink that knows how many bytes its range holds, gathered into
  * writes of DL_GATHER (a buffer per range in flight: libcurl hands over
- * up to 64 KiB at a time, often less, and one pwrite per 16 KiB piece
- * cost 0.3-0.5 CPU s/GiB more, measured on the loop), written out when
+ * up to 64 KiB at a time, often less, in pieces of any size), written out when
  * full and when the GET ends (before the range is checked or hashed): the
  * engine retries a GET whose body broke off by sending it again from its
  * start, which the sink sees as more bytes than the range has; it then
@@ -44,15 +43,18 @@
 #include "client/resp_checksum.h"
 #include "transfer/transfer_internal.h"
 
-/* Bytes gathered per pwrite. On the test VM (docs/performance.md) the
- * kernel's copy into the page cache (copy_folio_from_iter_atomic) costs
- * more the larger the writes: a 1 GiB download took 1.7-2.0 CPU s with
- * 256 KiB writes, 1.0-1.2 s with 64 KiB, 1.3-1.5 s with 16 KiB, and a
- * 4 GiB one 1.3-1.4 CPU s/GiB with 64 KiB, 1.8 with 128 KiB, 1.5 with
- * 32 KiB (interleaved runs). Larger writes make ext4 use larger page-cache
- * folios; the likely cause is that those come from memory the hypervisor
- * has yet to back. */
-#define DL_GATHER ((size_t)64 * 1024)
+/* Bytes gathered per pwrite: 32 KiB. ext4 (Linux >= 6.x) sizes a new
+ * page-cache folio by the write, and 32 KiB is the largest order (3) the
+ * page allocator serves from its per-CPU lists of recently freed pages;
+ * larger folios come from the zone's free lists. On the test VM
+ * (a Firecracker guest whose free memory goes back to the host: free page
+ * reporting) that is memory the host has to back again on first touch: a
+ * 1 GiB download with 64 KiB writes took 0.52 system CPU s in some runs
+ * and 1.0-3.6 s in 9 of 22, against 1 of 16 with 32 KiB and 1 of 12 with
+ * 16 KiB (curl, whose writes are 4 and 12 KiB: 0 of 22), interleaved runs
+ * in docs/performance.md (sixth round). Smaller writes cost syscalls:
+ * 4 KiB ones 0.68-0.76 s. */
+#define DL_GATHER ((size_t)32 * 1024)
 
 /* The checksum member of a Head/GetObject output for an AWSC_RDIG_*. */
 #define CHECKSUM_OF(o, alg)                                                    \

@@ -11,6 +11,9 @@
 #      AWSC_BENCH_DIR        where the files go            [$TMPDIR or /tmp]
 #      AWSC_BENCH_CONFIG     awsc's "Config" JSON          [{}]
 #      AWSC_BENCH_EXTRA      awsc's upload "ExtraArgs"     [{}]
+#      AWSC_BENCH_VERBOSE=1  print each run ("uc.1: wall user sys rss":
+#                            u/d upload/download, c curl, a awsc, s awsc
+#                            of the single-part object)
 #      AWSC_BENCH_AFTER_DELETE  a command run after each object is deleted,
 #                            e.g. for the local Ceph RGW, whose in-memory
 #                            store keeps deleted data until garbage
@@ -19,9 +22,10 @@
 #      AWSC_E2E_S3_ENDPOINT, AWSC_E2E_ACCESS_KEY_ID, AWSC_E2E_SECRET_ACCESS_KEY,
 #      AWSC_E2E_REGION: the server, as scripts/test.sh sets them from
 #      scripts/rgw-up.sh's output (needed; the bucket awsc-bench is made).
-# Rows: curl's PUT and GET of one single-part object; awsc's upload_file
-# (multipart, a CRC32 per part) and download_file of its object; and
-# awsc's download_file of curl's single-part object, whose ETag is its MD5,
+# Rows: curl's PUT of one single-part object; awsc's upload_file
+# (multipart, a CRC32 per part); curl's GET and awsc's download_file of
+# awsc's object (in turn, one after the other); and awsc's download_file
+# of curl's single-part object, whose ETag is its MD5,
 # with the ETag-MD5 check asked for (AWSC_VERIFY_ETAG_MD5=true: it is off by
 # default, as in botocore; docs/integrity.md).
 # Per row: wall seconds, MiB/s, client CPU (user + system) seconds per GiB
@@ -41,14 +45,20 @@ extra=${AWSC_BENCH_EXTRA:-\{\}}
 . "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
 transfer_env_setup
 
-# measure OUT CMD...: "wall user sys maxrss_kib" into OUT
+# measure OUT CMD...: "wall user sys maxrss_kib" into OUT. Every run starts
+# with no dirty pages (sync, untimed): on the test VM the kernel writing
+# back earlier files (the freshly made source above all) during a timed
+# download made its system time swing 0.5-3.8 s/GiB, for curl and awsc
+# alike (docs/performance.md, sixth round).
 measure() {
   local out=$1
   shift
+  sync
   /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" >/dev/null || {
     echo "failed: $*" >&2
     return 1
   }
+  [ -z "${AWSC_BENCH_VERBOSE:-}" ] || echo "    $(basename "$out"): $(cat "$out")" >&2
 }
 
 # median of the runs' field F (1 wall, 2 user+sys, 3 rss KiB) of files
@@ -97,14 +107,13 @@ get() {
 for mib in $sizes; do
   src=$work/src.$mib
   head -c $((mib << 20)) /dev/urandom >"$src"
+  sync "$src"
   echo "== $mib MiB object, $runs runs each, median (awsc Config $config)"
   uc=() ua=() dc=() da=() ds=()
   for i in $(seq "$runs"); do
     # one object at a time on the server (RGW's store is in memory)
     measure "$work/uc.$i" "${scurl[@]}" -T "$src" "$ep/$bucket/one" || exit 1
     uc+=("$work/uc.$i")
-    get "$work/dc.$i" "${scurl[@]}" -o "$work/dl" "$ep/$bucket/one" || exit 1
-    dc+=("$work/dc.$i")
     AWSC_VERIFY_ETAG_MD5=true get "$work/ds.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
       "{\"Bucket\": \"$bucket\", \"Key\": \"one\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
     ds+=("$work/ds.$i")
@@ -113,9 +122,20 @@ for mib in $sizes; do
     measure "$work/ua.$i" "$awsc" --endpoint-url "$ep" s3 upload_file \
       "{\"Filename\": \"$src\", \"Bucket\": \"$bucket\", \"Key\": \"multi\", \"ExtraArgs\": $extra, \"Config\": $config}" || exit 1
     ua+=("$work/ua.$i")
-    get "$work/da.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
-      "{\"Bucket\": \"$bucket\", \"Key\": \"multi\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
-    da+=("$work/da.$i")
+    # both download the same object, back to back, curl first in odd runs
+    # and awsc first in even ones: on the test VM what a download costs
+    # the kernel depends on what the machine did just before (the page
+    # cache's pages, the server's frees), which this shares out evenly
+    for who in $( ((i % 2)) && echo "curl awsc" || echo "awsc curl"); do
+      if [ "$who" = curl ]; then
+        get "$work/dc.$i" "${scurl[@]}" -o "$work/dl" "$ep/$bucket/multi" || exit 1
+        dc+=("$work/dc.$i")
+      else
+        get "$work/da.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
+          "{\"Bucket\": \"$bucket\", \"Key\": \"multi\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
+        da+=("$work/da.$i")
+      fi
+    done
     "${scurl[@]}" -X DELETE "$ep/$bucket/multi" -o /dev/null
     after_delete
   done
