@@ -124,13 +124,11 @@ typedef struct dl {
   size_t held;
 } dl;
 
-/* Write what the GET's buffer holds at its place in the file. */
-static int flush_held(dl *d) {
-  const uint8_t *p = d->wbuf;
-  size_t left = d->held;
-  uint64_t at = d->start + d->pos - d->held;
-  while (left) {
-    ssize_t w = pwrite(d->job->fd, p, left, (off_t)at);
+/* Write n bytes at their place in the file (`at` bytes into the range). */
+static int write_at(dl *d, const uint8_t *p, size_t n, uint64_t at) {
+  at += d->start;
+  while (n) {
+    ssize_t w = pwrite(d->job->fd, p, n, (off_t)at);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
@@ -139,10 +137,16 @@ static int flush_held(dl *d) {
     }
     p += w;
     at += (uint64_t)w;
-    left -= (size_t)w;
+    n -= (size_t)w;
   }
-  d->held = 0;
   return 0;
+}
+
+/* Write what the GET's buffer holds. */
+static int flush_held(dl *d) {
+  int rc = write_at(d, d->wbuf, d->held, d->pos - d->held);
+  d->held = 0;
+  return rc;
 }
 
 static int sink_write(const void *data, size_t len, void *ud) {
@@ -158,6 +162,15 @@ static int sink_write(const void *data, size_t len, void *ud) {
   const uint8_t *p = data;
   size_t left = len;
   while (left) {
+    if (!d->held && left >= DL_GATHER) {
+      /* whole writes straight from libcurl's buffer, no copy */
+      if (write_at(d, p, DL_GATHER, d->pos))
+        return AWSC_EIO;
+      d->pos += DL_GATHER;
+      p += DL_GATHER;
+      left -= DL_GATHER;
+      continue;
+    }
     size_t take = DL_GATHER - d->held < left ? DL_GATHER - d->held : left;
     memcpy(d->wbuf + d->held, p, take);
     d->held += take;
