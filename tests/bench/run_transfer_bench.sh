@@ -12,8 +12,9 @@
 #      AWSC_BENCH_CONFIG     awsc's "Config" JSON          [{}]
 #      AWSC_BENCH_EXTRA      awsc's upload "ExtraArgs"     [{}]
 #      AWSC_BENCH_VERBOSE=1  print each run ("uc.1: wall user sys rss":
-#                            u/d upload/download, c curl, a awsc, s awsc
-#                            of the single-part object)
+#                            u/d upload/download, c curl, a awsc; m the
+#                            multipart object, 1 the single-part one; ds
+#                            awsc's single-part download with the MD5)
 #      AWSC_BENCH_AFTER_DELETE  a command run after each object is deleted,
 #                            e.g. for the local Ceph RGW, whose in-memory
 #                            store keeps deleted data until garbage
@@ -24,8 +25,9 @@
 #      scripts/rgw-up.sh's output (needed; the bucket awsc-bench is made).
 # Rows: curl's PUT of one single-part object; awsc's upload_file
 # (multipart, a CRC32 per part); curl's GET and awsc's download_file of
-# awsc's object (in turn, one after the other); and awsc's download_file
-# of curl's single-part object, whose ETag is its MD5,
+# awsc's multipart object and of curl's single-part object (each pair in
+# turn, one after the other); and awsc's download_file of the single-part
+# object, whose ETag is its MD5,
 # with the ETag-MD5 check asked for (AWSC_VERIFY_ETAG_MD5=true: it is off by
 # default, as in botocore; docs/integrity.md).
 # Per row: wall seconds, MiB/s, client CPU (user + system) seconds per GiB
@@ -104,49 +106,59 @@ get() {
   rm -f "$work/dl"
 }
 
+# pair KEY TAG I: curl's GET and awsc's download_file of object KEY, back
+# to back, into rows dc$TAG / da$TAG, curl first in odd runs and awsc first
+# in even ones: on the test VM what a download costs the kernel depends
+# on what the machine did just before (the page cache's pages, the
+# server's frees), which this shares out evenly
+pair() {
+  local key=$1 tag=$2 i=$3 who
+  for who in $( ((i % 2)) && echo "curl awsc" || echo "awsc curl"); do
+    if [ "$who" = curl ]; then
+      get "$work/dc$tag.$i" "${scurl[@]}" -o "$work/dl" "$ep/$bucket/$key" || return 1
+    else
+      get "$work/da$tag.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
+        "{\"Bucket\": \"$bucket\", \"Key\": \"$key\", \"Filename\": \"$work/dl\", \"Config\": $config}" || return 1
+    fi
+  done
+}
+
+runs_of() { # prefix -> the runs' files
+  for i in $(seq "$runs"); do echo "$work/$1.$i"; done
+}
+
 for mib in $sizes; do
   src=$work/src.$mib
   head -c $((mib << 20)) /dev/urandom >"$src"
   sync "$src"
   echo "== $mib MiB object, $runs runs each, median (awsc Config $config)"
-  uc=() ua=() dc=() da=() ds=()
   for i in $(seq "$runs"); do
     # one object at a time on the server (RGW's store is in memory)
     measure "$work/uc.$i" "${scurl[@]}" -T "$src" "$ep/$bucket/one" || exit 1
-    uc+=("$work/uc.$i")
+    pair one 1 "$i" || exit 1
     AWSC_VERIFY_ETAG_MD5=true get "$work/ds.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
       "{\"Bucket\": \"$bucket\", \"Key\": \"one\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
-    ds+=("$work/ds.$i")
     "${scurl[@]}" -X DELETE "$ep/$bucket/one" -o /dev/null
     after_delete
     measure "$work/ua.$i" "$awsc" --endpoint-url "$ep" s3 upload_file \
       "{\"Filename\": \"$src\", \"Bucket\": \"$bucket\", \"Key\": \"multi\", \"ExtraArgs\": $extra, \"Config\": $config}" || exit 1
-    ua+=("$work/ua.$i")
-    # both download the same object, back to back, curl first in odd runs
-    # and awsc first in even ones: on the test VM what a download costs
-    # the kernel depends on what the machine did just before (the page
-    # cache's pages, the server's frees), which this shares out evenly
-    for who in $( ((i % 2)) && echo "curl awsc" || echo "awsc curl"); do
-      if [ "$who" = curl ]; then
-        get "$work/dc.$i" "${scurl[@]}" -o "$work/dl" "$ep/$bucket/multi" || exit 1
-        dc+=("$work/dc.$i")
-      else
-        get "$work/da.$i" "$awsc" --endpoint-url "$ep" s3 download_file \
-          "{\"Bucket\": \"$bucket\", \"Key\": \"multi\", \"Filename\": \"$work/dl\", \"Config\": $config}" || exit 1
-        da+=("$work/da.$i")
-      fi
-    done
+    pair multi m "$i" || exit 1
     "${scurl[@]}" -X DELETE "$ep/$bucket/multi" -o /dev/null
     after_delete
   done
-  row "upload   curl" "$mib" "${uc[@]}"
-  row "upload   awsc" "$mib" "${ua[@]}"
-  row "download curl" "$mib" "${dc[@]}"
-  row "download awsc" "$mib" "${da[@]}"
-  row "download awsc 1-part" "$mib" "${ds[@]}"
+  # shellcheck disable=SC2046 # one file name per word
+  {
+    row "upload   curl" "$mib" $(runs_of uc)
+    row "upload   awsc" "$mib" $(runs_of ua)
+    row "download curl multi" "$mib" $(runs_of dcm)
+    row "download awsc multi" "$mib" $(runs_of dam)
+    row "download curl 1-part" "$mib" $(runs_of dc1)
+    row "download awsc 1-part" "$mib" $(runs_of da1)
+    row "download awsc 1-p MD5" "$mib" $(runs_of ds)
+  }
   ratio upload "upload   awsc" "upload   curl"
-  ratio download "download awsc" "download curl"
-  ratio "download of curl's single-part object (ETag MD5 checked on request)" \
-    "download awsc 1-part" "download curl"
+  ratio "download, awsc's multipart object" "download awsc multi" "download curl multi"
+  ratio "download, curl's single-part object" "download awsc 1-part" "download curl 1-part"
+  ratio "the same, ETag MD5 checked on request" "download awsc 1-p MD5" "download curl 1-part"
   rm -f "$src"
 done
