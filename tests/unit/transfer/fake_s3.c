@@ -175,10 +175,11 @@ static fs3_upload *upload_of(fake_s3 *f, const char *query) {
   return NULL;
 }
 
-/* Deliver a GET body through the request's sink. */
-static int deliver(const awsc_http_request *r, awsc_http_response *resp,
-                   const uint8_t *p, size_t n, size_t stop_after,
-                   awsc_error *err) {
+/* Deliver a GET body through the request's sink: a callback sink gets it
+ * in 64 KiB pieces, or in the sizes f->pieces cycles through. */
+static int deliver(const fake_s3 *f, const awsc_http_request *r,
+                   awsc_http_response *resp, const uint8_t *p, size_t n,
+                   size_t stop_after, awsc_error *err) {
   if (r->sink.kind == AWSC_SINK_MEMORY) {
     awsc_http_response_append_body(resp, p, n);
   } else if (r->sink.kind == AWSC_SINK_FILE) {
@@ -188,15 +189,18 @@ static int deliver(const awsc_http_request *r, awsc_http_response *resp,
     fwrite(p, 1, n, out);
     fclose(out);
   } else {
-    for (size_t o = 0; o < n; o += 65536) {
+    size_t k = 0;
+    for (size_t o = 0; o < n;) {
       if (o >= stop_after)
         return awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
                               "fake: connection broke mid-body");
-      size_t len = n - o < 65536 ? n - o : 65536;
+      size_t want = f->n_pieces ? f->pieces[k++ % f->n_pieces] : 65536;
+      size_t len = n - o < want ? n - o : want;
       int rc = r->sink.write(p + o, len, r->sink.user_data);
       if (rc)
         return awsc_error_set(err, rc, AWSC_ERROR_IO,
                               "fake: sink stopped the transfer");
+      o += len;
     }
   }
   resp->bytes_received = n;
@@ -732,7 +736,7 @@ static int fake_send(awsc_transport *t, const awsc_http_request *r,
     rc = awsc_error_set(err, AWSC_ENETWORK, AWSC_ERROR_NETWORK,
                         "fake: connection reset before the answer");
   if (!rc && out)
-    rc = deliver(r, resp, out, out_n, stop, err);
+    rc = deliver(f, r, resp, out, out_n, stop, err);
   free(out);
   free(body);
   pthread_mutex_lock(&f->lock);

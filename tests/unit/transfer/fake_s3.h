@@ -126,6 +126,8 @@ typedef struct fake_s3 {
   int flip_part;  /* ...only GETs of this part number (0: any GET) */
   int fail_abort; /* this many AbortMultipartUpload answer 503 first */
   bool damage_upload_id; /* CreateMultipartUpload answers a wrong id */
+  const size_t *pieces;  /* GET bodies go to a callback sink in pieces of */
+  size_t n_pieces;       /* these sizes in turn (none: 64 KiB each) */
   int lose_create;       /* this many CreateMultipartUpload act, then the
                             connection resets before the answer */
   /* concurrency seen */

@@ -79,6 +79,42 @@ static void test_ranged_download(void) {
   unlink(target);
 }
 
+/* libcurl hands a body over in pieces of any size: the download's writes
+ * (whole 32 KiB ones straight from the piece, the rest gathered) put
+ * every byte at its place whatever the sizes, ranged or not. */
+static void test_odd_pieces(void) {
+  static const size_t pieces[] = {1,     40000, 70001, 32768, 5,
+                                  32767, 98304, 65536, 3,     131072};
+  const size_t sizes[] = {20 * MIB + 12345, 100 * 1024 + 7};
+  for (size_t t = 0; t < 2; t++) {
+    fs3_init(&fs);
+    fs.pieces = pieces + t; /* the second round starts elsewhere */
+    fs.n_pieces = sizeof(pieces) / sizeof(pieces[0]) - t;
+    size_t len = sizes[t];
+    uint8_t *data = malloc(len);
+    pattern(data, len, 13 + (int)t);
+    fs3_put(&fs, "odd", data, len, "application/octet-stream");
+    free(data);
+    awsc_session *s;
+    awsc_client *c = make_client("s3", &s);
+    snprintf(target, sizeof(target), "%s/odd.out", dir);
+    awsc_s3_transfer_result r;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc =
+        awsc_s3_download_file(&r, c, "bkt", "odd", target, NULL, NULL, &err);
+    CHECK_INT(rc, 0);
+    if (rc)
+      fprintf(stderr, "download: %s\n", err.message);
+    CHECK(same_as(target, fs3_get(&fs, "odd")));
+    CHECK_INT(r.size, len);
+    CHECK_INT(r.parts, t == 0 ? 3 : 0);
+    awsc_client_free(c);
+    awsc_session_free(s);
+    fs3_cleanup(&fs);
+    unlink(target);
+  }
+}
+
 static void test_single_get_and_extra_args(void) {
   fs3_init(&fs);
   uint8_t data[3000];
@@ -481,6 +517,7 @@ int main(void) {
   test_alloc_install();
   dir_setup();
   RUN(test_ranged_download);
+  RUN(test_odd_pieces);
   RUN(test_single_get_and_extra_args);
   RUN(test_failure_leaves_nothing);
   RUN(test_changed_object);
