@@ -135,11 +135,11 @@ const char *fake_sent_header(fake_transport *f, int i, const char *name) {
   return NULL;
 }
 
-static void no_sleep(long ms) {
+void fake_no_sleep(long ms) {
   (void)ms;
 }
 
-static const char *env_none(const char *name, void *ud) {
+const char *fake_env_none(const char *name, void *ud) {
   (void)name;
   (void)ud;
   return NULL;
@@ -152,7 +152,7 @@ awsc_client *fake_client_new(awsc_transport *t, const char *service,
   so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   so.region = "us-east-1";
   so.transport = t;
-  so.getenv_fn = env_none;
+  so.getenv_fn = fake_env_none;
   so.config_file = "/nonexistent/awsc-test/config";
   so.credentials_file = "/nonexistent/awsc-test/credentials";
   awsc_error err = AWSC_ERROR_INIT;
@@ -168,6 +168,6 @@ awsc_client *fake_client_new(awsc_transport *t, const char *service,
     *s = NULL;
     return NULL;
   }
-  c->sleep_ms = no_sleep;
+  c->sleep_ms = fake_no_sleep;
   return c;
 }

@@ -41,6 +41,11 @@ void fake_error_add(fake_transport *f, int error);
 /* Header value of request i as sent, or NULL. Static buffer. */
 const char *fake_sent_header(fake_transport *f, int i, const char *name);
 
+/* For hermetic sessions and clients: a getenv_fn that finds nothing, and
+ * a sleep_ms that does not sleep (retries at once). */
+const char *fake_env_none(const char *name, void *ud);
+void fake_no_sleep(long ms);
+
 /* A client of `service` on transport t, hermetic: the example keys,
  * us-east-1, no environment, config and credentials files that do not
  * exist, retries without sleeping. *s gets its session (free both);

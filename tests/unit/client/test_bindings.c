@@ -14,10 +14,6 @@
 
 static fake_transport ft;
 
-static void no_sleep(long ms) {
-  (void)ms;
-}
-
 /* No credentials anywhere: no environment (IMDS switched off so that a
  * lookup fails at once), no files. */
 static const char *env_no_creds(const char *name, void *ud) {
@@ -408,7 +404,7 @@ static void test_error_response_headers(void) {
   fake_error_add(&ft, AWSC_ENETWORK);
   fake_error_add(&ft, AWSC_ENETWORK);
   fake_error_add(&ft, AWSC_ENETWORK);
-  c->sleep_ms = no_sleep;
+  c->sleep_ms = fake_no_sleep;
   out = (char *)"unset";
   CHECK_INT(awsc_call_json_response(&out, c, "get_object", params, &err),
             AWSC_ENETWORK);
@@ -429,7 +425,7 @@ static void test_error_response_modeled(void) {
     awsc_session_free(s);
     return;
   }
-  c->sleep_ms = no_sleep;
+  c->sleep_ms = fake_no_sleep;
   fake_reply_add(&ft, 503, "x-amzn-RequestId: R1\n", "");
   fake_reply_add(&ft, 400,
                  "x-amzn-RequestId: R2\n"

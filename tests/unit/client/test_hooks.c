@@ -19,16 +19,6 @@
 
 static fake_transport ft;
 
-static void no_sleep(long ms) {
-  (void)ms;
-}
-
-static const char *env_none(const char *name, void *ud) {
-  (void)name;
-  (void)ud;
-  return NULL;
-}
-
 static awsc_session *sess;
 
 static awsc_client *new_client(const char *service) {
@@ -37,7 +27,7 @@ static awsc_client *new_client(const char *service) {
   so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   so.region = "us-east-1";
   so.transport = &ft.base;
-  so.getenv_fn = env_none;
+  so.getenv_fn = fake_env_none;
   so.config_file = "/nonexistent/awsc-test/config";
   so.credentials_file = "/nonexistent/awsc-test/credentials";
   awsc_error err = AWSC_ERROR_INIT;
@@ -50,7 +40,7 @@ static awsc_client *new_client(const char *service) {
     fprintf(stderr, "client: %s\n", err.message);
     return NULL;
   }
-  c->sleep_ms = no_sleep;
+  c->sleep_ms = fake_no_sleep;
   return c;
 }
 
@@ -574,7 +564,7 @@ static void test_threads_add_remove(void) {
   so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   so.region = "us-east-1";
   so.transport = &mt;
-  so.getenv_fn = env_none;
+  so.getenv_fn = fake_env_none;
   so.config_file = "/nonexistent/awsc-test/config";
   so.credentials_file = "/nonexistent/awsc-test/credentials";
   awsc_session *s = NULL;

@@ -16,16 +16,6 @@
 
 static fake_transport ft;
 
-static void no_sleep(long ms) {
-  (void)ms;
-}
-
-static const char *env_none(const char *name, void *ud) {
-  (void)name;
-  (void)ud;
-  return NULL;
-}
-
 /* A session on the fake transport with the test keys, no environment
  * but what `env` answers (NULL: none). NULL + message on failure. */
 static awsc_session *session_on_fake(const char *region,
@@ -36,7 +26,7 @@ static awsc_session *session_on_fake(const char *region,
   so.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   so.region = region;
   so.transport = &ft.base;
-  so.getenv_fn = env ? env : env_none;
+  so.getenv_fn = env ? env : fake_env_none;
   so.retry_mode = retry_mode;
   awsc_error err = AWSC_ERROR_INIT;
   awsc_session *s = NULL;
@@ -55,7 +45,7 @@ static awsc_client *client_on(awsc_session *s, const char *service,
     return NULL;
   }
   if (c)
-    c->sleep_ms = no_sleep;
+    c->sleep_ms = fake_no_sleep;
   return c;
 }
 
