@@ -281,7 +281,9 @@ int awsc_request_new(awsc_request **out, awsc_loop *loop, awsc_client *c,
   return 0;
 }
 
-void awsc_request_go(awsc_request *r, int rc) {
+static void go(awsc_request *r, int rc) {
+  if (!rc)
+    rc = awsc_request_ws_hold(r);
   if (!rc) {
     r->begun = true;
     rc = awsc_pipe_begin(&r->st, r->c, &r->call, r->ws, &r->err);
@@ -294,6 +296,20 @@ void awsc_request_go(awsc_request *r, int rc) {
     finish_later(r, rc);
   else
     attempt(r);
+}
+
+static void go_deferred(awsc_loop_timer *t) {
+  go(REQUEST_OF(t, timer), 0);
+}
+
+void awsc_request_go(awsc_request *r, int rc) {
+  /* started from a completion callback: built and signed after the
+   * completions being delivered, with the other calls started there */
+  if (!rc && awsc_loop_defer(r->loop, &r->timer, go_deferred)) {
+    ws_drop(r); /* the calls queued there share the warm ones */
+    return;
+  }
+  go(r, rc);
 }
 
 int awsc_request_start(awsc_request **out, awsc_loop *loop, awsc_client *c,

@@ -52,7 +52,9 @@ int awsc_request_new(awsc_request **out, awsc_loop *loop, awsc_client *c,
                      awsc_request_complete_fn complete, void *user_data,
                      awsc_error *err);
 /* Start it: rc nonzero (r->err filled) completes it with rc at the loop's
- * next step; 0 runs the build steps and the first attempt. */
+ * next step; 0 runs the build steps and the first attempt, now or, from
+ * inside a completion callback, once the completions being delivered are
+ * (awsc_loop_defer). */
 void awsc_request_go(awsc_request *r, int rc);
 /* Start operation `opname` with JSON parameters on the loop; `sink` is
  * where a streaming output payload goes (sink_ours: a callback of the

@@ -56,6 +56,10 @@ struct awsc_loop {
   bool in_curl;            /* inside a libcurl call (its callbacks may run) */
   awsc_loop_timer *timers; /* sorted by due_ms, earliest first */
   awsc_loop_timer *timers_tail; /* the latest: where most arms land */
+  /* awsc_loop_defer's queue (first, last) and whether finished exchanges
+   * are being delivered (drain: nested depth) */
+  awsc_loop_timer *deferred, *deferred_tail;
+  int draining;
   awsc_loop_op *ops;
   size_t n_ops;
   awsc_xfer_impl *idle;
@@ -139,16 +143,35 @@ static void note_tls(awsc_loop *l, const awsc_transport *transport,
 void awsc_loop_timer_stop(awsc_loop *l, awsc_loop_timer *t) {
   if (!t->armed)
     return;
+  awsc_loop_timer **head = t->deferred ? &l->deferred : &l->timers;
+  awsc_loop_timer **tail = t->deferred ? &l->deferred_tail : &l->timers_tail;
   if (t->prev)
     t->prev->next = t->next;
   else
-    l->timers = t->next;
+    *head = t->next;
   if (t->next)
     t->next->prev = t->prev;
   else
-    l->timers_tail = t->prev;
+    *tail = t->prev;
   t->prev = t->next = NULL;
-  t->armed = false;
+  t->armed = t->deferred = false;
+}
+
+bool awsc_loop_defer(awsc_loop *l, awsc_loop_timer *t,
+                     awsc_loop_timer_cb fire) {
+  if (!l->draining)
+    return false;
+  awsc_loop_timer_stop(l, t);
+  t->fire = fire;
+  t->prev = l->deferred_tail;
+  t->next = NULL;
+  if (l->deferred_tail)
+    l->deferred_tail->next = t;
+  else
+    l->deferred = t;
+  l->deferred_tail = t;
+  t->armed = t->deferred = true;
+  return true;
 }
 
 static void report_timer(awsc_loop *l);
@@ -639,15 +662,24 @@ void awsc_loop_xfer_pause(awsc_loop_xfer *x, bool pause) {
 
 /* ---- driving ---- */
 
-/* Pauses asked from callbacks, then the finished exchanges. */
+/* Pauses asked from callbacks, then the finished exchanges, then the
+ * work their callbacks deferred (awsc_loop_defer: the calls they started,
+ * built and signed together). */
 static int drain(awsc_loop *l) {
   int n = 0;
+  l->draining++;
   for (;;) {
     apply_pauses(l);
     CURLMsg *m;
     int left;
-    if (!(m = curl_multi_info_read(l->multi, &left)))
-      break;
+    if (!(m = curl_multi_info_read(l->multi, &left))) {
+      if (!l->deferred)
+        break;
+      awsc_loop_timer *t = l->deferred;
+      awsc_loop_timer_stop(l, t);
+      t->fire(t);
+      continue;
+    }
     if (m->msg != CURLMSG_DONE)
       continue;
     char *priv = NULL;
@@ -659,6 +691,7 @@ static int drain(awsc_loop *l) {
       n++;
     }
   }
+  l->draining--;
   return n;
 }
 

@@ -22,14 +22,26 @@ struct awsc_loop_timer {
   int64_t due_ms;
   awsc_loop_timer_cb fire;
   bool armed;
+  bool deferred; /* on the deferred list (awsc_loop_defer), not a timer */
 };
 
 /* Fire `fire` after delay_ms (0: at the loop's next step); re-arming an
  * armed timer moves it. */
 void awsc_loop_timer_arm(awsc_loop *loop, awsc_loop_timer *t, long delay_ms,
                          awsc_loop_timer_cb fire);
-/* Disarm (no-op when not armed). */
+/* Disarm (no-op when not armed), deferred work included. */
 void awsc_loop_timer_stop(awsc_loop *loop, awsc_loop_timer *t);
+/* Inside the delivery of finished exchanges (their callbacks, and what
+ * those call), queue `fire` to run once every exchange finished so far has
+ * been delivered, in the order queued, and return true; elsewhere return
+ * false (the caller does the work itself, now). Calls started from
+ * completion callbacks are built and signed this way one after the other,
+ * after the completions, instead of each between two completions: the
+ * code of each stage stays in the CPU's caches for the whole batch
+ * (docs/performance.md, seventh round). t is disarmed first;
+ * awsc_loop_timer_stop takes it off the queue. */
+bool awsc_loop_defer(awsc_loop *loop, awsc_loop_timer *t,
+                     awsc_loop_timer_cb fire);
 
 /* A call in flight, counted by awsc_loop_pending and reached by
  * awsc_loop_cancel_all. */

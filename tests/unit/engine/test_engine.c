@@ -12,6 +12,7 @@
 #include "awsc/awsc.h"
 #include "awsc/s3.h"
 #include "client/client_internal.h"
+#include "client/pipeline_async.h"
 #include "engine_server.h"
 #include "engine_test.h"
 #include "test.h"
@@ -563,6 +564,129 @@ static void test_typed_async(void) {
   awsc_session_free(s);
 }
 
+/* ---- calls started from completion callbacks ---- */
+
+#define CHAIN_WIDTH 8
+#define CHAIN_TOTAL 120
+
+typedef struct chain {
+  awsc_loop *loop;
+  awsc_client *c;
+  awsc_s3_GetObjectRequest get[CHAIN_TOTAL];
+  char keys[CHAIN_TOTAL][32];
+  int started, done, ok;
+  int handed_at_start;  /* started in a callback, already with the loop */
+  int pending_seen;     /* deferred calls the next callbacks saw handed over */
+  awsc_request *last;   /* the call the previous callback started */
+  typed_result side[3]; /* cancelled, invalid, aborted right after start */
+  int sides_started;
+} chain;
+
+static void chain_start(chain *ch);
+
+static void on_chain(int status, void *output, const awsc_error *err,
+                     void *ud) {
+  chain *ch = ud;
+  (void)err;
+  if (starting)
+    early++;
+  ch->done++;
+  awsc_s3_GetObjectOutput *o = output;
+  ch->ok += status == 0 && o && o->body.len == 5 &&
+            memcmp(o->body.data, "hello", 5) == 0;
+  awsc_mem_free(output);
+  /* the call the previous callback started went to the loop once the
+   * completions delivered with it were (or is still queued behind this
+   * delivery, when both came in the same one) */
+  if (ch->last && ch->last->xfer.running)
+    ch->pending_seen++;
+  if (ch->started < CHAIN_TOTAL)
+    chain_start(ch);
+  if (ch->sides_started == 0 && ch->done == CHAIN_WIDTH) {
+    /* from a callback: one cancelled, one with an invalid input, one
+     * aborted while queued: each completes through its own callback
+     * (the first two later), and none reaches the server */
+    awsc_s3_GetObjectRequest in;
+    memset(&in, 0, sizeof(in));
+    in.bucket = "b";
+    in.key = "ok-chain-cancelled";
+    awsc_request *rq = NULL;
+    awsc_error e = AWSC_ERROR_INIT;
+    starting = 1;
+    if (awsc_s3_get_object_async(&rq, ch->loop, ch->c, &in, on_typed,
+                                 &ch->side[0], &e) == 0)
+      awsc_request_cancel(rq);
+    in.key = NULL; /* Key is required */
+    awsc_s3_get_object_async(NULL, ch->loop, ch->c, &in, on_typed, &ch->side[1],
+                             &e);
+    in.key = "ok-chain-aborted";
+    int arc = awsc_s3_get_object_async(&rq, ch->loop, ch->c, &in, on_typed,
+                                       &ch->side[2], &e);
+    starting = 0;
+    if (arc == 0) /* completes at once, by design (the bindings' abort) */
+      awsc_request_abort_now(rq);
+    ch->sides_started = 1;
+  }
+}
+
+static void chain_start(chain *ch) {
+  int i = ch->started++;
+  snprintf(ch->keys[i], sizeof(ch->keys[i]), "ok-chain-%d", i);
+  awsc_s3_GetObjectRequest *in = &ch->get[i];
+  memset(in, 0, sizeof(*in));
+  in->bucket = "b";
+  in->key = ch->keys[i];
+  awsc_error e = AWSC_ERROR_INIT;
+  awsc_request *rq = NULL;
+  starting = 1;
+  int rc = awsc_s3_get_object_async(&rq, ch->loop, ch->c, in, on_chain, ch, &e);
+  starting = 0;
+  CHECK_INT(rc, 0);
+  if (rc == 0 && ch->done > 0) { /* from a callback */
+    ch->handed_at_start += rq->xfer.running;
+    ch->last = rq;
+  }
+}
+
+/* Calls started from completion callbacks (the usual way to keep N in
+ * flight) are built, signed and handed to the loop once the completions
+ * being delivered are (awsc_loop_defer): all of them answered, none
+ * handed over from inside its own start, cancels and validation errors
+ * of calls so queued still completing through their callbacks, later. */
+static void test_started_from_callbacks(void) {
+  awsc_session *s = et_session(0);
+  static chain ch;
+  memset(&ch, 0, sizeof(ch));
+  ch.c = counted_client(s);
+  awsc_error err = AWSC_ERROR_INIT;
+  CHECK_INT(awsc_loop_new(&ch.loop, NULL, &err), 0);
+  int before = es_requests(srv);
+  for (int i = 0; i < CHAIN_WIDTH; i++)
+    chain_start(&ch);
+  CHECK_INT(awsc_loop_run(ch.loop, &err), 0);
+  CHECK_INT(ch.done, CHAIN_TOTAL);
+  CHECK_INT(ch.ok, CHAIN_TOTAL);
+  CHECK_INT(ch.handed_at_start, 0);
+  CHECK(ch.pending_seen > 0);
+  CHECK_INT(early, 0);
+  CHECK_INT(ch.side[0].done, 1);
+  CHECK_INT(ch.side[0].status, AWSC_ECANCELLED);
+  CHECK_INT(ch.side[1].done, 1);
+  CHECK_INT(ch.side[1].status, AWSC_EVALIDATION);
+  CHECK_INT(ch.side[2].done, 1);
+  CHECK_INT(ch.side[2].status, AWSC_ECANCELLED);
+  CHECK_INT(es_path_count(srv, "/b/ok-chain-cancelled"), 0);
+  CHECK_INT(es_path_count(srv, "/b/ok-chain-aborted"), 0);
+  CHECK_INT(es_requests(srv) - before, CHAIN_TOTAL);
+  CHECK_INT(awsc_loop_pending(ch.loop), 0);
+  printf("  %d GETs, %d in flight, each started from a completion; %d seen "
+         "handed over by the next completion\n",
+         CHAIN_TOTAL, CHAIN_WIDTH, ch.pending_seen);
+  awsc_loop_free(ch.loop);
+  awsc_client_free(ch.c);
+  awsc_session_free(s);
+}
+
 static void test_deadline_on_the_loop(void) {
   awsc_session *s = et_session(0);
   awsc_client_options co = AWSC_CLIENT_OPTIONS_INIT;
@@ -616,6 +740,7 @@ int main(void) {
   RUN(test_socket_and_timer_hooks);
   RUN(test_typed_async);
   RUN(test_deadline_on_the_loop);
+  RUN(test_started_from_callbacks);
   es_stop(srv);
   return test_summary();
 }
