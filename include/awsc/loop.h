@@ -23,7 +23,11 @@
  * the loop is freed or reuses them).
  * From inside a callback of a loop, calls may be started on it and
  * cancelled, but the loop must not be run or freed, nor a reader on it
- * read (no re-entrancy).
+ * read (no re-entrancy). A call started there has its input copied at
+ * once, as always, and is built, signed and handed to the connection
+ * once the completions being delivered have all run, together with the
+ * other calls started from them (each stage's code then stays in the
+ * CPU's caches across the batch: docs/performance.md, seventh round).
  *
  * Completion: the callback is called exactly once per call started
  * successfully, always from the loop, never from inside the function
