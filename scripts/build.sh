@@ -95,9 +95,11 @@ have = {}
 for o in json.load(sys.stdin):
     v = o["value"]
     if isinstance(v, bool): v = "true" if v else "false"
-    elif isinstance(v, list): v = ",".join(v)
+    elif isinstance(v, list): v = " ".join(v)
     have[o["name"]] = str(v)
-want = dict(a.split("=", 1) for a in sys.argv[1:])
+# a list option (c_args) is given as its words with spaces or commas
+want = {k: " ".join(v.replace(",", " ").split()) if k.endswith("_args") else v
+        for k, v in (a.split("=", 1) for a in sys.argv[1:])}
 sys.exit(0 if all(have.get(k) == v for k, v in want.items()) else 1)
 ' "$@"
 }
@@ -112,11 +114,16 @@ if [ "$what" = release ]; then
   # trained on a mix of calls (tests/bench/pgo_train.sh), built again with
   # the profile: the library, the CLI and the benchmark programs
   # (release_targets). Objects the training never ran have no profile,
-  # which is expected: -Wno-missing-profile.
+  # which is expected: -Wno-missing-profile. -fprofile-partial-training:
+  # without it GCC put blocks the training ran tens of thousands of times
+  # (the typed output's header parse, part of signing) in .text.unlikely;
+  # with it the 64-in-flight bench spent 1.2-2.8 % less CPU a request in
+  # three A/B runs (docs/performance.md, seventh round).
   # (the b_ options are set with `meson configure`: `meson setup
   # --reconfigure -Db_...` leaves them as they were with this meson)
   dir=${AWSC_RELEASE_BUILD_DIR:-build-release}
-  setup_dir "$dir" werror=true c_args=-Wno-missing-profile
+  setup_dir "$dir" werror=true \
+    "c_args=-Wno-missing-profile -fprofile-partial-training"
   meson configure "$dir" -Db_lto=true -Db_pgo=generate >&2
   ninja -C "$dir" build.ninja >&2
   read -r -a targets <<<"$(release_targets "$dir" | tr '\n' ' ')"

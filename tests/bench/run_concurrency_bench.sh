@@ -20,8 +20,11 @@
 #     --threads; an extra row, not the issue's target);
 #   boto3, a 64-thread pool (bench_concurrency_boto3.py with Debian's
 #     /usr/bin/python3 and python3-boto3).
-# C rows run PASSES times in turn (raw, async, threads, ...) and report the
-# pass with the median requests/s; boto3 runs once, with BOTO3_N requests.
+# C rows run PASSES times in turn and report the pass with the median
+# requests/s; in each pass raw curl multi and awsc async run back to back
+# (raw first in odd passes, awsc first in even ones), and the last lines
+# give each pass's awsc/raw ratios and their median. boto3 runs once, with
+# BOTO3_N requests.
 #
 # Connections: "conns" is what the client reports it opened (curl's
 #   CURLINFO_NUM_CONNECTS, awsc's transport counter; boto3 reports none),
@@ -111,7 +114,15 @@ done
 
 echo "== $N GETs of 1 KiB from fast_s3_server, $PASSES passes of the C rows"
 for pass in $(seq "$PASSES"); do
-  for key in "${rows[@]}"; do
+  # raw and awsc async back to back, raw first in odd passes and awsc
+  # first in even ones (what a row costs depends on what ran just
+  # before it on this machine), then the other rows
+  order=()
+  for k in 64 256; do
+    if ((pass % 2)); then order+=("raw$k" "async$k"); else order+=("async$k" "raw$k"); fi
+    order+=("rawplain$k" "thr$k")
+  done
+  for key in "${order[@]}"; do
     [ -n "${cmds[$key]:-}" ] || continue
     r=$(eval "run_one ${cmds[$key]}")
     if [ "$r" = FAILED ]; then
@@ -152,4 +163,26 @@ for key in "${rows[@]}"; do
   printf '| %s | %s | %s | %.0f | %.1f | %s | %s | %s |\n' "${labels[$key]}" "$rps" \
     "$cpu" "$(awk -v c="$cpu" 'BEGIN{print 1e6/c}')" \
     "$(awk -v k="$rss" 'BEGIN{print k/1024}')" "$conns" "$peak" "$acc"
+done
+
+# The pairs' own ratios: awsc async against raw in each pass (run back to
+# back), and their median.
+echo
+for k in 64 256; do
+  [ -n "${results[async$k]:-}" ] && [ -n "${results[raw$k]:-}" ] || continue
+  paste <(printf '%s' "${results[raw$k]}") <(printf '%s' "${results[async$k]}") |
+    awk -v k="$k" 'NF >= 8 {r[++n] = $7 / $1; c[n] = $8 / $2}
+      function med(a, n,   i, j, t) {
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+          if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      }
+      END {
+        if (!n) exit
+        printf "awsc async vs raw, %s in flight, per pass: requests/s", k
+        for (i = 1; i <= n; i++) printf " %.3f", r[i]
+        printf "; CPU"
+        for (i = 1; i <= n; i++) printf " %.3f", c[i]
+        printf "\n  median of the passes: requests/s %.3f (target >= 0.9), CPU %.3f (target <= 1.15)\n", med(r, n), med(c, n)
+      }'
 done
