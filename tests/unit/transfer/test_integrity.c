@@ -228,6 +228,48 @@ static void test_etag_md5(void) {
   unlink(target);
 }
 
+static int cancel_at_half(uint64_t done, uint64_t total, void *ud) {
+  (void)ud;
+  return done * 2 >= total;
+}
+
+/* The in-order digest of a ranged download, with parts in flight and
+ * one at a time (use_threads off) alike: a flipped range is caught and
+ * the object fetched again; cancelled half way, the target is untouched
+ * and no temporary file is left. */
+static void test_hashed_ranges(void) {
+  fs3_init(&fs);
+  awsc_session *s;
+  awsc_client *c = make_client("s3", &s);
+  snprintf(target, sizeof(target), "%s/hashed.out", dir);
+  put_obj("h", 6 * MIB + 7, 11, NULL);
+  awsc_s3_transfer_config cfg = AWSC_S3_TRANSFER_CONFIG_INIT;
+  cfg.multipart_threshold = MIB;
+  cfg.multipart_chunksize = MIB;
+  cfg.verify_etag_md5 = AWSC_TOGGLE_ON;
+  for (int k = 0; k < 2; k++) {
+    cfg.use_threads = k ? AWSC_TOGGLE_OFF : AWSC_TOGGLE_DEFAULT;
+    awsc_error err = AWSC_ERROR_INIT;
+    CHECK_INT(download(c, "h", 0, &cfg, &err), 0);
+    CHECK(same_as(target, fs3_get(&fs, "h")));
+    CHECK_INT(fs.n_req, 8); /* HEAD + 7 ranges */
+    CHECK_INT(download(c, "h", 1, &cfg, &err), 0);
+    CHECK(same_as(target, fs3_get(&fs, "h")));
+    CHECK_INT(fs.n_req, 15); /* the 7 ranges again */
+    CHECK_INT(count_flipped(), 1);
+    awsc_s3_transfer_config stop = cfg;
+    stop.progress = cancel_at_half;
+    int rc = download(c, "h", 0, &stop, &err);
+    CHECK_INT(rc, AWSC_ECANCELLED);
+    CHECK(still_old());
+    CHECK_INT(dir_count(".awsctmp."), 0);
+  }
+  awsc_client_free(c);
+  awsc_session_free(s);
+  fs3_cleanup(&fs);
+  unlink(target);
+}
+
 /* A composite checksum: fetched by part number, each part checked
  * against its own checksum (a bad part alone fetched again), and the
  * parts' checksums against the object's "<b64>-N". */
@@ -508,6 +550,7 @@ int main(void) {
   RUN(test_full_object_single_get);
   RUN(test_full_object_ranged);
   RUN(test_etag_md5);
+  RUN(test_hashed_ranges);
   RUN(test_composite);
   RUN(test_checks_off);
   RUN(test_lost_create_answer);
