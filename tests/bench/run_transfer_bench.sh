@@ -20,6 +20,10 @@
 #                            store keeps deleted data until garbage
 #                            collection (2 h by default) and fills up:
 #        "CEPH_CONF=.servers/rgw/ceph.conf radosgw-admin gc process --include-all"
+#      AWSC_BENCH_SERVER_PROCS  the server's process names, whose CPU
+#                            each run adds up (the server shares the
+#                            machine's cores with the client)
+#                            ["radosgw ceph-osd"; none running: not shown]
 #      AWSC_E2E_S3_ENDPOINT, AWSC_E2E_ACCESS_KEY_ID, AWSC_E2E_SECRET_ACCESS_KEY,
 #      AWSC_E2E_REGION: the server, as scripts/test.sh sets them from
 #      scripts/rgw-up.sh's output (needed; the bucket awsc-bench is made).
@@ -31,9 +35,13 @@
 # with the ETag-MD5 check asked for (AWSC_VERIFY_ETAG_MD5=true: it is off by
 # default, as in botocore; docs/integrity.md).
 # Per row: wall seconds, MiB/s, client CPU (user + system) seconds per GiB
-# and peak RSS (GNU time's %M), each the median of the runs; the ratio
+# and peak RSS (GNU time's %M), each the median of the runs, then the
+# server's CPU seconds per GiB (its processes' user + system time over the
+# run) and the share of the machine's CPU time left idle; the ratio
 # lines compare awsc with curl (throughput: > 1 = awsc faster; CPU: < 1 =
-# awsc cheaper). The machine is shared: compare ratios, not absolutes.
+# awsc cheaper), for downloads also as the median of each run's pair (the
+# two downloads back to back). The machine is shared: compare ratios, not
+# absolutes.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
@@ -52,23 +60,49 @@ transfer_env_setup
 # back earlier files (the freshly made source above all) during a timed
 # download made its system time swing 0.5-3.8 s/GiB, for curl and awsc
 # alike (docs/performance.md, sixth round).
+# Fields 5 and 6: the server's CPU ticks over the run (its processes'
+# utime + stime, /proc/PID/stat) and the machine's idle ticks (/proc/stat).
+server_procs=${AWSC_BENCH_SERVER_PROCS-radosgw ceph-osd}
+server_ticks() {
+  local t=0 p n st
+  for n in $server_procs; do
+    for p in $(pgrep -x "$n"); do
+      read -r -a st <"/proc/$p/stat" 2>/dev/null || continue
+      # fields 14 and 15 (utime, stime) counted after the ")" of the name
+      local i
+      for i in "${!st[@]}"; do [[ ${st[$i]} == *")" ]] && break; done
+      t=$((t + st[i + 12] + st[i + 13]))
+    done
+  done
+  echo "$t"
+}
+idle_ticks() { awk '/^cpu /{print $5 + $6; exit}' /proc/stat; }
 measure() {
   local out=$1
   shift
   sync
+  local s0 i0 s1 i1
+  s0=$(server_ticks) i0=$(idle_ticks)
   /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" >/dev/null || {
     echo "failed: $*" >&2
     return 1
   }
+  s1=$(server_ticks) i1=$(idle_ticks)
+  echo "$(cat "$out") $((s1 - s0)) $((i1 - i0))" >"$out"
   [ -z "${AWSC_BENCH_VERBOSE:-}" ] || echo "    $(basename "$out"): $(cat "$out")" >&2
 }
 
-# median of the runs' field F (1 wall, 2 user+sys, 3 rss KiB) of files
+# median of the runs' field F (1 wall, 2 user+sys, 3 rss KiB, 4 server
+# ticks, 5 idle share of the machine's CPU time) of files
+ncpu=$(getconf _NPROCESSORS_ONLN)
+hz=$(getconf CLK_TCK)
 median() {
   local f=$1
   shift
   for m in "$@"; do
-    awk -v f="$f" '{print f == 1 ? $1 : f == 2 ? $2 + $3 : $4}' "$m"
+    awk -v f="$f" -v n="$ncpu" -v hz="$hz" '{
+      if (f == 1) print $1; else if (f == 2) print $2 + $3; else if (f == 3) print $4
+      else if (f == 4) print $5; else print $6 / hz / ($1 * n)}' "$m"
   done | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
 }
 
@@ -79,17 +113,30 @@ row() { # label size_mib files...
   wall=$(median 1 "$@")
   cpu=$(median 2 "$@")
   rss=$(median 3 "$@")
+  srv=$(median 4 "$@")
+  idle=$(median 5 "$@")
   awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v m="$mib" \
-    'BEGIN {printf "  %-22s %7.2f s %8.1f MiB/s %6.2f CPU s/GiB %7.1f MiB peak\n",
-            l, w, m / w, c * 1024 / m, r / 1024}'
+    -v sv="$srv" -v hz="$hz" -v id="$idle" -v show="$server_procs" \
+    'BEGIN {printf "  %-22s %7.2f s %8.1f MiB/s %6.2f CPU s/GiB %7.1f MiB peak",
+            l, w, m / w, c * 1024 / m, r / 1024
+            if (show != "") printf "  server %5.2f CPU s/GiB", sv / hz * 1024 / m
+            printf "  idle %3.0f %%\n", id * 100}'
   echo "$wall $cpu $rss" >"$work/row.$label"
 }
 
-ratio() { # what a b
+ratio() { # what a b [awsc-prefix curl-prefix]
   read -r wa ca _ <"$work/row.$2"
   read -r wb cb _ <"$work/row.$3"
-  awk -v t="$1" -v wa="$wa" -v wb="$wb" -v ca="$ca" -v cb="$cb" \
-    'BEGIN {printf "  %s: throughput %.2fx curl, CPU %.2fx curl\n", t, wb / wa, ca / cb}'
+  local pairs=""
+  if [ $# -ge 5 ]; then # median of the runs' own ratios (curl's wall / awsc's)
+    pairs=$(for i in $(seq "$runs"); do
+      awk 'NR == FNR {c = $1; next} {print c / $1}' "$work/$5.$i" "$work/$4.$i"
+    done | sort -g | awk '{v[NR] = $1} END {printf "%.3f", v[int((NR + 1) / 2)]}')
+  fi
+  awk -v t="$1" -v wa="$wa" -v wb="$wb" -v ca="$ca" -v cb="$cb" -v p="$pairs" \
+    'BEGIN {printf "  %s: throughput %.2fx curl, CPU %.2fx curl", t, wb / wa, ca / cb
+            if (p != "") printf " (pairs: throughput %sx, median)", p
+            printf "\n"}'
 }
 
 after_delete() {
@@ -157,8 +204,8 @@ for mib in $sizes; do
     row "download awsc 1-p MD5" "$mib" $(runs_of ds)
   }
   ratio upload "upload   awsc" "upload   curl"
-  ratio "download, awsc's multipart object" "download awsc multi" "download curl multi"
-  ratio "download, curl's single-part object" "download awsc 1-part" "download curl 1-part"
+  ratio "download, awsc's multipart object" "download awsc multi" "download curl multi" dam dcm
+  ratio "download, curl's single-part object" "download awsc 1-part" "download curl 1-part" da1 dc1
   ratio "the same, ETag MD5 checked on request" "download awsc 1-p MD5" "download curl 1-part"
   rm -f "$src"
 done
