@@ -4,10 +4,12 @@ streaming bodies, errors and their ResponseMetadata, validation and
 credential errors. Ends with "N passed, N failed"."""
 import base64
 import datetime
+import hashlib
 import io
 import json
 import os
 import sys
+import tempfile
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -785,6 +787,33 @@ def t_resources_fake():
         assert e.response["Error"] == {"Code": "NoSuchBucket", "Message": "no bucket"}, e.response
         assert e.operation_name == "ListObjects", e.operation_name
         assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def t_transfer_verify_etag_md5():
+    # a single-part object whose ETag is not the MD5 of what is served
+    data = b"the body as served\n" * 50
+    head = {"Content-Length": str(len(data)), "Content-Type": "text/plain",
+            "ETag": '"%s"' % hashlib.md5(b"what was uploaded").hexdigest()}
+    srv.route("HEAD", "/b/md5", 200, head, b"")
+    srv.route("GET", "/b/md5", 200, head, data)
+    from awsc.transfer import TransferConfig
+    c = s3()
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "f")
+        for v in (None, False):
+            c.download_file("b", "md5", target, Config=TransferConfig(verify_etag_md5=v))
+            with open(target, "rb") as f:
+                assert f.read() == data, v
+        os.unlink(target)
+        try:
+            c.download_file("b", "md5", target, Config=TransferConfig(verify_etag_md5=True))
+            raise AssertionError("no error")
+        except AssertionError:
+            raise
+        except Exception as e:
+            assert "MD5" in str(e), repr(e)
+        assert not os.path.exists(target), os.listdir(d)
+        assert os.listdir(d) == [], os.listdir(d)
 
 
 for name, fn in list(globals().items()):

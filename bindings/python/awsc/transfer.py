@@ -18,12 +18,20 @@ MB = KB * KB
 class TransferConfig(object):
     """boto3.s3.transfer.TransferConfig. max_io_queue, io_chunksize,
     preferred_transfer_client and max_bandwidth are accepted and have no
-    effect (the C transfer has its own I/O)."""
+    effect (the C transfer has its own I/O).
+
+    One keyword is awsc's own: verify_etag_md5 (None, True or False) checks
+    a download of an object uploaded in one part against its ETag, which
+    is then the object's MD5 (awsc_s3_transfer_config.verify_etag_md5).
+    None, the default, leaves it to the configuration: the environment
+    variable AWSC_VERIFY_ETAG_MD5 or the profile key verify_etag_md5, off
+    when neither is set, as botocore has no such check."""
 
     def __init__(self, multipart_threshold=8 * MB, max_concurrency=10,
                  multipart_chunksize=8 * MB, num_download_attempts=5,
                  max_io_queue=100, io_chunksize=256 * KB, use_threads=True,
-                 max_bandwidth=None, preferred_transfer_client="auto"):
+                 max_bandwidth=None, preferred_transfer_client="auto",
+                 verify_etag_md5=None):
         self.multipart_threshold = multipart_threshold
         self.max_concurrency = max_concurrency
         self.multipart_chunksize = multipart_chunksize
@@ -33,6 +41,7 @@ class TransferConfig(object):
         self.use_threads = use_threads
         self.max_bandwidth = max_bandwidth
         self.preferred_transfer_client = preferred_transfer_client
+        self.verify_etag_md5 = verify_etag_md5
 
     def _c_config(self):
         c = _lib.TransferConfig()
@@ -42,6 +51,9 @@ class TransferConfig(object):
         c.max_concurrency = int(self.max_concurrency) if self.use_threads else 1
         c.use_threads = _lib.TOGGLE_ON if self.use_threads else _lib.TOGGLE_OFF
         c.num_download_attempts = int(self.num_download_attempts)
+        v = self.verify_etag_md5
+        c.verify_etag_md5 = (_lib.TOGGLE_DEFAULT if v is None else
+                             _lib.TOGGLE_ON if v else _lib.TOGGLE_OFF)
         return c
 
 
