@@ -13,11 +13,19 @@
  * and on SIGTERM / SIGINT, printing its counters to stderr.
  *
  * usage: fast_s3_server [--port N] [--size BYTES] [--max-seconds S]
- *                       [--dump FILE] [--port-file FILE]
+ *                       [--dump FILE] [--port-file FILE] [--file PATH]
  *   --port N         0 (default) = any free port; the port is printed on
  *                    stdout as "port N" once listening (and written alone
  *                    to --port-file if given)
  *   --size BYTES     object size (default 1024; at most 16 MiB)
+ *   --file PATH      serve this file instead (any size; sent with
+ *                    sendfile from the page cache, so the server costs
+ *                    next to nothing per byte or per request: issue 12
+ *                    point 3's downloads without RGW's cost); GET takes a
+ *                    Range ("bytes=A-B", "bytes=A-": 206 with
+ *                    Content-Range; 416 when it starts past the end); the
+ *                    ETag is a multipart-style "<zeros>-1", as the file's
+ *                    MD5 is not computed
  *   --dump FILE      append the head of every request (request line and
  *                    headers, as received) to FILE, for comparing what two
  *                    clients send; slows the server down
@@ -47,7 +55,9 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +72,8 @@ typedef struct conn {
   long long body_left; /* request body bytes still to drop */
   char *out;           /* pending output (heap, grows) */
   size_t out_len, out_off, out_cap;
+  off_t file_off; /* --file: the body still to send after out */
+  long long file_left;
   int want_write;
 } conn;
 
@@ -69,7 +81,9 @@ static conn **conns; /* indexed by fd */
 static int conns_cap;
 static char *object;
 static size_t object_len;
-static char etag[2 * EVP_MAX_MD_SIZE + 1]; /* the object's MD5, as S3's */
+static char etag[2 * EVP_MAX_MD_SIZE + 3]; /* the object's MD5, as S3's */
+static int file_fd = -1;                   /* --file */
+static long long file_size;
 static unsigned long long n_requests, n_accepted, n_open, n_peak;
 static FILE *dump;
 static volatile sig_atomic_t stop_signal;
@@ -133,12 +147,16 @@ static void close_conn(int epfd, int fd) {
   n_open--;
 }
 
-static int respond(conn *c, int status, const char *reason, const char *ctype,
-                   const char *body, size_t body_len, int send_body) {
-  char head[768];
+/* The head of an answer (extra: more header lines, each ending in CRLF,
+ * or ""), then the body if send_body and body. */
+static int respond_x(conn *c, int status, const char *reason, const char *ctype,
+                     const char *extra, const char *body, size_t body_len,
+                     int send_body) {
+  char head[1024];
   int n = snprintf(head, sizeof(head),
                    "HTTP/1.1 %d %s\r\n"
                    "Content-Length: %zu\r\n"
+                   "%s"
                    "Accept-Ranges: bytes\r\n"
                    "Last-Modified: Wed, 12 Oct 2009 17:50:00 GMT\r\n"
                    "ETag: \"%s\"\r\n"
@@ -146,12 +164,82 @@ static int respond(conn *c, int status, const char *reason, const char *ctype,
                    "Content-Type: %s\r\n"
                    "Date: %s\r\n"
                    "Connection: Keep-Alive\r\n\r\n",
-                   status, reason, body_len, etag, ctype, http_date());
+                   status, reason, body_len, extra, etag, ctype, http_date());
   if (n <= 0 || (size_t)n >= sizeof(head))
     return -1;
   if (out_add(c, head, (size_t)n))
     return -1;
-  return send_body ? out_add(c, body, body_len) : 0;
+  return send_body && body ? out_add(c, body, body_len) : 0;
+}
+
+static int respond(conn *c, int status, const char *reason, const char *ctype,
+                   const char *body, size_t body_len, int send_body) {
+  return respond_x(c, status, reason, ctype, "", body, body_len, send_body);
+}
+
+/* The value of header name (with its colon) in the head, or NULL; *vlen
+ * its length without the line end. */
+static const char *header_value(const char *head, size_t len, const char *name,
+                                size_t *vlen) {
+  size_t nl = strlen(name);
+  const char *p = head, *end = head + len;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol)
+      break;
+    if ((size_t)(eol - p) > nl && strncasecmp(p, name, nl) == 0) {
+      const char *v = p + nl;
+      while (v < eol && (*v == ' ' || *v == '\t'))
+        v++;
+      const char *ve = eol;
+      while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
+        ve--;
+      *vlen = (size_t)(ve - v);
+      return v;
+    }
+    p = eol + 1;
+  }
+  return NULL;
+}
+
+/* --file: a GET or HEAD of the file, whole or the Range asked for. */
+static int respond_file(conn *c, const char *head, size_t len, int get) {
+  long long a = 0, b = file_size - 1;
+  size_t vl = 0;
+  const char *v = get ? header_value(head, len, "Range:", &vl) : NULL;
+  char extra[128] = "";
+  int status = 200;
+  if (v) {
+    char r[64];
+    if (vl >= sizeof(r))
+      vl = sizeof(r) - 1;
+    memcpy(r, v, vl);
+    r[vl] = 0;
+    char *e;
+    if (strncmp(r, "bytes=", 6) != 0 || r[6] < '0' || r[6] > '9')
+      return respond(c, 416, "Range Not Satisfiable", "text/plain", "", 0, 1);
+    a = strtoll(r + 6, &e, 10);
+    if (*e != '-')
+      return respond(c, 416, "Range Not Satisfiable", "text/plain", "", 0, 1);
+    if (e[1])
+      b = strtoll(e + 1, NULL, 10);
+    if (b > file_size - 1)
+      b = file_size - 1;
+    if (a >= file_size || b < a)
+      return respond(c, 416, "Range Not Satisfiable", "text/plain", "", 0, 1);
+    snprintf(extra, sizeof(extra), "Content-Range: bytes %lld-%lld/%lld\r\n", a,
+             b, file_size);
+    status = 206;
+  }
+  long long n = file_size ? b - a + 1 : 0;
+  if (respond_x(c, status, status == 206 ? "Partial Content" : "OK",
+                "binary/octet-stream", extra, NULL, (size_t)n, 0))
+    return -1;
+  if (get) {
+    c->file_off = (off_t)a;
+    c->file_left = n;
+  }
+  return 0;
 }
 
 static long long content_length(const char *head, size_t len) {
@@ -206,8 +294,9 @@ static int handle_request(conn *c, size_t len) {
   const char *slash = upto > 1 ? memchr(path + 1, '/', upto - 1) : NULL;
   if (path[0] == '/' && slash && slash > path + 1 &&
       (size_t)(slash - path) + 1 < upto)
-    return respond(c, 200, "OK", "binary/octet-stream", object, object_len,
-                   get);
+    return file_fd >= 0 ? respond_file(c, c->in, len, get)
+                        : respond(c, 200, "OK", "binary/octet-stream", object,
+                                  object_len, get);
   static const char nokey[] =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey"
       "</Code><Message>The specified key does not exist.</Message></Error>";
@@ -230,7 +319,22 @@ static int flush_out(int epfd, int fd, conn *c) {
   }
   if (c->out_off == c->out_len)
     c->out_off = c->out_len = 0;
-  int want = c->out_len > 0;
+  while (c->out_len == 0 && c->file_left > 0) {
+    size_t chunk =
+        c->file_left > (1 << 20) ? (size_t)1 << 20 : (size_t)c->file_left;
+    ssize_t w = sendfile(fd, file_fd, &c->file_off, chunk);
+    if (w < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        break;
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    if (w == 0)
+      return -1; /* the file shrank */
+    c->file_left -= w;
+  }
+  int want = c->out_len > 0 || c->file_left > 0;
   if (want != c->want_write) {
     struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0),
                              .data.fd = fd};
@@ -254,6 +358,8 @@ static int process_input(conn *c) {
       if (c->body_left > 0)
         break;
     }
+    if (c->file_left > 0)
+      break; /* the next answer waits for this body (pipelining) */
     char *end = memmem(c->in + off, c->in_len - off, "\r\n\r\n", 4);
     if (!end)
       break;
@@ -345,13 +451,14 @@ static int listen_on(int port, int *bound) {
 
 static void usage(void) {
   fprintf(stderr, "usage: fast_s3_server [--port N] [--size BYTES] "
-                  "[--max-seconds S] [--dump FILE] [--port-file FILE]\n");
+                  "[--max-seconds S] [--dump FILE] [--port-file FILE] "
+                  "[--file PATH]\n");
 }
 
 int main(int argc, char **argv) {
   int port = 0;
   long size = 1024, max_s = 900;
-  const char *dump_path = NULL, *port_file = NULL;
+  const char *dump_path = NULL, *port_file = NULL, *file_path = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
       port = atoi(argv[++i]);
@@ -363,6 +470,8 @@ int main(int argc, char **argv) {
       dump_path = argv[++i];
     else if (strcmp(argv[i], "--port-file") == 0 && i + 1 < argc)
       port_file = argv[++i];
+    else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
+      file_path = argv[++i];
     else {
       usage();
       return 2;
@@ -410,6 +519,16 @@ int main(int argc, char **argv) {
   }
   for (unsigned i = 0; i < md_len; i++)
     snprintf(etag + 2 * i, 3, "%02x", md[i]);
+  if (file_path) {
+    struct stat st;
+    file_fd = open(file_path, O_RDONLY | O_CLOEXEC);
+    if (file_fd < 0 || fstat(file_fd, &st)) {
+      perror(file_path);
+      return 1;
+    }
+    file_size = (long long)st.st_size;
+    snprintf(etag, sizeof(etag), "%032d-1", 0);
+  }
   if (dump_path && !(dump = fopen(dump_path, "a"))) {
     perror(dump_path);
     return 1;
@@ -452,9 +571,15 @@ int main(int argc, char **argv) {
         close_conn(epfd, fd);
         continue;
       }
-      if (evs[i].events & EPOLLOUT && flush_out(epfd, fd, conns[fd])) {
-        close_conn(epfd, fd);
-        continue;
+      if (evs[i].events & EPOLLOUT) {
+        conn *c = conns[fd];
+        int was_sending = c->file_left > 0;
+        if (flush_out(epfd, fd, c) ||
+            (was_sending && !c->file_left && c->in_len &&
+             (process_input(c) || flush_out(epfd, fd, c)))) {
+          close_conn(epfd, fd);
+          continue;
+        }
       }
       if (evs[i].events & EPOLLIN)
         on_readable(epfd, fd);
