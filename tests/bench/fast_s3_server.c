@@ -305,24 +305,18 @@ static int handle_request(conn *c, size_t len) {
 }
 
 static int flush_out(int epfd, int fd, conn *c) {
-  while (c->out_off < c->out_len) {
-    ssize_t w =
-        send(fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
-    if (w < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        break;
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    c->out_off += (size_t)w;
-  }
-  if (c->out_off == c->out_len)
-    c->out_off = c->out_len = 0;
-  while (c->out_len == 0 && c->file_left > 0) {
-    size_t chunk =
-        c->file_left > (1 << 20) ? (size_t)1 << 20 : (size_t)c->file_left;
-    ssize_t w = sendfile(fd, file_fd, &c->file_off, chunk);
+  /* the answer's buffered head (and fixed body), then its --file body */
+  for (;;) {
+    int buffered = c->out_off < c->out_len;
+    ssize_t w;
+    if (buffered)
+      w = send(fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+    else if (c->file_left > 0)
+      w = sendfile(fd, file_fd, &c->file_off,
+                   c->file_left > (1 << 20) ? (size_t)1 << 20
+                                            : (size_t)c->file_left);
+    else
+      break;
     if (w < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK)
         break;
@@ -332,7 +326,10 @@ static int flush_out(int epfd, int fd, conn *c) {
     }
     if (w == 0)
       return -1; /* the file shrank */
-    c->file_left -= w;
+    if (!buffered)
+      c->file_left -= w;
+    else if ((c->out_off += (size_t)w) == c->out_len)
+      c->out_off = c->out_len = 0;
   }
   int want = c->out_len > 0 || c->file_left > 0;
   if (want != c->want_write) {
