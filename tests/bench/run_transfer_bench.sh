@@ -55,13 +55,8 @@ extra=${AWSC_BENCH_EXTRA:-\{\}}
 . "$(dirname "${BASH_SOURCE[0]}")/transfer_env.sh"
 transfer_env_setup
 
-# measure OUT CMD...: "wall user sys maxrss_kib" into OUT. Every run starts
-# with no dirty pages (sync, untimed): on the test VM the kernel writing
-# back earlier files (the freshly made source above all) during a timed
-# download made its system time swing 0.5-3.8 s/GiB, for curl and awsc
-# alike (docs/performance.md, sixth round).
-# Fields 5 and 6: the server's CPU ticks over the run (its processes'
-# utime + stime, /proc/PID/stat) and the machine's idle ticks (/proc/stat).
+# The server's CPU ticks (user + system of its processes, /proc/PID/stat)
+# and the machine's idle ticks (/proc/stat).
 server_procs=${AWSC_BENCH_SERVER_PROCS-radosgw ceph-osd}
 server_ticks() {
   local t=0 p n st
@@ -77,6 +72,14 @@ server_ticks() {
   echo "$t"
 }
 idle_ticks() { awk '/^cpu /{print $5 + $6; exit}' /proc/stat; }
+
+# measure OUT CMD...: "wall user sys maxrss_kib server_ticks idle_ticks"
+# into OUT: the last two are the server's CPU over the run (its processes'
+# utime + stime) and the machine's idle time. Every run starts
+# with no dirty pages (sync, untimed): on the test VM the kernel writing
+# back earlier files (the freshly made source above all) during a timed
+# download made its system time swing 0.5-3.8 s/GiB, for curl and awsc
+# alike (docs/performance.md, sixth round).
 measure() {
   local out=$1
   shift
