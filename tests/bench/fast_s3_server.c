@@ -243,16 +243,9 @@ static int respond_file(conn *c, const char *head, size_t len, int get) {
 }
 
 static long long content_length(const char *head, size_t len) {
-  const char *p = head, *end = head + len;
-  while (p < end) {
-    const char *eol = memchr(p, '\n', (size_t)(end - p));
-    if (!eol)
-      break;
-    if ((size_t)(eol - p) > 15 && strncasecmp(p, "Content-Length:", 15) == 0)
-      return atoll(p + 15);
-    p = eol + 1;
-  }
-  return 0;
+  size_t vl;
+  const char *v = header_value(head, len, "Content-Length:", &vl);
+  return v ? atoll(v) : 0;
 }
 
 /* One complete request head of len bytes at c->in: queue its answer. */
@@ -377,6 +370,21 @@ static int process_input(conn *c) {
   return c->in_len == IN_CAP ? -1 : 0; /* a head larger than the buffer */
 }
 
+/* Answer the complete heads that have arrived and send what is due; a
+ * request that came in behind a --file body (pipelined) is answered once
+ * that body is out. */
+static int serve(int epfd, int fd, conn *c) {
+  for (;;) {
+    if (process_input(c))
+      return -1;
+    int sending_file = c->file_left > 0;
+    if (flush_out(epfd, fd, c))
+      return -1;
+    if (!sending_file || c->file_left > 0 || !c->in_len)
+      return 0;
+  }
+}
+
 /* One read per event: level-triggered epoll calls again if more is
  * waiting, which keeps one busy connection from starving the others. */
 static void on_readable(int epfd, int fd) {
@@ -389,14 +397,9 @@ static void on_readable(int epfd, int fd) {
     close_conn(epfd, fd);
     return;
   }
-  if (r > 0) {
+  if (r > 0)
     c->in_len += (size_t)r;
-    if (process_input(c)) {
-      close_conn(epfd, fd);
-      return;
-    }
-  }
-  if (flush_out(epfd, fd, c))
+  if (serve(epfd, fd, c))
     close_conn(epfd, fd);
 }
 
@@ -568,15 +571,9 @@ int main(int argc, char **argv) {
         close_conn(epfd, fd);
         continue;
       }
-      if (evs[i].events & EPOLLOUT) {
-        conn *c = conns[fd];
-        int was_sending = c->file_left > 0;
-        if (flush_out(epfd, fd, c) ||
-            (was_sending && !c->file_left && c->in_len &&
-             (process_input(c) || flush_out(epfd, fd, c)))) {
-          close_conn(epfd, fd);
-          continue;
-        }
+      if (evs[i].events & EPOLLOUT && serve(epfd, fd, conns[fd])) {
+        close_conn(epfd, fd);
+        continue;
       }
       if (evs[i].events & EPOLLIN)
         on_readable(epfd, fd);
