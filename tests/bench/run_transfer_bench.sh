@@ -59,17 +59,13 @@ transfer_env_setup
 # and the machine's idle ticks (/proc/stat).
 server_procs=${AWSC_BENCH_SERVER_PROCS-radosgw ceph-osd}
 server_ticks() {
-  local t=0 p n st
+  local n p
   for n in $server_procs; do
     for p in $(pgrep -x "$n"); do
-      read -r -a st <"/proc/$p/stat" 2>/dev/null || continue
-      # fields 14 and 15 (utime, stime) counted after the ")" of the name
-      local i
-      for i in "${!st[@]}"; do [[ ${st[$i]} == *")" ]] && break; done
-      t=$((t + st[i + 12] + st[i + 13]))
+      # fields 14 and 15 (utime, stime): 12 and 13 after the ") " of the name
+      awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null
     done
-  done
-  echo "$t"
+  done | awk '{t += $1} END {print t + 0}'
 }
 idle_ticks() { awk '/^cpu /{print $5 + $6; exit}' /proc/stat; }
 
@@ -95,6 +91,9 @@ measure() {
   [ -z "${AWSC_BENCH_VERBOSE:-}" ] || echo "    $(basename "$out"): $(cat "$out")" >&2
 }
 
+# the median of the numbers on stdin, one a line
+med() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
 # median of the runs' field F (1 wall, 2 user+sys, 3 rss KiB, 4 server
 # ticks, 5 idle share of the machine's CPU time) of files
 ncpu=$(getconf _NPROCESSORS_ONLN)
@@ -106,7 +105,7 @@ median() {
     awk -v f="$f" -v n="$ncpu" -v hz="$hz" '{
       if (f == 1) print $1; else if (f == 2) print $2 + $3; else if (f == 3) print $4
       else if (f == 4) print $5; else print $6 / hz / ($1 * n)}' "$m"
-  done | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+  done | med
 }
 
 row() { # label size_mib files...
@@ -134,7 +133,7 @@ ratio() { # what a b [awsc-prefix curl-prefix]
   if [ $# -ge 5 ]; then # median of the runs' own ratios (curl's wall / awsc's)
     pairs=$(for i in $(seq "$runs"); do
       awk 'NR == FNR {c = $1; next} {print c / $1}' "$work/$5.$i" "$work/$4.$i"
-    done | sort -g | awk '{v[NR] = $1} END {printf "%.3f", v[int((NR + 1) / 2)]}')
+    done | med | awk '{printf "%.3f", $1}')
   fi
   awk -v t="$1" -v wa="$wa" -v wb="$wb" -v ca="$ca" -v cb="$cb" -v p="$pairs" \
     'BEGIN {printf "  %s: throughput %.2fx curl, CPU %.2fx curl", t, wb / wa, ca / cb
