@@ -808,9 +808,7 @@ def t_transfer_verify_etag_md5():
         try:
             c.download_file("b", "md5", target, Config=TransferConfig(verify_etag_md5=True))
             raise AssertionError("no error")
-        except AssertionError:
-            raise
-        except Exception as e:
+        except exc.FlexibleChecksumError as e:
             assert "MD5" in str(e), repr(e)
         assert not os.path.exists(target), os.listdir(d)
         assert os.listdir(d) == [], os.listdir(d)
