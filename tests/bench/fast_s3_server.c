@@ -48,6 +48,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,22 +211,20 @@ static int respond_file(conn *c, const char *head, size_t len, int get) {
   char extra[128] = "";
   int status = 200;
   if (v) {
-    char r[64];
-    if (vl >= sizeof(r))
-      vl = sizeof(r) - 1;
-    memcpy(r, v, vl);
-    r[vl] = 0;
-    char *e;
-    if (strncmp(r, "bytes=", 6) != 0 || r[6] < '0' || r[6] > '9')
-      return respond(c, 416, "Range Not Satisfiable", "text/plain", "", 0, 1);
-    a = strtoll(r + 6, &e, 10);
-    if (*e != '-')
-      return respond(c, 416, "Range Not Satisfiable", "text/plain", "", 0, 1);
-    if (e[1])
+    /* "bytes=A-B" or "bytes=A-"; the head ends in CRLF CRLF, so strtoll
+     * stops inside it */
+    char *e = NULL;
+    bool ok =
+        vl > 6 && strncmp(v, "bytes=", 6) == 0 && v[6] >= '0' && v[6] <= '9';
+    if (ok) {
+      a = strtoll(v + 6, &e, 10);
+      ok = *e == '-';
+    }
+    if (ok && e + 1 < v + vl)
       b = strtoll(e + 1, NULL, 10);
     if (b > file_size - 1)
       b = file_size - 1;
-    if (a >= file_size || b < a)
+    if (!ok || a >= file_size || b < a)
       return respond(c, 416, "Range Not Satisfiable", "text/plain", "", 0, 1);
     snprintf(extra, sizeof(extra), "Content-Range: bytes %lld-%lld/%lld\r\n", a,
              b, file_size);
